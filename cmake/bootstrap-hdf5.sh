@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# bootstrap-hdf5.sh — obtains HDF5 1.14.5 for carve on systems that lack HDF5 >= 1.14.
+#
+# Owns: the cached HDF5 build under $CARVE_CACHE_DIR (default ~/.cache/carve).
+#   1. checks (and, as root, installs) the Debian build packages it needs;
+#   2. fetches Debian's hdf5 1.14.5 source package with a private apt state
+#      (the system's apt sources are never touched);
+#   3. builds shared C library + HL + tools, zlib, szip (libaec), ROS3 VFD;
+#   4. builds HDF5's API conformance test binary h5_api_test;
+#   5. writes a stamp so later runs reuse the result in a fraction of a second.
+#
+# Usage: bootstrap-hdf5.sh            prints the install prefix on its last line
+# Environment: CARVE_CACHE_DIR, CARVE_JOBS (default: nproc)
+set -euo pipefail
+
+HDF5_VERSION=1.14.5
+DEB_VERSION=1.14.5+repack
+# Bump when the build recipe below changes, so caches built by an older recipe are rebuilt.
+RECIPE=3
+
+cache_root=${CARVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/carve}
+root="$cache_root/hdf5-$HDF5_VERSION"
+prefix="$root/install"
+build="$root/build"
+stamp="$prefix/.carve-bootstrap-$RECIPE"
+jobs=${CARVE_JOBS:-$(nproc 2>/dev/null || echo 2)}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+log() { printf 'carve-bootstrap: %s\n' "$*" >&2; }
+die() { printf 'carve-bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_test" ]; then
+  echo "$prefix"
+  exit 0
+fi
+
+mkdir -p "$root"
+# Two builds (e.g. two checkouts configured at once) must not race on the cache.
+exec 9>"$root/.lock"
+if command -v flock >/dev/null 2>&1; then
+  flock 9
+fi
+if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_test" ]; then
+  echo "$prefix"
+  exit 0
+fi
+
+# --- 1. build packages ---------------------------------------------------------------
+need_pkgs=(libcurl4-openssl-dev libssl-dev zlib1g-dev libaec-dev libyaml-dev ninja-build cmake pkg-config
+           dpkg-dev ca-certificates)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${need_pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+else
+  die "no system HDF5 >= 1.14 was found and this is not a Debian-like system; install HDF5 >= 1.14 and pass -DHDF5_ROOT=<prefix>"
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    log "installing build packages: ${missing[*]}"
+    apt-get update -qq || log "apt-get update reported problems; trying the install anyway"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    die "missing Debian packages: ${missing[*]} — run: sudo apt-get install ${missing[*]}"
+  fi
+fi
+
+# --- 2. source ------------------------------------------------------------------------
+src_dir="$root/src/hdf5-$HDF5_VERSION"
+if [ ! -f "$src_dir/CMakeLists.txt" ]; then
+  apt_dir="$root/apt"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$root/src"
+  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -f "$keyring" ] || die "$keyring not found (package debian-archive-keyring)"
+  echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian trixie main" > "$apt_dir/sources.list"
+  apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+            -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+            -o APT::Sandbox::User=root)
+  log "fetching Debian's hdf5 $HDF5_VERSION source (private apt state in $apt_dir)"
+  apt-get "${apt_opts[@]}" update -qq || die "apt-get update of the private trixie deb-src list failed"
+  orig=$(ls "$root/src"/hdf5_"$DEB_VERSION"*.orig.tar.* 2>/dev/null | head -n1 || true)
+  if [ -z "$orig" ]; then
+    (cd "$root/src" && apt-get "${apt_opts[@]}" source --download-only "hdf5=${DEB_VERSION}-3" >/dev/null 2>&1 ||
+                       apt-get "${apt_opts[@]}" source --download-only hdf5 >/dev/null) ||
+      die "could not download the hdf5 source package"
+    orig=$(ls "$root/src"/hdf5_"$DEB_VERSION"*.orig.tar.* 2>/dev/null | head -n1 || true)
+  fi
+  [ -n "$orig" ] || die "no hdf5_${DEB_VERSION}*.orig.tar.* was downloaded (Debian may have moved past $HDF5_VERSION)"
+  rm -rf "$root/src/extract" && mkdir -p "$root/src/extract"
+  tar -xf "$orig" -C "$root/src/extract"
+  top=$(find "$root/src/extract" -mindepth 1 -maxdepth 2 -name CMakeLists.txt -printf '%h\n' | head -n1)
+  [ -n "$top" ] || die "unexpected layout of $orig"
+  rm -rf "$src_dir" && mv "$top" "$src_dir"
+  rm -rf "$root/src/extract"
+fi
+
+# --- 3. configure, build, install ----------------------------------------------------
+common=(-G Ninja -S "$src_dir" -B "$build"
+        -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix"
+        -DCMAKE_MODULE_PATH="$here/bootstrap"
+        -DCMAKE_INSTALL_RPATH="$prefix/lib" -DCMAKE_INSTALL_RPATH_USE_LINK_PATH=ON
+        -DBUILD_SHARED_LIBS=ON -DBUILD_STATIC_LIBS=OFF -DONLY_SHARED_LIBS=ON
+        -DHDF5_BUILD_HL_LIB=ON -DHDF5_BUILD_TOOLS=ON -DHDF5_BUILD_UTILS=OFF
+        -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_DOC=OFF -DHDF5_BUILD_FORTRAN=OFF
+        -DHDF5_BUILD_CPP_LIB=OFF -DHDF5_BUILD_JAVA=OFF
+        -DHDF5_ENABLE_Z_LIB_SUPPORT=ON -DHDF5_ENABLE_SZIP_SUPPORT=ON -DHDF5_ENABLE_SZIP_ENCODING=ON
+        -DHDF5_ENABLE_ROS3_VFD=ON -DHDF5_ALLOW_EXTERNAL_SUPPORT=NO
+        -DHDF5_ENABLE_PLUGIN_SUPPORT=OFF)
+log "configuring HDF5 $HDF5_VERSION (build in $build)"
+cmake "${common[@]}" -DBUILD_TESTING=OFF > "$root/configure.log" 2>&1 ||
+  die "HDF5 configure failed; see $root/configure.log"
+log "building HDF5 with $jobs jobs (about 2-3 minutes on 2 cores)"
+cmake --build "$build" -j "$jobs" > "$root/build.log" 2>&1 || die "HDF5 build failed; see $root/build.log"
+cmake --install "$build" > "$root/install.log" 2>&1 || die "HDF5 install failed; see $root/install.log"
+
+# Upstream 1.14.5 writes -lzlib-static into hdf5.pc; carve does not use it, but fix it for users.
+for pc in "$prefix"/lib/pkgconfig/hdf5*.pc; do
+  [ -f "$pc" ] && sed -i 's/-lzlib-static/-lz/g; s/-lzlib\b/-lz/g' "$pc"
+done
+
+# --- 4. API conformance tests --------------------------------------------------------
+log "building h5_api_test"
+cmake "${common[@]}" -DBUILD_TESTING=ON -DHDF5_TEST_API=ON -DHDF5_TEST_SERIAL=ON \
+  -DHDF5_TEST_TOOLS=OFF -DHDF5_TEST_VFD=OFF -DHDF5_TEST_PARALLEL=OFF > "$root/configure-tests.log" 2>&1 ||
+  die "HDF5 test configure failed; see $root/configure-tests.log"
+cmake --build "$build" -j "$jobs" --target h5_api_test > "$root/build-tests.log" 2>&1 ||
+  die "h5_api_test build failed; see $root/build-tests.log"
+[ -x "$build/bin/h5_api_test" ] || die "h5_api_test was not produced in $build/bin"
+
+# Confirm the features carve relies on.
+cfg=$("$prefix/bin/h5cc" -showconfig 2>/dev/null || true)
+echo "$cfg" | grep -q 'S3 VFD: ON' || die "the HDF5 build lacks the ROS3 VFD; see $root/configure.log"
+grep -q '^#define H5_HAVE_FILTER_SZIP 1' "$prefix/include/H5pubconf.h" ||
+  die "the HDF5 build lacks szip (libaec); see $root/configure.log"
+
+touch "$stamp"
+log "HDF5 $HDF5_VERSION ready in $prefix"
+echo "$prefix"

@@ -1,0 +1,84 @@
+/*
+ * carve_config.h — carve's settings: the keys, their defaults, and reading them from the connector
+ * string, the environment (CARVE_*) and an optional YAML file named by CARVE_CONFIG.
+ *
+ * Precedence, highest first: connector string > environment > config file > defaults.
+ * Every key is validated; an unknown key or a malformed value is refused with an error (on the HDF5
+ * error stack, carve class) that names the key, where it came from, and the accepted form.
+ */
+#ifndef CARVE_CONFIG_H
+#define CARVE_CONFIG_H
+
+#include <stddef.h>
+
+#include <hdf5.h>
+
+#include "carve_vol.h" /* carve_mode_t */
+
+/* Longest connector string, config file, or single value carve accepts. */
+#define CARVE_CONFIG_MAX_STRING ((size_t)64 * 1024)
+#define CARVE_CONFIG_MAX_FILE   ((size_t)1024 * 1024)
+
+/* The settings carve knows. Adding one: a value here, a field in carve_config_t, a row in the key table. */
+typedef enum carve_key_t {
+    CARVE_KEY_MODE = 0,   /* mode=off|carve|replay                         env CARVE_MODE       */
+    CARVE_KEY_UNDER_VOL,  /* under_vol=<connector name or value>           env CARVE_UNDER_VOL  */
+    CARVE_KEY_UNDER_INFO, /* under_info={<that connector's info string>}   env CARVE_UNDER_INFO */
+    CARVE_KEY_COUNT
+} carve_key_t;
+
+/* Where a setting came from (for precedence and for messages). */
+typedef enum carve_source_t {
+    CARVE_SOURCE_DEFAULT = 0,
+    CARVE_SOURCE_FILE,
+    CARVE_SOURCE_ENV,
+    CARVE_SOURCE_STRING
+} carve_source_t;
+
+typedef struct carve_config_t {
+    carve_mode_t   mode;       /* CARVE_MODE_OFF by default */
+    char          *under_vol;  /* NULL: native */
+    char          *under_info; /* NULL: no info for the connector below */
+    unsigned       set_mask;   /* bit (1u << key) set for every key a source gave */
+    carve_source_t source[CARVE_KEY_COUNT];
+} carve_config_t;
+
+/* Defaults; nothing set. */
+void carve_config_init(carve_config_t *cfg);
+/* Frees what cfg owns and re-initialises it. */
+void carve_config_clear(carve_config_t *cfg);
+/* Deep copy into an uninitialised dst. */
+herr_t carve_config_copy(carve_config_t *dst, const carve_config_t *src);
+/* Copies into dst every key that src has set (dst's other keys stay). */
+herr_t carve_config_merge(carve_config_t *dst, const carve_config_t *src);
+
+/* Sets one key from text, validating it. `origin` is used in messages ("connector string",
+ * "environment variable CARVE_MODE", "config file /x.yaml line 3"). */
+herr_t carve_config_set(carve_config_t *cfg, const char *key, const char *value, carve_source_t source,
+                        const char *origin);
+
+/* Parses a connector info string: "key=value;key=value", whitespace around items ignored, values may be
+ * braced ({...}, nesting allowed, may contain ';') — braces around a value are removed. NULL or "" sets
+ * nothing. A key given twice is an error. */
+herr_t carve_config_parse_string(carve_config_t *cfg, const char *str);
+/* Reads the CARVE_* environment variables (an empty variable counts as unset). */
+herr_t carve_config_read_env(carve_config_t *cfg);
+/* Reads a YAML file: one mapping of key: scalar (same keys as the string). */
+herr_t carve_config_read_file(carve_config_t *cfg, const char *path);
+
+/* Full resolution for a file open: defaults <- CARVE_CONFIG file <- environment <- `explicit_cfg`
+ * (may be NULL). out is initialised by this call; on failure it holds nothing to free. */
+herr_t carve_config_resolve(carve_config_t *out, const carve_config_t *explicit_cfg);
+
+/* The keys that are set, as a connector string that carve_config_parse_string reads back to the same
+ * settings ("mode=carve;under_vol=0;under_info={...}"). Caller frees with free(). NULL on failure. */
+char *carve_config_to_string(const carve_config_t *cfg);
+
+/* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
+carve_mode_t carve_mode_parse(const char *name);
+
+/* Name of a key, its environment variable. */
+const char *carve_key_name(carve_key_t key);
+const char *carve_key_env(carve_key_t key);
+
+#endif /* CARVE_CONFIG_H */

@@ -1,0 +1,99 @@
+/*
+ * carve_error.c — registers the "carve" error class and its messages with HDF5, and pushes errors.
+ */
+#include "carve_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "carve_version.h"
+
+/* See carve_error.h for why these are process-wide. init_count pairs init/term calls from the plugin's
+ * initialize/terminate callbacks and from programs (tests) that use the core modules directly. */
+hid_t carve_err_class_g   = H5I_INVALID_HID;
+hid_t CARVE_E_CONFIG      = H5I_INVALID_HID;
+hid_t CARVE_E_VOL         = H5I_INVALID_HID;
+hid_t CARVE_E_BADVALUE    = H5I_INVALID_HID;
+hid_t CARVE_E_BADKEY      = H5I_INVALID_HID;
+hid_t CARVE_E_SYSTEM      = H5I_INVALID_HID;
+hid_t CARVE_E_UNDERLYING  = H5I_INVALID_HID;
+hid_t CARVE_E_UNSUPPORTED = H5I_INVALID_HID;
+static unsigned init_count;
+
+static hid_t
+register_message(H5E_type_t type, const char *text)
+{
+    return H5Ecreate_msg(carve_err_class_g, type, text);
+}
+
+herr_t
+carve_error_init(void)
+{
+    if (init_count++ > 0)
+        return 0;
+    carve_err_class_g = H5Eregister_class("carve", "carve VOL connector", CARVE_VERSION_STRING);
+    if (carve_err_class_g < 0) {
+        init_count = 0;
+        return -1;
+    }
+    CARVE_E_CONFIG      = register_message(H5E_MAJOR, "carve configuration");
+    CARVE_E_VOL         = register_message(H5E_MAJOR, "carve VOL operation");
+    CARVE_E_BADVALUE    = register_message(H5E_MINOR, "bad value");
+    CARVE_E_BADKEY      = register_message(H5E_MINOR, "unknown setting");
+    CARVE_E_SYSTEM      = register_message(H5E_MINOR, "system or library call failed");
+    CARVE_E_UNDERLYING  = register_message(H5E_MINOR, "the connector below carve failed");
+    CARVE_E_UNSUPPORTED = register_message(H5E_MINOR, "operation not supported by carve");
+    if (CARVE_E_CONFIG < 0 || CARVE_E_VOL < 0 || CARVE_E_BADVALUE < 0 || CARVE_E_BADKEY < 0 ||
+        CARVE_E_SYSTEM < 0 || CARVE_E_UNDERLYING < 0 || CARVE_E_UNSUPPORTED < 0) {
+        init_count = 1;
+        carve_error_term();
+        return -1;
+    }
+    return 0;
+}
+
+void
+carve_error_term(void)
+{
+    hid_t *msgs[] = {&CARVE_E_CONFIG, &CARVE_E_VOL,        &CARVE_E_BADVALUE,   &CARVE_E_BADKEY,
+                     &CARVE_E_SYSTEM, &CARVE_E_UNDERLYING, &CARVE_E_UNSUPPORTED};
+
+    if (init_count == 0 || --init_count > 0)
+        return;
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+        if (*msgs[i] >= 0)
+            H5Eclose_msg(*msgs[i]);
+        *msgs[i] = H5I_INVALID_HID;
+    }
+    if (carve_err_class_g >= 0)
+        H5Eunregister_class(carve_err_class_g);
+    carve_err_class_g = H5I_INVALID_HID;
+}
+
+void
+carve_error_push(const char *file, const char *func, unsigned line, hid_t maj, hid_t min, const char *fmt, ...)
+{
+    char    text[1024];
+    va_list ap;
+
+    if (carve_err_class_g < 0)
+        return; /* not initialised: nothing to push onto */
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    /* The message goes through "%s" so that a '%' in a user's path is printed, not interpreted. */
+    H5Epush2(H5E_DEFAULT, file, func, line, carve_err_class_g, maj, min, "%s", text);
+}
+
+hid_t
+carve_error_save(void)
+{
+    return H5Eget_current_stack();
+}
+
+void
+carve_error_restore(hid_t saved)
+{
+    if (saved >= 0)
+        H5Eset_current_stack(saved); /* also closes `saved` */
+}

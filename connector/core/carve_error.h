@@ -1,0 +1,54 @@
+/*
+ * carve_error.h — carve's error class on the HDF5 error stack, and the one error idiom used everywhere.
+ *
+ * Every function that can fail declares `ret_value`, reports a failure with CARVE_GOTO_ERROR (which
+ * pushes a message under the "carve" error class and jumps to `done:`), and releases what it holds
+ * after `done:`. Messages name the thing that was wrong (the key, the file, the dataset) and what was
+ * expected, so that HDF5's own error printing tells the user what to fix.
+ */
+#ifndef CARVE_ERROR_H
+#define CARVE_ERROR_H
+
+#include <hdf5.h>
+
+/* Error class and messages, registered once by carve_error_init(). Process-wide on purpose: HDF5's
+ * error stack identifies a library by a registered class ID, and every carve module pushes under it. */
+extern hid_t carve_err_class_g;
+extern hid_t CARVE_E_CONFIG;     /* major: configuration (connector string, environment, config file) */
+extern hid_t CARVE_E_VOL;        /* major: a VOL operation */
+extern hid_t CARVE_E_BADVALUE;   /* minor: a value is malformed or out of range */
+extern hid_t CARVE_E_BADKEY;     /* minor: an unknown setting */
+extern hid_t CARVE_E_SYSTEM;     /* minor: an OS or library call failed (memory, I/O) */
+extern hid_t CARVE_E_UNDERLYING; /* minor: the connector below carve failed */
+extern hid_t CARVE_E_UNSUPPORTED;/* minor: an operation carve does not support */
+
+/* Registers the class (idempotent, reference counted); every successful call is paired with one
+ * carve_error_term(). */
+herr_t carve_error_init(void);
+void   carve_error_term(void);
+
+/* Pushes one message. Prefer the macros below. */
+void carve_error_push(const char *file, const char *func, unsigned line, hid_t maj, hid_t min, const char *fmt,
+                      ...) __attribute__((format(printf, 6, 7)));
+
+/* Moves the current error stack aside (so that cleanup calls into HDF5's API do not clear it) and back. */
+hid_t carve_error_save(void);
+void  carve_error_restore(hid_t saved);
+
+#define CARVE_ERROR(maj, min, ...) carve_error_push(__FILE__, __func__, (unsigned)__LINE__, maj, min, __VA_ARGS__)
+
+#define CARVE_GOTO_ERROR(maj, min, retval, ...)                                                                    \
+    do {                                                                                                           \
+        CARVE_ERROR(maj, min, __VA_ARGS__);                                                                        \
+        ret_value = (retval);                                                                                      \
+        goto done;                                                                                                 \
+    } while (0)
+
+/* Jump to done with a failure value, without a message of carve's (the callee already pushed one). */
+#define CARVE_GOTO_DONE(retval)                                                                                    \
+    do {                                                                                                           \
+        ret_value = (retval);                                                                                      \
+        goto done;                                                                                                 \
+    } while (0)
+
+#endif /* CARVE_ERROR_H */

@@ -1,0 +1,206 @@
+/*
+ * carve_file.c — the file interface: create, open, get, specific, optional, close.
+ *
+ * Opening or creating a file resolves carve's settings and the connector below (carve_info.c), opens
+ * the file through that connector with a copy of the program's access list (its file driver, ROS3
+ * credentials and all), and hands HDF5 a carve object sharing a new per-file context.
+ */
+#include <stdlib.h>
+
+#include "carve_vol_internal.h"
+
+/* Resolves settings and the connector below for fapl_id into a new file context. */
+static carve_file_ctx_t *
+file_ctx_create(hid_t fapl_id)
+{
+    carve_file_ctx_t *ctx       = NULL;
+    carve_file_ctx_t *ret_value = NULL;
+
+    if (NULL == (ctx = calloc(1, sizeof *ctx)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory for a file context");
+    ctx->refcount = 1;
+    if (carve_info_resolve_fapl(fapl_id, &ctx->under_vol_id, &ctx->under_vol_info, &ctx->config) < 0) {
+        free(ctx);
+        ctx = NULL;
+        CARVE_GOTO_DONE(NULL);
+    }
+    ret_value = ctx;
+
+done:
+    return ret_value;
+}
+
+/*
+ * Opens or creates through the connector below. The connector's own error stack is kept for the
+ * caller (h5py, for one, reads the errno line of a failed open), and it is printed once, by the
+ * program's own API call, not also by the nested one.
+ */
+static void *
+file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id, void **req,
+                    int create)
+{
+    carve_file_ctx_t *ctx        = NULL;
+    carve_obj_t      *file       = NULL;
+    hid_t             under_fapl = H5I_INVALID_HID;
+    hid_t             saved      = H5I_INVALID_HID;
+    void             *under      = NULL;
+    void             *ret_value  = NULL;
+
+    if (NULL == (ctx = file_ctx_create(fapl_id)))
+        CARVE_GOTO_DONE(NULL);
+    if ((under_fapl = carve_info_under_fapl(fapl_id, ctx->under_vol_id, ctx->under_vol_info)) < 0)
+        CARVE_GOTO_DONE(NULL);
+
+    H5E_BEGIN_TRY
+    {
+        if (create)
+            under = H5VLfile_create(name, flags, fcpl_id, under_fapl, dxpl_id, req);
+        else
+            under = H5VLfile_open(name, flags, under_fapl, dxpl_id, req);
+        if (!under)
+            saved = carve_error_save();
+    }
+    H5E_END_TRY
+    if (!under)
+        CARVE_GOTO_DONE(NULL);
+
+    if (NULL == (file = carve_obj_new(under, ctx)))
+        CARVE_GOTO_DONE(NULL);
+    carve_wrap_request(req, file);
+    ret_value = file;
+
+done:
+    if (under_fapl >= 0)
+        H5Pclose(under_fapl);
+    carve_file_ctx_unref(ctx);
+    if (saved >= 0)
+        carve_error_restore(saved);
+    return ret_value;
+}
+
+void *
+carve_file_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id, void **req)
+{
+    return file_open_or_create(name, flags, fcpl_id, fapl_id, dxpl_id, req, 1);
+}
+
+void *
+carve_file_open(const char *name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, void **req)
+{
+    return file_open_or_create(name, flags, H5P_DEFAULT, fapl_id, dxpl_id, req, 0);
+}
+
+herr_t
+carve_file_get(void *file, H5VL_file_get_args_t *args, hid_t dxpl_id, void **req)
+{
+    carve_obj_t *o = file;
+    herr_t       ret_value;
+
+    ret_value = H5VLfile_get(o->under_object, o->under_vol_id, args, dxpl_id, req);
+    if (ret_value >= 0)
+        carve_wrap_request(req, o);
+    return ret_value;
+}
+
+/* IS_ACCESSIBLE and DELETE arrive without an object: they act on a file name through a carve FAPL.
+ * HDF5 also calls IS_ACCESSIBLE on every plugin when a native open fails, with whatever error stack
+ * that open left: that stack is kept, and the check's own failure is added after it. */
+static herr_t
+file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req)
+{
+    H5VL_file_specific_args_t under_args = *args;
+    carve_config_t            cfg;
+    hid_t                     fapl_id        = args->op_type == H5VL_FILE_IS_ACCESSIBLE
+                                                   ? args->args.is_accessible.fapl_id
+                                                   : args->args.del.fapl_id;
+    hid_t                     under_vol_id   = H5I_INVALID_HID;
+    void                     *under_vol_info = NULL;
+    hid_t                     under_fapl     = H5I_INVALID_HID;
+    hid_t                     before         = carve_error_save();
+    hid_t                     failure        = H5I_INVALID_HID;
+    herr_t                    ret_value      = 0;
+
+    carve_config_init(&cfg);
+    if (carve_info_resolve_fapl(fapl_id, &under_vol_id, &under_vol_info, &cfg) < 0)
+        CARVE_GOTO_DONE(-1);
+    if ((under_fapl = carve_info_under_fapl(fapl_id, under_vol_id, under_vol_info)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE)
+        under_args.args.is_accessible.fapl_id = under_fapl;
+    else
+        under_args.args.del.fapl_id = under_fapl;
+
+    H5E_BEGIN_TRY
+    {
+        ret_value = H5VLfile_specific(NULL, under_vol_id, &under_args, dxpl_id, req);
+        if (ret_value < 0)
+            failure = carve_error_save();
+    }
+    H5E_END_TRY
+
+done:
+    if (ret_value < 0 && failure < 0)
+        failure = carve_error_save(); /* carve's own messages */
+    if (under_fapl >= 0)
+        H5Pclose(under_fapl);
+    if (under_vol_info)
+        H5VLfree_connector_info(under_vol_id, under_vol_info);
+    if (under_vol_id >= 0)
+        H5VLclose(under_vol_id);
+    carve_config_clear(&cfg);
+    if (failure >= 0)
+        H5Eappend_stack(before, failure, true);
+    carve_error_restore(before);
+    return ret_value;
+}
+
+herr_t
+carve_file_specific(void *file, H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req)
+{
+    carve_obj_t *o = file;
+    hid_t        under_vol_id;
+    herr_t       ret_value;
+
+    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE || args->op_type == H5VL_FILE_DELETE)
+        return file_specific_by_name(args, dxpl_id, req);
+
+    under_vol_id = o->under_vol_id; /* the call may close the object */
+    ret_value    = H5VLfile_specific(o->under_object, under_vol_id, args, dxpl_id, req);
+    if (ret_value < 0)
+        return ret_value;
+    if (args->op_type == H5VL_FILE_REOPEN && args->args.reopen.file && *args->args.reopen.file) {
+        carve_obj_t *reopened = carve_obj_new(*args->args.reopen.file, o->ctx);
+
+        if (!reopened)
+            return -1;
+        *args->args.reopen.file = reopened;
+    }
+    carve_wrap_request(req, o);
+    return ret_value;
+}
+
+herr_t
+carve_file_optional(void *file, H5VL_optional_args_t *args, hid_t dxpl_id, void **req)
+{
+    carve_obj_t *o = file;
+    herr_t       ret_value;
+
+    ret_value = H5VLfile_optional(o->under_object, o->under_vol_id, args, dxpl_id, req);
+    if (ret_value >= 0)
+        carve_wrap_request(req, o);
+    return ret_value;
+}
+
+herr_t
+carve_file_close(void *file, hid_t dxpl_id, void **req)
+{
+    carve_obj_t *o = file;
+    herr_t       ret_value;
+
+    ret_value = H5VLfile_close(o->under_object, o->under_vol_id, dxpl_id, req);
+    if (ret_value >= 0) {
+        carve_wrap_request(req, o);
+        carve_obj_free(o);
+    }
+    return ret_value;
+}
