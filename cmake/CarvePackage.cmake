@@ -13,7 +13,8 @@ else()
 endif()
 configure_package_config_file(cmake/carveConfig.cmake.in
   "${CMAKE_CURRENT_BINARY_DIR}/carveConfig.cmake"
-  INSTALL_DESTINATION "${CARVE_INSTALL_CMAKEDIR}")
+  INSTALL_DESTINATION "${CARVE_INSTALL_CMAKEDIR}"
+  PATH_VARS CMAKE_INSTALL_LIBDIR)
 write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/carveConfigVersion.cmake"
   COMPATIBILITY SameMinorVersion)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/carveConfig.cmake" "${CMAKE_CURRENT_BINARY_DIR}/carveConfigVersion.cmake"
@@ -26,5 +27,6 @@ else()
   set(CARVE_PC_HDF5_CFLAGS "")
   set(CARVE_PC_HDF5_LIBS "-lhdf5")
 endif()
+file(RELATIVE_PATH CARVE_PC_UP "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/carve.pc.in "${CMAKE_CURRENT_BINARY_DIR}/carve.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/carve.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
