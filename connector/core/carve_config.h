@@ -53,7 +53,9 @@ herr_t carve_config_copy(carve_config_t *dst, const carve_config_t *src);
 herr_t carve_config_merge(carve_config_t *dst, const carve_config_t *src);
 
 /* Sets one key from text, validating it. `origin` is used in messages ("connector string",
- * "environment variable CARVE_MODE", "config file /x.yaml line 3"). */
+ * "environment variable CARVE_MODE", "config file /x.yaml line 3"; NULL: "settings"). Every value must be at
+ * most CARVE_CONFIG_MAX_STRING bytes without control characters (tab allowed); under_info's braces must
+ * balance, so that carve_config_to_string can always write it back. */
 herr_t carve_config_set(carve_config_t *cfg, const char *key, const char *value, carve_source_t source,
                         const char *origin);
 
@@ -63,7 +65,9 @@ herr_t carve_config_set(carve_config_t *cfg, const char *key, const char *value,
 herr_t carve_config_parse_string(carve_config_t *cfg, const char *str);
 /* Reads the CARVE_* environment variables (an empty variable counts as unset). */
 herr_t carve_config_read_env(carve_config_t *cfg);
-/* Reads a YAML file: one mapping of key: scalar (same keys as the string). */
+/* Reads a YAML file: one mapping of key: scalar (same keys as the string). An empty file (or only
+ * comments) sets nothing.
+ * The three readers above are all-or-nothing: on failure cfg is unchanged. */
 herr_t carve_config_read_file(carve_config_t *cfg, const char *path);
 
 /* Full resolution for a file open: defaults <- CARVE_CONFIG file <- environment <- `explicit_cfg`
@@ -71,13 +75,15 @@ herr_t carve_config_read_file(carve_config_t *cfg, const char *path);
 herr_t carve_config_resolve(carve_config_t *out, const carve_config_t *explicit_cfg);
 
 /* The keys that are set, as a connector string that carve_config_parse_string reads back to the same
- * settings ("mode=carve;under_vol=0;under_info={...}"). Caller frees with free(). NULL on failure. */
+ * settings ("mode=carve;under_vol=0;under_info={...}"; "" when nothing is set). Caller frees with free().
+ * NULL on failure, including settings that could not be read back (e.g. longer than
+ * CARVE_CONFIG_MAX_STRING in total). */
 char *carve_config_to_string(const carve_config_t *cfg);
 
 /* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
 carve_mode_t carve_mode_parse(const char *name);
 
-/* Name of a key, its environment variable. */
+/* Name of a key, its environment variable; NULL for a key out of range. */
 const char *carve_key_name(carve_key_t key);
 const char *carve_key_env(carve_key_t key);
 

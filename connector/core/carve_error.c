@@ -26,16 +26,15 @@ register_message(H5E_type_t type, const char *text)
     return H5Ecreate_msg(carve_err_class_g, type, text);
 }
 
-herr_t
-carve_error_init(void)
+/* Registering goes through HDF5's API, which clears the error stack on entry. HDF5 loads plugins in
+ * the middle of failures (it probes every VOL plugin when a native open fails), so the stack is set
+ * aside and put back: the program still sees why its open failed. */
+static herr_t
+register_class_and_messages(void)
 {
-    if (init_count++ > 0)
-        return 0;
     carve_err_class_g = H5Eregister_class("carve", "carve VOL connector", CARVE_VERSION_STRING);
-    if (carve_err_class_g < 0) {
-        init_count = 0;
+    if (carve_err_class_g < 0)
         return -1;
-    }
     CARVE_E_CONFIG      = register_message(H5E_MAJOR, "carve configuration");
     CARVE_E_VOL         = register_message(H5E_MAJOR, "carve VOL operation");
     CARVE_E_BADVALUE    = register_message(H5E_MINOR, "bad value");
@@ -44,12 +43,28 @@ carve_error_init(void)
     CARVE_E_UNDERLYING  = register_message(H5E_MINOR, "the connector below carve failed");
     CARVE_E_UNSUPPORTED = register_message(H5E_MINOR, "operation not supported by carve");
     if (CARVE_E_CONFIG < 0 || CARVE_E_VOL < 0 || CARVE_E_BADVALUE < 0 || CARVE_E_BADKEY < 0 ||
-        CARVE_E_SYSTEM < 0 || CARVE_E_UNDERLYING < 0 || CARVE_E_UNSUPPORTED < 0) {
+        CARVE_E_SYSTEM < 0 || CARVE_E_UNDERLYING < 0 || CARVE_E_UNSUPPORTED < 0)
+        return -1;
+    return 0;
+}
+
+herr_t
+carve_error_init(void)
+{
+    hid_t  saved;
+    herr_t ret_value;
+
+    if (init_count++ > 0)
+        return 0;
+    saved     = H5Eget_current_stack();
+    ret_value = register_class_and_messages();
+    if (ret_value < 0) {
         init_count = 1;
         carve_error_term();
-        return -1;
     }
-    return 0;
+    if (saved >= 0)
+        H5Eset_current_stack(saved);
+    return ret_value;
 }
 
 void

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <H5VLpassthru.h>
+
 #include "carve_vol_internal.h"
 
 static int
@@ -17,17 +19,24 @@ under_is_set(hid_t under_vol_id)
     return under_vol_id > 0;
 }
 
-/* Registers (or finds) a connector by its name or decimal class value. Caller closes the ID. */
+/* Registers (or finds) a connector by its name or decimal class value. Caller closes the ID.
+ * HDF5's own pass-through connector ships inside the library rather than as a plugin, so it is
+ * registered through its own function, as HDF5 does for HDF5_VOL_CONNECTOR=pass_through. */
 static hid_t
 register_under_connector(const char *spec, const char *origin)
 {
-    char *end   = NULL;
-    long  value = strtol(spec, &end, 10);
+    char *end       = NULL;
+    long  value     = strtol(spec, &end, 10);
+    int   by_value  = *spec && end && *end == '\0';
     hid_t id;
 
     H5E_BEGIN_TRY
     {
-        if (*spec && end && *end == '\0')
+        if (by_value ? value == H5VL_PASSTHRU_VALUE : strcmp(spec, H5VL_PASSTHRU_NAME) == 0) {
+            if ((id = H5VL_pass_through_register()) >= 0 && H5Iinc_ref(id) < 0)
+                id = H5I_INVALID_HID;
+        }
+        else if (by_value)
             id = H5VLregister_connector_by_value((H5VL_class_value_t)value, H5P_VOL_INITIALIZE_DEFAULT);
         else
             id = H5VLregister_connector_by_name(spec, H5P_VOL_INITIALIZE_DEFAULT);

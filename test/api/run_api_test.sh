@@ -4,7 +4,8 @@
 # equal the native run of the same binary.
 #
 # usage: run_api_test.sh <h5_api_test> <plugin-dir> <category> <connector string, e.g. "carve mode=off">
-# CARVE_TEST_WRAPPER, when set, prefixes the run through carve (e.g. "valgrind --error-exitcode=99 -q").
+# CARVE_TEST_WRAPPER, when set, prefixes the run through carve (e.g. "valgrind --error-exitcode=99 -q");
+# CARVE_TEST_PRELOAD (set by sanitizer builds) is preloaded into it.
 set -euo pipefail
 
 api_test=$1 plugin_dir=$2 category=$3 connector=$4
@@ -20,7 +21,8 @@ summary() {
 
 env -u HDF5_VOL_CONNECTOR -u HDF5_PLUGIN_PATH "$api_test" "$category" > native.log 2>&1 ||
   { echo "native run of h5_api_test $category failed:"; tail -20 native.log; exit 1; }
-HDF5_VOL_CONNECTOR="$connector" HDF5_PLUGIN_PATH="$plugin_dir" ${CARVE_TEST_WRAPPER:-} "$api_test" "$category" > carve.log 2>&1 ||
+HDF5_VOL_CONNECTOR="$connector" HDF5_PLUGIN_PATH="$plugin_dir" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" \
+  ${CARVE_TEST_WRAPPER:-} "$api_test" "$category" > carve.log 2>&1 ||
   { echo "h5_api_test $category through '$connector' failed:"; tail -40 carve.log; exit 1; }
 
 if ! grep -q "API tests passed with VOL connector 'carve'" carve.log; then

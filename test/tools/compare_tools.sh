@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# compare_tools.sh — runs one HDF5 command-line tool on the zoo natively and through carve (selected by
+# --vol-name, by --vol-name + --vol-info, and by HDF5_VOL_CONNECTOR with and without an info string),
+# and fails unless every connector run gives byte-identical stdout and stderr and the same exit status
+# as the native run. It also proves that carve was really in the path: the same tool, selected the same
+# way but with an invalid carve info string ("mode=bogus"), must fail.
+#
+# Usage: compare_tools.sh <case> <zoo-dir> <h5dump> <h5ls> <h5diff>
+#   <case>: h5dump-full | h5dump-header | h5dump-attrs | h5dump-props | h5ls | h5ls-data |
+#           h5diff-self | h5diff-differ | load-proof
+#   <zoo-dir> holds zoo.h5, zoo_ext.h5, zoo_variant.h5, zoo_variant_ext.h5 (from carve_make_zoo).
+#   HDF5_PLUGIN_PATH must name the directory holding libcarve_vol.so.
+# Work files go to <zoo-dir>/out/<case>/ (kept for inspection).
+set -euo pipefail
+
+if [[ $# -ne 5 ]]; then
+    echo "usage: $0 <case> <zoo-dir> <h5dump> <h5ls> <h5diff>" >&2
+    exit 2
+fi
+case_name=$1
+zoo_dir=$(cd "$2" && pwd)
+h5dump=$3
+h5ls=$4
+h5diff=$5
+
+if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; then
+    echo "FAIL: HDF5_PLUGIN_PATH ('${HDF5_PLUGIN_PATH:-}') does not hold libcarve_vol.so" >&2
+    exit 1
+fi
+
+# Nothing from the caller's environment may select a connector or carve settings behind our back.
+unset HDF5_VOL_CONNECTOR
+while read -r var; do
+    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
+done < <(compgen -e)
+
+# Each case works on its own copy (carve may later write a container next to the file it reads).
+work="$zoo_dir/out/$case_name"
+rm -rf "$work"
+mkdir -p "$work"
+for f in zoo.h5 zoo_ext.h5 zoo_variant.h5 zoo_variant_ext.h5; do
+    cp "$zoo_dir/$f" "$work/"
+done
+cd "$work"
+
+failures=0
+checks=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# --- The tool invocation of each case ------------------------------------------------------------
+# tool_args <kind> <info>: prints nothing, fills the global array `cmd` with the command line.
+#   kind: native | cli | cli1 (h5diff: only the first file through carve) | env
+#   info: carve info string for cli/cli1 ("" = no --vol-info at all)
+cmd=()
+tool_args() {
+    local kind=$1 info=$2
+    local vol=()
+    case $case_name in
+    h5diff-*)
+        case $kind in
+        cli)
+            vol=(--vol-name-1=carve --vol-name-2=carve)
+            [[ -n $info ]] && vol+=("--vol-info-1=$info" "--vol-info-2=$info")
+            ;;
+        cli1)
+            vol=(--vol-name-1=carve)
+            [[ -n $info ]] && vol+=("--vol-info-1=$info")
+            ;;
+        esac
+        ;;
+    *)
+        if [[ $kind == cli ]]; then
+            vol=(--vol-name=carve)
+            [[ -n $info ]] && vol+=("--vol-info=$info")
+        fi
+        ;;
+    esac
+    # --enable-error-stack=2 makes h5dump/h5diff print the error stack of a failed file open; without
+    # it, a failed open through HDF5_VOL_CONNECTOR would silently fall back to native and go unnoticed
+    # (h5ls has no such level: its env runs rely on the bogus-info check below).
+    case $case_name in
+    h5dump-full) cmd=("$h5dump" --enable-error-stack=2 "${vol[@]}" zoo.h5) ;;
+    h5dump-header) cmd=("$h5dump" --enable-error-stack=2 "${vol[@]}" -H zoo.h5) ;;
+    h5dump-attrs) cmd=("$h5dump" --enable-error-stack=2 "${vol[@]}" -A zoo.h5) ;;
+    h5dump-props) cmd=("$h5dump" --enable-error-stack=2 "${vol[@]}" -p -R zoo.h5) ;;
+    h5ls) cmd=("$h5ls" "${vol[@]}" -r -v zoo.h5) ;;
+    h5ls-data) cmd=("$h5ls" "${vol[@]}" -r -d -S zoo.h5) ;;
+    h5diff-self) cmd=("$h5diff" --enable-error-stack=2 "${vol[@]}" -r zoo.h5 zoo.h5) ;;
+    h5diff-differ) cmd=("$h5diff" --enable-error-stack=2 "${vol[@]}" -r zoo.h5 zoo_variant.h5) ;;
+    *)
+        echo "unknown case '$case_name'" >&2
+        exit 2
+        ;;
+    esac
+}
+
+# run <label> <env-connector-string or "-"> <command...>: stdout/stderr/exit status to <label>.{out,err,rc}
+run() {
+    local label=$1 env_conn=$2
+    shift 2
+    local rc=0
+    # CARVE_TEST_PRELOAD: the sanitizer runtimes, when the plugin is built with them (test/CMakeLists.txt).
+    if [[ $env_conn == - ]]; then
+        LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "$@" >"$label.out" 2>"$label.err" || rc=$?
+    else
+        HDF5_VOL_CONNECTOR="$env_conn" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "$@" >"$label.out" 2>"$label.err" || rc=$?
+    fi
+    echo "$rc" >"$label.rc"
+    printf '  %-14s exit %-3s %s\n' "$label" "$rc" "$(if [[ $env_conn != - ]]; then printf 'HDF5_VOL_CONNECTOR=%q ' "$env_conn"; fi)${*##*/}"
+}
+
+# same_as_native <label>: the connector run must match the native reference exactly.
+same_as_native() {
+    local label=$1
+    checks=$((checks + 1))
+    if [[ $(cat "$label.rc") != $(cat native.rc) ]]; then
+        fail "$label: exit status $(cat "$label.rc"), native $(cat native.rc)"
+        sed -n '1,20p' "$label.err"
+    fi
+    local stream
+    for stream in out err; do
+        if ! cmp -s "native.$stream" "$label.$stream"; then
+            fail "$label: std$stream differs from native (diff native.$stream $label.$stream, first lines):"
+            diff "native.$stream" "$label.$stream" | sed -n '1,40p' || true
+        fi
+    done
+}
+
+# must_fail <label>: the run must have exited non-zero.
+must_fail() {
+    local label=$1
+    checks=$((checks + 1))
+    if [[ $(cat "$label.rc") == 0 ]]; then
+        fail "$label: succeeded, but it must fail (carve was not in the path?)"
+    fi
+}
+
+# must_be_rejected <label> [<pattern the error output must also match>]: an HDF5_VOL_CONNECTOR value
+# HDF5 could not use. HDF5 1.14 does not make the tools fail then: the library's initialisation fails
+# once ("unable to set default VOL connector" on stderr) and the tool goes on natively, exit 0. So a
+# rejection is a non-zero exit or that message.
+must_be_rejected() {
+    local label=$1 pattern=${2:-}
+    checks=$((checks + 1))
+    if [[ $(cat "$label.rc") == 0 ]] && ! grep -q "unable to set default VOL connector" "$label.err"; then
+        fail "$label: HDF5 accepted the connector string, but it must reject it (carve was not in the path?)"
+        return
+    fi
+    if [[ -n $pattern ]] && ! grep -Eq "$pattern" "$label.err"; then
+        fail "$label: rejected, but the error output does not match /$pattern/"
+    fi
+}
+
+# must_show_carve_error <label>: the run printed an error stack entry of carve's own (its error class
+# "carve-DIAG", or a message naming CARVE_CONFIG): the file open reached carve.
+must_show_carve_error() {
+    local label=$1
+    checks=$((checks + 1))
+    if ! grep -Eq 'carve-DIAG|CARVE_CONFIG' "$label.err"; then
+        fail "$label: no error from carve on stderr (the file open did not reach carve?)"
+    fi
+}
+
+# --- load-proof: carve's own parser and loader are what the tools go through --------------------------
+if [[ $case_name == load-proof ]]; then
+    echo "carve loading checks in $work"
+    run ok.cli - "$h5dump" --vol-name=carve --vol-info=mode=carve -H zoo.h5
+    run ok.env "carve mode=carve" "$h5dump" -H zoo.h5
+    run native - "$h5dump" -H zoo.h5
+    same_as_native ok.cli
+    same_as_native ok.env
+
+    # carve's info-string parser rejects an invalid mode, however carve was selected. (With the
+    # environment variable, the plugin is found but its string is refused: no "can't find plugin".)
+    run bogus.h5dump.cli - "$h5dump" --enable-error-stack --vol-name=carve --vol-info=mode=bogus -H zoo.h5
+    must_fail bogus.h5dump.cli
+    must_show_carve_error bogus.h5dump.cli
+    run bogus.h5dump.env "carve mode=bogus" "$h5dump" -H zoo.h5
+    must_be_rejected bogus.h5dump.env
+    checks=$((checks + 1))
+    if grep -q "can't find plugin" bogus.h5dump.env.err; then
+        fail "bogus.h5dump.env: HDF5 did not find the carve plugin at all"
+    fi
+    run bogus.h5ls.cli - "$h5ls" --vol-name=carve --vol-info=mode=bogus zoo.h5
+    must_fail bogus.h5ls.cli
+    run bogus.h5ls.env "carve mode=bogus" "$h5ls" zoo.h5
+    must_be_rejected bogus.h5ls.env
+    run bogus.h5diff.cli - "$h5diff" --vol-name-1=carve --vol-info-1=mode=bogus zoo.h5 zoo.h5
+    must_fail bogus.h5diff.cli
+    run bogus.key.cli - "$h5dump" --vol-name=carve --vol-info=no_such_key=1 -H zoo.h5
+    must_fail bogus.key.cli
+    # A connector name that nothing provides: rejected, so the variable is honoured at all.
+    run unknown.env "carve_no_such_connector" "$h5dump" -H zoo.h5
+    must_be_rejected unknown.env "can't find plugin"
+    # Without the plugin directory, --vol-name=carve cannot be satisfied: carve came from there.
+    mkdir -p empty-plugin-dir
+    HDF5_PLUGIN_PATH="$work/empty-plugin-dir" run noplugin.cli - "$h5dump" --vol-name=carve -H zoo.h5
+    must_fail noplugin.cli
+    # The file open itself goes through carve when it is selected by the environment: carve reads
+    # CARVE_CONFIG when it opens a file, so an invalid config file makes that open fail with carve's
+    # error. (h5dump then retries natively and succeeds; --enable-error-stack=2 shows the failed open.)
+    echo "mode: bogus" >bad-config.yaml
+    CARVE_CONFIG="$work/bad-config.yaml" run badconfig.env "carve" "$h5dump" --enable-error-stack=2 -H zoo.h5
+    must_show_carve_error badconfig.env
+    CARVE_CONFIG="$work/bad-config.yaml" run badconfig.cli - "$h5dump" --enable-error-stack=2 --vol-name=carve -H zoo.h5
+    must_fail badconfig.cli
+    must_show_carve_error badconfig.cli
+    echo "$checks checks, $failures failed"
+    [[ $failures -eq 0 ]]
+    exit
+fi
+
+# --- comparison cases -------------------------------------------------------------------------------
+echo "case $case_name in $work"
+tool_args native ""
+run native - "${cmd[@]}"
+
+# Sanity of the reference itself: h5diff of a file against itself finds nothing, against the variant
+# finds differences; every other tool succeeds.
+case $case_name in
+h5diff-differ) expected_rc=1 ;;
+*) expected_rc=0 ;;
+esac
+if [[ $(cat native.rc) != "$expected_rc" ]]; then
+    fail "native run exited $(cat native.rc), expected $expected_rc"
+    sed -n '1,20p' native.err
+fi
+if [[ ! -s native.out ]]; then
+    fail "native run printed nothing"
+fi
+
+# label | kind | carve info (cli: --vol-info, env: text after "carve ")
+selections=(
+    "cli|cli|"
+    "cli-carve|cli|mode=carve"
+    "cli-replay|cli|mode=replay"
+    "cli-off|cli|mode=off"
+    "env|env|"
+    "env-carve|env|mode=carve"
+    "env-replay|env|mode=replay"
+    "env-off|env|mode=off"
+)
+if [[ $case_name == h5diff-* ]]; then
+    selections+=("cli1-carve|cli1|mode=carve")
+fi
+
+for selection in "${selections[@]}"; do
+    IFS='|' read -r label kind info <<<"$selection"
+    if [[ $kind == env ]]; then
+        tool_args native ""
+        run "$label" "carve${info:+ $info}" "${cmd[@]}"
+    else
+        tool_args "$kind" "$info"
+        run "$label" - "${cmd[@]}"
+    fi
+    same_as_native "$label"
+done
+
+# Proof that each way of selecting carve really reached carve: an invalid mode must make the tool fail.
+tool_args cli mode=bogus
+run bogus-cli - "${cmd[@]}"
+must_fail bogus-cli
+tool_args native ""
+run bogus-env "carve mode=bogus" "${cmd[@]}"
+must_be_rejected bogus-env
+
+echo "$checks checks, $failures failed"
+[[ $failures -eq 0 ]]
