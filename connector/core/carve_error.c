@@ -5,11 +5,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "carve_version.h"
 
-/* See carve_error.h for why these are process-wide. init_count pairs init/term calls from the plugin's
- * initialize/terminate callbacks and from programs (tests) that use the core modules directly. */
+/* See carve_error.h for why these are process-wide. They are set once and then only read. */
 hid_t carve_err_class_g   = H5I_INVALID_HID;
 hid_t CARVE_E_CONFIG      = H5I_INVALID_HID;
 hid_t CARVE_E_VOL         = H5I_INVALID_HID;
@@ -18,7 +18,6 @@ hid_t CARVE_E_BADKEY      = H5I_INVALID_HID;
 hid_t CARVE_E_SYSTEM      = H5I_INVALID_HID;
 hid_t CARVE_E_UNDERLYING  = H5I_INVALID_HID;
 hid_t CARVE_E_UNSUPPORTED = H5I_INVALID_HID;
-static unsigned init_count;
 
 static hid_t
 register_message(H5E_type_t type, const char *text)
@@ -26,9 +25,6 @@ register_message(H5E_type_t type, const char *text)
     return H5Ecreate_msg(carve_err_class_g, type, text);
 }
 
-/* Registering goes through HDF5's API, which clears the error stack on entry. HDF5 loads plugins in
- * the middle of failures (it probes every VOL plugin when a native open fails), so the stack is set
- * aside and put back: the program still sees why its open failed. */
 static herr_t
 register_class_and_messages(void)
 {
@@ -48,41 +44,43 @@ register_class_and_messages(void)
     return 0;
 }
 
+/* Whether the class registered earlier still exists (HDF5 closes every class when it shuts down,
+ * and a later library initialisation may hand the same ID number to another class). */
+static int
+class_is_registered(void)
+{
+    char name[8] = "";
+
+    return carve_err_class_g >= 0 && H5Eget_class_name(carve_err_class_g, name, sizeof name) == 5 &&
+           strcmp(name, "carve") == 0;
+}
+
+/*
+ * Registering goes through HDF5's API, which clears the error stack on entry; HDF5 loads plugins in the
+ * middle of failures (it probes every VOL plugin when a native open fails), so the stack is set aside
+ * and put back: the program still sees why its open failed.
+ */
 herr_t
 carve_error_init(void)
 {
-    hid_t  saved;
-    herr_t ret_value;
+    hid_t  saved     = H5Eget_current_stack();
+    herr_t ret_value = 0;
 
-    if (init_count++ > 0)
-        return 0;
-    saved     = H5Eget_current_stack();
-    ret_value = register_class_and_messages();
-    if (ret_value < 0) {
-        init_count = 1;
-        carve_error_term();
-    }
+    if (!class_is_registered())
+        ret_value = register_class_and_messages();
     if (saved >= 0)
         H5Eset_current_stack(saved);
     return ret_value;
 }
 
+/*
+ * The class is deliberately left registered: HDF5 unregisters a connector right after a failed
+ * open or a failed connector string, while the error stack still holds carve's messages for the
+ * program to print. Unregistering would clear that stack. HDF5 closes the class when it shuts down.
+ */
 void
 carve_error_term(void)
 {
-    hid_t *msgs[] = {&CARVE_E_CONFIG, &CARVE_E_VOL,        &CARVE_E_BADVALUE,   &CARVE_E_BADKEY,
-                     &CARVE_E_SYSTEM, &CARVE_E_UNDERLYING, &CARVE_E_UNSUPPORTED};
-
-    if (init_count == 0 || --init_count > 0)
-        return;
-    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
-        if (*msgs[i] >= 0)
-            H5Eclose_msg(*msgs[i]);
-        *msgs[i] = H5I_INVALID_HID;
-    }
-    if (carve_err_class_g >= 0)
-        H5Eunregister_class(carve_err_class_g);
-    carve_err_class_g = H5I_INVALID_HID;
 }
 
 void

@@ -22,8 +22,7 @@ extern hid_t CARVE_E_SYSTEM;     /* minor: an OS or library call failed (memory,
 extern hid_t CARVE_E_UNDERLYING; /* minor: the connector below carve failed */
 extern hid_t CARVE_E_UNSUPPORTED;/* minor: an operation carve does not support */
 
-/* Registers the class (idempotent, reference counted); every successful call is paired with one
- * carve_error_term(). */
+/* Registers the class and its messages, unless they are registered already; keeps the error stack. */
 herr_t carve_error_init(void);
 void   carve_error_term(void);
 

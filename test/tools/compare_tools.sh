@@ -156,11 +156,14 @@ must_be_rejected() {
 
 # must_show_carve_error <label>: the run printed an error stack entry of carve's own (its error class
 # "carve-DIAG", or a message naming CARVE_CONFIG): the file open reached carve.
+# must_show_carve_error <label> [text]: carve's error class is on stderr, naming the problem when given.
 must_show_carve_error() {
-    local label=$1
+    local label=$1 text=${2:-}
     checks=$((checks + 1))
     if ! grep -Eq 'carve-DIAG|CARVE_CONFIG' "$label.err"; then
         fail "$label: no error from carve on stderr (the file open did not reach carve?)"
+    elif [[ -n $text ]] && ! grep -qF "$text" "$label.err"; then
+        fail "$label: carve's error does not say \"$text\""
     fi
 }
 
@@ -177,9 +180,10 @@ if [[ $case_name == load-proof ]]; then
     # environment variable, the plugin is found but its string is refused: no "can't find plugin".)
     run bogus.h5dump.cli - "$h5dump" --enable-error-stack --vol-name=carve --vol-info=mode=bogus -H zoo.h5
     must_fail bogus.h5dump.cli
-    must_show_carve_error bogus.h5dump.cli
+    must_show_carve_error bogus.h5dump.cli "bad value 'bogus' for mode"
     run bogus.h5dump.env "carve mode=bogus" "$h5dump" -H zoo.h5
     must_be_rejected bogus.h5dump.env
+    must_show_carve_error bogus.h5dump.env "bad value 'bogus' for mode"
     checks=$((checks + 1))
     if grep -q "can't find plugin" bogus.h5dump.env.err; then
         fail "bogus.h5dump.env: HDF5 did not find the carve plugin at all"
@@ -190,8 +194,9 @@ if [[ $case_name == load-proof ]]; then
     must_be_rejected bogus.h5ls.env
     run bogus.h5diff.cli - "$h5diff" --vol-name-1=carve --vol-info-1=mode=bogus zoo.h5 zoo.h5
     must_fail bogus.h5diff.cli
-    run bogus.key.cli - "$h5dump" --vol-name=carve --vol-info=no_such_key=1 -H zoo.h5
+    run bogus.key.cli - "$h5dump" --enable-error-stack --vol-name=carve --vol-info=no_such_key=1 -H zoo.h5
     must_fail bogus.key.cli
+    must_show_carve_error bogus.key.cli "unknown key 'no_such_key'"
     # A connector name that nothing provides: rejected, so the variable is honoured at all.
     run unknown.env "carve_no_such_connector" "$h5dump" -H zoo.h5
     must_be_rejected unknown.env "can't find plugin"
@@ -204,7 +209,7 @@ if [[ $case_name == load-proof ]]; then
     # error. (h5dump then retries natively and succeeds; --enable-error-stack=2 shows the failed open.)
     echo "mode: bogus" >bad-config.yaml
     CARVE_CONFIG="$work/bad-config.yaml" run badconfig.env "carve" "$h5dump" --enable-error-stack=2 -H zoo.h5
-    must_show_carve_error badconfig.env
+    must_show_carve_error badconfig.env "bad value 'bogus' for mode"
     CARVE_CONFIG="$work/bad-config.yaml" run badconfig.cli - "$h5dump" --enable-error-stack=2 --vol-name=carve -H zoo.h5
     must_fail badconfig.cli
     must_show_carve_error badconfig.cli
