@@ -18,11 +18,12 @@ cmake -S "$consumer" -B "$work/cmake-build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
 cmake --build "$work/cmake-build" > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 [ "$(cat "$work/cmake-build/plugin_dir.txt")" = "$libdir" ] ||
   { echo "carve_PLUGIN_DIR is $(cat "$work/cmake-build/plugin_dir.txt"), expected $libdir"; exit 1; }
-(cd "$work" && "$work/cmake-build/consumer" "$work/a.h5")
+# CARVE_TEST_PRELOAD: sanitizer runtimes, when the installed plugin was built with them.
+(cd "$work" && LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" ${CARVE_TEST_WRAPPER:-} "$work/cmake-build/consumer" "$work/a.h5")
 
 # 2. pkg-config
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 # shellcheck disable=SC2046
 "$cc" "$consumer/consumer.c" -o "$work/consumer-pc" $(pkg-config --cflags --libs carve) -Wl,-rpath,"$libdir"
-(cd "$work" && "$work/consumer-pc" "$work/b.h5")
+(cd "$work" && LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" ${CARVE_TEST_WRAPPER:-} "$work/consumer-pc" "$work/b.h5")
 echo "package: find_package(carve) and pkg-config carve both work"

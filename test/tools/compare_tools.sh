@@ -103,10 +103,15 @@ run() {
     shift 2
     local rc=0
     # CARVE_TEST_PRELOAD: the sanitizer runtimes, when the plugin is built with them (test/CMakeLists.txt).
+    # CARVE_TEST_WRAPPER (e.g. valgrind, see test/memcheck.sh) runs every tool, native ones too, so that
+    # only a difference that carve makes shows up in the comparison.
+    local wrapper=()
+    read -r -a wrapper <<<"${CARVE_TEST_WRAPPER:-}"
     if [[ $env_conn == - ]]; then
-        LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "$@" >"$label.out" 2>"$label.err" || rc=$?
+        LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" >"$label.out" 2>"$label.err" || rc=$?
     else
-        HDF5_VOL_CONNECTOR="$env_conn" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "$@" >"$label.out" 2>"$label.err" || rc=$?
+        HDF5_VOL_CONNECTOR="$env_conn" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" \
+            >"$label.out" 2>"$label.err" || rc=$?
     fi
     echo "$rc" >"$label.rc"
     printf '  %-14s exit %-3s %s\n' "$label" "$rc" "$(if [[ $env_conn != - ]]; then printf 'HDF5_VOL_CONNECTOR=%q ' "$env_conn"; fi)${*##*/}"
