@@ -50,14 +50,36 @@ register_under_connector(const char *spec, const char *origin)
     return id;
 }
 
-/* Turns an under_vol/under_info pair of settings into a connector ID and info. */
+/*
+ * HDF5 1.14's own pass-through connector parses its info string without checking it: anything but
+ * "under_vol=<value>;under_info={}" crashes it or overflows its heap (and no info at all crashes its
+ * file open). carve hands it only that form.
+ */
+static int
+pass_through_info_is_safe(const char *text)
+{
+    const char *p = text;
+
+    if (!text || strncmp(p, "under_vol=", 10) != 0)
+        return 0;
+    p += 10;
+    if (*p < '0' || *p > '9')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return strcmp(p, ";under_info={}") == 0;
+}
+
+/* Turns an under_vol/under_info pair of settings into a connector ID and info. A given under_info, even
+ * an empty one, goes to that connector's parser; none given means no info. */
 static herr_t
 load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **under_vol_info)
 {
-    const char *origin    = cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV    ? "environment"
-                            : cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE ? "config file"
-                                                                                     : "connector string";
-    herr_t      ret_value = 0;
+    const char        *origin    = cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV    ? "environment"
+                                   : cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE ? "config file"
+                                                                                            : "connector string";
+    H5VL_class_value_t value     = H5_VOL_NATIVE;
+    herr_t             ret_value = 0;
 
     *under_vol_id   = H5I_INVALID_HID;
     *under_vol_info = NULL;
@@ -67,15 +89,24 @@ load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **unde
     }
     else if ((*under_vol_id = H5VLget_connector_id_by_value(H5_VOL_NATIVE)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the native connector");
-    if (cfg->under_info && *cfg->under_info &&
-        H5VLconnector_str_to_info(cfg->under_info, *under_vol_id, under_vol_info) < 0)
+    if (H5VLget_value(*under_vol_id, &value) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the value of the connector below");
+    if (value == H5VL_PASSTHRU_VALUE && !pass_through_info_is_safe(cfg->under_info))
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                         "under_info '%s' (from %s) cannot be given to HDF5's pass_through connector: it accepts "
+                         "exactly under_info={under_vol=<value>;under_info={}}",
+                         cfg->under_info ? cfg->under_info : "(none)", origin);
+    if (cfg->under_info && H5VLconnector_str_to_info(cfg->under_info, *under_vol_id, under_vol_info) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
                          "under_info '%s' is not a valid info string for connector '%s'", cfg->under_info,
                          cfg->under_vol ? cfg->under_vol : "native");
 
 done:
     if (ret_value < 0 && *under_vol_id >= 0) {
+        hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
+
         H5VLclose(*under_vol_id);
+        carve_error_restore(saved);
         *under_vol_id = H5I_INVALID_HID;
     }
     return ret_value;
@@ -203,11 +234,14 @@ carve_info_to_str(const void *_info, char **str)
         snprintf(number, sizeof number, "%d", (int)value);
         if (carve_config_set(&cfg, "under_vol", number, CARVE_SOURCE_STRING, "carve info") < 0)
             CARVE_GOTO_DONE(-1);
-        if (H5VLconnector_info_to_str(info->under_vol_info, info->under_vol_id, &under_str) < 0)
+        /* under_info is written only for an info that exists: "under_info={}" reads back as the info that
+         * the connector below makes of an empty string, which is not the same as no info at all. */
+        if (info->under_vol_info &&
+            H5VLconnector_info_to_str(info->under_vol_info, info->under_vol_id, &under_str) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
                              "cannot turn the info of the connector below into a string");
-        if (carve_config_set(&cfg, "under_info", under_str ? under_str : "", CARVE_SOURCE_STRING, "carve info") <
-            0)
+        if (info->under_vol_info &&
+            carve_config_set(&cfg, "under_info", under_str ? under_str : "", CARVE_SOURCE_STRING, "carve info") < 0)
             CARVE_GOTO_DONE(-1);
     }
     if (NULL == (*str = carve_config_to_string(&cfg)))
@@ -298,8 +332,12 @@ carve_info_resolve(const void *_info, hid_t *under_vol_id, void **under_vol_info
 done:
     carve_config_clear(&given);
     if (ret_value < 0) {
-        if (*under_vol_id >= 0)
+        if (*under_vol_id >= 0) {
+            hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
+
             H5VLclose(*under_vol_id);
+            carve_error_restore(saved);
+        }
         *under_vol_id = H5I_INVALID_HID;
         carve_config_clear(cfg);
     }

@@ -202,6 +202,14 @@ if [[ $case_name == load-proof ]]; then
     run bogus.key.cli - "$h5dump" --enable-error-stack --vol-name=carve --vol-info=no_such_key=1 -H zoo.h5
     must_fail bogus.key.cli
     must_show_carve_error bogus.key.cli "unknown key 'no_such_key'"
+    # HDF5's own pass_through connector crashes on most info strings: carve refuses them, saying why.
+    run passthru.cli - "$h5dump" --enable-error-stack --vol-name=carve \
+        "--vol-info=under_vol=pass_through;under_info={x}" -H zoo.h5
+    must_fail passthru.cli
+    must_show_carve_error passthru.cli "cannot be given to HDF5's pass_through connector"
+    run passthru.env "carve under_vol=pass_through;under_info={x}" "$h5dump" -H zoo.h5
+    must_be_rejected passthru.env
+    must_show_carve_error passthru.env "cannot be given to HDF5's pass_through connector"
     # A connector name that nothing provides: rejected, so the variable is honoured at all.
     run unknown.env "carve_no_such_connector" "$h5dump" -H zoo.h5
     must_be_rejected unknown.env "can't find plugin"

@@ -1,0 +1,428 @@
+/*
+ * fuzz_common.c — the shared half of carve's fuzz targets (see fuzz_common.h): failure reporting with the
+ * input, process setup, the per-input bracket, carve_config_t comparison and validation, and — when the
+ * build links with GNU ld's --wrap — counting the allocations carve_core makes, so that a leak in copy,
+ * merge, clear or a reader fails an input even without a leak-detecting sanitizer.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "fuzz_common.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carve_error.h"
+
+/* The input being run, for fuzz_fail. */
+static const uint8_t *current_data;
+static size_t         current_size;
+
+/* Longest part of an input fuzz_fail prints. */
+#define SHOWN_INPUT_MAX 4096
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Allocation counting (GNU ld --wrap=malloc,calloc,realloc,free on the fuzz executables)                   */
+/* ------------------------------------------------------------------------------------------------------ */
+
+#ifdef CARVE_FUZZ_COUNT_ALLOCATIONS
+/* Only calls from code linked statically into the executable (carve_core, the targets, the driver) come
+ * here; HDF5, libyaml, libc and the carve plugin allocate through their own references. */
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t count, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+void  __real_free(void *ptr);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t count, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+void  __wrap_free(void *ptr);
+
+static long live_allocations;
+
+void *
+__wrap_malloc(size_t size)
+{
+    void *ptr = __real_malloc(size);
+
+    if (ptr)
+        live_allocations++;
+    return ptr;
+}
+
+void *
+__wrap_calloc(size_t count, size_t size)
+{
+    void *ptr = __real_calloc(count, size);
+
+    if (ptr)
+        live_allocations++;
+    return ptr;
+}
+
+void *
+__wrap_realloc(void *ptr, size_t size)
+{
+    void *moved = __real_realloc(ptr, size);
+
+    if (ptr == NULL && moved != NULL)
+        live_allocations++;
+    else if (ptr != NULL && size == 0 && moved == NULL)
+        live_allocations--; /* glibc: realloc(p, 0) frees p */
+    return moved;
+}
+
+void
+__wrap_free(void *ptr)
+{
+    if (ptr)
+        live_allocations--;
+    __real_free(ptr);
+}
+
+bool
+fuzz_allocations_counted(void)
+{
+    return true;
+}
+#else
+static long live_allocations;
+
+bool
+fuzz_allocations_counted(void)
+{
+    return false;
+}
+#endif
+
+static long     live_at_begin;
+static unsigned input_depth;
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Failure reporting                                                                                       */
+/* ------------------------------------------------------------------------------------------------------ */
+
+static void
+print_input(FILE *out)
+{
+    size_t shown = current_size < SHOWN_INPUT_MAX ? current_size : SHOWN_INPUT_MAX;
+
+    fprintf(out, "  input (%zu bytes) hex:", current_size);
+    for (size_t i = 0; i < shown; i++)
+        fprintf(out, "%s%02x", i % 32 ? "" : "\n    ", current_data[i]);
+    fprintf(out, "%s\n  input as C text: \"", current_size > shown ? "\n    ..." : "");
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char c = current_data[i];
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c >= 0x20 && c < 0x7f)
+            fputc(c, out);
+        else
+            fprintf(out, "\\%03o", c); /* octal: never runs into a following digit */
+    }
+    fprintf(out, "\"%s\n", current_size > shown ? " ..." : "");
+}
+
+void
+fuzz_fail(const char *file, int line, const char *condition, const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fprintf(stderr, "\ncarve fuzz: invariant failed at %s:%d: %s\n  ", file, line, condition);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n  HDF5 error stack at the failure:\n");
+    H5Eprint2(H5E_DEFAULT, stderr);
+    if (current_data)
+        print_input(stderr);
+    fflush(stderr);
+    abort();
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Setup and the per-input bracket                                                                         */
+/* ------------------------------------------------------------------------------------------------------ */
+
+void
+fuzz_setup(void)
+{
+    static bool ready = false;
+
+    if (ready)
+        return;
+    /* The targets choose connectors themselves; a connector named in the environment would be loaded
+     * (and probed) by HDF5's initialisation instead. */
+    unsetenv("HDF5_VOL_CONNECTOR");
+    if (H5open() < 0 || H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0 || carve_error_init() < 0) {
+        fprintf(stderr, "carve fuzz: cannot initialise HDF5 or carve's error class\n");
+        abort();
+    }
+    ready = true;
+}
+
+void
+fuzz_begin_input(const uint8_t *data, size_t size)
+{
+    current_data  = data;
+    current_size  = size;
+    live_at_begin = live_allocations;
+    input_depth   = 0;
+    H5Eclear2(H5E_DEFAULT);
+}
+
+void
+fuzz_end_input(void)
+{
+    FUZZ_CHECK(live_allocations == live_at_begin,
+               "carve_core allocations not freed after this input: %ld (a leak in a reader, copy, merge, clear or "
+               "carve_config_to_string)",
+               live_allocations - live_at_begin);
+    H5Eclear2(H5E_DEFAULT);
+    current_data = NULL;
+    current_size = 0;
+}
+
+void
+fuzz_note_depth(unsigned depth)
+{
+    if (depth > input_depth)
+        input_depth = depth;
+}
+
+unsigned
+fuzz_last_depth(void)
+{
+    return input_depth;
+}
+
+ssize_t
+fuzz_error_count(void)
+{
+    return H5Eget_num(H5E_DEFAULT);
+}
+
+char *
+fuzz_text_copy(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+
+    FUZZ_CHECK(text != NULL, "out of memory copying a %zu-byte input", size);
+    if (size)
+        memcpy(text, data, size);
+    text[size] = '\0';
+    return text;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* carve_config_t helpers                                                                                  */
+/* ------------------------------------------------------------------------------------------------------ */
+
+static bool
+text_equal(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static const char *
+shown_text(const char *text)
+{
+    return text ? text : "(null)";
+}
+
+/* Whether key k has the same value in a and b; describes a difference in why. */
+static bool
+key_value_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why, size_t why_size)
+{
+    const char *ta = NULL, *tb = NULL;
+
+    switch (k) {
+        case CARVE_KEY_MODE:
+            if (a->mode == b->mode)
+                return true;
+            snprintf(why, why_size, "mode %d != %d", (int)a->mode, (int)b->mode);
+            return false;
+        case CARVE_KEY_UNDER_VOL:
+            ta = a->under_vol;
+            tb = b->under_vol;
+            break;
+        case CARVE_KEY_UNDER_INFO:
+            ta = a->under_info;
+            tb = b->under_info;
+            break;
+        case CARVE_KEY_COUNT:
+            snprintf(why, why_size, "key %d is not a key", (int)k);
+            return false;
+    }
+    if (text_equal(ta, tb))
+        return true;
+    /* Long values are cut by snprintf; the start is what tells them apart in practice. */
+    snprintf(why, why_size, "%s '%s' != '%s'", carve_key_name(k), shown_text(ta), shown_text(tb));
+    return false;
+}
+
+bool
+fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_sources, char *why, size_t why_size)
+{
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
+        if (!key_value_equal(a, b, (carve_key_t)k, why, why_size))
+            return false;
+    if (!with_sources)
+        return true;
+    if (a->set_mask != b->set_mask) {
+        snprintf(why, why_size, "set_mask 0x%x != 0x%x", a->set_mask, b->set_mask);
+        return false;
+    }
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
+        if (a->source[k] != b->source[k]) {
+            snprintf(why, why_size, "source of %s %d != %d", carve_key_name((carve_key_t)k), (int)a->source[k],
+                     (int)b->source[k]);
+            return false;
+        }
+    return true;
+}
+
+/* Text carve accepts as a value: at most CARVE_CONFIG_MAX_STRING bytes, no control characters except tab. */
+static void
+check_value_text(const char *text, const char *key, const char *what)
+{
+    size_t len = strlen(text);
+
+    FUZZ_CHECK(len <= CARVE_CONFIG_MAX_STRING, "%s: %s is %zu bytes long", what, key, len);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        FUZZ_CHECK(!((c < 0x20 && c != '\t') || c == 0x7f), "%s: %s has control character 0x%02x at offset %zu",
+                   what, key, c, i);
+    }
+}
+
+static void
+check_connector_spec(const char *spec, const char *what)
+{
+    bool               digits = true;
+    unsigned long long value  = 0;
+
+    FUZZ_CHECK(spec[0] != '\0', "%s: under_vol is set but empty", what);
+    for (const char *p = spec; *p; p++) {
+        char c = *p;
+        if (c >= '0' && c <= '9') {
+            if (value <= (unsigned long long)INT_MAX)
+                value = value * 10 + (unsigned long long)(c - '0');
+            continue;
+        }
+        digits = false;
+        FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-',
+                   "%s: under_vol '%s' has character 0x%02x", what, spec, (unsigned)(unsigned char)c);
+    }
+    FUZZ_CHECK(!digits || value <= (unsigned long long)INT_MAX, "%s: under_vol value '%s' is above INT_MAX", what,
+               spec);
+}
+
+static void
+check_braces(const char *text, const char *what)
+{
+    size_t depth = 0;
+
+    for (const char *p = text; *p; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}') {
+            FUZZ_CHECK(depth > 0, "%s: under_info '%s' closes a brace it never opened", what, text);
+            depth--;
+        }
+    }
+    FUZZ_CHECK(depth == 0, "%s: under_info '%s' leaves %zu braces open", what, text, depth);
+}
+
+void
+fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const char *what)
+{
+    const unsigned known = (1u << CARVE_KEY_COUNT) - 1;
+
+    FUZZ_CHECK((cfg->set_mask & ~known) == 0, "%s: set_mask 0x%x has bits of no key", what, cfg->set_mask);
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
+        bool set = (cfg->set_mask & (1u << k)) != 0;
+        FUZZ_CHECK(cfg->source[k] == (set ? source : CARVE_SOURCE_DEFAULT), "%s: %s is %s but its source is %d",
+                   what, carve_key_name((carve_key_t)k), set ? "set" : "not set", (int)cfg->source[k]);
+    }
+    if (cfg->set_mask & (1u << CARVE_KEY_MODE))
+        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF || cfg->mode == CARVE_MODE_CARVE || cfg->mode == CARVE_MODE_REPLAY,
+                   "%s: mode %d is not off, carve or replay", what, (int)cfg->mode);
+    else
+        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF, "%s: mode is not set but %d, not the default", what, (int)cfg->mode);
+    if (cfg->set_mask & (1u << CARVE_KEY_UNDER_VOL)) {
+        FUZZ_CHECK(cfg->under_vol != NULL, "%s: under_vol is set but NULL", what);
+        check_value_text(cfg->under_vol, "under_vol", what);
+        check_connector_spec(cfg->under_vol, what);
+    }
+    else
+        FUZZ_CHECK(cfg->under_vol == NULL, "%s: under_vol is not set but '%s'", what, cfg->under_vol);
+    if (cfg->set_mask & (1u << CARVE_KEY_UNDER_INFO)) {
+        FUZZ_CHECK(cfg->under_info != NULL, "%s: under_info is set but NULL", what);
+        check_value_text(cfg->under_info, "under_info", what);
+        check_braces(cfg->under_info, what);
+    }
+    else
+        FUZZ_CHECK(cfg->under_info == NULL, "%s: under_info is not set but '%.64s'", what, cfg->under_info);
+}
+
+void
+fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
+{
+    carve_config_init(cfg);
+    FUZZ_CHECK(carve_config_set(cfg, "mode", "replay", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "under_vol", "native", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "under_info", "base{info;x=y}", source, "fuzz base") >= 0,
+               "cannot build the populated base config");
+}
+
+void
+fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_before, const carve_config_t *src,
+                  const char *what)
+{
+    char why[256];
+
+    FUZZ_CHECK(dst_after->set_mask == (dst_before->set_mask | src->set_mask),
+               "%s: set_mask 0x%x, expected 0x%x | 0x%x", what, dst_after->set_mask, dst_before->set_mask,
+               src->set_mask);
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
+        const carve_config_t *from = (src->set_mask & (1u << k)) ? src : dst_before;
+        FUZZ_CHECK(key_value_equal(dst_after, from, (carve_key_t)k, why, sizeof why), "%s: %s (expected the %s's)",
+                   what, why, from == src ? "source" : "destination");
+        FUZZ_CHECK(dst_after->source[k] == from->source[k], "%s: source of %s is %d, expected %d", what,
+                   carve_key_name((carve_key_t)k), (int)dst_after->source[k], (int)from->source[k]);
+    }
+}
+
+size_t
+fuzz_expected_string_length(const carve_config_t *cfg)
+{
+    size_t length = 0;
+
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
+        const char *value = NULL;
+        size_t      extra = 0;
+        if (!(cfg->set_mask & (1u << k)))
+            continue;
+        switch ((carve_key_t)k) {
+            case CARVE_KEY_MODE:
+                value = carve_mode_name(cfg->mode);
+                break;
+            case CARVE_KEY_UNDER_VOL:
+                value = cfg->under_vol;
+                break;
+            case CARVE_KEY_UNDER_INFO:
+                value = cfg->under_info;
+                extra = 2; /* written braced */
+                break;
+            case CARVE_KEY_COUNT:
+                break;
+        }
+        length += (length ? 1 : 0) + strlen(carve_key_name((carve_key_t)k)) + 1 + strlen(value ? value : "") + extra;
+    }
+    return length;
+}
