@@ -63,13 +63,12 @@ class_is_registered(void)
 herr_t
 carve_error_init(void)
 {
-    hid_t  saved     = H5Eget_current_stack();
+    hid_t  saved     = carve_error_save();
     herr_t ret_value = 0;
 
     if (!class_is_registered())
         ret_value = register_class_and_messages();
-    if (saved >= 0)
-        H5Eset_current_stack(saved);
+    carve_error_restore(saved);
     return ret_value;
 }
 
@@ -101,6 +100,10 @@ carve_error_push(const char *file, const char *func, unsigned line, hid_t maj, h
 hid_t
 carve_error_save(void)
 {
+    /* Most calls find the stack empty (HDF5 frees wrap contexts and property lists on every API call):
+     * then there is nothing to keep, and counting is far cheaper than copying. */
+    if (H5Eget_num(H5E_DEFAULT) <= 0)
+        return H5I_INVALID_HID;
     return H5Eget_current_stack();
 }
 

@@ -30,7 +30,8 @@ void   carve_error_term(void);
 void carve_error_push(const char *file, const char *func, unsigned line, hid_t maj, hid_t min, const char *fmt,
                       ...) __attribute__((format(printf, 6, 7)));
 
-/* Moves the current error stack aside (so that cleanup calls into HDF5's API do not clear it) and back. */
+/* Moves the current error stack aside (so that cleanup calls into HDF5's API do not clear it) and back.
+ * An empty stack is not copied: save then returns H5I_INVALID_HID, which restore ignores. */
 hid_t carve_error_save(void);
 void  carve_error_restore(hid_t saved);
 

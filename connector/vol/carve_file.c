@@ -148,9 +148,12 @@ done:
     if (under_vol_id >= 0)
         H5VLclose(under_vol_id);
     carve_config_clear(&cfg);
-    if (failure >= 0)
+    if (failure >= 0 && before >= 0) {
         H5Eappend_stack(before, failure, true);
-    carve_error_restore(before);
+        carve_error_restore(before);
+    }
+    else
+        carve_error_restore(failure >= 0 ? failure : before);
     return ret_value;
 }
 
