@@ -29,6 +29,7 @@
 
 #include <H5VLpassthru.h>
 
+#include "carve_check.h"
 #include "carve_vol.h"
 
 extern char **environ;
@@ -36,24 +37,7 @@ extern char **environ;
 #define CAPI_ROWS 24
 #define CAPI_COLS 36
 
-static int capi_passed = 0;
-static int capi_failed = 0;
 static const char *capi_work_dir = ".";
-
-static void capi_check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "PASS" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    if (ok)
-        capi_passed++;
-    else
-        capi_failed++;
-}
 
 /* <work-dir>/<name> into buf. */
 static const char *capi_path(char *buf, size_t size, const char *name)
@@ -108,10 +92,10 @@ static int capi_write_file(const char *path, hid_t fapl, const char *what)
     int   ok   = 0;
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (file < 0) {
-        capi_check(0, "%s: H5Fcreate(%s)", what, path);
+        carve_check(0, "%s: H5Fcreate(%s)", what, path);
         return 0;
     }
-    capi_check(capi_served_by_carve(file), "%s: created file is served by carve", what);
+    carve_check(capi_served_by_carve(file), "%s: created file is served by carve", what);
 
     static int values[CAPI_ROWS][CAPI_COLS];
     for (int r = 0; r < CAPI_ROWS; r++)
@@ -141,7 +125,7 @@ static int capi_write_file(const char *path, hid_t fapl, const char *what)
     H5Sclose(space);
     if (H5Fclose(file) < 0)
         ok = 0;
-    capi_check(ok, "%s: wrote /group/values and its attribute", what);
+    carve_check(ok, "%s: wrote /group/values and its attribute", what);
     return ok;
 }
 
@@ -149,10 +133,10 @@ static void capi_read_file(const char *path, hid_t fapl, const char *what)
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     if (file < 0) {
-        capi_check(0, "%s: H5Fopen(%s, RDONLY)", what, path);
+        carve_check(0, "%s: H5Fopen(%s, RDONLY)", what, path);
         return;
     }
-    capi_check(capi_served_by_carve(file), "%s: reopened file is served by carve", what);
+    carve_check(capi_served_by_carve(file), "%s: reopened file is served by carve", what);
 
     static int values[CAPI_ROWS][CAPI_COLS];
     memset(values, 0, sizeof values);
@@ -163,19 +147,19 @@ static void capi_read_file(const char *path, hid_t fapl, const char *what)
         for (int c = 0; c < CAPI_COLS; c++)
             if (values[r][c] != capi_value(r, c))
                 mismatches++;
-    capi_check(read_ok && mismatches == 0, "%s: read back %d values (%d mismatches)", what,
+    carve_check(read_ok && mismatches == 0, "%s: read back %d values (%d mismatches)", what,
                CAPI_ROWS * CAPI_COLS, mismatches);
     if (dset >= 0) {
-        capi_check(capi_served_by_carve(dset), "%s: dataset is served by carve", what);
+        carve_check(capi_served_by_carve(dset), "%s: dataset is served by carve", what);
         double scale   = 0;
         hid_t  attr    = H5Aopen(dset, "scale", H5P_DEFAULT);
         int    attr_ok = attr >= 0 && H5Aread(attr, H5T_NATIVE_DOUBLE, &scale) >= 0;
-        capi_check(attr_ok && scale == 2.5, "%s: attribute read back (%g)", what, scale);
+        carve_check(attr_ok && scale == 2.5, "%s: attribute read back (%g)", what, scale);
         if (attr >= 0)
             H5Aclose(attr);
         H5Dclose(dset);
     }
-    capi_check(H5Fclose(file) >= 0, "%s: H5Fclose", what);
+    carve_check(H5Fclose(file) >= 0, "%s: H5Fclose", what);
 }
 
 static void capi_round_trip(const char *name, hid_t fapl, const char *what)
@@ -188,7 +172,7 @@ static void capi_round_trip(const char *name, hid_t fapl, const char *what)
     hid_t native = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_vol(native, H5VL_NATIVE, NULL);
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, native);
-    capi_check(file >= 0 && !capi_served_by_carve(file), "%s: file opens natively afterwards", what);
+    carve_check(file >= 0 && !capi_served_by_carve(file), "%s: file opens natively afterwards", what);
     if (file >= 0)
         H5Fclose(file);
     H5Pclose(native);
@@ -200,7 +184,7 @@ static void capi_round_trip(const char *name, hid_t fapl, const char *what)
 static void capi_test_fapl_null(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    capi_check(H5Pset_fapl_carve(fapl, NULL) >= 0, "H5Pset_fapl_carve(fapl, NULL)");
+    carve_check(H5Pset_fapl_carve(fapl, NULL) >= 0, "H5Pset_fapl_carve(fapl, NULL)");
     capi_round_trip("select_null.h5", fapl, "fapl_carve(NULL)");
     H5Pclose(fapl);
 }
@@ -212,7 +196,7 @@ static void capi_test_fapl_info(void)
     info.version = CARVE_VOL_INFO_VERSION;
     info.mode    = CARVE_MODE_CARVE;
     hid_t fapl   = H5Pcreate(H5P_FILE_ACCESS);
-    capi_check(H5Pset_fapl_carve(fapl, &info) >= 0, "H5Pset_fapl_carve(fapl, {mode=carve})");
+    carve_check(H5Pset_fapl_carve(fapl, &info) >= 0, "H5Pset_fapl_carve(fapl, {mode=carve})");
     capi_round_trip("select_info.h5", fapl, "fapl_carve(info)");
     H5Pclose(fapl);
 }
@@ -220,16 +204,16 @@ static void capi_test_fapl_info(void)
 static void capi_test_set_vol(void)
 {
     hid_t carve_id = carve_vol_register();
-    capi_check(carve_id >= 0, "carve_vol_register()");
+    carve_check(carve_id >= 0, "carve_vol_register()");
     hid_t again = carve_vol_register();
-    capi_check(again >= 0, "carve_vol_register() again (idempotent)");
+    carve_check(again >= 0, "carve_vol_register() again (idempotent)");
     if (again >= 0)
         H5VLclose(again);
     if (carve_id < 0)
         return;
-    capi_check(capi_connector_is_carve(carve_id), "carve_vol_register()'s ID is the connector named \"carve\"");
-    capi_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) > 0, "carve is registered by name");
-    capi_check(H5VLis_connector_registered_by_value(CARVE_VOL_VALUE) > 0, "carve is registered by value %d",
+    carve_check(capi_connector_is_carve(carve_id), "carve_vol_register()'s ID is the connector named \"carve\"");
+    carve_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) > 0, "carve is registered by name");
+    carve_check(H5VLis_connector_registered_by_value(CARVE_VOL_VALUE) > 0, "carve is registered by value %d",
                (int)CARVE_VOL_VALUE);
 
     carve_vol_info_t info;
@@ -237,7 +221,7 @@ static void capi_test_set_vol(void)
     info.version = CARVE_VOL_INFO_VERSION;
     info.mode    = CARVE_MODE_CARVE;
     hid_t fapl   = H5Pcreate(H5P_FILE_ACCESS);
-    capi_check(H5Pset_vol(fapl, carve_id, &info) >= 0, "H5Pset_vol(fapl, carve_vol_register(), &info)");
+    carve_check(H5Pset_vol(fapl, carve_id, &info) >= 0, "H5Pset_vol(fapl, carve_vol_register(), &info)");
     capi_round_trip("select_set_vol.h5", fapl, "H5Pset_vol");
     H5Pclose(fapl);
     H5VLclose(carve_id);
@@ -259,24 +243,24 @@ static void capi_test_info_version_and_round_trip(void)
         status = H5Pset_fapl_carve(fapl, &info);
     }
     H5E_END_TRY
-    capi_check(status < 0, "H5Pset_fapl_carve with info version %u is refused", info.version);
+    carve_check(status < 0, "H5Pset_fapl_carve with info version %u is refused", info.version);
     /* "Cleanly": the property list is still usable afterwards. */
-    capi_check(H5Pset_fapl_carve(fapl, NULL) >= 0, "the fapl is still usable after the refusal");
+    carve_check(H5Pset_fapl_carve(fapl, NULL) >= 0, "the fapl is still usable after the refusal");
     H5Pclose(fapl);
 
     memset(&info, 0, sizeof info);
     info.version = CARVE_VOL_INFO_VERSION;
     info.mode    = CARVE_MODE_REPLAY;
     fapl         = H5Pcreate(H5P_FILE_ACCESS);
-    capi_check(H5Pset_fapl_carve(fapl, &info) >= 0, "H5Pset_fapl_carve(fapl, {mode=replay})");
+    carve_check(H5Pset_fapl_carve(fapl, &info) >= 0, "H5Pset_fapl_carve(fapl, {mode=replay})");
     hid_t vol_id = H5I_INVALID_HID;
     H5Pget_vol_id(fapl, &vol_id);
-    capi_check(capi_connector_is_carve(vol_id), "H5Pget_vol_id gives carve");
+    carve_check(capi_connector_is_carve(vol_id), "H5Pget_vol_id gives carve");
     void *got = NULL;
-    capi_check(H5Pget_vol_info(fapl, &got) >= 0 && got != NULL, "H5Pget_vol_info returns an info");
+    carve_check(H5Pget_vol_info(fapl, &got) >= 0 && got != NULL, "H5Pget_vol_info returns an info");
     if (got) {
         const carve_vol_info_t *back = got;
-        capi_check(back->version == CARVE_VOL_INFO_VERSION && back->mode == CARVE_MODE_REPLAY,
+        carve_check(back->version == CARVE_VOL_INFO_VERSION && back->mode == CARVE_MODE_REPLAY,
                    "H5Pget_vol_info round-trip: version %u mode %s", back->version, carve_mode_name(back->mode));
         H5VLfree_connector_info(vol_id, got);
     }
@@ -306,14 +290,14 @@ static void capi_test_file_specifics(void)
         fclose(f);
     }
 
-    capi_check(H5Fis_accessible(path, fapl) > 0, "H5Fis_accessible(HDF5 file) through carve is true");
+    carve_check(H5Fis_accessible(path, fapl) > 0, "H5Fis_accessible(HDF5 file) through carve is true");
     htri_t text_accessible;
     H5E_BEGIN_TRY
     {
         text_accessible = H5Fis_accessible(text, fapl);
     }
     H5E_END_TRY
-    capi_check(text_accessible == 0, "H5Fis_accessible(text file) through carve is false (%d)", (int)text_accessible);
+    carve_check(text_accessible == 0, "H5Fis_accessible(text file) through carve is false (%d)", (int)text_accessible);
     htri_t missing_native, missing_carve;
     H5E_BEGIN_TRY
     {
@@ -321,12 +305,12 @@ static void capi_test_file_specifics(void)
         missing_carve  = H5Fis_accessible(missing, fapl);
     }
     H5E_END_TRY
-    capi_check((missing_native > 0) == (missing_carve > 0) && missing_carve <= 0,
+    carve_check((missing_native > 0) == (missing_carve > 0) && missing_carve <= 0,
                "H5Fis_accessible(missing file) through carve as natively (native %d, carve %d)",
                (int)missing_native, (int)missing_carve);
 
-    capi_check(H5Fdelete(path, fapl) >= 0, "H5Fdelete through carve");
-    capi_check(access(path, F_OK) != 0 && errno == ENOENT, "the file is gone after H5Fdelete");
+    carve_check(H5Fdelete(path, fapl) >= 0, "H5Fdelete through carve");
+    carve_check(access(path, F_OK) != 0 && errno == ENOENT, "the file is gone after H5Fdelete");
     H5Pclose(fapl);
 }
 
@@ -377,15 +361,15 @@ static void capi_test_open_missing(void)
     unlink(missing);
 
     capi_errno_search_t native = capi_open_missing(missing, H5P_DEFAULT);
-    capi_check(native.entries > 0 && native.found,
+    carve_check(native.entries > 0 && native.found,
                "native: opening a missing file fails with errno on the stack (%d entries; \"%s\")",
                native.entries, native.first_match);
 
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_carve(fapl, NULL);
     capi_errno_search_t carve = capi_open_missing(missing, fapl);
-    capi_check(carve.entries > 0, "carve: opening a missing file fails (%d error stack entries)", carve.entries);
-    capi_check(carve.found, "carve: the error stack keeps HDF5's errno message (\"%s\")", carve.first_match);
+    carve_check(carve.entries > 0, "carve: opening a missing file fails (%d error stack entries)", carve.entries);
+    carve_check(carve.found, "carve: the error stack keeps HDF5's errno message (\"%s\")", carve.first_match);
     H5Pclose(fapl);
 }
 
@@ -455,7 +439,7 @@ static void capi_test_iteration(void)
     capi_path(path, sizeof path, "iterate.h5");
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
-        capi_check(0, "iteration: create %s natively", path);
+        carve_check(0, "iteration: create %s natively", path);
         return;
     }
     const char *groups[] = {"alpha", "beta", "gamma", "alpha/one", "alpha/two", "alpha/one/deep", "beta/x"};
@@ -481,19 +465,19 @@ static void capi_test_iteration(void)
     H5Fclose(file);
 
     static capi_names_t native_links, native_order, native_objects, carve_links, carve_order, carve_objects;
-    capi_check(capi_collect_names(path, H5P_DEFAULT, &native_links, &native_order, &native_objects),
+    carve_check(capi_collect_names(path, H5P_DEFAULT, &native_links, &native_order, &native_objects),
                "iteration natively");
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_carve(fapl, NULL);
-    capi_check(capi_collect_names(path, fapl, &carve_links, &carve_order, &carve_objects), "iteration through carve");
+    carve_check(capi_collect_names(path, fapl, &carve_links, &carve_order, &carve_objects), "iteration through carve");
     H5Pclose(fapl);
 
-    capi_check(native_links.count > 0 && capi_names_equal(&native_links, &carve_links),
+    carve_check(native_links.count > 0 && capi_names_equal(&native_links, &carve_links),
                "H5Literate2 over / visits the same %d names", native_links.count);
-    capi_check(native_order.count == 4 && capi_names_equal(&native_order, &carve_order),
+    carve_check(native_order.count == 4 && capi_names_equal(&native_order, &carve_order),
                "H5Literate_by_name2 by creation order visits the same %d names (first \"%s\")",
                native_order.count, native_order.count ? native_order.names[0] : "");
-    capi_check(native_objects.count > 0 && capi_names_equal(&native_objects, &carve_objects),
+    carve_check(native_objects.count > 0 && capi_names_equal(&native_objects, &carve_objects),
                "H5Ovisit3 visits the same %d objects", native_objects.count);
     if (!capi_names_equal(&native_objects, &carve_objects))
         for (int i = 0; i < native_objects.count || i < carve_objects.count; i++)
@@ -512,13 +496,13 @@ static void capi_test_probe_text_file(void)
     capi_path(text, sizeof text, "probe.txt");
     FILE *f = fopen(text, "w");
     if (!f) {
-        capi_check(0, "probe: write %s", text);
+        carve_check(0, "probe: write %s", text);
         return;
     }
     fputs("Not an HDF5 file.\nJust two lines.\n", f);
     fclose(f);
 
-    capi_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) == 0,
+    carve_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) == 0,
                "probe: carve is not registered before the probe");
     hid_t file;
     H5E_BEGIN_TRY
@@ -526,7 +510,7 @@ static void capi_test_probe_text_file(void)
         file = H5Fopen(text, H5F_ACC_RDONLY, H5P_DEFAULT);
     }
     H5E_END_TRY
-    capi_check(file < 0, "probe: natively opening a text file fails cleanly (HDF5_PLUGIN_PATH=%s)",
+    carve_check(file < 0, "probe: natively opening a text file fails cleanly (HDF5_PLUGIN_PATH=%s)",
                getenv("HDF5_PLUGIN_PATH") ? getenv("HDF5_PLUGIN_PATH") : "(unset)");
     if (file >= 0)
         H5Fclose(file);
@@ -536,12 +520,12 @@ static void capi_test_probe_text_file(void)
         accessible = H5Fis_accessible(text, H5P_DEFAULT);
     }
     H5E_END_TRY
-    capi_check(accessible == 0, "probe: H5Fis_accessible(text file) natively is false (%d)", (int)accessible);
+    carve_check(accessible == 0, "probe: H5Fis_accessible(text file) natively is false (%d)", (int)accessible);
     /* The library is still healthy. */
     char path[4096];
     capi_path(path, sizeof path, "after_probe.h5");
     hid_t after = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    capi_check(after >= 0 && H5Fclose(after) >= 0, "probe: native create works afterwards");
+    carve_check(after >= 0 && H5Fclose(after) >= 0, "probe: native create works afterwards");
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -553,7 +537,7 @@ static void capi_test_under_vol_from_c(void)
 {
     hid_t passthru = H5VL_pass_through_register();
     hid_t native   = H5VLget_connector_id_by_value(H5_VOL_NATIVE);
-    capi_check(passthru >= 0 && native >= 0, "C stack: pass-through and native connector IDs");
+    carve_check(passthru >= 0 && native >= 0, "C stack: pass-through and native connector IDs");
     if (passthru < 0 || native < 0)
         return;
     H5VL_pass_through_info_t passthru_info = {native, NULL};
@@ -564,7 +548,7 @@ static void capi_test_under_vol_from_c(void)
     info.under_vol_id   = passthru;
     info.under_vol_info = &passthru_info;
     hid_t fapl          = H5Pcreate(H5P_FILE_ACCESS);
-    capi_check(H5Pset_fapl_carve(fapl, &info) >= 0, "C stack: H5Pset_fapl_carve(carve -> pass-through -> native)");
+    carve_check(H5Pset_fapl_carve(fapl, &info) >= 0, "C stack: H5Pset_fapl_carve(carve -> pass-through -> native)");
     capi_round_trip("under_vol_from_c.h5", fapl, "C stack carve over pass-through");
     H5Pclose(fapl);
     H5VLclose(native);
@@ -576,7 +560,7 @@ static void capi_test_under_vol(void)
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS); /* the default VOL comes from HDF5_VOL_CONNECTOR */
     hid_t vol  = H5I_INVALID_HID;
     H5Pget_vol_id(fapl, &vol);
-    capi_check(capi_connector_is_carve(vol), "the default fapl's connector is carve (HDF5_VOL_CONNECTOR=%s)",
+    carve_check(capi_connector_is_carve(vol), "the default fapl's connector is carve (HDF5_VOL_CONNECTOR=%s)",
                getenv("HDF5_VOL_CONNECTOR") ? getenv("HDF5_VOL_CONNECTOR") : "(unset)");
     int selected = capi_connector_is_carve(vol);
     if (vol >= 0)
@@ -587,7 +571,7 @@ static void capi_test_under_vol(void)
         H5Pclose(fapl);
         return;
     }
-    capi_check(H5VLis_connector_registered_by_value(H5VL_PASSTHRU_VALUE) > 0,
+    carve_check(H5VLis_connector_registered_by_value(H5VL_PASSTHRU_VALUE) > 0,
                "HDF5's pass-through connector (value %d) is registered", (int)H5VL_PASSTHRU_VALUE);
     capi_round_trip("under_vol.h5", fapl, "carve over pass-through");
     capi_round_trip("under_vol_default.h5", H5P_DEFAULT, "carve over pass-through (H5P_DEFAULT)");
@@ -638,7 +622,6 @@ int main(int argc, char **argv)
     }
 
     if (H5close() < 0)
-        capi_check(0, "H5close");
-    printf("%d passed, %d failed\n", capi_passed, capi_failed);
-    return capi_failed == 0 && capi_passed > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        carve_check(0, "H5close");
+    return carve_check_finish();
 }

@@ -11,6 +11,7 @@
 #   <state-dir>: the server's (s3ctl.sh); without credentials, requests are anonymous.
 #   HDF5_PLUGIN_PATH must name the directory holding libcarve_vol.so.
 set -euo pipefail
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 if [[ $# -lt 6 || $# -gt 7 ]]; then
     echo "usage: $0 <case> <state-dir> <bucket> <work-dir> <h5dump> <h5ls> [<region,id,secret>]" >&2
@@ -36,10 +37,8 @@ cd "$work"
 
 failures=0
 checks=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
 
 # The driver options of each tool (the option names differ: h5dump --filedriver, h5ls --vfd).
 dump_vfd=(--filedriver=ros3)
@@ -69,37 +68,7 @@ tool_args() {
     esac
 }
 
-# run <label> <env connector string or "-"> <command...>
-run() {
-    local label=$1 env_conn=$2
-    shift 2
-    local rc=0
-    local wrapper=()
-    read -r -a wrapper <<<"${CARVE_TEST_WRAPPER:-}"
-    if [[ $env_conn == - ]]; then
-        LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" >"$label.out" 2>"$label.err" || rc=$?
-    else
-        HDF5_VOL_CONNECTOR="$env_conn" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" \
-            >"$label.out" 2>"$label.err" || rc=$?
-    fi
-    echo "$rc" >"$label.rc"
-    printf '  %-12s exit %-3s %s\n' "$label" "$rc" "$(if [[ $env_conn != - ]]; then printf 'HDF5_VOL_CONNECTOR=%q ' "$env_conn"; fi)${*##*/}"
-}
 
-same_as_native() {
-    local label=$1 stream
-    checks=$((checks + 1))
-    if [[ $(cat "$label.rc") != $(cat native.rc) ]]; then
-        fail "$label: exit status $(cat "$label.rc"), native $(cat native.rc)"
-        sed -n '1,20p' "$label.err"
-    fi
-    for stream in out err; do
-        if ! cmp -s "native.$stream" "$label.$stream"; then
-            fail "$label: std$stream differs from native (diff native.$stream $label.$stream, first lines):"
-            diff "native.$stream" "$label.$stream" | sed -n '1,40p' || true
-        fi
-    done
-}
 
 echo "case $case_name on $base in $work"
 tool_args

@@ -43,6 +43,7 @@
 
 #include <hdf5.h>
 
+#include "carve_check.h"
 #include "carve_vol.h"
 
 #define BIG2D_ROWS    2304
@@ -50,29 +51,6 @@
 #define BIGCHUNK_N    512
 #define BIGCHUNK_EDGE 64
 
-static int n_passed = 0;
-static int n_failed = 0;
-
-static void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "PASS" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    if (ok)
-        n_passed++;
-    else
-        n_failed++;
-}
-
-static int finish(void)
-{
-    printf("%d passed, %d failed\n", n_passed, n_failed);
-    return n_failed == 0 && n_passed > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Formulas (test/common/make_zoo.c for the zoo).                                                  */
@@ -327,14 +305,14 @@ static int token_on_file_fapl[2] = {-1, -1};
 static void check_file_fapl(hid_t file, via_t via, const cred_t *cred, const char *token, const char *url)
 {
     hid_t fapl = H5Fget_access_plist(file);
-    check(fapl >= 0, "%s: H5Fget_access_plist(%s)", via_name(via), url);
+    carve_check(fapl >= 0, "%s: H5Fget_access_plist(%s)", via_name(via), url);
     if (fapl < 0)
         return;
-    check(H5Pget_driver(fapl) == H5FD_ROS3, "%s: the open file's driver is ROS3", via_name(via));
+    carve_check(H5Pget_driver(fapl) == H5FD_ROS3, "%s: the open file's driver is ROS3", via_name(via));
     H5FD_ros3_fapl_t fa;
     memset(&fa, 0, sizeof fa);
     herr_t got = H5Pget_fapl_ros3(fapl, &fa);
-    check(got >= 0 && fa.authenticate == (cred && cred->set) &&
+    carve_check(got >= 0 && fa.authenticate == (cred && cred->set) &&
               (!(cred && cred->set) || (strcmp(fa.aws_region, cred->region) == 0 && strcmp(fa.secret_id, cred->id) == 0)),
           "%s: the open file's ROS3 settings are the program's (authenticate=%d region='%s' id='%s')", via_name(via),
           (int)fa.authenticate, fa.aws_region, fa.secret_id);
@@ -345,7 +323,7 @@ static void check_file_fapl(hid_t file, via_t via, const cred_t *cred, const cha
         token_on_file_fapl[via] = has > 0;
         if (has > 0) {
             char got_token[256] = "";
-            check(H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 && strcmp(got_token, token) == 0,
+            carve_check(H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 && strcmp(got_token, token) == 0,
                   "%s: the open file's access list keeps the session token", via_name(via));
         }
     }
@@ -360,25 +338,25 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
 
     for (int f = 0; f < 2; f++) {
         hid_t fapl = make_fapl(via, cred, token);
-        check(fapl >= 0, "%s: access list for %s", via_name(via), urls[f]);
+        carve_check(fapl >= 0, "%s: access list for %s", via_name(via), urls[f]);
         if (via == VIA_CARVE && f == 0) {
-            check(H5Pget_driver(fapl) == H5FD_ROS3,
+            carve_check(H5Pget_driver(fapl) == H5FD_ROS3,
                   "carve: H5Pset_fapl_carve kept the ROS3 driver on the same access list");
             if (token) {
                 char got_token[256] = "";
-                check(H5Pexist(fapl, ROS3_TOKEN_PROP) > 0 &&
+                carve_check(H5Pexist(fapl, ROS3_TOKEN_PROP) > 0 &&
                           H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 &&
                           strcmp(got_token, token) == 0,
                       "carve: and kept the session token on it");
             }
         }
         files[f] = fapl >= 0 ? H5Fopen(urls[f], H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
-        check(files[f] >= 0, "%s: H5Fopen(%s) over ROS3", via_name(via), urls[f]);
+        carve_check(files[f] >= 0, "%s: H5Fopen(%s) over ROS3", via_name(via), urls[f]);
         if (fapl >= 0)
             H5Pclose(fapl);
         if (files[f] < 0)
             continue;
-        check(served_by_carve(files[f]) == (via == VIA_CARVE), "%s: %s is served by %s", via_name(via), urls[f],
+        carve_check(served_by_carve(files[f]) == (via == VIA_CARVE), "%s: %s is served by %s", via_name(via), urls[f],
               via == VIA_CARVE ? "carve" : "the native connector");
         check_file_fapl(files[f], via, cred, token, urls[f]);
     }
@@ -397,13 +375,13 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
         int32_t       *got  = read_values[side][s];
         memset(got, 0x5a, sizeof read_values[side][s]);
         ok = ok && H5Dread(dset, H5T_NATIVE_INT32, msp, fsp, H5P_DEFAULT, got) >= 0;
-        check(ok, "%s: read %s (%zu values)", via_name(via), sel->what, n);
+        carve_check(ok, "%s: read %s (%zu values)", via_name(via), sel->what, n);
         if (ok) {
             size_t bad = 0, first_bad = 0;
             for (size_t i = 0; i < n; i++)
                 if (got[i] != expected[i] && bad++ == 0)
                     first_bad = i;
-            check(bad == 0, "%s: %s equals the formula%s", via_name(via), sel->what, bad ? " (mismatch)" : "");
+            carve_check(bad == 0, "%s: %s equals the formula%s", via_name(via), sel->what, bad ? " (mismatch)" : "");
             if (bad)
                 printf("  %zu wrong values, first at %zu: got %d, expected %d\n", bad, first_bad,
                        (int)got[first_bad], (int)expected[first_bad]);
@@ -423,7 +401,7 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
         hid_t   attr = H5Aopen(files[0], "int32_le", H5P_DEFAULT);
         int32_t *v   = read_values[side][N_SELECTIONS];
         int     ok   = attr >= 0 && H5Aread(attr, H5T_NATIVE_INT32, v) >= 0;
-        check(ok && v[0] == INT32_MIN && v[1] == -3 && v[2] == 4 && v[3] == INT32_MAX,
+        carve_check(ok && v[0] == INT32_MIN && v[1] == -3 && v[2] == 4 && v[3] == INT32_MAX,
               "%s: root attribute int32_le", via_name(via));
         if (ok)
             read_counts[side][N_SELECTIONS] = 4;
@@ -433,7 +411,7 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
 
     for (int f = 0; f < 2; f++)
         if (files[f] >= 0)
-            check(H5Fclose(files[f]) >= 0, "%s: H5Fclose(%s)", via_name(via), urls[f]);
+            carve_check(H5Fclose(files[f]) >= 0, "%s: H5Fclose(%s)", via_name(via), urls[f]);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -506,21 +484,21 @@ static void expect_clean_failure(const char *what, const char *url, const cred_t
     stack_text_t native, carve;
     hid_t        fapl_n = make_fapl(VIA_NATIVE, cred, token);
     hid_t        fapl_c = make_fapl(VIA_CARVE, cred, token);
-    check(fapl_n >= 0 && fapl_c >= 0, "%s: access lists", what);
+    carve_check(fapl_n >= 0 && fapl_c >= 0, "%s: access lists", what);
     if (fapl_n < 0 || fapl_c < 0)
         return;
-    int before   = n_failed;
+    int before   = carve_check_failures();
     int failed_n = open_must_fail(url, fapl_n, &native);
     int failed_c = open_must_fail(url, fapl_c, &carve);
-    check(failed_n, "%s: the native open fails", what);
-    check(failed_c, "%s: the open through carve fails (no crash)", what);
-    check(carve.count > 0, "%s: carve leaves HDF5's error stack (%d entries; native %d)", what, carve.count,
+    carve_check(failed_n, "%s: the native open fails", what);
+    carve_check(failed_c, "%s: the open through carve fails (no crash)", what);
+    carve_check(carve.count > 0, "%s: carve leaves HDF5's error stack (%d entries; native %d)", what, carve.count,
           native.count);
-    check(stack_holds_native_open(&carve, &native), "%s: carve's error stack holds native's open failure, down to ROS3",
+    carve_check(stack_holds_native_open(&carve, &native), "%s: carve's error stack holds native's open failure, down to ROS3",
           what);
     if (must_mention)
-        check(strstr(carve.text, must_mention) != NULL, "%s: the stack says \"%s\"", what, must_mention);
-    if (n_failed > before) {
+        carve_check(strstr(carve.text, must_mention) != NULL, "%s: the stack says \"%s\"", what, must_mention);
+    if (carve_check_failures() > before) {
         printf("  native stack:\n%s  carve stack:\n%s", native.text, carve.text);
     }
     H5Pclose(fapl_n);
@@ -564,7 +542,7 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
     snprintf(url, sizeof url, "%s/no-such-bucket/zoo.h5", base);
     expect_clean_failure("missing bucket", url, cred, NULL, NULL);
     int port = closed_port();
-    check(port > 0, "a free loopback port for the server-down case (%d)", port);
+    carve_check(port > 0, "a free loopback port for the server-down case (%d)", port);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/%s/zoo.h5", port, bucket);
     expect_clean_failure("server down", url, cred, NULL, NULL);
     expect_clean_failure("not a URL", "no-scheme-here/zoo.h5", cred, NULL, NULL);
@@ -575,7 +553,7 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
         for (via_t via = VIA_NATIVE; via <= VIA_CARVE; via++) {
             hid_t fapl = make_fapl(via, temp, token);
             hid_t file = fapl >= 0 ? H5Fopen(good, H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
-            check(file >= 0 && served_by_carve(file) == (via == VIA_CARVE),
+            carve_check(file >= 0 && served_by_carve(file) == (via == VIA_CARVE),
                   "%s: temporary credentials with their token (H5Pset_fapl_ros3_token) open the file", via_name(via));
             if (file >= 0)
                 H5Fclose(file);
@@ -587,7 +565,7 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
     /* After all of that, a good open through carve still works. */
     hid_t fapl = make_fapl(VIA_CARVE, cred, NULL);
     hid_t file = fapl >= 0 ? H5Fopen(good, H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
-    check(file >= 0 && served_by_carve(file), "carve: a good open after the failures works");
+    carve_check(file >= 0 && served_by_carve(file), "carve: a good open after the failures works");
     if (file >= 0) {
         hid_t   dset = H5Dopen2(file, "grid2d", H5P_DEFAULT);
         int32_t all[60][50];
@@ -595,7 +573,7 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
         for (int i = 0; ok && i < 60; i++)
             for (int j = 0; ok && j < 50; j++)
                 ok = all[i][j] == grid2d_value((hsize_t)i, (hsize_t)j);
-        check(ok, "carve: and reads all of /grid2d correctly");
+        carve_check(ok, "carve: and reads all of /grid2d correctly");
         if (dset >= 0)
             H5Dclose(dset);
         H5Fclose(file);
@@ -664,7 +642,7 @@ int main(int argc, char **argv)
         if (!cred.set)
             return usage();
         run_errors(argv[2], argv[3], &cred, &temp, token);
-        return finish();
+        return carve_check_finish();
     }
 
     int do_native = strcmp(via, "both") == 0 || strcmp(via, "native") == 0;
@@ -679,15 +657,15 @@ int main(int argc, char **argv)
         read_side(VIA_CARVE, argv[2], argv[3], &cred, token);
     if (do_native && do_carve) {
         if (token)
-            check(token_on_file_fapl[VIA_NATIVE] == token_on_file_fapl[VIA_CARVE],
+            carve_check(token_on_file_fapl[VIA_NATIVE] == token_on_file_fapl[VIA_CARVE],
                   "carve = native: the open file's access list %s the token property",
                   token_on_file_fapl[VIA_NATIVE] ? "has" : "lacks");
         for (size_t s = 0; s <= N_SELECTIONS; s++) {
             const char *what = s < N_SELECTIONS ? selections[s].what : "root attribute int32_le";
             size_t      n    = read_counts[0][s];
-            check(n > 0 && n == read_counts[1][s] && memcmp(read_values[0][s], read_values[1][s], n * sizeof(int32_t)) == 0,
+            carve_check(n > 0 && n == read_counts[1][s] && memcmp(read_values[0][s], read_values[1][s], n * sizeof(int32_t)) == 0,
                   "carve = native: %s", what);
         }
     }
-    return finish();
+    return carve_check_finish();
 }
