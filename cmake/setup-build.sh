@@ -16,7 +16,8 @@ log() { printf 'carve-setup: %s\n' "$*" >&2; }
 
 # Tools and libraries the build itself needs (HDF5's own build packages are the bootstrap's business).
 need_cmds=(cmake ninja cc pkg-config)
-need_pkgs=(cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev bash valgrind)
+need_pkgs=(cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev bash valgrind
+           python3)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${need_pkgs[@]}"; do
