@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# compare_netcdf.sh — netCDF-C's ncgen and ncdump (a real HDF5 1.14 client, built by
+# cmake/bootstrap-netcdf.sh) natively and through carve, selected by HDF5_VOL_CONNECTOR only (no
+# preloading, no code change in the client). Every run through carve must give byte-identical
+# stdout and stderr and the same exit status as the native run.
+#
+# Usage: compare_netcdf.sh <case> <work-dir> <ncgen> <ncdump> <sample.cdl>
+#   <case>: generate        ncgen writes <work-dir>/sample.nc natively (the fixture of the other cases)
+#           ncdump-full | ncdump-header | ncdump-special | ncdump-var
+#                           ncdump of sample.nc natively and through carve in every mode
+#           ncgen-write     ncgen writes the file through carve (every mode); the files, read natively,
+#                           must hold what the native file holds
+#           load-proof      carve's own parser and file open are in the path of the netCDF library
+#   HDF5_PLUGIN_PATH must name the directory holding libcarve_vol.so.
+# Work files go to <work-dir>/out/<case>/ (kept for inspection).
+set -euo pipefail
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if [[ $# -ne 5 ]]; then
+    echo "usage: $0 <case> <work-dir> <ncgen> <ncdump> <sample.cdl>" >&2
+    exit 2
+fi
+case_name=$1
+mkdir -p "$2"
+work_dir=$(cd "$2" && pwd)
+ncgen=$3
+ncdump=$4
+cdl=$5
+
+if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; then
+    echo "FAIL: HDF5_PLUGIN_PATH ('${HDF5_PLUGIN_PATH:-}') does not hold libcarve_vol.so" >&2
+    exit 1
+fi
+
+# Nothing from the caller's environment may select a connector or carve settings behind our back.
+unset HDF5_VOL_CONNECTOR
+while read -r var; do
+    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
+done < <(compgen -e)
+
+failures=0
+checks=0
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
+
+# Every way of naming carve in HDF5_VOL_CONNECTOR: label | connector string
+selections=(
+    "env|carve"
+    "env-off|carve mode=off"
+    "env-carve|carve mode=carve"
+    "env-replay|carve mode=replay"
+)
+
+finish() {
+    echo "$checks checks, $failures failed"
+    [[ $failures -eq 0 ]]
+    exit
+}
+
+# --- generate: the native reference file ---------------------------------------------------------
+if [[ $case_name == generate ]]; then
+    cd "$work_dir"
+    rm -f sample.nc
+    run native-ncgen - "$ncgen" -k nc4 -o sample.nc "$cdl"
+    checks=$((checks + 1))
+    if [[ $(cat native-ncgen.rc) != 0 || ! -s sample.nc ]]; then
+        fail "native ncgen -k nc4 failed:"
+        cat native-ncgen.err
+    fi
+    finish
+fi
+
+[[ -s $work_dir/sample.nc ]] || { echo "FAIL: $work_dir/sample.nc is missing (netcdf.generate failed?)"; exit 1; }
+
+# Each case works on its own copy (carve may later write a container next to the file it reads).
+work="$work_dir/out/$case_name"
+rm -rf "$work"
+mkdir -p "$work"
+cp "$work_dir/sample.nc" "$work/"
+cd "$work"
+echo "case $case_name in $work"
+
+# --- ncgen-write: the file written through carve reads back as the native one ---------------------
+if [[ $case_name == ncgen-write ]]; then
+    # ncdump prints the file's base name in its first line: every file is called sample.nc.
+    mkdir -p native-file
+    run native - "$ncgen" -k nc4 -o native-file/sample.nc "$cdl"
+    [[ $(cat native.rc) == 0 ]] || { fail "native ncgen failed"; cat native.err; finish; }
+    run native-dump - "$ncdump" -s native-file/sample.nc
+    [[ $(cat native-dump.rc) == 0 && -s native-dump.out ]] || { fail "native ncdump of the native file failed"; cat native-dump.err; finish; }
+    # The reference must itself be deterministic: a second native ncgen run.
+    mkdir -p native2-file
+    run native2 - "$ncgen" -k nc4 -o native2-file/sample.nc "$cdl"
+    native_reproducible=0
+    cmp -s native-file/sample.nc native2-file/sample.nc && native_reproducible=1
+    for selection in "${selections[@]}"; do
+        IFS='|' read -r label conn <<<"$selection"
+        mkdir -p "$label-file"
+        run "$label" "$conn" "$ncgen" -k nc4 -o "$label-file/sample.nc" "$cdl"
+        same_as_native "$label"
+        # Read back natively (no connector), in full with the special attributes.
+        ( cd "$label-file" && run dump - "$ncdump" -s sample.nc )
+        checks=$((checks + 1))
+        if [[ $(cat "$label-file/dump.rc") != 0 ]]; then
+            fail "$label: ncdump (native) of the file written through carve exited $(cat "$label-file/dump.rc"):"
+            sed -n '1,20p' "$label-file/dump.err"
+        elif ! cmp -s native-dump.out "$label-file/dump.out" || ! cmp -s native-dump.err "$label-file/dump.err"; then
+            fail "$label: the file written through '$conn' does not read back as the native one (diff native-dump.out $label-file/dump.out):"
+            diff native-dump.out "$label-file/dump.out" | sed -n '1,40p' || true
+            diff native-dump.err "$label-file/dump.err" | sed -n '1,10p' || true
+        fi
+        # A pass-through connector leaves HDF5 writing the same bytes: when two native runs agree
+        # byte for byte, the file written through carve must too.
+        if [[ $native_reproducible == 1 ]]; then
+            checks=$((checks + 1))
+            if ! cmp native-file/sample.nc "$label-file/sample.nc"; then
+                fail "$label: the file written through '$conn' differs byte-wise from the native one"
+            fi
+        fi
+    done
+    [[ $native_reproducible == 1 ]] || echo "  (two native ncgen runs differ byte-wise: no byte comparison)"
+    finish
+fi
+
+# --- load-proof: carve's parser and file open are in netCDF's path ----------------------------------
+if [[ $case_name == load-proof ]]; then
+    run native - "$ncdump" -h sample.nc
+    run ok.env "carve mode=carve" "$ncdump" -h sample.nc
+    same_as_native ok.env
+    # An invalid info string: HDF5 finds the plugin, carve's parser refuses the string, HDF5's
+    # initialisation reports it ("unable to set default VOL connector") and the library goes on natively.
+    run bogus.env "carve mode=bogus" "$ncdump" -h sample.nc
+    must_be_rejected bogus.env
+    checks=$((checks + 1))
+    if ! grep -qF "bad value 'bogus' for mode" bogus.env.err; then
+        fail "bogus.env: carve's message \"bad value 'bogus' for mode\" is not on stderr:"
+        sed -n '1,20p' bogus.env.err
+    fi
+    checks=$((checks + 1))
+    if grep -q "can't find plugin" bogus.env.err; then
+        fail "bogus.env: HDF5 did not find the carve plugin at all"
+    fi
+    # A name nothing provides is rejected too, so the variable is honoured at all.
+    run unknown.env "carve_no_such_connector" "$ncdump" -h sample.nc
+    must_be_rejected unknown.env "can't find plugin"
+    # The file open itself goes through carve: carve reads CARVE_CONFIG when it opens a file, so an
+    # invalid config file makes netCDF's open fail. (netCDF silences HDF5's error stack: ncdump only
+    # says "NetCDF: HDF error".) The same run with a valid config file is the control.
+    echo "mode: off" >good-config.yaml
+    CARVE_CONFIG="$work/good-config.yaml" run goodconfig.ncdump "carve" "$ncdump" -h sample.nc
+    same_as_native goodconfig.ncdump
+    echo "mode: bogus" >bad-config.yaml
+    CARVE_CONFIG="$work/bad-config.yaml" run badconfig.ncdump "carve" "$ncdump" -h sample.nc
+    must_fail badconfig.ncdump
+    CARVE_CONFIG="$work/bad-config.yaml" run badconfig.ncgen "carve" "$ncgen" -k nc4 -o badconfig.nc "$cdl"
+    must_fail badconfig.ncgen
+    finish
+fi
+
+# --- ncdump comparison cases ---------------------------------------------------------------------------
+case $case_name in
+ncdump-full) cmd=("$ncdump" sample.nc) ;;
+ncdump-header) cmd=("$ncdump" -h sample.nc) ;;
+ncdump-special) cmd=("$ncdump" -s sample.nc) ;;
+ncdump-var) cmd=("$ncdump" -v "temp,cloud,/forecast/t2m,/forecast/nested/words" sample.nc) ;;
+*)
+    echo "unknown case '$case_name'" >&2
+    exit 2
+    ;;
+esac
+
+run native - "${cmd[@]}"
+checks=$((checks + 1))
+if [[ $(cat native.rc) != 0 || ! -s native.out ]]; then
+    fail "native run exited $(cat native.rc) or printed nothing"
+    sed -n '1,20p' native.err
+fi
+for selection in "${selections[@]}"; do
+    IFS='|' read -r label conn <<<"$selection"
+    run "$label" "$conn" "${cmd[@]}"
+    same_as_native "$label"
+done
+# The same run with an invalid carve info string must not pass silently: carve parsed the string.
+run bogus-env "carve mode=bogus" "${cmd[@]}"
+must_be_rejected bogus-env "bad value 'bogus' for mode"
+finish
