@@ -28,6 +28,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 log() { printf 'carve-bootstrap: %s\n' "$*" >&2; }
 die() { printf 'carve-bootstrap: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=debian-lib.sh
+source "$here/debian-lib.sh"
 
 if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_test" ]; then
   echo "$prefix"
@@ -46,47 +48,23 @@ if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_tes
 fi
 
 # --- 1. build packages ---------------------------------------------------------------
-need_pkgs=(libcurl4-openssl-dev libssl-dev zlib1g-dev libaec-dev libyaml-dev ninja-build cmake pkg-config
-           dpkg-dev ca-certificates)
-missing=()
-if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${need_pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-else
+command -v dpkg-query >/dev/null 2>&1 ||
   die "no system HDF5 >= 1.14 was found and this is not a Debian-like system; install HDF5 >= 1.14 and pass -DHDF5_ROOT=<prefix>"
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    log "installing build packages: ${missing[*]}"
-    apt-get update -qq || log "apt-get update reported problems; trying the install anyway"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    die "missing Debian packages: ${missing[*]} — run: sudo apt-get install ${missing[*]}"
-  fi
-fi
+debian_ensure_packages libcurl4-openssl-dev libssl-dev zlib1g-dev libaec-dev libyaml-dev ninja-build cmake \
+  pkg-config dpkg-dev ca-certificates
 
 # --- 2. source ------------------------------------------------------------------------
 src_dir="$root/src/hdf5-$HDF5_VERSION"
 if [ ! -f "$src_dir/CMakeLists.txt" ]; then
-  apt_dir="$root/apt"
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$root/src"
-  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  [ -f "$keyring" ] || die "$keyring not found (package debian-archive-keyring)"
-  echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian trixie main" > "$apt_dir/sources.list"
-  apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-            -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-            -o APT::Sandbox::User=root)
-  log "fetching Debian's hdf5 $HDF5_VERSION source (private apt state in $apt_dir)"
-  apt-get "${apt_opts[@]}" update -qq || die "apt-get update of the private trixie deb-src list failed"
+  mkdir -p "$root/src"
   orig=$(ls "$root/src"/hdf5_"$DEB_VERSION"*.orig.tar.* 2>/dev/null | head -n1 || true)
   if [ -z "$orig" ]; then
-    (cd "$root/src" && apt-get "${apt_opts[@]}" source --download-only "hdf5=${DEB_VERSION}-3" >/dev/null 2>&1 ||
-                       apt-get "${apt_opts[@]}" source --download-only hdf5 >/dev/null) ||
-      die "could not download the hdf5 source package"
+    debian_fetch_source "hdf5=${DEB_VERSION}-3" "$root/apt" "$root/src" "$root/fetch.log" ||
+      debian_fetch_source hdf5 "$root/apt" "$root/src" "$root/fetch.log" ||
+      log "apt-get source hdf5 reported errors (see $root/fetch.log); using the upstream tarball if it came"
     orig=$(ls "$root/src"/hdf5_"$DEB_VERSION"*.orig.tar.* 2>/dev/null | head -n1 || true)
   fi
-  [ -n "$orig" ] || die "no hdf5_${DEB_VERSION}*.orig.tar.* was downloaded (Debian may have moved past $HDF5_VERSION)"
+  [ -n "$orig" ] || die "no hdf5_${DEB_VERSION}*.orig.tar.* was downloaded (Debian may have moved past $HDF5_VERSION); see $root/fetch.log"
   rm -rf "$root/src/extract" && mkdir -p "$root/src/extract"
   tar -xf "$orig" -C "$root/src/extract"
   top=$(find "$root/src/extract" -mindepth 1 -maxdepth 2 -name CMakeLists.txt -printf '%h\n' | head -n1)

@@ -19,6 +19,8 @@ RECIPE=1
 
 log() { printf 'carve-bootstrap-netcdf: %s\n' "$*" >&2; }
 die() { printf 'carve-bootstrap-netcdf: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=debian-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/debian-lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 <hdf5-prefix>"
 hdf5=$(cd "$1" 2>/dev/null && pwd) || die "HDF5 prefix '$1' does not exist"
@@ -59,28 +61,12 @@ if [ -f "$base/current-$hdf5_tag" ]; then
 fi
 
 # --- 1. build packages ---------------------------------------------------------------
-need_pkgs=(m4 make gcc dpkg-dev ca-certificates zlib1g-dev)
-missing=()
-command -v dpkg-query >/dev/null 2>&1 ||
-  die "this is not a Debian-like system; build netCDF-C against $hdf5 yourself"
-for p in "${need_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    log "installing build packages: ${missing[*]}"
-    apt-get update -qq || log "apt-get update reported problems; trying the install anyway"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
-      die "apt-get install ${missing[*]} failed"
-  else
-    die "missing Debian packages: ${missing[*]} — run: sudo apt-get install ${missing[*]}"
-  fi
-fi
+debian_ensure_packages m4 make gcc dpkg-dev ca-certificates zlib1g-dev
 
 # --- 2. source ------------------------------------------------------------------------
 src_root="$base/src"
 apt_dir="$base/apt"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$src_root"
+mkdir -p "$src_root"
 find_orig() { # the upstream tarball apt fetched (not its .asc signature), or nothing
   local f
   for f in "$src_root"/netcdf_*.orig.tar.*; do
@@ -93,17 +79,7 @@ find_orig() { # the upstream tarball apt fetched (not its .asc signature), or no
 }
 orig=$(find_orig)
 if [ -z "$orig" ]; then
-  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  [ -f "$keyring" ] || die "$keyring not found (package debian-archive-keyring)"
-  echo "deb-src [signed-by=$keyring] http://deb.debian.org/debian trixie main" > "$apt_dir/sources.list"
-  apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-            -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-            -o APT::Sandbox::User=root)
-  log "fetching Debian's netcdf source (private apt state in $apt_dir)"
-  apt-get "${apt_opts[@]}" update -qq || die "apt-get update of the private trixie deb-src list failed"
-  # The mirror may serve the upstream tarball but not the .dsc/.debian.tar (404): apt then fails, yet
-  # the tarball it did fetch has been checked against the signed Sources index. Only that one is used.
-  (cd "$src_root" && apt-get "${apt_opts[@]}" source --download-only netcdf > "$base/fetch.log" 2>&1) ||
+  debian_fetch_source netcdf "$apt_dir" "$src_root" "$base/fetch.log" ||
     log "apt-get source netcdf reported errors (see $base/fetch.log); using the upstream tarball if it came"
   orig=$(find_orig)
   [ -n "$orig" ] || die "could not download the netcdf source package (no netcdf_*.orig.tar.* in $src_root); see $base/fetch.log"

@@ -14,29 +14,17 @@ shift || true
 
 log() { printf 'carve-setup: %s\n' "$*" >&2; }
 
-# Tools and libraries the build itself needs (HDF5's own build packages are the bootstrap's business).
-need_cmds=(cmake ninja cc pkg-config)
-need_pkgs=(cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev bash valgrind
-           python3)
+die() { log "$*"; exit 1; }
+# shellcheck source=debian-lib.sh
+source "$repo/cmake/debian-lib.sh"
+
+# Tools and libraries the build and the tests need (HDF5's own build packages are the bootstrap's).
 if command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for p in "${need_pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-      log "installing: ${missing[*]}"
-      apt-get update -qq || log "apt-get update reported problems; trying the install anyway"
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    else
-      log "missing packages: ${missing[*]}"
-      log "install them with: sudo apt-get install ${missing[*]}"
-      exit 1
-    fi
-  fi
+  debian_ensure_packages cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev \
+    bash valgrind python3
 else
-  for c in "${need_cmds[@]}"; do
-    command -v "$c" >/dev/null 2>&1 || { log "missing tool: $c (and libcurl, libyaml development files)"; exit 1; }
+  for c in cmake ninja cc pkg-config valgrind python3; do
+    command -v "$c" >/dev/null 2>&1 || die "missing tool: $c (and libcurl, libyaml development files)"
   done
 fi
 

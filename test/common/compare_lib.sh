@@ -1,6 +1,18 @@
 # compare_lib.sh — shared by the scripts that run an HDF5 tool natively and through carve and compare
 # the results (test/tools/compare_tools.sh, test/s3/compare_ros3_tools.sh). Sourced, not run.
 #
+# clear_connector_environment: nothing from the caller's environment may select a connector or carve
+# settings behind the test's back (the sanitizer/valgrind hooks CARVE_TEST_* stay).
+clear_connector_environment() {
+    local var
+    unset HDF5_VOL_CONNECTOR
+    while read -r var; do
+        if [[ $var == CARVE_* && $var != CARVE_TEST_* ]]; then
+            unset "$var"
+        fi
+    done < <(compgen -e)
+}
+
 # The caller sets `failures=0 checks=0` and works in its own directory; `run` leaves <label>.out,
 # <label>.err and <label>.rc there, and the checks compare them with the run labelled "native".
 

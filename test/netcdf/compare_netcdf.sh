@@ -32,16 +32,12 @@ if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; t
     exit 1
 fi
 
-# Nothing from the caller's environment may select a connector or carve settings behind our back.
-unset HDF5_VOL_CONNECTOR
-while read -r var; do
-    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
-done < <(compgen -e)
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
+clear_connector_environment
 
 failures=0
 checks=0
-# shellcheck source=../common/compare_lib.sh
-source "$script_dir/../common/compare_lib.sh"
 
 # Every way of naming carve in HDF5_VOL_CONNECTOR: label | connector string
 selections=(

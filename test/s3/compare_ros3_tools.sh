@@ -26,10 +26,9 @@ fi
 [[ -s $state/port ]] || { echo "FAIL: no server port in $state (fixture not started?)" >&2; exit 1; }
 base="http://127.0.0.1:$(cat "$state/port")/$bucket"
 
-unset HDF5_VOL_CONNECTOR
-while read -r var; do
-    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
-done < <(compgen -e)
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
+clear_connector_environment
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -37,8 +36,6 @@ cd "$work"
 
 failures=0
 checks=0
-# shellcheck source=../common/compare_lib.sh
-source "$script_dir/../common/compare_lib.sh"
 
 # The driver options of each tool (the option names differ: h5dump --filedriver, h5ls --vfd).
 dump_vfd=(--filedriver=ros3)

@@ -9,14 +9,14 @@
 # usage: count_requests.sh <work-dir> <data-dir> <carve_test_ros3> <h5dump> <h5ls>
 #   HDF5_PLUGIN_PATH must name the directory holding libcarve_vol.so.
 set -euo pipefail
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [[ $# -eq 5 ]] || { echo "usage: $0 <work-dir> <data-dir> <carve_test_ros3> <h5dump> <h5ls>" >&2; exit 2; }
 work=$1 data=$2 ros3_test=$3 h5dump=$4 h5ls=$5
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-unset HDF5_VOL_CONNECTOR
-while read -r var; do
-    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
-done < <(compgen -e)
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
+clear_connector_environment
 
 region=us-east-1 id=AKIDCOUNT secret=count-secret bucket=count
 rm -rf "$work"

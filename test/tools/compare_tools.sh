@@ -29,11 +29,9 @@ if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; t
     exit 1
 fi
 
-# Nothing from the caller's environment may select a connector or carve settings behind our back.
-unset HDF5_VOL_CONNECTOR
-while read -r var; do
-    [[ $var == CARVE_* && $var != CARVE_TEST_* ]] && unset "$var"
-done < <(compgen -e)
+# shellcheck source=../common/compare_lib.sh
+source "$script_dir/../common/compare_lib.sh"
+clear_connector_environment
 
 # Each case works on its own copy (carve may later write a container next to the file it reads).
 work="$zoo_dir/out/$case_name"
@@ -46,8 +44,6 @@ cd "$work"
 
 failures=0
 checks=0
-# shellcheck source=../common/compare_lib.sh
-source "$script_dir/../common/compare_lib.sh"
 
 # --- The tool invocation of each case ------------------------------------------------------------
 # tool_args <kind> <info>: prints nothing, fills the global array `cmd` with the command line.
