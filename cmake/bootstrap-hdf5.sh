@@ -88,7 +88,7 @@ common=(-G Ninja -S "$src_dir" -B "$build"
 log "configuring HDF5 $HDF5_VERSION (build in $build)"
 cmake "${common[@]}" -DBUILD_TESTING=OFF > "$root/configure.log" 2>&1 ||
   die "HDF5 configure failed; see $root/configure.log"
-log "building HDF5 with $jobs jobs (about 2-3 minutes on 2 cores)"
+log "building HDF5 with $jobs jobs (about 1.5 minutes on 2 cores)"
 cmake --build "$build" -j "$jobs" > "$root/build.log" 2>&1 || die "HDF5 build failed; see $root/build.log"
 cmake --install "$build" > "$root/install.log" 2>&1 || die "HDF5 install failed; see $root/install.log"
 
