@@ -3,13 +3,15 @@
 # Result: imported target carve_hdf5 (the HDF5 C library), plus
 #   CARVE_HDF5_VERSION, CARVE_HDF5_PREFIX (may be empty for a system HDF5),
 #   CARVE_H5DUMP / CARVE_H5LS / CARVE_H5DIFF (tools, may be NOTFOUND),
-#   CARVE_H5_API_TEST (HDF5's API conformance test binary, may be NOTFOUND).
+#   CARVE_H5_API_TEST (HDF5's API conformance test binary, may be NOTFOUND),
+#   CARVE_HDF5_BOOTSTRAPPED (TRUE when HDF5 came from cmake/bootstrap-hdf5.sh).
 # Options: CARVE_BOOTSTRAP_HDF5=AUTO|ON|OFF, CARVE_CACHE_DIR (bootstrap cache, default ~/.cache/carve).
 set(CARVE_BOOTSTRAP_HDF5 AUTO CACHE STRING "Build HDF5 1.14.5 into the cache when no HDF5 >= 1.14 is found (AUTO, ON, OFF)")
 set_property(CACHE CARVE_BOOTSTRAP_HDF5 PROPERTY STRINGS AUTO ON OFF)
 set(CARVE_MIN_HDF5 1.14.0)
 
 set(_carve_hdf5_found FALSE)
+set(CARVE_HDF5_BOOTSTRAPPED FALSE)
 if(NOT CARVE_BOOTSTRAP_HDF5 STREQUAL "ON")
   # A config package first (HDF5's own CMake install: conda, Homebrew, source builds) ...
   find_package(HDF5 ${CARVE_MIN_HDF5} CONFIG QUIET NAMES hdf5)
@@ -56,6 +58,7 @@ if(NOT _carve_hdf5_found)
     message(FATAL_ERROR "carve: bootstrapping HDF5 failed (see the messages above)")
   endif()
   string(REGEX REPLACE ".*\n" "" CARVE_HDF5_PREFIX "${_carve_boot_out}")
+  set(CARVE_HDF5_BOOTSTRAPPED TRUE)
   find_package(HDF5 CONFIG REQUIRED NAMES hdf5 PATHS "${CARVE_HDF5_PREFIX}/cmake" NO_DEFAULT_PATH)
   add_library(carve_hdf5 INTERFACE IMPORTED)
   target_link_libraries(carve_hdf5 INTERFACE hdf5-shared)
