@@ -84,11 +84,6 @@ if [[ $case_name == ncgen-write ]]; then
     [[ $(cat native.rc) == 0 ]] || { fail "native ncgen failed"; cat native.err; finish; }
     run native-dump - "$ncdump" -s native-file/sample.nc
     [[ $(cat native-dump.rc) == 0 && -s native-dump.out ]] || { fail "native ncdump of the native file failed"; cat native-dump.err; finish; }
-    # The reference must itself be deterministic: a second native ncgen run.
-    mkdir -p native2-file
-    run native2 - "$ncgen" -k nc4 -o native2-file/sample.nc "$cdl"
-    native_reproducible=0
-    cmp -s native-file/sample.nc native2-file/sample.nc && native_reproducible=1
     for selection in "${selections[@]}"; do
         IFS='|' read -r label conn <<<"$selection"
         mkdir -p "$label-file"
@@ -105,16 +100,10 @@ if [[ $case_name == ncgen-write ]]; then
             diff native-dump.out "$label-file/dump.out" | sed -n '1,40p' || true
             diff native-dump.err "$label-file/dump.err" | sed -n '1,10p' || true
         fi
-        # A pass-through connector leaves HDF5 writing the same bytes: when two native runs agree
-        # byte for byte, the file written through carve must too.
-        if [[ $native_reproducible == 1 ]]; then
-            checks=$((checks + 1))
-            if ! cmp native-file/sample.nc "$label-file/sample.nc"; then
-                fail "$label: the file written through '$conn' differs byte-wise from the native one"
-            fi
-        fi
     done
-    [[ $native_reproducible == 1 ]] || echo "  (two native ncgen runs differ byte-wise: no byte comparison)"
+    # No byte-wise comparison of the files: HDF5 stamps object headers with the time of writing, so two
+    # native runs differ whenever they straddle a second. `ncdump -s` above compares what netCDF stores,
+    # special attributes (storage, chunking, filters, endianness, format) included.
     finish
 fi
 
