@@ -219,12 +219,12 @@ make_untimed_plist(hid_t cls)
     return plist;
 }
 
+/* Writes attribute `name` on obj with the given dataspace (which it closes). */
 static int
-make_attr_scalar(hid_t obj, const char *name, hid_t type, const void *value)
+make_attr(hid_t obj, const char *name, hid_t type, hid_t space, const void *values)
 {
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr  = space >= 0 ? H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : H5I_INVALID_HID;
-    int   ok    = attr >= 0 && H5Awrite(attr, type, value) >= 0;
+    hid_t attr = space >= 0 ? H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : H5I_INVALID_HID;
+    int   ok   = attr >= 0 && H5Awrite(attr, type, values) >= 0;
 
     if (attr >= 0)
         H5Aclose(attr);
@@ -234,17 +234,15 @@ make_attr_scalar(hid_t obj, const char *name, hid_t type, const void *value)
 }
 
 static int
+make_attr_scalar(hid_t obj, const char *name, hid_t type, const void *value)
+{
+    return make_attr(obj, name, type, H5Screate(H5S_SCALAR), value);
+}
+
+static int
 make_attr_array(hid_t obj, const char *name, hid_t type, hsize_t count, const void *values)
 {
-    hid_t space = H5Screate_simple(1, &count, NULL);
-    hid_t attr  = space >= 0 ? H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : H5I_INVALID_HID;
-    int   ok    = attr >= 0 && H5Awrite(attr, type, values) >= 0;
-
-    if (attr >= 0)
-        H5Aclose(attr);
-    if (space >= 0)
-        H5Sclose(space);
-    return ok ? 0 : -1;
+    return make_attr(obj, name, type, H5Screate_simple(1, &count, NULL), values);
 }
 
 /* Writes /field; prints its geometry and compression. */

@@ -158,6 +158,20 @@ same_settings(const carve_config_t *a, const carve_config_t *b)
 }
 
 /* Parses a string that must be accepted and checks the result; vol/info NULL: not set. */
+/* cfg holds exactly these settings, the keys in mask set from `source` and the rest defaults. */
+static void
+check_settings_at(tally_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
+                  unsigned mask, carve_source_t source, const char *file, int line)
+{
+    check_at(t, cfg->set_mask == mask, "set_mask as expected", file, line);
+    check_at(t, cfg->mode == mode, "mode as expected", file, line);
+    check_at(t, str_eq(cfg->under_vol, vol), "under_vol as expected", file, line);
+    check_at(t, str_eq(cfg->under_info, info), "under_info as expected", file, line);
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
+        check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
+                 file, line);
+}
+
 static void
 good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mode_t mode, const char *vol,
                const char *info, unsigned mask)
@@ -169,13 +183,7 @@ good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mo
     status = carve_config_parse_string(&cfg, str);
     check_at(t, status >= 0, "string is accepted", file, line);
     check_no_error_at(t, file, line);
-    check_at(t, cfg.set_mask == mask, "set_mask as expected", file, line);
-    check_at(t, cfg.mode == mode, "mode as expected", file, line);
-    check_at(t, str_eq(cfg.under_vol, vol), "under_vol as expected", file, line);
-    check_at(t, str_eq(cfg.under_info, info), "under_info as expected", file, line);
-    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
-        check_at(t, cfg.source[k] == ((mask & (1u << k)) ? CARVE_SOURCE_STRING : CARVE_SOURCE_DEFAULT),
-                 "source as expected", file, line);
+    check_settings_at(t, &cfg, mode, vol, info, mask, CARVE_SOURCE_STRING, file, line);
     carve_config_clear(&cfg);
 }
 
@@ -570,13 +578,7 @@ good_yaml_at(tally_t *t, const char *file, int line, const char *name, const cha
         return;
     check_at(t, carve_config_read_file(&cfg, path) >= 0, "file is accepted", file, line);
     check_no_error_at(t, file, line);
-    check_at(t, cfg.set_mask == mask, "set_mask as expected", file, line);
-    check_at(t, cfg.mode == mode, "mode as expected", file, line);
-    check_at(t, str_eq(cfg.under_vol, vol), "under_vol as expected", file, line);
-    check_at(t, str_eq(cfg.under_info, info), "under_info as expected", file, line);
-    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
-        check_at(t, cfg.source[k] == ((mask & (1u << k)) ? CARVE_SOURCE_FILE : CARVE_SOURCE_DEFAULT),
-                 "source as expected", file, line);
+    check_settings_at(t, &cfg, mode, vol, info, mask, CARVE_SOURCE_FILE, file, line);
     carve_config_clear(&cfg);
 }
 
