@@ -1,0 +1,1 @@
+/* carve_access.c — (being written) */

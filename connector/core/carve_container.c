@@ -1,0 +1,1 @@
+/* carve_container.c — (being written) */

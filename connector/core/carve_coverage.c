@@ -1,0 +1,1 @@
+/* carve_coverage.c — (being written) */

@@ -1,0 +1,1 @@
+/* carve_manifest.c — (being written) */

@@ -1,0 +1,154 @@
+/*
+ * carve_manifest.h — the manifest of a carved container: where its origin is, the origin's stamp, and
+ * per dataset what the programs read and what the container holds. One YAML document (libyaml), written
+ * beside the container (<stem>.carve.yaml) for people and embedded, hidden, in the container itself; the
+ * connector parses it back. No VOL code.
+ *
+ * Document layout (format 1):
+ *
+ *   carve_manifest: 1
+ *   generation: 3                      # +1 on every commit; equals the container's embedded copy
+ *   carve_version: 0.1.0
+ *   hdf5_version: 1.14.5
+ *   created: 2026-11-22T10:00:00Z
+ *   updated: 2026-11-22T10:05:00Z
+ *   origin:
+ *     location: /abs/path/file.h5      # or an http(s) URL
+ *     stamp: {kind: local, size: 123, mtime: 1732269600.123456789}
+ *     # remote: {kind: remote, size: 123, etag: '"abc"', last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'}
+ *   container: file-0123456789abcdef.carve.h5
+ *   skeleton: full                     # or touched
+ *   datasets:
+ *     - path: /group/dataset
+ *       origin_layout: chunked         # chunked | contiguous | compact | virtual | external
+ *       store: chunks                  # chunks: whole chunks held | elements: exactly the selections
+ *       dims: [1000, 200]
+ *       chunk: [100, 20]               # chunk shape in the container (absent when not chunked)
+ *       elements_read: 4000
+ *       bytes_read: 32000
+ *       bytes_stored: 16384
+ *       chunks_stored: 4
+ *       selections:                    # merged union of the file selections read
+ *         - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [20, 200]}
+ *       chunks: [[0, 0], [0, 1]]       # chunk grid coordinates held (store: chunks)
+ *       origin_dcpl: <base64>          # H5Pencode2 of the origin's creation list, when the container
+ *                                      # stores the dataset with another layout
+ *   attributes:                        # attributes the programs read
+ *     - {object: /group/dataset, name: units}
+ *   objects:                           # objects opened, iterated or queried
+ *     - /group
+ *   skipped:                           # files the programs wrote, not carved
+ *     - {path: /abs/out.h5, reason: opened for writing}
+ *   runs:
+ *     - {time: 2026-11-22T10:00:00Z, pid: 1234, program: /usr/bin/h5dump}
+ */
+#ifndef CARVE_MANIFEST_H
+#define CARVE_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hdf5.h>
+
+#include "carve_coverage.h"
+#include "carve_origin.h"
+
+#define CARVE_MANIFEST_FORMAT 1
+/* Largest manifest text carve parses. */
+#define CARVE_MANIFEST_MAX_BYTES ((size_t)1024 * 1024 * 1024)
+
+typedef enum carve_store_t {
+    CARVE_STORE_CHUNKS = 0, /* whole chunks of the origin, copied raw: coverage = the chunks */
+    CARVE_STORE_ELEMENTS    /* exactly the selected elements: coverage = the selections */
+} carve_store_t;
+
+typedef struct carve_manifest_dataset_t {
+    char             *path;
+    char             *origin_layout; /* "chunked", "contiguous", "compact", "virtual", "external" */
+    carve_store_t     store;
+    int               rank;
+    hsize_t           dims[H5S_MAX_RANK];
+    int               chunked;            /* the container stores the dataset chunked */
+    hsize_t           chunk[H5S_MAX_RANK];/* its chunk shape when chunked */
+    uint64_t          elements_read;
+    uint64_t          bytes_read;
+    uint64_t          bytes_stored;
+    uint64_t          chunks_stored;
+    carve_selection_t selections;         /* rank/dims as above */
+    carve_chunkset_t  chunks;             /* valid when store == CARVE_STORE_CHUNKS (rank >= 1) */
+    char             *origin_dcpl;        /* base64 text, may be NULL */
+} carve_manifest_dataset_t;
+
+typedef struct carve_manifest_attr_t {
+    char *object;
+    char *name;
+} carve_manifest_attr_t;
+
+typedef struct carve_manifest_skip_t {
+    char *path;
+    char *reason;
+} carve_manifest_skip_t;
+
+typedef struct carve_manifest_run_t {
+    char   *time;
+    int64_t pid;
+    char   *program; /* may be NULL */
+} carve_manifest_run_t;
+
+typedef struct carve_manifest_t {
+    unsigned                  format;
+    uint64_t                  generation;
+    char                     *carve_version;
+    char                     *hdf5_version;
+    char                     *created;
+    char                     *updated;
+    char                     *origin;
+    carve_stamp_t             stamp;
+    char                     *container;
+    char                     *skeleton; /* "full" or "touched" */
+    size_t                    ndatasets;
+    carve_manifest_dataset_t *datasets;
+    size_t                    nattributes;
+    carve_manifest_attr_t    *attributes;
+    size_t                    nobjects;
+    char                    **objects;
+    size_t                    nskipped;
+    carve_manifest_skip_t    *skipped;
+    size_t                    nruns;
+    carve_manifest_run_t     *runs;
+} carve_manifest_t;
+
+void carve_manifest_init(carve_manifest_t *m);
+void carve_manifest_clear(carve_manifest_t *m);
+
+/* Writes m as YAML text (NUL-terminated). Caller frees *text. */
+herr_t carve_manifest_emit(const carve_manifest_t *m, char **text, size_t *len);
+/* Parses YAML text into an initialised, empty m. `what` names the text in messages (a file path, "the
+ * manifest embedded in X"). Unknown keys are refused; every error names the key and line. */
+herr_t carve_manifest_parse(const char *text, size_t len, const char *what, carve_manifest_t *m);
+/* Reads and parses a manifest file. */
+herr_t carve_manifest_read_file(const char *path, carve_manifest_t *m);
+/* Writes the manifest to path atomically: a temporary file beside it, fsync, rename, fsync of the
+ * directory. The old file stays whole if anything fails. */
+herr_t carve_manifest_write_file(const char *path, const carve_manifest_t *m);
+
+/* The entry for a dataset path, or NULL. */
+carve_manifest_dataset_t *carve_manifest_find_dataset(const carve_manifest_t *m, const char *path);
+/* Appends an entry with path, rank and dims (selections initialised empty; chunks initialised when
+ * chunk is not NULL). Returns NULL on failure. */
+carve_manifest_dataset_t *carve_manifest_add_dataset(carve_manifest_t *m, const char *path, int rank,
+                                                     const hsize_t *dims, const hsize_t *chunk);
+/* Adds an attribute / object / skipped file / run unless an equal entry is there already. */
+herr_t carve_manifest_add_attribute(carve_manifest_t *m, const char *object, const char *name);
+herr_t carve_manifest_add_object(carve_manifest_t *m, const char *path);
+herr_t carve_manifest_add_skipped(carve_manifest_t *m, const char *path, const char *reason);
+herr_t carve_manifest_add_run(carve_manifest_t *m, const char *time, int64_t pid, const char *program);
+
+/* Base64 (RFC 4648, no line breaks) for origin_dcpl. Caller frees. */
+char  *carve_base64_encode(const void *data, size_t len);
+herr_t carve_base64_decode(const char *text, void **data, size_t *len);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+void carve_utc_now(char *buf, size_t size);
+
+#endif /* CARVE_MANIFEST_H */

@@ -1,0 +1,1 @@
+/* carve_origin.c — (being written) */

@@ -1,0 +1,54 @@
+/*
+ * carve_origin.h — the origin of a container: where it is, its coherence stamp, and the deterministic
+ * names of the container, manifest and lock file that belong to it.
+ *
+ * A location is either a local path (kept absolute and canonical) or an http(s) URL (as ROS3 takes it).
+ * A local stamp is size + mtime from stat(2); a remote stamp is ETag, Content-Length and Last-Modified
+ * from one HEAD request made with libcurl (signed with AWS SigV4 when the ROS3 access list carries
+ * credentials). No VOL code.
+ */
+#ifndef CARVE_ORIGIN_H
+#define CARVE_ORIGIN_H
+
+#include <stdint.h>
+
+#include <hdf5.h>
+
+typedef struct carve_stamp_t {
+    int      remote;        /* 0: local file, 1: URL */
+    int64_t  size;          /* bytes: st_size or Content-Length; -1 when unknown */
+    int64_t  mtime_sec;     /* local only */
+    int64_t  mtime_nsec;    /* local only */
+    char    *etag;          /* remote only; NULL when the server sent none */
+    char    *last_modified; /* remote only; NULL when the server sent none */
+} carve_stamp_t;
+
+/* 1 for an http:// or https:// URL, 0 otherwise. */
+int carve_origin_is_url(const char *name);
+
+/* The canonical location of `name`: for a local file its absolute path with symlinks resolved
+ * (the file must exist); for a URL the URL unchanged. Caller frees *location. */
+herr_t carve_origin_location(const char *name, char **location);
+
+/* Measures the stamp of a location. For a URL, fapl_id may carry ROS3 settings (H5Pget_fapl_ros3,
+ * H5Pget_fapl_ros3_token) used to sign the HEAD request; H5P_DEFAULT for none. Errors name the
+ * location and the cause (missing file, HTTP status, unreachable server). */
+herr_t carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp);
+void   carve_stamp_clear(carve_stamp_t *stamp);
+herr_t carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src);
+/* 1 when two stamps describe the same unchanged origin, 0 otherwise. Fields one side does not know
+ * (NULL etag, size -1) are not compared. */
+int carve_stamp_equal(const carve_stamp_t *a, const carve_stamp_t *b);
+/* A short human description of how two stamps differ ("size 100 -> 120", "ETag \"a\" -> \"b\""),
+ * for error messages. Caller frees. */
+char *carve_stamp_describe_change(const carve_stamp_t *before, const carve_stamp_t *after);
+
+/* Where a location's container lives. dir NULL or "": beside the origin for a local file, the current
+ * directory for a URL. Names are <base>-<16 hex digits of a 64-bit FNV-1a hash of the location>
+ * followed by ".carve.h5", ".carve.yaml" and ".carve.lock"; <base> is the origin's file name (the
+ * last path segment of a URL, query removed) reduced to [A-Za-z0-9._-]. Caller frees each output;
+ * any output pointer may be NULL. */
+herr_t carve_origin_container_paths(const char *location, const char *dir, char **container_path,
+                                    char **manifest_path, char **lock_path);
+
+#endif /* CARVE_ORIGIN_H */

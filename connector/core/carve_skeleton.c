@@ -1,0 +1,1 @@
+/* carve_skeleton.c — (being written) */

@@ -1,0 +1,1 @@
+/* carve_tokenmap.c — (being written) */
