@@ -1,1 +1,895 @@
-/* carve_origin.c — (being written) */
+/*
+ * carve_origin.c — the origin of a container: its canonical location, its coherence stamp (stat(2) for
+ * a local file, one libcurl HEAD request for a URL, signed with AWS SigV4 when the ROS3 access list
+ * carries credentials), the comparison and description of two stamps, and the deterministic paths of
+ * the container, manifest and lock file that belong to a location.
+ *
+ * No VOL code. The only process-wide state is libcurl's one-time initialisation (see curl_init_once).
+ */
+#define _XOPEN_SOURCE 700 /* realpath, st_mtim, strncasecmp */
+
+#include "carve_origin.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <H5FDros3.h>
+#include <curl/curl.h>
+
+#include "carve_error.h"
+#include "carve_version.h"
+
+/* HEAD request limits: a stamp is taken when a file is opened, so an unreachable server must fail the
+ * open in reasonable time rather than hang it. */
+#define HEAD_CONNECT_TIMEOUT_S 10L
+#define HEAD_TOTAL_TIMEOUT_S   30L
+
+/* SHA-256 of the empty string: the payload hash of a bodiless request, as S3 expects it. */
+#define EMPTY_PAYLOAD_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/* Container file names: <base>-<hash><suffix>. */
+#define BASE_NAME_MAX     100
+#define BASE_NAME_DEFAULT "origin"
+#define FNV1A64_OFFSET    UINT64_C(14695981039346656037)
+#define FNV1A64_PRIME     UINT64_C(1099511628211)
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Small helpers                                                                                           */
+/* ------------------------------------------------------------------------------------------------------ */
+
+static char *
+duplicate_string(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char  *copy = malloc(len);
+
+    if (copy)
+        memcpy(copy, s, len);
+    return copy;
+}
+
+/* A malloc'ed printf. NULL on failure. */
+static char *format_string(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *
+format_string(const char *fmt, ...)
+{
+    va_list ap;
+    int     len;
+    char   *out;
+
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (out = malloc((size_t)len + 1)) == NULL)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(out, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+/* Overwrites a buffer that held a secret; volatile so that the stores are not optimised away. */
+static void
+wipe_secret(void *buf, size_t len)
+{
+    volatile unsigned char *p = buf;
+
+    while (len--)
+        *p++ = 0;
+}
+
+/* The current working directory, malloc'ed; NULL with errno set on failure. */
+static char *
+current_directory(void)
+{
+    size_t size = 256;
+
+    for (;;) {
+        char *buf = malloc(size);
+
+        if (buf == NULL)
+            return NULL;
+        if (getcwd(buf, size) != NULL)
+            return buf;
+        free(buf);
+        if (errno != ERANGE || size > (SIZE_MAX / 2))
+            return NULL;
+        size *= 2;
+    }
+}
+
+static int
+starts_with_nocase(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Location                                                                                                */
+/* ------------------------------------------------------------------------------------------------------ */
+
+int
+carve_origin_is_url(const char *name)
+{
+    if (name == NULL)
+        return 0;
+    return starts_with_nocase(name, "http://") || starts_with_nocase(name, "https://");
+}
+
+herr_t
+carve_origin_location(const char *name, char **location)
+{
+    char  *resolved  = NULL;
+    herr_t ret_value = 0;
+
+    if (location == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location: no output pointer");
+    *location = NULL;
+    if (name == NULL || name[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
+    if (carve_origin_is_url(name)) {
+        if ((resolved = duplicate_string(name)) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+    }
+    else if ((resolved = realpath(name, NULL)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot resolve the path: %s", name,
+                         strerror(errno));
+    *location = resolved;
+    resolved  = NULL;
+
+done:
+    free(resolved);
+    return ret_value;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Stamps: local                                                                                           */
+/* ------------------------------------------------------------------------------------------------------ */
+
+static void
+stamp_reset(carve_stamp_t *stamp)
+{
+    memset(stamp, 0, sizeof *stamp);
+    stamp->size = -1;
+}
+
+static herr_t
+stamp_local(const char *path, carve_stamp_t *stamp)
+{
+    struct stat st;
+    herr_t      ret_value = 0;
+
+    if (stat(path, &st) != 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot stat the file: %s", path,
+                         strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a regular file", path);
+    stamp->remote     = 0;
+    stamp->size       = (int64_t)st.st_size;
+    stamp->mtime_sec  = (int64_t)st.st_mtim.tv_sec;
+    stamp->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+
+done:
+    return ret_value;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Stamps: remote (libcurl HEAD)                                                                           */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/*
+ * libcurl must be initialised once per process before the first handle, and curl_global_init is not
+ * thread-safe in every libcurl version: pthread_once makes the one call safe when files are opened from
+ * several threads. The once-control and the result it records are the only process-wide state of this
+ * file; both are written once, inside the once routine, and only read afterwards. libcurl is never
+ * cleaned up here: HDF5's ROS3 driver shares it, and the process exit releases it.
+ */
+static pthread_once_t curl_init_once = PTHREAD_ONCE_INIT;
+static CURLcode       curl_init_result = CURLE_FAILED_INIT;
+
+static void
+curl_init_routine(void)
+{
+    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* The settings of a ROS3 access list that matter for signing. */
+typedef struct sigv4_settings_t {
+    bool             sign;
+    H5FD_ros3_fapl_t ros3;
+    char            *token; /* NULL or "" when none */
+} sigv4_settings_t;
+
+static void
+sigv4_settings_clear(sigv4_settings_t *settings)
+{
+    if (settings->token) {
+        wipe_secret(settings->token, strlen(settings->token));
+        free(settings->token);
+    }
+    wipe_secret(&settings->ros3, sizeof settings->ros3);
+    settings->token = NULL;
+    settings->sign  = false;
+}
+
+/* Reads the ROS3 credentials of fapl_id, if it is a ROS3 access list that authenticates. */
+static herr_t
+sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
+{
+    htri_t is_fapl;
+    herr_t ret_value = 0;
+
+    memset(settings, 0, sizeof *settings);
+    if (fapl_id == H5P_DEFAULT)
+        goto done;
+    if ((is_fapl = H5Pisa_class(fapl_id, H5P_FILE_ACCESS)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': the access property list is not valid",
+                         url);
+    if (!is_fapl)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                         "origin '%s': the property list given is not a file access list", url);
+#ifdef H5_HAVE_ROS3_VFD
+    {
+        hid_t  driver = H5Pget_driver(fapl_id);
+        htri_t has_token;
+        size_t token_size = H5FD_ROS3_MAX_SECRET_TOK_LEN + 1;
+
+        if (driver < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the access list's driver",
+                             url);
+        if (driver != H5FD_ROS3)
+            goto done;
+        if (H5Pget_fapl_ros3(fapl_id, &settings->ros3) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 settings", url);
+        if (!settings->ros3.authenticate)
+            goto done;
+        settings->sign = true;
+        /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
+        if ((has_token = H5Pexist(fapl_id, "ros3_token_prop")) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot look for a ROS3 session token",
+                             url);
+        if (has_token) {
+            if ((settings->token = calloc(1, token_size)) == NULL)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+            if (H5Pget_fapl_ros3_token(fapl_id, token_size, settings->token) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 session token",
+                                 url);
+        }
+    }
+#endif
+
+done:
+    if (ret_value < 0)
+        sigv4_settings_clear(settings);
+    return ret_value;
+}
+
+/* What the header callback collects from one response. */
+typedef struct head_response_t {
+    int64_t content_length; /* -1: none */
+    char   *etag;
+    char   *last_modified;
+    bool    out_of_memory;
+} head_response_t;
+
+static void
+head_response_clear(head_response_t *resp)
+{
+    free(resp->etag);
+    free(resp->last_modified);
+    resp->etag           = NULL;
+    resp->last_modified  = NULL;
+    resp->content_length = -1;
+}
+
+static bool
+is_header_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* If `line` (length len, not NUL-terminated) is the header `name`, returns its trimmed value (malloc'ed;
+ * *matched = true). NULL with *matched = true means out of memory. */
+static char *
+header_value(const char *line, size_t len, const char *name, bool *matched)
+{
+    size_t name_len = strlen(name);
+    size_t start, end;
+    char  *value;
+
+    *matched = false;
+    if (len <= name_len || line[name_len] != ':' || strncasecmp(line, name, name_len) != 0)
+        return NULL;
+    *matched = true;
+    start    = name_len + 1;
+    end      = len;
+    while (start < end && is_header_space(line[start]))
+        start++;
+    while (end > start && is_header_space(line[end - 1]))
+        end--;
+    if ((value = malloc(end - start + 1)) == NULL)
+        return NULL;
+    memcpy(value, line + start, end - start);
+    value[end - start] = '\0';
+    return value;
+}
+
+/* Parses a Content-Length value: decimal digits only; -1 when malformed. */
+static int64_t
+parse_content_length(const char *value)
+{
+    int64_t n = 0;
+
+    if (*value == '\0')
+        return -1;
+    for (; *value; value++) {
+        if (*value < '0' || *value > '9' || n > (INT64_MAX - 9) / 10)
+            return -1;
+        n = n * 10 + (*value - '0');
+    }
+    return n;
+}
+
+/* CURLOPT_HEADERFUNCTION: one header line per call, the status line included. */
+static size_t
+collect_head_header(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+    head_response_t *resp = userdata;
+    size_t           len  = size * nitems;
+    bool             matched;
+    char            *value;
+
+    /* A new status line (after an interim 1xx response) starts a new set of headers. */
+    if (len >= 5 && strncmp(buffer, "HTTP/", 5) == 0) {
+        head_response_clear(resp);
+        return len;
+    }
+    if ((value = header_value(buffer, len, "ETag", &matched)) != NULL || matched) {
+        free(resp->etag);
+        resp->etag = value;
+    }
+    else if ((value = header_value(buffer, len, "Last-Modified", &matched)) != NULL || matched) {
+        free(resp->last_modified);
+        resp->last_modified = value;
+    }
+    else if ((value = header_value(buffer, len, "Content-Length", &matched)) != NULL || matched) {
+        if (value)
+            resp->content_length = parse_content_length(value);
+        free(value);
+    }
+    if (matched && value == NULL) {
+        resp->out_of_memory = true;
+        return 0; /* aborts the transfer */
+    }
+    return len;
+}
+
+/* The host of a URL as it goes into a Host header without the port (as ROS3 sends and signs it).
+ * Caller frees with curl_free. */
+static herr_t
+url_host(const char *url, char **host)
+{
+    CURLU    *parsed = NULL;
+    CURLUcode rc;
+    herr_t    ret_value = 0;
+
+    *host = NULL;
+    if ((parsed = curl_url()) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+    if ((rc = curl_url_set(parsed, CURLUPART_URL, url, 0)) != CURLUE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a valid URL: %s", url,
+                         curl_url_strerror(rc));
+    if ((rc = curl_url_get(parsed, CURLUPART_HOST, host, 0)) != CURLUE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': the URL has no host: %s", url,
+                         curl_url_strerror(rc));
+
+done:
+    curl_url_cleanup(parsed);
+    return ret_value;
+}
+
+static bool
+is_valid_region(const char *region)
+{
+    if (region[0] == '\0')
+        return false;
+    for (; *region; region++)
+        if (!((*region >= 'a' && *region <= 'z') || (*region >= 'A' && *region <= 'Z') ||
+              (*region >= '0' && *region <= '9') || *region == '-' || *region == '_'))
+            return false;
+    return true;
+}
+
+/*
+ * Adds AWS SigV4 signing to a HEAD request, the way ROS3 signs its own requests. libcurl's
+ * CURLOPT_AWS_SIGV4 signs every header set with CURLOPT_HTTPHEADER, so the request carries, and signs:
+ *   - Host without the port, as ROS3 sends it. libcurl 7.86 and later sign the Host they send, but older
+ *     ones (7.75..7.85) sign the bare host name while sending host:port; setting Host ourselves makes the
+ *     signed and the sent value one string with every version;
+ *   - x-amz-content-sha256, the hash of the empty body: S3 requires it and libcurl before 8.1 does not
+ *     add it (without it the test server answers 400 InvalidRequest);
+ *   - with temporary credentials, x-amz-security-token.
+ */
+static herr_t
+sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, struct curl_slist **headers,
+              char **provider)
+{
+    char              *host   = NULL;
+    char              *line   = NULL;
+    struct curl_slist *appended;
+    herr_t             ret_value = 0;
+
+#if LIBCURL_VERSION_NUM < 0x074b00
+    (void)curl;
+    (void)settings;
+    (void)headers;
+    (void)provider;
+    (void)appended;
+    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
+                     "origin '%s': this libcurl (%s) cannot sign requests with AWS SigV4 (needs 7.75 or later)", url,
+                     LIBCURL_VERSION);
+#else
+    if (!is_valid_region(settings->ros3.aws_region))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                         "origin '%s': the ROS3 region '%s' is not a valid AWS region name", url,
+                         settings->ros3.aws_region);
+    if (url_host(url, &host) < 0)
+        CARVE_GOTO_DONE(-1);
+    if ((line = format_string("Host: %s", host)) == NULL || (appended = curl_slist_append(*headers, line)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+    *headers = appended;
+    if ((appended = curl_slist_append(*headers, "x-amz-content-sha256: " EMPTY_PAYLOAD_SHA256)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+    *headers = appended;
+    if (settings->token && settings->token[0] != '\0') {
+        free(line);
+        if ((line = format_string("x-amz-security-token: %s", settings->token)) == NULL ||
+            (appended = curl_slist_append(*headers, line)) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+        *headers = appended;
+    }
+    if ((*provider = format_string("aws:amz:%s:s3", settings->ros3.aws_region)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+    /* Username and password separately: an access key id with a ':' would split CURLOPT_USERPWD wrongly. */
+    if (curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, *provider) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_USERNAME, settings->ros3.secret_id) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, settings->ros3.secret_key) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': libcurl refused the SigV4 settings", url);
+#endif
+
+done:
+    if (line) {
+        wipe_secret(line, strlen(line)); /* may hold the session token */
+        free(line);
+    }
+    curl_free(host);
+    return ret_value;
+}
+
+static herr_t
+stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
+{
+    CURL              *curl     = NULL;
+    struct curl_slist *headers  = NULL;
+    char              *provider = NULL;
+    char               errbuf[CURL_ERROR_SIZE];
+    sigv4_settings_t   sigv4    = {0};
+    head_response_t    response = {.content_length = -1};
+    CURLcode           rc;
+    long               status = 0;
+    herr_t             ret_value = 0;
+
+    if (sigv4_settings_read(url, fapl_id, &sigv4) < 0)
+        CARVE_GOTO_DONE(-1);
+    pthread_once(&curl_init_once, curl_init_routine);
+    if (curl_init_result != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s", url,
+                         curl_easy_strerror(curl_init_result));
+    if ((curl = curl_easy_init()) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle", url);
+
+    errbuf[0] = '\0';
+    if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, HEAD_CONNECT_TIMEOUT_S) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, HEAD_TOTAL_TIMEOUT_S) != CURLE_OK ||
+        /* No SIGALRM for resolver timeouts: the program may be multi-threaded. */
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the HEAD request: %s", url,
+                         errbuf[0] ? errbuf : "libcurl refused an option");
+#if LIBCURL_VERSION_NUM >= 0x075500
+    if (curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
+#endif
+    if (sigv4.sign) {
+        if (sigv4_prepare(curl, url, &sigv4, &headers, &provider) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set the request headers", url);
+    }
+
+    rc = curl_easy_perform(curl);
+    if (response.out_of_memory)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s: out of memory reading the response", url);
+    if (rc != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s failed: %s", url,
+                         errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s: no HTTP status", url);
+    if (status >= 400)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s returned HTTP %ld%s", url, status,
+                         status == 403 ? " (access denied: check the ROS3 credentials)" : "");
+    /* Redirects are not followed (ROS3 does not follow them either): a 3xx would stamp the redirect. */
+    if (status < 200 || status >= 300)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s returned HTTP %ld, not a success", url, status);
+
+    stamp->remote        = 1;
+    stamp->size          = response.content_length;
+    stamp->etag          = response.etag;
+    stamp->last_modified = response.last_modified;
+    response.etag          = NULL;
+    response.last_modified = NULL;
+
+done:
+    head_response_clear(&response);
+    if (curl) {
+        /* Drop the credentials from the handle before it is freed (libcurl keeps copies of them). */
+        curl_easy_setopt(curl, CURLOPT_USERNAME, "");
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, "");
+        curl_easy_cleanup(curl);
+    }
+    curl_slist_free_all(headers); /* after the handle: it points at the list */
+    free(provider);
+    sigv4_settings_clear(&sigv4);
+    return ret_value;
+}
+
+/* *stamp is overwritten without being freed (an output); it is reset on failure, so the caller may
+ * always carve_stamp_clear it. */
+herr_t
+carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp)
+{
+    carve_stamp_t measured;
+    herr_t        ret_value = 0;
+
+    stamp_reset(&measured);
+    if (stamp == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_stamp: no output stamp");
+    stamp_reset(stamp);
+    if (location == NULL || location[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the location is empty");
+    if (carve_origin_is_url(location)) {
+        if (stamp_remote(location, fapl_id, &measured) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (stamp_local(location, &measured) < 0)
+        CARVE_GOTO_DONE(-1);
+    *stamp = measured;
+    stamp_reset(&measured);
+
+done:
+    carve_stamp_clear(&measured);
+    return ret_value;
+}
+
+void
+carve_stamp_clear(carve_stamp_t *stamp)
+{
+    if (stamp == NULL)
+        return;
+    free(stamp->etag);
+    free(stamp->last_modified);
+    stamp_reset(stamp);
+}
+
+herr_t
+carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src)
+{
+    carve_stamp_t copy;
+    herr_t        ret_value = 0;
+
+    if (dst == NULL || src == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_stamp_copy: NULL stamp");
+    copy               = *src;
+    copy.etag          = NULL;
+    copy.last_modified = NULL;
+    if ((src->etag && (copy.etag = duplicate_string(src->etag)) == NULL) ||
+        (src->last_modified && (copy.last_modified = duplicate_string(src->last_modified)) == NULL)) {
+        carve_stamp_clear(&copy);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "carve_stamp_copy: out of memory");
+    }
+    *dst = copy;
+
+done:
+    return ret_value;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Comparing stamps                                                                                        */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/* Which fields of two stamps differ; the same rules for carve_stamp_equal and the description. */
+typedef struct stamp_diff_t {
+    bool kind; /* one local, one remote: nothing else is compared */
+    bool size;
+    bool mtime;
+    bool etag;
+    bool last_modified;
+} stamp_diff_t;
+
+static stamp_diff_t
+stamp_compare(const carve_stamp_t *a, const carve_stamp_t *b)
+{
+    stamp_diff_t diff = {false, false, false, false, false};
+
+    if ((a->remote != 0) != (b->remote != 0)) {
+        diff.kind = true;
+        return diff;
+    }
+    if (a->remote) {
+        diff.etag          = a->etag && b->etag && strcmp(a->etag, b->etag) != 0;
+        diff.size          = a->size >= 0 && b->size >= 0 && a->size != b->size;
+        diff.last_modified = a->last_modified && b->last_modified && strcmp(a->last_modified, b->last_modified) != 0;
+    }
+    else {
+        diff.size  = a->size != b->size;
+        diff.mtime = a->mtime_sec != b->mtime_sec || a->mtime_nsec != b->mtime_nsec;
+    }
+    return diff;
+}
+
+int
+carve_stamp_equal(const carve_stamp_t *a, const carve_stamp_t *b)
+{
+    stamp_diff_t diff;
+
+    if (a == NULL || b == NULL)
+        return a == b;
+    diff = stamp_compare(a, b);
+    return !(diff.kind || diff.size || diff.mtime || diff.etag || diff.last_modified);
+}
+
+/* Appends ", " (unless first) and a formatted part to *text; false on failure (then *text is freed). */
+static bool append_part(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool
+append_part(char **text, const char *fmt, ...)
+{
+    va_list ap;
+    int     len;
+    char   *part, *joined;
+
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (part = malloc((size_t)len + 1)) == NULL)
+        goto fail;
+    va_start(ap, fmt);
+    vsnprintf(part, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    joined = *text ? format_string("%s, %s", *text, part) : duplicate_string(part);
+    free(part);
+    if (joined == NULL)
+        goto fail;
+    free(*text);
+    *text = joined;
+    return true;
+fail:
+    free(*text);
+    *text = NULL;
+    return false;
+}
+
+char *
+carve_stamp_describe_change(const carve_stamp_t *before, const carve_stamp_t *after)
+{
+    stamp_diff_t diff;
+    char        *text = NULL;
+
+    if (before == NULL || after == NULL)
+        return duplicate_string("no stamp to compare");
+    diff = stamp_compare(before, after);
+    if (diff.kind)
+        return format_string("origin kind %s -> %s", before->remote ? "URL" : "local file",
+                             after->remote ? "URL" : "local file");
+    if (diff.size && !append_part(&text, "size %" PRId64 " -> %" PRId64, before->size, after->size))
+        return NULL;
+    if (diff.mtime && !append_part(&text, "mtime %" PRId64 ".%09" PRId64 " -> %" PRId64 ".%09" PRId64,
+                                   before->mtime_sec, before->mtime_nsec, after->mtime_sec, after->mtime_nsec))
+        return NULL;
+    if (diff.etag && !append_part(&text, "ETag %s -> %s", before->etag, after->etag))
+        return NULL;
+    if (diff.last_modified &&
+        !append_part(&text, "Last-Modified %s -> %s", before->last_modified, after->last_modified))
+        return NULL;
+    return text ? text : duplicate_string("unchanged");
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Container paths                                                                                         */
+/* ------------------------------------------------------------------------------------------------------ */
+
+static uint64_t
+fnv1a64(const char *s)
+{
+    uint64_t hash = FNV1A64_OFFSET;
+
+    for (; *s; s++) {
+        hash ^= (uint64_t)(unsigned char)*s;
+        hash *= FNV1A64_PRIME;
+    }
+    return hash;
+}
+
+static bool
+is_safe_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+}
+
+/* The last path segment of a location: for a URL after removing the query and fragment, and only
+ * within the path (a URL without a path has no segment). Returns a pointer into location and its length. */
+static const char *
+last_segment(const char *location, size_t *len)
+{
+    const char *start = location;
+    const char *end   = location + strlen(location);
+    const char *seg;
+
+    if (carve_origin_is_url(location)) {
+        const char *authority = strstr(location, "://") + 3;
+        const char *path;
+
+        end  = authority + strcspn(authority, "?#");
+        path = memchr(authority, '/', (size_t)(end - authority));
+        if (path == NULL) {
+            *len = 0;
+            return end;
+        }
+        start = path;
+    }
+    seg = end;
+    while (seg > start && seg[-1] != '/')
+        seg--;
+    *len = (size_t)(end - seg);
+    return seg;
+}
+
+/* <base> of the container names: the last segment reduced to [A-Za-z0-9._-], at most BASE_NAME_MAX. */
+static void
+container_base_name(const char *location, char base[BASE_NAME_MAX + 1])
+{
+    size_t      len;
+    const char *seg = last_segment(location, &len);
+
+    if (len == 0) {
+        strcpy(base, BASE_NAME_DEFAULT);
+        return;
+    }
+    if (len > BASE_NAME_MAX)
+        len = BASE_NAME_MAX;
+    for (size_t i = 0; i < len; i++)
+        base[i] = is_safe_name_char(seg[i]) ? seg[i] : '_';
+    base[len] = '\0';
+}
+
+/* The directory part of a local path: "/" for a file in the root, "." for a bare name. NULL: no memory. */
+static char *
+local_parent_directory(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char       *parent;
+
+    if (slash == NULL)
+        return duplicate_string(".");
+    if (slash == path)
+        return duplicate_string("/");
+    if ((parent = malloc((size_t)(slash - path) + 1)) != NULL) {
+        memcpy(parent, path, (size_t)(slash - path));
+        parent[slash - path] = '\0';
+    }
+    return parent;
+}
+
+/* The directory of the container files, absolute and without trailing '/' (except "/" itself): `dir`
+ * when given, else beside a local origin, else (a URL) the current directory. A relative directory is
+ * taken relative to the current directory, so that every path returned is absolute. */
+static herr_t
+container_directory(const char *location, const char *dir, char **out)
+{
+    char  *cwd    = NULL;
+    char  *result = NULL;
+    size_t len;
+    herr_t ret_value = 0;
+
+    *out = NULL;
+    if (dir != NULL && dir[0] != '\0')
+        result = duplicate_string(dir);
+    else if (carve_origin_is_url(location))
+        result = duplicate_string(".");
+    else
+        result = local_parent_directory(location);
+    if (result == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+
+    if (result[0] != '/') {
+        char *joined;
+
+        if ((cwd = current_directory()) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+                             "origin '%s': cannot read the current directory for the container: %s", location,
+                             strerror(errno));
+        joined = strcmp(result, ".") == 0 ? duplicate_string(cwd) : format_string("%s/%s", cwd, result);
+        if (joined == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+        free(result);
+        result = joined;
+    }
+    len = strlen(result);
+    while (len > 1 && result[len - 1] == '/')
+        result[--len] = '\0';
+    *out   = result;
+    result = NULL;
+
+done:
+    free(cwd);
+    free(result);
+    return ret_value;
+}
+
+herr_t
+carve_origin_container_paths(const char *location, const char *dir, char **container_path, char **manifest_path,
+                             char **lock_path)
+{
+    static const char *const suffixes[3] = {".carve.h5", ".carve.yaml", ".carve.lock"};
+    char                   **outputs[3]  = {container_path, manifest_path, lock_path};
+    char                    *results[3]  = {NULL, NULL, NULL};
+    char                     base[BASE_NAME_MAX + 1];
+    char                    *directory = NULL;
+    const char              *sep;
+    herr_t                   ret_value = 0;
+
+    for (int i = 0; i < 3; i++)
+        if (outputs[i])
+            *outputs[i] = NULL;
+    if (location == NULL || location[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the location is empty");
+    if (container_directory(location, dir, &directory) < 0)
+        CARVE_GOTO_DONE(-1);
+    container_base_name(location, base);
+    sep = strcmp(directory, "/") == 0 ? "" : "/";
+    for (int i = 0; i < 3; i++) {
+        if (outputs[i] == NULL)
+            continue;
+        results[i] = format_string("%s%s%s-%016" PRIx64 "%s", directory, sep, base, fnv1a64(location), suffixes[i]);
+        if (results[i] == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (outputs[i])
+            *outputs[i] = results[i];
+        results[i] = NULL;
+    }
+
+done:
+    for (int i = 0; i < 3; i++)
+        free(results[i]);
+    free(directory);
+    return ret_value;
+}
