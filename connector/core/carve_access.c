@@ -1,1 +1,151 @@
-/* carve_access.c — (being written) */
+/*
+ * carve_access.c — the access log of one program run on one origin (see carve_access.h).
+ *
+ * Recording is on the read path of the program, so it stays cheap: a hash lookup and an append (or a
+ * fold into the previous record) per read; selections are merged only when they pile up.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carve_access.h"
+#include "carve_error.h"
+
+/* Unmerged records allowed to accumulate, beyond twice the merged ones, before a merge. */
+#define ACCESS_MERGE_SLACK 4096
+
+void
+carve_access_init(carve_access_t *acc)
+{
+    memset(acc, 0, sizeof *acc);
+    carve_tokenmap_init(&acc->datasets);
+    carve_tokenmap_init(&acc->objects);
+    carve_tokenmap_init(&acc->attr_index);
+}
+
+static void
+access_dataset_free(void *value)
+{
+    carve_access_dataset_t *ds = value;
+
+    carve_selection_clear(&ds->selections);
+    free(ds);
+}
+
+void
+carve_access_clear(carve_access_t *acc)
+{
+    carve_tokenmap_clear(&acc->datasets, access_dataset_free);
+    carve_tokenmap_clear(&acc->objects, NULL);
+    carve_tokenmap_clear(&acc->attr_index, NULL);
+    for (size_t i = 0; i < acc->nattrs; i++)
+        free(acc->attrs[i].name);
+    free(acc->attrs);
+    free(acc->attr_next);
+    carve_access_init(acc);
+}
+
+carve_access_dataset_t *
+carve_access_dataset(carve_access_t *acc, const H5O_token_t *token, int rank, const hsize_t *dims,
+                     size_t type_size)
+{
+    carve_access_dataset_t *ds        = carve_tokenmap_get(&acc->datasets, token);
+    carve_access_dataset_t *ret_value = NULL;
+
+    if (ds)
+        return ds;
+    if (NULL == (ds = calloc(1, sizeof *ds)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory recording a dataset");
+    ds->token     = *token;
+    ds->rank      = rank;
+    ds->type_size = type_size;
+    for (int d = 0; d < rank; d++)
+        ds->dims[d] = dims[d];
+    carve_selection_init(&ds->selections, rank, dims);
+    if (carve_tokenmap_put(&acc->datasets, token, ds) < 0) {
+        access_dataset_free(ds);
+        CARVE_GOTO_DONE(NULL);
+    }
+    ret_value = ds;
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_access_record_read(carve_access_dataset_t *ds, hid_t file_space_id)
+{
+    hsize_t elements  = 0;
+    herr_t  ret_value = 0;
+
+    if (file_space_id == H5S_ALL) {
+        elements = 1;
+        for (int d = 0; d < ds->rank; d++)
+            elements *= ds->dims[d];
+        if (carve_selection_add_all(&ds->selections) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else {
+        hssize_t n = H5Sget_select_npoints(file_space_id);
+
+        if (n < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the elements of a read");
+        elements = (hsize_t)n;
+        if (carve_selection_add_space(&ds->selections, file_space_id) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    ds->reads++;
+    ds->elements_read += elements;
+    ds->bytes_read += elements * ds->type_size;
+    if (ds->selections.nrecords > 2 * ds->selections.merged + ACCESS_MERGE_SLACK &&
+        carve_selection_merge(&ds->selections) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_access_touch(carve_access_t *acc, const H5O_token_t *token)
+{
+    if (carve_tokenmap_get(&acc->objects, token))
+        return 0;
+    return carve_tokenmap_put(&acc->objects, token, (void *)1);
+}
+
+herr_t
+carve_access_record_attr(carve_access_t *acc, const H5O_token_t *object, const char *name)
+{
+    size_t link      = (size_t)(uintptr_t)carve_tokenmap_get(&acc->attr_index, object);
+    size_t i;
+    herr_t ret_value = 0;
+
+    for (size_t at = link; at != 0; at = acc->attr_next[at - 1])
+        if (strcmp(acc->attrs[at - 1].name, name) == 0)
+            return 0;
+    if (acc->nattrs == acc->attr_capacity) {
+        size_t               cap = acc->attr_capacity ? 2 * acc->attr_capacity : 32;
+        carve_access_attr_t *grown = realloc(acc->attrs, cap * sizeof *grown);
+        size_t              *next;
+
+        if (!grown)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+        acc->attrs = grown;
+        if (NULL == (next = realloc(acc->attr_next, cap * sizeof *next)))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+        acc->attr_next     = next;
+        acc->attr_capacity = cap;
+    }
+    i = acc->nattrs;
+    if (NULL == (acc->attrs[i].name = strdup(name)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+    acc->attrs[i].object = *object;
+    acc->attr_next[i]    = link;
+    if (carve_tokenmap_put(&acc->attr_index, object, (void *)(uintptr_t)(i + 1)) < 0) {
+        free(acc->attrs[i].name);
+        CARVE_GOTO_DONE(-1);
+    }
+    acc->nattrs++;
+
+done:
+    return ret_value;
+}

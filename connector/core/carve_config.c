@@ -36,13 +36,15 @@ typedef struct key_row_t {
     key_kind_t  kind;     /* field type */
     size_t      offset;   /* of the field in carve_config_t */
     key_check_t check;    /* validator */
-    bool        braced;   /* written as name={value} by carve_config_to_string */
+    bool        braced;   /* may be written as name={value} by carve_config_to_string (see value_needs_braces) */
     const char *accepted; /* the accepted form, for messages */
 } key_row_t;
 
 static const char *check_mode(const char *value);
 static const char *check_connector(const char *value);
 static const char *check_info(const char *value);
+static const char *check_dir(const char *value);
+static const char *check_skeleton(const char *value);
 
 /* The settings carve knows. Adding one: a carve_key_t value, a field in carve_config_t, a row here. */
 static const key_row_t key_table[CARVE_KEY_COUNT] = {
@@ -54,6 +56,10 @@ static const key_row_t key_table[CARVE_KEY_COUNT] = {
                               "or a connector value 0..2147483647"},
     [CARVE_KEY_UNDER_INFO] = {"under_info", "CARVE_UNDER_INFO", KEY_KIND_TEXT, offsetof(carve_config_t, under_info),
                               check_info, true, "any text whose braces { } balance, possibly empty"},
+    [CARVE_KEY_DIR]        = {"dir", "CARVE_DIR", KEY_KIND_TEXT, offsetof(carve_config_t, dir), check_dir, true,
+                              "a directory path (braces in it must balance)"},
+    [CARVE_KEY_SKELETON]   = {"skeleton", "CARVE_SKELETON", KEY_KIND_TEXT, offsetof(carve_config_t, skeleton),
+                              check_skeleton, false, "full, touched"},
 };
 
 /* Longest excerpt of a user's key or value quoted in a message. */
@@ -224,6 +230,20 @@ static const char *
 check_info(const char *value)
 {
     return braces_balance(value, strlen(value)) ? NULL : "its braces do not balance";
+}
+
+static const char *
+check_dir(const char *value)
+{
+    if (value[0] == '\0')
+        return "it is empty";
+    return braces_balance(value, strlen(value)) ? NULL : "its braces do not balance";
+}
+
+static const char *
+check_skeleton(const char *value)
+{
+    return strcmp(value, "full") == 0 || strcmp(value, "touched") == 0 ? NULL : "";
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -886,6 +906,33 @@ done:
     return ret_value;
 }
 
+/* Whether a value is written braced: under_info always (its form is name={...}); other braced-kind
+ * keys only when the plain form could not carry the value, so that writing back a string carve read
+ * never makes it longer than the string was. */
+static bool
+value_needs_braces(const key_row_t *row, const char *text)
+{
+    size_t len   = strlen(text);
+    size_t depth = 0;
+
+    if (!row->braced)
+        return false;
+
+    if (row == &key_table[CARVE_KEY_UNDER_INFO] || len == 0 || is_blank(text[0]) || is_blank(text[len - 1]) ||
+        text[0] == '{')
+        return true;
+    /* Balanced braces are fine in a plain value; a ';' outside them would end it. */
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '{')
+            depth++;
+        else if (text[i] == '}' && depth > 0)
+            depth--;
+        else if (text[i] == ';' && depth == 0)
+            return true;
+    }
+    return false;
+}
+
 char *
 carve_config_to_string(const carve_config_t *cfg)
 {
@@ -894,6 +941,7 @@ carve_config_to_string(const carve_config_t *cfg)
     size_t      used                   = 0;
     char       *str                    = NULL;
     char       *ret_value              = NULL;
+    bool        braced[CARVE_KEY_COUNT] = {false};
 
     if (cfg == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL, "carve_config_to_string: NULL config");
@@ -931,7 +979,8 @@ carve_config_to_string(const carve_config_t *cfg)
                                  "cannot write %s: its value is not valid (accepted: %s)", row->name, row->accepted);
             texts[k] = text;
         }
-        length += (length ? 1 : 0) + strlen(row->name) + 1 + strlen(texts[k]) + (row->braced ? 2 : 0);
+        braced[k] = value_needs_braces(row, texts[k]);
+        length += (length ? 1 : 0) + strlen(row->name) + 1 + strlen(texts[k]) + (braced[k] ? 2 : 0);
     }
     if (length > CARVE_CONFIG_MAX_STRING)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
@@ -946,7 +995,7 @@ carve_config_to_string(const carve_config_t *cfg)
         int              n;
         if (texts[k] == NULL)
             continue;
-        n = snprintf(str + used, length + 1 - used, row->braced ? "%s%s={%s}" : "%s%s=%s", used ? ";" : "",
+        n = snprintf(str + used, length + 1 - used, braced[k] ? "%s%s={%s}" : "%s%s=%s", used ? ";" : "",
                      row->name, texts[k]);
         if (n < 0 || (size_t)n > length - used)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, NULL, "cannot write the connector string");

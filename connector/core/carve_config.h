@@ -24,6 +24,8 @@ typedef enum carve_key_t {
     CARVE_KEY_MODE = 0,   /* mode=off|carve|replay                         env CARVE_MODE       */
     CARVE_KEY_UNDER_VOL,  /* under_vol=<connector name or value>           env CARVE_UNDER_VOL  */
     CARVE_KEY_UNDER_INFO, /* under_info={<that connector's info string>}   env CARVE_UNDER_INFO */
+    CARVE_KEY_DIR,        /* dir={<directory for containers>}               env CARVE_DIR        */
+    CARVE_KEY_SKELETON,   /* skeleton=full|touched                          env CARVE_SKELETON   */
     CARVE_KEY_COUNT
 } carve_key_t;
 
@@ -39,6 +41,8 @@ typedef struct carve_config_t {
     carve_mode_t   mode;       /* CARVE_MODE_OFF by default */
     char          *under_vol;  /* NULL: native */
     char          *under_info; /* NULL: no info for the connector below */
+    char          *dir;        /* NULL: containers go beside their origin (the current directory for URLs) */
+    char          *skeleton;   /* NULL or "full": the whole metadata skeleton; "touched": touched objects only */
     unsigned       set_mask;   /* bit (1u << key) set for every key a source gave */
     carve_source_t source[CARVE_KEY_COUNT];
 } carve_config_t;

@@ -1,1 +1,1078 @@
-/* carve_container.c — (being written) */
+/*
+ * carve_container.c — commits a run into its origin's container, and reads a container's embedded
+ * manifest (see carve_container.h for the file layout and the crash and concurrency rules).
+ *
+ * What a dataset's data becomes in the container:
+ *   - chunked in the origin: the chunks the selections touch, copied raw (H5Dread_chunk/H5Dwrite_chunk,
+ *     filter mask kept), so compressed bytes stay byte-for-byte; coverage is those whole chunks. Types
+ *     whose stored form points into the file (vlen, references) are decoded and re-encoded instead.
+ *   - contiguous, compact, virtual or external in the origin: exactly the selected elements, stored in
+ *     a chunked dataset whose chunk shape follows the smallest blocks read (so a stored block carries at
+ *     most a chunk's worth of padding); coverage is the selections. The origin's creation list is kept
+ *     (base64) in the manifest, so that replay can present the origin's layout.
+ *   - scalar datasets keep their layout; empty ones have nothing to store.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* copy_file_range, asprintf */
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "carve_container.h"
+#include "carve_error.h"
+#include "carve_origin.h"
+#include "carve_skeleton.h"
+#include "carve_version.h"
+
+#define CONTAINER_MAGIC "CARVE-CONTAINER 1\n"
+/* Largest piece of elements copied through memory at once. */
+#define CONTAINER_COPY_LIMIT ((size_t)8 * 1024 * 1024)
+/* Largest chunk carve chooses for a dataset it stores chunked in place of another layout. */
+#define CONTAINER_CHUNK_TARGET ((size_t)64 * 1024)
+
+/* Everything one commit works with. */
+typedef struct commit_state_t {
+    const carve_commit_t *commit;
+    char                 *container_path;
+    char                 *manifest_path;
+    char                 *lock_path;
+    char                 *temp_path;
+    int                   lock_fd;
+    hid_t                 origin;    /* the origin, read-only, through the connector below */
+    hid_t                 file;      /* the temporary container, read-write, native */
+    carve_manifest_t      manifest;  /* the container's manifest, updated in place */
+    int                   had_container;
+    H5O_token_t           old_bookkeeping;
+    carve_skeleton_t      skeleton;
+} commit_state_t;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Files: lock, copy, temporaries, header
+ * ------------------------------------------------------------------------------------------------- */
+
+static herr_t
+container_lock(commit_state_t *st)
+{
+    herr_t ret_value = 0;
+
+    if ((st->lock_fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1,
+                         "cannot create the lock file %s: %s (set CARVE_DIR or dir= to a writable directory)",
+                         st->lock_path, strerror(errno));
+    while (flock(st->lock_fd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot lock %s: %s", st->lock_path,
+                             strerror(errno));
+
+done:
+    return ret_value;
+}
+
+/* Temporary files of commits that died (their owner held the lock we now hold) are removed. */
+static void
+container_remove_stale_temps(const char *container_path)
+{
+    const char *slash = strrchr(container_path, '/');
+    char       *dir   = slash ? strndup(container_path, (size_t)(slash - container_path)) : strdup(".");
+    const char *base  = slash ? slash + 1 : container_path;
+    size_t      blen  = strlen(base);
+    DIR        *d;
+    struct dirent *e;
+
+    if (!dir || NULL == (d = opendir(dir[0] ? dir : "/"))) {
+        free(dir);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+            continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+    free(dir);
+}
+
+static herr_t
+container_copy_file(const char *from, const char *to)
+{
+    int    in = -1, out = -1;
+    char  *buf = NULL;
+    herr_t ret_value = 0;
+
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", from, strerror(errno));
+    if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot create %s: %s", to, strerror(errno));
+    for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
+
+        if (n == 0)
+            CARVE_GOTO_DONE(0);
+        if (n < 0)
+            break; /* not supported between these files: copy through memory */
+    }
+    if (lseek(in, 0, SEEK_SET) < 0 || ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot copy %s: %s", from, strerror(errno));
+    if (NULL == (buf = malloc((size_t)1 << 20)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory copying %s", from);
+    for (;;) {
+        ssize_t n = read(in, buf, (size_t)1 << 20);
+
+        if (n == 0)
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", from, strerror(errno));
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write %s: %s", to, strerror(errno));
+            off += w;
+        }
+    }
+
+done:
+    free(buf);
+    if (in >= 0)
+        close(in);
+    if (out >= 0 && close(out) < 0 && ret_value >= 0)
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot write %s: %s", to, strerror(errno)), ret_value = -1;
+    return ret_value;
+}
+
+/* Parses carve's user block header. Returns 1 for a container, 0 for any other file, -1 when unreadable. */
+static int
+container_read_header(const char *path, uint64_t *generation, H5O_token_t *token)
+{
+    char        header[CARVE_CONTAINER_USERBLOCK + 1];
+    const char *line;
+    char       *end;
+    ssize_t     n;
+    int         fd;
+    int         ret_value = 0;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", path, strerror(errno));
+    }
+    n = pread(fd, header, CARVE_CONTAINER_USERBLOCK, 0);
+    if (n < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", path, strerror(errno));
+    header[n] = '\0';
+    if (strncmp(header, CONTAINER_MAGIC, strlen(CONTAINER_MAGIC)) != 0)
+        CARVE_GOTO_DONE(0);
+    line = header + strlen(CONTAINER_MAGIC);
+    if (strncmp(line, "generation ", 11) != 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a generation line", path);
+    errno       = 0;
+    *generation = strtoull(line + 11, &end, 10);
+    if (errno || *end != '\n')
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed generation in carve's header", path);
+    line = end + 1;
+    if (strncmp(line, "bookkeeping ", 12) != 0 || line[12 + 32] != '\n')
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a bookkeeping line", path);
+    {
+        char hex[33];
+
+        memcpy(hex, line + 12, 32);
+        hex[32] = '\0';
+        if (carve_token_from_hex(hex, token) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed token in carve's header", path);
+    }
+    ret_value = 1;
+
+done:
+    if (fd >= 0)
+        close(fd);
+    return ret_value;
+}
+
+static herr_t
+container_write_header(const char *path, uint64_t generation, const H5O_token_t *token)
+{
+    char   header[CARVE_CONTAINER_USERBLOCK];
+    char   hex[33];
+    int    fd = -1, len;
+    herr_t ret_value = 0;
+
+    carve_token_to_hex(token, hex);
+    memset(header, 0, sizeof header);
+    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\n", CONTAINER_MAGIC,
+                   generation, hex);
+    if (len < 0 || (size_t)len >= sizeof header)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "carve's header does not fit its user block");
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot open %s: %s", path, strerror(errno));
+    if (pwrite(fd, header, sizeof header, 0) != (ssize_t)sizeof header || fsync(fd) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write %s: %s", path, strerror(errno));
+
+done:
+    if (fd >= 0)
+        close(fd);
+    return ret_value;
+}
+
+static void
+container_sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char       *dir   = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+    int         fd;
+
+    if (dir && (fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* An access list for carve's own files: the native connector, whatever the program's default is. */
+static hid_t
+container_native_fapl(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+
+    if (fapl >= 0 && H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
+int
+carve_container_probe(const char *path)
+{
+    uint64_t    generation;
+    H5O_token_t token;
+
+    return container_read_header(path, &generation, &token);
+}
+
+herr_t
+carve_container_read_manifest(const char *container_path, carve_manifest_t *m)
+{
+    uint64_t    generation;
+    H5O_token_t token;
+    hid_t       fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hssize_t    len;
+    char       *text = NULL;
+    char        what[4200];
+    int         probe;
+    herr_t      ret_value = 0;
+
+    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (probe == 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s is not a carve container (no carve header)",
+                         container_path);
+    if ((fapl = container_native_fapl()) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
+    H5E_BEGIN_TRY
+    {
+        file = H5Fopen(container_path, H5F_ACC_RDONLY, fapl);
+        if (file >= 0)
+            dset = H5Oopen_by_token(file, token);
+    }
+    H5E_END_TRY
+    if (file < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s is not a readable HDF5 file",
+                         container_path);
+    if (dset < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s has lost its bookkeeping dataset",
+                         container_path);
+    if ((space = H5Dget_space(dset)) < 0 || (len = H5Sget_simple_extent_npoints(space)) <= 0 ||
+        (size_t)len > CARVE_MANIFEST_MAX_BYTES)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: bookkeeping dataset of bad size",
+                         container_path);
+    if (NULL == (text = malloc((size_t)len + 1)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory reading %s", container_path);
+    if (H5Dread(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: cannot read its bookkeeping",
+                         container_path);
+    text[len] = '\0';
+    snprintf(what, sizeof what, "the manifest embedded in %s", container_path);
+    if (carve_manifest_parse(text, (size_t)len, what, m) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (m->generation != generation)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "container %s: embedded manifest of generation %" PRIu64 " under a header of generation %" PRIu64,
+                         container_path, m->generation, generation);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    free(text);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (file >= 0)
+        H5Fclose(file);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Layout decisions
+ * ------------------------------------------------------------------------------------------------- */
+
+/* The origin's layout as the manifest names it. */
+static const char *
+container_layout_name(hid_t dcpl)
+{
+    switch (H5Pget_layout(dcpl)) {
+        case H5D_CHUNKED:
+            return "chunked";
+        case H5D_COMPACT:
+            return "compact";
+        case H5D_VIRTUAL:
+            return "virtual";
+        case H5D_CONTIGUOUS:
+            return H5Pget_external_count(dcpl) > 0 ? "external" : "contiguous";
+        default:
+            return "unknown";
+    }
+}
+
+/* 1 when a dataset of this dataspace has elements to store in a chunked dataset (rank >= 1, none 0). */
+static int
+container_space_is_storable(hid_t space, int *rank, hsize_t *dims)
+{
+    *rank = H5Sget_simple_extent_ndims(space);
+    if (*rank < 1 || H5Sget_simple_extent_type(space) != H5S_SIMPLE ||
+        H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        return 0;
+    for (int d = 0; d < *rank; d++)
+        if (dims[d] == 0)
+            return 0;
+    return 1;
+}
+
+/* Chunk shape for a dataset stored chunked in place of another layout: no wider than the narrowest
+ * block read in each dimension (so padding around a stored block stays within one chunk per side),
+ * at most CONTAINER_CHUNK_TARGET bytes. Without reads: a balanced chunk of that size. */
+static void
+container_chunk_shape(const carve_selection_t *sel, int rank, const hsize_t *dims, size_t elem, hsize_t *chunk)
+{
+    hsize_t target = CONTAINER_CHUNK_TARGET / (elem ? elem : 1);
+    hsize_t total;
+
+    if (target < 1)
+        target = 1;
+    for (int d = 0; d < rank; d++)
+        chunk[d] = dims[d];
+    for (size_t i = 0; sel && i < sel->nrecords; i++)
+        for (int d = 0; d < rank; d++)
+            if (CARVE_RECORD_BLOCK(sel, i)[d] < chunk[d])
+                chunk[d] = CARVE_RECORD_BLOCK(sel, i)[d];
+    for (;;) {
+        int widest = 0;
+
+        total = 1;
+        for (int d = 0; d < rank; d++) {
+            if (chunk[d] < 1)
+                chunk[d] = 1;
+            total *= chunk[d];
+            if (chunk[d] > chunk[widest])
+                widest = d;
+        }
+        if (total <= target || chunk[widest] == 1)
+            break;
+        chunk[widest] = (chunk[widest] + 1) / 2;
+    }
+}
+
+/* A chunked creation list carrying the origin's fill value and object settings. */
+static hid_t
+container_converted_dcpl(hid_t origin_dset, hid_t origin_dcpl, const carve_selection_t *sel)
+{
+    hid_t              dcpl = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hid_t              ret_value = H5I_INVALID_HID;
+    hsize_t            dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    H5D_fill_value_t   fill_status;
+    H5D_fill_time_t    fill_time;
+    unsigned           crt_order, max_compact, min_dense;
+    hbool_t            track_times;
+    int                rank;
+    void              *fill = NULL;
+    size_t             elem;
+
+    if ((type = H5Dget_type(origin_dset)) < 0 || (space = H5Dget_space(origin_dset)) < 0 ||
+        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot inspect a dataset");
+    elem = H5Tget_size(type);
+    if (!container_space_is_storable(space, &rank, dims))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, H5I_INVALID_HID, "dataset without elements to chunk");
+    container_chunk_shape(sel, rank, dims, elem, chunk);
+    if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot set a chunk shape");
+    if (H5Pfill_value_defined(origin_dcpl, &fill_status) < 0 || H5Pget_fill_time(origin_dcpl, &fill_time) < 0 ||
+        H5Pset_fill_time(dcpl, fill_time) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill setting");
+    if (fill_status == H5D_FILL_VALUE_USER_DEFINED) {
+        if (NULL == (fill = calloc(1, elem)))
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, H5I_INVALID_HID, "out of memory");
+        if (H5Pget_fill_value(origin_dcpl, type, fill) < 0 || H5Pset_fill_value(dcpl, type, fill) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill value");
+    }
+    else if (fill_status == H5D_FILL_VALUE_UNDEFINED && H5Pset_fill_value(dcpl, type, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill value");
+    if (H5Pget_attr_creation_order(origin_dcpl, &crt_order) < 0 || H5Pset_attr_creation_order(dcpl, crt_order) < 0 ||
+        H5Pget_attr_phase_change(origin_dcpl, &max_compact, &min_dense) < 0 ||
+        H5Pset_attr_phase_change(dcpl, max_compact, min_dense) < 0 ||
+        H5Pget_obj_track_times(origin_dcpl, &track_times) < 0 || H5Pset_obj_track_times(dcpl, track_times) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy object settings");
+    ret_value = dcpl;
+    dcpl      = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (fill) {
+        hid_t scalar = H5Screate(H5S_SCALAR);
+
+        if (scalar >= 0 && H5Tdetect_class(type, H5T_VLEN) > 0)
+            H5Treclaim(type, scalar, H5P_DEFAULT, fill);
+        if (scalar >= 0)
+            H5Sclose(scalar);
+        free(fill);
+    }
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Skeleton callback: how each dataset is created in the container. */
+static hid_t
+container_choose_dcpl(void *udata, const H5O_token_t *origin_token, const char *path, hid_t origin_dset,
+                      hid_t origin_dcpl)
+{
+    commit_state_t         *st = udata;
+    carve_access_dataset_t *ds = carve_tokenmap_get(&st->commit->access->datasets, origin_token);
+    hid_t                   space;
+    hsize_t                 dims[H5S_MAX_RANK];
+    int                     rank, storable;
+    H5D_layout_t            layout = H5Pget_layout(origin_dcpl);
+
+    (void)path;
+    if ((space = H5Dget_space(origin_dset)) < 0)
+        return H5I_INVALID_HID;
+    storable = container_space_is_storable(space, &rank, dims);
+    H5Sclose(space);
+    if (layout == H5D_CHUNKED) {
+        H5D_alloc_time_t alloc;
+        hid_t            copy;
+
+        /* Early allocation would write every chunk of the dataset: allocate as chunks arrive instead. */
+        if (H5Pget_alloc_time(origin_dcpl, &alloc) < 0 || alloc != H5D_ALLOC_TIME_EARLY)
+            return H5P_DEFAULT;
+        if ((copy = H5Pcopy(origin_dcpl)) < 0 || H5Pset_alloc_time(copy, H5D_ALLOC_TIME_INCR) < 0)
+            return H5I_INVALID_HID;
+        return copy;
+    }
+    if (!storable)
+        return H5P_DEFAULT;
+    return container_converted_dcpl(origin_dset, origin_dcpl, ds ? &ds->selections : NULL);
+}
+
+/* Skeleton callback for a skeleton of touched objects only. */
+static int
+container_include(void *udata, const H5O_token_t *origin_token, H5O_type_t type, const char *path)
+{
+    commit_state_t *st  = udata;
+    carve_access_t *acc = st->commit->access;
+
+    (void)type;
+    if (strcmp(path, "/") == 0 || carve_tokenmap_get(&acc->datasets, origin_token) ||
+        carve_tokenmap_get(&acc->objects, origin_token) || carve_tokenmap_get(&acc->attr_index, origin_token))
+        return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Data
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Copies the box [start, start+extent) of a dataset through memory, in pieces of bounded size. */
+static herr_t
+container_copy_box(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, int rank, const hsize_t *start,
+                   const hsize_t *extent, size_t elem)
+{
+    hsize_t npoints = 1, inner = 1;
+    int     split   = -1;
+    herr_t  ret_value = 0;
+
+    for (int d = 0; d < rank; d++)
+        npoints *= extent[d];
+    if (npoints * elem <= CONTAINER_COPY_LIMIT || npoints == 1) {
+        if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, extent, NULL) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot select a block to copy");
+        CARVE_GOTO_DONE(carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, fspace));
+    }
+    /* Too big: cut along the outermost dimension that can be cut into pieces under the limit. */
+    for (int d = 0; d < rank; d++) {
+        inner = 1;
+        for (int e = d + 1; e < rank; e++)
+            inner *= extent[e];
+        if (extent[d] > 1) {
+            split = d;
+            if (inner * elem <= CONTAINER_COPY_LIMIT)
+                break;
+        }
+    }
+    {
+        hsize_t s[H5S_MAX_RANK], x[H5S_MAX_RANK];
+        hsize_t step = inner * elem <= CONTAINER_COPY_LIMIT ? CONTAINER_COPY_LIMIT / (inner * elem) : 1;
+
+        memcpy(s, start, (size_t)rank * sizeof *s);
+        memcpy(x, extent, (size_t)rank * sizeof *x);
+        if (step < 1)
+            step = 1;
+        for (hsize_t at = 0; at < extent[split]; at += step) {
+            s[split] = start[split] + at;
+            x[split] = extent[split] - at < step ? extent[split] - at : step;
+            if (container_copy_box(st, ods, cds, fspace, rank, s, x, elem) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+    }
+
+done:
+    return ret_value;
+}
+
+/* Copies one selection record: whole when small, block by block otherwise. */
+static herr_t
+container_copy_record(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, const carve_selection_t *sel,
+                      size_t i, size_t elem)
+{
+    int            rank = sel->rank;
+    const hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
+    const hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
+    hsize_t        npoints = 1, k[H5S_MAX_RANK] = {0}, s[H5S_MAX_RANK];
+    herr_t         ret_value = 0;
+
+    for (int d = 0; d < rank; d++)
+        npoints *= count[d] * block[d];
+    if (npoints * elem <= CONTAINER_COPY_LIMIT) {
+        if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, stride, count, block) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot select a record to copy");
+        CARVE_GOTO_DONE(carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, fspace));
+    }
+    for (;;) {
+        int d;
+
+        for (d = 0; d < rank; d++)
+            s[d] = start[d] + k[d] * stride[d];
+        if (container_copy_box(st, ods, cds, fspace, rank, s, block, elem) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (d = rank - 1; d >= 0; d--) {
+            if (++k[d] < count[d])
+                break;
+            k[d] = 0;
+        }
+        if (d < 0)
+            break;
+    }
+
+done:
+    return ret_value;
+}
+
+/* Raw copy of the chunks in `want` that `have` lacks. */
+static herr_t
+container_copy_chunks(commit_state_t *st, const char *path, hid_t ods, hid_t cds, hid_t fspace,
+                      carve_chunkset_t *want, carve_chunkset_t *have, int rewrite, size_t elem, const hsize_t *dims)
+{
+    void   *buf      = NULL;
+    size_t  buf_size = 0;
+    herr_t  ret_value = 0;
+
+    carve_chunkset_finish(want);
+    for (size_t i = 0; i < want->n; i++) {
+        hsize_t  coords[H5S_MAX_RANK], offset[H5S_MAX_RANK];
+        unsigned mask = 0;
+        haddr_t  addr = HADDR_UNDEF;
+        hsize_t  size = 0;
+
+        carve_chunkset_coords(want, i, coords);
+        if (carve_chunkset_contains(have, coords))
+            continue;
+        for (int d = 0; d < want->rank; d++)
+            offset[d] = coords[d] * want->chunk[d];
+        if (rewrite) {
+            hsize_t extent[H5S_MAX_RANK];
+
+            for (int d = 0; d < want->rank; d++)
+                extent[d] = dims[d] - offset[d] < want->chunk[d] ? dims[d] - offset[d] : want->chunk[d];
+            if (container_copy_box(st, ods, cds, fspace, want->rank, offset, extent, elem) < 0)
+                CARVE_GOTO_DONE(-1);
+            continue;
+        }
+        if (H5Dget_chunk_info_by_coord(ods, offset, &mask, &addr, &size) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot look up a chunk of the origin", path);
+        if (addr == HADDR_UNDEF || size == 0)
+            continue; /* never written in the origin: the container leaves it unwritten too (fill value) */
+        if (size > buf_size) {
+            void *grown = realloc(buf, (size_t)size);
+
+            if (!grown)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %llu-byte chunk",
+                                 (unsigned long long)size);
+            buf      = grown;
+            buf_size = (size_t)size;
+        }
+        {
+            uint32_t filters = mask;
+
+            if (H5Dread_chunk(ods, H5P_DEFAULT, offset, &filters, buf) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read a raw chunk of the origin", path);
+            if (H5Dwrite_chunk(cds, H5P_DEFAULT, filters, offset, (size_t)size, buf) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot write a raw chunk", path);
+        }
+    }
+
+done:
+    free(buf);
+    return ret_value;
+}
+
+/* Stores what the run read of one dataset and records it in the manifest. */
+static herr_t
+container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
+{
+    carve_skeleton_object_t  *obj = carve_skeleton_find(&st->skeleton, &ads->token);
+    carve_manifest_dataset_t *md;
+    hid_t    ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
+    hid_t    ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    hsize_t  dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], nchunks = 0;
+    int      rank, storable, rewrite, origin_chunked, container_chunked;
+    size_t   elem;
+    carve_chunkset_t want;
+    herr_t   ret_value = 0;
+
+    memset(&want, 0, sizeof want);
+    if (carve_selection_is_empty(&ads->selections) && ads->reads == 0)
+        return 0;
+    if (!obj)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "a dataset the program read is not in the skeleton");
+    if ((ods = H5Oopen_by_token(st->origin, ads->token)) < 0 || (cds = H5Oopen_by_token(st->file, obj->container_token)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
+    if ((odcpl = H5Dget_create_plist(ods)) < 0 || (cdcpl = H5Dget_create_plist(cds)) < 0 ||
+        (ospace = H5Dget_space(ods)) < 0 || (type = H5Dget_type(ods)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
+    elem              = H5Tget_size(type);
+    storable          = container_space_is_storable(ospace, &rank, dims);
+    if (!storable && (rank = H5Sget_simple_extent_ndims(ospace)) > 0)
+        H5Sget_simple_extent_dims(ospace, dims, NULL);
+    rewrite           = carve_skeleton_type_needs_rewrite(type);
+    origin_chunked    = H5Pget_layout(odcpl) == H5D_CHUNKED;
+    container_chunked = H5Pget_layout(cdcpl) == H5D_CHUNKED;
+    if (rewrite < 0)
+        CARVE_GOTO_DONE(-1);
+    if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
+
+    if (NULL == (md = carve_manifest_find_dataset(&st->manifest, obj->path))) {
+        md = carve_manifest_add_dataset(&st->manifest, obj->path, rank < 0 ? 0 : rank, dims,
+                                        origin_chunked && storable ? chunk : NULL);
+        if (!md)
+            CARVE_GOTO_DONE(-1);
+        md->store = origin_chunked && storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
+        if (container_chunked && !md->chunked) {
+            /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
+            md->chunked = 1;
+            memcpy(md->chunk, chunk, (size_t)rank * sizeof *chunk);
+            if (carve_chunkset_init(&md->chunks, rank, dims, chunk) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        if (NULL == (md->origin_layout = strdup(container_layout_name(odcpl))))
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+    }
+    if (md->rank != ads->rank)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: rank %d in the manifest, %d in the origin",
+                         obj->path, md->rank, ads->rank);
+    if (carve_selection_merge(&ads->selections) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    if (md->store == CARVE_STORE_CHUNKS) {
+        if (carve_chunkset_init(&want, rank, dims, md->chunks.chunk) < 0 ||
+            carve_chunkset_add_selection(&want, &ads->selections) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (container_copy_chunks(st, obj->path, ods, cds, ospace, &want, &md->chunks, rewrite, elem, dims) < 0 ||
+            carve_chunkset_union(&md->chunks, &want) < 0 || carve_chunkset_finish(&md->chunks) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (rank == 0) {
+        if (H5Sselect_all(ospace) < 0 ||
+            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (storable) {
+        for (size_t i = 0; i < ads->selections.nrecords; i++)
+            if (container_copy_record(st, ods, cds, ospace, &ads->selections, i, elem) < 0)
+                CARVE_GOTO_DONE(-1);
+    }
+    if (carve_selection_union(&md->selections, &ads->selections) < 0 || carve_selection_merge(&md->selections) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    md->elements_read += ads->elements_read;
+    md->bytes_read += ads->bytes_read;
+    md->bytes_stored = H5Dget_storage_size(cds);
+    if (container_chunked && H5Dget_num_chunks(cds, H5S_ALL, &nchunks) >= 0)
+        md->chunks_stored = nchunks;
+    /* Replay presents the origin's creation list where the container's differs from it. */
+    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl))) {
+        size_t size = 0;
+        void  *enc  = NULL;
+
+        if (H5Pencode2(odcpl, NULL, &size, H5P_DEFAULT) < 0 || NULL == (enc = malloc(size)) ||
+            H5Pencode2(odcpl, enc, &size, H5P_DEFAULT) < 0 || NULL == (md->origin_dcpl = carve_base64_encode(enc, size))) {
+            free(enc);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
+                             obj->path);
+        }
+        free(enc);
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (want.idx)
+        carve_chunkset_clear(&want);
+    if (type >= 0)
+        H5Tclose(type);
+    if (ospace >= 0)
+        H5Sclose(ospace);
+    if (cdcpl >= 0)
+        H5Pclose(cdcpl);
+    if (odcpl >= 0)
+        H5Pclose(odcpl);
+    if (cds >= 0)
+        H5Dclose(cds);
+    if (ods >= 0)
+        H5Dclose(ods);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Manifest and bookkeeping
+ * ------------------------------------------------------------------------------------------------- */
+
+static int
+container_compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+container_compare_attributes(const void *pa, const void *pb)
+{
+    const carve_manifest_attr_t *a = pa, *b = pb;
+    int                          c = strcmp(a->object, b->object);
+
+    return c ? c : strcmp(a->name, b->name);
+}
+
+static int
+container_compare_datasets(const void *pa, const void *pb)
+{
+    return strcmp(((const carve_manifest_dataset_t *)pa)->path, ((const carve_manifest_dataset_t *)pb)->path);
+}
+
+static herr_t
+container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
+{
+    carve_manifest_t     *m = &st->manifest;
+    const carve_commit_t *c = st->commit;
+    char                  now[32], version[32];
+    unsigned              maj, min, rel;
+    const char           *slash = strrchr(st->container_path, '/');
+    herr_t                ret_value = 0;
+
+    carve_utc_now(now, sizeof now);
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(version, sizeof version, "%u.%u.%u", maj, min, rel);
+    m->format = CARVE_MANIFEST_FORMAT;
+    m->generation++;
+#define CONTAINER_SET_STRING(field, value)                                                                         \
+    do {                                                                                                           \
+        char *copy_ = strdup(value);                                                                               \
+        if (!copy_)                                                                                                \
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");        \
+        free(field);                                                                                               \
+        (field) = copy_;                                                                                           \
+    } while (0)
+    CONTAINER_SET_STRING(m->carve_version, CARVE_VERSION_STRING);
+    CONTAINER_SET_STRING(m->hdf5_version, version);
+    if (!m->created)
+        CONTAINER_SET_STRING(m->created, now);
+    CONTAINER_SET_STRING(m->updated, now);
+    CONTAINER_SET_STRING(m->origin, c->location);
+    CONTAINER_SET_STRING(m->container, slash ? slash + 1 : st->container_path);
+    if (!m->skeleton)
+        CONTAINER_SET_STRING(m->skeleton, c->touched_only ? "touched" : "full");
+    else if (!c->touched_only && strcmp(m->skeleton, "touched") == 0)
+        CONTAINER_SET_STRING(m->skeleton, "full");
+#undef CONTAINER_SET_STRING
+    carve_stamp_clear(&m->stamp);
+    if (carve_stamp_copy(&m->stamp, stamp) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    for (size_t i = 0; i < c->access->objects.capacity; i++) {
+        carve_skeleton_object_t *obj;
+
+        if (!c->access->objects.used[i])
+            continue;
+        if ((obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) &&
+            carve_manifest_add_object(m, obj->path) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    for (size_t i = 0; i < c->access->nattrs; i++) {
+        carve_skeleton_object_t *obj = carve_skeleton_find(&st->skeleton, &c->access->attrs[i].object);
+
+        if (obj && carve_manifest_add_attribute(m, obj->path, c->access->attrs[i].name) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    for (size_t i = 0; i < c->nskipped; i++)
+        if (carve_manifest_add_skipped(m, c->skipped[i].path, c->skipped[i].reason) < 0)
+            CARVE_GOTO_DONE(-1);
+    if (carve_manifest_add_run(m, now, (int64_t)getpid(), c->program) < 0)
+        CARVE_GOTO_DONE(-1);
+    /* Lists in path order, so that manifests of the same accesses read the same. */
+    qsort(m->objects, m->nobjects, sizeof *m->objects, container_compare_paths);
+    qsort(m->attributes, m->nattributes, sizeof *m->attributes, container_compare_attributes);
+    qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
+
+done:
+    return ret_value;
+}
+
+/* Writes the manifest into a new anonymous dataset, drops the previous one, returns the new token. */
+static herr_t
+container_embed_manifest(commit_state_t *st, const char *text, size_t len, H5O_token_t *token)
+{
+    hid_t       space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID, old = H5I_INVALID_HID;
+    hsize_t     n = len, chunk = len < ((size_t)1 << 20) ? len : ((size_t)1 << 20);
+    H5O_info2_t info;
+    herr_t      ret_value = 0;
+
+    if ((space = H5Screate_simple(1, &n, NULL)) < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
+        H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_deflate(dcpl, 6) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot prepare the bookkeeping dataset");
+    if ((dset = H5Dcreate_anon(st->file, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT)) < 0 ||
+        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0 || H5Oincr_refcount(dset) < 0 ||
+        H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot write the bookkeeping dataset");
+    *token = info.token;
+    if (st->had_container) {
+        /* The previous manifest's dataset: no link holds it, so dropping its count frees it. */
+        if ((old = H5Oopen_by_token(st->file, st->old_bookkeeping)) < 0 || H5Odecr_refcount(old) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot release the previous bookkeeping");
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (old >= 0)
+        H5Oclose(old);
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The container's creation list: the origin's (its root group settings come from it), with room for
+ * carve's user block. */
+static hid_t
+container_fcpl(hid_t origin)
+{
+    hid_t   fcpl = H5Fget_create_plist(origin);
+    hsize_t ub   = 0;
+
+    if (fcpl < 0)
+        return H5I_INVALID_HID;
+    if (H5Pget_userblock(fcpl, &ub) < 0 ||
+        H5Pset_userblock(fcpl, ub < CARVE_CONTAINER_USERBLOCK ? CARVE_CONTAINER_USERBLOCK : ub) < 0) {
+        H5Pclose(fcpl);
+        return H5I_INVALID_HID;
+    }
+    return fcpl;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Commit
+ * ------------------------------------------------------------------------------------------------- */
+
+static herr_t
+commit_build(commit_state_t *st)
+{
+    const carve_commit_t    *c = st->commit;
+    carve_skeleton_options_t opts;
+    carve_stamp_t            stamp;
+    hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
+    char                    *text = NULL;
+    size_t                   len  = 0;
+    H5O_token_t              token;
+    uint64_t                 generation;
+    int                      probe;
+    herr_t                   ret_value = 0;
+
+    memset(&stamp, 0, sizeof stamp);
+    if (carve_origin_stamp(c->location, c->origin_fapl, &stamp) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    /* The container as it stands: its embedded manifest is authoritative. */
+    if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (probe == 0 && access(st->container_path, F_OK) == 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "%s exists but is not a carve container: carve will not overwrite it", st->container_path);
+    st->had_container = probe;
+    if (probe && carve_container_read_manifest(st->container_path, &st->manifest) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "container %s is unreadable; move it away to carve anew", st->container_path);
+    if (probe && strcmp(st->manifest.origin ? st->manifest.origin : "", c->location) != 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s belongs to another origin (%s), not %s",
+                         st->container_path, st->manifest.origin ? st->manifest.origin : "?", c->location);
+    if (probe && !carve_stamp_equal(&st->manifest.stamp, &stamp)) {
+        char *change = carve_stamp_describe_change(&st->manifest.stamp, &stamp);
+
+        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_CHANGED,
+                    "origin %s changed since container %s was carved (%s): the container is left as it was; "
+                    "remove it (and its manifest) to carve the new origin",
+                    c->location, st->container_path, change ? change : "stamp differs");
+        free(change);
+        CARVE_GOTO_DONE(-1);
+    }
+
+    container_remove_stale_temps(st->container_path);
+    if ((fapl = container_native_fapl()) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
+    if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, c->origin_fapl)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it", c->open_name);
+    if (probe) {
+        if (container_copy_file(st->container_path, st->temp_path) < 0)
+            CARVE_GOTO_DONE(-1);
+        if ((st->file = H5Fopen(st->temp_path, H5F_ACC_RDWR, fapl)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot open %s", st->temp_path);
+    }
+    else {
+        if ((fcpl = container_fcpl(st->origin)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the origin's creation list");
+        if ((st->file = H5Fcreate(st->temp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot create %s", st->temp_path);
+    }
+
+    memset(&opts, 0, sizeof opts);
+    opts.dcpl       = container_choose_dcpl;
+    opts.dcpl_udata = st;
+    if (c->touched_only) {
+        opts.include       = container_include;
+        opts.include_udata = st;
+    }
+    if (carve_skeleton_build(st->origin, st->file, &opts, &st->skeleton) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < c->access->datasets.capacity; i++)
+        if (c->access->datasets.used[i] && container_store_dataset(st, c->access->datasets.values[i]) < 0)
+            CARVE_GOTO_DONE(-1);
+
+    if (container_update_manifest(st, &stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
+        container_embed_manifest(st, text, len, &token) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (H5Fclose(st->file) < 0) {
+        st->file = H5I_INVALID_HID;
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot close %s", st->temp_path);
+    }
+    st->file = H5I_INVALID_HID;
+    if (container_write_header(st->temp_path, st->manifest.generation, &token) < 0)
+        CARVE_GOTO_DONE(-1);
+    /* The commit point: the new container replaces the old one whole. */
+    if (rename(st->temp_path, st->container_path) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot rename %s to %s: %s", st->temp_path,
+                         st->container_path, strerror(errno));
+    container_sync_dir(st->container_path);
+    if (carve_manifest_write_file(st->manifest_path, &st->manifest) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    free(text);
+    carve_stamp_clear(&stamp);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+herr_t
+carve_container_commit(const carve_commit_t *commit)
+{
+    commit_state_t st;
+    herr_t         ret_value = 0;
+
+    memset(&st, 0, sizeof st);
+    st.commit  = commit;
+    st.lock_fd = -1;
+    st.origin  = H5I_INVALID_HID;
+    st.file    = H5I_INVALID_HID;
+    carve_manifest_init(&st.manifest);
+    carve_skeleton_init(&st.skeleton);
+    if (carve_origin_container_paths(commit->location, commit->dir, &st.container_path, &st.manifest_path,
+                                     &st.lock_path) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (asprintf(&st.temp_path, "%s.tmp.%ld", st.container_path, (long)getpid()) < 0) {
+        st.temp_path = NULL;
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+    }
+    if (container_lock(&st) < 0)
+        CARVE_GOTO_DONE(-1);
+    ret_value = commit_build(&st);
+
+done:
+    {
+        hid_t saved = carve_error_save(); /* cleanup calls HDF5's API, which would clear the stack */
+
+        if (st.file >= 0)
+            H5Fclose(st.file);
+        if (st.origin >= 0)
+            H5Fclose(st.origin);
+        if (ret_value < 0 && st.temp_path)
+            unlink(st.temp_path);
+        carve_error_restore(saved);
+    }
+    if (st.lock_fd >= 0)
+        close(st.lock_fd); /* releases the lock */
+    carve_skeleton_clear(&st.skeleton);
+    carve_manifest_clear(&st.manifest);
+    free(st.container_path);
+    free(st.manifest_path);
+    free(st.lock_path);
+    free(st.temp_path);
+    return ret_value;
+}

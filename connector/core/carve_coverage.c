@@ -1,1 +1,1008 @@
-/* carve_coverage.c — (being written) */
+/*
+ * carve_coverage.c — selections read (hyperslab records) and the chunk sets they touch.
+ *
+ * Records are appended as reads arrive; the common sequential patterns (the same block again, a block
+ * right after the previous one) are folded into the last record at once, so a program reading a
+ * dataset row by row keeps one record. carve_selection_merge() does the rest at commit time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "carve_coverage.h"
+#include "carve_error.h"
+
+/* Points and blocks are fetched from HDF5 in batches of this many. */
+#define COVERAGE_BATCH 4096
+
+/* ---------------------------------------------------------------------------------------------------
+ * Selections
+ * ------------------------------------------------------------------------------------------------- */
+
+void
+carve_selection_init(carve_selection_t *sel, int rank, const hsize_t *dims)
+{
+    memset(sel, 0, sizeof *sel);
+    sel->rank = rank;
+    for (int i = 0; i < rank; i++)
+        sel->dims[i] = dims[i];
+}
+
+void
+carve_selection_clear(carve_selection_t *sel)
+{
+    int     rank = sel->rank;
+    hsize_t dims[H5S_MAX_RANK];
+
+    memcpy(dims, sel->dims, sizeof dims); /* init zeroes sel->dims before copying them */
+    free(sel->records);
+    carve_selection_init(sel, rank, dims);
+}
+
+/* Room for one more record. */
+static herr_t
+selection_reserve(carve_selection_t *sel, size_t more)
+{
+    size_t   width = 4 * (size_t)(sel->rank > 0 ? sel->rank : 1);
+    size_t   want  = sel->nrecords + more;
+    size_t   cap   = sel->capacity ? sel->capacity : 16;
+    hsize_t *grown;
+    herr_t   ret_value = 0;
+
+    if (want <= sel->capacity)
+        return 0;
+    while (cap < want)
+        cap *= 2;
+    if (NULL == (grown = realloc(sel->records, cap * width * sizeof *grown)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording %zu selection records", want);
+    sel->records  = grown;
+    sel->capacity = cap;
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_selection_copy(carve_selection_t *dst, const carve_selection_t *src)
+{
+    herr_t ret_value = 0;
+
+    carve_selection_init(dst, src->rank, src->dims);
+    if (src->nrecords == 0)
+        CARVE_GOTO_DONE(0);
+    if (selection_reserve(dst, src->nrecords) < 0)
+        CARVE_GOTO_DONE(-1);
+    memcpy(dst->records, src->records, src->nrecords * 4 * (size_t)src->rank * sizeof *src->records);
+    dst->nrecords = src->nrecords;
+    dst->merged   = src->merged;
+
+done:
+    return ret_value;
+}
+
+/* 1 when every count is 1: the record is one block. */
+static int
+record_is_block(const hsize_t *count, int rank)
+{
+    for (int i = 0; i < rank; i++)
+        if (count[i] != 1)
+            return 0;
+    return 1;
+}
+
+/* Tries to fold the block (start, block) into the last record: the same block, a block inside it, or a
+ * block extending it along one dimension. Returns 1 when folded. */
+static int
+selection_fold_into_last(carve_selection_t *sel, const hsize_t *start, const hsize_t *block)
+{
+    size_t   last = sel->nrecords - 1;
+    hsize_t *ls   = CARVE_RECORD_START(sel, last);
+    hsize_t *lb   = CARVE_RECORD_BLOCK(sel, last);
+    int      rank = sel->rank;
+    int      inside = 1, differ = -1;
+
+    if (!record_is_block(CARVE_RECORD_COUNT(sel, last), rank))
+        return 0;
+    for (int i = 0; i < rank; i++)
+        if (start[i] < ls[i] || start[i] + block[i] > ls[i] + lb[i])
+            inside = 0;
+    if (inside)
+        return 1;
+    for (int i = 0; i < rank; i++) {
+        if (start[i] == ls[i] && block[i] == lb[i])
+            continue;
+        if (differ >= 0)
+            return 0;
+        differ = i;
+    }
+    if (differ < 0)
+        return 1;
+    /* Touching or overlapping along `differ`, identical elsewhere: one block covers both. */
+    if (start[differ] > ls[differ] + lb[differ] || ls[differ] > start[differ] + block[differ])
+        return 0;
+    {
+        hsize_t lo = start[differ] < ls[differ] ? start[differ] : ls[differ];
+        hsize_t hi_new = start[differ] + block[differ], hi_old = ls[differ] + lb[differ];
+        hsize_t hi     = hi_new > hi_old ? hi_new : hi_old;
+
+        ls[differ] = lo;
+        lb[differ] = hi - lo;
+    }
+    if (sel->merged == sel->nrecords)
+        sel->merged = last; /* the last record changed: it must be merged again */
+    return 1;
+}
+
+herr_t
+carve_selection_add(carve_selection_t *sel, const hsize_t *start, const hsize_t *stride, const hsize_t *count,
+                    const hsize_t *block)
+{
+    int     rank = sel->rank;
+    size_t  i;
+    hsize_t nstride[H5S_MAX_RANK], ncount[H5S_MAX_RANK], nblock[H5S_MAX_RANK];
+    herr_t  ret_value = 0;
+
+    for (int d = 0; d < rank; d++) {
+        hsize_t st = stride ? stride[d] : 1, bl = block ? block[d] : 1;
+
+        if (count[d] == 0 || bl == 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection record with a zero count or block in dimension %d", d);
+        if (count[d] > 1 && st < bl)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                             "selection record with stride %llu smaller than block %llu in dimension %d",
+                             (unsigned long long)st, (unsigned long long)bl, d);
+        if (start[d] > sel->dims[d] || (count[d] - 1) > (sel->dims[d] - start[d]) / (st ? st : 1) ||
+            bl > sel->dims[d] - start[d] - (count[d] - 1) * st) /* no start + ... + bl: it can wrap */
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                             "selection record outside the extent (%llu elements) in dimension %d",
+                             (unsigned long long)sel->dims[d], d);
+    }
+    /* Normal form: stride 1 where count is 1, and blocks that touch (stride == block, as HDF5 reports a
+     * start/count hyperslab) joined into one block, so that folding and merging see blocks. */
+    for (int d = 0; d < rank; d++) {
+        nstride[d] = count[d] > 1 ? (stride ? stride[d] : 1) : 1;
+        ncount[d]  = count[d];
+        nblock[d]  = block ? block[d] : 1;
+        if (ncount[d] > 1 && nstride[d] == nblock[d]) {
+            nblock[d] *= ncount[d];
+            ncount[d]  = 1;
+            nstride[d] = 1;
+        }
+    }
+    if (rank > 0 && sel->nrecords > 0 && record_is_block(ncount, rank))
+        if (selection_fold_into_last(sel, start, nblock))
+            CARVE_GOTO_DONE(0);
+    if (rank == 0 && sel->nrecords > 0)
+        CARVE_GOTO_DONE(0); /* a scalar has one element: one record says it all */
+    if (selection_reserve(sel, 1) < 0)
+        CARVE_GOTO_DONE(-1);
+    i = sel->nrecords++;
+    for (int d = 0; d < rank; d++) {
+        CARVE_RECORD_START(sel, i)[d]  = start[d];
+        CARVE_RECORD_STRIDE(sel, i)[d] = nstride[d];
+        CARVE_RECORD_COUNT(sel, i)[d]  = ncount[d];
+        CARVE_RECORD_BLOCK(sel, i)[d]  = nblock[d];
+    }
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_selection_add_all(carve_selection_t *sel)
+{
+    hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+
+    for (int d = 0; d < sel->rank; d++) {
+        if (sel->dims[d] == 0)
+            return 0; /* nothing to select in an empty extent */
+        count[d] = 1;
+    }
+    return carve_selection_add(sel, start, NULL, count, sel->dims);
+}
+
+/* Adds the points of a point selection, in batches. */
+static herr_t
+selection_add_points(carve_selection_t *sel, hid_t space_id)
+{
+    hssize_t npoints = H5Sget_select_elem_npoints(space_id);
+    hsize_t *buf     = NULL;
+    hsize_t  ones[H5S_MAX_RANK];
+    herr_t   ret_value = 0;
+
+    if (npoints < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
+    if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)sel->rank * sizeof *buf)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a point selection");
+    for (int d = 0; d < sel->rank; d++)
+        ones[d] = 1;
+    for (hsize_t first = 0; first < (hsize_t)npoints; first += COVERAGE_BATCH) {
+        hsize_t n = (hsize_t)npoints - first < COVERAGE_BATCH ? (hsize_t)npoints - first : COVERAGE_BATCH;
+
+        if (H5Sget_select_elem_pointlist(space_id, first, n, buf) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a selection");
+        for (hsize_t p = 0; p < n; p++)
+            if (carve_selection_add(sel, buf + p * (hsize_t)sel->rank, NULL, ones, ones) < 0)
+                CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    free(buf);
+    return ret_value;
+}
+
+/* Adds an irregular hyperslab selection block by block, in batches. */
+static herr_t
+selection_add_blocks(carve_selection_t *sel, hid_t space_id)
+{
+    hssize_t nblocks = H5Sget_select_hyper_nblocks(space_id);
+    int      rank    = sel->rank;
+    hsize_t *buf     = NULL;
+    hsize_t  ones[H5S_MAX_RANK], block[H5S_MAX_RANK];
+    herr_t   ret_value = 0;
+
+    if (nblocks < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a selection");
+    if (NULL == (buf = malloc(COVERAGE_BATCH * 2 * (size_t)rank * sizeof *buf)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a hyperslab selection");
+    for (int d = 0; d < rank; d++)
+        ones[d] = 1;
+    for (hsize_t first = 0; first < (hsize_t)nblocks; first += COVERAGE_BATCH) {
+        hsize_t n = (hsize_t)nblocks - first < COVERAGE_BATCH ? (hsize_t)nblocks - first : COVERAGE_BATCH;
+
+        if (H5Sget_select_hyper_blocklist(space_id, first, n, buf) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the blocks of a selection");
+        for (hsize_t b = 0; b < n; b++) {
+            const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
+
+            for (int d = 0; d < rank; d++)
+                block[d] = hi[d] - lo[d] + 1;
+            if (carve_selection_add(sel, lo, NULL, ones, block) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+    }
+
+done:
+    free(buf);
+    return ret_value;
+}
+
+herr_t
+carve_selection_add_space(carve_selection_t *sel, hid_t space_id)
+{
+    H5S_sel_type type;
+    int          ndims;
+    herr_t       ret_value = 0;
+
+    if ((ndims = H5Sget_simple_extent_ndims(space_id)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the rank of a selection's dataspace");
+    if (H5Sget_simple_extent_type(space_id) == H5S_NULL)
+        CARVE_GOTO_DONE(0);
+    if (ndims != sel->rank)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a dataset of rank %d", ndims,
+                         sel->rank);
+    if ((type = H5Sget_select_type(space_id)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the kind of a selection");
+    switch (type) {
+        case H5S_SEL_NONE:
+            break;
+        case H5S_SEL_ALL:
+            ret_value = carve_selection_add_all(sel);
+            break;
+        case H5S_SEL_POINTS:
+            ret_value = selection_add_points(sel, space_id);
+            break;
+        case H5S_SEL_HYPERSLABS: {
+            htri_t regular = H5Sis_regular_hyperslab(space_id);
+
+            if (regular < 0)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot inspect a hyperslab selection");
+            if (regular) {
+                hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
+
+                if (H5Sget_regular_hyperslab(space_id, start, stride, count, block) < 0)
+                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a regular hyperslab");
+                ret_value = carve_selection_add(sel, start, stride, count, block);
+            }
+            else
+                ret_value = selection_add_blocks(sel, space_id);
+            break;
+        }
+        default:
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "unknown selection kind %d", (int)type);
+    }
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_selection_union(carve_selection_t *dst, const carve_selection_t *src)
+{
+    herr_t ret_value = 0;
+
+    if (dst->rank != src->rank)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of selections of rank %d and %d", dst->rank,
+                         src->rank);
+    for (size_t i = 0; i < src->nrecords; i++)
+        if (carve_selection_add(dst, CARVE_RECORD_START(src, i), CARVE_RECORD_STRIDE(src, i),
+                                CARVE_RECORD_COUNT(src, i), CARVE_RECORD_BLOCK(src, i)) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+/* qsort has no context argument: the merge sorts an index of record pointers with a comparison that
+ * needs the rank and the dimension being merged, passed through this per-call structure instead. */
+typedef struct merge_key_t {
+    const hsize_t *record;
+    int            rank;
+    int            along; /* dimension compared last (the one blocks are joined along); -1: plain order */
+} merge_key_t;
+
+static int
+merge_key_compare(const void *pa, const void *pb)
+{
+    const merge_key_t *a = pa, *b = pb;
+    int                rank = a->rank, along = a->along;
+
+    /* Order: every field of every dimension except `along`, then along's start. Records equal in all
+     * but along's start/block are then neighbours. */
+    for (int f = 0; f < 4; f++)
+        for (int d = 0; d < rank; d++) {
+            hsize_t x, y;
+
+            if (d == along && (f == 0 || f == 3))
+                continue;
+            x = a->record[f * rank + d];
+            y = b->record[f * rank + d];
+            if (x != y)
+                return x < y ? -1 : 1;
+        }
+    if (along >= 0) {
+        hsize_t x = a->record[along], y = b->record[along];
+
+        if (x != y)
+            return x < y ? -1 : 1;
+        x = a->record[3 * rank + along];
+        y = b->record[3 * rank + along];
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+/* 1 when two records are equal in every field except the start and block of dimension `along`. */
+static int
+records_agree_except(const hsize_t *a, const hsize_t *b, int rank, int along)
+{
+    for (int f = 0; f < 4; f++)
+        for (int d = 0; d < rank; d++)
+            if (!(d == along && (f == 0 || f == 3)) && a[f * rank + d] != b[f * rank + d])
+                return 0;
+    return 1;
+}
+
+/* One pass joining single-block records that touch or overlap along `along` and agree elsewhere;
+ * with along == -1 only exact duplicates go. Returns the number of records removed, -1 on failure. */
+static long
+selection_merge_pass(carve_selection_t *sel, int along)
+{
+    int          rank  = sel->rank;
+    size_t       width = 4 * (size_t)rank, n = sel->nrecords, out = 0;
+    merge_key_t *keys  = NULL;
+    hsize_t     *merged = NULL;
+    long         ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    if (NULL == (keys = malloc(n * sizeof *keys)) || NULL == (merged = malloc(n * width * sizeof *merged)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
+    for (size_t i = 0; i < n; i++) {
+        keys[i].record = CARVE_RECORD_START(sel, i);
+        keys[i].rank   = rank;
+        keys[i].along  = along;
+    }
+    qsort(keys, n, sizeof *keys, merge_key_compare);
+    for (size_t i = 0; i < n; i++) {
+        hsize_t *prev = out ? merged + (out - 1) * width : NULL;
+
+        if (prev && merge_key_compare(&(merge_key_t){prev, rank, -1}, &keys[i]) == 0)
+            continue; /* exact duplicate */
+        if (prev && along >= 0 && record_is_block(prev + 2 * rank, rank) &&
+            record_is_block(keys[i].record + 2 * rank, rank) &&
+            records_agree_except(prev, keys[i].record, rank, along) &&
+            keys[i].record[along] <= prev[along] + prev[3 * rank + along]) {
+            hsize_t pend = prev[along] + prev[3 * rank + along];
+            hsize_t cend = keys[i].record[along] + keys[i].record[3 * rank + along];
+
+            if (cend > pend)
+                prev[3 * rank + along] = cend - prev[along];
+            continue; /* joined into prev */
+        }
+        memcpy(merged + out * width, keys[i].record, width * sizeof *merged);
+        out++;
+    }
+    memcpy(sel->records, merged, out * width * sizeof *merged);
+    ret_value     = (long)(n - out);
+    sel->nrecords = out;
+
+done:
+    free(keys);
+    free(merged);
+    return ret_value;
+}
+
+/* A record's bounding box: [lo, hi) per dimension. */
+static void
+record_bounds(const carve_selection_t *sel, size_t i, hsize_t *lo, hsize_t *hi)
+{
+    for (int d = 0; d < sel->rank; d++) {
+        lo[d] = CARVE_RECORD_START(sel, i)[d];
+        hi[d] = lo[d] + (CARVE_RECORD_COUNT(sel, i)[d] - 1) * CARVE_RECORD_STRIDE(sel, i)[d] +
+                CARVE_RECORD_BLOCK(sel, i)[d];
+    }
+}
+
+/* qsort has no context argument: blocks are sorted through this index of (record, start in dim 0). */
+typedef struct block_key_t {
+    size_t  record;
+    hsize_t start0;
+} block_key_t;
+
+static int
+block_key_compare(const void *pa, const void *pb)
+{
+    const block_key_t *a = pa, *b = pb;
+
+    return a->start0 < b->start0 ? -1 : a->start0 > b->start0;
+}
+
+/* How many of the single blocks starting at or before a record are tried as its container: enough for
+ * the common cases (points or slabs inside a large read), bounded so that merging stays near-linear. */
+#define COVERAGE_CONTAINER_CANDIDATES 64
+
+/* Drops every record whose bounding box lies inside a single-block record (not itself). */
+static herr_t
+selection_drop_contained(carve_selection_t *sel)
+{
+    int          rank = sel->rank;
+    size_t       n = sel->nrecords, nblocks = 0, out = 0, width = 4 * (size_t)rank;
+    block_key_t *blocks = NULL;
+    char        *dropped = NULL;
+    herr_t       ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    if (NULL == (blocks = malloc(n * sizeof *blocks)) || NULL == (dropped = calloc(n, 1)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
+    for (size_t i = 0; i < n; i++)
+        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank)) {
+            blocks[nblocks].record = i;
+            blocks[nblocks].start0 = CARVE_RECORD_START(sel, i)[0];
+            nblocks++;
+        }
+    qsort(blocks, nblocks, sizeof *blocks, block_key_compare);
+    for (size_t i = 0; i < n; i++) {
+        hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
+        size_t  lo_idx = 0, hi_idx = nblocks, tried = 0;
+
+        record_bounds(sel, i, lo, hi);
+        while (lo_idx < hi_idx) { /* first block starting after this record in dim 0 */
+            size_t mid = lo_idx + (hi_idx - lo_idx) / 2;
+
+            if (blocks[mid].start0 <= lo[0])
+                lo_idx = mid + 1;
+            else
+                hi_idx = mid;
+        }
+        for (size_t k = lo_idx; k-- > 0 && tried < COVERAGE_CONTAINER_CANDIDATES; tried++) {
+            size_t  j = blocks[k].record;
+            hsize_t blo[H5S_MAX_RANK], bhi[H5S_MAX_RANK];
+            int     inside = 1;
+
+            if (j == i || dropped[j])
+                continue;
+            record_bounds(sel, j, blo, bhi);
+            for (int d = 0; d < rank && inside; d++)
+                inside = blo[d] <= lo[d] && hi[d] <= bhi[d];
+            if (inside) {
+                dropped[i] = 1;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (dropped[i])
+            continue;
+        if (out != i)
+            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
+        out++;
+    }
+    sel->nrecords = out;
+
+done:
+    free(blocks);
+    free(dropped);
+    return ret_value;
+}
+
+herr_t
+carve_selection_merge(carve_selection_t *sel)
+{
+    herr_t ret_value = 0;
+
+    if (sel->rank == 0 || sel->nrecords < 2) {
+        sel->merged = sel->nrecords;
+        return 0;
+    }
+    if (selection_merge_pass(sel, -1) < 0)
+        CARVE_GOTO_DONE(-1);
+    /* Join along each dimension, innermost first, and drop contained records, until nothing changes:
+     * every round that changes something removes a record, so this ends. */
+    for (;;) {
+        size_t before = sel->nrecords;
+
+        for (int d = sel->rank - 1; d >= 0; d--)
+            if (selection_merge_pass(sel, d) < 0)
+                CARVE_GOTO_DONE(-1);
+        if (selection_drop_contained(sel) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (sel->nrecords == before)
+            break;
+    }
+    sel->merged = sel->nrecords;
+
+done:
+    return ret_value;
+}
+
+int
+carve_selection_is_empty(const carve_selection_t *sel)
+{
+    return sel->nrecords == 0;
+}
+
+/* Records at most this many are OR-ed into one dataspace one by one; more are split in halves whose
+ * dataspaces are OR-ed together, which keeps HDF5's span trees small while they grow (one by one,
+ * the cost grows about fivefold per doubling). */
+#define COVERAGE_SEQUENTIAL_OR 32
+
+/* A dataspace of sel's extent selecting the union of records [first, last). */
+static hid_t
+selection_range_to_space(const carve_selection_t *sel, size_t first, size_t last)
+{
+    hid_t space = H5I_INVALID_HID, right = H5I_INVALID_HID;
+    hid_t ret_value = H5I_INVALID_HID;
+
+    if (last - first > COVERAGE_SEQUENTIAL_OR) {
+        size_t middle = first + (last - first) / 2;
+
+        if ((space = selection_range_to_space(sel, first, middle)) < 0 ||
+            (right = selection_range_to_space(sel, middle, last)) < 0)
+            CARVE_GOTO_DONE(H5I_INVALID_HID);
+        if (H5Smodify_select(space, H5S_SELECT_OR, right) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot join two selections");
+    }
+    else {
+        if ((space = H5Screate_simple(sel->rank, sel->dims, NULL)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+        for (size_t i = first; i < last; i++)
+            if (H5Sselect_hyperslab(space, i == first ? H5S_SELECT_SET : H5S_SELECT_OR, CARVE_RECORD_START(sel, i),
+                                    CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
+                                    CARVE_RECORD_BLOCK(sel, i)) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                                 "cannot build the selection of record %zu", i);
+    }
+    ret_value = space;
+    space     = H5I_INVALID_HID;
+
+done:
+    if (right >= 0)
+        H5Sclose(right);
+    if (space >= 0)
+        H5Sclose(space);
+    return ret_value;
+}
+
+hid_t
+carve_selection_to_space(const carve_selection_t *sel)
+{
+    hid_t space     = H5I_INVALID_HID;
+    hid_t ret_value = H5I_INVALID_HID;
+
+    if (sel->rank > 0 && sel->nrecords > 0)
+        return selection_range_to_space(sel, 0, sel->nrecords);
+    if (sel->rank == 0) {
+        if ((space = H5Screate(H5S_SCALAR)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a scalar dataspace");
+    }
+    else if ((space = H5Screate_simple(sel->rank, sel->dims, NULL)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+    if (sel->nrecords == 0 && H5Sselect_none(space) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot clear a selection");
+    ret_value = space;
+    space     = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+hsize_t
+carve_selection_npoints(const carve_selection_t *sel)
+{
+    hid_t    space = carve_selection_to_space(sel);
+    hssize_t n;
+
+    if (space < 0)
+        return 0;
+    n = H5Sget_select_npoints(space);
+    H5Sclose(space);
+    return n < 0 ? 0 : (hsize_t)n;
+}
+
+/* A hyperslab-kind copy of a selection (points become one-element blocks), for set operations. */
+static hid_t
+space_as_hyperslabs(hid_t space_id)
+{
+    carve_selection_t tmp;
+    int               rank = H5Sget_simple_extent_ndims(space_id);
+    hsize_t           dims[H5S_MAX_RANK];
+    hid_t             ret_value = H5I_INVALID_HID;
+
+    if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
+        return H5I_INVALID_HID;
+    carve_selection_init(&tmp, rank, dims);
+    if (carve_selection_add_space(&tmp, space_id) >= 0)
+        ret_value = carve_selection_to_space(&tmp);
+    carve_selection_clear(&tmp);
+    return ret_value;
+}
+
+int
+carve_selection_contains(const carve_selection_t *sel, hid_t space_id)
+{
+    hid_t    cover = H5I_INVALID_HID, query = H5I_INVALID_HID;
+    hssize_t wanted, before, after;
+    int      ret_value = -1;
+
+    if ((wanted = H5Sget_select_npoints(space_id)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count a selection");
+    if (wanted == 0)
+        CARVE_GOTO_DONE(1);
+    if (sel->nrecords == 0)
+        CARVE_GOTO_DONE(0);
+    if (sel->rank == 0)
+        CARVE_GOTO_DONE(1);
+    if ((cover = carve_selection_to_space(sel)) < 0 || (query = space_as_hyperslabs(space_id)) < 0)
+        CARVE_GOTO_DONE(-1);
+    /* query is inside cover when adding it to cover adds nothing. (Not H5Scombine_select(query, NOTB,
+     * cover): HDF5 1.14.5 and older dereference NULL when that result is empty, HDFGroup/hdf5#5296.) */
+    if ((before = H5Sget_select_npoints(cover)) < 0 || H5Smodify_select(cover, H5S_SELECT_OR, query) < 0 ||
+        (after = H5Sget_select_npoints(cover)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot compare a selection with the coverage");
+    ret_value = after == before;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (query >= 0)
+        H5Sclose(query);
+    if (cover >= 0)
+        H5Sclose(cover);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Chunk sets
+ * ------------------------------------------------------------------------------------------------- */
+
+herr_t
+carve_chunkset_init(carve_chunkset_t *cs, int rank, const hsize_t *dims, const hsize_t *chunk)
+{
+    uint64_t total     = 1;
+    herr_t   ret_value = 0;
+
+    memset(cs, 0, sizeof *cs);
+    if (rank < 1 || rank > H5S_MAX_RANK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "chunk set of rank %d", rank);
+    cs->rank = rank;
+    for (int d = 0; d < rank; d++) {
+        if (chunk[d] == 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "zero chunk size in dimension %d", d);
+        cs->chunk[d] = chunk[d];
+        cs->grid[d]  = dims[d] == 0 ? 1 : (dims[d] + chunk[d] - 1) / chunk[d];
+        if (total > UINT64_MAX / cs->grid[d])
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "chunk grid of more than 2^64 chunks");
+        total *= cs->grid[d];
+    }
+
+done:
+    return ret_value;
+}
+
+void
+carve_chunkset_clear(carve_chunkset_t *cs)
+{
+    free(cs->idx);
+    cs->idx      = NULL;
+    cs->n        = 0;
+    cs->capacity = 0;
+    cs->sorted   = 0;
+}
+
+herr_t
+carve_chunkset_copy(carve_chunkset_t *dst, const carve_chunkset_t *src)
+{
+    herr_t ret_value = 0;
+
+    *dst          = *src;
+    dst->idx      = NULL;
+    dst->capacity = 0;
+    if (src->n == 0)
+        CARVE_GOTO_DONE(0);
+    if (NULL == (dst->idx = malloc(src->n * sizeof *dst->idx)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory copying a chunk set");
+    memcpy(dst->idx, src->idx, src->n * sizeof *dst->idx);
+    dst->capacity = src->n;
+
+done:
+    return ret_value;
+}
+
+static int
+chunk_index_compare(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+herr_t
+carve_chunkset_finish(carve_chunkset_t *cs)
+{
+    size_t out = 0;
+
+    if (cs->sorted == cs->n)
+        return 0;
+    qsort(cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare);
+    for (size_t i = 0; i < cs->n; i++)
+        if (out == 0 || cs->idx[out - 1] != cs->idx[i])
+            cs->idx[out++] = cs->idx[i];
+    cs->n      = out;
+    cs->sorted = out;
+    return 0;
+}
+
+static herr_t
+chunkset_add_index(carve_chunkset_t *cs, uint64_t index)
+{
+    herr_t ret_value = 0;
+
+    if (cs->n == cs->capacity) {
+        /* Duplicates pile up when reads revisit chunks: squeeze them out before growing. */
+        if (cs->n > 2 * cs->sorted + 1024)
+            carve_chunkset_finish(cs);
+        if (cs->n == cs->capacity) {
+            size_t    cap = cs->capacity ? 2 * cs->capacity : 64;
+            uint64_t *grown;
+
+            if (NULL == (grown = realloc(cs->idx, cap * sizeof *grown)))
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording %zu chunks", cap);
+            cs->idx      = grown;
+            cs->capacity = cap;
+        }
+    }
+    if (cs->sorted == cs->n && cs->n > 0 && cs->idx[cs->n - 1] >= index) {
+        if (cs->idx[cs->n - 1] == index)
+            CARVE_GOTO_DONE(0); /* the chunk just recorded, again */
+        cs->idx[cs->n++] = index;
+    }
+    else {
+        int keep_sorted = cs->sorted == cs->n;
+
+        cs->idx[cs->n++] = index;
+        if (keep_sorted)
+            cs->sorted = cs->n;
+    }
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_chunkset_add_coords(carve_chunkset_t *cs, const hsize_t *coords)
+{
+    uint64_t index     = 0;
+    herr_t   ret_value = 0;
+
+    for (int d = 0; d < cs->rank; d++) {
+        if (coords[d] >= cs->grid[d])
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                             "chunk coordinate %llu outside the grid (%llu chunks) in dimension %d",
+                             (unsigned long long)coords[d], (unsigned long long)cs->grid[d], d);
+        index = index * cs->grid[d] + coords[d];
+    }
+    ret_value = chunkset_add_index(cs, index);
+
+done:
+    return ret_value;
+}
+
+/* The chunk indices one dimension of a record touches, as ascending, disjoint ranges [lo, hi]. */
+typedef struct chunk_ranges_t {
+    size_t   n, capacity;
+    hsize_t *lo, *hi;
+} chunk_ranges_t;
+
+static herr_t
+chunk_ranges_append(chunk_ranges_t *r, hsize_t lo, hsize_t hi)
+{
+    herr_t ret_value = 0;
+
+    if (r->n > 0 && lo <= r->hi[r->n - 1] + 1) {
+        if (hi > r->hi[r->n - 1])
+            r->hi[r->n - 1] = hi;
+        return 0;
+    }
+    if (r->n == r->capacity) {
+        size_t   cap = r->capacity ? 2 * r->capacity : 16;
+        hsize_t *lo2 = realloc(r->lo, cap * sizeof *lo2), *hi2;
+
+        if (!lo2)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
+        r->lo = lo2;
+        if (NULL == (hi2 = realloc(r->hi, cap * sizeof *hi2)))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
+        r->hi       = hi2;
+        r->capacity = cap;
+    }
+    r->lo[r->n] = lo;
+    r->hi[r->n] = hi;
+    r->n++;
+
+done:
+    return ret_value;
+}
+
+static herr_t
+chunk_ranges_of_dimension(chunk_ranges_t *r, hsize_t start, hsize_t stride, hsize_t count, hsize_t block,
+                          hsize_t chunk)
+{
+    hsize_t first = start / chunk;
+    hsize_t last  = (start + (count - 1) * stride + block - 1) / chunk;
+
+    r->n = 0;
+    /* Gaps narrower than a chunk cannot skip one: every chunk from first to last is touched. Otherwise
+     * each block has its own chunks, and there are at most as many blocks as chunks in the dimension. */
+    if (count == 1 || stride - block < chunk)
+        return chunk_ranges_append(r, first, last);
+    for (hsize_t k = 0; k < count; k++) {
+        hsize_t lo = start + k * stride;
+
+        if (chunk_ranges_append(r, lo / chunk, (lo + block - 1) / chunk) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+herr_t
+carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
+{
+    chunk_ranges_t ranges[H5S_MAX_RANK];
+    int            rank = cs->rank;
+    herr_t         ret_value = 0;
+
+    memset(ranges, 0, sizeof ranges);
+    if (sel->rank != rank)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a chunk grid of rank %d",
+                         sel->rank, rank);
+    for (size_t i = 0; i < sel->nrecords; i++) {
+        size_t  pos[H5S_MAX_RANK] = {0};
+        hsize_t coords[H5S_MAX_RANK];
+
+        for (int d = 0; d < rank; d++)
+            if (chunk_ranges_of_dimension(&ranges[d], CARVE_RECORD_START(sel, i)[d], CARVE_RECORD_STRIDE(sel, i)[d],
+                                          CARVE_RECORD_COUNT(sel, i)[d], CARVE_RECORD_BLOCK(sel, i)[d],
+                                          cs->chunk[d]) < 0)
+                CARVE_GOTO_DONE(-1);
+        /* Odometer over the Cartesian product of every dimension's ranges. */
+        for (int d = 0; d < rank; d++)
+            coords[d] = ranges[d].lo[0];
+        for (;;) {
+            int d;
+
+            if (carve_chunkset_add_coords(cs, coords) < 0)
+                CARVE_GOTO_DONE(-1);
+            for (d = rank - 1; d >= 0; d--) {
+                if (coords[d] < ranges[d].hi[pos[d]]) {
+                    coords[d]++;
+                    break;
+                }
+                if (pos[d] + 1 < ranges[d].n) {
+                    pos[d]++;
+                    coords[d] = ranges[d].lo[pos[d]];
+                    break;
+                }
+                pos[d]    = 0;
+                coords[d] = ranges[d].lo[0];
+            }
+            if (d < 0)
+                break;
+        }
+    }
+
+done:
+    for (int d = 0; d < H5S_MAX_RANK; d++) {
+        free(ranges[d].lo);
+        free(ranges[d].hi);
+    }
+    return ret_value;
+}
+
+herr_t
+carve_chunkset_add_space(carve_chunkset_t *cs, hid_t space_id)
+{
+    carve_selection_t sel;
+    hsize_t           dims[H5S_MAX_RANK];
+    int               rank = H5Sget_simple_extent_ndims(space_id);
+    herr_t            ret_value = 0;
+
+    if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a selection's dataspace");
+    carve_selection_init(&sel, rank, dims);
+    if (carve_selection_add_space(&sel, space_id) < 0 || carve_chunkset_add_selection(cs, &sel) < 0)
+        ret_value = -1;
+    carve_selection_clear(&sel);
+
+done:
+    return ret_value;
+}
+
+herr_t
+carve_chunkset_union(carve_chunkset_t *dst, const carve_chunkset_t *src)
+{
+    herr_t ret_value = 0;
+
+    if (dst->rank != src->rank)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of chunk sets of rank %d and %d", dst->rank,
+                         src->rank);
+    for (int d = 0; d < dst->rank; d++)
+        if (dst->grid[d] != src->grid[d] || dst->chunk[d] != src->chunk[d])
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of chunk sets over different chunk grids");
+    for (size_t i = 0; i < src->n; i++)
+        if (chunkset_add_index(dst, src->idx[i]) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+int
+carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords)
+{
+    uint64_t index = 0;
+
+    for (int d = 0; d < cs->rank; d++) {
+        if (coords[d] >= cs->grid[d])
+            return 0;
+        index = index * cs->grid[d] + coords[d];
+    }
+    carve_chunkset_finish(cs);
+    return cs->n > 0 && bsearch(&index, cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare) != NULL;
+}
+
+void
+carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords)
+{
+    uint64_t index = cs->idx[i];
+
+    for (int d = cs->rank - 1; d >= 0; d--) {
+        coords[d] = index % cs->grid[d];
+        index /= cs->grid[d];
+    }
+}

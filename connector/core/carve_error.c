@@ -18,6 +18,10 @@ hid_t CARVE_E_BADKEY      = H5I_INVALID_HID;
 hid_t CARVE_E_SYSTEM      = H5I_INVALID_HID;
 hid_t CARVE_E_UNDERLYING  = H5I_INVALID_HID;
 hid_t CARVE_E_UNSUPPORTED = H5I_INVALID_HID;
+hid_t CARVE_E_CONTAINER   = H5I_INVALID_HID;
+hid_t CARVE_E_ORIGIN      = H5I_INVALID_HID;
+hid_t CARVE_E_CORRUPT     = H5I_INVALID_HID;
+hid_t CARVE_E_CHANGED     = H5I_INVALID_HID;
 
 static hid_t
 register_message(H5E_type_t type, const char *text)
@@ -38,7 +42,12 @@ register_class_and_messages(void)
     CARVE_E_SYSTEM      = register_message(H5E_MINOR, "system or library call failed");
     CARVE_E_UNDERLYING  = register_message(H5E_MINOR, "the connector below carve failed");
     CARVE_E_UNSUPPORTED = register_message(H5E_MINOR, "operation not supported by carve");
-    if (CARVE_E_CONFIG < 0 || CARVE_E_VOL < 0 || CARVE_E_BADVALUE < 0 || CARVE_E_BADKEY < 0 ||
+    CARVE_E_CONTAINER   = register_message(H5E_MAJOR, "carve container");
+    CARVE_E_ORIGIN      = register_message(H5E_MAJOR, "carve origin file");
+    CARVE_E_CORRUPT     = register_message(H5E_MINOR, "corrupt or unreadable");
+    CARVE_E_CHANGED     = register_message(H5E_MINOR, "the origin changed since it was carved");
+    if (CARVE_E_CONTAINER < 0 || CARVE_E_ORIGIN < 0 || CARVE_E_CORRUPT < 0 || CARVE_E_CHANGED < 0 ||
+        CARVE_E_CONFIG < 0 || CARVE_E_VOL < 0 || CARVE_E_BADVALUE < 0 || CARVE_E_BADKEY < 0 ||
         CARVE_E_SYSTEM < 0 || CARVE_E_UNDERLYING < 0 || CARVE_E_UNSUPPORTED < 0)
         return -1;
     return 0;

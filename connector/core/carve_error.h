@@ -21,6 +21,10 @@ extern hid_t CARVE_E_BADKEY;     /* minor: an unknown setting */
 extern hid_t CARVE_E_SYSTEM;     /* minor: an OS or library call failed (memory, I/O) */
 extern hid_t CARVE_E_UNDERLYING; /* minor: the connector below carve failed */
 extern hid_t CARVE_E_UNSUPPORTED;/* minor: an operation carve does not support */
+extern hid_t CARVE_E_CONTAINER;  /* major: a carved container or its manifest */
+extern hid_t CARVE_E_ORIGIN;     /* major: the origin file (its stamp, its access) */
+extern hid_t CARVE_E_CORRUPT;    /* minor: data carve wrote is unreadable or inconsistent */
+extern hid_t CARVE_E_CHANGED;    /* minor: the origin no longer matches its stamp */
 
 /* Registers the class and its messages, unless they are registered already; keeps the error stack. */
 herr_t carve_error_init(void);
@@ -50,5 +54,14 @@ void  carve_error_restore(hid_t saved);
         ret_value = (retval);                                                                                      \
         goto done;                                                                                                 \
     } while (0)
+
+/* Brackets the cleanup after `done:` when it calls HDF5's API: every HDF5 API call clears the error
+ * stack on entry, which would erase the messages that explain the failure being cleaned up. */
+#define CARVE_CLEANUP_BEGIN                                                                                       \
+    {                                                                                                          \
+        hid_t carve_saved_stack_ = carve_error_save();
+#define CARVE_CLEANUP_END                                                                                         \
+    carve_error_restore(carve_saved_stack_);                                                                   \
+    }
 
 #endif /* CARVE_ERROR_H */

@@ -28,9 +28,13 @@ herr_t
 carve_attr_read(void *attr, hid_t mem_type_id, void *buf, hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = attr;
+    herr_t       ret_value;
 
-    return carve_wrap_status(H5VLattr_read(o->under_object, o->under_vol_id, mem_type_id, buf, dxpl_id, req), o,
-                             req);
+    ret_value = carve_wrap_status(H5VLattr_read(o->under_object, o->under_vol_id, mem_type_id, buf, dxpl_id, req),
+                                  o, req);
+    if (ret_value >= 0)
+        carve_carving_record_attr_read(o);
+    return ret_value;
 }
 
 herr_t
@@ -76,7 +80,7 @@ carve_attr_close(void *attr, hid_t dxpl_id, void **req)
     herr_t       ret_value;
 
     ret_value = carve_wrap_status(H5VLattr_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
-    if (ret_value >= 0)
-        carve_obj_free(o);
+    if (ret_value >= 0 && carve_obj_free(o) < 0)
+        ret_value = -1; /* the file's carving could not be committed: the stack says why */
     return ret_value;
 }

@@ -25,9 +25,12 @@ carve_dataset_open(void *obj, const H5VL_loc_params_t *loc_params, const char *n
                    hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = obj;
+    carve_obj_t *dset;
 
-    return carve_wrap_result(
+    dset = carve_wrap_result(
         H5VLdataset_open(o->under_object, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req), o, req);
+    carve_carving_touch(dset, H5I_DATASET);
+    return dset;
 }
 
 /* Fills `under` (count entries) with the objects below carve's datasets. */
@@ -59,6 +62,9 @@ carve_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_sp
     ret_value = H5VLdataset_read(count, under, ((carve_obj_t *)dset[0])->under_vol_id, mem_type_id,
                                  mem_space_id, file_space_id, plist_id, buf, req);
     ret_value = carve_wrap_status(ret_value, dset[0], req);
+    for (size_t i = 0; ret_value >= 0 && i < count; i++)
+        if (carve_carving_record_read(dset[i], file_space_id[i]) < 0)
+            ret_value = -1;
     if (under != stack)
         free(under);
     return ret_value;
@@ -114,7 +120,7 @@ carve_dataset_close(void *dset, hid_t dxpl_id, void **req)
     herr_t       ret_value;
 
     ret_value = carve_wrap_status(H5VLdataset_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
-    if (ret_value >= 0)
-        carve_obj_free(o);
+    if (ret_value >= 0 && carve_obj_free(o) < 0)
+        ret_value = -1; /* the file's carving could not be committed: the stack says why */
     return ret_value;
 }

@@ -19,9 +19,12 @@ carve_datatype_open(void *obj, const H5VL_loc_params_t *loc_params, const char *
                     hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = obj;
+    carve_obj_t *opened;
 
-    return carve_wrap_result(
+    opened = carve_wrap_result(
         H5VLdatatype_open(o->under_object, loc_params, o->under_vol_id, name, tapl_id, dxpl_id, req), o, req);
+    carve_carving_touch(opened, H5I_DATATYPE);
+    return opened;
 }
 
 herr_t
@@ -56,7 +59,7 @@ carve_datatype_close(void *dt, hid_t dxpl_id, void **req)
     herr_t       ret_value;
 
     ret_value = carve_wrap_status(H5VLdatatype_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
-    if (ret_value >= 0)
-        carve_obj_free(o);
+    if (ret_value >= 0 && carve_obj_free(o) < 0)
+        ret_value = -1; /* the file's carving could not be committed: the stack says why */
     return ret_value;
 }

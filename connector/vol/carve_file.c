@@ -66,6 +66,17 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
 
     if (NULL == (file = carve_obj_new(under, ctx)))
         CARVE_GOTO_DONE(NULL);
+    if (ctx->config.mode == CARVE_MODE_CARVE &&
+        carve_carving_open(ctx, name, flags, create, under_fapl, under) < 0) {
+        hid_t failure = carve_error_save();
+
+        H5VLfile_close(under, ctx->under_vol_id, dxpl_id, NULL);
+        file->under_object = NULL;
+        carve_obj_free(file);
+        file = NULL;
+        carve_error_restore(failure);
+        CARVE_GOTO_DONE(NULL);
+    }
     carve_wrap_request(req, file);
     ret_value = file;
 
@@ -203,7 +214,8 @@ carve_file_close(void *file, hid_t dxpl_id, void **req)
     ret_value = H5VLfile_close(o->under_object, o->under_vol_id, dxpl_id, req);
     if (ret_value >= 0) {
         carve_wrap_request(req, o);
-        carve_obj_free(o);
+        if (carve_obj_free(o) < 0)
+            ret_value = -1;
     }
     return ret_value;
 }

@@ -8,9 +8,13 @@ carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *op
                   void **req)
 {
     carve_obj_t *o = obj;
+    carve_obj_t *opened;
 
-    return carve_wrap_result(
+    opened = carve_wrap_result(
         H5VLobject_open(o->under_object, loc_params, o->under_vol_id, opened_type, dxpl_id, req), o, req);
+    if (opened && opened_type)
+        carve_carving_touch(opened, *opened_type);
+    return opened;
 }
 
 herr_t
@@ -31,9 +35,15 @@ carve_object_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_object_get
                  void **req)
 {
     carve_obj_t *o = obj;
+    herr_t       ret_value;
 
-    return carve_wrap_status(H5VLobject_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o,
-                             req);
+    ret_value =
+        carve_wrap_status(H5VLobject_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o, req);
+    /* An object queried (H5Oget_info*) counts as touched. */
+    if (ret_value >= 0 && o->ctx->carving && args->op_type == H5VL_OBJECT_GET_INFO &&
+        (args->args.get_info.fields & H5O_INFO_BASIC))
+        carve_carving_touch_token(o->ctx, &args->args.get_info.oinfo->token);
+    return ret_value;
 }
 
 herr_t

@@ -12,12 +12,27 @@
 #include <H5VLconnector.h>
 #include <H5VLconnector_passthru.h>
 
+#include "carve_access.h"
 #include "carve_config.h"
 #include "carve_error.h"
 #include "carve_vol.h"
 
 /* The class struct HDF5 registers (carve_plugin.c). */
 extern const H5VL_class_t carve_vol_class;
+
+/* A file opened in carve mode (carve_carving.c), shared by every open of the same location: what the
+ * program reads of it, until the last open is gone and it is committed (if it was only ever read). */
+typedef struct carve_carving_t {
+    char                   *location;    /* canonical location */
+    char                   *open_name;   /* the name a read-only open used */
+    char                   *dir;         /* the dir setting of that open, or NULL */
+    hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never read-only */
+    int                     touched_only;
+    int                     written;     /* opened for writing or created at some point: not carved */
+    unsigned                users;       /* file contexts holding this entry */
+    carve_access_t          access;
+    struct carve_carving_t *prev, *next; /* every entry of the process */
+} carve_carving_t;
 
 /*
  * One per file opened or created through carve, shared (reference counted) by every object of that
@@ -28,6 +43,8 @@ typedef struct carve_file_ctx_t {
     hid_t          under_vol_id;   /* a reference owned by this context */
     void          *under_vol_info; /* owned; may be NULL */
     carve_config_t config;         /* settings resolved at open: string > environment > file > defaults */
+    carve_carving_t *carving;      /* mode=carve: the file's carving entry */
+    unsigned long    carving_fileno; /* mode=carve: the file's number (H5O_info2_t.fileno), its identity */
 } carve_file_ctx_t;
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */
@@ -35,6 +52,8 @@ typedef struct carve_obj_t {
     hid_t             under_vol_id; /* borrowed from ctx (the context keeps the reference) */
     void             *under_object;
     carve_file_ctx_t *ctx;          /* a reference owned by this object */
+    carve_access_dataset_t *dataset_log; /* carving: the log entry of this dataset, once resolved */
+    unsigned          carving_flags;     /* carving: what is already resolved or recorded (carve_carving.c) */
 } carve_obj_t;
 
 /* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). */
@@ -46,9 +65,11 @@ typedef struct carve_wrap_ctx_t {
 
 /* --- objects and contexts (carve_wrap.c) --- */
 carve_obj_t      *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
-void              carve_obj_free(carve_obj_t *obj);
+/* Frees an object; when it held the last reference to its file context, that file's carving is
+ * committed: the result is the commit's (0 when there is nothing to commit). */
+herr_t            carve_obj_free(carve_obj_t *obj);
 carve_file_ctx_t *carve_file_ctx_ref(carve_file_ctx_t *ctx);
-void              carve_file_ctx_unref(carve_file_ctx_t *ctx);
+herr_t            carve_file_ctx_unref(carve_file_ctx_t *ctx);
 /* The object below a carve object, or NULL for NULL. */
 void *carve_under(void *obj);
 /* Wraps a request the connector below returned, if any (after a call that took `req`). */
@@ -58,6 +79,23 @@ void carve_wrap_request(void **req, carve_obj_t *origin);
 carve_obj_t *carve_wrap_result(void *under, carve_obj_t *parent, void **req);
 /* After a call below that returned a status: wraps the request when it succeeded; returns status. */
 herr_t carve_wrap_status(herr_t status, carve_obj_t *origin, void **req);
+
+/* --- carve mode (carve_carving.c) --- */
+/* Registers a file opened or created in carve mode: read-only opens make it an origin (containers and
+ * unnameable files excepted); writing makes it skipped. */
+herr_t carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int created, hid_t under_fapl,
+                          void *under_file);
+/* Releases the file's entry; the last release of an origin commits it. */
+herr_t carve_carving_finish(carve_file_ctx_t *ctx);
+/* Lists a file the program wrote (not carved) in the manifests this process writes. */
+void   carve_carving_note_skipped(const char *name, const char *reason);
+/* Records that an object was opened, iterated or queried. */
+void   carve_carving_touch(carve_obj_t *obj, H5I_type_t type);
+void   carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token);
+/* Records a dataset read's file selection (after the read succeeded). */
+herr_t carve_carving_record_read(carve_obj_t *dset, hid_t file_space_id);
+/* Records an attribute read (after it succeeded). */
+void   carve_carving_record_attr_read(carve_obj_t *attr);
 
 /* --- info (carve_info.c) --- */
 void  *carve_info_copy(const void *info);

@@ -14,17 +14,25 @@ carve_file_ctx_ref(carve_file_ctx_t *ctx)
     return ctx;
 }
 
-void
+herr_t
 carve_file_ctx_unref(carve_file_ctx_t *ctx)
 {
+    herr_t ret_value;
+    hid_t  saved;
+
     if (!ctx || --ctx->refcount > 0)
-        return;
+        return 0;
+    /* The file's last object is gone: the connector below has closed the file; carve it now. */
+    ret_value = carve_carving_finish(ctx);
+    saved     = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
     if (ctx->under_vol_info)
         H5VLfree_connector_info(ctx->under_vol_id, ctx->under_vol_info);
     if (ctx->under_vol_id >= 0)
         H5VLclose(ctx->under_vol_id);
     carve_config_clear(&ctx->config);
     free(ctx);
+    carve_error_restore(saved);
+    return ret_value;
 }
 
 carve_obj_t *
@@ -42,13 +50,16 @@ carve_obj_new(void *under_object, carve_file_ctx_t *ctx)
     return obj;
 }
 
-void
+herr_t
 carve_obj_free(carve_obj_t *obj)
 {
+    herr_t ret_value;
+
     if (!obj)
-        return;
-    carve_file_ctx_unref(obj->ctx);
+        return 0;
+    ret_value = carve_file_ctx_unref(obj->ctx);
     free(obj);
+    return ret_value;
 }
 
 void *

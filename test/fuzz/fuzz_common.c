@@ -235,8 +235,8 @@ shown_text(const char *text)
 }
 
 /* Whether key k has the same value in a and b; describes a difference in why. */
-static bool
-key_value_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why, size_t why_size)
+bool
+fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why, size_t why_size)
 {
     const char *ta = NULL, *tb = NULL;
 
@@ -254,6 +254,14 @@ key_value_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k,
             ta = a->under_info;
             tb = b->under_info;
             break;
+        case CARVE_KEY_DIR:
+            ta = a->dir;
+            tb = b->dir;
+            break;
+        case CARVE_KEY_SKELETON:
+            ta = a->skeleton;
+            tb = b->skeleton;
+            break;
         case CARVE_KEY_COUNT:
             snprintf(why, why_size, "key %d is not a key", (int)k);
             return false;
@@ -269,7 +277,7 @@ bool
 fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_sources, char *why, size_t why_size)
 {
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
-        if (!key_value_equal(a, b, (carve_key_t)k, why, why_size))
+        if (!fuzz_key_equal(a, b, (carve_key_t)k, why, why_size))
             return false;
     if (!with_sources)
         return true;
@@ -323,7 +331,7 @@ check_connector_spec(const char *spec, const char *what)
 }
 
 static void
-check_braces(const char *text, const char *what)
+check_braces(const char *text, const char *key, const char *what)
 {
     size_t depth = 0;
 
@@ -331,11 +339,11 @@ check_braces(const char *text, const char *what)
         if (*p == '{')
             depth++;
         else if (*p == '}') {
-            FUZZ_CHECK(depth > 0, "%s: under_info '%s' closes a brace it never opened", what, text);
+            FUZZ_CHECK(depth > 0, "%s: %s '%.64s' closes a brace it never opened", what, key, text);
             depth--;
         }
     }
-    FUZZ_CHECK(depth == 0, "%s: under_info '%s' leaves %zu braces open", what, text, depth);
+    FUZZ_CHECK(depth == 0, "%s: %s '%.64s' leaves %zu braces open", what, key, text, depth);
 }
 
 void
@@ -364,10 +372,25 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
     if (cfg->set_mask & (1u << CARVE_KEY_UNDER_INFO)) {
         FUZZ_CHECK(cfg->under_info != NULL, "%s: under_info is set but NULL", what);
         check_value_text(cfg->under_info, "under_info", what);
-        check_braces(cfg->under_info, what);
+        check_braces(cfg->under_info, "under_info", what);
     }
     else
         FUZZ_CHECK(cfg->under_info == NULL, "%s: under_info is not set but '%.64s'", what, cfg->under_info);
+    if (cfg->set_mask & (1u << CARVE_KEY_DIR)) {
+        FUZZ_CHECK(cfg->dir != NULL, "%s: dir is set but NULL", what);
+        check_value_text(cfg->dir, "dir", what);
+        FUZZ_CHECK(cfg->dir[0] != '\0', "%s: dir is set but empty", what);
+        check_braces(cfg->dir, "dir", what);
+    }
+    else
+        FUZZ_CHECK(cfg->dir == NULL, "%s: dir is not set but '%.64s'", what, cfg->dir);
+    if (cfg->set_mask & (1u << CARVE_KEY_SKELETON)) {
+        FUZZ_CHECK(cfg->skeleton != NULL, "%s: skeleton is set but NULL", what);
+        FUZZ_CHECK(strcmp(cfg->skeleton, "full") == 0 || strcmp(cfg->skeleton, "touched") == 0,
+                   "%s: skeleton '%.64s' is not full or touched", what, cfg->skeleton);
+    }
+    else
+        FUZZ_CHECK(cfg->skeleton == NULL, "%s: skeleton is not set but '%.64s'", what, cfg->skeleton);
 }
 
 void
@@ -376,7 +399,9 @@ fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
     carve_config_init(cfg);
     FUZZ_CHECK(carve_config_set(cfg, "mode", "replay", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "under_vol", "native", source, "fuzz base") >= 0 &&
-                   carve_config_set(cfg, "under_info", "base{info;x=y}", source, "fuzz base") >= 0,
+                   carve_config_set(cfg, "under_info", "base{info;x=y}", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "dir", "/base dir;{x}", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "skeleton", "touched", source, "fuzz base") >= 0,
                "cannot build the populated base config");
 }
 
@@ -391,11 +416,32 @@ fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_bef
                src->set_mask);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
         const carve_config_t *from = (src->set_mask & (1u << k)) ? src : dst_before;
-        FUZZ_CHECK(key_value_equal(dst_after, from, (carve_key_t)k, why, sizeof why), "%s: %s (expected the %s's)",
+        FUZZ_CHECK(fuzz_key_equal(dst_after, from, (carve_key_t)k, why, sizeof why), "%s: %s (expected the %s's)",
                    what, why, from == src ? "source" : "destination");
         FUZZ_CHECK(dst_after->source[k] == from->source[k], "%s: source of %s is %d, expected %d", what,
                    carve_key_name((carve_key_t)k), (int)dst_after->source[k], (int)from->source[k]);
     }
+}
+
+/* Whether carve_config_to_string writes dir's value braced: only when the plain form could not carry it
+ * (empty, a blank at either end, or any ';', '{' or '}'). */
+static bool
+dir_needs_braces(const char *value)
+{
+    size_t len = strlen(value), depth = 0;
+
+    if (len == 0 || value[0] == ' ' || value[0] == '\t' || value[len - 1] == ' ' || value[len - 1] == '\t' ||
+        value[0] == '{')
+        return true;
+    for (size_t i = 0; i < len; i++) { /* a ';' outside balanced braces would end a plain value */
+        if (value[i] == '{')
+            depth++;
+        else if (value[i] == '}' && depth > 0)
+            depth--;
+        else if (value[i] == ';' && depth == 0)
+            return true;
+    }
+    return false;
 }
 
 size_t
@@ -417,7 +463,14 @@ fuzz_expected_string_length(const carve_config_t *cfg)
                 break;
             case CARVE_KEY_UNDER_INFO:
                 value = cfg->under_info;
-                extra = 2; /* written braced */
+                extra = 2; /* always written braced */
+                break;
+            case CARVE_KEY_DIR:
+                value = cfg->dir;
+                extra = value && dir_needs_braces(value) ? 2 : 0; /* braced only when needed */
+                break;
+            case CARVE_KEY_SKELETON:
+                value = cfg->skeleton;
                 break;
             case CARVE_KEY_COUNT:
                 break;

@@ -60,10 +60,14 @@ char *fuzz_text_copy(const uint8_t *data, size_t size);
 bool fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_sources, char *why,
                        size_t why_size);
 
+/* Whether key k has the same value in a and b (text by content, NULL only equals NULL; set_mask and
+ * source[] not compared); describes a difference in why. */
+bool fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why, size_t why_size);
+
 /* Checks (FUZZ_CHECK) the contract of a config a reader produced: only known keys in set_mask; every set
  * key has `source` and a valid value (mode off/carve/replay, under_vol a connector name or value, under_info
- * with balanced braces, no control characters, at most CARVE_CONFIG_MAX_STRING bytes); every unset key
- * has its default. */
+ * with balanced braces, dir non-empty with balanced braces, skeleton full/touched, no control characters, at
+ * most CARVE_CONFIG_MAX_STRING bytes); every unset key has its default. */
 void fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const char *what);
 
 /* A config with every key set to a non-default value from the given source, to read or merge into. */
@@ -74,7 +78,8 @@ void fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *ds
                        const char *what);
 
 /* Length carve_config_to_string must produce for cfg: "key=value" per set key, ';' between, braces
- * around under_info. */
+ * always around under_info, and around dir only when the plain form could not carry it (empty, a blank at
+ * either end, or any ';', '{' or '}'). */
 size_t fuzz_expected_string_length(const carve_config_t *cfg);
 
 #endif /* CARVE_FUZZ_COMMON_H */

@@ -19,8 +19,9 @@
  *   - H5VLconnector_str_to_info with carve's ID refuses every string carve_config_parse_string refuses,
  *     and accepts or refuses the others as predicted where the connector below is known (none, native,
  *     carve itself); what it accepts, H5VLconnector_info_to_str writes as a string that parses, keeps the
- *     mode and the connector below, reads back to an info that compares equal, and is a fixed point; the
- *     info compares unequal to the defaults' exactly when it sets a mode or a connector below.
+ *     mode, the connector below and the other settings (dir, skeleton, unchanged), reads back to an info
+ *     that compares equal, and is a fixed point; the info compares unequal to the defaults' exactly when
+ *     the string sets a key.
  *
  * Not reached on purpose: a non-empty under_info for HDF5's own pass-through connector (under_vol=1 or
  * pass_through, at any depth). HDF5 1.14's H5VL_pass_through_str_to_info does not check its input (it
@@ -349,8 +350,8 @@ predict_from_str(const char *str)
     return expect;
 }
 
-/* info_to_str(info) parses, keeps what `given` set (mode, the connector below), reads back to an equal
- * info, and is a fixed point. */
+/* info_to_str(info) parses, keeps what `given` set (mode, the connector below, dir, skeleton), reads back
+ * to an equal info, and is a fixed point. */
 static void
 check_info_round_trip(void *info, const carve_config_t *given, size_t given_length)
 {
@@ -400,15 +401,27 @@ check_info_round_trip(void *info, const carve_config_t *given, size_t given_leng
     else
         FUZZ_CHECK(!(back.set_mask & ((1u << CARVE_KEY_UNDER_VOL) | (1u << CARVE_KEY_UNDER_INFO))),
                    "carve_info_to_str wrote '%s' with a connector below, none given", text);
+    /* The other settings (dir, skeleton) are kept as text in the info and written back unchanged. */
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
+        char why[256] = "";
+        if (k == CARVE_KEY_MODE || k == CARVE_KEY_UNDER_VOL || k == CARVE_KEY_UNDER_INFO)
+            continue;
+        FUZZ_CHECK((back.set_mask & (1u << k)) == (given->set_mask & (1u << k)) &&
+                       fuzz_key_equal(&back, given, (carve_key_t)k, why, sizeof why),
+                   "carve_info_to_str wrote '%s': %s %s, given %s %s", text, carve_key_name((carve_key_t)k),
+                   (back.set_mask & (1u << k)) ? "written" : "missing",
+                   (given->set_mask & (1u << k)) ? "set" : "not set", why);
+    }
 
     H5Eclear2(H5E_DEFAULT);
     FUZZ_CHECK(H5VLconnector_str_to_info(text, carve_id, &info2) >= 0 && info2 != NULL,
                "H5VLconnector_str_to_info refuses '%s', which carve_info_to_str wrote", text);
     FUZZ_CHECK(H5VLcmp_connector_info(&cmp, carve_id, info, info2) >= 0 && cmp == 0,
                "the info read back from '%s' does not compare equal (cmp %d)", text, cmp);
-    /* ...and an info differs from the defaults' exactly when it sets a mode or a connector below. */
+    /* ...and an info differs from the defaults' exactly when it sets anything: a mode, a connector below, or
+     * a setting it keeps as text (under_info alone is refused). */
     FUZZ_CHECK(H5VLcmp_connector_info(&cmp, carve_id, info, default_info) >= 0 &&
-                   (cmp != 0) == ((given->set_mask & ((1u << CARVE_KEY_MODE) | (1u << CARVE_KEY_UNDER_VOL))) != 0),
+                   (cmp != 0) == (given->set_mask != 0),
                "the info of '%s' compares %s to the info of \"\"", text, cmp ? "unequal" : "equal");
     FUZZ_CHECK(H5VLconnector_info_to_str(info2, carve_id, &again) >= 0 && again != NULL && strcmp(again, text) == 0,
                "carve_info_to_str is not a fixed point: '%s' then '%s'", text, again ? again : "(null)");

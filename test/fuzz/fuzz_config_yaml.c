@@ -9,8 +9,8 @@
  *   - a refused file leaves a message on the error stack and the config exactly as it was (compared with
  *     a snapshot); an accepted one leaves no message;
  *   - what an accepted file sets is valid: known keys only, source "config file", mode off/carve/replay,
- *     under_vol a connector name or value, under_info with balanced braces, no control characters;
- *     unset keys keep their defaults;
+ *     under_vol a connector name or value, under_info with balanced braces, dir non-empty with balanced
+ *     braces, skeleton full or touched, no control characters; unset keys keep their defaults;
  *   - reading into the populated config gives the merge of it and the fresh result;
  *   - the settings from the file go through carve_config_to_string and carve_config_parse_string to the
  *     same values;

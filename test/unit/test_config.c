@@ -30,6 +30,14 @@ typedef struct tally_t {
 
 #define MAX_NEEDLES 8
 
+/* Every key set. */
+#define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
+/* The list of keys in messages about an unknown key. */
+#define ACCEPTED_KEYS "mode, under_vol, under_info, dir, skeleton"
+/* The accepted forms of the two text settings added last, as messages quote them. */
+#define DIR_FORM      "a directory path (braces in it must balance)"
+#define SKELETON_FORM "full, touched"
+
 /* ------------------------------------------------------------------------------------------------------ */
 /* Checks                                                                                                  */
 /* ------------------------------------------------------------------------------------------------------ */
@@ -141,40 +149,68 @@ init_sentinel(carve_config_t *cfg)
     carve_config_set(cfg, "mode", "replay", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "under_vol", "sentinel", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "under_info", "keep=me", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "dir", "/keep/dir", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "skeleton", "full", CARVE_SOURCE_STRING, "test");
 }
 
 static bool
 is_sentinel(const carve_config_t *cfg)
 {
     return cfg->mode == CARVE_MODE_REPLAY && str_eq(cfg->under_vol, "sentinel") &&
-           str_eq(cfg->under_info, "keep=me") && cfg->set_mask == 7u;
+           str_eq(cfg->under_info, "keep=me") && str_eq(cfg->dir, "/keep/dir") && str_eq(cfg->skeleton, "full") &&
+           cfg->set_mask == ALL_KEYS;
 }
 
 static bool
 same_settings(const carve_config_t *a, const carve_config_t *b)
 {
     return a->set_mask == b->set_mask && a->mode == b->mode && str_eq(a->under_vol, b->under_vol) &&
-           str_eq(a->under_info, b->under_info);
+           str_eq(a->under_info, b->under_info) && str_eq(a->dir, b->dir) && str_eq(a->skeleton, b->skeleton);
 }
 
-/* Parses a string that must be accepted and checks the result; vol/info NULL: not set. */
-/* cfg holds exactly these settings, the keys in mask set from `source` and the rest defaults. */
+/* The value of key k as text (the mode by its name); NULL for a text key that holds none. */
+static const char *
+value_of(const carve_config_t *cfg, carve_key_t k)
+{
+    switch (k) {
+        case CARVE_KEY_MODE:
+            return carve_mode_name(cfg->mode);
+        case CARVE_KEY_UNDER_VOL:
+            return cfg->under_vol;
+        case CARVE_KEY_UNDER_INFO:
+            return cfg->under_info;
+        case CARVE_KEY_DIR:
+            return cfg->dir;
+        case CARVE_KEY_SKELETON:
+            return cfg->skeleton;
+        case CARVE_KEY_COUNT:
+            break;
+    }
+    return NULL;
+}
+
+/* cfg holds exactly these settings, the keys in mask set from `source` and the rest defaults (text NULL: not
+ * set). */
 static void
 check_settings_at(tally_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
-                  unsigned mask, carve_source_t source, const char *file, int line)
+                  const char *dir, const char *skeleton, unsigned mask, carve_source_t source, const char *file,
+                  int line)
 {
     check_at(t, cfg->set_mask == mask, "set_mask as expected", file, line);
     check_at(t, cfg->mode == mode, "mode as expected", file, line);
     check_at(t, str_eq(cfg->under_vol, vol), "under_vol as expected", file, line);
     check_at(t, str_eq(cfg->under_info, info), "under_info as expected", file, line);
+    check_at(t, str_eq(cfg->dir, dir), "dir as expected", file, line);
+    check_at(t, str_eq(cfg->skeleton, skeleton), "skeleton as expected", file, line);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
                  file, line);
 }
 
+/* Parses a string that must be accepted and checks the result. */
 static void
 good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mode_t mode, const char *vol,
-               const char *info, unsigned mask)
+               const char *info, const char *dir, const char *skeleton, unsigned mask)
 {
     carve_config_t cfg;
     herr_t         status;
@@ -183,11 +219,15 @@ good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mo
     status = carve_config_parse_string(&cfg, str);
     check_at(t, status >= 0, "string is accepted", file, line);
     check_no_error_at(t, file, line);
-    check_settings_at(t, &cfg, mode, vol, info, mask, CARVE_SOURCE_STRING, file, line);
+    check_settings_at(t, &cfg, mode, vol, info, dir, skeleton, mask, CARVE_SOURCE_STRING, file, line);
     carve_config_clear(&cfg);
 }
 
-#define GOOD_STRING(t, str, mode, vol, info, mask) good_string_at((t), __FILE__, __LINE__, (str), (mode), (vol), (info), (mask))
+/* dir and skeleton not set */
+#define GOOD_STRING(t, str, mode, vol, info, mask)                                                                 \
+    good_string_at((t), __FILE__, __LINE__, (str), (mode), (vol), (info), NULL, NULL, (mask))
+#define GOOD_STRING_ALL(t, str, mode, vol, info, dir, skeleton, mask)                                              \
+    good_string_at((t), __FILE__, __LINE__, (str), (mode), (vol), (info), (dir), (skeleton), (mask))
 
 /* Parses a string that must be refused, leaving the config as it was; then checks the error message. */
 #define BAD_STRING(t, str, minor, ...)                                                                             \
@@ -263,11 +303,31 @@ test_names(tally_t *t)
     CHECK(t, str_eq(carve_key_name(CARVE_KEY_MODE), "mode"));
     CHECK(t, str_eq(carve_key_name(CARVE_KEY_UNDER_VOL), "under_vol"));
     CHECK(t, str_eq(carve_key_name(CARVE_KEY_UNDER_INFO), "under_info"));
+    CHECK(t, str_eq(carve_key_name(CARVE_KEY_DIR), "dir"));
+    CHECK(t, str_eq(carve_key_name(CARVE_KEY_SKELETON), "skeleton"));
     CHECK(t, carve_key_name(CARVE_KEY_COUNT) == NULL);
+    CHECK(t, carve_key_name((carve_key_t)-1) == NULL);
     CHECK(t, str_eq(carve_key_env(CARVE_KEY_MODE), "CARVE_MODE"));
     CHECK(t, str_eq(carve_key_env(CARVE_KEY_UNDER_VOL), "CARVE_UNDER_VOL"));
     CHECK(t, str_eq(carve_key_env(CARVE_KEY_UNDER_INFO), "CARVE_UNDER_INFO"));
+    CHECK(t, str_eq(carve_key_env(CARVE_KEY_DIR), "CARVE_DIR"));
+    CHECK(t, str_eq(carve_key_env(CARVE_KEY_SKELETON), "CARVE_SKELETON"));
     CHECK(t, carve_key_env(CARVE_KEY_COUNT) == NULL);
+    CHECK(t, carve_key_env((carve_key_t)-1) == NULL);
+
+    /* every key: its variable is CARVE_ and its name in capitals; names are distinct */
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
+        const char *name = carve_key_name((carve_key_t)k), *env = carve_key_env((carve_key_t)k);
+        char        upper[64] = "CARVE_";
+        if (!CHECK(t, name != NULL && env != NULL && strlen(name) < sizeof upper - 7))
+            continue;
+        for (size_t i = 0; name[i]; i++)
+            upper[6 + i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+        upper[6 + strlen(name)] = '\0';
+        CHECK(t, str_eq(env, upper));
+        for (int j = 0; j < k; j++)
+            CHECK(t, !str_eq(name, carve_key_name((carve_key_t)j)));
+    }
 }
 
 static void
@@ -279,6 +339,8 @@ test_init_clear(tally_t *t)
     CHECK(t, cfg.mode == CARVE_MODE_OFF);
     CHECK(t, cfg.under_vol == NULL);
     CHECK(t, cfg.under_info == NULL);
+    CHECK(t, cfg.dir == NULL);
+    CHECK(t, cfg.skeleton == NULL);
     CHECK(t, cfg.set_mask == 0);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, cfg.source[k] == CARVE_SOURCE_DEFAULT);
@@ -288,6 +350,9 @@ test_init_clear(tally_t *t)
     CHECK(t, is_sentinel(&cfg));
     carve_config_clear(&cfg);
     CHECK(t, cfg.mode == CARVE_MODE_OFF && cfg.under_vol == NULL && cfg.under_info == NULL && cfg.set_mask == 0);
+    CHECK(t, cfg.dir == NULL && cfg.skeleton == NULL);
+    for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
+        CHECK(t, cfg.source[k] == CARVE_SOURCE_DEFAULT);
     carve_config_clear(&cfg); /* twice is fine */
     carve_config_clear(NULL);
     CHECK(t, cfg.set_mask == 0);
@@ -297,6 +362,7 @@ static void
 test_string_valid(tally_t *t)
 {
     const unsigned M = 1u << CARVE_KEY_MODE, V = 1u << CARVE_KEY_UNDER_VOL, I = 1u << CARVE_KEY_UNDER_INFO;
+    const unsigned D = 1u << CARVE_KEY_DIR, S = 1u << CARVE_KEY_SKELETON;
     char          *big, *value;
 
     /* nothing */
@@ -339,6 +405,34 @@ test_string_valid(tally_t *t)
     GOOD_STRING(t, "under_info=a{b;c}d", CARVE_MODE_OFF, NULL, "a{b;c}d", I);
     GOOD_STRING(t, "mode={carve}", CARVE_MODE_CARVE, NULL, NULL, M);
 
+    /* dir: any non-empty path; plain up to ';' (outer blanks trimmed) or braced (kept as is, ';' allowed) */
+    GOOD_STRING_ALL(t, "dir=/tmp/carve", CARVE_MODE_OFF, NULL, NULL, "/tmp/carve", NULL, D);
+    GOOD_STRING_ALL(t, "dir=.", CARVE_MODE_OFF, NULL, NULL, ".", NULL, D);
+    GOOD_STRING_ALL(t, "dir=relative/sub dir", CARVE_MODE_OFF, NULL, NULL, "relative/sub dir", NULL, D);
+    GOOD_STRING_ALL(t, " dir = /tmp/x ; ", CARVE_MODE_OFF, NULL, NULL, "/tmp/x", NULL, D);
+    GOOD_STRING_ALL(t, "dir={/tmp/a;b}", CARVE_MODE_OFF, NULL, NULL, "/tmp/a;b", NULL, D);
+    GOOD_STRING_ALL(t, "dir={ /tmp/with spaces/ }", CARVE_MODE_OFF, NULL, NULL, " /tmp/with spaces/ ", NULL, D);
+    GOOD_STRING_ALL(t, "dir={\t/tab}", CARVE_MODE_OFF, NULL, NULL, "\t/tab", NULL, D);
+    GOOD_STRING_ALL(t, "dir={{x}}", CARVE_MODE_OFF, NULL, NULL, "{x}", NULL, D);
+    GOOD_STRING_ALL(t, "dir={/a/{b}/{c;d}}", CARVE_MODE_OFF, NULL, NULL, "/a/{b}/{c;d}", NULL, D);
+    GOOD_STRING_ALL(t, "dir=/a{b;c}d", CARVE_MODE_OFF, NULL, NULL, "/a{b;c}d", NULL, D);
+    GOOD_STRING_ALL(t, "dir={mode=carve;under_vol=0}", CARVE_MODE_OFF, NULL, NULL, "mode=carve;under_vol=0", NULL,
+                    D);
+    GOOD_STRING_ALL(t, "dir=/tmp/caf\xc3\xa9", CARVE_MODE_OFF, NULL, NULL, "/tmp/caf\xc3\xa9", NULL, D);
+    GOOD_STRING_ALL(t, "dir=C:\\data\\out", CARVE_MODE_OFF, NULL, NULL, "C:\\data\\out", NULL, D);
+
+    /* skeleton: full or touched */
+    GOOD_STRING_ALL(t, "skeleton=full", CARVE_MODE_OFF, NULL, NULL, NULL, "full", S);
+    GOOD_STRING_ALL(t, "skeleton=touched", CARVE_MODE_OFF, NULL, NULL, NULL, "touched", S);
+    GOOD_STRING_ALL(t, "\tskeleton = touched ;", CARVE_MODE_OFF, NULL, NULL, NULL, "touched", S);
+    GOOD_STRING_ALL(t, "skeleton={full}", CARVE_MODE_OFF, NULL, NULL, NULL, "full", S);
+
+    /* every key at once, in any order; a braced value naming other keys stays one value */
+    GOOD_STRING_ALL(t, "skeleton=touched;dir={/data/out;x};under_info=;under_vol=0;mode=carve", CARVE_MODE_CARVE, "0",
+                    "", "/data/out;x", "touched", M | V | I | D | S);
+    GOOD_STRING_ALL(t, "under_vol=0;under_info={dir={/x};skeleton=full};dir={under_info={y}}", CARVE_MODE_OFF, "0",
+                    "dir={/x};skeleton=full", "under_info={y}", NULL, V | I | D);
+
     /* a string of exactly CARVE_CONFIG_MAX_STRING bytes is accepted */
     big   = malloc(CARVE_CONFIG_MAX_STRING + 1);
     value = repeat('x', CARVE_CONFIG_MAX_STRING - strlen("under_info={}"));
@@ -363,11 +457,33 @@ test_string_valid(tally_t *t)
         CHECK(t, carve_config_parse_string(&cfg, "mode=carve") >= 0);
         CHECK_NO_ERROR(t);
         CHECK(t, cfg.mode == CARVE_MODE_CARVE && str_eq(cfg.under_vol, "sentinel") &&
-                     str_eq(cfg.under_info, "keep=me") && cfg.set_mask == 7u);
+                     str_eq(cfg.under_info, "keep=me") && cfg.set_mask == ALL_KEYS);
         CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV);
         CHECK(t, cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
+        cfg.source[CARVE_KEY_DIR] = CARVE_SOURCE_FILE;
+        CHECK(t, carve_config_parse_string(&cfg, "dir={/new;dir};skeleton=touched") >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, str_eq(cfg.dir, "/new;dir") && str_eq(cfg.skeleton, "touched") && cfg.set_mask == ALL_KEYS);
+        CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING &&
+                     cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
+        CHECK(t, cfg.mode == CARVE_MODE_CARVE && str_eq(cfg.under_vol, "sentinel"));
         carve_config_clear(&cfg);
     }
+
+    /* the longest dir value is accepted */
+    big   = malloc(CARVE_CONFIG_MAX_STRING + 1);
+    value = repeat('d', CARVE_CONFIG_MAX_STRING - strlen("dir={}"));
+    if (CHECK(t, big != NULL && value != NULL)) {
+        carve_config_t cfg;
+        snprintf(big, CARVE_CONFIG_MAX_STRING + 1, "dir={%s}", value);
+        carve_config_init(&cfg);
+        CHECK(t, carve_config_parse_string(&cfg, big) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, str_eq(cfg.dir, value) && cfg.set_mask == D);
+        carve_config_clear(&cfg);
+    }
+    free(big);
+    free(value);
 }
 
 static void
@@ -377,7 +493,7 @@ test_string_malformed(tally_t *t)
 
     /* unknown and empty keys, missing '=' */
     BAD_STRING(t, "mdoe=carve", CARVE_E_BADKEY,
-               "unknown key 'mdoe' in connector string (accepted: mode, under_vol, under_info)");
+               "unknown key 'mdoe' in connector string (accepted: " ACCEPTED_KEYS ")");
     BAD_STRING(t, "mode=carve;colour=red", CARVE_E_BADKEY, "unknown key 'colour'", "connector string");
     BAD_STRING(t, "MODE=carve", CARVE_E_BADKEY, "unknown key 'MODE'");
     BAD_STRING(t, "mo de=carve", CARVE_E_BADKEY, "unknown key 'mo de'");
@@ -428,6 +544,41 @@ test_string_malformed(tally_t *t)
     /* everything before the bad item is dropped too */
     BAD_STRING(t, "mode=carve;under_vol=native;mdoe=x", CARVE_E_BADKEY, "unknown key 'mdoe'");
 
+    /* dir: names the key and the accepted form */
+    BAD_STRING(t, "dir=", CARVE_E_BADVALUE,
+               "bad value '' for dir in connector string: it is empty (accepted: " DIR_FORM ")");
+    BAD_STRING(t, "dir={}", CARVE_E_BADVALUE, "bad value '' for dir in connector string: it is empty");
+    BAD_STRING(t, "dir=  ;mode=carve", CARVE_E_BADVALUE, "bad value '' for dir", "it is empty");
+    BAD_STRING(t, "dir={/tmp", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir' in connector string",
+               "'{' at offset 4 is never closed");
+    BAD_STRING(t, "dir=/tmp}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'", "'}' at offset 8",
+               "no matching '{'");
+    BAD_STRING(t, "dir=/a{b;mode=carve", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'",
+               "'{' at offset 6");
+    BAD_STRING(t, "dir={/a}/b", CARVE_E_BADVALUE, "unexpected text '/b'", "braced value of 'dir'");
+    BAD_STRING(t, "dir={/a} }", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'", "'}' at offset 9");
+    BAD_STRING(t, "dir={/tmp\n}", CARVE_E_BADVALUE, "control character 0x0a", "connector string");
+    BAD_STRING(t, "dir=/a;dir=/b", CARVE_E_BADKEY, "key 'dir' is given twice in connector string");
+    BAD_STRING(t, "dir=/a;dir=/a", CARVE_E_BADKEY, "key 'dir' is given twice");
+    BAD_STRING(t, "DIR=/tmp", CARVE_E_BADKEY, "unknown key 'DIR' in connector string (accepted: " ACCEPTED_KEYS ")");
+    BAD_STRING(t, "dirs=/tmp", CARVE_E_BADKEY, "unknown key 'dirs'");
+    BAD_STRING(t, "dir /tmp", CARVE_E_BADVALUE, "item 'dir /tmp' in connector string has no '='");
+
+    /* skeleton */
+    BAD_STRING(t, "skeleton=partial", CARVE_E_BADVALUE,
+               "bad value 'partial' for skeleton in connector string (accepted: " SKELETON_FORM ")");
+    BAD_STRING(t, "skeleton=Full", CARVE_E_BADVALUE, "bad value 'Full' for skeleton", SKELETON_FORM);
+    BAD_STRING(t, "skeleton=", CARVE_E_BADVALUE, "bad value '' for skeleton in connector string", SKELETON_FORM);
+    BAD_STRING(t, "skeleton={ full }", CARVE_E_BADVALUE, "bad value ' full ' for skeleton");
+    BAD_STRING(t, "skeleton=full touched", CARVE_E_BADVALUE, "bad value 'full touched' for skeleton");
+    BAD_STRING(t, "skeleton={touched;full}", CARVE_E_BADVALUE, "bad value 'touched;full' for skeleton");
+    BAD_STRING(t, "skeleton=touched;skeleton=touched", CARVE_E_BADKEY, "key 'skeleton' is given twice");
+    BAD_STRING(t, "skeletons=full", CARVE_E_BADKEY, "unknown key 'skeletons'", ACCEPTED_KEYS);
+
+    /* a good dir before a bad skeleton (or the reverse) is dropped too: the sentinel's stay */
+    BAD_STRING(t, "dir={/new};skeleton=partial", CARVE_E_BADVALUE, "for skeleton");
+    BAD_STRING(t, "skeleton=touched;dir={}", CARVE_E_BADVALUE, "for dir", "it is empty");
+
     /* too long: one byte over the limit, and a long key quoted with a cut */
     big = repeat(' ', CARVE_CONFIG_MAX_STRING + 1);
     if (CHECK(t, big != NULL)) {
@@ -465,7 +616,7 @@ test_set(tally_t *t)
     CHECK(t, str_eq(cfg.under_info, "tab\there"));
 
     CHECK(t, carve_config_set(&cfg, "mdoe", "carve", CARVE_SOURCE_ENV, "my origin") < 0);
-    CHECK_ERROR(t, CARVE_E_BADKEY, "unknown key 'mdoe' in my origin (accepted: mode, under_vol, under_info)");
+    CHECK_ERROR(t, CARVE_E_BADKEY, "unknown key 'mdoe' in my origin (accepted: " ACCEPTED_KEYS ")");
     CHECK(t, carve_config_set(&cfg, "mode", "carv", CARVE_SOURCE_ENV, "environment variable CARVE_MODE") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE,
                 "bad value 'carv' for mode in environment variable CARVE_MODE (accepted: off, carve, replay)");
@@ -498,6 +649,58 @@ test_set(tally_t *t)
     /* failed sets changed nothing */
     CHECK(t, cfg.mode == CARVE_MODE_CARVE && cfg.under_vol == NULL && cfg.set_mask == 5u);
     carve_config_clear(&cfg);
+
+    /* dir and skeleton */
+    carve_config_init(&cfg);
+    CHECK(t, carve_config_set(&cfg, "dir", "/tmp/a dir;with {braces}", CARVE_SOURCE_ENV, "here") >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(cfg.dir, "/tmp/a dir;with {braces}") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV);
+    CHECK(t, carve_config_set(&cfg, "dir", " ", CARVE_SOURCE_FILE, "here") >= 0); /* a blank is a name */
+    CHECK(t, str_eq(cfg.dir, " ") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_FILE);
+    CHECK(t, carve_config_set(&cfg, "dir", "{x}", CARVE_SOURCE_FILE, "here") >= 0); /* braces are kept */
+    CHECK(t, str_eq(cfg.dir, "{x}"));
+    CHECK(t, carve_config_set(&cfg, "skeleton", "touched", CARVE_SOURCE_STRING, "here") >= 0);
+    CHECK(t, carve_config_set(&cfg, "skeleton", "full", CARVE_SOURCE_FILE, "here") >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(cfg.skeleton, "full") && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+
+    CHECK(t, carve_config_set(&cfg, "dir", "", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '' for dir in here: it is empty (accepted: " DIR_FORM ")");
+    CHECK(t, carve_config_set(&cfg, "dir", NULL, CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for dir in here (accepted: " DIR_FORM ")");
+    CHECK(t, carve_config_set(&cfg, "dir", "/a}{b", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a}{b' for dir in here: its braces do not balance", DIR_FORM);
+    CHECK(t, carve_config_set(&cfg, "dir", "/a{", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "for dir in here", "braces do not balance");
+    CHECK(t, carve_config_set(&cfg, "dir", "/a\rb", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a?b' for dir in here: control character 0x0d at offset 2", DIR_FORM);
+    CHECK(t, carve_config_set(&cfg, "skeleton", "none", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'none' for skeleton in here (accepted: " SKELETON_FORM ")");
+    CHECK(t, carve_config_set(&cfg, "skeleton", "", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '' for skeleton in here (accepted: " SKELETON_FORM ")");
+    CHECK(t, carve_config_set(&cfg, "skeleton", "touched ", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'touched ' for skeleton");
+    CHECK(t, carve_config_set(&cfg, "skeleton", NULL, CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for skeleton in here (accepted: " SKELETON_FORM ")");
+    CHECK(t, carve_config_set(&cfg, "Dir", "/x", CARVE_SOURCE_ENV, "here") < 0);
+    CHECK_ERROR(t, CARVE_E_BADKEY, "unknown key 'Dir' in here (accepted: " ACCEPTED_KEYS ")");
+
+    big = repeat('/', CARVE_CONFIG_MAX_STRING + 1);
+    if (CHECK(t, big != NULL)) {
+        CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "here") < 0);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, "value for dir in here is longer than 65536 bytes");
+        big[CARVE_CONFIG_MAX_STRING] = '\0';
+        CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "here") >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, cfg.dir && strlen(cfg.dir) == CARVE_CONFIG_MAX_STRING);
+        CHECK(t, carve_config_set(&cfg, "dir", "{x}", CARVE_SOURCE_FILE, "here") >= 0);
+    }
+    free(big);
+
+    /* failed sets changed nothing */
+    CHECK(t, str_eq(cfg.dir, "{x}") && str_eq(cfg.skeleton, "full"));
+    CHECK(t, cfg.set_mask == ((1u << CARVE_KEY_DIR) | (1u << CARVE_KEY_SKELETON)));
+    carve_config_clear(&cfg);
 }
 
 static void
@@ -515,19 +718,25 @@ test_env(tally_t *t)
     setenv("CARVE_MODE", "", 1);
     setenv("CARVE_UNDER_VOL", "", 1);
     setenv("CARVE_UNDER_INFO", "", 1);
+    setenv("CARVE_DIR", "", 1);
+    setenv("CARVE_SKELETON", "", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, cfg.set_mask == 0 && cfg.under_info == NULL);
+    CHECK(t, cfg.set_mask == 0 && cfg.under_info == NULL && cfg.dir == NULL && cfg.skeleton == NULL);
 
     setenv("CARVE_MODE", "carve", 1);
     setenv("CARVE_UNDER_VOL", "native", 1);
     setenv("CARVE_UNDER_INFO", "under_vol=0;under_info={}", 1);
+    setenv("CARVE_DIR", " /tmp/env dir;x={y} ", 1); /* taken as it is: no braces to strip, blanks kept */
+    setenv("CARVE_SKELETON", "touched", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, str_eq(cfg.under_vol, "native"));
     CHECK(t, str_eq(cfg.under_info, "under_vol=0;under_info={}"));
-    CHECK(t, cfg.set_mask == 7u);
+    CHECK(t, str_eq(cfg.dir, " /tmp/env dir;x={y} "));
+    CHECK(t, str_eq(cfg.skeleton, "touched"));
+    CHECK(t, cfg.set_mask == ALL_KEYS);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, cfg.source[k] == CARVE_SOURCE_ENV);
     carve_config_clear(&cfg);
@@ -561,6 +770,26 @@ test_env(tally_t *t)
     CHECK_ERROR(t, CARVE_E_BADVALUE, "for under_info in environment variable CARVE_UNDER_INFO",
                 "braces do not balance");
     CHECK(t, is_sentinel(&cfg));
+    unsetenv("CARVE_UNDER_INFO");
+    setenv("CARVE_DIR", "/tmp/a}b", 1);
+    CHECK(t, carve_config_read_env(&cfg) < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE,
+                "bad value '/tmp/a}b' for dir in environment variable CARVE_DIR: its braces do not balance "
+                "(accepted: " DIR_FORM ")");
+    CHECK(t, is_sentinel(&cfg));
+    setenv("CARVE_DIR", "/tmp/ok", 1);
+    setenv("CARVE_SKELETON", "TOUCHED", 1);
+    CHECK(t, carve_config_read_env(&cfg) < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE,
+                "bad value 'TOUCHED' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM
+                ")");
+    CHECK(t, is_sentinel(&cfg));
+    setenv("CARVE_SKELETON", "touched", 1);
+    CHECK(t, carve_config_read_env(&cfg) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(cfg.dir, "/tmp/ok") && str_eq(cfg.skeleton, "touched") && cfg.mode == CARVE_MODE_CARVE);
+    CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV &&
+             cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
     unset_carve_env();
 }
@@ -568,7 +797,7 @@ test_env(tally_t *t)
 /* Reads YAML text from a file named name; expects success. */
 static void
 good_yaml_at(tally_t *t, const char *file, int line, const char *name, const char *text, carve_mode_t mode,
-             const char *vol, const char *info, unsigned mask)
+             const char *vol, const char *info, const char *dir, const char *skeleton, unsigned mask)
 {
     carve_config_t cfg;
     char           path[512];
@@ -578,12 +807,15 @@ good_yaml_at(tally_t *t, const char *file, int line, const char *name, const cha
         return;
     check_at(t, carve_config_read_file(&cfg, path) >= 0, "file is accepted", file, line);
     check_no_error_at(t, file, line);
-    check_settings_at(t, &cfg, mode, vol, info, mask, CARVE_SOURCE_FILE, file, line);
+    check_settings_at(t, &cfg, mode, vol, info, dir, skeleton, mask, CARVE_SOURCE_FILE, file, line);
     carve_config_clear(&cfg);
 }
 
+/* dir and skeleton not set */
 #define GOOD_YAML(t, name, text, mode, vol, info, mask)                                                            \
-    good_yaml_at((t), __FILE__, __LINE__, (name), (text), (mode), (vol), (info), (mask))
+    good_yaml_at((t), __FILE__, __LINE__, (name), (text), (mode), (vol), (info), NULL, NULL, (mask))
+#define GOOD_YAML_ALL(t, name, text, mode, vol, info, dir, skeleton, mask)                                         \
+    good_yaml_at((t), __FILE__, __LINE__, (name), (text), (mode), (vol), (info), (dir), (skeleton), (mask))
 
 /* with_path with its "%s" replaced by path (not through printf: the pattern is data). */
 static void
@@ -625,6 +857,7 @@ static void
 test_file(tally_t *t)
 {
     const unsigned M = 1u << CARVE_KEY_MODE, V = 1u << CARVE_KEY_UNDER_VOL, I = 1u << CARVE_KEY_UNDER_INFO;
+    const unsigned D = 1u << CARVE_KEY_DIR, S = 1u << CARVE_KEY_SKELETON;
     carve_config_t cfg;
     char           path[512];
     char           needle[1024];
@@ -645,6 +878,18 @@ test_file(tally_t *t)
     GOOD_YAML(t, "comments.yaml", "# nothing here\n\n   # at all\n", CARVE_MODE_OFF, NULL, NULL, 0);
     GOOD_YAML(t, "dashes.yaml", "---\n", CARVE_MODE_OFF, NULL, NULL, 0);
     GOOD_YAML(t, "crlf.yaml", "mode: off\r\nunder_vol: native\r\n", CARVE_MODE_OFF, "native", NULL, M | V);
+
+    /* dir and skeleton: plain, quoted (';', braces, blanks kept inside quotes) */
+    GOOD_YAML_ALL(t, "all.yaml",
+                  "mode: carve\nunder_vol: 0\nunder_info: ''\ndir: /data/carve out   # where containers go\n"
+                  "skeleton: touched\n",
+                  CARVE_MODE_CARVE, "0", "", "/data/carve out", "touched", M | V | I | D | S);
+    GOOD_YAML_ALL(t, "dirquoted.yaml", "dir: \" /tmp/a;b {c} \"\n", CARVE_MODE_OFF, NULL, NULL, " /tmp/a;b {c} ", NULL,
+                  D);
+    GOOD_YAML_ALL(t, "dirsingle.yaml", "dir: '{x}'\nskeleton: full\n", CARVE_MODE_OFF, NULL, NULL, "{x}", "full",
+                  D | S);
+    GOOD_YAML_ALL(t, "dirflow.yaml", "{dir: \"/a,b\", skeleton: \"touched\"}", CARVE_MODE_OFF, NULL, NULL, "/a,b",
+                  "touched", D | S);
 
     /* syntax errors: path, line, libyaml's problem */
     BAD_YAML(t, "syntax1.yaml", "mode: carve\nunder_vol: [0\n", CARVE_E_BADVALUE, "config file %s line 3",
@@ -671,7 +916,7 @@ test_file(tally_t *t)
 
     /* keys and values */
     BAD_YAML(t, "unknown.yaml", "mode: carve\nmdoe: off\n", CARVE_E_BADKEY,
-             "unknown key 'mdoe' in config file %s line 2 (accepted: mode, under_vol, under_info)", NULL);
+             "unknown key 'mdoe' in config file %s line 2 (accepted: " ACCEPTED_KEYS ")", NULL);
     BAD_YAML(t, "dup.yaml", "mode: carve\nunder_vol: 0\nmode: off\n", CARVE_E_BADKEY,
              "key 'mode' is given twice in config file %s (lines 1 and 3)", NULL);
     BAD_YAML(t, "badmode.yaml", "under_vol: 0\nmode: carv\n", CARVE_E_BADVALUE,
@@ -685,6 +930,32 @@ test_file(tally_t *t)
              "control character 0x0a");
     BAD_YAML(t, "nul.yaml", "mode: \"car\\0ve\"\n", CARVE_E_BADVALUE, "value of mode in config file %s line 1",
              "NUL character");
+
+    /* dir and skeleton */
+    BAD_YAML(t, "dirempty.yaml", "mode: carve\ndir: ''\n", CARVE_E_BADVALUE,
+             "bad value '' for dir in config file %s line 2: it is empty (accepted: " DIR_FORM ")", NULL);
+    BAD_YAML(t, "dirnone.yaml", "dir:\n", CARVE_E_BADVALUE, "bad value '' for dir in config file %s line",
+             "it is empty");
+    BAD_YAML(t, "dirbraces.yaml", "dir: \"/a}{b\"\n", CARVE_E_BADVALUE,
+             "bad value '/a}{b' for dir in config file %s line 1: its braces do not balance", DIR_FORM);
+    BAD_YAML(t, "dirnewline.yaml", "dir: \"/a\\nb\"\n", CARVE_E_BADVALUE, "for dir in config file %s line 1",
+             "control character 0x0a");
+    BAD_YAML(t, "dirseq.yaml", "dir: [/a, /b]\n", CARVE_E_BADVALUE,
+             "value of dir in config file %s line 1 is a sequence (expected a scalar: " DIR_FORM ")", NULL);
+    BAD_YAML(t, "dirmap.yaml", "dir: {a: b}\n", CARVE_E_BADVALUE, "value of dir in config file %s line 1 is a mapping",
+             NULL);
+    BAD_YAML(t, "dirdup.yaml", "dir: /a\nskeleton: full\ndir: /b\n", CARVE_E_BADKEY,
+             "key 'dir' is given twice in config file %s (lines 1 and 3)", NULL);
+    BAD_YAML(t, "skelbad.yaml", "dir: /ok\nskeleton: partial\n", CARVE_E_BADVALUE,
+             "bad value 'partial' for skeleton in config file %s line 2 (accepted: " SKELETON_FORM ")", NULL);
+    BAD_YAML(t, "skelcase.yaml", "skeleton: Full\n", CARVE_E_BADVALUE,
+             "bad value 'Full' for skeleton in config file %s", SKELETON_FORM);
+    BAD_YAML(t, "skelbool.yaml", "skeleton: true\n", CARVE_E_BADVALUE,
+             "bad value 'true' for skeleton in config file %s", NULL);
+    BAD_YAML(t, "skelseq.yaml", "skeleton:\n  - full\n", CARVE_E_BADVALUE,
+             "value of skeleton in config file %s line 2 is a sequence (expected a scalar: " SKELETON_FORM ")", NULL);
+    BAD_YAML(t, "skelunknown.yaml", "skeletons: full\n", CARVE_E_BADKEY,
+             "unknown key 'skeletons' in config file %s line 1 (accepted: " ACCEPTED_KEYS ")", NULL);
 
     /* missing file, a directory, no path */
     init_sentinel(&cfg);
@@ -741,7 +1012,7 @@ test_resolve(tally_t *t)
     carve_config_t out, explicit_cfg;
     char           path[512];
     char           needle[1024];
-    const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\n";
+    const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n";
 
     unset_carve_env();
 
@@ -749,6 +1020,7 @@ test_resolve(tally_t *t)
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_OFF && out.under_vol == NULL && out.under_info == NULL && out.set_mask == 0);
+    CHECK(t, out.dir == NULL && out.skeleton == NULL);
     carve_config_clear(&out);
 
     /* the file alone */
@@ -758,6 +1030,7 @@ test_resolve(tally_t *t)
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_REPLAY && str_eq(out.under_vol, "filevol") && str_eq(out.under_info, "fileinfo"));
+    CHECK(t, str_eq(out.dir, "/file/dir") && str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, out.source[k] == CARVE_SOURCE_FILE);
     carve_config_clear(&out);
@@ -765,33 +1038,57 @@ test_resolve(tally_t *t)
     /* the environment over the file */
     setenv("CARVE_UNDER_VOL", "envvol", 1);
     setenv("CARVE_MODE", "carve", 1);
+    setenv("CARVE_DIR", "/env/dir;x", 1);
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_CARVE && str_eq(out.under_vol, "envvol") && str_eq(out.under_info, "fileinfo"));
+    CHECK(t, str_eq(out.dir, "/env/dir;x") && str_eq(out.skeleton, "full"));
     CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+    carve_config_clear(&out);
+    setenv("CARVE_SKELETON", "touched", 1);
+    CHECK(t, carve_config_resolve(&out, NULL) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(out.skeleton, "touched") && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     carve_config_clear(&out);
 
     /* the connector string over both */
     carve_config_init(&explicit_cfg);
-    CHECK(t, carve_config_parse_string(&explicit_cfg, "under_info={strinfo};mode=off") >= 0);
+    CHECK(t, carve_config_parse_string(&explicit_cfg,
+                                       "under_info={strinfo};mode=off;dir={/str dir;{y}};skeleton=full") >= 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_OFF && str_eq(out.under_vol, "envvol") && str_eq(out.under_info, "strinfo"));
+    CHECK(t, str_eq(out.dir, "/str dir;{y}") && str_eq(out.skeleton, "full"));
     CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_STRING);
-    CHECK(t, out.set_mask == 7u);
-    CHECK(t, out.under_info != explicit_cfg.under_info); /* a copy */
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
+    CHECK(t, out.set_mask == ALL_KEYS);
+    CHECK(t, out.under_info != explicit_cfg.under_info && out.dir != explicit_cfg.dir); /* copies */
+    carve_config_clear(&out);
+    carve_config_clear(&explicit_cfg);
+
+    /* a connector string without dir and skeleton leaves the environment's */
+    carve_config_init(&explicit_cfg);
+    CHECK(t, carve_config_parse_string(&explicit_cfg, "mode=replay") >= 0);
+    CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(out.dir, "/env/dir;x") && str_eq(out.skeleton, "touched") && out.mode == CARVE_MODE_REPLAY);
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     carve_config_clear(&out);
     carve_config_clear(&explicit_cfg);
 
     /* an empty CARVE_CONFIG is unset */
     setenv("CARVE_CONFIG", "", 1);
     unsetenv("CARVE_MODE");
+    unsetenv("CARVE_SKELETON");
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.set_mask == (1u << CARVE_KEY_UNDER_VOL) && str_eq(out.under_vol, "envvol"));
+    CHECK(t, out.set_mask == ((1u << CARVE_KEY_UNDER_VOL) | (1u << CARVE_KEY_DIR)) && str_eq(out.under_vol, "envvol"));
+    CHECK(t, str_eq(out.dir, "/env/dir;x") && out.skeleton == NULL);
     carve_config_clear(&out);
+    unsetenv("CARVE_DIR");
 
     /* failures leave out empty, and say where the file's name came from */
     snprintf(path, sizeof path, "%s/nowhere.yaml", t->dir);
@@ -810,6 +1107,27 @@ test_resolve(tally_t *t)
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'bogus' for mode in environment variable CARVE_MODE");
     CHECK(t, out.set_mask == 0 && out.under_vol == NULL && out.under_info == NULL); /* the file's settings freed */
+    CHECK(t, out.dir == NULL && out.skeleton == NULL);
+    unsetenv("CARVE_MODE");
+    setenv("CARVE_SKELETON", "some", 1);
+    CHECK(t, carve_config_resolve(&out, NULL) < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE,
+                "bad value 'some' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM ")");
+    CHECK(t, out.set_mask == 0 && out.dir == NULL && out.skeleton == NULL);
+    unsetenv("CARVE_SKELETON");
+
+    /* a bad dir in the file: refused, naming the file, its line and CARVE_CONFIG */
+    text = "mode: carve\ndir: \"/x{\"\n";
+    CHECK(t, write_file(t, "resolve-baddir.yaml", text, strlen(text), path, sizeof path));
+    setenv("CARVE_CONFIG", path, 1);
+    CHECK(t, carve_config_resolve(&out, NULL) < 0);
+    snprintf(needle, sizeof needle, "bad value '/x{' for dir in config file %s line 2: its braces do not balance",
+             path);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, needle, DIR_FORM);
+    CHECK(t, carve_config_resolve(&out, NULL) < 0);
+    snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+    CHECK(t, out.set_mask == 0 && out.dir == NULL);
 
     unset_carve_env();
 }
@@ -857,6 +1175,32 @@ test_to_string(tally_t *t)
     ROUNDTRIP(t, "under_info={{}{{}}}", "under_info={{}{{}}}");
     ROUNDTRIP(t, "under_info={\ttab=1}", "under_info={\ttab=1}");
 
+    /* dir is written plain unless the plain form could not carry it: braced when it is empty, has a blank
+     * at either end, or any ';', '{' or '}' (so ';', blanks and balanced braces survive); skeleton is
+     * written bare */
+    ROUNDTRIP(t, "dir=/tmp/x", "dir=/tmp/x");
+    ROUNDTRIP(t, "dir={/tmp/x}", "dir=/tmp/x");
+    ROUNDTRIP(t, "dir = /tmp/inner blanks\tkept ", "dir=/tmp/inner blanks\tkept");
+    ROUNDTRIP(t, "dir={/tmp/a;b}", "dir={/tmp/a;b}");
+    ROUNDTRIP(t, "dir={ /tmp/with spaces/ }", "dir={ /tmp/with spaces/ }");
+    ROUNDTRIP(t, "dir={/trailing/tab\t}", "dir={/trailing/tab\t}");
+    ROUNDTRIP(t, "dir=/tmp/with spaces ", "dir=/tmp/with spaces");
+    ROUNDTRIP(t, "dir=/a{b}c", "dir=/a{b}c");
+    ROUNDTRIP(t, "dir=/a{b;c}d", "dir=/a{b;c}d");
+    ROUNDTRIP(t, "dir={{x}}", "dir={{x}}");
+    ROUNDTRIP(t, "dir={{a}{b}}", "dir={{a}{b}}");
+    ROUNDTRIP(t, "dir={ {a} ;{b} }", "dir={ {a} ;{b} }");
+    ROUNDTRIP(t, "dir={mode=carve;under_vol=0}", "dir={mode=carve;under_vol=0}");
+    ROUNDTRIP(t, "dir={\t/tab;x}", "dir={\t/tab;x}");
+    ROUNDTRIP(t, "skeleton=full", "skeleton=full");
+    ROUNDTRIP(t, "skeleton={touched}", "skeleton=touched");
+    ROUNDTRIP(t, " skeleton = touched ; dir = /d ", "dir=/d;skeleton=touched");
+    ROUNDTRIP(t, "skeleton=full;dir=/d;under_info={x};mode=off", "mode=off;under_info={x};dir=/d;skeleton=full");
+    ROUNDTRIP(t, "skeleton=touched;dir={/d;x};under_info=;under_vol=0;mode=carve",
+              "mode=carve;under_vol=0;under_info={};dir={/d;x};skeleton=touched");
+    ROUNDTRIP(t, "under_vol=0;under_info={dir={/x};skeleton=full};dir={under_info={y}}",
+              "under_vol=0;under_info={dir={/x};skeleton=full};dir=under_info={y}");
+
     /* values set from other sources round-trip too */
     carve_config_init(&cfg);
     carve_config_init(&back);
@@ -869,6 +1213,30 @@ test_to_string(tally_t *t)
     CHECK(t, same_settings(&cfg, &back));
     free(text);
     carve_config_clear(&back);
+
+    /* a dir from the environment or a file, with what a plain value could not hold: written braced */
+    {
+        static const char *const dirs[] = {" ;=x; {y} ", "{a}{b}", "{a} ", " {a}", "\t", "a;b", "/x ", "}{"};
+        for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+            carve_config_t from_env;
+            bool           valid = strcmp(dirs[i], "}{") != 0;
+            carve_config_init(&from_env);
+            carve_config_init(&back);
+            CHECK(t, (carve_config_set(&from_env, "dir", dirs[i], CARVE_SOURCE_ENV, "test") >= 0) == valid);
+            if (!valid) {
+                CHECK_ERROR(t, CARVE_E_BADVALUE, "for dir in test: its braces do not balance");
+                continue;
+            }
+            text = carve_config_to_string(&from_env);
+            CHECK(t, text != NULL && strncmp(text, "dir={", 5) == 0 && strlen(text) == strlen(dirs[i]) + 6);
+            CHECK(t, carve_config_parse_string(&back, text) >= 0);
+            CHECK_NO_ERROR(t);
+            CHECK(t, str_eq(back.dir, dirs[i]) && back.set_mask == (1u << CARVE_KEY_DIR));
+            free(text);
+            carve_config_clear(&back);
+            carve_config_clear(&from_env);
+        }
+    }
 
     /* what cannot be written back is refused */
     cfg.set_mask |= 1u << CARVE_KEY_MODE;
@@ -888,6 +1256,38 @@ test_to_string(tally_t *t)
     CHECK_ERROR(t, CARVE_E_BADVALUE, "NULL");
     carve_config_clear(&cfg);
 
+    /* ...for dir and skeleton too, naming the key and the accepted form */
+    carve_config_init(&cfg);
+    cfg.set_mask = 1u << CARVE_KEY_DIR;
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write dir: it is marked set but has no value");
+    cfg.dir = strdup("");
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write dir: its value is not valid (accepted: " DIR_FORM ")");
+    free(cfg.dir);
+    cfg.dir = strdup("/a{");
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write dir: its value is not valid", DIR_FORM);
+    free(cfg.dir);
+    cfg.dir = strdup("/a\nb");
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write dir: its value has control character 0x0a at offset 2");
+    free(cfg.dir);
+    cfg.dir = strdup("/ok");
+    cfg.set_mask |= 1u << CARVE_KEY_SKELETON;
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write skeleton: it is marked set but has no value");
+    cfg.skeleton = strdup("partial");
+    CHECK(t, carve_config_to_string(&cfg) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write skeleton: its value is not valid (accepted: " SKELETON_FORM ")");
+    free(cfg.skeleton);
+    cfg.skeleton = strdup("touched");
+    text = carve_config_to_string(&cfg);
+    CHECK(t, str_eq(text, "dir=/ok;skeleton=touched"));
+    CHECK_NO_ERROR(t);
+    free(text);
+    carve_config_clear(&cfg);
+
     /* the longest value fits a config, but not a connector string */
     big = repeat('y', CARVE_CONFIG_MAX_STRING);
     if (CHECK(t, big != NULL)) {
@@ -898,6 +1298,50 @@ test_to_string(tally_t *t)
         carve_config_clear(&cfg);
     }
     free(big);
+
+    /* a dir that makes exactly CARVE_CONFIG_MAX_STRING bytes is written and read back; one byte more is not:
+     * plain ("dir=..."), and braced where the value needs braces ("dir={ ...}") */
+    {
+        for (int braced = 0; braced <= 1; braced++) {
+            size_t fit      = CARVE_CONFIG_MAX_STRING - strlen(braced ? "dir={}" : "dir="); /* longest value */
+            char  *expected = malloc(CARVE_CONFIG_MAX_STRING + 1);
+            big             = repeat('/', fit + 1);
+            if (CHECK(t, big != NULL && expected != NULL)) {
+                carve_config_init(&cfg);
+                carve_config_init(&back);
+                big[0]   = braced ? ' ' : '/'; /* a leading blank needs braces */
+                big[fit] = '\0';
+                snprintf(expected, CARVE_CONFIG_MAX_STRING + 1, braced ? "dir={%s}" : "dir=%s", big);
+                CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
+                text = carve_config_to_string(&cfg);
+                CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING && str_eq(text, expected));
+                CHECK(t, carve_config_parse_string(&back, text) >= 0);
+                CHECK_NO_ERROR(t);
+                CHECK(t, str_eq(back.dir, big));
+                free(text);
+                big[fit] = '/';
+                CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
+                CHECK(t, carve_config_to_string(&cfg) == NULL);
+                CHECK_ERROR(t, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING");
+                carve_config_clear(&cfg);
+                carve_config_clear(&back);
+            }
+            free(expected);
+            free(big);
+        }
+    }
+
+    /* a plain "dir=..." string carve reads is written back unchanged, never longer: at one byte under the
+     * limit (the plugin's regression, corpus/string/regression-dir-plain-at-limit) and at the limit */
+    for (size_t length = CARVE_CONFIG_MAX_STRING - 1; length <= CARVE_CONFIG_MAX_STRING; length++) {
+        big = repeat('d', length);
+        if (CHECK(t, big != NULL)) {
+            memcpy(big, "dir=", 4);
+            CHECK(t, strlen(big) == length);
+            ROUNDTRIP(t, big, big);
+        }
+        free(big);
+    }
 }
 
 static void
@@ -913,8 +1357,9 @@ test_copy_merge(tally_t *t)
     CHECK(t, same_settings(&copy, &src));
     CHECK(t, memcmp(copy.source, src.source, sizeof src.source) == 0);
     CHECK(t, copy.under_vol != src.under_vol && copy.under_info != src.under_info);
+    CHECK(t, copy.dir != src.dir && copy.skeleton != src.skeleton);
     carve_config_clear(&src);
-    CHECK(t, str_eq(copy.under_vol, "sentinel") && str_eq(copy.under_info, "keep=me"));
+    CHECK(t, is_sentinel(&copy));
     carve_config_clear(&copy);
 
     /* copy of an empty config */
@@ -952,6 +1397,25 @@ test_copy_merge(tally_t *t)
     CHECK(t, str_eq(dst.under_info, "odd") && dst.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
+    /* dir and skeleton merge like the others */
+    carve_config_clear(&src);
+    carve_config_set(&dst, "dir", "/dst", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "skeleton", "full", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
+    CHECK(t, carve_config_merge(&dst, &src) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, str_eq(dst.dir, "/src;{x}") && dst.dir != src.dir && dst.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING);
+    CHECK(t, str_eq(dst.skeleton, "full") && dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
+    CHECK(t, dst.set_mask == ALL_KEYS);
+    for (int i = 0; i < 10; i++) {
+        carve_config_set(&src, "skeleton", i % 2 ? "touched" : "full", CARVE_SOURCE_FILE, "test");
+        carve_config_set(&src, "dir", i % 2 ? "/odd" : "/even", CARVE_SOURCE_FILE, "test");
+        CHECK(t, carve_config_merge(&dst, &src) >= 0);
+    }
+    CHECK(t, str_eq(dst.skeleton, "touched") && str_eq(dst.dir, "/odd") &&
+             dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+    CHECK_NO_ERROR(t);
+
     CHECK(t, carve_config_merge(NULL, &src) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "NULL");
     CHECK(t, carve_config_copy(&copy, NULL) < 0);
@@ -960,6 +1424,133 @@ test_copy_merge(tally_t *t)
     CHECK_ERROR(t, CARVE_E_BADVALUE, "the same");
     carve_config_clear(&src);
     carve_config_clear(&dst);
+}
+
+/* One row per key: a value each reader accepts (written to a string as `written`), and one set_key refuses
+ * (`bad`; `bad_in_string` for the connector string, NULL where the string's own syntax refuses it first). */
+typedef struct key_case_t {
+    carve_key_t key;
+    const char *name;
+    const char *accepted;
+    const char *good;
+    const char *written;
+    const char *bad;
+    const char *bad_in_string;
+} key_case_t;
+
+static const key_case_t key_cases[] = {
+    {CARVE_KEY_MODE, "mode", "off, carve, replay", "replay", "mode=replay", "carv", "carv"},
+    {CARVE_KEY_UNDER_VOL, "under_vol", "a connector name of letters, digits, '_', '.', '-'", "native",
+     "under_vol=native", "a b", "a b"},
+    {CARVE_KEY_UNDER_INFO, "under_info", "any text whose braces { } balance, possibly empty", "x=1;y={2}",
+     "under_info={x=1;y={2}}", "a}{b", NULL},
+    {CARVE_KEY_DIR, "dir", DIR_FORM, "/tmp/a b;c{d}", "dir={/tmp/a b;c{d}}", "/a}{b", ""},
+    {CARVE_KEY_SKELETON, "skeleton", SKELETON_FORM, "touched", "skeleton=touched", "partial", "partial"},
+};
+
+/* Every key through every reader, the writer, copy and merge: the value, set_mask and source, and for a
+ * bad value a message naming the key, where it came from and the accepted form. */
+static void
+test_every_key(tally_t *t)
+{
+    const size_t count = sizeof key_cases / sizeof key_cases[0];
+    char         str[256], needle[1024], path[512];
+
+    unset_carve_env();
+    CHECK(t, count == CARVE_KEY_COUNT); /* a new key needs a row here */
+    for (size_t i = 0; i < count; i++) {
+        const key_case_t *c   = &key_cases[i];
+        const unsigned    bit = 1u << c->key;
+        const char       *env = carve_key_env(c->key);
+        carve_config_t    cfg, other;
+        char             *text;
+
+        if (!CHECK(t, str_eq(carve_key_name(c->key), c->name) && env != NULL))
+            continue;
+
+        /* connector string, plain and braced */
+        carve_config_init(&cfg);
+        snprintf(str, sizeof str, "%s={%s}", c->name, c->good);
+        CHECK(t, carve_config_parse_string(&cfg, str) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_STRING &&
+                     str_eq(value_of(&cfg, c->key), c->good));
+        text = carve_config_to_string(&cfg);
+        CHECK(t, str_eq(text, c->written));
+        carve_config_init(&other);
+        CHECK(t, carve_config_parse_string(&other, text) >= 0 && same_settings(&cfg, &other));
+        CHECK_NO_ERROR(t);
+        free(text);
+        carve_config_clear(&other);
+
+        /* copy is exact and deep; merge into a populated config replaces only this key */
+        CHECK(t, carve_config_copy(&other, &cfg) >= 0 && same_settings(&other, &cfg));
+        CHECK(t, c->key == CARVE_KEY_MODE || value_of(&other, c->key) != value_of(&cfg, c->key));
+        carve_config_clear(&other);
+        init_sentinel(&other);
+        CHECK(t, carve_config_merge(&other, &cfg) >= 0);
+        CHECK(t, str_eq(value_of(&other, c->key), c->good) && other.set_mask == ALL_KEYS);
+        for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
+            CHECK(t, other.source[k] == CARVE_SOURCE_STRING);
+        CHECK(t, c->key == CARVE_KEY_UNDER_VOL || str_eq(other.under_vol, "sentinel"));
+        CHECK(t, c->key == CARVE_KEY_DIR || str_eq(other.dir, "/keep/dir"));
+        carve_config_clear(&other);
+        carve_config_clear(&cfg);
+
+        if (c->bad_in_string) {
+            snprintf(str, sizeof str, "%s={%s}", c->name, c->bad_in_string);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string", c->bad_in_string, c->name);
+            BAD_STRING(t, str, CARVE_E_BADVALUE, needle, c->accepted);
+        }
+
+        /* environment */
+        carve_config_init(&cfg);
+        setenv(env, c->good, 1);
+        CHECK(t, carve_config_read_env(&cfg) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_ENV &&
+                     str_eq(value_of(&cfg, c->key), c->good));
+        carve_config_clear(&cfg);
+        setenv(env, c->bad, 1);
+        init_sentinel(&cfg);
+        CHECK(t, carve_config_read_env(&cfg) < 0);
+        snprintf(needle, sizeof needle, "bad value '%s' for %s in environment variable %s", c->bad, c->name, env);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
+        CHECK(t, is_sentinel(&cfg));
+        carve_config_clear(&cfg);
+        unsetenv(env);
+
+        /* YAML file (double-quoted: none of the values holds '"' or '\\') */
+        carve_config_init(&cfg);
+        snprintf(str, sizeof str, "# %s\n%s: \"%s\"\n", c->name, c->name, c->good);
+        if (CHECK(t, write_file(t, "every.yaml", str, strlen(str), path, sizeof path))) {
+            CHECK(t, carve_config_read_file(&cfg, path) >= 0);
+            CHECK_NO_ERROR(t);
+            CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_FILE &&
+                         str_eq(value_of(&cfg, c->key), c->good));
+        }
+        carve_config_clear(&cfg);
+        snprintf(str, sizeof str, "# %s\n%s: \"%s\"\n", c->name, c->name, c->bad);
+        init_sentinel(&cfg);
+        if (CHECK(t, write_file(t, "every-bad.yaml", str, strlen(str), path, sizeof path))) {
+            CHECK(t, carve_config_read_file(&cfg, path) < 0);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in config file %s line 2", c->bad, c->name, path);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
+            CHECK(t, is_sentinel(&cfg));
+        }
+        carve_config_clear(&cfg);
+
+        /* carve_config_set */
+        carve_config_init(&cfg);
+        CHECK(t, carve_config_set(&cfg, c->name, c->good, CARVE_SOURCE_FILE, "somewhere") >= 0);
+        CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_FILE);
+        CHECK(t, carve_config_set(&cfg, c->name, c->bad, CARVE_SOURCE_ENV, "somewhere") < 0);
+        snprintf(needle, sizeof needle, "bad value '%s' for %s in somewhere", c->bad, c->name);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
+        CHECK(t, str_eq(value_of(&cfg, c->key), c->good) && cfg.source[c->key] == CARVE_SOURCE_FILE);
+        carve_config_clear(&cfg);
+    }
+    unset_carve_env();
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -1011,6 +1602,7 @@ main(void)
     test_resolve(&t);
     test_to_string(&t);
     test_copy_merge(&t);
+    test_every_key(&t);
 
     remove_dir(t.dir);
     carve_error_term();

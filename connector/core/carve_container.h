@@ -1,0 +1,50 @@
+/*
+ * carve_container.h — a carved container: committing one run's access log into it, and reading back
+ * the manifest it embeds.
+ *
+ * A container <stem>.carve.h5 is an HDF5 file with a 512-byte user block. The user block starts with
+ * carve's header ("CARVE-CONTAINER 1", the generation, the token of the bookkeeping dataset); the
+ * bookkeeping dataset is anonymous (no link reaches it: no listing or iteration ever shows it) and holds
+ * the manifest text. Everything else in the file is the origin's skeleton and carved data, at the
+ * origin's own paths. The manifest beside it (<stem>.carve.yaml) is a copy of the embedded one.
+ *
+ * A commit happens under an exclusive lock on <stem>.carve.lock: it checks the origin's stamp against
+ * the container's, copies the container (if any) to a temporary file, adds the skeleton and the data
+ * read, embeds the updated manifest, then renames the temporary file over the container and writes the
+ * manifest file the same way. A process killed at any point leaves the old container (or none) and at
+ * worst a stale manifest file, which the next commit or open replaces from the embedded copy.
+ */
+#ifndef CARVE_CONTAINER_H
+#define CARVE_CONTAINER_H
+
+#include <hdf5.h>
+
+#include "carve_access.h"
+#include "carve_manifest.h"
+
+/* Size of carve's user block at the start of a container. */
+#define CARVE_CONTAINER_USERBLOCK 512
+
+typedef struct carve_commit_t {
+    const char     *location;     /* the origin's canonical location (carve_origin_location) */
+    const char     *open_name;    /* the name to open the origin with (as the program did) */
+    hid_t           origin_fapl;  /* access list selecting the connector below (native, ROS3 driver...) */
+    const char     *dir;          /* where containers go; NULL: the default (carve_origin.h) */
+    int             touched_only; /* 1: skeleton of the objects the program touched only */
+    carve_access_t *access;       /* what the run did (its selections get merged) */
+    size_t                       nskipped; /* files the same process wrote (listed, not carved) */
+    const carve_manifest_skip_t *skipped;
+    const char     *program;      /* the program's path, for the manifest's run list; may be NULL */
+} carve_commit_t;
+
+/* Commits a run into its origin's container (created on first use). On failure the container and its
+ * manifest are unchanged and the error stack says why (changed origin, unwritable directory, ...). */
+herr_t carve_container_commit(const carve_commit_t *commit);
+
+/* 1 if path is a container (carve's user block header), 0 if not (including a missing file), -1 on error. */
+int carve_container_probe(const char *path);
+
+/* Parses the manifest embedded in a container into an initialised, empty m. */
+herr_t carve_container_read_manifest(const char *container_path, carve_manifest_t *m);
+
+#endif /* CARVE_CONTAINER_H */

@@ -1,0 +1,431 @@
+/*
+ * carve_carving.c — carve mode on the VOL side: deciding which opened files are origins, telling the
+ * access log (core/carve_access) what the program reads and touches, and committing each origin's log
+ * into its container (core/carve_container) once the program's last handle on the origin is gone (at
+ * the latest when HDF5 shuts down).
+ *
+ * Everything here is glue: the VOL callbacks call these functions with carve objects; the decisions
+ * about selections, containers and manifests live in core/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "carve_container.h"
+#include "carve_origin.h"
+#include "carve_vol_internal.h"
+
+/* Per-object flags (carve_obj_t.carving_flags). */
+#define CARVING_DATASET_RESOLVED 0x1u /* dataset_log is set, or the dataset is not carved */
+#define CARVING_ATTR_RECORDED    0x2u /* the attribute's read is in the log */
+
+/*
+ * Process-wide state, each for a stated reason:
+ *  - carvings_g: one entry per file location opened in carve mode, shared by every open of it, so that
+ *    a file is carved once, after the program's last handle on it is gone (HDF5 shares an open file's
+ *    state between opens: carve may reopen the origin only once nothing else holds it open);
+ *  - skipped_g: files this process wrote, listed in every manifest the process commits;
+ *  - atclose_registered_g: whether carving_at_library_close is registered with HDF5 (H5atclose has no
+ *    unregister, and HDF5 forgets its list when it shuts down).
+ * All are touched only from VOL callbacks, which HDF5 serialises, and from that shutdown callback.
+ */
+static carve_carving_t       *carvings_g           = NULL;
+static int                    atclose_registered_g = 0;
+static carve_manifest_skip_t *skipped_g            = NULL;
+static size_t                 nskipped_g           = 0;
+
+static void
+carving_report(const char *what, const char *name)
+{
+    fprintf(stderr, "carve: %s %s:\n", what, name);
+    H5Eprint2(H5E_DEFAULT, stderr);
+}
+
+static void
+carving_note_skipped_location(const char *location, const char *reason)
+{
+    carve_manifest_skip_t *grown;
+    char                  *copy;
+
+    for (size_t i = 0; i < nskipped_g; i++)
+        if (strcmp(skipped_g[i].path, location) == 0)
+            return;
+    if (NULL == (copy = strdup(location)))
+        return;
+    if (NULL == (grown = realloc(skipped_g, (nskipped_g + 1) * sizeof *grown))) {
+        free(copy);
+        return; /* the list is informational: a file left off it loses nothing */
+    }
+    skipped_g                    = grown;
+    skipped_g[nskipped_g].path   = copy;
+    skipped_g[nskipped_g].reason = (char *)reason; /* static strings only */
+    nskipped_g++;
+}
+
+void
+carve_carving_note_skipped(const char *name, const char *reason)
+{
+    char *location = NULL;
+
+    if (carve_origin_location(name, &location) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        location = strdup(name);
+    }
+    if (location)
+        carving_note_skipped_location(location, reason);
+    free(location);
+}
+
+static void
+carving_free(carve_carving_t *c)
+{
+    if (!c)
+        return;
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (carvings_g == c)
+        carvings_g = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    carve_access_clear(&c->access);
+    if (c->origin_fapl >= 0)
+        H5Pclose(c->origin_fapl);
+    free(c->open_name);
+    free(c->location);
+    free(c->dir);
+    free(c);
+}
+
+/* The program's own path, for the manifest's run list. */
+static char *
+carving_program_path(void)
+{
+    char    buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+static herr_t
+carving_commit(carve_carving_t *c)
+{
+    carve_commit_t commit;
+    char          *program = carving_program_path();
+    herr_t         ret_value;
+
+    memset(&commit, 0, sizeof commit);
+    commit.location     = c->location;
+    commit.open_name    = c->open_name;
+    commit.origin_fapl  = c->origin_fapl;
+    commit.dir          = c->dir;
+    commit.touched_only = c->touched_only;
+    commit.access       = &c->access;
+    commit.nskipped     = nskipped_g;
+    commit.skipped      = skipped_g;
+    commit.program      = program;
+    ret_value           = carve_container_commit(&commit);
+    free(program);
+    return ret_value;
+}
+
+/*
+ * HDF5 calls this first when it shuts down (H5close, or its own exit handler), while the library is
+ * still whole. Origins the program left open are closed here, object by object, so that each one is
+ * committed exactly as if the program had closed it.
+ */
+/* Releases every reference the program still holds to IDs of one kind (H5F_OBJ_*) of any file: what
+ * HDF5 is about to do anyway. */
+static void
+carving_release_ids(unsigned kind)
+{
+    ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, kind);
+    hid_t  *ids;
+
+    if (n <= 0 || NULL == (ids = malloc((size_t)n * sizeof *ids)))
+        return;
+    n = H5Fget_obj_ids(H5F_OBJ_ALL, kind, (size_t)n, ids);
+    for (ssize_t i = 0; i < n; i++)
+        while (H5Iis_valid(ids[i]) > 0 && H5Idec_ref(ids[i]) > 0)
+            ;
+    free(ids);
+}
+
+/* H5Iiterate callback: drops the program's references to a (transient) datatype. */
+static herr_t
+carving_release_datatype(hid_t id, void *unused)
+{
+    (void)unused;
+    while (H5Iget_ref(id) > 0 && H5Idec_ref(id) > 0)
+        ;
+    return 0;
+}
+
+/*
+ * HDF5 calls this first when it shuts down (H5close, or its own exit handler), while the library is
+ * still whole. This is when carve commits: once per origin and process, however often the program
+ * opened it. Origins the program left open are closed first (their IDs released, as HDF5 is about to
+ * do), because carve may only reopen a file that nothing else holds open.
+ */
+static void
+carving_at_library_close(void *unused)
+{
+    int pending = 0;
+
+    (void)unused;
+    atclose_registered_g = 0;
+    for (carve_carving_t *c = carvings_g; c; c = c->next)
+        pending |= c->users > 0;
+    if (pending) {
+        carving_release_ids(H5F_OBJ_ATTR);
+        carving_release_ids(H5F_OBJ_DATASET);
+        carving_release_ids(H5F_OBJ_GROUP);
+        carving_release_ids(H5F_OBJ_DATATYPE);
+        H5Iiterate(H5I_DATATYPE, carving_release_datatype, NULL); /* a reference type holds its file */
+        carving_release_ids(H5F_OBJ_FILE);
+    }
+    while (carvings_g) {
+        carve_carving_t *c = carvings_g;
+
+        if (c->users > 0)
+            fprintf(stderr, "carve: %s is still open inside HDF5 at shutdown: its container is not written\n",
+                    c->location);
+        else if (!c->written && c->origin_fapl >= 0 && carving_commit(c) < 0)
+            carving_report("cannot write the container of", c->location);
+        carving_free(c);
+    }
+    for (size_t i = 0; i < nskipped_g; i++)
+        free(skipped_g[i].path);
+    free(skipped_g);
+    skipped_g  = NULL;
+    nskipped_g = 0;
+}
+
+static void
+carving_register_at_close(void)
+{
+    if (!atclose_registered_g && H5atclose(carving_at_library_close, NULL) >= 0)
+        atclose_registered_g = 1;
+}
+
+/* Basic information (token, file number) of an object below carve; for an attribute, of the object it
+ * is attached to. */
+static herr_t
+carving_object_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info)
+{
+    H5VL_loc_params_t      loc;
+    H5VL_object_get_args_t args;
+
+    memset(&loc, 0, sizeof loc);
+    loc.type                  = H5VL_OBJECT_BY_SELF;
+    loc.obj_type              = type;
+    args.op_type              = H5VL_OBJECT_GET_INFO;
+    args.args.get_info.oinfo  = info;
+    args.args.get_info.fields = H5O_INFO_BASIC;
+    return H5VLobject_get(under_object, &loc, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
+}
+
+herr_t
+carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int created, hid_t under_fapl,
+                   void *under_file)
+{
+    carve_carving_t *c = NULL;
+    char            *location = NULL;
+    int              probe;
+    herr_t           ret_value = 0;
+
+    if (!created && !(flags & H5F_ACC_RDWR) && (probe = carve_container_probe(name)) != 0) {
+        H5Eclear2(H5E_DEFAULT);
+        carve_carving_note_skipped(name, probe > 0 ? "a carve container" : "unreadable");
+        CARVE_GOTO_DONE(0);
+    }
+    if (carve_origin_location(name, &location) < 0) {
+        /* Not a file carve can name (a driver's pattern, a memory image): the program goes on, uncarved. */
+        carving_report("not carving", name);
+        H5Eclear2(H5E_DEFAULT);
+        carve_carving_note_skipped(name, "no carvable location");
+        CARVE_GOTO_DONE(0);
+    }
+    for (c = carvings_g; c; c = c->next)
+        if (strcmp(c->location, location) == 0)
+            break;
+    if (!c) {
+        if (NULL == (c = calloc(1, sizeof *c)))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
+        c->origin_fapl = H5I_INVALID_HID;
+        carve_access_init(&c->access);
+        c->location = location;
+        location    = NULL;
+        c->next     = carvings_g;
+        if (carvings_g)
+            carvings_g->prev = c;
+        carvings_g = c;
+    }
+    c->users++;
+    ctx->carving      = c;
+    {
+        H5O_info2_t info;
+
+        /* The file number identifies the file (HDF5 shares it between opens of one file); asking the
+         * connector below for the file object instead would mark it as having an ID and keep files
+         * reached through external links open. */
+        if (carving_object_info(under_file, ctx->under_vol_id, H5I_FILE, &info) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify %s", name);
+        ctx->carving_fileno = info.fileno;
+    }
+    if (created || (flags & H5F_ACC_RDWR)) {
+        c->written = 1;
+        carving_note_skipped_location(c->location, created ? "created" : "opened for writing");
+    }
+    else if (c->origin_fapl < 0) {
+        if (NULL == (c->open_name = strdup(name)) ||
+            (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
+        if ((c->origin_fapl = H5Pcopy(under_fapl)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+        c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
+    }
+    carving_register_at_close();
+
+done:
+    free(location);
+    return ret_value;
+}
+
+herr_t
+carve_carving_finish(carve_file_ctx_t *ctx)
+{
+    carve_carving_t *c = ctx->carving;
+
+    if (!c)
+        return 0;
+    ctx->carving = NULL;
+    c->users--; /* committed when HDF5 shuts down (carving_at_library_close) */
+    return 0;
+}
+
+/* The token of an object of the origin itself; 0 when the object lives in another file (one reached
+ * through an external link), -1 on failure. */
+static int
+carving_origin_token(carve_obj_t *o, H5I_type_t type, H5O_token_t *token)
+{
+    H5O_info2_t info;
+
+    if (!o->ctx->carving || carving_object_info(o->under_object, o->under_vol_id, type, &info) < 0)
+        return -1;
+    if (info.fileno != o->ctx->carving_fileno)
+        return 0;
+    *token = info.token;
+    return 1;
+}
+
+void
+carve_carving_touch(carve_obj_t *o, H5I_type_t type)
+{
+    H5O_token_t token;
+    int         in_origin;
+
+    if (!o || !o->ctx->carving)
+        return;
+    in_origin = carving_origin_token(o, type, &token);
+    if (in_origin < 0 || (in_origin > 0 && carve_access_touch(&o->ctx->carving->access, &token) < 0))
+        H5Eclear2(H5E_DEFAULT); /* the object list is informational (and drives skeleton=touched) */
+}
+
+void
+carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token)
+{
+    if (ctx->carving && carve_access_touch(&ctx->carving->access, token) < 0)
+        H5Eclear2(H5E_DEFAULT);
+}
+
+/* Finds or creates the log entry of a dataset object: its token, shape and element size. */
+static herr_t
+carving_resolve_dataset(carve_obj_t *o)
+{
+    H5VL_dataset_get_args_t args;
+    H5O_token_t             token;
+    hid_t                   space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    hsize_t                 dims[H5S_MAX_RANK];
+    int                     rank, in_origin;
+    herr_t                  ret_value = 0;
+
+    o->carving_flags |= CARVING_DATASET_RESOLVED;
+    if ((in_origin = carving_origin_token(o, H5I_DATASET, &token)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify a dataset being read");
+    if (!in_origin)
+        CARVE_GOTO_DONE(0); /* a dataset of a file reached through an external link: not an origin */
+    args.op_type                 = H5VL_DATASET_GET_SPACE;
+    args.args.get_space.space_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of a dataset being read");
+    space                      = args.args.get_space.space_id;
+    args.op_type               = H5VL_DATASET_GET_TYPE;
+    args.args.get_type.type_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of a dataset being read");
+    type = args.args.get_type.type_id;
+    if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the shape of a dataset being read");
+    if (NULL == (o->dataset_log = carve_access_dataset(&o->ctx->carving->access, &token, rank, dims, H5Tget_size(type))))
+        CARVE_GOTO_DONE(-1);
+    carve_access_touch(&o->ctx->carving->access, &token);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+herr_t
+carve_carving_record_read(carve_obj_t *o, hid_t file_space_id)
+{
+    herr_t ret_value = 0;
+
+    if (!o->ctx->carving)
+        return 0;
+    if (!(o->carving_flags & CARVING_DATASET_RESOLVED) && carving_resolve_dataset(o) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (!o->dataset_log)
+        CARVE_GOTO_DONE(0);
+    /* H5S_PLIST (a selection carried in the transfer list) and H5S_BLOCK are recorded as the whole
+     * dataset: more than was read, never less. */
+    if (file_space_id == H5S_PLIST || file_space_id == H5S_BLOCK)
+        file_space_id = H5S_ALL;
+    if (carve_access_record_read(o->dataset_log, file_space_id) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "carve could not record a read (the container would miss it)");
+
+done:
+    return ret_value;
+}
+
+void
+carve_carving_record_attr_read(carve_obj_t *attr)
+{
+    H5VL_attr_get_args_t args;
+    H5O_token_t          token;
+    char                 name[1024];
+    size_t               len = 0;
+
+    if (!attr->ctx->carving || (attr->carving_flags & CARVING_ATTR_RECORDED))
+        return;
+    attr->carving_flags |= CARVING_ATTR_RECORDED;
+    memset(&args, 0, sizeof args);
+    args.op_type                                   = H5VL_ATTR_GET_NAME;
+    args.args.get_name.loc_params.type             = H5VL_OBJECT_BY_SELF;
+    args.args.get_name.loc_params.obj_type         = H5I_ATTR;
+    args.args.get_name.buf_size                    = sizeof name;
+    args.args.get_name.buf                         = name;
+    args.args.get_name.attr_name_len               = &len;
+    if (carving_origin_token(attr, H5I_ATTR, &token) <= 0 ||
+        H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
+        len >= sizeof name || carve_access_record_attr(&attr->ctx->carving->access, &token, name) < 0)
+        H5Eclear2(H5E_DEFAULT); /* informational: the attribute's value is in the skeleton anyway */
+}
