@@ -203,6 +203,12 @@ curl_init_routine(void)
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+void
+carve_origin_global_init(void)
+{
+    pthread_once(&curl_init_once, curl_init_routine);
+}
+
 /* The settings of a ROS3 access list that matter for signing. */
 typedef struct sigv4_settings_t {
     bool             sign;

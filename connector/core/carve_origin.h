@@ -23,6 +23,11 @@ typedef struct carve_stamp_t {
     char    *last_modified; /* remote only; NULL when the server sent none */
 } carve_stamp_t;
 
+/* Initialises libcurl (once per process). Stamping a URL does it on first use; calling it early makes
+ * sure libcurl and its TLS library are set up (and their exit handlers registered) before a caller's
+ * own exit handler, which may then still use them. */
+void carve_origin_global_init(void);
+
 /* 1 for an http:// or https:// URL, 0 otherwise. */
 int carve_origin_is_url(const char *name);
 

@@ -7,6 +7,10 @@
  * Everything here is glue: the VOL callbacks call these functions with carve objects; the decisions
  * about selections, containers and manifests live in core/.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr */
+#endif
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +30,13 @@
  *    a file is carved once, after the program's last handle on it is gone (HDF5 shares an open file's
  *    state between opens: carve may reopen the origin only once nothing else holds it open);
  *  - skipped_g: files this process wrote, listed in every manifest the process commits;
- *  - atclose_registered_g: whether carving_at_library_close is registered with HDF5 (H5atclose has no
- *    unregister, and HDF5 forgets its list when it shuts down).
+ *  - atclose_registered_g, atexit_registered_g: whether the shutdown handlers are registered (H5atclose
+ *    has no unregister and HDF5 forgets its list when it shuts down; atexit() lasts the process).
  * All are touched only from VOL callbacks, which HDF5 serialises, and from that shutdown callback.
  */
 static carve_carving_t       *carvings_g           = NULL;
 static int                    atclose_registered_g = 0;
+static int                    atexit_registered_g  = 0; /* atexit() is per process: registered once */
 static carve_manifest_skip_t *skipped_g            = NULL;
 static size_t                 nskipped_g           = 0;
 
@@ -171,12 +176,10 @@ carving_release_datatype(hid_t id, void *unused)
  * do), because carve may only reopen a file that nothing else holds open.
  */
 static void
-carving_at_library_close(void *unused)
+carving_shutdown(void)
 {
     int pending = 0;
 
-    (void)unused;
-    atclose_registered_g = 0;
     for (carve_carving_t *c = carvings_g; c; c = c->next)
         pending |= c->users > 0;
     if (pending) {
@@ -204,11 +207,38 @@ carving_at_library_close(void *unused)
     nskipped_g = 0;
 }
 
+/* HDF5 shutting down (H5close, or HDF5's own exit handler). */
 static void
-carving_register_at_close(void)
+carving_at_library_close(void *unused)
+{
+    (void)unused;
+    atclose_registered_g = 0;
+    carving_shutdown();
+}
+
+/* Process exit. Registered after libcurl and its TLS library set up their own exit handlers (see
+ * carve_carving_open), so it runs before them: committing a remote origin still needs both. */
+static void
+carving_at_exit(void)
+{
+    carving_shutdown();
+}
+
+static void
+carving_register_shutdown_handlers(void)
 {
     if (!atclose_registered_g && H5atclose(carving_at_library_close, NULL) >= 0)
         atclose_registered_g = 1;
+    if (!atexit_registered_g) {
+        Dl_info info;
+
+        /* The exit handler lives in this library: keep it loaded even after HDF5 unloads its plugins
+         * (H5close before exit), so that the handler never points into unmapped code. */
+        if (dladdr((void *)carving_at_exit, &info) && info.dli_fname)
+            (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE | RTLD_NOLOAD);
+        if (atexit(carving_at_exit) == 0)
+            atexit_registered_g = 1;
+    }
 }
 
 /* Basic information (token, file number) of an object below carve; for an attribute, of the object it
@@ -288,7 +318,9 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
         c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
     }
-    carving_register_at_close();
+    if (carve_origin_is_url(c->location))
+        carve_origin_global_init();
+    carving_register_shutdown_handlers();
 
 done:
     free(location);
@@ -303,7 +335,7 @@ carve_carving_finish(carve_file_ctx_t *ctx)
     if (!c)
         return 0;
     ctx->carving = NULL;
-    c->users--; /* committed when HDF5 shuts down (carving_at_library_close) */
+    c->users--; /* committed at shutdown (carving_shutdown) */
     return 0;
 }
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# count_requests.sh — carve in pass-through adds no I/O: the same program reading the same files over
-# ROS3 makes exactly the same HTTP requests natively and through carve (in every mode). A private
+# count_requests.sh — carve adds no I/O to a program's own reads: the same program reading the same files
+# over ROS3 makes exactly the same HTTP requests natively and through carve (in every mode). In carve
+# mode the program's requests are followed by the commit's, which start with the HEAD of the stamp check:
+# for those runs native's requests must be exactly the first ones, and the rest must begin with a HEAD.
+# A private
 # s3server.py (its own state directory, so that parallel tests cannot add lines to its log) serves the
 # test files; for each scenario the REQ lines a native run adds to the server log are compared with those
 # a carve run adds: same sequence of method, path, Range, status and byte count, hence the same number
@@ -70,7 +73,17 @@ compare() {
     fi
     for label in "$@"; do
         printf '%-34s %-16s %s\n' "" "$label" "$(counts "$label.req")"
-        if ! cmp -s "$native.req" "$label.req"; then
+        if [[ $label == *carve-carve* || $label == *cli-carve* ]]; then
+            local n
+            n=$(wc -l <"$native.req")
+            head -n "$n" "$label.req" >"$label.program.req"
+            tail -n +"$((n + 1))" "$label.req" >"$label.commit.req"
+            printf '%-34s %-16s %s\n' "" "  of which commit" "$(counts "$label.commit.req")"
+            cmp -s "$native.req" "$label.program.req" ||
+                fail "$scenario: $label: the program's own requests differ from native's"
+            head -1 "$label.commit.req" | grep -q '^REQ HEAD ' ||
+                fail "$scenario: $label: carve's commit does not start with the stamp's HEAD"
+        elif ! cmp -s "$native.req" "$label.req"; then
             fail "$scenario: $label made other requests than native (diff $native.req $label.req):"
             diff "$native.req" "$label.req" | head -20 || true
         fi
