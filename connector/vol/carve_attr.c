@@ -19,9 +19,12 @@ carve_attr_open(void *obj, const H5VL_loc_params_t *loc_params, const char *name
                 void **req)
 {
     carve_obj_t *o = obj;
+    carve_obj_t *attr;
 
-    return carve_wrap_result(
+    attr = carve_wrap_result(
         H5VLattr_open(o->under_object, loc_params, o->under_vol_id, name, aapl_id, dxpl_id, req), o, req);
+    carve_carving_attr_opened(o, loc_params, attr);
+    return attr;
 }
 
 herr_t

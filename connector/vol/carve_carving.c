@@ -23,6 +23,7 @@
 /* Per-object flags (carve_obj_t.carving_flags). */
 #define CARVING_DATASET_RESOLVED 0x1u /* dataset_log is set, or the dataset is not carved */
 #define CARVING_ATTR_RECORDED    0x2u /* the attribute's read is in the log */
+#define CARVING_ATTR_OBJECT_KNOWN 0x4u /* attr_object is the token of the object it is attached to */
 
 /*
  * Process-wide state, each for a stated reason:
@@ -402,6 +403,8 @@ carving_resolve_dataset(carve_obj_t *o)
     type = args.args.get_type.type_id;
     if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the shape of a dataset being read");
+    if (H5Sget_simple_extent_type(space) == H5S_NULL)
+        CARVE_GOTO_DONE(0); /* no element to read, none to carve */
     if (NULL == (o->dataset_log = carve_access_dataset(&o->ctx->carving->access, &token, rank, dims, H5Tget_size(type))))
         CARVE_GOTO_DONE(-1);
     carve_access_touch(&o->ctx->carving->access, &token);
@@ -439,25 +442,59 @@ done:
 }
 
 void
+carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr)
+{
+    H5VL_loc_params_t where = *loc_params;
+    H5O_info2_t       info;
+
+    if (!attr || !parent->ctx->carving)
+        return;
+    /* The object the attribute is attached to: the location itself, or the object named relative to it
+     * (H5Aopen_by_name, H5Aopen_by_idx). */
+    if (where.type == H5VL_OBJECT_BY_IDX) {
+        const char *name = loc_params->loc_data.loc_by_idx.name;
+
+        where.type                         = H5VL_OBJECT_BY_NAME;
+        where.loc_data.loc_by_name.name    = name;
+        where.loc_data.loc_by_name.lapl_id = loc_params->loc_data.loc_by_idx.lapl_id;
+    }
+    {
+        H5VL_object_get_args_t args;
+
+        args.op_type              = H5VL_OBJECT_GET_INFO;
+        args.args.get_info.oinfo  = &info;
+        args.args.get_info.fields = H5O_INFO_BASIC;
+        if (H5VLobject_get(parent->under_object, &where, parent->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT,
+                           NULL) < 0) {
+            H5Eclear2(H5E_DEFAULT);
+            return;
+        }
+    }
+    if (info.fileno != parent->ctx->carving_fileno)
+        return; /* an attribute of an object in another file */
+    attr->attr_object = info.token;
+    attr->carving_flags |= CARVING_ATTR_OBJECT_KNOWN;
+}
+
+void
 carve_carving_record_attr_read(carve_obj_t *attr)
 {
     H5VL_attr_get_args_t args;
-    H5O_token_t          token;
     char                 name[1024];
     size_t               len = 0;
 
-    if (!attr->ctx->carving || (attr->carving_flags & CARVING_ATTR_RECORDED))
+    if (!attr->ctx->carving || (attr->carving_flags & CARVING_ATTR_RECORDED) ||
+        !(attr->carving_flags & CARVING_ATTR_OBJECT_KNOWN))
         return;
     attr->carving_flags |= CARVING_ATTR_RECORDED;
     memset(&args, 0, sizeof args);
-    args.op_type                                   = H5VL_ATTR_GET_NAME;
-    args.args.get_name.loc_params.type             = H5VL_OBJECT_BY_SELF;
-    args.args.get_name.loc_params.obj_type         = H5I_ATTR;
-    args.args.get_name.buf_size                    = sizeof name;
-    args.args.get_name.buf                         = name;
-    args.args.get_name.attr_name_len               = &len;
-    if (carving_origin_token(attr, H5I_ATTR, &token) <= 0 ||
-        H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
-        len >= sizeof name || carve_access_record_attr(&attr->ctx->carving->access, &token, name) < 0)
+    args.op_type                           = H5VL_ATTR_GET_NAME;
+    args.args.get_name.loc_params.type     = H5VL_OBJECT_BY_SELF;
+    args.args.get_name.loc_params.obj_type = H5I_ATTR;
+    args.args.get_name.buf_size            = sizeof name;
+    args.args.get_name.buf                 = name;
+    args.args.get_name.attr_name_len       = &len;
+    if (H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
+        len >= sizeof name || carve_access_record_attr(&attr->ctx->carving->access, &attr->attr_object, name) < 0)
         H5Eclear2(H5E_DEFAULT); /* informational: the attribute's value is in the skeleton anyway */
 }

@@ -54,6 +54,7 @@ typedef struct carve_obj_t {
     carve_file_ctx_t *ctx;          /* a reference owned by this object */
     carve_access_dataset_t *dataset_log; /* carving: the log entry of this dataset, once resolved */
     unsigned          carving_flags;     /* carving: what is already resolved or recorded (carve_carving.c) */
+    H5O_token_t       attr_object;       /* carving, attributes: the object the attribute is attached to */
 } carve_obj_t;
 
 /* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). */
@@ -94,6 +95,8 @@ void   carve_carving_touch(carve_obj_t *obj, H5I_type_t type);
 void   carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token);
 /* Records a dataset read's file selection (after the read succeeded). */
 herr_t carve_carving_record_read(carve_obj_t *dset, hid_t file_space_id);
+/* Notes which object an attribute just opened (or created) belongs to. */
+void   carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr);
 /* Records an attribute read (after it succeeded). */
 void   carve_carving_record_attr_read(carve_obj_t *attr);
 
