@@ -970,6 +970,7 @@ commit_build(commit_state_t *st)
     }
 
     container_remove_stale_temps(st->container_path);
+    container_remove_stale_temps(st->manifest_path);
     if ((fapl = container_native_fapl()) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, c->origin_fapl)) < 0)
