@@ -860,9 +860,12 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     if (carve_manifest_add_run(m, now, (int64_t)getpid(), c->program) < 0)
         CARVE_GOTO_DONE(-1);
     /* Lists in path order, so that manifests of the same accesses read the same. */
-    qsort(m->objects, m->nobjects, sizeof *m->objects, container_compare_paths);
-    qsort(m->attributes, m->nattributes, sizeof *m->attributes, container_compare_attributes);
-    qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
+    if (m->nobjects > 1)
+        qsort(m->objects, m->nobjects, sizeof *m->objects, container_compare_paths);
+    if (m->nattributes > 1)
+        qsort(m->attributes, m->nattributes, sizeof *m->attributes, container_compare_attributes);
+    if (m->ndatasets > 1)
+        qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
 
 done:
     return ret_value;
