@@ -908,22 +908,45 @@ done:
     return ret_value;
 }
 
-/* The container's creation list: the origin's (its root group settings come from it), with room for
- * carve's user block. */
+/* The container's creation list: the origin's, with room for carve's user block, and with the root
+ * group's own creation settings (H5Fget_create_plist does not carry them: netCDF-4, for one, tracks
+ * the root's creation order, which is how it orders variables and finds its named types). */
 static hid_t
 container_fcpl(hid_t origin)
 {
-    hid_t   fcpl = H5Fget_create_plist(origin);
-    hsize_t ub   = 0;
+    hid_t    fcpl = H5Fget_create_plist(origin), root = H5I_INVALID_HID, gcpl = H5I_INVALID_HID;
+    hsize_t  ub   = 0;
+    unsigned link_order, attr_order, max_compact, min_dense, attr_compact, attr_dense, est_entries, est_name;
+    hid_t    ret_value = H5I_INVALID_HID;
 
-    if (fcpl < 0)
-        return H5I_INVALID_HID;
+    if (fcpl < 0 || (root = H5Gopen2(origin, "/", H5P_DEFAULT)) < 0 || (gcpl = H5Gget_create_plist(root)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot read the creation lists of the origin and its root group");
     if (H5Pget_userblock(fcpl, &ub) < 0 ||
-        H5Pset_userblock(fcpl, ub < CARVE_CONTAINER_USERBLOCK ? CARVE_CONTAINER_USERBLOCK : ub) < 0) {
+        H5Pset_userblock(fcpl, ub < CARVE_CONTAINER_USERBLOCK ? CARVE_CONTAINER_USERBLOCK : ub) < 0 ||
+        H5Pget_link_creation_order(gcpl, &link_order) < 0 || H5Pset_link_creation_order(fcpl, link_order) < 0 ||
+        H5Pget_attr_creation_order(gcpl, &attr_order) < 0 || H5Pset_attr_creation_order(fcpl, attr_order) < 0 ||
+        H5Pget_link_phase_change(gcpl, &max_compact, &min_dense) < 0 ||
+        H5Pset_link_phase_change(fcpl, max_compact, min_dense) < 0 ||
+        H5Pget_attr_phase_change(gcpl, &attr_compact, &attr_dense) < 0 ||
+        H5Pset_attr_phase_change(fcpl, attr_compact, attr_dense) < 0 ||
+        H5Pget_est_link_info(gcpl, &est_entries, &est_name) < 0 ||
+        H5Pset_est_link_info(fcpl, est_entries, est_name) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot copy the origin's root group settings");
+    ret_value = fcpl;
+    fcpl      = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    if (root >= 0)
+        H5Gclose(root);
+    if (fcpl >= 0)
         H5Pclose(fcpl);
-        return H5I_INVALID_HID;
-    }
-    return fcpl;
+    CARVE_CLEANUP_END
+    return ret_value;
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -986,7 +1009,7 @@ commit_build(commit_state_t *st)
     }
     else {
         if ((fcpl = container_fcpl(st->origin)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the origin's creation list");
+            CARVE_GOTO_DONE(-1);
         if ((st->file = H5Fcreate(st->temp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot create %s", st->temp_path);
     }
