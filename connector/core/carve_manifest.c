@@ -4,6 +4,9 @@
  * read back with libyaml's event parser, strictly: every key, type, shape and range is checked and every
  * error names the text, the line and the key), atomic file I/O, base64 for origin_dcpl, and UTC times.
  *
+ * Each kind of mapping is described once (the schema: its keys, which are required, and the members that
+ * hold plain values), and the writer and the reader both work from that description.
+ *
  * The parser streams events, so memory grows with the manifest's content, never with a node tree. A
  * dataset's selections and chunks may come before its dims in a hand-edited file, so their numbers are
  * collected first and checked against the dataset's rank and extent when its entry ends. Selections are
@@ -19,6 +22,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +324,173 @@ keypath_format(const keypath_t *path, const char *leaf, char *buf, size_t size)
     if (leaf)
         snprintf(buf + used, size - used, "%s%s", used ? "." : "", leaf);
     return buf;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* The schema: the keys of each kind of mapping, shared by the writer and the reader                       */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/* How the value of a key is held in its entry. The keys of a plain kind are written (emit_fields) and read
+ * (read_mapping) from their entry's table alone; FIELD_OTHER keys by code of their own. */
+typedef enum field_kind_t {
+    FIELD_OTHER = 0,
+    FIELD_TEXT,   /* char *, any string; not written when NULL */
+    FIELD_CHOICE, /* char *, one of field_t.names; not written when NULL */
+    FIELD_U64,    /* uint64_t */
+    FIELD_I64     /* int64_t, at least field_t.min */
+} field_kind_t;
+
+typedef struct field_t {
+    field_kind_t       kind;
+    size_t             offset;   /* of the member in its entry */
+    const char *const *names;    /* FIELD_CHOICE: the values accepted, */
+    size_t             nnames;   /* how many, */
+    const char        *accepted; /* and their list for messages */
+    int64_t            min;      /* FIELD_I64: the smallest value accepted */
+} field_t;
+
+#define TEXT_FIELD(type, member)        {.kind = FIELD_TEXT, .offset = offsetof(type, member)}
+#define U64_FIELD(type, member)         {.kind = FIELD_U64, .offset = offsetof(type, member)}
+#define I64_FIELD(type, member, lowest) {.kind = FIELD_I64, .offset = offsetof(type, member), .min = (lowest)}
+#define CHOICE_FIELD(type, member, values, list)                                                                   \
+    {.kind   = FIELD_CHOICE, .offset = offsetof(type, member), .names = (values),                                  \
+     .nnames = sizeof(values) / sizeof(values)[0], .accepted = (list)}
+
+/* The keys of one kind of mapping. */
+typedef struct key_table_t {
+    const char *const *names;
+    size_t             n;        /* at most 32 */
+    uint32_t           required; /* bit k: names[k] must be given */
+    const char        *entry;    /* what the mapping is, for messages ("a dataset entry") */
+    const field_t     *fields;   /* n of them, indexed by key; NULL: every key is FIELD_OTHER */
+} key_table_t;
+
+/* --- origin.stamp --- */
+
+enum { STAMP_KIND, STAMP_SIZE, STAMP_MTIME, STAMP_ETAG, STAMP_LAST_MODIFIED, STAMP_NKEYS };
+static const char *const stamp_keys[STAMP_NKEYS]   = {"kind", "size", "mtime", "etag", "last_modified"};
+static const field_t     stamp_fields[STAMP_NKEYS] = {
+    [STAMP_SIZE]          = I64_FIELD(carve_stamp_t, size, -1),
+    [STAMP_ETAG]          = TEXT_FIELD(carve_stamp_t, etag),
+    [STAMP_LAST_MODIFIED] = TEXT_FIELD(carve_stamp_t, last_modified)};
+static const key_table_t stamp_table = {stamp_keys, STAMP_NKEYS, 1u << STAMP_KIND, "a stamp", stamp_fields};
+
+/* --- origin --- */
+
+enum { ORIGIN_LOCATION, ORIGIN_STAMP, ORIGIN_NKEYS };
+static const char *const origin_keys[ORIGIN_NKEYS]   = {"location", "stamp"};
+static const field_t     origin_fields[ORIGIN_NKEYS] = {[ORIGIN_LOCATION] = TEXT_FIELD(carve_manifest_t, origin)};
+static const key_table_t origin_table = {origin_keys, ORIGIN_NKEYS, 3u, "the origin", origin_fields};
+
+/* --- datasets --- */
+
+enum {
+    DS_PATH,
+    DS_ORIGIN_LAYOUT,
+    DS_STORE,
+    DS_DIMS,
+    DS_CHUNK,
+    DS_ELEMENTS_READ,
+    DS_BYTES_READ,
+    DS_BYTES_STORED,
+    DS_CHUNKS_STORED,
+    DS_SELECTIONS,
+    DS_CHUNKS,
+    DS_ORIGIN_DCPL,
+    DS_NKEYS
+};
+static const char *const dataset_keys[DS_NKEYS] = {"path",          "origin_layout", "store",      "dims",
+                                                   "chunk",         "elements_read", "bytes_read", "bytes_stored",
+                                                   "chunks_stored", "selections",    "chunks",     "origin_dcpl"};
+static const field_t     dataset_fields[DS_NKEYS] = {
+    [DS_PATH]          = TEXT_FIELD(carve_manifest_dataset_t, path),
+    [DS_ORIGIN_LAYOUT] = CHOICE_FIELD(carve_manifest_dataset_t, origin_layout, origin_layout_names,
+                                      ORIGIN_LAYOUTS_ACCEPTED),
+    [DS_ELEMENTS_READ] = U64_FIELD(carve_manifest_dataset_t, elements_read),
+    [DS_BYTES_READ]    = U64_FIELD(carve_manifest_dataset_t, bytes_read),
+    [DS_BYTES_STORED]  = U64_FIELD(carve_manifest_dataset_t, bytes_stored),
+    [DS_CHUNKS_STORED] = U64_FIELD(carve_manifest_dataset_t, chunks_stored)};
+static const key_table_t dataset_table = {dataset_keys, DS_NKEYS, 1u << DS_PATH | 1u << DS_STORE | 1u << DS_DIMS,
+                                          "a dataset entry", dataset_fields};
+
+enum { REC_START, REC_STRIDE, REC_COUNT, REC_BLOCK, REC_NKEYS };
+static const char *const record_keys[REC_NKEYS] = {"start", "stride", "count", "block"};
+static const key_table_t record_table           = {record_keys, REC_NKEYS, 15u, "a selection record", NULL};
+
+/* --- attributes, skipped, runs: entries of plain fields only --- */
+
+static const char *const attribute_keys[2]   = {"object", "name"};
+static const field_t     attribute_fields[2] = {TEXT_FIELD(carve_manifest_attr_t, object),
+                                                TEXT_FIELD(carve_manifest_attr_t, name)};
+static const key_table_t attribute_table     = {attribute_keys, 2, 3u, "an attribute entry", attribute_fields};
+static const char *const skip_keys[2]        = {"path", "reason"};
+static const field_t     skip_fields[2]      = {TEXT_FIELD(carve_manifest_skip_t, path),
+                                                TEXT_FIELD(carve_manifest_skip_t, reason)};
+static const key_table_t skip_table          = {skip_keys, 2, 1u, "a skipped-file entry", skip_fields};
+static const char *const run_keys[3]         = {"time", "pid", "program"};
+static const field_t     run_fields[3]       = {TEXT_FIELD(carve_manifest_run_t, time),
+                                                I64_FIELD(carve_manifest_run_t, pid, INT64_MIN),
+                                                TEXT_FIELD(carve_manifest_run_t, program)};
+static const key_table_t run_table           = {run_keys, 3, 3u, "a run entry", run_fields};
+
+/* --- the top level --- */
+
+enum {
+    TOP_FORMAT,
+    TOP_GENERATION,
+    TOP_CARVE_VERSION,
+    TOP_HDF5_VERSION,
+    TOP_CREATED,
+    TOP_UPDATED,
+    TOP_ORIGIN,
+    TOP_CONTAINER,
+    TOP_SKELETON,
+    TOP_DATASETS, /* the lists, in list_id_t order */
+    TOP_ATTRIBUTES,
+    TOP_OBJECTS,
+    TOP_SKIPPED,
+    TOP_RUNS,
+    TOP_NKEYS
+};
+static const char *const top_keys[TOP_NKEYS] = {
+    "carve_manifest", "generation", "carve_version", "hdf5_version", "created", "updated", "origin",
+    "container",      "skeleton",   "datasets",      "attributes",   "objects", "skipped", "runs"};
+static const field_t top_fields[TOP_NKEYS] = {
+    [TOP_GENERATION]    = U64_FIELD(carve_manifest_t, generation),
+    [TOP_CARVE_VERSION] = TEXT_FIELD(carve_manifest_t, carve_version),
+    [TOP_HDF5_VERSION]  = TEXT_FIELD(carve_manifest_t, hdf5_version),
+    [TOP_CREATED]       = TEXT_FIELD(carve_manifest_t, created),
+    [TOP_UPDATED]       = TEXT_FIELD(carve_manifest_t, updated),
+    [TOP_CONTAINER]     = TEXT_FIELD(carve_manifest_t, container),
+    [TOP_SKELETON]      = CHOICE_FIELD(carve_manifest_t, skeleton, skeleton_names, SKELETONS_ACCEPTED)};
+static const key_table_t top_table = {top_keys, TOP_NKEYS,
+                                      1u << TOP_FORMAT | 1u << TOP_GENERATION | 1u << TOP_ORIGIN | 1u << TOP_CONTAINER,
+                                      "a carve manifest", top_fields};
+
+/* The lists of the top level. */
+typedef enum list_id_t { LIST_DATASETS, LIST_ATTRIBUTES, LIST_OBJECTS, LIST_SKIPPED, LIST_RUNS, LIST_COUNT } list_id_t;
+
+_Static_assert(TOP_RUNS - TOP_DATASETS + 1 == LIST_COUNT, "the top level's list keys follow list_id_t");
+
+/* What the items of each list are. */
+typedef struct list_schema_t {
+    size_t             item_size;
+    const key_table_t *entry;    /* the keys of an entry of plain fields only; NULL for datasets and objects */
+    const char        *expected; /* the list, for messages */
+} list_schema_t;
+
+static const list_schema_t list_schemas[LIST_COUNT] = {
+    [LIST_DATASETS]   = {sizeof(carve_manifest_dataset_t), NULL, "a sequence of dataset entries"},
+    [LIST_ATTRIBUTES] = {sizeof(carve_manifest_attr_t), &attribute_table, "a sequence of {object: ..., name: ...}"},
+    [LIST_OBJECTS]    = {sizeof(char *), NULL, "a sequence of object paths"},
+    [LIST_SKIPPED]    = {sizeof(carve_manifest_skip_t), &skip_table, "a sequence of {path: ..., reason: ...}"},
+    [LIST_RUNS]       = {sizeof(carve_manifest_run_t), &run_table,
+                         "a sequence of {time: ..., pid: ..., program: ...}"}};
+
+static const char *
+list_name(list_id_t id)
+{
+    return top_keys[TOP_DATASETS + id];
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -758,13 +929,16 @@ writer_at(const writer_t *w, char *buf, size_t size)
     return buf;
 }
 
-/* Hands an initialised event to the emitter (which owns it from then on). */
+/* Hands an event to the emitter (which owns it from then on); made is what the libyaml function that
+ * initialised it returned (they fail only for want of memory). */
 static herr_t
-emit_event(writer_t *w, yaml_event_t *event)
+emit_event(writer_t *w, int made, yaml_event_t *event)
 {
     char   at[640];
     herr_t ret_value = 0;
 
+    if (!made)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory", writer_at(w, at, sizeof at));
     if (!yaml_emitter_emit(&w->emitter, event)) {
         if (w->out_of_memory || w->emitter.error == YAML_MEMORY_ERROR)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory", writer_at(w, at, sizeof at));
@@ -786,9 +960,8 @@ emit_scalar(writer_t *w, const char *value, size_t len, yaml_scalar_style_t styl
     if (len > INT_MAX)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: a value of %zu bytes is too long",
                          writer_at(w, at, sizeof at), len);
-    if (!yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *)value, (int)len, 1, 1, style))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory", writer_at(w, at, sizeof at));
-    ret_value = emit_event(w, &event);
+    ret_value = emit_event(
+        w, yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *)value, (int)len, 1, 1, style), &event);
 
 done:
     return ret_value;
@@ -857,26 +1030,11 @@ emit_u64(writer_t *w, uint64_t value)
 }
 
 static herr_t
-emit_i64(writer_t *w, int64_t value)
-{
-    char buf[24];
-
-    return emit_scalar(w, buf, format_i64(buf, value), YAML_PLAIN_SCALAR_STYLE);
-}
-
-static herr_t
 emit_mapping_start(writer_t *w, yaml_mapping_style_t style)
 {
     yaml_event_t event;
-    char         at[640];
-    herr_t       ret_value = 0;
 
-    if (!yaml_mapping_start_event_initialize(&event, NULL, NULL, 1, style))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory", writer_at(w, at, sizeof at));
-    ret_value = emit_event(w, &event);
-
-done:
-    return ret_value;
+    return emit_event(w, yaml_mapping_start_event_initialize(&event, NULL, NULL, 1, style), &event);
 }
 
 static herr_t
@@ -884,23 +1042,15 @@ emit_mapping_end(writer_t *w)
 {
     yaml_event_t event;
 
-    yaml_mapping_end_event_initialize(&event);
-    return emit_event(w, &event);
+    return emit_event(w, yaml_mapping_end_event_initialize(&event), &event);
 }
 
 static herr_t
 emit_sequence_start(writer_t *w, yaml_sequence_style_t style)
 {
     yaml_event_t event;
-    char         at[640];
-    herr_t       ret_value = 0;
 
-    if (!yaml_sequence_start_event_initialize(&event, NULL, NULL, 1, style))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory", writer_at(w, at, sizeof at));
-    ret_value = emit_event(w, &event);
-
-done:
-    return ret_value;
+    return emit_event(w, yaml_sequence_start_event_initialize(&event, NULL, NULL, 1, style), &event);
 }
 
 static herr_t
@@ -908,8 +1058,7 @@ emit_sequence_end(writer_t *w)
 {
     yaml_event_t event;
 
-    yaml_sequence_end_event_initialize(&event);
-    return emit_event(w, &event);
+    return emit_event(w, yaml_sequence_end_event_initialize(&event), &event);
 }
 
 /* [a, b, c] */
@@ -929,16 +1078,24 @@ done:
     return ret_value;
 }
 
-/* key: text, skipped when text is NULL. */
+/* The key of a pair, which names it on the key path until its value is written and keypath_pop called. */
 static herr_t
-emit_text_pair(writer_t *w, const char *key, const char *text)
+emit_pair_key(writer_t *w, const char *key)
+{
+    keypath_push_key(&w->path, key);
+    return emit_key(w, key);
+}
+
+/* key: text, skipped when text is NULL; a number (its decimal digits, plain) when number is set. */
+static herr_t
+emit_pair(writer_t *w, const char *key, const char *text, bool number)
 {
     herr_t ret_value = 0;
 
     if (text == NULL)
         CARVE_GOTO_DONE(0);
-    keypath_push_key(&w->path, key);
-    if (emit_key(w, key) < 0 || emit_text(w, text) < 0)
+    if (emit_pair_key(w, key) < 0 ||
+        (number ? emit_scalar(w, text, strlen(text), YAML_PLAIN_SCALAR_STYLE) : emit_text(w, text)) < 0)
         CARVE_GOTO_DONE(-1);
     keypath_pop(&w->path);
 
@@ -947,12 +1104,113 @@ done:
 }
 
 static herr_t
+emit_text_pair(writer_t *w, const char *key, const char *text)
+{
+    return emit_pair(w, key, text, false);
+}
+
+static herr_t
 emit_u64_pair(writer_t *w, const char *key, uint64_t value)
+{
+    char digits[24];
+
+    format_u64(digits, value);
+    return emit_pair(w, key, digits, true);
+}
+
+/* key: [a, b, c] */
+static herr_t
+emit_number_list_pair(writer_t *w, const char *key, const hsize_t *values, int n)
 {
     herr_t ret_value = 0;
 
-    keypath_push_key(&w->path, key);
-    if (emit_key(w, key) < 0 || emit_u64(w, value) < 0)
+    if (emit_pair_key(w, key) < 0 || emit_number_list(w, values, n) < 0)
+        CARVE_GOTO_DONE(-1);
+    keypath_pop(&w->path);
+
+done:
+    return ret_value;
+}
+
+/* The plain fields of entry among keys first..last of table (see field_t), in key order. */
+static herr_t
+emit_fields(writer_t *w, const key_table_t *table, const void *entry, size_t first, size_t last)
+{
+    char   digits[24];
+    herr_t ret_value = 0;
+
+    for (size_t k = first; k <= last; k++) {
+        const field_t *field = &table->fields[k];
+        const char    *at    = (const char *)entry + field->offset;
+        const char    *text  = NULL;
+
+        switch (field->kind) {
+            case FIELD_TEXT:
+            case FIELD_CHOICE:
+                text = *(char *const *)at;
+                break;
+            case FIELD_U64:
+                format_u64(digits, *(const uint64_t *)at);
+                text = digits;
+                break;
+            case FIELD_I64:
+                format_i64(digits, *(const int64_t *)at);
+                text = digits;
+                break;
+            case FIELD_OTHER:
+                break;
+        }
+        if (emit_pair(w, table->names[k], text, field->kind == FIELD_U64 || field->kind == FIELD_I64) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    return ret_value;
+}
+
+/* An entry made of plain fields only (attribute, skipped file, run), as a flow mapping. Its required text
+ * fields must be set. */
+static herr_t
+emit_entry(writer_t *w, const key_table_t *table, const void *entry)
+{
+    char   at[640], missing[128] = "";
+    bool   lacking   = false;
+    herr_t ret_value = 0;
+
+    for (size_t k = 0; k < table->n; k++)
+        if ((table->required & (1u << k)) && table->fields[k].kind == FIELD_TEXT) {
+            size_t used = strlen(missing);
+            lacking     = lacking || *(char *const *)((const char *)entry + table->fields[k].offset) == NULL;
+            snprintf(missing + used, sizeof missing - used, "%sno %s", used ? " or " : "", table->names[k]);
+        }
+    if (lacking)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: %s", writer_at(w, at, sizeof at), missing);
+    if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 || emit_fields(w, table, entry, 0, table->n - 1) < 0 ||
+        emit_mapping_end(w) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+/* Writes item i of a list; the key path names it meanwhile. */
+typedef herr_t (*emit_item_t)(writer_t *w, const void *items, size_t i);
+
+/* key: a sequence of n items, each written by emit_item. */
+static herr_t
+emit_list(writer_t *w, const char *key, yaml_sequence_style_t style, const void *items, size_t n, emit_item_t emit_item)
+{
+    herr_t ret_value = 0;
+
+    if (emit_pair_key(w, key) < 0 || emit_sequence_start(w, style) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < n; i++) {
+        keypath_push_index(&w->path, i);
+        if (emit_item(w, items, i) < 0)
+            CARVE_GOTO_DONE(-1);
+        keypath_pop(&w->path);
+    }
+    if (emit_sequence_end(w) < 0)
         CARVE_GOTO_DONE(-1);
     keypath_pop(&w->path);
 
@@ -965,7 +1223,6 @@ emit_stamp(writer_t *w, const carve_stamp_t *stamp)
 {
     char   at[640];
     char   mtime[48];
-    int    n;
     herr_t ret_value = 0;
 
     keypath_push_key(&w->path, "stamp");
@@ -975,15 +1232,16 @@ emit_stamp(writer_t *w, const carve_stamp_t *stamp)
     if (stamp->size < -1)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: size %" PRId64 " (expected -1 for unknown, or >= 0)",
                          writer_at(w, at, sizeof at), stamp->size);
-    if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 || emit_key(w, "kind") < 0 ||
-        emit_text(w, stamp->remote ? "remote" : "local") < 0 || emit_key(w, "size") < 0 || emit_i64(w, stamp->size) < 0)
+    if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 ||
+        emit_text_pair(w, "kind", stamp->remote ? "remote" : "local") < 0 ||
+        emit_fields(w, &stamp_table, stamp, STAMP_SIZE, STAMP_SIZE) < 0)
         CARVE_GOTO_DONE(-1);
     if (!stamp->remote) {
-        n = snprintf(mtime, sizeof mtime, "%" PRId64 ".%09" PRId64, stamp->mtime_sec, stamp->mtime_nsec);
-        if (emit_key(w, "mtime") < 0 || emit_scalar(w, mtime, (size_t)n, YAML_PLAIN_SCALAR_STYLE) < 0)
+        snprintf(mtime, sizeof mtime, "%" PRId64 ".%09" PRId64, stamp->mtime_sec, stamp->mtime_nsec);
+        if (emit_pair(w, "mtime", mtime, true) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (emit_text_pair(w, "etag", stamp->etag) < 0 || emit_text_pair(w, "last_modified", stamp->last_modified) < 0)
+    else if (emit_fields(w, &stamp_table, stamp, STAMP_ETAG, STAMP_LAST_MODIFIED) < 0)
         CARVE_GOTO_DONE(-1);
     if (emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1057,33 +1315,32 @@ done:
 }
 
 static herr_t
-emit_selections(writer_t *w, const carve_selection_t *sel)
+emit_record(writer_t *w, const void *items, size_t i)
 {
-    static const char *const names[4]  = {"start", "stride", "count", "block"};
-    herr_t                   ret_value = 0;
+    const carve_selection_t *sel               = items;
+    const hsize_t           *arrays[REC_NKEYS] = {CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i),
+                                                  CARVE_RECORD_COUNT(sel, i), CARVE_RECORD_BLOCK(sel, i)};
+    herr_t                   ret_value         = 0;
 
-    keypath_push_key(&w->path, "selections");
-    if (emit_key(w, "selections") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
+    if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0)
         CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < sel->nrecords; i++) {
-        const hsize_t *arrays[4] = {CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
-                                    CARVE_RECORD_BLOCK(sel, i)};
-        keypath_push_index(&w->path, i);
-        if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0)
+    for (int k = 0; k < REC_NKEYS; k++)
+        if (emit_number_list_pair(w, record_keys[k], arrays[k], sel->rank) < 0)
             CARVE_GOTO_DONE(-1);
-        for (int k = 0; k < 4; k++)
-            if (emit_key(w, names[k]) < 0 || emit_number_list(w, arrays[k], sel->rank) < 0)
-                CARVE_GOTO_DONE(-1);
-        if (emit_mapping_end(w) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
+    ret_value = emit_mapping_end(w);
 
 done:
     return ret_value;
+}
+
+static herr_t
+emit_chunk(writer_t *w, const void *items, size_t i)
+{
+    const carve_chunkset_t *cs = items;
+    hsize_t                 coords[H5S_MAX_RANK];
+
+    carve_chunkset_coords(cs, i, coords);
+    return emit_number_list(w, coords, cs->rank);
 }
 
 /* chunks: [[i, j], ...] in the set's sorted order (an unfinished set is finished in a copy). */
@@ -1091,27 +1348,16 @@ static herr_t
 emit_chunks(writer_t *w, const carve_chunkset_t *chunks)
 {
     carve_chunkset_t        finished;
-    const carve_chunkset_t *cs = chunks;
-    hsize_t                 coords[H5S_MAX_RANK];
+    const carve_chunkset_t *cs        = chunks;
     herr_t                  ret_value = 0;
 
     memset(&finished, 0, sizeof finished);
-    keypath_push_key(&w->path, "chunks");
     if (chunks->sorted != chunks->n) {
         if (carve_chunkset_copy(&finished, chunks) < 0 || carve_chunkset_finish(&finished) < 0)
             CARVE_GOTO_DONE(-1);
         cs = &finished;
     }
-    if (emit_key(w, "chunks") < 0 || emit_sequence_start(w, YAML_FLOW_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < cs->n; i++) {
-        carve_chunkset_coords(cs, i, coords);
-        if (emit_number_list(w, coords, cs->rank) < 0)
-            CARVE_GOTO_DONE(-1);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
+    ret_value = emit_list(w, "chunks", YAML_FLOW_SEQUENCE_STYLE, cs, cs->n, emit_chunk);
 
 done:
     carve_chunkset_clear(&finished);
@@ -1119,114 +1365,61 @@ done:
 }
 
 static herr_t
-emit_dataset(writer_t *w, const carve_manifest_dataset_t *d)
+emit_dataset(writer_t *w, const void *items, size_t i)
 {
-    herr_t ret_value = 0;
+    const carve_manifest_dataset_t *d         = (const carve_manifest_dataset_t *)items + i;
+    const carve_selection_t        *sel       = &d->selections;
+    herr_t                          ret_value = 0;
 
     if (check_dataset_for_emit(w, d) < 0)
         CARVE_GOTO_DONE(-1);
-    if (emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 || emit_text_pair(w, "path", d->path) < 0 ||
-        emit_text_pair(w, "origin_layout", d->origin_layout) < 0 ||
-        emit_text_pair(w, "store", d->store == CARVE_STORE_CHUNKS ? "chunks" : "elements") < 0)
+    if (emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
+        emit_fields(w, &dataset_table, d, DS_PATH, DS_ORIGIN_LAYOUT) < 0 ||
+        emit_text_pair(w, "store", d->store == CARVE_STORE_CHUNKS ? "chunks" : "elements") < 0 ||
+        emit_number_list_pair(w, "dims", d->dims, d->rank) < 0 ||
+        (d->chunked && emit_number_list_pair(w, "chunk", d->chunk, d->rank) < 0) ||
+        emit_fields(w, &dataset_table, d, DS_ELEMENTS_READ, DS_CHUNKS_STORED) < 0)
         CARVE_GOTO_DONE(-1);
-    keypath_push_key(&w->path, "dims");
-    if (emit_key(w, "dims") < 0 || emit_number_list(w, d->dims, d->rank) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
-    if (d->chunked) {
-        keypath_push_key(&w->path, "chunk");
-        if (emit_key(w, "chunk") < 0 || emit_number_list(w, d->chunk, d->rank) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_u64_pair(w, "elements_read", d->elements_read) < 0 || emit_u64_pair(w, "bytes_read", d->bytes_read) < 0 ||
-        emit_u64_pair(w, "bytes_stored", d->bytes_stored) < 0 ||
-        emit_u64_pair(w, "chunks_stored", d->chunks_stored) < 0 || emit_selections(w, &d->selections) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (d->chunked && emit_chunks(w, &d->chunks) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (emit_text_pair(w, "origin_dcpl", d->origin_dcpl) < 0 || emit_mapping_end(w) < 0)
+    if (emit_list(w, "selections", YAML_BLOCK_SEQUENCE_STYLE, sel, sel->nrecords, emit_record) < 0 ||
+        (d->chunked && emit_chunks(w, &d->chunks) < 0) || emit_text_pair(w, "origin_dcpl", d->origin_dcpl) < 0 ||
+        emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
     return ret_value;
 }
 
-/* The lists after the datasets: attributes, objects, skipped, runs. */
 static herr_t
-emit_lists(writer_t *w, const carve_manifest_t *m)
+emit_attribute(writer_t *w, const void *items, size_t i)
 {
-    char   at[640];
-    herr_t ret_value = 0;
+    return emit_entry(w, &attribute_table, (const carve_manifest_attr_t *)items + i);
+}
 
-    keypath_push_key(&w->path, "attributes");
-    if (emit_key(w, "attributes") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < m->nattributes; i++) {
-        keypath_push_index(&w->path, i);
-        if (m->attributes[i].object == NULL || m->attributes[i].name == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no object or no name",
-                             writer_at(w, at, sizeof at));
-        if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 ||
-            emit_text_pair(w, "object", m->attributes[i].object) < 0 ||
-            emit_text_pair(w, "name", m->attributes[i].name) < 0 || emit_mapping_end(w) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
+static herr_t
+emit_object(writer_t *w, const void *items, size_t i)
+{
+    const char *path = ((const char *const *)items)[i];
+    char        at[640];
+    herr_t      ret_value = 0;
 
-    keypath_push_key(&w->path, "objects");
-    if (emit_key(w, "objects") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < m->nobjects; i++) {
-        keypath_push_index(&w->path, i);
-        if (m->objects[i] == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no path", writer_at(w, at, sizeof at));
-        if (emit_text(w, m->objects[i]) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
-
-    keypath_push_key(&w->path, "skipped");
-    if (emit_key(w, "skipped") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < m->nskipped; i++) {
-        keypath_push_index(&w->path, i);
-        if (m->skipped[i].path == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no path", writer_at(w, at, sizeof at));
-        if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 || emit_text_pair(w, "path", m->skipped[i].path) < 0 ||
-            emit_text_pair(w, "reason", m->skipped[i].reason) < 0 || emit_mapping_end(w) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
-
-    keypath_push_key(&w->path, "runs");
-    if (emit_key(w, "runs") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < m->nruns; i++) {
-        keypath_push_index(&w->path, i);
-        if (m->runs[i].time == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no time", writer_at(w, at, sizeof at));
-        if (emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 || emit_text_pair(w, "time", m->runs[i].time) < 0 ||
-            emit_key(w, "pid") < 0 || emit_i64(w, m->runs[i].pid) < 0 ||
-            emit_text_pair(w, "program", m->runs[i].program) < 0 || emit_mapping_end(w) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
+    if (path == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no path", writer_at(w, at, sizeof at));
+    ret_value = emit_text(w, path);
 
 done:
     return ret_value;
+}
+
+static herr_t
+emit_skipped(writer_t *w, const void *items, size_t i)
+{
+    return emit_entry(w, &skip_table, (const carve_manifest_skip_t *)items + i);
+}
+
+static herr_t
+emit_run(writer_t *w, const void *items, size_t i)
+{
+    return emit_entry(w, &run_table, (const carve_manifest_run_t *)items + i);
 }
 
 static herr_t
@@ -1246,47 +1439,27 @@ emit_document(writer_t *w, const carve_manifest_t *m)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "cannot write the manifest: skeleton '%s' (accepted: %s)",
                          m->skeleton, SKELETONS_ACCEPTED);
 
-    yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING);
-    if (emit_event(w, &event) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (!yaml_document_start_event_initialize(&event, NULL, NULL, NULL, 1))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write the manifest: out of memory");
-    if (emit_event(w, &event) < 0 || emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
-        emit_u64_pair(w, "carve_manifest", m->format) < 0 || emit_u64_pair(w, "generation", m->generation) < 0 ||
-        emit_text_pair(w, "carve_version", m->carve_version) < 0 ||
-        emit_text_pair(w, "hdf5_version", m->hdf5_version) < 0 || emit_text_pair(w, "created", m->created) < 0 ||
-        emit_text_pair(w, "updated", m->updated) < 0)
+    if (emit_event(w, yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING), &event) < 0 ||
+        emit_event(w, yaml_document_start_event_initialize(&event, NULL, NULL, NULL, 1), &event) < 0 ||
+        emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 || emit_u64_pair(w, "carve_manifest", m->format) < 0 ||
+        emit_fields(w, &top_table, m, TOP_GENERATION, TOP_UPDATED) < 0)
         CARVE_GOTO_DONE(-1);
 
-    keypath_push_key(&w->path, "origin");
-    if (emit_key(w, "origin") < 0 || emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
-        emit_text_pair(w, "location", m->origin) < 0 || emit_key(w, "stamp") < 0 || emit_stamp(w, &m->stamp) < 0 ||
-        emit_mapping_end(w) < 0)
-        CARVE_GOTO_DONE(-1);
-    keypath_pop(&w->path);
-    if (emit_text_pair(w, "container", m->container) < 0 || emit_text_pair(w, "skeleton", m->skeleton) < 0)
-        CARVE_GOTO_DONE(-1);
-
-    keypath_push_key(&w->path, "datasets");
-    if (emit_key(w, "datasets") < 0 || emit_sequence_start(w, YAML_BLOCK_SEQUENCE_STYLE) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < m->ndatasets; i++) {
-        keypath_push_index(&w->path, i);
-        if (emit_dataset(w, &m->datasets[i]) < 0)
-            CARVE_GOTO_DONE(-1);
-        keypath_pop(&w->path);
-    }
-    if (emit_sequence_end(w) < 0)
+    if (emit_pair_key(w, "origin") < 0 || emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
+        emit_fields(w, &origin_table, m, ORIGIN_LOCATION, ORIGIN_LOCATION) < 0 || emit_key(w, "stamp") < 0 ||
+        emit_stamp(w, &m->stamp) < 0 || emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
     keypath_pop(&w->path);
 
-    if (emit_lists(w, m) < 0 || emit_mapping_end(w) < 0)
+    if (emit_fields(w, &top_table, m, TOP_CONTAINER, TOP_SKELETON) < 0 ||
+        emit_list(w, "datasets", YAML_BLOCK_SEQUENCE_STYLE, m->datasets, m->ndatasets, emit_dataset) < 0 ||
+        emit_list(w, "attributes", YAML_BLOCK_SEQUENCE_STYLE, m->attributes, m->nattributes, emit_attribute) < 0 ||
+        emit_list(w, "objects", YAML_BLOCK_SEQUENCE_STYLE, m->objects, m->nobjects, emit_object) < 0 ||
+        emit_list(w, "skipped", YAML_BLOCK_SEQUENCE_STYLE, m->skipped, m->nskipped, emit_skipped) < 0 ||
+        emit_list(w, "runs", YAML_BLOCK_SEQUENCE_STYLE, m->runs, m->nruns, emit_run) < 0 || emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
-    yaml_document_end_event_initialize(&event, 1);
-    if (emit_event(w, &event) < 0)
-        CARVE_GOTO_DONE(-1);
-    yaml_stream_end_event_initialize(&event);
-    if (emit_event(w, &event) < 0)
+    if (emit_event(w, yaml_document_end_event_initialize(&event, 1), &event) < 0 ||
+        emit_event(w, yaml_stream_end_event_initialize(&event), &event) < 0)
         CARVE_GOTO_DONE(-1);
     if (!yaml_emitter_flush(&w->emitter))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write the manifest: %s",
@@ -1520,40 +1693,27 @@ done:
     return ret_value;
 }
 
+/* A number in plain decimal digits (no leading zeros): unsigned into *u64 when u64 is given, else signed,
+ * at least min, into *i64. */
 static herr_t
-read_u64(reader_t *r, uint64_t *out)
+read_number(reader_t *r, uint64_t *u64, int64_t *i64, int64_t min)
 {
     const char *text = NULL;
     size_t      len  = 0;
-    char        shown[EXCERPT_MAX + 4];
+    char        shown[EXCERPT_MAX + 4], range[48];
     herr_t      ret_value = 0;
 
     if (expect_number_text(r, "a number", &text, &len) < 0)
         CARVE_GOTO_DONE(-1);
-    if (!parse_decimal(text, len, out))
+    if (u64 ? !parse_decimal(text, len, u64) : (!parse_signed_decimal(text, len, i64) || *i64 < min)) {
+        if (u64)
+            snprintf(range, sizeof range, "0..%" PRIu64, UINT64_MAX);
+        else
+            snprintf(range, sizeof range, "%" PRId64 "..%" PRId64, min, INT64_MAX);
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                         "%s: '%s' is not a number 0..18446744073709551615 (plain decimal digits, no leading zeros)",
-                         reader_at(r, event_line(r), NULL), excerpt(shown, text, len));
-
-done:
-    return ret_value;
-}
-
-static herr_t
-read_i64(reader_t *r, int64_t min, int64_t *out)
-{
-    const char *text = NULL;
-    size_t      len  = 0;
-    char        shown[EXCERPT_MAX + 4];
-    herr_t      ret_value = 0;
-
-    if (expect_number_text(r, "a number", &text, &len) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (!parse_signed_decimal(text, len, out) || *out < min)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                         "%s: '%s' is not a number %" PRId64 "..9223372036854775807 (plain decimal digits, no leading "
-                         "zeros)",
-                         reader_at(r, event_line(r), NULL), excerpt(shown, text, len), min);
+                         "%s: '%s' is not a number %s (plain decimal digits, no leading zeros)",
+                         reader_at(r, event_line(r), NULL), excerpt(shown, text, len), range);
+    }
 
 done:
     return ret_value;
@@ -1618,7 +1778,7 @@ read_number_list(reader_t *r, hsize_t *values, int *n)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: more than %d numbers (HDF5's largest rank)",
                              reader_at(r, event_line(r), NULL), H5S_MAX_RANK);
         keypath_push_index(&r->path, (size_t)*n);
-        if (read_u64(r, &v) < 0)
+        if (read_number(r, &v, NULL, 0) < 0)
             CARVE_GOTO_DONE(-1);
         keypath_pop(&r->path);
         values[(*n)++] = (hsize_t)v;
@@ -1628,22 +1788,48 @@ done:
     return ret_value;
 }
 
-/* The keys of one kind of mapping. */
-typedef struct key_table_t {
-    const char *const *names;
-    size_t             n;        /* at most 32 */
-    uint32_t           required; /* bit k: names[k] must be given */
-    const char        *entry;    /* what the mapping is, for messages ("a dataset entry") */
-} key_table_t;
+/* The value of a plain field (the current event) into its member of entry. */
+static herr_t
+read_field(reader_t *r, const field_t *field, void *entry)
+{
+    char  *at        = (char *)entry + field->offset;
+    size_t choice    = 0;
+    herr_t ret_value = 0;
 
-/* Reads the value of key `key` (the current event is its first); line is the key's line. */
+    switch (field->kind) {
+        case FIELD_TEXT:
+            ret_value = read_text(r, (char **)at);
+            break;
+        case FIELD_CHOICE:
+            if (read_choice(r, field->names, field->nnames, field->accepted, &choice) < 0)
+                CARVE_GOTO_DONE(-1);
+            if ((*(char **)at = strdup(field->names[choice])) == NULL)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory",
+                                 reader_at(r, event_line(r), NULL));
+            break;
+        case FIELD_U64:
+            ret_value = read_number(r, (uint64_t *)at, NULL, 0);
+            break;
+        case FIELD_I64:
+            ret_value = read_number(r, NULL, (int64_t *)at, field->min);
+            break;
+        case FIELD_OTHER:
+            break;
+    }
+
+done:
+    return ret_value;
+}
+
+/* Reads the value of key `key` (the current event is its first) of a FIELD_OTHER kind; line is the key's
+ * line. */
 typedef herr_t (*read_value_t)(reader_t *r, void *target, size_t key, size_t line);
 
-/* Reads a mapping (the current event is its start) of the keys in table, each value by read_value. Unknown,
- * repeated and missing keys are refused. lines (table->n entries, may be NULL) receives each key's line,
- * 0 for keys not given. */
+/* Reads a mapping (the current event is its start) of the keys in table: the plain fields into entry, the
+ * others by read_value (with target). Unknown, repeated and missing keys are refused. lines (table->n
+ * entries, may be NULL) receives each key's line, 0 for keys not given. */
 static herr_t
-read_mapping(reader_t *r, const key_table_t *table, read_value_t read_value, void *target, size_t *lines)
+read_mapping(reader_t *r, const key_table_t *table, read_value_t read_value, void *target, void *entry, size_t *lines)
 {
     size_t seen[32] = {0};
     size_t start    = event_line(r);
@@ -1656,8 +1842,9 @@ read_mapping(reader_t *r, const key_table_t *table, read_value_t read_value, voi
                          reader_at(r, start, NULL), table->entry, join_names(keys, sizeof keys, table->names, table->n),
                          found_kind(r));
     for (;;) {
-        const char *name;
-        size_t      len, key, line;
+        const field_t *field;
+        const char    *name;
+        size_t         len, key, line;
 
         if (reader_next(r) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1679,8 +1866,9 @@ read_mapping(reader_t *r, const key_table_t *table, read_value_t read_value, voi
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADKEY, -1, "%s: given twice (first at line %zu)",
                              reader_at(r, line, table->names[key]), seen[key]);
         seen[key] = line;
+        field     = table->fields && table->fields[key].kind != FIELD_OTHER ? &table->fields[key] : NULL;
         keypath_push_key(&r->path, table->names[key]);
-        if (reader_next(r) < 0 || read_value(r, target, key, line) < 0)
+        if (reader_next(r) < 0 || (field ? read_field(r, field, entry) : read_value(r, target, key, line)) < 0)
             CARVE_GOTO_DONE(-1);
         keypath_pop(&r->path);
     }
@@ -1805,41 +1993,58 @@ typedef struct line_list_t {
     size_t  cap;
 } line_list_t;
 
-typedef enum list_id_t { LIST_DATASETS, LIST_ATTRIBUTES, LIST_OBJECTS, LIST_SKIPPED, LIST_RUNS, LIST_COUNT } list_id_t;
-
-static const char *const list_names[LIST_COUNT] = {"datasets", "attributes", "objects", "skipped", "runs"};
-
 typedef struct manifest_reading_t {
-    carve_manifest_t *m;               /* scratch, moved to the caller's on success */
-    size_t            cap[LIST_COUNT]; /* allocated entries of each list of m */
+    carve_manifest_t *m;                 /* scratch, moved to the caller's on success */
+    list_id_t         list;              /* the list being read */
+    void             *items[LIST_COUNT]; /* each list's items (lines[id].n of them) until reading_hand_over */
+    size_t            cap[LIST_COUNT];   /* allocated items of each list */
     line_list_t       lines[LIST_COUNT];
 } manifest_reading_t;
 
-/* Room for one more item of list `id` (whose array holds n items): the array (perhaps moved), or NULL.
- * The item's line is recorded for messages about duplicates. */
+/* Appends a zeroed item to list `id` and records the line where it starts (for messages about
+ * duplicates). Returns the item, or NULL when memory runs out. */
 static void *
-reading_reserve(manifest_reading_t *st, list_id_t id, void *array, size_t n, size_t elem, size_t line)
+reading_append(manifest_reading_t *st, list_id_t id, size_t line)
 {
-    line_list_t *ll = &st->lines[id];
+    line_list_t *ll   = &st->lines[id];
+    size_t       size = list_schemas[id].item_size;
     size_t      *lines;
+    char        *items;
     void        *ret_value = NULL;
 
-    if ((lines = reserve_one_more(ll->line, &ll->cap, ll->n, sizeof *ll->line, list_names[id])) == NULL)
+    if ((lines = reserve_one_more(ll->line, &ll->cap, ll->n, sizeof *ll->line, list_name(id))) == NULL)
         CARVE_GOTO_DONE(NULL);
     ll->line = lines;
-    if ((ret_value = reserve_one_more(array, &st->cap[id], n, elem, list_names[id])) == NULL)
+    if ((items = reserve_one_more(st->items[id], &st->cap[id], ll->n, size, list_name(id))) == NULL)
         CARVE_GOTO_DONE(NULL);
+    st->items[id]     = items;
+    ret_value         = memset(items + ll->n * size, 0, size);
     ll->line[ll->n++] = line;
 
 done:
     return ret_value;
 }
 
-/* --- origin.stamp --- */
+/* Gives the lists read (whole or not) to st->m, which frees them from then on. */
+static void
+reading_hand_over(manifest_reading_t *st)
+{
+    carve_manifest_t *m = st->m;
 
-enum { STAMP_KIND, STAMP_SIZE, STAMP_MTIME, STAMP_ETAG, STAMP_LAST_MODIFIED, STAMP_NKEYS };
-static const char *const stamp_keys[STAMP_NKEYS] = {"kind", "size", "mtime", "etag", "last_modified"};
-static const key_table_t stamp_table             = {stamp_keys, STAMP_NKEYS, 1u << STAMP_KIND, "a stamp"};
+    m->datasets    = st->items[LIST_DATASETS];
+    m->ndatasets   = st->lines[LIST_DATASETS].n;
+    m->attributes  = st->items[LIST_ATTRIBUTES];
+    m->nattributes = st->lines[LIST_ATTRIBUTES].n;
+    m->objects     = st->items[LIST_OBJECTS];
+    m->nobjects    = st->lines[LIST_OBJECTS].n;
+    m->skipped     = st->items[LIST_SKIPPED];
+    m->nskipped    = st->lines[LIST_SKIPPED].n;
+    m->runs        = st->items[LIST_RUNS];
+    m->nruns       = st->lines[LIST_RUNS].n;
+    memset(st->items, 0, sizeof st->items);
+}
+
+/* --- origin.stamp --- */
 
 static herr_t
 read_stamp_value(reader_t *r, void *target, size_t key, size_t line)
@@ -1849,21 +2054,13 @@ read_stamp_value(reader_t *r, void *target, size_t key, size_t line)
     size_t                   kind    = 0;
 
     (void)line;
-    switch (key) {
-        case STAMP_KIND:
-            if (read_choice(r, kinds, 2, "local, remote", &kind) < 0)
-                return -1;
-            stamp->remote = (int)kind;
-            return 0;
-        case STAMP_SIZE:
-            return read_i64(r, -1, &stamp->size);
-        case STAMP_MTIME:
-            return read_mtime(r, &stamp->mtime_sec, &stamp->mtime_nsec);
-        case STAMP_ETAG:
-            return read_text(r, &stamp->etag);
-        default:
-            return read_text(r, &stamp->last_modified);
-    }
+    if (key == STAMP_MTIME)
+        return read_mtime(r, &stamp->mtime_sec, &stamp->mtime_nsec);
+    /* STAMP_KIND */
+    if (read_choice(r, kinds, 2, "local, remote", &kind) < 0)
+        return -1;
+    stamp->remote = (int)kind;
+    return 0;
 }
 
 static herr_t
@@ -1873,7 +2070,7 @@ read_stamp(reader_t *r, carve_stamp_t *stamp)
     herr_t ret_value = 0;
 
     stamp->size = -1;
-    if (read_mapping(r, &stamp_table, read_stamp_value, stamp, lines) < 0)
+    if (read_mapping(r, &stamp_table, read_stamp_value, stamp, stamp, lines) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t k = STAMP_MTIME; k <= STAMP_LAST_MODIFIED; k++) {
         bool local_key = k == STAMP_MTIME;
@@ -1890,47 +2087,17 @@ done:
 
 /* --- origin --- */
 
-enum { ORIGIN_LOCATION, ORIGIN_STAMP, ORIGIN_NKEYS };
-static const char *const origin_keys[ORIGIN_NKEYS] = {"location", "stamp"};
-static const key_table_t origin_table              = {origin_keys, ORIGIN_NKEYS, 3u, "the origin"};
-
 static herr_t
 read_origin_value(reader_t *r, void *target, size_t key, size_t line)
 {
     carve_manifest_t *m = target;
 
+    (void)key; /* ORIGIN_STAMP: the location is a plain field */
     (void)line;
-    if (key == ORIGIN_LOCATION)
-        return read_text(r, &m->origin);
     return read_stamp(r, &m->stamp);
 }
 
 /* --- datasets --- */
-
-enum {
-    DS_PATH,
-    DS_ORIGIN_LAYOUT,
-    DS_STORE,
-    DS_DIMS,
-    DS_CHUNK,
-    DS_ELEMENTS_READ,
-    DS_BYTES_READ,
-    DS_BYTES_STORED,
-    DS_CHUNKS_STORED,
-    DS_SELECTIONS,
-    DS_CHUNKS,
-    DS_ORIGIN_DCPL,
-    DS_NKEYS
-};
-static const char *const dataset_keys[DS_NKEYS] = {"path",          "origin_layout", "store",      "dims",
-                                                   "chunk",         "elements_read", "bytes_read", "bytes_stored",
-                                                   "chunks_stored", "selections",    "chunks",     "origin_dcpl"};
-static const key_table_t dataset_table = {dataset_keys, DS_NKEYS, 1u << DS_PATH | 1u << DS_STORE | 1u << DS_DIMS,
-                                          "a dataset entry"};
-
-enum { REC_START, REC_STRIDE, REC_COUNT, REC_BLOCK, REC_NKEYS };
-static const char *const record_keys[REC_NKEYS] = {"start", "stride", "count", "block"};
-static const key_table_t record_table           = {record_keys, REC_NKEYS, 15u, "a selection record"};
 
 /* One dataset entry while it is read. */
 typedef struct dataset_reading_t {
@@ -1966,7 +2133,8 @@ read_record(reader_t *r, void *target, size_t index, size_t line)
 
     (void)index;
     (void)line;
-    if (number_lists_open(lists, REC_NKEYS) < 0 || read_mapping(r, &record_table, read_record_value, &rec, NULL) < 0)
+    if (number_lists_open(lists, REC_NKEYS) < 0 ||
+        read_mapping(r, &record_table, read_record_value, &rec, NULL, NULL) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -2000,16 +2168,6 @@ read_dataset_value(reader_t *r, void *target, size_t key, size_t line)
 
     (void)line;
     switch (key) {
-        case DS_PATH:
-            ret_value = read_text(r, &d->path);
-            break;
-        case DS_ORIGIN_LAYOUT:
-            if (read_choice(r, origin_layout_names, 5, ORIGIN_LAYOUTS_ACCEPTED, &choice) < 0)
-                CARVE_GOTO_DONE(-1);
-            if ((d->origin_layout = strdup(origin_layout_names[choice])) == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory",
-                                 reader_at(r, event_line(r), NULL));
-            break;
         case DS_STORE:
             if (read_choice(r, stores, 2, "chunks, elements", &choice) < 0)
                 CARVE_GOTO_DONE(-1);
@@ -2020,18 +2178,6 @@ read_dataset_value(reader_t *r, void *target, size_t key, size_t line)
             break;
         case DS_CHUNK:
             ret_value = read_number_list(r, dr->chunk, &dr->nchunk);
-            break;
-        case DS_ELEMENTS_READ:
-            ret_value = read_u64(r, &d->elements_read);
-            break;
-        case DS_BYTES_READ:
-            ret_value = read_u64(r, &d->bytes_read);
-            break;
-        case DS_BYTES_STORED:
-            ret_value = read_u64(r, &d->bytes_stored);
-            break;
-        case DS_CHUNKS_STORED:
-            ret_value = read_u64(r, &d->chunks_stored);
             break;
         case DS_SELECTIONS:
             ret_value = read_sequence(r, "a sequence of selection records", read_record, &dr->records);
@@ -2202,21 +2348,19 @@ done:
 static herr_t
 read_dataset(reader_t *r, void *target, size_t index, size_t line)
 {
-    carve_manifest_dataset_t *grown;
-    manifest_reading_t       *st = target;
-    carve_manifest_t         *m  = st->m;
+    carve_manifest_dataset_t *slot;
     dataset_reading_t         dr;
     size_t                    lines[DS_NKEYS];
     herr_t                    ret_value = 0;
 
     (void)index;
     memset(&dr, 0, sizeof dr);
-    if ((grown = reading_reserve(st, LIST_DATASETS, m->datasets, m->ndatasets, sizeof *m->datasets, line)) == NULL)
+    if ((slot = reading_append(target, LIST_DATASETS, line)) == NULL)
         CARVE_GOTO_DONE(-1);
-    m->datasets = grown;
-    if (read_mapping(r, &dataset_table, read_dataset_value, &dr, lines) < 0 || resolve_dataset(r, &dr, lines) < 0)
+    if (read_mapping(r, &dataset_table, read_dataset_value, &dr, &dr.d, lines) < 0 ||
+        resolve_dataset(r, &dr, lines) < 0)
         CARVE_GOTO_DONE(-1);
-    m->datasets[m->ndatasets++] = dr.d;
+    *slot = dr.d;
     memset(&dr.d, 0, sizeof dr.d);
 
 done:
@@ -2226,214 +2370,55 @@ done:
     return ret_value;
 }
 
-/* --- attributes, objects, skipped, runs --- */
-
-static const char *const attribute_keys[2] = {"object", "name"};
-static const key_table_t attribute_table   = {attribute_keys, 2, 3u, "an attribute entry"};
-static const char *const skip_keys[2]      = {"path", "reason"};
-static const key_table_t skip_table        = {skip_keys, 2, 1u, "a skipped-file entry"};
-static const char *const run_keys[3]       = {"time", "pid", "program"};
-static const key_table_t run_table         = {run_keys, 3, 3u, "a run entry"};
-
-static herr_t
-read_attribute_value(reader_t *r, void *target, size_t key, size_t line)
-{
-    carve_manifest_attr_t *a = target;
-
-    (void)line;
-    return read_text(r, key == 0 ? &a->object : &a->name);
-}
-
-static herr_t
-read_attribute(reader_t *r, void *target, size_t index, size_t line)
-{
-    carve_manifest_attr_t *grown;
-    manifest_reading_t    *st        = target;
-    carve_manifest_t      *m         = st->m;
-    herr_t                 ret_value = 0;
-
-    (void)index;
-    if ((grown = reading_reserve(st, LIST_ATTRIBUTES, m->attributes, m->nattributes, sizeof *m->attributes, line)) ==
-        NULL)
-        CARVE_GOTO_DONE(-1);
-    m->attributes                   = grown;
-    m->attributes[m->nattributes++] = (carve_manifest_attr_t){NULL, NULL};
-    ret_value = read_mapping(r, &attribute_table, read_attribute_value, &m->attributes[m->nattributes - 1], NULL);
-
-done:
-    return ret_value;
-}
+/* --- objects; attributes, skipped, runs --- */
 
 static herr_t
 read_object(reader_t *r, void *target, size_t index, size_t line)
 {
-    char              **grown;
-    manifest_reading_t *st        = target;
-    carve_manifest_t   *m         = st->m;
-    herr_t              ret_value = 0;
+    char **slot = reading_append(target, LIST_OBJECTS, line);
 
     (void)index;
-    if ((grown = reading_reserve(st, LIST_OBJECTS, m->objects, m->nobjects, sizeof *m->objects, line)) == NULL)
-        CARVE_GOTO_DONE(-1);
-    m->objects                = grown;
-    m->objects[m->nobjects++] = NULL;
-    ret_value                 = read_text(r, &m->objects[m->nobjects - 1]);
-
-done:
-    return ret_value;
+    return slot ? read_text(r, slot) : -1;
 }
 
+/* An item of the list being read whose entries are plain fields only (attributes, skipped, runs). */
 static herr_t
-read_skip_value(reader_t *r, void *target, size_t key, size_t line)
+read_entry(reader_t *r, void *target, size_t index, size_t line)
 {
-    carve_manifest_skip_t *s = target;
-
-    (void)line;
-    return read_text(r, key == 0 ? &s->path : &s->reason);
-}
-
-static herr_t
-read_skip(reader_t *r, void *target, size_t index, size_t line)
-{
-    carve_manifest_skip_t *grown;
-    manifest_reading_t    *st        = target;
-    carve_manifest_t      *m         = st->m;
-    herr_t                 ret_value = 0;
+    manifest_reading_t *st    = target;
+    void               *entry = reading_append(st, st->list, line);
 
     (void)index;
-    if ((grown = reading_reserve(st, LIST_SKIPPED, m->skipped, m->nskipped, sizeof *m->skipped, line)) == NULL)
-        CARVE_GOTO_DONE(-1);
-    m->skipped                = grown;
-    m->skipped[m->nskipped++] = (carve_manifest_skip_t){NULL, NULL};
-    ret_value                 = read_mapping(r, &skip_table, read_skip_value, &m->skipped[m->nskipped - 1], NULL);
-
-done:
-    return ret_value;
-}
-
-static herr_t
-read_run_value(reader_t *r, void *target, size_t key, size_t line)
-{
-    carve_manifest_run_t *run = target;
-
-    (void)line;
-    if (key == 0)
-        return read_text(r, &run->time);
-    if (key == 1)
-        return read_i64(r, INT64_MIN, &run->pid);
-    return read_text(r, &run->program);
-}
-
-static herr_t
-read_run(reader_t *r, void *target, size_t index, size_t line)
-{
-    carve_manifest_run_t *grown;
-    manifest_reading_t   *st        = target;
-    carve_manifest_t     *m         = st->m;
-    herr_t                ret_value = 0;
-
-    (void)index;
-    if ((grown = reading_reserve(st, LIST_RUNS, m->runs, m->nruns, sizeof *m->runs, line)) == NULL)
-        CARVE_GOTO_DONE(-1);
-    m->runs             = grown;
-    m->runs[m->nruns++] = (carve_manifest_run_t){NULL, 0, NULL};
-    ret_value           = read_mapping(r, &run_table, read_run_value, &m->runs[m->nruns - 1], NULL);
-
-done:
-    return ret_value;
+    return entry ? read_mapping(r, list_schemas[st->list].entry, NULL, NULL, entry, NULL) : -1;
 }
 
 /* --- the top level --- */
-
-enum {
-    TOP_FORMAT,
-    TOP_GENERATION,
-    TOP_CARVE_VERSION,
-    TOP_HDF5_VERSION,
-    TOP_CREATED,
-    TOP_UPDATED,
-    TOP_ORIGIN,
-    TOP_CONTAINER,
-    TOP_SKELETON,
-    TOP_DATASETS,
-    TOP_ATTRIBUTES,
-    TOP_OBJECTS,
-    TOP_SKIPPED,
-    TOP_RUNS,
-    TOP_NKEYS
-};
-static const char *const top_keys[TOP_NKEYS] = {
-    "carve_manifest", "generation", "carve_version", "hdf5_version", "created", "updated", "origin",
-    "container",      "skeleton",   "datasets",      "attributes",   "objects", "skipped", "runs"};
-static const key_table_t top_table = {top_keys, TOP_NKEYS,
-                                      1u << TOP_FORMAT | 1u << TOP_GENERATION | 1u << TOP_ORIGIN | 1u << TOP_CONTAINER,
-                                      "a carve manifest"};
 
 static herr_t
 read_top_value(reader_t *r, void *target, size_t key, size_t line)
 {
     manifest_reading_t *st = target;
-    carve_manifest_t   *m  = st->m;
     uint64_t            format;
-    size_t              choice    = 0;
+    read_item_t         read_item;
     herr_t              ret_value = 0;
 
     (void)line;
-    switch (key) {
-        case TOP_FORMAT:
-            if (read_u64(r, &format) < 0)
-                CARVE_GOTO_DONE(-1);
-            if (format != CARVE_MANIFEST_FORMAT)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                                 "%s: manifest format %" PRIu64 " is not supported; carve %s reads format %d only "
-                                 "(was the container carved by another carve version?)",
-                                 reader_at(r, event_line(r), NULL), format, CARVE_VERSION_STRING,
-                                 CARVE_MANIFEST_FORMAT);
-            m->format = CARVE_MANIFEST_FORMAT;
-            break;
-        case TOP_GENERATION:
-            ret_value = read_u64(r, &m->generation);
-            break;
-        case TOP_CARVE_VERSION:
-            ret_value = read_text(r, &m->carve_version);
-            break;
-        case TOP_HDF5_VERSION:
-            ret_value = read_text(r, &m->hdf5_version);
-            break;
-        case TOP_CREATED:
-            ret_value = read_text(r, &m->created);
-            break;
-        case TOP_UPDATED:
-            ret_value = read_text(r, &m->updated);
-            break;
-        case TOP_ORIGIN:
-            ret_value = read_mapping(r, &origin_table, read_origin_value, m, NULL);
-            break;
-        case TOP_CONTAINER:
-            ret_value = read_text(r, &m->container);
-            break;
-        case TOP_SKELETON:
-            if (read_choice(r, skeleton_names, 2, SKELETONS_ACCEPTED, &choice) < 0)
-                CARVE_GOTO_DONE(-1);
-            if ((m->skeleton = strdup(skeleton_names[choice])) == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory",
-                                 reader_at(r, event_line(r), NULL));
-            break;
-        case TOP_DATASETS:
-            ret_value = read_sequence(r, "a sequence of dataset entries", read_dataset, st);
-            break;
-        case TOP_ATTRIBUTES:
-            ret_value = read_sequence(r, "a sequence of {object: ..., name: ...}", read_attribute, st);
-            break;
-        case TOP_OBJECTS:
-            ret_value = read_sequence(r, "a sequence of object paths", read_object, st);
-            break;
-        case TOP_SKIPPED:
-            ret_value = read_sequence(r, "a sequence of {path: ..., reason: ...}", read_skip, st);
-            break;
-        default: /* TOP_RUNS */
-            ret_value = read_sequence(r, "a sequence of {time: ..., pid: ..., program: ...}", read_run, st);
-            break;
+    if (key == TOP_FORMAT) {
+        if (read_number(r, &format, NULL, 0) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (format != CARVE_MANIFEST_FORMAT)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
+                             "%s: manifest format %" PRIu64 " is not supported; carve %s reads format %d only "
+                             "(was the container carved by another carve version?)",
+                             reader_at(r, event_line(r), NULL), format, CARVE_VERSION_STRING, CARVE_MANIFEST_FORMAT);
+        st->m->format = CARVE_MANIFEST_FORMAT;
+    }
+    else if (key == TOP_ORIGIN)
+        ret_value = read_mapping(r, &origin_table, read_origin_value, st->m, st->m, NULL);
+    else { /* the lists, TOP_DATASETS..TOP_RUNS */
+        st->list  = (list_id_t)(key - TOP_DATASETS);
+        read_item = st->list == LIST_DATASETS ? read_dataset : st->list == LIST_OBJECTS ? read_object : read_entry;
+        ret_value = read_sequence(r, list_schemas[st->list].expected, read_item, st);
     }
 
 done:
@@ -2490,7 +2475,7 @@ check_list_unique(reader_t *r, manifest_reading_t *st, list_id_t id)
     if (n < 2)
         CARVE_GOTO_DONE(0);
     if ((keys = calloc(n, sizeof *keys)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory checking the %s of %s", list_names[id],
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory checking the %s of %s", list_name(id),
                          r->what);
     for (size_t i = 0; i < n; i++) {
         item_key_t *k = &keys[i];
@@ -2522,11 +2507,11 @@ check_list_unique(reader_t *r, manifest_reading_t *st, list_id_t id)
         if (same_item(&keys[i - 1], &keys[i])) {
             size_t first = keys[i - 1].index, again = keys[i].index;
             r->path.depth = 0;
-            keypath_push_key(&r->path, list_names[id]);
+            keypath_push_key(&r->path, list_name(id));
             keypath_push_index(&r->path, again);
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: %s again (as %s[%zu] at line %zu)",
                              reader_at(r, st->lines[id].line[again], id == LIST_DATASETS ? "path" : NULL),
-                             id == LIST_DATASETS ? "the same dataset path" : "the same entry", list_names[id], first,
+                             id == LIST_DATASETS ? "the same dataset path" : "the same entry", list_name(id), first,
                              st->lines[id].line[first]);
         }
 
@@ -2557,7 +2542,7 @@ carve_manifest_parse(const char *text, size_t len, const char *what, carve_manif
     carve_manifest_t   scratch;
     manifest_reading_t st;
     bool               parser_ready = false;
-    herr_t             ret_value    = 0;
+    herr_t             status, ret_value = 0;
 
     carve_manifest_init(&scratch);
     memset(&st, 0, sizeof st);
@@ -2585,9 +2570,9 @@ carve_manifest_parse(const char *text, size_t len, const char *what, carve_manif
                          reader_at(r, event_line(r), NULL));
     if (r->event.type != YAML_DOCUMENT_START_EVENT || reader_next(r) < 0)
         CARVE_GOTO_DONE(-1);
-    if (read_mapping(r, &top_table, read_top_value, &st, NULL) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (expect_event(r, YAML_DOCUMENT_END_EVENT, "text after the manifest") < 0 ||
+    status = read_mapping(r, &top_table, read_top_value, &st, &scratch, NULL);
+    reading_hand_over(&st); /* what was read, whole or not, is scratch's from here on */
+    if (status < 0 || expect_event(r, YAML_DOCUMENT_END_EVENT, "text after the manifest") < 0 ||
         expect_event(r, YAML_STREAM_END_EVENT, "a second YAML document (a manifest is one document)") < 0)
         CARVE_GOTO_DONE(-1);
     for (int id = 0; id < LIST_COUNT; id++)

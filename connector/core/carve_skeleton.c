@@ -29,6 +29,8 @@
  *    them); a registered class without a query callback gives HDF5 no way to read the link's value, so
  *    such a link is recreated with an empty value.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
 #include "carve_skeleton.h"
 
 #include <stdint.h>
@@ -104,15 +106,20 @@ skeleton_join_path(const char *parent, const char *name)
     return path;
 }
 
-static char *
-skeleton_strdup(const char *text)
+/* array (capacity *capacity elements of elem bytes, count in use) with room for one more: array itself, or
+ * a grown copy (*capacity doubled, from `initial`), or NULL when memory runs out (array is left as it was). */
+static void *
+skeleton_grow(void *array, size_t *capacity, size_t count, size_t elem, size_t initial)
 {
-    size_t len  = strlen(text) + 1;
-    char  *copy = malloc(len);
+    size_t grown_capacity = *capacity ? 2 * *capacity : initial;
+    void  *grown;
 
-    if (copy)
-        memcpy(copy, text, len);
-    return copy;
+    if (count < *capacity)
+        return array;
+    if (!(grown = realloc(array, grown_capacity * elem)))
+        return NULL;
+    *capacity = grown_capacity;
+    return grown;
 }
 
 static const char *
@@ -149,24 +156,22 @@ skeleton_name_list_free(skeleton_name_list_t *list)
     memset(list, 0, sizeof *list);
 }
 
-/* Appends name (and link info, may be NULL) to the list; 0 or -1 when out of memory. */
-static int
+/* Appends name (and link info, may be NULL) to the list; 0, or -1 with list->out_of_memory set. */
+static herr_t
 skeleton_name_list_append(skeleton_name_list_t *list, const char *name, const H5L_info2_t *info)
 {
-    if (list->count == list->capacity) {
-        size_t           capacity = list->capacity ? 2 * list->capacity : 16;
-        skeleton_link_t *items    = realloc(list->items, capacity * sizeof *items);
-        if (!items)
-            return -1;
-        list->items    = items;
-        list->capacity = capacity;
-    }
-    if (!(list->items[list->count].name = skeleton_strdup(name)))
+    skeleton_link_t *items = skeleton_grow(list->items, &list->capacity, list->count, sizeof *items, 16);
+
+    if (items)
+        list->items = items;
+    if (!items || !(items[list->count].name = strdup(name))) {
+        list->out_of_memory = 1;
         return -1;
+    }
     if (info)
-        list->items[list->count].info = *info;
+        items[list->count].info = *info;
     else
-        memset(&list->items[list->count].info, 0, sizeof list->items[list->count].info);
+        memset(&items[list->count].info, 0, sizeof items[list->count].info);
     list->count++;
     return 0;
 }
@@ -174,28 +179,16 @@ skeleton_name_list_append(skeleton_name_list_t *list, const char *name, const H5
 static herr_t
 skeleton_collect_link(hid_t group, const char *name, const H5L_info2_t *info, void *op_data)
 {
-    skeleton_name_list_t *list = op_data;
-
     (void)group;
-    if (skeleton_name_list_append(list, name, info) < 0) {
-        list->out_of_memory = 1;
-        return -1;
-    }
-    return 0;
+    return skeleton_name_list_append(op_data, name, info);
 }
 
 static herr_t
 skeleton_collect_attribute_name(hid_t location, const char *name, const H5A_info_t *info, void *op_data)
 {
-    skeleton_name_list_t *list = op_data;
-
     (void)location;
     (void)info;
-    if (skeleton_name_list_append(list, name, NULL) < 0) {
-        list->out_of_memory = 1;
-        return -1;
-    }
-    return 0;
+    return skeleton_name_list_append(op_data, name, NULL);
 }
 
 /* The creation property list of a group, dataset or committed datatype. */
@@ -217,74 +210,42 @@ skeleton_object_create_plist(hid_t object, H5O_type_t type)
     }
 }
 
-/* Lists the links of a group in creation order when the group tracks it, else in name order. */
+/* Lists the links of a group (links != 0) or the attribute names of an object, in creation order when the
+ * object tracks it, else by name. */
 static herr_t
-skeleton_list_links(hid_t group, const char *path, skeleton_name_list_t *list)
+skeleton_list_names(hid_t object, H5O_type_t type, const char *path, int links, skeleton_name_list_t *list)
 {
-    hid_t      gcpl      = H5I_INVALID_HID;
-    unsigned   flags     = 0;
-    H5_index_t index     = H5_INDEX_NAME;
-    hsize_t    position  = 0;
-    herr_t     ret_value = 0;
-    hid_t      saved;
+    const char *kind     = links ? "link" : "attribute";
+    hid_t       cpl      = H5I_INVALID_HID;
+    unsigned    flags    = 0;
+    H5_index_t  index    = H5_INDEX_NAME;
+    hsize_t     position = 0;
+    herr_t      status;
+    herr_t      ret_value = 0;
 
-    if ((gcpl = H5Gget_create_plist(group)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin group %s: cannot get its creation list",
-                         path);
-    if (H5Pget_link_creation_order(gcpl, &flags) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "origin group %s: cannot get its link creation order flags", path);
-    if (flags & H5P_CRT_ORDER_TRACKED)
-        index = H5_INDEX_CRT_ORDER;
-    if (H5Literate2(group, index, H5_ITER_INC, &position, skeleton_collect_link, list) < 0) {
-        if (list->out_of_memory)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin group %s: out of memory listing its links",
-                             path);
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin group %s: cannot iterate over its links",
-                         path);
-    }
-
-done:
-    saved = carve_error_save();
-    if (gcpl >= 0)
-        H5Pclose(gcpl);
-    carve_error_restore(saved);
-    return ret_value;
-}
-
-/* Lists the attribute names of an object in creation order when the object tracks it, else by name. */
-static herr_t
-skeleton_list_attributes(hid_t object, H5O_type_t type, const char *path, skeleton_name_list_t *list)
-{
-    hid_t      ocpl      = H5I_INVALID_HID;
-    unsigned   flags     = 0;
-    H5_index_t index     = H5_INDEX_NAME;
-    hsize_t    position  = 0;
-    herr_t     ret_value = 0;
-    hid_t      saved;
-
-    if ((ocpl = skeleton_object_create_plist(object, type)) < 0)
+    if ((cpl = skeleton_object_create_plist(object, type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot get its creation list",
                          skeleton_object_type_name(type), skeleton_printable_path(path));
-    if (H5Pget_attr_creation_order(ocpl, &flags) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "origin %s %s: cannot get its attribute creation order flags",
-                         skeleton_object_type_name(type), skeleton_printable_path(path));
+    if ((links ? H5Pget_link_creation_order(cpl, &flags) : H5Pget_attr_creation_order(cpl, &flags)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot get its %s creation order flags",
+                         skeleton_object_type_name(type), skeleton_printable_path(path), kind);
     if (flags & H5P_CRT_ORDER_TRACKED)
         index = H5_INDEX_CRT_ORDER;
-    if (H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list) < 0) {
+    status = links ? H5Literate2(object, index, H5_ITER_INC, &position, skeleton_collect_link, list)
+                   : H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list);
+    if (status < 0) {
         if (list->out_of_memory)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin %s %s: out of memory listing its attributes",
-                             skeleton_object_type_name(type), skeleton_printable_path(path));
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot iterate over its attributes",
-                         skeleton_object_type_name(type), skeleton_printable_path(path));
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin %s %s: out of memory listing its %ss",
+                             skeleton_object_type_name(type), skeleton_printable_path(path), kind);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot iterate over its %ss",
+                         skeleton_object_type_name(type), skeleton_printable_path(path), kind);
     }
 
 done:
-    saved = carve_error_save();
-    if (ocpl >= 0)
-        H5Pclose(ocpl);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_BEGIN
+    if (cpl >= 0)
+        H5Pclose(cpl);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -329,21 +290,20 @@ skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token, c
     carve_skeleton_object_t *object    = NULL;
     carve_skeleton_object_t *ret_value = NULL;
 
-    if (!(object = calloc(1, sizeof *object)) || !(object->path = skeleton_strdup(path)))
+    if (!(object = calloc(1, sizeof *object)) || !(object->path = strdup(path)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "skeleton: out of memory recording %s %s",
                          skeleton_object_type_name(type), skeleton_printable_path(path));
     object->origin_token    = *origin_token;
     object->container_token = *container_token;
     object->type            = type;
     object->created         = created;
-    if (created && ctx->n_created == ctx->created_capacity) {
-        size_t                    capacity = ctx->created_capacity ? 2 * ctx->created_capacity : 64;
-        carve_skeleton_object_t **grown    = realloc(ctx->created, capacity * sizeof *grown);
+    if (created) {
+        carve_skeleton_object_t **grown =
+            skeleton_grow(ctx->created, &ctx->created_capacity, ctx->n_created, sizeof *grown, 64);
         if (!grown)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "skeleton: out of memory recording %s %s",
                              skeleton_object_type_name(type), skeleton_printable_path(path));
-        ctx->created          = grown;
-        ctx->created_capacity = capacity;
+        ctx->created = grown;
     }
     if (carve_tokenmap_put(&ctx->skel->by_origin, origin_token, object) < 0)
         CARVE_GOTO_DONE(NULL);
@@ -367,7 +327,6 @@ carve_skeleton_type_needs_rewrite(hid_t type_id)
     hid_t       member    = H5I_INVALID_HID;
     H5T_class_t type_class;
     int         ret_value = 0;
-    hid_t       saved;
 
     if ((type_class = H5Tget_class(type_id)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "datatype: cannot get its class");
@@ -414,10 +373,10 @@ carve_skeleton_type_needs_rewrite(hid_t type_id)
     }
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (member >= 0)
         H5Tclose(member);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -430,7 +389,6 @@ skeleton_commit_datatype(skeleton_build_t *ctx, hid_t origin_type, hid_t cg, con
     hid_t tcpl      = H5I_INVALID_HID;
     hid_t copy      = H5I_INVALID_HID;
     hid_t ret_value = H5I_INVALID_HID;
-    hid_t saved;
 
     if ((tcpl = H5Tget_create_plist(origin_type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -450,12 +408,12 @@ skeleton_commit_datatype(skeleton_build_t *ctx, hid_t origin_type, hid_t cg, con
     copy      = H5I_INVALID_HID;
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (copy >= 0)
         H5Tclose(copy);
     if (tcpl >= 0)
         H5Pclose(tcpl);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -470,7 +428,6 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
     hid_t                    committed = H5I_INVALID_HID;
     htri_t                   is_committed;
     hid_t                    ret_value = H5I_INVALID_HID;
-    hid_t                    saved;
 
     if ((is_committed = H5Tcommitted(origin_type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -507,10 +464,10 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
     committed = H5I_INVALID_HID;
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (committed >= 0)
         H5Tclose(committed);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -521,7 +478,8 @@ done:
 typedef enum skeleton_ref_kind_t {
     SKELETON_REF_OBJECT_OLD, /* hobj_ref_t */
     SKELETON_REF_REGION_OLD, /* hdset_reg_ref_t */
-    SKELETON_REF_NEW         /* H5R_ref_t */
+    SKELETON_REF_NEW,        /* H5R_ref_t */
+    SKELETON_REF_KINDS
 } skeleton_ref_kind_t;
 
 static int
@@ -567,8 +525,11 @@ done:
     return ret_value;
 }
 
+/* Rewrites the reference in slot (of one kind) to point into the container, or makes it null. */
+typedef herr_t (*skeleton_rewrite_reference_t)(skeleton_rewriter_t *rw, void *slot, const char *where);
+
 static herr_t
-skeleton_rewrite_old_object_reference(const skeleton_rewriter_t *rw, void *slot, const char *where)
+skeleton_rewrite_old_object_reference(skeleton_rewriter_t *rw, void *slot, const char *where)
 {
     hobj_ref_t  value; /* copied out of the slot: it may be unaligned (packed compound types) */
     hobj_ref_t *ref              = &value;
@@ -576,7 +537,6 @@ skeleton_rewrite_old_object_reference(const skeleton_rewriter_t *rw, void *slot,
     hid_t       container_object = H5I_INVALID_HID;
     hobj_ref_t  rewritten        = 0;
     herr_t      ret_value        = 0;
-    hid_t       saved;
 
     memcpy(&value, slot, sizeof value);
     if (value == 0)
@@ -591,17 +551,17 @@ skeleton_rewrite_old_object_reference(const skeleton_rewriter_t *rw, void *slot,
     memcpy(slot, &rewritten, sizeof rewritten);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (container_object >= 0)
         H5Oclose(container_object);
     if (origin_object >= 0)
         H5Oclose(origin_object);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
 static herr_t
-skeleton_rewrite_old_region_reference(const skeleton_rewriter_t *rw, void *slot, const char *where)
+skeleton_rewrite_old_region_reference(skeleton_rewriter_t *rw, void *slot, const char *where)
 {
     hdset_reg_ref_t  value; /* copied out of the slot: it may be unaligned */
     hdset_reg_ref_t *ref               = &value;
@@ -610,7 +570,6 @@ skeleton_rewrite_old_region_reference(const skeleton_rewriter_t *rw, void *slot,
     hid_t            region            = H5I_INVALID_HID;
     hdset_reg_ref_t  rewritten;
     herr_t           ret_value = 0;
-    hid_t            saved;
 
     memset(&rewritten, 0, sizeof rewritten);
     memcpy(&value, slot, sizeof value);
@@ -629,14 +588,14 @@ skeleton_rewrite_old_region_reference(const skeleton_rewriter_t *rw, void *slot,
     memcpy(slot, &rewritten, sizeof rewritten);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (region >= 0)
         H5Sclose(region);
     if (container_dataset >= 0)
         H5Oclose(container_dataset);
     if (origin_dataset >= 0)
         H5Oclose(origin_dataset);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -683,7 +642,6 @@ skeleton_rewrite_new_reference(skeleton_rewriter_t *rw, void *slot, const char *
     H5R_type_t ref_type;
     int        internal;
     herr_t     ret_value = 0;
-    hid_t      saved;
 
     memset(&rewritten, 0, sizeof rewritten);
     memcpy(&value, slot, sizeof value);
@@ -744,7 +702,7 @@ replace:
     memcpy(slot, &rewritten, sizeof rewritten);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     free(attr_name);
     if (region >= 0)
         H5Sclose(region);
@@ -752,33 +710,24 @@ done:
         H5Oclose(container_object);
     if (origin_object >= 0)
         H5Oclose(origin_object);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
 static herr_t
 skeleton_reference_kind(hid_t type, const char *where, skeleton_ref_kind_t *kind)
 {
-    htri_t equal;
-    herr_t ret_value = 0;
+    const hid_t types[SKELETON_REF_KINDS] = {H5T_STD_REF_OBJ, H5T_STD_REF_DSETREG, H5T_STD_REF}; /* by kind */
+    htri_t      equal                     = 0;
+    herr_t      ret_value                 = 0;
 
-    if ((equal = H5Tequal(type, H5T_STD_REF_OBJ)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot compare a reference datatype", where);
-    if (equal) {
-        *kind = SKELETON_REF_OBJECT_OLD;
-        goto done;
+    for (int k = 0; k < SKELETON_REF_KINDS && !equal; k++) {
+        if ((equal = H5Tequal(type, types[k])) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot compare a reference datatype", where);
+        *kind = (skeleton_ref_kind_t)k;
     }
-    if ((equal = H5Tequal(type, H5T_STD_REF_DSETREG)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot compare a reference datatype", where);
-    if (equal) {
-        *kind = SKELETON_REF_REGION_OLD;
-        goto done;
-    }
-    if ((equal = H5Tequal(type, H5T_STD_REF)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot compare a reference datatype", where);
     if (!equal)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "%s: unknown reference datatype", where);
-    *kind = SKELETON_REF_NEW;
 
 done:
     return ret_value;
@@ -796,7 +745,6 @@ skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size
     htri_t         has_refs;
     H5T_class_t    type_class;
     herr_t         ret_value = 0;
-    hid_t          saved;
 
     if (count == 0)
         goto done;
@@ -809,21 +757,15 @@ skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size
 
     switch (type_class) {
         case H5T_REFERENCE: {
+            static const skeleton_rewrite_reference_t rewrite[SKELETON_REF_KINDS] = {
+                skeleton_rewrite_old_object_reference, skeleton_rewrite_old_region_reference,
+                skeleton_rewrite_new_reference};
             skeleton_ref_kind_t kind;
             if (skeleton_reference_kind(type, where, &kind) < 0)
                 CARVE_GOTO_DONE(-1);
-            for (size_t i = 0; i < count; i++) {
-                void  *element = bytes + i * stride;
-                herr_t status;
-                if (kind == SKELETON_REF_OBJECT_OLD)
-                    status = skeleton_rewrite_old_object_reference(rw, element, where);
-                else if (kind == SKELETON_REF_REGION_OLD)
-                    status = skeleton_rewrite_old_region_reference(rw, element, where);
-                else
-                    status = skeleton_rewrite_new_reference(rw, element, where);
-                if (status < 0)
+            for (size_t i = 0; i < count; i++)
+                if (rewrite[kind](rw, bytes + i * stride, where) < 0)
                     CARVE_GOTO_DONE(-1);
-            }
         } break;
 
         case H5T_COMPOUND: {
@@ -884,10 +826,10 @@ skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size
     }
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (member >= 0)
         H5Tclose(member);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -911,7 +853,6 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
     size_t   element_size;
     char     where[1024];
     herr_t   ret_value = 0;
-    hid_t    saved;
 
     snprintf(where, sizeof where, "attribute \"%s\" of %s", name, skeleton_printable_path(path));
     if ((origin_attr = H5Aopen(origin_object, name, H5P_DEFAULT)) < 0)
@@ -943,7 +884,7 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot write %s", where);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (buf_filled)
         H5Treclaim(origin_type, space, H5P_DEFAULT, buf);
     free(buf);
@@ -959,7 +900,7 @@ done:
         H5Tclose(origin_type);
     if (origin_attr >= 0)
         H5Aclose(origin_attr);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -972,7 +913,6 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
     hid_t                container_object = H5I_INVALID_HID;
     skeleton_name_list_t names;
     herr_t               ret_value = 0;
-    hid_t                saved;
 
     memset(&names, 0, sizeof names);
     if ((origin_object = H5Oopen_by_token(ctx->origin_file, object->origin_token)) < 0)
@@ -981,7 +921,7 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
     if ((container_object = H5Oopen_by_token(ctx->container_file, object->container_token)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container %s %s: cannot open it",
                          skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
-    if (skeleton_list_attributes(origin_object, object->type, object->path, &names) < 0)
+    if (skeleton_list_names(origin_object, object->type, object->path, 0, &names) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < names.count; i++) {
         if (only_missing) {
@@ -999,13 +939,13 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
     }
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     skeleton_name_list_free(&names);
     if (container_object >= 0)
         H5Oclose(container_object);
     if (origin_object >= 0)
         H5Oclose(origin_object);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1026,7 +966,6 @@ skeleton_rewrite_fill_value(skeleton_build_t *ctx, hid_t dcpl, hid_t type, const
     int              needs;
     char             where[1024];
     herr_t           ret_value = 0;
-    hid_t            saved;
 
     snprintf(where, sizeof where, "fill value of dataset %s", path);
     if ((needs = carve_skeleton_type_needs_rewrite(type)) < 0)
@@ -1050,13 +989,13 @@ skeleton_rewrite_fill_value(skeleton_build_t *ctx, hid_t dcpl, hid_t type, const
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot set it for the container", where);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (buf_filled)
         H5Treclaim(type, scalar, H5P_DEFAULT, buf);
     free(buf);
     if (scalar >= 0)
         H5Sclose(scalar);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1074,7 +1013,6 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
     hid_t  dcpl;
     char   where[1024];
     hid_t  ret_value = H5I_INVALID_HID;
-    hid_t  saved;
 
     snprintf(where, sizeof where, "dataset %s", path);
     if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)SKELETON_CREATING_STARTED) < 0)
@@ -1109,7 +1047,7 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
     }
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (chosen_dcpl >= 0)
         H5Pclose(chosen_dcpl);
     if (origin_dcpl >= 0)
@@ -1120,7 +1058,7 @@ done:
         H5Tclose(container_type);
     if (origin_type >= 0)
         H5Tclose(origin_type);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1139,7 +1077,6 @@ skeleton_group_create_plist(hid_t origin_group, const char *path)
     hbool_t      track_times;
     int          filters;
     hid_t        ret_value = H5I_INVALID_HID;
-    hid_t        saved;
 
     if ((origin_gcpl = H5Gget_create_plist(origin_group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -1187,12 +1124,40 @@ skeleton_group_create_plist(hid_t origin_group, const char *path)
     gcpl      = H5I_INVALID_HID;
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (gcpl >= 0)
         H5Pclose(gcpl);
     if (origin_gcpl >= 0)
         H5Pclose(origin_gcpl);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Whether dataset dset of the `file` ("origin" or "container") has a committed datatype (1) or not (0);
+ * when it has, its token. */
+static int
+skeleton_committed_type_token(hid_t dset, const char *file, const char *path, H5O_token_t *token)
+{
+    hid_t       type = H5I_INVALID_HID;
+    H5O_info2_t info;
+    htri_t      committed;
+    int         ret_value = 0;
+
+    if ((type = H5Dget_type(dset)) < 0 || (committed = H5Tcommitted(type)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s dataset %s: cannot inspect its datatype", file, path);
+    if (!committed)
+        goto done;
+    if (H5Oget_info3(type, &info, H5O_INFO_BASIC) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "%s dataset %s: cannot get the token of its committed datatype", file, path);
+    *token    = info.token;
+    ret_value = 1;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (type >= 0)
+        H5Tclose(type);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1201,40 +1166,87 @@ done:
 static herr_t
 skeleton_map_found_dataset_type(skeleton_build_t *ctx, hid_t od, hid_t cd, const char *path)
 {
-    hid_t       origin_type    = H5I_INVALID_HID;
-    hid_t       container_type = H5I_INVALID_HID;
-    H5O_info2_t origin_info, container_info;
-    htri_t      committed;
+    H5O_token_t origin_token, container_token;
+    int         committed;
     herr_t      ret_value = 0;
-    hid_t       saved;
 
-    if ((origin_type = H5Dget_type(od)) < 0 || (committed = H5Tcommitted(origin_type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin dataset %s: cannot inspect its datatype", path);
-    if (!committed)
+    if ((committed = skeleton_committed_type_token(od, "origin", path, &origin_token)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (!committed || carve_skeleton_find(ctx->skel, &origin_token))
         goto done;
-    if (H5Oget_info3(origin_type, &origin_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "origin dataset %s: cannot get the token of its committed datatype", path);
-    if (carve_skeleton_find(ctx->skel, &origin_info.token))
-        goto done;
-    if ((container_type = H5Dget_type(cd)) < 0 || (committed = H5Tcommitted(container_type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container dataset %s: cannot inspect its datatype",
-                         path);
-    if (!committed)
-        goto done;
-    if (H5Oget_info3(container_type, &container_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "container dataset %s: cannot get the token of its committed datatype", path);
-    if (!skeleton_record_object(ctx, &origin_info.token, &container_info.token, H5O_TYPE_NAMED_DATATYPE, "", 0))
+    if ((committed = skeleton_committed_type_token(cd, "container", path, &container_token)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (committed && !skeleton_record_object(ctx, &origin_token, &container_token, H5O_TYPE_NAMED_DATATYPE, "", 0))
         CARVE_GOTO_DONE(-1);
 
 done:
-    saved = carve_error_save();
-    if (container_type >= 0)
-        H5Tclose(container_type);
-    if (origin_type >= 0)
-        H5Tclose(origin_type);
-    carve_error_restore(saved);
+    return ret_value;
+}
+
+/* Creates the container's copy of origin_object (a group, dataset or committed datatype of `type`) as
+ * cg/name, or anonymously when name is NULL (as the target of the `target_of`, a fill value's reference),
+ * and maps it as created, its path "" until the walk links it. Returns the container object (the caller
+ * closes it); *entry is its map entry. */
+static hid_t
+skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token, hid_t cg,
+                       const char *name, hid_t lcpl, const char *path, const char *target_of,
+                       carve_skeleton_object_t **entry)
+{
+    hid_t       gcpl    = H5I_INVALID_HID;
+    hid_t       created = H5I_INVALID_HID;
+    H5O_info2_t info;
+    hid_t       ret_value = H5I_INVALID_HID;
+
+    switch (type) {
+        case H5O_TYPE_GROUP:
+            if ((gcpl = skeleton_group_create_plist(origin_object, path)) < 0)
+                CARVE_GOTO_DONE(H5I_INVALID_HID);
+            if (name)
+                created = H5Gcreate2(cg, name, lcpl, gcpl, H5P_DEFAULT);
+            else
+                created = H5Gcreate_anon(ctx->container_file, gcpl, H5P_DEFAULT);
+            if (created < 0 && name)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot create group %s",
+                                 path);
+            if (created < 0)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                                 "container: cannot create group %s (the target of the %s) anonymously", path,
+                                 target_of);
+            break;
+        case H5O_TYPE_DATASET:
+            if ((created = skeleton_create_dataset(ctx, origin_object, token, cg, name, lcpl, path)) < 0)
+                CARVE_GOTO_DONE(H5I_INVALID_HID);
+            break;
+        case H5O_TYPE_NAMED_DATATYPE:
+            if ((created = skeleton_commit_datatype(ctx, origin_object, cg, name, lcpl, path)) < 0)
+                CARVE_GOTO_DONE(H5I_INVALID_HID);
+            break;
+        case H5O_TYPE_MAP:
+        case H5O_TYPE_UNKNOWN:
+        case H5O_TYPE_NTYPES:
+        default:
+            if (name)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, H5I_INVALID_HID, "origin: %s is an %s", path,
+                                 skeleton_object_type_name(type));
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
+                             "origin: %s (the target of the %s) is an %s", path, target_of,
+                             skeleton_object_type_name(type));
+    }
+    if (H5Oget_info3(created, &info, H5O_INFO_BASIC) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot get the token of %s",
+                         path);
+    if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, name ? path : "", 1)))
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    ret_value = created;
+    created   = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (created >= 0)
+        H5Oclose(created);
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1251,7 +1263,6 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
     H5O_info2_t              origin_info, container_info;
     htri_t                   exists;
     herr_t                   ret_value = 0;
-    hid_t                    saved;
 
     if (ctx->planned && (uintptr_t)carve_tokenmap_get(&ctx->plan, token) != SKELETON_PLAN_NEEDED)
         goto done; /* left out */
@@ -1271,7 +1282,7 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
         if (entry->path[0] == '\0') {
             /* The first link of an object made before the walk reached it: it gets its path now, and a
              * group's links are walked now. */
-            char *first_path = skeleton_strdup(path);
+            char *first_path = strdup(path);
             if (!first_path)
                 CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s", path);
             free(entry->path);
@@ -1313,48 +1324,20 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
             skeleton_map_found_dataset_type(ctx, origin_object, container_object, path) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else {
-        switch (origin_info.type) {
-            case H5O_TYPE_GROUP: {
-                hid_t gcpl = skeleton_group_create_plist(origin_object, path);
-                if (gcpl < 0)
-                    CARVE_GOTO_DONE(-1);
-                container_object = H5Gcreate2(cg, name, lcpl, gcpl, H5P_DEFAULT);
-                H5Pclose(gcpl);
-                if (container_object < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot create group %s", path);
-            } break;
-            case H5O_TYPE_DATASET:
-                if ((container_object = skeleton_create_dataset(ctx, origin_object, token, cg, name, lcpl, path)) < 0)
-                    CARVE_GOTO_DONE(-1);
-                break;
-            case H5O_TYPE_NAMED_DATATYPE:
-                if ((container_object = skeleton_commit_datatype(ctx, origin_object, cg, name, lcpl, path)) < 0)
-                    CARVE_GOTO_DONE(-1);
-                break;
-            case H5O_TYPE_MAP:
-            case H5O_TYPE_UNKNOWN:
-            case H5O_TYPE_NTYPES:
-            default:
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "origin: %s is an %s", path,
-                                 skeleton_object_type_name(origin_info.type));
-        }
-        if (H5Oget_info3(container_object, &container_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot get the token of %s", path);
-        if (!(entry = skeleton_record_object(ctx, token, &container_info.token, origin_info.type, path, 1)))
-            CARVE_GOTO_DONE(-1);
-    }
+    else if ((container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name, lcpl,
+                                                        path, NULL, &entry)) < 0)
+        CARVE_GOTO_DONE(-1);
 
     if (origin_info.type == H5O_TYPE_GROUP && skeleton_build_group(ctx, origin_object, container_object, path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (container_object >= 0)
         H5Oclose(container_object);
     if (origin_object >= 0)
         H5Oclose(origin_object);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -1421,12 +1404,10 @@ static herr_t
 skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_info2_t *info, const char *where,
                           carve_skeleton_object_t **entry)
 {
-    hid_t       container_object = H5I_INVALID_HID;
-    hid_t       gcpl             = H5I_INVALID_HID;
-    H5O_info2_t container_info;
-    char        path[1024];
-    herr_t      ret_value = 0;
-    hid_t       saved;
+    hid_t *grown;
+    hid_t  container_object;
+    char   path[1024];
+    herr_t ret_value = 0;
 
     *entry = NULL;
     if (ctx->planned && (uintptr_t)carve_tokenmap_get(&ctx->plan, &info->token) != SKELETON_PLAN_NEEDED)
@@ -1435,54 +1416,15 @@ skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_
         goto done;
     if (H5Iget_name(origin_object, path, sizeof path) <= 0)
         snprintf(path, sizeof path, "(unnamed object referred to by the %s)", where);
-    if (ctx->n_anonymous == ctx->anonymous_capacity) {
-        size_t capacity = ctx->anonymous_capacity ? 2 * ctx->anonymous_capacity : 8;
-        hid_t *grown    = realloc(ctx->anonymous, capacity * sizeof *grown);
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory creating %s", path);
-        ctx->anonymous          = grown;
-        ctx->anonymous_capacity = capacity;
-    }
-    switch (info->type) {
-        case H5O_TYPE_GROUP:
-            if ((gcpl = skeleton_group_create_plist(origin_object, path)) < 0)
-                CARVE_GOTO_DONE(-1);
-            if ((container_object = H5Gcreate_anon(ctx->container_file, gcpl, H5P_DEFAULT)) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                                 "container: cannot create group %s (the target of the %s) anonymously", path,
-                                 where);
-            break;
-        case H5O_TYPE_DATASET:
-            if ((container_object = skeleton_create_dataset(ctx, origin_object, &info->token, H5I_INVALID_HID,
-                                                            NULL, H5P_DEFAULT, path)) < 0)
-                CARVE_GOTO_DONE(-1);
-            break;
-        case H5O_TYPE_NAMED_DATATYPE:
-            if ((container_object = skeleton_commit_datatype(ctx, origin_object, H5I_INVALID_HID, NULL, H5P_DEFAULT,
-                                                             path)) < 0)
-                CARVE_GOTO_DONE(-1);
-            break;
-        case H5O_TYPE_MAP:
-        case H5O_TYPE_UNKNOWN:
-        case H5O_TYPE_NTYPES:
-        default:
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "origin: %s (the target of the %s) is an %s", path,
-                             where, skeleton_object_type_name(info->type));
-    }
-    if (H5Oget_info3(container_object, &container_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot get the token of %s", path);
-    if (!(*entry = skeleton_record_object(ctx, &info->token, &container_info.token, info->type, "", 1)))
+    if (!(grown = skeleton_grow(ctx->anonymous, &ctx->anonymous_capacity, ctx->n_anonymous, sizeof *grown, 8)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory creating %s", path);
+    ctx->anonymous = grown;
+    if ((container_object = skeleton_create_object(ctx, origin_object, info->type, &info->token, H5I_INVALID_HID, NULL,
+                                                   H5P_DEFAULT, path, where, entry)) < 0)
         CARVE_GOTO_DONE(-1);
-    ctx->anonymous[ctx->n_anonymous++] = container_object;
-    container_object                   = H5I_INVALID_HID;
+    ctx->anonymous[ctx->n_anonymous++] = container_object; /* open until the build ends */
 
 done:
-    saved = carve_error_save();
-    if (gcpl >= 0)
-        H5Pclose(gcpl);
-    if (container_object >= 0)
-        H5Oclose(container_object);
-    carve_error_restore(saved);
     return ret_value;
 }
 
@@ -1495,7 +1437,7 @@ skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path
     herr_t               ret_value  = 0;
 
     memset(&links, 0, sizeof links);
-    if (skeleton_list_links(og, path, &links) < 0)
+    if (skeleton_list_names(og, H5O_TYPE_GROUP, path, 1, &links) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < links.count; i++) {
         const skeleton_link_t *link = &links.items[i];
@@ -1529,10 +1471,9 @@ skeleton_plan_group(skeleton_build_t *ctx, hid_t og, const char *path, int *need
     char                *child_path = NULL;
     hid_t                object     = H5I_INVALID_HID;
     herr_t               ret_value  = 0;
-    hid_t                saved;
 
     memset(&links, 0, sizeof links);
-    if (skeleton_list_links(og, path, &links) < 0)
+    if (skeleton_list_names(og, H5O_TYPE_GROUP, path, 1, &links) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < links.count; i++) {
         const H5O_token_t *token = &links.items[i].info.u.token;
@@ -1563,10 +1504,10 @@ skeleton_plan_group(skeleton_build_t *ctx, hid_t og, const char *path, int *need
     }
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (object >= 0)
         H5Oclose(object);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     free(child_path);
     skeleton_name_list_free(&links);
     return ret_value;
@@ -1586,7 +1527,6 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     hid_t                    cg   = H5I_INVALID_HID;
     H5O_info2_t              origin_info, container_info;
     herr_t                   ret_value = 0;
-    hid_t                    saved;
 
     memset(&ctx, 0, sizeof ctx);
     ctx.lcpl[0] = ctx.lcpl[1] = H5I_INVALID_HID;
@@ -1637,7 +1577,7 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
             CARVE_GOTO_DONE(-1);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (cg >= 0)
         H5Gclose(cg);
     if (og >= 0)
@@ -1647,7 +1587,7 @@ done:
             H5Pclose(ctx.lcpl[utf8]);
     for (size_t i = 0; i < ctx.n_anonymous; i++)
         H5Oclose(ctx.anonymous[i]);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     free(ctx.anonymous);
     carve_tokenmap_clear(&ctx.creating, NULL);
     free(ctx.rewriter.origin_name);
@@ -1674,7 +1614,6 @@ carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hi
     size_t              element_size;
     char                where[1024];
     herr_t              ret_value = 0;
-    hid_t               saved;
 
     memset(&rw, 0, sizeof rw);
     rw.skel           = skel;
@@ -1711,7 +1650,7 @@ carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hi
                          where, (unsigned long long)count);
 
 done:
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (buf_filled)
         H5Treclaim(type, mem_space, H5P_DEFAULT, buf);
     free(buf);
@@ -1719,7 +1658,7 @@ done:
         H5Sclose(mem_space);
     if (type >= 0)
         H5Tclose(type);
-    carve_error_restore(saved);
+    CARVE_CLEANUP_END
     free(rw.origin_name);
     return ret_value;
 }

@@ -2,33 +2,24 @@
  * test_config.c — unit tests of carve_config (connector/core/carve_config.c): the connector string, the
  * CARVE_* environment, the YAML file named by CARVE_CONFIG, their precedence, and writing settings back.
  *
- * A plain program: each CHECK prints file:line when it fails; the last line is "N passed, M failed" and
- * the exit status is non-zero when anything failed. Expected failures are also checked for the message
- * they leave on the HDF5 error stack (carve's class, the right minor code, and text naming the problem).
+ * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
+ * line is "N passed, M failed" and the exit status is non-zero when anything failed. Expected failures are
+ * also checked for the message they leave on the HDF5 error stack (carve's class, the right minor code, and
+ * text naming the problem).
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <hdf5.h>
 
 #include "carve_config.h"
 #include "carve_error.h"
-
-typedef struct tally_t {
-    unsigned passed;
-    unsigned failed;
-    char     dir[256]; /* temporary directory for YAML files */
-} tally_t;
-
-#define MAX_NEEDLES 8
+#include "unit_test.h"
 
 /* Every key set. */
 #define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
@@ -37,109 +28,6 @@ typedef struct tally_t {
 /* The accepted forms of the two text settings added last, as messages quote them. */
 #define DIR_FORM      "a directory path (braces in it must balance)"
 #define SKELETON_FORM "full, touched"
-
-/* ------------------------------------------------------------------------------------------------------ */
-/* Checks                                                                                                  */
-/* ------------------------------------------------------------------------------------------------------ */
-
-static bool
-check_at(tally_t *t, bool ok, const char *what, const char *file, int line)
-{
-    if (ok)
-        t->passed++;
-    else {
-        t->failed++;
-        printf("%s:%d: check failed: %s\n", file, line, what);
-    }
-    return ok;
-}
-
-#define CHECK(t, cond) check_at((t), (cond) ? true : false, #cond, __FILE__, __LINE__)
-
-static bool
-str_eq(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
-typedef struct stack_search_t {
-    hid_t       minor;
-    const char *needles[MAX_NEEDLES];
-    size_t      count;
-    bool        found;
-} stack_search_t;
-
-static herr_t
-search_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    stack_search_t *search = client_data;
-    bool            all    = err->cls_id == carve_err_class_g && err->min_num == search->minor && err->desc;
-
-    (void)n;
-    for (size_t i = 0; all && i < search->count; i++)
-        all = strstr(err->desc, search->needles[i]) != NULL;
-    if (all)
-        search->found = true;
-    return 0;
-}
-
-static herr_t
-print_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    (void)client_data;
-    printf("    #%u %s\n", n, err->desc ? err->desc : "(no description)");
-    return 0;
-}
-
-/* Takes the error stack (leaving it empty) and checks that one carve message with minor code `minor`
- * contains every needle (the list ends with NULL). */
-static bool
-check_error_at(tally_t *t, const char *file, int line, hid_t minor, ...)
-{
-    stack_search_t search = {.minor = minor};
-    hid_t          stack  = H5Eget_current_stack();
-    const char    *needle;
-    va_list        ap;
-    bool           ok;
-
-    va_start(ap, minor);
-    while ((needle = va_arg(ap, const char *)) != NULL && search.count < MAX_NEEDLES)
-        search.needles[search.count++] = needle;
-    va_end(ap);
-    if (stack >= 0)
-        H5Ewalk2(stack, H5E_WALK_DOWNWARD, search_entry, &search);
-    ok = check_at(t, search.found, "error stack has the expected message", file, line);
-    if (!ok) {
-        printf("  wanted a message containing:");
-        for (size_t i = 0; i < search.count; i++)
-            printf(" [%s]", search.needles[i]);
-        printf("\n  the stack holds:\n");
-        if (stack >= 0)
-            H5Ewalk2(stack, H5E_WALK_DOWNWARD, print_entry, NULL);
-    }
-    if (stack >= 0)
-        H5Eclose_stack(stack);
-    return ok;
-}
-
-#define CHECK_ERROR(t, minor, ...) check_error_at((t), __FILE__, __LINE__, (minor), __VA_ARGS__, (const char *)NULL)
-
-/* Checks that the error stack is empty (after a call that should have succeeded), and clears it. */
-static bool
-check_no_error_at(tally_t *t, const char *file, int line)
-{
-    ssize_t count = H5Eget_num(H5E_DEFAULT);
-    bool    ok    = check_at(t, count == 0, "error stack is empty", file, line);
-
-    if (!ok)
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, print_entry, NULL);
-    H5Eclear2(H5E_DEFAULT);
-    return ok;
-}
-
-#define CHECK_NO_ERROR(t) check_no_error_at((t), __FILE__, __LINE__)
 
 /* A config with every key set from the connector string, to see that failed reads leave it alone. */
 static void
@@ -156,16 +44,17 @@ init_sentinel(carve_config_t *cfg)
 static bool
 is_sentinel(const carve_config_t *cfg)
 {
-    return cfg->mode == CARVE_MODE_REPLAY && str_eq(cfg->under_vol, "sentinel") &&
-           str_eq(cfg->under_info, "keep=me") && str_eq(cfg->dir, "/keep/dir") && str_eq(cfg->skeleton, "full") &&
-           cfg->set_mask == ALL_KEYS;
+    return cfg->mode == CARVE_MODE_REPLAY && unit_str_eq(cfg->under_vol, "sentinel") &&
+           unit_str_eq(cfg->under_info, "keep=me") && unit_str_eq(cfg->dir, "/keep/dir") &&
+           unit_str_eq(cfg->skeleton, "full") && cfg->set_mask == ALL_KEYS;
 }
 
 static bool
 same_settings(const carve_config_t *a, const carve_config_t *b)
 {
-    return a->set_mask == b->set_mask && a->mode == b->mode && str_eq(a->under_vol, b->under_vol) &&
-           str_eq(a->under_info, b->under_info) && str_eq(a->dir, b->dir) && str_eq(a->skeleton, b->skeleton);
+    return a->set_mask == b->set_mask && a->mode == b->mode && unit_str_eq(a->under_vol, b->under_vol) &&
+           unit_str_eq(a->under_info, b->under_info) && unit_str_eq(a->dir, b->dir) &&
+           unit_str_eq(a->skeleton, b->skeleton);
 }
 
 /* The value of key k as text (the mode by its name); NULL for a text key that holds none. */
@@ -192,24 +81,24 @@ value_of(const carve_config_t *cfg, carve_key_t k)
 /* cfg holds exactly these settings, the keys in mask set from `source` and the rest defaults (text NULL: not
  * set). */
 static void
-check_settings_at(tally_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
+check_settings_at(unit_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
                   const char *dir, const char *skeleton, unsigned mask, carve_source_t source, const char *file,
                   int line)
 {
-    check_at(t, cfg->set_mask == mask, "set_mask as expected", file, line);
-    check_at(t, cfg->mode == mode, "mode as expected", file, line);
-    check_at(t, str_eq(cfg->under_vol, vol), "under_vol as expected", file, line);
-    check_at(t, str_eq(cfg->under_info, info), "under_info as expected", file, line);
-    check_at(t, str_eq(cfg->dir, dir), "dir as expected", file, line);
-    check_at(t, str_eq(cfg->skeleton, skeleton), "skeleton as expected", file, line);
+    unit_check_at(t, cfg->set_mask == mask, "set_mask as expected", file, line);
+    unit_check_at(t, cfg->mode == mode, "mode as expected", file, line);
+    unit_check_at(t, unit_str_eq(cfg->under_vol, vol), "under_vol as expected", file, line);
+    unit_check_at(t, unit_str_eq(cfg->under_info, info), "under_info as expected", file, line);
+    unit_check_at(t, unit_str_eq(cfg->dir, dir), "dir as expected", file, line);
+    unit_check_at(t, unit_str_eq(cfg->skeleton, skeleton), "skeleton as expected", file, line);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
-        check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
+        unit_check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
                  file, line);
 }
 
 /* Parses a string that must be accepted and checks the result. */
 static void
-good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mode_t mode, const char *vol,
+good_string_at(unit_t *t, const char *file, int line, const char *str, carve_mode_t mode, const char *vol,
                const char *info, const char *dir, const char *skeleton, unsigned mask)
 {
     carve_config_t cfg;
@@ -217,8 +106,8 @@ good_string_at(tally_t *t, const char *file, int line, const char *str, carve_mo
 
     carve_config_init(&cfg);
     status = carve_config_parse_string(&cfg, str);
-    check_at(t, status >= 0, "string is accepted", file, line);
-    check_no_error_at(t, file, line);
+    unit_check_at(t, status >= 0, "string is accepted", file, line);
+    unit_check_no_error_at(t, file, line);
     check_settings_at(t, &cfg, mode, vol, info, dir, skeleton, mask, CARVE_SOURCE_STRING, file, line);
     carve_config_clear(&cfg);
 }
@@ -256,16 +145,10 @@ repeat(char c, size_t len)
 
 /* Writes a file in the test directory; path receives its name. */
 static bool
-write_file(const tally_t *t, const char *name, const char *content, size_t len, char *path, size_t path_size)
+write_file(const unit_t *t, const char *name, const char *content, size_t len, char *path, size_t path_size)
 {
-    FILE *file;
-    bool  ok;
-
     snprintf(path, path_size, "%s/%s", t->dir, name);
-    if ((file = fopen(path, "wb")) == NULL)
-        return false;
-    ok = fwrite(content, 1, len, file) == len;
-    return fclose(file) == 0 && ok;
+    return unit_write_file(path, content, len);
 }
 
 static void
@@ -281,7 +164,7 @@ unset_carve_env(void)
 /* ------------------------------------------------------------------------------------------------------ */
 
 static void
-test_names(tally_t *t)
+test_names(unit_t *t)
 {
     CHECK(t, carve_mode_parse("off") == CARVE_MODE_OFF);
     CHECK(t, carve_mode_parse("carve") == CARVE_MODE_CARVE);
@@ -292,26 +175,26 @@ test_names(tally_t *t)
     CHECK(t, carve_mode_parse("") == CARVE_MODE_DEFAULT);
     CHECK(t, carve_mode_parse(NULL) == CARVE_MODE_DEFAULT);
 
-    CHECK(t, str_eq(carve_mode_name(CARVE_MODE_DEFAULT), "default"));
-    CHECK(t, str_eq(carve_mode_name(CARVE_MODE_OFF), "off"));
-    CHECK(t, str_eq(carve_mode_name(CARVE_MODE_CARVE), "carve"));
-    CHECK(t, str_eq(carve_mode_name(CARVE_MODE_REPLAY), "replay"));
-    CHECK(t, str_eq(carve_mode_name((carve_mode_t)42), "unknown"));
+    CHECK(t, unit_str_eq(carve_mode_name(CARVE_MODE_DEFAULT), "default"));
+    CHECK(t, unit_str_eq(carve_mode_name(CARVE_MODE_OFF), "off"));
+    CHECK(t, unit_str_eq(carve_mode_name(CARVE_MODE_CARVE), "carve"));
+    CHECK(t, unit_str_eq(carve_mode_name(CARVE_MODE_REPLAY), "replay"));
+    CHECK(t, unit_str_eq(carve_mode_name((carve_mode_t)42), "unknown"));
     for (int m = CARVE_MODE_OFF; m <= CARVE_MODE_REPLAY; m++)
         CHECK(t, carve_mode_parse(carve_mode_name((carve_mode_t)m)) == (carve_mode_t)m);
 
-    CHECK(t, str_eq(carve_key_name(CARVE_KEY_MODE), "mode"));
-    CHECK(t, str_eq(carve_key_name(CARVE_KEY_UNDER_VOL), "under_vol"));
-    CHECK(t, str_eq(carve_key_name(CARVE_KEY_UNDER_INFO), "under_info"));
-    CHECK(t, str_eq(carve_key_name(CARVE_KEY_DIR), "dir"));
-    CHECK(t, str_eq(carve_key_name(CARVE_KEY_SKELETON), "skeleton"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_MODE), "mode"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_UNDER_VOL), "under_vol"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_UNDER_INFO), "under_info"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_DIR), "dir"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_SKELETON), "skeleton"));
     CHECK(t, carve_key_name(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_name((carve_key_t)-1) == NULL);
-    CHECK(t, str_eq(carve_key_env(CARVE_KEY_MODE), "CARVE_MODE"));
-    CHECK(t, str_eq(carve_key_env(CARVE_KEY_UNDER_VOL), "CARVE_UNDER_VOL"));
-    CHECK(t, str_eq(carve_key_env(CARVE_KEY_UNDER_INFO), "CARVE_UNDER_INFO"));
-    CHECK(t, str_eq(carve_key_env(CARVE_KEY_DIR), "CARVE_DIR"));
-    CHECK(t, str_eq(carve_key_env(CARVE_KEY_SKELETON), "CARVE_SKELETON"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_MODE), "CARVE_MODE"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_UNDER_VOL), "CARVE_UNDER_VOL"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_UNDER_INFO), "CARVE_UNDER_INFO"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_DIR), "CARVE_DIR"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_SKELETON), "CARVE_SKELETON"));
     CHECK(t, carve_key_env(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_env((carve_key_t)-1) == NULL);
 
@@ -324,14 +207,14 @@ test_names(tally_t *t)
         for (size_t i = 0; name[i]; i++)
             upper[6 + i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
         upper[6 + strlen(name)] = '\0';
-        CHECK(t, str_eq(env, upper));
+        CHECK(t, unit_str_eq(env, upper));
         for (int j = 0; j < k; j++)
-            CHECK(t, !str_eq(name, carve_key_name((carve_key_t)j)));
+            CHECK(t, !unit_str_eq(name, carve_key_name((carve_key_t)j)));
     }
 }
 
 static void
-test_init_clear(tally_t *t)
+test_init_clear(unit_t *t)
 {
     carve_config_t cfg;
 
@@ -359,7 +242,7 @@ test_init_clear(tally_t *t)
 }
 
 static void
-test_string_valid(tally_t *t)
+test_string_valid(unit_t *t)
 {
     const unsigned M = 1u << CARVE_KEY_MODE, V = 1u << CARVE_KEY_UNDER_VOL, I = 1u << CARVE_KEY_UNDER_INFO;
     const unsigned D = 1u << CARVE_KEY_DIR, S = 1u << CARVE_KEY_SKELETON;
@@ -443,7 +326,7 @@ test_string_valid(tally_t *t)
         carve_config_init(&cfg);
         CHECK(t, carve_config_parse_string(&cfg, big) >= 0);
         CHECK_NO_ERROR(t);
-        CHECK(t, str_eq(cfg.under_info, value));
+        CHECK(t, unit_str_eq(cfg.under_info, value));
         carve_config_clear(&cfg);
     }
     free(big);
@@ -456,17 +339,17 @@ test_string_valid(tally_t *t)
         cfg.source[CARVE_KEY_UNDER_VOL] = CARVE_SOURCE_ENV;
         CHECK(t, carve_config_parse_string(&cfg, "mode=carve") >= 0);
         CHECK_NO_ERROR(t);
-        CHECK(t, cfg.mode == CARVE_MODE_CARVE && str_eq(cfg.under_vol, "sentinel") &&
-                     str_eq(cfg.under_info, "keep=me") && cfg.set_mask == ALL_KEYS);
+        CHECK(t, cfg.mode == CARVE_MODE_CARVE && unit_str_eq(cfg.under_vol, "sentinel") &&
+                     unit_str_eq(cfg.under_info, "keep=me") && cfg.set_mask == ALL_KEYS);
         CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV);
         CHECK(t, cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
         cfg.source[CARVE_KEY_DIR] = CARVE_SOURCE_FILE;
         CHECK(t, carve_config_parse_string(&cfg, "dir={/new;dir};skeleton=touched") >= 0);
         CHECK_NO_ERROR(t);
-        CHECK(t, str_eq(cfg.dir, "/new;dir") && str_eq(cfg.skeleton, "touched") && cfg.set_mask == ALL_KEYS);
+        CHECK(t, unit_str_eq(cfg.dir, "/new;dir") && unit_str_eq(cfg.skeleton, "touched") && cfg.set_mask == ALL_KEYS);
         CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING &&
                      cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
-        CHECK(t, cfg.mode == CARVE_MODE_CARVE && str_eq(cfg.under_vol, "sentinel"));
+        CHECK(t, cfg.mode == CARVE_MODE_CARVE && unit_str_eq(cfg.under_vol, "sentinel"));
         carve_config_clear(&cfg);
     }
 
@@ -479,7 +362,7 @@ test_string_valid(tally_t *t)
         carve_config_init(&cfg);
         CHECK(t, carve_config_parse_string(&cfg, big) >= 0);
         CHECK_NO_ERROR(t);
-        CHECK(t, str_eq(cfg.dir, value) && cfg.set_mask == D);
+        CHECK(t, unit_str_eq(cfg.dir, value) && cfg.set_mask == D);
         carve_config_clear(&cfg);
     }
     free(big);
@@ -487,7 +370,7 @@ test_string_valid(tally_t *t)
 }
 
 static void
-test_string_malformed(tally_t *t)
+test_string_malformed(unit_t *t)
 {
     char *big, *key;
 
@@ -596,7 +479,7 @@ test_string_malformed(tally_t *t)
 }
 
 static void
-test_set(tally_t *t)
+test_set(unit_t *t)
 {
     carve_config_t cfg;
     char          *big;
@@ -607,13 +490,13 @@ test_set(tally_t *t)
     CHECK(t, cfg.mode == CARVE_MODE_CARVE && cfg.set_mask == 1u && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV);
     CHECK(t, carve_config_set(&cfg, "under_info", "", CARVE_SOURCE_FILE, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.under_info, "") && cfg.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(cfg.under_info, "") && cfg.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
     CHECK(t, carve_config_set(&cfg, "under_info", "{}", CARVE_SOURCE_FILE, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.under_info, "{}"));
+    CHECK(t, unit_str_eq(cfg.under_info, "{}"));
     CHECK(t, carve_config_set(&cfg, "under_info", "tab\there", CARVE_SOURCE_FILE, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.under_info, "tab\there"));
+    CHECK(t, unit_str_eq(cfg.under_info, "tab\there"));
 
     CHECK(t, carve_config_set(&cfg, "mdoe", "carve", CARVE_SOURCE_ENV, "my origin") < 0);
     CHECK_ERROR(t, CARVE_E_BADKEY, "unknown key 'mdoe' in my origin (accepted: " ACCEPTED_KEYS ")");
@@ -654,15 +537,15 @@ test_set(tally_t *t)
     carve_config_init(&cfg);
     CHECK(t, carve_config_set(&cfg, "dir", "/tmp/a dir;with {braces}", CARVE_SOURCE_ENV, "here") >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.dir, "/tmp/a dir;with {braces}") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(cfg.dir, "/tmp/a dir;with {braces}") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV);
     CHECK(t, carve_config_set(&cfg, "dir", " ", CARVE_SOURCE_FILE, "here") >= 0); /* a blank is a name */
-    CHECK(t, str_eq(cfg.dir, " ") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(cfg.dir, " ") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_FILE);
     CHECK(t, carve_config_set(&cfg, "dir", "{x}", CARVE_SOURCE_FILE, "here") >= 0); /* braces are kept */
-    CHECK(t, str_eq(cfg.dir, "{x}"));
+    CHECK(t, unit_str_eq(cfg.dir, "{x}"));
     CHECK(t, carve_config_set(&cfg, "skeleton", "touched", CARVE_SOURCE_STRING, "here") >= 0);
     CHECK(t, carve_config_set(&cfg, "skeleton", "full", CARVE_SOURCE_FILE, "here") >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.skeleton, "full") && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(cfg.skeleton, "full") && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
 
     CHECK(t, carve_config_set(&cfg, "dir", "", CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '' for dir in here: it is empty (accepted: " DIR_FORM ")");
@@ -698,13 +581,13 @@ test_set(tally_t *t)
     free(big);
 
     /* failed sets changed nothing */
-    CHECK(t, str_eq(cfg.dir, "{x}") && str_eq(cfg.skeleton, "full"));
+    CHECK(t, unit_str_eq(cfg.dir, "{x}") && unit_str_eq(cfg.skeleton, "full"));
     CHECK(t, cfg.set_mask == ((1u << CARVE_KEY_DIR) | (1u << CARVE_KEY_SKELETON)));
     carve_config_clear(&cfg);
 }
 
 static void
-test_env(tally_t *t)
+test_env(unit_t *t)
 {
     carve_config_t cfg;
 
@@ -732,10 +615,10 @@ test_env(tally_t *t)
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
-    CHECK(t, str_eq(cfg.under_vol, "native"));
-    CHECK(t, str_eq(cfg.under_info, "under_vol=0;under_info={}"));
-    CHECK(t, str_eq(cfg.dir, " /tmp/env dir;x={y} "));
-    CHECK(t, str_eq(cfg.skeleton, "touched"));
+    CHECK(t, unit_str_eq(cfg.under_vol, "native"));
+    CHECK(t, unit_str_eq(cfg.under_info, "under_vol=0;under_info={}"));
+    CHECK(t, unit_str_eq(cfg.dir, " /tmp/env dir;x={y} "));
+    CHECK(t, unit_str_eq(cfg.skeleton, "touched"));
     CHECK(t, cfg.set_mask == ALL_KEYS);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, cfg.source[k] == CARVE_SOURCE_ENV);
@@ -747,7 +630,8 @@ test_env(tally_t *t)
     init_sentinel(&cfg);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, cfg.mode == CARVE_MODE_REPLAY && str_eq(cfg.under_vol, "3") && str_eq(cfg.under_info, "keep=me"));
+    CHECK(t,
+          cfg.mode == CARVE_MODE_REPLAY && unit_str_eq(cfg.under_vol, "3") && unit_str_eq(cfg.under_info, "keep=me"));
     CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
 
@@ -787,7 +671,7 @@ test_env(tally_t *t)
     setenv("CARVE_SKELETON", "touched", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(cfg.dir, "/tmp/ok") && str_eq(cfg.skeleton, "touched") && cfg.mode == CARVE_MODE_CARVE);
+    CHECK(t, unit_str_eq(cfg.dir, "/tmp/ok") && unit_str_eq(cfg.skeleton, "touched") && cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV &&
              cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
@@ -796,17 +680,17 @@ test_env(tally_t *t)
 
 /* Reads YAML text from a file named name; expects success. */
 static void
-good_yaml_at(tally_t *t, const char *file, int line, const char *name, const char *text, carve_mode_t mode,
+good_yaml_at(unit_t *t, const char *file, int line, const char *name, const char *text, carve_mode_t mode,
              const char *vol, const char *info, const char *dir, const char *skeleton, unsigned mask)
 {
     carve_config_t cfg;
     char           path[512];
 
     carve_config_init(&cfg);
-    if (!check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
+    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
         return;
-    check_at(t, carve_config_read_file(&cfg, path) >= 0, "file is accepted", file, line);
-    check_no_error_at(t, file, line);
+    unit_check_at(t, carve_config_read_file(&cfg, path) >= 0, "file is accepted", file, line);
+    unit_check_no_error_at(t, file, line);
     check_settings_at(t, &cfg, mode, vol, info, dir, skeleton, mask, CARVE_SOURCE_FILE, file, line);
     carve_config_clear(&cfg);
 }
@@ -832,7 +716,7 @@ splice_path(char *out, size_t size, const char *with_path, const char *path)
 /* Reads YAML text that must be refused, leaving the config alone; the message must hold the file's path
  * (first needle is formatted with it: use "%s" where the path goes). */
 static void
-bad_yaml_at(tally_t *t, const char *file, int line, const char *name, const char *text, hid_t minor,
+bad_yaml_at(unit_t *t, const char *file, int line, const char *name, const char *text, hid_t minor,
             const char *with_path, const char *other)
 {
     carve_config_t cfg;
@@ -841,12 +725,12 @@ bad_yaml_at(tally_t *t, const char *file, int line, const char *name, const char
 
     init_sentinel(&cfg);
     H5Eclear2(H5E_DEFAULT);
-    if (!check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
+    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
         return;
-    check_at(t, carve_config_read_file(&cfg, path) < 0, "file is refused", file, line);
+    unit_check_at(t, carve_config_read_file(&cfg, path) < 0, "file is refused", file, line);
     splice_path(needle, sizeof needle, with_path, path);
-    check_error_at(t, file, line, minor, needle, other, (const char *)NULL);
-    check_at(t, is_sentinel(&cfg), "config unchanged", file, line);
+    unit_check_error_at(t, file, line, minor, needle, other, (const char *)NULL);
+    unit_check_at(t, is_sentinel(&cfg), "config unchanged", file, line);
     carve_config_clear(&cfg);
 }
 
@@ -854,7 +738,7 @@ bad_yaml_at(tally_t *t, const char *file, int line, const char *name, const char
     bad_yaml_at((t), __FILE__, __LINE__, (name), (text), (minor), (with_path), (other))
 
 static void
-test_file(tally_t *t)
+test_file(unit_t *t)
 {
     const unsigned M = 1u << CARVE_KEY_MODE, V = 1u << CARVE_KEY_UNDER_VOL, I = 1u << CARVE_KEY_UNDER_INFO;
     const unsigned D = 1u << CARVE_KEY_DIR, S = 1u << CARVE_KEY_SKELETON;
@@ -1001,13 +885,14 @@ test_file(tally_t *t)
     CHECK(t, write_file(t, "vol.yaml", "under_vol: native\n", 18, path, sizeof path));
     CHECK(t, carve_config_read_file(&cfg, path) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, cfg.mode == CARVE_MODE_REPLAY && str_eq(cfg.under_vol, "native") && str_eq(cfg.under_info, "keep=me"));
+    CHECK(t, cfg.mode == CARVE_MODE_REPLAY && unit_str_eq(cfg.under_vol, "native") &&
+                 unit_str_eq(cfg.under_info, "keep=me"));
     CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
 }
 
 static void
-test_resolve(tally_t *t)
+test_resolve(unit_t *t)
 {
     carve_config_t out, explicit_cfg;
     char           path[512];
@@ -1029,8 +914,9 @@ test_resolve(tally_t *t)
     setenv("CARVE_CONFIG", path, 1);
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.mode == CARVE_MODE_REPLAY && str_eq(out.under_vol, "filevol") && str_eq(out.under_info, "fileinfo"));
-    CHECK(t, str_eq(out.dir, "/file/dir") && str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
+    CHECK(t, out.mode == CARVE_MODE_REPLAY && unit_str_eq(out.under_vol, "filevol") &&
+                 unit_str_eq(out.under_info, "fileinfo"));
+    CHECK(t, unit_str_eq(out.dir, "/file/dir") && unit_str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, out.source[k] == CARVE_SOURCE_FILE);
     carve_config_clear(&out);
@@ -1041,8 +927,9 @@ test_resolve(tally_t *t)
     setenv("CARVE_DIR", "/env/dir;x", 1);
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.mode == CARVE_MODE_CARVE && str_eq(out.under_vol, "envvol") && str_eq(out.under_info, "fileinfo"));
-    CHECK(t, str_eq(out.dir, "/env/dir;x") && str_eq(out.skeleton, "full"));
+    CHECK(t, out.mode == CARVE_MODE_CARVE && unit_str_eq(out.under_vol, "envvol") &&
+                 unit_str_eq(out.under_info, "fileinfo"));
+    CHECK(t, unit_str_eq(out.dir, "/env/dir;x") && unit_str_eq(out.skeleton, "full"));
     CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
     CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
@@ -1050,7 +937,7 @@ test_resolve(tally_t *t)
     setenv("CARVE_SKELETON", "touched", 1);
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(out.skeleton, "touched") && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.skeleton, "touched") && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     carve_config_clear(&out);
 
     /* the connector string over both */
@@ -1059,8 +946,9 @@ test_resolve(tally_t *t)
                                        "under_info={strinfo};mode=off;dir={/str dir;{y}};skeleton=full") >= 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.mode == CARVE_MODE_OFF && str_eq(out.under_vol, "envvol") && str_eq(out.under_info, "strinfo"));
-    CHECK(t, str_eq(out.dir, "/str dir;{y}") && str_eq(out.skeleton, "full"));
+    CHECK(t,
+          out.mode == CARVE_MODE_OFF && unit_str_eq(out.under_vol, "envvol") && unit_str_eq(out.under_info, "strinfo"));
+    CHECK(t, unit_str_eq(out.dir, "/str dir;{y}") && unit_str_eq(out.skeleton, "full"));
     CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_STRING);
     CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
@@ -1074,7 +962,8 @@ test_resolve(tally_t *t)
     CHECK(t, carve_config_parse_string(&explicit_cfg, "mode=replay") >= 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(out.dir, "/env/dir;x") && str_eq(out.skeleton, "touched") && out.mode == CARVE_MODE_REPLAY);
+    CHECK(t,
+          unit_str_eq(out.dir, "/env/dir;x") && unit_str_eq(out.skeleton, "touched") && out.mode == CARVE_MODE_REPLAY);
     CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     carve_config_clear(&out);
     carve_config_clear(&explicit_cfg);
@@ -1085,8 +974,9 @@ test_resolve(tally_t *t)
     unsetenv("CARVE_SKELETON");
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.set_mask == ((1u << CARVE_KEY_UNDER_VOL) | (1u << CARVE_KEY_DIR)) && str_eq(out.under_vol, "envvol"));
-    CHECK(t, str_eq(out.dir, "/env/dir;x") && out.skeleton == NULL);
+    CHECK(t, out.set_mask == ((1u << CARVE_KEY_UNDER_VOL) | (1u << CARVE_KEY_DIR)) &&
+                 unit_str_eq(out.under_vol, "envvol"));
+    CHECK(t, unit_str_eq(out.dir, "/env/dir;x") && out.skeleton == NULL);
     carve_config_clear(&out);
     unsetenv("CARVE_DIR");
 
@@ -1133,23 +1023,23 @@ test_resolve(tally_t *t)
 }
 
 static void
-roundtrip_at(tally_t *t, const char *file, int line, const char *str, const char *expected)
+roundtrip_at(unit_t *t, const char *file, int line, const char *str, const char *expected)
 {
     carve_config_t first, second;
     char          *text = NULL, *again = NULL;
 
     carve_config_init(&first);
     carve_config_init(&second);
-    check_at(t, carve_config_parse_string(&first, str) >= 0, "parse", file, line);
+    unit_check_at(t, carve_config_parse_string(&first, str) >= 0, "parse", file, line);
     text = carve_config_to_string(&first);
-    check_at(t, text != NULL, "to_string", file, line);
+    unit_check_at(t, text != NULL, "to_string", file, line);
     if (expected)
-        check_at(t, str_eq(text, expected), "to_string gives the expected text", file, line);
-    check_at(t, carve_config_parse_string(&second, text) >= 0, "parse the written text", file, line);
-    check_at(t, same_settings(&first, &second), "same settings after a round trip", file, line);
+        unit_check_at(t, unit_str_eq(text, expected), "to_string gives the expected text", file, line);
+    unit_check_at(t, carve_config_parse_string(&second, text) >= 0, "parse the written text", file, line);
+    unit_check_at(t, same_settings(&first, &second), "same settings after a round trip", file, line);
     again = carve_config_to_string(&second);
-    check_at(t, str_eq(text, again), "written twice the same", file, line);
-    check_no_error_at(t, file, line);
+    unit_check_at(t, unit_str_eq(text, again), "written twice the same", file, line);
+    unit_check_no_error_at(t, file, line);
     free(text);
     free(again);
     carve_config_clear(&first);
@@ -1159,7 +1049,7 @@ roundtrip_at(tally_t *t, const char *file, int line, const char *str, const char
 #define ROUNDTRIP(t, str, expected) roundtrip_at((t), __FILE__, __LINE__, (str), (expected))
 
 static void
-test_to_string(tally_t *t)
+test_to_string(unit_t *t)
 {
     carve_config_t cfg, back;
     char          *text, *big;
@@ -1207,7 +1097,7 @@ test_to_string(tally_t *t)
     CHECK(t, carve_config_set(&cfg, "under_info", " ;=x; ", CARVE_SOURCE_ENV, "test") >= 0);
     CHECK(t, carve_config_set(&cfg, "under_vol", "pass_through", CARVE_SOURCE_FILE, "test") >= 0);
     text = carve_config_to_string(&cfg);
-    CHECK(t, str_eq(text, "under_vol=pass_through;under_info={ ;=x; }"));
+    CHECK(t, unit_str_eq(text, "under_vol=pass_through;under_info={ ;=x; }"));
     CHECK(t, carve_config_parse_string(&back, text) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, same_settings(&cfg, &back));
@@ -1231,7 +1121,7 @@ test_to_string(tally_t *t)
             CHECK(t, text != NULL && strncmp(text, "dir={", 5) == 0 && strlen(text) == strlen(dirs[i]) + 6);
             CHECK(t, carve_config_parse_string(&back, text) >= 0);
             CHECK_NO_ERROR(t);
-            CHECK(t, str_eq(back.dir, dirs[i]) && back.set_mask == (1u << CARVE_KEY_DIR));
+            CHECK(t, unit_str_eq(back.dir, dirs[i]) && back.set_mask == (1u << CARVE_KEY_DIR));
             free(text);
             carve_config_clear(&back);
             carve_config_clear(&from_env);
@@ -1283,7 +1173,7 @@ test_to_string(tally_t *t)
     free(cfg.skeleton);
     cfg.skeleton = strdup("touched");
     text = carve_config_to_string(&cfg);
-    CHECK(t, str_eq(text, "dir=/ok;skeleton=touched"));
+    CHECK(t, unit_str_eq(text, "dir=/ok;skeleton=touched"));
     CHECK_NO_ERROR(t);
     free(text);
     carve_config_clear(&cfg);
@@ -1314,10 +1204,10 @@ test_to_string(tally_t *t)
                 snprintf(expected, CARVE_CONFIG_MAX_STRING + 1, braced ? "dir={%s}" : "dir=%s", big);
                 CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
                 text = carve_config_to_string(&cfg);
-                CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING && str_eq(text, expected));
+                CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING && unit_str_eq(text, expected));
                 CHECK(t, carve_config_parse_string(&back, text) >= 0);
                 CHECK_NO_ERROR(t);
-                CHECK(t, str_eq(back.dir, big));
+                CHECK(t, unit_str_eq(back.dir, big));
                 free(text);
                 big[fit] = '/';
                 CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
@@ -1345,7 +1235,7 @@ test_to_string(tally_t *t)
 }
 
 static void
-test_copy_merge(tally_t *t)
+test_copy_merge(unit_t *t)
 {
     carve_config_t src, dst, copy;
 
@@ -1377,8 +1267,8 @@ test_copy_merge(tally_t *t)
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, dst.mode == CARVE_MODE_CARVE && dst.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV);
-    CHECK(t, str_eq(dst.under_vol, "b") && dst.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
-    CHECK(t, str_eq(dst.under_info, "x") && dst.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(dst.under_vol, "b") && dst.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(dst.under_info, "x") && dst.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_STRING);
     CHECK(t, dst.set_mask == 7u);
     CHECK(t, dst.under_vol != src.under_vol);
 
@@ -1387,14 +1277,14 @@ test_copy_merge(tally_t *t)
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK(t, carve_config_merge(&dst, &dst) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, dst.mode == CARVE_MODE_CARVE && str_eq(dst.under_vol, "b") && str_eq(dst.under_info, "x"));
+    CHECK(t, dst.mode == CARVE_MODE_CARVE && unit_str_eq(dst.under_vol, "b") && unit_str_eq(dst.under_info, "x"));
 
     /* merge overrides over and over without leaking (valgrind watches) */
     for (int i = 0; i < 10; i++) {
         carve_config_set(&src, "under_info", i % 2 ? "odd" : "even", CARVE_SOURCE_FILE, "test");
         CHECK(t, carve_config_merge(&dst, &src) >= 0);
     }
-    CHECK(t, str_eq(dst.under_info, "odd") && dst.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(dst.under_info, "odd") && dst.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
     /* dir and skeleton merge like the others */
@@ -1404,15 +1294,16 @@ test_copy_merge(tally_t *t)
     carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, str_eq(dst.dir, "/src;{x}") && dst.dir != src.dir && dst.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING);
-    CHECK(t, str_eq(dst.skeleton, "full") && dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
+    CHECK(t,
+          unit_str_eq(dst.dir, "/src;{x}") && dst.dir != src.dir && dst.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(dst.skeleton, "full") && dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     CHECK(t, dst.set_mask == ALL_KEYS);
     for (int i = 0; i < 10; i++) {
         carve_config_set(&src, "skeleton", i % 2 ? "touched" : "full", CARVE_SOURCE_FILE, "test");
         carve_config_set(&src, "dir", i % 2 ? "/odd" : "/even", CARVE_SOURCE_FILE, "test");
         CHECK(t, carve_config_merge(&dst, &src) >= 0);
     }
-    CHECK(t, str_eq(dst.skeleton, "touched") && str_eq(dst.dir, "/odd") &&
+    CHECK(t, unit_str_eq(dst.skeleton, "touched") && unit_str_eq(dst.dir, "/odd") &&
              dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
@@ -1451,7 +1342,7 @@ static const key_case_t key_cases[] = {
 /* Every key through every reader, the writer, copy and merge: the value, set_mask and source, and for a
  * bad value a message naming the key, where it came from and the accepted form. */
 static void
-test_every_key(tally_t *t)
+test_every_key(unit_t *t)
 {
     const size_t count = sizeof key_cases / sizeof key_cases[0];
     char         str[256], needle[1024], path[512];
@@ -1465,7 +1356,7 @@ test_every_key(tally_t *t)
         carve_config_t    cfg, other;
         char             *text;
 
-        if (!CHECK(t, str_eq(carve_key_name(c->key), c->name) && env != NULL))
+        if (!CHECK(t, unit_str_eq(carve_key_name(c->key), c->name) && env != NULL))
             continue;
 
         /* connector string, plain and braced */
@@ -1474,9 +1365,9 @@ test_every_key(tally_t *t)
         CHECK(t, carve_config_parse_string(&cfg, str) >= 0);
         CHECK_NO_ERROR(t);
         CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_STRING &&
-                     str_eq(value_of(&cfg, c->key), c->good));
+                     unit_str_eq(value_of(&cfg, c->key), c->good));
         text = carve_config_to_string(&cfg);
-        CHECK(t, str_eq(text, c->written));
+        CHECK(t, unit_str_eq(text, c->written));
         carve_config_init(&other);
         CHECK(t, carve_config_parse_string(&other, text) >= 0 && same_settings(&cfg, &other));
         CHECK_NO_ERROR(t);
@@ -1489,11 +1380,11 @@ test_every_key(tally_t *t)
         carve_config_clear(&other);
         init_sentinel(&other);
         CHECK(t, carve_config_merge(&other, &cfg) >= 0);
-        CHECK(t, str_eq(value_of(&other, c->key), c->good) && other.set_mask == ALL_KEYS);
+        CHECK(t, unit_str_eq(value_of(&other, c->key), c->good) && other.set_mask == ALL_KEYS);
         for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
             CHECK(t, other.source[k] == CARVE_SOURCE_STRING);
-        CHECK(t, c->key == CARVE_KEY_UNDER_VOL || str_eq(other.under_vol, "sentinel"));
-        CHECK(t, c->key == CARVE_KEY_DIR || str_eq(other.dir, "/keep/dir"));
+        CHECK(t, c->key == CARVE_KEY_UNDER_VOL || unit_str_eq(other.under_vol, "sentinel"));
+        CHECK(t, c->key == CARVE_KEY_DIR || unit_str_eq(other.dir, "/keep/dir"));
         carve_config_clear(&other);
         carve_config_clear(&cfg);
 
@@ -1509,7 +1400,7 @@ test_every_key(tally_t *t)
         CHECK(t, carve_config_read_env(&cfg) >= 0);
         CHECK_NO_ERROR(t);
         CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_ENV &&
-                     str_eq(value_of(&cfg, c->key), c->good));
+                     unit_str_eq(value_of(&cfg, c->key), c->good));
         carve_config_clear(&cfg);
         setenv(env, c->bad, 1);
         init_sentinel(&cfg);
@@ -1527,7 +1418,7 @@ test_every_key(tally_t *t)
             CHECK(t, carve_config_read_file(&cfg, path) >= 0);
             CHECK_NO_ERROR(t);
             CHECK(t, cfg.set_mask == bit && cfg.source[c->key] == CARVE_SOURCE_FILE &&
-                         str_eq(value_of(&cfg, c->key), c->good));
+                         unit_str_eq(value_of(&cfg, c->key), c->good));
         }
         carve_config_clear(&cfg);
         snprintf(str, sizeof str, "# %s\n%s: \"%s\"\n", c->name, c->name, c->bad);
@@ -1547,7 +1438,7 @@ test_every_key(tally_t *t)
         CHECK(t, carve_config_set(&cfg, c->name, c->bad, CARVE_SOURCE_ENV, "somewhere") < 0);
         snprintf(needle, sizeof needle, "bad value '%s' for %s in somewhere", c->bad, c->name);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
-        CHECK(t, str_eq(value_of(&cfg, c->key), c->good) && cfg.source[c->key] == CARVE_SOURCE_FILE);
+        CHECK(t, unit_str_eq(value_of(&cfg, c->key), c->good) && cfg.source[c->key] == CARVE_SOURCE_FILE);
         carve_config_clear(&cfg);
     }
     unset_carve_env();
@@ -1555,41 +1446,13 @@ test_every_key(tally_t *t)
 
 /* ------------------------------------------------------------------------------------------------------ */
 
-static void
-remove_dir(const char *dir)
-{
-    DIR           *d = opendir(dir);
-    struct dirent *entry;
-    char           path[512];
-
-    if (d == NULL)
-        return;
-    while ((entry = readdir(d)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 int
 main(void)
 {
-    tally_t     t   = {0};
-    const char *tmp = getenv("TMPDIR");
+    unit_t t;
 
-    if (carve_error_init() < 0) {
-        printf("carve_error_init failed\n");
-        return 2;
-    }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    snprintf(t.dir, sizeof t.dir, "%s/carve_test_config.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(t.dir) == NULL) {
-        printf("mkdtemp %s: %s\n", t.dir, strerror(errno));
-        return 2;
-    }
+    if (!unit_begin(&t, "config"))
+        return UNIT_CANNOT_RUN;
     unset_carve_env();
 
     test_names(&t);
@@ -1604,9 +1467,5 @@ main(void)
     test_copy_merge(&t);
     test_every_key(&t);
 
-    remove_dir(t.dir);
-    carve_error_term();
-    H5close();
-    printf("%u passed, %u failed\n", t.passed, t.failed);
-    return t.failed ? 1 : 0;
+    return unit_end(&t);
 }

@@ -10,13 +10,13 @@
  * touches. Membership of carve's records is computed here from the records themselves, not through
  * carve_selection_to_space, so the two checks are independent.
  *
- * A plain program: each CHECK prints file:line when it fails; the last line is "N passed, M failed" and
- * the exit status is non-zero when anything failed. Expected failures are also checked for the message
- * they leave on the HDF5 error stack. A performance smoke test prints timings (never asserted).
+ * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
+ * line is "N passed, M failed" and the exit status is non-zero when anything failed. Expected failures are
+ * also checked for the message they leave on the HDF5 error stack. A performance smoke test prints timings
+ * (never asserted).
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,132 +28,11 @@
 
 #include "carve_coverage.h"
 #include "carve_error.h"
+#include "unit_test.h"
 
-typedef struct tally_t {
-    unsigned passed;
-    unsigned failed;
-} tally_t;
-
-#define MAX_NEEDLES    8
 #define MAX_PRINTED    60 /* failures printed in full; later ones are only counted */
 #define MAX_READS      12
 #define SEQUENCES      150 /* random read sequences per extent */
-
-/* ------------------------------------------------------------------------------------------------------ */
-/* Checks                                                                                                  */
-/* ------------------------------------------------------------------------------------------------------ */
-
-static bool
-check_at(tally_t *t, bool ok, const char *what, const char *file, int line)
-{
-    if (ok)
-        t->passed++;
-    else {
-        t->failed++;
-        if (t->failed <= MAX_PRINTED)
-            printf("%s:%d: check failed: %s\n", file, line, what);
-        else if (t->failed == MAX_PRINTED + 1)
-            printf("(further failures are counted, not printed)\n");
-    }
-    return ok;
-}
-
-#define CHECK(t, cond) check_at((t), (cond) ? true : false, #cond, __FILE__, __LINE__)
-
-/* Context printed under a failed check (only while failures are still printed). */
-static void
-note(const tally_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-note(const tally_t *t, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (t->failed > MAX_PRINTED)
-        return;
-    va_start(ap, fmt);
-    printf("  ");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
-
-typedef struct stack_search_t {
-    hid_t       minor;
-    const char *needles[MAX_NEEDLES];
-    size_t      count;
-    bool        found;
-} stack_search_t;
-
-static herr_t
-search_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    stack_search_t *search = client_data;
-    bool            all    = err->cls_id == carve_err_class_g && err->min_num == search->minor && err->desc;
-
-    (void)n;
-    for (size_t i = 0; all && i < search->count; i++)
-        all = strstr(err->desc, search->needles[i]) != NULL;
-    if (all)
-        search->found = true;
-    return 0;
-}
-
-static herr_t
-print_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    (void)client_data;
-    printf("    #%u %s\n", n, err->desc ? err->desc : "(no description)");
-    return 0;
-}
-
-/* Takes the error stack (leaving it empty) and checks that one carve message with minor code `minor`
- * contains every needle (the list ends with NULL). */
-static bool
-check_error_at(tally_t *t, const char *file, int line, hid_t minor, ...)
-{
-    stack_search_t search = {.minor = minor};
-    hid_t          stack  = H5Eget_current_stack();
-    const char    *needle;
-    va_list        ap;
-    bool           ok;
-
-    va_start(ap, minor);
-    while ((needle = va_arg(ap, const char *)) != NULL && search.count < MAX_NEEDLES)
-        search.needles[search.count++] = needle;
-    va_end(ap);
-    if (stack >= 0)
-        H5Ewalk2(stack, H5E_WALK_DOWNWARD, search_entry, &search);
-    ok = check_at(t, search.found, "error stack has the expected message", file, line);
-    if (!ok && t->failed <= MAX_PRINTED) {
-        printf("  wanted a message containing:");
-        for (size_t i = 0; i < search.count; i++)
-            printf(" [%s]", search.needles[i]);
-        printf("\n  the stack holds:\n");
-        if (stack >= 0)
-            H5Ewalk2(stack, H5E_WALK_DOWNWARD, print_entry, NULL);
-    }
-    if (stack >= 0)
-        H5Eclose_stack(stack);
-    return ok;
-}
-
-#define CHECK_ERROR(t, minor, ...) check_error_at((t), __FILE__, __LINE__, (minor), __VA_ARGS__, (const char *)NULL)
-
-/* Checks that the error stack is empty (after calls that should have succeeded), and clears it. */
-static bool
-check_no_error_at(tally_t *t, const char *file, int line)
-{
-    ssize_t count = H5Eget_num(H5E_DEFAULT);
-    bool    ok    = check_at(t, count == 0, "error stack is empty", file, line);
-
-    if (!ok && t->failed <= MAX_PRINTED)
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, print_entry, NULL);
-    H5Eclear2(H5E_DEFAULT);
-    return ok;
-}
-
-#define CHECK_NO_ERROR(t) check_no_error_at((t), __FILE__, __LINE__)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Random numbers (splitmix64, fixed seeds: every run sees the same sequences)                            */
@@ -347,7 +226,7 @@ print_record(const carve_selection_t *sel, size_t i)
 
 /* Checks that two element bitmaps agree, naming the first element where they do not. */
 static bool
-same_bits_at(tally_t *t, const uint8_t *want, const uint8_t *got, int rank, const hsize_t *dims, const char *what,
+same_bits_at(unit_t *t, const uint8_t *want, const uint8_t *got, int rank, const hsize_t *dims, const char *what,
              const carve_selection_t *sel, const char *file, int line)
 {
     size_t n = extent_elems(rank, dims);
@@ -356,8 +235,8 @@ same_bits_at(tally_t *t, const uint8_t *want, const uint8_t *got, int rank, cons
         if (!want[lin] != !got[lin]) {
             hsize_t c[H5S_MAX_RANK];
 
-            check_at(t, false, what, file, line);
-            if (t->failed <= MAX_PRINTED) {
+            unit_check_at(t, false, what, file, line);
+            if (unit_printing(t)) {
                 lin_coords(lin, rank, dims, c);
                 printf("  element (");
                 for (int d = 0; d < rank; d++)
@@ -370,7 +249,7 @@ same_bits_at(tally_t *t, const uint8_t *want, const uint8_t *got, int rank, cons
             }
             return false;
         }
-    return check_at(t, true, what, file, line);
+    return unit_check_at(t, true, what, file, line);
 }
 
 #define SAME_BITS(t, want, got, rank, dims, what, sel)                                                          \
@@ -506,7 +385,7 @@ typedef struct scenario_t {
 } scenario_t;
 
 static void
-scenario_build_at(tally_t *t, rng_t *r, const extent_t *e, scenario_t *s, const char *file, int line)
+scenario_build_at(unit_t *t, rng_t *r, const extent_t *e, scenario_t *s, const char *file, int line)
 {
     unsigned errors = 0;
     bool     added  = true;
@@ -523,9 +402,9 @@ scenario_build_at(tally_t *t, rng_t *r, const extent_t *e, scenario_t *s, const 
         errors += oracle_mark(s->reads[i], s->rank, s->dims, s->oracle);
         added = carve_selection_add_space(&s->sel, s->reads[i]) >= 0 && added;
     }
-    check_at(t, errors == 0, "the oracle's HDF5 calls succeed", file, line);
-    check_at(t, added, "carve_selection_add_space accepts every read", file, line);
-    check_no_error_at(t, file, line);
+    unit_check_at(t, errors == 0, "the oracle's HDF5 calls succeed", file, line);
+    unit_check_at(t, added, "carve_selection_add_space accepts every read", file, line);
+    unit_check_no_error_at(t, file, line);
 }
 
 #define SCENARIO_BUILD(t, r, e, s) scenario_build_at((t), (r), (e), (s), __FILE__, __LINE__)
@@ -545,7 +424,7 @@ scenario_free(scenario_t *s)
 
 /* The oracle itself, on one known case each, so that a wrong oracle cannot pass everything. */
 static void
-test_oracle(tally_t *t)
+test_oracle(unit_t *t)
 {
     hsize_t dims[1] = {20}, pt[1] = {5}, lo[1], hi[1];
     hid_t   space   = H5Screate_simple(1, dims, NULL);
@@ -568,7 +447,7 @@ test_oracle(tally_t *t)
 
 /* (a) merge keeps the union, (b) never adds records, (e) npoints, to_space and is_empty agree. */
 static void
-test_selection_random(tally_t *t)
+test_selection_random(unit_t *t)
 {
     rng_t r = {0xC0FFEE01u};
 
@@ -637,7 +516,7 @@ test_selection_random(tally_t *t)
 
 /* Records added with carve_selection_add directly vs. the same hyperslabs ORed by HDF5. */
 static void
-test_selection_add_records(tally_t *t)
+test_selection_add_records(unit_t *t)
 {
     rng_t r = {0xADD5EED5u};
 
@@ -696,7 +575,7 @@ add_box(carve_selection_t *sel, hid_t space, const hsize_t *start, const hsize_t
 
 /* (c) sequential reads collapse to one record; (d) duplicates collapse. */
 static void
-test_selection_sequential(tally_t *t)
+test_selection_sequential(unit_t *t)
 {
     rng_t             r = {0x5E0Au};
     carve_selection_t sel;
@@ -716,11 +595,11 @@ test_selection_sequential(tally_t *t)
             most = sel.nrecords > most ? sel.nrecords : most;
         }
         if (!CHECK(t, most == 1))
-            note(t, "37 rows read in order (start/count, as H5Dread callers write it): %zu records", most);
+            unit_note(t, "37 rows read in order (start/count, as H5Dread callers write it): %zu records", most);
     }
     CHECK(t, carve_selection_merge(&sel) >= 0);
     if (!CHECK(t, sel.nrecords == 1))
-        note(t, "37 rows read in order, merged: %zu records", sel.nrecords);
+        unit_note(t, "37 rows read in order, merged: %zu records", sel.nrecords);
     CHECK(t, carve_selection_npoints(&sel) == 37 * 53);
     carve_selection_clear(&sel);
 
@@ -875,7 +754,7 @@ test_selection_sequential(tally_t *t)
 /* merge drops records contained in another record (carve_coverage.h: "duplicates and contained records
  * dropped"), whatever order they arrived in. */
 static void
-test_selection_merge_contained(tally_t *t)
+test_selection_merge_contained(unit_t *t)
 {
     hsize_t           dims[2] = {37, 53}, one[2] = {1, 1};
     carve_selection_t sel;
@@ -887,7 +766,7 @@ test_selection_merge_contained(tally_t *t)
     CHECK(t, carve_selection_add_all(&sel) >= 0);
     CHECK(t, carve_selection_merge(&sel) >= 0);
     if (!CHECK(t, sel.nrecords == 1))
-        note(t, "10 points then all: %zu records after merge", sel.nrecords);
+        unit_note(t, "10 points then all: %zu records after merge", sel.nrecords);
     CHECK(t, carve_selection_npoints(&sel) == 37 * 53);
     carve_selection_clear(&sel);
 
@@ -896,7 +775,7 @@ test_selection_merge_contained(tally_t *t)
     CHECK(t, carve_selection_add(&sel, (hsize_t[]){0, 0}, (hsize_t[]){4, 4}, (hsize_t[]){3, 3}, NULL) >= 0);
     CHECK(t, carve_selection_merge(&sel) >= 0);
     if (!CHECK(t, sel.nrecords == 1))
-        note(t, "all then a strided hyperslab: %zu records after merge", sel.nrecords);
+        unit_note(t, "all then a strided hyperslab: %zu records after merge", sel.nrecords);
     carve_selection_clear(&sel);
 
     /* A block, a point far away, then a point inside the block. */
@@ -905,7 +784,7 @@ test_selection_merge_contained(tally_t *t)
     CHECK(t, carve_selection_add(&sel, (hsize_t[]){1, 1}, NULL, one, NULL) >= 0);
     CHECK(t, carve_selection_merge(&sel) >= 0);
     if (!CHECK(t, sel.nrecords == 2))
-        note(t, "block, far point, point inside the block: %zu records after merge", sel.nrecords);
+        unit_note(t, "block, far point, point inside the block: %zu records after merge", sel.nrecords);
     CHECK(t, carve_selection_npoints(&sel) == 101);
     carve_selection_clear(&sel);
     CHECK_NO_ERROR(t);
@@ -913,7 +792,7 @@ test_selection_merge_contained(tally_t *t)
 
 /* Point and block lists longer than the batches carve reads them in (4096): every point and block kept. */
 static void
-test_selection_batches(tally_t *t)
+test_selection_batches(unit_t *t)
 {
     hsize_t           dims[1] = {30000}, dims2[2] = {200, 300}, npts = 9001;
     hsize_t          *pts   = malloc(npts * sizeof *pts);
@@ -979,20 +858,20 @@ point_space(int rank, const hsize_t *dims, const hsize_t *c)
 
 /* Checks contains(query) against the oracle: 1 exactly when every element of query is in the union. */
 static void
-check_contains_at(tally_t *t, const scenario_t *s, hid_t query, const char *what, const char *file, int line)
+check_contains_at(unit_t *t, const scenario_t *s, hid_t query, const char *what, const char *file, int line)
 {
     uint8_t *q      = calloc(s->nelem, 1);
     bool     subset = true;
     int      got;
 
-    check_at(t, oracle_mark(query, s->rank, s->dims, q) == 0, "the oracle's HDF5 calls succeed", file, line);
+    unit_check_at(t, oracle_mark(query, s->rank, s->dims, q) == 0, "the oracle's HDF5 calls succeed", file, line);
     for (size_t i = 0; i < s->nelem && subset; i++)
         subset = !q[i] || s->oracle[i];
     got = carve_selection_contains(&s->sel, query);
-    if (!check_at(t, got == (subset ? 1 : 0), what, file, line))
-        note(t, "contains returned %d, expected %d (query of %zu elements, union of %zu)", got, subset ? 1 : 0,
+    if (!unit_check_at(t, got == (subset ? 1 : 0), what, file, line))
+        unit_note(t, "contains returned %d, expected %d (query of %zu elements, union of %zu)", got, subset ? 1 : 0,
              count_bits(q, s->nelem), count_bits(s->oracle, s->nelem));
-    check_no_error_at(t, file, line);
+    unit_check_no_error_at(t, file, line);
     free(q);
 }
 
@@ -1000,7 +879,7 @@ check_contains_at(tally_t *t, const scenario_t *s, hid_t query, const char *what
 
 /* (f) contains, for subset and non-subset queries of every kind. */
 static void
-test_selection_contains(tally_t *t)
+test_selection_contains(unit_t *t)
 {
     rng_t r = {0xC047A125u};
 
@@ -1026,37 +905,28 @@ test_selection_contains(tally_t *t)
                 CHECK_CONTAINS(t, &s, q, "random query: contains agrees with the oracle");
                 H5Sclose(q);
             }
-            /* Single points in and out. */
-            for (int k = 0; k < 4; k++) {
-                hid_t q;
+            /* Single points in and out: a random covered element, then a random uncovered one. */
+            for (int k = 0; k < 4; k++)
+                for (int covered = 1; covered >= 0; covered--) {
+                    size_t candidates = covered ? members : outsiders, nth, lin;
+                    hid_t  q;
 
-                if (members > 0) {
-                    size_t nth = (size_t)rng_below(&r, members), lin = 0;
-
+                    if (candidates == 0)
+                        continue;
+                    nth = (size_t)rng_below(&r, candidates);
                     for (lin = 0; lin < s.nelem; lin++)
-                        if (s.oracle[lin] && nth-- == 0)
+                        if ((s.oracle[lin] != 0) == covered && nth-- == 0)
                             break;
                     lin_coords(lin, s.rank, s.dims, c);
                     q = point_space(s.rank, s.dims, c);
-                    CHECK_CONTAINS(t, &s, q, "a covered point is contained");
+                    CHECK_CONTAINS(t, &s, q,
+                                   covered ? "a covered point is contained" : "an uncovered point is not contained");
                     H5Sselect_hyperslab(q, H5S_SELECT_SET, c, NULL, (hsize_t[]){1, 1, 1}, NULL);
-                    CHECK_CONTAINS(t, &s, q, "a covered one-element hyperslab is contained");
+                    CHECK_CONTAINS(t, &s, q,
+                                   covered ? "a covered one-element hyperslab is contained"
+                                           : "an uncovered one-element hyperslab is not contained");
                     H5Sclose(q);
                 }
-                if (outsiders > 0) {
-                    size_t nth = (size_t)rng_below(&r, outsiders), lin = 0;
-
-                    for (lin = 0; lin < s.nelem; lin++)
-                        if (!s.oracle[lin] && nth-- == 0)
-                            break;
-                    lin_coords(lin, s.rank, s.dims, c);
-                    q = point_space(s.rank, s.dims, c);
-                    CHECK_CONTAINS(t, &s, q, "an uncovered point is not contained");
-                    H5Sselect_hyperslab(q, H5S_SELECT_SET, c, NULL, (hsize_t[]){1, 1, 1}, NULL);
-                    CHECK_CONTAINS(t, &s, q, "an uncovered one-element hyperslab is not contained");
-                    H5Sclose(q);
-                }
-            }
             /* Several covered points, then the same plus one uncovered point. */
             if (members > 0) {
                 hsize_t pts[17 * H5S_MAX_RANK];
@@ -1114,7 +984,7 @@ test_selection_contains(tally_t *t)
 
 /* (g) union = the oracle's OR; (h) copy is equal and independent. */
 static void
-test_selection_union_copy(tally_t *t)
+test_selection_union_copy(unit_t *t)
 {
     rng_t r = {0x0E10u};
 
@@ -1181,7 +1051,7 @@ test_selection_union_copy(tally_t *t)
                 CHECK(t, carve_selection_union(&d, &self) >= 0);
                 CHECK(t, carve_selection_merge(&d) >= 0);
                 if (!CHECK(t, d.nrecords <= before))
-                    note(t, "merged selection of %zu records, union with its copy, merged: %zu records", before,
+                    unit_note(t, "merged selection of %zu records, union with its copy, merged: %zu records", before,
                          d.nrecords);
                 records_mark(&d, got);
                 SAME_BITS(t, b.oracle, got, b.rank, b.dims, "merged union with itself = itself", &d);
@@ -1199,7 +1069,7 @@ test_selection_union_copy(tally_t *t)
 
 /* clear empties a selection and keeps its extent, so it can be reused. */
 static void
-test_selection_clear(tally_t *t)
+test_selection_clear(unit_t *t)
 {
     hsize_t           dims[3] = {9, 10, 11}, start[3] = {8, 9, 10}, count[3] = {1, 1, 1};
     carve_selection_t sel;
@@ -1222,7 +1092,7 @@ test_selection_clear(tally_t *t)
 
 /* (i) scalar dataspaces, zero-sized extents, null dataspaces. */
 static void
-test_selection_edges(tally_t *t)
+test_selection_edges(unit_t *t)
 {
     carve_selection_t sel, copy;
     hid_t             scalar = H5Screate(H5S_SCALAR), null = H5Screate(H5S_NULL), space;
@@ -1322,7 +1192,7 @@ test_selection_edges(tally_t *t)
     } while (0)
 
 static void
-test_selection_errors(tally_t *t)
+test_selection_errors(unit_t *t)
 {
     hsize_t           dims[2] = {37, 53}, dims3[3] = {9, 10, 11}, one[2] = {1, 1};
     carve_selection_t sel, other;
@@ -1479,17 +1349,17 @@ oracle_chunks(const grid_t *g, hid_t space_id, uint8_t *cbits)
 /* Checks a chunk set against the oracle's chunks: n, order, coords() round trip, contains() for every
  * chunk of the grid and for coordinates just outside it. */
 static void
-check_chunkset_at(tally_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_t *cbits, const char *what,
+check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_t *cbits, const char *what,
                   const char *file, int line)
 {
     size_t  want = count_bits(cbits, g->nchunks);
     bool    ok_order = true, ok_coords = true, ok_contains = true;
     hsize_t c[H5S_MAX_RANK];
 
-    check_at(t, carve_chunkset_finish(cs) >= 0, "carve_chunkset_finish succeeds", file, line);
-    if (!check_at(t, cs->n == want && cs->sorted == cs->n, what, file, line))
-        note(t, "%zu chunks in the set (sorted %zu), the oracle has %zu (grid of %zu chunks)", cs->n, cs->sorted, want,
-             g->nchunks);
+    unit_check_at(t, carve_chunkset_finish(cs) >= 0, "carve_chunkset_finish succeeds", file, line);
+    if (!unit_check_at(t, cs->n == want && cs->sorted == cs->n, what, file, line))
+        unit_note(t, "%zu chunks in the set (sorted %zu), the oracle has %zu (grid of %zu chunks)", cs->n, cs->sorted,
+                  want, g->nchunks);
     for (size_t i = 0; i < cs->n; i++) {
         if (i > 0 && cs->idx[i - 1] >= cs->idx[i])
             ok_order = false;
@@ -1500,24 +1370,24 @@ check_chunkset_at(tally_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8
         if (ok_coords && (coords_lin(g->rank, g->grid, c) != (size_t)cs->idx[i] || !cbits[cs->idx[i]]))
             ok_coords = false;
     }
-    check_at(t, ok_order, "chunk indices ascend without duplicates", file, line);
-    check_at(t, ok_coords, "coords() round-trips to a chunk the oracle has", file, line);
+    unit_check_at(t, ok_order, "chunk indices ascend without duplicates", file, line);
+    unit_check_at(t, ok_coords, "coords() round-trips to a chunk the oracle has", file, line);
     for (size_t lin = 0; lin < g->nchunks; lin++) {
         lin_coords(lin, g->rank, g->grid, c);
         if (carve_chunkset_contains(cs, c) != (cbits[lin] ? 1 : 0)) {
             if (ok_contains) {
-                check_at(t, false, "contains() agrees with the oracle for every chunk", file, line);
-                note(t, "chunk %zu of %zu: oracle %d", lin, g->nchunks, cbits[lin]);
+                unit_check_at(t, false, "contains() agrees with the oracle for every chunk", file, line);
+                unit_note(t, "chunk %zu of %zu: oracle %d", lin, g->nchunks, cbits[lin]);
             }
             ok_contains = false;
         }
     }
     if (ok_contains)
-        check_at(t, true, "contains() agrees with the oracle", file, line);
+        unit_check_at(t, true, "contains() agrees with the oracle", file, line);
     for (int d = 0; d < g->rank; d++) {
         lin_coords(0, g->rank, g->grid, c);
         c[d] = g->grid[d];
-        check_at(t, carve_chunkset_contains(cs, c) == 0, "a chunk outside the grid is not contained", file, line);
+        unit_check_at(t, carve_chunkset_contains(cs, c) == 0, "a chunk outside the grid is not contained", file, line);
     }
 }
 
@@ -1526,7 +1396,7 @@ check_chunkset_at(tally_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8
 /* Random selections over random chunk grids: add_selection (before and after merge) and add_space agree
  * with the oracle; union; copy; finish idempotent. */
 static void
-test_chunkset_random(tally_t *t)
+test_chunkset_random(unit_t *t)
 {
     rng_t r = {0xC4C4u};
 
@@ -1609,7 +1479,7 @@ test_chunkset_random(tally_t *t)
 
 /* One read over one chunk grid, against the oracle. */
 static void
-check_one_read_at(tally_t *t, int rank, const hsize_t *dims, const hsize_t *chunk, hid_t space, const char *what,
+check_one_read_at(unit_t *t, int rank, const hsize_t *dims, const hsize_t *chunk, hid_t space, const char *what,
                   const char *file, int line)
 {
     grid_t           g;
@@ -1618,11 +1488,11 @@ check_one_read_at(tally_t *t, int rank, const hsize_t *dims, const hsize_t *chun
 
     grid_init(&g, rank, dims, chunk);
     cbits = calloc(g.nchunks, 1);
-    check_at(t, oracle_chunks(&g, space, cbits) == 0, "the oracle's HDF5 calls succeed", file, line);
-    check_at(t, carve_chunkset_init(&cs, rank, dims, chunk) >= 0, "carve_chunkset_init succeeds", file, line);
-    check_at(t, carve_chunkset_add_space(&cs, space) >= 0, "carve_chunkset_add_space succeeds", file, line);
+    unit_check_at(t, oracle_chunks(&g, space, cbits) == 0, "the oracle's HDF5 calls succeed", file, line);
+    unit_check_at(t, carve_chunkset_init(&cs, rank, dims, chunk) >= 0, "carve_chunkset_init succeeds", file, line);
+    unit_check_at(t, carve_chunkset_add_space(&cs, space) >= 0, "carve_chunkset_add_space succeeds", file, line);
     check_chunkset_at(t, &cs, &g, cbits, what, file, line);
-    check_no_error_at(t, file, line);
+    unit_check_no_error_at(t, file, line);
     carve_chunkset_clear(&cs);
     free(cbits);
 }
@@ -1633,7 +1503,7 @@ check_one_read_at(tally_t *t, int rank, const hsize_t *dims, const hsize_t *chun
 /* Strided reads whose gaps are wider than, as wide as, and narrower than a chunk, at every alignment;
  * partial edge chunks; 1-element chunks; chunks larger than the dimension. */
 static void
-test_chunkset_strided(tally_t *t)
+test_chunkset_strided(unit_t *t)
 {
     hsize_t dims1[1] = {1000}, dims2[2] = {37, 53};
     hid_t   s1 = H5Screate_simple(1, dims1, NULL), s2 = H5Screate_simple(2, dims2, NULL);
@@ -1678,7 +1548,7 @@ test_chunkset_strided(tally_t *t)
 
 /* Errors, zero-sized extents, add_coords, duplicate storms and memory. */
 static void
-test_chunkset_misc(tally_t *t)
+test_chunkset_misc(unit_t *t)
 {
     rng_t             r = {0xD0D0u};
     carve_chunkset_t  cs, other;
@@ -1775,7 +1645,7 @@ test_chunkset_misc(tally_t *t)
         }
         CHECK(t, ok);
         if (!CHECK(t, maxcap < 4096))
-            note(t, "pattern %d: capacity grew to %zu entries for 10 distinct chunks", pattern, maxcap);
+            unit_note(t, "pattern %d: capacity grew to %zu entries for 10 distinct chunks", pattern, maxcap);
         for (int i = 0; i < 10; i++)
             want[coords_lin(2, g.grid, distinct[i])] = 1;
         CHECK_CHUNKSET(t, &cs, &g, want, "1M adds of 10 distinct chunks = those 10");
@@ -1817,7 +1687,7 @@ compare_hsize(const void *pa, const void *pb)
 }
 
 static void
-test_performance(tally_t *t)
+test_performance(unit_t *t)
 {
     enum { NREADS = 100000 };
     rng_t             r       = {0x9E3Fu};
@@ -1852,7 +1722,7 @@ test_performance(tally_t *t)
                 runs++;
         }
     if (!CHECK(t, sel.nrecords == runs))
-        note(t, "%zu records after merge, %zu runs of rows", sel.nrecords, runs);
+        unit_note(t, "%zu records after merge, %zu runs of rows", sel.nrecords, runs);
     CHECK(t, records_valid(&sel));
     CHECK(t, carve_chunkset_init(&cs, 2, dims, chunk) >= 0);
     CHECK(t, carve_chunkset_add_selection(&cs, &sel) >= 0);
@@ -1954,14 +1824,11 @@ test_performance(tally_t *t)
 int
 main(void)
 {
-    tally_t t = {0};
+    unit_t t;
 
-    setvbuf(stdout, NULL, _IOLBF, 0); /* keep what was printed if a call under test crashes */
-    if (carve_error_init() < 0) {
-        printf("carve_error_init failed\n");
-        return 2;
-    }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!unit_begin(&t, NULL))
+        return UNIT_CANNOT_RUN;
+    t.max_printed = MAX_PRINTED;
 
     test_oracle(&t);
     test_selection_clear(&t);
@@ -1979,8 +1846,5 @@ main(void)
     test_chunkset_random(&t);
     test_performance(&t);
 
-    carve_error_term();
-    H5close();
-    printf("%u passed, %u failed\n", t.passed, t.failed);
-    return t.failed ? 1 : 0;
+    return unit_end(&t);
 }

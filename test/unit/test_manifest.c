@@ -4,8 +4,8 @@
  * the line and the key), exact round trips, atomic file writes, base64 (RFC 4648 vectors) and the time
  * stamp; plus the time a 100k-record manifest takes to emit and parse (printed, not asserted).
  *
- * A plain program: each CHECK prints file:line when it fails; the last line is "N passed, M failed" and
- * the exit status is non-zero when anything failed.
+ * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
+ * line is "N passed, M failed" and the exit status is non-zero when anything failed.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -24,126 +24,9 @@
 
 #include "carve_error.h"
 #include "carve_manifest.h"
+#include "unit_test.h"
 
-typedef struct tally_t {
-    unsigned passed;
-    unsigned failed;
-    char     dir[256]; /* temporary directory */
-} tally_t;
-
-#define MAX_NEEDLES 8
-#define WHAT        "test.carve.yaml"
-
-/* ------------------------------------------------------------------------------------------------------ */
-/* Checks                                                                                                  */
-/* ------------------------------------------------------------------------------------------------------ */
-
-static bool
-check_at(tally_t *t, bool ok, const char *what, const char *file, int line)
-{
-    if (ok)
-        t->passed++;
-    else {
-        t->failed++;
-        printf("%s:%d: check failed: %s\n", file, line, what);
-    }
-    return ok;
-}
-
-#define CHECK(t, cond) check_at((t), (cond) ? true : false, #cond, __FILE__, __LINE__)
-
-static bool
-str_eq(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
-typedef struct stack_search_t {
-    hid_t       minor;
-    const char *needles[MAX_NEEDLES];
-    size_t      count;
-    bool        found;
-} stack_search_t;
-
-static herr_t
-search_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    stack_search_t *search = client_data;
-    bool            all    = err->cls_id == carve_err_class_g && err->min_num == search->minor && err->desc;
-
-    (void)n;
-    for (size_t i = 0; all && i < search->count; i++)
-        all = strstr(err->desc, search->needles[i]) != NULL;
-    if (all)
-        search->found = true;
-    return 0;
-}
-
-static herr_t
-print_entry(unsigned n, const H5E_error2_t *err, void *client_data)
-{
-    (void)client_data;
-    printf("    #%u %s\n", n, err->desc ? err->desc : "(no description)");
-    return 0;
-}
-
-/* Takes the error stack (leaving it empty) and checks that one carve message with minor code `minor`
- * contains every needle (the list ends with NULL). */
-static bool
-check_error_va(tally_t *t, const char *file, int line, hid_t minor, va_list ap)
-{
-    stack_search_t search = {.minor = minor};
-    hid_t          stack  = H5Eget_current_stack();
-    const char    *needle;
-    bool           ok;
-
-    while ((needle = va_arg(ap, const char *)) != NULL && search.count < MAX_NEEDLES)
-        search.needles[search.count++] = needle;
-    if (stack >= 0)
-        H5Ewalk2(stack, H5E_WALK_DOWNWARD, search_entry, &search);
-    ok = check_at(t, search.found, "error stack has the expected message", file, line);
-    if (!ok) {
-        printf("  wanted a message containing:");
-        for (size_t i = 0; i < search.count; i++)
-            printf(" [%s]", search.needles[i]);
-        printf("\n  the stack holds:\n");
-        if (stack >= 0)
-            H5Ewalk2(stack, H5E_WALK_DOWNWARD, print_entry, NULL);
-    }
-    if (stack >= 0)
-        H5Eclose_stack(stack);
-    return ok;
-}
-
-static bool
-check_error_at(tally_t *t, const char *file, int line, hid_t minor, ...)
-{
-    va_list ap;
-    bool    ok;
-
-    va_start(ap, minor);
-    ok = check_error_va(t, file, line, minor, ap);
-    va_end(ap);
-    return ok;
-}
-
-#define CHECK_ERROR(t, minor, ...) check_error_at((t), __FILE__, __LINE__, (minor), __VA_ARGS__, (const char *)NULL)
-
-static bool
-check_no_error_at(tally_t *t, const char *file, int line)
-{
-    ssize_t count = H5Eget_num(H5E_DEFAULT);
-    bool    ok    = check_at(t, count == 0, "error stack is empty", file, line);
-
-    if (!ok)
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, print_entry, NULL);
-    H5Eclear2(H5E_DEFAULT);
-    return ok;
-}
-
-#define CHECK_NO_ERROR(t) check_no_error_at((t), __FILE__, __LINE__)
+#define WHAT "test.carve.yaml"
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Comparing manifests field by field                                                                      */
@@ -163,8 +46,8 @@ same_dataset(const carve_manifest_dataset_t *a, const carve_manifest_dataset_t *
 {
     const carve_selection_t *sa = &a->selections, *sb = &b->selections;
 
-    if (!str_eq(a->path, b->path) || !str_eq(a->origin_layout, b->origin_layout) ||
-        !str_eq(a->origin_dcpl, b->origin_dcpl))
+    if (!unit_str_eq(a->path, b->path) || !unit_str_eq(a->origin_layout, b->origin_layout) ||
+        !unit_str_eq(a->origin_dcpl, b->origin_dcpl))
         DIFFER("dataset %s: path, origin_layout or origin_dcpl", a->path);
     if (a->store != b->store || a->rank != b->rank || a->chunked != b->chunked)
         DIFFER("dataset %s: store, rank or chunked", a->path);
@@ -200,14 +83,15 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
 {
     if (a->format != b->format || a->generation != b->generation)
         DIFFER("format or generation");
-    if (!str_eq(a->carve_version, b->carve_version) || !str_eq(a->hdf5_version, b->hdf5_version) ||
-        !str_eq(a->created, b->created) || !str_eq(a->updated, b->updated))
+    if (!unit_str_eq(a->carve_version, b->carve_version) || !unit_str_eq(a->hdf5_version, b->hdf5_version) ||
+        !unit_str_eq(a->created, b->created) || !unit_str_eq(a->updated, b->updated))
         DIFFER("versions or times");
-    if (!str_eq(a->origin, b->origin) || !str_eq(a->container, b->container) || !str_eq(a->skeleton, b->skeleton))
+    if (!unit_str_eq(a->origin, b->origin) || !unit_str_eq(a->container, b->container) ||
+        !unit_str_eq(a->skeleton, b->skeleton))
         DIFFER("origin, container or skeleton");
     if (a->stamp.remote != b->stamp.remote || a->stamp.size != b->stamp.size ||
         a->stamp.mtime_sec != b->stamp.mtime_sec || a->stamp.mtime_nsec != b->stamp.mtime_nsec ||
-        !str_eq(a->stamp.etag, b->stamp.etag) || !str_eq(a->stamp.last_modified, b->stamp.last_modified))
+        !unit_str_eq(a->stamp.etag, b->stamp.etag) || !unit_str_eq(a->stamp.last_modified, b->stamp.last_modified))
         DIFFER("stamp");
     if (a->ndatasets != b->ndatasets)
         DIFFER("%zu vs %zu datasets", a->ndatasets, b->ndatasets);
@@ -218,40 +102,41 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
         a->nruns != b->nruns)
         DIFFER("list lengths");
     for (size_t i = 0; i < a->nattributes; i++)
-        if (!str_eq(a->attributes[i].object, b->attributes[i].object) ||
-            !str_eq(a->attributes[i].name, b->attributes[i].name))
+        if (!unit_str_eq(a->attributes[i].object, b->attributes[i].object) ||
+            !unit_str_eq(a->attributes[i].name, b->attributes[i].name))
             DIFFER("attribute %zu", i);
     for (size_t i = 0; i < a->nobjects; i++)
-        if (!str_eq(a->objects[i], b->objects[i]))
+        if (!unit_str_eq(a->objects[i], b->objects[i]))
             DIFFER("object %zu", i);
     for (size_t i = 0; i < a->nskipped; i++)
-        if (!str_eq(a->skipped[i].path, b->skipped[i].path) || !str_eq(a->skipped[i].reason, b->skipped[i].reason))
+        if (!unit_str_eq(a->skipped[i].path, b->skipped[i].path) ||
+            !unit_str_eq(a->skipped[i].reason, b->skipped[i].reason))
             DIFFER("skipped %zu", i);
     for (size_t i = 0; i < a->nruns; i++)
-        if (!str_eq(a->runs[i].time, b->runs[i].time) || a->runs[i].pid != b->runs[i].pid ||
-            !str_eq(a->runs[i].program, b->runs[i].program))
+        if (!unit_str_eq(a->runs[i].time, b->runs[i].time) || a->runs[i].pid != b->runs[i].pid ||
+            !unit_str_eq(a->runs[i].program, b->runs[i].program))
             DIFFER("run %zu", i);
     return true;
 }
 
 /* Emits m, parses the text back and checks that the result is m; returns the text (caller frees). */
 static char *
-round_trip_at(tally_t *t, const carve_manifest_t *m, const char *file, int line)
+round_trip_at(unit_t *t, const carve_manifest_t *m, const char *file, int line)
 {
     carve_manifest_t back;
     char            *text = NULL;
     size_t           len  = 0;
 
     carve_manifest_init(&back);
-    if (!check_at(t, carve_manifest_emit(m, &text, &len) >= 0, "emit succeeds", file, line)) {
-        check_no_error_at(t, file, line);
+    if (!unit_check_at(t, carve_manifest_emit(m, &text, &len) >= 0, "emit succeeds", file, line)) {
+        unit_check_no_error_at(t, file, line);
         return NULL;
     }
-    check_no_error_at(t, file, line);
-    check_at(t, text != NULL && strlen(text) == len, "emitted text is NUL-terminated at len", file, line);
-    check_at(t, carve_manifest_parse(text, len, WHAT, &back) >= 0, "emitted text parses", file, line);
-    check_no_error_at(t, file, line);
-    if (!check_at(t, same_manifest(m, &back), "parse(emit(m)) == m", file, line))
+    unit_check_no_error_at(t, file, line);
+    unit_check_at(t, text != NULL && strlen(text) == len, "emitted text is NUL-terminated at len", file, line);
+    unit_check_at(t, carve_manifest_parse(text, len, WHAT, &back) >= 0, "emitted text parses", file, line);
+    unit_check_no_error_at(t, file, line);
+    if (!unit_check_at(t, same_manifest(m, &back), "parse(emit(m)) == m", file, line))
         printf("----- emitted text -----\n%s------------------------\n", text);
     carve_manifest_clear(&back);
     return text;
@@ -308,7 +193,7 @@ static const char *const awkward[] = {
 /* A manifest with every feature: local stamp, chunked 2-D, scalar, 3-D strided, empty extent, awkward
  * names, base64 origin_dcpl, and every list. */
 static void
-build_rich(tally_t *t, carve_manifest_t *m)
+build_rich(unit_t *t, carve_manifest_t *m)
 {
     const hsize_t             dims2[2] = {1000, 200}, chunk2[2] = {100, 20};
     const hsize_t             dims3[3] = {7, 50, 9}, chunk3[3] = {2, 25, 4};
@@ -424,7 +309,7 @@ build_rich(tally_t *t, carve_manifest_t *m)
 /* ------------------------------------------------------------------------------------------------------ */
 
 static void
-test_init_and_helpers(tally_t *t)
+test_init_and_helpers(unit_t *t)
 {
     carve_manifest_t          m;
     carve_manifest_dataset_t *d;
@@ -483,7 +368,7 @@ test_init_and_helpers(tally_t *t)
 }
 
 static void
-test_round_trip(tally_t *t)
+test_round_trip(unit_t *t)
 {
     carve_manifest_t m;
     char            *text;
@@ -663,22 +548,22 @@ append_text(const char *more)
 
 /* Parses text that must be refused; checks the message and that m was left empty. Frees text. */
 static void
-bad_text_at(tally_t *t, const char *file, int line, char *text, size_t len, hid_t minor, ...)
+bad_text_at(unit_t *t, const char *file, int line, char *text, size_t len, hid_t minor, ...)
 {
     carve_manifest_t m;
     va_list          ap;
 
     carve_manifest_init(&m);
     H5Eclear2(H5E_DEFAULT);
-    if (!check_at(t, text != NULL, "test text built", file, line))
+    if (!unit_check_at(t, text != NULL, "test text built", file, line))
         return;
-    if (!check_at(t, carve_manifest_parse(text, len == SIZE_MAX ? strlen(text) : len, WHAT, &m) < 0, "text is refused",
-                  file, line))
+    if (!unit_check_at(t, carve_manifest_parse(text, len == SIZE_MAX ? strlen(text) : len, WHAT, &m) < 0,
+                       "text is refused", file, line))
         printf("  the accepted text:\n%s\n", text);
     va_start(ap, minor);
-    check_error_va(t, file, line, minor, ap);
+    unit_check_error_va(t, file, line, minor, ap);
     va_end(ap);
-    check_at(t, m.ndatasets == 0 && m.origin == NULL && m.container == NULL && m.generation == 0,
+    unit_check_at(t, m.ndatasets == 0 && m.origin == NULL && m.container == NULL && m.generation == 0,
              "a refused text leaves the manifest empty", file, line);
     carve_manifest_clear(&m);
     free(text);
@@ -693,7 +578,7 @@ bad_text_at(tally_t *t, const char *file, int line, char *text, size_t len, hid_
     bad_text_at((t), __FILE__, __LINE__, strdup(text), SIZE_MAX, (minor), __VA_ARGS__, (const char *)NULL)
 
 static void
-test_parse_valid(tally_t *t)
+test_parse_valid(unit_t *t)
 {
     carve_manifest_t m, reordered;
     char            *text;
@@ -702,13 +587,13 @@ test_parse_valid(tally_t *t)
     carve_manifest_init(&m);
     CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &m) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, m.generation == 3 && str_eq(m.origin, "/abs/file.h5") && str_eq(m.container, "file.carve.h5"));
+    CHECK(t, m.generation == 3 && unit_str_eq(m.origin, "/abs/file.h5") && unit_str_eq(m.container, "file.carve.h5"));
     CHECK(t, m.stamp.remote == 0 && m.stamp.size == 123 && m.stamp.mtime_sec == 1732269600 &&
                  m.stamp.mtime_nsec == 500000000);
     CHECK(t, m.skeleton == NULL && m.carve_version == NULL && m.nobjects == 0 && m.nruns == 0);
     if (CHECK(t, m.ndatasets == 1)) {
         carve_manifest_dataset_t *d = &m.datasets[0];
-        CHECK(t, str_eq(d->path, "/d") && d->store == CARVE_STORE_CHUNKS && d->rank == 2 && d->dims[1] == 20);
+        CHECK(t, unit_str_eq(d->path, "/d") && d->store == CARVE_STORE_CHUNKS && d->rank == 2 && d->dims[1] == 20);
         CHECK(t, d->chunked && d->chunk[0] == 5 && d->chunks.n == 2 && d->chunks.grid[1] == 4);
         CHECK(t, d->selections.nrecords == 1 && CARVE_RECORD_BLOCK(&d->selections, 0)[1] == 20);
         CHECK(t, d->elements_read == 0 && d->origin_layout == NULL && d->origin_dcpl == NULL);
@@ -765,7 +650,7 @@ test_parse_valid(tally_t *t)
 }
 
 static void
-test_parse_malformed(tally_t *t)
+test_parse_malformed(unit_t *t)
 {
     char *dims33;
 
@@ -955,7 +840,7 @@ test_parse_malformed(tally_t *t)
 }
 
 static void
-test_emit_refusals(tally_t *t)
+test_emit_refusals(unit_t *t)
 {
     carve_manifest_t          m;
     carve_manifest_dataset_t *d;
@@ -1050,20 +935,8 @@ count_temp_files(const char *dir)
     return n;
 }
 
-static bool
-write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    bool  ok;
-
-    if (f == NULL)
-        return false;
-    ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok;
-}
-
 static void
-test_files(tally_t *t)
+test_files(unit_t *t)
 {
     carve_manifest_t m, back;
     char             path[512], sub[512], blocked[600], missing[600], inside[700];
@@ -1103,7 +976,7 @@ test_files(tally_t *t)
     /* the target is a non-empty directory: the rename fails, the temporary file is removed */
     snprintf(sub, sizeof sub, "%s/adir", t->dir);
     snprintf(inside, sizeof inside, "%s/keep", sub);
-    CHECK(t, mkdir(sub, 0755) == 0 && write_text(inside, "x"));
+    CHECK(t, mkdir(sub, 0755) == 0 && unit_write_text(inside, "x"));
     CHECK(t, carve_manifest_write_file(sub, &m) < 0);
     CHECK_ERROR(t, CARVE_E_SYSTEM, "cannot write manifest", sub, "renaming");
     CHECK(t, count_temp_files(t->dir) == 0 && file_holds(inside, "x"));
@@ -1122,7 +995,7 @@ test_files(tally_t *t)
     snprintf(blocked, sizeof blocked, "%s/ro", t->dir);
     snprintf(inside, sizeof inside, "%s/m.carve.yaml", blocked);
     CHECK(t, mkdir(blocked, 0755) == 0);
-    CHECK(t, write_text(inside, "old content\n"));
+    CHECK(t, unit_write_text(inside, "old content\n"));
     CHECK(t, chmod(blocked, 0555) == 0);
     if (geteuid() != 0) {
         CHECK(t, carve_manifest_write_file(inside, &m) < 0);
@@ -1144,7 +1017,7 @@ test_files(tally_t *t)
     CHECK(t, carve_manifest_read_file(t->dir, &back) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, t->dir, "not a regular file");
     snprintf(inside, sizeof inside, "%s/broken.carve.yaml", t->dir);
-    CHECK(t, write_text(inside, "carve_manifest: 1\ngeneration: x\n"));
+    CHECK(t, unit_write_text(inside, "carve_manifest: 1\ngeneration: x\n"));
     CHECK(t, carve_manifest_read_file(inside, &back) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, inside, "line 2, key generation");
     CHECK(t, back.ndatasets == 0 && back.origin == NULL);
@@ -1157,7 +1030,7 @@ test_files(tally_t *t)
 }
 
 static void
-test_base64(tally_t *t)
+test_base64(unit_t *t)
 {
     static const char *const plain[]   = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
     static const char *const encoded[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
@@ -1168,7 +1041,7 @@ test_base64(tally_t *t)
 
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         text = carve_base64_encode(plain[i], strlen(plain[i]));
-        CHECK(t, str_eq(text, encoded[i]));
+        CHECK(t, unit_str_eq(text, encoded[i]));
         free(text);
         data = NULL;
         CHECK(t, carve_base64_decode(encoded[i], &data, &len) >= 0);
@@ -1176,7 +1049,7 @@ test_base64(tally_t *t)
         free(data);
     }
     text = carve_base64_encode(NULL, 0);
-    CHECK(t, str_eq(text, ""));
+    CHECK(t, unit_str_eq(text, ""));
     free(text);
     for (size_t i = 0; i < sizeof all; i++)
         all[i] = (unsigned char)(255 - i);
@@ -1216,7 +1089,7 @@ test_base64(tally_t *t)
 }
 
 static void
-test_utc_now(tally_t *t)
+test_utc_now(unit_t *t)
 {
     char buf[32];
     char small[10] = "untouched";
@@ -1248,7 +1121,7 @@ seconds_since(const struct timespec *start)
 
 /* 100k selection records and 100k chunks: round trip, with times printed. */
 static void
-test_large(tally_t *t)
+test_large(unit_t *t)
 {
     const size_t              nrec    = 100000;
     const hsize_t             dims[2] = {1000000, 1000000}, chunk[2] = {1000, 1000};
@@ -1295,41 +1168,13 @@ done:
 
 /* ------------------------------------------------------------------------------------------------------ */
 
-static void
-remove_dir(const char *dir)
-{
-    DIR           *d = opendir(dir);
-    struct dirent *entry;
-    char           path[512];
-
-    if (d == NULL)
-        return;
-    while ((entry = readdir(d)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 int
 main(void)
 {
-    tally_t     t   = {0};
-    const char *tmp = getenv("TMPDIR");
+    unit_t t;
 
-    if (carve_error_init() < 0) {
-        printf("carve_error_init failed\n");
-        return 2;
-    }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    snprintf(t.dir, sizeof t.dir, "%s/carve_test_manifest.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(t.dir) == NULL) {
-        printf("mkdtemp %s: %s\n", t.dir, strerror(errno));
-        return 2;
-    }
+    if (!unit_begin(&t, "manifest"))
+        return UNIT_CANNOT_RUN;
 
     test_init_and_helpers(&t);
     test_round_trip(&t);
@@ -1341,8 +1186,5 @@ main(void)
     test_utc_now(&t);
     test_large(&t);
 
-    remove_dir(t.dir);
-    printf("%u passed, %u failed\n", t.passed, t.failed);
-    H5close();
-    return t.failed ? 1 : 0;
+    return unit_end(&t);
 }

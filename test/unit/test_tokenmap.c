@@ -2,8 +2,8 @@
  * test_tokenmap.c — unit tests of carve_tokenmap (connector/core/carve_tokenmap.c): put/get through many
  * growths, replacement, iteration, clearing with a value destructor, and the hex spelling of tokens.
  *
- * A plain program: each CHECK prints file:line when it fails; the last line is "N passed, M failed" and
- * the exit status is non-zero when anything failed.
+ * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
+ * line is "N passed, M failed" and the exit status is non-zero when anything failed.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,25 +15,7 @@
 
 #include "carve_error.h"
 #include "carve_tokenmap.h"
-
-typedef struct tally_t {
-    unsigned passed;
-    unsigned failed;
-} tally_t;
-
-static bool
-check_at(tally_t *t, bool ok, const char *what, const char *file, int line)
-{
-    if (ok)
-        t->passed++;
-    else {
-        t->failed++;
-        printf("%s:%d: check failed: %s\n", file, line, what);
-    }
-    return ok;
-}
-
-#define CHECK(t, cond) check_at((t), (cond) ? true : false, #cond, __FILE__, __LINE__)
+#include "unit_test.h"
 
 /* A token like the native connector's: a little-endian file address in the first 8 bytes. */
 static H5O_token_t
@@ -54,7 +36,7 @@ count_free(void *value)
 }
 
 static void
-test_put_get(tally_t *t)
+test_put_get(unit_t *t)
 {
     enum { COUNT = 20000 };
     carve_tokenmap_t map;
@@ -115,7 +97,7 @@ test_put_get(tally_t *t)
 }
 
 static void
-test_clear_frees_values(tally_t *t)
+test_clear_frees_values(unit_t *t)
 {
     carve_tokenmap_t map;
     unsigned         freed = 0;
@@ -132,7 +114,7 @@ test_clear_frees_values(tally_t *t)
 }
 
 static void
-test_hex(tally_t *t)
+test_hex(unit_t *t)
 {
     H5O_token_t token, back;
     char        hex[33];
@@ -161,18 +143,12 @@ test_hex(tally_t *t)
 int
 main(void)
 {
-    tally_t t = {0};
+    unit_t t;
 
-    if (carve_error_init() < 0) {
-        printf("carve_error_init failed\n");
-        return 2;
-    }
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!unit_begin(&t, NULL))
+        return UNIT_CANNOT_RUN;
     test_put_get(&t);
     test_clear_frees_values(&t);
     test_hex(&t);
-    carve_error_term();
-    H5close();
-    printf("%u passed, %u failed\n", t.passed, t.failed);
-    return t.failed ? 1 : 0;
+    return unit_end(&t);
 }
