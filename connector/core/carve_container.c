@@ -50,6 +50,7 @@ typedef struct commit_state_t {
     hid_t                 file;      /* the temporary container, read-write, native */
     carve_manifest_t      manifest;  /* the container's manifest, updated in place */
     int                   had_container;
+    size_t                datasets_sorted; /* manifest.datasets[0, datasets_sorted) is sorted by path */
     H5O_token_t           old_bookkeeping;
     carve_skeleton_t      skeleton;
 } commit_state_t;
@@ -248,7 +249,9 @@ container_native_fapl(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
 
-    if (fapl >= 0 && H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0) {
+    /* Evict each object's metadata when carve closes it: a skeleton walk opens every object once, and
+     * HDF5 would otherwise keep their headers cached (about 10 KB an object: 1 GB for 100k objects). */
+    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 || H5Pset_evict_on_close(fapl, true) < 0)) {
         H5Pclose(fapl);
         fapl = H5I_INVALID_HID;
     }
@@ -657,6 +660,40 @@ done:
     return ret_value;
 }
 
+static int
+container_compare_datasets(const void *pa, const void *pb)
+{
+    return strcmp(((const carve_manifest_dataset_t *)pa)->path, ((const carve_manifest_dataset_t *)pb)->path);
+}
+
+/* The manifest entry of a dataset path: binary search over the sorted part of the list, a scan over
+ * what this commit appended (sorted in once it grows), so that a run reading many datasets stays
+ * O(n log n). Entries move when sorted: callers keep the pointer only until the next lookup. */
+static carve_manifest_dataset_t *
+container_find_dataset(commit_state_t *st, const char *path)
+{
+    carve_manifest_t        *m = &st->manifest;
+    carve_manifest_dataset_t key;
+
+    if (m->ndatasets - st->datasets_sorted > 64) {
+        qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
+        st->datasets_sorted = m->ndatasets;
+    }
+    memset(&key, 0, sizeof key);
+    key.path = (char *)(uintptr_t)path;
+    if (st->datasets_sorted > 0) {
+        carve_manifest_dataset_t *hit =
+            bsearch(&key, m->datasets, st->datasets_sorted, sizeof *m->datasets, container_compare_datasets);
+
+        if (hit)
+            return hit;
+    }
+    for (size_t i = st->datasets_sorted; i < m->ndatasets; i++)
+        if (strcmp(m->datasets[i].path, path) == 0)
+            return &m->datasets[i];
+    return NULL;
+}
+
 /* Stores what the run read of one dataset and records it in the manifest. */
 static herr_t
 container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
@@ -693,7 +730,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
 
-    if (NULL == (md = carve_manifest_find_dataset(&st->manifest, obj->path))) {
+    if (NULL == (md = container_find_dataset(st, obj->path))) {
         md = carve_manifest_add_dataset(&st->manifest, obj->path, rank < 0 ? 0 : rank, dims,
                                         origin_chunked && storable ? chunk : NULL);
         if (!md)
@@ -779,26 +816,6 @@ done:
  * Manifest and bookkeeping
  * ------------------------------------------------------------------------------------------------- */
 
-static int
-container_compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-container_compare_attributes(const void *pa, const void *pb)
-{
-    const carve_manifest_attr_t *a = pa, *b = pb;
-    int                          c = strcmp(a->object, b->object);
-
-    return c ? c : strcmp(a->name, b->name);
-}
-
-static int
-container_compare_datasets(const void *pa, const void *pb)
-{
-    return strcmp(((const carve_manifest_dataset_t *)pa)->path, ((const carve_manifest_dataset_t *)pb)->path);
-}
 
 static herr_t
 container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
@@ -839,19 +856,40 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     if (carve_stamp_copy(&m->stamp, stamp) < 0)
         CARVE_GOTO_DONE(-1);
 
-    for (size_t i = 0; i < c->access->objects.capacity; i++) {
-        carve_skeleton_object_t *obj;
+    /* Objects and attributes come in bulk (a walk over a large file touches every object): merged in
+     * one sort, not added one by one. */
+    {
+        const char           **paths = malloc((c->access->objects.n + 1) * sizeof *paths);
+        carve_manifest_attr_t *attrs = malloc((c->access->nattrs + 1) * sizeof *attrs);
+        size_t                 np = 0, na = 0;
+        herr_t                 status = 0;
 
-        if (!c->access->objects.used[i])
-            continue;
-        if ((obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) &&
-            carve_manifest_add_object(m, obj->path) < 0)
-            CARVE_GOTO_DONE(-1);
-    }
-    for (size_t i = 0; i < c->access->nattrs; i++) {
-        carve_skeleton_object_t *obj = carve_skeleton_find(&st->skeleton, &c->access->attrs[i].object);
+        if (!paths || !attrs) {
+            free(paths);
+            free(attrs);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");
+        }
+        for (size_t i = 0; i < c->access->objects.capacity; i++) {
+            carve_skeleton_object_t *obj;
 
-        if (obj && carve_manifest_add_attribute(m, obj->path, c->access->attrs[i].name) < 0)
+            if (c->access->objects.used[i] &&
+                (obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) && obj->path[0])
+                paths[np++] = obj->path;
+        }
+        for (size_t i = 0; i < c->access->nattrs; i++) {
+            carve_skeleton_object_t *obj = carve_skeleton_find(&st->skeleton, &c->access->attrs[i].object);
+
+            if (obj && obj->path[0]) {
+                attrs[na].object = obj->path;
+                attrs[na].name   = c->access->attrs[i].name;
+                na++;
+            }
+        }
+        if (carve_manifest_merge_objects(m, paths, np) < 0 || carve_manifest_merge_attributes(m, attrs, na) < 0)
+            status = -1;
+        free(paths);
+        free(attrs);
+        if (status < 0)
             CARVE_GOTO_DONE(-1);
     }
     for (size_t i = 0; i < c->nskipped; i++)
@@ -860,10 +898,6 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     if (carve_manifest_add_run(m, now, (int64_t)getpid(), c->program) < 0)
         CARVE_GOTO_DONE(-1);
     /* Lists in path order, so that manifests of the same accesses read the same. */
-    if (m->nobjects > 1)
-        qsort(m->objects, m->nobjects, sizeof *m->objects, container_compare_paths);
-    if (m->nattributes > 1)
-        qsort(m->attributes, m->nattributes, sizeof *m->attributes, container_compare_attributes);
     if (m->ndatasets > 1)
         qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
 
@@ -959,7 +993,7 @@ commit_build(commit_state_t *st)
     const carve_commit_t    *c = st->commit;
     carve_skeleton_options_t opts;
     carve_stamp_t            stamp;
-    hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
+    hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
     char                    *text = NULL;
     size_t                   len  = 0;
     H5O_token_t              token;
@@ -981,6 +1015,10 @@ commit_build(commit_state_t *st)
     if (probe && carve_container_read_manifest(st->container_path, &st->manifest) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "container %s is unreadable; move it away to carve anew", st->container_path);
+    if (probe && st->manifest.ndatasets > 1)
+        qsort(st->manifest.datasets, st->manifest.ndatasets, sizeof *st->manifest.datasets,
+              container_compare_datasets);
+    st->datasets_sorted = st->manifest.ndatasets;
     if (probe && strcmp(st->manifest.origin ? st->manifest.origin : "", c->location) != 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s belongs to another origin (%s), not %s",
                          st->container_path, st->manifest.origin ? st->manifest.origin : "?", c->location);
@@ -999,7 +1037,9 @@ commit_build(commit_state_t *st)
     container_remove_stale_temps(st->manifest_path);
     if ((fapl = container_native_fapl()) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
-    if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, c->origin_fapl)) < 0)
+    if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s", c->open_name);
+    if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it", c->open_name);
     if (probe) {
         if (container_copy_file(st->container_path, st->temp_path) < 0)
@@ -1053,6 +1093,8 @@ done:
         H5Pclose(fcpl);
     if (fapl >= 0)
         H5Pclose(fapl);
+    if (origin_fapl >= 0)
+        H5Pclose(origin_fapl);
     CARVE_CLEANUP_END
     return ret_value;
 }

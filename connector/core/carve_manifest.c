@@ -676,6 +676,97 @@ done:
     return ret_value;
 }
 
+static int
+compare_attribute_entries(const void *pa, const void *pb)
+{
+    const carve_manifest_attr_t *a = pa, *b = pb;
+    int                          c = strcmp(a->object, b->object);
+
+    return c ? c : strcmp(a->name, b->name);
+}
+
+static int
+compare_object_entries(const void *pa, const void *pb)
+{
+    return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+herr_t
+carve_manifest_merge_attributes(carve_manifest_t *m, const carve_manifest_attr_t *add, size_t n)
+{
+    carve_manifest_attr_t *grown;
+    size_t                 out = 0;
+    herr_t                 ret_value = 0;
+
+    if (m == NULL || (n > 0 && add == NULL))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_manifest_merge_attributes: NULL argument");
+    if (n > 0) {
+        if ((grown = realloc(m->attributes, (m->nattributes + n) * sizeof *grown)) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory adding %zu attributes to the manifest", n);
+        m->attributes = grown;
+        for (size_t i = 0; i < n; i++) {
+            carve_manifest_attr_t *e = &m->attributes[m->nattributes];
+
+            if ((e->object = strdup(add[i].object)) == NULL || (e->name = strdup(add[i].name)) == NULL) {
+                free(e->object);
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory adding attributes to the manifest");
+            }
+            m->nattributes++;
+        }
+    }
+
+done:
+    /* Sorted and without duplicates, also after a failure part-way (what was added stays valid). */
+    if (m && m->nattributes > 1) {
+        qsort(m->attributes, m->nattributes, sizeof *m->attributes, compare_attribute_entries);
+        for (size_t i = 0; i < m->nattributes; i++) {
+            if (out > 0 && compare_attribute_entries(&m->attributes[out - 1], &m->attributes[i]) == 0) {
+                free(m->attributes[i].object);
+                free(m->attributes[i].name);
+                continue;
+            }
+            m->attributes[out++] = m->attributes[i];
+        }
+        m->nattributes = out;
+    }
+    return ret_value;
+}
+
+herr_t
+carve_manifest_merge_objects(carve_manifest_t *m, const char *const *paths, size_t n)
+{
+    char **grown;
+    size_t out = 0;
+    herr_t ret_value = 0;
+
+    if (m == NULL || (n > 0 && paths == NULL))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_manifest_merge_objects: NULL argument");
+    if (n > 0) {
+        if ((grown = realloc(m->objects, (m->nobjects + n) * sizeof *grown)) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory adding %zu objects to the manifest", n);
+        m->objects = grown;
+        for (size_t i = 0; i < n; i++) {
+            if ((m->objects[m->nobjects] = strdup(paths[i])) == NULL)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory adding objects to the manifest");
+            m->nobjects++;
+        }
+    }
+
+done:
+    if (m && m->nobjects > 1) {
+        qsort(m->objects, m->nobjects, sizeof *m->objects, compare_object_entries);
+        for (size_t i = 0; i < m->nobjects; i++) {
+            if (out > 0 && strcmp(m->objects[out - 1], m->objects[i]) == 0) {
+                free(m->objects[i]);
+                continue;
+            }
+            m->objects[out++] = m->objects[i];
+        }
+        m->nobjects = out;
+    }
+    return ret_value;
+}
+
 herr_t
 carve_manifest_add_skipped(carve_manifest_t *m, const char *path, const char *reason)
 {

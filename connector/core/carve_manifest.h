@@ -144,6 +144,11 @@ herr_t carve_manifest_add_object(carve_manifest_t *m, const char *path);
 herr_t carve_manifest_add_skipped(carve_manifest_t *m, const char *path, const char *reason);
 herr_t carve_manifest_add_run(carve_manifest_t *m, const char *time, int64_t pid, const char *program);
 
+/* Adds many attributes / objects at once, in O((old + new) log(old + new)): the list ends up sorted
+ * (attributes by object, then name) without duplicates. Entries are copied. */
+herr_t carve_manifest_merge_attributes(carve_manifest_t *m, const carve_manifest_attr_t *add, size_t n);
+herr_t carve_manifest_merge_objects(carve_manifest_t *m, const char *const *paths, size_t n);
+
 /* Base64 (RFC 4648, no line breaks) for origin_dcpl. Caller frees. */
 char  *carve_base64_encode(const void *data, size_t len);
 herr_t carve_base64_decode(const char *text, void **data, size_t *len);
