@@ -243,15 +243,17 @@ container_sync_dir(const char *path)
     free(dir);
 }
 
-/* An access list for carve's own files: the native connector, whatever the program's default is. */
+/* An access list for carve's own files: the native connector, whatever the program's default is.
+ * evict: drop each object's metadata from the cache when carve closes it — for the commit's skeleton
+ * walk, which opens every object once (HDF5 would otherwise keep about 10 KB an object cached: 1 GB
+ * for 100k objects). Not for reading a container another handle may hold open: HDF5 refuses a second
+ * open of a file with another eviction setting. */
 static hid_t
-container_native_fapl(void)
+container_native_fapl(int evict)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
 
-    /* Evict each object's metadata when carve closes it: a skeleton walk opens every object once, and
-     * HDF5 would otherwise keep their headers cached (about 10 KB an object: 1 GB for 100k objects). */
-    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 || H5Pset_evict_on_close(fapl, true) < 0)) {
+    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 || (evict && H5Pset_evict_on_close(fapl, true) < 0))) {
         H5Pclose(fapl);
         fapl = H5I_INVALID_HID;
     }
@@ -284,7 +286,7 @@ carve_container_read_manifest(const char *container_path, carve_manifest_t *m)
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s is not a carve container (no carve header)",
                          container_path);
-    if ((fapl = container_native_fapl()) < 0)
+    if ((fapl = container_native_fapl(0)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     H5E_BEGIN_TRY
     {
@@ -1035,7 +1037,7 @@ commit_build(commit_state_t *st)
 
     container_remove_stale_temps(st->container_path);
     container_remove_stale_temps(st->manifest_path);
-    if ((fapl = container_native_fapl()) < 0)
+    if ((fapl = container_native_fapl(1)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s", c->open_name);
