@@ -84,20 +84,13 @@ carve_access_record_read(carve_access_dataset_t *ds, hid_t file_space_id)
         if (carve_selection_add_all(&ds->selections) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else {
-        hssize_t n = H5Sget_select_npoints(file_space_id);
-
-        if (n < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the elements of a read");
-        elements = (hsize_t)n;
-        if (carve_selection_add_space(&ds->selections, file_space_id) < 0)
-            CARVE_GOTO_DONE(-1);
-    }
+    else if (carve_selection_add_space_counted(&ds->selections, file_space_id, &elements) < 0)
+        CARVE_GOTO_DONE(-1);
     ds->reads++;
     ds->elements_read += elements;
     ds->bytes_read += elements * ds->type_size;
     if (ds->selections.nrecords > 2 * ds->selections.merged + ACCESS_MERGE_SLACK &&
-        carve_selection_merge(&ds->selections) < 0)
+        carve_selection_compact(&ds->selections) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:

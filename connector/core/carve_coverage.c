@@ -267,15 +267,17 @@ done:
 }
 
 herr_t
-carve_selection_add_space(carve_selection_t *sel, hid_t space_id)
+carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_t *npoints)
 {
     H5S_sel_type type;
     int          ndims;
+    hsize_t      n         = 0;
     herr_t       ret_value = 0;
 
+    /* On the read path of every recorded H5Dread: as few calls into HDF5 as the selection needs. */
     if ((ndims = H5Sget_simple_extent_ndims(space_id)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the rank of a selection's dataspace");
-    if (H5Sget_simple_extent_type(space_id) == H5S_NULL)
+    if (ndims == 0 && H5Sget_simple_extent_type(space_id) == H5S_NULL)
         CARVE_GOTO_DONE(0);
     if (ndims != sel->rank)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a dataset of rank %d", ndims,
@@ -286,11 +288,20 @@ carve_selection_add_space(carve_selection_t *sel, hid_t space_id)
         case H5S_SEL_NONE:
             break;
         case H5S_SEL_ALL:
+            n = 1;
+            for (int d = 0; d < sel->rank; d++)
+                n *= sel->dims[d];
             ret_value = carve_selection_add_all(sel);
             break;
-        case H5S_SEL_POINTS:
+        case H5S_SEL_POINTS: {
+            hssize_t np = H5Sget_select_elem_npoints(space_id);
+
+            if (np < 0)
+                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
+            n         = (hsize_t)np;
             ret_value = selection_add_points(sel, space_id);
             break;
+        }
         case H5S_SEL_HYPERSLABS: {
             htri_t regular = H5Sis_regular_hyperslab(space_id);
 
@@ -301,18 +312,35 @@ carve_selection_add_space(carve_selection_t *sel, hid_t space_id)
 
                 if (H5Sget_regular_hyperslab(space_id, start, stride, count, block) < 0)
                     CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a regular hyperslab");
+                n = 1;
+                for (int d = 0; d < sel->rank; d++)
+                    n *= count[d] * block[d];
                 ret_value = carve_selection_add(sel, start, stride, count, block);
             }
-            else
+            else {
+                hssize_t np = H5Sget_select_npoints(space_id);
+
+                if (np < 0)
+                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count a selection");
+                n         = (hsize_t)np;
                 ret_value = selection_add_blocks(sel, space_id);
+            }
             break;
         }
         default:
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "unknown selection kind %d", (int)type);
     }
+    if (npoints)
+        *npoints = n;
 
 done:
     return ret_value;
+}
+
+herr_t
+carve_selection_add_space(carve_selection_t *sel, hid_t space_id)
+{
+    return carve_selection_add_space_counted(sel, space_id, NULL);
 }
 
 herr_t
@@ -460,7 +488,7 @@ block_key_compare(const void *pa, const void *pb)
 
 /* How many of the single blocks starting at or before a record are tried as its container: enough for
  * the common cases (points or slabs inside a large read), bounded so that merging stays near-linear. */
-#define COVERAGE_CONTAINER_CANDIDATES 64
+#define COVERAGE_CONTAINER_CANDIDATES 16
 
 /* Drops every record whose bounding box lies inside a single-block record (not itself). */
 static herr_t
@@ -477,11 +505,14 @@ selection_drop_contained(carve_selection_t *sel)
     if (NULL == (blocks = malloc(n * sizeof *blocks)) || NULL == (dropped = calloc(n, 1)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
     for (size_t i = 0; i < n; i++)
-        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank)) {
+        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) && !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank)) {
+            /* A one-element block contains nothing but its duplicates, which the merge removed. */
             blocks[nblocks].record = i;
             blocks[nblocks].start0 = CARVE_RECORD_START(sel, i)[0];
             nblocks++;
         }
+    if (nblocks == 0)
+        CARVE_GOTO_DONE(0);
     qsort(blocks, nblocks, sizeof *blocks, block_key_compare);
     for (size_t i = 0; i < n; i++) {
         hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
@@ -524,6 +555,28 @@ selection_drop_contained(carve_selection_t *sel)
 done:
     free(blocks);
     free(dropped);
+    return ret_value;
+}
+
+herr_t
+carve_selection_compact(carve_selection_t *sel)
+{
+    herr_t ret_value = 0;
+
+    if (sel->rank == 0 || sel->nrecords < 2) {
+        sel->merged = sel->nrecords;
+        return 0;
+    }
+    /* Duplicates go and neighbours join, once along each dimension: cheap enough to run while a
+     * program reads; carve_selection_merge does the rest at commit. */
+    if (selection_merge_pass(sel, -1) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (int d = sel->rank - 1; d >= 0; d--)
+        if (selection_merge_pass(sel, d) < 0)
+            CARVE_GOTO_DONE(-1);
+    sel->merged = sel->nrecords;
+
+done:
     return ret_value;
 }
 

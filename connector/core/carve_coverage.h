@@ -47,10 +47,15 @@ herr_t carve_selection_add(carve_selection_t *sel, const hsize_t *start, const h
 /* Adds the selection of a dataspace whose extent matches sel's (all, none, points, hyperslabs).
  * A scalar dataspace's "all" adds one rank-0 record. */
 herr_t carve_selection_add_space(carve_selection_t *sel, hid_t space_id);
+/* The same, also giving the number of elements the selection holds (0 for none). */
+herr_t carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_t *npoints);
 /* Adds everything (the whole extent). */
 herr_t carve_selection_add_all(carve_selection_t *sel);
 /* Adds every record of src (same rank and extent). */
 herr_t carve_selection_union(carve_selection_t *dst, const carve_selection_t *src);
+/* A cheaper shortening for the read path (duplicates, one round of joining neighbours); the union is
+ * unchanged. */
+herr_t carve_selection_compact(carve_selection_t *sel);
 /* Shortens the list without changing the union of the elements it describes. */
 herr_t carve_selection_merge(carve_selection_t *sel);
 
