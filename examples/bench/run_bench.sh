@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# run_bench.sh — runs carve's read benchmarks against native HDF5: builds the programs if needed, makes
-# the deterministic input files under a scratch directory (kept and reused while their parameters and
-# carve_bench_make are unchanged), runs carve_bench_read and prints its table.
+# run_bench.sh — runs carve's benchmarks against native HDF5: builds the programs if needed, makes the
+# deterministic input files under a scratch directory (kept and reused while their parameters and
+# carve_bench_make are unchanged), then runs two parts and prints their tables:
+#   read   carve_bench_read: the pass-through workloads a-e natively and in modes off/carve/replay
+#   carve  carve_bench_carve: the carve phase — first carve and re-carve time (workload a, whole process,
+#          commit at exit included), container size against touched chunks + skeleton, peak RSS (10% and
+#          100% reads), skeleton commit time against the number of objects (--scaling files)
+# Both parts' tables also go to <scratch>/results-<label>.md (carve's sections 1-4, then the read table).
 #
-#   full run (default): a 1024 MiB chunked shuffle+deflate dataset, 100k objects, 7 repetitions
-#                       (the opt-in target `bench`: cmake --build <build> --target bench)
-#   --quick:            16 MiB, 2k objects, 1 repetition — the ctest bench.smoke, which checks only that
-#                       every workload ran in every mode and read exactly what native read (no timing)
+#   full run (default): a 1024 MiB chunked shuffle+deflate dataset, 100k objects, 7 repetitions, skeleton
+#                       scaling over 25k/50k/100k objects (the opt-in target `bench`)
+#   --quick:            16 MiB, 2k objects, 1 repetition, fewer calls in workloads b/c/e, scaling over
+#                       500/1000/2000 objects — the ctest bench.smoke, which checks only correctness: every
+#                       workload ran in every mode and read exactly what native read, every carve run wrote
+#                       a non-empty container, and every carve-phase figure was computed (no timing)
 #
 # Usage: bash examples/bench/run_bench.sh [build-dir] [--quick] [--reps N] [--size-mib N] [--objects K]
-#                                         [--scratch DIR] [--no-build] [-- carve_bench_read options...]
-#   build-dir   default <repo>/build; configured and built first when it holds no build
-#   --scratch   where the inputs go (default $CARVE_BENCH_SCRATCH, else <build-dir>/bench-work)
-#   --no-build  use the programs as they are (the `bench` target and ctest build them beforehand)
-# Exit status: 0 when every workload ran in every configuration with results identical to native's.
+#                                         [--parts read,carve] [--scaling N,N,...] [--mem-reps N]
+#                                         [--scaling-reps N] [--scratch DIR] [--no-build]
+#                                         [-- carve_bench_read options...]
+#   build-dir       default <repo>/build; configured and built first when it holds no build
+#   --parts         which parts to run (default read,carve)
+#   --scaling       object counts of the skeleton-scaling files (default 25000,50000,100000)
+#   --mem-reps      repetitions of the 100% read in the carve part (default 3)
+#   --scaling-reps  repetitions of the skeleton scaling (default 5)
+#   --scratch       where the inputs go (default $CARVE_BENCH_SCRATCH, else <build-dir>/bench-work)
+#   --no-build      use the programs as they are (the `bench` target and ctest build them beforehand)
+# Exit status: 0 when every workload ran in every configuration with results identical to native's and
+# the carve part reported no failure and every figure.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,6 +38,10 @@ reps=""
 size_mib=""
 objects=""
 scratch=${CARVE_BENCH_SCRATCH:-}
+parts=read,carve
+scaling=""
+mem_reps=""
+scaling_reps=""
 read_args=()
 
 usage() {
@@ -38,6 +56,10 @@ while [[ $# -gt 0 ]]; do
         --size-mib) size_mib=${2:?--size-mib needs a value}; shift ;;
         --objects) objects=${2:?--objects needs a value}; shift ;;
         --scratch) scratch=${2:?--scratch needs a value}; shift ;;
+        --parts) parts=${2:?--parts needs a value}; shift ;;
+        --scaling) scaling=${2:?--scaling needs a value}; shift ;;
+        --mem-reps) mem_reps=${2:?--mem-reps needs a value}; shift ;;
+        --scaling-reps) scaling_reps=${2:?--scaling-reps needs a value}; shift ;;
         -h|--help) usage; exit 0 ;;
         --) shift; read_args=("$@"); break ;;
         -*) echo "run_bench.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -53,12 +75,33 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick -eq 1 ]]; then
-    : "${size_mib:=16}" "${objects:=2000}" "${reps:=1}"
+    : "${size_mib:=16}" "${objects:=2000}" "${reps:=1}" "${scaling:=500,1000,2000}" "${mem_reps:=1}"
+    : "${scaling_reps:=1}"
+    # Fewer calls in the per-call workloads (before the caller's options, which win): still every code path.
+    read_args=(--small-reads 20000 --point-calls 200 --opens 200 "${read_args[@]}")
     label=quick
 else
-    : "${size_mib:=1024}" "${objects:=100000}" "${reps:=7}"
+    : "${size_mib:=1024}" "${objects:=100000}" "${reps:=7}" "${scaling:=25000,50000,100000}" "${mem_reps:=3}"
+    : "${scaling_reps:=5}"
     label=full
 fi
+run_read=0
+run_carve=0
+IFS=, read -r -a part_list <<<"$parts"
+for part in "${part_list[@]}"; do
+    case $part in
+        read) run_read=1 ;;
+        carve) run_carve=1 ;;
+        *) echo "run_bench.sh: unknown part '$part' (read, carve)" >&2; exit 2 ;;
+    esac
+done
+IFS=, read -r -a scaling_list <<<"$scaling"
+for n in "${scaling_list[@]}"; do
+    if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
+        echo "run_bench.sh: --scaling needs object counts like 25000,50000,100000, got '$scaling'" >&2
+        exit 2
+    fi
+done
 chunk_kib=512
 deflate=4
 
@@ -75,17 +118,25 @@ if [[ $no_build -eq 0 ]]; then
         bash "$repo/cmake/setup-build.sh" "$build" "${extra_cmake_args[@]}"
     fi
     section "building the benchmark programs in $build"
-    cmake --build "$build" --target carve_bench_make carve_bench_read carve_vol
+    cmake --build "$build" --target carve_bench_make carve_bench_read carve_bench_prog carve_bench_carve carve_vol
 fi
 build=$(cd "$build" && pwd)
 make_prog=$build/examples/bench/carve_bench_make
 read_prog=$build/examples/bench/carve_bench_read
-for prog in "$make_prog" "$read_prog"; do
+prog_prog=$build/examples/bench/carve_bench_prog
+carve_prog=$build/examples/bench/carve_bench_carve
+plugin_dir=$build/connector
+for prog in "$make_prog" "$read_prog" "$prog_prog" "$carve_prog"; do
     if [[ ! -x $prog ]]; then
-        echo "run_bench.sh: $prog is missing (build the targets carve_bench_make and carve_bench_read)" >&2
+        echo "run_bench.sh: $prog is missing (build the targets carve_bench_make, carve_bench_read," \
+            "carve_bench_prog and carve_bench_carve)" >&2
         exit 1
     fi
 done
+if [[ $run_carve -eq 1 && ! -f $plugin_dir/libcarve_vol.so ]]; then
+    echo "run_bench.sh: $plugin_dir/libcarve_vol.so is missing (build the target carve_vol)" >&2
+    exit 1
+fi
 
 scratch=${scratch:-$build/bench-work}
 mkdir -p "$scratch"
@@ -114,46 +165,143 @@ data=$scratch/data-${size_mib}MiB-c${chunk_kib}K-z${deflate}.h5
 tree=$scratch/objects-${objects}.h5
 section "input files in $scratch"
 make_input "$data" --size-mib "$size_mib" --chunk-kib "$chunk_kib" --deflate "$deflate"
-make_input "$tree" --objects "$objects"
+if [[ $run_read -eq 1 ]]; then
+    make_input "$tree" --objects "$objects"
+fi
+scaling_args=()
+if [[ $run_carve -eq 1 ]]; then
+    for n in "${scaling_list[@]}"; do
+        make_input "$scratch/objects-$n.h5" --objects "$n"
+        scaling_args+=(--scaling "$n=$scratch/objects-$n.h5")
+    done
+fi
 # Anything a carving run left next to the inputs goes; the benchmark starts from the inputs alone.
-rm -f "$scratch"/*.carve.h5 "$scratch"/*.carve.yaml
+rm -f "$scratch"/*.carve.h5 "$scratch"/*.carve.yaml "$scratch"/*.carve.lock
+rm -rf "$scratch/carve-phase"
 
-section "carve_bench_read ($label: ${size_mib} MiB, ${objects} objects, repetitions: $reps)"
 out=$scratch/results-$label.txt
+carve_out=$scratch/results-carve-$label.txt
+markdown=$scratch/results-$label.md
 rc=0
-"$read_prog" --data "$data" --objects "$tree" --reps "$reps" "${read_args[@]}" | tee "$out" || rc=$?
+carve_rc=0
+if [[ $run_read -eq 1 ]]; then
+    section "carve_bench_read ($label: ${size_mib} MiB, ${objects} objects, repetitions: $reps)"
+    "$read_prog" --data "$data" --objects "$tree" --reps "$reps" "${read_args[@]}" | tee "$out" || rc=$?
+fi
+if [[ $run_carve -eq 1 ]]; then
+    section "carve_bench_carve ($label: ${size_mib} MiB, scaling over $scaling objects, repetitions: $reps," \
+        "100% read: $mem_reps, scaling: $scaling_reps)"
+    "$carve_prog" --prog "$prog_prog" --plugin-dir "$plugin_dir" --work "$scratch/carve-phase" --data "$data" \
+        "${scaling_args[@]}" --reps "$reps" --mem-reps "$mem_reps" --scaling-reps "$scaling_reps" \
+        --markdown "$markdown" | tee "$carve_out" || carve_rc=$?
+else
+    printf '# carve benchmarks\n' >"$markdown"
+fi
+if [[ $run_read -eq 1 ]]; then
+    {
+        printf '\n## 5. Pass-through workloads (carve_bench_read, %s)\n\n' "$label"
+        printf 'In-program times exclude what carve does at exit; the process table includes it (mode carve:'
+        printf ' the commit onto an existing container, a re-carve).\n\n```\n'
+        grep -v -E '^BENCH' "$out" || true
+        printf '```\n'
+    } >>"$markdown"
+fi
 
-# What the smoke test asserts: every workload ran in every mode, and read what native read.
-section "checks"
-workloads=abcde
-modes=(off carve replay)
-for ((i = 0; i < ${#read_args[@]}; i++)); do
-    case ${read_args[i]} in
-        --workloads) workloads=${read_args[i + 1]:-$workloads} ;;
-        --modes) IFS=, read -r -a modes <<<"${read_args[i + 1]:-off,carve,replay}" ;;
-    esac
-done
 problems=0
-for ((i = 0; i < ${#workloads}; i++)); do
-    w=${workloads:i:1}
-    for mode in "${modes[@]}"; do
-        line=$(grep -E "^BENCH workload=$w .*mode=$mode " "$out" || true)
-        if [[ -z $line ]]; then
-            echo "FAIL: no result for workload $w in mode $mode"
-            problems=$((problems + 1))
-        elif [[ $line != *" status=ok "* || $line != *" match=yes"* ]]; then
-            echo "FAIL: workload $w in mode $mode: ${line#BENCH }"
+section "checks"
+# What the smoke test asserts of the read part: every workload ran in every mode, and read what native read.
+workloads=abcde
+if [[ $run_read -eq 1 ]]; then
+    modes=(off carve replay)
+    for ((i = 0; i < ${#read_args[@]}; i++)); do
+        case ${read_args[i]} in
+            --workloads) workloads=${read_args[i + 1]:-$workloads} ;;
+            --modes) IFS=, read -r -a modes <<<"${read_args[i + 1]:-off,carve,replay}" ;;
+        esac
+    done
+    for ((i = 0; i < ${#workloads}; i++)); do
+        w=${workloads:i:1}
+        for mode in "${modes[@]}"; do
+            line=$(grep -E "^BENCH workload=$w .*mode=$mode " "$out" || true)
+            if [[ -z $line ]]; then
+                echo "FAIL: no result for workload $w in mode $mode"
+                problems=$((problems + 1))
+            elif [[ $line != *" status=ok "* || $line != *" match=yes"* ]]; then
+                echo "FAIL: workload $w in mode $mode: ${line#BENCH }"
+                problems=$((problems + 1))
+            fi
+        done
+    done
+    if ! grep -q '^BENCH_DONE .*failures=0' "$out"; then
+        echo "FAIL: carve_bench_read reported failures (exit status $rc)"
+        problems=$((problems + 1))
+    fi
+fi
+
+# carve_line <pattern>: the one CARVE line matching the pattern (empty if none).
+carve_line() {
+    grep -E "^CARVE $1" "$carve_out" | head -n 1 || true
+}
+
+# expect_positive <line> <key>...: each key's value is a number > 0.
+expect_positive() {
+    local line=$1 key value
+    shift
+    for key in "$@"; do
+        value=$(sed -n "s/.* $key=\([^ ]*\).*/\1/p" <<<"$line")
+        if ! awk -v v="$value" 'BEGIN { exit !(v ~ /^[0-9]+(\.[0-9]+)?$/ && v + 0 > 0) }'; then
+            echo "FAIL: '$key' is '${value}', not a positive number, in: ${line:-(no line)}"
             problems=$((problems + 1))
         fi
     done
-done
-if ! grep -q '^BENCH_DONE .*failures=0' "$out"; then
-    echo "FAIL: carve_bench_read reported failures (exit status $rc)"
-    problems=$((problems + 1))
+}
+
+# What the smoke test asserts of the carve part: no failure (every run served by the right connector and
+# reading native's data, every carve run leaving a non-empty container whose manifest accounts for the
+# touched chunks), and every figure computed — never a time bound.
+if [[ $run_carve -eq 1 ]]; then
+    if ! grep -q '^CARVE_DONE failures=0' "$carve_out"; then
+        echo "FAIL: carve_bench_carve reported failures (exit status $carve_rc)"
+        problems=$((problems + 1))
+    fi
+    for run in carve recarve; do
+        expect_positive "$(carve_line "section=time workload=rows run=$run ")" native_s carve_s ratio ratio_min \
+            container_bytes
+    done
+    expect_positive "$(carve_line 'section=size ')" origin_bytes bytes_read touched_chunk_bytes skeleton_bytes \
+        container_bytes recarve_container_bytes bound_ratio all_container_bytes all_bound_ratio
+    for w in rows all; do
+        expect_positive "$(carve_line "section=memory workload=$w ")" native_rss_kib carve_rss_kib ratio
+    done
+    for n in "${scaling_list[@]}"; do
+        expect_positive "$(carve_line "section=scaling objects=$n ")" native_s carve_s container_bytes carve_rss_kib
+    done
+    if [[ ${#scaling_list[@]} -ge 2 ]]; then
+        line=$(carve_line 'section=scaling-linearity ')
+        if [[ ! $line =~ \ per_object_ratio=-?[0-9]+\.[0-9]+ ]]; then
+            echo "FAIL: no per-object ratio computed: ${line:-(no line)}"
+            problems=$((problems + 1))
+        fi
+    fi
+    if [[ ! -s $markdown ]] || ! grep -q '^## 4\. Skeleton scaling' "$markdown"; then
+        echo "FAIL: $markdown is missing or incomplete"
+        problems=$((problems + 1))
+    fi
+    if [[ -e $scratch/carve-phase ]]; then
+        echo "FAIL: carve_bench_carve left carve directories in $scratch/carve-phase"
+        problems=$((problems + 1))
+    fi
 fi
 elapsed=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
-if [[ $problems -ne 0 || $rc -ne 0 ]]; then
-    section "FAILED ($problems problems, exit status $rc) after ${elapsed} s; output in $out"
+if [[ $problems -ne 0 || $rc -ne 0 || $carve_rc -ne 0 ]]; then
+    section "FAILED ($problems problems, exit status $rc/$carve_rc) after ${elapsed} s; output in $out, $carve_out"
     exit 1
 fi
-section "OK: ${#workloads} workloads x ${#modes[@]} modes ran, carve read exactly what native read (${elapsed} s; output in $out)"
+summary=""
+if [[ $run_read -eq 1 ]]; then
+    summary="${#workloads} workloads x ${#modes[@]} modes ran, carve read exactly what native read; "
+fi
+if [[ $run_carve -eq 1 ]]; then
+    summary+="carve phase measured, every carve run wrote its container; "
+fi
+section "OK: ${summary}${elapsed} s; tables in $markdown"

@@ -1,0 +1,1096 @@
+/*
+ * bench_carve.c — carve_bench_carve: the costs of carve's carve phase against native HDF5, measured in
+ * one run. It runs carve_bench_prog (an ordinary HDF5 reader, bench_prog.c) as a separate process —
+ * natively, and with HDF5_VOL_CONNECTOR="carve mode=carve;dir={...}" so that carve records the reads and
+ * writes its container when the process exits — and times the whole process (fork to reaped exit), so
+ * carve's numbers include loading the plugin, recording, and the commit at exit.
+ *
+ * Sections (the data ones need --data, a carve_bench_make --size-mib file; scaling needs --scaling):
+ *   1 time     workload "rows" (about 10% of /field in 10 row blocks, as carve_bench_read's workload a):
+ *              native vs carve into an empty directory (no container: a first carve) vs re-carve (the
+ *              same run again onto the container just written); --reps interleaved repetitions, the
+ *              order rotating; median and minimum ratios
+ *   2 size     the container of that carve against the origin's size, the bytes the program read, the
+ *              stored bytes of the chunks it touched (H5Dget_chunk_info_by_coord on the origin, by
+ *              carve_bench_prog chunks) and the skeleton (the container of a run that only opens the
+ *              file); the ratio container / (touched chunks + skeleton)
+ *   3 memory   peak RSS of the whole process (wait4's ru_maxrss) native vs carve, for "rows" and for a
+ *              100% read of /field ("all", --mem-reps repetitions); carve minus native in MiB
+ *   4 scaling  for each --scaling N=FILE (carve_bench_make --objects N): a program that opens the file and
+ *              reads one small dataset, native vs carve (the whole skeleton is committed); commit time
+ *              = carve wall time - native wall time (medians), per 1k objects, and the ratio of that
+ *              per-object cost at the largest file to the smallest (1.0 = linear)
+ * Every carve run gets a fresh, empty directory (dir= setting), checked empty first, removed after its
+ * container is measured. The parent never loads HDF5 (it stays small: RSS is per child, from wait4).
+ *
+ * Output: markdown tables on stdout and in --markdown FILE, then one "CARVE section=... key=value ..."
+ * line per measurement and "CARVE_DONE failures=N". Nothing here asserts a time. Failures (exit 1) are
+ * correctness only: a run failed, was not served by the expected connector, read other data than
+ * native, or a carve run left no container (or an empty one, or a manifest that does not account for the
+ * chunks the program touched).
+ *
+ * Usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE] [--scaling N=FILE]...
+ *                          [--reps N] [--mem-reps N] [--scaling-reps N] [--markdown FILE]
+ */
+#define _DEFAULT_SOURCE /* wait4 */
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_REPS        100u
+#define MAX_SCALING     8u
+#define SCALING_DATASET "/tree/m000/l00/d00" /* the first small dataset carve_bench_make --objects writes */
+#define MIB             1048576.0
+
+extern char **environ;
+
+/* One process run. */
+typedef struct run_t {
+    int      ok;
+    double   wall;       /* fork to reaped exit, seconds */
+    double   prog_s;     /* the program's own H5Fopen..H5Fclose time */
+    long     maxrss_kib; /* ru_maxrss of the child (wait4) */
+    uint64_t bytes;
+    uint64_t checksum;
+    char     connector[32];
+    uint64_t chunks, chunk_bytes, raw_bytes; /* for carve_bench_prog chunks */
+    char     message[256];
+} run_t;
+
+/* What a carve run left in its directory. */
+typedef struct container_t {
+    int      found;          /* a .carve.h5 and a .carve.yaml */
+    int64_t  bytes;          /* size of the .carve.h5 */
+    int64_t  manifest_bytes; /* size of the .carve.yaml */
+    uint64_t generation, datasets, bytes_read, bytes_stored, chunks_stored;
+} container_t;
+
+/* Series of measurements over repetitions. */
+typedef struct series_t {
+    unsigned n;
+    double   wall[MAX_REPS];
+    double   prog[MAX_REPS];
+    long     maxrss_kib; /* largest of the repetitions */
+} series_t;
+
+typedef struct scaling_input_t {
+    unsigned long objects;
+    const char   *path;
+} scaling_input_t;
+
+typedef struct bench_t {
+    const char     *prog;
+    const char     *plugin_dir;
+    const char     *work;
+    const char     *data;
+    const char     *markdown_path;
+    scaling_input_t scaling[MAX_SCALING];
+    unsigned        nscaling;
+    unsigned        reps, mem_reps, scaling_reps;
+    char          **base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH */
+    size_t          nbase_env;
+    FILE           *markdown;
+    char           *lines;     /* the "CARVE ..." lines, printed after the tables */
+    size_t          lines_len;
+    int             failures;
+    unsigned        dir_serial;
+} bench_t;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* output: every table line goes to stdout and to the markdown file                                 */
+
+static void emit(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+emit(bench_t *b, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    if (b->markdown) {
+        va_start(args, fmt);
+        vfprintf(b->markdown, fmt, args);
+        va_end(args);
+    }
+}
+
+static void record(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Keeps a "CARVE ..." line for the end of the output (the tables stay in one piece). */
+static void
+record(bench_t *b, const char *fmt, ...)
+{
+    va_list args;
+    int     n;
+    char   *grown;
+
+    va_start(args, fmt);
+    n = vsnprintf(NULL, 0, fmt, args);
+    va_end(args);
+    if (n < 0 || !(grown = realloc(b->lines, b->lines_len + (size_t)n + 1)))
+        return;
+    b->lines = grown;
+    va_start(args, fmt);
+    vsnprintf(b->lines + b->lines_len, (size_t)n + 1, fmt, args);
+    va_end(args);
+    b->lines_len += (size_t)n;
+}
+
+static void fail(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A correctness failure: counted, printed to stderr at once. */
+static void
+fail(bench_t *b, const char *fmt, ...)
+{
+    va_list args;
+
+    b->failures++;
+    fprintf(stderr, "carve_bench_carve: FAILED: ");
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fprintf(stderr, "\n");
+}
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double
+load_average(void)
+{
+    FILE  *f    = fopen("/proc/loadavg", "r");
+    double load = -1;
+
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = -1;
+        fclose(f);
+    }
+    return load;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* statistics                                                                                        */
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+median_of(const double *values, unsigned n)
+{
+    double sorted[MAX_REPS];
+
+    if (!n)
+        return 0;
+    memcpy(sorted, values, n * sizeof *values);
+    qsort(sorted, n, sizeof *sorted, compare_doubles);
+    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+static double
+min_of(const double *values, unsigned n)
+{
+    double least = n ? values[0] : 0;
+
+    for (unsigned i = 1; i < n; i++)
+        if (values[i] < least)
+            least = values[i];
+    return least;
+}
+
+static double
+ratio_of(double a, double b)
+{
+    return b > 0 ? a / b : 0;
+}
+
+static void
+series_add(series_t *s, const run_t *run)
+{
+    if (s->n < MAX_REPS) {
+        s->wall[s->n] = run->wall;
+        s->prog[s->n] = run->prog_s;
+        s->n++;
+    }
+    if (run->maxrss_kib > s->maxrss_kib)
+        s->maxrss_kib = run->maxrss_kib;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* directories                                                                                       */
+
+/* Removes a directory holding plain files only (a carve directory); a missing one is fine. */
+static int
+remove_flat_dir(const char *path)
+{
+    DIR           *dir = opendir(path);
+    struct dirent *entry;
+    char           file[4096];
+    int            status = 0;
+
+    if (!dir)
+        return errno == ENOENT ? 0 : -1;
+    while ((entry = readdir(dir))) {
+        if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, ".."))
+            continue;
+        snprintf(file, sizeof file, "%s/%s", path, entry->d_name);
+        if (unlink(file) < 0)
+            status = -1;
+    }
+    closedir(dir);
+    if (rmdir(path) < 0)
+        status = -1;
+    return status;
+}
+
+/* A fresh, empty carve directory under the work directory: no container can be in it. */
+static int
+fresh_dir(bench_t *b, const char *tag, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s-%04u", b->work, tag, ++b->dir_serial);
+    if (remove_flat_dir(path) < 0 || mkdir(path, 0755) < 0) {
+        fail(b, "cannot make an empty directory %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+ends_with(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), s = strlen(suffix);
+
+    return n >= s && !strcmp(name + n - s, suffix);
+}
+
+/* Sums "key: N" lines of a manifest's datasets (block-style YAML as carve's emitter writes it). */
+static void
+parse_manifest(const char *path, container_t *c)
+{
+    FILE *f = fopen(path, "r");
+    char  line[8192];
+
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = line;
+        uint64_t    value;
+
+        if (sscanf(line, "generation: %" SCNu64, &value) == 1) {
+            c->generation = value;
+            continue;
+        }
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "- path: ", 8))
+            c->datasets++;
+        else if (sscanf(p, "bytes_read: %" SCNu64, &value) == 1)
+            c->bytes_read += value;
+        else if (sscanf(p, "bytes_stored: %" SCNu64, &value) == 1)
+            c->bytes_stored += value;
+        else if (sscanf(p, "chunks_stored: %" SCNu64, &value) == 1)
+            c->chunks_stored += value;
+    }
+    fclose(f);
+}
+
+/* What a carve directory holds: its one container and manifest. */
+static void
+inspect_dir(const char *path, container_t *c)
+{
+    DIR           *dir = opendir(path);
+    struct dirent *entry;
+    char           file[4096], manifest[4096] = "";
+    int            containers = 0;
+
+    memset(c, 0, sizeof *c);
+    if (!dir)
+        return;
+    while ((entry = readdir(dir))) {
+        struct stat st;
+
+        snprintf(file, sizeof file, "%s/%s", path, entry->d_name);
+        if (stat(file, &st) < 0)
+            continue;
+        if (ends_with(entry->d_name, ".carve.h5")) {
+            containers++;
+            c->bytes = (int64_t)st.st_size;
+        }
+        else if (ends_with(entry->d_name, ".carve.yaml")) {
+            snprintf(manifest, sizeof manifest, "%s", file);
+            c->manifest_bytes = (int64_t)st.st_size;
+        }
+    }
+    closedir(dir);
+    c->found = containers == 1 && manifest[0];
+    if (manifest[0])
+        parse_manifest(manifest, c);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* running carve_bench_prog                                                                         */
+
+static int
+env_is_ours(const char *entry)
+{
+    return !strncmp(entry, "HDF5_VOL_CONNECTOR=", 19) || !strncmp(entry, "CARVE_", 6) ||
+           !strncmp(entry, "HDF5_PLUGIN_PATH=", 17);
+}
+
+static int
+make_base_env(bench_t *b)
+{
+    size_t n = 0;
+
+    for (char **e = environ; *e; e++)
+        n++;
+    if (!(b->base_env = calloc(n + 1, sizeof *b->base_env)))
+        return -1;
+    for (char **e = environ; *e; e++)
+        if (!env_is_ours(*e))
+            b->base_env[b->nbase_env++] = *e;
+    return 0;
+}
+
+/* Value of " key=" in a PROG line, or NULL. */
+static const char *
+prog_field(const char *line, const char *key)
+{
+    char        pattern[64];
+    const char *at;
+
+    snprintf(pattern, sizeof pattern, " %s=", key);
+    at = strstr(line, pattern);
+    return at ? at + strlen(pattern) : NULL;
+}
+
+static void
+parse_prog_line(const char *out, run_t *run)
+{
+    const char *line = strstr(out, "PROG ");
+    const char *v;
+
+    if (!line)
+        return;
+    if ((v = prog_field(line, "connector")))
+        sscanf(v, "%31[^ \n]", run->connector);
+    if ((v = prog_field(line, "bytes")))
+        run->bytes = strtoull(v, NULL, 10);
+    if ((v = prog_field(line, "checksum")))
+        run->checksum = strtoull(v, NULL, 16);
+    if ((v = prog_field(line, "seconds")))
+        run->prog_s = strtod(v, NULL);
+    if ((v = prog_field(line, "chunks")))
+        run->chunks = strtoull(v, NULL, 10);
+    if ((v = prog_field(line, "chunk_bytes")))
+        run->chunk_bytes = strtoull(v, NULL, 10);
+    if ((v = prog_field(line, "raw_bytes")))
+        run->raw_bytes = strtoull(v, NULL, 10);
+    run->ok = 1;
+}
+
+/* Runs carve_bench_prog with args (argv[1..]); natively when carve_dir is NULL, else carving into it. */
+static void
+run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
+{
+    char          plugin_env[4200], connector_env[4300];
+    char        **envp;
+    char         *argv[8];
+    char          out[4096];
+    size_t        got = 0, nenv = b->nbase_env;
+    int           fds[2], wstatus = 0;
+    struct rusage usage;
+    pid_t         pid;
+    double        started;
+
+    memset(run, 0, sizeof *run);
+    argv[0] = (char *)b->prog;
+    for (size_t i = 0; i < 6 && args[i]; i++) {
+        argv[i + 1] = (char *)args[i];
+        argv[i + 2] = NULL;
+    }
+    if (!(envp = calloc(nenv + 3, sizeof *envp))) {
+        snprintf(run->message, sizeof run->message, "out of memory");
+        return;
+    }
+    memcpy(envp, b->base_env, nenv * sizeof *envp);
+    snprintf(plugin_env, sizeof plugin_env, "HDF5_PLUGIN_PATH=%s", b->plugin_dir);
+    envp[nenv++] = plugin_env;
+    if (carve_dir) {
+        snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=carve;dir={%s}", carve_dir);
+        envp[nenv++] = connector_env;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) < 0) {
+        snprintf(run->message, sizeof run->message, "pipe: %s", strerror(errno));
+        free(envp);
+        return;
+    }
+    started = now_s();
+    if ((pid = fork()) < 0) {
+        snprintf(run->message, sizeof run->message, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        free(envp);
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        if (dup2(fds[1], STDOUT_FILENO) < 0)
+            _exit(126);
+        close(fds[1]);
+        execve(b->prog, argv, envp);
+        fprintf(stderr, "carve_bench_carve: cannot run %s: %s\n", b->prog, strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    for (;;) {
+        ssize_t n = read(fds[0], out + got, sizeof out - 1 - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (got == sizeof out - 1) { /* more than a PROG line: keep the start, drain the rest */
+            char sink[4096];
+
+            while ((n = read(fds[0], sink, sizeof sink)) > 0 || (n < 0 && errno == EINTR))
+                ;
+            break;
+        }
+    }
+    out[got] = '\0';
+    close(fds[0]);
+    while (wait4(pid, &wstatus, 0, &usage) < 0 && errno == EINTR)
+        ;
+    run->wall       = now_s() - started;
+    run->maxrss_kib = usage.ru_maxrss;
+    free(envp);
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        if (WIFSIGNALED(wstatus))
+            snprintf(run->message, sizeof run->message, "died of signal %d", WTERMSIG(wstatus));
+        else
+            snprintf(run->message, sizeof run->message, "exit status %d", WEXITSTATUS(wstatus));
+        return;
+    }
+    parse_prog_line(out, run);
+    if (!run->ok)
+        snprintf(run->message, sizeof run->message, "no PROG line in its output");
+}
+
+/* Describes a command for messages. */
+static const char *
+describe(const char *const *args, char *buf, size_t size)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; args[i] && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", args[i]);
+    return buf;
+}
+
+/* A run and its correctness checks: ok, the connector expected, native's checksum (when given). */
+static int
+measured_run(bench_t *b, const char *carve_dir, const char *const *args, const run_t *reference, run_t *run)
+{
+    char        what[512];
+    const char *expect = carve_dir ? "carve" : "native";
+
+    run_prog(b, carve_dir, args, run);
+    describe(args, what, sizeof what);
+    if (!run->ok) {
+        fail(b, "%s (%s): %s", what, expect, run->message);
+        return -1;
+    }
+    if (strcmp(run->connector, expect)) {
+        fail(b, "%s: served by connector '%s', expected '%s'", what, run->connector, expect);
+        run->ok = 0;
+        return -1;
+    }
+    if (reference && (run->checksum != reference->checksum || run->bytes != reference->bytes)) {
+        fail(b, "%s (%s): read %" PRIu64 " bytes, checksum %016" PRIx64 "; native read %" PRIu64 ", %016" PRIx64, what,
+             expect, run->bytes, run->checksum, reference->bytes, reference->checksum);
+        run->ok = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Checks a carve directory after a run: one container, non-empty, a manifest of the expected generation. */
+static int
+check_container(bench_t *b, const char *dir, uint64_t generation, container_t *c)
+{
+    inspect_dir(dir, c);
+    if (!c->found || c->bytes <= 0 || c->manifest_bytes <= 0) {
+        fail(b, "%s: no container and manifest written (container %" PRId64 " bytes, manifest %" PRId64 " bytes)",
+             dir, c->bytes, c->manifest_bytes);
+        return -1;
+    }
+    if (c->generation != generation) {
+        fail(b, "%s: manifest generation %" PRIu64 ", expected %" PRIu64, dir, c->generation, generation);
+        return -1;
+    }
+    return 0;
+}
+
+/* A carve run into a fresh directory (checked empty first); the container is inspected and, unless
+ * keep_dir is given, the directory removed. */
+static int
+carve_fresh(bench_t *b, const char *tag, const char *const *args, const run_t *reference, run_t *run,
+            container_t *c, char *keep_dir, size_t keep_size)
+{
+    char dir[4096];
+    int  status;
+
+    memset(c, 0, sizeof *c);
+    if (fresh_dir(b, tag, dir, sizeof dir) < 0)
+        return -1;
+    inspect_dir(dir, c);
+    if (c->bytes || c->manifest_bytes) {
+        fail(b, "%s is not empty before a first carve", dir);
+        return -1;
+    }
+    status = measured_run(b, dir, args, reference, run);
+    if (status == 0)
+        status = check_container(b, dir, 1, c);
+    if (keep_dir)
+        snprintf(keep_dir, keep_size, "%s", dir);
+    else
+        remove_flat_dir(dir);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* sections                                                                                          */
+
+/* Everything the data sections measure. */
+typedef struct data_results_t {
+    int64_t     origin_bytes;
+    run_t       ref_rows, ref_all, chunks_rows, chunks_all;
+    series_t    native_rows, carve_rows, recarve_rows;
+    series_t    native_all, carve_all;
+    container_t rows_c, recarve_c, skeleton_c, all_c;
+    int         have_rows, have_recarve, have_skeleton, have_all;
+} data_results_t;
+
+static void
+print_time_row(bench_t *b, const char *label, const char *key, const series_t *native, const series_t *carve,
+               int64_t container_bytes)
+{
+    double nm = median_of(native->wall, native->n), cm = median_of(carve->wall, carve->n);
+    double nn = min_of(native->wall, native->n), cn = min_of(carve->wall, carve->n);
+    double npm = median_of(native->prog, native->n), cpm = median_of(carve->prog, carve->n);
+    double extra = (cm - cpm) - (nm - npm);
+
+    emit(b, "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label, nm, cm,
+         ratio_of(cm, nm), nn, cn, ratio_of(cn, nn), npm, cpm, ratio_of(cpm, npm), extra);
+    record(b,
+           "CARVE section=time workload=rows run=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f native_min_s=%.6f "
+           "carve_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f carve_prog_s=%.6f exit_extra_s=%.6f "
+           "container_bytes=%" PRId64 "\n",
+           key, carve->n, nm, cm, ratio_of(cm, nm), nn, cn, ratio_of(cn, nn), npm, cpm, extra, container_bytes);
+}
+
+static void
+section_time(bench_t *b, data_results_t *d)
+{
+    const char *rows[] = {"rows", b->data, NULL};
+    run_t       run;
+    container_t c;
+
+    fprintf(stderr, "== 1. carve time: workload rows, %u repetitions\n", b->reps);
+    for (unsigned rep = 0; rep < b->reps; rep++) {
+        char dir[4096];
+        int  have_dir = 0;
+
+        /* Rotating order; the re-carve always follows its own first carve. */
+        for (unsigned step = 0; step < 3; step++) {
+            unsigned native_at = rep % 3;
+            int      is_native = step == native_at;
+            int      is_first  = !is_native && !have_dir;
+
+            if (is_native) {
+                if (measured_run(b, NULL, rows, &d->ref_rows, &run) == 0)
+                    series_add(&d->native_rows, &run);
+                fprintf(stderr, "  rep %u native %.3f s", rep + 1, run.wall);
+            }
+            else if (is_first) {
+                if (carve_fresh(b, "rows", rows, &d->ref_rows, &run, &c, dir, sizeof dir) == 0) {
+                    series_add(&d->carve_rows, &run);
+                    if (!d->have_rows)
+                        d->rows_c = c;
+                    d->have_rows = 1;
+                }
+                have_dir = 1;
+                fprintf(stderr, "  carve %.3f s", run.wall);
+            }
+            else {
+                if (measured_run(b, dir, rows, &d->ref_rows, &run) == 0 && check_container(b, dir, 2, &c) == 0) {
+                    series_add(&d->recarve_rows, &run);
+                    if (!d->have_recarve)
+                        d->recarve_c = c;
+                    d->have_recarve = 1;
+                }
+                fprintf(stderr, "  re-carve %.3f s", run.wall);
+            }
+        }
+        fprintf(stderr, "\n");
+        remove_flat_dir(dir);
+    }
+
+    emit(b, "\n## 1. Carve time — workload a (rows: ~10%% of /field in 10 row blocks)\n\n");
+    emit(b, "Whole-process wall time (fork to reaped exit), so carve includes loading the plugin, recording and "
+            "the commit at exit. %u interleaved repetitions; a first carve always starts in an empty directory "
+            "(no container); a re-carve is the same run again onto the container the first one wrote. "
+            "\"in-prog\" = the program's own H5Fopen..H5Fclose time; \"exit extra\" = (carve wall - carve "
+            "in-prog) - (native wall - native in-prog), median: mostly the commit.\n\n",
+         b->reps);
+    emit(b, "| run | native med s | carve med s | ratio med | native min s | carve min s | ratio min | "
+            "native in-prog s | carve in-prog s | in-prog ratio | exit extra s |\n");
+    emit(b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    print_time_row(b, "carve (no container)", "carve", &d->native_rows, &d->carve_rows, d->rows_c.bytes);
+    print_time_row(b, "re-carve (container exists)", "recarve", &d->native_rows, &d->recarve_rows, d->recarve_c.bytes);
+    emit(b, "\nAll wall times (s): native");
+    for (unsigned i = 0; i < d->native_rows.n; i++)
+        emit(b, " %.3f", d->native_rows.wall[i]);
+    emit(b, "; carve");
+    for (unsigned i = 0; i < d->carve_rows.n; i++)
+        emit(b, " %.3f", d->carve_rows.wall[i]);
+    emit(b, "; re-carve");
+    for (unsigned i = 0; i < d->recarve_rows.n; i++)
+        emit(b, " %.3f", d->recarve_rows.wall[i]);
+    emit(b, "\n");
+}
+
+static void
+section_memory_runs(bench_t *b, data_results_t *d)
+{
+    const char *all[] = {"all", b->data, NULL};
+    run_t       run;
+    container_t c;
+
+    fprintf(stderr, "== 3. memory: workload all (100%% of /field), %u repetitions\n", b->mem_reps);
+    for (unsigned rep = 0; rep < b->mem_reps; rep++) {
+        for (unsigned step = 0; step < 2; step++) {
+            if ((step + rep) % 2 == 0) {
+                if (measured_run(b, NULL, all, &d->ref_all, &run) == 0)
+                    series_add(&d->native_all, &run);
+                fprintf(stderr, "  rep %u native %.3f s %ld KiB", rep + 1, run.wall, run.maxrss_kib);
+            }
+            else {
+                if (carve_fresh(b, "all", all, &d->ref_all, &run, &c, NULL, 0) == 0) {
+                    series_add(&d->carve_all, &run);
+                    d->all_c    = c;
+                    d->have_all = 1;
+                }
+                fprintf(stderr, "  carve %.3f s %ld KiB", run.wall, run.maxrss_kib);
+            }
+        }
+        fprintf(stderr, "\n");
+    }
+}
+
+static void
+emit_size_row(bench_t *b, const char *what, int64_t bytes, const char *note)
+{
+    emit(b, "| %s | %" PRId64 " | %.2f | %s |\n", what, bytes, (double)bytes / MIB, note);
+}
+
+static void
+section_size(bench_t *b, data_results_t *d)
+{
+    const char *open_args[] = {"open", b->data, NULL};
+    run_t       run;
+    double      bound = 0, all_bound = 0;
+    int64_t     touched = (int64_t)d->chunks_rows.chunk_bytes, skeleton = d->skeleton_c.bytes;
+    char        note[256];
+
+    /* The skeleton: a run that opens the file and reads nothing. */
+    if (carve_fresh(b, "skeleton", open_args, NULL, &run, &d->skeleton_c, NULL, 0) == 0)
+        d->have_skeleton = 1;
+    skeleton = d->skeleton_c.bytes;
+    if (d->have_rows) {
+        if (d->rows_c.chunks_stored != d->chunks_rows.chunks)
+            fail(b, "rows: the manifest has %" PRIu64 " chunks stored, the workload touches %" PRIu64,
+                 d->rows_c.chunks_stored, d->chunks_rows.chunks);
+        if (d->rows_c.bytes_stored != d->chunks_rows.chunk_bytes)
+            fail(b, "rows: the manifest has %" PRIu64 " bytes stored, the touched chunks hold %" PRIu64,
+                 d->rows_c.bytes_stored, d->chunks_rows.chunk_bytes);
+        if (d->rows_c.bytes_read != d->ref_rows.bytes)
+            fail(b, "rows: the manifest says %" PRIu64 " bytes read, the program read %" PRIu64, d->rows_c.bytes_read,
+                 d->ref_rows.bytes);
+    }
+    if (d->have_all && d->all_c.chunks_stored != d->chunks_all.chunks)
+        fail(b, "all: the manifest has %" PRIu64 " chunks stored, /field has %" PRIu64, d->all_c.chunks_stored,
+             d->chunks_all.chunks);
+    if (d->have_rows && d->have_skeleton)
+        bound = ratio_of((double)d->rows_c.bytes, (double)(touched + skeleton));
+    if (d->have_all && d->have_skeleton)
+        all_bound = ratio_of((double)d->all_c.bytes, (double)((int64_t)d->chunks_all.chunk_bytes + skeleton));
+
+    emit(b, "\n## 2. Container size — workload a (rows)\n\n");
+    emit(b, "| quantity | bytes | MiB | note |\n|---|---:|---:|---|\n");
+    emit_size_row(b, "origin file", d->origin_bytes, "");
+    snprintf(note, sizeof note, "10 row blocks, decompressed");
+    emit_size_row(b, "bytes read by the program", (int64_t)d->ref_rows.bytes, note);
+    snprintf(note, sizeof note, "%" PRIu64 " chunks (H5Dget_chunk_info_by_coord), %.1f MiB raw", d->chunks_rows.chunks,
+             (double)d->chunks_rows.raw_bytes / MIB);
+    emit_size_row(b, "touched chunks, stored (compressed)", touched, note);
+    emit_size_row(b, "skeleton (container of a run that only opens the file)", skeleton, "");
+    snprintf(note, sizeof note, "manifest: bytes_read %" PRIu64 ", bytes_stored %" PRIu64 ", chunks_stored %" PRIu64,
+             d->rows_c.bytes_read, d->rows_c.bytes_stored, d->rows_c.chunks_stored);
+    emit_size_row(b, "**container after the carve**", d->rows_c.bytes, note);
+    snprintf(note, sizeof note, "manifest file %" PRId64 " bytes", d->recarve_c.manifest_bytes);
+    emit_size_row(b, "container after the re-carve", d->recarve_c.bytes, note);
+    emit(b, "\n- **container / (touched chunks + skeleton) = %.4f** (the issue's bound: <= 1.05: %s)\n", bound,
+         !d->have_rows || !d->have_skeleton ? "not measured" : bound <= 1.05 ? "met" : "EXCEEDED");
+    emit(b, "- container / origin = %.4f; container / bytes read = %.4f; re-carve container / carve container = "
+            "%.4f\n",
+         ratio_of((double)d->rows_c.bytes, (double)d->origin_bytes),
+         ratio_of((double)d->rows_c.bytes, (double)d->ref_rows.bytes),
+         ratio_of((double)d->recarve_c.bytes, (double)d->rows_c.bytes));
+    if (d->have_all)
+        emit(b, "- 100%% read (workload all): container %" PRId64 " bytes = %.4f x origin; / (all %" PRIu64
+                " chunks %" PRIu64 " bytes + skeleton) = %.4f\n",
+             d->all_c.bytes, ratio_of((double)d->all_c.bytes, (double)d->origin_bytes), d->chunks_all.chunks,
+             d->chunks_all.chunk_bytes, all_bound);
+    record(b, "CARVE section=size origin_bytes=%" PRId64 " bytes_read=%" PRIu64 " touched_chunks=%" PRIu64
+           " touched_chunk_bytes=%" PRId64 " skeleton_bytes=%" PRId64 " container_bytes=%" PRId64
+           " recarve_container_bytes=%" PRId64 " manifest_bytes_stored=%" PRIu64 " manifest_chunks_stored=%" PRIu64
+           " bound_ratio=%.4f container_over_origin=%.4f all_container_bytes=%" PRId64 " all_bound_ratio=%.4f\n",
+           d->origin_bytes, d->ref_rows.bytes, d->chunks_rows.chunks, touched, skeleton, d->rows_c.bytes,
+           d->recarve_c.bytes, d->rows_c.bytes_stored, d->rows_c.chunks_stored, bound,
+           ratio_of((double)d->rows_c.bytes, (double)d->origin_bytes), d->all_c.bytes, all_bound);
+}
+
+static void
+emit_memory_row(bench_t *b, const char *label, const char *key, const series_t *native, const series_t *carve)
+{
+    double delta = ((double)carve->maxrss_kib - (double)native->maxrss_kib) / 1024.0;
+    double nm = median_of(native->wall, native->n), cm = median_of(carve->wall, carve->n);
+
+    emit(b, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label, carve->n,
+         (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
+         !carve->n ? "not measured" : delta < 64 ? "met" : "EXCEEDED", nm, cm, ratio_of(cm, nm));
+    record(b, "CARVE section=memory workload=%s reps=%u native_rss_kib=%ld carve_rss_kib=%ld delta_mib=%.2f "
+           "native_s=%.6f carve_s=%.6f ratio=%.4f\n",
+           key, carve->n, native->maxrss_kib, carve->maxrss_kib, delta, nm, cm, ratio_of(cm, nm));
+}
+
+static void
+section_memory(bench_t *b, data_results_t *d)
+{
+    emit(b, "\n## 3. Memory — peak RSS of the whole process (wait4 ru_maxrss), largest of the repetitions\n\n");
+    emit(b, "| workload | reps | native MiB | carve MiB | carve - native MiB | bound < 64 MiB | native wall med s | "
+            "carve wall med s | wall ratio |\n");
+    emit(b, "|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+    emit_memory_row(b, "rows (10%)", "rows", &d->native_rows, &d->carve_rows);
+    if (b->mem_reps)
+        emit_memory_row(b, "all (100%)", "all", &d->native_all, &d->carve_all);
+}
+
+static void
+section_data(bench_t *b)
+{
+    data_results_t *d = calloc(1, sizeof *d);
+    const char     *rows[] = {"rows", b->data, NULL}, *all[] = {"all", b->data, NULL};
+    const char     *chunks_rows[] = {"chunks", b->data, "rows", NULL}, *chunks_all[] = {"chunks", b->data, "all", NULL};
+    struct stat     st;
+    run_t           run;
+    container_t     c;
+
+    if (!d) {
+        fail(b, "out of memory");
+        return;
+    }
+    if (stat(b->data, &st) == 0)
+        d->origin_bytes = (int64_t)st.st_size;
+    /* References (and page-cache warm-up): native reads, the touched chunks, one carve run. */
+    if (measured_run(b, NULL, rows, NULL, &d->ref_rows) < 0 || measured_run(b, NULL, chunks_rows, NULL, &d->chunks_rows) < 0 ||
+        measured_run(b, NULL, chunks_all, NULL, &d->chunks_all) < 0 ||
+        (b->mem_reps && measured_run(b, NULL, all, NULL, &d->ref_all) < 0)) {
+        free(d);
+        return;
+    }
+    fprintf(stderr, "warm-up: native rows %.3f s (%" PRIu64 " bytes, %" PRIu64 " chunks touched, %" PRIu64
+                    " stored bytes)\n",
+            d->ref_rows.wall, d->ref_rows.bytes, d->chunks_rows.chunks, d->chunks_rows.chunk_bytes);
+    carve_fresh(b, "warmup", rows, &d->ref_rows, &run, &c, NULL, 0);
+    fprintf(stderr, "warm-up: carve rows %.3f s, container %" PRId64 " bytes\n", run.wall, c.bytes);
+
+    section_time(b, d);
+    if (b->mem_reps)
+        section_memory_runs(b, d);
+    section_size(b, d);
+    section_memory(b, d);
+    free(d);
+}
+
+static int
+compare_scaling(const void *a, const void *b)
+{
+    const scaling_input_t *x = a, *y = b;
+
+    return (x->objects > y->objects) - (x->objects < y->objects);
+}
+
+static void
+section_scaling(bench_t *b)
+{
+    series_t    native[MAX_SCALING], carve[MAX_SCALING];
+    container_t cont[MAX_SCALING];
+    run_t       ref[MAX_SCALING], run;
+    int64_t     origin[MAX_SCALING];
+    double      per_1k[MAX_SCALING];
+    int         usable[MAX_SCALING];
+
+    memset(native, 0, sizeof native);
+    memset(carve, 0, sizeof carve);
+    memset(cont, 0, sizeof cont);
+    qsort(b->scaling, b->nscaling, sizeof b->scaling[0], compare_scaling);
+    fprintf(stderr, "== 4. skeleton scaling: %u files, %u repetitions\n", b->nscaling, b->scaling_reps);
+    for (unsigned i = 0; i < b->nscaling; i++) {
+        const char *args[] = {"one", b->scaling[i].path, SCALING_DATASET, NULL};
+        struct stat st;
+
+        origin[i] = stat(b->scaling[i].path, &st) == 0 ? (int64_t)st.st_size : 0;
+        usable[i] = measured_run(b, NULL, args, NULL, &ref[i]) == 0; /* reference, warms the page cache */
+        if (usable[i] && i == 0)
+            carve_fresh(b, "warmup", args, &ref[i], &run, &cont[i], NULL, 0); /* warms the plugin's libraries */
+    }
+    for (unsigned rep = 0; rep < b->scaling_reps; rep++)
+        for (unsigned i = 0; i < b->nscaling; i++) {
+            const char *args[] = {"one", b->scaling[i].path, SCALING_DATASET, NULL};
+
+            if (!usable[i])
+                continue;
+            fprintf(stderr, "  rep %u, %lu objects:", rep + 1, b->scaling[i].objects);
+            for (unsigned step = 0; step < 2; step++) {
+                if ((step + rep) % 2 == 0) {
+                    if (measured_run(b, NULL, args, &ref[i], &run) == 0)
+                        series_add(&native[i], &run);
+                    fprintf(stderr, " native %.3f s", run.wall);
+                }
+                else {
+                    container_t c;
+
+                    if (carve_fresh(b, "skel", args, &ref[i], &run, &c, NULL, 0) == 0) {
+                        series_add(&carve[i], &run);
+                        cont[i] = c;
+                    }
+                    fprintf(stderr, " carve %.3f s (%ld KiB)", run.wall, run.maxrss_kib);
+                }
+            }
+            fprintf(stderr, "\n");
+        }
+
+    emit(b, "\n## 4. Skeleton scaling — open the objects file, read %s (16 int32), native vs carve\n\n",
+         SCALING_DATASET);
+    emit(b, "Groups and compact datasets with 2-3 attributes each (carve_bench_make --objects N); the whole "
+            "skeleton is committed at exit. commit = carve wall - native wall (medians of %u interleaved "
+            "repetitions, every carve into an empty directory).\n\n",
+         b->scaling_reps);
+    emit(b, "| objects | origin MiB | native med s | carve med s | commit s | **commit ms / 1k objects** | "
+            "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
+    emit(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (unsigned i = 0; i < b->nscaling; i++) {
+        double nm = median_of(native[i].wall, native[i].n), cm = median_of(carve[i].wall, carve[i].n);
+        double commit = cm - nm;
+
+        per_1k[i] = b->scaling[i].objects ? commit * 1000.0 / ((double)b->scaling[i].objects / 1000.0) : 0;
+        emit(b, "| %lu | %.2f | %.3f | %.3f | %.3f | **%.2f** | %.2f | %.4f | %.1f | %.1f |\n", b->scaling[i].objects,
+             (double)origin[i] / MIB, nm, cm, commit, per_1k[i], (double)cont[i].bytes / MIB,
+             ratio_of((double)cont[i].bytes, (double)origin[i]), (double)native[i].maxrss_kib / 1024.0,
+             (double)carve[i].maxrss_kib / 1024.0);
+        record(b, "CARVE section=scaling objects=%lu reps=%u native_s=%.6f carve_s=%.6f commit_s=%.6f "
+               "commit_ms_per_1k=%.4f container_bytes=%" PRId64 " origin_bytes=%" PRId64
+               " native_rss_kib=%ld carve_rss_kib=%ld\n",
+               b->scaling[i].objects, carve[i].n, nm, cm, commit, per_1k[i], cont[i].bytes, origin[i],
+               native[i].maxrss_kib, carve[i].maxrss_kib);
+    }
+    if (b->nscaling >= 2) {
+        unsigned last  = b->nscaling - 1;
+        double   ratio = ratio_of(per_1k[last], per_1k[0]);
+
+        emit(b, "\n- **per-object commit cost at %lu objects / at %lu objects = %.2f** (1.0 = linear; %.2f would be "
+                "quadratic)\n",
+             b->scaling[last].objects, b->scaling[0].objects, ratio,
+             ratio_of((double)b->scaling[last].objects, (double)b->scaling[0].objects));
+        record(b, "CARVE section=scaling-linearity small_objects=%lu large_objects=%lu per_object_ratio=%.4f\n",
+               b->scaling[0].objects, b->scaling[last].objects, ratio);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* the command line                                                                                  */
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE]\n"
+                 "                         [--scaling N=FILE]... [--reps N] [--mem-reps N] [--scaling-reps N]\n"
+                 "                         [--markdown FILE]\n"
+                 "  --prog         carve_bench_prog\n"
+                 "  --plugin-dir   the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
+                 "  --work         scratch directory for the carve runs' directories (made if missing)\n"
+                 "  --data         a carve_bench_make --size-mib file: sections 1-3\n"
+                 "  --scaling      a carve_bench_make --objects N file (repeatable, up to %u): section 4\n"
+                 "  --reps         repetitions of section 1 (default 5)\n"
+                 "  --mem-reps     repetitions of the 100%% read in section 3 (default 3; 0 skips it)\n"
+                 "  --scaling-reps repetitions of section 4 (default 5)\n"
+                 "  --markdown     also write the tables to this file\n",
+            MAX_SCALING);
+}
+
+static int
+parse_count(const char *flag, const char *text, unsigned long min, unsigned long max, unsigned long *value)
+{
+    char *end = NULL;
+
+    errno  = 0;
+    *value = strtoul(text, &end, 10);
+    if (text[0] == '-' || errno || end == text || *end || *value < min || *value > max) {
+        fprintf(stderr, "carve_bench_carve: %s needs a whole number in %lu..%lu, got '%s'\n", flag, min, max, text);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parse_args(int argc, char **argv, bench_t *b)
+{
+    unsigned long reps = 5, mem_reps = 3, scaling_reps = 5;
+
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int         bad  = 0;
+
+        if (!strcmp(flag, "-h") || !strcmp(flag, "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!value) {
+            fprintf(stderr, "carve_bench_carve: %s needs a value\n", flag);
+            return -1;
+        }
+        i++;
+        if (!strcmp(flag, "--prog"))
+            b->prog = value;
+        else if (!strcmp(flag, "--plugin-dir"))
+            b->plugin_dir = value;
+        else if (!strcmp(flag, "--work"))
+            b->work = value;
+        else if (!strcmp(flag, "--data"))
+            b->data = value;
+        else if (!strcmp(flag, "--markdown"))
+            b->markdown_path = value;
+        else if (!strcmp(flag, "--reps"))
+            bad = parse_count(flag, value, 1, MAX_REPS, &reps);
+        else if (!strcmp(flag, "--mem-reps"))
+            bad = parse_count(flag, value, 0, MAX_REPS, &mem_reps);
+        else if (!strcmp(flag, "--scaling-reps"))
+            bad = parse_count(flag, value, 1, MAX_REPS, &scaling_reps);
+        else if (!strcmp(flag, "--scaling")) {
+            const char   *eq = strchr(value, '=');
+            unsigned long objects;
+            char          number[32];
+
+            if (!eq || eq == value || (size_t)(eq - value) >= sizeof number || !eq[1] || b->nscaling == MAX_SCALING) {
+                fprintf(stderr, "carve_bench_carve: --scaling needs N=FILE (at most %u), got '%s'\n", MAX_SCALING,
+                        value);
+                return -1;
+            }
+            memcpy(number, value, (size_t)(eq - value));
+            number[eq - value] = '\0';
+            if (parse_count(flag, number, 1, 1000000000ul, &objects) < 0)
+                return -1;
+            b->scaling[b->nscaling].objects = objects;
+            b->scaling[b->nscaling].path    = eq + 1;
+            b->nscaling++;
+        }
+        else {
+            fprintf(stderr, "carve_bench_carve: unknown option '%s'\n", flag);
+            usage(stderr);
+            return -1;
+        }
+        if (bad)
+            return -1;
+    }
+    b->reps         = (unsigned)reps;
+    b->mem_reps     = (unsigned)mem_reps;
+    b->scaling_reps = (unsigned)scaling_reps;
+    if (!b->prog || !b->plugin_dir || !b->work || (!b->data && !b->nscaling)) {
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    bench_t b = {0};
+    double  started = now_s(), load_start, load_end;
+
+    if (parse_args(argc, argv, &b) < 0)
+        return 2;
+    if ((mkdir(b.work, 0755) < 0 && errno != EEXIST) || make_base_env(&b) < 0) {
+        fprintf(stderr, "carve_bench_carve: cannot use %s: %s\n", b.work, strerror(errno));
+        return 1;
+    }
+    if (b.markdown_path && !(b.markdown = fopen(b.markdown_path, "w"))) {
+        fprintf(stderr, "carve_bench_carve: cannot write %s: %s\n", b.markdown_path, strerror(errno));
+        return 1;
+    }
+    load_start = load_average();
+    emit(&b, "# carve — carve-phase costs against native HDF5\n\n");
+    emit(&b, "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
+             "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
+         sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
+    if (b.data)
+        emit(&b, "data: %s\n", b.data);
+    if (b.data)
+        section_data(&b);
+    if (b.nscaling)
+        section_scaling(&b);
+    load_end = load_average();
+    emit(&b, "\nload average %.2f at the end; %d correctness failure%s; %.0f s.\n", load_end, b.failures,
+         b.failures == 1 ? "" : "s", now_s() - started);
+    printf("\n%s", b.lines ? b.lines : "");
+    printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.failures, now_s() - started,
+           load_start, load_end);
+    if (b.markdown)
+        fclose(b.markdown);
+    rmdir(b.work); /* only if every carve directory went */
+    free(b.base_env);
+    free(b.lines);
+    return b.failures ? 1 : 0;
+}

@@ -1,0 +1,349 @@
+/*
+ * bench_prog.c — carve_bench_prog: the "unchanged program" of carve's carve-phase benchmark
+ * (examples/bench/bench_carve.c runs it). A plain HDF5 reader: it knows nothing of carve, links only
+ * HDF5 and opens files with the default access list, so HDF5_VOL_CONNECTOR decides whether it runs
+ * natively or through carve (and carve then writes its container when the process exits).
+ *
+ *   rows FILE        workload "a" of carve_bench_read: about 10% of /field as 10 blocks of whole rows
+ *                    (1% of the rows each, one in the middle of each tenth) — the same selections
+ *   all FILE         100% of /field, read one band of chunk rows at a time (a bounded buffer)
+ *   open FILE        H5Fopen + H5Fclose only (the run that carves the skeleton alone)
+ *   one FILE DSET    opens FILE and reads dataset DSET (a small one) whole
+ *   chunks FILE rows|all
+ *                    natively (whatever the environment says): the chunks of /field that workload
+ *                    touches and the sum of their stored (compressed) sizes, by H5Dget_chunk_info_by_coord
+ *
+ * Output: one line "PROG key=value ..." on stdout — workload, connector (the connector serving the file,
+ * from H5VLget_connector_name), bytes read, a checksum of the data, the seconds from H5Fopen to H5Fclose;
+ * for `chunks`: chunks, chunk_bytes, raw_bytes. Exit status 0 on success, 1 on an HDF5 failure, 2 on
+ * bad usage.
+ *
+ * Usage: carve_bench_prog rows|all|open FILE | one FILE DSET | chunks FILE rows|all
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hdf5.h>
+
+#define FIELD_NAME "/field"
+#define ROW_BLOCKS 10u /* workload "rows": blocks of 1% of the rows, one per tenth (as bench_read.c) */
+
+/* What a run reports. */
+typedef struct prog_result_t {
+    uint64_t bytes;
+    uint64_t checksum;
+    double   seconds;
+    char     connector[32];
+} prog_result_t;
+
+static double
+prog_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The same word-at-a-time hash as bench_read.c, so checksums of equal reads agree. */
+static uint64_t
+prog_digest(uint64_t hash, const void *data, size_t size)
+{
+    const unsigned char *bytes = data;
+    size_t               words = size / 8, i;
+
+    for (i = 0; i < words; i++) {
+        uint64_t word;
+
+        memcpy(&word, bytes + i * 8, 8);
+        hash = (hash ^ word) * 0x100000001b3ull;
+        hash ^= hash >> 32;
+    }
+    for (i = words * 8; i < size; i++) {
+        hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+        hash ^= hash >> 32;
+    }
+    return hash;
+}
+
+static hid_t
+prog_open(const char *path, prog_result_t *result)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+
+    if (file >= 0 && H5VLget_connector_name(file, result->connector, sizeof result->connector) < 0)
+        snprintf(result->connector, sizeof result->connector, "?");
+    if (file < 0)
+        fprintf(stderr, "carve_bench_prog: cannot open %s\n", path);
+    return file;
+}
+
+/* /field's geometry. */
+typedef struct prog_field_t {
+    hid_t   dset, space;
+    hsize_t rows, cols, chunk_rows, chunk_cols;
+} prog_field_t;
+
+static int
+prog_field_open(hid_t file, prog_field_t *field)
+{
+    hsize_t dims[2], chunk[2];
+    hid_t   dcpl = H5I_INVALID_HID;
+    int     ok;
+
+    field->space = H5I_INVALID_HID;
+    if ((field->dset = H5Dopen2(file, FIELD_NAME, H5P_DEFAULT)) < 0)
+        return -1;
+    ok = (field->space = H5Dget_space(field->dset)) >= 0 && H5Sget_simple_extent_ndims(field->space) == 2 &&
+         H5Sget_simple_extent_dims(field->space, dims, NULL) >= 0 &&
+         (dcpl = H5Dget_create_plist(field->dset)) >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED &&
+         H5Pget_chunk(dcpl, 2, chunk) == 2;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (!ok) {
+        fprintf(stderr, "carve_bench_prog: %s is not a chunked 2-D dataset\n", FIELD_NAME);
+        return -1;
+    }
+    field->rows       = dims[0];
+    field->cols       = dims[1];
+    field->chunk_rows = chunk[0];
+    field->chunk_cols = chunk[1];
+    return 0;
+}
+
+static void
+prog_field_close(prog_field_t *field)
+{
+    if (field->space >= 0)
+        H5Sclose(field->space);
+    if (field->dset >= 0)
+        H5Dclose(field->dset);
+}
+
+/* The row ranges a workload reads: block k is rows [start[k], start[k] + count). Returns the number of
+ * blocks (at most ROW_BLOCKS for "rows", one per band of chunk rows for "all" — then start is NULL and
+ * the caller walks the bands itself). */
+static unsigned
+prog_row_blocks(const prog_field_t *field, hsize_t start[ROW_BLOCKS], hsize_t *count)
+{
+    hsize_t block_rows = field->rows / 100 ? field->rows / 100 : 1;
+    hsize_t tenth      = field->rows / ROW_BLOCKS;
+    hsize_t offset     = tenth > block_rows ? (tenth - block_rows) / 2 : 0;
+
+    for (unsigned block = 0; block < ROW_BLOCKS; block++) {
+        start[block] = block * tenth + offset;
+        if (start[block] + block_rows > field->rows)
+            start[block] = field->rows - block_rows;
+    }
+    *count = block_rows;
+    return ROW_BLOCKS;
+}
+
+/* Reads rows [row0, row0 + nrows) whole into buffer and folds them into the result. */
+static int
+prog_read_rows(prog_field_t *field, hsize_t row0, hsize_t nrows, double *buffer, prog_result_t *result)
+{
+    hsize_t start[2] = {row0, 0}, count[2] = {nrows, field->cols};
+    hid_t   mspace   = H5Screate_simple(2, count, NULL);
+    int     ok       = mspace >= 0 && H5Sselect_hyperslab(field->space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dread(field->dset, H5T_NATIVE_DOUBLE, mspace, field->space, H5P_DEFAULT, buffer) >= 0;
+
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (!ok)
+        return -1;
+    result->checksum = prog_digest(result->checksum, buffer, nrows * field->cols * sizeof *buffer);
+    result->bytes += nrows * field->cols * sizeof *buffer;
+    return 0;
+}
+
+/* rows / all: workload "a", or every row of /field band by band. */
+static int
+prog_read_field(const char *path, int everything, prog_result_t *result)
+{
+    prog_field_t field = {.dset = H5I_INVALID_HID, .space = H5I_INVALID_HID};
+    hsize_t      starts[ROW_BLOCKS], block_rows;
+    double      *buffer = NULL;
+    hid_t        file;
+    int          status = -1;
+    double       started = prog_now();
+
+    if ((file = prog_open(path, result)) < 0)
+        return -1;
+    if (prog_field_open(file, &field) < 0)
+        goto done;
+    if (everything) {
+        if (!(buffer = malloc(field.chunk_rows * field.cols * sizeof *buffer)))
+            goto done;
+        for (hsize_t row0 = 0; row0 < field.rows; row0 += field.chunk_rows) {
+            hsize_t nrows = field.rows - row0 < field.chunk_rows ? field.rows - row0 : field.chunk_rows;
+
+            if (prog_read_rows(&field, row0, nrows, buffer, result) < 0)
+                goto done;
+        }
+    }
+    else {
+        unsigned nblocks = prog_row_blocks(&field, starts, &block_rows);
+
+        if (!(buffer = malloc(block_rows * field.cols * sizeof *buffer)))
+            goto done;
+        for (unsigned block = 0; block < nblocks; block++)
+            if (prog_read_rows(&field, starts[block], block_rows, buffer, result) < 0)
+                goto done;
+    }
+    status = 0;
+
+done:
+    prog_field_close(&field);
+    if (H5Fclose(file) < 0)
+        status = -1;
+    result->seconds = prog_now() - started;
+    free(buffer);
+    if (status < 0)
+        fprintf(stderr, "carve_bench_prog: reading %s of %s failed\n", FIELD_NAME, path);
+    return status;
+}
+
+/* open: the file opened and closed, nothing read. */
+static int
+prog_open_only(const char *path, prog_result_t *result)
+{
+    double started = prog_now();
+    hid_t  file    = prog_open(path, result);
+    int    status  = file >= 0 && H5Fclose(file) >= 0 ? 0 : -1;
+
+    result->seconds = prog_now() - started;
+    return status;
+}
+
+/* one: a dataset read whole, in its file type (no conversion). */
+static int
+prog_read_one(const char *path, const char *name, prog_result_t *result)
+{
+    double         started = prog_now();
+    hid_t          file    = prog_open(path, result);
+    hid_t          dset    = file >= 0 ? H5Dopen2(file, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t          type    = dset >= 0 ? H5Dget_type(dset) : H5I_INVALID_HID;
+    hid_t          space   = dset >= 0 ? H5Dget_space(dset) : H5I_INVALID_HID;
+    hssize_t       points  = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    size_t         size    = type >= 0 && points >= 0 ? H5Tget_size(type) * (size_t)points : 0;
+    unsigned char *buffer  = size ? malloc(size) : NULL;
+    int            status  = -1;
+
+    if (buffer && H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer) >= 0) {
+        result->checksum = prog_digest(result->checksum, buffer, size);
+        result->bytes    = size;
+        status           = 0;
+    }
+    else if (file >= 0)
+        fprintf(stderr, "carve_bench_prog: reading %s of %s failed\n", name, path);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (file >= 0 && H5Fclose(file) < 0)
+        status = -1;
+    result->seconds = prog_now() - started;
+    free(buffer);
+    return status;
+}
+
+/* chunks: the chunks of /field a workload touches, and their stored sizes, from the origin (natively). */
+static int
+prog_touched_chunks(const char *path, int everything)
+{
+    prog_field_t field = {.dset = H5I_INVALID_HID, .space = H5I_INVALID_HID};
+    hsize_t      starts[ROW_BLOCKS], block_rows = 0;
+    hid_t        fapl = H5Pcreate(H5P_FILE_ACCESS), file = H5I_INVALID_HID;
+    unsigned     nblocks;
+    uint64_t     chunks = 0, chunk_bytes = 0, raw_bytes = 0;
+    hsize_t      last_chunk_row = (hsize_t)-1;
+    int          status = -1;
+
+    if (fapl < 0 || H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
+        (file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0 || prog_field_open(file, &field) < 0)
+        goto done;
+    if (everything) {
+        starts[0]  = 0;
+        block_rows = field.rows;
+        nblocks    = 1;
+    }
+    else
+        nblocks = prog_row_blocks(&field, starts, &block_rows);
+    for (unsigned block = 0; block < nblocks; block++) {
+        hsize_t first = starts[block] / field.chunk_rows, last = (starts[block] + block_rows - 1) / field.chunk_rows;
+
+        for (hsize_t chunk_row = first; chunk_row <= last; chunk_row++) {
+            if (last_chunk_row != (hsize_t)-1 && chunk_row <= last_chunk_row)
+                continue; /* blocks are in increasing order: a chunk row shared by two counts once */
+            last_chunk_row = chunk_row;
+            for (hsize_t col = 0; col < field.cols; col += field.chunk_cols) {
+                hsize_t  offset[2] = {chunk_row * field.chunk_rows, col};
+                unsigned filter_mask;
+                haddr_t  address;
+                hsize_t  size;
+
+                if (H5Dget_chunk_info_by_coord(field.dset, offset, &filter_mask, &address, &size) < 0)
+                    goto done;
+                if (address == HADDR_UNDEF)
+                    continue; /* never written: nothing to carve */
+                chunks++;
+                chunk_bytes += size;
+                raw_bytes += field.chunk_rows * field.chunk_cols * sizeof(double);
+            }
+        }
+    }
+    printf("PROG workload=chunks-%s connector=native chunks=%" PRIu64 " chunk_bytes=%" PRIu64 " raw_bytes=%" PRIu64 "\n",
+           everything ? "all" : "rows", chunks, chunk_bytes, raw_bytes);
+    status = 0;
+
+done:
+    if (status < 0)
+        fprintf(stderr, "carve_bench_prog: cannot list the chunks of %s in %s\n", FIELD_NAME, path);
+    prog_field_close(&field);
+    if (file >= 0)
+        H5Fclose(file);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    return status;
+}
+
+static void
+prog_usage(FILE *out)
+{
+    fprintf(out, "usage: carve_bench_prog rows|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    prog_result_t result = {0};
+    const char   *what   = argc > 1 ? argv[1] : "";
+    int           status;
+
+    if (argc == 3 && (!strcmp(what, "rows") || !strcmp(what, "all")))
+        status = prog_read_field(argv[2], !strcmp(what, "all"), &result);
+    else if (argc == 3 && !strcmp(what, "open"))
+        status = prog_open_only(argv[2], &result);
+    else if (argc == 4 && !strcmp(what, "one"))
+        status = prog_read_one(argv[2], argv[3], &result);
+    else if (argc == 4 && !strcmp(what, "chunks") && (!strcmp(argv[3], "rows") || !strcmp(argv[3], "all")))
+        return prog_touched_chunks(argv[2], !strcmp(argv[3], "all")) < 0 ? 1 : 0;
+    else {
+        prog_usage(stderr);
+        return 2;
+    }
+    if (status < 0)
+        return 1;
+    printf("PROG workload=%s connector=%s bytes=%" PRIu64 " checksum=%016" PRIx64 " seconds=%.6f\n", what,
+           result.connector, result.bytes, result.checksum, result.seconds);
+    return 0;
+}
