@@ -441,34 +441,55 @@ done:
     return ret_value;
 }
 
+/* Basic information of the object a location names (itself, or a path relative to it; an index is
+ * taken as naming the object its name gives, as for H5Aopen_by_idx and H5Literate_by_name). */
+static herr_t
+carving_info_at(carve_obj_t *o, const H5VL_loc_params_t *loc_params, H5O_info2_t *info)
+{
+    H5VL_loc_params_t      where = *loc_params;
+    H5VL_object_get_args_t args;
+
+    if (where.type == H5VL_OBJECT_BY_IDX) {
+        const char *name = loc_params->loc_data.loc_by_idx.name;
+        hid_t       lapl = loc_params->loc_data.loc_by_idx.lapl_id;
+
+        where.type                         = H5VL_OBJECT_BY_NAME;
+        where.loc_data.loc_by_name.name    = name;
+        where.loc_data.loc_by_name.lapl_id = lapl;
+    }
+    args.op_type              = H5VL_OBJECT_GET_INFO;
+    args.args.get_info.oinfo  = info;
+    args.args.get_info.fields = H5O_INFO_BASIC;
+    return H5VLobject_get(o->under_object, &where, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
+}
+
+void
+carve_carving_touch_at(carve_obj_t *o, const H5VL_loc_params_t *loc_params)
+{
+    H5O_info2_t info;
+
+    if (!o || !o->ctx->carving)
+        return;
+    if (carving_info_at(o, loc_params, &info) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    if (info.fileno == o->ctx->carving_fileno && carve_access_touch(&o->ctx->carving->access, &info.token) < 0)
+        H5Eclear2(H5E_DEFAULT);
+}
+
 void
 carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr)
 {
-    H5VL_loc_params_t where = *loc_params;
-    H5O_info2_t       info;
+    H5O_info2_t info;
 
     if (!attr || !parent->ctx->carving)
         return;
     /* The object the attribute is attached to: the location itself, or the object named relative to it
      * (H5Aopen_by_name, H5Aopen_by_idx). */
-    if (where.type == H5VL_OBJECT_BY_IDX) {
-        const char *name = loc_params->loc_data.loc_by_idx.name;
-
-        where.type                         = H5VL_OBJECT_BY_NAME;
-        where.loc_data.loc_by_name.name    = name;
-        where.loc_data.loc_by_name.lapl_id = loc_params->loc_data.loc_by_idx.lapl_id;
-    }
-    {
-        H5VL_object_get_args_t args;
-
-        args.op_type              = H5VL_OBJECT_GET_INFO;
-        args.args.get_info.oinfo  = &info;
-        args.args.get_info.fields = H5O_INFO_BASIC;
-        if (H5VLobject_get(parent->under_object, &where, parent->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT,
-                           NULL) < 0) {
-            H5Eclear2(H5E_DEFAULT);
-            return;
-        }
+    if (carving_info_at(parent, loc_params, &info) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
     }
     if (info.fileno != parent->ctx->carving_fileno)
         return; /* an attribute of an object in another file */

@@ -63,9 +63,13 @@ carve_link_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_sp
 {
     carve_obj_t *o            = obj;
     hid_t        under_vol_id = o->under_vol_id; /* deleting a link may close the object */
+    herr_t       ret_value;
 
-    return carve_wrap_status(H5VLlink_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o,
-                             req);
+    ret_value =
+        carve_wrap_status(H5VLlink_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o, req);
+    if (ret_value >= 0 && args->op_type == H5VL_LINK_ITER)
+        carve_carving_touch_at(o, loc_params); /* a group iterated counts as touched */
+    return ret_value;
 }
 
 herr_t

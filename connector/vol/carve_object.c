@@ -52,9 +52,13 @@ carve_object_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_objec
 {
     carve_obj_t *o            = obj;
     hid_t        under_vol_id = o->under_vol_id; /* REFRESH may close and reopen the object */
+    herr_t       ret_value;
 
-    return carve_wrap_status(H5VLobject_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req),
-                             o, req);
+    ret_value = carve_wrap_status(H5VLobject_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req),
+                                  o, req);
+    if (ret_value >= 0 && args->op_type == H5VL_OBJECT_VISIT)
+        carve_carving_touch_at(o, loc_params); /* the object visited from counts as touched */
+    return ret_value;
 }
 
 herr_t

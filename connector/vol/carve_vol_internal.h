@@ -95,6 +95,8 @@ void   carve_carving_touch(carve_obj_t *obj, H5I_type_t type);
 void   carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token);
 /* Records a dataset read's file selection (after the read succeeded). */
 herr_t carve_carving_record_read(carve_obj_t *dset, hid_t file_space_id);
+/* Records that the object a location names was iterated or visited. */
+void   carve_carving_touch_at(carve_obj_t *obj, const H5VL_loc_params_t *loc_params);
 /* Notes which object an attribute just opened (or created) belongs to. */
 void   carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr);
 /* Records an attribute read (after it succeeded). */

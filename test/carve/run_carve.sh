@@ -19,6 +19,8 @@
 #   touched             skeleton=touched (datasets read, a committed-type dataset, attributes read by
 #                       name): only the touched objects and their parent groups
 #   no_exit_close       a program that returns from main with the file open: the exit handler commits
+#   objects             a program iterating a group, visiting a subtree and querying an object: all three
+#                       listed as touched in the manifest, no data carved
 #   missing_dir         dir= a missing directory, or a path through a regular file: the commit fails
 #                       (reported by the close or at exit) naming the directory, the program's results
 #                       are unchanged, nothing is written
@@ -407,6 +409,25 @@ case_skipped() {
     check "the modified file has the program's attribute" tool zoo2.dump "$CARVE_TEST_H5DUMP" -a /carve_workload_was_here other/zoo2.h5
 }
 
+# objects: a program that reads no data but iterates a group, visits a subtree and queries an object —
+# the manifest lists exactly those objects as touched, and the container holds no data.
+case_objects() {
+    local container manifest
+    make_zoo zoo.h5
+    workload native - zoo.h5 iterate native.txt
+    workload carve "$CARVE" zoo.h5 iterate expected.txt
+    expect_carved_run carve
+    same_results carve native
+    container=$(the_container . zoo.h5) || { checks=$((checks + 1)); fail "a container for the origin"; return; }
+    manifest=$(manifest_of "$container")
+    verify objects zoo.h5 "$container" expected.txt
+    sed -n '/^objects:/,/^[a-z]/p' "$manifest" >objects.list
+    for p in /groups/g1 /groups/g2 /types/compound_t; do
+        check "the manifest lists $p as touched" grep -qx -- "- $p" objects.list
+    done
+    check "the manifest lists no dataset" grep -q '^datasets: \[\]' "$manifest"
+}
+
 # touched_run <label> <workload> <present paths...> -- <absent paths...>: one skeleton=touched carve in
 # its own directory; carve_verify checks the skeleton against the manifest, h5ls against the workload.
 touched_run() {
@@ -518,7 +539,7 @@ zoo)
     [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
     case_zoo "$1"
     ;;
-again | concurrent | changed_origin | dir | skipped | touched | no_exit_close | missing_dir)
+again | concurrent | changed_origin | dir | skipped | touched | no_exit_close | missing_dir | objects)
     "case_$case_name"
     ;;
 ros3)

@@ -1000,6 +1000,41 @@ workload_links(void)
     close_object(ext);
 }
 
+/* No data read: a group iterated, a subtree visited, an object queried (the manifest's objects list). */
+static herr_t
+count_link(hid_t group, const char *name, const H5L_info2_t *info, void *count)
+{
+    (void)group, (void)name, (void)info;
+    (*(int *)count)++;
+    return 0;
+}
+
+static herr_t
+count_object(hid_t object, const char *name, const H5O_info2_t *info, void *count)
+{
+    (void)object, (void)name, (void)info;
+    (*(int *)count)++;
+    return 0;
+}
+
+static void
+workload_iterate(void)
+{
+    int         links = 0, objects = 0;
+    H5O_info2_t info;
+
+    if (H5Literate_by_name2(run_g.file, "/groups/g1", H5_INDEX_NAME, H5_ITER_INC, NULL, count_link, &links,
+                            H5P_DEFAULT) < 0 || links == 0)
+        fail("iterating /groups/g1");
+    if (H5Ovisit_by_name3(run_g.file, "/groups/g2", H5_INDEX_NAME, H5_ITER_INC, count_object, &objects,
+                          H5O_INFO_BASIC, H5P_DEFAULT) < 0 || objects == 0)
+        fail("visiting /groups/g2");
+    if (H5Oget_info_by_name3(run_g.file, "/types/compound_t", &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+        fail("querying /types/compound_t");
+    hash_bytes(&links, sizeof links);
+    hash_bytes(&objects, sizeof objects);
+}
+
 typedef struct workload_t {
     const char *name;
     void (*run)(void);
@@ -1016,6 +1051,7 @@ static const workload_t workloads[] = {
     {"fletcher32", workload_fletcher32}, {"shuffle", workload_shuffle},
     {"vds", workload_vds},       {"compact", workload_compact},
     {"types", workload_types},   {"links", workload_links},
+    {"iterate", workload_iterate},
 };
 
 /* ---------------------------------------------------------------------------------------------- */
