@@ -585,22 +585,18 @@ carve_selection_merge(carve_selection_t *sel)
 {
     herr_t ret_value = 0;
 
-    if (sel->rank == 0 || sel->nrecords < 2) {
-        sel->merged = sel->nrecords;
-        return 0;
-    }
-    if (selection_merge_pass(sel, -1) < 0)
+    if (carve_selection_compact(sel) < 0)
         CARVE_GOTO_DONE(-1);
-    /* Join along each dimension, innermost first, and drop contained records, until nothing changes:
-     * every round that changes something removes a record, so this ends. */
-    for (;;) {
+    /* Then, until nothing changes, drop contained records and join again: every round that changes
+     * something removes a record, so this ends. */
+    while (sel->rank > 0 && sel->nrecords > 1) {
         size_t before = sel->nrecords;
 
+        if (selection_drop_contained(sel) < 0)
+            CARVE_GOTO_DONE(-1);
         for (int d = sel->rank - 1; d >= 0; d--)
             if (selection_merge_pass(sel, d) < 0)
                 CARVE_GOTO_DONE(-1);
-        if (selection_drop_contained(sel) < 0)
-            CARVE_GOTO_DONE(-1);
         if (sel->nrecords == before)
             break;
     }
