@@ -181,7 +181,14 @@ rm -rf "$scratch/carve-phase"
 
 out=$scratch/results-$label.txt
 carve_out=$scratch/results-carve-$label.txt
-markdown=$scratch/results-$label.md
+# Both parts' tables in one markdown file; a single part's in its own, so that runs of one part keep the other's.
+if [[ $run_read -eq 1 && $run_carve -eq 1 ]]; then
+    markdown=$scratch/results-$label.md
+elif [[ $run_carve -eq 1 ]]; then
+    markdown=$scratch/results-carve-$label.md
+else
+    markdown=$scratch/results-read-$label.md
+fi
 rc=0
 carve_rc=0
 if [[ $run_read -eq 1 ]]; then
