@@ -50,6 +50,7 @@ typedef struct commit_state_t {
     hid_t                 file;      /* the temporary container, read-write, native */
     carve_manifest_t      manifest;  /* the container's manifest, updated in place */
     int                   had_container;
+    int                   unchanged;       /* nothing to add: the container was left as it is */
     size_t                datasets_sorted; /* manifest.datasets[0, datasets_sorted) is sorted by path */
     H5O_token_t           old_bookkeeping;
     carve_skeleton_t      skeleton;
@@ -1024,6 +1025,13 @@ commit_build(commit_state_t *st)
     if (probe && strcmp(st->manifest.origin ? st->manifest.origin : "", c->location) != 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s belongs to another origin (%s), not %s",
                          st->container_path, st->manifest.origin ? st->manifest.origin : "?", c->location);
+    if (probe && c->nskipped == 0 && c->access->datasets.n == 0 && c->access->objects.n == 0 &&
+        c->access->nattrs == 0) {
+        /* The run read and touched nothing: the container already has the skeleton; rewriting it
+         * (and re-merging every selection carved before) would only add a line to the run list. */
+        st->unchanged = 1;
+        CARVE_GOTO_DONE(0);
+    }
     if (probe && !carve_stamp_equal(&st->manifest.stamp, &stamp)) {
         char *change = carve_stamp_describe_change(&st->manifest.stamp, &stamp);
 

@@ -38,7 +38,8 @@ typedef struct carve_commit_t {
 } carve_commit_t;
 
 /* Commits a run into its origin's container (created on first use). On failure the container and its
- * manifest are unchanged and the error stack says why (changed origin, unwritable directory, ...). */
+ * manifest are unchanged and the error stack says why (changed origin, unwritable directory, ...).
+ * A run that read and touched nothing leaves an existing container as it is. */
 herr_t carve_container_commit(const carve_commit_t *commit);
 
 /* 1 if path is a container (carve's user block header), 0 if not (including a missing file), -1 on error. */
