@@ -12,7 +12,7 @@
  * the container's, copies the container (if any) to a temporary file, adds the skeleton and the data
  * read, embeds the updated manifest, then renames the temporary file over the container and writes the
  * manifest file the same way. A process killed at any point leaves the old container (or none) and at
- * worst a stale manifest file, which the next commit or open replaces from the embedded copy.
+ * worst a stale manifest file, which the next commit rewrites from the embedded copy (the authority).
  */
 #ifndef CARVE_CONTAINER_H
 #define CARVE_CONTAINER_H

@@ -18,7 +18,9 @@
  *
  * Workloads (each reads a part of the zoo, never all of it):
  *   rows strided points union none all convert compound_subset vlen refs multi attrs edge szip
- *   fletcher32 shuffle vds compact types links
+ *   fletcher32 shuffle vds compact types links iterate
+ *   band  (not on the zoo: a block of /field of carve_bench_make's file, chosen by CARVE_TEST_BAND; the
+ *          crash test's reader, see workload_band)
  * (`carve_workload --list` prints them, one per line.)
  *
  * The expected-out file (written completely before the file is closed), one record per line:
@@ -1035,6 +1037,42 @@ workload_iterate(void)
     hash_bytes(&objects, sizeof objects);
 }
 
+/* The crash test's reader (test/carve/crash.sh), on carve_bench_make's /field (examples/bench), not on
+ * the zoo: band N (the environment's CARVE_TEST_BAND, default 0) is one block of 5 rows and 1500 columns
+ * inside the N-th band of chunk rows (modulo their number), at a row and column offset that vary with N,
+ * so that each N reads a block of its own (in one or two chunks). */
+static void
+workload_band(void)
+{
+    const char   *env  = getenv("CARVE_TEST_BAND");
+    unsigned long band = env ? strtoul(env, NULL, 10) : 0;
+    hid_t         dset = open_dataset("/field"), dcpl = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hsize_t       dims[2], chunk[2];
+
+    if (dset < 0)
+        return;
+    if ((space = H5Dget_space(dset)) < 0 || H5Sget_simple_extent_ndims(space) != 2 ||
+        H5Sget_simple_extent_dims(space, dims, NULL) < 0 || (dcpl = H5Dget_create_plist(dset)) < 0 ||
+        H5Pget_chunk(dcpl, 2, chunk) != 2 || chunk[0] < 8 || dims[1] < 1600 || dims[0] < chunk[0])
+        fail("/field is not carve_bench_make's 2-D chunked dataset");
+    else {
+        hsize_t bands    = dims[0] / chunk[0];
+        hsize_t b        = (hsize_t)band % bands;
+        hsize_t start[2] = {b * chunk[0] + (hsize_t)band % (chunk[0] - 5), ((hsize_t)band * 1777) % (dims[1] - 1500)};
+        hsize_t count[2] = {5, 1500};
+
+        if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+            fail("H5Sselect_hyperslab on /field");
+        else
+            read_open_dataset(dset, "/field", H5T_NATIVE_DOUBLE, space);
+    }
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    close_object(dset);
+}
+
 typedef struct workload_t {
     const char *name;
     void (*run)(void);
@@ -1052,6 +1090,7 @@ static const workload_t workloads[] = {
     {"vds", workload_vds},       {"compact", workload_compact},
     {"types", workload_types},   {"links", workload_links},
     {"iterate", workload_iterate},
+    {"band", workload_band},
 };
 
 /* ---------------------------------------------------------------------------------------------- */
