@@ -453,7 +453,7 @@ done:
     if (fill) {
         hid_t scalar = H5Screate(H5S_SCALAR);
 
-        if (scalar >= 0 && H5Tdetect_class(type, H5T_VLEN) > 0)
+        if (scalar >= 0) /* frees what a variable-length (string) fill value holds; nothing otherwise */
             H5Treclaim(type, scalar, H5P_DEFAULT, fill);
         if (scalar >= 0)
             H5Sclose(scalar);
