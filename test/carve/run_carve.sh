@@ -19,6 +19,8 @@
 #   touched             skeleton=touched (datasets read, a committed-type dataset, attributes read by
 #                       name): only the touched objects and their parent groups
 #   no_exit_close       a program that returns from main with the file open: the exit handler commits
+#   bad_container       a foreign file, a garbage container, a container without its bookkeeping at the
+#                       container's name: the commit is refused naming it, the file is left as it was
 #   objects             a program iterating a group, visiting a subtree and querying an object: all three
 #                       listed as touched in the manifest, no data carved
 #   missing_dir         dir= a missing directory, or a path through a regular file: the commit fails
@@ -501,6 +503,40 @@ case_missing_dir() {
     fi
 }
 
+# bad_container: what sits at the container's name is not a usable container — a file that is not a
+# container, a container whose HDF5 part is garbage, one whose bookkeeping is gone — the commit is refused
+# with a message naming the file, the program's results are unaffected and the file is left as it was.
+case_bad_container() {
+    local container label
+    make_zoo zoo.h5
+    workload native - zoo.h5 rows native.txt
+    workload first "$CARVE" zoo.h5 rows first.txt
+    container=$(the_container . zoo.h5) || { checks=$((checks + 1)); fail "a first container"; return; }
+    cp "$container" good.carve.h5
+    for label in foreign garbage-body lost-bookkeeping; do
+        rm -f "$container" "$(manifest_of "$container")"
+        case $label in
+        foreign) printf 'not a carve container\n' >"$container" ;;
+        garbage-body)
+            head -c 512 good.carve.h5 >"$container"
+            head -c 4096 /dev/urandom >>"$container"
+            ;;
+        lost-bookkeeping)
+            # A valid HDF5 file behind a carve header naming an object that is not there.
+            cp good.carve.h5 "$container"
+            printf 'CARVE-CONTAINER 1\ngeneration 1\nbookkeeping %s\n' 00000000000000000000000000000000 |
+                dd of="$container" conv=notrunc status=none
+            ;;
+        esac
+        cp "$container" "$label.before"
+        workload "$label" "$CARVE" zoo.h5 rows "$label.txt"
+        expect_commit_error "$label" "$(basename "$container")"
+        check "$label: the file at the container's name is left as it was" cmp -s "$container" "$label.before"
+        check "$label: no manifest written beside it" test ! -e "$(manifest_of "$container")"
+        check "$label: no commit leftovers" no_leftovers .
+    done
+}
+
 case_ros3() {
     [[ $# -eq 4 ]] || { echo "usage: $0 ros3 <work-dir> <s3-state-dir> <s3-data-dir> <bucket> <cred>" >&2; exit 2; }
     local state=$1 data=$2 bucket=$3 cred=$4 url container etag
@@ -539,7 +575,7 @@ zoo)
     [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
     case_zoo "$1"
     ;;
-again | concurrent | changed_origin | dir | skipped | touched | no_exit_close | missing_dir | objects)
+again | concurrent | changed_origin | dir | skipped | touched | no_exit_close | missing_dir | objects | bad_container)
     "case_$case_name"
     ;;
 ros3)
