@@ -53,40 +53,12 @@ work=$1
 source "$here/../common/compare_lib.sh"
 clear_connector_environment
 
-for var in CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_MAKE_BENCH; do
-    [[ -n ${!var:-} && -x ${!var} ]] || { echo "FAIL: $var ('${!var:-}') is not an executable" >&2; exit 1; }
-done
-if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; then
-    echo "FAIL: HDF5_PLUGIN_PATH ('${HDF5_PLUGIN_PATH:-}') does not hold libcarve_vol.so" >&2
-    exit 1
-fi
-
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-cd "$work"
-
-failures=0
-checks=0
-wrapper=()
-read -r -a wrapper <<<"${CARVE_TEST_WRAPPER:-}"
+# shellcheck source=carve_test_lib.sh
+source "$here/carve_test_lib.sh"
+carve_test_setup "$work" CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_MAKE_BENCH
 CARVE="carve mode=carve"
 ORIGIN=origin.h5
 
-pass() {
-    checks=$((checks + 1))
-    echo "PASS: $*"
-}
-check() {
-    local what=$1
-    shift
-    if "$@"; then
-        pass "$what"
-    else
-        checks=$((checks + 1))
-        fail "$what"
-    fi
-}
 failed() {
     checks=$((checks + 1))
     fail "$*"

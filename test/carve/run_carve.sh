@@ -47,57 +47,9 @@ shift 2
 source "$here/../common/compare_lib.sh"
 clear_connector_environment
 
-for var in CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_H5DUMP CARVE_TEST_H5LS; do
-    [[ -n ${!var:-} && -x ${!var} ]] || { echo "FAIL: $var ('${!var:-}') is not an executable" >&2; exit 1; }
-done
-if [[ -z ${HDF5_PLUGIN_PATH:-} || ! -e ${HDF5_PLUGIN_PATH}/libcarve_vol.so ]]; then
-    echo "FAIL: HDF5_PLUGIN_PATH ('${HDF5_PLUGIN_PATH:-}') does not hold libcarve_vol.so" >&2
-    exit 1
-fi
-
-rm -rf "$work"
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-cd "$work"
-
-failures=0
-checks=0
-wrapper=()
-read -r -a wrapper <<<"${CARVE_TEST_WRAPPER:-}"
-
-pass() {
-    checks=$((checks + 1))
-    echo "PASS: $*"
-}
-# check <description> <command...>: one check, PASS or FAIL by the command's status.
-check() {
-    local what=$1
-    shift
-    if "$@"; then
-        pass "$what"
-    else
-        checks=$((checks + 1))
-        fail "$what"
-    fi
-}
-
-# workload <label> <connector string or "-"> <workload args...>: runs carve_workload (natively for "-"),
-# keeping <label>.out/.err/.rc; prints a one-line summary.
-workload() {
-    local label=$1 conn=$2
-    shift 2
-    local rc=0
-    if [[ $conn == - ]]; then
-        "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" "$@" >"$label.out" 2>"$label.err" || rc=$?
-    else
-        HDF5_VOL_CONNECTOR="$conn" "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" "$@" >"$label.out" 2>"$label.err" || rc=$?
-    fi
-    echo "$rc" >"$label.rc"
-    printf '  %-22s exit %-3s %s%s\n' "$label" "$rc" \
-        "$(if [[ $conn != - ]]; then printf 'HDF5_VOL_CONNECTOR=%q ' "$conn"; fi)" "carve_workload $*"
-}
-
-rc_of() { cat "$1.rc"; }
+# shellcheck source=carve_test_lib.sh
+source "$here/carve_test_lib.sh"
+carve_test_setup "$work" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_H5DUMP CARVE_TEST_H5LS
 checksum_of() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
 
 # expect_success <label>: exit 0, carve in the path, nothing on stderr.
