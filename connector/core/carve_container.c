@@ -78,29 +78,32 @@ done:
     return ret_value;
 }
 
-/* Temporary files of commits that died (their owner held the lock we now hold) are removed. */
+/* Temporary files of commits that died (their owner held the lock we now hold): <base>.tmp.<pid> of the
+ * container and of the manifest, both in the container's directory, removed in one pass over it. */
 static void
-container_remove_stale_temps(const char *container_path)
+container_remove_stale_temps(const char *container_path, const char *manifest_path)
 {
-    const char *slash = strrchr(container_path, '/');
-    char       *dir   = slash ? strndup(container_path, (size_t)(slash - container_path)) : strdup(".");
-    const char *base  = slash ? slash + 1 : container_path;
-    size_t      blen  = strlen(base);
-    DIR        *d;
+    const char    *slash = strrchr(container_path, '/');
+    char          *dir   = slash ? strndup(container_path, (size_t)(slash - container_path)) : strdup(".");
+    const char    *mslash = strrchr(manifest_path, '/');
+    const char    *bases[2] = {slash ? slash + 1 : container_path, mslash ? mslash + 1 : manifest_path};
+    DIR           *d;
     struct dirent *e;
 
     if (!dir || NULL == (d = opendir(dir[0] ? dir : "/"))) {
         free(dir);
         return;
     }
-    while ((e = readdir(d)) != NULL) {
-        char path[4096];
+    while ((e = readdir(d)) != NULL)
+        for (int b = 0; b < 2; b++) {
+            size_t blen = strlen(bases[b]);
+            char   path[4096];
 
-        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp.", 5) != 0)
-            continue;
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
-            unlink(path);
-    }
+            if (strncmp(e->d_name, bases[b], blen) != 0 || strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+                continue;
+            if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < sizeof path)
+                unlink(path);
+        }
     closedir(d);
     free(dir);
 }
@@ -1043,8 +1046,7 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_DONE(-1);
     }
 
-    container_remove_stale_temps(st->container_path);
-    container_remove_stale_temps(st->manifest_path);
+    container_remove_stale_temps(st->container_path, st->manifest_path);
     if ((fapl = container_native_fapl(1)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)

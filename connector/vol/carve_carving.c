@@ -268,11 +268,6 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
     int              probe;
     herr_t           ret_value = 0;
 
-    if (!created && !(flags & H5F_ACC_RDWR) && (probe = carve_container_probe(name)) != 0) {
-        H5Eclear2(H5E_DEFAULT);
-        carve_carving_note_skipped(name, probe > 0 ? "a carve container" : "unreadable");
-        CARVE_GOTO_DONE(0);
-    }
     if (carve_origin_location(name, &location) < 0) {
         /* Not a file carve can name (a driver's pattern, a memory image): the program goes on, uncarved. */
         carving_report("not carving", name);
@@ -283,6 +278,13 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
     for (c = carvings_g; c; c = c->next)
         if (strcmp(c->location, location) == 0)
             break;
+    /* A file seen before was probed then; a new local one read-only may be a container itself. */
+    if (!c && !created && !(flags & H5F_ACC_RDWR) && !carve_origin_is_url(location) &&
+        (probe = carve_container_probe(location)) != 0) {
+        H5Eclear2(H5E_DEFAULT);
+        carving_note_skipped_location(location, probe > 0 ? "a carve container" : "unreadable");
+        CARVE_GOTO_DONE(0);
+    }
     if (!c) {
         if (NULL == (c = calloc(1, sizeof *c)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);

@@ -375,10 +375,10 @@ case_objects() {
     container=$(the_container . zoo.h5) || { checks=$((checks + 1)); fail "a container for the origin"; return; }
     manifest=$(manifest_of "$container")
     verify objects zoo.h5 "$container" expected.txt
-    sed -n '/^objects:/,/^[a-z]/p' "$manifest" >objects.list
-    for p in /groups/g1 /groups/g2 /types/compound_t; do
-        check "the manifest lists $p as touched" grep -qx -- "- $p" objects.list
-    done
+    sed -n '/^objects:/,/^[a-z]/{/^- /p}' "$manifest" >objects.list
+    printf -- '- %s\n' /groups/g1 /groups/g2 /types/compound_t >objects.expected
+    check "the manifest lists exactly the iterated, visited and queried objects as touched" \
+        cmp -s objects.expected objects.list
     check "the manifest lists no dataset" grep -q '^datasets: \[\]' "$manifest"
 }
 
