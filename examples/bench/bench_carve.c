@@ -49,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
+
 #define MAX_REPS        100u
 #define MAX_SCALING     8u
 #define SCALING_DATASET "/tree/m000/l00/d00" /* the first small dataset carve_bench_make --objects writes */
@@ -166,62 +168,8 @@ fail(bench_t *b, const char *fmt, ...)
     fprintf(stderr, "\n");
 }
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double
-load_average(void)
-{
-    FILE  *f    = fopen("/proc/loadavg", "r");
-    double load = -1;
-
-    if (f) {
-        if (fscanf(f, "%lf", &load) != 1)
-            load = -1;
-        fclose(f);
-    }
-    return load;
-}
-
 /* ---------------------------------------------------------------------------------------------- */
 /* statistics                                                                                        */
-
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median_of(const double *values, unsigned n)
-{
-    double sorted[MAX_REPS];
-
-    if (!n)
-        return 0;
-    memcpy(sorted, values, n * sizeof *values);
-    qsort(sorted, n, sizeof *sorted, compare_doubles);
-    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
-static double
-min_of(const double *values, unsigned n)
-{
-    double least = n ? values[0] : 0;
-
-    for (unsigned i = 1; i < n; i++)
-        if (values[i] < least)
-            least = values[i];
-    return least;
-}
 
 static double
 ratio_of(double a, double b)
@@ -452,7 +400,7 @@ run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
         free(envp);
         return;
     }
-    started = now_s();
+    started = bench_now();
     if ((pid = fork()) < 0) {
         snprintf(run->message, sizeof run->message, "fork: %s", strerror(errno));
         close(fds[0]);
@@ -490,7 +438,7 @@ run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
     close(fds[0]);
     while (wait4(pid, &wstatus, 0, &usage) < 0 && errno == EINTR)
         ;
-    run->wall       = now_s() - started;
+    run->wall       = bench_now() - started;
     run->maxrss_kib = usage.ru_maxrss;
     free(envp);
     if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
@@ -605,9 +553,9 @@ static void
 print_time_row(bench_t *b, const char *label, const char *key, const series_t *native, const series_t *carve,
                int64_t container_bytes)
 {
-    double nm = median_of(native->wall, native->n), cm = median_of(carve->wall, carve->n);
-    double nn = min_of(native->wall, native->n), cn = min_of(carve->wall, carve->n);
-    double npm = median_of(native->prog, native->n), cpm = median_of(carve->prog, carve->n);
+    double nm = bench_median_of(native->wall, native->n), cm = bench_median_of(carve->wall, carve->n);
+    double nn = bench_min_of(native->wall, native->n), cn = bench_min_of(carve->wall, carve->n);
+    double npm = bench_median_of(native->prog, native->n), cpm = bench_median_of(carve->prog, carve->n);
     double extra = (cm - cpm) - (nm - npm);
 
     emit(b, "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label, nm, cm,
@@ -795,7 +743,7 @@ static void
 emit_memory_row(bench_t *b, const char *label, const char *key, const series_t *native, const series_t *carve)
 {
     double delta = ((double)carve->maxrss_kib - (double)native->maxrss_kib) / 1024.0;
-    double nm = median_of(native->wall, native->n), cm = median_of(carve->wall, carve->n);
+    double nm = bench_median_of(native->wall, native->n), cm = bench_median_of(carve->wall, carve->n);
 
     emit(b, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label, carve->n,
          (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
@@ -922,7 +870,7 @@ section_scaling(bench_t *b)
             "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
     emit(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (unsigned i = 0; i < b->nscaling; i++) {
-        double nm = median_of(native[i].wall, native[i].n), cm = median_of(carve[i].wall, carve[i].n);
+        double nm = bench_median_of(native[i].wall, native[i].n), cm = bench_median_of(carve[i].wall, carve[i].n);
         double commit = cm - nm;
 
         per_1k[i] = b->scaling[i].objects ? commit * 1000.0 / ((double)b->scaling[i].objects / 1000.0) : 0;
@@ -971,20 +919,6 @@ usage(FILE *out)
 }
 
 static int
-parse_count(const char *flag, const char *text, unsigned long min, unsigned long max, unsigned long *value)
-{
-    char *end = NULL;
-
-    errno  = 0;
-    *value = strtoul(text, &end, 10);
-    if (text[0] == '-' || errno || end == text || *end || *value < min || *value > max) {
-        fprintf(stderr, "carve_bench_carve: %s needs a whole number in %lu..%lu, got '%s'\n", flag, min, max, text);
-        return -1;
-    }
-    return 0;
-}
-
-static int
 parse_args(int argc, char **argv, bench_t *b)
 {
     unsigned long reps = 5, mem_reps = 3, scaling_reps = 5;
@@ -1013,11 +947,11 @@ parse_args(int argc, char **argv, bench_t *b)
         else if (!strcmp(flag, "--markdown"))
             b->markdown_path = value;
         else if (!strcmp(flag, "--reps"))
-            bad = parse_count(flag, value, 1, MAX_REPS, &reps);
+            bad = bench_parse_count("carve_bench_carve", flag, value, 1, MAX_REPS, &reps);
         else if (!strcmp(flag, "--mem-reps"))
-            bad = parse_count(flag, value, 0, MAX_REPS, &mem_reps);
+            bad = bench_parse_count("carve_bench_carve", flag, value, 0, MAX_REPS, &mem_reps);
         else if (!strcmp(flag, "--scaling-reps"))
-            bad = parse_count(flag, value, 1, MAX_REPS, &scaling_reps);
+            bad = bench_parse_count("carve_bench_carve", flag, value, 1, MAX_REPS, &scaling_reps);
         else if (!strcmp(flag, "--scaling")) {
             const char   *eq = strchr(value, '=');
             unsigned long objects;
@@ -1030,7 +964,7 @@ parse_args(int argc, char **argv, bench_t *b)
             }
             memcpy(number, value, (size_t)(eq - value));
             number[eq - value] = '\0';
-            if (parse_count(flag, number, 1, 1000000000ul, &objects) < 0)
+            if (bench_parse_count("carve_bench_carve", flag, number, 1, 1000000000ul, &objects) < 0)
                 return -1;
             b->scaling[b->nscaling].objects = objects;
             b->scaling[b->nscaling].path    = eq + 1;
@@ -1058,7 +992,7 @@ int
 main(int argc, char **argv)
 {
     bench_t b = {0};
-    double  started = now_s(), load_start, load_end;
+    double  started = bench_now(), load_start, load_end;
 
     if (parse_args(argc, argv, &b) < 0)
         return 2;
@@ -1070,7 +1004,7 @@ main(int argc, char **argv)
         fprintf(stderr, "carve_bench_carve: cannot write %s: %s\n", b.markdown_path, strerror(errno));
         return 1;
     }
-    load_start = load_average();
+    load_start = bench_load_average();
     emit(&b, "# carve — carve-phase costs against native HDF5\n\n");
     emit(&b, "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
              "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
@@ -1081,11 +1015,11 @@ main(int argc, char **argv)
         section_data(&b);
     if (b.nscaling)
         section_scaling(&b);
-    load_end = load_average();
+    load_end = bench_load_average();
     emit(&b, "\nload average %.2f at the end; %d correctness failure%s; %.0f s.\n", load_end, b.failures,
-         b.failures == 1 ? "" : "s", now_s() - started);
+         b.failures == 1 ? "" : "s", bench_now() - started);
     printf("\n%s", b.lines ? b.lines : "");
-    printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.failures, now_s() - started,
+    printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.failures, bench_now() - started,
            load_start, load_end);
     if (b.markdown)
         fclose(b.markdown);

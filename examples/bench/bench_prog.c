@@ -31,6 +31,8 @@
 
 #include <hdf5.h>
 
+#include "bench_common.h"
+
 #define FIELD_NAME "/field"
 #define ROW_BLOCKS 10u /* workload "rows": blocks of 1% of the rows, one per tenth (as bench_read.c) */
 
@@ -41,36 +43,6 @@ typedef struct prog_result_t {
     double   seconds;
     char     connector[32];
 } prog_result_t;
-
-static double
-prog_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The same word-at-a-time hash as bench_read.c, so checksums of equal reads agree. */
-static uint64_t
-prog_digest(uint64_t hash, const void *data, size_t size)
-{
-    const unsigned char *bytes = data;
-    size_t               words = size / 8, i;
-
-    for (i = 0; i < words; i++) {
-        uint64_t word;
-
-        memcpy(&word, bytes + i * 8, 8);
-        hash = (hash ^ word) * 0x100000001b3ull;
-        hash ^= hash >> 32;
-    }
-    for (i = words * 8; i < size; i++) {
-        hash = (hash ^ bytes[i]) * 0x100000001b3ull;
-        hash ^= hash >> 32;
-    }
-    return hash;
-}
 
 static hid_t
 prog_open(const char *path, prog_result_t *result)
@@ -158,7 +130,7 @@ prog_read_rows(prog_field_t *field, hsize_t row0, hsize_t nrows, double *buffer,
         H5Sclose(mspace);
     if (!ok)
         return -1;
-    result->checksum = prog_digest(result->checksum, buffer, nrows * field->cols * sizeof *buffer);
+    result->checksum = bench_digest(result->checksum, buffer, nrows * field->cols * sizeof *buffer);
     result->bytes += nrows * field->cols * sizeof *buffer;
     return 0;
 }
@@ -172,7 +144,7 @@ prog_read_field(const char *path, int everything, prog_result_t *result)
     double      *buffer = NULL;
     hid_t        file;
     int          status = -1;
-    double       started = prog_now();
+    double       started = bench_now();
 
     if ((file = prog_open(path, result)) < 0)
         return -1;
@@ -203,7 +175,7 @@ done:
     prog_field_close(&field);
     if (H5Fclose(file) < 0)
         status = -1;
-    result->seconds = prog_now() - started;
+    result->seconds = bench_now() - started;
     free(buffer);
     if (status < 0)
         fprintf(stderr, "carve_bench_prog: reading %s of %s failed\n", FIELD_NAME, path);
@@ -214,11 +186,11 @@ done:
 static int
 prog_open_only(const char *path, prog_result_t *result)
 {
-    double started = prog_now();
+    double started = bench_now();
     hid_t  file    = prog_open(path, result);
     int    status  = file >= 0 && H5Fclose(file) >= 0 ? 0 : -1;
 
-    result->seconds = prog_now() - started;
+    result->seconds = bench_now() - started;
     return status;
 }
 
@@ -226,7 +198,7 @@ prog_open_only(const char *path, prog_result_t *result)
 static int
 prog_read_one(const char *path, const char *name, prog_result_t *result)
 {
-    double         started = prog_now();
+    double         started = bench_now();
     hid_t          file    = prog_open(path, result);
     hid_t          dset    = file >= 0 ? H5Dopen2(file, name, H5P_DEFAULT) : H5I_INVALID_HID;
     hid_t          type    = dset >= 0 ? H5Dget_type(dset) : H5I_INVALID_HID;
@@ -237,7 +209,7 @@ prog_read_one(const char *path, const char *name, prog_result_t *result)
     int            status  = -1;
 
     if (buffer && H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer) >= 0) {
-        result->checksum = prog_digest(result->checksum, buffer, size);
+        result->checksum = bench_digest(result->checksum, buffer, size);
         result->bytes    = size;
         status           = 0;
     }
@@ -251,7 +223,7 @@ prog_read_one(const char *path, const char *name, prog_result_t *result)
         H5Dclose(dset);
     if (file >= 0 && H5Fclose(file) < 0)
         status = -1;
-    result->seconds = prog_now() - started;
+    result->seconds = bench_now() - started;
     free(buffer);
     return status;
 }

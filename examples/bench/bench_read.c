@@ -47,6 +47,8 @@
 
 #include "carve_vol.h"
 
+#include "bench_common.h"
+
 #define FIELD_NAME    "/field"
 #define SMALL_COUNT   16u               /* elements per small read (1 x 16) */
 #define HOT_CACHE     (32u << 20)       /* the chunk cache the hot-band workloads give /field */
@@ -115,15 +117,6 @@ typedef struct workload_t {
 /* ---------------------------------------------------------------------------------------------- */
 /* time, checksums, random numbers                                                                 */
 
-static double
-bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void
 clock_start(stopwatch_t *watch)
 {
@@ -136,31 +129,10 @@ clock_stop(stopwatch_t *watch)
     watch->total += bench_now() - watch->started;
 }
 
-/* Word-at-a-time hash: each step is a bijection of the state, so any one changed word changes it. */
-static uint64_t
-digest_bytes(uint64_t hash, const void *data, size_t size)
-{
-    const unsigned char *bytes = data;
-    size_t               words = size / 8, i;
-
-    for (i = 0; i < words; i++) {
-        uint64_t word;
-
-        memcpy(&word, bytes + i * 8, 8);
-        hash = (hash ^ word) * 0x100000001b3ull;
-        hash ^= hash >> 32;
-    }
-    for (i = words * 8; i < size; i++) {
-        hash = (hash ^ bytes[i]) * 0x100000001b3ull;
-        hash ^= hash >> 32;
-    }
-    return hash;
-}
-
 static uint64_t
 digest_u64(uint64_t hash, uint64_t value)
 {
-    return digest_bytes(hash, &value, sizeof value);
+    return bench_digest(hash, &value, sizeof value);
 }
 
 /* Checksums a buffer of data read, outside the measured time. */
@@ -168,7 +140,7 @@ static void
 digest_read_data(run_ctx_t *ctx, const void *data, size_t size)
 {
     clock_stop(&ctx->clock);
-    ctx->report->checksum = digest_bytes(ctx->report->checksum, data, size);
+    ctx->report->checksum = bench_digest(ctx->report->checksum, data, size);
     clock_start(&ctx->clock);
 }
 
@@ -362,80 +334,51 @@ out:
     return status;
 }
 
-/* b: small_reads reads of 1 x SMALL_COUNT elements at random places in the hot band. */
+/* b and c: `calls` reads at random places in the hot band of /field — 1 x SMALL_COUNT hyperslabs when
+ * `points` is 0, else selections of `points` random points each (unsorted, as a program might). */
 static int
-workload_small(run_ctx_t *ctx)
+workload_hot_band(run_ctx_t *ctx, unsigned long calls, unsigned long points, uint64_t state)
 {
-    field_t  field;
-    hsize_t  count[2] = {1, SMALL_COUNT};
-    hid_t    mspace   = H5I_INVALID_HID;
-    double   values[SMALL_COUNT];
-    uint64_t state  = 0x5eed0001u;
-    int      status = -1;
-
-    clock_start(&ctx->clock);
-    if (field_open(ctx, &field, 1) < 0)
-        goto out;
-    if ((mspace = H5Screate_simple(2, count, NULL)) < 0) {
-        run_fail(ctx, "H5Screate_simple");
-        goto done;
-    }
-    for (unsigned long i = 0; i < ctx->params->small_reads; i++) {
-        hsize_t start[2] = {field.band_row0 + random_below(&state, field.band_rows),
-                            random_below(&state, field.cols - SMALL_COUNT + 1)};
-
-        if (H5Sselect_hyperslab(field.fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(field.dset, H5T_NATIVE_DOUBLE, mspace, field.fspace, H5P_DEFAULT, values) < 0) {
-            run_fail(ctx, "H5Dread of a 1x16 hyperslab");
-            goto done;
-        }
-        digest_read_data(ctx, values, sizeof values);
-        ctx->report->calls++;
-        ctx->report->bytes += sizeof values;
-    }
-    status = 0;
-
-done:
-    if (mspace >= 0)
-        H5Sclose(mspace);
-    field_close(&field);
-out:
-    clock_stop(&ctx->clock);
-    return status;
-}
-
-/* c: point_calls reads of points_per_call random points of the hot band (unsorted, as a program might). */
-static int
-workload_points(run_ctx_t *ctx)
-{
-    const unsigned long per_call = ctx->params->points_per_call;
+    const unsigned long per_call = points ? points : SMALL_COUNT;
     field_t             field;
-    hsize_t            *coords = malloc(per_call * 2 * sizeof *coords);
-    double             *values = malloc(per_call * sizeof *values);
-    hsize_t             mdims  = per_call;
-    hid_t               mspace = H5I_INVALID_HID;
-    uint64_t            state  = 0x5eed0002u;
-    int                 status = -1;
+    hsize_t             count[2] = {1, SMALL_COUNT};
+    hsize_t             mdims    = per_call;
+    hsize_t            *coords   = points ? malloc(points * 2 * sizeof *coords) : NULL;
+    double             *values   = malloc(per_call * sizeof *values);
+    hid_t               mspace   = H5I_INVALID_HID;
+    int                 status   = -1;
 
     clock_start(&ctx->clock);
-    if (!coords || !values) {
-        run_fail(ctx, "allocating the point buffers");
+    if ((points && !coords) || !values) {
+        run_fail(ctx, points ? "allocating the point buffers" : "allocating the read buffer");
         goto out;
     }
     if (field_open(ctx, &field, 1) < 0)
         goto out;
-    if ((mspace = H5Screate_simple(1, &mdims, NULL)) < 0) {
+    if ((mspace = points ? H5Screate_simple(1, &mdims, NULL) : H5Screate_simple(2, count, NULL)) < 0) {
         run_fail(ctx, "H5Screate_simple");
         goto done;
     }
-    for (unsigned long call = 0; call < ctx->params->point_calls; call++) {
-        for (unsigned long p = 0; p < per_call; p++) {
-            coords[2 * p]     = field.band_row0 + random_below(&state, field.band_rows);
-            coords[2 * p + 1] = random_below(&state, field.cols);
+    for (unsigned long call = 0; call < calls; call++) {
+        herr_t selected;
+
+        if (points) {
+            for (unsigned long p = 0; p < points; p++) {
+                coords[2 * p]     = field.band_row0 + random_below(&state, field.band_rows);
+                coords[2 * p + 1] = random_below(&state, field.cols);
+            }
+            selected = H5Sselect_elements(field.fspace, H5S_SELECT_SET, points, coords);
         }
-        if (H5Sselect_elements(field.fspace, H5S_SELECT_SET, per_call, coords) < 0 ||
+        else {
+            hsize_t start[2];
+
+            start[0] = field.band_row0 + random_below(&state, field.band_rows);
+            start[1] = random_below(&state, field.cols - SMALL_COUNT + 1);
+            selected = H5Sselect_hyperslab(field.fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        }
+        if (selected < 0 ||
             H5Dread(field.dset, H5T_NATIVE_DOUBLE, mspace, field.fspace, H5P_DEFAULT, values) < 0) {
-            run_fail(ctx, "H5Dread of a point selection");
+            run_fail(ctx, points ? "H5Dread of a point selection" : "H5Dread of a 1x16 hyperslab");
             goto done;
         }
         digest_read_data(ctx, values, per_call * sizeof *values);
@@ -453,6 +396,20 @@ out:
     free(values);
     free(coords);
     return status;
+}
+
+/* b: small_reads reads of 1 x SMALL_COUNT elements at random places in the hot band. */
+static int
+workload_small(run_ctx_t *ctx)
+{
+    return workload_hot_band(ctx, ctx->params->small_reads, 0, 0x5eed0001u);
+}
+
+/* c: point_calls reads of points_per_call random points of the hot band. */
+static int
+workload_points(run_ctx_t *ctx)
+{
+    return workload_hot_band(ctx, ctx->params->point_calls, ctx->params->points_per_call, 0x5eed0002u);
 }
 
 /* d: state of the metadata walk. */
@@ -496,8 +453,8 @@ walk_attribute(hid_t location, const char *name, const H5A_info_t *info, void *d
         run_fail(walk->ctx, "H5Aread");
         goto done;
     }
-    walk->ctx->report->checksum = digest_bytes(walk->ctx->report->checksum, name, strlen(name));
-    walk->ctx->report->checksum = digest_bytes(walk->ctx->report->checksum, walk->buffer, size);
+    walk->ctx->report->checksum = bench_digest(walk->ctx->report->checksum, name, strlen(name));
+    walk->ctx->report->checksum = bench_digest(walk->ctx->report->checksum, walk->buffer, size);
     walk->ctx->report->bytes += size;
     walk->attributes++;
     status = 0;
@@ -518,7 +475,7 @@ walk_object(hid_t root, const char *name, const H5O_info2_t *info, void *data)
     walk_state_t *walk = data;
     run_ctx_t    *ctx  = walk->ctx;
 
-    ctx->report->checksum = digest_bytes(ctx->report->checksum, name, strlen(name));
+    ctx->report->checksum = bench_digest(ctx->report->checksum, name, strlen(name));
     ctx->report->checksum = digest_u64(ctx->report->checksum, ((uint64_t)info->type << 32) | info->num_attrs);
     ctx->report->calls++;
     if (info->num_attrs &&
@@ -756,35 +713,6 @@ describe_inputs(const bench_params_t *params)
 /* ---------------------------------------------------------------------------------------------- */
 /* statistics and the report                                                                        */
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median_of(const double *values, unsigned n)
-{
-    double sorted[MAX_REPS];
-
-    memcpy(sorted, values, n * sizeof *values);
-    qsort(sorted, n, sizeof *sorted, compare_doubles);
-    return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
-static double
-min_of(const double *values, unsigned n)
-{
-    double least = values[0];
-
-    for (unsigned i = 1; i < n; i++)
-        if (values[i] < least)
-            least = values[i];
-    return least;
-}
-
 /* Everything measured for one workload. */
 typedef struct workload_results_t {
     const workload_t *workload;
@@ -849,8 +777,8 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
     for (size_t w = 0; w < count; w++) {
         workload_results_t *r          = &all[w];
         int                 native_ok  = !r->failed[CONF_NATIVE];
-        double              native_med = native_ok ? median_of(r->seconds[CONF_NATIVE], n) : 0;
-        double              native_min = native_ok ? min_of(r->seconds[CONF_NATIVE], n) : 0;
+        double              native_med = native_ok ? bench_median_of(r->seconds[CONF_NATIVE], n) : 0;
+        double              native_min = native_ok ? bench_min_of(r->seconds[CONF_NATIVE], n) : 0;
 
         for (int conf = CONF_OFF; conf < CONF_COUNT; conf++) {
             const char *verdict;
@@ -860,8 +788,8 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
             if (!params->conf_on[conf])
                 continue;
             if (ok) {
-                med       = median_of(r->seconds[conf], n);
-                least     = min_of(r->seconds[conf], n);
+                med       = bench_median_of(r->seconds[conf], n);
+                least     = bench_min_of(r->seconds[conf], n);
                 ratio     = native_med > 0 ? med / native_med : 0;
                 ratio_min = native_min > 0 ? least / native_min : 0;
             }
@@ -879,8 +807,8 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
     for (size_t w = 0; w < count; w++) {
         workload_results_t *r          = &all[w];
         int                 native_ok  = !r->failed[CONF_NATIVE];
-        double              native_med = native_ok ? median_of(r->proc_seconds[CONF_NATIVE], n) : 0;
-        double              native_min = native_ok ? min_of(r->proc_seconds[CONF_NATIVE], n) : 0;
+        double              native_med = native_ok ? bench_median_of(r->proc_seconds[CONF_NATIVE], n) : 0;
+        double              native_min = native_ok ? bench_min_of(r->proc_seconds[CONF_NATIVE], n) : 0;
 
         for (int conf = CONF_OFF; conf < CONF_COUNT; conf++) {
             double med = 0, least = 0;
@@ -888,8 +816,8 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
             if (!params->conf_on[conf])
                 continue;
             if (native_ok && !r->failed[conf]) {
-                med   = median_of(r->proc_seconds[conf], n);
-                least = min_of(r->proc_seconds[conf], n);
+                med   = bench_median_of(r->proc_seconds[conf], n);
+                least = bench_min_of(r->proc_seconds[conf], n);
             }
             printf("%c %-7s %-6s %10.4f %10.4f %7.3f %10.4f %10.4f %7.3f %8ldK %8ldK\n", r->workload->letter,
                    r->workload->name, conf_names[conf], native_med, med, native_med > 0 ? med / native_med : 0,
@@ -901,14 +829,14 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
     for (size_t w = 0; w < count; w++) {
         workload_results_t *r = &all[w];
         int                 native_ok = !r->failed[CONF_NATIVE];
-        double              native_med = native_ok ? median_of(r->seconds[CONF_NATIVE], n) : 0;
-        double              native_min = native_ok ? min_of(r->seconds[CONF_NATIVE], n) : 0;
-        double              native_proc = native_ok ? median_of(r->proc_seconds[CONF_NATIVE], n) : 0;
+        double              native_med = native_ok ? bench_median_of(r->seconds[CONF_NATIVE], n) : 0;
+        double              native_min = native_ok ? bench_min_of(r->seconds[CONF_NATIVE], n) : 0;
+        double              native_proc = native_ok ? bench_median_of(r->proc_seconds[CONF_NATIVE], n) : 0;
 
         for (int conf = CONF_OFF; conf < CONF_COUNT; conf++) {
             int    ok = native_ok && !r->failed[conf];
-            double med = ok ? median_of(r->seconds[conf], n) : 0, least = ok ? min_of(r->seconds[conf], n) : 0;
-            double proc = ok ? median_of(r->proc_seconds[conf], n) : 0;
+            double med = ok ? bench_median_of(r->seconds[conf], n) : 0, least = ok ? bench_min_of(r->seconds[conf], n) : 0;
+            double proc = ok ? bench_median_of(r->proc_seconds[conf], n) : 0;
 
             if (!params->conf_on[conf])
                 continue;
@@ -944,22 +872,6 @@ bench_usage(FILE *out)
             "  --points-per-call N    points per read of workload c (default 500)\n"
             "  --opens N              opens of workload e (default 1000)\n"
             "  --carve-settings STR   more carve settings, \"key=value;...\" (carve_vol_info_t.settings)\n");
-}
-
-static int
-bench_parse_count(const char *flag, const char *text, unsigned long max, unsigned long *value)
-{
-    char         *end = NULL;
-    unsigned long parsed;
-
-    errno  = 0;
-    parsed = strtoul(text, &end, 10);
-    if (text[0] == '-' || errno || end == text || *end || !parsed || parsed > max) {
-        fprintf(stderr, "carve_bench_read: %s needs a whole number in 1..%lu, got '%s'\n", flag, max, text);
-        return -1;
-    }
-    *value = parsed;
-    return 0;
 }
 
 static int
@@ -1041,15 +953,15 @@ bench_parse(int argc, char **argv, bench_params_t *params)
         else if (!strcmp(flag, "--modes"))
             bad = bench_parse_modes(value, params);
         else if (!strcmp(flag, "--reps"))
-            bad = bench_parse_count(flag, value, MAX_REPS, &reps);
+            bad = bench_parse_count("carve_bench_read", flag, value, 1, MAX_REPS, &reps);
         else if (!strcmp(flag, "--small-reads"))
-            bad = bench_parse_count(flag, value, 100000000ul, &params->small_reads);
+            bad = bench_parse_count("carve_bench_read", flag, value, 1, 100000000ul, &params->small_reads);
         else if (!strcmp(flag, "--point-calls"))
-            bad = bench_parse_count(flag, value, 100000000ul, &params->point_calls);
+            bad = bench_parse_count("carve_bench_read", flag, value, 1, 100000000ul, &params->point_calls);
         else if (!strcmp(flag, "--points-per-call"))
-            bad = bench_parse_count(flag, value, 10000000ul, &params->points_per_call);
+            bad = bench_parse_count("carve_bench_read", flag, value, 1, 10000000ul, &params->points_per_call);
         else if (!strcmp(flag, "--opens"))
-            bad = bench_parse_count(flag, value, 100000000ul, &params->opens);
+            bad = bench_parse_count("carve_bench_read", flag, value, 1, 100000000ul, &params->opens);
         if (bad)
             return -1;
     }
@@ -1072,22 +984,6 @@ bench_parse(int argc, char **argv, bench_params_t *params)
         }
     }
     return 0;
-}
-
-/* The 1-minute load average (Linux), printed so a reader can tell a quiet machine from a busy one; -1 if
- * unknown. Other processes competing for the cores inflate medians more than minima. */
-static double
-bench_load_average(void)
-{
-    FILE  *loadavg = fopen("/proc/loadavg", "r");
-    double load    = -1;
-
-    if (loadavg) {
-        if (fscanf(loadavg, "%lf", &load) != 1)
-            load = -1;
-        fclose(loadavg);
-    }
-    return load;
 }
 
 /* The environment must not change the configurations: native is native, carve's mode is the one given. */

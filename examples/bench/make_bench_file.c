@@ -30,6 +30,8 @@
 
 #include <hdf5.h>
 
+#include "bench_common.h"
+
 /* The data dataset's fixed geometry: rows of 64 KiB, chunks 2048 columns wide. */
 #define FIELD_NAME       "/field"
 #define FIELD_COLS       8192u
@@ -61,24 +63,6 @@ make_usage(FILE *out)
                  "At least one of --size-mib and --objects is needed.\n");
 }
 
-/* Parses a decimal number in [min, max]; returns 0 on success. */
-static int
-make_parse_number(const char *flag, const char *text, unsigned long min, unsigned long max, unsigned long *value)
-{
-    char         *end = NULL;
-    unsigned long parsed;
-
-    errno  = 0;
-    parsed = strtoul(text ? text : "", &end, 10);
-    if (!text || errno || end == text || *end || text[0] == '-' || parsed < min || parsed > max) {
-        fprintf(stderr, "carve_bench_make: %s needs a whole number in %lu..%lu, got '%s'\n", flag, min, max,
-                text ? text : "");
-        return -1;
-    }
-    *value = parsed;
-    return 0;
-}
-
 static int
 make_parse_options(int argc, char **argv, make_options_t *opts)
 {
@@ -94,17 +78,17 @@ make_parse_options(int argc, char **argv, make_options_t *opts)
             exit(0);
         }
         else if (!strcmp(arg, "--size-mib")) {
-            if (make_parse_number(arg, value, 1, 1ul << 20, &opts->size_mib) < 0)
+            if (bench_parse_count("carve_bench_make", arg, value, 1, 1ul << 20, &opts->size_mib) < 0)
                 return -1;
             i++;
         }
         else if (!strcmp(arg, "--objects")) {
-            if (make_parse_number(arg, value, 3, 100000000ul, &opts->objects) < 0)
+            if (bench_parse_count("carve_bench_make", arg, value, 3, 100000000ul, &opts->objects) < 0)
                 return -1;
             i++;
         }
         else if (!strcmp(arg, "--chunk-kib")) {
-            if (make_parse_number(arg, value, 16, 8192, &opts->chunk_kib) < 0)
+            if (bench_parse_count("carve_bench_make", arg, value, 16, 8192, &opts->chunk_kib) < 0)
                 return -1;
             if (opts->chunk_kib % 16) {
                 fprintf(stderr, "carve_bench_make: --chunk-kib must be a multiple of 16 (a chunk row is 16 KiB)\n");
@@ -113,7 +97,7 @@ make_parse_options(int argc, char **argv, make_options_t *opts)
             i++;
         }
         else if (!strcmp(arg, "--deflate")) {
-            if (make_parse_number(arg, value, 1, 9, &level) < 0)
+            if (bench_parse_count("carve_bench_make", arg, value, 1, 9, &level) < 0)
                 return -1;
             i++;
         }
@@ -131,15 +115,6 @@ make_parse_options(int argc, char **argv, make_options_t *opts)
         return -1;
     }
     return 0;
-}
-
-static double
-make_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* splitmix64's finaliser: a well-mixed 64-bit hash of a 64-bit key. */
@@ -258,7 +233,7 @@ make_field(hid_t file, const make_options_t *opts)
     hid_t         space      = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID;
     hid_t         mspace     = H5I_INVALID_HID;
     int           status     = -1;
-    double        start_time = make_now();
+    double        start_time = bench_now();
 
     if (chunk[0] > rows)
         chunk[0] = rows;
@@ -297,7 +272,7 @@ make_field(hid_t file, const make_options_t *opts)
                "%llu bytes stored, compression %.2fx, written in %.1f s\n",
                FIELD_NAME, (unsigned long long)rows, (unsigned long long)cols, raw >> 20,
                (unsigned long long)chunk[0], (unsigned long long)chunk[1], chunk_bytes >> 10, opts->deflate, stored,
-               ratio, make_now() - start_time);
+               ratio, bench_now() - start_time);
         printf("MAKE file=%s dataset=%s rows=%llu cols=%llu chunk_rows=%llu chunk_cols=%llu chunk_bytes=%llu "
                "deflate=%u raw_bytes=%llu stored_bytes=%llu compression=%.3f\n",
                opts->output, FIELD_NAME, (unsigned long long)rows, (unsigned long long)cols,
@@ -412,7 +387,7 @@ make_tree(hid_t file, const make_options_t *opts)
     hid_t         units_type = H5Tcopy(H5T_C_S1);
     hid_t         tree       = H5I_INVALID_HID;
     int           status     = -1;
-    double        start_time = make_now();
+    double        start_time = bench_now();
     unsigned long serial     = 0;
 
     if (gcpl < 0 || dcpl < 0 || units_type < 0 || H5Pset_layout(dcpl, H5D_COMPACT) < 0 ||
@@ -449,7 +424,7 @@ make_tree(hid_t file, const make_options_t *opts)
     }
 
     printf("/tree: %lu objects (%lu groups, %lu datasets, the root included), %lu attributes, written in %.1f s\n",
-           counts.objects, counts.groups, counts.datasets, counts.attributes, make_now() - start_time);
+           counts.objects, counts.groups, counts.datasets, counts.attributes, bench_now() - start_time);
     printf("MAKE file=%s objects=%lu groups=%lu datasets=%lu attributes=%lu\n", opts->output, counts.objects,
            counts.groups, counts.datasets, counts.attributes);
     status = 0;
