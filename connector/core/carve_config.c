@@ -45,6 +45,10 @@ static const char *check_connector(const char *value);
 static const char *check_info(const char *value);
 static const char *check_dir(const char *value);
 static const char *check_skeleton(const char *value);
+static const char *check_on_change(const char *value);
+static const char *check_yes_no(const char *value);
+static const char *check_in_memory(const char *value);
+static const char *check_log(const char *value);
 
 /* The settings carve knows. Adding one: a carve_key_t value, a field in carve_config_t, a row here. */
 static const key_row_t key_table[CARVE_KEY_COUNT] = {
@@ -60,6 +64,17 @@ static const key_row_t key_table[CARVE_KEY_COUNT] = {
                               "a directory path (braces in it must balance)"},
     [CARVE_KEY_SKELETON]   = {"skeleton", "CARVE_SKELETON", KEY_KIND_TEXT, offsetof(carve_config_t, skeleton),
                               check_skeleton, false, "full, touched"},
+    [CARVE_KEY_ORIGIN]     = {"origin", "CARVE_ORIGIN", KEY_KIND_TEXT, offsetof(carve_config_t, origin), check_dir,
+                              true, "a file path or an http(s) URL (braces in it must balance)"},
+    [CARVE_KEY_ON_CHANGE]  = {"on_change", "CARVE_ON_CHANGE", KEY_KIND_TEXT, offsetof(carve_config_t, on_change),
+                              check_on_change, false, "error, hits, trust"},
+    [CARVE_KEY_READ_THROUGH] = {"read_through", "CARVE_READ_THROUGH", KEY_KIND_TEXT,
+                                offsetof(carve_config_t, read_through), check_yes_no, false, "no, yes"},
+    [CARVE_KEY_IN_MEMORY]  = {"in_memory", "CARVE_IN_MEMORY", KEY_KIND_TEXT, offsetof(carve_config_t, in_memory),
+                              check_in_memory, false,
+                              "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"},
+    [CARVE_KEY_LOG]        = {"log", "CARVE_LOG", KEY_KIND_TEXT, offsetof(carve_config_t, log), check_log, false,
+                              "off, summary, reads"},
 };
 
 /* Longest excerpt of a user's key or value quoted in a message. */
@@ -244,6 +259,97 @@ static const char *
 check_skeleton(const char *value)
 {
     return strcmp(value, "full") == 0 || strcmp(value, "touched") == 0 ? NULL : "";
+}
+
+static const char *
+check_on_change(const char *value)
+{
+    return strcmp(value, "error") == 0 || strcmp(value, "hits") == 0 || strcmp(value, "trust") == 0 ? NULL : "";
+}
+
+static const char *
+check_yes_no(const char *value)
+{
+    return strcmp(value, "yes") == 0 || strcmp(value, "no") == 0 ? NULL : "";
+}
+
+/* A size: digits and an optional K, M or G (powers of 1024); -1 when malformed or too large. */
+static long long
+parse_size(const char *value)
+{
+    unsigned long long n = 0, unit = 1;
+    const char        *p = value;
+
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > (unsigned long long)LLONG_MAX / 10)
+            return -1;
+        n = n * 10 + (unsigned long long)(*p - '0');
+    }
+    if (*p == 'K' || *p == 'k')
+        unit = 1024ull, p++;
+    else if (*p == 'M' || *p == 'm')
+        unit = 1024ull * 1024, p++;
+    else if (*p == 'G' || *p == 'g')
+        unit = 1024ull * 1024 * 1024, p++;
+    if (*p != '\0' || n > (unsigned long long)LLONG_MAX / unit)
+        return -1;
+    return (long long)(n * unit);
+}
+
+static const char *
+check_in_memory(const char *value)
+{
+    if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
+        return NULL;
+    return parse_size(value) > 0 ? NULL : "";
+}
+
+static const char *
+check_log(const char *value)
+{
+    return strcmp(value, "off") == 0 || strcmp(value, "summary") == 0 || strcmp(value, "reads") == 0 ? NULL : "";
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Typed values of the validated settings                                                                  */
+/* ------------------------------------------------------------------------------------------------------ */
+
+carve_on_change_t
+carve_config_on_change(const carve_config_t *cfg)
+{
+    if (cfg->on_change && strcmp(cfg->on_change, "hits") == 0)
+        return CARVE_ON_CHANGE_HITS;
+    if (cfg->on_change && strcmp(cfg->on_change, "trust") == 0)
+        return CARVE_ON_CHANGE_TRUST;
+    return CARVE_ON_CHANGE_ERROR;
+}
+
+int
+carve_config_read_through(const carve_config_t *cfg)
+{
+    return cfg->read_through && strcmp(cfg->read_through, "yes") == 0;
+}
+
+long long
+carve_config_in_memory(const carve_config_t *cfg)
+{
+    if (!cfg->in_memory || strcmp(cfg->in_memory, "no") == 0)
+        return 0;
+    if (strcmp(cfg->in_memory, "yes") == 0)
+        return -1;
+    return parse_size(cfg->in_memory);
+}
+
+carve_log_t
+carve_config_log(const carve_config_t *cfg)
+{
+    if (cfg->log && strcmp(cfg->log, "summary") == 0)
+        return CARVE_LOG_SUMMARY;
+    if (cfg->log && strcmp(cfg->log, "reads") == 0)
+        return CARVE_LOG_READS;
+    return CARVE_LOG_OFF;
 }
 
 /* ------------------------------------------------------------------------------------------------------ */

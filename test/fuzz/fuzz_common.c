@@ -262,6 +262,26 @@ fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, 
             ta = a->skeleton;
             tb = b->skeleton;
             break;
+        case CARVE_KEY_ORIGIN:
+            ta = a->origin;
+            tb = b->origin;
+            break;
+        case CARVE_KEY_ON_CHANGE:
+            ta = a->on_change;
+            tb = b->on_change;
+            break;
+        case CARVE_KEY_READ_THROUGH:
+            ta = a->read_through;
+            tb = b->read_through;
+            break;
+        case CARVE_KEY_IN_MEMORY:
+            ta = a->in_memory;
+            tb = b->in_memory;
+            break;
+        case CARVE_KEY_LOG:
+            ta = a->log;
+            tb = b->log;
+            break;
         case CARVE_KEY_COUNT:
             snprintf(why, why_size, "key %d is not a key", (int)k);
             return false;
@@ -346,9 +366,92 @@ check_braces(const char *text, const char *key, const char *what)
     FUZZ_CHECK(depth == 0, "%s: %s '%.64s' leaves %zu braces open", what, key, text, depth);
 }
 
+/* text is one of the NULL-terminated list of words. */
+static bool
+one_of(const char *text, const char *const *words)
+{
+    for (; *words; words++)
+        if (strcmp(text, *words) == 0)
+            return true;
+    return false;
+}
+
+/* in_memory's size form, checked independently of carve's parse_size: decimal digits and an optional K, M or
+ * G (either case; powers of 1024), in bytes at least 1 and at most LLONG_MAX. Returns the bytes, or -1. */
+static long long
+size_value(const char *text)
+{
+    unsigned long long n = 0, unit = 1;
+    const char        *p = text;
+
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned digit = (unsigned)(*p - '0');
+        if (n > ((unsigned long long)LLONG_MAX - digit) / 10)
+            return -1;
+        n = n * 10 + digit;
+    }
+    if (*p == 'K' || *p == 'k')
+        unit = 1ull << 10, p++;
+    else if (*p == 'M' || *p == 'm')
+        unit = 1ull << 20, p++;
+    else if (*p == 'G' || *p == 'g')
+        unit = 1ull << 30, p++;
+    if (*p != '\0' || n == 0 || n > (unsigned long long)LLONG_MAX / unit)
+        return -1;
+    return (long long)(n * unit);
+}
+
+/* A set text key: not NULL, and carve's value rules (length, no control characters). */
+static void
+check_set_text(const char *text, const char *key, const char *what)
+{
+    FUZZ_CHECK(text != NULL, "%s: %s is set but NULL", what, key);
+    check_value_text(text, key, what);
+}
+
+/* The typed accessors agree with the text (defaults when unset). */
+static void
+check_accessors(const carve_config_t *cfg, const char *what)
+{
+    carve_on_change_t on_change = CARVE_ON_CHANGE_ERROR;
+    int               through   = 0;
+    long long         memory    = 0;
+    carve_log_t       log       = CARVE_LOG_OFF;
+
+    if (cfg->on_change && strcmp(cfg->on_change, "hits") == 0)
+        on_change = CARVE_ON_CHANGE_HITS;
+    else if (cfg->on_change && strcmp(cfg->on_change, "trust") == 0)
+        on_change = CARVE_ON_CHANGE_TRUST;
+    through = cfg->read_through != NULL && strcmp(cfg->read_through, "yes") == 0;
+    if (cfg->in_memory && strcmp(cfg->in_memory, "yes") == 0)
+        memory = -1;
+    else if (cfg->in_memory && strcmp(cfg->in_memory, "no") != 0)
+        memory = size_value(cfg->in_memory);
+    if (cfg->log && strcmp(cfg->log, "summary") == 0)
+        log = CARVE_LOG_SUMMARY;
+    else if (cfg->log && strcmp(cfg->log, "reads") == 0)
+        log = CARVE_LOG_READS;
+
+    FUZZ_CHECK(carve_config_on_change(cfg) == on_change, "%s: carve_config_on_change gives %d for '%.64s', expected %d",
+               what, (int)carve_config_on_change(cfg), cfg->on_change ? cfg->on_change : "(unset)", (int)on_change);
+    FUZZ_CHECK(carve_config_read_through(cfg) == through,
+               "%s: carve_config_read_through gives %d for '%.64s', expected %d", what, carve_config_read_through(cfg),
+               cfg->read_through ? cfg->read_through : "(unset)", through);
+    FUZZ_CHECK(carve_config_in_memory(cfg) == memory, "%s: carve_config_in_memory gives %lld for '%.64s', expected %lld",
+               what, carve_config_in_memory(cfg), cfg->in_memory ? cfg->in_memory : "(unset)", memory);
+    FUZZ_CHECK(carve_config_log(cfg) == log, "%s: carve_config_log gives %d for '%.64s', expected %d", what,
+               (int)carve_config_log(cfg), cfg->log ? cfg->log : "(unset)", (int)log);
+}
+
 void
 fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const char *what)
 {
+    static const char *const on_change_words[] = {"error", "hits", "trust", NULL};
+    static const char *const yes_no_words[]    = {"no", "yes", NULL};
+    static const char *const log_words[]       = {"off", "summary", "reads", NULL};
+
     const unsigned known = (1u << CARVE_KEY_COUNT) - 1;
 
     FUZZ_CHECK((cfg->set_mask & ~known) == 0, "%s: set_mask 0x%x has bits of no key", what, cfg->set_mask);
@@ -391,6 +494,41 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
     }
     else
         FUZZ_CHECK(cfg->skeleton == NULL, "%s: skeleton is not set but '%.64s'", what, cfg->skeleton);
+    if (cfg->set_mask & (1u << CARVE_KEY_ORIGIN)) {
+        check_set_text(cfg->origin, "origin", what);
+        FUZZ_CHECK(cfg->origin[0] != '\0', "%s: origin is set but empty", what);
+        check_braces(cfg->origin, "origin", what);
+    }
+    else
+        FUZZ_CHECK(cfg->origin == NULL, "%s: origin is not set but '%.64s'", what, cfg->origin);
+    if (cfg->set_mask & (1u << CARVE_KEY_ON_CHANGE)) {
+        check_set_text(cfg->on_change, "on_change", what);
+        FUZZ_CHECK(one_of(cfg->on_change, on_change_words), "%s: on_change '%.64s' is not error, hits or trust", what,
+                   cfg->on_change);
+    }
+    else
+        FUZZ_CHECK(cfg->on_change == NULL, "%s: on_change is not set but '%.64s'", what, cfg->on_change);
+    if (cfg->set_mask & (1u << CARVE_KEY_READ_THROUGH)) {
+        check_set_text(cfg->read_through, "read_through", what);
+        FUZZ_CHECK(one_of(cfg->read_through, yes_no_words), "%s: read_through '%.64s' is not no or yes", what,
+                   cfg->read_through);
+    }
+    else
+        FUZZ_CHECK(cfg->read_through == NULL, "%s: read_through is not set but '%.64s'", what, cfg->read_through);
+    if (cfg->set_mask & (1u << CARVE_KEY_IN_MEMORY)) {
+        check_set_text(cfg->in_memory, "in_memory", what);
+        FUZZ_CHECK(one_of(cfg->in_memory, yes_no_words) || size_value(cfg->in_memory) > 0,
+                   "%s: in_memory '%.64s' is not no, yes or a size of 1 to LLONG_MAX bytes", what, cfg->in_memory);
+    }
+    else
+        FUZZ_CHECK(cfg->in_memory == NULL, "%s: in_memory is not set but '%.64s'", what, cfg->in_memory);
+    if (cfg->set_mask & (1u << CARVE_KEY_LOG)) {
+        check_set_text(cfg->log, "log", what);
+        FUZZ_CHECK(one_of(cfg->log, log_words), "%s: log '%.64s' is not off, summary or reads", what, cfg->log);
+    }
+    else
+        FUZZ_CHECK(cfg->log == NULL, "%s: log is not set but '%.64s'", what, cfg->log);
+    check_accessors(cfg, what);
 }
 
 void
@@ -401,8 +539,15 @@ fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
                    carve_config_set(cfg, "under_vol", "native", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "under_info", "base{info;x=y}", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "dir", "/base dir;{x}", source, "fuzz base") >= 0 &&
-                   carve_config_set(cfg, "skeleton", "touched", source, "fuzz base") >= 0,
+                   carve_config_set(cfg, "skeleton", "touched", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "origin", "s3://base/origin;{x}.h5", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "on_change", "trust", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "read_through", "yes", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "in_memory", "16M", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "log", "reads", source, "fuzz base") >= 0,
                "cannot build the populated base config");
+    FUZZ_CHECK(cfg->set_mask == (1u << CARVE_KEY_COUNT) - 1, "the populated base config leaves keys unset (0x%x)",
+               cfg->set_mask);
 }
 
 void
@@ -423,10 +568,10 @@ fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_bef
     }
 }
 
-/* Whether carve_config_to_string writes dir's value braced: only when the plain form could not carry it
- * (empty, a blank at either end, or any ';', '{' or '}'). */
+/* Whether carve_config_to_string writes a path's value (dir, origin) braced: only when the plain form could
+ * not carry it (empty, a blank at either end, a leading '{', or a ';' outside balanced braces). */
 static bool
-dir_needs_braces(const char *value)
+path_needs_braces(const char *value)
 {
     size_t len = strlen(value), depth = 0;
 
@@ -467,10 +612,26 @@ fuzz_expected_string_length(const carve_config_t *cfg)
                 break;
             case CARVE_KEY_DIR:
                 value = cfg->dir;
-                extra = value && dir_needs_braces(value) ? 2 : 0; /* braced only when needed */
+                extra = value && path_needs_braces(value) ? 2 : 0; /* braced only when needed */
                 break;
             case CARVE_KEY_SKELETON:
                 value = cfg->skeleton;
+                break;
+            case CARVE_KEY_ORIGIN:
+                value = cfg->origin;
+                extra = value && path_needs_braces(value) ? 2 : 0; /* like dir */
+                break;
+            case CARVE_KEY_ON_CHANGE:
+                value = cfg->on_change;
+                break;
+            case CARVE_KEY_READ_THROUGH:
+                value = cfg->read_through;
+                break;
+            case CARVE_KEY_IN_MEMORY:
+                value = cfg->in_memory;
+                break;
+            case CARVE_KEY_LOG:
+                value = cfg->log;
                 break;
             case CARVE_KEY_COUNT:
                 break;

@@ -66,8 +66,11 @@ bool fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_
 
 /* Checks (FUZZ_CHECK) the contract of a config a reader produced: only known keys in set_mask; every set
  * key has `source` and a valid value (mode off/carve/replay, under_vol a connector name or value, under_info
- * with balanced braces, dir non-empty with balanced braces, skeleton full/touched, no control characters, at
- * most CARVE_CONFIG_MAX_STRING bytes); every unset key has its default. */
+ * with balanced braces, dir and origin non-empty with balanced braces, skeleton full/touched, on_change
+ * error/hits/trust, read_through no/yes, in_memory no/yes/a size of 1 to LLONG_MAX bytes with an optional
+ * K/M/G, log off/summary/reads, no control characters, at most CARVE_CONFIG_MAX_STRING bytes); every unset
+ * key has its default; the typed accessors (carve_config_on_change, _read_through, _in_memory, _log) agree
+ * with the text. */
 void fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const char *what);
 
 /* A config with every key set to a non-default value from the given source, to read or merge into. */
@@ -78,8 +81,8 @@ void fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *ds
                        const char *what);
 
 /* Length carve_config_to_string must produce for cfg: "key=value" per set key, ';' between, braces
- * always around under_info, and around dir only when the plain form could not carry it (empty, a blank at
- * either end, or any ';', '{' or '}'). */
+ * always around under_info, and around dir and origin only when the plain form could not carry them (a
+ * blank at either end, a leading '{', or a ';' outside balanced braces). */
 size_t fuzz_expected_string_length(const carve_config_t *cfg);
 
 #endif /* CARVE_FUZZ_COMMON_H */

@@ -19,9 +19,9 @@
  *   - H5VLconnector_str_to_info with carve's ID refuses every string carve_config_parse_string refuses,
  *     and accepts or refuses the others as predicted where the connector below is known (none, native,
  *     carve itself); what it accepts, H5VLconnector_info_to_str writes as a string that parses, keeps the
- *     mode, the connector below and the other settings (dir, skeleton, unchanged), reads back to an info
- *     that compares equal, and is a fixed point; the info compares unequal to the defaults' exactly when
- *     the string sets a key.
+ *     mode, the connector below and the other settings (dir, skeleton, origin, on_change, read_through,
+ *     in_memory, log: unchanged), reads back to an info that compares equal, and is a fixed point; the
+ *     info compares unequal to the defaults' exactly when the string sets a key.
  *
  * Not reached on purpose: a non-empty under_info for HDF5's own pass-through connector (under_vol=1 or
  * pass_through, at any depth). HDF5 1.14's H5VL_pass_through_str_to_info does not check its input (it
@@ -350,8 +350,8 @@ predict_from_str(const char *str)
     return expect;
 }
 
-/* info_to_str(info) parses, keeps what `given` set (mode, the connector below, dir, skeleton), reads back
- * to an equal info, and is a fixed point. */
+/* info_to_str(info) parses, keeps what `given` set (mode, the connector below, the other settings), reads
+ * back to an equal info, and is a fixed point. */
 static void
 check_info_round_trip(void *info, const carve_config_t *given, size_t given_length)
 {
@@ -401,7 +401,8 @@ check_info_round_trip(void *info, const carve_config_t *given, size_t given_leng
     else
         FUZZ_CHECK(!(back.set_mask & ((1u << CARVE_KEY_UNDER_VOL) | (1u << CARVE_KEY_UNDER_INFO))),
                    "carve_info_to_str wrote '%s' with a connector below, none given", text);
-    /* The other settings (dir, skeleton) are kept as text in the info and written back unchanged. */
+    /* The other settings (dir, skeleton, origin, on_change, read_through, in_memory, log) are kept as text in
+     * the info and written back unchanged. */
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
         char why[256] = "";
         if (k == CARVE_KEY_MODE || k == CARVE_KEY_UNDER_VOL || k == CARVE_KEY_UNDER_INFO)

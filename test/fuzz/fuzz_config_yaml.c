@@ -9,8 +9,10 @@
  *   - a refused file leaves a message on the error stack and the config exactly as it was (compared with
  *     a snapshot); an accepted one leaves no message;
  *   - what an accepted file sets is valid: known keys only, source "config file", mode off/carve/replay,
- *     under_vol a connector name or value, under_info with balanced braces, dir non-empty with balanced
- *     braces, skeleton full or touched, no control characters; unset keys keep their defaults;
+ *     under_vol a connector name or value, under_info with balanced braces, dir and origin non-empty with
+ *     balanced braces, skeleton full or touched, on_change error/hits/trust, read_through no/yes, in_memory
+ *     no/yes/a size, log off/summary/reads, no control characters; unset keys keep their defaults, and the
+ *     typed accessors agree with the text;
  *   - reading into the populated config gives the merge of it and the fresh result;
  *   - the settings from the file go through carve_config_to_string and carve_config_parse_string to the
  *     same values;

@@ -69,7 +69,10 @@ static const char *const dictionary[] = {
     "pass_through", "0", "1", "437", "2147483647", "2147483648", "-1", "00", "mode=carve;", "under_vol=0;",
     "under_vol=carve;", "under_info={", "under_info={}", "mode: replay\n", "under_vol: native\n", "under_info: \"",
     "dir", "skeleton", "full", "touched", "dir={", "dir={/tmp/c d;e}", "skeleton=touched;", "dir: \"",
-    "skeleton: full\n",
+    "skeleton: full\n", "origin", "on_change", "read_through", "in_memory", "log", "error", "hits", "trust", "yes",
+    "no", "summary", "reads", "K", "M", "G", "4096", "9223372036854775807", "8589934591G", "8589934592G",
+    "origin={s3://b/k;v}", "origin=https://h/f.h5;", "on_change=hits;", "read_through=yes;", "in_memory=16M;",
+    "log=summary;", "origin: \"", "in_memory: 2G\n", "log: reads\n",
     "\"\\0\"", "\"\\x01\"", "\"\\u00e9\"", "\x01", "\x1b", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
     "\xff", "\xfe", "\xc0\x80", "\xed\xa0\x80", "\xef\xbb\xbf", "\xc2\x85", "\xe2\x80\xa8",
 };

@@ -1,6 +1,7 @@
 /*
  * test_config.c — unit tests of carve_config (connector/core/carve_config.c): the connector string, the
- * CARVE_* environment, the YAML file named by CARVE_CONFIG, their precedence, and writing settings back.
+ * CARVE_* environment, the YAML file named by CARVE_CONFIG, their precedence, writing settings back, and the
+ * typed values of the replay settings (carve_config_on_change, _read_through, _in_memory, _log).
  *
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed. Expected failures are
@@ -10,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +26,21 @@
 /* Every key set. */
 #define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
 /* The list of keys in messages about an unknown key. */
-#define ACCEPTED_KEYS "mode, under_vol, under_info, dir, skeleton"
-/* The accepted forms of the two text settings added last, as messages quote them. */
-#define DIR_FORM      "a directory path (braces in it must balance)"
-#define SKELETON_FORM "full, touched"
+#define ACCEPTED_KEYS                                                                                              \
+    "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log"
+/* The accepted forms of the text settings, as messages quote them. */
+#define DIR_FORM          "a directory path (braces in it must balance)"
+#define SKELETON_FORM     "full, touched"
+#define ORIGIN_FORM       "a file path or an http(s) URL (braces in it must balance)"
+#define ON_CHANGE_FORM    "error, hits, trust"
+#define READ_THROUGH_FORM "no, yes"
+#define IN_MEMORY_FORM    "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"
+#define LOG_FORM          "off, summary, reads"
+
+/* The replay settings' bits (the five keys after skeleton). */
+#define REPLAY_KEYS                                                                                                \
+    ((1u << CARVE_KEY_ORIGIN) | (1u << CARVE_KEY_ON_CHANGE) | (1u << CARVE_KEY_READ_THROUGH) |                    \
+     (1u << CARVE_KEY_IN_MEMORY) | (1u << CARVE_KEY_LOG))
 
 /* A config with every key set from the connector string, to see that failed reads leave it alone. */
 static void
@@ -39,6 +52,11 @@ init_sentinel(carve_config_t *cfg)
     carve_config_set(cfg, "under_info", "keep=me", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "dir", "/keep/dir", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "skeleton", "full", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "origin", "/keep/origin.h5", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "on_change", "hits", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "read_through", "yes", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "in_memory", "4096", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "log", "summary", CARVE_SOURCE_STRING, "test");
 }
 
 static bool
@@ -46,7 +64,9 @@ is_sentinel(const carve_config_t *cfg)
 {
     return cfg->mode == CARVE_MODE_REPLAY && unit_str_eq(cfg->under_vol, "sentinel") &&
            unit_str_eq(cfg->under_info, "keep=me") && unit_str_eq(cfg->dir, "/keep/dir") &&
-           unit_str_eq(cfg->skeleton, "full") && cfg->set_mask == ALL_KEYS;
+           unit_str_eq(cfg->skeleton, "full") && unit_str_eq(cfg->origin, "/keep/origin.h5") &&
+           unit_str_eq(cfg->on_change, "hits") && unit_str_eq(cfg->read_through, "yes") &&
+           unit_str_eq(cfg->in_memory, "4096") && unit_str_eq(cfg->log, "summary") && cfg->set_mask == ALL_KEYS;
 }
 
 static bool
@@ -54,7 +74,9 @@ same_settings(const carve_config_t *a, const carve_config_t *b)
 {
     return a->set_mask == b->set_mask && a->mode == b->mode && unit_str_eq(a->under_vol, b->under_vol) &&
            unit_str_eq(a->under_info, b->under_info) && unit_str_eq(a->dir, b->dir) &&
-           unit_str_eq(a->skeleton, b->skeleton);
+           unit_str_eq(a->skeleton, b->skeleton) && unit_str_eq(a->origin, b->origin) &&
+           unit_str_eq(a->on_change, b->on_change) && unit_str_eq(a->read_through, b->read_through) &&
+           unit_str_eq(a->in_memory, b->in_memory) && unit_str_eq(a->log, b->log);
 }
 
 /* The value of key k as text (the mode by its name); NULL for a text key that holds none. */
@@ -72,6 +94,16 @@ value_of(const carve_config_t *cfg, carve_key_t k)
             return cfg->dir;
         case CARVE_KEY_SKELETON:
             return cfg->skeleton;
+        case CARVE_KEY_ORIGIN:
+            return cfg->origin;
+        case CARVE_KEY_ON_CHANGE:
+            return cfg->on_change;
+        case CARVE_KEY_READ_THROUGH:
+            return cfg->read_through;
+        case CARVE_KEY_IN_MEMORY:
+            return cfg->in_memory;
+        case CARVE_KEY_LOG:
+            return cfg->log;
         case CARVE_KEY_COUNT:
             break;
     }
@@ -79,7 +111,7 @@ value_of(const carve_config_t *cfg, carve_key_t k)
 }
 
 /* cfg holds exactly these settings, the keys in mask set from `source` and the rest defaults (text NULL: not
- * set). */
+ * set; the replay settings, origin to log, are checked unset). */
 static void
 check_settings_at(unit_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
                   const char *dir, const char *skeleton, unsigned mask, carve_source_t source, const char *file,
@@ -91,6 +123,9 @@ check_settings_at(unit_t *t, const carve_config_t *cfg, carve_mode_t mode, const
     unit_check_at(t, unit_str_eq(cfg->under_info, info), "under_info as expected", file, line);
     unit_check_at(t, unit_str_eq(cfg->dir, dir), "dir as expected", file, line);
     unit_check_at(t, unit_str_eq(cfg->skeleton, skeleton), "skeleton as expected", file, line);
+    unit_check_at(t, cfg->origin == NULL && cfg->on_change == NULL && cfg->read_through == NULL &&
+                         cfg->in_memory == NULL && cfg->log == NULL,
+                  "replay settings not set", file, line);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         unit_check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
                  file, line);
@@ -188,6 +223,11 @@ test_names(unit_t *t)
     CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_UNDER_INFO), "under_info"));
     CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_DIR), "dir"));
     CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_SKELETON), "skeleton"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_ORIGIN), "origin"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_ON_CHANGE), "on_change"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_READ_THROUGH), "read_through"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_IN_MEMORY), "in_memory"));
+    CHECK(t, unit_str_eq(carve_key_name(CARVE_KEY_LOG), "log"));
     CHECK(t, carve_key_name(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_name((carve_key_t)-1) == NULL);
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_MODE), "CARVE_MODE"));
@@ -195,6 +235,12 @@ test_names(unit_t *t)
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_UNDER_INFO), "CARVE_UNDER_INFO"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_DIR), "CARVE_DIR"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_SKELETON), "CARVE_SKELETON"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_ORIGIN), "CARVE_ORIGIN"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_ON_CHANGE), "CARVE_ON_CHANGE"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_READ_THROUGH), "CARVE_READ_THROUGH"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_IN_MEMORY), "CARVE_IN_MEMORY"));
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_LOG), "CARVE_LOG"));
+    CHECK(t, CARVE_KEY_COUNT == 10);
     CHECK(t, carve_key_env(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_env((carve_key_t)-1) == NULL);
 
@@ -224,7 +270,14 @@ test_init_clear(unit_t *t)
     CHECK(t, cfg.under_info == NULL);
     CHECK(t, cfg.dir == NULL);
     CHECK(t, cfg.skeleton == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
+                 cfg.log == NULL);
     CHECK(t, cfg.set_mask == 0);
+    /* the typed values of unset settings are the defaults */
+    CHECK(t, carve_config_on_change(&cfg) == CARVE_ON_CHANGE_ERROR);
+    CHECK(t, carve_config_read_through(&cfg) == 0);
+    CHECK(t, carve_config_in_memory(&cfg) == 0);
+    CHECK(t, carve_config_log(&cfg) == CARVE_LOG_OFF);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, cfg.source[k] == CARVE_SOURCE_DEFAULT);
 
@@ -234,6 +287,10 @@ test_init_clear(unit_t *t)
     carve_config_clear(&cfg);
     CHECK(t, cfg.mode == CARVE_MODE_OFF && cfg.under_vol == NULL && cfg.under_info == NULL && cfg.set_mask == 0);
     CHECK(t, cfg.dir == NULL && cfg.skeleton == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
+                 cfg.log == NULL);
+    CHECK(t, carve_config_on_change(&cfg) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&cfg) == 0 &&
+                 carve_config_in_memory(&cfg) == 0 && carve_config_log(&cfg) == CARVE_LOG_OFF);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, cfg.source[k] == CARVE_SOURCE_DEFAULT);
     carve_config_clear(&cfg); /* twice is fine */
@@ -603,17 +660,32 @@ test_env(unit_t *t)
     setenv("CARVE_UNDER_INFO", "", 1);
     setenv("CARVE_DIR", "", 1);
     setenv("CARVE_SKELETON", "", 1);
+    setenv("CARVE_ORIGIN", "", 1);
+    setenv("CARVE_ON_CHANGE", "", 1);
+    setenv("CARVE_READ_THROUGH", "", 1);
+    setenv("CARVE_IN_MEMORY", "", 1);
+    setenv("CARVE_LOG", "", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, cfg.set_mask == 0 && cfg.under_info == NULL && cfg.dir == NULL && cfg.skeleton == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
+                 cfg.log == NULL);
 
     setenv("CARVE_MODE", "carve", 1);
     setenv("CARVE_UNDER_VOL", "native", 1);
     setenv("CARVE_UNDER_INFO", "under_vol=0;under_info={}", 1);
     setenv("CARVE_DIR", " /tmp/env dir;x={y} ", 1); /* taken as it is: no braces to strip, blanks kept */
     setenv("CARVE_SKELETON", "touched", 1);
+    setenv("CARVE_ORIGIN", "https://example.org/data/file.h5", 1);
+    setenv("CARVE_ON_CHANGE", "trust", 1);
+    setenv("CARVE_READ_THROUGH", "yes", 1);
+    setenv("CARVE_IN_MEMORY", "2G", 1);
+    setenv("CARVE_LOG", "reads", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
+    CHECK(t, unit_str_eq(cfg.origin, "https://example.org/data/file.h5") && unit_str_eq(cfg.on_change, "trust") &&
+                 unit_str_eq(cfg.read_through, "yes") && unit_str_eq(cfg.in_memory, "2G") &&
+                 unit_str_eq(cfg.log, "reads"));
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, unit_str_eq(cfg.under_vol, "native"));
     CHECK(t, unit_str_eq(cfg.under_info, "under_vol=0;under_info={}"));
@@ -897,7 +969,8 @@ test_resolve(unit_t *t)
     carve_config_t out, explicit_cfg;
     char           path[512];
     char           needle[1024];
-    const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n";
+    const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n"
+                          "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n";
 
     unset_carve_env();
 
@@ -906,6 +979,10 @@ test_resolve(unit_t *t)
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_OFF && out.under_vol == NULL && out.under_info == NULL && out.set_mask == 0);
     CHECK(t, out.dir == NULL && out.skeleton == NULL);
+    CHECK(t, out.origin == NULL && out.on_change == NULL && out.read_through == NULL && out.in_memory == NULL &&
+                 out.log == NULL);
+    CHECK(t, carve_config_on_change(&out) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&out) == 0 &&
+                 carve_config_in_memory(&out) == 0 && carve_config_log(&out) == CARVE_LOG_OFF);
     carve_config_clear(&out);
 
     /* the file alone */
@@ -917,6 +994,9 @@ test_resolve(unit_t *t)
     CHECK(t, out.mode == CARVE_MODE_REPLAY && unit_str_eq(out.under_vol, "filevol") &&
                  unit_str_eq(out.under_info, "fileinfo"));
     CHECK(t, unit_str_eq(out.dir, "/file/dir") && unit_str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
+    CHECK(t, unit_str_eq(out.origin, "/file/origin.h5") && unit_str_eq(out.on_change, "hits") &&
+                 unit_str_eq(out.read_through, "yes") && unit_str_eq(out.in_memory, "1g") &&
+                 unit_str_eq(out.log, "summary"));
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, out.source[k] == CARVE_SOURCE_FILE);
     carve_config_clear(&out);
@@ -1248,6 +1328,8 @@ test_copy_merge(unit_t *t)
     CHECK(t, memcmp(copy.source, src.source, sizeof src.source) == 0);
     CHECK(t, copy.under_vol != src.under_vol && copy.under_info != src.under_info);
     CHECK(t, copy.dir != src.dir && copy.skeleton != src.skeleton);
+    CHECK(t, copy.origin != src.origin && copy.on_change != src.on_change && copy.read_through != src.read_through &&
+                 copy.in_memory != src.in_memory && copy.log != src.log);
     carve_config_clear(&src);
     CHECK(t, is_sentinel(&copy));
     carve_config_clear(&copy);
@@ -1291,6 +1373,11 @@ test_copy_merge(unit_t *t)
     carve_config_clear(&src);
     carve_config_set(&dst, "dir", "/dst", CARVE_SOURCE_ENV, "test");
     carve_config_set(&dst, "skeleton", "full", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "origin", "/dst/origin.h5", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "on_change", "hits", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "read_through", "no", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "in_memory", "no", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "log", "off", CARVE_SOURCE_ENV, "test");
     carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
@@ -1305,6 +1392,34 @@ test_copy_merge(unit_t *t)
     }
     CHECK(t, unit_str_eq(dst.skeleton, "touched") && unit_str_eq(dst.dir, "/odd") &&
              dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+    CHECK_NO_ERROR(t);
+
+    /* the replay settings merge like the others: only what src set, deep, over and over without leaking */
+    carve_config_clear(&src);
+    carve_config_set(&src, "origin", "s3://bucket/key;v={2}", CARVE_SOURCE_STRING, "test");
+    carve_config_set(&src, "in_memory", "64K", CARVE_SOURCE_FILE, "test");
+    CHECK(t, carve_config_merge(&dst, &src) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, unit_str_eq(dst.origin, "s3://bucket/key;v={2}") && dst.origin != src.origin &&
+                 dst.source[CARVE_KEY_ORIGIN] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(dst.in_memory, "64K") && dst.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_FILE &&
+                 carve_config_in_memory(&dst) == 64 * 1024);
+    CHECK(t, unit_str_eq(dst.on_change, "hits") && dst.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(dst.read_through, "no") && unit_str_eq(dst.log, "off") &&
+                 dst.source[CARVE_KEY_LOG] == CARVE_SOURCE_ENV);
+    CHECK(t, dst.set_mask == ALL_KEYS);
+    for (int i = 0; i < 10; i++) {
+        carve_config_set(&src, "on_change", i % 2 ? "trust" : "error", CARVE_SOURCE_FILE, "test");
+        carve_config_set(&src, "read_through", i % 2 ? "yes" : "no", CARVE_SOURCE_FILE, "test");
+        carve_config_set(&src, "log", i % 2 ? "reads" : "summary", CARVE_SOURCE_FILE, "test");
+        carve_config_set(&src, "origin", i % 2 ? "/odd.h5" : "/even.h5", CARVE_SOURCE_FILE, "test");
+        CHECK(t, carve_config_merge(&dst, &src) >= 0);
+    }
+    CHECK(t, unit_str_eq(dst.on_change, "trust") && unit_str_eq(dst.read_through, "yes") &&
+                 unit_str_eq(dst.log, "reads") && unit_str_eq(dst.origin, "/odd.h5"));
+    CHECK(t, carve_config_on_change(&dst) == CARVE_ON_CHANGE_TRUST && carve_config_read_through(&dst) == 1 &&
+                 carve_config_log(&dst) == CARVE_LOG_READS);
+    CHECK(t, dst.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_FILE && dst.source[CARVE_KEY_LOG] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
     CHECK(t, carve_config_merge(NULL, &src) < 0);
@@ -1337,6 +1452,11 @@ static const key_case_t key_cases[] = {
      "under_info={x=1;y={2}}", "a}{b", NULL},
     {CARVE_KEY_DIR, "dir", DIR_FORM, "/tmp/a b;c{d}", "dir={/tmp/a b;c{d}}", "/a}{b", ""},
     {CARVE_KEY_SKELETON, "skeleton", SKELETON_FORM, "touched", "skeleton=touched", "partial", "partial"},
+    {CARVE_KEY_ORIGIN, "origin", ORIGIN_FORM, "s3://b/k;v{1}", "origin={s3://b/k;v{1}}", "/a}{b", ""},
+    {CARVE_KEY_ON_CHANGE, "on_change", ON_CHANGE_FORM, "trust", "on_change=trust", "maybe", "maybe"},
+    {CARVE_KEY_READ_THROUGH, "read_through", READ_THROUGH_FORM, "no", "read_through=no", "1", "1"},
+    {CARVE_KEY_IN_MEMORY, "in_memory", IN_MEMORY_FORM, "16M", "in_memory=16M", "12X", "-5"},
+    {CARVE_KEY_LOG, "log", LOG_FORM, "reads", "log=reads", "verbose", "verbose"},
 };
 
 /* Every key through every reader, the writer, copy and merge: the value, set_mask and source, and for a
@@ -1445,6 +1565,685 @@ test_every_key(unit_t *t)
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
+/* The replay settings: origin, on_change, read_through, in_memory, log                                    */
+/* ------------------------------------------------------------------------------------------------------ */
+
+#define KIB 1024LL
+#define MIB (1024LL * KIB)
+#define GIB (1024LL * MIB)
+
+/* The typed values of cfg's settings are these. */
+static void
+check_typed_at(unit_t *t, const carve_config_t *cfg, carve_on_change_t on_change, int read_through,
+               long long in_memory, carve_log_t log, const char *file, int line)
+{
+    unit_check_at(t, carve_config_on_change(cfg) == on_change, "carve_config_on_change as expected", file, line);
+    unit_check_at(t, carve_config_read_through(cfg) == read_through, "carve_config_read_through as expected", file,
+                  line);
+    unit_check_at(t, carve_config_in_memory(cfg) == in_memory, "carve_config_in_memory as expected", file, line);
+    if (carve_config_in_memory(cfg) != in_memory && unit_printing(t))
+        unit_note(t, "carve_config_in_memory: %lld, expected %lld", carve_config_in_memory(cfg), in_memory);
+    unit_check_at(t, carve_config_log(cfg) == log, "carve_config_log as expected", file, line);
+}
+
+#define CHECK_TYPED(t, cfg, on_change, read_through, in_memory, log)                                               \
+    check_typed_at((t), (cfg), (on_change), (read_through), (in_memory), (log), __FILE__, __LINE__)
+
+/* One accepted value of a replay setting: as the environment and the YAML file give it (and as it is
+ * stored), the item that gives it in a connector string, what carve_config_to_string writes, and the typed
+ * values it makes (the other settings unset: their defaults). */
+typedef struct replay_case_t {
+    carve_key_t       key;
+    const char       *value;
+    const char       *in_string;
+    const char       *written;
+    carve_on_change_t on_change;
+    int               read_through;
+    long long         in_memory;
+    carve_log_t       log;
+} replay_case_t;
+
+#define NO_CHANGE CARVE_ON_CHANGE_ERROR
+#define NO_LOG    CARVE_LOG_OFF
+
+static const replay_case_t replay_cases[] = {
+    {CARVE_KEY_ON_CHANGE, "error", "on_change=error", "on_change=error", CARVE_ON_CHANGE_ERROR, 0, 0, NO_LOG},
+    {CARVE_KEY_ON_CHANGE, "hits", "on_change = hits ", "on_change=hits", CARVE_ON_CHANGE_HITS, 0, 0, NO_LOG},
+    {CARVE_KEY_ON_CHANGE, "trust", "on_change={trust}", "on_change=trust", CARVE_ON_CHANGE_TRUST, 0, 0, NO_LOG},
+    {CARVE_KEY_READ_THROUGH, "yes", "read_through=yes", "read_through=yes", NO_CHANGE, 1, 0, NO_LOG},
+    {CARVE_KEY_READ_THROUGH, "no", "read_through=no", "read_through=no", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "no", "in_memory=no", "in_memory=no", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "yes", "in_memory=yes", "in_memory=yes", NO_CHANGE, 0, -1, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "4096", "in_memory=4096", "in_memory=4096", NO_CHANGE, 0, 4096, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "64K", "in_memory=64K", "in_memory=64K", NO_CHANGE, 0, 64 * KIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "16M", "in_memory=16M", "in_memory=16M", NO_CHANGE, 0, 16 * MIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "2G", "in_memory=2G", "in_memory=2G", NO_CHANGE, 0, 2 * GIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "1g", "in_memory=1g", "in_memory=1g", NO_CHANGE, 0, GIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "64k", "in_memory={64k}", "in_memory=64k", NO_CHANGE, 0, 64 * KIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "256m", "in_memory=256m", "in_memory=256m", NO_CHANGE, 0, 256 * MIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "1", "in_memory=1", "in_memory=1", NO_CHANGE, 0, 1, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "1K", "in_memory=1K", "in_memory=1K", NO_CHANGE, 0, KIB, NO_LOG},
+    /* the largest sizes: LLONG_MAX bytes, and the most gigabytes that fit in it */
+    {CARVE_KEY_IN_MEMORY, "9223372036854775807", "in_memory=9223372036854775807", "in_memory=9223372036854775807",
+     NO_CHANGE, 0, LLONG_MAX, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "8589934591G", "in_memory=8589934591G", "in_memory=8589934591G", NO_CHANGE, 0,
+     8589934591LL * GIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "8796093022207M", "in_memory=8796093022207M", "in_memory=8796093022207M", NO_CHANGE, 0,
+     8796093022207LL * MIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "9007199254740991k", "in_memory=9007199254740991k", "in_memory=9007199254740991k",
+     NO_CHANGE, 0, 9007199254740991LL * KIB, NO_LOG},
+    {CARVE_KEY_LOG, "off", "log=off", "log=off", NO_CHANGE, 0, 0, CARVE_LOG_OFF},
+    {CARVE_KEY_LOG, "summary", "log=summary", "log=summary", NO_CHANGE, 0, 0, CARVE_LOG_SUMMARY},
+    {CARVE_KEY_LOG, "reads", " log\t=\treads ;", "log=reads", NO_CHANGE, 0, 0, CARVE_LOG_READS},
+    /* origin: a path or a URL; plain up to ';' (outer blanks trimmed), braced to hold ';' or outer blanks */
+    {CARVE_KEY_ORIGIN, "/data/moved/file.h5", "origin=/data/moved/file.h5", "origin=/data/moved/file.h5", NO_CHANGE,
+     0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "relative/dir with blanks/f.h5", "origin = relative/dir with blanks/f.h5 ",
+     "origin=relative/dir with blanks/f.h5", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "https://example.org/data/file.h5?a=1&b=2", "origin=https://example.org/data/file.h5?a=1&b=2",
+     "origin=https://example.org/data/file.h5?a=1&b=2", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "s3://bucket/carve/file.h5", "origin={s3://bucket/carve/file.h5}",
+     "origin=s3://bucket/carve/file.h5", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "https://host/f.h5?sig=a;b=c", "origin={https://host/f.h5?sig=a;b=c}",
+     "origin={https://host/f.h5?sig=a;b=c}", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "/data/a;b.h5", "origin={/data/a;b.h5}", "origin={/data/a;b.h5}", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", NO_CHANGE, 0, 0,
+     NO_LOG},
+    {CARVE_KEY_ORIGIN, "{s3;x}", "origin={{s3;x}}", "origin={{s3;x}}", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, " /lead/blank.h5", "origin={ /lead/blank.h5}", "origin={ /lead/blank.h5}", NO_CHANGE, 0, 0,
+     NO_LOG},
+    {CARVE_KEY_ORIGIN, "C:\\data\\f.h5", "origin=C:\\data\\f.h5", "origin=C:\\data\\f.h5", NO_CHANGE, 0, 0, NO_LOG},
+};
+
+/* Checks one config that holds exactly the case's setting, from `source`. */
+static void
+check_replay_case_at(unit_t *t, const carve_config_t *cfg, const replay_case_t *c, carve_source_t source,
+                     const char *file, int line)
+{
+    const unsigned bit = 1u << c->key;
+
+    unit_check_at(t, cfg->set_mask == bit, "only the case's key is set", file, line);
+    unit_check_at(t, cfg->source[c->key] == source, "the key's source as expected", file, line);
+    unit_check_at(t, unit_str_eq(value_of(cfg, c->key), c->value), "the key's value as expected", file, line);
+    if (!unit_str_eq(value_of(cfg, c->key), c->value) && unit_printing(t))
+        unit_note(t, "%s: '%s', expected '%s'", carve_key_name(c->key), value_of(cfg, c->key), c->value);
+    check_typed_at(t, cfg, c->on_change, c->read_through, c->in_memory, c->log, file, line);
+}
+
+/* Every accepted value of every replay setting from the connector string, the environment, the YAML file
+ * (quoted and, where YAML reads it as the same text, plain) and carve_config_set; written back by
+ * carve_config_to_string and read again. */
+static void
+test_replay_values(unit_t *t)
+{
+    char path[512], yaml[512];
+
+    unset_carve_env();
+    for (size_t i = 0; i < sizeof replay_cases / sizeof replay_cases[0]; i++) {
+        const replay_case_t *c   = &replay_cases[i];
+        const char          *env = carve_key_env(c->key);
+        carve_config_t       cfg, back;
+        char                *text;
+
+        carve_config_init(&cfg);
+        carve_config_init(&back);
+
+        /* connector string */
+        CHECK(t, carve_config_parse_string(&cfg, c->in_string) >= 0);
+        CHECK_NO_ERROR(t);
+        check_replay_case_at(t, &cfg, c, CARVE_SOURCE_STRING, __FILE__, __LINE__);
+
+        /* written back, and read again to the same */
+        text = carve_config_to_string(&cfg);
+        CHECK(t, unit_str_eq(text, c->written));
+        if (!unit_str_eq(text, c->written) && unit_printing(t))
+            unit_note(t, "wrote '%s', expected '%s'", text ? text : "(null)", c->written);
+        CHECK(t, carve_config_parse_string(&back, text) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, same_settings(&back, &cfg));
+        check_replay_case_at(t, &back, c, CARVE_SOURCE_STRING, __FILE__, __LINE__);
+        free(text);
+        carve_config_clear(&back);
+        carve_config_clear(&cfg);
+
+        /* environment, taken as it is */
+        setenv(env, c->value, 1);
+        CHECK(t, carve_config_read_env(&cfg) >= 0);
+        CHECK_NO_ERROR(t);
+        check_replay_case_at(t, &cfg, c, CARVE_SOURCE_ENV, __FILE__, __LINE__);
+        unsetenv(env);
+        /* ...and written so that the string reads it back (braced where the plain form cannot hold it) */
+        text = carve_config_to_string(&cfg);
+        CHECK(t, carve_config_parse_string(&back, text) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, unit_str_eq(value_of(&back, c->key), c->value) && back.set_mask == cfg.set_mask);
+        free(text);
+        carve_config_clear(&back);
+        carve_config_clear(&cfg);
+
+        /* YAML file, single-quoted (no value holds a quote) */
+        snprintf(yaml, sizeof yaml, "# replay settings\n%s: '%s'\n", carve_key_name(c->key), c->value);
+        if (CHECK(t, write_file(t, "replay.yaml", yaml, strlen(yaml), path, sizeof path))) {
+            CHECK(t, carve_config_read_file(&cfg, path) >= 0);
+            CHECK_NO_ERROR(t);
+            check_replay_case_at(t, &cfg, c, CARVE_SOURCE_FILE, __FILE__, __LINE__);
+        }
+        carve_config_clear(&cfg);
+        /* ...and plain, for the values YAML reads as the same text (yes, no, off and numbers are text here) */
+        if (c->value[0] != ' ' && c->value[0] != '{') {
+            snprintf(yaml, sizeof yaml, "%s: %s   # comment\n", carve_key_name(c->key), c->value);
+            if (CHECK(t, write_file(t, "replay-plain.yaml", yaml, strlen(yaml), path, sizeof path))) {
+                CHECK(t, carve_config_read_file(&cfg, path) >= 0);
+                CHECK_NO_ERROR(t);
+                check_replay_case_at(t, &cfg, c, CARVE_SOURCE_FILE, __FILE__, __LINE__);
+            }
+            carve_config_clear(&cfg);
+        }
+
+        /* carve_config_set */
+        CHECK(t, carve_config_set(&cfg, carve_key_name(c->key), c->value, CARVE_SOURCE_ENV, "here") >= 0);
+        CHECK_NO_ERROR(t);
+        check_replay_case_at(t, &cfg, c, CARVE_SOURCE_ENV, __FILE__, __LINE__);
+        carve_config_clear(&cfg);
+        /* cleared: the defaults again */
+        CHECK_TYPED(t, &cfg, CARVE_ON_CHANGE_ERROR, 0, 0, CARVE_LOG_OFF);
+    }
+    unset_carve_env();
+
+    /* all five at once, in any order, with the other keys; each typed value from its own key */
+    {
+        carve_config_t cfg;
+        carve_config_init(&cfg);
+        CHECK(t, carve_config_parse_string(&cfg, "log=reads;in_memory=64K;mode=replay;read_through=yes;"
+                                                 "origin={s3://bucket/k;v};on_change=hits;dir=/d") >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, cfg.set_mask == (REPLAY_KEYS | (1u << CARVE_KEY_MODE) | (1u << CARVE_KEY_DIR)));
+        CHECK(t, unit_str_eq(cfg.origin, "s3://bucket/k;v") && unit_str_eq(cfg.on_change, "hits") &&
+                     unit_str_eq(cfg.read_through, "yes") && unit_str_eq(cfg.in_memory, "64K") &&
+                     unit_str_eq(cfg.log, "reads"));
+        CHECK_TYPED(t, &cfg, CARVE_ON_CHANGE_HITS, 1, 64 * KIB, CARVE_LOG_READS);
+        carve_config_clear(&cfg);
+
+        /* a braced origin naming other keys stays one value */
+        CHECK(t, carve_config_parse_string(&cfg, "origin={log=reads;on_change=trust};log=summary") >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, unit_str_eq(cfg.origin, "log=reads;on_change=trust") && unit_str_eq(cfg.log, "summary") &&
+                     cfg.set_mask == ((1u << CARVE_KEY_ORIGIN) | (1u << CARVE_KEY_LOG)));
+        CHECK_TYPED(t, &cfg, CARVE_ON_CHANGE_ERROR, 0, 0, CARVE_LOG_SUMMARY);
+        carve_config_clear(&cfg);
+
+        /* a later set replaces the earlier value and its typed value */
+        CHECK(t, carve_config_set(&cfg, "in_memory", "yes", CARVE_SOURCE_FILE, "here") >= 0);
+        CHECK(t, carve_config_in_memory(&cfg) == -1);
+        CHECK(t, carve_config_set(&cfg, "in_memory", "2G", CARVE_SOURCE_ENV, "here") >= 0);
+        CHECK(t, carve_config_in_memory(&cfg) == 2 * GIB && cfg.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
+        CHECK(t, carve_config_set(&cfg, "in_memory", "no", CARVE_SOURCE_STRING, "here") >= 0);
+        CHECK(t, carve_config_in_memory(&cfg) == 0 && cfg.set_mask == (1u << CARVE_KEY_IN_MEMORY));
+        CHECK_NO_ERROR(t);
+        carve_config_clear(&cfg);
+    }
+}
+
+/* A refused value of a replay setting; `reason` is what the message adds before the accepted form ("" for
+ * nothing); `in_string`: whether the connector string can carry it braced to the check (no braces of its own,
+ * no control characters). */
+typedef struct replay_bad_t {
+    carve_key_t key;
+    const char *value;
+    const char *reason;
+    const char *form;
+    bool        in_string;
+} replay_bad_t;
+
+static const replay_bad_t replay_bad[] = {
+    {CARVE_KEY_ON_CHANGE, "maybe", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_ON_CHANGE, "ERROR", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_ON_CHANGE, "Hits", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_ON_CHANGE, "", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_ON_CHANGE, " trust", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_ON_CHANGE, "hits,trust", "", ON_CHANGE_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "1", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "0", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "true", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "Yes", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "y", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_READ_THROUGH, "no ", "", READ_THROUGH_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "0", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "00", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "0K", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "-5", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "+5", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "12X", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "1T", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "16MB", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "16 M", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "16M ", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, " 16M", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "1.5G", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "0x10", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "G", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "K", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "YES", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "99999999999999999999G", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "99999999999999999999", "", IN_MEMORY_FORM, true},
+    {CARVE_KEY_IN_MEMORY, "9223372036854775808", "", IN_MEMORY_FORM, true}, /* LLONG_MAX + 1 */
+    {CARVE_KEY_IN_MEMORY, "8589934592G", "", IN_MEMORY_FORM, true},         /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "8796093022208M", "", IN_MEMORY_FORM, true},      /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "9007199254740992K", "", IN_MEMORY_FORM, true},   /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "18446744073709551616", "", IN_MEMORY_FORM, true}, /* 2^64 */
+    {CARVE_KEY_IN_MEMORY, "18446744073709551617", "", IN_MEMORY_FORM, true}, /* 2^64 + 1 */
+    /* sizes whose bytes, unchecked, would wrap around 2^64 to 0 or to a small positive size */
+    {CARVE_KEY_IN_MEMORY, "17179869184G", "", IN_MEMORY_FORM, true},       /* 2^64: 0 */
+    {CARVE_KEY_IN_MEMORY, "17179869185G", "", IN_MEMORY_FORM, true},       /* 2^64 + 2^30: 1G */
+    {CARVE_KEY_IN_MEMORY, "17592186044417M", "", IN_MEMORY_FORM, true},    /* 2^64 + 2^20: 1M */
+    {CARVE_KEY_IN_MEMORY, "18014398509481985K", "", IN_MEMORY_FORM, true}, /* 2^64 + 2^10: 1K */
+    {CARVE_KEY_IN_MEMORY, "25769803777G", "", IN_MEMORY_FORM, true},       /* 1.5 * 2^64 + 2^30: 2^63 + 1G */
+    {CARVE_KEY_LOG, "verbose", "", LOG_FORM, true},
+    {CARVE_KEY_LOG, "Summary", "", LOG_FORM, true},
+    {CARVE_KEY_LOG, "on", "", LOG_FORM, true},
+    {CARVE_KEY_LOG, "read", "", LOG_FORM, true},
+    {CARVE_KEY_LOG, "", "", LOG_FORM, true},
+    {CARVE_KEY_ORIGIN, "", ": it is empty", ORIGIN_FORM, true},
+    {CARVE_KEY_ORIGIN, "/a}{b", ": its braces do not balance", ORIGIN_FORM, false},
+    {CARVE_KEY_ORIGIN, "s3://b/{k", ": its braces do not balance", ORIGIN_FORM, false},
+    {CARVE_KEY_ORIGIN, "}", ": its braces do not balance", ORIGIN_FORM, false},
+};
+
+/* Refused values from the connector string, the environment, the YAML file and carve_config_set: the
+ * message names the value, the key, where it came from and the accepted form; nothing changes. */
+static void
+test_replay_refused(unit_t *t)
+{
+    char str[512], needle[1024], path[512];
+
+    unset_carve_env();
+    for (size_t i = 0; i < sizeof replay_bad / sizeof replay_bad[0]; i++) {
+        const replay_bad_t *b    = &replay_bad[i];
+        const char         *name = carve_key_name(b->key);
+        const char         *env  = carve_key_env(b->key);
+        carve_config_t      cfg;
+
+        /* carve_config_set */
+        init_sentinel(&cfg);
+        CHECK(t, carve_config_set(&cfg, name, b->value, CARVE_SOURCE_STRING, "here") < 0);
+        snprintf(needle, sizeof needle, "bad value '%s' for %s in here%s (accepted: %s)", b->value, name, b->reason,
+                 b->form);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+        CHECK(t, is_sentinel(&cfg));
+        carve_config_clear(&cfg);
+
+        /* connector string, braced (so that blanks reach the check) */
+        if (b->in_string) {
+            snprintf(str, sizeof str, "mode=carve;%s={%s};log=off", name, b->value);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string%s (accepted: %s)", b->value,
+                     name, b->reason, b->form);
+            BAD_STRING(t, str, CARVE_E_BADVALUE, needle);
+        }
+
+        /* environment (an empty variable is unset) */
+        if (b->value[0] != '\0') {
+            init_sentinel(&cfg);
+            setenv(env, b->value, 1);
+            setenv("CARVE_MODE", "carve", 1); /* a good variable with it is dropped too */
+            CHECK(t, carve_config_read_env(&cfg) < 0);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in environment variable %s%s (accepted: %s)",
+                     b->value, name, env, b->reason, b->form);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+            CHECK(t, is_sentinel(&cfg));
+            carve_config_clear(&cfg);
+            unsetenv(env);
+            unsetenv("CARVE_MODE");
+        }
+
+        /* YAML file, single-quoted on line 2 */
+        snprintf(str, sizeof str, "mode: replay\n%s: '%s'\n", name, b->value);
+        init_sentinel(&cfg);
+        if (CHECK(t, write_file(t, "replay-bad.yaml", str, strlen(str), path, sizeof path))) {
+            CHECK(t, carve_config_read_file(&cfg, path) < 0);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in config file %s line 2%s (accepted: %s)",
+                     b->value, name, path, b->reason, b->form);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+            CHECK(t, is_sentinel(&cfg));
+        }
+        carve_config_clear(&cfg);
+    }
+    unset_carve_env();
+
+    /* the forms named in the brief, plain in the connector string */
+    BAD_STRING(t, "on_change=maybe", CARVE_E_BADVALUE,
+               "bad value 'maybe' for on_change in connector string (accepted: " ON_CHANGE_FORM ")");
+    BAD_STRING(t, "read_through=1", CARVE_E_BADVALUE,
+               "bad value '1' for read_through in connector string (accepted: " READ_THROUGH_FORM ")");
+    BAD_STRING(t, "in_memory=0", CARVE_E_BADVALUE,
+               "bad value '0' for in_memory in connector string (accepted: " IN_MEMORY_FORM ")");
+    BAD_STRING(t, "in_memory=-5", CARVE_E_BADVALUE, "bad value '-5' for in_memory in connector string", IN_MEMORY_FORM);
+    BAD_STRING(t, "in_memory=12X", CARVE_E_BADVALUE, "bad value '12X' for in_memory in connector string",
+               IN_MEMORY_FORM);
+    BAD_STRING(t, "in_memory=99999999999999999999G", CARVE_E_BADVALUE,
+               "bad value '99999999999999999999G' for in_memory in connector string", IN_MEMORY_FORM);
+    BAD_STRING(t, "log=verbose", CARVE_E_BADVALUE,
+               "bad value 'verbose' for log in connector string (accepted: " LOG_FORM ")");
+    BAD_STRING(t, "origin=", CARVE_E_BADVALUE,
+               "bad value '' for origin in connector string: it is empty (accepted: " ORIGIN_FORM ")");
+    BAD_STRING(t, "origin={}", CARVE_E_BADVALUE, "bad value '' for origin in connector string: it is empty");
+    BAD_STRING(t, "origin=  ;mode=replay", CARVE_E_BADVALUE, "bad value '' for origin", "it is empty");
+    BAD_STRING(t, "in_memory= 16 M ", CARVE_E_BADVALUE, "bad value '16 M' for in_memory", IN_MEMORY_FORM);
+
+    /* the connector string's own syntax around the new keys */
+    BAD_STRING(t, "origin={/tmp/f.h5", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin' in connector string",
+               "'{' at offset 7 is never closed");
+    BAD_STRING(t, "origin=/tmp}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin'", "no matching '{'");
+    BAD_STRING(t, "origin=s3://b/{k;log=reads", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin'",
+               "'{' at offset 14");
+    BAD_STRING(t, "origin={s3://b/k}v", CARVE_E_BADVALUE, "unexpected text 'v'", "braced value of 'origin'");
+    BAD_STRING(t, "origin=/a;origin=/a", CARVE_E_BADKEY, "key 'origin' is given twice in connector string");
+    BAD_STRING(t, "on_change=hits;log=off;on_change=trust", CARVE_E_BADKEY, "key 'on_change' is given twice");
+    BAD_STRING(t, "read_through=yes;read_through=yes", CARVE_E_BADKEY, "key 'read_through' is given twice");
+    BAD_STRING(t, "in_memory=1;in_memory=2", CARVE_E_BADKEY, "key 'in_memory' is given twice");
+    BAD_STRING(t, "log=off;log=off", CARVE_E_BADKEY, "key 'log' is given twice");
+    BAD_STRING(t, "Origin=/x", CARVE_E_BADKEY, "unknown key 'Origin' in connector string (accepted: " ACCEPTED_KEYS ")");
+    BAD_STRING(t, "onchange=hits", CARVE_E_BADKEY, "unknown key 'onchange'", ACCEPTED_KEYS);
+    BAD_STRING(t, "read-through=yes", CARVE_E_BADKEY, "unknown key 'read-through'", ACCEPTED_KEYS);
+    BAD_STRING(t, "inmemory=yes", CARVE_E_BADKEY, "unknown key 'inmemory'", ACCEPTED_KEYS);
+    BAD_STRING(t, "logs=reads", CARVE_E_BADKEY, "unknown key 'logs'", ACCEPTED_KEYS);
+    BAD_STRING(t, "log", CARVE_E_BADVALUE, "item 'log' in connector string has no '='", ACCEPTED_KEYS);
+    BAD_STRING(t, "origin={/tmp\n}", CARVE_E_BADVALUE, "control character 0x0a", "connector string");
+    /* a good replay setting before a bad one is dropped too */
+    BAD_STRING(t, "origin=/new.h5;on_change=trust;in_memory=0", CARVE_E_BADVALUE, "for in_memory");
+
+    /* YAML: non-scalars, duplicates, unknown keys, control characters */
+    BAD_YAML(t, "replay-seq.yaml", "log: [summary]\n", CARVE_E_BADVALUE,
+             "value of log in config file %s line 1 is a sequence (expected a scalar: " LOG_FORM ")", NULL);
+    BAD_YAML(t, "replay-map.yaml", "origin: {a: b}\n", CARVE_E_BADVALUE,
+             "value of origin in config file %s line 1 is a mapping (expected a scalar: " ORIGIN_FORM ")", NULL);
+    BAD_YAML(t, "replay-dup.yaml", "in_memory: 1K\nlog: off\nin_memory: 2K\n", CARVE_E_BADKEY,
+             "key 'in_memory' is given twice in config file %s (lines 1 and 3)", NULL);
+    BAD_YAML(t, "replay-unknown.yaml", "on-change: hits\n", CARVE_E_BADKEY,
+             "unknown key 'on-change' in config file %s line 1 (accepted: " ACCEPTED_KEYS ")", NULL);
+    BAD_YAML(t, "replay-bool.yaml", "read_through: true\n", CARVE_E_BADVALUE,
+             "bad value 'true' for read_through in config file %s line 1 (accepted: " READ_THROUGH_FORM ")", NULL);
+    BAD_YAML(t, "replay-none.yaml", "on_change:\n", CARVE_E_BADVALUE,
+             "bad value '' for on_change in config file %s line", ON_CHANGE_FORM);
+    BAD_YAML(t, "replay-origin-none.yaml", "origin:\n", CARVE_E_BADVALUE,
+             "bad value '' for origin in config file %s line", "it is empty");
+    BAD_YAML(t, "replay-newline.yaml", "origin: \"/a\\nb\"\n", CARVE_E_BADVALUE,
+             "for origin in config file %s line 1", "control character 0x0a");
+
+    /* environment: a control character, named with its variable */
+    {
+        carve_config_t cfg;
+        init_sentinel(&cfg);
+        setenv("CARVE_ORIGIN", "/a\rb", 1);
+        CHECK(t, carve_config_read_env(&cfg) < 0);
+        CHECK_ERROR(t, CARVE_E_BADVALUE,
+                    "bad value '/a?b' for origin in environment variable CARVE_ORIGIN: control character 0x0d at "
+                    "offset 2",
+                    ORIGIN_FORM);
+        CHECK(t, is_sentinel(&cfg));
+        CHECK(t, carve_config_set(&cfg, "log", NULL, CARVE_SOURCE_ENV, "here") < 0);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for log in here (accepted: " LOG_FORM ")");
+        CHECK(t, carve_config_set(&cfg, "in_memory", NULL, CARVE_SOURCE_ENV, "here") < 0);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for in_memory in here (accepted: " IN_MEMORY_FORM ")");
+        CHECK(t, is_sentinel(&cfg));
+        carve_config_clear(&cfg);
+        unset_carve_env();
+    }
+}
+
+/* Precedence for the replay settings: connector string > environment > config file > defaults, per key. */
+static void
+test_replay_precedence(unit_t *t)
+{
+    const char    *text = "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n";
+    carve_config_t out, explicit_cfg;
+    char           path[512];
+
+    unset_carve_env();
+
+    /* nothing anywhere: the defaults */
+    CHECK(t, carve_config_resolve(&out, NULL) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, (out.set_mask & REPLAY_KEYS) == 0 && out.origin == NULL);
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_ERROR, 0, 0, CARVE_LOG_OFF);
+    carve_config_clear(&out);
+
+    /* the environment alone */
+    setenv("CARVE_ORIGIN", "https://example.org/env.h5", 1);
+    setenv("CARVE_ON_CHANGE", "trust", 1);
+    setenv("CARVE_READ_THROUGH", "yes", 1);
+    setenv("CARVE_IN_MEMORY", "yes", 1);
+    setenv("CARVE_LOG", "reads", 1);
+    CHECK(t, carve_config_resolve(&out, NULL) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, out.set_mask == REPLAY_KEYS && unit_str_eq(out.origin, "https://example.org/env.h5"));
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_TRUST, 1, -1, CARVE_LOG_READS);
+    for (int k = CARVE_KEY_ORIGIN; k <= CARVE_KEY_LOG; k++)
+        CHECK(t, out.source[k] == CARVE_SOURCE_ENV);
+    carve_config_clear(&out);
+    unset_carve_env();
+
+    /* the file alone */
+    if (!CHECK(t, write_file(t, "replay-resolve.yaml", text, strlen(text), path, sizeof path)))
+        return;
+    setenv("CARVE_CONFIG", path, 1);
+    CHECK(t, carve_config_resolve(&out, NULL) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, out.set_mask == REPLAY_KEYS && unit_str_eq(out.origin, "/file/origin.h5") &&
+                 unit_str_eq(out.in_memory, "1g"));
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_HITS, 1, GIB, CARVE_LOG_SUMMARY);
+    for (int k = CARVE_KEY_ORIGIN; k <= CARVE_KEY_LOG; k++)
+        CHECK(t, out.source[k] == CARVE_SOURCE_FILE);
+    carve_config_clear(&out);
+
+    /* the environment over the file, key by key (an empty variable is unset: the file's stays) */
+    setenv("CARVE_ON_CHANGE", "trust", 1);
+    setenv("CARVE_IN_MEMORY", "16M", 1);
+    setenv("CARVE_LOG", "reads", 1);
+    setenv("CARVE_READ_THROUGH", "", 1);
+    CHECK(t, carve_config_resolve(&out, NULL) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, unit_str_eq(out.origin, "/file/origin.h5") && out.source[CARVE_KEY_ORIGIN] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(out.on_change, "trust") && out.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.read_through, "yes") && out.source[CARVE_KEY_READ_THROUGH] == CARVE_SOURCE_FILE);
+    CHECK(t, unit_str_eq(out.in_memory, "16M") && out.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.log, "reads") && out.source[CARVE_KEY_LOG] == CARVE_SOURCE_ENV);
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_TRUST, 1, 16 * MIB, CARVE_LOG_READS);
+    carve_config_clear(&out);
+
+    /* the connector string over both */
+    carve_config_init(&explicit_cfg);
+    CHECK(t, carve_config_parse_string(&explicit_cfg, "origin={s3://bucket/k;v=1};read_through=no;log=off") >= 0);
+    CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, unit_str_eq(out.origin, "s3://bucket/k;v=1") && out.source[CARVE_KEY_ORIGIN] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(out.on_change, "trust") && out.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.read_through, "no") && out.source[CARVE_KEY_READ_THROUGH] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(out.in_memory, "16M") && out.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.log, "off") && out.source[CARVE_KEY_LOG] == CARVE_SOURCE_STRING);
+    CHECK(t, out.set_mask == REPLAY_KEYS && out.origin != explicit_cfg.origin);
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_TRUST, 0, 16 * MIB, CARVE_LOG_OFF);
+    carve_config_clear(&out);
+    carve_config_clear(&explicit_cfg);
+
+    /* the string over the environment for every replay key */
+    carve_config_init(&explicit_cfg);
+    CHECK(t, carve_config_parse_string(&explicit_cfg,
+                                       "origin=/str.h5;on_change=error;read_through=yes;in_memory=no;log=summary") >= 0);
+    CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, unit_str_eq(out.origin, "/str.h5") && unit_str_eq(out.on_change, "error") &&
+                 unit_str_eq(out.read_through, "yes") && unit_str_eq(out.in_memory, "no") &&
+                 unit_str_eq(out.log, "summary"));
+    for (int k = CARVE_KEY_ORIGIN; k <= CARVE_KEY_LOG; k++)
+        CHECK(t, out.source[k] == CARVE_SOURCE_STRING);
+    CHECK_TYPED(t, &out, CARVE_ON_CHANGE_ERROR, 1, 0, CARVE_LOG_SUMMARY);
+    carve_config_clear(&out);
+    carve_config_clear(&explicit_cfg);
+
+    /* a bad value in the environment fails the resolution, naming the variable; out holds nothing */
+    setenv("CARVE_IN_MEMORY", "12X", 1);
+    CHECK(t, carve_config_resolve(&out, NULL) < 0);
+    CHECK_ERROR(t, CARVE_E_BADVALUE,
+                "bad value '12X' for in_memory in environment variable CARVE_IN_MEMORY (accepted: " IN_MEMORY_FORM ")");
+    CHECK(t, out.set_mask == 0 && out.origin == NULL && out.in_memory == NULL && out.log == NULL);
+    unsetenv("CARVE_IN_MEMORY");
+
+    /* a bad value in the file fails it, naming the file, its line and CARVE_CONFIG */
+    unset_carve_env();
+    text = "log: summary\non_change: maybe\n";
+    CHECK(t, write_file(t, "replay-resolve-bad.yaml", text, strlen(text), path, sizeof path));
+    setenv("CARVE_CONFIG", path, 1);
+    CHECK(t, carve_config_resolve(&out, NULL) < 0);
+    {
+        char needle[1024];
+        snprintf(needle, sizeof needle,
+                 "bad value 'maybe' for on_change in config file %s line 2 (accepted: " ON_CHANGE_FORM ")", path);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+        CHECK(t, carve_config_resolve(&out, NULL) < 0);
+        snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+    }
+    CHECK(t, out.set_mask == 0 && out.log == NULL && out.on_change == NULL);
+    unset_carve_env();
+}
+
+/* carve_config_to_string and the replay settings: written in key order, origin braced only when it must be,
+ * read back to the same; what cannot be read back is refused. */
+static void
+test_replay_to_string(unit_t *t)
+{
+    carve_config_t cfg, back;
+    char          *text, *big;
+
+    ROUNDTRIP(t, "origin=/data/f.h5", "origin=/data/f.h5");
+    ROUNDTRIP(t, "origin={/data/f.h5}", "origin=/data/f.h5");
+    ROUNDTRIP(t, "origin={s3://bucket/key;v=1}", "origin={s3://bucket/key;v=1}");
+    ROUNDTRIP(t, "origin={https://h/x.h5?a=1;b=2}", "origin={https://h/x.h5?a=1;b=2}");
+    ROUNDTRIP(t, "origin=/a/{b;c}.h5", "origin=/a/{b;c}.h5");
+    ROUNDTRIP(t, "origin={ /lead and trail\t}", "origin={ /lead and trail\t}");
+    ROUNDTRIP(t, "origin={{x};y}", "origin={{x};y}");
+    ROUNDTRIP(t, "origin={log=reads;mode=carve}", "origin={log=reads;mode=carve}");
+    ROUNDTRIP(t, "on_change={hits}", "on_change=hits");
+    ROUNDTRIP(t, " in_memory = 2G ", "in_memory=2G");
+    ROUNDTRIP(t, "in_memory=8589934591G", "in_memory=8589934591G");
+    ROUNDTRIP(t, "log=reads;in_memory=64K;read_through=yes;on_change=trust;origin=https://h/x.h5;mode=replay",
+              "mode=replay;origin=https://h/x.h5;on_change=trust;read_through=yes;in_memory=64K;log=reads");
+    ROUNDTRIP(t,
+              "log=summary;in_memory=no;read_through=no;on_change=error;origin={/o;p};skeleton=touched;dir={/d;x};"
+              "under_info=;under_vol=0;mode=carve",
+              "mode=carve;under_vol=0;under_info={};dir={/d;x};skeleton=touched;origin={/o;p};on_change=error;"
+              "read_through=no;in_memory=no;log=summary");
+
+    /* an origin from the environment or a file, with what a plain value could not hold: written braced */
+    {
+        static const char *const origins[] = {" ;=x; {y} ", "{a}{b}", "{a} ", " {a}", "\t", "s3://b/k;v", "/x ",
+                                              "{s3://b}/k"};
+        for (size_t i = 0; i < sizeof origins / sizeof origins[0]; i++) {
+            carve_config_t from_env;
+            carve_config_init(&from_env);
+            carve_config_init(&back);
+            CHECK(t, carve_config_set(&from_env, "origin", origins[i], CARVE_SOURCE_ENV, "test") >= 0);
+            text = carve_config_to_string(&from_env);
+            CHECK(t, text != NULL && strncmp(text, "origin={", 8) == 0 && strlen(text) == strlen(origins[i]) + 9);
+            CHECK(t, carve_config_parse_string(&back, text) >= 0);
+            CHECK_NO_ERROR(t);
+            CHECK(t, unit_str_eq(back.origin, origins[i]) && back.set_mask == (1u << CARVE_KEY_ORIGIN));
+            free(text);
+            carve_config_clear(&back);
+            carve_config_clear(&from_env);
+        }
+    }
+
+    /* what cannot be written back is refused, naming the key and the accepted form */
+    {
+        static const struct {
+            carve_key_t key;
+            const char *bad;
+            const char *form;
+        } refused[] = {
+            {CARVE_KEY_ORIGIN, "", ORIGIN_FORM},          {CARVE_KEY_ORIGIN, "/a}{", ORIGIN_FORM},
+            {CARVE_KEY_ON_CHANGE, "maybe", ON_CHANGE_FORM}, {CARVE_KEY_READ_THROUGH, "1", READ_THROUGH_FORM},
+            {CARVE_KEY_IN_MEMORY, "0", IN_MEMORY_FORM},   {CARVE_KEY_IN_MEMORY, "99999999999999999999G", IN_MEMORY_FORM},
+            {CARVE_KEY_LOG, "verbose", LOG_FORM},
+        };
+        char needle[256];
+        for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            const char *name = carve_key_name(refused[i].key);
+            char      **field;
+            carve_config_init(&cfg);
+            switch (refused[i].key) {
+                case CARVE_KEY_ORIGIN:
+                    field = &cfg.origin;
+                    break;
+                case CARVE_KEY_ON_CHANGE:
+                    field = &cfg.on_change;
+                    break;
+                case CARVE_KEY_READ_THROUGH:
+                    field = &cfg.read_through;
+                    break;
+                case CARVE_KEY_IN_MEMORY:
+                    field = &cfg.in_memory;
+                    break;
+                default:
+                    field = &cfg.log;
+                    break;
+            }
+            cfg.set_mask = 1u << refused[i].key;
+            CHECK(t, carve_config_to_string(&cfg) == NULL);
+            snprintf(needle, sizeof needle, "cannot write %s: it is marked set but has no value", name);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+            *field = strdup(refused[i].bad);
+            CHECK(t, carve_config_to_string(&cfg) == NULL);
+            snprintf(needle, sizeof needle, "cannot write %s: its value is not valid (accepted: %s)", name,
+                     refused[i].form);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
+            carve_config_clear(&cfg);
+        }
+        carve_config_init(&cfg);
+        cfg.set_mask = 1u << CARVE_KEY_ORIGIN;
+        cfg.origin   = strdup("/a\nb");
+        CHECK(t, carve_config_to_string(&cfg) == NULL);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write origin: its value has control character 0x0a at offset 2");
+        free(cfg.origin);
+        cfg.origin = strdup("/ok.h5");
+        cfg.set_mask |= 1u << CARVE_KEY_LOG;
+        cfg.log = strdup("reads");
+        text    = carve_config_to_string(&cfg);
+        CHECK(t, unit_str_eq(text, "origin=/ok.h5;log=reads"));
+        CHECK_NO_ERROR(t);
+        free(text);
+        carve_config_clear(&cfg);
+    }
+
+    /* an origin that makes exactly CARVE_CONFIG_MAX_STRING bytes is written and read back; one more is not */
+    {
+        size_t fit = CARVE_CONFIG_MAX_STRING - strlen("origin=");
+        big        = repeat('o', fit + 1);
+        if (CHECK(t, big != NULL)) {
+            carve_config_init(&cfg);
+            carve_config_init(&back);
+            big[fit] = '\0';
+            CHECK(t, carve_config_set(&cfg, "origin", big, CARVE_SOURCE_ENV, "test") >= 0);
+            text = carve_config_to_string(&cfg);
+            CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING);
+            CHECK(t, carve_config_parse_string(&back, text) >= 0);
+            CHECK_NO_ERROR(t);
+            CHECK(t, unit_str_eq(back.origin, big));
+            free(text);
+            big[fit] = 'o';
+            CHECK(t, carve_config_set(&cfg, "origin", big, CARVE_SOURCE_ENV, "test") >= 0);
+            CHECK(t, carve_config_to_string(&cfg) == NULL);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING");
+            carve_config_clear(&cfg);
+            carve_config_clear(&back);
+        }
+        free(big);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
 
 int
 main(void)
@@ -1466,6 +2265,10 @@ main(void)
     test_to_string(&t);
     test_copy_merge(&t);
     test_every_key(&t);
+    test_replay_values(&t);
+    test_replay_refused(&t);
+    test_replay_precedence(&t);
+    test_replay_to_string(&t);
 
     return unit_end(&t);
 }
