@@ -1,6 +1,7 @@
 /*
- * carve_container.c — commits a run into its origin's container, and reads a container's embedded
- * manifest (see carve_container.h for the file layout and the crash and concurrency rules).
+ * carve_container.c — commits a run into its origin's container, reads a container's embedded
+ * manifest, and adds a replaying process's counters to the manifest file beside a container (see
+ * carve_container.h for the file layout, the crash and concurrency rules, and which copy holds what).
  *
  * What a dataset's data becomes in the container:
  *   - chunked in the origin: the chunks the selections touch, copied raw (H5Dread_chunk/H5Dwrite_chunk,
@@ -60,19 +61,19 @@ typedef struct commit_state_t {
  * Files: lock, copy, temporaries, header
  * ------------------------------------------------------------------------------------------------- */
 
+/* Takes the exclusive lock of a container (its lock file, created when missing) into *fd; closing *fd
+ * releases it. hint follows the message when the file cannot be created. */
 static herr_t
-container_lock(commit_state_t *st)
+container_lock(const char *lock_path, const char *hint, int *fd)
 {
     herr_t ret_value = 0;
 
-    if ((st->lock_fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1,
-                         "cannot create the lock file %s: %s (set CARVE_DIR or dir= to a writable directory)",
-                         st->lock_path, strerror(errno));
-    while (flock(st->lock_fd, LOCK_EX) < 0)
+    if ((*fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot create the lock file %s: %s%s", lock_path,
+                         strerror(errno), hint);
+    while (flock(*fd, LOCK_EX) < 0)
         if (errno != EINTR)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot lock %s: %s", st->lock_path,
-                             strerror(errno));
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot lock %s: %s", lock_path, strerror(errno));
 
 done:
     return ret_value;
@@ -335,6 +336,95 @@ done:
     if (fapl >= 0)
         H5Pclose(fapl);
     CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * The replay section of the manifest file
+ * ------------------------------------------------------------------------------------------------- */
+
+/* The manifest and lock paths beside a container: a trailing ".h5" replaced by ".yaml" and ".lock"
+ * (<stem>.carve.h5 -> <stem>.carve.yaml, <stem>.carve.lock, the names carve_origin_container_paths
+ * gives), else ".yaml" and ".lock" appended (a container the user renamed to data.bin: data.bin.yaml).
+ * Caller frees both. */
+static herr_t
+container_sibling_paths(const char *container_path, char **manifest_path, char **lock_path)
+{
+    size_t len  = strlen(container_path);
+    size_t stem = len > 3 && strcmp(container_path + len - 3, ".h5") == 0 ? len - 3 : len;
+    herr_t ret_value = 0;
+
+    *lock_path = NULL;
+    if ((*manifest_path = malloc(stem + sizeof ".yaml")) == NULL ||
+        (*lock_path = malloc(stem + sizeof ".lock")) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory naming the manifest of %s",
+                         container_path);
+    memcpy(*manifest_path, container_path, stem);
+    memcpy(*manifest_path + stem, ".yaml", sizeof ".yaml");
+    memcpy(*lock_path, container_path, stem);
+    memcpy(*lock_path + stem, ".lock", sizeof ".lock");
+
+done:
+    if (ret_value < 0) {
+        free(*manifest_path);
+        *manifest_path = NULL;
+    }
+    return ret_value;
+}
+
+/* Reads the manifest file at path into m, quietly: 1 when it parses, 0 when it is missing or unreadable
+ * (m is then empty and the error stack as it was: the caller rebuilds it). */
+static int
+container_read_manifest_file_quietly(const char *path, carve_manifest_t *m)
+{
+    hid_t  saved = carve_error_save();
+    herr_t status;
+
+    if (access(path, F_OK) < 0 && errno == ENOENT)
+        status = -1;
+    else if ((status = carve_manifest_read_file(path, m)) < 0)
+        H5Eclear2(H5E_DEFAULT);
+    carve_error_restore(saved);
+    if (status < 0)
+        carve_manifest_clear(m);
+    return status >= 0;
+}
+
+/* Makes into's replay section a copy of from's (none when from has none). */
+static herr_t
+container_copy_replay(carve_manifest_t *into, const carve_manifest_t *from)
+{
+    char  *last      = NULL;
+    herr_t ret_value = 0;
+
+    if (from->has_replay && from->replay_last && (last = strdup(from->replay_last)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory copying the replay counters");
+    free(into->replay_last);
+    into->replay_last = last;
+    into->has_replay  = from->has_replay;
+    into->replay_runs = from->has_replay ? from->replay_runs : 0;
+    memset(&into->replay, 0, sizeof into->replay);
+    if (from->has_replay)
+        into->replay = from->replay;
+
+done:
+    return ret_value;
+}
+
+/* Takes the replay section of the manifest file beside a container into m, its embedded manifest: the
+ * file's section is the authority for the counters (replaying processes write only the file). A file
+ * that is missing, does not parse or names another origin has nothing to give: m keeps its own. */
+static herr_t
+container_take_file_replay(const char *manifest_path, carve_manifest_t *m)
+{
+    carve_manifest_t file;
+    herr_t           ret_value = 0;
+
+    carve_manifest_init(&file);
+    if (container_read_manifest_file_quietly(manifest_path, &file) && file.origin && m->origin &&
+        strcmp(file.origin, m->origin) == 0)
+        ret_value = container_copy_replay(m, &file);
+    carve_manifest_clear(&file);
     return ret_value;
 }
 
@@ -1046,6 +1136,10 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_DONE(-1);
     }
 
+    /* Replaying processes counted in the manifest file since the last commit: carried into both copies. */
+    if (probe && container_take_file_replay(st->manifest_path, &st->manifest) < 0)
+        CARVE_GOTO_DONE(-1);
+
     container_remove_stale_temps(st->container_path, st->manifest_path);
     if ((fapl = container_native_fapl(1)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
@@ -1131,7 +1225,7 @@ carve_container_commit(const carve_commit_t *commit)
         st.temp_path = NULL;
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
     }
-    if (container_lock(&st) < 0)
+    if (container_lock(st.lock_path, " (set CARVE_DIR or dir= to a writable directory)", &st.lock_fd) < 0)
         CARVE_GOTO_DONE(-1);
     ret_value = commit_build(&st);
 
@@ -1155,5 +1249,89 @@ done:
     free(st.manifest_path);
     free(st.lock_path);
     free(st.temp_path);
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Recording a replay run
+ * ------------------------------------------------------------------------------------------------- */
+
+herr_t
+carve_container_add_replay(const char *container_path, const carve_replay_counters_t *run)
+{
+    char            *manifest_path = NULL, *lock_path = NULL;
+    carve_manifest_t m, file;
+    uint64_t         generation = 0;
+    H5O_token_t      token;
+    char             now[32];
+    int              lock_fd = -1, probe, file_ok;
+    herr_t           ret_value = 0;
+
+    carve_manifest_init(&m);
+    carve_manifest_init(&file);
+    if (container_path == NULL || run == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_container_add_replay: NULL argument");
+    /* Before the lock: a path that is no container gets no lock file beside it. */
+    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (probe == 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot record replay counters in %s: %s",
+                         container_path,
+                         access(container_path, F_OK) == 0 ? "not a carve container (no carve header)"
+                                                           : "no such file");
+    if (container_sibling_paths(container_path, &manifest_path, &lock_path) < 0 ||
+        container_lock(lock_path, " (the replay counters are not recorded)", &lock_fd) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    /* Under the lock: the container as it stands now (a commit may have replaced it meanwhile). */
+    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (probe == 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "cannot record replay counters in %s: it is no longer a carve container", container_path);
+    container_remove_stale_temps(container_path, manifest_path);
+
+    /* The manifest file when it is the current one (its generation is the container's); else the
+     * embedded manifest, with the replay section of the file when that parses (it is the newest). */
+    file_ok = container_read_manifest_file_quietly(manifest_path, &file);
+    if (file_ok && file.generation == generation) {
+        m = file;
+        carve_manifest_init(&file);
+    }
+    else {
+        if (carve_container_read_manifest(container_path, &m) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                             "cannot record replay counters in %s: its manifest file %s is %s and its embedded "
+                             "manifest is unreadable",
+                             container_path, manifest_path,
+                             file_ok ? "of another generation" : "missing or unreadable");
+        if (file_ok && file.origin && m.origin && strcmp(file.origin, m.origin) == 0 &&
+            container_copy_replay(&m, &file) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+    carve_utc_now(now, sizeof now);
+    free(m.replay_last);
+    if ((m.replay_last = strdup(now)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory recording replay counters in %s",
+                         manifest_path);
+    if (!m.has_replay) {
+        m.replay_runs = 0;
+        memset(&m.replay, 0, sizeof m.replay);
+    }
+    m.has_replay = 1;
+    if (m.replay_runs < UINT64_MAX)
+        m.replay_runs++;
+    carve_replay_counters_add(&m.replay, run);
+    if (carve_manifest_write_file(manifest_path, &m) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    if (lock_fd >= 0)
+        close(lock_fd); /* releases the lock */
+    carve_manifest_clear(&file);
+    carve_manifest_clear(&m);
+    free(manifest_path);
+    free(lock_path);
     return ret_value;
 }

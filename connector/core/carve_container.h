@@ -13,6 +13,12 @@
  * read, embeds the updated manifest, then renames the temporary file over the container and writes the
  * manifest file the same way. A process killed at any point leaves the old container (or none) and at
  * worst a stale manifest file, which the next commit rewrites from the embedded copy (the authority).
+ *
+ * The one exception to "the file is a copy of the embedded manifest" is its replay section: replaying
+ * processes add their counters to the file only (carve_container_add_replay), under the same lock, so
+ * the file's replay section is the authority for them and may be newer than the embedded one. A commit
+ * takes the file's replay section (when the file parses and names the same origin) into the manifest it
+ * embeds and writes, so that right after a commit both copies are equal again, replay section included.
  */
 #ifndef CARVE_CONTAINER_H
 #define CARVE_CONTAINER_H
@@ -47,5 +53,20 @@ int carve_container_probe(const char *path);
 
 /* Parses the manifest embedded in a container into an initialised, empty m. */
 herr_t carve_container_read_manifest(const char *container_path, carve_manifest_t *m);
+
+/* Adds one replaying process's counters to the replay section of the manifest file beside a container
+ * (<stem>.carve.yaml; the lock is <stem>.carve.lock, the same exclusive flock a commit takes): runs + 1,
+ * last = now, counters summed. The container itself is never written.
+ *
+ * The file is taken as it is when it parses and its generation is the container's. When it is missing,
+ * unreadable or of another generation (a commit killed before writing it), it is rebuilt from the
+ * container's embedded manifest first, keeping the replay section of a file that parses (the newest one)
+ * or else the embedded copy's (as of the last commit: runs counted in a lost file since then are lost).
+ * The write is atomic (carve_manifest_write_file).
+ *
+ * The file's paths come from the container's: a trailing ".h5" replaced by ".yaml" and ".lock", else
+ * ".yaml" and ".lock" appended (a container renamed to data.bin: data.bin.yaml, data.bin.lock). A path
+ * that is not a container (no carve header, or no file) is refused, naming it, and nothing is created. */
+herr_t carve_container_add_replay(const char *container_path, const carve_replay_counters_t *run);
 
 #endif /* CARVE_CONTAINER_H */

@@ -2,7 +2,8 @@
  * carve_manifest.c — the manifest of a carved container (format: carve_manifest.h): the in-memory model
  * and its add/find helpers, the YAML text (written with libyaml's event emitter into a growing buffer,
  * read back with libyaml's event parser, strictly: every key, type, shape and range is checked and every
- * error names the text, the line and the key), atomic file I/O, base64 for origin_dcpl, and UTC times.
+ * error names the text, the line and the key), atomic file I/O, the sum of replay counters, base64 for
+ * origin_dcpl, and UTC times.
  *
  * Each kind of mapping is described once (the schema: its keys, which are required, and the members that
  * hold plain values), and the writer and the reader both work from that description.
@@ -433,6 +434,37 @@ static const field_t     run_fields[3]       = {TEXT_FIELD(carve_manifest_run_t,
                                                 TEXT_FIELD(carve_manifest_run_t, program)};
 static const key_table_t run_table           = {run_keys, 3, 3u, "a run entry", run_fields};
 
+/* --- replay: plain fields of carve_manifest_t, every one required --- */
+
+enum {
+    REPLAY_RUNS,
+    REPLAY_LAST,
+    REPLAY_READS,
+    REPLAY_HITS,
+    REPLAY_MISSES,
+    REPLAY_PARTIAL,
+    REPLAY_BYTES_CONTAINER,
+    REPLAY_BYTES_ORIGIN,
+    REPLAY_ORIGIN_REQUESTS,
+    REPLAY_NKEYS
+};
+static const char *const replay_keys[REPLAY_NKEYS]   = {"runs",    "last",           "reads",
+                                                        "hits",    "misses",         "partial",
+                                                        "bytes_from_container",      "bytes_from_origin",
+                                                        "origin_requests"};
+static const field_t     replay_fields[REPLAY_NKEYS] = {
+    [REPLAY_RUNS]            = U64_FIELD(carve_manifest_t, replay_runs),
+    [REPLAY_LAST]            = TEXT_FIELD(carve_manifest_t, replay_last),
+    [REPLAY_READS]           = U64_FIELD(carve_manifest_t, replay.reads),
+    [REPLAY_HITS]            = U64_FIELD(carve_manifest_t, replay.hits),
+    [REPLAY_MISSES]          = U64_FIELD(carve_manifest_t, replay.misses),
+    [REPLAY_PARTIAL]         = U64_FIELD(carve_manifest_t, replay.partial),
+    [REPLAY_BYTES_CONTAINER] = U64_FIELD(carve_manifest_t, replay.bytes_container),
+    [REPLAY_BYTES_ORIGIN]    = U64_FIELD(carve_manifest_t, replay.bytes_origin),
+    [REPLAY_ORIGIN_REQUESTS] = U64_FIELD(carve_manifest_t, replay.origin_requests)};
+static const key_table_t replay_table = {replay_keys, REPLAY_NKEYS, (1u << REPLAY_NKEYS) - 1, "the replay section",
+                                         replay_fields};
+
 /* --- the top level --- */
 
 enum {
@@ -450,11 +482,12 @@ enum {
     TOP_OBJECTS,
     TOP_SKIPPED,
     TOP_RUNS,
+    TOP_REPLAY,
     TOP_NKEYS
 };
 static const char *const top_keys[TOP_NKEYS] = {
     "carve_manifest", "generation", "carve_version", "hdf5_version", "created", "updated", "origin",
-    "container",      "skeleton",   "datasets",      "attributes",   "objects", "skipped", "runs"};
+    "container",      "skeleton",   "datasets",      "attributes",   "objects", "skipped", "runs", "replay"};
 static const field_t top_fields[TOP_NKEYS] = {
     [TOP_GENERATION]    = U64_FIELD(carve_manifest_t, generation),
     [TOP_CARVE_VERSION] = TEXT_FIELD(carve_manifest_t, carve_version),
@@ -552,6 +585,7 @@ carve_manifest_clear(carve_manifest_t *m)
         free(m->runs[i].program);
     }
     free(m->runs);
+    free(m->replay_last);
     carve_manifest_init(m);
 }
 
@@ -816,6 +850,31 @@ done:
     free(entry.time);
     free(entry.program);
     return ret_value;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Replay counters                                                                                         */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/* into + add, UINT64_MAX when the sum does not fit. */
+static uint64_t
+add_saturating(uint64_t into, uint64_t add)
+{
+    return into > UINT64_MAX - add ? UINT64_MAX : into + add;
+}
+
+void
+carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay_counters_t *add)
+{
+    if (into == NULL || add == NULL)
+        return;
+    into->reads           = add_saturating(into->reads, add->reads);
+    into->hits            = add_saturating(into->hits, add->hits);
+    into->misses          = add_saturating(into->misses, add->misses);
+    into->partial         = add_saturating(into->partial, add->partial);
+    into->bytes_container = add_saturating(into->bytes_container, add->bytes_container);
+    into->bytes_origin    = add_saturating(into->bytes_origin, add->bytes_origin);
+    into->origin_requests = add_saturating(into->origin_requests, add->origin_requests);
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -1513,6 +1572,29 @@ emit_run(writer_t *w, const void *items, size_t i)
     return emit_entry(w, &run_table, (const carve_manifest_run_t *)items + i);
 }
 
+/* replay: {runs, last, counters}, as a block mapping; nothing when m has no replay section. */
+static herr_t
+emit_replay(writer_t *w, const carve_manifest_t *m)
+{
+    char   at[640];
+    herr_t ret_value = 0;
+
+    if (!m->has_replay)
+        CARVE_GOTO_DONE(0);
+    if (emit_pair_key(w, "replay") < 0)
+        CARVE_GOTO_DONE(-1);
+    if (m->replay_last == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: no last (the time of the latest replay run)",
+                         writer_at(w, at, sizeof at));
+    if (emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
+        emit_fields(w, &replay_table, m, 0, REPLAY_NKEYS - 1) < 0 || emit_mapping_end(w) < 0)
+        CARVE_GOTO_DONE(-1);
+    keypath_pop(&w->path);
+
+done:
+    return ret_value;
+}
+
 static herr_t
 emit_document(writer_t *w, const carve_manifest_t *m)
 {
@@ -1547,7 +1629,8 @@ emit_document(writer_t *w, const carve_manifest_t *m)
         emit_list(w, "attributes", YAML_BLOCK_SEQUENCE_STYLE, m->attributes, m->nattributes, emit_attribute) < 0 ||
         emit_list(w, "objects", YAML_BLOCK_SEQUENCE_STYLE, m->objects, m->nobjects, emit_object) < 0 ||
         emit_list(w, "skipped", YAML_BLOCK_SEQUENCE_STYLE, m->skipped, m->nskipped, emit_skipped) < 0 ||
-        emit_list(w, "runs", YAML_BLOCK_SEQUENCE_STYLE, m->runs, m->nruns, emit_run) < 0 || emit_mapping_end(w) < 0)
+        emit_list(w, "runs", YAML_BLOCK_SEQUENCE_STYLE, m->runs, m->nruns, emit_run) < 0 || emit_replay(w, m) < 0 ||
+        emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
     if (emit_event(w, yaml_document_end_event_initialize(&event, 1), &event) < 0 ||
         emit_event(w, yaml_stream_end_event_initialize(&event), &event) < 0)
@@ -2506,6 +2589,11 @@ read_top_value(reader_t *r, void *target, size_t key, size_t line)
     }
     else if (key == TOP_ORIGIN)
         ret_value = read_mapping(r, &origin_table, read_origin_value, st->m, st->m, NULL);
+    else if (key == TOP_REPLAY) { /* plain fields only, every one required */
+        if (read_mapping(r, &replay_table, NULL, NULL, st->m, NULL) < 0)
+            CARVE_GOTO_DONE(-1);
+        st->m->has_replay = 1;
+    }
     else { /* the lists, TOP_DATASETS..TOP_RUNS */
         st->list  = (list_id_t)(key - TOP_DATASETS);
         read_item = st->list == LIST_DATASETS ? read_dataset : st->list == LIST_OBJECTS ? read_object : read_entry;

@@ -41,6 +41,21 @@
  *     - {path: /abs/out.h5, reason: opened for writing}
  *   runs:
  *     - {time: 2026-11-22T10:00:00Z, pid: 1234, program: /usr/bin/h5dump}
+ *   replay:                            # what replaying processes did (absent until one ran)
+ *     runs: 2                          # replaying processes that recorded their counters
+ *     last: 2026-11-22T11:00:00Z       # when the latest one did (UTC)
+ *     reads: 10                        # dataset reads served (a multi-dataset read counts per dataset)
+ *     hits: 7                          # reads served entirely from the container
+ *     misses: 2                        # reads served entirely from the origin
+ *     partial: 1                       # reads split between both
+ *     bytes_from_container: 4096       # elements x element size served from the container
+ *     bytes_from_origin: 512           # ... and from the origin
+ *     origin_requests: 5               # calls made to the origin: opens, reads, stamp checks
+ *
+ * Runs are the carving processes; replay counts the replaying ones. A replaying process adds its counters
+ * to the manifest FILE only (carve_container_add_replay), never to the container, so the file's replay
+ * section is the authority for them and may be newer than the embedded copy's; a commit carries the
+ * file's section into both copies. Everything else in the file equals the embedded copy.
  */
 #ifndef CARVE_MANIFEST_H
 #define CARVE_MANIFEST_H
@@ -95,6 +110,17 @@ typedef struct carve_manifest_run_t {
     char   *program; /* may be NULL */
 } carve_manifest_run_t;
 
+/* The counters of replaying processes (one process's, or the sum over many). */
+typedef struct carve_replay_counters_t {
+    uint64_t reads;           /* dataset reads served (each dataset of a multi-dataset read counts once) */
+    uint64_t hits;            /* reads served entirely from the container */
+    uint64_t misses;          /* reads served entirely from the origin */
+    uint64_t partial;         /* reads split between both */
+    uint64_t bytes_container; /* bytes (elements x dataset element size) served from the container */
+    uint64_t bytes_origin;    /* bytes served from the origin */
+    uint64_t origin_requests; /* calls carve made to the origin: opening it, its datasets, reads, stamp checks */
+} carve_replay_counters_t;
+
 typedef struct carve_manifest_t {
     unsigned                  format;
     uint64_t                  generation;
@@ -116,6 +142,10 @@ typedef struct carve_manifest_t {
     carve_manifest_skip_t    *skipped;
     size_t                    nruns;
     carve_manifest_run_t     *runs;
+    int                       has_replay;  /* 0: no replay section (the fields below are not written) */
+    uint64_t                  replay_runs; /* replaying processes counted */
+    char                     *replay_last; /* UTC time of the latest; required when has_replay */
+    carve_replay_counters_t   replay;      /* their counters, summed */
 } carve_manifest_t;
 
 void carve_manifest_init(carve_manifest_t *m);
@@ -148,6 +178,9 @@ herr_t carve_manifest_add_run(carve_manifest_t *m, const char *time, int64_t pid
  * (attributes by object, then name) without duplicates. Entries are copied. */
 herr_t carve_manifest_merge_attributes(carve_manifest_t *m, const carve_manifest_attr_t *add, size_t n);
 herr_t carve_manifest_merge_objects(carve_manifest_t *m, const char *const *paths, size_t n);
+
+/* Adds each counter of `add` to `into` (saturating at UINT64_MAX). */
+void carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay_counters_t *add);
 
 /* Base64 (RFC 4648, no line breaks) for origin_dcpl. Caller frees. */
 char  *carve_base64_encode(const void *data, size_t len);

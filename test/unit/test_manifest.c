@@ -1,8 +1,9 @@
 /*
  * test_manifest.c — unit tests of carve_manifest (connector/core/carve_manifest.c): the model and its add
  * helpers, YAML emission (its human-readable shapes), strict parsing (every malformed input names the text,
- * the line and the key), exact round trips, atomic file writes, base64 (RFC 4648 vectors) and the time
- * stamp; plus the time a 100k-record manifest takes to emit and parse (printed, not asserted).
+ * the line and the key), exact round trips, the replay section and its counters, atomic file writes,
+ * base64 (RFC 4648 vectors) and the time stamp; plus the time a 100k-record manifest takes to emit and
+ * parse (printed, not asserted).
  *
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed.
@@ -116,6 +117,12 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
         if (!unit_str_eq(a->runs[i].time, b->runs[i].time) || a->runs[i].pid != b->runs[i].pid ||
             !unit_str_eq(a->runs[i].program, b->runs[i].program))
             DIFFER("run %zu", i);
+    if (a->has_replay != b->has_replay)
+        DIFFER("has_replay %d vs %d", a->has_replay, b->has_replay);
+    if (a->has_replay &&
+        (a->replay_runs != b->replay_runs || !unit_str_eq(a->replay_last, b->replay_last) ||
+         memcmp(&a->replay, &b->replay, sizeof a->replay) != 0))
+        DIFFER("replay section");
     return true;
 }
 
@@ -1166,6 +1173,214 @@ done:
     carve_manifest_clear(&m);
 }
 
+/* Gives m a replay section with distinct values (and the largest counter). */
+static void
+set_replay(carve_manifest_t *m)
+{
+    m->has_replay  = 1;
+    m->replay_runs = 2;
+    set_text(&m->replay_last, "2026-11-22T11:00:00Z");
+    m->replay = (carve_replay_counters_t){.reads           = 10,
+                                          .hits            = 7,
+                                          .misses          = 2,
+                                          .partial         = 1,
+                                          .bytes_container = 4096,
+                                          .bytes_origin    = UINT64_MAX,
+                                          .origin_requests = 5};
+}
+
+static void
+test_replay_round_trip(unit_t *t)
+{
+    carve_manifest_t m, back;
+    char            *text;
+    size_t           len;
+
+    /* with a replay section: after runs, a block mapping, every key */
+    build_rich(t, &m);
+    set_replay(&m);
+    text = ROUND_TRIP(t, &m);
+    if (text) {
+        const char *want = "\nreplay:\n"
+                           "  runs: 2\n"
+                           "  last: 2026-11-22T11:00:00Z\n"
+                           "  reads: 10\n"
+                           "  hits: 7\n"
+                           "  misses: 2\n"
+                           "  partial: 1\n"
+                           "  bytes_from_container: 4096\n"
+                           "  bytes_from_origin: 18446744073709551615\n"
+                           "  origin_requests: 5\n";
+        const char *at   = strstr(text, want);
+        CHECK(t, at != NULL);
+        CHECK(t, at != NULL && at[strlen(want)] == '\0'); /* the last key of the document */
+        CHECK(t, at != NULL && strstr(text, "\nruns:\n") != NULL && strstr(text, "\nruns:\n") < at);
+        if (t->failed)
+            printf("----- emitted text -----\n%s------------------------\n", text);
+    }
+    free(text);
+
+    /* zero counters are written too */
+    memset(&m.replay, 0, sizeof m.replay);
+    m.replay_runs = 0;
+    text          = ROUND_TRIP(t, &m);
+    CHECK(t, text && strstr(text, "\nreplay:\n  runs: 0\n") && strstr(text, "  origin_requests: 0\n"));
+    free(text);
+
+    /* without: no replay key at all, and has_replay 0 back */
+    m.has_replay = 0;
+    text         = ROUND_TRIP(t, &m);
+    CHECK(t, text && strstr(text, "replay") == NULL);
+    free(text);
+    carve_manifest_clear(&m);
+    CHECK(t, m.has_replay == 0 && m.replay_last == NULL && m.replay_runs == 0);
+
+    /* the smallest manifest with a replay section */
+    carve_manifest_init(&m);
+    set_text(&m.origin, "/o.h5");
+    set_text(&m.container, "o.carve.h5");
+    set_replay(&m);
+    text = ROUND_TRIP(t, &m);
+    CHECK(t, text && strstr(text, "\nruns: []\nreplay:\n  runs: 2\n") != NULL);
+    free(text);
+    carve_manifest_clear(&m);
+
+    /* parsed in any key order and style, anywhere in the document */
+    carve_manifest_init(&back);
+    text = "replay: {origin_requests: 3, bytes_from_origin: 20, bytes_from_container: 10, partial: 0, misses: 1,\n"
+           "         hits: 1, reads: 2, last: '2026-01-02T03:04:05Z', runs: 1}\n"
+           "carve_manifest: 1\n"
+           "generation: 1\n"
+           "origin: {location: /o.h5, stamp: {kind: local}}\n"
+           "container: o.carve.h5\n";
+    CHECK(t, carve_manifest_parse(text, strlen(text), WHAT, &back) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, back.has_replay == 1 && back.replay_runs == 1 && unit_str_eq(back.replay_last, "2026-01-02T03:04:05Z"));
+    CHECK(t, back.replay.reads == 2 && back.replay.hits == 1 && back.replay.misses == 1 && back.replay.partial == 0);
+    CHECK(t, back.replay.bytes_container == 10 && back.replay.bytes_origin == 20 && back.replay.origin_requests == 3);
+    carve_manifest_clear(&back);
+
+    /* the base text has none */
+    CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &back) >= 0 && back.has_replay == 0);
+    CHECK_NO_ERROR(t);
+    carve_manifest_clear(&back);
+
+    /* a section without its time is not written (it would not read back) */
+    carve_manifest_init(&m);
+    set_text(&m.origin, "/o.h5");
+    set_text(&m.container, "o.carve.h5");
+    set_replay(&m);
+    set_text(&m.replay_last, NULL);
+    text = NULL;
+    CHECK(t, carve_manifest_emit(&m, &text, &len) < 0 && text == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write the manifest (key replay)", "no last");
+    carve_manifest_clear(&m);
+}
+
+/* base_text followed by a replay section whose line `key` (0: runs .. 8: origin_requests) is replaced by
+ * `replacement` ("" drops it). The section starts on line 15, its keys on lines 16..24. Caller frees. */
+static char *
+replay_text(int key, const char *replacement)
+{
+    static const char *const lines[9] = {"  runs: 2\n",         "  last: 2026-11-22T11:00:00Z\n",
+                                         "  reads: 10\n",        "  hits: 7\n",
+                                         "  misses: 2\n",        "  partial: 1\n",
+                                         "  bytes_from_container: 4096\n", "  bytes_from_origin: 512\n",
+                                         "  origin_requests: 5\n"};
+    char  section[1024] = "replay:\n";
+    char *out;
+
+    for (int i = 0; i < 9; i++)
+        strncat(section, i == key ? replacement : lines[i], sizeof section - strlen(section) - 1);
+    out = append_text(section);
+    return out;
+}
+
+#define BAD_REPLAY(t, key, replacement, minor, ...)                                                                    \
+    bad_text_at((t), __FILE__, __LINE__, replay_text((key), (replacement)), SIZE_MAX, (minor), __VA_ARGS__,            \
+                (const char *)NULL)
+
+static void
+test_replay_malformed(unit_t *t)
+{
+    carve_manifest_t m;
+    char            *text;
+
+    /* the unedited section parses (so every refusal below is the edit's doing) */
+    carve_manifest_init(&m);
+    text = replay_text(-1, "");
+    CHECK(t, text && carve_manifest_parse(text, strlen(text), WHAT, &m) >= 0 && m.has_replay && m.replay_runs == 2 &&
+                 m.replay.bytes_origin == 512);
+    CHECK_NO_ERROR(t);
+    free(text);
+    carve_manifest_clear(&m);
+
+    /* unknown keys, named with their line and the keys accepted */
+    BAD_REPLAY(t, 2, "  reads: 10\n  colour: red\n", CARVE_E_BADKEY, WHAT " line 19, key replay.colour",
+               "unknown key in the replay section",
+               "accepted: runs, last, reads, hits, misses, partial, bytes_from_container, bytes_from_origin, "
+               "origin_requests");
+    BAD_REPLAY(t, 6, "  bytes_container: 4096\n", CARVE_E_BADKEY, "line 22, key replay.bytes_container", "unknown key");
+    /* every key is required: the line named is where the section starts */
+    BAD_REPLAY(t, 0, "", CARVE_E_BADVALUE, WHAT " line 16, key replay.runs", "missing", "the replay section needs it");
+    BAD_REPLAY(t, 1, "", CARVE_E_BADVALUE, "line 16, key replay.last", "missing");
+    BAD_REPLAY(t, 8, "", CARVE_E_BADVALUE, "line 16, key replay.origin_requests", "missing");
+    /* repeated keys, and the section given twice */
+    BAD_REPLAY(t, 3, "  hits: 7\n  hits: 8\n", CARVE_E_BADKEY, "line 20, key replay.hits",
+               "given twice (first at line 19)");
+    text = replay_text(-1, "");
+    if (CHECK(t, text != NULL)) {
+        const char *section = text + strlen(base_text);
+        size_t      size    = strlen(text) + strlen(section) + 1;
+        char       *twice   = malloc(size);
+
+        if (twice)
+            snprintf(twice, size, "%s%s", text, section);
+        bad_text_at(t, __FILE__, __LINE__, twice, SIZE_MAX, CARVE_E_BADKEY, "line 25, key replay",
+                    "given twice (first at line 15)", (const char *)NULL);
+    }
+    free(text);
+    /* wrong types and ranges */
+    BAD_REPLAY(t, 0, "  runs: -1\n", CARVE_E_BADVALUE, "line 16, key replay.runs", "'-1' is not a number");
+    BAD_REPLAY(t, 2, "  reads: '10'\n", CARVE_E_BADVALUE, "line 18, key replay.reads", "expected a number",
+               "a quoted string");
+    BAD_REPLAY(t, 7, "  bytes_from_origin: 18446744073709551616\n", CARVE_E_BADVALUE,
+               "line 23, key replay.bytes_from_origin", "not a number");
+    BAD_REPLAY(t, 5, "  partial: 1.5\n", CARVE_E_BADVALUE, "line 21, key replay.partial", "'1.5'");
+    BAD_REPLAY(t, 4, "  misses:\n", CARVE_E_BADVALUE, "key replay.misses", "expected a number", "no value");
+    BAD_REPLAY(t, 1, "  last: [2026]\n", CARVE_E_BADVALUE, "line 17, key replay.last", "expected a string",
+               "a sequence");
+    BAD_REPLAY(t, 1, "  last: ~\n", CARVE_E_BADVALUE, "line 17, key replay.last", "no value (null)");
+    BAD_APPEND(t, "replay: [1, 2]\n", CARVE_E_BADVALUE, "line 15, key replay", "expected the replay section",
+               "a sequence");
+    BAD_APPEND(t, "replay: 3\n", CARVE_E_BADVALUE, "line 15, key replay", "expected the replay section");
+    BAD_APPEND(t, "replay:\n", CARVE_E_BADVALUE, "line 15, key replay", "expected the replay section");
+}
+
+static void
+test_replay_counters_add(unit_t *t)
+{
+    carve_replay_counters_t sum = {0}, one = {1, 2, 3, 4, 5, 6, 7}, big = {0};
+
+    carve_replay_counters_add(&sum, &one);
+    carve_replay_counters_add(&sum, &one);
+    CHECK(t, sum.reads == 2 && sum.hits == 4 && sum.misses == 6 && sum.partial == 8);
+    CHECK(t, sum.bytes_container == 10 && sum.bytes_origin == 12 && sum.origin_requests == 14);
+    /* one is unchanged */
+    CHECK(t, one.reads == 1 && one.origin_requests == 7);
+    /* saturating, each counter on its own */
+    big.bytes_origin = UINT64_MAX - 1;
+    big.reads        = UINT64_MAX;
+    carve_replay_counters_add(&big, &one);
+    CHECK(t, big.bytes_origin == UINT64_MAX && big.reads == UINT64_MAX && big.hits == 2 && big.origin_requests == 7);
+    carve_replay_counters_add(&big, &big);
+    CHECK(t, big.bytes_origin == UINT64_MAX && big.hits == 4);
+    /* NULL is ignored */
+    carve_replay_counters_add(NULL, &one);
+    carve_replay_counters_add(&sum, NULL);
+    CHECK(t, sum.reads == 2);
+}
+
 /* ------------------------------------------------------------------------------------------------------ */
 
 int
@@ -1181,6 +1396,9 @@ main(void)
     test_parse_valid(&t);
     test_parse_malformed(&t);
     test_emit_refusals(&t);
+    test_replay_round_trip(&t);
+    test_replay_malformed(&t);
+    test_replay_counters_add(&t);
     test_files(&t);
     test_base64(&t);
     test_utc_now(&t);
