@@ -152,6 +152,51 @@ done:
     return ret_value;
 }
 
+herr_t
+carve_origin_location_lenient(const char *name, char **location)
+{
+    const char *slash;
+    char       *dir = NULL, *resolved_dir = NULL, *joined = NULL;
+    size_t      n;
+    herr_t      ret_value = 0;
+
+    if (location == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location_lenient: no output pointer");
+    *location = NULL;
+    if (name == NULL || name[0] == '\0' || carve_origin_is_url(name) || access(name, F_OK) == 0)
+        CARVE_GOTO_DONE(carve_origin_location(name, location));
+    /* A missing file: its directory's canonical path and its own name. */
+    slash = strrchr(name, '/');
+    if (slash && slash[1] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a file name", name);
+    n = slash ? (size_t)(slash - name) : 0;
+    if (NULL == (dir = malloc(n + 2)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+    if (slash && n == 0)
+        strcpy(dir, "/");
+    else if (slash) {
+        memcpy(dir, name, n);
+        dir[n] = '\0';
+    }
+    else
+        strcpy(dir, ".");
+    if ((resolved_dir = realpath(dir, NULL)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot resolve its directory %s: %s", name,
+                         dir, strerror(errno));
+    n = strlen(resolved_dir) + strlen(slash ? slash + 1 : name) + 2;
+    if (NULL == (joined = malloc(n)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+    snprintf(joined, n, "%s%s%s", resolved_dir, strcmp(resolved_dir, "/") == 0 ? "" : "/", slash ? slash + 1 : name);
+    *location = joined;
+    joined    = NULL;
+
+done:
+    free(dir);
+    free(resolved_dir);
+    free(joined);
+    return ret_value;
+}
+
 /* ------------------------------------------------------------------------------------------------------ */
 /* Stamps: local                                                                                           */
 /* ------------------------------------------------------------------------------------------------------ */

@@ -34,6 +34,9 @@ int carve_origin_is_url(const char *name);
 /* The canonical location of `name`: for a local file its absolute path with symlinks resolved
  * (the file must exist); for a URL the URL unchanged. Caller frees *location. */
 herr_t carve_origin_location(const char *name, char **location);
+/* The same, but a local file that does not exist (any more) is named by its directory's canonical path
+ * and its file name: the location it had when it was carved, if it was not reached through a link. */
+herr_t carve_origin_location_lenient(const char *name, char **location);
 
 /* Measures the stamp of a location. For a URL, fapl_id may carry ROS3 settings (H5Pget_fapl_ros3,
  * H5Pget_fapl_ros3_token) used to sign the HEAD request; H5P_DEFAULT for none. Errors name the

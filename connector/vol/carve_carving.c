@@ -179,7 +179,7 @@ carving_release_datatype(hid_t id, void *unused)
 static void
 carving_shutdown(void)
 {
-    int pending = 0;
+    int pending = carve_replaying_pending();
 
     for (carve_carving_t *c = carvings_g; c; c = c->next)
         pending |= c->users > 0;
@@ -191,6 +191,8 @@ carving_shutdown(void)
         H5Iiterate(H5I_DATATYPE, carving_release_datatype, NULL); /* a reference type holds its file */
         carving_release_ids(H5F_OBJ_FILE);
     }
+    /* Replay counters first: a read-through commit below keeps the manifest's replay section. */
+    carve_replaying_shutdown();
     while (carvings_g) {
         carve_carving_t *c = carvings_g;
 
@@ -225,8 +227,8 @@ carving_at_exit(void)
     carving_shutdown();
 }
 
-static void
-carving_register_shutdown_handlers(void)
+void
+carve_carving_register_shutdown(void)
 {
     if (!atclose_registered_g && H5atclose(carving_at_library_close, NULL) >= 0)
         atclose_registered_g = 1;
@@ -323,7 +325,7 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
     }
     if (carve_origin_is_url(c->location))
         carve_origin_global_init();
-    carving_register_shutdown_handlers();
+    carve_carving_register_shutdown();
 
 done:
     free(location);
@@ -520,4 +522,75 @@ carve_carving_record_attr_read(carve_obj_t *attr)
     if (H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
         len >= sizeof name || carve_access_record_attr(&attr->ctx->carving->access, &attr->attr_object, name) < 0)
         H5Eclear2(H5E_DEFAULT); /* informational: the attribute's value is in the skeleton anyway */
+}
+
+herr_t
+carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl, void *origin_file,
+                                 void *origin_dset, hid_t file_space_id)
+{
+    carve_carving_t        *c        = NULL;
+    char                   *location = NULL;
+    H5O_info2_t             info;
+    H5VL_dataset_get_args_t args;
+    carve_access_dataset_t *log;
+    hid_t                   space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    hsize_t                 dims[H5S_MAX_RANK];
+    int                     rank;
+    herr_t                  ret_value = 0;
+
+    (void)origin_file;
+    if (carve_origin_location(origin_name, &location) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s", origin_name);
+    for (c = carvings_g; c; c = c->next)
+        if (strcmp(c->location, location) == 0)
+            break;
+    if (!c) {
+        if (NULL == (c = calloc(1, sizeof *c)))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
+        c->origin_fapl = H5I_INVALID_HID;
+        carve_access_init(&c->access);
+        c->location = location;
+        location    = NULL;
+        c->next     = carvings_g;
+        if (carvings_g)
+            carvings_g->prev = c;
+        carvings_g = c;
+        if (NULL == (c->open_name = strdup(origin_name)) ||
+            (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
+        if ((c->origin_fapl = H5Pcopy(origin_fapl)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", origin_name);
+        c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
+        carve_carving_register_shutdown();
+    }
+    if (carving_object_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
+                         origin_name);
+    args.op_type                 = H5VL_DATASET_GET_SPACE;
+    args.args.get_space.space_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(origin_dset, ctx->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a dataspace of %s", origin_name);
+    space                      = args.args.get_space.space_id;
+    args.op_type               = H5VL_DATASET_GET_TYPE;
+    args.args.get_type.type_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(origin_dset, ctx->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a datatype of %s", origin_name);
+    type = args.args.get_type.type_id;
+    if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a shape of %s", origin_name);
+    if (NULL == (log = carve_access_dataset(&c->access, &info.token, rank, dims, H5Tget_size(type))))
+        CARVE_GOTO_DONE(-1);
+    carve_access_touch(&c->access, &info.token);
+    if (carve_access_record_read(log, file_space_id) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "read-through: cannot record a read of %s", origin_name);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    free(location);
+    return ret_value;
 }

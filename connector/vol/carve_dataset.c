@@ -30,6 +30,14 @@ carve_dataset_open(void *obj, const H5VL_loc_params_t *loc_params, const char *n
     dset = carve_wrap_result(
         H5VLdataset_open(o->under_object, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req), o, req);
     carve_carving_touch(dset, H5I_DATASET);
+    if (dset && carve_replaying_dataset_opened(dset, dapl_id) < 0) {
+        hid_t failure = carve_error_save();
+
+        H5VLdataset_close(dset->under_object, dset->under_vol_id, dxpl_id, NULL);
+        carve_obj_free(dset);
+        carve_error_restore(failure);
+        return NULL;
+    }
     return dset;
 }
 
@@ -56,6 +64,8 @@ carve_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_sp
     void **under;
     herr_t ret_value;
 
+    if (((carve_obj_t *)dset[0])->ctx->replaying)
+        return carve_replaying_read(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
     if (NULL == (under = unwrap_datasets(count, dset, stack)))
         return -1;
     /* Every dataset of one call lives behind the same connector. */
@@ -92,7 +102,10 @@ herr_t
 carve_dataset_get(void *dset, H5VL_dataset_get_args_t *args, hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = dset;
+    int          answered;
 
+    if ((answered = carve_replaying_dataset_get(o, args)) != 0)
+        return answered < 0 ? -1 : 0;
     return carve_wrap_status(H5VLdataset_get(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
 }
 
@@ -109,7 +122,10 @@ herr_t
 carve_dataset_optional(void *obj, H5VL_optional_args_t *args, hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = obj;
+    int          answered;
 
+    if ((answered = carve_replaying_dataset_optional(o, args, dxpl_id)) != 0)
+        return answered < 0 ? -1 : 0;
     return carve_wrap_status(H5VLdataset_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
 }
 

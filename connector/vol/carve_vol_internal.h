@@ -34,6 +34,10 @@ typedef struct carve_carving_t {
     struct carve_carving_t *prev, *next; /* every entry of the process */
 } carve_carving_t;
 
+/* Replay mode (carve_replaying.c): one open file's state, and one dataset's. */
+typedef struct carve_replaying_t      carve_replaying_t;
+typedef struct carve_replay_dataset_t carve_replay_dataset_t;
+
 /*
  * One per file opened or created through carve, shared (reference counted) by every object of that
  * file, including objects HDF5 asks carve to wrap. Owns the connector below: its ID and info.
@@ -45,6 +49,9 @@ typedef struct carve_file_ctx_t {
     carve_config_t config;         /* settings resolved at open: string > environment > file > defaults */
     carve_carving_t *carving;      /* mode=carve: the file's carving entry */
     unsigned long    carving_fileno; /* mode=carve: the file's number (H5O_info2_t.fileno), its identity */
+    carve_replaying_t *replaying;    /* mode=replay, a file with a container: serving it from there */
+    int              wrap_borrowed;  /* set while the origin's own file object is made (carve_replaying.c):
+                                      * what HDF5 wraps then must not keep this context alive */
 } carve_file_ctx_t;
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */
@@ -55,6 +62,8 @@ typedef struct carve_obj_t {
     carve_access_dataset_t *dataset_log; /* carving: the log entry of this dataset, once resolved */
     unsigned          carving_flags;     /* carving: what is already resolved or recorded (carve_carving.c) */
     H5O_token_t       attr_object;       /* carving, attributes: the object the attribute is attached to */
+    carve_replay_dataset_t *replay;      /* replaying, datasets: what the container holds of it */
+    int               ctx_borrowed;      /* holds no reference to ctx (see carve_file_ctx_t.wrap_borrowed) */
 } carve_obj_t;
 
 /* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). */
@@ -101,6 +110,38 @@ void   carve_carving_touch_at(carve_obj_t *obj, const H5VL_loc_params_t *loc_par
 void   carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr);
 /* Records an attribute read (after it succeeded). */
 void   carve_carving_record_attr_read(carve_obj_t *attr);
+
+/* Makes sure carve's shutdown handlers (commits, replay reports) are registered. */
+void   carve_carving_register_shutdown(void);
+/* Read-through (replay): records a read served by the origin as if carved, so that the shutdown commit
+ * adds it to the container. origin_file and origin_dset are objects below carve. */
+herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl,
+                                        void *origin_file, void *origin_dset, hid_t file_space_id);
+
+/* --- replay mode (carve_replaying.c) --- */
+/* Opens a file read-only in replay mode: returns the container's file object below carve and sets
+ * ctx->replaying; or returns NULL with *pass_through set (no error) when the file has no container. */
+void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t under_fapl, hid_t dxpl_id, void **req,
+                            int *pass_through);
+/* Releases a file's replay state (closing the origin if it was opened). */
+herr_t carve_replaying_finish(carve_file_ctx_t *ctx);
+/* A dataset opened (dapl_id: the access list it was opened with) / released. */
+herr_t carve_replaying_dataset_opened(carve_obj_t *dset, hid_t dapl_id);
+herr_t carve_replaying_dataset_closed(carve_obj_t *dset);
+/* A (multi-)dataset read of a replayed file: hits from the container, the rest from the origin. */
+herr_t carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                            hid_t file_space_id[], hid_t plist_id, void *buf[], void **req);
+/* Answers a get the origin's way where it differs from the container's (a dataset's creation list, the
+ * file's name): 1 when answered, 0 when the container's answer stands, -1 on failure. */
+int    carve_replaying_dataset_get(carve_obj_t *dset, H5VL_dataset_get_args_t *args);
+int    carve_replaying_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
+/* Direct chunk reads and chunk-storage questions: 1 when answered (by the origin), 0 when the container
+ * answers (a chunk it holds raw, or another operation), -1 on failure. */
+int    carve_replaying_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t *args, hid_t dxpl_id);
+/* 1 when a replayed file is still open (its origin must be closed before a read-through commit). */
+int    carve_replaying_pending(void);
+/* At shutdown: every replayed container's counters into its manifest (and stderr with CARVE_LOG). */
+void   carve_replaying_shutdown(void);
 
 /* --- info (carve_info.c) --- */
 void  *carve_info_copy(const void *info);

@@ -24,6 +24,8 @@ carve_file_ctx_unref(carve_file_ctx_t *ctx)
         return 0;
     /* The file's last object is gone: the connector below has closed the file; carve it now. */
     ret_value = carve_carving_finish(ctx);
+    if (carve_replaying_finish(ctx) < 0)
+        ret_value = -1;
     saved     = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
     if (ctx->under_vol_info)
         H5VLfree_connector_info(ctx->under_vol_id, ctx->under_vol_info);
@@ -57,7 +59,9 @@ carve_obj_free(carve_obj_t *obj)
 
     if (!obj)
         return 0;
-    ret_value = carve_file_ctx_unref(obj->ctx);
+    ret_value = carve_replaying_dataset_closed(obj);
+    if (!obj->ctx_borrowed && carve_file_ctx_unref(obj->ctx) < 0)
+        ret_value = -1;
     free(obj);
     return ret_value;
 }
@@ -142,6 +146,11 @@ carve_wrap_object(void *obj, H5I_type_t obj_type, void *wrap_ctx)
         return NULL;
     if (NULL == (wrapped = carve_obj_new(under, ctx->ctx)))
         return NULL;
+    if (ctx->ctx->wrap_borrowed) {
+        /* The origin's own file object (replay): the context owns the origin, not the reverse. */
+        wrapped->ctx_borrowed = 1;
+        ctx->ctx->refcount--;
+    }
     return wrapped;
 }
 
