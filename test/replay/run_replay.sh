@@ -1,0 +1,684 @@
+#!/usr/bin/env bash
+# run_replay.sh — the replay-phase integration tests: an unchanged reader (carve_workload, or h5dump) is
+# carved under HDF5_VOL_CONNECTOR="carve mode=carve", then run again under "carve mode=replay" opening the
+# same origin name; what it reads must be exactly what it reads natively (carve_workload's checksum of
+# every value read, the tools' output), served from the container where it holds the data and from the
+# origin otherwise, and the replay counters carve adds to the manifest file must say so.
+#
+# usage: run_replay.sh <case> <work-dir> [case arguments]
+#   zoo <workload>      native run, carve run, origin renamed away, replay: exit 0, carve served the file,
+#                       stderr empty, same checksum and same reads logged as native; the manifest's replay
+#                       section: 1 run, reads = hits = the dataset reads logged, no miss, no partial,
+#                       nothing from the origin; container and the rest of the manifest untouched. Then
+#                       with the origin back, a second replay: counters summed over the two runs
+#   overlap             several pairs A->B: carve A, replay a partly overlapping B with the origin present
+#                       (log=summary, log=reads, in_memory=yes): B's native checksum; the summary line
+#                       shows misses or partial reads, agrees with the manifest and with the per-read lines
+#   missing_origin      carve A, origin removed, replay B that needs it: exit 1 (no signal), the error
+#                       names the dataset, "not in container", the container and the origin; container
+#                       and manifest (but its replay section) unchanged
+#   changed_origin      carve A; origin's mtime changed, then a byte appended: replay refused ("changed
+#                       since", naming the origin) by default; on_change=hits serves A (all hits) and
+#                       refuses B ("changed"); on_change=trust serves A and B when only the mtime changed
+#   read_through        carve A, replay B with read_through=yes (origin present): B's checksum, the
+#                       container gains B; origin removed, B replayed again: all hits; carve_verify of the
+#                       container against A's and B's reads
+#   direct              the container's own path opened in replay mode (origin removed): all hits
+#   origin_override     carve A, origin moved to another directory, replay B with origin={new path} (and
+#                       CARVE_ORIGIN): B's native checksum, misses read from the new path
+#   h5dump              carve `all` and h5dump -A, origin removed: replayed h5dump -d <ds> of each dataset
+#                       `all` read equals native h5dump -d; replayed h5dump -A equals native's; with the
+#                       origin present, h5dump -A after carving `all` only (misses from the origin) too
+#   passthrough         a file with no container in replay mode: native checksum, nothing created
+#   ros3 <s3-state-dir> <s3-data-dir> <bucket> <region,id,secret>
+#                       carve A over ROS3 (CARVE_DIR), replay B over ROS3: B's native ROS3 checksum; a
+#                       local copy carved, deleted, replayed with origin={URL} (credentials from AWS_*):
+#                       B's native checksum
+#
+# Environment (set by test/replay/CMakeLists.txt): HDF5_PLUGIN_PATH (the plugin's directory) and
+# CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_H5DUMP.
+# CARVE_TEST_WRAPPER (valgrind, test/memcheck.sh) goes in front of carve's own programs, CARVE_TEST_PRELOAD
+# (sanitizer runtimes) into the HDF5 tools only, as in the other test directories.
+# Work files stay in <work-dir> for inspection. Prints PASS/FAIL per check; exits 1 on any failure.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+[[ $# -ge 2 ]] || { echo "usage: $0 <case> <work-dir> [args]" >&2; exit 2; }
+case_name=$1 work=$2
+shift 2
+
+# shellcheck source=../common/compare_lib.sh
+source "$here/../common/compare_lib.sh"
+clear_connector_environment
+
+# shellcheck source=../carve/carve_test_lib.sh
+source "$here/../carve/carve_test_lib.sh"
+carve_test_setup "$work" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_H5DUMP
+
+CARVE="carve mode=carve"
+REPLAY="carve mode=replay"
+
+checksum_of() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
+manifest_of() { echo "${1%.carve.h5}.carve.yaml"; }
+differ() { ! cmp -s "$1" "$2"; }
+# dataset reads a carve_workload log (expected-out file) records
+reads_logged() { grep -c '^dataset ' "$1" || true; }
+
+make_zoo() {
+    mkdir -p "$(dirname "$1")"
+    "$CARVE_TEST_MAKE_ZOO" "$1" >/dev/null
+}
+
+# the_container <dir> <origin file name>: prints the one container of that origin in <dir>.
+the_container() {
+    local dir=$1 base=$2 found=()
+    shopt -s nullglob
+    found=("$dir/$base"-????????????????.carve.h5)
+    shopt -u nullglob
+    if [[ ${#found[@]} -ne 1 ]]; then
+        echo "expected one container $dir/$base-<hash>.carve.h5, found ${#found[@]}: ${found[*]:-none}" >&2
+        return 1
+    fi
+    echo "${found[0]}"
+}
+
+# stderr_is_clean <label> [<regex of allowed lines>]: nothing on stderr but lines matching the regex.
+stderr_is_clean() {
+    local label=$1 allowed=${2:-}
+    if [[ -n $allowed ]]; then
+        grep -Ev "$allowed" "$label.err" >"$label.err.other" || true
+    else
+        cp "$label.err" "$label.err.other"
+    fi
+    if [[ -s $label.err.other ]]; then
+        checks=$((checks + 1))
+        fail "$label: nothing on stderr${allowed:+ but the carve log lines}, but (major/minor lines left out):"
+        grep -Ev '^ +(major|minor): ' "$label.err.other" | sed -n '1,30p'
+    else
+        pass "$label: nothing on stderr${allowed:+ but the carve log lines}"
+    fi
+}
+
+# expect_served <label> [<regex of allowed stderr lines>]: exit 0, carve in the path, a clean stderr.
+expect_served() {
+    local label=$1
+    check "$label: the program succeeds (exit $(rc_of "$label"))" test "$(rc_of "$label")" = 0
+    check "$label: the file was served by carve" grep -q '^carve_workload: connector carve$' "$label.out"
+    stderr_is_clean "$@"
+}
+
+# same_results <label> <native-label>: the checksum of what was read equals the native run's.
+same_results() {
+    local a b
+    a=$(checksum_of "$1") b=$(checksum_of "$2")
+    check "$1: checksum of the values read ($a) equals native's ($b)" test -n "$a" -a "$a" = "$b"
+}
+
+# expect_refused <label> <exit status> <text>...: the run failed with that status (not a signal) and
+# its stderr holds every text.
+expect_refused() {
+    local label=$1 want=$2 rc text before=$failures
+    shift 2
+    rc=$(rc_of "$label")
+    check "$label: the program fails with exit $want, not a signal (exit $rc)" test "$rc" = "$want"
+    for text in "$@"; do
+        check "$label: stderr says \"$text\"" grep -qF -- "$text" "$label.err"
+    done
+    if [[ $failures -gt $before ]]; then
+        echo "  ($label: stderr, first lines:)"
+        sed -n '1,25p' "$label.err" | sed 's/^/    /'
+    fi
+}
+
+# names_origin <label> <name as opened> <absolute path>: carve's message names the origin, as the
+# program named it or by its absolute path.
+names_origin() {
+    check "$1: the message names the origin ($2 or $3)" \
+        grep -qF -e "origin $2 " -e "origin $3 " -e "origin '$2'" -e "origin '$3'" "$1.err"
+}
+
+# --- the manifest's replay section ----------------------------------------------------------------
+
+# replay_counter <manifest> <key>: the value of replay.<key> ("" when there is no replay section).
+replay_counter() {
+    sed -n '/^replay:/,/^[^ ]/s/^  *'"$2"': *\([0-9][0-9]*\) *$/\1/p' "$1" | head -1
+}
+COUNTER_KEYS=(runs reads hits misses partial bytes_from_container bytes_from_origin origin_requests)
+# counters <manifest>: the replay counters, in COUNTER_KEYS order, 0 for a missing section.
+counters() {
+    local k v values=()
+    for k in "${COUNTER_KEYS[@]}"; do
+        v=$(replay_counter "$1" "$k")
+        values+=("${v:-0}")
+    done
+    echo "${values[*]}"
+}
+# delta <before> <after> <key>: what one or more runs added to counter <key>.
+delta() {
+    local -a was now
+    local i
+    read -r -a was <<<"$1"
+    read -r -a now <<<"$2"
+    for i in "${!COUNTER_KEYS[@]}"; do
+        [[ ${COUNTER_KEYS[i]} == "$3" ]] && { echo $((now[i] - was[i])); return; }
+    done
+    echo "delta: no key $3" >&2
+    return 1
+}
+# without_replay <manifest>: the manifest without its replay section.
+without_replay() { awk '/^replay:/ { skip = 1; next } skip && /^[^ ]/ { skip = 0 } !skip' "$1"; }
+
+# save_container <container> <prefix>: copies to compare with later (unchanged_container).
+save_container() {
+    cp -p "$1" "$2.saved.carve.h5"
+    without_replay "$(manifest_of "$1")" >"$2.saved.manifest"
+}
+unchanged_container() {
+    local label=$1 container=$2 prefix=$3
+    check "$label: the container is byte-identical to before" cmp -s "$container" "$prefix.saved.carve.h5"
+    without_replay "$(manifest_of "$container")" >"$prefix.now.manifest"
+    if cmp -s "$prefix.saved.manifest" "$prefix.now.manifest"; then
+        pass "$label: the manifest is unchanged but for its replay section"
+    else
+        checks=$((checks + 1))
+        fail "$label: the manifest changed outside its replay section:"
+        diff "$prefix.saved.manifest" "$prefix.now.manifest" | sed -n '1,20p' || true
+    fi
+}
+
+# expect_counters <label> <before> <after> <key>=<value|+> ...: the counters one run added.
+# "+" means greater than 0, "reads" means equal to the reads counter's delta.
+expect_counters() {
+    local label=$1 before=$2 after=$3 spec key want got
+    shift 3
+    for spec in "$@"; do
+        key=${spec%%=*} want=${spec#*=}
+        got=$(delta "$before" "$after" "$key")
+        case $want in
+        +) check "$label: replay counter $key grew (by $got)" test "$got" -gt 0 ;;
+        reads) check "$label: replay counter $key ($got) equals reads ($(delta "$before" "$after" reads))" \
+            test "$got" = "$(delta "$before" "$after" reads)" ;;
+        *) check "$label: replay counter $key grew by $want (by $got)" test "$got" = "$want" ;;
+        esac
+    done
+}
+
+# summary_of <label>: "reads hits misses partial from_container from_origin requests" of its log=summary line.
+summary_of() {
+    sed -n 's/^carve: replay of .* from .*: \([0-9]*\) reads: \([0-9]*\) hits, \([0-9]*\) misses, \([0-9]*\) partial; \([0-9]*\) bytes from the container, \([0-9]*\) from the origin; \([0-9]*\) origin requests$/\1 \2 \3 \4 \5 \6 \7/p' \
+        "$1.err"
+}
+SUMMARY_RE='^carve: replay of .* from .*: [0-9]+ reads: [0-9]+ hits, [0-9]+ misses, [0-9]+ partial; [0-9]+ bytes from the container, [0-9]+ from the origin; [0-9]+ origin requests$'
+READ_LINE_RE='^carve: replay [^ ]+ [^ ]+: (hit|miss|partial), [0-9]+ elements from the container, [0-9]+ from the origin$'
+
+# tool <output> <connector or -> <program> <args...>: an HDF5 tool, with the sanitizer preload when set.
+tool() {
+    local out=$1 conn=$2
+    shift 2
+    local rc=0
+    if [[ $conn == - ]]; then
+        env -u HDF5_VOL_CONNECTOR LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" >"$out" 2>"$out.err" || rc=$?
+    else
+        HDF5_VOL_CONNECTOR="$conn" LD_PRELOAD="${CARVE_TEST_PRELOAD:-}" "${wrapper[@]}" "$@" >"$out" 2>"$out.err" || rc=$?
+    fi
+    echo "$rc" >"$out.rc"
+    printf '  %-22s exit %-3s %s%s\n' "${out##*/}" "$rc" \
+        "$(if [[ $conn != - ]]; then printf 'HDF5_VOL_CONNECTOR=%q ' "$conn"; fi)" "${1##*/} ${*:2}"
+    return 0
+}
+
+finish() {
+    echo "run_replay.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"
+    [[ $failures -eq 0 && $checks -gt 0 ]]
+}
+
+# carve_first <label> <dir> <workload>: carves <dir>/zoo.h5 with one workload; sets `container` to the
+# container written (returns 1, after a FAIL, when there is none).
+carve_first() {
+    local label=$1 dir=$2 wl=$3
+    workload "$label" "$CARVE" "$dir/zoo.h5" "$wl" "$label.txt"
+    check "$label: carving $wl succeeds (exit $(rc_of "$label"))" test "$(rc_of "$label")" = 0
+    if ! container=$(the_container "$dir" zoo.h5); then
+        checks=$((checks + 1))
+        fail "$label: a container beside $dir/zoo.h5"
+        return 1
+    fi
+    container=$(realpath "$container")
+}
+
+# --- the cases ------------------------------------------------------------------------------------
+
+case_zoo() {
+    local wl=$1 container manifest before after logged
+    make_zoo zoo.h5
+    workload native - zoo.h5 "$wl" native.txt
+    check "native: $wl runs natively" test "$(rc_of native)" = 0
+    carve_first carve . "$wl" || return 0
+    manifest=$(manifest_of "$container")
+    check "carve: no replay section before any replay" test -z "$(replay_counter "$manifest" runs)"
+    save_container "$container" carve
+
+    mv zoo.h5 zoo.h5.away
+    before=$(counters "$manifest")
+    workload replay "$REPLAY" zoo.h5 "$wl" replay.txt
+    expect_served replay
+    same_results replay native
+    check "replay: logged the same reads as the native run" cmp -s native.txt replay.txt
+    after=$(counters "$manifest")
+    echo "  replay counters: ${COUNTER_KEYS[*]}"
+    echo "            after: $after"
+    logged=$(reads_logged native.txt)
+    check "replay: the manifest has a replay section" test -n "$(replay_counter "$manifest" runs)"
+    expect_counters replay "$before" "$after" runs=1 reads="$logged" hits=reads misses=0 partial=0 \
+        bytes_from_origin=0 origin_requests=0
+    if [[ $logged -gt 0 ]]; then
+        expect_counters replay "$before" "$after" hits=+
+    fi
+    check "replay: the origin was not recreated" test ! -e zoo.h5
+    unchanged_container replay "$container" carve
+    mv zoo.h5.away zoo.h5
+
+    # Again, the origin back in place: still all hits, counters summed.
+    workload again "$REPLAY" zoo.h5 "$wl" again.txt
+    expect_served again
+    same_results again native
+    before=$after
+    after=$(counters "$manifest")
+    expect_counters again "$before" "$after" runs=1 reads="$logged" hits=reads misses=0 partial=0 bytes_from_origin=0
+    check "again: replay.runs is 2" test "$(replay_counter "$manifest" runs)" = 2
+    check "again: replay.reads is the sum over both runs ($((2 * logged)))" \
+        test "$(replay_counter "$manifest" reads)" = "$((2 * logged))"
+    check "again: replay.last is set" grep -qE '^  last: [0-9]{4}-' "$manifest"
+    unchanged_container again "$container" carve
+}
+
+# One pair of the overlap case, in its own directory.
+overlap_pair() {
+    local a=$1 b=$2 d="$1-$2" container manifest before after s reads hits misses partial from_c from_o n
+    echo "--- carve $a, replay $b"
+    mkdir -p "$d"
+    make_zoo "$d/zoo.h5"
+    workload "$d/native" - "$d/zoo.h5" "$b" "$d/native.txt"
+    check "$d: $b runs natively" test "$(rc_of "$d/native")" = 0
+    carve_first "$d/carve" "$d" "$a" || return 0
+    manifest=$(manifest_of "$container")
+
+    before=$(counters "$manifest")
+    CARVE_LOG=summary workload "$d/summary" "$REPLAY" "$d/zoo.h5" "$b" "$d/summary.txt"
+    expect_served "$d/summary" "$SUMMARY_RE"
+    same_results "$d/summary" "$d/native"
+    check "$d/summary: logged the same reads as the native run" cmp -s "$d/native.txt" "$d/summary.txt"
+    after=$(counters "$manifest")
+    n=$(grep -cE "$SUMMARY_RE" "$d/summary.err" || true)
+    check "$d/summary: one summary line on stderr ($n)" test "$n" = 1
+    s=$(summary_of "$d/summary")
+    echo "  summary: ${s:-none}"
+    if [[ -n $s ]]; then
+        read -r reads hits misses partial from_c from_o _ <<<"$s"
+        check "$d/summary: $b reads outside $a: misses ($misses) or partial ($partial) > 0" \
+            test $((misses + partial)) -gt 0
+        check "$d/summary: hits + misses + partial = reads ($reads)" test $((hits + misses + partial)) = "$reads"
+        check "$d/summary: reads ($reads) = the dataset reads logged" test "$reads" = "$(reads_logged "$d/native.txt")"
+        check "$d/summary: bytes from the origin > 0 ($from_o)" test "$from_o" -gt 0
+        check "$d/summary: names the container" grep -qF "from $container:" "$d/summary.err"
+        check "$d/summary: agrees with the manifest's counters" test \
+            "$(delta "$before" "$after" reads) $(delta "$before" "$after" hits) $(delta "$before" "$after" misses) $(delta "$before" "$after" partial) $(delta "$before" "$after" bytes_from_container) $(delta "$before" "$after" bytes_from_origin)" \
+            = "$reads $hits $misses $partial $from_c $from_o"
+    fi
+
+    # log=reads: a line per dataset read, classified as the counters say.
+    before=$(counters "$manifest")
+    workload "$d/reads" "$REPLAY;log=reads" "$d/zoo.h5" "$b" "$d/reads.txt"
+    expect_served "$d/reads" "$SUMMARY_RE|$READ_LINE_RE"
+    same_results "$d/reads" "$d/native"
+    after=$(counters "$manifest")
+    n=$(grep -cE "$READ_LINE_RE" "$d/reads.err" || true)
+    check "$d/reads: one line per dataset read ($n, logged $(reads_logged "$d/native.txt"))" \
+        test "$n" = "$(reads_logged "$d/native.txt")"
+    local kind
+    for kind in hit:hits miss:misses partial:partial; do
+        n=$(grep -cE "^carve: replay [^ ]+ [^ ]+: ${kind%%:*}, " "$d/reads.err" || true)
+        check "$d/reads: ${kind%%:*} lines ($n) = the ${kind#*:} counted" test "$n" = "$(delta "$before" "$after" "${kind#*:}")"
+    done
+
+    # The container read into memory.
+    workload "$d/in-memory" "$REPLAY;in_memory=yes" "$d/zoo.h5" "$b" "$d/in-memory.txt"
+    expect_served "$d/in-memory"
+    same_results "$d/in-memory" "$d/native"
+    CARVE_IN_MEMORY=64M workload "$d/in-memory-size" "$REPLAY" "$d/zoo.h5" "$b" "$d/in-memory-size.txt"
+    expect_served "$d/in-memory-size"
+    same_results "$d/in-memory-size" "$d/native"
+}
+
+case_overlap() {
+    local pair
+    for pair in rows:strided rows:union points:rows compound_subset:types compound_subset:convert vlen:types \
+        multi:rows edge:all strided:multi union:rows; do
+        overlap_pair "${pair%%:*}" "${pair#*:}"
+    done
+}
+
+case_missing_origin() {
+    local container origin label b
+    make_zoo zoo.h5
+    origin=$(realpath zoo.h5)
+    carve_first carve . rows || return 0
+    save_container "$container" carve
+    mv zoo.h5 zoo.h5.away
+    # strided needs /data/chunked_deflate (never read by rows: a miss), points /data/chunked_fletcher32.
+    for label in strided points; do
+        b=$label
+        workload "$label" "$REPLAY" zoo.h5 "$b" "$label.txt"
+        case $b in
+        strided) expect_refused "$label" 1 "cannot read /data/chunked_deflate" "not in container" "$container" ;;
+        points) expect_refused "$label" 1 "cannot read /data/chunked_fletcher32" "not in container" "$container" ;;
+        esac
+        names_origin "$label" zoo.h5 "$origin"
+        check "$label: the error is on HDF5's error stack (carve's error class)" grep -q 'carve-DIAG' "$label.err"
+        check "$label: the message says the origin is not available" grep -qF 'is not available' "$label.err"
+        check "$label: the origin was not recreated" test ! -e zoo.h5
+        unchanged_container "$label" "$container" carve
+    done
+    # Replaying what was carved still works without the origin.
+    workload rows "$REPLAY" zoo.h5 rows rows.txt
+    expect_served rows
+    mv zoo.h5.away zoo.h5
+}
+
+case_changed_origin() {
+    local container manifest origin before after
+    make_zoo zoo.h5
+    origin=$(realpath zoo.h5)
+    workload native-a - zoo.h5 rows native-a.txt
+    workload native-b - zoo.h5 strided native-b.txt
+    carve_first carve . rows || return 0
+    manifest=$(manifest_of "$container")
+    save_container "$container" carve
+
+    echo "--- the origin's mtime changes"
+    touch -d '2001-02-03 04:05:06' zoo.h5
+    workload mtime "$REPLAY" zoo.h5 rows mtime.txt
+    expect_refused mtime 1 "changed since"
+    names_origin mtime zoo.h5 "$origin"
+    before=$(counters "$manifest")
+    workload mtime-hits "$REPLAY;on_change=hits" zoo.h5 rows mtime-hits.txt
+    expect_served mtime-hits
+    same_results mtime-hits native-a
+    after=$(counters "$manifest")
+    expect_counters mtime-hits "$before" "$after" hits=reads misses=0 partial=0 bytes_from_origin=0
+    workload mtime-hits-b "$REPLAY;on_change=hits" zoo.h5 strided mtime-hits-b.txt
+    expect_refused mtime-hits-b 1 "changed"
+    names_origin mtime-hits-b zoo.h5 "$origin"
+    workload mtime-trust "$REPLAY;on_change=trust" zoo.h5 rows mtime-trust.txt
+    expect_served mtime-trust
+    same_results mtime-trust native-a
+    workload mtime-trust-b "$REPLAY;on_change=trust" zoo.h5 strided mtime-trust-b.txt
+    expect_served mtime-trust-b
+    same_results mtime-trust-b native-b
+    CARVE_ON_CHANGE=trust workload mtime-trust-env "$REPLAY" zoo.h5 strided mtime-trust-env.txt
+    expect_served mtime-trust-env
+    same_results mtime-trust-env native-b
+    CARVE_ON_CHANGE=hits workload mtime-hits-env "$REPLAY" zoo.h5 rows mtime-hits-env.txt
+    expect_served mtime-hits-env
+    same_results mtime-hits-env native-a
+    unchanged_container mtime "$container" carve
+
+    echo "--- one byte appended"
+    printf '\0' >>zoo.h5
+    workload size "$REPLAY" zoo.h5 rows size.txt
+    expect_refused size 1 "changed since"
+    names_origin size zoo.h5 "$origin"
+    workload size-hits "$REPLAY;on_change=hits" zoo.h5 rows size-hits.txt
+    expect_served size-hits
+    same_results size-hits native-a
+    workload size-hits-b "$REPLAY;on_change=hits" zoo.h5 strided size-hits-b.txt
+    expect_refused size-hits-b 1 "changed"
+    names_origin size-hits-b zoo.h5 "$origin"
+    unchanged_container size "$container" carve
+}
+
+case_read_through() {
+    local container manifest before after gen nruns
+    make_zoo zoo.h5
+    workload native-b - zoo.h5 strided native-b.txt
+    carve_first carve . rows || return 0
+    manifest=$(manifest_of "$container")
+    cp -p "$container" carve.saved.carve.h5
+
+    before=$(counters "$manifest")
+    workload through "$REPLAY;read_through=yes" zoo.h5 strided through.txt
+    expect_served through
+    same_results through native-b
+    after=$(counters "$manifest")
+    echo "  counters before: $before"
+    echo "            after: $after"
+    check "through: the run needed the origin (misses + partial > 0)" \
+        test $(($(delta "$before" "$after" misses) + $(delta "$before" "$after" partial))) -gt 0
+    check "through: the container was updated at exit" differ "$container" carve.saved.carve.h5
+    check "through: no commit leftovers" test -z "$(find . -name '*.carve.h5.tmp.*' -o -name '*.carve.yaml.tmp*')"
+    gen=$(sed -n 's/^generation: *\([0-9]*\)$/\1/p' "$manifest")
+    nruns=$(sed -n '/^runs:/,/^[^ -]/p' "$manifest" | grep -c '^ *- ' || true)
+    echo "  manifest after read-through: generation ${gen:-?}, ${nruns} run(s)"
+    local verify_log=through.verify.log rc=0
+    "${wrapper[@]}" "$CARVE_TEST_VERIFY" zoo.h5 "$container" "$manifest" carve.txt --also-expected through.txt \
+        --generation "${gen:-0}" --runs "$nruns" >"$verify_log" 2>&1 || rc=$?
+    if [[ $rc -eq 0 ]]; then
+        pass "through: carve_verify of the container against rows + strided ($(tail -1 "$verify_log"))"
+    else
+        checks=$((checks + 1))
+        fail "through: carve_verify exit $rc ($(tail -1 "$verify_log")); its failures:"
+        grep -E '^(FAIL|    |NOTE)' "$verify_log" | sed -n '1,40p' || true
+    fi
+
+    mv zoo.h5 zoo.h5.away
+    before=$(counters "$manifest")
+    workload after "$REPLAY" zoo.h5 strided after.txt
+    expect_served after
+    same_results after native-b
+    after=$(counters "$manifest")
+    expect_counters after "$before" "$after" runs=1 hits=reads misses=0 partial=0 bytes_from_origin=0 hits=+
+    workload after-a "$REPLAY" zoo.h5 rows after-a.txt
+    expect_served after-a
+    same_results after-a carve
+    mv zoo.h5.away zoo.h5
+
+    # The environment variable form, on another workload.
+    workload native-p - zoo.h5 points native-p.txt
+    CARVE_READ_THROUGH=yes workload through-env "$REPLAY" zoo.h5 points through-env.txt
+    expect_served through-env
+    same_results through-env native-p
+    mv zoo.h5 zoo.h5.away
+    workload after-env "$REPLAY" zoo.h5 points after-env.txt
+    expect_served after-env
+    same_results after-env native-p
+    mv zoo.h5.away zoo.h5
+}
+
+case_direct() {
+    local container manifest before after
+    make_zoo zoo.h5
+    workload native - zoo.h5 rows native.txt
+    carve_first carve . rows || return 0
+    manifest=$(manifest_of "$container")
+    mv zoo.h5 zoo.h5.away
+    before=$(counters "$manifest")
+    workload direct "$REPLAY" "$container" rows direct.txt
+    expect_served direct
+    same_results direct native
+    after=$(counters "$manifest")
+    expect_counters direct "$before" "$after" runs=1 hits=reads hits=+ misses=0 partial=0 bytes_from_origin=0
+    workload direct-rel "$REPLAY" "$(basename "$container")" rows direct-rel.txt
+    expect_served direct-rel
+    same_results direct-rel native
+    mv zoo.h5.away zoo.h5
+    # With the origin present, a read outside the container comes from it.
+    workload native-b - zoo.h5 strided native-b.txt
+    workload direct-b "$REPLAY" "$container" strided direct-b.txt
+    expect_served direct-b
+    same_results direct-b native-b
+}
+
+case_origin_override() {
+    local container manifest before after moved
+    make_zoo zoo.h5
+    workload native-b - zoo.h5 strided native-b.txt
+    carve_first carve . rows || return 0
+    manifest=$(manifest_of "$container")
+    mkdir -p elsewhere
+    mv zoo.h5 elsewhere/zoo.h5
+    moved=$work/elsewhere/zoo.h5
+    before=$(counters "$manifest")
+    workload override "$REPLAY;origin={$moved}" zoo.h5 strided override.txt
+    expect_served override
+    same_results override native-b
+    after=$(counters "$manifest")
+    expect_counters override "$before" "$after" runs=1 bytes_from_origin=+
+    CARVE_ORIGIN=$moved workload override-env "$REPLAY" zoo.h5 strided override-env.txt
+    expect_served override-env
+    same_results override-env native-b
+    check "nothing was carved for the moved origin" test -z "$(find elsewhere -name '*.carve.*')"
+    # Without the setting the misses cannot be served.
+    workload no-override "$REPLAY" zoo.h5 strided no-override.txt
+    expect_refused no-override 1 "not in container"
+}
+
+# dump_pair <label> <native output> <replayed output>: equal after dropping nothing (same file name).
+same_dump() {
+    local label=$1 nat=$2 rep=$3
+    check "$label: the replayed h5dump succeeds (exit $(cat "$rep.rc"))" test "$(cat "$rep.rc")" = 0
+    if cmp -s "$nat" "$rep"; then
+        pass "$label: replayed output equals native's"
+    else
+        checks=$((checks + 1))
+        fail "$label: replayed output differs from native's (diff $nat $rep):"
+        diff "$nat" "$rep" | sed -n '1,30p' || true
+    fi
+    if [[ -s $rep.err ]]; then
+        checks=$((checks + 1))
+        fail "$label: nothing on stderr, but:"
+        sed -n '1,20p' "$rep.err"
+    else
+        pass "$label: nothing on stderr"
+    fi
+}
+
+case_h5dump() {
+    local container ds i=0
+    local datasets=(/data/contiguous /data/compact /data/chunked_fletcher32 /typed/int16_be /groups/g1/g1a/deep/deeper/leaf)
+    make_zoo zoo.h5
+    tool native.A - "$CARVE_TEST_H5DUMP" -A zoo.h5
+    for ds in "${datasets[@]}"; do
+        i=$((i + 1))
+        tool "native.d$i" - "$CARVE_TEST_H5DUMP" -d "$ds" zoo.h5
+    done
+    carve_first carve . all || return 0
+
+    echo "--- h5dump -A, origin present (only \`all\` carved: the rest from the origin)"
+    tool present.A "$REPLAY" "$CARVE_TEST_H5DUMP" -A zoo.h5
+    same_dump "h5dump -A (origin present)" native.A present.A
+
+    echo "--- h5dump -d, origin removed"
+    mv zoo.h5 zoo.h5.away
+    i=0
+    for ds in "${datasets[@]}"; do
+        i=$((i + 1))
+        tool "replay.d$i" "$REPLAY" "$CARVE_TEST_H5DUMP" -d "$ds" zoo.h5
+        same_dump "h5dump -d $ds" "native.d$i" "replay.d$i"
+    done
+
+    # h5dump -A prints the data of the datasets object-reference attributes point at (/grid2d and
+    # others): carve what h5dump -A reads too, then replay it without the origin.
+    echo "--- h5dump -A carved, then replayed with the origin removed"
+    mv zoo.h5.away zoo.h5
+    tool carve.A "$CARVE" "$CARVE_TEST_H5DUMP" -A zoo.h5
+    check "carving h5dump -A succeeds, same output as native" cmp -s native.A carve.A
+    mv zoo.h5 zoo.h5.away
+    tool replay.A "$REPLAY" "$CARVE_TEST_H5DUMP" -A zoo.h5
+    same_dump "h5dump -A (origin removed)" native.A replay.A
+    mv zoo.h5.away zoo.h5
+}
+
+case_passthrough() {
+    make_zoo zoo.h5
+    workload native - zoo.h5 rows native.txt
+    workload replay "$REPLAY" zoo.h5 rows replay.txt
+    expect_served replay
+    same_results replay native
+    CARVE_LOG=summary workload replay-log "$REPLAY;read_through=yes" zoo.h5 rows replay-log.txt
+    expect_served replay-log
+    same_results replay-log native
+    mkdir -p cdir
+    CARVE_DIR=$work/cdir workload replay-dir "$REPLAY" zoo.h5 strided replay-dir.txt
+    workload native-dir - zoo.h5 strided native-dir.txt
+    expect_served replay-dir
+    same_results replay-dir native-dir
+    check "no container or manifest created" test -z "$(find "$work" -name '*.carve.*')"
+}
+
+case_ros3() {
+    [[ $# -eq 4 ]] || { echo "usage: $0 ros3 <work-dir> <s3-state-dir> <s3-data-dir> <bucket> <cred>" >&2; exit 2; }
+    local state=$1 data=$2 bucket=$3 cred=$4 url container manifest before after region id secret
+    [[ -s $state/port ]] || { echo "FAIL: no server port in $state (fixture not started?)"; exit 1; }
+    url="http://127.0.0.1:$(cat "$state/port")/$bucket/zoo.h5"
+    IFS=, read -r region id secret <<<"$cred"
+
+    echo "--- carve rows over ROS3, replay strided over ROS3"
+    workload native-b - "$url" strided native-b.txt --cred "$cred"
+    check "native: strided over ROS3 succeeds" test "$(rc_of native-b)" = 0
+    workload native-a - "$url" rows native-a.txt --cred "$cred"
+    mkdir -p cdir
+    CARVE_DIR=$work/cdir workload carve "$CARVE" "$url" rows carve.txt --cred "$cred"
+    check "carve: rows over ROS3 succeeds" test "$(rc_of carve)" = 0
+    if container=$(the_container cdir zoo.h5); then
+        manifest=$(manifest_of "$container")
+        before=$(counters "$manifest")
+        CARVE_DIR=$work/cdir workload replay "$REPLAY" "$url" strided replay.txt --cred "$cred"
+        expect_served replay
+        same_results replay native-b
+        after=$(counters "$manifest")
+        expect_counters replay "$before" "$after" runs=1 bytes_from_origin=+ origin_requests=+
+        check "replay: hits + misses + partial = reads" test \
+            $(($(delta "$before" "$after" hits) + $(delta "$before" "$after" misses) + $(delta "$before" "$after" partial))) \
+            = "$(delta "$before" "$after" reads)"
+        CARVE_DIR=$work/cdir workload replay-a "$REPLAY" "$url" rows replay-a.txt --cred "$cred"
+        expect_served replay-a
+        same_results replay-a native-a
+    else
+        checks=$((checks + 1))
+        fail "carve: a container in CARVE_DIR"
+    fi
+
+    echo "--- a local copy carved, deleted, replayed with origin={URL}"
+    mkdir -p local
+    cp -p "$data/zoo.h5" "$data/zoo_ext.h5" local/
+    workload native-local - local/zoo.h5 strided native-local.txt
+    same_results native-local native-b
+    carve_first carve-local local rows || return 0
+    manifest=$(manifest_of "$container")
+    rm local/zoo.h5
+    before=$(counters "$manifest")
+    AWS_REGION=$region AWS_ACCESS_KEY_ID=$id AWS_SECRET_ACCESS_KEY=$secret \
+        workload url-origin "$REPLAY;origin={$url}" local/zoo.h5 strided url-origin.txt
+    expect_served url-origin
+    same_results url-origin native-b
+    after=$(counters "$manifest")
+    expect_counters url-origin "$before" "$after" runs=1 bytes_from_origin=+ origin_requests=+
+}
+
+case $case_name in
+zoo)
+    [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
+    case_zoo "$1"
+    ;;
+overlap | missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough)
+    "case_$case_name"
+    ;;
+ros3)
+    case_ros3 "$@"
+    ;;
+*)
+    echo "run_replay.sh: unknown case '$case_name'" >&2
+    exit 2
+    ;;
+esac
+finish
