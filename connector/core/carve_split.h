@@ -59,8 +59,9 @@ typedef struct carve_split_t {
 /* Classifies a read. file_space: a dataspace of the dataset's extent with the read's file selection
  * (H5S_ALL already resolved by the caller); another rank or extent than held's is refused with an error,
  * unless nothing is held. mem_space: the program's memory selection, as many elements (H5S_ALL /
- * H5S_BLOCK already resolved). A read of no elements is a HIT. Selection offsets (H5Soffset_simple) are
- * not applied.
+ * H5S_BLOCK already resolved); only a partial read looks at it (a hit or a miss is told from file_space
+ * alone, so mem_space may then be anything, even H5I_INVALID_HID). A read of no elements is a HIT.
+ * Selection offsets (H5Soffset_simple) are not applied.
  * For PARTIAL, reading (hit_mem <- hit_file) from the container and (miss_mem <- miss_file) from the
  * origin puts into the program's buffer exactly what the one read (mem_space <- file_space) would: HDF5
  * pairs the k-th element of the file selection (in its iteration order: row-major for all and
