@@ -1234,14 +1234,12 @@ carve_replaying_dataset_optional(carve_obj_t *o, H5VL_optional_args_t *args, hid
         /* The sizes of variable-length values: the container's when it holds every one selected. */
         H5VL_native_dataset_optional_args_t *opt = args->args;
         carve_split_t                        split;
-        int                                  held;
+        int                                  held = 0;
 
-        if (!o->replay->held)
-            held = 0;
-        else if (carve_split_read(o->replay->held, opt->get_vlen_buf_size.space_id, opt->get_vlen_buf_size.space_id,
-                                  &split) < 0)
-            return -1;
-        else {
+        if (o->replay->held) {
+            if (carve_split_read(o->replay->held, opt->get_vlen_buf_size.space_id,
+                                 opt->get_vlen_buf_size.space_id, &split) < 0)
+                return -1;
             held = split.kind == CARVE_SPLIT_HIT;
             carve_split_clear(&split);
         }

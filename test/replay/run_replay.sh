@@ -30,6 +30,9 @@
 #                       `all` read equals native h5dump -d; replayed h5dump -A equals native's; with the
 #                       origin present, h5dump -A after carving `all` only (misses from the origin) too
 #   passthrough         a file with no container in replay mode: native checksum, nothing created
+#   api                 carve_replay_api (replay_api.c): H5Fget_name, the creation list of a dataset stored
+#                       in another layout, direct chunk reads, chunk queries, H5Dvlen_get_buf_size and a
+#                       mixed H5Dread_multi against native, with the origin present and removed
 #   ros3 <s3-state-dir> <s3-data-dir> <bucket> <region,id,secret>
 #                       carve A over ROS3 (CARVE_DIR), replay B over ROS3: B's native ROS3 checksum; a
 #                       local copy carved, deleted, replayed with origin={URL} (credentials from AWS_*):
@@ -665,7 +668,32 @@ case_ros3() {
     expect_counters url-origin "$before" "$after" runs=1 bytes_from_origin=+ origin_requests=+
 }
 
+# api: carve_replay_api's checks of the calls other than H5Dread (replay_api.c), with the origin present
+# and without it.
+case_api() {
+    local rc
+    [[ -n ${CARVE_TEST_REPLAY_API:-} && -x $CARVE_TEST_REPLAY_API ]] ||
+        { fail "CARVE_TEST_REPLAY_API ('${CARVE_TEST_REPLAY_API:-}') is not an executable"; return 0; }
+    make_zoo zoo.h5
+    rc=0
+    HDF5_VOL_CONNECTOR="$CARVE" "${wrapper[@]}" "$CARVE_TEST_REPLAY_API" zoo.h5 carve >carve.out 2>&1 || rc=$?
+    check "carving stage exits 0 (exit $rc)" test "$rc" = 0
+    cp zoo.h5 zoo.h5.native
+    for stage in present missing; do
+        [[ $stage == missing ]] && mv zoo.h5 zoo.h5.away
+        rc=0
+        HDF5_VOL_CONNECTOR="$REPLAY" "${wrapper[@]}" "$CARVE_TEST_REPLAY_API" zoo.h5 $stage >$stage.out 2>&1 || rc=$?
+        sed 's/^/    /' "$stage.out"
+        check "$stage: every check of carve_replay_api passes (exit $rc)" test "$rc" = 0
+        check "$stage: carve_replay_api ran its checks" grep -q '^PASS: ' "$stage.out"
+    done
+    mv zoo.h5.away zoo.h5
+}
+
 case $case_name in
+api)
+    case_api
+    ;;
 zoo)
     [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
     case_zoo "$1"
