@@ -3,7 +3,8 @@
 # small job (carve_read_subset: a hyperslab and two attributes) three times:
 #   1. native          no connector: the reference output
 #   2. carve           HDF5_VOL_CONNECTOR="carve mode=carve": carve records what the job reads
-#   3. replay          HDF5_VOL_CONNECTOR="carve mode=replay": carve serves the job from what it recorded
+#   3. replay          HDF5_VOL_CONNECTOR="carve mode=replay", with the example file moved away: carve
+#                      serves the job from the container alone (CARVE_LOG=summary prints its counters)
 # and check that the three outputs are identical (exit 1 if not). Any carved container found next to
 # the example file (*.carve.h5, *.carve.yaml) is listed.
 #
@@ -98,9 +99,16 @@ section "phase 2/3: carve — HDF5_VOL_CONNECTOR=\"carve mode=carve\""
 run_phase carve carve "carve mode=carve"
 list_containers
 
-section "phase 3/3: replay — HDF5_VOL_CONNECTOR=\"carve mode=replay\""
-run_phase replay carve "carve mode=replay"
+section "phase 3/3: replay — HDF5_VOL_CONNECTOR=\"carve mode=replay\", the origin moved away"
+mv "$example" "$example.away"
+CARVE_LOG=summary run_phase replay carve "carve mode=replay"
+mv "$example.away" "$example"
 list_containers
+manifest=$(find "$work" -maxdepth 1 -name '*.carve.yaml' | head -1)
+if [[ -n $manifest ]]; then
+    echo "replay counters in $(basename "$manifest"):"
+    sed -n '/^replay:/,$p' "$manifest" | sed 's/^/  /'
+fi
 
 section "comparing the three outputs"
 for phase in carve replay; do
