@@ -55,7 +55,7 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
         int pass_through = 0;
 
         /* A file with a container is served from it; one without is read as it is. */
-        if (NULL == (under = carve_replaying_open(ctx, name, under_fapl, dxpl_id, req, &pass_through)) &&
+        if (NULL == (under = carve_replaying_open(ctx, name, fapl_id, under_fapl, dxpl_id, req, &pass_through)) &&
             !pass_through) {
             saved = carve_error_save(); /* the cleanup below calls HDF5's API, which would clear it */
             CARVE_GOTO_DONE(NULL);
@@ -118,9 +118,10 @@ carve_file_get(void *file, H5VL_file_get_args_t *args, hid_t dxpl_id, void **req
 {
     carve_obj_t *o = file;
     herr_t       ret_value;
+    int          answered;
 
-    if (carve_replaying_file_get(o, args) > 0)
-        return 0;
+    if ((answered = carve_replaying_file_get(o, args)) != 0)
+        return answered < 0 ? -1 : 0;
     ret_value = H5VLfile_get(o->under_object, o->under_vol_id, args, dxpl_id, req);
     if (ret_value >= 0)
         carve_wrap_request(req, o);

@@ -73,6 +73,7 @@ struct carve_replaying_t {
     char                 *origin_shown;     /* origin_name for messages, with its location when that differs */
     int                   origin_overridden;
     hid_t                 origin_fapl;      /* access list for the origin, selecting the connector below */
+    hid_t                 program_fapl;     /* the access list the program opened the file with (H5Fget_access_plist) */
     void                 *origin_file;      /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
     int                   stamp_checked;    /* the origin's stamp matched (or on_change=trust) */
@@ -480,14 +481,16 @@ replaying_free(carve_replaying_t *r)
     free(r->origin_problem);
     if (r->origin_fapl >= 0)
         H5Pclose(r->origin_fapl);
+    if (r->program_fapl >= 0)
+        H5Pclose(r->program_fapl);
     if (r->lib_state)
         H5VLfree_lib_state(r->lib_state);
     free(r);
 }
 
 void *
-carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t under_fapl, hid_t dxpl_id, void **req,
-                     int *pass_through)
+carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid_t under_fapl, hid_t dxpl_id,
+                     void **req, int *pass_through)
 {
     carve_replaying_t *r              = NULL;
     char              *container_path = NULL, *location = NULL;
@@ -506,6 +509,7 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t under_fapl, 
     if (NULL == (r = calloc(1, sizeof *r)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory replaying %s", name);
     r->origin_fapl  = H5I_INVALID_HID;
+    r->program_fapl = H5I_INVALID_HID;
     r->on_change    = carve_config_on_change(&ctx->config);
     r->log          = carve_config_log(&ctx->config);
     r->read_through = carve_config_read_through(&ctx->config);
@@ -538,6 +542,8 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t under_fapl, 
                          r->origin_name, r->container->manifest.origin);
     if ((r->origin_fapl = replaying_origin_fapl(under_fapl, r->origin_name)) < 0)
         CARVE_GOTO_DONE(NULL);
+    if ((r->program_fapl = H5Pcopy(fapl_id)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL, "cannot keep the access list of %s", name);
     /* A local origin's stamp costs one stat: check it now, so that a changed origin is refused at open.
      * A remote one costs a request: checked before the first read that needs the origin. */
     if (!carve_origin_is_url(r->origin_name) && replaying_check_stamp(r) < 0)
@@ -1275,8 +1281,16 @@ carve_replaying_file_get(carve_obj_t *o, H5VL_file_get_args_t *args)
     carve_replaying_t *r = o->ctx->replaying;
     size_t             len;
 
-    if (!r || args->op_type != H5VL_FILE_GET_NAME)
+    if (!r || (args->op_type != H5VL_FILE_GET_NAME && args->op_type != H5VL_FILE_GET_FAPL))
         return 0;
+    if (args->op_type == H5VL_FILE_GET_FAPL) {
+        /* The program's own list (its driver: ROS3 for a URL), not the container's. */
+        if ((args->args.get_fapl.fapl_id = H5Pcopy(r->program_fapl)) < 0) {
+            CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot copy the access list of %s", r->open_name);
+            return -1;
+        }
+        return 1;
+    }
     /* The program opened the origin's name: that is the file's name, not the container's. */
     len = strlen(r->open_name);
     if (args->args.get_name.file_name_len)
@@ -1312,9 +1326,13 @@ carve_replaying_shutdown(void)
         replay_container_t *c = *link;
 
         if (c->counters.reads || !c->stale) {
+            /* The counters are informational: a container on read-only media cannot take them, and
+             * the program's results do not depend on them. Said only when the log is on. */
             if (carve_container_add_replay(c->path, &c->counters) < 0) {
-                fprintf(stderr, "carve: cannot record replay counters for %s:\n", c->path);
-                H5Eprint2(H5E_DEFAULT, stderr);
+                if (c->log >= CARVE_LOG_SUMMARY) {
+                    fprintf(stderr, "carve: cannot record replay counters for %s:\n", c->path);
+                    H5Eprint2(H5E_DEFAULT, stderr);
+                }
                 H5Eclear2(H5E_DEFAULT);
             }
             if (c->log >= CARVE_LOG_SUMMARY)

@@ -121,8 +121,8 @@ herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origi
 /* --- replay mode (carve_replaying.c) --- */
 /* Opens a file read-only in replay mode: returns the container's file object below carve and sets
  * ctx->replaying; or returns NULL with *pass_through set (no error) when the file has no container. */
-void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t under_fapl, hid_t dxpl_id, void **req,
-                            int *pass_through);
+void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid_t under_fapl, hid_t dxpl_id,
+                            void **req, int *pass_through);
 /* Releases a file's replay state (closing the origin if it was opened). */
 herr_t carve_replaying_finish(carve_file_ctx_t *ctx);
 /* A dataset opened (dapl_id: the access list it was opened with) / released. */
@@ -132,7 +132,7 @@ herr_t carve_replaying_dataset_closed(carve_obj_t *dset);
 herr_t carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
                             hid_t file_space_id[], hid_t plist_id, void *buf[], void **req);
 /* Answers a get the origin's way where it differs from the container's (a dataset's creation list, the
- * file's name): 1 when answered, 0 when the container's answer stands, -1 on failure. */
+ * file's name and access list): 1 when answered, 0 when the container's answer stands, -1 on failure. */
 int    carve_replaying_dataset_get(carve_obj_t *dset, H5VL_dataset_get_args_t *args);
 int    carve_replaying_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
 /* Direct chunk reads and chunk-storage questions: 1 when answered (by the origin), 0 when the container

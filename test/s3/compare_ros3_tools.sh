@@ -79,8 +79,10 @@ if [[ ! -s native.out ]]; then
     fail "the native run printed nothing"
 fi
 
-for selection in "cli|cli|" "cli-off|cli|mode=off" "cli-carve|cli|mode=carve" "cli-replay|cli|mode=replay" \
-    "env|env|" "env-off|env|mode=off" "env-carve|env|mode=carve" "env-replay|env|mode=replay"; do
+# The replay runs come first, while the files have no container (carve writes a URL's into the current
+# directory): mode replay then reads them as they are. Replaying from containers over ROS3 is replay.ros3's.
+for selection in "cli-replay|cli|mode=replay" "env-replay|env|mode=replay" "cli|cli|" "cli-off|cli|mode=off" \
+    "cli-carve|cli|mode=carve" "env|env|" "env-off|env|mode=off" "env-carve|env|mode=carve"; do
     IFS='|' read -r label kind info <<<"$selection"
     if [[ $kind == env ]]; then
         tool_args
