@@ -218,6 +218,7 @@ replaying_container_get(const char *path)
     c->mtime = st.st_mtim;
     c->next  = containers_g;
     containers_g = c;
+    carve_carving_register_shutdown(); /* the entry is freed (and its counters written) at shutdown */
     ret_value    = c;
     c            = NULL;
 

@@ -107,10 +107,25 @@ if [[ $case_name == ncgen-write ]]; then
     finish
 fi
 
+# same_as <label> <reference label>: same exit status, stdout and stderr.
+same_as() {
+    local label=$1 ref=$2 stream
+    checks=$((checks + 1))
+    [[ $(cat "$label.rc") == $(cat "$ref.rc") ]] || fail "$label: exit status $(cat "$label.rc"), $ref $(cat "$ref.rc")"
+    for stream in out err; do
+        if ! cmp -s "$ref.$stream" "$label.$stream"; then
+            fail "$label: std$stream differs from $ref's (first lines):"
+            diff "$ref.$stream" "$label.$stream" | sed -n '1,40p' || true
+        fi
+    done
+}
+
 # --- carve: the container of a netCDF-4 file is a netCDF-4 file -----------------------------------------
 # ncdump of some variables runs under mode=carve on a private copy of sample.nc; the container carve
 # writes, opened natively by ncdump, has the origin's header exactly (groups, user types by name,
-# variable order, dimension scales, attributes) and the carved variables' values.
+# variable order, dimension scales, attributes) and the carved variables' values. Then mode=replay:
+# the same ncdump, all hits, equals native's, and so does a full ncdump (the variables not carved come
+# from the origin).
 if [[ $case_name == carve ]]; then
     rm -rf carve-run
     mkdir carve-run
@@ -138,6 +153,24 @@ if [[ $case_name == carve ]]; then
             sed -n '1,30p' "$what.diff"
         fi
     done
+    # Replay (netCDF-C reads a file's first bytes itself before HDF5 opens it, so the origin stays in
+    # place): the same ncdump is served by the container alone (no miss: log=reads lists no miss or
+    # partial read), the header too, and a full ncdump (most of it not carved) gets the rest from the
+    # origin.
+    run replay "carve mode=replay;log=reads" "$ncdump" -v "$vars" sample.nc
+    checks=$((checks + 1))
+    if grep -q '^carve: replay .*: \(miss\|partial\)' replay.err || ! grep -q '^carve: replay .*: hit' replay.err; then
+        fail "replay of the carved variables was not all hits:"
+        grep '^carve: replay' replay.err | head -10
+    fi
+    sed -i '/^carve: replay /d' replay.err
+    same_as_native replay
+    run replay-header "carve mode=replay" "$ncdump" -h sample.nc
+    run native-header - "$ncdump" -h sample.nc
+    same_as replay-header native-header
+    run native-full - "$ncdump" sample.nc
+    run replay-full "carve mode=replay" "$ncdump" sample.nc
+    same_as replay-full native-full
     finish
 fi
 
