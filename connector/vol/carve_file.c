@@ -214,6 +214,8 @@ carve_file_optional(void *file, H5VL_optional_args_t *args, hid_t dxpl_id, void 
     carve_obj_t *o = file;
     herr_t       ret_value;
 
+    if (carve_replaying_file_optional(o, args) > 0)
+        return 0;
     ret_value = H5VLfile_optional(o->under_object, o->under_vol_id, args, dxpl_id, req);
     if (ret_value >= 0)
         carve_wrap_request(req, o);

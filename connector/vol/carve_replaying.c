@@ -1305,6 +1305,20 @@ carve_replaying_file_get(carve_obj_t *o, H5VL_file_get_args_t *args)
     return 1;
 }
 
+int
+carve_replaying_file_optional(carve_obj_t *o, H5VL_optional_args_t *args)
+{
+    carve_replaying_t                *r = o->ctx->replaying;
+    H5VL_native_file_optional_args_t *opt;
+
+    if (!r || args->op_type != H5VL_NATIVE_FILE_GET_SIZE || r->container->manifest.stamp.size < 0)
+        return 0;
+    /* H5Fget_filesize: the origin's size, as its stamp recorded it, not the container's. */
+    opt                     = args->args;
+    *opt->get_size.size     = (hsize_t)r->container->manifest.stamp.size;
+    return 1;
+}
+
 /* ---------------------------------------------------------------------------------------------------
  * Shutdown: the counters of this process, into each manifest and (CARVE_LOG) onto stderr
  * ------------------------------------------------------------------------------------------------- */

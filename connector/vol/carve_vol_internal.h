@@ -135,6 +135,8 @@ herr_t carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid
  * file's name and access list): 1 when answered, 0 when the container's answer stands, -1 on failure. */
 int    carve_replaying_dataset_get(carve_obj_t *dset, H5VL_dataset_get_args_t *args);
 int    carve_replaying_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
+/* H5Fget_filesize: 1 when answered (the origin's size, from its stamp), 0 otherwise. */
+int    carve_replaying_file_optional(carve_obj_t *file, H5VL_optional_args_t *args);
 /* Direct chunk reads and chunk-storage questions: 1 when answered (by the origin), 0 when the container
  * answers (a chunk it holds raw, or another operation), -1 on failure. */
 int    carve_replaying_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t *args, hid_t dxpl_id);

@@ -12,7 +12,8 @@
  *            fails with carve's message on the error stack
  *
  * Checks (each prints PASS/FAIL; exit 1 on any failure):
- *   - H5Fget_name gives the name the program opened, not the container's;
+ *   - H5Fget_name gives the name the program opened, not the container's; H5Fget_filesize the origin's
+ *     size;
  *   - H5Dget_create_plist of a dataset the container stores in another layout (/data/contiguous) has
  *     the origin's layout, and equals the native list (H5Pequal);
  *   - H5Dread_chunk of a chunk the container holds returns the origin's raw bytes and filter mask (also
@@ -176,6 +177,12 @@ stage_replay(const char *path, const char *native_path, int origin_present)
 
     check(H5Fget_name(rfile, name, sizeof name) > 0 && strcmp(name, path) == 0,
           "H5Fget_name gives the name the program opened");
+    {
+        hsize_t rlen = 0, nlen = 0;
+
+        check(H5Fget_filesize(rfile, &rlen) >= 0 && H5Fget_filesize(nfile, &nlen) >= 0 && rlen == nlen,
+              "H5Fget_filesize gives the origin's size");
+    }
 
     /* The creation list of a dataset stored in another layout. */
     rd = H5Dopen2(rfile, "/data/contiguous", H5P_DEFAULT);
