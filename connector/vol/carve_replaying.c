@@ -545,10 +545,17 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
         CARVE_GOTO_DONE(NULL);
     if ((r->program_fapl = H5Pcopy(fapl_id)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL, "cannot keep the access list of %s", name);
-    /* A local origin's stamp costs one stat: check it now, so that a changed origin is refused at open.
-     * A remote one costs a request: checked before the first read that needs the origin. */
-    if (!carve_origin_is_url(r->origin_name) && replaying_check_stamp(r) < 0)
-        CARVE_GOTO_DONE(NULL);
+    /* The origin's stamp is checked at open (one stat, or one HEAD request for a URL), so that a changed
+     * origin is refused before anything is served, hits included: a run on the changed origin would read
+     * other values. on_change=trust asks for no check. */
+    if (r->on_change == CARVE_ON_CHANGE_TRUST)
+        r->stamp_checked = 1;
+    else {
+        if (carve_origin_is_url(r->origin_name))
+            carve_origin_global_init();
+        if (replaying_check_stamp(r) < 0)
+            CARVE_GOTO_DONE(NULL);
+    }
 
     if ((container_fapl = replaying_container_fapl(under_fapl, r->container, carve_config_in_memory(&ctx->config))) < 0)
         CARVE_GOTO_DONE(NULL);

@@ -34,9 +34,10 @@
 #                       in another layout, direct chunk reads, chunk queries, H5Dvlen_get_buf_size and a
 #                       mixed H5Dread_multi against native, with the origin present and removed
 #   ros3 <s3-state-dir> <s3-data-dir> <bucket> <region,id,secret>
-#                       carve A over ROS3 (CARVE_DIR), replay B over ROS3: B's native ROS3 checksum; a
-#                       local copy carved, deleted, replayed with origin={URL} (credentials from AWS_*):
-#                       B's native checksum
+#                       carve A over ROS3 (CARVE_DIR), replay B over ROS3: B's native ROS3 checksum; an
+#                       S3 object carved then changed: replay refused naming the URL ("changed since"),
+#                       on_change=hits serves A; a local copy carved, deleted, replayed with origin={URL}
+#                       (credentials from AWS_*): B's native checksum
 #
 # Environment (set by test/replay/CMakeLists.txt): HDF5_PLUGIN_PATH (the plugin's directory) and
 # CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_H5DUMP.
@@ -650,6 +651,28 @@ case_ros3() {
         checks=$((checks + 1))
         fail "carve: a container in CARVE_DIR"
     fi
+
+    echo "--- an S3 origin changed after carving: refused at open (its stamp is one HEAD request)"
+    local changing=replay-changing-$$.h5 curl_url put
+    put=("${PYTHON:-python3}" "$here/../s3/s3client.py" --access-key "$id" --secret-key "$secret" --region "$region")
+    curl_url="http://127.0.0.1:$(cat "$state/port")/$bucket/$changing"
+    cp "$data/zoo.h5" "$changing"
+    check "upload $changing to the S3 server" "${put[@]}" "$curl_url" put "$changing"
+    mkdir -p chdir
+    CARVE_DIR=$work/chdir workload changing-carve "$CARVE" "$curl_url" rows changing-carve.txt --cred "$cred"
+    check "carve of $changing over ROS3 succeeds" test "$(rc_of changing-carve)" = 0
+    CARVE_DIR=$work/chdir workload changing-same "$REPLAY" "$curl_url" rows changing-same.txt --cred "$cred"
+    expect_served changing-same
+    same_results changing-same native-a
+    printf 'x' >>"$changing"
+    check "upload a changed $changing" "${put[@]}" "$curl_url" put "$changing"
+    CARVE_DIR=$work/chdir workload changing "$REPLAY" "$curl_url" rows changing.txt --cred "$cred"
+    check "changed S3 origin: the program fails with exit 1 (exit $(rc_of changing))" test "$(rc_of changing)" = 1
+    check "changed S3 origin: stderr says \"changed since\" and names the URL" \
+        grep -q "origin $curl_url changed since" changing.err
+    CARVE_DIR=$work/chdir workload changing-hits "$REPLAY;on_change=hits" "$curl_url" rows changing-hits.txt --cred "$cred"
+    expect_served changing-hits
+    same_results changing-hits native-a
 
     echo "--- a local copy carved, deleted, replayed with origin={URL}"
     mkdir -p local

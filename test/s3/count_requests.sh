@@ -105,11 +105,12 @@ done
 compare "carve_test_ros3 read" c.native "${c_labels[@]}"
 
 # Replaying what c.carve-carve carved: every read is in the containers (written to the current
-# directory, as for every URL), so the program makes no request at all: not even the origin's stamp,
-# which is checked before the first read that needs the origin.
+# directory, as for every URL), so the program's only requests are the stamp checks at open: one HEAD
+# per file (zoo.h5, big.h5), and no GET.
 run c.replay-hits - no "$ros3_test" read "$base/zoo.h5" "$base/big.h5" --cred "$cred" --via carve --mode replay
 printf '%-34s %-16s %s\n' "carve_test_ros3 read, replayed" c.replay-hits "$(counts c.replay-hits.req)"
-[[ ! -s c.replay-hits.req ]] || fail "c.replay-hits: an all-hit replay made requests to S3 (c.replay-hits.req)"
+[[ $(grep -c '^REQ HEAD ' c.replay-hits.req) == 2 && $(wc -l <c.replay-hits.req) == 2 ]] ||
+    fail "c.replay-hits: an all-hit replay must make exactly one HEAD per file (c.replay-hits.req)"
 cmp -s c.carve-replay.out c.replay-hits.out || fail "c.replay-hits: the program's output (checks, values read) differs from the run without a container"
 
 # 2. h5dump of selections of big.h5 (larger than the cache), carve by --vol-name and by the environment.
