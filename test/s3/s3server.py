@@ -6,12 +6,14 @@ only (http://127.0.0.1:PORT/<bucket>/<key>), HTTP/1.1 with keep-alive, one threa
 
 usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
                    [--access-key ID --secret-key SECRET --region R]
-                   [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS]
+                   [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS] [--latency-ms MS]
 
   --port 0 (the default) picks a free port; --port-file receives the chosen port (written atomically
   once the socket listens, so a reader that sees the file can connect). --bucket creates the bucket's
   directory at start-up. --max-lifetime makes the server stop by itself after that many seconds (a
   safety net for test fixtures whose clean-up never ran). SIGTERM and SIGINT stop it cleanly (exit 0).
+  --latency-ms delays every GET and HEAD of an object by that many milliseconds before it is answered,
+  to play a remote store's time to first byte (benchmarks; 0, the default: no delay).
 
 Operations (what HDF5's read-only S3 driver needs, and what tests need to prepare files):
   HEAD /b/k       Content-Length, ETag (quoted md5 hex), Last-Modified (HTTP date), Accept-Ranges: bytes,
@@ -431,6 +433,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                 or self.headers.get("Transfer-Encoding")):
             self.close_connection = True  # a body we will not read
         bucket, key = store.split(raw_path)
+        if self.server.latency > 0 and method in ("GET", "HEAD") and key:
+            time.sleep(self.server.latency)
 
         payload_hash = None
         if self.server.creds is not None:
@@ -549,6 +553,8 @@ def main(argv=None):
     ap.add_argument("--temp-credentials", nargs=3, metavar=("ID", "SECRET", "TOKEN"),
                     help="a further key pair accepted only with x-amz-security-token TOKEN")
     ap.add_argument("--max-lifetime", type=float, default=0, help="stop after this many seconds (0: never)")
+    ap.add_argument("--latency-ms", type=float, default=0,
+                    help="delay every GET/HEAD of an object by this many milliseconds (0: none)")
     args = ap.parse_args(argv)
 
     keyed = [args.access_key, args.secret_key, args.region]
@@ -566,6 +572,9 @@ def main(argv=None):
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.store = Store(args.root)
+    if args.latency_ms < 0:
+        ap.error("--latency-ms must be >= 0")
+    server.latency = args.latency_ms / 1000.0
     server.creds = None
     if args.access_key:
         server.creds = Credentials(args.region)
