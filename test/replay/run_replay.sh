@@ -30,6 +30,9 @@
 #                       `all` read equals native h5dump -d; replayed h5dump -A equals native's; with the
 #                       origin present, h5dump -A after carving `all` only (misses from the origin) too
 #   passthrough         a file with no container in replay mode: native checksum, nothing created
+#   bad_container       garbage with carve's header, or another origin's container, at the container's
+#                       name: the open is refused naming it, the file is left as it was; the real one
+#                       back: served again
 #   api                 carve_replay_api (replay_api.c): H5Fget_name, the creation list of a dataset stored
 #                       in another layout, direct chunk reads, chunk queries, H5Dvlen_get_buf_size and a
 #                       mixed H5Dread_multi against native, with the origin present and removed
@@ -691,6 +694,36 @@ case_ros3() {
     expect_counters url-origin "$before" "$after" runs=1 bytes_from_origin=+ origin_requests=+
 }
 
+# bad_container: what stands at the container's name is not a usable container: the open is refused
+# naming it (never served from it, never silently read from the origin instead), and it is left as it was.
+case_bad_container() {
+    local saved
+    make_zoo zoo.h5
+    workload native - zoo.h5 rows native.txt
+    carve_first carve . rows || return 0
+    saved=$container.saved
+    cp -p "$container" "$saved"
+    # 1. garbage with carve's header: the manifest cannot be read.
+    head -c 512 "$saved" >"$container"
+    head -c 4096 /dev/urandom >>"$container"
+    cp -p "$container" garbage.copy
+    workload garbage "$REPLAY" zoo.h5 rows garbage.txt
+    expect_refused garbage 1 "cannot replay from container $container" "manifest is unreadable"
+    check "garbage: the file at the container's name is left byte-identical" cmp -s "$container" garbage.copy
+    # 2. a container that belongs to another origin (moved here from elsewhere).
+    mkdir -p other
+    make_zoo other/zoo.h5
+    carve_first carve-other other rows || return 0
+    cp -p "$container" "$(the_container . zoo.h5)"
+    workload foreign "$REPLAY" zoo.h5 rows foreign.txt
+    expect_refused foreign 1 "belongs to another origin" "$work/other/zoo.h5"
+    # 3. the real container back: served again.
+    cp -p "$saved" "$(the_container . zoo.h5)"
+    workload restored "$REPLAY" zoo.h5 rows restored.txt
+    expect_served restored
+    same_results restored native
+}
+
 # api: carve_replay_api's checks of the calls other than H5Dread (replay_api.c), with the origin present
 # and without it.
 case_api() {
@@ -721,7 +754,7 @@ zoo)
     [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
     case_zoo "$1"
     ;;
-overlap | missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough)
+overlap | missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough | bad_container)
     "case_$case_name"
     ;;
 ros3)
