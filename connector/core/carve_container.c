@@ -498,6 +498,56 @@ container_chunk_shape(const carve_selection_t *sel, int rank, const hsize_t *dim
     }
 }
 
+
+/* The origin's creation list as base64 of H5Pencode2, for the manifest. A fill value of a type holding
+ * variable-length data or references is left out: H5Pencode2 writes such a value in its memory form,
+ * pointers included, which no other process can decode (replay takes that fill value from the
+ * container's own list, where the skeleton stored it properly). */
+static herr_t
+container_encode_dcpl(hid_t dcpl, hid_t type, char **text)
+{
+    hid_t  copy = H5I_INVALID_HID;
+    size_t size = 0;
+    void  *enc  = NULL;
+    int    pointers;
+    herr_t ret_value = 0;
+
+    if ((pointers = carve_skeleton_type_needs_rewrite(type)) < 0 || (copy = H5Pcopy(dcpl)) < 0 ||
+        (pointers && H5Pset_fill_value(copy, type, NULL) < 0))
+        CARVE_GOTO_DONE(-1);
+    if (H5Pencode2(copy, NULL, &size, H5P_DEFAULT) < 0 || NULL == (enc = malloc(size)) ||
+        H5Pencode2(copy, enc, &size, H5P_DEFAULT) < 0 || NULL == (*text = carve_base64_encode(enc, size)))
+        CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    free(enc);
+    if (copy >= 0)
+        H5Pclose(copy);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+
+/* Makes a new container get the origin's superblock version (netCDF and h5dump -B report it): the
+ * lowest library version bound that writes it. */
+static herr_t
+container_match_superblock(hid_t origin, hid_t fapl)
+{
+    H5F_info2_t     info;
+    H5F_libver_t    low;
+    herr_t          ret_value = 0;
+
+    if (H5Fget_info2(origin, &info) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot read the origin's superblock version");
+    low = info.super.version >= 3 ? H5F_LIBVER_V110 : info.super.version == 2 ? H5F_LIBVER_V18 : H5F_LIBVER_EARLIEST;
+    if (H5Pset_libver_bounds(fapl, low, H5F_LIBVER_LATEST) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot set the container's format bounds");
+
+done:
+    return ret_value;
+}
+
 /* A chunked creation list carrying the origin's fill value and object settings. */
 static hid_t
 container_converted_dcpl(hid_t origin_dset, hid_t origin_dcpl, const carve_selection_t *sel)
@@ -875,18 +925,10 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     if (container_chunked && H5Dget_num_chunks(cds, H5S_ALL, &nchunks) >= 0)
         md->chunks_stored = nchunks;
     /* Replay presents the origin's creation list where the container's differs from it. */
-    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl))) {
-        size_t size = 0;
-        void  *enc  = NULL;
-
-        if (H5Pencode2(odcpl, NULL, &size, H5P_DEFAULT) < 0 || NULL == (enc = malloc(size)) ||
-            H5Pencode2(odcpl, enc, &size, H5P_DEFAULT) < 0 || NULL == (md->origin_dcpl = carve_base64_encode(enc, size))) {
-            free(enc);
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
-                             obj->path);
-        }
-        free(enc);
-    }
+    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl)) &&
+        container_encode_dcpl(odcpl, type, &md->origin_dcpl) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
+                         obj->path);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -1154,7 +1196,7 @@ commit_build(commit_state_t *st)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot open %s", st->temp_path);
     }
     else {
-        if ((fcpl = container_fcpl(st->origin)) < 0)
+        if ((fcpl = container_fcpl(st->origin)) < 0 || container_match_superblock(st->origin, fapl) < 0)
             CARVE_GOTO_DONE(-1);
         if ((st->file = H5Fcreate(st->temp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot create %s", st->temp_path);

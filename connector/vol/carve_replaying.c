@@ -25,6 +25,7 @@
 
 #include "carve_container.h"
 #include "carve_origin.h"
+#include "carve_skeleton.h"
 #include "carve_split.h"
 #include "carve_vol_internal.h"
 
@@ -94,6 +95,7 @@ struct carve_replay_dataset_t {
     carve_held_t *held;        /* shared with the container entry; NULL: nothing held */
     size_t        elem_size;   /* of its datatype in the file */
     int           has_refs;    /* its values hold references (they point into the container) */
+    int           has_pointers; /* its values hold variable-length data or references */
     hid_t         dapl;        /* the access list it was opened with, for the origin's dataset */
     void         *origin_dset; /* the origin's dataset below carve, once a read needed it */
 };
@@ -884,6 +886,7 @@ replaying_resolve_dataset(carve_obj_t *o)
     type          = args.args.get_type.type_id;
     rd->elem_size = H5Tget_size(type);
     rd->has_refs  = replaying_type_has_refs(type);
+    rd->has_pointers = carve_skeleton_type_needs_rewrite(type) > 0;
     rd->entry     = replaying_find_dataset(c, rd->path);
     if (rd->entry == SIZE_MAX && c->manifest.ndatasets > 0)
         rd->entry = replaying_find_dataset_by_token(c, o, &token);
@@ -1155,6 +1158,44 @@ done:
  * What the program sees of the origin rather than the container
  * ------------------------------------------------------------------------------------------------- */
 
+/*
+ * The origin's creation list of a dataset whose values hold variable-length data or references, stored
+ * in the container with another layout: the container's list (its fill value is the origin's, stored
+ * properly by the skeleton) with the origin's layout. The encoded list in the manifest is not decoded for
+ * these types: containers carved by carve 0.1 encoded such a fill value with its memory pointers, which
+ * HDF5 would follow when the decoded list is used or closed.
+ */
+static int
+replaying_presented_dcpl(carve_obj_t *o, const carve_manifest_dataset_t *entry, H5VL_dataset_get_args_t *args)
+{
+    H5VL_dataset_get_args_t get;
+    const char             *layout = entry->origin_layout ? entry->origin_layout : "";
+    hid_t                   dcpl;
+    herr_t                  status;
+
+    get.op_type               = H5VL_DATASET_GET_DCPL;
+    get.args.get_dcpl.dcpl_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, "cannot read the creation list of %s", entry->path);
+        return -1;
+    }
+    dcpl = get.args.get_dcpl.dcpl_id;
+    if (strcmp(layout, "chunked") == 0) /* stored chunked there too: only the allocation time differs */
+        status = H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    else
+        status = H5Pset_layout(dcpl, strcmp(layout, "compact") == 0 ? H5D_COMPACT : H5D_CONTIGUOUS) < 0 ||
+                         H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_DEFAULT) < 0
+                     ? -1
+                     : 0;
+    if (status < 0) {
+        H5Pclose(dcpl);
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, "cannot present the creation list of %s", entry->path);
+        return -1;
+    }
+    args->args.get_dcpl.dcpl_id = dcpl;
+    return 1;
+}
+
 int
 carve_replaying_dataset_get(carve_obj_t *o, H5VL_dataset_get_args_t *args)
 {
@@ -1175,6 +1216,8 @@ carve_replaying_dataset_get(carve_obj_t *o, H5VL_dataset_get_args_t *args)
     entry = &o->ctx->replaying->container->manifest.datasets[o->replay->entry];
     if (!entry->origin_dcpl)
         return 0; /* stored with the origin's own layout: the container's list is the origin's */
+    if (o->replay->has_pointers)
+        return replaying_presented_dcpl(o, entry, args);
     /* Stored with another layout: present the origin's creation list, kept in the manifest. */
     if (carve_base64_decode(entry->origin_dcpl, &encoded, &len) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: the creation list of %s is unreadable",

@@ -1182,20 +1182,27 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
     if (H5Pget_layout(odcpl) != H5Pget_layout(cdcpl) || md->origin_dcpl) {
         void  *enc = NULL, *own = NULL;
         size_t len = 0, own_len = 0;
-        hid_t  decoded = H5I_INVALID_HID;
+        hid_t  decoded = H5I_INVALID_HID, expected = H5Pcopy(odcpl);
         int    same    = 0;
 
         /* The manifest carries H5Pencode2 of the origin's list: the same bytes as encoding it here (H5Pequal
-         * cannot compare a virtual layout: it compares the mappings' internal state). It must decode too. */
-        if (md->origin_dcpl && carve_base64_decode(md->origin_dcpl, &enc, &len) >= 0 &&
-            H5Pencode2(odcpl, NULL, &own_len, H5P_DEFAULT) >= 0 && own_len == len && (own = malloc(own_len)) &&
-            H5Pencode2(odcpl, own, &own_len, H5P_DEFAULT) >= 0 && memcmp(own, enc, len) == 0 &&
+         * cannot compare a virtual layout: it compares the mappings' internal state). It must decode too.
+         * A fill value whose type holds pointers (variable-length data, references) is left out: HDF5
+         * encodes it in memory form, pointers included, which another process cannot decode. */
+        if (expected >= 0 && decode)
+            H5Pset_fill_value(expected, otype_id, NULL);
+        if (md->origin_dcpl && carve_base64_decode(md->origin_dcpl, &enc, &len) >= 0 && expected >= 0 &&
+            H5Pencode2(expected, NULL, &own_len, H5P_DEFAULT) >= 0 && own_len == len && (own = malloc(own_len)) &&
+            H5Pencode2(expected, own, &own_len, H5P_DEFAULT) >= 0 && memcmp(own, enc, len) == 0 &&
             (decoded = H5Pdecode(enc)) >= 0)
             same = H5Pget_layout(decoded) == H5Pget_layout(odcpl);
-        carve_check(same, "%s: manifest origin_dcpl %s the origin's creation list (%s layout)", path,
-                    md->origin_dcpl ? "is the encoding of" : "is missing; it must carry", layout_name(odcpl));
+        carve_check(same, "%s: manifest origin_dcpl %s the origin's creation list (%s layout%s)", path,
+                    md->origin_dcpl ? "is the encoding of" : "is missing; it must carry", layout_name(odcpl),
+                    decode ? ", fill value left out" : "");
         if (decoded >= 0)
             H5Pclose(decoded);
+        if (expected >= 0)
+            H5Pclose(expected);
         free(enc);
         free(own);
         H5Eclear2(H5E_DEFAULT);

@@ -198,6 +198,26 @@ stage_replay(const char *path, const char *native_path, int origin_present)
     H5Dclose(rd);
     H5Dclose(nd);
 
+    /* The same for a dataset of variable-length values (its fill value cannot travel in the manifest). */
+    rd = H5Dopen2(rfile, "/typed/vlen_int", H5P_DEFAULT);
+    nd = H5Dopen2(nfile, "/typed/vlen_int", H5P_DEFAULT);
+    {
+        hid_t            rdcpl = H5Dget_create_plist(rd), ndcpl = H5Dget_create_plist(nd);
+        H5D_alloc_time_t ra, na;
+        H5D_fill_time_t  rt, nt;
+        H5D_fill_value_t rf, nf;
+
+        check(rdcpl >= 0 && H5Pget_layout(rdcpl) == H5Pget_layout(ndcpl) && H5Pget_alloc_time(rdcpl, &ra) >= 0 &&
+                  H5Pget_alloc_time(ndcpl, &na) >= 0 && ra == na && H5Pget_fill_time(rdcpl, &rt) >= 0 &&
+                  H5Pget_fill_time(ndcpl, &nt) >= 0 && rt == nt && H5Pfill_value_defined(rdcpl, &rf) >= 0 &&
+                  H5Pfill_value_defined(ndcpl, &nf) >= 0 && rf == nf,
+              "/typed/vlen_int: layout, allocation and fill settings of the creation list are native's");
+        H5Pclose(rdcpl);
+        H5Pclose(ndcpl);
+    }
+    H5Dclose(rd);
+    H5Dclose(nd);
+
     /* Direct chunk reads: chunk (0, 0) is held, chunk (48, 48) is not. */
     rd = H5Dopen2(rfile, "/data/chunked_deflate", H5P_DEFAULT);
     nd = H5Dopen2(nfile, "/data/chunked_deflate", H5P_DEFAULT);
