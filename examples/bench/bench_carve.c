@@ -32,21 +32,17 @@
  * Usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE] [--scaling N=FILE]...
  *                          [--reps N] [--mem-reps N] [--scaling-reps N] [--markdown FILE]
  */
-#define _DEFAULT_SOURCE /* wait4 */
+#define _DEFAULT_SOURCE
 
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench_common.h"
@@ -103,79 +99,12 @@ typedef struct bench_t {
     unsigned        reps, mem_reps, scaling_reps;
     char          **base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH */
     size_t          nbase_env;
-    FILE           *markdown;
-    char           *lines;     /* the "CARVE ..." lines, printed after the tables */
-    size_t          lines_len;
-    int             failures;
+    bench_report_t  report; /* the tables, the "CARVE ..." lines printed after them, the failures */
     unsigned        dir_serial;
 } bench_t;
 
 /* ---------------------------------------------------------------------------------------------- */
-/* output: every table line goes to stdout and to the markdown file                                 */
-
-static void emit(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-emit(bench_t *b, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    vprintf(fmt, args);
-    va_end(args);
-    if (b->markdown) {
-        va_start(args, fmt);
-        vfprintf(b->markdown, fmt, args);
-        va_end(args);
-    }
-}
-
-static void record(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Keeps a "CARVE ..." line for the end of the output (the tables stay in one piece). */
-static void
-record(bench_t *b, const char *fmt, ...)
-{
-    va_list args;
-    int     n;
-    char   *grown;
-
-    va_start(args, fmt);
-    n = vsnprintf(NULL, 0, fmt, args);
-    va_end(args);
-    if (n < 0 || !(grown = realloc(b->lines, b->lines_len + (size_t)n + 1)))
-        return;
-    b->lines = grown;
-    va_start(args, fmt);
-    vsnprintf(b->lines + b->lines_len, (size_t)n + 1, fmt, args);
-    va_end(args);
-    b->lines_len += (size_t)n;
-}
-
-static void fail(bench_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* A correctness failure: counted, printed to stderr at once. */
-static void
-fail(bench_t *b, const char *fmt, ...)
-{
-    va_list args;
-
-    b->failures++;
-    fprintf(stderr, "carve_bench_carve: FAILED: ");
-    va_start(args, fmt);
-    vfprintf(stderr, fmt, args);
-    va_end(args);
-    fprintf(stderr, "\n");
-}
-
-/* ---------------------------------------------------------------------------------------------- */
 /* statistics                                                                                        */
-
-static double
-ratio_of(double a, double b)
-{
-    return b > 0 ? a / b : 0;
-}
 
 static void
 series_add(series_t *s, const run_t *run)
@@ -192,37 +121,13 @@ series_add(series_t *s, const run_t *run)
 /* ---------------------------------------------------------------------------------------------- */
 /* directories                                                                                       */
 
-/* Removes a directory holding plain files only (a carve directory); a missing one is fine. */
-static int
-remove_flat_dir(const char *path)
-{
-    DIR           *dir = opendir(path);
-    struct dirent *entry;
-    char           file[4096];
-    int            status = 0;
-
-    if (!dir)
-        return errno == ENOENT ? 0 : -1;
-    while ((entry = readdir(dir))) {
-        if (!strcmp(entry->d_name, ".") || !strcmp(entry->d_name, ".."))
-            continue;
-        snprintf(file, sizeof file, "%s/%s", path, entry->d_name);
-        if (unlink(file) < 0)
-            status = -1;
-    }
-    closedir(dir);
-    if (rmdir(path) < 0)
-        status = -1;
-    return status;
-}
-
 /* A fresh, empty carve directory under the work directory: no container can be in it. */
 static int
 fresh_dir(bench_t *b, const char *tag, char *path, size_t size)
 {
     snprintf(path, size, "%s/%s-%04u", b->work, tag, ++b->dir_serial);
-    if (remove_flat_dir(path) < 0 || mkdir(path, 0755) < 0) {
-        fail(b, "cannot make an empty directory %s: %s", path, strerror(errno));
+    if (bench_remove_flat_dir(path) < 0 || mkdir(path, 0755) < 0) {
+        bench_fail(&b->report, "cannot make an empty directory %s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -325,56 +230,34 @@ make_base_env(bench_t *b)
     return 0;
 }
 
-/* Value of " key=" in a PROG line, or NULL. */
-static const char *
-prog_field(const char *line, const char *key)
-{
-    char        pattern[64];
-    const char *at;
-
-    snprintf(pattern, sizeof pattern, " %s=", key);
-    at = strstr(line, pattern);
-    return at ? at + strlen(pattern) : NULL;
-}
-
 static void
 parse_prog_line(const char *out, run_t *run)
 {
-    const char *line = strstr(out, "PROG ");
+    const char *line = bench_prog_line(out, run->connector, sizeof run->connector, &run->bytes, &run->checksum,
+                                       &run->prog_s);
     const char *v;
 
     if (!line)
         return;
-    if ((v = prog_field(line, "connector")))
-        sscanf(v, "%31[^ \n]", run->connector);
-    if ((v = prog_field(line, "bytes")))
-        run->bytes = strtoull(v, NULL, 10);
-    if ((v = prog_field(line, "checksum")))
-        run->checksum = strtoull(v, NULL, 16);
-    if ((v = prog_field(line, "seconds")))
-        run->prog_s = strtod(v, NULL);
-    if ((v = prog_field(line, "chunks")))
+    if ((v = bench_prog_field(line, "chunks")))
         run->chunks = strtoull(v, NULL, 10);
-    if ((v = prog_field(line, "chunk_bytes")))
+    if ((v = bench_prog_field(line, "chunk_bytes")))
         run->chunk_bytes = strtoull(v, NULL, 10);
-    if ((v = prog_field(line, "raw_bytes")))
+    if ((v = bench_prog_field(line, "raw_bytes")))
         run->raw_bytes = strtoull(v, NULL, 10);
     run->ok = 1;
 }
 
-/* Runs carve_bench_prog with args (argv[1..]); natively when carve_dir is NULL, else carving into it. */
+/* Runs carve_bench_prog with args (argv[1..]); natively when carve_dir is NULL, else carving into it. Its
+ * stderr is ours. */
 static void
 run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
 {
     char          plugin_env[4200], connector_env[4300];
     char        **envp;
     char         *argv[8];
-    char          out[4096];
-    size_t        got = 0, nenv = b->nbase_env;
-    int           fds[2], wstatus = 0;
-    struct rusage usage;
-    pid_t         pid;
-    double        started;
+    size_t        nenv = b->nbase_env;
+    bench_child_t child;
 
     memset(run, 0, sizeof *run);
     argv[0] = (char *)b->prog;
@@ -393,62 +276,15 @@ run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
         snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=carve;dir={%s}", carve_dir);
         envp[nenv++] = connector_env;
     }
-    fflush(stdout);
-    fflush(stderr);
-    if (pipe(fds) < 0) {
-        snprintf(run->message, sizeof run->message, "pipe: %s", strerror(errno));
-        free(envp);
-        return;
-    }
-    started = bench_now();
-    if ((pid = fork()) < 0) {
-        snprintf(run->message, sizeof run->message, "fork: %s", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
-        free(envp);
-        return;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        if (dup2(fds[1], STDOUT_FILENO) < 0)
-            _exit(126);
-        close(fds[1]);
-        execve(b->prog, argv, envp);
-        fprintf(stderr, "carve_bench_carve: cannot run %s: %s\n", b->prog, strerror(errno));
-        _exit(127);
-    }
-    close(fds[1]);
-    for (;;) {
-        ssize_t n = read(fds[0], out + got, sizeof out - 1 - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        if (got == sizeof out - 1) { /* more than a PROG line: keep the start, drain the rest */
-            char sink[4096];
-
-            while ((n = read(fds[0], sink, sizeof sink)) > 0 || (n < 0 && errno == EINTR))
-                ;
-            break;
-        }
-    }
-    out[got] = '\0';
-    close(fds[0]);
-    while (wait4(pid, &wstatus, 0, &usage) < 0 && errno == EINTR)
-        ;
-    run->wall       = bench_now() - started;
-    run->maxrss_kib = usage.ru_maxrss;
+    bench_run_child(b->prog, argv, envp, BENCH_CHILD_PASS_STDERR, &child);
     free(envp);
-    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-        if (WIFSIGNALED(wstatus))
-            snprintf(run->message, sizeof run->message, "died of signal %d", WTERMSIG(wstatus));
-        else
-            snprintf(run->message, sizeof run->message, "exit status %d", WEXITSTATUS(wstatus));
+    run->wall       = child.wall;
+    run->maxrss_kib = child.maxrss_kib;
+    if (!child.ok) {
+        snprintf(run->message, sizeof run->message, "%s", child.message);
         return;
     }
-    parse_prog_line(out, run);
+    parse_prog_line(child.out, run);
     if (!run->ok)
         snprintf(run->message, sizeof run->message, "no PROG line in its output");
 }
@@ -475,17 +311,18 @@ measured_run(bench_t *b, const char *carve_dir, const char *const *args, const r
     run_prog(b, carve_dir, args, run);
     describe(args, what, sizeof what);
     if (!run->ok) {
-        fail(b, "%s (%s): %s", what, expect, run->message);
+        bench_fail(&b->report, "%s (%s): %s", what, expect, run->message);
         return -1;
     }
     if (strcmp(run->connector, expect)) {
-        fail(b, "%s: served by connector '%s', expected '%s'", what, run->connector, expect);
+        bench_fail(&b->report, "%s: served by connector '%s', expected '%s'", what, run->connector, expect);
         run->ok = 0;
         return -1;
     }
     if (reference && (run->checksum != reference->checksum || run->bytes != reference->bytes)) {
-        fail(b, "%s (%s): read %" PRIu64 " bytes, checksum %016" PRIx64 "; native read %" PRIu64 ", %016" PRIx64, what,
-             expect, run->bytes, run->checksum, reference->bytes, reference->checksum);
+        bench_fail(&b->report,
+                   "%s (%s): read %" PRIu64 " bytes, checksum %016" PRIx64 "; native read %" PRIu64 ", %016" PRIx64,
+                   what, expect, run->bytes, run->checksum, reference->bytes, reference->checksum);
         run->ok = 0;
         return -1;
     }
@@ -498,12 +335,14 @@ check_container(bench_t *b, const char *dir, uint64_t generation, container_t *c
 {
     inspect_dir(dir, c);
     if (!c->found || c->bytes <= 0 || c->manifest_bytes <= 0) {
-        fail(b, "%s: no container and manifest written (container %" PRId64 " bytes, manifest %" PRId64 " bytes)",
-             dir, c->bytes, c->manifest_bytes);
+        bench_fail(&b->report,
+                   "%s: no container and manifest written (container %" PRId64 " bytes, manifest %" PRId64 " bytes)",
+                   dir, c->bytes, c->manifest_bytes);
         return -1;
     }
     if (c->generation != generation) {
-        fail(b, "%s: manifest generation %" PRIu64 ", expected %" PRIu64, dir, c->generation, generation);
+        bench_fail(&b->report, "%s: manifest generation %" PRIu64 ", expected %" PRIu64, dir, c->generation,
+                   generation);
         return -1;
     }
     return 0;
@@ -523,7 +362,7 @@ carve_fresh(bench_t *b, const char *tag, const char *const *args, const run_t *r
         return -1;
     inspect_dir(dir, c);
     if (c->bytes || c->manifest_bytes) {
-        fail(b, "%s is not empty before a first carve", dir);
+        bench_fail(&b->report, "%s is not empty before a first carve", dir);
         return -1;
     }
     status = measured_run(b, dir, args, reference, run);
@@ -532,7 +371,7 @@ carve_fresh(bench_t *b, const char *tag, const char *const *args, const run_t *r
     if (keep_dir)
         snprintf(keep_dir, keep_size, "%s", dir);
     else
-        remove_flat_dir(dir);
+        bench_remove_flat_dir(dir);
     return status;
 }
 
@@ -558,13 +397,14 @@ print_time_row(bench_t *b, const char *label, const char *key, const series_t *n
     double npm = bench_median_of(native->prog, native->n), cpm = bench_median_of(carve->prog, carve->n);
     double extra = (cm - cpm) - (nm - npm);
 
-    emit(b, "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label, nm, cm,
-         ratio_of(cm, nm), nn, cn, ratio_of(cn, nn), npm, cpm, ratio_of(cpm, npm), extra);
-    record(b,
-           "CARVE section=time workload=rows run=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f native_min_s=%.6f "
-           "carve_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f carve_prog_s=%.6f exit_extra_s=%.6f "
-           "container_bytes=%" PRId64 "\n",
-           key, carve->n, nm, cm, ratio_of(cm, nm), nn, cn, ratio_of(cn, nn), npm, cpm, extra, container_bytes);
+    bench_emit(&b->report, "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label,
+               nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, bench_ratio(cpm, npm), extra);
+    bench_record(
+        &b->report,
+        "CARVE section=time workload=rows run=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f native_min_s=%.6f "
+        "carve_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f carve_prog_s=%.6f exit_extra_s=%.6f "
+        "container_bytes=%" PRId64 "\n",
+        key, carve->n, nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, extra, container_bytes);
 }
 
 static void
@@ -611,31 +451,32 @@ section_time(bench_t *b, data_results_t *d)
             }
         }
         fprintf(stderr, "\n");
-        remove_flat_dir(dir);
+        bench_remove_flat_dir(dir);
     }
 
-    emit(b, "\n## 1. Carve time — workload a (rows: ~10%% of /field in 10 row blocks)\n\n");
-    emit(b, "Whole-process wall time (fork to reaped exit), so carve includes loading the plugin, recording and "
-            "the commit at exit. %u interleaved repetitions; a first carve always starts in an empty directory "
-            "(no container); a re-carve is the same run again onto the container the first one wrote. "
-            "\"in-prog\" = the program's own H5Fopen..H5Fclose time; \"exit extra\" = (carve wall - carve "
-            "in-prog) - (native wall - native in-prog), median: mostly the commit.\n\n",
-         b->reps);
-    emit(b, "| run | native med s | carve med s | ratio med | native min s | carve min s | ratio min | "
-            "native in-prog s | carve in-prog s | in-prog ratio | exit extra s |\n");
-    emit(b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    bench_emit(&b->report, "\n## 1. Carve time — workload a (rows: ~10%% of /field in 10 row blocks)\n\n");
+    bench_emit(&b->report,
+               "Whole-process wall time (fork to reaped exit), so carve includes loading the plugin, recording and "
+               "the commit at exit. %u interleaved repetitions; a first carve always starts in an empty directory "
+               "(no container); a re-carve is the same run again onto the container the first one wrote. "
+               "\"in-prog\" = the program's own H5Fopen..H5Fclose time; \"exit extra\" = (carve wall - carve "
+               "in-prog) - (native wall - native in-prog), median: mostly the commit.\n\n",
+               b->reps);
+    bench_emit(&b->report, "| run | native med s | carve med s | ratio med | native min s | carve min s | ratio min | "
+                           "native in-prog s | carve in-prog s | in-prog ratio | exit extra s |\n");
+    bench_emit(&b->report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     print_time_row(b, "carve (no container)", "carve", &d->native_rows, &d->carve_rows, d->rows_c.bytes);
     print_time_row(b, "re-carve (container exists)", "recarve", &d->native_rows, &d->recarve_rows, d->recarve_c.bytes);
-    emit(b, "\nAll wall times (s): native");
+    bench_emit(&b->report, "\nAll wall times (s): native");
     for (unsigned i = 0; i < d->native_rows.n; i++)
-        emit(b, " %.3f", d->native_rows.wall[i]);
-    emit(b, "; carve");
+        bench_emit(&b->report, " %.3f", d->native_rows.wall[i]);
+    bench_emit(&b->report, "; carve");
     for (unsigned i = 0; i < d->carve_rows.n; i++)
-        emit(b, " %.3f", d->carve_rows.wall[i]);
-    emit(b, "; re-carve");
+        bench_emit(&b->report, " %.3f", d->carve_rows.wall[i]);
+    bench_emit(&b->report, "; re-carve");
     for (unsigned i = 0; i < d->recarve_rows.n; i++)
-        emit(b, " %.3f", d->recarve_rows.wall[i]);
-    emit(b, "\n");
+        bench_emit(&b->report, " %.3f", d->recarve_rows.wall[i]);
+    bench_emit(&b->report, "\n");
 }
 
 static void
@@ -669,7 +510,7 @@ section_memory_runs(bench_t *b, data_results_t *d)
 static void
 emit_size_row(bench_t *b, const char *what, int64_t bytes, const char *note)
 {
-    emit(b, "| %s | %" PRId64 " | %.2f | %s |\n", what, bytes, (double)bytes / MIB, note);
+    bench_emit(&b->report, "| %s | %" PRId64 " | %.2f | %s |\n", what, bytes, (double)bytes / MIB, note);
 }
 
 static void
@@ -687,25 +528,25 @@ section_size(bench_t *b, data_results_t *d)
     skeleton = d->skeleton_c.bytes;
     if (d->have_rows) {
         if (d->rows_c.chunks_stored != d->chunks_rows.chunks)
-            fail(b, "rows: the manifest has %" PRIu64 " chunks stored, the workload touches %" PRIu64,
-                 d->rows_c.chunks_stored, d->chunks_rows.chunks);
+            bench_fail(&b->report, "rows: the manifest has %" PRIu64 " chunks stored, the workload touches %" PRIu64,
+                       d->rows_c.chunks_stored, d->chunks_rows.chunks);
         if (d->rows_c.bytes_stored != d->chunks_rows.chunk_bytes)
-            fail(b, "rows: the manifest has %" PRIu64 " bytes stored, the touched chunks hold %" PRIu64,
-                 d->rows_c.bytes_stored, d->chunks_rows.chunk_bytes);
+            bench_fail(&b->report, "rows: the manifest has %" PRIu64 " bytes stored, the touched chunks hold %" PRIu64,
+                       d->rows_c.bytes_stored, d->chunks_rows.chunk_bytes);
         if (d->rows_c.bytes_read != d->ref_rows.bytes)
-            fail(b, "rows: the manifest says %" PRIu64 " bytes read, the program read %" PRIu64, d->rows_c.bytes_read,
-                 d->ref_rows.bytes);
+            bench_fail(&b->report, "rows: the manifest says %" PRIu64 " bytes read, the program read %" PRIu64,
+                       d->rows_c.bytes_read, d->ref_rows.bytes);
     }
     if (d->have_all && d->all_c.chunks_stored != d->chunks_all.chunks)
-        fail(b, "all: the manifest has %" PRIu64 " chunks stored, /field has %" PRIu64, d->all_c.chunks_stored,
-             d->chunks_all.chunks);
+        bench_fail(&b->report, "all: the manifest has %" PRIu64 " chunks stored, /field has %" PRIu64,
+                   d->all_c.chunks_stored, d->chunks_all.chunks);
     if (d->have_rows && d->have_skeleton)
-        bound = ratio_of((double)d->rows_c.bytes, (double)(touched + skeleton));
+        bound = bench_ratio((double)d->rows_c.bytes, (double)(touched + skeleton));
     if (d->have_all && d->have_skeleton)
-        all_bound = ratio_of((double)d->all_c.bytes, (double)((int64_t)d->chunks_all.chunk_bytes + skeleton));
+        all_bound = bench_ratio((double)d->all_c.bytes, (double)((int64_t)d->chunks_all.chunk_bytes + skeleton));
 
-    emit(b, "\n## 2. Container size — workload a (rows)\n\n");
-    emit(b, "| quantity | bytes | MiB | note |\n|---|---:|---:|---|\n");
+    bench_emit(&b->report, "\n## 2. Container size — workload a (rows)\n\n");
+    bench_emit(&b->report, "| quantity | bytes | MiB | note |\n|---|---:|---:|---|\n");
     emit_size_row(b, "origin file", d->origin_bytes, "");
     snprintf(note, sizeof note, "10 row blocks, decompressed");
     emit_size_row(b, "bytes read by the program", (int64_t)d->ref_rows.bytes, note);
@@ -718,25 +559,29 @@ section_size(bench_t *b, data_results_t *d)
     emit_size_row(b, "**container after the carve**", d->rows_c.bytes, note);
     snprintf(note, sizeof note, "manifest file %" PRId64 " bytes", d->recarve_c.manifest_bytes);
     emit_size_row(b, "container after the re-carve", d->recarve_c.bytes, note);
-    emit(b, "\n- **container / (touched chunks + skeleton) = %.4f** (the issue's bound: <= 1.05: %s)\n", bound,
-         !d->have_rows || !d->have_skeleton ? "not measured" : bound <= 1.05 ? "met" : "EXCEEDED");
-    emit(b, "- container / origin = %.4f; container / bytes read = %.4f; re-carve container / carve container = "
-            "%.4f\n",
-         ratio_of((double)d->rows_c.bytes, (double)d->origin_bytes),
-         ratio_of((double)d->rows_c.bytes, (double)d->ref_rows.bytes),
-         ratio_of((double)d->recarve_c.bytes, (double)d->rows_c.bytes));
+    bench_emit(&b->report, "\n- **container / (touched chunks + skeleton) = %.4f** (the issue's bound: <= 1.05: %s)\n",
+               bound, !d->have_rows || !d->have_skeleton ? "not measured" : bound <= 1.05 ? "met" : "EXCEEDED");
+    bench_emit(&b->report,
+               "- container / origin = %.4f; container / bytes read = %.4f; re-carve container / carve container = "
+               "%.4f\n",
+               bench_ratio((double)d->rows_c.bytes, (double)d->origin_bytes),
+               bench_ratio((double)d->rows_c.bytes, (double)d->ref_rows.bytes),
+               bench_ratio((double)d->recarve_c.bytes, (double)d->rows_c.bytes));
     if (d->have_all)
-        emit(b, "- 100%% read (workload all): container %" PRId64 " bytes = %.4f x origin; / (all %" PRIu64
-                " chunks %" PRIu64 " bytes + skeleton) = %.4f\n",
-             d->all_c.bytes, ratio_of((double)d->all_c.bytes, (double)d->origin_bytes), d->chunks_all.chunks,
-             d->chunks_all.chunk_bytes, all_bound);
-    record(b, "CARVE section=size origin_bytes=%" PRId64 " bytes_read=%" PRIu64 " touched_chunks=%" PRIu64
-           " touched_chunk_bytes=%" PRId64 " skeleton_bytes=%" PRId64 " container_bytes=%" PRId64
-           " recarve_container_bytes=%" PRId64 " manifest_bytes_stored=%" PRIu64 " manifest_chunks_stored=%" PRIu64
-           " bound_ratio=%.4f container_over_origin=%.4f all_container_bytes=%" PRId64 " all_bound_ratio=%.4f\n",
-           d->origin_bytes, d->ref_rows.bytes, d->chunks_rows.chunks, touched, skeleton, d->rows_c.bytes,
-           d->recarve_c.bytes, d->rows_c.bytes_stored, d->rows_c.chunks_stored, bound,
-           ratio_of((double)d->rows_c.bytes, (double)d->origin_bytes), d->all_c.bytes, all_bound);
+        bench_emit(&b->report,
+                   "- 100%% read (workload all): container %" PRId64 " bytes = %.4f x origin; / (all %" PRIu64
+                   " chunks %" PRIu64 " bytes + skeleton) = %.4f\n",
+                   d->all_c.bytes, bench_ratio((double)d->all_c.bytes, (double)d->origin_bytes), d->chunks_all.chunks,
+                   d->chunks_all.chunk_bytes, all_bound);
+    bench_record(&b->report,
+                 "CARVE section=size origin_bytes=%" PRId64 " bytes_read=%" PRIu64 " touched_chunks=%" PRIu64
+                 " touched_chunk_bytes=%" PRId64 " skeleton_bytes=%" PRId64 " container_bytes=%" PRId64
+                 " recarve_container_bytes=%" PRId64 " manifest_bytes_stored=%" PRIu64
+                 " manifest_chunks_stored=%" PRIu64
+                 " bound_ratio=%.4f container_over_origin=%.4f all_container_bytes=%" PRId64 " all_bound_ratio=%.4f\n",
+                 d->origin_bytes, d->ref_rows.bytes, d->chunks_rows.chunks, touched, skeleton, d->rows_c.bytes,
+                 d->recarve_c.bytes, d->rows_c.bytes_stored, d->rows_c.chunks_stored, bound,
+                 bench_ratio((double)d->rows_c.bytes, (double)d->origin_bytes), d->all_c.bytes, all_bound);
 }
 
 static void
@@ -745,21 +590,24 @@ emit_memory_row(bench_t *b, const char *label, const char *key, const series_t *
     double delta = ((double)carve->maxrss_kib - (double)native->maxrss_kib) / 1024.0;
     double nm = bench_median_of(native->wall, native->n), cm = bench_median_of(carve->wall, carve->n);
 
-    emit(b, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label, carve->n,
-         (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
-         !carve->n ? "not measured" : delta < 64 ? "met" : "EXCEEDED", nm, cm, ratio_of(cm, nm));
-    record(b, "CARVE section=memory workload=%s reps=%u native_rss_kib=%ld carve_rss_kib=%ld delta_mib=%.2f "
-           "native_s=%.6f carve_s=%.6f ratio=%.4f\n",
-           key, carve->n, native->maxrss_kib, carve->maxrss_kib, delta, nm, cm, ratio_of(cm, nm));
+    bench_emit(&b->report, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label, carve->n,
+               (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
+               !carve->n ? "not measured" : delta < 64 ? "met" : "EXCEEDED", nm, cm, bench_ratio(cm, nm));
+    bench_record(&b->report,
+                 "CARVE section=memory workload=%s reps=%u native_rss_kib=%ld carve_rss_kib=%ld delta_mib=%.2f "
+                 "native_s=%.6f carve_s=%.6f ratio=%.4f\n",
+                 key, carve->n, native->maxrss_kib, carve->maxrss_kib, delta, nm, cm, bench_ratio(cm, nm));
 }
 
 static void
 section_memory(bench_t *b, data_results_t *d)
 {
-    emit(b, "\n## 3. Memory — peak RSS of the whole process (wait4 ru_maxrss), largest of the repetitions\n\n");
-    emit(b, "| workload | reps | native MiB | carve MiB | carve - native MiB | bound < 64 MiB | native wall med s | "
-            "carve wall med s | wall ratio |\n");
-    emit(b, "|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+    bench_emit(&b->report,
+               "\n## 3. Memory — peak RSS of the whole process (wait4 ru_maxrss), largest of the repetitions\n\n");
+    bench_emit(&b->report,
+               "| workload | reps | native MiB | carve MiB | carve - native MiB | bound < 64 MiB | native wall med s | "
+               "carve wall med s | wall ratio |\n");
+    bench_emit(&b->report, "|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
     emit_memory_row(b, "rows (10%)", "rows", &d->native_rows, &d->carve_rows);
     if (b->mem_reps)
         emit_memory_row(b, "all (100%)", "all", &d->native_all, &d->carve_all);
@@ -776,7 +624,7 @@ section_data(bench_t *b)
     container_t     c;
 
     if (!d) {
-        fail(b, "out of memory");
+        bench_fail(&b->report, "out of memory");
         return;
     }
     if (stat(b->data, &st) == 0)
@@ -860,40 +708,44 @@ section_scaling(bench_t *b)
             fprintf(stderr, "\n");
         }
 
-    emit(b, "\n## 4. Skeleton scaling — open the objects file, read %s (16 int32), native vs carve\n\n",
-         SCALING_DATASET);
-    emit(b, "Groups and compact datasets with 2-3 attributes each (carve_bench_make --objects N); the whole "
-            "skeleton is committed at exit. commit = carve wall - native wall (medians of %u interleaved "
-            "repetitions, every carve into an empty directory).\n\n",
-         b->scaling_reps);
-    emit(b, "| objects | origin MiB | native med s | carve med s | commit s | **commit ms / 1k objects** | "
-            "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
-    emit(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    bench_emit(&b->report, "\n## 4. Skeleton scaling — open the objects file, read %s (16 int32), native vs carve\n\n",
+               SCALING_DATASET);
+    bench_emit(&b->report,
+               "Groups and compact datasets with 2-3 attributes each (carve_bench_make --objects N); the whole "
+               "skeleton is committed at exit. commit = carve wall - native wall (medians of %u interleaved "
+               "repetitions, every carve into an empty directory).\n\n",
+               b->scaling_reps);
+    bench_emit(&b->report,
+               "| objects | origin MiB | native med s | carve med s | commit s | **commit ms / 1k objects** | "
+               "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
+    bench_emit(&b->report, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (unsigned i = 0; i < b->nscaling; i++) {
         double nm = bench_median_of(native[i].wall, native[i].n), cm = bench_median_of(carve[i].wall, carve[i].n);
         double commit = cm - nm;
 
         per_1k[i] = b->scaling[i].objects ? commit * 1000.0 / ((double)b->scaling[i].objects / 1000.0) : 0;
-        emit(b, "| %lu | %.2f | %.3f | %.3f | %.3f | **%.2f** | %.2f | %.4f | %.1f | %.1f |\n", b->scaling[i].objects,
-             (double)origin[i] / MIB, nm, cm, commit, per_1k[i], (double)cont[i].bytes / MIB,
-             ratio_of((double)cont[i].bytes, (double)origin[i]), (double)native[i].maxrss_kib / 1024.0,
-             (double)carve[i].maxrss_kib / 1024.0);
-        record(b, "CARVE section=scaling objects=%lu reps=%u native_s=%.6f carve_s=%.6f commit_s=%.6f "
-               "commit_ms_per_1k=%.4f container_bytes=%" PRId64 " origin_bytes=%" PRId64
-               " native_rss_kib=%ld carve_rss_kib=%ld\n",
-               b->scaling[i].objects, carve[i].n, nm, cm, commit, per_1k[i], cont[i].bytes, origin[i],
-               native[i].maxrss_kib, carve[i].maxrss_kib);
+        bench_emit(&b->report, "| %lu | %.2f | %.3f | %.3f | %.3f | **%.2f** | %.2f | %.4f | %.1f | %.1f |\n",
+                   b->scaling[i].objects, (double)origin[i] / MIB, nm, cm, commit, per_1k[i],
+                   (double)cont[i].bytes / MIB, bench_ratio((double)cont[i].bytes, (double)origin[i]),
+                   (double)native[i].maxrss_kib / 1024.0, (double)carve[i].maxrss_kib / 1024.0);
+        bench_record(&b->report, "CARVE section=scaling objects=%lu reps=%u native_s=%.6f carve_s=%.6f commit_s=%.6f "
+                     "commit_ms_per_1k=%.4f container_bytes=%" PRId64 " origin_bytes=%" PRId64
+                     " native_rss_kib=%ld carve_rss_kib=%ld\n",
+                     b->scaling[i].objects, carve[i].n, nm, cm, commit, per_1k[i], cont[i].bytes, origin[i],
+                     native[i].maxrss_kib, carve[i].maxrss_kib);
     }
     if (b->nscaling >= 2) {
         unsigned last  = b->nscaling - 1;
-        double   ratio = ratio_of(per_1k[last], per_1k[0]);
+        double   ratio = bench_ratio(per_1k[last], per_1k[0]);
 
-        emit(b, "\n- **per-object commit cost at %lu objects / at %lu objects = %.2f** (1.0 = linear; %.2f would be "
-                "quadratic)\n",
-             b->scaling[last].objects, b->scaling[0].objects, ratio,
-             ratio_of((double)b->scaling[last].objects, (double)b->scaling[0].objects));
-        record(b, "CARVE section=scaling-linearity small_objects=%lu large_objects=%lu per_object_ratio=%.4f\n",
-               b->scaling[0].objects, b->scaling[last].objects, ratio);
+        bench_emit(&b->report,
+                   "\n- **per-object commit cost at %lu objects / at %lu objects = %.2f** (1.0 = linear; %.2f would be "
+                   "quadratic)\n",
+                   b->scaling[last].objects, b->scaling[0].objects, ratio,
+                   bench_ratio((double)b->scaling[last].objects, (double)b->scaling[0].objects));
+        bench_record(&b->report,
+                     "CARVE section=scaling-linearity small_objects=%lu large_objects=%lu per_object_ratio=%.4f\n",
+                     b->scaling[0].objects, b->scaling[last].objects, ratio);
     }
 }
 
@@ -1000,31 +852,26 @@ main(int argc, char **argv)
         fprintf(stderr, "carve_bench_carve: cannot use %s: %s\n", b.work, strerror(errno));
         return 1;
     }
-    if (b.markdown_path && !(b.markdown = fopen(b.markdown_path, "w"))) {
-        fprintf(stderr, "carve_bench_carve: cannot write %s: %s\n", b.markdown_path, strerror(errno));
+    if (bench_report_open(&b.report, "carve_bench_carve", b.markdown_path) < 0)
         return 1;
-    }
     load_start = bench_load_average();
-    emit(&b, "# carve — carve-phase costs against native HDF5\n\n");
-    emit(&b, "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
-             "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
-         sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
+    bench_emit(&b.report, "# carve — carve-phase costs against native HDF5\n\n");
+    bench_emit(&b.report,
+               "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
+               "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
+               sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
     if (b.data)
-        emit(&b, "data: %s\n", b.data);
+        bench_emit(&b.report, "data: %s\n", b.data);
     if (b.data)
         section_data(&b);
     if (b.nscaling)
         section_scaling(&b);
     load_end = bench_load_average();
-    emit(&b, "\nload average %.2f at the end; %d correctness failure%s; %.0f s.\n", load_end, b.failures,
-         b.failures == 1 ? "" : "s", bench_now() - started);
-    printf("\n%s", b.lines ? b.lines : "");
-    printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.failures, bench_now() - started,
-           load_start, load_end);
-    if (b.markdown)
-        fclose(b.markdown);
+    bench_report_end(&b.report, load_end, bench_now() - started);
+    printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.report.failures,
+           bench_now() - started, load_start, load_end);
+    bench_report_close(&b.report);
     rmdir(b.work); /* only if every carve directory went */
     free(b.base_env);
-    free(b.lines);
-    return b.failures ? 1 : 0;
+    return b.report.failures ? 1 : 0;
 }

@@ -1,11 +1,17 @@
 /*
- * bench_prog.c — carve_bench_prog: the "unchanged program" of carve's carve-phase benchmark
- * (examples/bench/bench_carve.c runs it). A plain HDF5 reader: it knows nothing of carve, links only
- * HDF5 and opens files with the default access list, so HDF5_VOL_CONNECTOR decides whether it runs
- * natively or through carve (and carve then writes its container when the process exits).
+ * bench_prog.c — carve_bench_prog: the "unchanged program" of carve's carve- and replay-phase benchmarks
+ * (examples/bench/bench_carve.c and bench_replay.c run it). A plain HDF5 reader: it knows nothing of
+ * carve, links only HDF5 and opens files with a default access list (HDF5's ROS3 driver for a URL), so
+ * HDF5_VOL_CONNECTOR decides whether it runs natively or through carve (and carve then writes its
+ * container when the process exits, or serves the reads from one).
  *
  *   rows FILE        workload "a" of carve_bench_read: about 10% of /field as 10 blocks of whole rows
  *                    (1% of the rows each, one in the middle of each tenth) — the same selections
+ *   misses FILE      another 10%: 10 blocks of as many rows, each in chunk rows (bands of chunk-height
+ *                    rows) that "rows" does not touch — after carving "rows", every read is a miss
+ *   partial FILE     10 blocks of as many rows, each straddling the end of a band "rows" touches: the
+ *                    first half of its rows (rounded down) in that band, the rest in the bands after it
+ *                    (untouched when the file is large enough) — after carving "rows", every read is partial
  *   all FILE         100% of /field, read one band of chunk rows at a time (a bounded buffer)
  *   open FILE        H5Fopen + H5Fclose only (the run that carves the skeleton alone)
  *   one FILE DSET    opens FILE and reads dataset DSET (a small one) whole
@@ -13,12 +19,18 @@
  *                    natively (whatever the environment says): the chunks of /field that workload
  *                    touches and the sum of their stored (compressed) sizes, by H5Dget_chunk_info_by_coord
  *
+ * FILE may be an http:// or https:// URL: it is opened with H5Pset_fapl_ros3, signed with the
+ * credentials in the environment variable BENCH_S3_CRED ("region,id,secret") when that is set,
+ * anonymously otherwise.
+ *
  * Output: one line "PROG key=value ..." on stdout — workload, connector (the connector serving the file,
  * from H5VLget_connector_name), bytes read, a checksum of the data, the seconds from H5Fopen to H5Fclose;
- * for `chunks`: chunks, chunk_bytes, raw_bytes. Exit status 0 on success, 1 on an HDF5 failure, 2 on
- * bad usage.
+ * for the /field workloads also held_bytes (the bytes read that lie in bands "rows" touches: what a
+ * container carved from "rows" alone holds of the read) and reads (H5Dread calls); for `chunks`: chunks,
+ * chunk_bytes, raw_bytes. Exit status 0 on success, 1 on an HDF5 failure (or a file too small for the
+ * misses workload), 2 on bad usage.
  *
- * Usage: carve_bench_prog rows|all|open FILE | one FILE DSET | chunks FILE rows|all
+ * Usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -31,10 +43,15 @@
 
 #include <hdf5.h>
 
+#include <H5FDros3.h> /* after hdf5.h: it needs H5pubconf.h */
+
 #include "bench_common.h"
 
 #define FIELD_NAME "/field"
 #define ROW_BLOCKS 10u /* workload "rows": blocks of 1% of the rows, one per tenth (as bench_read.c) */
+
+/* The /field workloads. */
+typedef enum prog_workload_t { PROG_ROWS, PROG_MISSES, PROG_PARTIAL, PROG_ALL } prog_workload_t;
 
 /* What a run reports. */
 typedef struct prog_result_t {
@@ -42,13 +59,58 @@ typedef struct prog_result_t {
     uint64_t checksum;
     double   seconds;
     char     connector[32];
+    int      field;      /* a /field workload: held_bytes and reads are reported */
+    uint64_t held_bytes; /* bytes read in bands the "rows" workload touches */
+    uint64_t reads;      /* H5Dread calls */
 } prog_result_t;
+
+static int
+prog_is_url(const char *name)
+{
+    return !strncmp(name, "http://", 7) || !strncmp(name, "https://", 8);
+}
+
+/* The access list: the default one for a file; for a URL, ROS3 with BENCH_S3_CRED's credentials. */
+static hid_t
+prog_fapl(const char *name)
+{
+    const char      *cred = getenv("BENCH_S3_CRED");
+    H5FD_ros3_fapl_t fa;
+    hid_t            fapl;
+
+    if (!prog_is_url(name))
+        return H5P_DEFAULT;
+    memset(&fa, 0, sizeof fa);
+    fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+    if (cred && *cred) {
+        const char *c1 = strchr(cred, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+
+        if (!c1 || !c2 || (size_t)(c1 - cred) > H5FD_ROS3_MAX_REGION_LEN ||
+            (size_t)(c2 - c1 - 1) > H5FD_ROS3_MAX_SECRET_ID_LEN || strlen(c2 + 1) > H5FD_ROS3_MAX_SECRET_KEY_LEN) {
+            fprintf(stderr, "carve_bench_prog: BENCH_S3_CRED must be region,id,secret\n");
+            return H5I_INVALID_HID;
+        }
+        fa.authenticate = 1;
+        memcpy(fa.aws_region, cred, (size_t)(c1 - cred));
+        memcpy(fa.secret_id, c1 + 1, (size_t)(c2 - c1 - 1));
+        strcpy(fa.secret_key, c2 + 1);
+    }
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 || H5Pset_fapl_ros3(fapl, &fa) < 0) {
+        if (fapl >= 0)
+            H5Pclose(fapl);
+        return H5I_INVALID_HID;
+    }
+    return fapl;
+}
 
 static hid_t
 prog_open(const char *path, prog_result_t *result)
 {
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t fapl = prog_fapl(path);
+    hid_t file = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
 
+    if (fapl >= 0 && fapl != H5P_DEFAULT)
+        H5Pclose(fapl);
     if (file >= 0 && H5VLget_connector_name(file, result->connector, sizeof result->connector) < 0)
         snprintf(result->connector, sizeof result->connector, "?");
     if (file < 0)
@@ -117,9 +179,93 @@ prog_row_blocks(const prog_field_t *field, hsize_t start[ROW_BLOCKS], hsize_t *c
     return ROW_BLOCKS;
 }
 
-/* Reads rows [row0, row0 + nrows) whole into buffer and folds them into the result. */
+/* The bands of chunk rows (band b: rows [b * chunk_rows, (b + 1) * chunk_rows)) the "rows" workload
+ * touches: touched[b] != 0. NULL when out of memory; *nbands receives the number of bands. */
+static unsigned char *
+prog_rows_bands(const prog_field_t *field, hsize_t *nbands)
+{
+    hsize_t        starts[ROW_BLOCKS], block_rows;
+    unsigned       nblocks = prog_row_blocks(field, starts, &block_rows);
+    unsigned char *touched;
+
+    *nbands = (field->rows + field->chunk_rows - 1) / field->chunk_rows;
+    if (!(touched = calloc(*nbands ? *nbands : 1, 1)))
+        return NULL;
+    for (unsigned block = 0; block < nblocks; block++)
+        for (hsize_t band = starts[block] / field->chunk_rows;
+             band <= (starts[block] + block_rows - 1) / field->chunk_rows; band++)
+            touched[band] = 1;
+    return touched;
+}
+
+/* Whether rows [row0, row0 + nrows) lie in bands none of which is marked in any of the two maps. */
 static int
-prog_read_rows(prog_field_t *field, hsize_t row0, hsize_t nrows, double *buffer, prog_result_t *result)
+prog_bands_free(const prog_field_t *field, const unsigned char *touched, const unsigned char *used, hsize_t row0,
+                hsize_t nrows)
+{
+    for (hsize_t band = row0 / field->chunk_rows; band <= (row0 + nrows - 1) / field->chunk_rows; band++)
+        if (touched[band] || (used && used[band]))
+            return 0;
+    return 1;
+}
+
+/* The row blocks of "misses" and "partial" (as many rows per block as "rows"), given the bands "rows"
+ * touches. misses: block k is the first run of rows at or after the start of the k-th tenth whose bands
+ * "rows" does not touch and no earlier misses block uses (band-aligned after the tenth's start).
+ * partial: block k ends count - count / 2 rows after the end of the last band "rows" block k touches.
+ * Returns 0, or -1 when the file has too few untouched bands for "misses". */
+static int
+prog_other_blocks(const prog_field_t *field, const unsigned char *touched, hsize_t nbands, prog_workload_t workload,
+                  hsize_t start[ROW_BLOCKS], hsize_t *count)
+{
+    hsize_t        rows_starts[ROW_BLOCKS], block_rows, tenth = field->rows / ROW_BLOCKS;
+    unsigned       nblocks = prog_row_blocks(field, rows_starts, &block_rows);
+    unsigned char *used    = calloc(nbands ? nbands : 1, 1);
+    int            status  = 0;
+
+    if (!used)
+        return -1;
+    *count = block_rows;
+    for (unsigned block = 0; block < nblocks && status == 0; block++) {
+        if (workload == PROG_PARTIAL) {
+            hsize_t end_band = (rows_starts[block] + block_rows - 1) / field->chunk_rows + 1;
+            hsize_t s        = end_band * field->chunk_rows;
+
+            s            = s >= block_rows / 2 ? s - block_rows / 2 : 0;
+            start[block] = s + block_rows <= field->rows ? s : field->rows - block_rows;
+            continue;
+        }
+        /* misses: the tenth's start, then every band start after it. */
+        hsize_t s     = block * tenth;
+        int     found = 0;
+
+        while (s + block_rows <= field->rows) {
+            if (prog_bands_free(field, touched, used, s, block_rows)) {
+                found = 1;
+                break;
+            }
+            s = (s / field->chunk_rows + 1) * field->chunk_rows;
+        }
+        if (!found) {
+            fprintf(stderr, "carve_bench_prog: %s has too few chunk rows that workload rows does not touch for "
+                            "%u blocks of %llu rows (a larger file is needed)\n",
+                    FIELD_NAME, ROW_BLOCKS, (unsigned long long)block_rows);
+            status = -1;
+            break;
+        }
+        start[block] = s;
+        for (hsize_t band = s / field->chunk_rows; band <= (s + block_rows - 1) / field->chunk_rows; band++)
+            used[band] = 1;
+    }
+    free(used);
+    return status;
+}
+
+/* Reads rows [row0, row0 + nrows) whole into buffer and folds them into the result (touched: the bands
+ * "rows" touches, for held_bytes). */
+static int
+prog_read_rows(prog_field_t *field, const unsigned char *touched, hsize_t row0, hsize_t nrows, double *buffer,
+               prog_result_t *result)
 {
     hsize_t start[2] = {row0, 0}, count[2] = {nrows, field->cols};
     hid_t   mspace   = H5Screate_simple(2, count, NULL);
@@ -132,41 +278,49 @@ prog_read_rows(prog_field_t *field, hsize_t row0, hsize_t nrows, double *buffer,
         return -1;
     result->checksum = bench_digest(result->checksum, buffer, nrows * field->cols * sizeof *buffer);
     result->bytes += nrows * field->cols * sizeof *buffer;
+    result->reads++;
+    for (hsize_t row = row0; row < row0 + nrows; row++)
+        if (touched[row / field->chunk_rows])
+            result->held_bytes += field->cols * sizeof *buffer;
     return 0;
 }
 
-/* rows / all: workload "a", or every row of /field band by band. */
+/* rows / misses / partial / all: row blocks of /field, or every row band by band. */
 static int
-prog_read_field(const char *path, int everything, prog_result_t *result)
+prog_read_field(const char *path, prog_workload_t workload, prog_result_t *result)
 {
-    prog_field_t field = {.dset = H5I_INVALID_HID, .space = H5I_INVALID_HID};
-    hsize_t      starts[ROW_BLOCKS], block_rows;
-    double      *buffer = NULL;
-    hid_t        file;
-    int          status = -1;
-    double       started = bench_now();
+    prog_field_t   field = {.dset = H5I_INVALID_HID, .space = H5I_INVALID_HID};
+    hsize_t        starts[ROW_BLOCKS], block_rows, nbands = 0;
+    unsigned char *touched = NULL;
+    double        *buffer  = NULL;
+    hid_t          file;
+    int            status  = -1;
+    double         started = bench_now();
 
+    result->field = 1;
     if ((file = prog_open(path, result)) < 0)
         return -1;
-    if (prog_field_open(file, &field) < 0)
+    if (prog_field_open(file, &field) < 0 || !(touched = prog_rows_bands(&field, &nbands)))
         goto done;
-    if (everything) {
+    if (workload == PROG_ALL) {
         if (!(buffer = malloc(field.chunk_rows * field.cols * sizeof *buffer)))
             goto done;
         for (hsize_t row0 = 0; row0 < field.rows; row0 += field.chunk_rows) {
             hsize_t nrows = field.rows - row0 < field.chunk_rows ? field.rows - row0 : field.chunk_rows;
 
-            if (prog_read_rows(&field, row0, nrows, buffer, result) < 0)
+            if (prog_read_rows(&field, touched, row0, nrows, buffer, result) < 0)
                 goto done;
         }
     }
     else {
         unsigned nblocks = prog_row_blocks(&field, starts, &block_rows);
 
+        if (workload != PROG_ROWS && prog_other_blocks(&field, touched, nbands, workload, starts, &block_rows) < 0)
+            goto done;
         if (!(buffer = malloc(block_rows * field.cols * sizeof *buffer)))
             goto done;
         for (unsigned block = 0; block < nblocks; block++)
-            if (prog_read_rows(&field, starts[block], block_rows, buffer, result) < 0)
+            if (prog_read_rows(&field, touched, starts[block], block_rows, buffer, result) < 0)
                 goto done;
     }
     status = 0;
@@ -177,6 +331,7 @@ done:
         status = -1;
     result->seconds = bench_now() - started;
     free(buffer);
+    free(touched);
     if (status < 0)
         fprintf(stderr, "carve_bench_prog: reading %s of %s failed\n", FIELD_NAME, path);
     return status;
@@ -291,18 +446,26 @@ done:
 static void
 prog_usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_prog rows|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
+    fprintf(out, "usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
 }
 
 int
 main(int argc, char **argv)
 {
+    static const struct {
+        const char     *name;
+        prog_workload_t workload;
+    } field_workloads[] = {
+        {"rows", PROG_ROWS}, {"misses", PROG_MISSES}, {"partial", PROG_PARTIAL}, {"all", PROG_ALL}};
     prog_result_t result = {0};
     const char   *what   = argc > 1 ? argv[1] : "";
-    int           status;
+    int           status = 2;
 
-    if (argc == 3 && (!strcmp(what, "rows") || !strcmp(what, "all")))
-        status = prog_read_field(argv[2], !strcmp(what, "all"), &result);
+    for (size_t i = 0; i < sizeof field_workloads / sizeof field_workloads[0]; i++)
+        if (argc == 3 && !strcmp(what, field_workloads[i].name))
+            status = prog_read_field(argv[2], field_workloads[i].workload, &result);
+    if (status != 2)
+        ;
     else if (argc == 3 && !strcmp(what, "open"))
         status = prog_open_only(argv[2], &result);
     else if (argc == 4 && !strcmp(what, "one"))
@@ -315,7 +478,10 @@ main(int argc, char **argv)
     }
     if (status < 0)
         return 1;
-    printf("PROG workload=%s connector=%s bytes=%" PRIu64 " checksum=%016" PRIx64 " seconds=%.6f\n", what,
+    printf("PROG workload=%s connector=%s bytes=%" PRIu64 " checksum=%016" PRIx64 " seconds=%.6f", what,
            result.connector, result.bytes, result.checksum, result.seconds);
+    if (result.field)
+        printf(" held_bytes=%" PRIu64 " reads=%" PRIu64, result.held_bytes, result.reads);
+    printf("\n");
     return 0;
 }
