@@ -34,8 +34,8 @@
  * program read in chunks the container holds, the rest from the origin; hit, miss or partial as planned).
  *
  * Usage: carve_bench_replay --prog PATH --plugin-dir DIR --work DIR --data FILE [--reps N]
- *                           [--url URL [--s3-cred region,id,secret] [--s3-log FILE] | --s3-skip REASON]
- *                           [--steady-heap] [--markdown FILE]
+ *                           [--url URL [--s3-cred region,id,secret] [--s3-log FILE] [--s3-latency-ms N]
+ *                            | --s3-skip REASON] [--steady-heap] [--markdown FILE]
  */
 #define _DEFAULT_SOURCE
 
@@ -106,6 +106,7 @@ typedef struct config_t {
 
 typedef struct bench_t {
     const char    *prog, *plugin_dir, *work, *data, *url, *s3_cred, *s3_log, *s3_skip, *markdown_path;
+    const char    *s3_latency_ms; /* the delay the S3 server adds to each object request, as given; NULL: none */
     unsigned       reps;
     int            steady_heap; /* glibc heap trimming off in every child */
     char         **base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH, BENCH_S3_CRED */
@@ -642,6 +643,11 @@ section_ros3(bench_t *b, config_t *r, unsigned *nr)
     *nr = 0;
     bench_emit(&b->report,
                "\n## R2. All-hit replay over ROS3 — workload rows, the data file on the loopback S3 server\n\n");
+    if (b->s3_latency_ms && strcmp(b->s3_latency_ms, "0") != 0)
+        bench_emit(&b->report,
+                   "The server delays every GET and HEAD of an object by %s ms (s3server.py --latency-ms): a remote "
+                   "store's time to first byte.\n\n",
+                   b->s3_latency_ms);
     if (b->s3_skip || !b->url) {
         bench_emit(&b->report, "SKIPPED: %s\n", b->s3_skip ? b->s3_skip : "no --url given");
         bench_record(&b->report, "REPLAY section=ros3 status=skipped\n");
@@ -762,8 +768,8 @@ static void
 usage(FILE *out)
 {
     fprintf(out, "usage: carve_bench_replay --prog PATH --plugin-dir DIR --work DIR --data FILE [--reps N]\n"
-                 "                          [--url URL [--s3-cred region,id,secret] [--s3-log FILE] | --s3-skip "
-                 "REASON]\n"
+                 "                          [--url URL [--s3-cred region,id,secret] [--s3-log FILE] [--s3-latency-ms N]\n"
+                 "                           | --s3-skip REASON]\n"
                  "                          [--steady-heap] [--markdown FILE]\n"
                  "  --prog        carve_bench_prog\n"
                  "  --plugin-dir  the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
@@ -773,6 +779,7 @@ usage(FILE *out)
                  "  --url         the same file on an S3 server (section R2), read with ROS3\n"
                  "  --s3-cred     ROS3 credentials for --url (default: anonymous)\n"
                  "  --s3-log      the server's log (REQ lines are counted per run)\n"
+                 "  --s3-latency-ms the delay the server adds to each object request (for the report)\n"
                  "  --s3-skip     skip section R2, printing this reason\n"
                  "  --steady-heap every run with glibc's heap trimming off (MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_)\n"
                  "  --markdown    also write the tables to this file\n");
@@ -815,6 +822,8 @@ parse_args(int argc, char **argv, bench_t *b)
             b->s3_log = value;
         else if (!strcmp(flag, "--s3-skip"))
             b->s3_skip = value;
+        else if (!strcmp(flag, "--s3-latency-ms"))
+            b->s3_latency_ms = value;
         else if (!strcmp(flag, "--markdown"))
             b->markdown_path = value;
         else if (!strcmp(flag, "--reps")) {

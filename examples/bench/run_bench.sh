@@ -25,7 +25,7 @@
 #
 # Usage: bash examples/bench/run_bench.sh [build-dir] [--quick] [--reps N] [--size-mib N] [--objects K]
 #                                         [--parts read,carve,replay] [--scaling N,N,...] [--mem-reps N]
-#                                         [--scaling-reps N] [--replay-size-mib N] [--no-s3] [--steady-heap]
+#                                         [--scaling-reps N] [--replay-size-mib N] [--no-s3] [--s3-latency-ms N] [--steady-heap]
 #                                         [--scratch DIR] [--no-build] [-- carve_bench_read options...]
 #   build-dir       default <repo>/build; configured and built first when it holds no build
 #   --parts         which parts to run (default read,carve,replay)
@@ -35,6 +35,8 @@
 #   --replay-size-mib  the data file of the replay part (default --size-mib, at least 64: a smaller file has
 #                   no chunk rows that workload a leaves untouched, so no reads that miss)
 #   --no-s3         replay part: no S3 server, the ROS3 section is SKIPPED
+#   --s3-latency-ms replay part: the S3 server delays every object request by N ms (a remote store's
+#                   time to first byte; default 0: the loopback server as it is)
 #   --steady-heap   replay part: every run (native and carve) with glibc's heap trimming off, which otherwise
 #                   moves runs by a few percent either way depending on the heap's layout
 #   --scratch       where the inputs go (default $CARVE_BENCH_SCRATCH, else <build-dir>/bench-work)
@@ -57,6 +59,7 @@ mem_reps=""
 scaling_reps=""
 replay_size_mib=""
 no_s3=0
+s3_latency_ms=0
 steady_heap=()
 read_args=()
 
@@ -78,6 +81,7 @@ while [[ $# -gt 0 ]]; do
         --scaling-reps) scaling_reps=${2:?--scaling-reps needs a value}; shift ;;
         --replay-size-mib) replay_size_mib=${2:?--replay-size-mib needs a value}; shift ;;
         --no-s3) no_s3=1 ;;
+        --s3-latency-ms) s3_latency_ms=${2:?--s3-latency-ms needs a value}; shift ;;
         --steady-heap) steady_heap=(--steady-heap) ;;
         -h|--help) usage; exit 0 ;;
         --) shift; read_args=("$@"); break ;;
@@ -283,7 +287,8 @@ if [[ $run_replay -eq 1 ]]; then
         section "starting the loopback S3 server (test/s3/s3ctl.sh) and uploading $(basename "$replay_data")"
         trap stop_s3 EXIT
         rm -rf "$s3_state"
-        if ! PYTHON=$python bash "$repo/test/s3/s3ctl.sh" start "$s3_state" "${s3_keys[@]}" 2>"$scratch/s3-start.err"; then
+        if ! PYTHON=$python bash "$repo/test/s3/s3ctl.sh" start "$s3_state" "${s3_keys[@]}" --latency-ms "$s3_latency_ms" \
+            2>"$scratch/s3-start.err"; then
             s3_skip="the S3 server did not start: $(tr '\n' ' ' <"$scratch/s3-start.err" | cut -c1-300)"
         else
             s3_base=$(bash "$repo/test/s3/s3ctl.sh" url "$s3_state")
@@ -292,7 +297,8 @@ if [[ $run_replay -eq 1 ]]; then
                 "$python" "$repo/test/s3/s3client.py" "${s3_keys[@]}" "$s3_url" put "$replay_data" \
                     2>"$scratch/s3-start.err"; then
                 echo "uploaded to $s3_url"
-                replay_args=(--url "$s3_url" --s3-cred "$s3_region,$s3_id,$s3_secret" --s3-log "$s3_state/server.log")
+                replay_args=(--url "$s3_url" --s3-cred "$s3_region,$s3_id,$s3_secret" --s3-log "$s3_state/server.log"
+                    --s3-latency-ms "$s3_latency_ms")
             else
                 s3_skip="the upload to the S3 server failed: $(tr '\n' ' ' <"$scratch/s3-start.err" | cut -c1-300)"
             fi
