@@ -61,7 +61,7 @@ typedef struct replay_container_t {
 
 /* Whether the origin of an open file can serve reads. */
 typedef enum replay_origin_state_t {
-    ORIGIN_UNCHECKED = 0, /* not opened yet (its stamp may or may not be checked) */
+    ORIGIN_UNCHECKED = 0, /* not opened yet (its stamp checked at open) */
     ORIGIN_OPEN,          /* open and checked: misses are read from it */
     ORIGIN_UNAVAILABLE    /* missing, changed or unreachable: problem says why */
 } replay_origin_state_t;
@@ -77,7 +77,6 @@ struct carve_replaying_t {
     hid_t                 program_fapl;     /* the access list the program opened the file with (H5Fget_access_plist) */
     void                 *origin_file;      /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
-    int                   stamp_checked;    /* the origin's stamp matched (or on_change=trust) */
     char                 *origin_problem;   /* ORIGIN_UNAVAILABLE: why, for messages */
     unsigned long         container_fileno; /* objects of other files (external links) are not replayed */
     carve_on_change_t     on_change;
@@ -446,10 +445,8 @@ replaying_check_stamp(carve_replaying_t *r)
         CARVE_GOTO_DONE(1);
     }
     if (replaying_stamps_agree(&r->container->manifest.stamp, &stamp, r->origin_overridden) ||
-        r->on_change == CARVE_ON_CHANGE_TRUST) {
-        r->stamp_checked = 1;
+        r->on_change == CARVE_ON_CHANGE_TRUST)
         CARVE_GOTO_DONE(0);
-    }
     change = carve_stamp_describe_change(&r->container->manifest.stamp, &stamp);
     if (r->on_change == CARVE_ON_CHANGE_ERROR) {
         CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_CHANGED,
@@ -550,9 +547,7 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
     /* The origin's stamp is checked at open (one stat, or one HEAD request for a URL), so that a changed
      * origin is refused before anything is served, hits included: a run on the changed origin would read
      * other values. on_change=trust asks for no check. */
-    if (r->on_change == CARVE_ON_CHANGE_TRUST)
-        r->stamp_checked = 1;
-    else {
+    if (r->on_change != CARVE_ON_CHANGE_TRUST) {
         if (carve_origin_is_url(r->origin_name))
             carve_origin_global_init();
         if (replaying_check_stamp(r) < 0)
@@ -654,17 +649,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
 
     if (r->origin_state == ORIGIN_OPEN)
         CARVE_GOTO_DONE(0);
-    if (r->origin_state == ORIGIN_UNCHECKED && !r->stamp_checked) {
-        hid_t saved = carve_error_save();
-        int   ok    = replaying_check_stamp(r);
-
-        carve_error_restore(saved);
-        if (ok < 0) { /* on_change=error, found changed now (a remote origin is checked here) */
-            r->origin_state = ORIGIN_UNAVAILABLE;
-            free(r->origin_problem);
-            r->origin_problem = replaying_take_error_text();
-        }
-    }
+    /* The stamp was checked at open (carve_replaying_open): a missing or changed origin is UNAVAILABLE. */
     if (r->origin_state == ORIGIN_UNCHECKED) {
         void *file;
 
