@@ -244,21 +244,48 @@ carve_carving_register_shutdown(void)
     }
 }
 
-/* Basic information (token, file number) of an object below carve; for an attribute, of the object it
- * is attached to. */
-static herr_t
-carving_object_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info)
+/* The entry of a location, or NULL. */
+static carve_carving_t *
+carving_find(const char *location)
 {
-    H5VL_loc_params_t      loc;
-    H5VL_object_get_args_t args;
+    for (carve_carving_t *c = carvings_g; c; c = c->next)
+        if (strcmp(c->location, location) == 0)
+            return c;
+    return NULL;
+}
 
-    memset(&loc, 0, sizeof loc);
-    loc.type                  = H5VL_OBJECT_BY_SELF;
-    loc.obj_type              = type;
-    args.op_type              = H5VL_OBJECT_GET_INFO;
-    args.args.get_info.oinfo  = info;
-    args.args.get_info.fields = H5O_INFO_BASIC;
-    return H5VLobject_get(under_object, &loc, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
+/* A new entry for a location (taken over by the entry), first in the process's list. */
+static carve_carving_t *
+carving_add(char *location)
+{
+    carve_carving_t *c = calloc(1, sizeof *c);
+
+    if (!c)
+        return NULL;
+    c->origin_fapl = H5I_INVALID_HID;
+    carve_access_init(&c->access);
+    c->location = location;
+    c->next     = carvings_g;
+    if (carvings_g)
+        carvings_g->prev = c;
+    carvings_g = c;
+    return c;
+}
+
+/* Makes an entry an origin to commit: the name to reopen it by, its access list, the container settings. */
+static herr_t
+carving_set_origin(carve_carving_t *c, const carve_file_ctx_t *ctx, const char *name, hid_t fapl)
+{
+    herr_t ret_value = 0;
+
+    if (NULL == (c->open_name = strdup(name)) || (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
+    if ((c->origin_fapl = H5Pcopy(fapl)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+    c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
+
+done:
+    return ret_value;
 }
 
 herr_t
@@ -277,9 +304,7 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
         carve_carving_note_skipped(name, "no carvable location");
         CARVE_GOTO_DONE(0);
     }
-    for (c = carvings_g; c; c = c->next)
-        if (strcmp(c->location, location) == 0)
-            break;
+    c = carving_find(location);
     /* A file seen before was probed then; a new local one read-only may be a container itself. */
     if (!c && !created && !(flags & H5F_ACC_RDWR) && !carve_origin_is_url(location) &&
         (probe = carve_container_probe(location)) != 0) {
@@ -288,16 +313,9 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
         CARVE_GOTO_DONE(0);
     }
     if (!c) {
-        if (NULL == (c = calloc(1, sizeof *c)))
+        if (NULL == (c = carving_add(location)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
-        c->origin_fapl = H5I_INVALID_HID;
-        carve_access_init(&c->access);
-        c->location = location;
-        location    = NULL;
-        c->next     = carvings_g;
-        if (carvings_g)
-            carvings_g->prev = c;
-        carvings_g = c;
+        location = NULL;
     }
     c->users++;
     ctx->carving      = c;
@@ -307,7 +325,7 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
         /* The file number identifies the file (HDF5 shares it between opens of one file); asking the
          * connector below for the file object instead would mark it as having an ID and keep files
          * reached through external links open. */
-        if (carving_object_info(under_file, ctx->under_vol_id, H5I_FILE, &info) < 0)
+        if (carve_under_info(under_file, ctx->under_vol_id, H5I_FILE, &info) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify %s", name);
         ctx->carving_fileno = info.fileno;
     }
@@ -315,14 +333,8 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
         c->written = 1;
         carving_note_skipped_location(c->location, created ? "created" : "opened for writing");
     }
-    else if (c->origin_fapl < 0) {
-        if (NULL == (c->open_name = strdup(name)) ||
-            (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
-        if ((c->origin_fapl = H5Pcopy(under_fapl)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
-        c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
-    }
+    else if (c->origin_fapl < 0 && carving_set_origin(c, ctx, name, under_fapl) < 0)
+        CARVE_GOTO_DONE(-1);
     if (carve_origin_is_url(c->location))
         carve_origin_global_init();
     carve_carving_register_shutdown();
@@ -351,7 +363,7 @@ carving_origin_token(carve_obj_t *o, H5I_type_t type, H5O_token_t *token)
 {
     H5O_info2_t info;
 
-    if (!o->ctx->carving || carving_object_info(o->under_object, o->under_vol_id, type, &info) < 0)
+    if (!o->ctx->carving || carve_under_info(o->under_object, o->under_vol_id, type, &info) < 0)
         return -1;
     if (info.fileno != o->ctx->carving_fileno)
         return 0;
@@ -525,8 +537,8 @@ carve_carving_record_attr_read(carve_obj_t *attr)
 }
 
 herr_t
-carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl, void *origin_file,
-                                 void *origin_dset, hid_t file_space_id)
+carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl, void *origin_dset,
+                                 hid_t file_space_id)
 {
     carve_carving_t        *c        = NULL;
     char                   *location = NULL;
@@ -538,32 +550,17 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     int                     rank;
     herr_t                  ret_value = 0;
 
-    (void)origin_file;
     if (carve_origin_location(origin_name, &location) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s", origin_name);
-    for (c = carvings_g; c; c = c->next)
-        if (strcmp(c->location, location) == 0)
-            break;
-    if (!c) {
-        if (NULL == (c = calloc(1, sizeof *c)))
+    if (NULL == (c = carving_find(location))) {
+        if (NULL == (c = carving_add(location)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
-        c->origin_fapl = H5I_INVALID_HID;
-        carve_access_init(&c->access);
-        c->location = location;
-        location    = NULL;
-        c->next     = carvings_g;
-        if (carvings_g)
-            carvings_g->prev = c;
-        carvings_g = c;
-        if (NULL == (c->open_name = strdup(origin_name)) ||
-            (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
-        if ((c->origin_fapl = H5Pcopy(origin_fapl)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", origin_name);
-        c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
+        location = NULL;
+        if (carving_set_origin(c, ctx, origin_name, origin_fapl) < 0)
+            CARVE_GOTO_DONE(-1);
         carve_carving_register_shutdown();
     }
-    if (carving_object_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
+    if (carve_under_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
                          origin_name);
     args.op_type                 = H5VL_DATASET_GET_SPACE;

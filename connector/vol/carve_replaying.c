@@ -560,17 +560,9 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, NULL, "cannot open container %s to replay %s",
                          container_path, name);
     {
-        H5VL_loc_params_t      loc;
-        H5VL_object_get_args_t args;
-        H5O_info2_t            info;
+        H5O_info2_t info;
 
-        memset(&loc, 0, sizeof loc);
-        loc.type                  = H5VL_OBJECT_BY_SELF;
-        loc.obj_type              = H5I_FILE;
-        args.op_type              = H5VL_OBJECT_GET_INFO;
-        args.args.get_info.oinfo  = &info;
-        args.args.get_info.fields = H5O_INFO_BASIC;
-        if (H5VLobject_get(under, &loc, ctx->under_vol_id, &args, dxpl_id, NULL) < 0)
+        if (carve_under_info(under, ctx->under_vol_id, H5I_FILE, &info) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, NULL, "cannot identify container %s",
                              container_path);
         r->container_fileno = info.fileno;
@@ -843,17 +835,9 @@ replaying_resolve_dataset(carve_obj_t *o)
     if (rd->resolved)
         return 0;
     {
-        H5VL_loc_params_t      loc;
-        H5VL_object_get_args_t oargs;
-        H5O_info2_t            info;
+        H5O_info2_t info;
 
-        memset(&loc, 0, sizeof loc);
-        loc.type                   = H5VL_OBJECT_BY_SELF;
-        loc.obj_type               = H5I_DATASET;
-        oargs.op_type              = H5VL_OBJECT_GET_INFO;
-        oargs.args.get_info.oinfo  = &info;
-        oargs.args.get_info.fields = H5O_INFO_BASIC;
-        if (H5VLobject_get(o->under_object, &loc, o->under_vol_id, &oargs, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        if (carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify a dataset being read");
         if (info.fileno != o->ctx->replaying->container_fileno) {
             rd->foreign  = 1; /* reached through an external link: not part of this container */
@@ -1104,8 +1088,7 @@ carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
         else
             c->counters.partial++;
         if (p->split.kind != CARVE_SPLIT_HIT && r->read_through &&
-            carve_carving_record_origin_read(o->ctx, r->origin_name, r->origin_fapl, r->origin_file,
-                                             rd->origin_dset,
+            carve_carving_record_origin_read(o->ctx, r->origin_name, r->origin_fapl, rd->origin_dset,
                                              file_space_id[i]) < 0) /* the whole read, as carving records it */
             CARVE_GOTO_DONE(-1);
         if (r->log >= CARVE_LOG_READS) {

@@ -80,6 +80,9 @@ carve_obj_t      *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
 herr_t            carve_obj_free(carve_obj_t *obj);
 carve_file_ctx_t *carve_file_ctx_ref(carve_file_ctx_t *ctx);
 herr_t            carve_file_ctx_unref(carve_file_ctx_t *ctx);
+/* Basic information (token, file number) of an object below carve; for an attribute, of the object it
+ * is attached to. */
+herr_t carve_under_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info);
 /* The object below a carve object, or NULL for NULL. */
 void *carve_under(void *obj);
 /* Wraps a request the connector below returned, if any (after a call that took `req`). */
@@ -114,9 +117,9 @@ void   carve_carving_record_attr_read(carve_obj_t *attr);
 /* Makes sure carve's shutdown handlers (commits, replay reports) are registered. */
 void   carve_carving_register_shutdown(void);
 /* Read-through (replay): records a read served by the origin as if carved, so that the shutdown commit
- * adds it to the container. origin_file and origin_dset are objects below carve. */
+ * adds it to the container. origin_dset is the origin's dataset below carve. */
 herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl,
-                                        void *origin_file, void *origin_dset, hid_t file_space_id);
+                                        void *origin_dset, hid_t file_space_id);
 
 /* --- replay mode (carve_replaying.c) --- */
 /* Opens a file read-only in replay mode: returns the container's file object below carve and sets

@@ -3,6 +3,7 @@
  * and the wrap callbacks HDF5 uses to wrap objects it creates itself (iteration, references, requests).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "carve_vol_internal.h"
 
@@ -64,6 +65,21 @@ carve_obj_free(carve_obj_t *obj)
         ret_value = -1;
     free(obj);
     return ret_value;
+}
+
+herr_t
+carve_under_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info)
+{
+    H5VL_loc_params_t      loc;
+    H5VL_object_get_args_t args;
+
+    memset(&loc, 0, sizeof loc);
+    loc.type                  = H5VL_OBJECT_BY_SELF;
+    loc.obj_type              = type;
+    args.op_type              = H5VL_OBJECT_GET_INFO;
+    args.args.get_info.oinfo  = info;
+    args.args.get_info.fields = H5O_INFO_BASIC;
+    return H5VLobject_get(under_object, &loc, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
 }
 
 void *
