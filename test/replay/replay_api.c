@@ -21,7 +21,8 @@
  *     naming the dataset);
  *   - H5Dget_num_chunks and H5Dget_chunk_info answer for the origin's storage (present stage);
  *   - H5Dvlen_get_buf_size of a vlen selection (held, and not held) equals native's;
- *   - H5Dread_multi mixing a held read, a missing one and a partly held one equals native reads.
+ *   - H5Dread_multi mixing a held read, a missing one and a partly held one equals native reads;
+ *   - a read whose file selection is moved by H5Soffset_simple reads the moved elements.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -337,6 +338,36 @@ stage_replay(const char *path, const char *native_path, int origin_present)
     }
     H5Dclose(rd);
     H5Dclose(nd);
+
+    /* A file selection moved by H5Soffset_simple: rows 0-15 (held) moved to 40-55 (not held). */
+    {
+        hid_t    rds = H5Dopen2(rfile, "/data/chunked_deflate", H5P_DEFAULT);
+        hid_t    nds = H5Dopen2(nfile, "/data/chunked_deflate", H5P_DEFAULT);
+        hid_t    rsp = rows_space(rds, 0, 16), nsp = rows_space(nds, 0, 16);
+        hssize_t off[2] = {40, 0};
+        double   rbuf[16 * 64], nbuf[16 * 64];
+        hid_t    mem = H5Screate_simple(1, (hsize_t[]){16 * 64}, NULL);
+        herr_t   status;
+
+        H5Soffset_simple(rsp, off);
+        H5Soffset_simple(nsp, off);
+        H5Dread(nds, H5T_NATIVE_DOUBLE, mem, nsp, H5P_DEFAULT, nbuf);
+        H5E_BEGIN_TRY
+        {
+            status = H5Dread(rds, H5T_NATIVE_DOUBLE, mem, rsp, H5P_DEFAULT, rbuf);
+        }
+        H5E_END_TRY
+        if (origin_present)
+            check(status >= 0 && memcmp(rbuf, nbuf, sizeof rbuf) == 0,
+                  "a read through H5Soffset_simple gets native's values (the offset rows, not the held ones)");
+        else
+            check(status < 0, "a read through H5Soffset_simple without the origin fails (never the held rows)");
+        H5Sclose(mem);
+        H5Sclose(rsp);
+        H5Sclose(nsp);
+        H5Dclose(rds);
+        H5Dclose(nds);
+    }
 
     /* Variable-length buffer sizes: element 1 is held; all 3 elements only with the origin. */
     rd = H5Dopen2(rfile, "/typed/vlen_int", H5P_DEFAULT);
