@@ -968,6 +968,13 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
         mspace = H5I_INVALID_HID; /* only a partial read needs it: refused there */
     if (carve_split_read(rd->held, fspace, mspace, &p->split) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot split a read of %s", rd->path);
+    if (p->split.kind == CARVE_SPLIT_PARTIAL && mspace >= 0 && mspace != fspace && replaying_has_offset(mspace)) {
+        /* The split's memory selections cannot carry a memory offset: the origin reads it all. */
+        carve_split_clear(&p->split);
+        p->split.kind          = CARVE_SPLIT_MISS;
+        p->split.hit_elements  = 0;
+        p->split.miss_elements = (hsize_t)n;
+    }
 
 done:
     return ret_value;

@@ -369,6 +369,31 @@ stage_replay(const char *path, const char *native_path, int origin_present)
         H5Dclose(nds);
     }
 
+    /* A memory selection moved by H5Soffset_simple, for a read partly held (rows 8-23): the same buffer. */
+    if (origin_present) {
+        hid_t    rds = H5Dopen2(rfile, "/data/chunked_deflate", H5P_DEFAULT);
+        hid_t    nds = H5Dopen2(nfile, "/data/chunked_deflate", H5P_DEFAULT);
+        hid_t    rsp = rows_space(rds, 8, 16), nsp = rows_space(nds, 8, 16);
+        hsize_t  mdims[2] = {32, 64}, mstart[2] = {0, 0}, mcount[2] = {16, 64};
+        hssize_t off[2] = {8, 0};
+        hid_t    mem = H5Screate_simple(2, mdims, NULL);
+        double   rbuf[32 * 64], nbuf[32 * 64];
+
+        memset(rbuf, 0, sizeof rbuf);
+        memset(nbuf, 0, sizeof nbuf);
+        H5Sselect_hyperslab(mem, H5S_SELECT_SET, mstart, NULL, mcount, NULL);
+        H5Soffset_simple(mem, off);
+        check(H5Dread(rds, H5T_NATIVE_DOUBLE, mem, rsp, H5P_DEFAULT, rbuf) >= 0 &&
+                  H5Dread(nds, H5T_NATIVE_DOUBLE, mem, nsp, H5P_DEFAULT, nbuf) >= 0 &&
+                  memcmp(rbuf, nbuf, sizeof rbuf) == 0,
+              "a partly held read into a memory selection moved by H5Soffset_simple fills native's places");
+        H5Sclose(mem);
+        H5Sclose(rsp);
+        H5Sclose(nsp);
+        H5Dclose(rds);
+        H5Dclose(nds);
+    }
+
     /* Variable-length buffer sizes: element 1 is held; all 3 elements only with the origin. */
     rd = H5Dopen2(rfile, "/typed/vlen_int", H5P_DEFAULT);
     nd = H5Dopen2(nfile, "/typed/vlen_int", H5P_DEFAULT);
