@@ -54,6 +54,8 @@ typedef struct commit_state_t {
     int                   unchanged;       /* nothing to add: the container was left as it is */
     size_t                datasets_sorted; /* manifest.datasets[0, datasets_sorted) is sorted by path */
     H5O_token_t           old_bookkeeping;
+    H5O_token_t           old_replay;       /* the previous container's replay manifest, when had_replay */
+    int                   had_replay;
     carve_skeleton_t      skeleton;
 } commit_state_t;
 
@@ -163,7 +165,8 @@ done:
 
 /* Parses carve's user block header. Returns 1 for a container, 0 for any other file, -1 when unreadable. */
 static int
-container_read_header(const char *path, uint64_t *generation, H5O_token_t *token)
+container_read_header(const char *path, uint64_t *generation, H5O_token_t *token, H5O_token_t *replay_token,
+                      int *has_replay)
 {
     char        header[CARVE_CONTAINER_USERBLOCK + 1];
     const char *line;
@@ -201,6 +204,21 @@ container_read_header(const char *path, uint64_t *generation, H5O_token_t *token
         if (carve_token_from_hex(hex, token) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed token in carve's header", path);
     }
+    /* Optional (absent from containers of carve 0.1): the replay manifest's dataset. */
+    line += 12 + 32 + 1;
+    if (has_replay)
+        *has_replay = 0;
+    if (strncmp(line, "replay ", 7) == 0 && line[7 + 32] == '\n' && replay_token) {
+        char hex[33];
+
+        memcpy(hex, line + 7, 32);
+        hex[32] = '\0';
+        if (carve_token_from_hex(hex, replay_token) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed replay token in carve's header",
+                             path);
+        if (has_replay)
+            *has_replay = 1;
+    }
     ret_value = 1;
 
 done:
@@ -210,17 +228,19 @@ done:
 }
 
 static herr_t
-container_write_header(const char *path, uint64_t generation, const H5O_token_t *token)
+container_write_header(const char *path, uint64_t generation, const H5O_token_t *token,
+                       const H5O_token_t *replay_token)
 {
     char   header[CARVE_CONTAINER_USERBLOCK];
-    char   hex[33];
+    char   hex[33], replay_hex[33];
     int    fd = -1, len;
     herr_t ret_value = 0;
 
     carve_token_to_hex(token, hex);
+    carve_token_to_hex(replay_token, replay_hex);
     memset(header, 0, sizeof header);
-    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\n", CONTAINER_MAGIC,
-                   generation, hex);
+    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\nreplay %s\n", CONTAINER_MAGIC,
+                   generation, hex, replay_hex);
     if (len < 0 || (size_t)len >= sizeof header)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "carve's header does not fit its user block");
     if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
@@ -271,14 +291,17 @@ carve_container_probe(const char *path)
     uint64_t    generation;
     H5O_token_t token;
 
-    return container_read_header(path, &generation, &token);
+    return container_read_header(path, &generation, &token, NULL, NULL);
 }
 
-herr_t
-carve_container_read_manifest(const char *container_path, carve_manifest_t *m)
+/* Reads and parses the manifest embedded in a container: the whole one, or (for_replay) the lean copy
+ * replay reads when the container has one. */
+static herr_t
+container_read_embedded(const char *container_path, int for_replay, carve_manifest_t *m)
 {
     uint64_t    generation;
-    H5O_token_t token;
+    H5O_token_t token, replay_token;
+    int         has_replay = 0;
     hid_t       fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
     hssize_t    len;
     char       *text = NULL;
@@ -286,11 +309,13 @@ carve_container_read_manifest(const char *container_path, carve_manifest_t *m)
     int         probe;
     herr_t      ret_value = 0;
 
-    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+    if ((probe = container_read_header(container_path, &generation, &token, &replay_token, &has_replay)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s is not a carve container (no carve header)",
                          container_path);
+    if (for_replay && has_replay)
+        token = replay_token;
     if ((fapl = container_native_fapl(0)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     H5E_BEGIN_TRY
@@ -337,6 +362,18 @@ done:
         H5Pclose(fapl);
     CARVE_CLEANUP_END
     return ret_value;
+}
+
+herr_t
+carve_container_read_manifest(const char *container_path, carve_manifest_t *m)
+{
+    return container_read_embedded(container_path, 0, m);
+}
+
+herr_t
+carve_container_read_replay_manifest(const char *container_path, carve_manifest_t *m)
+{
+    return container_read_embedded(container_path, 1, m);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -1043,9 +1080,11 @@ done:
     return ret_value;
 }
 
-/* Writes the manifest into a new anonymous dataset, drops the previous one, returns the new token. */
+/* Writes a manifest text into a new anonymous dataset, drops the previous one (old: its token, or NULL),
+ * returns the new token. */
 static herr_t
-container_embed_manifest(commit_state_t *st, const char *text, size_t len, H5O_token_t *token)
+container_embed_manifest(commit_state_t *st, const char *text, size_t len, const H5O_token_t *old_token,
+                         H5O_token_t *token)
 {
     hid_t       space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID, old = H5I_INVALID_HID;
     hsize_t     n = len, chunk = len < ((size_t)1 << 20) ? len : ((size_t)1 << 20);
@@ -1060,9 +1099,9 @@ container_embed_manifest(commit_state_t *st, const char *text, size_t len, H5O_t
         H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot write the bookkeeping dataset");
     *token = info.token;
-    if (st->had_container) {
+    if (old_token) {
         /* The previous manifest's dataset: no link holds it, so dropping its count frees it. */
-        if ((old = H5Oopen_by_token(st->file, st->old_bookkeeping)) < 0 || H5Odecr_refcount(old) < 0)
+        if ((old = H5Oopen_by_token(st->file, *old_token)) < 0 || H5Odecr_refcount(old) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot release the previous bookkeeping");
     }
 
@@ -1077,6 +1116,39 @@ done:
     if (space >= 0)
         H5Sclose(space);
     CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Embeds the replay manifest: the manifest without the selections of datasets held as whole chunks (the
+ * chunk list says what is held; a program's million point reads would otherwise be parsed by every
+ * replaying process). The full manifest stays the authority; this copy is rewritten with it. */
+static herr_t
+container_embed_replay_manifest(commit_state_t *st, H5O_token_t *token)
+{
+    carve_manifest_t *m = &st->manifest;
+    size_t           *kept = NULL;
+    char             *text = NULL;
+    size_t            len  = 0;
+    herr_t            ret_value = 0;
+
+    if (m->ndatasets && NULL == (kept = malloc(m->ndatasets * sizeof *kept)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory writing the replay manifest");
+    for (size_t i = 0; i < m->ndatasets; i++) {
+        kept[i] = m->datasets[i].selections.nrecords;
+        if (m->datasets[i].store == CARVE_STORE_CHUNKS)
+            m->datasets[i].selections.nrecords = 0;
+    }
+    ret_value = carve_manifest_emit(m, &text, &len);
+    for (size_t i = 0; i < m->ndatasets; i++)
+        m->datasets[i].selections.nrecords = kept[i];
+    if (ret_value < 0)
+        CARVE_GOTO_DONE(-1);
+    if (container_embed_manifest(st, text, len, st->had_replay ? &st->old_replay : NULL, token) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    free(kept);
+    free(text);
     return ret_value;
 }
 
@@ -1134,7 +1206,7 @@ commit_build(commit_state_t *st)
     hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
     char                    *text = NULL;
     size_t                   len  = 0;
-    H5O_token_t              token;
+    H5O_token_t              token, replay_token;
     uint64_t                 generation;
     int                      probe;
     herr_t                   ret_value = 0;
@@ -1144,7 +1216,8 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_DONE(-1);
 
     /* The container as it stands: its embedded manifest is authoritative. */
-    if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping)) < 0)
+    if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping, &st->old_replay,
+                                       &st->had_replay)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0 && access(st->container_path, F_OK) == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
@@ -1216,14 +1289,15 @@ commit_build(commit_state_t *st)
             CARVE_GOTO_DONE(-1);
 
     if (container_update_manifest(st, &stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
-        container_embed_manifest(st, text, len, &token) < 0)
+        container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) < 0 ||
+        container_embed_replay_manifest(st, &replay_token) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Fclose(st->file) < 0) {
         st->file = H5I_INVALID_HID;
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot close %s", st->temp_path);
     }
     st->file = H5I_INVALID_HID;
-    if (container_write_header(st->temp_path, st->manifest.generation, &token) < 0)
+    if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token) < 0)
         CARVE_GOTO_DONE(-1);
     /* The commit point: the new container replaces the old one whole. */
     if (rename(st->temp_path, st->container_path) < 0)
@@ -1314,7 +1388,7 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     if (container_path == NULL || run == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_container_add_replay: NULL argument");
     /* Before the lock: a path that is no container gets no lock file beside it. */
-    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot record replay counters in %s: %s",
@@ -1326,7 +1400,7 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
         CARVE_GOTO_DONE(-1);
 
     /* Under the lock: the container as it stands now (a commit may have replaced it meanwhile). */
-    if ((probe = container_read_header(container_path, &generation, &token)) < 0)
+    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,

@@ -53,6 +53,9 @@ int carve_container_probe(const char *path);
 
 /* Parses the manifest embedded in a container into an initialised, empty m. */
 herr_t carve_container_read_manifest(const char *container_path, carve_manifest_t *m);
+/* The same for replay: the container's lean copy, where datasets held as whole chunks have no selections
+ * (their chunk lists say what is held), or the whole manifest for a container without one. */
+herr_t carve_container_read_replay_manifest(const char *container_path, carve_manifest_t *m);
 
 /* Adds one replaying process's counters to the replay section of the manifest file beside a container
  * (<stem>.carve.yaml; the lock is <stem>.carve.lock, the same exclusive flock a commit takes): runs + 1,

@@ -205,7 +205,7 @@ replaying_container_get(const char *path)
     carve_manifest_init(&c->manifest);
     if (NULL == (c->path = strdup(path)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory opening container %s", path);
-    if (carve_container_read_manifest(path, &c->manifest) < 0)
+    if (carve_container_read_replay_manifest(path, &c->manifest) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
                          "cannot replay from container %s: its manifest is unreadable", path);
     if (c->manifest.ndatasets > 1)

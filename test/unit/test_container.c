@@ -593,6 +593,40 @@ test_refusals(unit_t *t, paths_t *p)
         printf("  (running as root: the read-only directory case is skipped)\n");
 }
 
+/* The replay manifest: the same manifest, without the selections of datasets held as whole chunks. */
+static void
+test_replay_manifest(unit_t *t, paths_t *p)
+{
+    carve_manifest_t full, lean;
+
+    carve_manifest_init(&full);
+    carve_manifest_init(&lean);
+    if (CHECK(t, commit_run(p->origin, p->dir, "grid", 3, 4) >= 0) &&
+        CHECK(t, commit_run(p->origin, p->dir, "data", 10, 20) >= 0) &&
+        CHECK(t, carve_container_read_manifest(p->container, &full) >= 0) &&
+        CHECK(t, carve_container_read_replay_manifest(p->container, &lean) >= 0)) {
+        const carve_manifest_dataset_t *fg = carve_manifest_find_dataset(&full, "/grid");
+        const carve_manifest_dataset_t *lg = carve_manifest_find_dataset(&lean, "/grid");
+        const carve_manifest_dataset_t *fd = carve_manifest_find_dataset(&full, "/data");
+        const carve_manifest_dataset_t *ld = carve_manifest_find_dataset(&lean, "/data");
+
+        CHECK(t, lean.generation == full.generation && lean.ndatasets == full.ndatasets);
+        CHECK_STR(t, lean.origin, full.origin);
+        if (CHECK(t, fg && lg && fd && ld)) {
+            CHECK(t, fg->store == CARVE_STORE_CHUNKS && fg->selections.nrecords > 0);
+            CHECK(t, lg->store == CARVE_STORE_CHUNKS && lg->selections.nrecords == 0);
+            CHECK(t, lg->chunks.n == fg->chunks.n && lg->chunks.n > 0 &&
+                     memcmp(lg->chunks.idx, fg->chunks.idx, lg->chunks.n * sizeof *lg->chunks.idx) == 0);
+            CHECK(t, fd->store == CARVE_STORE_ELEMENTS && ld->selections.nrecords == fd->selections.nrecords &&
+                     carve_selection_npoints(&ld->selections) == carve_selection_npoints(&fd->selections));
+            CHECK_STR(t, ld->origin_dcpl, fd->origin_dcpl);
+        }
+    }
+    CHECK_NO_ERROR(t);
+    carve_manifest_clear(&full);
+    carve_manifest_clear(&lean);
+}
+
 /* ------------------------------------------------------------------------------------------------------ */
 
 int
@@ -609,6 +643,7 @@ main(void)
         test_concurrent(&t, &p);
         test_other_names(&t, &p);
         test_refusals(&t, &p);
+        test_replay_manifest(&t, &p);
     }
     teardown(&p);
 
