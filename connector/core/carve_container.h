@@ -3,9 +3,12 @@
  * the manifest it embeds.
  *
  * A container <stem>.carve.h5 is an HDF5 file with a 512-byte user block. The user block starts with
- * carve's header ("CARVE-CONTAINER 1", the generation, the token of the bookkeeping dataset); the
- * bookkeeping dataset is anonymous (no link reaches it: no listing or iteration ever shows it) and holds
- * the manifest text. Everything else in the file is the origin's skeleton and carved data, at the
+ * carve's header ("CARVE-CONTAINER 1", the generation, the token of the bookkeeping dataset, and the token
+ * of the replay manifest's); both datasets are anonymous (no link reaches them: no listing or iteration
+ * ever shows them). The bookkeeping dataset holds the manifest text; the replay manifest is the same
+ * document without the selections of datasets held as whole chunks (replay needs their chunk lists
+ * only), written with it on every commit. Containers of carve 0.1 have no replay line: replay reads
+ * their full manifest. Everything else in the file is the origin's skeleton and carved data, at the
  * origin's own paths. The manifest beside it (<stem>.carve.yaml) is a copy of the embedded one.
  *
  * A commit happens under an exclusive lock on <stem>.carve.lock: it checks the origin's stamp against
