@@ -94,17 +94,7 @@ holds(const char *path, const char *data, size_t len)
 static int
 count_temp_files(const char *dir)
 {
-    DIR           *d = opendir(dir);
-    struct dirent *e;
-    int            n = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (strstr(e->d_name, ".tmp.") != NULL)
-            n++;
-    closedir(d);
-    return n;
+    return unit_count_entries(dir, ".tmp.");
 }
 
 /* The origin: /data (100 int32, contiguous), /grid (20 x 20 float, chunked 5 x 5, deflated), /g (a group). */

@@ -35,29 +35,8 @@
 #define SEQUENCES      150 /* random read sequences per extent */
 
 /* ------------------------------------------------------------------------------------------------------ */
-/* Random numbers (splitmix64, fixed seeds: every run sees the same sequences)                            */
+/* Random selections (unit_rng_t: splitmix64, fixed seeds: every run sees the same sequences)       */
 /* ------------------------------------------------------------------------------------------------------ */
-
-typedef struct rng_t {
-    uint64_t s;
-} rng_t;
-
-static uint64_t
-rng_next(rng_t *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n); 0 when n is 0. */
-static hsize_t
-rng_below(rng_t *r, hsize_t n)
-{
-    return n ? (hsize_t)(rng_next(r) % n) : 0;
-}
 
 static hsize_t
 min_h(hsize_t a, hsize_t b)
@@ -264,34 +243,34 @@ enum { K_ALL, K_NONE, K_POINTS, K_REGULAR, K_IRREGULAR };
 /* A random hyperslab that fits in dims (every dims[d] >= 1); strides sometimes wide, blocks sometimes
  * long, stride == block (contiguous) sometimes. */
 static void
-random_hyperslab(rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
+random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
                  hsize_t *block)
 {
     for (int d = 0; d < rank; d++) {
         hsize_t n = dims[d], span;
 
-        block[d] = rng_below(r, 5) == 0 ? 1 + rng_below(r, n) : 1 + rng_below(r, min_h(n, 4));
-        switch (rng_below(r, 4)) {
+        block[d] = unit_rng_below(r, 5) == 0 ? 1 + unit_rng_below(r, n) : 1 + unit_rng_below(r, min_h(n, 4));
+        switch (unit_rng_below(r, 4)) {
             case 0:
                 stride[d] = block[d];
                 break;
             case 1:
-                stride[d] = block[d] + 1 + rng_below(r, n / 2 + 1);
+                stride[d] = block[d] + 1 + unit_rng_below(r, n / 2 + 1);
                 break;
             default:
-                stride[d] = block[d] + rng_below(r, 6);
+                stride[d] = block[d] + unit_rng_below(r, 6);
                 break;
         }
-        count[d] = 1 + rng_below(r, (n - block[d]) / stride[d] + 1);
+        count[d] = 1 + unit_rng_below(r, (n - block[d]) / stride[d] + 1);
         span     = (count[d] - 1) * stride[d] + block[d];
-        start[d] = rng_below(r, n - span + 1);
+        start[d] = unit_rng_below(r, n - span + 1);
     }
 }
 
 static int
-random_kind(rng_t *r)
+random_kind(unit_rng_t *r)
 {
-    hsize_t x = rng_below(r, 100);
+    hsize_t x = unit_rng_below(r, 100);
 
     if (x < 3)
         return K_ALL;
@@ -306,7 +285,7 @@ random_kind(rng_t *r)
 
 /* A new dataspace of extent dims with a selection of the given kind (random contents). */
 static hid_t
-random_space_of_kind(rng_t *r, int kind, int rank, const hsize_t *dims)
+random_space_of_kind(unit_rng_t *r, int kind, int rank, const hsize_t *dims)
 {
     hid_t   space = H5Screate_simple(rank, dims, NULL);
     hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
@@ -321,18 +300,18 @@ random_space_of_kind(rng_t *r, int kind, int rank, const hsize_t *dims)
             H5Sselect_none(space);
             break;
         case K_POINTS: {
-            size_t  k = 1 + (size_t)rng_below(r, 24);
+            size_t  k = 1 + (size_t)unit_rng_below(r, 24);
             hsize_t coords[24 * H5S_MAX_RANK];
 
             for (size_t p = 0; p < k; p++)
                 for (int d = 0; d < rank; d++) {
                     /* Runs along the last dimension and repeats now and then, to exercise folding. */
-                    if (p > 0 && rng_below(r, 3) == 0)
+                    if (p > 0 && unit_rng_below(r, 3) == 0)
                         coords[p * (size_t)rank + (size_t)d] =
                             d == rank - 1 ? min_h(coords[(p - 1) * (size_t)rank + (size_t)d] + 1, dims[d] - 1)
                                           : coords[(p - 1) * (size_t)rank + (size_t)d];
                     else
-                        coords[p * (size_t)rank + (size_t)d] = rng_below(r, dims[d]);
+                        coords[p * (size_t)rank + (size_t)d] = unit_rng_below(r, dims[d]);
                 }
             H5Sselect_elements(space, H5S_SELECT_SET, k, coords);
             break;
@@ -350,12 +329,12 @@ random_space_of_kind(rng_t *r, int kind, int rank, const hsize_t *dims)
             break;
         }
         default: {
-            size_t more = 1 + (size_t)rng_below(r, 4);
+            size_t more = 1 + (size_t)unit_rng_below(r, 4);
 
             random_hyperslab(r, rank, dims, start, stride, count, block);
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, block);
             for (size_t k = 0; k < more; k++) {
-                hsize_t     x  = rng_below(r, 10);
+                hsize_t     x  = unit_rng_below(r, 10);
                 H5S_seloper_t op = x < 7 ? H5S_SELECT_OR : x < 9 ? H5S_SELECT_NOTB : H5S_SELECT_XOR;
 
                 random_hyperslab(r, rank, dims, start, stride, count, block);
@@ -368,7 +347,7 @@ random_space_of_kind(rng_t *r, int kind, int rank, const hsize_t *dims)
 }
 
 static hid_t
-random_space(rng_t *r, int rank, const hsize_t *dims)
+random_space(unit_rng_t *r, int rank, const hsize_t *dims)
 {
     return random_space_of_kind(r, random_kind(r), rank, dims);
 }
@@ -385,7 +364,7 @@ typedef struct scenario_t {
 } scenario_t;
 
 static void
-scenario_build_at(unit_t *t, rng_t *r, const extent_t *e, scenario_t *s, const char *file, int line)
+scenario_build_at(unit_t *t, unit_rng_t *r, const extent_t *e, scenario_t *s, const char *file, int line)
 {
     unsigned errors = 0;
     bool     added  = true;
@@ -396,7 +375,7 @@ scenario_build_at(unit_t *t, rng_t *r, const extent_t *e, scenario_t *s, const c
     s->nelem  = extent_elems(e->rank, e->dims);
     s->oracle = calloc(s->nelem, 1);
     carve_selection_init(&s->sel, e->rank, e->dims);
-    s->nreads = 1 + (size_t)rng_below(r, MAX_READS);
+    s->nreads = 1 + (size_t)unit_rng_below(r, MAX_READS);
     for (size_t i = 0; i < s->nreads; i++) {
         s->reads[i] = random_space(r, s->rank, s->dims);
         errors += oracle_mark(s->reads[i], s->rank, s->dims, s->oracle);
@@ -449,7 +428,7 @@ test_oracle(unit_t *t)
 static void
 test_selection_random(unit_t *t)
 {
-    rng_t r = {0xC0FFEE01u};
+    unit_rng_t r = {0xC0FFEE01u};
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
@@ -518,7 +497,7 @@ test_selection_random(unit_t *t)
 static void
 test_selection_add_records(unit_t *t)
 {
-    rng_t r = {0xADD5EED5u};
+    unit_rng_t r = {0xADD5EED5u};
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
@@ -527,13 +506,13 @@ test_selection_add_records(unit_t *t)
             uint8_t          *want = calloc(n, 1), *got = malloc(n);
             hid_t             space = H5Screate_simple(x->rank, x->dims, NULL);
             carve_selection_t sel;
-            size_t            k = 1 + (size_t)rng_below(&r, 8);
+            size_t            k = 1 + (size_t)unit_rng_below(&r, 8);
 
             carve_selection_init(&sel, x->rank, x->dims);
             H5Sselect_none(space);
             for (size_t i = 0; i < k; i++) {
                 hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
-                bool    null_stride = rng_below(&r, 4) == 0, null_block = rng_below(&r, 4) == 0;
+                bool    null_stride = unit_rng_below(&r, 4) == 0, null_block = unit_rng_below(&r, 4) == 0;
 
                 random_hyperslab(&r, x->rank, x->dims, start, stride, count, block);
                 for (int d = 0; d < x->rank; d++) { /* what NULL means, keeping the record valid */
@@ -577,7 +556,7 @@ add_box(carve_selection_t *sel, hid_t space, const hsize_t *start, const hsize_t
 static void
 test_selection_sequential(unit_t *t)
 {
-    rng_t             r = {0x5E0Au};
+    unit_rng_t             r = {0x5E0Au};
     carve_selection_t sel;
     hsize_t           dims2[2] = {37, 53}, dims3[3] = {9, 10, 11}, dims1[1] = {1000};
     hid_t             space2 = H5Screate_simple(2, dims2, NULL), space3 = H5Screate_simple(3, dims3, NULL);
@@ -625,7 +604,7 @@ test_selection_sequential(unit_t *t)
     for (hsize_t i = 0; i < 37; i++)
         order[i] = i;
     for (hsize_t i = 36; i > 0; i--) {
-        hsize_t j = rng_below(&r, i + 1), tmp = order[i];
+        hsize_t j = unit_rng_below(&r, i + 1), tmp = order[i];
 
         order[i] = order[j], order[j] = tmp;
     }
@@ -647,7 +626,7 @@ test_selection_sequential(unit_t *t)
         for (hsize_t i = 0; i < tiles; i++)
             order[i] = i;
         for (hsize_t i = tiles - 1; i > 0; i--) {
-            hsize_t j = rng_below(&r, i + 1), tmp = order[i];
+            hsize_t j = unit_rng_below(&r, i + 1), tmp = order[i];
 
             order[i] = order[j], order[j] = tmp;
         }
@@ -881,7 +860,7 @@ check_contains_at(unit_t *t, const scenario_t *s, hid_t query, const char *what,
 static void
 test_selection_contains(unit_t *t)
 {
-    rng_t r = {0xC047A125u};
+    unit_rng_t r = {0xC047A125u};
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
@@ -890,7 +869,7 @@ test_selection_contains(unit_t *t)
             hsize_t    c[H5S_MAX_RANK];
 
             SCENARIO_BUILD(t, &r, &extents_g[e], &s);
-            if (rng_below(&r, 2))
+            if (unit_rng_below(&r, 2))
                 CHECK(t, carve_selection_merge(&s.sel) >= 0);
             members   = count_bits(s.oracle, s.nelem);
             outsiders = s.nelem - members;
@@ -913,7 +892,7 @@ test_selection_contains(unit_t *t)
 
                     if (candidates == 0)
                         continue;
-                    nth = (size_t)rng_below(&r, candidates);
+                    nth = (size_t)unit_rng_below(&r, candidates);
                     for (lin = 0; lin < s.nelem; lin++)
                         if ((s.oracle[lin] != 0) == covered && nth-- == 0)
                             break;
@@ -930,11 +909,11 @@ test_selection_contains(unit_t *t)
             /* Several covered points, then the same plus one uncovered point. */
             if (members > 0) {
                 hsize_t pts[17 * H5S_MAX_RANK];
-                size_t  k = 1 + (size_t)rng_below(&r, 16);
+                size_t  k = 1 + (size_t)unit_rng_below(&r, 16);
                 hid_t   q = H5Screate_simple(s.rank, s.dims, NULL);
 
                 for (size_t p = 0; p < k; p++) {
-                    size_t nth = (size_t)rng_below(&r, members), lin;
+                    size_t nth = (size_t)unit_rng_below(&r, members), lin;
 
                     for (lin = 0; lin < s.nelem; lin++)
                         if (s.oracle[lin] && nth-- == 0)
@@ -944,7 +923,7 @@ test_selection_contains(unit_t *t)
                 H5Sselect_elements(q, H5S_SELECT_SET, k, pts);
                 CHECK_CONTAINS(t, &s, q, "covered points are contained");
                 if (outsiders > 0) {
-                    size_t nth = (size_t)rng_below(&r, outsiders), lin;
+                    size_t nth = (size_t)unit_rng_below(&r, outsiders), lin;
 
                     for (lin = 0; lin < s.nelem; lin++)
                         if (!s.oracle[lin] && nth-- == 0)
@@ -986,7 +965,7 @@ test_selection_contains(unit_t *t)
 static void
 test_selection_union_copy(unit_t *t)
 {
-    rng_t r = {0x0E10u};
+    unit_rng_t r = {0x0E10u};
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
@@ -997,9 +976,9 @@ test_selection_union_copy(unit_t *t)
 
             SCENARIO_BUILD(t, &r, &extents_g[e], &a);
             SCENARIO_BUILD(t, &r, &extents_g[e], &b);
-            if (rng_below(&r, 2))
+            if (unit_rng_below(&r, 2))
                 carve_selection_merge(&a.sel);
-            if (rng_below(&r, 2))
+            if (unit_rng_below(&r, 2))
                 carve_selection_merge(&b.sel);
             want = malloc(n);
             got  = malloc(n);
@@ -1281,12 +1260,12 @@ test_selection_errors(unit_t *t)
 
 /* A chunk shape for dims: 1, a divisor, a non-divisor, the whole dimension, or more than it. */
 static void
-random_chunk(rng_t *r, int rank, const hsize_t *dims, hsize_t *chunk)
+random_chunk(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *chunk)
 {
     for (int d = 0; d < rank; d++) {
         hsize_t n = dims[d];
 
-        switch (rng_below(r, 6)) {
+        switch (unit_rng_below(r, 6)) {
             case 0:
                 chunk[d] = 1;
                 break;
@@ -1294,10 +1273,10 @@ random_chunk(rng_t *r, int rank, const hsize_t *dims, hsize_t *chunk)
                 chunk[d] = n;
                 break;
             case 2:
-                chunk[d] = n + 1 + rng_below(r, 10);
+                chunk[d] = n + 1 + unit_rng_below(r, 10);
                 break;
             default:
-                chunk[d] = 1 + rng_below(r, n < 16 ? n : n / 3);
+                chunk[d] = 1 + unit_rng_below(r, n < 16 ? n : n / 3);
                 break;
         }
     }
@@ -1398,7 +1377,7 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
 static void
 test_chunkset_random(unit_t *t)
 {
-    rng_t r = {0xC4C4u};
+    unit_rng_t r = {0xC4C4u};
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
@@ -1550,7 +1529,7 @@ test_chunkset_strided(unit_t *t)
 static void
 test_chunkset_misc(unit_t *t)
 {
-    rng_t             r = {0xD0D0u};
+    unit_rng_t             r = {0xD0D0u};
     carve_chunkset_t  cs, other;
     carve_selection_t sel;
     hsize_t           dims[2] = {1000, 1000}, chunk[2] = {10, 10}, c[2], distinct[10][2];
@@ -1626,7 +1605,7 @@ test_chunkset_misc(unit_t *t)
 
     /* A million adds of 10 distinct chunks, cycling and in a random order: memory stays small. */
     for (int i = 0; i < 10; i++)
-        distinct[i][0] = rng_below(&r, 100), distinct[i][1] = rng_below(&r, 100);
+        distinct[i][0] = unit_rng_below(&r, 100), distinct[i][1] = unit_rng_below(&r, 100);
     distinct[9][0] = distinct[3][0], distinct[9][1] = distinct[3][1] + 1 < 100 ? distinct[3][1] + 1 : 0;
     for (int pattern = 0; pattern < 3; pattern++) {
         bool    ok = true;
@@ -1637,7 +1616,7 @@ test_chunkset_misc(unit_t *t)
         grid_init(&g, 2, dims, chunk);
         CHECK(t, carve_chunkset_init(&cs, 2, dims, chunk) >= 0);
         for (int k = 0; k < 1000000 && ok; k++) {
-            int i = pattern == 0 ? k % 10 : pattern == 1 ? 9 - k % 10 : (int)rng_below(&r, 10);
+            int i = pattern == 0 ? k % 10 : pattern == 1 ? 9 - k % 10 : (int)unit_rng_below(&r, 10);
 
             ok = carve_chunkset_add_coords(&cs, distinct[i]) >= 0;
             if (cs.capacity > maxcap)
@@ -1690,7 +1669,7 @@ static void
 test_performance(unit_t *t)
 {
     enum { NREADS = 100000 };
-    rng_t             r       = {0x9E3Fu};
+    unit_rng_t             r       = {0x9E3Fu};
     hsize_t           dims[2] = {100000, 1000}, chunk[2] = {100, 100}, start[2], count[2] = {1, 16};
     hid_t             space   = H5Screate_simple(2, dims, NULL);
     hsize_t          *rows    = malloc(NREADS * sizeof *rows);
@@ -1704,7 +1683,7 @@ test_performance(unit_t *t)
     carve_selection_init(&sel, 2, dims);
     t0 = now_s();
     for (int i = 0; i < NREADS; i++) {
-        rows[i]  = rng_below(&r, dims[0]);
+        rows[i]  = unit_rng_below(&r, dims[0]);
         start[0] = rows[i], start[1] = 480;
         ok       = add_box(&sel, space, start, count) >= 0 && ok;
     }
@@ -1787,7 +1766,7 @@ test_performance(unit_t *t)
     carve_selection_init(&sel, 2, dims);
     t0 = now_s();
     for (int i = 0; i < NREADS; i++) {
-        start[0] = rng_below(&r, dims[0]), start[1] = rng_below(&r, dims[1] - 15);
+        start[0] = unit_rng_below(&r, dims[0]), start[1] = unit_rng_below(&r, dims[1] - 15);
         ok       = add_box(&sel, space, start, count) >= 0 && ok;
     }
     t1 = now_s();

@@ -929,17 +929,7 @@ file_holds(const char *path, const char *text)
 static int
 count_temp_files(const char *dir)
 {
-    DIR           *d = opendir(dir);
-    struct dirent *e;
-    int            n = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (strstr(e->d_name, ".tmp.") != NULL)
-            n++;
-    closedir(d);
-    return n;
+    return unit_count_entries(dir, ".tmp.");
 }
 
 static void

@@ -40,35 +40,14 @@
 #define SENTINEL    UINT64_C(0xDEADBEEFCAFEF00D)
 
 /* ------------------------------------------------------------------------------------------------------ */
-/* Random numbers (splitmix64, fixed seeds)                                                                */
+/* Random selections (unit_rng_t: splitmix64, fixed seeds: every run sees the same sequences)       */
 /* ------------------------------------------------------------------------------------------------------ */
 
-typedef struct rng_t {
-    uint64_t s;
-} rng_t;
-
-static uint64_t
-rng_next(rng_t *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n); 0 when n is 0. */
-static hsize_t
-rng_below(rng_t *r, hsize_t n)
-{
-    return n ? (hsize_t)(rng_next(r) % n) : 0;
-}
-
 static void
-shuffle(rng_t *r, hsize_t *v, size_t n)
+shuffle(unit_rng_t *r, hsize_t *v, size_t n)
 {
     for (size_t i = n; i > 1; i--) {
-        size_t  j   = (size_t)rng_below(r, i);
+        size_t  j   = (size_t)unit_rng_below(r, i);
         hsize_t tmp = v[i - 1];
 
         v[i - 1] = v[j];
@@ -117,70 +96,70 @@ dataset_clear(dataset_t *ds)
 
 /* A random regular hyperslab inside dims (every dims[d] >= 1). */
 static void
-random_hyperslab(rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
+random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
                  hsize_t *block)
 {
     for (int d = 0; d < rank; d++) {
         hsize_t n = dims[d], span;
 
-        block[d] = rng_below(r, 4) == 0 ? 1 + rng_below(r, n) : 1 + rng_below(r, n < 4 ? n : 4);
-        switch (rng_below(r, 3)) {
+        block[d] = unit_rng_below(r, 4) == 0 ? 1 + unit_rng_below(r, n) : 1 + unit_rng_below(r, n < 4 ? n : 4);
+        switch (unit_rng_below(r, 3)) {
             case 0:
                 stride[d] = block[d];
                 break;
             case 1:
-                stride[d] = block[d] + 1 + rng_below(r, n / 2 + 1);
+                stride[d] = block[d] + 1 + unit_rng_below(r, n / 2 + 1);
                 break;
             default:
-                stride[d] = block[d] + rng_below(r, 4);
+                stride[d] = block[d] + unit_rng_below(r, 4);
                 break;
         }
-        count[d] = 1 + rng_below(r, (n - block[d]) / stride[d] + 1);
+        count[d] = 1 + unit_rng_below(r, (n - block[d]) / stride[d] + 1);
         span     = (count[d] - 1) * stride[d] + block[d];
-        start[d] = rng_below(r, n - span + 1);
+        start[d] = unit_rng_below(r, n - span + 1);
     }
 }
 
 /* A random extent: rank 0-3, at most a few thousand elements, now and then a zero dimension. */
 static int
-random_extent(rng_t *r, hsize_t *dims)
+random_extent(unit_rng_t *r, hsize_t *dims)
 {
-    int rank = (int)rng_below(r, 16) == 0 ? 0 : 1 + (int)rng_below(r, 3);
+    int rank = (int)unit_rng_below(r, 16) == 0 ? 0 : 1 + (int)unit_rng_below(r, 3);
 
     for (int d = 0; d < rank; d++) {
         hsize_t top = rank == 1 ? 300 : rank == 2 ? 40 : 14;
 
-        dims[d] = 1 + rng_below(r, top);
+        dims[d] = 1 + unit_rng_below(r, top);
     }
-    if (rank > 0 && rng_below(r, 30) == 0)
-        dims[rng_below(r, (hsize_t)rank)] = 0;
+    if (rank > 0 && unit_rng_below(r, 30) == 0)
+        dims[unit_rng_below(r, (hsize_t)rank)] = 0;
     return rank;
 }
 
 /* Held by chunks: a random chunk shape (edge chunks clipped, sometimes chunks larger than the extent) and
  * a random subset of the grid. */
 static bool
-random_held_chunks(rng_t *r, dataset_t *ds)
+random_held_chunks(unit_rng_t *r, dataset_t *ds)
 {
     carve_manifest_dataset_t *e = &ds->entry;
     static const unsigned     percent[] = {0, 20, 50, 85, 100, 97};
-    unsigned                  p         = percent[rng_below(r, 6)];
+    unsigned                  p         = percent[unit_rng_below(r, 6)];
     hsize_t                   grid[H5S_MAX_RANK], c[H5S_MAX_RANK];
     size_t                    nchunks = 1;
 
     e->store   = CARVE_STORE_CHUNKS;
     e->chunked = 1;
     for (int d = 0; d < e->rank; d++) {
-        e->chunk[d] = 1 + rng_below(r, e->dims[d] ? (e->dims[d] + 2 < 12 ? e->dims[d] + 2 : 12) : 3);
-        if (rng_below(r, 8) == 0)
-            e->chunk[d] = 1 + rng_below(r, e->dims[d] + 3);
+        e->chunk[d] = 1 + unit_rng_below(r, e->dims[d] ? (e->dims[d] + 2 < 12 ? e->dims[d] + 2 : 12) : 3);
+        if (unit_rng_below(r, 8) == 0)
+            e->chunk[d] = 1 + unit_rng_below(r, e->dims[d] + 3);
         grid[d] = e->dims[d] ? (e->dims[d] + e->chunk[d] - 1) / e->chunk[d] : 1;
         nchunks *= (size_t)grid[d];
     }
     if (carve_chunkset_init(&e->chunks, e->rank, e->dims, e->chunk) < 0)
         return false;
     for (size_t k = 0; k < nchunks; k++) {
-        if (rng_below(r, 100) >= p)
+        if (unit_rng_below(r, 100) >= p)
             continue;
         lin_coords(k, e->rank, grid, c);
         if (carve_chunkset_add_coords(&e->chunks, c) < 0)
@@ -222,17 +201,17 @@ record_has(const carve_selection_t *sel, size_t i, const hsize_t *x)
 
 /* Held by elements: a random union of records (none sometimes; for a scalar, the one record or none). */
 static bool
-random_held_elements(rng_t *r, dataset_t *ds)
+random_held_elements(unit_rng_t *r, dataset_t *ds)
 {
     carve_manifest_dataset_t *e = &ds->entry;
-    size_t                    k = (size_t)rng_below(r, 7);
+    size_t                    k = (size_t)unit_rng_below(r, 7);
     hsize_t                   start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
 
     e->store = CARVE_STORE_ELEMENTS;
     if (ds->nelems == 0)
         return true;
-    if (rng_below(r, 8) == 0)
-        k = 1 + rng_below(r, 60); /* many small records now and then */
+    if (unit_rng_below(r, 8) == 0)
+        k = 1 + unit_rng_below(r, 60); /* many small records now and then */
     for (size_t i = 0; i < k; i++) {
         random_hyperslab(r, e->rank, e->dims, start, stride, count, block);
         if (carve_selection_add(&e->selections, start, stride, count, block) < 0)
@@ -249,7 +228,7 @@ random_held_elements(rng_t *r, dataset_t *ds)
 }
 
 static bool
-random_dataset(rng_t *r, dataset_t *ds, bool by_chunks)
+random_dataset(unit_rng_t *r, dataset_t *ds, bool by_chunks)
 {
     carve_manifest_dataset_t *e = &ds->entry;
 
@@ -274,7 +253,7 @@ static const char *const file_kinds_g[] = {"all", "none", "block", "regular", "i
 
 /* A file selection of the given kind over the dataset's extent. */
 static hid_t
-random_file_space(rng_t *r, int kind, int rank, const hsize_t *dims)
+random_file_space(unit_rng_t *r, int kind, int rank, const hsize_t *dims)
 {
     hid_t   space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
     size_t  n     = extent_elems(rank, dims);
@@ -302,13 +281,13 @@ random_file_space(rng_t *r, int kind, int rank, const hsize_t *dims)
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, block);
             break;
         case 4: { /* a union of hyperslabs, sometimes with a block taken out */
-            int parts = 2 + (int)rng_below(r, 3);
+            int parts = 2 + (int)unit_rng_below(r, 3);
 
             for (int k = 0; k < parts; k++) {
                 random_hyperslab(r, rank, dims, start, stride, count, block);
                 H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET, start, stride, count, block);
             }
-            if (rng_below(r, 3) == 0) {
+            if (unit_rng_below(r, 3) == 0) {
                 random_hyperslab(r, rank, dims, start, stride, count, block);
                 for (int d = 0; d < rank; d++)
                     count[d] = 1;
@@ -317,7 +296,7 @@ random_file_space(rng_t *r, int kind, int rank, const hsize_t *dims)
             break;
         }
         default: { /* distinct points in random order */
-            size_t   k    = 1 + (size_t)rng_below(r, n < 60 ? n : 60);
+            size_t   k    = 1 + (size_t)unit_rng_below(r, n < 60 ? n : 60);
             hsize_t *all  = malloc(n * sizeof *all);
             hsize_t *pnts = malloc(k * (size_t)rank * sizeof *pnts);
 
@@ -342,7 +321,7 @@ static const char *const mem_kinds_g[] = {"1-D block",  "all reshaped",     "blo
 
 /* A random divisor of n (n >= 1). */
 static hsize_t
-random_divisor(rng_t *r, hsize_t n)
+random_divisor(unit_rng_t *r, hsize_t n)
 {
     hsize_t divs[64];
     size_t  k = 0;
@@ -350,7 +329,7 @@ random_divisor(rng_t *r, hsize_t n)
     for (hsize_t a = 1; a <= n && k < 64; a++)
         if (n % a == 0)
             divs[k++] = a;
-    return divs[rng_below(r, k)];
+    return divs[unit_rng_below(r, k)];
 }
 
 /* The memory kind used for a read of n elements (scalar only for one, a union of two parts from two). */
@@ -362,7 +341,7 @@ mem_kind_for(int kind, hsize_t n)
 
 /* A memory selection of n >= 1 elements of the given kind (see mem_kind_for). */
 static hid_t
-random_mem_space(rng_t *r, int kind, hsize_t n)
+random_mem_space(unit_rng_t *r, int kind, hsize_t n)
 {
     hid_t   space = H5I_INVALID_HID;
     hsize_t dims[3], start[3], stride[3], count[3], block[3];
@@ -375,7 +354,7 @@ random_mem_space(rng_t *r, int kind, hsize_t n)
             hsize_t a = random_divisor(r, n), b = random_divisor(r, n / a);
 
             dims[0] = a, dims[1] = b, dims[2] = n / a / b;
-            space   = H5Screate_simple(rng_below(r, 2) ? 3 : 2, dims, NULL);
+            space   = H5Screate_simple(unit_rng_below(r, 2) ? 3 : 2, dims, NULL);
             if (dims[2] != 1 && H5Sget_simple_extent_ndims(space) == 2) {
                 H5Sclose(space);
                 dims[1] = n / a;
@@ -396,12 +375,12 @@ random_mem_space(rng_t *r, int kind, hsize_t n)
         }
         case 3:
             dims[0]   = 3 * n + 4;
-            start[0]  = 1, stride[0] = 3, count[0] = n, block[0] = 1 + rng_below(r, 2);
+            start[0]  = 1, stride[0] = 3, count[0] = n, block[0] = 1 + unit_rng_below(r, 2);
             space     = H5Screate_simple(1, dims, NULL);
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, (hsize_t[]){1});
             break;
         case 4: {
-            hsize_t k = 1 + rng_below(r, n - 1);
+            hsize_t k = 1 + unit_rng_below(r, n - 1);
 
             dims[0] = n + 5;
             space   = H5Screate_simple(1, dims, NULL);
@@ -411,10 +390,10 @@ random_mem_space(rng_t *r, int kind, hsize_t n)
             break;
         }
         case 5: {
-            size_t   m    = (size_t)(n + 1 + rng_below(r, n + 1));
+            size_t   m    = (size_t)(n + 1 + unit_rng_below(r, n + 1));
             hsize_t *all  = malloc(m * sizeof *all);
             hsize_t *pnts = malloc((size_t)n * 2 * sizeof *pnts);
-            int      rank = rng_below(r, 2) ? 2 : 1;
+            int      rank = unit_rng_below(r, 2) ? 2 : 1;
 
             dims[0] = rank == 2 ? 3 : m;
             dims[1] = (m + 2) / 3;
@@ -581,7 +560,7 @@ done:
 
 /* One random case: a read of file kind fk into memory kind mk. */
 static int
-check_case(unit_t *t, rng_t *r, const dataset_t *ds, carve_held_t *held, int fk, int mk)
+check_case(unit_t *t, unit_rng_t *r, const dataset_t *ds, carve_held_t *held, int fk, int mk)
 {
     const carve_manifest_dataset_t *e          = &ds->entry;
     hid_t                           file_space = random_file_space(r, fk, e->rank, e->dims), mem_space;
@@ -605,7 +584,7 @@ check_case(unit_t *t, rng_t *r, const dataset_t *ds, carve_held_t *held, int fk,
 static void
 test_random(unit_t *t, bool by_chunks)
 {
-    rng_t    r          = {by_chunks ? 0x5EED0001u : 0x5EED0002u};
+    unit_rng_t    r          = {by_chunks ? 0x5EED0001u : 0x5EED0002u};
     unsigned kinds[3]   = {0, 0, 0};
     unsigned partial_points = 0, unions_built = 0;
 
@@ -620,7 +599,7 @@ test_random(unit_t *t, bool by_chunks)
         if (CHECK(t, carve_held_init(&held, &ds.entry) >= 0)) {
             /* Several reads against one held set (its element space is built once and reused). */
             for (int k = 0; k < 4; k++) {
-                int fk   = (int)rng_below(&r, NFILE_KINDS), mk = (int)rng_below(&r, NMEM_KINDS);
+                int fk   = (int)unit_rng_below(&r, NFILE_KINDS), mk = (int)unit_rng_below(&r, NMEM_KINDS);
                 int kind = check_case(t, &r, &ds, &held, fk, mk);
 
                 if (kind >= 0) {
@@ -1032,7 +1011,7 @@ time_hdf5_chunk_read(void)
 static void
 test_benchmark(unit_t *t)
 {
-    rng_t                    r       = {0xBE7C4u};
+    unit_rng_t                    r       = {0xBE7C4u};
     hsize_t                  dims[2] = {16384, 8192}, chunk[2] = {256, 256}; /* 512 KiB chunks of 8 bytes */
     hsize_t                  grid[2] = {64, 32};
     carve_manifest_dataset_t e;
@@ -1052,7 +1031,7 @@ test_benchmark(unit_t *t)
     carve_selection_init(&e.selections, 2, dims);
     CHECK(t, carve_chunkset_init(&e.chunks, 2, dims, chunk) >= 0);
     for (int k = 0; k < 48;) {
-        size_t c = (size_t)rng_below(&r, 64 * 32);
+        size_t c = (size_t)unit_rng_below(&r, 64 * 32);
 
         if (!missing[c] && c != 0)
             missing[c] = 1, k++;
@@ -1102,8 +1081,8 @@ test_benchmark(unit_t *t)
         hsize_t *pts = malloc(1000 * 2 * sizeof *pts);
 
         for (int i = 0; i < 1000; i++) {
-            pts[2 * i]     = rng_below(&r, dims[0]);
-            pts[2 * i + 1] = rng_below(&r, dims[1]);
+            pts[2 * i]     = unit_rng_below(&r, dims[0]);
+            pts[2 * i + 1] = unit_rng_below(&r, dims[1]);
         }
         pts[0] = miss_chunk[0] * 256, pts[1] = miss_chunk[1] * 256;
         pts[2] = hit_chunk[0] * 256, pts[3] = hit_chunk[1] * 256;
@@ -1143,8 +1122,8 @@ test_benchmark(unit_t *t)
         hsize_t *pts = malloc(1000 * 2 * sizeof *pts);
 
         for (int i = 0; i < 1000; i++) {
-            pts[2 * i]     = rng_below(&r, dims[0]);
-            pts[2 * i + 1] = rng_below(&r, dims[1]);
+            pts[2 * i]     = unit_rng_below(&r, dims[0]);
+            pts[2 * i + 1] = unit_rng_below(&r, dims[1]);
         }
         pts[0] = 800, pts[1] = 5;
         pts[2] = 801, pts[3] = 5;

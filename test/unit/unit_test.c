@@ -270,3 +270,35 @@ unit_remove_tree(const char *path)
     }
     return rmdir(path) == 0;
 }
+
+uint64_t
+unit_rng_next(unit_rng_t *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+hsize_t
+unit_rng_below(unit_rng_t *r, hsize_t n)
+{
+    return n ? (hsize_t)(unit_rng_next(r) % n) : 0;
+}
+
+int
+unit_count_entries(const char *dir, const char *text)
+{
+    DIR           *d = opendir(dir);
+    struct dirent *e;
+    int            n = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (strstr(e->d_name, text) != NULL)
+            n++;
+    closedir(d);
+    return n;
+}

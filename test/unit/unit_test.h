@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hdf5.h>
 
@@ -106,5 +107,21 @@ bool unit_write_text(const char *path, const char *text);
 
 /* Removes path: a file, or a directory with everything below it. True when path is gone. */
 bool unit_remove_tree(const char *path);
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Helpers several tests share                                                                             */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/* Random numbers: splitmix64 from a fixed seed, so that every run sees the same sequence. */
+typedef struct unit_rng_t {
+    uint64_t s;
+} unit_rng_t;
+
+uint64_t unit_rng_next(unit_rng_t *r);
+/* Uniform in [0, n); 0 when n is 0. */
+hsize_t unit_rng_below(unit_rng_t *r, hsize_t n);
+
+/* Entries of dir whose name contains text; -1 when dir cannot be read. */
+int unit_count_entries(const char *dir, const char *text);
 
 #endif /* CARVE_UNIT_TEST_H */
