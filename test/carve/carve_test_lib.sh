@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# carve_test_lib.sh — what the carve-phase test scripts (run_carve.sh, crash.sh) share: checking their
-# environment, a fresh work directory, the PASS/FAIL counters, and running carve_workload.
+# carve_test_lib.sh — what the carve- and replay-phase test scripts (run_carve.sh, crash.sh,
+# test/replay/run_replay.sh) share: checking their environment, a fresh work directory, the PASS/FAIL
+# counters, running carve_workload and reading its results, making the zoo, finding a container.
 # Sourced, not run. Needs compare_lib.sh (fail, clear_connector_environment) sourced first.
 
 # carve_test_setup <work-dir> <variable naming a program>...: every named variable must name an
@@ -62,3 +63,36 @@ workload() {
 }
 
 rc_of() { cat "$1.rc"; }
+
+# --- the zoo, carve_workload's results and the container beside an origin ---------------------------
+
+make_zoo() {
+    mkdir -p "$(dirname "$1")"
+    "$CARVE_TEST_MAKE_ZOO" "$1" >/dev/null
+}
+
+# checksum_of <label>: the checksum carve_workload printed for that run.
+checksum_of() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
+
+# same_results <label> <native-label>: the checksum of what was read equals the native run's.
+same_results() {
+    local a b
+    a=$(checksum_of "$1") b=$(checksum_of "$2")
+    check "$1: checksum of the values read ($a) equals native's ($b)" test -n "$a" -a "$a" = "$b"
+}
+
+# the_container <dir> <origin file name>: prints the one container of that origin in <dir>.
+the_container() {
+    local dir=$1 base=$2 found=()
+    shopt -s nullglob
+    found=("$dir/$base"-????????????????.carve.h5)
+    shopt -u nullglob
+    if [[ ${#found[@]} -ne 1 ]]; then
+        echo "expected one container $dir/$base-<hash>.carve.h5, found ${#found[@]}: ${found[*]:-none}" >&2
+        return 1
+    fi
+    echo "${found[0]}"
+}
+
+# manifest_of <container>: the manifest file beside it.
+manifest_of() { echo "${1%.carve.h5}.carve.yaml"; }

@@ -78,7 +78,6 @@ container_in() {
     [[ ${#found[@]} -le 1 ]] || { echo "more than one container: ${found[*]}" >&2; return 1; }
     echo "${found[0]:-}"
 }
-manifest_of() { echo "${1%.carve.h5}.carve.yaml"; }
 
 # The generation in a container's user block ("CARVE-CONTAINER 1", "generation N"); nothing if none.
 header_generation() {

@@ -50,7 +50,6 @@ clear_connector_environment
 # shellcheck source=carve_test_lib.sh
 source "$here/carve_test_lib.sh"
 carve_test_setup "$work" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_H5DUMP CARVE_TEST_H5LS
-checksum_of() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
 
 # expect_success <label>: exit 0, carve in the path, nothing on stderr.
 expect_carved_run() {
@@ -66,27 +65,8 @@ expect_carved_run() {
     fi
 }
 
-# same_results <label> <native-label>: the checksum of what was read equals the native run's.
-same_results() {
-    local a b
-    a=$(checksum_of "$1") b=$(checksum_of "$2")
-    check "$1: checksum of the values read ($a) equals native's ($b)" test -n "$a" -a "$a" = "$b"
-}
 
-# the_container <dir> <origin file name>: prints the one container of that origin in <dir>.
-the_container() {
-    local dir=$1 base=$2 found=()
-    shopt -s nullglob
-    found=("$dir/$base"-????????????????.carve.h5)
-    shopt -u nullglob
-    if [[ ${#found[@]} -ne 1 ]]; then
-        echo "expected one container $dir/$base-<hash>.carve.h5, found ${#found[@]}: ${found[*]:-none}" >&2
-        return 1
-    fi
-    echo "${found[0]}"
-}
 
-manifest_of() { echo "${1%.carve.h5}.carve.yaml"; }
 lacks_line() { ! grep -q "$1" "$2"; }
 
 # no_leftovers <dir>: no temporary files of a commit remain.
@@ -166,10 +146,6 @@ compare_with_tools() {
     fi
 }
 
-make_zoo() {
-    mkdir -p "$(dirname "$1")"
-    "$CARVE_TEST_MAKE_ZOO" "$1" >/dev/null
-}
 
 CARVE="carve mode=carve"
 

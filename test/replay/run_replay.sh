@@ -65,29 +65,11 @@ carve_test_setup "$work" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERI
 CARVE="carve mode=carve"
 REPLAY="carve mode=replay"
 
-checksum_of() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
-manifest_of() { echo "${1%.carve.h5}.carve.yaml"; }
 differ() { ! cmp -s "$1" "$2"; }
 # dataset reads a carve_workload log (expected-out file) records
 reads_logged() { grep -c '^dataset ' "$1" || true; }
 
-make_zoo() {
-    mkdir -p "$(dirname "$1")"
-    "$CARVE_TEST_MAKE_ZOO" "$1" >/dev/null
-}
 
-# the_container <dir> <origin file name>: prints the one container of that origin in <dir>.
-the_container() {
-    local dir=$1 base=$2 found=()
-    shopt -s nullglob
-    found=("$dir/$base"-????????????????.carve.h5)
-    shopt -u nullglob
-    if [[ ${#found[@]} -ne 1 ]]; then
-        echo "expected one container $dir/$base-<hash>.carve.h5, found ${#found[@]}: ${found[*]:-none}" >&2
-        return 1
-    fi
-    echo "${found[0]}"
-}
 
 # stderr_is_clean <label> [<regex of allowed lines>]: nothing on stderr but lines matching the regex.
 stderr_is_clean() {
@@ -114,12 +96,6 @@ expect_served() {
     stderr_is_clean "$@"
 }
 
-# same_results <label> <native-label>: the checksum of what was read equals the native run's.
-same_results() {
-    local a b
-    a=$(checksum_of "$1") b=$(checksum_of "$2")
-    check "$1: checksum of the values read ($a) equals native's ($b)" test -n "$a" -a "$a" = "$b"
-}
 
 # expect_refused <label> <exit status> <text>...: the run failed with that status (not a signal) and
 # its stderr holds every text.
