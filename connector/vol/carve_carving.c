@@ -391,39 +391,36 @@ carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token)
         H5Eclear2(H5E_DEFAULT);
 }
 
-/* Finds or creates the log entry of a dataset object: its token, shape and element size. */
+/* The log entry of a dataset of an origin (created on first use from its shape and element size), the
+ * dataset counted as touched. *log is NULL for a dataset with a null dataspace (nothing to read or carve). */
 static herr_t
-carving_resolve_dataset(carve_obj_t *o)
+carving_log_dataset(carve_carving_t *c, void *under_dset, hid_t under_vol_id, const H5O_token_t *token,
+                    carve_access_dataset_t **log)
 {
     H5VL_dataset_get_args_t args;
-    H5O_token_t             token;
     hid_t                   space = H5I_INVALID_HID, type = H5I_INVALID_HID;
     hsize_t                 dims[H5S_MAX_RANK];
-    int                     rank, in_origin;
+    int                     rank;
     herr_t                  ret_value = 0;
 
-    o->carving_flags |= CARVING_DATASET_RESOLVED;
-    if ((in_origin = carving_origin_token(o, H5I_DATASET, &token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify a dataset being read");
-    if (!in_origin)
-        CARVE_GOTO_DONE(0); /* a dataset of a file reached through an external link: not an origin */
+    *log                         = NULL;
     args.op_type                 = H5VL_DATASET_GET_SPACE;
     args.args.get_space.space_id = H5I_INVALID_HID;
-    if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+    if (H5VLdataset_get(under_dset, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of a dataset being read");
     space                      = args.args.get_space.space_id;
     args.op_type               = H5VL_DATASET_GET_TYPE;
     args.args.get_type.type_id = H5I_INVALID_HID;
-    if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+    if (H5VLdataset_get(under_dset, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of a dataset being read");
     type = args.args.get_type.type_id;
     if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the shape of a dataset being read");
     if (H5Sget_simple_extent_type(space) == H5S_NULL)
         CARVE_GOTO_DONE(0); /* no element to read, none to carve */
-    if (NULL == (o->dataset_log = carve_access_dataset(&o->ctx->carving->access, &token, rank, dims, H5Tget_size(type))))
+    if (NULL == (*log = carve_access_dataset(&c->access, token, rank, dims, H5Tget_size(type))))
         CARVE_GOTO_DONE(-1);
-    carve_access_touch(&o->ctx->carving->access, &token);
+    carve_access_touch(&c->access, token);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -433,6 +430,23 @@ done:
         H5Sclose(space);
     CARVE_CLEANUP_END
     return ret_value;
+}
+
+/* Finds or creates the log entry of a dataset object. */
+static herr_t
+carving_resolve_dataset(carve_obj_t *o)
+{
+    H5O_token_t token;
+    int         in_origin;
+
+    o->carving_flags |= CARVING_DATASET_RESOLVED;
+    if ((in_origin = carving_origin_token(o, H5I_DATASET, &token)) < 0) {
+        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot identify a dataset being read");
+        return -1;
+    }
+    if (!in_origin)
+        return 0; /* a dataset of a file reached through an external link: not an origin */
+    return carving_log_dataset(o->ctx->carving, o->under_object, o->under_vol_id, &token, &o->dataset_log);
 }
 
 herr_t
@@ -543,11 +557,7 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     carve_carving_t        *c        = NULL;
     char                   *location = NULL;
     H5O_info2_t             info;
-    H5VL_dataset_get_args_t args;
     carve_access_dataset_t *log;
-    hid_t                   space = H5I_INVALID_HID, type = H5I_INVALID_HID;
-    hsize_t                 dims[H5S_MAX_RANK];
-    int                     rank;
     herr_t                  ret_value = 0;
 
     if (carve_origin_location(origin_name, &location) < 0)
@@ -563,31 +573,12 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     if (carve_under_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
                          origin_name);
-    args.op_type                 = H5VL_DATASET_GET_SPACE;
-    args.args.get_space.space_id = H5I_INVALID_HID;
-    if (H5VLdataset_get(origin_dset, ctx->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a dataspace of %s", origin_name);
-    space                      = args.args.get_space.space_id;
-    args.op_type               = H5VL_DATASET_GET_TYPE;
-    args.args.get_type.type_id = H5I_INVALID_HID;
-    if (H5VLdataset_get(origin_dset, ctx->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a datatype of %s", origin_name);
-    type = args.args.get_type.type_id;
-    if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot read a shape of %s", origin_name);
-    if (NULL == (log = carve_access_dataset(&c->access, &info.token, rank, dims, H5Tget_size(type))))
+    if (carving_log_dataset(c, origin_dset, ctx->under_vol_id, &info.token, &log) < 0)
         CARVE_GOTO_DONE(-1);
-    carve_access_touch(&c->access, &info.token);
-    if (carve_access_record_read(log, file_space_id) < 0)
+    if (log && carve_access_record_read(log, file_space_id) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "read-through: cannot record a read of %s", origin_name);
 
 done:
-    CARVE_CLEANUP_BEGIN
-    if (type >= 0)
-        H5Tclose(type);
-    if (space >= 0)
-        H5Sclose(space);
-    CARVE_CLEANUP_END
     free(location);
     return ret_value;
 }
