@@ -155,6 +155,12 @@ file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req
         under_args.args.is_accessible.fapl_id = under_fapl;
     else
         under_args.args.del.fapl_id = under_fapl;
+    /* Replaying, a file whose container is there is accessible, even with its origin gone. */
+    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE && cfg.mode == CARVE_MODE_REPLAY &&
+        carve_replaying_has_container(args->args.is_accessible.filename, &cfg) > 0) {
+        *args->args.is_accessible.accessible = true;
+        CARVE_GOTO_DONE(0);
+    }
 
     H5E_BEGIN_TRY
     {

@@ -341,6 +341,22 @@ done:
     return ret_value;
 }
 
+int
+carve_replaying_has_container(const char *name, const carve_config_t *cfg)
+{
+    char *container_path = NULL, *location = NULL;
+    int   direct, ret_value;
+
+    if (!name || replaying_find_container(name, cfg, &container_path, &location, &direct) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return 0;
+    }
+    ret_value = container_path != NULL;
+    free(container_path);
+    free(location);
+    return ret_value;
+}
+
 /* An access list for the origin: the program's (its driver, ROS3 credentials and all) when it fits the
  * origin's kind; otherwise the same list with the driver that does (ROS3 for a URL, with credentials
  * from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_SESSION_TOKEN when set; sec2 for a

@@ -126,6 +126,8 @@ herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origi
  * ctx->replaying; or returns NULL with *pass_through set (no error) when the file has no container. */
 void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid_t under_fapl, hid_t dxpl_id,
                             void **req, int *pass_through);
+/* 1 when a file opened by this name in replay mode would be served from a container. */
+int    carve_replaying_has_container(const char *name, const carve_config_t *cfg);
 /* Releases a file's replay state (closing the origin if it was opened). */
 herr_t carve_replaying_finish(carve_file_ctx_t *ctx);
 /* A dataset opened (dapl_id: the access list it was opened with) / released. */

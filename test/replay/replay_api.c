@@ -178,6 +178,7 @@ stage_replay(const char *path, const char *native_path, int origin_present)
 
     check(H5Fget_name(rfile, name, sizeof name) > 0 && strcmp(name, path) == 0,
           "H5Fget_name gives the name the program opened");
+    check(H5Fis_accessible(path, H5P_DEFAULT) > 0, "H5Fis_accessible: the file is accessible (its container is)");
     {
         hsize_t rlen = 0, nlen = 0;
 
