@@ -298,7 +298,8 @@ replaying_find_dataset_by_token(replay_container_t *c, carve_obj_t *o, const H5O
  * ------------------------------------------------------------------------------------------------- */
 
 /* The path of the container that stands for `name`, or NULL (no error) when it has none. *direct is
- * set when name is a container itself; *location is the origin's location otherwise. */
+ * set when name is a container itself; *location is the origin's location otherwise. The container of
+ * an origin is looked for first (a stat); only a name with none is read to see whether it is one. */
 static herr_t
 replaying_find_container(const char *name, const carve_config_t *cfg, char **container_path, char **location,
                          int *direct)
@@ -309,6 +310,16 @@ replaying_find_container(const char *name, const carve_config_t *cfg, char **con
     *container_path = NULL;
     *location       = NULL;
     *direct         = 0;
+    if (carve_origin_location_lenient(name, location) < 0)
+        H5Eclear2(H5E_DEFAULT); /* not a name carve can place (a driver's pattern, a memory image) */
+    else {
+        if (carve_origin_container_paths(*location, cfg->dir, container_path, NULL, NULL) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (access(*container_path, F_OK) == 0)
+            CARVE_GOTO_DONE(0);
+        free(*container_path);
+        *container_path = NULL;
+    }
     if (!carve_origin_is_url(name) && access(name, F_OK) == 0) {
         if ((probe = carve_container_probe(name)) < 0)
             H5Eclear2(H5E_DEFAULT); /* not readable as a container: the open below says what it is */
@@ -317,19 +328,7 @@ replaying_find_container(const char *name, const carve_config_t *cfg, char **con
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot resolve %s: %s", name,
                                  strerror(errno));
             *direct = 1;
-            CARVE_GOTO_DONE(0);
         }
-    }
-    if (carve_origin_location_lenient(name, location) < 0) {
-        /* Not a name carve can place (a driver's pattern, a memory image): no container. */
-        H5Eclear2(H5E_DEFAULT);
-        CARVE_GOTO_DONE(0);
-    }
-    if (carve_origin_container_paths(*location, cfg->dir, container_path, NULL, NULL) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (access(*container_path, F_OK) != 0) {
-        free(*container_path);
-        *container_path = NULL;
     }
 
 done:
@@ -807,36 +806,6 @@ replaying_object_path(carve_obj_t *o)
     return path;
 }
 
-/* 1 when a datatype holds references anywhere (they are rewritten to point into the container). */
-static int
-replaying_type_has_refs(hid_t type)
-{
-    H5T_class_t cls = H5Tget_class(type);
-    int         ret_value = 0;
-
-    if (cls == H5T_REFERENCE)
-        return 1;
-    if (cls == H5T_COMPOUND) {
-        int n = H5Tget_nmembers(type);
-
-        for (int i = 0; i < n && !ret_value; i++) {
-            hid_t member = H5Tget_member_type(type, (unsigned)i);
-
-            ret_value = member >= 0 && replaying_type_has_refs(member);
-            if (member >= 0)
-                H5Tclose(member);
-        }
-    }
-    else if (cls == H5T_ARRAY || cls == H5T_VLEN) {
-        hid_t super = H5Tget_super(type);
-
-        ret_value = super >= 0 && replaying_type_has_refs(super);
-        if (super >= 0)
-            H5Tclose(super);
-    }
-    return ret_value;
-}
-
 /* Learns what the container holds of a dataset: its path, its manifest entry, its element size. */
 static herr_t
 replaying_resolve_dataset(carve_obj_t *o)
@@ -870,7 +839,7 @@ replaying_resolve_dataset(carve_obj_t *o)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s", rd->path);
     type          = args.args.get_type.type_id;
     rd->elem_size = H5Tget_size(type);
-    rd->has_refs  = replaying_type_has_refs(type);
+    rd->has_refs  = H5Tdetect_class(type, H5T_REFERENCE) > 0; /* anywhere inside it */
     rd->has_pointers = carve_skeleton_type_needs_rewrite(type) > 0;
     rd->entry     = replaying_find_dataset(c, rd->path);
     if (rd->entry == SIZE_MAX && c->manifest.ndatasets > 0)
