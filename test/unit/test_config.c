@@ -1128,6 +1128,42 @@ roundtrip_at(unit_t *t, const char *file, int line, const char *str, const char 
 
 #define ROUNDTRIP(t, str, expected) roundtrip_at((t), __FILE__, __LINE__, (str), (expected))
 
+/* A value of key k that makes a connector string of exactly CARVE_CONFIG_MAX_STRING bytes is written as want
+ * and read back; one byte more is refused. value holds that one byte more (value[fit], put back before
+ * returning): the value that fits is its first fit bytes. */
+static void
+string_limit_at(unit_t *t, const char *file, int line, carve_key_t k, char *value, size_t fit, const char *want)
+{
+    carve_config_t cfg, back;
+    const char    *name = carve_key_name(k);
+    char           last = value[fit];
+    char          *text;
+
+    carve_config_init(&cfg);
+    carve_config_init(&back);
+    value[fit] = '\0';
+    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0, "set the value that fits",
+                  file, line);
+    text = carve_config_to_string(&cfg);
+    unit_check_at(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING,
+                  "the text is CARVE_CONFIG_MAX_STRING bytes", file, line);
+    unit_check_str_at(t, text, want, "the text is the one wanted", file, line);
+    unit_check_at(t, carve_config_parse_string(&back, text) >= 0, "parse the written text", file, line);
+    unit_check_no_error_at(t, file, line);
+    unit_check_str_at(t, value_of(&back, k), value, "the value read back", file, line);
+    free(text);
+    value[fit] = last;
+    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0, "set one byte more", file,
+                  line);
+    unit_check_at(t, carve_config_to_string(&cfg) == NULL, "one byte more is not written", file, line);
+    unit_check_error_at(t, file, line, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING",
+                        (const char *)NULL);
+    carve_config_clear(&cfg);
+    carve_config_clear(&back);
+}
+
+#define STRING_LIMIT(t, k, value, fit, want) string_limit_at((t), __FILE__, __LINE__, (k), (value), (fit), (want))
+
 static void
 test_to_string(unit_t *t)
 {
@@ -1277,24 +1313,11 @@ test_to_string(unit_t *t)
             char  *expected = malloc(CARVE_CONFIG_MAX_STRING + 1);
             big             = repeat('/', fit + 1);
             if (CHECK(t, big != NULL && expected != NULL)) {
-                carve_config_init(&cfg);
-                carve_config_init(&back);
                 big[0]   = braced ? ' ' : '/'; /* a leading blank needs braces */
                 big[fit] = '\0';
                 snprintf(expected, CARVE_CONFIG_MAX_STRING + 1, braced ? "dir={%s}" : "dir=%s", big);
-                CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
-                text = carve_config_to_string(&cfg);
-                CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING && unit_str_eq(text, expected));
-                CHECK(t, carve_config_parse_string(&back, text) >= 0);
-                CHECK_NO_ERROR(t);
-                CHECK(t, unit_str_eq(back.dir, big));
-                free(text);
                 big[fit] = '/';
-                CHECK(t, carve_config_set(&cfg, "dir", big, CARVE_SOURCE_ENV, "test") >= 0);
-                CHECK(t, carve_config_to_string(&cfg) == NULL);
-                CHECK_ERROR(t, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING");
-                carve_config_clear(&cfg);
-                carve_config_clear(&back);
+                STRING_LIMIT(t, CARVE_KEY_DIR, big, fit, expected);
             }
             free(expected);
             free(big);
@@ -2219,26 +2242,16 @@ test_replay_to_string(unit_t *t)
 
     /* an origin that makes exactly CARVE_CONFIG_MAX_STRING bytes is written and read back; one more is not */
     {
-        size_t fit = CARVE_CONFIG_MAX_STRING - strlen("origin=");
-        big        = repeat('o', fit + 1);
-        if (CHECK(t, big != NULL)) {
-            carve_config_init(&cfg);
-            carve_config_init(&back);
+        size_t fit      = CARVE_CONFIG_MAX_STRING - strlen("origin=");
+        char  *expected = malloc(CARVE_CONFIG_MAX_STRING + 1);
+        big             = repeat('o', fit + 1);
+        if (CHECK(t, big != NULL && expected != NULL)) {
             big[fit] = '\0';
-            CHECK(t, carve_config_set(&cfg, "origin", big, CARVE_SOURCE_ENV, "test") >= 0);
-            text = carve_config_to_string(&cfg);
-            CHECK(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING);
-            CHECK(t, carve_config_parse_string(&back, text) >= 0);
-            CHECK_NO_ERROR(t);
-            CHECK(t, unit_str_eq(back.origin, big));
-            free(text);
+            snprintf(expected, CARVE_CONFIG_MAX_STRING + 1, "origin=%s", big);
             big[fit] = 'o';
-            CHECK(t, carve_config_set(&cfg, "origin", big, CARVE_SOURCE_ENV, "test") >= 0);
-            CHECK(t, carve_config_to_string(&cfg) == NULL);
-            CHECK_ERROR(t, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING");
-            carve_config_clear(&cfg);
-            carve_config_clear(&back);
+            STRING_LIMIT(t, CARVE_KEY_ORIGIN, big, fit, expected);
         }
+        free(expected);
         free(big);
     }
 }

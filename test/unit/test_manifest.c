@@ -430,8 +430,9 @@ test_round_trip(unit_t *t)
     if (text) {
         CHECK(t, strstr(text, "etag: '\"9b2cf535f27731c974343645a3985328\"'") != NULL);
         CHECK(t, strstr(text, "{kind: remote, size: 42, etag:") != NULL);
-        CHECK(t, strstr(text, "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'") != NULL ||
-                     strstr(text, "last_modified: Fri, 22 Nov 2026 10:00:00 GMT") != NULL);
+        CHECK(t, strstr(text, "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'") != NULL); /* quoted: it has ": " */
+        CHECK(t, strstr(text, "\n  stamp: {kind: remote, size: 42, etag: '\"9b2cf535f27731c974343645a3985328\"', "
+                              "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'}\n") != NULL);
         CHECK(t, strstr(text, "mtime") == NULL);
     }
     free(text);
@@ -442,7 +443,7 @@ test_round_trip(unit_t *t)
     m.stamp.size = -1;
     text         = ROUND_TRIP(t, &m);
     if (text)
-        CHECK(t, strstr(text, "stamp: {kind: remote, size: -1}") != NULL);
+        CHECK(t, strstr(text, "\n  stamp: {kind: remote, size: -1}\n") != NULL);
     free(text);
 
     /* local, negative and zero times, no optional keys */
@@ -457,6 +458,7 @@ test_round_trip(unit_t *t)
     text = ROUND_TRIP(t, &m);
     if (text) {
         CHECK(t, strstr(text, "mtime: -5.000000007}") != NULL);
+        CHECK(t, strstr(text, "\n  stamp: {kind: local, size: -1, mtime: -5.000000007}\n") != NULL);
         CHECK(t, strstr(text, "carve_version") == NULL && strstr(text, "skeleton") == NULL);
     }
     free(text);
@@ -467,8 +469,10 @@ test_round_trip(unit_t *t)
     set_text(&m.origin, "/o.h5");
     set_text(&m.container, "o.carve.h5");
     text = ROUND_TRIP(t, &m);
-    if (text)
-        CHECK(t, strstr(text, "datasets: []\nattributes: []\nobjects: []\nskipped: []\nruns: []\n") != NULL);
+    CHECK_STR(t, text,
+              "carve_manifest: 1\ngeneration: 0\norigin:\n  location: /o.h5\n"
+              "  stamp: {kind: local, size: -1, mtime: 0.000000000}\ncontainer: o.carve.h5\n"
+              "datasets: []\nattributes: []\nobjects: []\nskipped: []\nruns: []\n");
     free(text);
 
     /* an unfinished chunk set is written finished (sorted, without duplicates) */
@@ -1054,6 +1058,10 @@ test_base64(unit_t *t)
     CHECK(t, text != NULL && strlen(text) == 344 &&
                  strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                               "0123456789+/=") == 344);
+    data = NULL;
+    CHECK(t, text != NULL && carve_base64_decode(text, &data, &len) >= 0); /* and decoded back unchanged */
+    CHECK(t, data != NULL && len == sizeof all && memcmp(data, all, sizeof all) == 0);
+    free(data);
     CHECK(t, text && strstr(text, "+") && strstr(text, "/"));
     data = NULL;
     CHECK(t, text && carve_base64_decode(text, &data, &len) >= 0 && len == sizeof all && memcmp(data, all, len) == 0);
@@ -1215,6 +1223,20 @@ test_replay_round_trip(unit_t *t)
     m.replay_runs = 0;
     text          = ROUND_TRIP(t, &m);
     CHECK(t, text && strstr(text, "\nreplay:\n  runs: 0\n") && strstr(text, "  origin_requests: 0\n"));
+    {
+        const char *want = "\nreplay:\n"
+                           "  runs: 0\n"
+                           "  last: 2026-11-22T11:00:00Z\n"
+                           "  reads: 0\n"
+                           "  hits: 0\n"
+                           "  misses: 0\n"
+                           "  partial: 0\n"
+                           "  bytes_from_container: 0\n"
+                           "  bytes_from_origin: 0\n"
+                           "  origin_requests: 0\n";
+        const char *at   = text ? strstr(text, want) : NULL;
+        CHECK(t, at != NULL && at[strlen(want)] == '\0'); /* every counter, 0, and nothing after */
+    }
     free(text);
 
     /* without: no replay key at all, and has_replay 0 back */

@@ -238,44 +238,43 @@ test_local_stamp(unit_t *t)
     free(text);
     carve_stamp_clear(&again);
 
-    /* Rewritten with another size, the mtime put back: only the size tells. */
-    CHECK(t, write_file(file, 120, 'b'));
-    CHECK(t, set_mtime(file, 1700000000, 123456789));
-    CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
-    CHECK(t, after.size == 120 && after.mtime_sec == before.mtime_sec && after.mtime_nsec == before.mtime_nsec);
-    CHECK(t, carve_stamp_equal(&before, &after) == 0);
-    CHECK(t, carve_stamp_equal(&after, &before) == 0);
-    text = carve_stamp_describe_change(&before, &after);
-    CHECK_STR(t, text, "size 100 -> 120");
-    free(text);
-    carve_stamp_clear(&after);
+    /* Each change, from the stamp before: the file rewritten (size > 0) or only touched (size 0), then its
+     * mtime set. The stamps are unequal either way round, and the change is described exactly. */
+    {
+        static const struct {
+            size_t      size; /* 0: not rewritten */
+            char        fill;
+            int64_t     sec, nsec;
+            const char *described;
+        } changes[] = {
+            /* rewritten with another size, the mtime put back: only the size tells */
+            {120, 'b', 1700000000, 123456789, "size 100 -> 120"},
+            /* same size, only the mtime's nanoseconds moved (utimensat) */
+            {100, 'c', 1700000000, 123456790, "mtime 1700000000.123456789 -> 1700000000.123456790"},
+            /* only the seconds moved */
+            {0, 0, 1700000001, 123456789, "mtime 1700000000.123456789 -> 1700000001.123456789"},
+            /* both */
+            {7, 'd', 1600000000, 5, "size 100 -> 7, mtime 1700000000.123456789 -> 1600000000.000000005"},
+        };
+        int64_t size = before.size;
 
-    /* Same size, only the mtime's nanoseconds moved (utimensat): not equal, the mtime is described. */
-    CHECK(t, write_file(file, 100, 'c'));
-    CHECK(t, set_mtime(file, 1700000000, 123456790));
-    CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
-    CHECK(t, after.size == 100 && after.mtime_nsec == 123456790);
-    CHECK(t, carve_stamp_equal(&before, &after) == 0);
-    text = carve_stamp_describe_change(&before, &after);
-    CHECK_STR(t, text, "mtime 1700000000.123456789 -> 1700000000.123456790");
-    free(text);
-    carve_stamp_clear(&after);
-
-    /* Only the seconds moved. */
-    CHECK(t, set_mtime(file, 1700000001, 123456789));
-    CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
-    CHECK(t, carve_stamp_equal(&before, &after) == 0);
-    carve_stamp_clear(&after);
-
-    /* Both. */
-    CHECK(t, write_file(file, 7, 'd'));
-    CHECK(t, set_mtime(file, 1600000000, 5));
-    CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
-    text = carve_stamp_describe_change(&before, &after);
-    CHECK(t, unit_contains(text, "size 100 -> 7") &&
-                 unit_contains(text, "mtime 1700000000.123456789 -> 1600000000.000000005"));
-    free(text);
-    carve_stamp_clear(&after);
+        for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+            if (changes[i].size > 0) {
+                CHECK(t, write_file(file, changes[i].size, changes[i].fill));
+                size = (int64_t)changes[i].size;
+            }
+            CHECK(t, set_mtime(file, changes[i].sec, changes[i].nsec));
+            CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
+            CHECK_NO_ERROR(t);
+            CHECK(t, after.size == size && after.mtime_sec == changes[i].sec && after.mtime_nsec == changes[i].nsec);
+            CHECK(t, carve_stamp_equal(&before, &after) == 0);
+            CHECK(t, carve_stamp_equal(&after, &before) == 0);
+            text = carve_stamp_describe_change(&before, &after);
+            CHECK_STR(t, text, changes[i].described);
+            free(text);
+            carve_stamp_clear(&after);
+        }
+    }
 
     /* A missing file: the error names the path and the cause; the output stamp is reset. */
     after.size = 55;
@@ -349,6 +348,7 @@ test_stamp_rules(unit_t *t)
     text = carve_stamp_describe_change(&a, &b);
     CHECK(t, unit_contains(text, "Last-Modified") && unit_contains(text, date1) && unit_contains(text, date2));
     CHECK(t, !unit_contains(text, "ETag") && !unit_contains(text, "size"));
+    CHECK_STR(t, text, "Last-Modified Tue, 14 Nov 2023 22:13:20 GMT -> Wed, 15 Nov 2023 08:00:00 GMT");
     free(text);
 
     /* Several fields: all named. */
@@ -357,6 +357,9 @@ test_stamp_rules(unit_t *t)
     text   = carve_stamp_describe_change(&a, &b);
     CHECK(t, unit_contains(text, "size 100 -> 5") && unit_contains(text, "ETag \"aaa\" -> \"ccc\"") &&
                  unit_contains(text, "Last-Modified"));
+    CHECK_STR(t, text,
+              "size 100 -> 5, ETag \"aaa\" -> \"ccc\", "
+              "Last-Modified Tue, 14 Nov 2023 22:13:20 GMT -> Wed, 15 Nov 2023 08:00:00 GMT");
     free(text);
 
     /* A local stamp never equals a remote one, even with the same size. */
@@ -366,6 +369,7 @@ test_stamp_rules(unit_t *t)
     CHECK(t, carve_stamp_equal(&local, &a) == 0);
     text = carve_stamp_describe_change(&local, &a);
     CHECK(t, unit_contains(text, "local file") && unit_contains(text, "URL"));
+    CHECK_STR(t, text, "origin kind local file -> URL");
     free(text);
 
     /* A local stamp's unknown fields are not a wildcard: mtime is always compared. */
