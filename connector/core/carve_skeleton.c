@@ -43,9 +43,6 @@
 /* Values of the planning map (opts->include): whether an object goes into the container. */
 enum { SKELETON_PLAN_LEFT_OUT = 1, SKELETON_PLAN_NEEDED = 2 };
 
-/* Values of the map of datasets under creation (a fill value may refer to the dataset itself). */
-enum { SKELETON_CREATING_STARTED = 1, SKELETON_CREATING_DONE = 2 };
-
 struct skeleton_build_t;
 
 /* What reference rewriting needs: the map and both files. */
@@ -63,12 +60,11 @@ typedef struct skeleton_build_t {
     hid_t                           container_file;
     const carve_skeleton_options_t *opts;
     carve_skeleton_t               *skel;
-    int                             planned; /* plan holds the include decisions */
-    carve_tokenmap_t                plan;    /* origin token -> SKELETON_PLAN_* */
+    carve_tokenmap_t                plan;    /* origin token -> SKELETON_PLAN_* (with opts->include) */
     carve_skeleton_object_t       **created; /* objects this build created, in creation order (pass 2) */
     size_t                          n_created;
     size_t                          created_capacity;
-    carve_tokenmap_t                creating;  /* origin token -> SKELETON_CREATING_* for datasets */
+    carve_tokenmap_t                creating;  /* datasets under creation (a fill value may refer to its own) */
     hid_t                          *anonymous; /* objects created before their link: open until the end */
     size_t                          n_anonymous;
     size_t                          anonymous_capacity;
@@ -315,6 +311,14 @@ skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token, c
 done:
     skeleton_object_free(object);
     return ret_value;
+}
+
+/* 1 when opts->include leaves the origin object out of the container (the planning walk decided). */
+static int
+skeleton_left_out(const skeleton_build_t *ctx, const H5O_token_t *origin_token)
+{
+    return ctx->opts && ctx->opts->include &&
+           (uintptr_t)carve_tokenmap_get(&ctx->plan, origin_token) != SKELETON_PLAN_NEEDED;
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -1015,7 +1019,8 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
     hid_t  ret_value = H5I_INVALID_HID;
 
     snprintf(where, sizeof where, "dataset %s", path);
-    if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)SKELETON_CREATING_STARTED) < 0)
+    /* Marked for good: once created it is mapped, and only an unmapped object is looked up in `creating`. */
+    if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)1) < 0)
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     if ((origin_type = H5Dget_type(od)) < 0 || (space = H5Dget_space(od)) < 0 ||
         (origin_dcpl = H5Dget_create_plist(od)) < 0)
@@ -1041,10 +1046,6 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
     if (ret_value < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot create dataset %s%s",
                          path, name ? "" : " (anonymously, as the target of a fill value's reference)");
-    if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)SKELETON_CREATING_DONE) < 0) {
-        H5Dclose(ret_value);
-        CARVE_GOTO_DONE(H5I_INVALID_HID);
-    }
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -1250,6 +1251,44 @@ done:
     return ret_value;
 }
 
+/* What the container has at cg/name already (an earlier build made it), mapped as found for origin_object
+ * (of `type`). Returns the container object (the caller closes it); *entry is its map entry. */
+static hid_t
+skeleton_map_found_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token,
+                          hid_t cg, const char *name, const char *path, carve_skeleton_object_t **entry)
+{
+    H5L_info2_t link_info;
+    H5O_info2_t info;
+    hid_t       found     = H5I_INVALID_HID;
+    hid_t       ret_value = H5I_INVALID_HID;
+
+    if (H5Lget_info2(cg, name, &link_info, H5P_DEFAULT) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot get link %s", path);
+    if (link_info.type != H5L_TYPE_HARD)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, H5I_INVALID_HID,
+                         "container: %s is a soft, external or user-defined link where the origin has a %s", path,
+                         skeleton_object_type_name(type));
+    if ((found = H5Oopen_by_token(ctx->container_file, link_info.u.token)) < 0 ||
+        H5Oget_info3(found, &info, H5O_INFO_BASIC) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot open object %s", path);
+    if (info.type != type)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, H5I_INVALID_HID, "container: %s is a %s, the origin's is a %s",
+                         path, skeleton_object_type_name(info.type), skeleton_object_type_name(type));
+    if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, path, 0)))
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    if (type == H5O_TYPE_DATASET && skeleton_map_found_dataset_type(ctx, origin_object, found, path) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    ret_value = found;
+    found     = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (found >= 0)
+        H5Oclose(found);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
 static herr_t skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path);
 
 /* A hard link to the origin object token, to be made cg/name in the container. */
@@ -1260,17 +1299,18 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
     carve_skeleton_object_t *entry            = NULL;
     hid_t                    origin_object    = H5I_INVALID_HID;
     hid_t                    container_object = H5I_INVALID_HID;
-    H5O_info2_t              origin_info, container_info;
+    H5O_info2_t              origin_info;
+    char                    *first_path;
     htri_t                   exists;
     herr_t                   ret_value = 0;
 
-    if (ctx->planned && (uintptr_t)carve_tokenmap_get(&ctx->plan, token) != SKELETON_PLAN_NEEDED)
-        goto done; /* left out */
+    if (skeleton_left_out(ctx, token))
+        goto done;
     if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot tell whether link %s exists", path);
 
     if ((entry = carve_skeleton_find(ctx->skel, token))) {
-        /* Reached before: an alias or a cycle, or a committed datatype already committed anonymously. */
+        /* Reached before: an alias or a cycle, or an object created anonymously before its first link. */
         if (exists)
             goto done;
         if ((container_object = H5Oopen_by_token(ctx->container_file, entry->container_token)) < 0)
@@ -1279,56 +1319,32 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
         if (H5Olink(container_object, cg, name, lcpl, H5P_DEFAULT) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot create hard link %s to %s", path,
                              skeleton_printable_path(entry->path));
-        if (entry->path[0] == '\0') {
-            /* The first link of an object made before the walk reached it: it gets its path now, and a
-             * group's links are walked now. */
-            char *first_path = strdup(path);
-            if (!first_path)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s", path);
-            free(entry->path);
-            entry->path = first_path;
-            if (entry->type == H5O_TYPE_GROUP) {
-                if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open group %s", path);
-                if (skeleton_build_group(ctx, origin_object, container_object, path) < 0)
-                    CARVE_GOTO_DONE(-1);
-            }
-        }
-        goto done;
+        if (entry->path[0] != '\0')
+            goto done; /* an alias or a cycle: walked at its first link */
+        /* Its first link: it gets its path now, and a group's links are walked (below). */
+        if (!(first_path = strdup(path)))
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s", path);
+        free(entry->path);
+        entry->path = first_path;
+        if (entry->type == H5O_TYPE_GROUP && (origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open group %s", path);
     }
-
-    if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
-    if (H5Oget_info3(origin_object, &origin_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot get the type of object %s", path);
-
-    if (exists) {
-        /* Built before: map what the container has at this path. */
-        H5L_info2_t link_info;
-        if (H5Lget_info2(cg, name, &link_info, H5P_DEFAULT) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot get link %s", path);
-        if (link_info.type != H5L_TYPE_HARD)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
-                             "container: %s is a soft, external or user-defined link where the origin has a %s",
-                             path, skeleton_object_type_name(origin_info.type));
-        if ((container_object = H5Oopen_by_token(ctx->container_file, link_info.u.token)) < 0 ||
-            H5Oget_info3(container_object, &container_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot open object %s", path);
-        if (container_info.type != origin_info.type)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "container: %s is a %s, the origin's is a %s", path,
-                             skeleton_object_type_name(container_info.type),
-                             skeleton_object_type_name(origin_info.type));
-        if (!(entry = skeleton_record_object(ctx, token, &container_info.token, origin_info.type, path, 0)))
-            CARVE_GOTO_DONE(-1);
-        if (origin_info.type == H5O_TYPE_DATASET &&
-            skeleton_map_found_dataset_type(ctx, origin_object, container_object, path) < 0)
+    else {
+        if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
+        if (H5Oget_info3(origin_object, &origin_info, H5O_INFO_BASIC) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot get the type of object %s", path);
+        if (exists)
+            container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg, name, path,
+                                                         &entry);
+        else
+            container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name, lcpl,
+                                                      path, NULL, &entry);
+        if (container_object < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if ((container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name, lcpl,
-                                                        path, NULL, &entry)) < 0)
-        CARVE_GOTO_DONE(-1);
 
-    if (origin_info.type == H5O_TYPE_GROUP && skeleton_build_group(ctx, origin_object, container_object, path) < 0)
+    if (entry->type == H5O_TYPE_GROUP && skeleton_build_group(ctx, origin_object, container_object, path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1410,9 +1426,7 @@ skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_
     herr_t ret_value = 0;
 
     *entry = NULL;
-    if (ctx->planned && (uintptr_t)carve_tokenmap_get(&ctx->plan, &info->token) != SKELETON_PLAN_NEEDED)
-        goto done;
-    if (carve_tokenmap_get(&ctx->creating, &info->token))
+    if (skeleton_left_out(ctx, &info->token) || carve_tokenmap_get(&ctx->creating, &info->token))
         goto done;
     if (H5Iget_name(origin_object, path, sizeof path) <= 0)
         snprintf(path, sizeof path, "(unnamed object referred to by the %s)", where);
@@ -1535,14 +1549,12 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     if (!skel)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_skeleton_build: no skeleton map given");
     carve_skeleton_clear(skel);
-    ctx.origin_file             = origin_file;
-    ctx.container_file          = container_file;
-    ctx.opts                    = opts;
-    ctx.skel                    = skel;
-    ctx.rewriter.skel           = skel;
-    ctx.rewriter.origin_file    = origin_file;
-    ctx.rewriter.container_file = container_file;
-    ctx.rewriter.build          = &ctx;
+    ctx.origin_file    = origin_file;
+    ctx.container_file = container_file;
+    ctx.opts           = opts;
+    ctx.skel           = skel;
+    ctx.rewriter       = (skeleton_rewriter_t){
+        .skel = skel, .origin_file = origin_file, .container_file = container_file, .build = &ctx};
 
     for (int utf8 = 0; utf8 < 2; utf8++)
         if ((ctx.lcpl[utf8] = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
@@ -1556,7 +1568,6 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
 
     if (opts && opts->include) {
         int below = 0;
-        ctx.planned = 1;
         if (carve_tokenmap_put(&ctx.plan, &origin_info.token, (void *)(uintptr_t)SKELETON_PLAN_NEEDED) < 0 ||
             skeleton_plan_group(&ctx, og, "/", &below) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1604,7 +1615,7 @@ herr_t
 carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hid_t container_file,
                              hid_t origin_dset, hid_t container_dset, hid_t file_space)
 {
-    skeleton_rewriter_t rw;
+    skeleton_rewriter_t rw = {.skel = skel, .origin_file = origin_file, .container_file = container_file};
     hid_t               type       = H5I_INVALID_HID;
     hid_t               mem_space  = H5I_INVALID_HID;
     void               *buf        = NULL;
@@ -1615,10 +1626,6 @@ carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hi
     char                where[1024];
     herr_t              ret_value = 0;
 
-    memset(&rw, 0, sizeof rw);
-    rw.skel           = skel;
-    rw.origin_file    = origin_file;
-    rw.container_file = container_file;
     {
         char name[960];
         if (H5Iget_name(origin_dset, name, sizeof name) <= 0)
