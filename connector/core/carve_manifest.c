@@ -44,6 +44,8 @@
 #define WHERE_SIZE 4608
 /* Width at which libyaml wraps flow collections (the chunk lists). */
 #define EMIT_WIDTH 120
+/* Elements of an array (not a pointer). */
+#define COUNT_OF(array) (sizeof(array) / sizeof(array)[0])
 
 static const char *const origin_layout_names[] = {"chunked", "contiguous", "compact", "virtual", "external"};
 #define ORIGIN_LAYOUTS_ACCEPTED "chunked, contiguous, compact, virtual, external"
@@ -355,7 +357,7 @@ typedef struct field_t {
 #define I64_FIELD(type, member, lowest) {.kind = FIELD_I64, .offset = offsetof(type, member), .min = (lowest)}
 #define CHOICE_FIELD(type, member, values, list)                                                                   \
     {.kind   = FIELD_CHOICE, .offset = offsetof(type, member), .names = (values),                                  \
-     .nnames = sizeof(values) / sizeof(values)[0], .accepted = (list)}
+     .nnames = COUNT_OF(values), .accepted = (list)}
 
 /* The keys of one kind of mapping. */
 typedef struct key_table_t {
@@ -551,6 +553,21 @@ dataset_clear(carve_manifest_dataset_t *d)
     memset(d, 0, sizeof *d);
 }
 
+static void
+attribute_clear(void *entry)
+{
+    carve_manifest_attr_t *a = entry;
+
+    free(a->object);
+    free(a->name);
+}
+
+static void
+object_clear(void *entry)
+{
+    free(*(char **)entry);
+}
+
 void
 carve_manifest_clear(carve_manifest_t *m)
 {
@@ -567,13 +584,11 @@ carve_manifest_clear(carve_manifest_t *m)
     for (size_t i = 0; i < m->ndatasets; i++)
         dataset_clear(&m->datasets[i]);
     free(m->datasets);
-    for (size_t i = 0; i < m->nattributes; i++) {
-        free(m->attributes[i].object);
-        free(m->attributes[i].name);
-    }
+    for (size_t i = 0; i < m->nattributes; i++)
+        attribute_clear(&m->attributes[i]);
     free(m->attributes);
     for (size_t i = 0; i < m->nobjects; i++)
-        free(m->objects[i]);
+        object_clear(&m->objects[i]);
     free(m->objects);
     for (size_t i = 0; i < m->nskipped; i++) {
         free(m->skipped[i].path);
@@ -682,8 +697,7 @@ carve_manifest_add_attribute(carve_manifest_t *m, const char *object, const char
     entry.object = entry.name = NULL;
 
 done:
-    free(entry.object);
-    free(entry.name);
+    attribute_clear(&entry);
     return ret_value;
 }
 
@@ -725,11 +739,32 @@ compare_object_entries(const void *pa, const void *pb)
     return strcmp(*(char *const *)pa, *(char *const *)pb);
 }
 
+/* Sorts items[0..*n) (size bytes each) by compare and drops the repeats, each freed by clear. */
+static void
+sort_unique(void *items, size_t *n, size_t size, int (*compare)(const void *, const void *), void (*clear)(void *))
+{
+    char  *base = items;
+    size_t out  = 0;
+
+    if (*n < 2)
+        return;
+    qsort(base, *n, size, compare);
+    for (size_t i = 0; i < *n; i++) {
+        if (out > 0 && compare(base + (out - 1) * size, base + i * size) == 0) {
+            clear(base + i * size);
+            continue;
+        }
+        if (out != i)
+            memcpy(base + out * size, base + i * size, size);
+        out++;
+    }
+    *n = out;
+}
+
 herr_t
 carve_manifest_merge_attributes(carve_manifest_t *m, const carve_manifest_attr_t *add, size_t n)
 {
     carve_manifest_attr_t *grown;
-    size_t                 out = 0;
     herr_t                 ret_value = 0;
 
     if (m == NULL || (n > 0 && add == NULL))
@@ -751,18 +786,8 @@ carve_manifest_merge_attributes(carve_manifest_t *m, const carve_manifest_attr_t
 
 done:
     /* Sorted and without duplicates, also after a failure part-way (what was added stays valid). */
-    if (m && m->nattributes > 1) {
-        qsort(m->attributes, m->nattributes, sizeof *m->attributes, compare_attribute_entries);
-        for (size_t i = 0; i < m->nattributes; i++) {
-            if (out > 0 && compare_attribute_entries(&m->attributes[out - 1], &m->attributes[i]) == 0) {
-                free(m->attributes[i].object);
-                free(m->attributes[i].name);
-                continue;
-            }
-            m->attributes[out++] = m->attributes[i];
-        }
-        m->nattributes = out;
-    }
+    if (m)
+        sort_unique(m->attributes, &m->nattributes, sizeof *m->attributes, compare_attribute_entries, attribute_clear);
     return ret_value;
 }
 
@@ -770,7 +795,6 @@ herr_t
 carve_manifest_merge_objects(carve_manifest_t *m, const char *const *paths, size_t n)
 {
     char **grown;
-    size_t out = 0;
     herr_t ret_value = 0;
 
     if (m == NULL || (n > 0 && paths == NULL))
@@ -787,17 +811,8 @@ carve_manifest_merge_objects(carve_manifest_t *m, const char *const *paths, size
     }
 
 done:
-    if (m && m->nobjects > 1) {
-        qsort(m->objects, m->nobjects, sizeof *m->objects, compare_object_entries);
-        for (size_t i = 0; i < m->nobjects; i++) {
-            if (out > 0 && strcmp(m->objects[out - 1], m->objects[i]) == 0) {
-                free(m->objects[i]);
-                continue;
-            }
-            m->objects[out++] = m->objects[i];
-        }
-        m->nobjects = out;
-    }
+    if (m)
+        sort_unique(m->objects, &m->nobjects, sizeof *m->objects, compare_object_entries, object_clear);
     return ret_value;
 }
 
@@ -1134,7 +1149,7 @@ reads_as_non_string(const char *text)
 
     if (text[0] == '\0')
         return true;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+    for (size_t i = 0; i < COUNT_OF(words); i++) {
         size_t n = strlen(words[i]), k;
         for (k = 0; k < n && text[k] && (text[k] | 0x20) == words[i][k]; k++)
             ;
@@ -1421,7 +1436,7 @@ check_dataset_for_emit(writer_t *w, const carve_manifest_dataset_t *d)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
                          "%s: dataset %s has store chunks but no chunk shape (chunked is 0)",
                          writer_at(w, at, sizeof at), d->path);
-    if (d->origin_layout && !is_one_of(d->origin_layout, origin_layout_names, 5))
+    if (d->origin_layout && !is_one_of(d->origin_layout, origin_layout_names, COUNT_OF(origin_layout_names)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: dataset %s has origin_layout '%s' (accepted: %s)",
                          writer_at(w, at, sizeof at), d->path, d->origin_layout, ORIGIN_LAYOUTS_ACCEPTED);
     if (sel->rank != d->rank || (d->rank > 0 && memcmp(sel->dims, d->dims, (size_t)d->rank * sizeof *d->dims) != 0))
@@ -1608,7 +1623,7 @@ emit_document(writer_t *w, const carve_manifest_t *m)
     if (m->origin == NULL || m->container == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "cannot write the manifest: it names no %s",
                          m->origin == NULL ? "origin" : "container");
-    if (m->skeleton && !is_one_of(m->skeleton, skeleton_names, 2))
+    if (m->skeleton && !is_one_of(m->skeleton, skeleton_names, COUNT_OF(skeleton_names)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "cannot write the manifest: skeleton '%s' (accepted: %s)",
                          m->skeleton, SKELETONS_ACCEPTED);
 
@@ -2231,7 +2246,7 @@ read_stamp_value(reader_t *r, void *target, size_t key, size_t line)
     if (key == STAMP_MTIME)
         return read_mtime(r, &stamp->mtime_sec, &stamp->mtime_nsec);
     /* STAMP_KIND */
-    if (read_choice(r, kinds, 2, "local, remote", &kind) < 0)
+    if (read_choice(r, kinds, COUNT_OF(kinds), "local, remote", &kind) < 0)
         return -1;
     stamp->remote = (int)kind;
     return 0;
@@ -2343,7 +2358,7 @@ read_dataset_value(reader_t *r, void *target, size_t key, size_t line)
     (void)line;
     switch (key) {
         case DS_STORE:
-            if (read_choice(r, stores, 2, "chunks, elements", &choice) < 0)
+            if (read_choice(r, stores, COUNT_OF(stores), "chunks, elements", &choice) < 0)
                 CARVE_GOTO_DONE(-1);
             d->store = choice == 0 ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
             break;
@@ -2377,6 +2392,22 @@ done:
     return ret_value;
 }
 
+/* A list of len numbers (each a `noun`) at line, key leaf, that must have one per dimension of the
+ * dataset. */
+static herr_t
+check_list_rank(reader_t *r, size_t line, const char *leaf, const char *noun, int len, int rank)
+{
+    herr_t ret_value = 0;
+
+    if (len != rank)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
+                         "%s: %d %s%s, but the dataset's rank (the length of dims) is %d", reader_at(r, line, leaf),
+                         len, noun, len == 1 ? "" : "s", rank);
+
+done:
+    return ret_value;
+}
+
 /* Checks the held selection records against the dataset's rank and extent and builds d->selections,
  * record for record in document order. */
 static herr_t
@@ -2404,11 +2435,8 @@ resolve_selections(reader_t *r, dataset_reading_t *dr)
         keypath_push_index(&r->path, i);
         for (size_t k = 0; k < REC_NKEYS; k++) {
             const number_list_t *list = &l->lists[i * REC_NKEYS + k];
-            if (list->len != d->rank)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                                 "%s: %d number%s, but the dataset's rank (the length of dims) is %d",
-                                 reader_at(r, list->line, record_keys[k]), list->len, list->len == 1 ? "" : "s",
-                                 d->rank);
+            if (check_list_rank(r, list->line, record_keys[k], "number", list->len, d->rank) < 0)
+                CARVE_GOTO_DONE(-1);
             if (d->rank > 0)
                 memcpy(rec + k * (size_t)d->rank, l->values + list->offset, (size_t)d->rank * sizeof *rec);
         }
@@ -2447,10 +2475,8 @@ resolve_chunks(reader_t *r, dataset_reading_t *dr)
         const hsize_t       *coords = l->values + list->offset;
 
         keypath_push_index(&r->path, i);
-        if (list->len != d->rank)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                             "%s: %d coordinate%s, but the dataset's rank (the length of dims) is %d",
-                             reader_at(r, list->line, NULL), list->len, list->len == 1 ? "" : "s", d->rank);
+        if (check_list_rank(r, list->line, NULL, "coordinate", list->len, d->rank) < 0)
+            CARVE_GOTO_DONE(-1);
         for (int k = 0; k < d->rank; k++)
             if (coords[k] >= d->chunks.grid[k])
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
@@ -2486,10 +2512,8 @@ resolve_dataset(reader_t *r, dataset_reading_t *dr, const size_t *lines)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
                              "%s: a scalar dataset (dims []) cannot be chunked; remove chunk",
                              reader_at(r, lines[DS_CHUNK], "chunk"));
-        if (dr->nchunk != d->rank)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                             "%s: %d number%s, but the dataset's rank (the length of dims) is %d",
-                             reader_at(r, lines[DS_CHUNK], "chunk"), dr->nchunk, dr->nchunk == 1 ? "" : "s", d->rank);
+        if (check_list_rank(r, lines[DS_CHUNK], "chunk", "number", dr->nchunk, d->rank) < 0)
+            CARVE_GOTO_DONE(-1);
         for (int k = 0; k < d->rank; k++)
             if (dr->chunk[k] == 0)
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: chunk size 0 in dimension %d (expected >= 1)",
@@ -2828,10 +2852,7 @@ carve_manifest_read_file(const char *path, carve_manifest_t *m)
             break;
         used += (size_t)got;
     }
-    if (used > CARVE_MANIFEST_MAX_BYTES)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
-                         "manifest %s is larger than %zu bytes (CARVE_MANIFEST_MAX_BYTES)", path,
-                         CARVE_MANIFEST_MAX_BYTES);
+    /* used <= CARVE_MANIFEST_MAX_BYTES here: a buffer full at that size + 1 is refused above. */
     if (carve_manifest_parse(buf, used, path, m) < 0)
         CARVE_GOTO_DONE(-1);
 
