@@ -461,29 +461,61 @@ done:
     return ret_value;
 }
 
-/* A record's bounding box: [lo, hi) per dimension. */
-static void
-record_bounds(const carve_selection_t *sel, size_t i, hsize_t *lo, hsize_t *hi)
+void
+carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,
+                       const hsize_t *block, hsize_t *lo, hsize_t *hi)
 {
-    for (int d = 0; d < sel->rank; d++) {
-        lo[d] = CARVE_RECORD_START(sel, i)[d];
-        hi[d] = lo[d] + (CARVE_RECORD_COUNT(sel, i)[d] - 1) * CARVE_RECORD_STRIDE(sel, i)[d] +
-                CARVE_RECORD_BLOCK(sel, i)[d];
+    for (int d = 0; d < rank; d++) {
+        lo[d] = start[d];
+        hi[d] = start[d] + (count[d] - 1) * stride[d] + block[d] - 1;
     }
 }
 
-/* qsort has no context argument: blocks are sorted through this index of (record, start in dim 0). */
-typedef struct block_key_t {
+/* Record i's bounding box. */
+static void
+record_bounds(const carve_selection_t *sel, size_t i, hsize_t *lo, hsize_t *hi)
+{
+    carve_hyperslab_bounds(sel->rank, CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i),
+                           CARVE_RECORD_COUNT(sel, i), CARVE_RECORD_BLOCK(sel, i), lo, hi);
+}
+
+/* qsort has no context argument: records are sorted through this index of (first row, record). */
+typedef struct row_key_t {
+    hsize_t row;
     size_t  record;
-    hsize_t start0;
-} block_key_t;
+} row_key_t;
 
 static int
-block_key_compare(const void *pa, const void *pb)
+row_key_compare(const void *pa, const void *pb)
 {
-    const block_key_t *a = pa, *b = pb;
+    const row_key_t *a = pa, *b = pb;
 
-    return a->start0 < b->start0 ? -1 : a->start0 > b->start0;
+    if (a->row != b->row)
+        return a->row < b->row ? -1 : 1;
+    return a->record < b->record ? -1 : a->record > b->record;
+}
+
+herr_t
+carve_selection_order_by_row(const carve_selection_t *sel, size_t *records, size_t n)
+{
+    row_key_t *keys      = NULL;
+    herr_t     ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    if (NULL == (keys = malloc(n * sizeof *keys)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory ordering %zu selection records", n);
+    for (size_t k = 0; k < n; k++) {
+        keys[k].row    = CARVE_RECORD_START(sel, records[k])[0];
+        keys[k].record = records[k];
+    }
+    qsort(keys, n, sizeof *keys, row_key_compare);
+    for (size_t k = 0; k < n; k++)
+        records[k] = keys[k].record;
+
+done:
+    free(keys);
+    return ret_value;
 }
 
 /* How many of the single blocks starting at or before a record are tried as its container: enough for
@@ -494,26 +526,24 @@ block_key_compare(const void *pa, const void *pb)
 static herr_t
 selection_drop_contained(carve_selection_t *sel)
 {
-    int          rank = sel->rank;
-    size_t       n = sel->nrecords, nblocks = 0, out = 0, width = 4 * (size_t)rank;
-    block_key_t *blocks = NULL;
-    char        *dropped = NULL;
-    herr_t       ret_value = 0;
+    int     rank = sel->rank;
+    size_t  n = sel->nrecords, nblocks = 0, out = 0, width = 4 * (size_t)rank;
+    size_t *blocks    = NULL; /* the single blocks, by first row */
+    char   *dropped   = NULL;
+    herr_t  ret_value = 0;
 
     if (n < 2)
         return 0;
     if (NULL == (blocks = malloc(n * sizeof *blocks)) || NULL == (dropped = calloc(n, 1)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
+    /* A one-element block contains nothing but its duplicates, which the merge removed. */
     for (size_t i = 0; i < n; i++)
-        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) && !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank)) {
-            /* A one-element block contains nothing but its duplicates, which the merge removed. */
-            blocks[nblocks].record = i;
-            blocks[nblocks].start0 = CARVE_RECORD_START(sel, i)[0];
-            nblocks++;
-        }
+        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) && !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank))
+            blocks[nblocks++] = i;
     if (nblocks == 0)
         CARVE_GOTO_DONE(0);
-    qsort(blocks, nblocks, sizeof *blocks, block_key_compare);
+    if (carve_selection_order_by_row(sel, blocks, nblocks) < 0)
+        CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < n; i++) {
         hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
         size_t  lo_idx = 0, hi_idx = nblocks, tried = 0;
@@ -522,13 +552,13 @@ selection_drop_contained(carve_selection_t *sel)
         while (lo_idx < hi_idx) { /* first block starting after this record in dim 0 */
             size_t mid = lo_idx + (hi_idx - lo_idx) / 2;
 
-            if (blocks[mid].start0 <= lo[0])
+            if (CARVE_RECORD_START(sel, blocks[mid])[0] <= lo[0])
                 lo_idx = mid + 1;
             else
                 hi_idx = mid;
         }
         for (size_t k = lo_idx; k-- > 0 && tried < COVERAGE_CONTAINER_CANDIDATES; tried++) {
-            size_t  j = blocks[k].record;
+            size_t  j = blocks[k];
             hsize_t blo[H5S_MAX_RANK], bhi[H5S_MAX_RANK];
             int     inside = 1;
 
@@ -694,19 +724,32 @@ carve_selection_npoints(const carve_selection_t *sel)
     return n < 0 ? 0 : (hsize_t)n;
 }
 
+/* sel: a new selection of space_id's extent holding space_id's selection (to be cleared even on failure). */
+static herr_t
+selection_of_space(carve_selection_t *sel, hid_t space_id)
+{
+    hsize_t dims[H5S_MAX_RANK];
+    int     rank      = H5Sget_simple_extent_ndims(space_id);
+    herr_t  ret_value = 0;
+
+    carve_selection_init(sel, 0, NULL);
+    if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a selection's dataspace");
+    carve_selection_init(sel, rank, dims);
+    ret_value = carve_selection_add_space(sel, space_id);
+
+done:
+    return ret_value;
+}
+
 /* A hyperslab-kind copy of a selection (points become one-element blocks), for set operations. */
 static hid_t
 space_as_hyperslabs(hid_t space_id)
 {
     carve_selection_t tmp;
-    int               rank = H5Sget_simple_extent_ndims(space_id);
-    hsize_t           dims[H5S_MAX_RANK];
     hid_t             ret_value = H5I_INVALID_HID;
 
-    if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
-        return H5I_INVALID_HID;
-    carve_selection_init(&tmp, rank, dims);
-    if (carve_selection_add_space(&tmp, space_id) >= 0)
+    if (selection_of_space(&tmp, space_id) >= 0)
         ret_value = carve_selection_to_space(&tmp);
     carve_selection_clear(&tmp);
     return ret_value;
@@ -882,59 +925,89 @@ done:
     return ret_value;
 }
 
-/* The chunk indices one dimension of a record touches, as ascending, disjoint ranges [lo, hi]. */
-typedef struct chunk_ranges_t {
-    size_t   n, capacity;
-    hsize_t *lo, *hi;
-} chunk_ranges_t;
+void
+carve_chunk_ranges_init(carve_chunk_ranges_t *cr)
+{
+    cr->n        = 0;
+    cr->capacity = sizeof cr->local / sizeof cr->local[0];
+    cr->r        = cr->local;
+}
+
+void
+carve_chunk_ranges_free(carve_chunk_ranges_t *cr)
+{
+    if (cr->r != cr->local)
+        free(cr->r);
+    carve_chunk_ranges_init(cr);
+}
 
 static herr_t
-chunk_ranges_append(chunk_ranges_t *r, hsize_t lo, hsize_t hi)
+chunk_ranges_append(carve_chunk_ranges_t *cr, hsize_t lo, hsize_t hi)
 {
     herr_t ret_value = 0;
 
-    if (r->n > 0 && lo <= r->hi[r->n - 1] + 1) {
-        if (hi > r->hi[r->n - 1])
-            r->hi[r->n - 1] = hi;
+    if (cr->n > 0 && lo <= cr->r[cr->n - 1][1] + 1) {
+        if (hi > cr->r[cr->n - 1][1])
+            cr->r[cr->n - 1][1] = hi;
         return 0;
     }
-    if (r->n == r->capacity) {
-        size_t   cap = r->capacity ? 2 * r->capacity : 16;
-        hsize_t *lo2 = realloc(r->lo, cap * sizeof *lo2), *hi2;
+    if (cr->n == cr->capacity) {
+        size_t cap = 2 * cr->capacity;
+        hsize_t(*grown)[2];
 
-        if (!lo2)
+        if (cr->r == cr->local) {
+            if (NULL != (grown = malloc(cap * sizeof *grown)))
+                memcpy(grown, cr->local, sizeof cr->local);
+        }
+        else
+            grown = realloc(cr->r, cap * sizeof *grown);
+        if (!grown)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
-        r->lo = lo2;
-        if (NULL == (hi2 = realloc(r->hi, cap * sizeof *hi2)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
-        r->hi       = hi2;
-        r->capacity = cap;
+        cr->r        = grown;
+        cr->capacity = cap;
     }
-    r->lo[r->n] = lo;
-    r->hi[r->n] = hi;
-    r->n++;
+    cr->r[cr->n][0] = lo;
+    cr->r[cr->n][1] = hi;
+    cr->n++;
 
 done:
     return ret_value;
 }
 
-static herr_t
-chunk_ranges_of_dimension(chunk_ranges_t *r, hsize_t start, hsize_t stride, hsize_t count, hsize_t block,
-                          hsize_t chunk)
+herr_t
+carve_chunk_ranges_of(carve_chunk_ranges_t *cr, hsize_t start, hsize_t stride, hsize_t count, hsize_t block,
+                      hsize_t chunk)
 {
-    hsize_t first = start / chunk;
-    hsize_t last  = (start + (count - 1) * stride + block - 1) / chunk;
-
-    r->n = 0;
-    /* Gaps narrower than a chunk cannot skip one: every chunk from first to last is touched. Otherwise
-     * each block has its own chunks, and there are at most as many blocks as chunks in the dimension. */
+    cr->n = 0;
+    /* Gaps narrower than a chunk cannot skip one: every chunk from the first to the last is touched.
+     * Otherwise each block has its own chunks, and there are at most as many blocks as chunks in the
+     * dimension. */
     if (count == 1 || stride - block < chunk)
-        return chunk_ranges_append(r, first, last);
+        return chunk_ranges_append(cr, start / chunk, (start + (count - 1) * stride + block - 1) / chunk);
     for (hsize_t k = 0; k < count; k++) {
         hsize_t lo = start + k * stride;
 
-        if (chunk_ranges_append(r, lo / chunk, (lo + block - 1) / chunk) < 0)
+        if (chunk_ranges_append(cr, lo / chunk, (lo + block - 1) / chunk) < 0)
             return -1;
+    }
+    return 0;
+}
+
+int
+carve_chunk_ranges_next(const carve_chunk_ranges_t *ranges, int rank, size_t *pos, hsize_t *coords)
+{
+    for (int d = rank - 1; d >= 0; d--) {
+        if (coords[d] < ranges[d].r[pos[d]][1]) {
+            coords[d]++;
+            return 1;
+        }
+        if (pos[d] + 1 < ranges[d].n) {
+            pos[d]++;
+            coords[d] = ranges[d].r[pos[d]][0];
+            return 1;
+        }
+        pos[d]    = 0;
+        coords[d] = ranges[d].r[0][0];
     }
     return 0;
 }
@@ -942,11 +1015,12 @@ chunk_ranges_of_dimension(chunk_ranges_t *r, hsize_t start, hsize_t stride, hsiz
 herr_t
 carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
 {
-    chunk_ranges_t ranges[H5S_MAX_RANK];
-    int            rank = cs->rank;
-    herr_t         ret_value = 0;
+    carve_chunk_ranges_t ranges[H5S_MAX_RANK];
+    int                  rank      = cs->rank;
+    herr_t               ret_value = 0;
 
-    memset(ranges, 0, sizeof ranges);
+    for (int d = 0; d < rank; d++)
+        carve_chunk_ranges_init(&ranges[d]);
     if (sel->rank != rank)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a chunk grid of rank %d",
                          sel->rank, rank);
@@ -955,41 +1029,21 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
         hsize_t coords[H5S_MAX_RANK];
 
         for (int d = 0; d < rank; d++)
-            if (chunk_ranges_of_dimension(&ranges[d], CARVE_RECORD_START(sel, i)[d], CARVE_RECORD_STRIDE(sel, i)[d],
-                                          CARVE_RECORD_COUNT(sel, i)[d], CARVE_RECORD_BLOCK(sel, i)[d],
-                                          cs->chunk[d]) < 0)
+            if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d], CARVE_RECORD_STRIDE(sel, i)[d],
+                                      CARVE_RECORD_COUNT(sel, i)[d], CARVE_RECORD_BLOCK(sel, i)[d], cs->chunk[d]) < 0)
                 CARVE_GOTO_DONE(-1);
         /* Odometer over the Cartesian product of every dimension's ranges. */
         for (int d = 0; d < rank; d++)
-            coords[d] = ranges[d].lo[0];
-        for (;;) {
-            int d;
-
+            coords[d] = ranges[d].r[0][0];
+        do
             if (carve_chunkset_add_coords(cs, coords) < 0)
                 CARVE_GOTO_DONE(-1);
-            for (d = rank - 1; d >= 0; d--) {
-                if (coords[d] < ranges[d].hi[pos[d]]) {
-                    coords[d]++;
-                    break;
-                }
-                if (pos[d] + 1 < ranges[d].n) {
-                    pos[d]++;
-                    coords[d] = ranges[d].lo[pos[d]];
-                    break;
-                }
-                pos[d]    = 0;
-                coords[d] = ranges[d].lo[0];
-            }
-            if (d < 0)
-                break;
-        }
+        while (carve_chunk_ranges_next(ranges, rank, pos, coords));
     }
 
 done:
-    for (int d = 0; d < H5S_MAX_RANK; d++) {
-        free(ranges[d].lo);
-        free(ranges[d].hi);
-    }
+    for (int d = 0; d < rank; d++)
+        carve_chunk_ranges_free(&ranges[d]);
     return ret_value;
 }
 
@@ -997,18 +1051,11 @@ herr_t
 carve_chunkset_add_space(carve_chunkset_t *cs, hid_t space_id)
 {
     carve_selection_t sel;
-    hsize_t           dims[H5S_MAX_RANK];
-    int               rank = H5Sget_simple_extent_ndims(space_id);
     herr_t            ret_value = 0;
 
-    if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a selection's dataspace");
-    carve_selection_init(&sel, rank, dims);
-    if (carve_selection_add_space(&sel, space_id) < 0 || carve_chunkset_add_selection(cs, &sel) < 0)
+    if (selection_of_space(&sel, space_id) < 0 || carve_chunkset_add_selection(cs, &sel) < 0)
         ret_value = -1;
     carve_selection_clear(&sel);
-
-done:
     return ret_value;
 }
 

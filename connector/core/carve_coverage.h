@@ -67,6 +67,13 @@ int carve_selection_is_empty(const carve_selection_t *sel);
 hid_t carve_selection_to_space(const carve_selection_t *sel);
 /* 1 if every element selected in space_id (same extent) is in the union, 0 if not, -1 on failure. */
 int carve_selection_contains(const carve_selection_t *sel, hid_t space_id);
+/* Sorts n record indices of sel (rank >= 1) by the records' first row (start in dimension 0), records
+ * starting on the same row by index. */
+herr_t carve_selection_order_by_row(const carve_selection_t *sel, size_t *records, size_t n);
+/* The bounding box of the hyperslab (start, stride, count, block) of `rank` dimensions, a record's or a
+ * read's: its first and last element in each dimension, inclusive (as H5Sget_select_bounds gives them). */
+void carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,
+                            const hsize_t *block, hsize_t *lo, hsize_t *hi);
 
 typedef struct carve_chunkset_t {
     int       rank;
@@ -94,5 +101,25 @@ herr_t carve_chunkset_finish(carve_chunkset_t *cs);
 int carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords);
 /* Grid coordinates of entry i (after carve_chunkset_finish). */
 void carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords);
+
+/* The chunks one dimension of a hyperslab touches: ascending, disjoint ranges of chunk coordinates
+ * r[k][0] .. r[k][1], k < n. A few ranges stay in `local` (so the structure is not to be copied), more go
+ * to the heap. */
+typedef struct carve_chunk_ranges_t {
+    size_t n, capacity;
+    hsize_t (*r)[2];
+    hsize_t local[4][2];
+} carve_chunk_ranges_t;
+
+void carve_chunk_ranges_init(carve_chunk_ranges_t *cr);
+void carve_chunk_ranges_free(carve_chunk_ranges_t *cr);
+/* Replaces cr's ranges by the chunks (of `chunk` elements) that the blocks of `block` elements at
+ * start + k * stride, k < count, touch. */
+herr_t carve_chunk_ranges_of(carve_chunk_ranges_t *cr, hsize_t start, hsize_t stride, hsize_t count, hsize_t block,
+                             hsize_t chunk);
+/* Steps coords to the next chunk of the Cartesian product of ranges[0, rank), the last dimension fastest;
+ * pos[d] is the range coords[d] is in (start from pos all 0 and coords[d] = ranges[d].r[0][0]). Returns 0
+ * when the product is done (coords and pos back at the start), 1 otherwise. */
+int carve_chunk_ranges_next(const carve_chunk_ranges_t *ranges, int rank, size_t *pos, hsize_t *coords);
 
 #endif /* CARVE_COVERAGE_H */

@@ -137,49 +137,32 @@ record_dim_meets(const carve_selection_t *sel, size_t i, int d, hsize_t lo, hsiz
 
 /* Orders the records by their first row, with each prefix's reach, so that the records a box meets
  * are found by a binary search and a short walk back. */
-typedef struct row_key_t {
-    hsize_t first;
-    size_t  record;
-} row_key_t;
-
-static int
-row_key_compare(const void *pa, const void *pb)
-{
-    const row_key_t *a = pa, *b = pb;
-
-    return a->first < b->first ? -1 : a->first > b->first;
-}
-
 static herr_t
 held_index_rows(carve_held_t *held)
 {
-    const carve_selection_t *sel  = &held->selections;
-    size_t                   n    = sel->nrecords;
-    row_key_t               *keys = NULL;
+    const carve_selection_t *sel       = &held->selections;
+    size_t                   n         = sel->nrecords;
     herr_t                   ret_value = 0;
 
     if (n == 0 || held->rank == 0)
         CARVE_GOTO_DONE(0);
-    if (NULL == (keys = malloc(n * sizeof *keys)) || NULL == (held->order = malloc(n * sizeof *held->order)) ||
-        NULL == (held->reach = malloc(n * sizeof *held->reach)))
+    if (NULL == (held->order = malloc(n * sizeof *held->order)) || NULL == (held->reach = malloc(n * sizeof *held->reach)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory indexing %zu carved selection records", n);
-    for (size_t i = 0; i < n; i++) {
-        keys[i].first  = CARVE_RECORD_START(sel, i)[0];
-        keys[i].record = i;
-    }
-    qsort(keys, n, sizeof *keys, row_key_compare);
+    for (size_t i = 0; i < n; i++)
+        held->order[i] = i;
+    if (carve_selection_order_by_row(sel, held->order, n) < 0)
+        CARVE_GOTO_DONE(-1);
     for (size_t j = 0; j < n; j++) {
-        size_t  i    = keys[j].record;
-        hsize_t last = CARVE_RECORD_START(sel, i)[0] +
-                       (CARVE_RECORD_COUNT(sel, i)[0] - 1) * CARVE_RECORD_STRIDE(sel, i)[0] +
-                       CARVE_RECORD_BLOCK(sel, i)[0] - 1;
+        size_t  i = held->order[j];
+        hsize_t first, last;
 
-        held->order[j] = i;
+        /* Rank 1 over the record's arrays: its rows (dimension 0) only. */
+        carve_hyperslab_bounds(1, CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
+                               CARVE_RECORD_BLOCK(sel, i), &first, &last);
         held->reach[j] = j > 0 && held->reach[j - 1] > last ? held->reach[j - 1] : last;
     }
 
 done:
-    free(keys);
     return ret_value;
 }
 
@@ -281,33 +264,36 @@ chunk_lower_bound(const carve_chunkset_t *cs, uint64_t x)
 }
 
 /* Chunks a selection touches, counted as held or missing (a chunk touched by several blocks or points
- * counts once per block or point: only "any held" and "any missing" matter). With `collect`, the linear
- * indices of the held ones are listed too (for building the covered dataspace of a partial read). */
+ * counts once per block or point: only "any held" and "any missing" matter). With `touched` (a chunk set
+ * over the held grid, not finished), the held ones are listed there too, for building the covered
+ * dataspace of a partial read. */
 typedef struct chunk_tally_t {
-    uint64_t  held, missing;
-    int       collect;
-    size_t    n, capacity;
-    uint64_t *list;
+    uint64_t          held, missing;
+    carve_chunkset_t *touched;
 } chunk_tally_t;
 
+/* Appends n ascending chunk indices (a run of the held set) to t->touched. */
 static herr_t
 tally_list(chunk_tally_t *t, const uint64_t *idx, size_t n)
 {
-    herr_t ret_value = 0;
+    carve_chunkset_t *cs        = t->touched;
+    herr_t            ret_value = 0;
 
-    if (t->n + n > t->capacity) {
-        size_t    cap = t->capacity ? t->capacity : 64;
+    if (cs->n + n > cs->capacity) {
+        size_t    cap = cs->capacity ? cs->capacity : 64;
         uint64_t *grown;
 
-        while (cap < t->n + n)
+        while (cap < cs->n + n)
             cap *= 2;
-        if (NULL == (grown = realloc(t->list, cap * sizeof *grown)))
+        if (NULL == (grown = realloc(cs->idx, cap * sizeof *grown)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read", cap);
-        t->list     = grown;
-        t->capacity = cap;
+        cs->idx      = grown;
+        cs->capacity = cap;
     }
-    memcpy(t->list + t->n, idx, n * sizeof *idx);
-    t->n += n;
+    if (cs->sorted == cs->n && (cs->n == 0 || cs->idx[cs->n - 1] < idx[0]))
+        cs->sorted += n; /* still sorted without duplicates */
+    memcpy(cs->idx + cs->n, idx, n * sizeof *idx);
+    cs->n += n;
 
 done:
     return ret_value;
@@ -329,87 +315,13 @@ tally_index_range(const carve_chunkset_t *cs, chunk_tally_t *t, uint64_t x, uint
     }
     t->held += held;
     t->missing += len - held;
-    return t->collect && held > 0 ? tally_list(t, cs->idx + a, (size_t)held) : 0;
-}
-
-/* The chunk indices one dimension of a selection touches, as ascending disjoint ranges. Small lists stay
- * in `local`; longer ones (strided selections with gaps of a chunk or more) go to the heap. */
-typedef struct dim_ranges_t {
-    size_t n, capacity;
-    hsize_t (*r)[2];
-    hsize_t local[4][2];
-} dim_ranges_t;
-
-static void
-dim_ranges_init(dim_ranges_t *dr)
-{
-    dr->n        = 0;
-    dr->capacity = sizeof dr->local / sizeof dr->local[0];
-    dr->r        = dr->local;
-}
-
-static void
-dim_ranges_free(dim_ranges_t *dr)
-{
-    if (dr->r != dr->local)
-        free(dr->r);
-    dim_ranges_init(dr);
-}
-
-static herr_t
-dim_ranges_append(dim_ranges_t *dr, hsize_t lo, hsize_t hi)
-{
-    herr_t ret_value = 0;
-
-    if (dr->n > 0 && lo <= dr->r[dr->n - 1][1] + 1) {
-        if (hi > dr->r[dr->n - 1][1])
-            dr->r[dr->n - 1][1] = hi;
-        return 0;
-    }
-    if (dr->n == dr->capacity) {
-        size_t cap = 2 * dr->capacity;
-        hsize_t(*grown)[2];
-
-        if (dr->r == dr->local) {
-            if (NULL != (grown = malloc(cap * sizeof *grown)))
-                memcpy(grown, dr->local, sizeof dr->local);
-        }
-        else
-            grown = realloc(dr->r, cap * sizeof *grown);
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing the chunks of a read");
-        dr->r        = grown;
-        dr->capacity = cap;
-    }
-    dr->r[dr->n][0] = lo;
-    dr->r[dr->n][1] = hi;
-    dr->n++;
-
-done:
-    return ret_value;
-}
-
-/* The chunks of one dimension of a regular hyperslab (as carve_coverage lists them for chunk sets). */
-static herr_t
-dim_ranges_of(dim_ranges_t *dr, hsize_t start, hsize_t stride, hsize_t count, hsize_t block, hsize_t chunk)
-{
-    dr->n = 0;
-    /* Gaps narrower than a chunk cannot skip one: every chunk from the first to the last is touched. */
-    if (count == 1 || stride - block < chunk)
-        return dim_ranges_append(dr, start / chunk, (start + (count - 1) * stride + block - 1) / chunk);
-    for (hsize_t k = 0; k < count; k++) {
-        hsize_t lo = start + k * stride;
-
-        if (dim_ranges_append(dr, lo / chunk, (lo + block - 1) / chunk) < 0)
-            return -1;
-    }
-    return 0;
+    return t->touched && held > 0 ? tally_list(t, cs->idx + a, (size_t)held) : 0;
 }
 
 /* Tallies the Cartesian product of every dimension's chunk ranges: an odometer over the leading
  * dimensions, whole ranges of the last one at a time. */
 static herr_t
-tally_product(const carve_chunkset_t *cs, const dim_ranges_t *ranges, chunk_tally_t *t)
+tally_product(const carve_chunkset_t *cs, const carve_chunk_ranges_t *ranges, chunk_tally_t *t)
 {
     int     last = cs->rank - 1;
     size_t  pos[H5S_MAX_RANK] = {0};
@@ -417,40 +329,26 @@ tally_product(const carve_chunkset_t *cs, const dim_ranges_t *ranges, chunk_tall
 
     for (int d = 0; d < last; d++)
         c[d] = ranges[d].r[0][0];
-    for (;;) {
+    do {
         uint64_t base = 0;
-        int      d;
 
-        for (d = 0; d < last; d++)
+        for (int d = 0; d < last; d++)
             base = base * cs->grid[d] + c[d];
         base *= cs->grid[last];
         for (size_t k = 0; k < ranges[last].n; k++)
             if (tally_index_range(cs, t, base + ranges[last].r[k][0], base + ranges[last].r[k][1]) < 0)
                 return -1;
-        for (d = last - 1; d >= 0; d--) {
-            if (c[d] < ranges[d].r[pos[d]][1]) {
-                c[d]++;
-                break;
-            }
-            if (pos[d] + 1 < ranges[d].n) {
-                pos[d]++;
-                c[d] = ranges[d].r[pos[d]][0];
-                break;
-            }
-            pos[d] = 0;
-            c[d]   = ranges[d].r[0][0];
-        }
-        if (d < 0)
-            return 0;
-    }
+    } while (carve_chunk_ranges_next(ranges, last, pos, c));
+    return 0;
 }
 
 /* A file selection that is all or a hyperslab, read once. */
 typedef struct query_t {
-    int     rank;
-    hsize_t dims[H5S_MAX_RANK];
-    hsize_t npoints;
-    int     regular; /* all, or a regular hyperslab: start/stride/count/block below */
+    int          rank;
+    hsize_t      dims[H5S_MAX_RANK];
+    hsize_t      npoints;
+    H5S_sel_type type;    /* H5S_SEL_ALL or H5S_SEL_HYPERSLABS */
+    int          regular; /* all, or a regular hyperslab: start/stride/count/block below */
     hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
 } query_t;
 
@@ -458,19 +356,19 @@ typedef struct query_t {
 static herr_t
 tally_regular(const carve_chunkset_t *cs, const query_t *q, chunk_tally_t *t)
 {
-    dim_ranges_t ranges[H5S_MAX_RANK];
-    herr_t       ret_value = 0;
+    carve_chunk_ranges_t ranges[H5S_MAX_RANK];
+    herr_t               ret_value = 0;
 
     for (int d = 0; d < q->rank; d++)
-        dim_ranges_init(&ranges[d]);
+        carve_chunk_ranges_init(&ranges[d]);
     for (int d = 0; d < q->rank; d++)
-        if (dim_ranges_of(&ranges[d], q->start[d], q->stride[d], q->count[d], q->block[d], cs->chunk[d]) < 0)
+        if (carve_chunk_ranges_of(&ranges[d], q->start[d], q->stride[d], q->count[d], q->block[d], cs->chunk[d]) < 0)
             CARVE_GOTO_DONE(-1);
     ret_value = tally_product(cs, ranges, t);
 
 done:
     for (int d = 0; d < q->rank; d++)
-        dim_ranges_free(&ranges[d]);
+        carve_chunk_ranges_free(&ranges[d]);
     return ret_value;
 }
 
@@ -478,13 +376,13 @@ done:
 static herr_t
 tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t)
 {
-    hssize_t     nblocks = H5Sget_select_hyper_nblocks(space);
-    hsize_t     *buf     = NULL;
-    dim_ranges_t ranges[H5S_MAX_RANK];
-    herr_t       ret_value = 0;
+    hssize_t             nblocks = H5Sget_select_hyper_nblocks(space);
+    hsize_t             *buf     = NULL;
+    carve_chunk_ranges_t ranges[H5S_MAX_RANK];
+    herr_t               ret_value = 0;
 
     for (int d = 0; d < rank; d++)
-        dim_ranges_init(&ranges[d]);
+        carve_chunk_ranges_init(&ranges[d]);
     if (nblocks < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a read's selection");
     if (NULL == (buf = malloc(SPLIT_BATCH * 2 * (size_t)rank * sizeof *buf)))
@@ -497,11 +395,9 @@ tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t
         for (hsize_t b = 0; b < n; b++) {
             const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
 
-            for (int d = 0; d < rank; d++) {
-                ranges[d].n = 0;
-                if (dim_ranges_append(&ranges[d], lo[d] / cs->chunk[d], hi[d] / cs->chunk[d]) < 0)
+            for (int d = 0; d < rank; d++)
+                if (carve_chunk_ranges_of(&ranges[d], lo[d], 1, 1, hi[d] - lo[d] + 1, cs->chunk[d]) < 0)
                     CARVE_GOTO_DONE(-1);
-            }
             if (tally_product(cs, ranges, t) < 0)
                 CARVE_GOTO_DONE(-1);
         }
@@ -509,59 +405,40 @@ tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t
 
 done:
     for (int d = 0; d < rank; d++)
-        dim_ranges_free(&ranges[d]);
+        carve_chunk_ranges_free(&ranges[d]);
     free(buf);
     return ret_value;
 }
 
-static int
-index_compare(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-
-    return a < b ? -1 : a > b;
-}
-
-/* The covered dataspace of a partial read: the union of the listed held chunks (clipped to the extent),
- * one box per run of consecutive chunks along the last dimension. The list is sorted and deduplicated
- * in place. */
+/* The covered dataspace of a partial read: the union of the touched held chunks (clipped to the extent),
+ * one box per run of consecutive chunks along the last dimension. Finishes `touched`. */
 static hid_t
-covered_from_chunks(const carve_held_t *held, uint64_t *list, size_t n)
+covered_from_chunks(const carve_held_t *held, carve_chunkset_t *touched)
 {
-    const carve_chunkset_t *cs   = &held->chunks;
-    int                     rank = held->rank, last = rank - 1;
-    carve_selection_t       sel;
-    hsize_t                 ones[H5S_MAX_RANK], start[H5S_MAX_RANK], block[H5S_MAX_RANK];
-    size_t                  out = 0;
-    hid_t                   ret_value = H5I_INVALID_HID;
+    int               rank = held->rank, last = rank - 1;
+    carve_selection_t sel;
+    hsize_t           ones[H5S_MAX_RANK], c[H5S_MAX_RANK], start[H5S_MAX_RANK], block[H5S_MAX_RANK];
+    hid_t             ret_value = H5I_INVALID_HID;
 
     carve_selection_init(&sel, rank, held->dims);
-    for (size_t i = 1; i < n; i++)
-        if (list[i] <= list[i - 1]) {
-            qsort(list, n, sizeof *list, index_compare);
-            break;
-        }
-    for (size_t i = 0; i < n; i++)
-        if (out == 0 || list[out - 1] != list[i])
-            list[out++] = list[i];
+    if (carve_chunkset_finish(touched) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
     for (int d = 0; d < rank; d++)
         ones[d] = 1;
-    for (size_t i = 0, j; i < out; i = j) {
-        uint64_t index = list[i];
-        hsize_t  end;
+    for (size_t i = 0, j; i < touched->n; i = j) {
+        const uint64_t *idx = touched->idx;
+        hsize_t         end;
 
-        for (j = i + 1; j < out && list[j] == list[j - 1] + 1 && list[j] % cs->grid[last] != 0; j++)
+        for (j = i + 1; j < touched->n && idx[j] == idx[j - 1] + 1 && idx[j] % touched->grid[last] != 0; j++)
             ;
-        for (int d = last; d >= 0; d--) {
-            hsize_t c = index % cs->grid[d];
-
-            index /= cs->grid[d];
-            start[d] = c * cs->chunk[d];
-            end      = start[d] + cs->chunk[d] < held->dims[d] ? start[d] + cs->chunk[d] : held->dims[d];
+        carve_chunkset_coords(touched, i, c);
+        for (int d = 0; d < rank; d++) {
+            start[d] = c[d] * touched->chunk[d];
+            end      = start[d] + touched->chunk[d] < held->dims[d] ? start[d] + touched->chunk[d] : held->dims[d];
             block[d] = end - start[d];
         }
-        /* The run ends with chunk list[j - 1] along the last dimension. */
-        end         = (list[j - 1] % cs->grid[last] + 1) * cs->chunk[last];
+        /* The run ends with chunk idx[j - 1] along the last dimension. */
+        end         = (idx[j - 1] % touched->grid[last] + 1) * touched->chunk[last];
         block[last] = (end < held->dims[last] ? end : held->dims[last]) - start[last];
         if (carve_selection_add(&sel, start, NULL, ones, block) < 0)
             CARVE_GOTO_DONE(H5I_INVALID_HID);
@@ -587,7 +464,7 @@ file_as_hyperslab(hid_t file_space, const query_t *q)
 
     if (copy < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a read's file selection");
-    if (H5Sget_select_type(copy) == H5S_SEL_ALL) {
+    if (q->type == H5S_SEL_ALL) {
         for (int d = 0; d < q->rank; d++)
             ones[d] = 1;
         if (H5Sselect_hyperslab(copy, H5S_SELECT_SET, start, NULL, ones, q->dims) < 0)
@@ -625,34 +502,6 @@ done:
     if (hit >= 0)
         H5Sclose(hit);
     CARVE_CLEANUP_END
-    return ret_value;
-}
-
-/* Completes a partial read of an all/hyperslab file selection, given the file selection as a hyperslab
- * and its held part (both taken over by out): the rest of the file selection, and both parts projected
- * onto the memory selection. */
-static herr_t
-partial_hyperslab(hid_t file_space, hid_t mem_space, hid_t file_hyper, hid_t hit, hid_t covered, hsize_t nhit,
-                  carve_split_t *out)
-{
-    hssize_t nmiss;
-    herr_t   ret_value = 0;
-
-    out->kind          = CARVE_SPLIT_PARTIAL;
-    out->hit_file      = hit;
-    out->miss_file     = file_hyper;
-    out->hit_elements  = nhit;
-    if (H5Smodify_select(out->miss_file, H5S_SELECT_NOTB, covered) < 0 ||
-        (nmiss = H5Sget_select_npoints(out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "cannot take what the container holds out of a read's file selection");
-    out->miss_elements = (hsize_t)nmiss;
-    if ((out->hit_mem = H5Sselect_project_intersection(file_space, mem_space, out->hit_file)) < 0 ||
-        (out->miss_mem = H5Sselect_project_intersection(file_space, mem_space, out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                         "cannot carry the split of a read's file selection over to its memory selection");
-
-done:
     return ret_value;
 }
 
@@ -756,6 +605,7 @@ query_read(hid_t file_space, H5S_sel_type type, query_t *q)
     htri_t regular;
     herr_t ret_value = 0;
 
+    q->type = type;
     if (type == H5S_SEL_ALL) {
         q->regular = 1;
         for (int d = 0; d < q->rank; d++) {
@@ -779,19 +629,66 @@ done:
     return ret_value;
 }
 
+/* Splits an all / hyperslab read by `covered` (the held part near it; not taken over): the file selection
+ * as a hyperslab, intersected with covered, is the hit part and the rest the miss part, both projected by
+ * HDF5 onto the memory selection. A read covered wholly or not at all is a hit or a miss. */
+static herr_t
+split_covered(hid_t file_space, hid_t mem_space, const query_t *q, hid_t covered, carve_split_t *out)
+{
+    hid_t    file_hyper = H5I_INVALID_HID, hit = H5I_INVALID_HID;
+    hsize_t  nhit;
+    hssize_t nmiss;
+    herr_t   ret_value = 0;
+
+    if ((file_hyper = file_as_hyperslab(file_space, q)) < 0 || (hit = intersect_covered(file_hyper, covered, &nhit)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (nhit == q->npoints || nhit == 0) {
+        split_whole(out, nhit ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
+        CARVE_GOTO_DONE(0);
+    }
+    out->kind         = CARVE_SPLIT_PARTIAL;
+    out->hit_file     = hit;
+    out->miss_file    = file_hyper;
+    out->hit_elements = nhit;
+    file_hyper = hit = H5I_INVALID_HID; /* out has them */
+    if (H5Smodify_select(out->miss_file, H5S_SELECT_NOTB, covered) < 0 ||
+        (nmiss = H5Sget_select_npoints(out->miss_file)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot take what the container holds out of a read's file selection");
+    out->miss_elements = (hsize_t)nmiss;
+    if ((out->hit_mem = H5Sselect_project_intersection(file_space, mem_space, out->hit_file)) < 0 ||
+        (out->miss_mem = H5Sselect_project_intersection(file_space, mem_space, out->miss_file)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot carry the split of a read's file selection over to its memory selection");
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (hit >= 0)
+        H5Sclose(hit);
+    if (file_hyper >= 0)
+        H5Sclose(file_hyper);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
 /* An all / hyperslab read of chunked coverage: decided on the chunk grid; a partial read gets the held
  * chunks it touches as its covered space. */
 static herr_t
 split_by_chunks(carve_held_t *held, hid_t file_space, hid_t mem_space, const query_t *q, carve_split_t *out)
 {
-    chunk_tally_t t = {0};
-    hid_t         covered = H5I_INVALID_HID, file_hyper = H5I_INVALID_HID, hit = H5I_INVALID_HID;
-    hsize_t       nhit;
-    herr_t        ret_value = 0;
+    chunk_tally_t    t = {0, 0, NULL};
+    carve_chunkset_t touched;
+    hid_t            covered   = H5I_INVALID_HID;
+    herr_t           ret_value = 0;
 
     for (int pass = 0; pass < 2; pass++) {
         t.held = t.missing = 0;
-        t.collect          = pass; /* the second pass, for partial reads only, lists the held chunks */
+        if (pass == 1) { /* the second pass, for partial reads only, lists the held chunks */
+            touched     = held->chunks; /* the held grid, no chunk listed yet */
+            touched.idx = NULL;
+            touched.n = touched.capacity = touched.sorted = 0;
+            t.touched = &touched;
+        }
         if ((q->regular ? tally_regular(&held->chunks, q, &t)
                         : tally_blocks(&held->chunks, file_space, q->rank, &t)) < 0)
             CARVE_GOTO_DONE(-1);
@@ -800,22 +697,17 @@ split_by_chunks(carve_held_t *held, hid_t file_space, hid_t mem_space, const que
             CARVE_GOTO_DONE(0);
         }
     }
-    if ((covered = covered_from_chunks(held, t.list, t.n)) < 0 || (file_hyper = file_as_hyperslab(file_space, q)) < 0 ||
-        (hit = intersect_covered(file_hyper, covered, &nhit)) < 0)
+    if ((covered = covered_from_chunks(held, t.touched)) < 0)
         CARVE_GOTO_DONE(-1);
-    ret_value  = partial_hyperslab(file_space, mem_space, file_hyper, hit, covered, nhit, out);
-    file_hyper = hit = H5I_INVALID_HID; /* out has them */
+    ret_value = split_covered(file_space, mem_space, q, covered, out);
 
 done:
     CARVE_CLEANUP_BEGIN
-    if (hit >= 0)
-        H5Sclose(hit);
-    if (file_hyper >= 0)
-        H5Sclose(file_hyper);
     if (covered >= 0)
         H5Sclose(covered);
     CARVE_CLEANUP_END
-    free(t.list);
+    if (t.touched)
+        carve_chunkset_clear(t.touched);
     return ret_value;
 }
 
@@ -825,16 +717,13 @@ done:
 static herr_t
 split_by_elements(carve_held_t *held, hid_t file_space, hid_t mem_space, const query_t *q, carve_split_t *out)
 {
-    hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], nhit;
-    hid_t   covered = H5I_INVALID_HID, mine = H5I_INVALID_HID, file_hyper = H5I_INVALID_HID, hit = H5I_INVALID_HID;
+    hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
+    hid_t   covered = H5I_INVALID_HID, mine = H5I_INVALID_HID;
     near_t  near;
     herr_t  ret_value = 0;
 
     if (q->regular)
-        for (int d = 0; d < q->rank; d++) {
-            lo[d] = q->start[d];
-            hi[d] = q->start[d] + (q->count[d] - 1) * q->stride[d] + q->block[d] - 1;
-        }
+        carve_hyperslab_bounds(q->rank, q->start, q->stride, q->count, q->block, lo, hi);
     else if (H5Sget_select_bounds(file_space, lo, hi) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the bounds of a read's file selection");
     records_near(held, lo, hi, q->regular, &near);
@@ -846,22 +735,12 @@ split_by_elements(carve_held_t *held, hid_t file_space, hid_t mem_space, const q
         covered = mine = records_space(held, near.records, near.n);
     else
         covered = held_space(held);
-    if (covered < 0 || (file_hyper = file_as_hyperslab(file_space, q)) < 0 ||
-        (hit = intersect_covered(file_hyper, covered, &nhit)) < 0)
+    if (covered < 0)
         CARVE_GOTO_DONE(-1);
-    if (nhit == q->npoints || nhit == 0) {
-        split_whole(out, nhit ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
-        CARVE_GOTO_DONE(0);
-    }
-    ret_value  = partial_hyperslab(file_space, mem_space, file_hyper, hit, covered, nhit, out);
-    file_hyper = hit = H5I_INVALID_HID; /* out has them */
+    ret_value = split_covered(file_space, mem_space, q, covered, out);
 
 done:
     CARVE_CLEANUP_BEGIN
-    if (hit >= 0)
-        H5Sclose(hit);
-    if (file_hyper >= 0)
-        H5Sclose(file_hyper);
     if (mine >= 0)
         H5Sclose(mine);
     CARVE_CLEANUP_END
