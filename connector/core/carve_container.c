@@ -52,7 +52,6 @@ typedef struct commit_state_t {
     carve_manifest_t      manifest;  /* the container's manifest, updated in place */
     int                   had_container;
     int                   unchanged;       /* nothing to add: the container was left as it is */
-    size_t                datasets_sorted; /* manifest.datasets[0, datasets_sorted) is sorted by path */
     H5O_token_t           old_bookkeeping;
     H5O_token_t           old_replay;       /* the previous container's replay manifest, when had_replay */
     int                   had_replay;
@@ -843,40 +842,6 @@ done:
     return ret_value;
 }
 
-static int
-container_compare_datasets(const void *pa, const void *pb)
-{
-    return strcmp(((const carve_manifest_dataset_t *)pa)->path, ((const carve_manifest_dataset_t *)pb)->path);
-}
-
-/* The manifest entry of a dataset path: binary search over the sorted part of the list, a scan over
- * what this commit appended (sorted in once it grows), so that a run reading many datasets stays
- * O(n log n). Entries move when sorted: callers keep the pointer only until the next lookup. */
-static carve_manifest_dataset_t *
-container_find_dataset(commit_state_t *st, const char *path)
-{
-    carve_manifest_t        *m = &st->manifest;
-    carve_manifest_dataset_t key;
-
-    if (m->ndatasets - st->datasets_sorted > 64) {
-        qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
-        st->datasets_sorted = m->ndatasets;
-    }
-    memset(&key, 0, sizeof key);
-    key.path = (char *)(uintptr_t)path;
-    if (st->datasets_sorted > 0) {
-        carve_manifest_dataset_t *hit =
-            bsearch(&key, m->datasets, st->datasets_sorted, sizeof *m->datasets, container_compare_datasets);
-
-        if (hit)
-            return hit;
-    }
-    for (size_t i = st->datasets_sorted; i < m->ndatasets; i++)
-        if (strcmp(m->datasets[i].path, path) == 0)
-            return &m->datasets[i];
-    return NULL;
-}
-
 /* Stores what the run read of one dataset and records it in the manifest. */
 static herr_t
 container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
@@ -913,7 +878,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
 
-    if (NULL == (md = container_find_dataset(st, obj->path))) {
+    if (NULL == (md = carve_manifest_find_dataset(&st->manifest, obj->path))) {
         md = carve_manifest_add_dataset(&st->manifest, obj->path, rank < 0 ? 0 : rank, dims,
                                         origin_chunked && storable ? chunk : NULL);
         if (!md)
@@ -1073,8 +1038,7 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     if (carve_manifest_add_run(m, now, (int64_t)getpid(), c->program) < 0)
         CARVE_GOTO_DONE(-1);
     /* Lists in path order, so that manifests of the same accesses read the same. */
-    if (m->ndatasets > 1)
-        qsort(m->datasets, m->ndatasets, sizeof *m->datasets, container_compare_datasets);
+    carve_manifest_sort_datasets(m);
 
 done:
     return ret_value;
@@ -1226,10 +1190,7 @@ commit_build(commit_state_t *st)
     if (probe && carve_container_read_manifest(st->container_path, &st->manifest) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "container %s is unreadable; move it away to carve anew", st->container_path);
-    if (probe && st->manifest.ndatasets > 1)
-        qsort(st->manifest.datasets, st->manifest.ndatasets, sizeof *st->manifest.datasets,
-              container_compare_datasets);
-    st->datasets_sorted = st->manifest.ndatasets;
+    carve_manifest_sort_datasets(&st->manifest); /* a hand-edited manifest may not be in path order */
     if (probe && strcmp(st->manifest.origin ? st->manifest.origin : "", c->location) != 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s belongs to another origin (%s), not %s",
                          st->container_path, st->manifest.origin ? st->manifest.origin : "?", c->location);

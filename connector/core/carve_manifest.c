@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -604,15 +605,55 @@ carve_manifest_clear(carve_manifest_t *m)
     carve_manifest_init(m);
 }
 
+/* Entries added out of path order are kept in a scanned tail up to this many, then sorted in. */
+#define DATASETS_UNSORTED_MAX 64
+
+static int
+compare_dataset_paths(const void *pa, const void *pb)
+{
+    return strcmp(((const carve_manifest_dataset_t *)pa)->path, ((const carve_manifest_dataset_t *)pb)->path);
+}
+
 carve_manifest_dataset_t *
 carve_manifest_find_dataset(const carve_manifest_t *m, const char *path)
 {
+    carve_manifest_dataset_t key;
+
     if (m == NULL || path == NULL)
         return NULL;
-    for (size_t i = 0; i < m->ndatasets; i++)
+    key.path = (char *)(uintptr_t)path;
+    if (m->datasets_sorted > 0) {
+        carve_manifest_dataset_t *hit =
+            bsearch(&key, m->datasets, m->datasets_sorted, sizeof *m->datasets, compare_dataset_paths);
+
+        if (hit)
+            return hit;
+    }
+    for (size_t i = m->datasets_sorted; i < m->ndatasets; i++)
         if (strcmp(m->datasets[i].path, path) == 0)
             return &m->datasets[i];
     return NULL;
+}
+
+void
+carve_manifest_sort_datasets(carve_manifest_t *m)
+{
+    if (m->datasets_sorted < m->ndatasets)
+        qsort(m->datasets, m->ndatasets, sizeof *m->datasets, compare_dataset_paths);
+    m->datasets_sorted = m->ndatasets;
+}
+
+/* How many leading datasets are in strictly increasing path order (a list read in part may hold entries
+ * without a path: the order stops there). */
+static size_t
+datasets_in_order(const carve_manifest_t *m)
+{
+    size_t n = m->ndatasets && m->datasets[0].path ? 1 : 0;
+
+    while (n > 0 && n < m->ndatasets && m->datasets[n].path &&
+           strcmp(m->datasets[n - 1].path, m->datasets[n].path) < 0)
+        n++;
+    return n;
 }
 
 carve_manifest_dataset_t *
@@ -656,6 +697,13 @@ carve_manifest_add_dataset(carve_manifest_t *m, const char *path, int rank, cons
     m->datasets[m->ndatasets] = entry;
     memset(&entry, 0, sizeof entry);
     ret_value = &m->datasets[m->ndatasets++];
+    if (m->datasets_sorted == m->ndatasets - 1 &&
+        (m->datasets_sorted == 0 || strcmp(m->datasets[m->datasets_sorted - 1].path, path) < 0))
+        m->datasets_sorted++; /* appended in order */
+    else if (m->ndatasets - m->datasets_sorted > DATASETS_UNSORTED_MAX) {
+        carve_manifest_sort_datasets(m);
+        ret_value = carve_manifest_find_dataset(m, path);
+    }
 
 done:
     dataset_clear(&entry);
@@ -2222,6 +2270,7 @@ reading_hand_over(manifest_reading_t *st)
 
     m->datasets    = st->items[LIST_DATASETS];
     m->ndatasets   = st->lines[LIST_DATASETS].n;
+    m->datasets_sorted = datasets_in_order(m);
     m->attributes  = st->items[LIST_ATTRIBUTES];
     m->nattributes = st->lines[LIST_ATTRIBUTES].n;
     m->objects     = st->items[LIST_OBJECTS];

@@ -134,6 +134,7 @@ typedef struct carve_manifest_t {
     char                     *skeleton; /* "full" or "touched" */
     size_t                    ndatasets;
     carve_manifest_dataset_t *datasets;
+    size_t                    datasets_sorted; /* datasets[0, datasets_sorted) are in path order */
     size_t                    nattributes;
     carve_manifest_attr_t    *attributes;
     size_t                    nobjects;
@@ -162,10 +163,14 @@ herr_t carve_manifest_read_file(const char *path, carve_manifest_t *m);
  * directory. The old file stays whole if anything fails. */
 herr_t carve_manifest_write_file(const char *path, const carve_manifest_t *m);
 
-/* The entry for a dataset path, or NULL. */
+/* The entry for a dataset path, or NULL: a binary search over the part of the list in path order (a
+ * parsed manifest is in path order, as carve emits it), a scan over entries added since. */
 carve_manifest_dataset_t *carve_manifest_find_dataset(const carve_manifest_t *m, const char *path);
+/* Puts the datasets in path order (entries move: pointers into the list are stale afterwards). */
+void carve_manifest_sort_datasets(carve_manifest_t *m);
 /* Appends an entry with path, rank and dims (selections initialised empty; chunks initialised when
- * chunk is not NULL). Returns NULL on failure. */
+ * chunk is not NULL). Once more than a few entries are out of path order, the list is sorted (entries
+ * move: pointers taken before are stale). Returns the new entry, or NULL on failure. */
 carve_manifest_dataset_t *carve_manifest_add_dataset(carve_manifest_t *m, const char *path, int rank,
                                                      const hsize_t *dims, const hsize_t *chunk);
 /* Adds an attribute / object / skipped file / run unless an equal entry is there already. */

@@ -37,7 +37,7 @@
 
 /*
  * One container opened in replay mode by this process, shared by every open of it: its parsed
- * manifest (datasets sorted by path), what it holds per dataset (built on first use), and the counters
+ * manifest (datasets in path order), what it holds per dataset (built on first use), and the counters
  * of this process's reads, written into the manifest's replay section at shutdown.
  */
 typedef struct replay_container_t {
@@ -157,12 +157,6 @@ replaying_take_error_text(void)
  * Containers (process-wide)
  * ------------------------------------------------------------------------------------------------- */
 
-static int
-replaying_compare_datasets(const void *a, const void *b)
-{
-    return strcmp(((const carve_manifest_dataset_t *)a)->path, ((const carve_manifest_dataset_t *)b)->path);
-}
-
 static void
 replaying_container_free(replay_container_t *c)
 {
@@ -208,9 +202,7 @@ replaying_container_get(const char *path)
     if (carve_container_read_replay_manifest(path, &c->manifest) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
                          "cannot replay from container %s: its manifest is unreadable", path);
-    if (c->manifest.ndatasets > 1)
-        qsort(c->manifest.datasets, c->manifest.ndatasets, sizeof *c->manifest.datasets,
-              replaying_compare_datasets);
+    carve_manifest_sort_datasets(&c->manifest); /* held[] and tokens[] are indexed in this order */
     if (c->manifest.ndatasets && NULL == (c->held = calloc(c->manifest.ndatasets, sizeof *c->held)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory opening container %s", path);
     c->dev   = st.st_dev;
@@ -234,20 +226,9 @@ done:
 static size_t
 replaying_find_dataset(const replay_container_t *c, const char *path)
 {
-    size_t lo = 0, hi = c->manifest.ndatasets;
+    const carve_manifest_dataset_t *entry = carve_manifest_find_dataset(&c->manifest, path);
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int    cmp = strcmp(c->manifest.datasets[mid].path, path);
-
-        if (cmp == 0)
-            return mid;
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SIZE_MAX;
+    return entry ? (size_t)(entry - c->manifest.datasets) : SIZE_MAX;
 }
 
 /* The index of the manifest dataset that is the object with this token, or SIZE_MAX. The tokens of

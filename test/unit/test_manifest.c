@@ -1395,6 +1395,56 @@ test_replay_counters_add(unit_t *t)
 
 /* ------------------------------------------------------------------------------------------------------ */
 
+/* Finding datasets by path: entries added in and out of order (more than the unsorted tail allows, so
+ * the list gets sorted in between), found by path every time; a parsed manifest is in path order. */
+static void
+test_find_datasets(unit_t *t)
+{
+    carve_manifest_t m, back;
+    hsize_t          dims[1] = {4};
+    char             path[32], *text = NULL;
+    size_t           len = 0;
+    bool             all_found = true, ordered = true;
+
+    carve_manifest_init(&m);
+    carve_manifest_init(&back);
+    for (int i = 0; i < 300; i++) {
+        carve_manifest_dataset_t *d;
+
+        /* 0..99 in order, then 200 in a scattered order */
+        snprintf(path, sizeof path, "/d%04d", i < 100 ? i : 100 + (i * 37) % 200);
+        d = carve_manifest_add_dataset(&m, path, 1, dims, NULL);
+        all_found = all_found && d != NULL && strcmp(d->path, path) == 0;
+        for (int j = 0; j <= i; j += 17) {
+            snprintf(path, sizeof path, "/d%04d", j < 100 ? j : 100 + (j * 37) % 200);
+            d = carve_manifest_find_dataset(&m, path);
+            all_found = all_found && d != NULL && strcmp(d->path, path) == 0;
+        }
+    }
+    CHECK(t, all_found);
+    CHECK(t, m.ndatasets == 300);
+    CHECK(t, carve_manifest_find_dataset(&m, "/d0300") == NULL && carve_manifest_find_dataset(&m, "/") == NULL);
+    CHECK(t, carve_manifest_add_dataset(&m, "/d0150", 1, dims, NULL) == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "dataset /d0150 is in the manifest already");
+    carve_manifest_sort_datasets(&m);
+    CHECK(t, m.datasets_sorted == 300);
+    for (size_t i = 1; i < m.ndatasets; i++)
+        ordered = ordered && strcmp(m.datasets[i - 1].path, m.datasets[i].path) < 0;
+    CHECK(t, ordered);
+    m.format = CARVE_MANIFEST_FORMAT;
+    m.origin = strdup("/abs/file.h5");
+    m.container = strdup("file.carve.h5");
+    if (CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0) &&
+        CHECK(t, carve_manifest_parse(text, len, "sorted.yaml", &back) >= 0)) {
+        CHECK(t, back.ndatasets == 300 && back.datasets_sorted == 300);
+        CHECK(t, carve_manifest_find_dataset(&back, "/d0299") == &back.datasets[299]);
+    }
+    CHECK_NO_ERROR(t);
+    free(text);
+    carve_manifest_clear(&m);
+    carve_manifest_clear(&back);
+}
+
 int
 main(void)
 {
@@ -1415,6 +1465,7 @@ main(void)
     test_base64(&t);
     test_utc_now(&t);
     test_large(&t);
+    test_find_datasets(&t);
 
     return unit_end(&t);
 }
