@@ -1333,94 +1333,6 @@ done:
  * Recording a replay run
  * ------------------------------------------------------------------------------------------------- */
 
-/* The replay section as carve_manifest_emit writes it (block style, two-space indent, in this order),
- * for writing and for reading back. */
-#define REPLAY_SECTION_FORMAT                                                                                  \
-    "replay:\n  runs: %" PRIu64 "\n  last: %s\n  reads: %" PRIu64 "\n  hits: %" PRIu64 "\n  misses: %" PRIu64      \
-    "\n  partial: %" PRIu64 "\n  bytes_from_container: %" PRIu64 "\n  bytes_from_origin: %" PRIu64                \
-    "\n  origin_requests: %" PRIu64 "\n"
-#define REPLAY_SECTION_SCAN                                                                                    \
-    "replay:\n  runs: %" SCNu64 "\n  last: %63s\n  reads: %" SCNu64 "\n  hits: %" SCNu64 "\n  misses: %" SCNu64   \
-    "\n  partial: %" SCNu64 "\n  bytes_from_container: %" SCNu64 "\n  bytes_from_origin: %" SCNu64             \
-    "\n  origin_requests: %" SCNu64 "\n"
-
-/* Adds a run's counters to a manifest file of the given generation by rewriting its last lines only (the
- * replay section is the document's last key): a manifest listing a million carved points is not parsed
- * and emitted again for every replaying process. Returns 1 when done, 0 when the file is not exactly as
- * carve writes it (the caller then takes the full way), -1 on failure to write. The file is replaced
- * atomically (temporary file, rename); unlike a commit it is not fsynced: counters are informational
- * and the next commit rewrites the file from the container. */
-static int
-container_add_replay_fast(const char *manifest_path, uint64_t generation, const carve_replay_counters_t *run)
-{
-    FILE                   *in = NULL, *out = NULL;
-    char                   *text = NULL, *tail, *temp = NULL;
-    long                    size;
-    size_t                  head_len;
-    carve_replay_counters_t sum;
-    uint64_t                runs = 0, file_generation;
-    char                    last[64], now[32];
-    int                     ret_value = 0, consumed = -1;
-
-    if (NULL == (in = fopen(manifest_path, "rb")) || fseek(in, 0, SEEK_END) < 0 || (size = ftell(in)) < 0 ||
-        fseek(in, 0, SEEK_SET) < 0 || NULL == (text = malloc((size_t)size + 1)) ||
-        fread(text, 1, (size_t)size, in) != (size_t)size)
-        goto done;
-    text[size] = '\0';
-    if (strlen(text) != (size_t)size || strncmp(text, "carve_manifest: 1\ngeneration: ", 30) != 0 ||
-        sscanf(text + 30, "%" SCNu64, &file_generation) != 1 || file_generation != generation)
-        goto done;
-    memset(&sum, 0, sizeof sum);
-    if ((tail = strstr(text, "\nreplay:\n")) != NULL) {
-        tail++;
-        if (sscanf(tail, REPLAY_SECTION_SCAN "%n", &runs, last, &sum.reads, &sum.hits, &sum.misses, &sum.partial,
-                   &sum.bytes_container, &sum.bytes_origin, &sum.origin_requests, &consumed) != 9 ||
-            consumed < 0 || tail[consumed] != '\0')
-            goto done; /* not exactly carve's form (edited by hand?): the full way parses and checks it */
-    }
-    else
-        tail = text + size;
-    head_len = (size_t)(tail - text);
-    carve_replay_counters_add(&sum, run);
-    if (runs < UINT64_MAX)
-        runs++;
-    carve_utc_now(now, sizeof now);
-    if (asprintf(&temp, "%s.tmp.%ld", manifest_path, (long)getpid()) < 0) {
-        temp = NULL;
-        goto done;
-    }
-    ret_value = -1;
-    if (NULL == (out = fopen(temp, "wb")) || fwrite(text, 1, head_len, out) != head_len ||
-        fprintf(out, REPLAY_SECTION_FORMAT, runs, now, sum.reads, sum.hits, sum.misses, sum.partial,
-                sum.bytes_container, sum.bytes_origin, sum.origin_requests) < 0) {
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot write %s: %s", temp, strerror(errno));
-        goto done;
-    }
-    if (fclose(out) != 0) {
-        out = NULL;
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot write %s: %s", temp, strerror(errno));
-        goto done;
-    }
-    out = NULL;
-    if (rename(temp, manifest_path) < 0) {
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot rename %s to %s: %s", temp, manifest_path,
-                    strerror(errno));
-        goto done;
-    }
-    ret_value = 1;
-
-done:
-    if (in)
-        fclose(in);
-    if (out)
-        fclose(out);
-    if (ret_value < 0 && temp)
-        unlink(temp);
-    free(temp);
-    free(text);
-    return ret_value;
-}
-
 herr_t
 carve_container_add_replay(const char *container_path, const carve_replay_counters_t *run)
 {
@@ -1457,7 +1369,7 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     container_remove_stale_temps(container_path, manifest_path);
 
     /* Most often the file is current and as carve wrote it: only its replay section is rewritten. */
-    if ((fast = container_add_replay_fast(manifest_path, generation, run)) != 0)
+    if ((fast = carve_manifest_file_add_replay(manifest_path, generation, run)) != 0)
         CARVE_GOTO_DONE(fast < 0 ? -1 : 0);
 
     /* The manifest file when it is the current one (its generation is the container's); else the

@@ -940,6 +940,8 @@ carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay_coun
     into->origin_requests = add_saturating(into->origin_requests, add->origin_requests);
 }
 
+
+
 /* ------------------------------------------------------------------------------------------------------ */
 /* Base64 (RFC 4648, standard alphabet, padded)                                                            */
 /* ------------------------------------------------------------------------------------------------------ */
@@ -1657,6 +1659,17 @@ emit_replay(writer_t *w, const carve_manifest_t *m)
 done:
     return ret_value;
 }
+
+/* The replay section exactly as emit_replay (through libyaml) writes it, for carve_manifest_file_add_replay
+ * to read and write it without the rest of the document; test_manifest checks that both agree. */
+#define REPLAY_SECTION_FORMAT                                                                                  \
+    "replay:\n  runs: %" PRIu64 "\n  last: %s\n  reads: %" PRIu64 "\n  hits: %" PRIu64 "\n  misses: %" PRIu64      \
+    "\n  partial: %" PRIu64 "\n  bytes_from_container: %" PRIu64 "\n  bytes_from_origin: %" PRIu64                \
+    "\n  origin_requests: %" PRIu64 "\n"
+#define REPLAY_SECTION_SCAN                                                                                    \
+    "replay:\n  runs: %" SCNu64 "\n  last: %63s\n  reads: %" SCNu64 "\n  hits: %" SCNu64 "\n  misses: %" SCNu64   \
+    "\n  partial: %" SCNu64 "\n  bytes_from_container: %" SCNu64 "\n  bytes_from_origin: %" SCNu64             \
+    "\n  origin_requests: %" SCNu64 "\n"
 
 static herr_t
 emit_document(writer_t *w, const carve_manifest_t *m)
@@ -2962,19 +2975,18 @@ done:
     return ret_value;
 }
 
-herr_t
-carve_manifest_write_file(const char *path, const carve_manifest_t *m)
+/* Replaces the file at path by head followed by tail, atomically: a temporary file beside it, written
+ * whole (and, with durable, fsynced with its directory), renamed over it. The old file stays whole if
+ * anything fails. */
+static herr_t
+replace_file(const char *path, const char *head, size_t head_len, const char *tail, size_t tail_len, bool durable)
 {
-    char  *text = NULL, *tmp = NULL;
-    size_t len        = 0, tmp_size;
+    char  *tmp = NULL;
+    size_t tmp_size;
     int    fd         = -1;
     bool   tmp_exists = false;
     herr_t ret_value  = 0;
 
-    if (path == NULL || m == NULL || path[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_manifest_write_file: no path or no manifest");
-    if (carve_manifest_emit(m, &text, &len) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "cannot write manifest %s", path);
     tmp_size = strlen(path) + 32;
     if ((tmp = malloc(tmp_size)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory writing manifest %s", path);
@@ -2984,10 +2996,10 @@ carve_manifest_write_file(const char *path, const carve_manifest_t *m)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write manifest %s: cannot create %s: %s", path, tmp,
                          strerror(errno));
     tmp_exists = true;
-    if (write_all(fd, text, len) < 0)
+    if (write_all(fd, head, head_len) < 0 || (tail_len && write_all(fd, tail, tail_len) < 0))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write manifest %s: writing %s: %s", path, tmp,
                          strerror(errno));
-    if (fsync(fd) < 0)
+    if (durable && fsync(fd) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write manifest %s: syncing %s: %s", path, tmp,
                          strerror(errno));
     if (close(fd) < 0) {
@@ -3000,7 +3012,7 @@ carve_manifest_write_file(const char *path, const carve_manifest_t *m)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write manifest %s: renaming %s over it: %s", path,
                          tmp, strerror(errno));
     tmp_exists = false;
-    if (sync_directory_of(path) < 0)
+    if (durable && sync_directory_of(path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -3009,6 +3021,71 @@ done:
     if (tmp_exists)
         unlink(tmp);
     free(tmp);
+    return ret_value;
+}
+
+herr_t
+carve_manifest_write_file(const char *path, const carve_manifest_t *m)
+{
+    char  *text      = NULL;
+    size_t len       = 0;
+    herr_t ret_value = 0;
+
+    if (path == NULL || m == NULL || path[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_manifest_write_file: no path or no manifest");
+    if (carve_manifest_emit(m, &text, &len) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "cannot write manifest %s", path);
+    ret_value = replace_file(path, text, len, NULL, 0, true);
+
+done:
+    free(text);
+    return ret_value;
+}
+
+int
+carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation, const carve_replay_counters_t *run)
+{
+    FILE                   *in = NULL;
+    char                   *text = NULL, *tail;
+    char                    section[1024], last[64], now[32];
+    long                    size;
+    int                     section_len, consumed = -1, ret_value = 0;
+    carve_replay_counters_t sum;
+    uint64_t                runs = 0, file_generation;
+
+    if (NULL == (in = fopen(manifest_path, "rb")) || fseek(in, 0, SEEK_END) < 0 || (size = ftell(in)) < 0 ||
+        fseek(in, 0, SEEK_SET) < 0 || NULL == (text = malloc((size_t)size + 1)) ||
+        fread(text, 1, (size_t)size, in) != (size_t)size)
+        goto done;
+    text[size] = '\0';
+    if (strlen(text) != (size_t)size || strncmp(text, "carve_manifest: 1\ngeneration: ", 30) != 0 ||
+        sscanf(text + 30, "%" SCNu64, &file_generation) != 1 || file_generation != generation)
+        goto done;
+    memset(&sum, 0, sizeof sum);
+    if ((tail = strstr(text, "\nreplay:\n")) != NULL) {
+        tail++;
+        if (sscanf(tail, REPLAY_SECTION_SCAN "%n", &runs, last, &sum.reads, &sum.hits, &sum.misses, &sum.partial,
+                   &sum.bytes_container, &sum.bytes_origin, &sum.origin_requests, &consumed) != 9 ||
+            consumed < 0 || tail[consumed] != '\0')
+            goto done; /* not exactly carve's form (edited by hand?): the full way parses and checks it */
+    }
+    else
+        tail = text + size;
+    carve_replay_counters_add(&sum, run);
+    if (runs < UINT64_MAX)
+        runs++;
+    carve_utc_now(now, sizeof now);
+    section_len = snprintf(section, sizeof section, REPLAY_SECTION_FORMAT, runs, now, sum.reads, sum.hits,
+                           sum.misses, sum.partial, sum.bytes_container, sum.bytes_origin, sum.origin_requests);
+    if (section_len < 0 || (size_t)section_len >= sizeof section)
+        goto done;
+    ret_value = replace_file(manifest_path, text, (size_t)(tail - text), section, (size_t)section_len, false) < 0
+                    ? -1
+                    : 1;
+
+done:
+    if (in)
+        fclose(in);
     free(text);
     return ret_value;
 }

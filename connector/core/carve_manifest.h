@@ -187,6 +187,15 @@ herr_t carve_manifest_merge_objects(carve_manifest_t *m, const char *const *path
 /* Adds each counter of `add` to `into` (saturating at UINT64_MAX). */
 void carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay_counters_t *add);
 
+/* Adds one run's counters to the replay section of a manifest FILE of the given generation by
+ * rewriting only its last lines (the replay section is the document's last key), so that a manifest
+ * listing a million carved points is not parsed and emitted again for every replaying process. Returns 1
+ * when done; 0 when the file is missing, of another generation or not exactly as carve_manifest_emit
+ * writes it (the caller then rebuilds it the full way); -1 when it cannot be written. The file is
+ * replaced atomically (temporary file, rename) but not fsynced: counters are informational, and the next
+ * commit rewrites the file from its container. */
+int carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation, const carve_replay_counters_t *run);
+
 /* Base64 (RFC 4648, no line breaks) for origin_dcpl. Caller frees. */
 char  *carve_base64_encode(const void *data, size_t len);
 herr_t carve_base64_decode(const char *text, void **data, size_t *len);

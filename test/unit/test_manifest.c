@@ -1395,6 +1395,58 @@ test_replay_counters_add(unit_t *t)
 
 /* ------------------------------------------------------------------------------------------------------ */
 
+/* The quick counter update of a manifest file writes exactly what carve_manifest_emit would write for
+ * the same manifest with those counters, and declines (0, file untouched) what it does not recognise. */
+static void
+test_file_add_replay(unit_t *t)
+{
+    carve_manifest_t              m, back;
+    const carve_replay_counters_t run = {.reads = 7, .hits = 4, .misses = 2, .partial = 1, .bytes_container = 800,
+                                         .bytes_origin = 96, .origin_requests = 5};
+    char                          path[512];
+    char                         *expected = NULL, *before = NULL;
+    size_t                        len = 0;
+
+    build_rich(t, &m);
+    carve_manifest_init(&back);
+    m.has_replay = 0;
+    snprintf(path, sizeof path, "%s/quick.carve.yaml", t->dir);
+    CHECK(t, carve_manifest_write_file(path, &m) >= 0);
+    for (uint64_t runs = 1; runs <= 2; runs++) {
+        CHECK(t, carve_manifest_file_add_replay(path, m.generation, &run) == 1);
+        CHECK_NO_ERROR(t);
+        if (!CHECK(t, carve_manifest_read_file(path, &back) >= 0))
+            break;
+        /* what emit writes for the same manifest and counters, at the time the update wrote */
+        m.has_replay = 1;
+        m.replay_runs = runs;
+        memset(&m.replay, 0, sizeof m.replay);
+        for (uint64_t i = 0; i < runs; i++)
+            carve_replay_counters_add(&m.replay, &run);
+        free(m.replay_last);
+        m.replay_last = back.replay_last ? strdup(back.replay_last) : NULL;
+        CHECK(t, carve_manifest_emit(&m, &expected, &len) >= 0 && file_holds(path, expected));
+        free(expected);
+        expected = NULL;
+        carve_manifest_clear(&back);
+    }
+    /* another generation, or a replay section not as carve writes it: declined, the file as it was */
+    CHECK(t, carve_manifest_emit(&m, &before, &len) >= 0);
+    CHECK(t, carve_manifest_file_add_replay(path, m.generation + 1, &run) == 0 && file_holds(path, before));
+    {
+        FILE *f = fopen(path, "ab");
+
+        CHECK(t, f && fputs("# a comment\n", f) >= 0 && fclose(f) == 0);
+        CHECK(t, carve_manifest_file_add_replay(path, m.generation, &run) == 0);
+    }
+    snprintf(path, sizeof path, "%s/missing.carve.yaml", t->dir);
+    CHECK(t, carve_manifest_file_add_replay(path, m.generation, &run) == 0);
+    CHECK(t, count_temp_files(t->dir) == 0);
+    CHECK_NO_ERROR(t);
+    free(before);
+    carve_manifest_clear(&m);
+}
+
 /* Finding datasets by path: entries added in and out of order (more than the unsorted tail allows, so
  * the list gets sorted in between), found by path every time; a parsed manifest is in path order. */
 static void
@@ -1466,6 +1518,7 @@ main(void)
     test_utc_now(&t);
     test_large(&t);
     test_find_datasets(&t);
+    test_file_add_replay(&t);
 
     return unit_end(&t);
 }
