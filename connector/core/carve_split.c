@@ -598,6 +598,35 @@ split_whole(carve_split_t *out, carve_split_kind_t kind, hsize_t n)
     out->miss_elements = kind == CARVE_SPLIT_HIT ? 0 : n;
 }
 
+/* 1 when a selection is moved by an offset (H5Soffset_simple), which HDF5 applies when it reads and the
+ * coverage records do not know. HDF5 has no getter for the offset: a selection's bounds include it, its
+ * regular hyperslab parameters and a copy's bounds with the offset reset do not. start: the regular
+ * hyperslab's start when already known (NULL otherwise). */
+static int
+space_moved(hid_t space, H5S_sel_type type, int rank, const hsize_t *start)
+{
+    hsize_t  lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], lo0[H5S_MAX_RANK], hi0[H5S_MAX_RANK];
+    hssize_t zero[H5S_MAX_RANK];
+    hid_t    copy;
+    int      moved = 0;
+
+    if (type == H5S_SEL_ALL || type == H5S_SEL_NONE || rank <= 0 || H5Sget_select_bounds(space, lo, hi) < 0)
+        return 0;
+    if (start) {
+        for (int d = 0; d < rank; d++)
+            moved |= start[d] != lo[d];
+        return moved;
+    }
+    memset(zero, 0, sizeof zero);
+    if ((copy = H5Scopy(space)) < 0)
+        return 0;
+    if (H5Soffset_simple(copy, zero) >= 0 && H5Sget_select_bounds(copy, lo0, hi0) >= 0)
+        for (int d = 0; d < rank; d++)
+            moved |= lo0[d] != lo[d];
+    H5Sclose(copy);
+    return moved;
+}
+
 /* Reads an all or hyperslab file selection's shape into q (rank, dims and npoints already set). */
 static herr_t
 query_read(hid_t file_space, H5S_sel_type type, query_t *q)
@@ -874,14 +903,27 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the kind of a read's file selection");
+    if (type != H5S_SEL_POINTS && query_read(file_space, type, &q) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (space_moved(file_space, type, q.rank, type == H5S_SEL_HYPERSLABS && q.regular ? q.start : NULL)) {
+        split_whole(out, CARVE_SPLIT_MISS, q.npoints); /* the records cannot say which elements it reads */
+        CARVE_GOTO_DONE(0);
+    }
     if (type == H5S_SEL_POINTS)
         ret_value = split_points(held, file_space, mem_space, q.npoints, out);
-    else if (query_read(file_space, type, &q) < 0)
-        ret_value = -1;
     else if (held->by_chunks)
         ret_value = split_by_chunks(held, file_space, mem_space, &q, out);
     else
         ret_value = split_by_elements(held, file_space, mem_space, &q, out);
+    if (ret_value >= 0 && out->kind == CARVE_SPLIT_PARTIAL && mem_space != file_space) {
+        H5S_sel_type mem_type = H5Sget_select_type(mem_space);
+
+        /* The memory projections cannot carry a memory offset: the rest reads it whole. */
+        if (space_moved(mem_space, mem_type, H5Sget_simple_extent_ndims(mem_space), NULL)) {
+            carve_split_clear(out);
+            split_whole(out, CARVE_SPLIT_MISS, q.npoints);
+        }
+    }
 
 done:
     if (ret_value < 0) {

@@ -68,7 +68,9 @@ typedef struct carve_split_t {
  * hyperslabs, listed order for points) with the k-th of the memory selection, and the split keeps that
  * pairing. For a point read all four are point selections in the program's order; otherwise the file
  * spaces are hyperslabs and the memory spaces hyperslabs or, for a point memory selection, points.
- * Neither space passed is modified; held may cache a dataspace. out is always initialised (on failure:
+ * A file selection moved by an offset (H5Soffset_simple), or a partial read into a moved memory
+ * selection, is a MISS: the records cannot say which elements it reads, the projections cannot carry
+ * the offset. Neither space passed is modified; held may cache a dataspace. out is always initialised (on failure:
  * kind MISS, no spaces). */
 herr_t carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_split_t *out);
 /* Closes the spaces split holds. */

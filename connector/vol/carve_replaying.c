@@ -858,40 +858,6 @@ typedef struct replay_plan_t {
     hsize_t       elements;
 } replay_plan_t;
 
-/* 1 when a file selection is moved by an offset (H5Soffset_simple), which HDF5 applies when it reads and
- * carve's coverage does not: such a read is left whole to the origin. HDF5 has no getter for the offset;
- * the selection's bounds include it, its hyperslab parameters do not. */
-static int
-replaying_has_offset(hid_t space)
-{
-    H5S_sel_type type = H5Sget_select_type(space);
-    int          rank = H5Sget_simple_extent_ndims(space);
-    hsize_t      lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], lo0[H5S_MAX_RANK], hi0[H5S_MAX_RANK];
-    hssize_t     zero[H5S_MAX_RANK];
-    hid_t        copy;
-    int          moved = 0;
-
-    if (type == H5S_SEL_ALL || type == H5S_SEL_NONE || rank <= 0 || H5Sget_select_bounds(space, lo, hi) < 0)
-        return 0;
-    if (type == H5S_SEL_HYPERSLABS && H5Sis_regular_hyperslab(space) > 0) {
-        hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
-
-        if (H5Sget_regular_hyperslab(space, start, stride, count, block) < 0)
-            return 0;
-        for (int d = 0; d < rank; d++)
-            moved |= start[d] != lo[d];
-        return moved;
-    }
-    memset(zero, 0, sizeof zero);
-    if ((copy = H5Scopy(space)) < 0)
-        return 0;
-    if (H5Soffset_simple(copy, zero) >= 0 && H5Sget_select_bounds(copy, lo0, hi0) >= 0)
-        for (int d = 0; d < rank; d++)
-            moved |= lo0[d] != lo[d];
-    H5Sclose(copy);
-    return moved;
-}
-
 /* Fills one plan: resolves the selections and splits them by what the container holds. */
 static herr_t
 replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_plan_t *p)
@@ -916,7 +882,7 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
     if ((n = H5Sget_select_npoints(fspace)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the selection read from %s", rd->path);
     p->elements = (hsize_t)n;
-    if (!rd->held || n == 0 || (file_space_id != H5S_ALL && replaying_has_offset(fspace))) {
+    if (!rd->held || n == 0) {
         p->split.kind          = n == 0 ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS;
         p->split.hit_elements  = 0;
         p->split.miss_elements = (hsize_t)n;
@@ -934,13 +900,6 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
         mspace = H5I_INVALID_HID; /* only a partial read needs it: refused there */
     if (carve_split_read(rd->held, fspace, mspace, &p->split) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot split a read of %s", rd->path);
-    if (p->split.kind == CARVE_SPLIT_PARTIAL && mspace >= 0 && mspace != fspace && replaying_has_offset(mspace)) {
-        /* The split's memory selections cannot carry a memory offset: the origin reads it all. */
-        carve_split_clear(&p->split);
-        p->split.kind          = CARVE_SPLIT_MISS;
-        p->split.hit_elements  = 0;
-        p->split.miss_elements = (hsize_t)n;
-    }
 
 done:
     return ret_value;

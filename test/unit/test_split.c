@@ -899,6 +899,39 @@ test_fixed_reads(unit_t *t)
         CHECK(t, check_split(t, &ds, &held, file, mem, "strided over missing thirds") == CARVE_SPLIT_MISS);
         H5Sclose(mem);
 
+        /* Selections moved by H5Soffset_simple: the records cannot say what they read, so every one is a
+         * whole miss (a regular hyperslab, points), and so is a split read into a moved memory selection. */
+        {
+            carve_split_t split;
+            hssize_t      by[1] = {7}, none[1] = {0};
+
+            H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){8}, (hsize_t[]){21}, (hsize_t[]){900},
+                                (hsize_t[]){13});
+            mem = H5Screate_simple(1, (hsize_t[]){900 * 13}, NULL);
+            H5Soffset_simple(file, by);
+            CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_MISS &&
+                         split.miss_elements == 900 * 13 && split.hit_file < 0 && split.miss_file < 0);
+            H5Soffset_simple(file, none);
+            CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_HIT);
+            H5Sclose(mem);
+            H5Sselect_elements(file, H5S_SELECT_SET, 3, (hsize_t[]){19990, 10, 7});
+            mem = H5Screate_simple(1, (hsize_t[]){3}, NULL);
+            H5Soffset_simple(file, (hssize_t[]){2});
+            CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_MISS &&
+                         split.miss_elements == 3);
+            H5Soffset_simple(file, none);
+            H5Sclose(mem);
+            H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){1}, (hsize_t[]){2}, (hsize_t[]){9000}, NULL);
+            mem = H5Screate_simple(1, (hsize_t[]){10000}, NULL);
+            H5Sselect_hyperslab(mem, H5S_SELECT_SET, (hsize_t[]){0}, NULL, (hsize_t[]){9000}, NULL);
+            CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_PARTIAL);
+            carve_split_clear(&split);
+            H5Soffset_simple(mem, (hssize_t[]){1000});
+            CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_MISS &&
+                         split.miss_elements == 9000 && split.hit_mem < 0 && split.miss_mem < 0);
+            H5Sclose(mem);
+        }
+
         /* A memory selection of another size is refused (points: by carve; hyperslabs: by HDF5's projection). */
         {
             carve_split_t split;
