@@ -96,6 +96,7 @@ struct carve_replay_dataset_t {
     int           has_refs;    /* its values hold references (they point into the container) */
     int           has_pointers; /* its values hold variable-length data or references */
     hid_t         dapl;        /* the access list it was opened with, for the origin's dataset */
+    hid_t         space;       /* its dataspace, all selected (a read of H5S_ALL), once resolved */
     void         *origin_dset; /* the origin's dataset below carve, once a read needed it */
 };
 
@@ -728,6 +729,7 @@ carve_replaying_dataset_opened(carve_obj_t *dset, hid_t dapl_id)
     }
     rd->entry = SIZE_MAX;
     rd->dapl  = H5I_INVALID_HID;
+    rd->space = H5I_INVALID_HID;
     if (dapl_id >= 0 && dapl_id != H5P_DEFAULT && dapl_id != H5P_DATASET_ACCESS_DEFAULT &&
         (rd->dapl = H5Pcopy(dapl_id)) < 0) {
         free(rd);
@@ -754,6 +756,8 @@ carve_replaying_dataset_closed(carve_obj_t *dset)
     }
     if (rd->dapl >= 0)
         H5Pclose(rd->dapl);
+    if (rd->space >= 0)
+        H5Sclose(rd->space);
     free(rd->path);
     free(rd);
     return ret_value;
@@ -818,7 +822,12 @@ replaying_resolve_dataset(carve_obj_t *o)
     args.args.get_type.type_id = H5I_INVALID_HID;
     if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s", rd->path);
-    type          = args.args.get_type.type_id;
+    type                         = args.args.get_type.type_id;
+    args.op_type                 = H5VL_DATASET_GET_SPACE;
+    args.args.get_space.space_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s", rd->path);
+    rd->space     = args.args.get_space.space_id; /* a replayed file is read-only: its extent stays */
     rd->elem_size = H5Tget_size(type);
     rd->has_refs  = H5Tdetect_class(type, H5T_REFERENCE) > 0; /* anywhere inside it */
     rd->has_pointers = carve_skeleton_type_needs_rewrite(type) > 0;
@@ -853,7 +862,7 @@ done:
 /* One dataset of a read, planned: which parts go where. */
 typedef struct replay_plan_t {
     carve_split_t split;
-    hid_t         own_file_space; /* made here (H5S_ALL resolved) */
+    hid_t         file_space;     /* the read's file selection (H5S_ALL resolved), borrowed */
     hid_t         own_mem_space;  /* made here (H5S_BLOCK resolved) */
     hsize_t       elements;
 } replay_plan_t;
@@ -867,21 +876,15 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
     hssize_t                n;
     herr_t                  ret_value = 0;
 
-    if (file_space_id == H5S_ALL) {
-        H5VL_dataset_get_args_t args;
-
-        args.op_type                 = H5VL_DATASET_GET_SPACE;
-        args.args.get_space.space_id = H5I_INVALID_HID;
-        if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s", rd->path);
-        fspace = p->own_file_space = args.args.get_space.space_id;
-    }
+    if (file_space_id == H5S_ALL)
+        fspace = rd->space;
     else if (file_space_id == H5S_BLOCK || file_space_id == H5S_PLIST)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
                          "replay of %s: a file selection given as H5S_BLOCK or H5S_PLIST is not supported", rd->path);
     if ((n = H5Sget_select_npoints(fspace)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the selection read from %s", rd->path);
-    p->elements = (hsize_t)n;
+    p->elements   = (hsize_t)n;
+    p->file_space = fspace;
     if (!rd->held || n == 0) {
         p->split.kind          = n == 0 ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS;
         p->split.hit_elements  = 0;
@@ -907,14 +910,12 @@ done:
 
 /* Says why a read cannot be served: dataset, selection, and what is wrong with the origin. */
 static void
-replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, hid_t file_space_id, const char *why)
+replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
 {
     carve_replay_dataset_t *rd   = o->replay;
     carve_replaying_t      *r    = o->ctx->replaying;
     char                   *what = NULL;
-    hid_t                   fspace = p->own_file_space >= 0 ? p->own_file_space : file_space_id;
-
-    what = carve_split_describe(fspace);
+    what = carve_split_describe(p->file_space);
     CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
                 "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
                 " elements are not in container %s, and the origin %s cannot serve them: %s",
@@ -960,7 +961,7 @@ carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
         memset(&plan[i], 0, sizeof plan[i]);
         plan[i].split.hit_file = plan[i].split.hit_mem = H5I_INVALID_HID;
         plan[i].split.miss_file = plan[i].split.miss_mem = H5I_INVALID_HID;
-        plan[i].own_file_space = plan[i].own_mem_space = H5I_INVALID_HID;
+        plan[i].file_space = plan[i].own_mem_space = H5I_INVALID_HID;
     }
 
     /* Plan every dataset, then make sure the origin can serve what is missing, before reading anything. */
@@ -997,7 +998,7 @@ carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
                                                                                    : replaying_take_error_text();
 
             H5Eclear2(H5E_DEFAULT);
-            replaying_report_miss(o, &plan[i], file_space_id[i], why ? why : "cannot be read");
+            replaying_report_miss(o, &plan[i], why ? why : "cannot be read");
             free(why);
             CARVE_GOTO_DONE(-1);
         }
@@ -1071,8 +1072,6 @@ done:
     CARVE_CLEANUP_BEGIN
     for (size_t i = 0; i < count; i++) {
         carve_split_clear(&plan[i].split);
-        if (plan[i].own_file_space >= 0)
-            H5Sclose(plan[i].own_file_space);
         if (plan[i].own_mem_space >= 0)
             H5Sclose(plan[i].own_mem_space);
     }
