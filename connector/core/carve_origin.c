@@ -38,7 +38,7 @@
 #define EMPTY_PAYLOAD_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* Container file names: <base>-<hash><suffix>. */
-#define BASE_NAME_MAX     100
+#define BASE_NAME_MAX     CARVE_ORIGIN_BASE_MAX
 #define BASE_NAME_DEFAULT "origin"
 #define FNV1A64_OFFSET    UINT64_C(14695981039346656037)
 #define FNV1A64_PRIME     UINT64_C(1099511628211)
@@ -152,6 +152,79 @@ done:
     return ret_value;
 }
 
+/* `path` made absolute against the current directory and normalised without looking at the filesystem:
+ * empty and "." segments dropped, ".." removing the segment before it (never above "/"), one '/' between
+ * segments, none at the end. NULL with errno set when the current directory cannot be read (or no memory). */
+static char *
+lexical_absolute(const char *path)
+{
+    char  *cwd = NULL, *joined, *out;
+    size_t n, used = 0;
+
+    if (path[0] != '/') {
+        if ((cwd = current_directory()) == NULL)
+            return NULL;
+        joined = format_string("%s/%s", cwd, path);
+        free(cwd);
+    }
+    else
+        joined = duplicate_string(path);
+    if (joined == NULL)
+        return NULL;
+    n = strlen(joined);
+    if ((out = malloc(n + 2)) == NULL) {
+        free(joined);
+        return NULL;
+    }
+    for (const char *seg = joined; *seg;) {
+        size_t len = strcspn(seg, "/");
+
+        if (len == 0 || (len == 1 && seg[0] == '.'))
+            ; /* "//" or "/./" */
+        else if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+            while (used > 0 && out[used - 1] != '/')
+                used--;
+            if (used > 0)
+                used--; /* the '/' before the removed segment */
+        }
+        else {
+            out[used++] = '/';
+            memcpy(out + used, seg, len);
+            used += len;
+        }
+        seg += len;
+        if (*seg == '/')
+            seg++;
+    }
+    if (used == 0)
+        out[used++] = '/';
+    out[used] = '\0';
+    free(joined);
+    return out;
+}
+
+herr_t
+carve_origin_location_lexical(const char *name, char **location)
+{
+    herr_t ret_value = 0;
+
+    if (location == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location_lexical: no output pointer");
+    *location = NULL;
+    if (name == NULL || name[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
+    if (carve_origin_is_url(name))
+        *location = duplicate_string(name);
+    else
+        *location = lexical_absolute(name);
+    if (*location == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot make the path absolute: %s", name,
+                         strerror(errno));
+
+done:
+    return ret_value;
+}
+
 herr_t
 carve_origin_location_lenient(const char *name, char **location)
 {
@@ -180,9 +253,10 @@ carve_origin_location_lenient(const char *name, char **location)
     }
     else
         strcpy(dir, ".");
+    /* A directory that is gone too (renamed, unmounted, another machine): the name as the program spelled
+     * it, made absolute and normalised lexically, is the best guess of where it was. */
     if ((resolved_dir = realpath(dir, NULL)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot resolve its directory %s: %s", name,
-                         dir, strerror(errno));
+        CARVE_GOTO_DONE(carve_origin_location_lexical(name, location));
     n = strlen(resolved_dir) + strlen(slash ? slash + 1 : name) + 2;
     if (NULL == (joined = malloc(n)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
@@ -943,4 +1017,16 @@ done:
         free(results[i]);
     free(directory);
     return ret_value;
+}
+
+void
+carve_origin_container_base(const char *location, char base[CARVE_ORIGIN_BASE_MAX + 1])
+{
+    container_base_name(location, base);
+}
+
+const char *
+carve_origin_file_name(const char *location, size_t *len)
+{
+    return last_segment(location, len);
 }

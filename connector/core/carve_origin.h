@@ -35,8 +35,12 @@ int carve_origin_is_url(const char *name);
  * (the file must exist); for a URL the URL unchanged. Caller frees *location. */
 herr_t carve_origin_location(const char *name, char **location);
 /* The same, but a local file that does not exist (any more) is named by its directory's canonical path
- * and its file name: the location it had when it was carved, if it was not reached through a link. */
+ * and its file name: the location it had when it was carved, if it was not reached through a link. When
+ * the directory is gone too, the name made absolute and normalised lexically (carve_origin_location_lexical). */
 herr_t carve_origin_location_lenient(const char *name, char **location);
+/* `name` made absolute against the current directory and normalised without looking at the filesystem
+ * ("." and empty segments dropped, ".." removing the one before it); a URL unchanged. Caller frees. */
+herr_t carve_origin_location_lexical(const char *name, char **location);
 
 /* Measures the stamp of a location. For a URL, fapl_id may carry ROS3 settings (H5Pget_fapl_ros3,
  * H5Pget_fapl_ros3_token) used to sign the HEAD request; H5P_DEFAULT for none. Errors name the
@@ -56,6 +60,14 @@ char *carve_stamp_describe_change(const carve_stamp_t *before, const carve_stamp
  * followed by ".carve.h5", ".carve.yaml" and ".carve.lock"; <base> is the origin's file name (the
  * last path segment of a URL, query removed) reduced to [A-Za-z0-9._-]. Caller frees each output;
  * any output pointer may be NULL. */
+/* The longest <base> of container names. */
+#define CARVE_ORIGIN_BASE_MAX 100
+/* <base> of a location's container names (above). */
+void carve_origin_container_base(const char *location, char base[CARVE_ORIGIN_BASE_MAX + 1]);
+/* The file name of a location: its last path segment (for a URL, of its path, query removed), as a
+ * pointer into location and a length; length 0 when there is none. */
+const char *carve_origin_file_name(const char *location, size_t *len);
+
 herr_t carve_origin_container_paths(const char *location, const char *dir, char **container_path,
                                     char **manifest_path, char **lock_path);
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "carve_container.h"
+#include "carve_lookup.h"
 #include "carve_origin.h"
 #include "carve_skeleton.h"
 #include "carve_split.h"
@@ -279,62 +280,18 @@ replaying_find_dataset_by_token(replay_container_t *c, carve_obj_t *o, const H5O
  * Opening a file
  * ------------------------------------------------------------------------------------------------- */
 
-/* The path of the container that stands for `name`, or NULL (no error) when it has none. *direct is
- * set when name is a container itself; *location is the origin's location otherwise. The container of
- * an origin is looked for first (a stat); only a name with none is read to see whether it is one. */
-static herr_t
-replaying_find_container(const char *name, const carve_config_t *cfg, char **container_path, char **location,
-                         int *direct)
-{
-    int    probe     = 0;
-    herr_t ret_value = 0;
-
-    *container_path = NULL;
-    *location       = NULL;
-    *direct         = 0;
-    if (carve_origin_location_lenient(name, location) < 0)
-        H5Eclear2(H5E_DEFAULT); /* not a name carve can place (a driver's pattern, a memory image) */
-    else {
-        if (carve_origin_container_paths(*location, cfg->dir, container_path, NULL, NULL) < 0)
-            CARVE_GOTO_DONE(-1);
-        if (access(*container_path, F_OK) == 0)
-            CARVE_GOTO_DONE(0);
-        free(*container_path);
-        *container_path = NULL;
-    }
-    if (!carve_origin_is_url(name) && access(name, F_OK) == 0) {
-        if ((probe = carve_container_probe(name)) < 0)
-            H5Eclear2(H5E_DEFAULT); /* not readable as a container: the open below says what it is */
-        if (probe > 0) {
-            if (NULL == (*container_path = realpath(name, NULL)))
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot resolve %s: %s", name,
-                                 strerror(errno));
-            *direct = 1;
-        }
-    }
-
-done:
-    if (ret_value < 0) {
-        free(*container_path);
-        free(*location);
-        *container_path = *location = NULL;
-    }
-    return ret_value;
-}
-
 int
 carve_replaying_has_container(const char *name, const carve_config_t *cfg)
 {
-    char *container_path = NULL, *location = NULL;
-    int   direct, ret_value;
+    carve_lookup_t lookup;
+    int            ret_value;
 
-    if (!name || replaying_find_container(name, cfg, &container_path, &location, &direct) < 0) {
-        H5Eclear2(H5E_DEFAULT);
+    if (!name || carve_lookup_container(name, cfg->dir, &lookup) < 0) {
+        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the open itself reports an ambiguous name */
         return 0;
     }
-    ret_value = container_path != NULL;
-    free(container_path);
-    free(location);
+    ret_value = lookup.container != NULL;
+    carve_lookup_clear(&lookup);
     return ret_value;
 }
 
@@ -489,20 +446,22 @@ void *
 carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid_t under_fapl, hid_t dxpl_id,
                      void **req, int *pass_through)
 {
-    carve_replaying_t *r              = NULL;
-    char              *container_path = NULL, *location = NULL;
+    carve_replaying_t *r = NULL;
+    carve_lookup_t     lookup;
+    const char        *container_path, *carved_origin;
     hid_t              container_fapl = H5I_INVALID_HID;
-    int                direct;
     void              *under          = NULL;
     void              *ret_value      = NULL;
 
     *pass_through = 0;
-    if (replaying_find_container(name, &ctx->config, &container_path, &location, &direct) < 0)
+    memset(&lookup, 0, sizeof lookup);
+    if (carve_lookup_container(name, ctx->config.dir, &lookup) < 0)
         CARVE_GOTO_DONE(NULL);
-    if (!container_path) {
+    if (lookup.how == CARVE_LOOKUP_NONE) {
         *pass_through = 1; /* no container: the file is read as it is */
         CARVE_GOTO_DONE(NULL);
     }
+    container_path = lookup.container;
     if (NULL == (r = calloc(1, sizeof *r)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory replaying %s", name);
     r->origin_fapl  = H5I_INVALID_HID;
@@ -515,20 +474,24 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
     r->container->users++;
     if (r->log > r->container->log)
         r->container->log = r->log;
-    if (!direct && strcmp(r->container->manifest.origin ? r->container->manifest.origin : "", location) != 0)
+    carved_origin = r->container->manifest.origin ? r->container->manifest.origin : "";
+    if (lookup.how == CARVE_LOOKUP_EXACT && strcmp(carved_origin, lookup.location) != 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
                          "container %s found for %s belongs to another origin (%s): move it away", container_path,
-                         location, r->container->manifest.origin ? r->container->manifest.origin : "?");
+                         lookup.location, carved_origin);
     r->origin_overridden = ctx->config.origin != NULL;
+    /* Misses are read from: the origin setting; else the file the program named, when it is there (a
+     * relocated origin was matched by its stamp); else where the origin was carved from. */
     if (NULL == (r->open_name = strdup(name)) ||
-        NULL == (r->origin_name = strdup(ctx->config.origin       ? ctx->config.origin
-                                         : direct                   ? r->container->manifest.origin
-                                                                    : name)))
+        NULL == (r->origin_name = strdup(ctx->config.origin ? ctx->config.origin
+                                         : lookup.how == CARVE_LOOKUP_DIRECT ||
+                                                 (lookup.how == CARVE_LOOKUP_RELOCATED && access(name, F_OK) != 0)
+                                             ? carved_origin
+                                             : name)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory replaying %s", name);
-    if (strcmp(r->origin_name, r->container->manifest.origin ? r->container->manifest.origin : "") == 0 ||
-        r->origin_overridden)
+    if (strcmp(r->origin_name, carved_origin) == 0 || r->origin_overridden)
         r->origin_shown = strdup(r->origin_name);
-    else if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, r->container->manifest.origin) < 0)
+    else if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, carved_origin) < 0)
         r->origin_shown = NULL;
     if (!r->origin_shown)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory replaying %s", name);
@@ -587,8 +550,7 @@ done:
         r->container->users--;
     replaying_free(r);
     CARVE_CLEANUP_END
-    free(container_path);
-    free(location);
+    carve_lookup_clear(&lookup);
     return ret_value;
 }
 
@@ -1319,6 +1281,8 @@ void
 carve_replaying_shutdown(void)
 {
     replay_container_t **link = &containers_g;
+
+    carve_lookup_reset(); /* directories may change before HDF5 is used again */
 
     while (*link) {
         replay_container_t *c = *link;
