@@ -356,31 +356,86 @@ carve_carving_finish(carve_file_ctx_t *ctx)
     return 0;
 }
 
-/* The token of an object of the origin itself; 0 when the object lives in another file (one reached
- * through an external link), -1 on failure. */
+/* The carving entry of a file reached through an external link from an origin, found or made from the
+ * name HDF5 opened it by, with the parent's settings: a file reached only through a link is carved like
+ * an origin, so that replay can serve it when the origins are gone. NULL (no error) when it is not carved:
+ * the parent is written, the file is a container, or it cannot be named. */
+static carve_carving_t *
+carving_linked_entry(carve_obj_t *o, H5I_type_t type)
+{
+    carve_carving_t     *parent = o->ctx->carving, *c;
+    H5VL_file_get_args_t args;
+    size_t               len  = 0;
+    char                *name = NULL, *location = NULL;
+
+    if (!parent || parent->written || parent->origin_fapl < 0)
+        return NULL;
+    memset(&args, 0, sizeof args);
+    args.op_type                      = H5VL_FILE_GET_NAME;
+    args.args.get_name.type           = type;
+    args.args.get_name.file_name_len  = &len;
+    if (H5VLfile_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
+        NULL == (name = malloc(len + 1)))
+        goto ignored;
+    args.args.get_name.buf_size = len + 1;
+    args.args.get_name.buf      = name;
+    if (H5VLfile_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
+        carve_origin_location(name, &location) < 0)
+        goto ignored;
+    if ((c = carving_find(location)) != NULL) {
+        free(name);
+        free(location);
+        return c->written || c->origin_fapl < 0 ? NULL : c;
+    }
+    if (!carve_origin_is_url(location) && carve_container_probe(location) != 0)
+        goto ignored; /* a container (or unreadable): never an origin */
+    if (NULL == (c = carving_add(location)))
+        goto ignored;
+    location = NULL;
+    c->open_name    = name;
+    name            = NULL;
+    c->touched_only = parent->touched_only;
+    if ((parent->dir && NULL == (c->dir = strdup(parent->dir))) || (c->origin_fapl = H5Pcopy(parent->origin_fapl)) < 0) {
+        carving_free(c);
+        goto ignored;
+    }
+    return c;
+
+ignored:
+    /* Tried and ignored: the program goes on; the linked file is only not carved (replay reads it as it is). */
+    H5Eclear2(H5E_DEFAULT);
+    free(name);
+    free(location);
+    return NULL;
+}
+
+/* The carving entry of the file an object lives in (the origin itself, or a file reached through an
+ * external link) and the object's token there. Returns 1 with *entry set, 0 when the object is not carved,
+ * -1 when it cannot be identified. */
 static int
-carving_origin_token(carve_obj_t *o, H5I_type_t type, H5O_token_t *token)
+carving_entry_of(carve_obj_t *o, H5I_type_t type, carve_carving_t **entry, H5O_token_t *token)
 {
     H5O_info2_t info;
 
-    if (!o->ctx->carving || carve_under_info(o->under_object, o->under_vol_id, type, &info) < 0)
-        return -1;
-    if (info.fileno != o->ctx->carving_fileno)
+    *entry = NULL;
+    if (!o->ctx->carving)
         return 0;
+    if (carve_under_info(o->under_object, o->under_vol_id, type, &info) < 0)
+        return -1;
     *token = info.token;
-    return 1;
+    *entry = info.fileno == o->ctx->carving_fileno ? o->ctx->carving : carving_linked_entry(o, type);
+    return *entry != NULL;
 }
 
 void
 carve_carving_touch(carve_obj_t *o, H5I_type_t type)
 {
-    H5O_token_t token;
-    int         in_origin;
+    H5O_token_t      token;
+    carve_carving_t *c;
 
     if (!o || !o->ctx->carving)
         return;
-    in_origin = carving_origin_token(o, type, &token);
-    if (in_origin < 0 || (in_origin > 0 && carve_access_touch(&o->ctx->carving->access, &token) < 0))
+    if (carving_entry_of(o, type, &c, &token) <= 0 || carve_access_touch(&c->access, &token) < 0)
         H5Eclear2(H5E_DEFAULT); /* the object list is informational (and drives skeleton=touched) */
 }
 
@@ -432,21 +487,25 @@ done:
     return ret_value;
 }
 
-/* Finds or creates the log entry of a dataset object. */
+/* Finds or creates the log entry of a dataset object (in the origin, or in a file reached through an
+ * external link). */
 static herr_t
 carving_resolve_dataset(carve_obj_t *o)
 {
-    H5O_token_t token;
-    int         in_origin;
+    H5O_token_t      token;
+    carve_carving_t *c;
 
     o->carving_flags |= CARVING_DATASET_RESOLVED;
-    if ((in_origin = carving_origin_token(o, H5I_DATASET, &token)) < 0) {
-        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot identify a dataset being read");
-        return -1;
+    switch (carving_entry_of(o, H5I_DATASET, &c, &token)) {
+        case -1:
+            CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot identify a dataset being read");
+            return -1;
+        case 0:
+            return 0; /* not carved: a file reached through a link that carve cannot carve */
+        default:
+            break;
     }
-    if (!in_origin)
-        return 0; /* a dataset of a file reached through an external link: not an origin */
-    return carving_log_dataset(o->ctx->carving, o->under_object, o->under_vol_id, &token, &o->dataset_log);
+    return carving_log_dataset(c, o->under_object, o->under_vol_id, &token, &o->dataset_log);
 }
 
 herr_t

@@ -14,6 +14,15 @@ carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *op
         H5VLobject_open(o->under_object, loc_params, o->under_vol_id, opened_type, dxpl_id, req), o, req);
     if (opened && opened_type)
         carve_carving_touch(opened, *opened_type);
+    /* A dataset replayed from its container, or from another one when it was reached through an external link. */
+    if (opened && opened_type && *opened_type == H5I_DATASET && carve_replaying_dataset_opened(opened, H5P_DEFAULT) < 0) {
+        hid_t failure = carve_error_save();
+
+        H5VLdataset_close(opened->under_object, opened->under_vol_id, dxpl_id, NULL);
+        carve_obj_free(opened);
+        carve_error_restore(failure);
+        return NULL;
+    }
     return opened;
 }
 

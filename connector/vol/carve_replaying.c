@@ -84,6 +84,8 @@ struct carve_replaying_t {
     carve_log_t           log;
     int                   read_through;
     void                 *lib_state;        /* HDF5's API state when the program opened the file (below) */
+    carve_file_ctx_t     *ctx;              /* the file context this state belongs to */
+    struct carve_replaying_t *live_next;    /* every open replayed file of the process (live_g) */
 };
 
 /* Replay state of one dataset object (carve_obj_t.replay). */
@@ -108,6 +110,13 @@ struct carve_replay_dataset_t {
  * serialises, and from the shutdown handler.
  */
 static replay_container_t *containers_g = NULL;
+
+/*
+ * Process-wide: every replayed file open now, so that a dataset HDF5 reaches through an external link
+ * (it then belongs to the context of the file holding the link) is served by the replay state of the file
+ * it lives in (replaying_rehome). Same serialisation as containers_g.
+ */
+static carve_replaying_t *live_g = NULL;
 
 /* ---------------------------------------------------------------------------------------------------
  * Messages
@@ -535,7 +544,13 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
     if (carve_origin_is_url(r->origin_name))
         carve_origin_global_init();
     carve_carving_register_shutdown();
+    /* External links of replayed files are followed to their targets' containers (carve_elink.c). */
+    if (carve_elink_register() < 0)
+        CARVE_GOTO_DONE(NULL);
     ctx->replaying = r;
+    r->ctx         = ctx;
+    r->live_next   = live_g;
+    live_g         = r;
     r              = NULL;
     ret_value      = under;
     under          = NULL;
@@ -563,6 +578,11 @@ carve_replaying_finish(carve_file_ctx_t *ctx)
     if (!r)
         return 0;
     ctx->replaying = NULL;
+    for (carve_replaying_t **link = &live_g; *link; link = &(*link)->live_next)
+        if (*link == r) {
+            *link = r->live_next;
+            break;
+        }
     if (r->origin_file && H5VLfile_close(r->origin_file, ctx->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
         CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot close the origin %s", r->origin_name), ret_value = -1;
     r->container->users--;
@@ -678,12 +698,58 @@ done:
  * Datasets
  * ------------------------------------------------------------------------------------------------- */
 
+/* A dataset HDF5 opened through an external link belongs to the context of the file holding the link;
+ * when the file it lives in is a replayed container open in this process, it moves to that file's context
+ * so that its reads are split by what that container holds. Only when more than one file is replayed. */
+static void
+replaying_rehome(carve_obj_t *o)
+{
+    H5O_info2_t info;
+
+    if (!live_g || (live_g->ctx == o->ctx && !live_g->live_next))
+        return;
+    if (carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info) < 0) {
+        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the dataset stays where it was opened (resolved at its first read) */
+        return;
+    }
+    if (o->ctx->replaying && info.fileno == o->ctx->replaying->container_fileno)
+        return;
+    for (carve_replaying_t *r = live_g; r; r = r->live_next)
+        if (r->container_fileno == info.fileno && r->ctx != o->ctx) {
+            carve_file_ctx_t *was = o->ctx;
+
+            o->ctx          = carve_file_ctx_ref(r->ctx);
+            o->under_vol_id = r->ctx->under_vol_id;
+            carve_file_ctx_unref(was); /* the file holding the link keeps its own context alive */
+            return;
+        }
+}
+
+void
+carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
+{
+    carve_file_ctx_t **grown;
+
+    if (holder == target)
+        return;
+    for (size_t i = 0; i < holder->nkept; i++)
+        if (holder->kept[i] == target)
+            return;
+    if (NULL == (grown = realloc(holder->kept, (holder->nkept + 1) * sizeof *grown)))
+        return; /* out of memory: the target is then opened again at the next traversal */
+    holder->kept                  = grown;
+    holder->kept[holder->nkept++] = carve_file_ctx_ref(target);
+}
+
 herr_t
 carve_replaying_dataset_opened(carve_obj_t *dset, hid_t dapl_id)
 {
     carve_replay_dataset_t *rd;
 
-    if (!dset || !dset->ctx->replaying)
+    if (!dset)
+        return 0;
+    replaying_rehome(dset);
+    if (!dset->ctx->replaying)
         return 0;
     if (NULL == (rd = calloc(1, sizeof *rd))) {
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory opening a dataset");
@@ -1283,6 +1349,7 @@ carve_replaying_shutdown(void)
     replay_container_t **link = &containers_g;
 
     carve_lookup_reset(); /* directories may change before HDF5 is used again */
+    carve_elink_forget(); /* HDF5 forgets registered link classes when it shuts down */
 
     while (*link) {
         replay_container_t *c = *link;

@@ -42,7 +42,8 @@ typedef struct carve_replay_dataset_t carve_replay_dataset_t;
  * One per file opened or created through carve, shared (reference counted) by every object of that
  * file, including objects HDF5 asks carve to wrap. Owns the connector below: its ID and info.
  */
-typedef struct carve_file_ctx_t {
+typedef struct carve_file_ctx_t carve_file_ctx_t;
+struct carve_file_ctx_t {
     unsigned       refcount;
     hid_t          under_vol_id;   /* a reference owned by this context */
     void          *under_vol_info; /* owned; may be NULL */
@@ -52,7 +53,10 @@ typedef struct carve_file_ctx_t {
     carve_replaying_t *replaying;    /* mode=replay, a file with a container: serving it from there */
     int              wrap_borrowed;  /* set while the origin's own file object is made (carve_replaying.c):
                                       * what HDF5 wraps then must not keep this context alive */
-} carve_file_ctx_t;
+    struct carve_file_ctx_t **kept;  /* replay: contexts of files reached through external links, kept
+                                      * alive while this file is (carve_replaying_keep) */
+    size_t           nkept;
+};
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */
 typedef struct carve_obj_t {
@@ -149,6 +153,14 @@ int    carve_replaying_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t 
 int    carve_replaying_pending(void);
 /* At shutdown: every replayed container's counters into its manifest (and stderr with CARVE_LOG). */
 void   carve_replaying_shutdown(void);
+/* Keeps `target` (a file reached through an external link of `holder`) alive while holder is. */
+void   carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
+
+/* --- external links (carve_elink.c) --- */
+/* Takes over the traversal of external links for this process (once per HDF5 session). */
+herr_t carve_elink_register(void);
+/* HDF5 shut down: its link classes are its own again. */
+void   carve_elink_forget(void);
 
 /* --- info (carve_info.c) --- */
 void  *carve_info_copy(const void *info);

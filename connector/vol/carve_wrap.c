@@ -28,6 +28,9 @@ carve_file_ctx_unref(carve_file_ctx_t *ctx)
     if (carve_replaying_finish(ctx) < 0)
         ret_value = -1;
     saved     = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
+    for (size_t i = 0; i < ctx->nkept; i++)
+        carve_file_ctx_unref(ctx->kept[i]);
+    free(ctx->kept);
     if (ctx->under_vol_info)
         H5VLfree_connector_info(ctx->under_vol_id, ctx->under_vol_info);
     if (ctx->under_vol_id >= 0)
