@@ -6,7 +6,9 @@
  *
  * No VOL code.
  */
-#define _XOPEN_SOURCE 700 /* realpath, st_mtim */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* asprintf, realpath, st_mtim */
+#endif
 
 #include "carve_lookup.h"
 
@@ -51,6 +53,9 @@ typedef struct lookup_candidate_t {
     carve_stamp_t              stamp;
     struct lookup_candidate_t *next;
 } lookup_candidate_t;
+
+/* While set (carve_lookup_anchor_begin): names under `from` stand for the same names under `to`. */
+static char *anchor_from_g = NULL, *anchor_to_g = NULL;
 
 static lookup_dir_t       *dirs_g       = NULL;
 static lookup_candidate_t *candidates_g = NULL;
@@ -364,8 +369,31 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
             container      = NULL;
             CARVE_GOTO_DONE(0);
         }
+        /* Rule 2, anchored: the same place relative to the anchor's carved directory, exactly. */
+        if (anchor_from_g) {
+            size_t n = strlen(anchor_from_g);
+            char  *moved = NULL;
+
+            if (strcmp(anchor_from_g, anchor_to_g) != 0 && strncmp(out->location, anchor_from_g, n) == 0 &&
+                out->location[n] == '/' &&
+                asprintf(&moved, "%s%s", anchor_to_g, out->location + n) > 0) {
+                free(container);
+                container = NULL;
+                if (carve_origin_container_paths(moved, dir, &container, NULL, NULL) < 0) {
+                    free(moved);
+                    CARVE_GOTO_DONE(-1);
+                }
+                free(moved);
+                if (access(container, F_OK) == 0) {
+                    out->how       = CARVE_LOOKUP_RELOCATED;
+                    out->container = container;
+                    container      = NULL;
+                    CARVE_GOTO_DONE(0);
+                }
+            }
+        }
         /* Rule 2: a relocated origin's container in the same directory. */
-        if (!carve_origin_is_url(out->location)) {
+        else if (!carve_origin_is_url(out->location)) {
             if (NULL == (container_dir = parent_of(container)))
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
             if (lookup_relocated(name, out->location, container_dir, &out->container) < 0)
@@ -408,9 +436,30 @@ carve_lookup_clear(carve_lookup_t *lookup)
     memset(lookup, 0, sizeof *lookup);
 }
 
+herr_t
+carve_lookup_anchor_begin(const char *from_dir, const char *to_dir)
+{
+    carve_lookup_anchor_end();
+    if (NULL == (anchor_from_g = strdup(from_dir)) || NULL == (anchor_to_g = strdup(to_dir))) {
+        carve_lookup_anchor_end();
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "out of memory looking for a container");
+        return -1;
+    }
+    return 0;
+}
+
+void
+carve_lookup_anchor_end(void)
+{
+    free(anchor_from_g);
+    free(anchor_to_g);
+    anchor_from_g = anchor_to_g = NULL;
+}
+
 void
 carve_lookup_reset(void)
 {
+    carve_lookup_anchor_end();
     while (dirs_g) {
         lookup_dir_t *d = dirs_g;
 

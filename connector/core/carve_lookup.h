@@ -12,6 +12,11 @@
  *     shares the most trailing path segments with the name's location; a tie is an error naming them all.
  *     Not for URLs (a URL is the same everywhere, so rule 1 finds its container);
  *  3. direct: the name is a container itself.
+ * Anchored (carve_lookup_anchor_begin: while replay follows an external link of a file whose container
+ * was found relocated), rule 2 is narrower: a name under the anchor's current directory stands for the
+ * same relative name under the directory the anchor was carved in, exactly. A target is then found
+ * where the program's own search (HDF5_EXT_PREFIX, link prefixes, the parent's directory) would find it
+ * relative to its parent, never merely by its file name.
  *
  * The container directory is listed once per process and listed again only when its mtime changes; the
  * origin and stamp of each candidate are read from its embedded manifest once per container version.
@@ -43,6 +48,10 @@ typedef struct carve_lookup_t {
  * a system error. */
 herr_t carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out);
 void   carve_lookup_clear(carve_lookup_t *lookup);
+
+/* Anchors lookups (see above) until carve_lookup_anchor_end: absolute, lexically normal directories. */
+herr_t carve_lookup_anchor_begin(const char *from_dir, const char *to_dir);
+void   carve_lookup_anchor_end(void);
 
 /* Forgets every directory listing and candidate (at shutdown, and in tests). */
 void carve_lookup_reset(void);

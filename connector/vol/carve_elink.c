@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_lookup.h"
 #include "carve_origin.h"
 #include "carve_vol_internal.h"
 
@@ -114,21 +115,17 @@ elink_open_target(const char *target, const char *parent_dir, hid_t lapl_id, uns
     return file;
 }
 
-/* The carve object behind an ID, when carve is its connector; NULL otherwise. */
-static carve_obj_t *
-elink_carve_object(hid_t id)
+/* The replayed file an object of this process lives in (by its file number), or NULL. */
+static carve_file_ctx_t *
+elink_replayed_file_of(hid_t id)
 {
-    hid_t              vol_id = H5VLget_connector_id(id);
-    H5VL_class_value_t value  = 0;
-    int                is_carve;
+    H5O_info2_t info;
 
-    if (vol_id < 0) {
-        H5Eclear2(H5E_DEFAULT);
+    if (H5Oget_info3(id, &info, H5O_INFO_BASIC) < 0) {
+        H5Eclear2(H5E_DEFAULT); /* tried and ignored: then not replayed */
         return NULL;
     }
-    is_carve = H5VLget_value(vol_id, &value) >= 0 && value == CARVE_VOL_VALUE;
-    H5VLclose(vol_id);
-    return is_carve ? H5VLobject(id) : NULL;
+    return carve_replaying_file_of(info.fileno);
 }
 
 static hid_t
@@ -137,12 +134,11 @@ elink_traverse(const char *link_name, hid_t cur_group, const void *udata, size_t
 {
     unsigned           flags, intent = H5F_ACC_DEFAULT;
     const char        *target = NULL, *obj_name = NULL;
-    carve_obj_t       *parent_obj;
     carve_file_ctx_t  *replayed = NULL;
     H5L_elink_traverse_t callback = NULL;
     void              *callback_data = NULL;
     hid_t              parent = H5I_INVALID_HID, fapl = H5I_INVALID_HID, file = H5I_INVALID_HID;
-    char              *parent_name = NULL, *parent_dir = NULL, *group_name = NULL;
+    char              *parent_name = NULL, *parent_dir = NULL, *group_name = NULL, *carved_dir = NULL;
     ssize_t            len;
     hid_t              ret_value = H5I_INVALID_HID;
 
@@ -154,8 +150,7 @@ elink_traverse(const char *link_name, hid_t cur_group, const void *udata, size_t
     if ((parent = H5Iget_file_id(cur_group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "external link '%s': cannot find the file holding it", link_name);
-    if ((parent_obj = elink_carve_object(parent)) != NULL && parent_obj->ctx->replaying)
-        replayed = parent_obj->ctx;
+    replayed = elink_replayed_file_of(cur_group);
 
     /* The file's access flags and list, as HDF5 takes them: the link access list's, else the parent's. */
     if (H5Pget_elink_acc_flags(lapl_id, &intent) < 0 ||
@@ -194,7 +189,14 @@ elink_traverse(const char *link_name, hid_t cur_group, const void *udata, size_t
                              "external link '%s': the traversal callback asked for invalid open flags", link_name);
     }
     parent_dir = elink_directory_of(parent_name);
-    if ((file = elink_open_target(target, parent_dir, lapl_id, intent, fapl)) < 0)
+    /* A replayed parent may have been carved elsewhere (a bundle shipped to another machine): the
+     * target's container is the one carved at the same place relative to the parent's carved origin. */
+    if (replayed && parent_dir && (carved_dir = elink_directory_of(carve_replaying_carved_origin(replayed))) != NULL &&
+        carve_lookup_anchor_begin(parent_dir, carved_dir) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    file = elink_open_target(target, parent_dir, lapl_id, intent, fapl);
+    carve_lookup_anchor_end();
+    if (file < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "unable to open external file, external link file name = '%s'%s", target,
                          replayed ? " (looked for beside the origin of the replayed file, with its container "
@@ -204,10 +206,10 @@ elink_traverse(const char *link_name, hid_t cur_group, const void *udata, size_t
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "external link '%s': cannot open %s in %s", link_name, obj_name, target);
     if (replayed) {
-        carve_obj_t *target_obj = elink_carve_object(file);
+        carve_file_ctx_t *target_ctx = elink_replayed_file_of(ret_value);
 
-        if (target_obj && target_obj->ctx->replaying)
-            carve_replaying_keep(replayed, target_obj->ctx);
+        if (target_ctx)
+            carve_replaying_keep(replayed, target_ctx);
     }
 
 done:
@@ -221,6 +223,7 @@ done:
     CARVE_CLEANUP_END
     free(parent_name);
     free(parent_dir);
+    free(carved_dir);
     free(group_name);
     return ret_value;
 }

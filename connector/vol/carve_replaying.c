@@ -725,6 +725,23 @@ replaying_rehome(carve_obj_t *o)
         }
 }
 
+carve_file_ctx_t *
+carve_replaying_file_of(unsigned long fileno)
+{
+    for (carve_replaying_t *r = live_g; r; r = r->live_next)
+        if (r->container_fileno == fileno)
+            return r->ctx;
+    return NULL;
+}
+
+const char *
+carve_replaying_carved_origin(const carve_file_ctx_t *ctx)
+{
+    const char *origin = ctx->replaying ? ctx->replaying->container->manifest.origin : NULL;
+
+    return origin ? origin : "";
+}
+
 void
 carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
 {

@@ -153,6 +153,10 @@ int    carve_replaying_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t 
 int    carve_replaying_pending(void);
 /* At shutdown: every replayed container's counters into its manifest (and stderr with CARVE_LOG). */
 void   carve_replaying_shutdown(void);
+/* The context of the replayed file whose container has this file number (H5O_info2_t.fileno), or NULL. */
+carve_file_ctx_t *carve_replaying_file_of(unsigned long fileno);
+/* The origin a replayed file's container was carved from ("" when the file is not replayed). */
+const char *carve_replaying_carved_origin(const carve_file_ctx_t *ctx);
 /* Keeps `target` (a file reached through an external link of `holder`) alive while holder is. */
 void   carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
 
