@@ -842,6 +842,36 @@ done:
     return ret_value;
 }
 
+/* The manifest entry of a dataset, made on first need from its shape, layouts and chunking. NULL on failure. */
+static carve_manifest_dataset_t *
+container_entry(commit_state_t *st, const char *path, int rank, const hsize_t *dims, int storable, int origin_chunked,
+                int container_chunked, const hsize_t *chunk, hid_t odcpl)
+{
+    carve_manifest_dataset_t *md;
+    carve_manifest_dataset_t *ret_value = NULL;
+
+    if ((md = carve_manifest_find_dataset(&st->manifest, path)) != NULL)
+        return md;
+    md = carve_manifest_add_dataset(&st->manifest, path, rank < 0 ? 0 : rank, dims,
+                                    origin_chunked && storable ? chunk : NULL);
+    if (!md)
+        CARVE_GOTO_DONE(NULL);
+    md->store = origin_chunked && storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
+    if (container_chunked && !md->chunked) {
+        /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
+        md->chunked = 1;
+        memcpy(md->chunk, chunk, (size_t)rank * sizeof *chunk);
+        if (carve_chunkset_init(&md->chunks, rank, dims, chunk) < 0)
+            CARVE_GOTO_DONE(NULL);
+    }
+    if (NULL == (md->origin_layout = strdup(container_layout_name(odcpl))))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory");
+    ret_value = md;
+
+done:
+    return ret_value;
+}
+
 /* Stores what the run read of one dataset and records it in the manifest. */
 static herr_t
 container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
@@ -878,22 +908,9 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
 
-    if (NULL == (md = carve_manifest_find_dataset(&st->manifest, obj->path))) {
-        md = carve_manifest_add_dataset(&st->manifest, obj->path, rank < 0 ? 0 : rank, dims,
-                                        origin_chunked && storable ? chunk : NULL);
-        if (!md)
-            CARVE_GOTO_DONE(-1);
-        md->store = origin_chunked && storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
-        if (container_chunked && !md->chunked) {
-            /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
-            md->chunked = 1;
-            memcpy(md->chunk, chunk, (size_t)rank * sizeof *chunk);
-            if (carve_chunkset_init(&md->chunks, rank, dims, chunk) < 0)
-                CARVE_GOTO_DONE(-1);
-        }
-        if (NULL == (md->origin_layout = strdup(container_layout_name(odcpl))))
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
-    }
+    if (NULL == (md = container_entry(st, obj->path, rank, dims, storable, origin_chunked, container_chunked, chunk,
+                                      odcpl)))
+        CARVE_GOTO_DONE(-1);
     if (md->rank != ads->rank)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: rank %d in the manifest, %d in the origin",
                          obj->path, md->rank, ads->rank);
@@ -936,6 +953,106 @@ done:
     CARVE_CLEANUP_BEGIN
     if (want.idx)
         carve_chunkset_clear(&want);
+    if (type >= 0)
+        H5Tclose(type);
+    if (ospace >= 0)
+        H5Sclose(ospace);
+    if (cdcpl >= 0)
+        H5Pclose(cdcpl);
+    if (odcpl >= 0)
+        H5Pclose(odcpl);
+    if (cds >= 0)
+        H5Dclose(cds);
+    if (ods >= 0)
+        H5Dclose(ods);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Datasets of references are stored whole, with the skeleton: their values are pointers into the file,
+ * which replay could not take from the origin (those would point into the origin, and a container opened
+ * read-only cannot take new ones), so every reference the program may read must already be in the
+ * container. Such datasets are small in practice; one larger than this is stored as read, like any other. */
+#define CONTAINER_WHOLE_MAX_BYTES ((hsize_t)64 * 1024 * 1024)
+/* Elements copied per call (carve_skeleton_copy_elements wants bounded selections). */
+#define CONTAINER_WHOLE_SLAB_BYTES ((hsize_t)1024 * 1024)
+
+/* Stores one dataset of references whole (see CONTAINER_WHOLE_MAX_BYTES) unless it is already. */
+static herr_t
+container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
+{
+    carve_manifest_dataset_t *md;
+    hid_t   ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
+    hid_t   ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], row = 1, rows, nchunks = 0;
+    int     rank = 0, storable, origin_chunked, container_chunked;
+    htri_t  refs;
+    size_t  elem;
+    herr_t  ret_value = 0;
+
+    if ((md = carve_manifest_find_dataset(&st->manifest, obj->path)) != NULL && md->held)
+        return 0;
+    if ((ods = H5Oopen_by_token(st->origin, obj->origin_token)) < 0 || (type = H5Dget_type(ods)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
+    if ((refs = H5Tdetect_class(type, H5T_REFERENCE)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect its datatype", obj->path);
+    if (!refs)
+        CARVE_GOTO_DONE(0);
+    if ((ospace = H5Dget_space(ods)) < 0 || (odcpl = H5Dget_create_plist(ods)) < 0 ||
+        (cds = H5Oopen_by_token(st->file, obj->container_token)) < 0 || (cdcpl = H5Dget_create_plist(cds)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
+    elem = H5Tget_size(type);
+    if (H5Sget_simple_extent_type(ospace) == H5S_NULL)
+        CARVE_GOTO_DONE(0);
+    storable = container_space_is_storable(ospace, &rank, dims);
+    if (!storable && (rank = H5Sget_simple_extent_ndims(ospace)) > 0)
+        H5Sget_simple_extent_dims(ospace, dims, NULL);
+    for (int d = 1; d < rank; d++)
+        row *= dims[d];
+    if ((hsize_t)H5Sget_simple_extent_npoints(ospace) > CONTAINER_WHOLE_MAX_BYTES / (elem ? elem : 1))
+        CARVE_GOTO_DONE(0);
+    origin_chunked    = H5Pget_layout(odcpl) == H5D_CHUNKED;
+    container_chunked = H5Pget_layout(cdcpl) == H5D_CHUNKED;
+    if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
+    if (NULL == (md = container_entry(st, obj->path, rank, dims, storable, origin_chunked, container_chunked, chunk,
+                                      odcpl)))
+        CARVE_GOTO_DONE(-1);
+
+    rows = rank == 0 || elem * row == 0 ? 1 : CONTAINER_WHOLE_SLAB_BYTES / (elem * row);
+    if (rows == 0)
+        rows = 1;
+    for (hsize_t first = 0; rank == 0 ? first == 0 : first < dims[0]; first += rows) {
+        hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+
+        if (rank == 0) {
+            if (H5Sselect_all(ospace) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it", obj->path);
+        }
+        else {
+            memcpy(count, dims, (size_t)rank * sizeof *count);
+            start[0] = first;
+            count[0] = dims[0] - first < rows ? dims[0] - first : rows;
+            if (H5Sselect_hyperslab(ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows", obj->path);
+        }
+        if (carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (rank == 0)
+            break;
+    }
+    if (NULL == (md->held = strdup("all")))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+    md->bytes_stored = H5Dget_storage_size(cds);
+    if (container_chunked && H5Dget_num_chunks(cds, H5S_ALL, &nchunks) >= 0)
+        md->chunks_stored = nchunks;
+    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl)) &&
+        container_encode_dcpl(odcpl, type, &md->origin_dcpl) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
+                         obj->path);
+
+done:
+    CARVE_CLEANUP_BEGIN
     if (type >= 0)
         H5Tclose(type);
     if (ospace >= 0)
@@ -1099,7 +1216,7 @@ container_embed_replay_manifest(commit_state_t *st, H5O_token_t *token)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory writing the replay manifest");
     for (size_t i = 0; i < m->ndatasets; i++) {
         kept[i] = m->datasets[i].selections.nrecords;
-        if (m->datasets[i].store == CARVE_STORE_CHUNKS)
+        if (m->datasets[i].store == CARVE_STORE_CHUNKS || m->datasets[i].held)
             m->datasets[i].selections.nrecords = 0;
     }
     ret_value = carve_manifest_emit(m, &text, &len);
@@ -1248,6 +1365,12 @@ commit_build(commit_state_t *st)
     for (size_t i = 0; i < c->access->datasets.capacity; i++)
         if (c->access->datasets.used[i] && container_store_dataset(st, c->access->datasets.values[i]) < 0)
             CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < st->skeleton.by_origin.capacity; i++) {
+        const carve_skeleton_object_t *obj = st->skeleton.by_origin.values[i];
+
+        if (st->skeleton.by_origin.used[i] && obj->type == H5O_TYPE_DATASET && container_store_whole(st, obj) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
 
     if (container_update_manifest(st, &stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
         container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) < 0 ||

@@ -49,6 +49,8 @@
 #define COUNT_OF(array) (sizeof(array) / sizeof(array)[0])
 
 static const char *const origin_layout_names[] = {"chunked", "contiguous", "compact", "virtual", "external"};
+static const char *const held_names[]          = {"all"};
+#define HELD_ACCEPTED "all"
 #define ORIGIN_LAYOUTS_ACCEPTED "chunked, contiguous, compact, virtual, external"
 static const char *const skeleton_names[] = {"full", "touched"};
 #define SKELETONS_ACCEPTED "full, touched"
@@ -401,11 +403,13 @@ enum {
     DS_SELECTIONS,
     DS_CHUNKS,
     DS_ORIGIN_DCPL,
+    DS_HELD,
     DS_NKEYS
 };
 static const char *const dataset_keys[DS_NKEYS] = {"path",          "origin_layout", "store",      "dims",
                                                    "chunk",         "elements_read", "bytes_read", "bytes_stored",
-                                                   "chunks_stored", "selections",    "chunks",     "origin_dcpl"};
+                                                   "chunks_stored", "selections",    "chunks",     "origin_dcpl",
+                                                   "held"};
 static const field_t     dataset_fields[DS_NKEYS] = {
     [DS_PATH]          = TEXT_FIELD(carve_manifest_dataset_t, path),
     [DS_ORIGIN_LAYOUT] = CHOICE_FIELD(carve_manifest_dataset_t, origin_layout, origin_layout_names,
@@ -413,7 +417,8 @@ static const field_t     dataset_fields[DS_NKEYS] = {
     [DS_ELEMENTS_READ] = U64_FIELD(carve_manifest_dataset_t, elements_read),
     [DS_BYTES_READ]    = U64_FIELD(carve_manifest_dataset_t, bytes_read),
     [DS_BYTES_STORED]  = U64_FIELD(carve_manifest_dataset_t, bytes_stored),
-    [DS_CHUNKS_STORED] = U64_FIELD(carve_manifest_dataset_t, chunks_stored)};
+    [DS_CHUNKS_STORED] = U64_FIELD(carve_manifest_dataset_t, chunks_stored),
+    [DS_HELD]          = CHOICE_FIELD(carve_manifest_dataset_t, held, held_names, HELD_ACCEPTED)};
 static const key_table_t dataset_table = {dataset_keys, DS_NKEYS, 1u << DS_PATH | 1u << DS_STORE | 1u << DS_DIMS,
                                           "a dataset entry", dataset_fields};
 
@@ -548,6 +553,7 @@ dataset_clear(carve_manifest_dataset_t *d)
 {
     free(d->path);
     free(d->origin_layout);
+    free(d->held);
     free(d->origin_dcpl);
     carve_selection_clear(&d->selections);
     carve_chunkset_clear(&d->chunks);
@@ -1597,7 +1603,7 @@ emit_dataset(writer_t *w, const void *items, size_t i)
         CARVE_GOTO_DONE(-1);
     if (emit_list(w, "selections", YAML_BLOCK_SEQUENCE_STYLE, sel, sel->nrecords, emit_record) < 0 ||
         (d->chunked && emit_chunks(w, &d->chunks) < 0) || emit_text_pair(w, "origin_dcpl", d->origin_dcpl) < 0 ||
-        emit_mapping_end(w) < 0)
+        emit_text_pair(w, "held", d->held) < 0 || emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:

@@ -92,6 +92,8 @@ typedef struct carve_manifest_dataset_t {
     carve_selection_t selections;         /* rank/dims as above */
     carve_chunkset_t  chunks;             /* valid when store == CARVE_STORE_CHUNKS (rank >= 1) */
     char             *origin_dcpl;        /* base64 text, may be NULL */
+    char             *held;               /* NULL: what selections/chunks say; "all": every element (a
+                                           * dataset of references, stored whole with the skeleton) */
 } carve_manifest_dataset_t;
 
 typedef struct carve_manifest_attr_t {

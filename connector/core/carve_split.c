@@ -58,6 +58,10 @@ carve_held_init(carve_held_t *held, const carve_manifest_dataset_t *entry)
     carve_held_init_empty(held, entry ? entry->rank : 0, entry ? entry->dims : NULL);
     if (!entry)
         CARVE_GOTO_DONE(0);
+    if (entry->held) {
+        held->everything = 1; /* a dataset stored whole (carve_container: datasets of references) */
+        CARVE_GOTO_DONE(0);
+    }
     if (entry->store == CARVE_STORE_CHUNKS && entry->rank > 0) {
         if (entry->chunks.rank != entry->rank)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
@@ -879,8 +883,8 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     if ((npoints = H5Sget_select_npoints(file_space)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the elements of a read's file selection");
     q.npoints = (hsize_t)npoints;
-    if (npoints == 0) {
-        split_whole(out, CARVE_SPLIT_HIT, 0);
+    if (npoints == 0 || held->everything) {
+        split_whole(out, CARVE_SPLIT_HIT, q.npoints);
         CARVE_GOTO_DONE(0);
     }
     if (held->nothing) {

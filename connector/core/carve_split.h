@@ -33,6 +33,7 @@ typedef struct carve_held_t {
     hid_t             space;      /* store: elements: the union of the selections as a dataspace, built by
                                    * the first read that meets many records; H5I_INVALID_HID before */
     int               nothing;    /* holds no element at all (no manifest entry, or an empty one) */
+    int               everything; /* holds every element (held: all) */
 } carve_held_t;
 
 /* From a dataset's manifest entry (copied: the entry may go afterwards). entry NULL: holds nothing (every

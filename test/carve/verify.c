@@ -61,6 +61,8 @@
  *     container's layout differs; the container's datasets keep the origin's type and extent.
  *  7. the manifest embedded in the container (carve_container_read_manifest) emits the same text as the
  *     file beside it, and that file holds exactly that text.
+ *     A dataset held whole (`held: all`: carve stores datasets of references whole) is checked as a
+ *     whole instead: references in its type, every element equal, bytes_stored, and the reads recorded.
  *  8. skeleton: `full`: every object of the origin is at its path in the container and the container has
  *     no other (carve's bookkeeping is invisible to a walk); `touched`: the container holds exactly the
  *     objects the manifest lists as touched (objects, datasets, attribute holders) and the groups on their
@@ -1075,6 +1077,54 @@ disk_element_size(hid_t ods, hid_t odcpl, hid_t type, int decode, hsize_t npoint
     return (size_t)(storage / npoints);
 }
 
+/* A dataset the container holds whole (held: all): carve stores datasets of references whole, with the
+ * skeleton. Checked: its type holds references; every element equals the origin's; bytes_stored is the
+ * container's; and what the run read is still recorded exactly (nothing when it was not read). */
+static void
+verify_whole_dataset(verify_t *v, carve_manifest_dataset_t *md, const H5O_token_t *token)
+{
+    const char    *path = md->path;
+    expected_ds_t *ex   = expected_find(&v->expected, token);
+    hid_t          ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    elemset_t      claimed;
+    int            r;
+
+    memset(&claimed, 0, sizeof claimed);
+    printf("--- %s (held: all)\n", path);
+    carve_check(strcmp(md->held, "all") == 0, "%s: held is 'all' ('%s')", path, md->held);
+    if ((ods = H5Dopen2(v->origin, path, H5P_DEFAULT)) < 0 || (cds = H5Dopen2(v->container, path, H5P_DEFAULT)) < 0 ||
+        (type = H5Dget_type(ods)) < 0) {
+        carve_check(0, "%s: the dataset is in the origin and the container", path);
+        goto done;
+    }
+    carve_check(H5Tdetect_class(type, H5T_REFERENCE) > 0, "%s: a dataset held whole holds references", path);
+    r = compare_selection(v->origin, v->container, ods, cds, path, H5S_ALL);
+    carve_check(r == 0, "%s: every element equals the origin's (references by what they point at)", path);
+    carve_check(md->bytes_stored == H5Dget_storage_size(cds), "%s: manifest bytes_stored %" PRIu64 " is the container's",
+                path, md->bytes_stored);
+    if (ex) {
+        ex->matched = 1;
+        carve_check(md->elements_read == ex->elements_read, "%s: elements_read %" PRIu64 " is the sum read (%" PRIu64 ")",
+                    path, md->elements_read, ex->elements_read);
+        if (manifest_elements(md, ex, &claimed) >= 0)
+            carve_check(elemset_report_difference(&claimed, &ex->read, "in the manifest, never read") == 0 &&
+                            elemset_report_difference(&ex->read, &claimed, "read, missing from the manifest") == 0,
+                        "%s: manifest selections = the union read", path);
+    }
+    else
+        carve_check(md->elements_read == 0 && carve_selection_is_empty(&md->selections),
+                    "%s: not read by the program: no reads recorded (%" PRIu64 " elements)", path, md->elements_read);
+
+done:
+    elemset_clear(&claimed);
+    if (type >= 0)
+        H5Tclose(type);
+    if (cds >= 0)
+        H5Dclose(cds);
+    if (ods >= 0)
+        H5Dclose(ods);
+}
+
 static void
 verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
 {
@@ -1100,6 +1150,10 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
     /* Check 4 (identity): the dataset was read. */
     if (token_of(v->origin, path, &token, &otype) < 0 || otype != H5O_TYPE_DATASET) {
         carve_check(0, "%s: the manifest's dataset is a dataset of the origin", path);
+        return;
+    }
+    if (md->held) {
+        verify_whole_dataset(v, md, &token);
         return;
     }
     ex = expected_find(&v->expected, &token);
