@@ -9,7 +9,7 @@
  *       whose row 0 maps file 2's frame 0 and row 1 file 3's frame 1 (sources in other files).
  *       Each data file: /entry/data/data, 4 frames of 16 x 16 uint16, chunked by frame and deflated;
  *       values differ per file.
- *   carve_linked read <master> [--prefix P] [--direct <data-file>]
+ *   carve_linked read <master> [--prefix P] [--direct <data-file>]     (names may be http(s) URLs: ROS3)
  *       Reads, through the master's links: frames 1-2 of data_000001 (this file is read through the
  *       link only), a 5 x 7 block of frame 3 of data_000002, a strided selection of data_000003; the
  *       whole virtual /entry/sum; the attribute. --prefix: the link access list's external link prefix
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <hdf5.h>
+#include <H5FDros3.h>
 
 #define FRAMES 4
 #define SIDE   16
@@ -156,6 +157,20 @@ read_block(hid_t dset, const hsize_t start[3], const hsize_t stride[3], const hs
     free(v);
 }
 
+/* H5P_DEFAULT, or for an http(s) URL an access list with HDF5's read-only S3 driver (anonymous). */
+static hid_t
+access_list(const char *name)
+{
+    H5FD_ros3_fapl_t fa = {.version = H5FD_CURR_ROS3_FAPL_T_VERSION, .authenticate = 0};
+    hid_t            fapl;
+
+    if (strncmp(name, "http://", 7) != 0 && strncmp(name, "https://", 8) != 0)
+        return H5P_DEFAULT;
+    TRY(fapl = H5Pcreate(H5P_FILE_ACCESS), "access list");
+    TRY(H5Pset_fapl_ros3(fapl, &fa), "ROS3 driver");
+    return fapl;
+}
+
 static int
 read_master(const char *master, const char *prefix, const char *direct)
 {
@@ -167,7 +182,7 @@ read_master(const char *master, const char *prefix, const char *direct)
         TRY(dapl = H5Pcreate(H5P_DATASET_ACCESS), "dapl");
         TRY(H5Pset_elink_prefix(dapl, prefix), "elink prefix");
     }
-    TRY(file = H5Fopen(master, H5F_ACC_RDONLY, H5P_DEFAULT), master);
+    TRY(file = H5Fopen(master, H5F_ACC_RDONLY, access_list(master)), master);
     TRY(vol = H5VLget_connector_id(file), "connector");
     H5VLget_connector_name(file, name, sizeof name);
     printf("carve_linked: connector %s\n", name);
@@ -208,7 +223,7 @@ read_master(const char *master, const char *prefix, const char *direct)
         hid_t f2;
         hsize_t start[3] = {0, 0, 0}, count[3] = {1, SIDE, SIDE};
 
-        TRY(f2 = H5Fopen(direct, H5F_ACC_RDONLY, H5P_DEFAULT), direct);
+        TRY(f2 = H5Fopen(direct, H5F_ACC_RDONLY, access_list(direct)), direct);
         TRY(dset = H5Dopen2(f2, "/entry/data/data", H5P_DEFAULT), "the data file opened directly");
         read_block(dset, start, NULL, count, "frame 0 of the data file opened directly");
         H5Dclose(dset);

@@ -17,6 +17,9 @@
 #   h5dump      h5dump -A of the replayed master (origins gone) equals native h5dump -A
 #   passthrough the links of a file replayed without any container: native checksum (the traversal that
 #               carve takes over in replay must find the targets as HDF5 does)
+#   ros3        the file set on a private loopback S3 server (test/s3/s3ctl.sh, anonymous), read by URL over
+#               ROS3: carved into CARVE_DIR (four containers, named after the URLs), the server stopped,
+#               replayed: native checksum, all hits, nothing from an origin
 #
 # Environment (test/links/CMakeLists.txt): HDF5_PLUGIN_PATH, CARVE_TEST_LINKED, CARVE_TEST_H5DUMP.
 set -euo pipefail
@@ -182,8 +185,26 @@ case_passthrough() {
     check "replay without containers, from the file's directory: native checksum" test "$(sum_of replay-cd)" = "$(sum_of native-cd)"
 }
 
+case_ros3() {
+    local s3=$here/../s3 url
+    mkdir -p data bundle
+    "$CARVE_TEST_LINKED" make data
+    trap 'bash "$here/../s3/s3ctl.sh" stop "$work/server" >/dev/null 2>&1 || true' EXIT
+    bash "$s3/s3_fixture.sh" start "$work/server" "$work/data" linked >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/server")/linked"
+    linked native - read "$url/master.h5"
+    check "native: reads the file set over ROS3" test "$(rc_of native)" = 0
+    CARVE_DIR=$work/bundle linked carve "$CARVE" read "$url/master.h5"
+    check "carve: native checksum" test "$(sum_of carve)" = "$(sum_of native)"
+    check "carve: nothing on stderr" test ! -s carve.err
+    check "carve: four containers ($(containers_in bundle))" test "$(containers_in bundle)" = 4
+    bash "$s3/s3ctl.sh" stop "$work/server" >/dev/null
+    CARVE_LOG=summary CARVE_DIR=$work/bundle linked replay "$REPLAY" read "$url/master.h5"
+    served replay native
+}
+
 case "$case_name" in
-placements | prefix | direct | h5dump | passthrough) "case_$case_name" ;;
+placements | prefix | direct | h5dump | passthrough | ros3) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_links.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"
