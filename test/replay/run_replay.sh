@@ -6,11 +6,26 @@
 # origin otherwise, and the replay counters carve adds to the manifest file must say so.
 #
 # usage: run_replay.sh <case> <work-dir> [case arguments]
-#   zoo <workload>      native run, carve run, origin renamed away, replay: exit 0, carve served the file,
-#                       stderr empty, same checksum and same reads logged as native; the manifest's replay
-#                       section: 1 run, reads = hits = the dataset reads logged, no miss, no partial,
-#                       nothing from the origin; container and the rest of the manifest untouched. Then
-#                       with the origin back, a second replay: counters summed over the two runs
+#
+# Placements — where the containers are and where the origin is at replay time. `beside` is the default;
+# in the others the zoo is data/zoo.h5 (with data/zoo_ext.h5, its external link's target), opened by that
+# relative name, and carved into the directory bundle/ (CARVE_DIR, or dir= in the connector string):
+#   beside              containers beside the origin (zoo.h5 in the work directory)
+#   dir                 containers in bundle/, the origin present
+#   gone                containers in bundle/, the whole directory data/ renamed away before the replay
+#   copied              bundle/ shipped: tar, unpacked as elsewhere/shipped, bundle/ removed, data/ renamed
+#                       away; the program replayed from other/ (where data/zoo.h5 does not exist) with
+#                       CARVE_DIR=elsewhere/shipped
+#
+#   zoo <workload> [<placement>]
+#                       native run, carve run, then replays: exit 0, carve served the file, stderr empty,
+#                       same checksum and same reads logged as native; the manifest's replay section: 1
+#                       run, reads = hits = the dataset reads logged, no miss, no partial, nothing from
+#                       the origin and no request to it (and any other container the run used, the
+#                       external link's target for `links`, hits only); container and the rest of the
+#                       manifest untouched. beside: origin renamed away, replayed; then with the origin
+#                       back, a second replay: counters summed over the two runs. dir: replayed with
+#                       CARVE_DIR, then with dir=. gone, copied: replayed as the placement says
 #   overlap             several pairs A->B: carve A, replay a partly overlapping B with the origin present
 #                       (log=summary, log=reads, in_memory=yes): B's native checksum; the summary line
 #                       shows misses or partial reads, agrees with the manifest and with the per-read lines
@@ -215,24 +230,118 @@ finish() {
     [[ $failures -eq 0 && $checks -gt 0 ]]
 }
 
-# carve_first <label> <dir> <workload>: carves <dir>/zoo.h5 with one workload; sets `container` to the
-# container written (returns 1, after a FAIL, when there is none).
+# carve_first <label> <dir> <workload> [<connector> <container dir>]: carves <dir>/zoo.h5 with one
+# workload (under "$CARVE", or <connector>); sets `container` to the container written beside it (or in
+# <container dir>: the caller sets dir= or CARVE_DIR to match), returns 1 after a FAIL when there is none.
 carve_first() {
-    local label=$1 dir=$2 wl=$3
-    workload "$label" "$CARVE" "$dir/zoo.h5" "$wl" "$label.txt"
+    local label=$1 dir=$2 wl=$3 conn=${4:-$CARVE} cdir=${5:-$2}
+    workload "$label" "$conn" "$dir/zoo.h5" "$wl" "$label.txt"
     check "$label: carving $wl succeeds (exit $(rc_of "$label"))" test "$(rc_of "$label")" = 0
-    if ! container=$(the_container "$dir" zoo.h5); then
+    if ! container=$(the_container "$cdir" zoo.h5); then
         checks=$((checks + 1))
-        fail "$label: a container beside $dir/zoo.h5"
+        fail "$label: a container of $dir/zoo.h5 in $cdir"
         return 1
     fi
     container=$(realpath "$container")
+    if [[ $cdir != "$dir" ]]; then
+        check "$label: nothing carved beside the origin" test -z "$(find "$dir" -maxdepth 1 -name '*.carve.*')"
+    fi
+}
+
+# in_dir <dir> <command> <args...>: the command run with <dir> as the working directory (a subshell: the
+# caller stays in $work; output names given to tool must then be absolute, "$work/<name>").
+in_dir() {
+    local dir=$1
+    shift
+    (cd "$dir" && "$@")
+}
+
+# workload_in <dir> <label> <connector or -> <file> <workload>: carve_workload run from <dir>, its files
+# (<label>.out, .err, .rc and the read log <label>.txt) in $work as for workload.
+workload_in() {
+    local dir=$1 label=$2 up
+    up=$(cd "$dir" && realpath -m --relative-to="$PWD" "$work")
+    in_dir "$dir" workload "$up/$label" "$3" "$4" "$5" "$up/$label.txt"
+}
+
+# snapshot <container>: the counters of every container in its directory, one line each: "<path> <counters>".
+snapshot() {
+    local c
+    shopt -s nullglob
+    for c in "${1%/*}"/*.carve.h5; do
+        echo "$c $(counters "$(manifest_of "$c")")"
+    done
+    shopt -u nullglob
+}
+# counters_in <snapshot> <container>: that container's counters in the snapshot (zeros when absent).
+counters_in() {
+    local line
+    line=$(grep -F -- "$2 " <<<"$1" | head -1 || true)
+    if [[ -n $line ]]; then
+        echo "${line#"$2 "}"
+    else
+        echo "0 0 0 0 0 0 0 0"
+    fi
+}
+
+# expect_all_hits <label> <native label> <container> <snapshot before>: the run was served by carve
+# with a clean stderr, read what the native run read (checksum and read log), and the container's
+# manifest counted one run whose every dataset read was a hit: nothing from the origin, no request to
+# it. Any other container beside it that the run used (an external link's target) served hits only too.
+expect_all_hits() {
+    local label=$1 native=$2 container=$3 snap=$4 manifest before after logged
+    manifest=$(manifest_of "$container")
+    before=$(counters_in "$snap" "$container")
+    expect_served "$label"
+    same_results "$label" "$native"
+    check "$label: logged the same reads as the native run" cmp -s "$native.txt" "$label.txt"
+    after=$(counters "$manifest")
+    echo "  $label counters: ${COUNTER_KEYS[*]}"
+    echo "  $(printf '%*s' ${#label} '')    after: $after"
+    logged=$(reads_logged "$native.txt")
+    check "$label: the manifest has a replay section" test -n "$(replay_counter "$manifest" runs)"
+    expect_counters "$label" "$before" "$after" runs=1 reads="$logged" hits=reads misses=0 partial=0 \
+        bytes_from_origin=0 origin_requests=0
+    if [[ $logged -gt 0 ]]; then
+        expect_counters "$label" "$before" "$after" hits=+
+    fi
+    others_all_hits "$label" "$container" "$snap"
+}
+
+# others_all_hits <label> <container> <snapshot before>: every other container beside <container> whose
+# counters moved since the snapshot (an external link's target) counted hits only.
+others_all_hits() {
+    local label=$1 container=$2 snap=$3 c b a
+    shopt -s nullglob
+    for c in "${container%/*}"/*.carve.h5; do
+        [[ $c != "$container" ]] || continue
+        b=$(counters_in "$snap" "$c") a=$(counters "$(manifest_of "$c")")
+        [[ $a != "$b" ]] || continue
+        echo "  $label also used ${c##*/}: $a"
+        expect_counters "$label (${c##*/})" "$b" "$a" hits=reads misses=0 partial=0 bytes_from_origin=0 \
+            origin_requests=0
+    done
+    shopt -u nullglob
+}
+
+# expect_link_target_hit <label> <container> <snapshot before>: for the links workload, the read through
+# the external link (into zoo_ext.h5) was served by zoo_ext.h5's own container beside <container>: one
+# read, a hit.
+expect_link_target_hit() {
+    local label=$1 ext
+    if ! ext=$(the_container "${2%/*}" zoo_ext.h5); then
+        checks=$((checks + 1))
+        fail "$label: a container of zoo_ext.h5 (the external link's target) beside ${2##*/}"
+        return 0
+    fi
+    expect_counters "$label (${ext##*/}, the external link's target)" "$(counters_in "$3" "$ext")" \
+        "$(counters "$(manifest_of "$ext")")" reads=1 hits=1
 }
 
 # --- the cases ------------------------------------------------------------------------------------
 
 case_zoo() {
-    local wl=$1 container manifest before after logged
+    local wl=$1 container manifest before after logged snap
     make_zoo zoo.h5
     workload native - zoo.h5 "$wl" native.txt
     check "native: $wl runs natively" test "$(rc_of native)" = 0
@@ -242,21 +351,14 @@ case_zoo() {
     save_container "$container" carve
 
     mv zoo.h5 zoo.h5.away
-    before=$(counters "$manifest")
+    snap=$(snapshot "$container")
     workload replay "$REPLAY" zoo.h5 "$wl" replay.txt
-    expect_served replay
-    same_results replay native
-    check "replay: logged the same reads as the native run" cmp -s native.txt replay.txt
-    after=$(counters "$manifest")
-    echo "  replay counters: ${COUNTER_KEYS[*]}"
-    echo "            after: $after"
-    logged=$(reads_logged native.txt)
-    check "replay: the manifest has a replay section" test -n "$(replay_counter "$manifest" runs)"
-    expect_counters replay "$before" "$after" runs=1 reads="$logged" hits=reads misses=0 partial=0 \
-        bytes_from_origin=0 origin_requests=0
-    if [[ $logged -gt 0 ]]; then
-        expect_counters replay "$before" "$after" hits=+
+    expect_all_hits replay native "$container" "$snap"
+    if [[ $wl == links ]]; then
+        expect_link_target_hit replay "$container" "$snap"
     fi
+    after=$(counters "$manifest")
+    logged=$(reads_logged native.txt)
     check "replay: the origin was not recreated" test ! -e zoo.h5
     unchanged_container replay "$container" carve
     mv zoo.h5.away zoo.h5
@@ -273,6 +375,96 @@ case_zoo() {
         test "$(replay_counter "$manifest" reads)" = "$((2 * logged))"
     check "again: replay.last is set" grep -qE '^  last: [0-9]{4}-' "$manifest"
     unchanged_container again "$container" carve
+}
+
+# --- placements: where the containers are, and whether the origin is still where it was carved -------
+# In every placement but `beside` (case_zoo, case_overlap, case_h5dump) the zoo is data/zoo.h5 (and
+# data/zoo_ext.h5, its external link's target), opened by that relative name from $work, and carved into
+# the directory $work/bundle (CARVE_DIR or dir=):
+#   dir     the origin stays where it is
+#   gone    the whole directory data is renamed away (data.away) before the replay
+#   copied  the bundle is shipped (tar, unpacked as $work/elsewhere/shipped, the original bundle removed),
+#           data renamed away, and the program replayed from $work/other, where data/zoo.h5 does not
+#           exist, with CARVE_DIR=$work/elsewhere/shipped
+PLACED_NAME=data/zoo.h5
+
+# origin_gone: data renamed away (and checked to be gone).
+origin_gone() {
+    mv data data.away
+    check "data/ is renamed away (data.away)" test ! -e data -a -f data.away/zoo.h5
+}
+
+# ship_bundle: the `copied` placement's move: sets `shipped` (the unpacked bundle) and `other` (the
+# working directory to replay from); data renamed away.
+ship_bundle() {
+    tar -C "$work" -cf bundle.tar bundle
+    mkdir -p elsewhere other
+    tar -C elsewhere -xf bundle.tar
+    mv elsewhere/bundle elsewhere/shipped
+    rm -rf bundle
+    shipped=$work/elsewhere/shipped
+    other=$work/other
+    origin_gone
+    check "the bundle is shipped: bundle/ removed, the containers in elsewhere/shipped" \
+        test ! -e bundle -a -n "$(find elsewhere/shipped -name '*.carve.h5')"
+    check "other/ holds no data/zoo.h5" test ! -e other/data/zoo.h5
+}
+
+# case_zoo_placed <placement> <workload>: one zoo workload carved into the bundle and replayed in the
+# placement; every replay must be all hits with the native checksum (expect_all_hits), the container
+# byte-identical and the manifest unchanged but for its replay section.
+case_zoo_placed() {
+    local placement=$1 wl=$2 container manifest snap shipped other
+    make_zoo "$PLACED_NAME"
+    workload native - "$PLACED_NAME" "$wl" native.txt
+    check "native: $wl runs natively" test "$(rc_of native)" = 0
+    mkdir -p bundle
+    CARVE_DIR=$work/bundle carve_first carve data "$wl" "$CARVE" bundle || return 0
+    manifest=$(manifest_of "$container")
+    save_container "$container" carve
+    case $placement in
+    dir)
+        echo "--- $placement: the origin present, CARVE_DIR=bundle"
+        snap=$(snapshot "$container")
+        CARVE_DIR=$work/bundle workload replay "$REPLAY" "$PLACED_NAME" "$wl" replay.txt
+        expect_all_hits replay native "$container" "$snap"
+        [[ $wl != links ]] || expect_link_target_hit replay "$container" "$snap"
+        echo "--- $placement: the origin present, dir=bundle in the connector string"
+        snap=$(snapshot "$container")
+        workload replay-dir "$REPLAY;dir={$work/bundle}" "$PLACED_NAME" "$wl" replay-dir.txt
+        expect_all_hits replay-dir native "$container" "$snap"
+        [[ $wl != links ]] || expect_link_target_hit replay-dir "$container" "$snap"
+        check "replay-dir: replay.runs is 2" test "$(replay_counter "$manifest" runs)" = 2
+        unchanged_container replay-dir "$container" carve
+        ;;
+    gone)
+        echo "--- $placement: data/ renamed away, CARVE_DIR=bundle"
+        origin_gone
+        snap=$(snapshot "$container")
+        CARVE_DIR=$work/bundle workload replay "$REPLAY" "$PLACED_NAME" "$wl" replay.txt
+        expect_all_hits replay native "$container" "$snap"
+        [[ $wl != links ]] || expect_link_target_hit replay "$container" "$snap"
+        check "replay: data/ was not recreated" test ! -e data
+        unchanged_container replay "$container" carve
+        ;;
+    copied)
+        echo "--- $placement: the bundle shipped to elsewhere/shipped, data/ renamed away, run from other/"
+        ship_bundle
+        container=$shipped/${container##*/}
+        manifest=$(manifest_of "$container")
+        snap=$(snapshot "$container")
+        CARVE_DIR=$shipped workload_in "$other" replay "$REPLAY" "$PLACED_NAME" "$wl"
+        expect_all_hits replay native "$container" "$snap"
+        [[ $wl != links ]] || expect_link_target_hit replay "$container" "$snap"
+        check "replay: nothing was created in other/ or beside the origin's names" \
+            test -z "$(find other -mindepth 1)" -a ! -e data
+        unchanged_container replay "$container" carve
+        ;;
+    *)
+        echo "run_replay.sh: unknown placement '$placement'" >&2
+        exit 2
+        ;;
+    esac
 }
 
 # One pair of the overlap case, in its own directory.
@@ -545,9 +737,12 @@ same_dump() {
     fi
 }
 
+# The datasets h5dump -d replays (each read whole by the `all` workload).
+H5DUMP_DATASETS=(/data/contiguous /data/compact /data/chunked_fletcher32 /typed/int16_be /groups/g1/g1a/deep/deeper/leaf)
+
 case_h5dump() {
     local container ds i=0
-    local datasets=(/data/contiguous /data/compact /data/chunked_fletcher32 /typed/int16_be /groups/g1/g1a/deep/deeper/leaf)
+    local datasets=("${H5DUMP_DATASETS[@]}")
     make_zoo zoo.h5
     tool native.A - "$CARVE_TEST_H5DUMP" -A zoo.h5
     for ds in "${datasets[@]}"; do
@@ -735,8 +930,12 @@ api)
     case_api
     ;;
 zoo)
-    [[ $# -eq 1 ]] || { echo "usage: $0 zoo <work-dir> <workload>" >&2; exit 2; }
-    case_zoo "$1"
+    [[ $# -eq 1 || $# -eq 2 ]] || { echo "usage: $0 zoo <work-dir> <workload> [beside|dir|gone|copied]" >&2; exit 2; }
+    if [[ ${2:-beside} == beside ]]; then
+        case_zoo "$1"
+    else
+        case_zoo_placed "$2" "$1"
+    fi
     ;;
 overlap | missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough | bad_container)
     "case_$case_name"
