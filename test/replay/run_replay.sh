@@ -26,9 +26,14 @@
 #                       manifest untouched. beside: origin renamed away, replayed; then with the origin
 #                       back, a second replay: counters summed over the two runs. dir: replayed with
 #                       CARVE_DIR, then with dir=. gone, copied: replayed as the placement says
-#   overlap             several pairs A->B: carve A, replay a partly overlapping B with the origin present
-#                       (log=summary, log=reads, in_memory=yes): B's native checksum; the summary line
-#                       shows misses or partial reads, agrees with the manifest and with the per-read lines
+#   overlap [beside|dir|gone]
+#                       several pairs A->B: carve A, replay a partly overlapping B. beside, dir: the
+#                       origin present (log=summary, log=reads, in_memory=yes): B's native checksum; the
+#                       summary line shows misses or partial reads, agrees with the manifest and with the
+#                       per-read lines. gone: B replayed with log=reads, origin present (its first read
+#                       needing the origin), then with data/ renamed away: exit 1 naming that dataset,
+#                       "not in container", the container and the origin; then with origin={the moved
+#                       file}: B's native checksum, bytes from the origin
 #   missing_origin      carve A, origin removed, replay B that needs it: exit 1 (no signal), the error
 #                       names the dataset, "not in container", the container and the origin; container
 #                       and manifest (but its replay section) unchanged
@@ -467,19 +472,33 @@ case_zoo_placed() {
     esac
 }
 
-# One pair of the overlap case, in its own directory.
+# overlap_pair <placement> <A> <B>: one pair of the overlap case, in its own directory <A>-<B>: `beside`
+# (the zoo <A>-<B>/zoo.h5, containers beside it) or `dir` (the zoo <A>-<B>/data/zoo.h5, carved with dir=
+# in the connector string into <A>-<B>/bundle, replayed with dir= too); the origin present throughout.
 overlap_pair() {
-    local a=$1 b=$2 d="$1-$2" container manifest before after s reads hits misses partial from_c from_o n
-    echo "--- carve $a, replay $b"
-    mkdir -p "$d"
-    make_zoo "$d/zoo.h5"
-    workload "$d/native" - "$d/zoo.h5" "$b" "$d/native.txt"
+    local placement=$1 a=$2 b=$3 d="$2-$3" zdir container manifest before after s reads hits misses partial
+    local from_c from_o n zoo carve_conn=$CARVE replay_conn=$REPLAY
+    echo "--- $placement: carve $a, replay $b"
+    zdir=$d
+    if [[ $placement == dir ]]; then
+        zdir=$d/data
+        mkdir -p "$d/bundle"
+        carve_conn="$CARVE;dir={$work/$d/bundle}"
+        replay_conn="$REPLAY;dir={$work/$d/bundle}"
+    fi
+    zoo=$zdir/zoo.h5
+    make_zoo "$zoo"
+    workload "$d/native" - "$zoo" "$b" "$d/native.txt"
     check "$d: $b runs natively" test "$(rc_of "$d/native")" = 0
-    carve_first "$d/carve" "$d" "$a" || return 0
+    if [[ $placement == dir ]]; then
+        carve_first "$d/carve" "$zdir" "$a" "$carve_conn" "$d/bundle" || return 0
+    else
+        carve_first "$d/carve" "$zdir" "$a" || return 0
+    fi
     manifest=$(manifest_of "$container")
 
     before=$(counters "$manifest")
-    CARVE_LOG=summary workload "$d/summary" "$REPLAY" "$d/zoo.h5" "$b" "$d/summary.txt"
+    CARVE_LOG=summary workload "$d/summary" "$replay_conn" "$zoo" "$b" "$d/summary.txt"
     expect_served "$d/summary" "$SUMMARY_RE"
     same_results "$d/summary" "$d/native"
     check "$d/summary: logged the same reads as the native run" cmp -s "$d/native.txt" "$d/summary.txt"
@@ -503,7 +522,7 @@ overlap_pair() {
 
     # log=reads: a line per dataset read, classified as the counters say.
     before=$(counters "$manifest")
-    workload "$d/reads" "$REPLAY;log=reads" "$d/zoo.h5" "$b" "$d/reads.txt"
+    workload "$d/reads" "$replay_conn;log=reads" "$zoo" "$b" "$d/reads.txt"
     expect_served "$d/reads" "$SUMMARY_RE|$READ_LINE_RE"
     same_results "$d/reads" "$d/native"
     after=$(counters "$manifest")
@@ -517,19 +536,76 @@ overlap_pair() {
     done
 
     # The container read into memory.
-    workload "$d/in-memory" "$REPLAY;in_memory=yes" "$d/zoo.h5" "$b" "$d/in-memory.txt"
+    workload "$d/in-memory" "$replay_conn;in_memory=yes" "$zoo" "$b" "$d/in-memory.txt"
     expect_served "$d/in-memory"
     same_results "$d/in-memory" "$d/native"
-    CARVE_IN_MEMORY=64M workload "$d/in-memory-size" "$REPLAY" "$d/zoo.h5" "$b" "$d/in-memory-size.txt"
+    CARVE_IN_MEMORY=64M workload "$d/in-memory-size" "$replay_conn" "$zoo" "$b" "$d/in-memory-size.txt"
     expect_served "$d/in-memory-size"
     same_results "$d/in-memory-size" "$d/native"
 }
 
+# overlap_gone_pair <A> <B>: in <A>-<B>, the zoo data/zoo.h5 carved with A into bundle (CARVE_DIR);
+# B replayed with the origin present (log=reads: its first read that needs the origin), then with data/
+# renamed away: refused at that read, as case_missing_origin says; then with origin= naming the moved
+# file: B's native checksum, the misses read from there.
+overlap_gone_pair() {
+    local a=$1 b=$2 d="$1-$2" container manifest before after first moved
+    echo "--- gone: carve $a, replay $b"
+    mkdir -p "$d/bundle"
+    make_zoo "$d/$PLACED_NAME"
+    workload_in "$d" "$d/native" - "$PLACED_NAME" "$b"
+    check "$d: $b runs natively" test "$(rc_of "$d/native")" = 0
+    CARVE_DIR=$work/$d/bundle workload_in "$d" "$d/carve" "$CARVE" "$PLACED_NAME" "$a"
+    check "$d/carve: carving $a succeeds (exit $(rc_of "$d/carve"))" test "$(rc_of "$d/carve")" = 0
+    if ! container=$(the_container "$d/bundle" zoo.h5); then
+        checks=$((checks + 1))
+        fail "$d/carve: a container of $d/$PLACED_NAME in $d/bundle"
+        return 0
+    fi
+    container=$(realpath "$container")
+    manifest=$(manifest_of "$container")
+    save_container "$container" "$d/carve"
+
+    CARVE_DIR=$work/$d/bundle workload_in "$d" "$d/present" "$REPLAY;log=reads" "$PLACED_NAME" "$b"
+    expect_served "$d/present" "$SUMMARY_RE|$READ_LINE_RE"
+    same_results "$d/present" "$d/native"
+    first=$(sed -n 's/^carve: replay [^ ]* \([^ ]*\): \(miss\|partial\), .*/\1/p' "$d/present.err" | head -1)
+    check "$d/present: a read of $b needs the origin (first: ${first:-none})" test -n "$first"
+    [[ -n $first ]] || return 0
+
+    (cd "$d" && mv data data.away)
+    moved=$work/$d/data.away/zoo.h5
+    CARVE_DIR=$work/$d/bundle workload_in "$d" "$d/gone" "$REPLAY" "$PLACED_NAME" "$b"
+    expect_refused "$d/gone" 1 "cannot read $first" "not in container" "$container" "is not available"
+    check "$d/gone: the message names exactly $first" grep -qE "cannot read $first[ :]" "$d/gone.err"
+    names_origin "$d/gone" "$PLACED_NAME" "$work/$d/$PLACED_NAME"
+    check "$d/gone: data/ was not recreated" test ! -e "$d/data"
+    unchanged_container "$d/gone" "$container" "$d/carve"
+
+    before=$(counters "$manifest")
+    CARVE_DIR=$work/$d/bundle workload_in "$d" "$d/override" "$REPLAY;origin={$moved}" "$PLACED_NAME" "$b"
+    expect_served "$d/override"
+    same_results "$d/override" "$d/native"
+    after=$(counters "$manifest")
+    expect_counters "$d/override" "$before" "$after" runs=1 bytes_from_origin=+
+    check "$d/override: nothing was carved beside the moved origin" test -z "$(find "$d/data.away" -name '*.carve.*')"
+}
+
+OVERLAP_PAIRS=(rows:strided rows:union points:rows compound_subset:types compound_subset:convert vlen:types
+    multi:rows edge:all strided:multi union:rows)
+
+# case_overlap [<placement>]: every pair of OVERLAP_PAIRS, beside (default), dir or gone.
 case_overlap() {
-    local pair
-    for pair in rows:strided rows:union points:rows compound_subset:types compound_subset:convert vlen:types \
-        multi:rows edge:all strided:multi union:rows; do
-        overlap_pair "${pair%%:*}" "${pair#*:}"
+    local placement=${1:-beside} pair
+    for pair in "${OVERLAP_PAIRS[@]}"; do
+        case $placement in
+        beside | dir) overlap_pair "$placement" "${pair%%:*}" "${pair#*:}" ;;
+        gone) overlap_gone_pair "${pair%%:*}" "${pair#*:}" ;;
+        *)
+            echo "run_replay.sh: overlap has no placement '$placement'" >&2
+            exit 2
+            ;;
+        esac
     done
 }
 
@@ -937,7 +1013,11 @@ zoo)
         case_zoo_placed "$2" "$1"
     fi
     ;;
-overlap | missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough | bad_container)
+overlap)
+    [[ $# -le 1 ]] || { echo "usage: $0 overlap <work-dir> [beside|dir|gone]" >&2; exit 2; }
+    case_overlap "$@"
+    ;;
+missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough | bad_container)
     "case_$case_name"
     ;;
 ros3)
