@@ -46,9 +46,13 @@
 #   direct              the container's own path opened in replay mode (origin removed): all hits
 #   origin_override     carve A, origin moved to another directory, replay B with origin={new path} (and
 #                       CARVE_ORIGIN): B's native checksum, misses read from the new path
-#   h5dump              carve `all` and h5dump -A, origin removed: replayed h5dump -d <ds> of each dataset
-#                       `all` read equals native h5dump -d; replayed h5dump -A equals native's; with the
-#                       origin present, h5dump -A after carving `all` only (misses from the origin) too
+#   h5dump [<placement>]
+#                       beside: carve `all` and h5dump -A, origin removed: replayed h5dump -d <ds> of each
+#                       dataset `all` read equals native h5dump -d; replayed h5dump -A equals native's;
+#                       with the origin present, h5dump -A after carving `all` only (misses from the
+#                       origin) too. dir, gone, copied: the same carved into bundle/ and replayed as the
+#                       placement says; every read of the six runs a hit (dir: also h5dump -A with only
+#                       `all` carved, the origin present)
 #   passthrough         a file with no container in replay mode: native checksum, nothing created
 #   bad_container       garbage with carve's header, or another origin's container, at the container's
 #                       name: the open is refused naming it, the file is left as it was; the real one
@@ -852,6 +856,66 @@ case_h5dump() {
     mv zoo.h5.away zoo.h5
 }
 
+# case_h5dump_placed <placement>: data/zoo.h5 in the placement (dir, gone, copied): `all` and h5dump -A
+# carved into the bundle (CARVE_DIR); then h5dump -d of each dataset `all` read and h5dump -A, replayed:
+# output equal to native's, nothing on stderr, every read a hit (the counters of the six runs). In `dir`,
+# first h5dump -A with only `all` carved (the rest from the origin, which is there) too.
+case_h5dump_placed() {
+    local placement=$1 ds i=0 container manifest snap before after run_dir=$work cdir=$work/bundle shipped other
+    make_zoo "$PLACED_NAME"
+    tool native.A - "$CARVE_TEST_H5DUMP" -A "$PLACED_NAME"
+    for ds in "${H5DUMP_DATASETS[@]}"; do
+        i=$((i + 1))
+        tool "native.d$i" - "$CARVE_TEST_H5DUMP" -d "$ds" "$PLACED_NAME"
+    done
+    mkdir -p bundle
+    CARVE_DIR=$cdir carve_first carve data all "$CARVE" bundle || return 0
+    if [[ $placement == dir ]]; then
+        echo "--- $placement: h5dump -A, only \`all\` carved: the rest from the origin"
+        CARVE_DIR=$cdir tool present.A "$REPLAY" "$CARVE_TEST_H5DUMP" -A "$PLACED_NAME"
+        same_dump "h5dump -A (only \`all\` carved, origin present)" native.A present.A
+    fi
+    CARVE_DIR=$cdir tool carve.A "$CARVE" "$CARVE_TEST_H5DUMP" -A "$PLACED_NAME"
+    check "carving h5dump -A succeeds (exit $(cat carve.A.rc)), same output as native" \
+        test "$(cat carve.A.rc)" = 0 -a -z "$(cmp native.A carve.A 2>&1)"
+    case $placement in
+    dir) echo "--- $placement: the origin present, CARVE_DIR=bundle" ;;
+    gone)
+        echo "--- $placement: data/ renamed away, CARVE_DIR=bundle"
+        origin_gone
+        ;;
+    copied)
+        echo "--- $placement: the bundle shipped to elsewhere/shipped, data/ renamed away, run from other/"
+        ship_bundle
+        container=$shipped/${container##*/}
+        cdir=$shipped
+        run_dir=$other
+        ;;
+    *)
+        echo "run_replay.sh: unknown placement '$placement'" >&2
+        exit 2
+        ;;
+    esac
+    manifest=$(manifest_of "$container")
+    snap=$(snapshot "$container")
+    before=$(counters "$manifest")
+    i=0
+    for ds in "${H5DUMP_DATASETS[@]}"; do
+        i=$((i + 1))
+        CARVE_DIR=$cdir in_dir "$run_dir" tool "$work/replay.d$i" "$REPLAY" "$CARVE_TEST_H5DUMP" -d "$ds" "$PLACED_NAME"
+        same_dump "h5dump -d $ds" "native.d$i" "replay.d$i"
+    done
+    CARVE_DIR=$cdir in_dir "$run_dir" tool "$work/replay.A" "$REPLAY" "$CARVE_TEST_H5DUMP" -A "$PLACED_NAME"
+    same_dump "h5dump -A" native.A replay.A
+    after=$(counters "$manifest")
+    echo "  counters: ${COUNTER_KEYS[*]}"
+    echo "    before: $before"
+    echo "     after: $after"
+    expect_counters "h5dump replays" "$before" "$after" runs=$((i + 1)) hits=reads hits=+ misses=0 partial=0 \
+        bytes_from_origin=0 origin_requests=0
+    others_all_hits "h5dump replays" "$container" "$snap"
+}
+
 case_passthrough() {
     make_zoo zoo.h5
     workload native - zoo.h5 rows native.txt
@@ -1017,7 +1081,15 @@ overlap)
     [[ $# -le 1 ]] || { echo "usage: $0 overlap <work-dir> [beside|dir|gone]" >&2; exit 2; }
     case_overlap "$@"
     ;;
-missing_origin | changed_origin | read_through | direct | origin_override | h5dump | passthrough | bad_container)
+h5dump)
+    [[ $# -le 1 ]] || { echo "usage: $0 h5dump <work-dir> [beside|dir|gone|copied]" >&2; exit 2; }
+    if [[ ${1:-beside} == beside ]]; then
+        case_h5dump
+    else
+        case_h5dump_placed "$1"
+    fi
+    ;;
+missing_origin | changed_origin | read_through | direct | origin_override | passthrough | bad_container)
     "case_$case_name"
     ;;
 ros3)
