@@ -57,6 +57,12 @@
 #   bad_container       garbage with carve's header, or another origin's container, at the container's
 #                       name: the open is refused naming it, the file is left as it was; the real one
 #                       back: served again
+#   ambiguous           two different origins a/zoo.h5 and b/zoo.h5 (a variant zoo, older mtime) carved
+#                       into one CARVE_DIR, both directories renamed away: zoo.h5 opened where it does not
+#                       exist is refused (exit 1, "cannot tell which container stands for", both
+#                       containers named); a/zoo.h5 and b/zoo.h5, opened from their parent directory and
+#                       from another one, are each served by their own container (all hits, the other's
+#                       counters untouched)
 #   api                 carve_replay_api (replay_api.c): H5Fget_name, the creation list of a dataset stored
 #                       in another layout, direct chunk reads, chunk queries, H5Dvlen_get_buf_size and a
 #                       mixed H5Dread_multi against native, with the origin present and removed
@@ -916,6 +922,62 @@ case_h5dump_placed() {
     others_all_hits "h5dump replays" "$container" "$snap"
 }
 
+# ambiguous: two different origins of one file name, a/zoo.h5 (the zoo, carved by rows) and b/zoo.h5 (the
+# variant zoo with an older mtime, carved by strided), carved into one CARVE_DIR; both directories renamed
+# away. zoo.h5 opened from other/ (where it does not exist): refused, exit 1, naming both containers;
+# a/zoo.h5 and b/zoo.h5 opened from $work (their exact containers) and from other/ (the container whose
+# origin shares the most trailing path segments): each served by its own container, all hits, the
+# other container's counters untouched.
+case_ambiguous() {
+    local bundle=$work/bundle ca cb ma mb snap found x from rundir
+    mkdir -p a b bundle other
+    make_zoo a/zoo.h5
+    "$CARVE_TEST_MAKE_ZOO" --variant b/zoo.h5 >/dev/null
+    touch -d '2001-02-03 04:05:06' b/zoo.h5
+    workload native-a - a/zoo.h5 rows native-a.txt
+    workload native-b - b/zoo.h5 strided native-b.txt
+    check "native: rows of a/zoo.h5 and strided of b/zoo.h5 run natively" \
+        test "$(rc_of native-a) $(rc_of native-b)" = "0 0"
+    CARVE_DIR=$bundle carve_first carve-a a rows "$CARVE" bundle || return 0
+    ca=$container
+    CARVE_DIR=$bundle workload carve-b "$CARVE" b/zoo.h5 strided carve-b.txt
+    check "carve-b: carving strided succeeds (exit $(rc_of carve-b))" test "$(rc_of carve-b)" = 0
+    shopt -s nullglob
+    found=("$bundle"/zoo.h5-????????????????.carve.h5)
+    shopt -u nullglob
+    cb=
+    for x in "${found[@]}"; do
+        [[ $x == "$ca" ]] || cb=$x
+    done
+    check "two containers of zoo.h5 in the bundle (${#found[@]})" test "${#found[@]}" = 2 -a -n "$cb"
+    [[ -n $cb ]] || return 0
+    ma=$(manifest_of "$ca") mb=$(manifest_of "$cb")
+    mv a a.away
+    mv b b.away
+
+    echo "--- zoo.h5 opened from other/: which container?"
+    CARVE_DIR=$bundle workload_in other which "$REPLAY" zoo.h5 rows
+    expect_refused which 1 "cannot tell which container stands for zoo.h5" "$ca" "$cb"
+    check "which: no replay counted in either manifest" \
+        test -z "$(replay_counter "$ma" runs)$(replay_counter "$mb" runs)"
+
+    for from in parent other; do
+        rundir=$work/other
+        [[ $from == parent ]] && rundir=$work
+        echo "--- a/zoo.h5 and b/zoo.h5 opened from $rundir"
+        snap=$(snapshot "$ca")
+        CARVE_DIR=$bundle workload_in "$rundir" "$from-a" "$REPLAY" a/zoo.h5 rows
+        expect_all_hits "$from-a" native-a "$ca" "$snap"
+        check "$from-a: b's container was not used (its counters unchanged)" \
+            test "$(counters "$mb")" = "$(counters_in "$snap" "$cb")"
+        snap=$(snapshot "$cb")
+        CARVE_DIR=$bundle workload_in "$rundir" "$from-b" "$REPLAY" b/zoo.h5 strided
+        expect_all_hits "$from-b" native-b "$cb" "$snap"
+        check "$from-b: a's container was not used (its counters unchanged)" \
+            test "$(counters "$ma")" = "$(counters_in "$snap" "$ca")"
+    done
+}
+
 case_passthrough() {
     make_zoo zoo.h5
     workload native - zoo.h5 rows native.txt
@@ -1089,7 +1151,7 @@ h5dump)
         case_h5dump_placed "$1"
     fi
     ;;
-missing_origin | changed_origin | read_through | direct | origin_override | passthrough | bad_container)
+missing_origin | changed_origin | read_through | direct | origin_override | passthrough | bad_container | ambiguous)
     "case_$case_name"
     ;;
 ros3)
