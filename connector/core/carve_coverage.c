@@ -1092,6 +1092,23 @@ carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords)
     return cs->n > 0 && bsearch(&index, cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare) != NULL;
 }
 
+size_t
+carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords)
+{
+    uint64_t        index = 0;
+    const uint64_t *found;
+
+    for (int d = 0; d < cs->rank; d++) {
+        if (coords[d] >= cs->grid[d])
+            return SIZE_MAX;
+        index = index * cs->grid[d] + coords[d];
+    }
+    carve_chunkset_finish(cs);
+    if (cs->n == 0 || (found = bsearch(&index, cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare)) == NULL)
+        return SIZE_MAX;
+    return (size_t)(found - cs->idx);
+}
+
 void
 carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords)
 {

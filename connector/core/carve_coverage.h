@@ -99,6 +99,9 @@ herr_t carve_chunkset_union(carve_chunkset_t *dst, const carve_chunkset_t *src);
 herr_t carve_chunkset_finish(carve_chunkset_t *cs);
 /* 1 if the chunk with these grid coordinates is in the set (finishes the set first), 0 if not. */
 int carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords);
+/* The position (0 .. n-1, in grid order) of the chunk with these grid coordinates, or SIZE_MAX when it is
+ * not in the set (finishes the set first). */
+size_t carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords);
 /* Grid coordinates of entry i (after carve_chunkset_finish). */
 void carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords);
 

@@ -1332,7 +1332,7 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
                   const char *file, int line)
 {
     size_t  want = count_bits(cbits, g->nchunks);
-    bool    ok_order = true, ok_coords = true, ok_contains = true;
+    bool    ok_order = true, ok_coords = true, ok_contains = true, ok_find = true;
     hsize_t c[H5S_MAX_RANK];
 
     unit_check_at(t, carve_chunkset_finish(cs) >= 0, "carve_chunkset_finish succeeds", file, line);
@@ -1352,7 +1352,13 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
     unit_check_at(t, ok_order, "chunk indices ascend without duplicates", file, line);
     unit_check_at(t, ok_coords, "coords() round-trips to a chunk the oracle has", file, line);
     for (size_t lin = 0; lin < g->nchunks; lin++) {
+        size_t at;
+
         lin_coords(lin, g->rank, g->grid, c);
+        at = carve_chunkset_find(cs, c);
+        /* find() gives the entry's position, or SIZE_MAX exactly when contains() says no */
+        if ((at == SIZE_MAX) != !cbits[lin] || (at != SIZE_MAX && (at >= cs->n || cs->idx[at] != (uint64_t)lin)))
+            ok_find = false;
         if (carve_chunkset_contains(cs, c) != (cbits[lin] ? 1 : 0)) {
             if (ok_contains) {
                 unit_check_at(t, false, "contains() agrees with the oracle for every chunk", file, line);
@@ -1363,6 +1369,7 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
     }
     if (ok_contains)
         unit_check_at(t, true, "contains() agrees with the oracle", file, line);
+    unit_check_at(t, ok_find, "find() gives each chunk's position in the set, SIZE_MAX for the others", file, line);
     for (int d = 0; d < g->rank; d++) {
         lin_coords(0, g->rank, g->grid, c);
         c[d] = g->grid[d];
