@@ -591,7 +591,7 @@ overlap_gone_pair() {
     moved=$work/$d/data.away/zoo.h5
     CARVE_DIR=$work/$d/bundle workload_in "$d" "$d/gone" "$REPLAY" "$PLACED_NAME" "$b"
     expect_refused "$d/gone" 1 "cannot read $first" "not in container" "$container" "is not available"
-    check "$d/gone: the message names exactly $first" grep -qE "cannot read $first[ :]" "$d/gone.err"
+    check "$d/gone: the message names exactly $first" grep -qE "cannot read ${first}[ :]" "$d/gone.err"
     names_origin "$d/gone" "$PLACED_NAME" "$work/$d/$PLACED_NAME"
     check "$d/gone: data/ was not recreated" test ! -e "$d/data"
     unchanged_container "$d/gone" "$container" "$d/carve"
