@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carve_version.h"
@@ -58,10 +59,18 @@ register_class_and_messages(void)
 static int
 class_is_registered(void)
 {
-    char name[8] = "";
+    char    name[8] = "";
+    ssize_t len     = -1;
 
-    return carve_err_class_g >= 0 && H5Eget_class_name(carve_err_class_g, name, sizeof name) == 5 &&
-           strcmp(name, "carve") == 0;
+    /* H5Iis_valid first: asking a stale ID for its name would push (and print) HDF5's own error. */
+    if (carve_err_class_g < 0 || H5Iis_valid(carve_err_class_g) <= 0 || H5Iget_type(carve_err_class_g) != H5I_ERROR_CLASS)
+        return 0;
+    H5E_BEGIN_TRY
+    {
+        len = H5Eget_class_name(carve_err_class_g, name, sizeof name);
+    }
+    H5E_END_TRY
+    return len == 5 && strcmp(name, "carve") == 0;
 }
 
 /*
@@ -94,16 +103,24 @@ carve_error_term(void)
 void
 carve_error_push(const char *file, const char *func, unsigned line, hid_t maj, hid_t min, const char *fmt, ...)
 {
-    char    text[1024];
+    char    text[1024], *whole = NULL;
     va_list ap;
+    int     len;
 
     if (carve_err_class_g < 0)
         return; /* not initialised: nothing to push onto */
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    len = vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    /* A longer message (a list of candidates, a long path) is built whole rather than cut short. */
+    if (len >= (int)sizeof text && (whole = malloc((size_t)len + 1)) != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(whole, (size_t)len + 1, fmt, ap);
+        va_end(ap);
+    }
     /* The message goes through "%s" so that a '%' in a user's path is printed, not interpreted. */
-    H5Epush2(H5E_DEFAULT, file, func, line, carve_err_class_g, maj, min, "%s", text);
+    H5Epush2(H5E_DEFAULT, file, func, line, carve_err_class_g, maj, min, "%s", whole ? whole : text);
+    free(whole);
 }
 
 hid_t

@@ -235,6 +235,11 @@ carve_carving_register_shutdown(void)
     if (!atexit_registered_g) {
         Dl_info info;
 
+        /* libcurl and its TLS library register their own exit handlers when they are set up; handlers
+         * run in reverse order, so setting them up first makes carve's run while they still work,
+         * whichever commit (carve, read-through of a URL, counters) ends up needing them. */
+        carve_origin_global_init();
+
         /* The exit handler lives in this library: keep it loaded even after HDF5 unloads its plugins
          * (H5close before exit), so that the handler never points into unmapped code. */
         if (dladdr((void *)carving_at_exit, &info) && info.dli_fname)
