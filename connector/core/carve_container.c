@@ -55,6 +55,8 @@ typedef struct commit_state_t {
     H5O_token_t           old_bookkeeping;
     H5O_token_t           old_replay;       /* the previous container's replay manifest, when had_replay */
     int                   had_replay;
+    H5O_token_t           old_integrity;    /* the previous container's checksum table, when had_integrity */
+    int                   had_integrity;
     carve_skeleton_t      skeleton;
 } commit_state_t;
 
@@ -165,7 +167,7 @@ done:
 /* Parses carve's user block header. Returns 1 for a container, 0 for any other file, -1 when unreadable. */
 static int
 container_read_header(const char *path, uint64_t *generation, H5O_token_t *token, H5O_token_t *replay_token,
-                      int *has_replay)
+                      int *has_replay, H5O_token_t *integrity_token, int *has_integrity)
 {
     char        header[CARVE_CONTAINER_USERBLOCK + 1];
     const char *line;
@@ -218,6 +220,20 @@ container_read_header(const char *path, uint64_t *generation, H5O_token_t *token
         if (has_replay)
             *has_replay = 1;
     }
+    /* Optional (absent from containers of carve 0.2 and before): the checksum table's dataset. */
+    if (has_integrity)
+        *has_integrity = 0;
+    if ((line = strstr(line, "integrity ")) != NULL && line[10 + 32] == '\n' && integrity_token) {
+        char hex[33];
+
+        memcpy(hex, line + 10, 32);
+        hex[32] = '\0';
+        if (carve_token_from_hex(hex, integrity_token) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed integrity token in carve's header",
+                             path);
+        if (has_integrity)
+            *has_integrity = 1;
+    }
     ret_value = 1;
 
 done:
@@ -228,18 +244,19 @@ done:
 
 static herr_t
 container_write_header(const char *path, uint64_t generation, const H5O_token_t *token,
-                       const H5O_token_t *replay_token)
+                       const H5O_token_t *replay_token, const H5O_token_t *integrity_token)
 {
     char   header[CARVE_CONTAINER_USERBLOCK];
-    char   hex[33], replay_hex[33];
+    char   hex[33], replay_hex[33], integrity_hex[33];
     int    fd = -1, len;
     herr_t ret_value = 0;
 
     carve_token_to_hex(token, hex);
     carve_token_to_hex(replay_token, replay_hex);
+    carve_token_to_hex(integrity_token, integrity_hex);
     memset(header, 0, sizeof header);
-    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\nreplay %s\n", CONTAINER_MAGIC,
-                   generation, hex, replay_hex);
+    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\nreplay %s\nintegrity %s\n",
+                   CONTAINER_MAGIC, generation, hex, replay_hex, integrity_hex);
     if (len < 0 || (size_t)len >= sizeof header)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "carve's header does not fit its user block");
     if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
@@ -290,31 +307,44 @@ carve_container_probe(const char *path)
     uint64_t    generation;
     H5O_token_t token;
 
-    return container_read_header(path, &generation, &token, NULL, NULL);
+    return container_read_header(path, &generation, &token, NULL, NULL, NULL, NULL);
 }
 
-/* Reads and parses the manifest embedded in a container: the whole one, or (for_replay) the lean copy
- * replay reads when the container has one. */
+/* What a container embeds, by the line of carve's header naming it. */
+typedef enum container_embedded_t {
+    EMBEDDED_MANIFEST,  /* bookkeeping: the whole manifest */
+    EMBEDDED_REPLAY,    /* replay: the lean copy (the whole manifest when absent) */
+    EMBEDDED_INTEGRITY  /* integrity: the checksum table (*found 0 when absent) */
+} container_embedded_t;
+
+/* Reads one embedded dataset's bytes (NUL-terminated; caller frees *bytes) and the header's generation. */
 static herr_t
-container_read_embedded(const char *container_path, int for_replay, carve_manifest_t *m)
+container_read_blob(const char *container_path, container_embedded_t which, char **bytes, size_t *nbytes,
+                    uint64_t *generation, int *found)
 {
-    uint64_t    generation;
-    H5O_token_t token, replay_token;
-    int         has_replay = 0;
+    H5O_token_t token, replay_token, integrity_token;
+    int         has_replay = 0, has_integrity = 0;
     hid_t       fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
     hssize_t    len;
     char       *text = NULL;
-    char        what[4200];
     int         probe;
     herr_t      ret_value = 0;
 
-    if ((probe = container_read_header(container_path, &generation, &token, &replay_token, &has_replay)) < 0)
+    *bytes = NULL;
+    *found = 0;
+    if ((probe = container_read_header(container_path, generation, &token, &replay_token, &has_replay,
+                                       &integrity_token, &has_integrity)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s is not a carve container (no carve header)",
                          container_path);
-    if (for_replay && has_replay)
+    if (which == EMBEDDED_REPLAY && has_replay)
         token = replay_token;
+    if (which == EMBEDDED_INTEGRITY) {
+        if (!has_integrity)
+            CARVE_GOTO_DONE(0);
+        token = integrity_token;
+    }
     if ((fapl = container_native_fapl(0)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     H5E_BEGIN_TRY
@@ -328,25 +358,22 @@ container_read_embedded(const char *container_path, int for_replay, carve_manife
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s is not a readable HDF5 file",
                          container_path);
     if (dset < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s has lost its bookkeeping dataset",
-                         container_path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s has lost its %s dataset",
+                         container_path, which == EMBEDDED_INTEGRITY ? "checksum" : "bookkeeping");
     if ((space = H5Dget_space(dset)) < 0 || (len = H5Sget_simple_extent_npoints(space)) <= 0 ||
         (size_t)len > CARVE_MANIFEST_MAX_BYTES)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: bookkeeping dataset of bad size",
-                         container_path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: %s dataset of bad size",
+                         container_path, which == EMBEDDED_INTEGRITY ? "checksum" : "bookkeeping");
     if (NULL == (text = malloc((size_t)len + 1)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory reading %s", container_path);
     if (H5Dread(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: cannot read its bookkeeping",
-                         container_path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: cannot read its %s", container_path,
+                         which == EMBEDDED_INTEGRITY ? "checksums" : "bookkeeping");
     text[len] = '\0';
-    snprintf(what, sizeof what, "the manifest embedded in %s", container_path);
-    if (carve_manifest_parse(text, (size_t)len, what, m) < 0)
-        CARVE_GOTO_DONE(-1);
-    if (m->generation != generation)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                         "container %s: embedded manifest of generation %" PRIu64 " under a header of generation %" PRIu64,
-                         container_path, m->generation, generation);
+    *bytes    = text;
+    *nbytes   = (size_t)len;
+    *found    = 1;
+    text      = NULL;
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -360,6 +387,52 @@ done:
     if (fapl >= 0)
         H5Pclose(fapl);
     CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Reads and parses the manifest embedded in a container: the whole one, or (for_replay) the lean copy
+ * replay reads when the container has one. */
+static herr_t
+container_read_embedded(const char *container_path, int for_replay, carve_manifest_t *m)
+{
+    uint64_t generation = 0;
+    char    *text = NULL, what[4200];
+    size_t   len  = 0;
+    int      found;
+    herr_t   ret_value = 0;
+
+    if (container_read_blob(container_path, for_replay ? EMBEDDED_REPLAY : EMBEDDED_MANIFEST, &text, &len,
+                            &generation, &found) < 0)
+        CARVE_GOTO_DONE(-1);
+    snprintf(what, sizeof what, "the manifest embedded in %s", container_path);
+    if (carve_manifest_parse(text, len, what, m) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (m->generation != generation)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "container %s: embedded manifest of generation %" PRIu64 " under a header of generation %" PRIu64,
+                         container_path, m->generation, generation);
+
+done:
+    free(text);
+    return ret_value;
+}
+
+herr_t
+carve_container_read_integrity(const char *container_path, carve_integrity_t *t, int *found)
+{
+    uint64_t generation = 0;
+    char    *bytes = NULL, what[4200];
+    size_t   len   = 0;
+    herr_t   ret_value = 0;
+
+    if (container_read_blob(container_path, EMBEDDED_INTEGRITY, &bytes, &len, &generation, found) < 0)
+        CARVE_GOTO_DONE(-1);
+    snprintf(what, sizeof what, "the checksums embedded in %s", container_path);
+    if (*found && carve_integrity_decode((const unsigned char *)bytes, len, what, t) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    free(bytes);
     return ret_value;
 }
 
@@ -1103,6 +1176,181 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------------------
+ * Integrity: what the container stores, measured at every commit and checked when carried over
+ * ------------------------------------------------------------------------------------------------- */
+
+static herr_t container_embed_manifest(commit_state_t *st, const char *text, size_t len, const H5O_token_t *old_token,
+                                       H5O_token_t *token);
+
+/* Measures every dataset the manifest holds data of, as the (temporary) container now stores it. */
+static herr_t
+container_measure(commit_state_t *st, carve_integrity_t *t)
+{
+    hid_t  cds       = H5I_INVALID_HID;
+    herr_t ret_value = 0;
+
+    for (size_t i = 0; i < st->manifest.ndatasets; i++) {
+        carve_manifest_dataset_t *md = &st->manifest.datasets[i];
+        int claims = md->store == CARVE_STORE_CHUNKS && !md->held && md->chunked;
+
+        if ((cds = H5Dopen2(st->file, md->path, H5P_DEFAULT)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to measure it", md->path);
+        if (claims)
+            carve_chunkset_finish(&md->chunks);
+        if (carve_integrity_measure(t, md->path, cds, claims ? md->chunks.idx : NULL, claims ? md->chunks.n : 0) < 0)
+            CARVE_GOTO_DONE(-1);
+        H5Dclose(cds);
+        cds = H5I_INVALID_HID;
+    }
+    carve_integrity_sort(t);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (cds >= 0)
+        H5Dclose(cds);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Copies one dataset's held data again from the origin: the damaged chunks of a chunk store (want), or
+ * every stored record of an element store; a dataset held whole is stored again by container_store_whole. */
+static herr_t
+container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkset_t *want)
+{
+    hid_t            ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    carve_chunkset_t none;
+    int              rewrite;
+    herr_t           ret_value = 0;
+
+    memset(&none, 0, sizeof none);
+    if (md->held) {
+        free(md->held);
+        md->held = NULL; /* container_store_whole copies it whole again */
+        CARVE_GOTO_DONE(0);
+    }
+    if ((ods = H5Dopen2(st->origin, md->path, H5P_DEFAULT)) < 0 || (cds = H5Dopen2(st->file, md->path, H5P_DEFAULT)) < 0 ||
+        (ospace = H5Dget_space(ods)) < 0 || (type = H5Dget_type(ods)) < 0 ||
+        (rewrite = carve_skeleton_type_needs_rewrite(type)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to repair it", md->path);
+    if (md->store == CARVE_STORE_CHUNKS) {
+        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0 ||
+            container_copy_chunks(st, md->path, ods, cds, ospace, want, &none, rewrite, H5Tget_size(type), md->dims) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (md->rank == 0) {
+        if (H5Sselect_all(ospace) < 0 || carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else
+        for (size_t i = 0; i < md->selections.nrecords; i++)
+            if (container_copy_record(st, ods, cds, ospace, &md->selections, i, H5Tget_size(type)) < 0)
+                CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (none.idx)
+        carve_chunkset_clear(&none);
+    if (type >= 0)
+        H5Tclose(type);
+    if (ospace >= 0)
+        H5Sclose(ospace);
+    if (cds >= 0)
+        H5Dclose(cds);
+    if (ods >= 0)
+        H5Dclose(ods);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* A re-carve carries the old container's data over: checked against the checksums the last commit
+ * recorded, and what does not match is copied again from the origin (said on stderr), so that a damaged
+ * container never passes damage on to the next generation. */
+static herr_t
+container_check_carried(commit_state_t *st)
+{
+    carve_integrity_t old, now;
+    carve_chunkset_t  want;
+    int               found = 0;
+    herr_t            ret_value = 0;
+
+    carve_integrity_init(&old);
+    carve_integrity_init(&now);
+    memset(&want, 0, sizeof want);
+    if (carve_container_read_integrity(st->container_path, &old, &found) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "container %s: its checksums are unreadable; move it away to carve anew", st->container_path);
+    if (container_measure(st, &now) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < st->manifest.ndatasets; i++) {
+        carve_manifest_dataset_t        *md = &st->manifest.datasets[i];
+        const carve_integrity_dataset_t *was = carve_integrity_find(&old, md->path);
+        const carve_integrity_dataset_t *is  = carve_integrity_find(&now, md->path);
+        size_t                           damaged = 0;
+        int                              by_chunk = md->store == CARVE_STORE_CHUNKS && !md->held && md->rank > 0;
+
+        if (!was)
+            continue; /* not measured last time (a dataset of an older carve): nothing to compare with */
+        if (by_chunk && carve_chunkset_init(&want, md->rank, md->dims, md->chunks.chunk) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (size_t j = 0; j < was->n; j++) {
+            const carve_integrity_entry_t *e = &was->entries[j];
+            const carve_integrity_entry_t *f = carve_integrity_find_chunk(is, e->chunk);
+
+            if (f && f->size == e->size && f->hash == e->hash)
+                continue;
+            damaged++;
+            if (by_chunk) {
+                hsize_t coords[H5S_MAX_RANK];
+                uint64_t index = e->chunk;
+
+                for (int d = md->rank - 1; d >= 0; d--) {
+                    coords[d] = index % want.grid[d];
+                    index /= want.grid[d];
+                }
+                if (carve_chunkset_add_coords(&want, coords) < 0)
+                    CARVE_GOTO_DONE(-1);
+            }
+        }
+        if (damaged) {
+            fprintf(stderr, "carve: container %s: %zu stored unit(s) of %s do not match their checksums; copied again "
+                            "from the origin\n", st->container_path, damaged, md->path);
+            if (container_repair(st, md, &want) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        if (by_chunk)
+            carve_chunkset_clear(&want);
+        memset(&want, 0, sizeof want);
+    }
+
+done:
+    if (want.rank)
+        carve_chunkset_clear(&want);
+    carve_integrity_clear(&old);
+    carve_integrity_clear(&now);
+    return ret_value;
+}
+
+/* Measures the new container and embeds its checksum table (the old one released). */
+static herr_t
+container_embed_integrity(commit_state_t *st, H5O_token_t *token)
+{
+    carve_integrity_t t;
+    unsigned char    *bytes = NULL;
+    size_t            len   = 0;
+    herr_t            ret_value = 0;
+
+    carve_integrity_init(&t);
+    if (container_measure(st, &t) < 0 || carve_integrity_encode(&t, &bytes, &len) < 0 ||
+        container_embed_manifest(st, (const char *)bytes, len, st->had_integrity ? &st->old_integrity : NULL, token) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    free(bytes);
+    carve_integrity_clear(&t);
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
  * Manifest and bookkeeping
  * ------------------------------------------------------------------------------------------------- */
 
@@ -1320,7 +1568,7 @@ commit_build(commit_state_t *st)
     hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
     char                    *text = NULL;
     size_t                   len  = 0;
-    H5O_token_t              token, replay_token;
+    H5O_token_t              token, replay_token, integrity_token;
     uint64_t                 generation;
     int                      probe;
     herr_t                   ret_value = 0;
@@ -1331,7 +1579,7 @@ commit_build(commit_state_t *st)
 
     /* The container as it stands: its embedded manifest is authoritative. */
     if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping, &st->old_replay,
-                                       &st->had_replay)) < 0)
+                                       &st->had_replay, &st->old_integrity, &st->had_integrity)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0 && access(st->container_path, F_OK) == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
@@ -1395,6 +1643,8 @@ commit_build(commit_state_t *st)
     }
     if (carve_skeleton_build(st->origin, st->file, &opts, &st->skeleton) < 0)
         CARVE_GOTO_DONE(-1);
+    if (st->had_integrity && container_check_carried(st) < 0)
+        CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < c->access->datasets.capacity; i++)
         if (c->access->datasets.used[i] && container_store_dataset(st, c->access->datasets.values[i]) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1407,14 +1657,14 @@ commit_build(commit_state_t *st)
 
     if (container_update_manifest(st, &stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
         container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) < 0 ||
-        container_embed_replay_manifest(st, &replay_token) < 0)
+        container_embed_replay_manifest(st, &replay_token) < 0 || container_embed_integrity(st, &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Fclose(st->file) < 0) {
         st->file = H5I_INVALID_HID;
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot close %s", st->temp_path);
     }
     st->file = H5I_INVALID_HID;
-    if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token) < 0)
+    if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token, &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
     /* The commit point: the new container replaces the old one whole. */
     if (rename(st->temp_path, st->container_path) < 0)
@@ -1505,7 +1755,7 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     if (container_path == NULL || run == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_container_add_replay: NULL argument");
     /* Before the lock: a path that is no container gets no lock file beside it. */
-    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL)) < 0)
+    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL, NULL, NULL)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot record replay counters in %s: %s",
@@ -1517,7 +1767,7 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
         CARVE_GOTO_DONE(-1);
 
     /* Under the lock: the container as it stands now (a commit may have replaced it meanwhile). */
-    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL)) < 0)
+    if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL, NULL, NULL)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,

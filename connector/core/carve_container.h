@@ -29,6 +29,7 @@
 #include <hdf5.h>
 
 #include "carve_access.h"
+#include "carve_integrity.h"
 #include "carve_manifest.h"
 
 /* Size of carve's user block at the start of a container. */
@@ -59,6 +60,10 @@ herr_t carve_container_read_manifest(const char *container_path, carve_manifest_
 /* The same for replay: the container's lean copy, where datasets held as whole chunks have no selections
  * (their chunk lists say what is held), or the whole manifest for a container without one. */
 herr_t carve_container_read_replay_manifest(const char *container_path, carve_manifest_t *m);
+
+/* The checksum table a container embeds (carve_integrity.h), into an initialised, empty t; *found is 0
+ * (and t stays empty) for a container carved before carve embedded one. */
+herr_t carve_container_read_integrity(const char *container_path, carve_integrity_t *t, int *found);
 
 /* Adds one replaying process's counters to the replay section of the manifest file beside a container
  * (<stem>.carve.yaml; the lock is <stem>.carve.lock, the same exclusive flock a commit takes): runs + 1,

@@ -454,12 +454,13 @@ enum {
     REPLAY_BYTES_CONTAINER,
     REPLAY_BYTES_ORIGIN,
     REPLAY_ORIGIN_REQUESTS,
+    REPLAY_DAMAGED,
     REPLAY_NKEYS
 };
 static const char *const replay_keys[REPLAY_NKEYS]   = {"runs",    "last",           "reads",
                                                         "hits",    "misses",         "partial",
                                                         "bytes_from_container",      "bytes_from_origin",
-                                                        "origin_requests"};
+                                                        "origin_requests", "damaged"};
 static const field_t     replay_fields[REPLAY_NKEYS] = {
     [REPLAY_RUNS]            = U64_FIELD(carve_manifest_t, replay_runs),
     [REPLAY_LAST]            = TEXT_FIELD(carve_manifest_t, replay_last),
@@ -469,8 +470,10 @@ static const field_t     replay_fields[REPLAY_NKEYS] = {
     [REPLAY_PARTIAL]         = U64_FIELD(carve_manifest_t, replay.partial),
     [REPLAY_BYTES_CONTAINER] = U64_FIELD(carve_manifest_t, replay.bytes_container),
     [REPLAY_BYTES_ORIGIN]    = U64_FIELD(carve_manifest_t, replay.bytes_origin),
-    [REPLAY_ORIGIN_REQUESTS] = U64_FIELD(carve_manifest_t, replay.origin_requests)};
-static const key_table_t replay_table = {replay_keys, REPLAY_NKEYS, (1u << REPLAY_NKEYS) - 1, "the replay section",
+    [REPLAY_ORIGIN_REQUESTS] = U64_FIELD(carve_manifest_t, replay.origin_requests),
+    [REPLAY_DAMAGED]         = U64_FIELD(carve_manifest_t, replay.damaged)};
+/* Every key required but damaged, which manifests written before carve 0.3 lack. */
+static const key_table_t replay_table = {replay_keys, REPLAY_NKEYS, (1u << REPLAY_DAMAGED) - 1, "the replay section",
                                          replay_fields};
 
 /* --- the top level --- */
@@ -944,6 +947,7 @@ carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay_coun
     into->bytes_container = add_saturating(into->bytes_container, add->bytes_container);
     into->bytes_origin    = add_saturating(into->bytes_origin, add->bytes_origin);
     into->origin_requests = add_saturating(into->origin_requests, add->origin_requests);
+    into->damaged         = add_saturating(into->damaged, add->damaged);
 }
 
 
@@ -1671,11 +1675,11 @@ done:
 #define REPLAY_SECTION_FORMAT                                                                                  \
     "replay:\n  runs: %" PRIu64 "\n  last: %s\n  reads: %" PRIu64 "\n  hits: %" PRIu64 "\n  misses: %" PRIu64      \
     "\n  partial: %" PRIu64 "\n  bytes_from_container: %" PRIu64 "\n  bytes_from_origin: %" PRIu64                \
-    "\n  origin_requests: %" PRIu64 "\n"
+    "\n  origin_requests: %" PRIu64 "\n  damaged: %" PRIu64 "\n"
 #define REPLAY_SECTION_SCAN                                                                                    \
     "replay:\n  runs: %" SCNu64 "\n  last: %63s\n  reads: %" SCNu64 "\n  hits: %" SCNu64 "\n  misses: %" SCNu64   \
     "\n  partial: %" SCNu64 "\n  bytes_from_container: %" SCNu64 "\n  bytes_from_origin: %" SCNu64             \
-    "\n  origin_requests: %" SCNu64 "\n"
+    "\n  origin_requests: %" SCNu64 "\n  damaged: %" SCNu64 "\n"
 
 static herr_t
 emit_document(writer_t *w, const carve_manifest_t *m)
@@ -3071,7 +3075,7 @@ carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation, c
     if ((tail = strstr(text, "\nreplay:\n")) != NULL) {
         tail++;
         if (sscanf(tail, REPLAY_SECTION_SCAN "%n", &runs, last, &sum.reads, &sum.hits, &sum.misses, &sum.partial,
-                   &sum.bytes_container, &sum.bytes_origin, &sum.origin_requests, &consumed) != 9 ||
+                   &sum.bytes_container, &sum.bytes_origin, &sum.origin_requests, &sum.damaged, &consumed) != 10 ||
             consumed < 0 || tail[consumed] != '\0')
             goto done; /* not exactly carve's form (edited by hand?): the full way parses and checks it */
     }
@@ -3082,7 +3086,8 @@ carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation, c
         runs++;
     carve_utc_now(now, sizeof now);
     section_len = snprintf(section, sizeof section, REPLAY_SECTION_FORMAT, runs, now, sum.reads, sum.hits,
-                           sum.misses, sum.partial, sum.bytes_container, sum.bytes_origin, sum.origin_requests);
+                           sum.misses, sum.partial, sum.bytes_container, sum.bytes_origin, sum.origin_requests,
+                           sum.damaged);
     if (section_len < 0 || (size_t)section_len >= sizeof section)
         goto done;
     ret_value = replace_file(manifest_path, text, (size_t)(tail - text), section, (size_t)section_len, false) < 0

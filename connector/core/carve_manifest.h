@@ -121,6 +121,8 @@ typedef struct carve_replay_counters_t {
     uint64_t bytes_container; /* bytes (elements x dataset element size) served from the container */
     uint64_t bytes_origin;    /* bytes served from the origin */
     uint64_t origin_requests; /* calls carve made to the origin: opening it, its datasets, reads, stamp checks */
+    uint64_t damaged;         /* reads the container held but could not serve: what they needed of it did not
+                               * match its checksums, so the origin served them (or they failed) */
 } carve_replay_counters_t;
 
 typedef struct carve_manifest_t {

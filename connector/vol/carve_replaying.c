@@ -53,12 +53,25 @@ typedef struct replay_container_t {
                                             * dataset is read by another name than the manifest's (a soft
                                             * link, a second hard link, a reference) */
     unsigned char             *token_known;
+    carve_integrity_t          integrity;  /* the checksums of what it stores (carve_integrity.h) */
+    struct replay_check_t     *checks;     /* per manifest dataset: what was verified (replaying_verify) */
+    int                        checked;    /* 1: it has checksums; 0: carved before carve recorded them;
+                                            * -1: they are unreadable (every read goes to the origin) */
     carve_replay_counters_t    counters;   /* this process, every open */
     unsigned                   users;      /* open files using it */
     int                        stale;      /* the file changed since: new opens parse it again */
     carve_log_t                log;        /* the most verbose log setting any open asked for */
     struct replay_container_t *next;
 } replay_container_t;
+
+/* What this process verified of one dataset's stored units (replaying_verify), shared by every open. */
+typedef struct replay_check_t {
+    int                              looked_up;
+    const carve_integrity_dataset_t *table;    /* its checksums; NULL: none recorded (damage) */
+    unsigned char                   *verified; /* per entry of table: 0 not yet, 1 matches, 2 damaged */
+    size_t                           good;     /* entries found to match: all -> nothing left to check */
+    int                              said;     /* its damage was reported on stderr */
+} replay_check_t;
 
 /* Whether the origin of an open file can serve reads. */
 typedef enum replay_origin_state_t {
@@ -182,6 +195,11 @@ replaying_container_free(replay_container_t *c)
     free(c->held);
     free(c->tokens);
     free(c->token_known);
+    if (c->checks)
+        for (size_t i = 0; i < c->manifest.ndatasets; i++)
+            free(c->checks[i].verified);
+    free(c->checks);
+    carve_integrity_clear(&c->integrity);
     carve_manifest_clear(&c->manifest);
     free(c->path);
     free(c);
@@ -214,7 +232,20 @@ replaying_container_get(const char *path)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
                          "cannot replay from container %s: its manifest is unreadable", path);
     carve_manifest_sort_datasets(&c->manifest); /* held[] and tokens[] are indexed in this order */
-    if (c->manifest.ndatasets && NULL == (c->held = calloc(c->manifest.ndatasets, sizeof *c->held)))
+    {
+        int found = 0;
+
+        carve_integrity_init(&c->integrity);
+        if (carve_container_read_integrity(path, &c->integrity, &found) < 0) {
+            /* Damaged checksums: nothing the container stores can be trusted; said at the first read. */
+            H5Eclear2(H5E_DEFAULT);
+            c->checked = -1;
+        }
+        else
+            c->checked = found;
+    }
+    if (c->manifest.ndatasets && (NULL == (c->held = calloc(c->manifest.ndatasets, sizeof *c->held)) ||
+                                  NULL == (c->checks = calloc(c->manifest.ndatasets, sizeof *c->checks))))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory opening container %s", path);
     c->dev   = st.st_dev;
     c->ino   = st.st_ino;
@@ -907,6 +938,7 @@ done:
 /* One dataset of a read, planned: which parts go where. */
 typedef struct replay_plan_t {
     carve_split_t split;
+    char          damage[512];    /* non-empty: the container's copy is damaged (the read goes to the origin) */
     hid_t         file_space;     /* the read's file selection (H5S_ALL resolved), borrowed */
     hid_t         own_mem_space;  /* made here (H5S_BLOCK resolved) */
     hsize_t       elements;
@@ -953,6 +985,231 @@ done:
     return ret_value;
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * Integrity: every stored unit a read would be served from, checked once per process
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Reads one stored chunk of the container raw and compares it with its checksum: 1 matches, 0 not. */
+static int
+replaying_chunk_matches(carve_obj_t *o, const hsize_t *offset, const carve_integrity_entry_t *e)
+{
+    H5VL_optional_args_t                args;
+    H5VL_native_dataset_optional_args_t native;
+    hsize_t                             size = 0;
+    void                               *buf;
+    int                                 ok = 0;
+
+    args.op_type                         = H5VL_NATIVE_DATASET_GET_CHUNK_STORAGE_SIZE;
+    args.args                            = &native;
+    native.get_chunk_storage_size.offset = offset;
+    native.get_chunk_storage_size.size   = &size;
+    if (H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
+        H5Eclear2(H5E_DEFAULT); /* tried: a chunk that cannot be looked up does not match */
+        return 0;
+    }
+    if (size != e->size || NULL == (buf = malloc((size_t)size)))
+        return 0;
+    args.op_type              = H5VL_NATIVE_DATASET_CHUNK_READ;
+    native.chunk_read.offset  = offset;
+    native.chunk_read.filters = 0;
+    native.chunk_read.buf     = buf;
+    if (H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        H5Eclear2(H5E_DEFAULT); /* tried: an unreadable chunk does not match */
+    else
+        ok = carve_integrity_hash(buf, (size_t)size) == e->hash;
+    free(buf);
+    return ok;
+}
+
+/* An unchunked dataset (a scalar) read whole with its file type, against its checksum: 1 matches, 0 not. */
+static int
+replaying_whole_matches(carve_obj_t *o, const carve_integrity_entry_t *e)
+{
+    H5VL_dataset_get_args_t get;
+    hid_t                   type, all = H5S_ALL;
+    void                   *buf, *under = o->under_object;
+    int                     ok = 0;
+
+    get.op_type               = H5VL_DATASET_GET_TYPE;
+    get.args.get_type.type_id = H5I_INVALID_HID;
+    if (H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return 0;
+    }
+    type = get.args.get_type.type_id;
+    if ((buf = calloc(1, e->size ? (size_t)e->size : 1)) != NULL) {
+        if (H5VLdataset_read(1, &under, o->under_vol_id, &type, &all, &all, H5P_DATASET_XFER_DEFAULT, &buf, NULL) < 0)
+            H5Eclear2(H5E_DEFAULT);
+        else
+            ok = carve_integrity_hash(buf, (size_t)e->size) == e->hash;
+        free(buf);
+    }
+    H5Tclose(type);
+    return ok;
+}
+
+/* Checks one chunk (grid coordinates) a read's container part touches. 0: it matches (or the read takes
+ * nothing from it), 1: damage, described in what. */
+static int
+replaying_verify_chunk(carve_obj_t *o, replay_check_t *chk, const carve_manifest_dataset_t *md, hid_t space,
+                       const hsize_t *coords, char *what, size_t what_size)
+{
+    hsize_t                        start[H5S_MAX_RANK], end[H5S_MAX_RANK];
+    uint64_t                       index = 0;
+    const carve_integrity_entry_t *e;
+    size_t                         at;
+    char                           shown[160] = "";
+    size_t                         used       = 0;
+
+    for (int d = 0; d < md->rank; d++) {
+        hsize_t grid = (md->dims[d] + md->chunk[d] - 1) / md->chunk[d];
+        int     n;
+
+        index    = index * (grid ? grid : 1) + coords[d];
+        start[d] = coords[d] * md->chunk[d];
+        end[d]   = start[d] + md->chunk[d] - 1 < md->dims[d] - 1 ? start[d] + md->chunk[d] - 1 : md->dims[d] - 1;
+        n        = snprintf(shown + used, sizeof shown - used, "%s%" PRIuHSIZE, d ? ", " : "", coords[d]);
+        if (n > 0 && used + (size_t)n < sizeof shown)
+            used += (size_t)n;
+    }
+    if (H5Sselect_intersect_block(space, start, end) <= 0)
+        return 0;
+    if ((e = carve_integrity_find_chunk(chk->table, index)) == NULL) {
+        snprintf(what, what_size, "the manifest claims chunk [%s], which the container's checksums do not list", shown);
+        return 1;
+    }
+    at = (size_t)(e - chk->table->entries);
+    if (chk->verified[at] == 0) {
+        chk->verified[at] = e->size == 0 || replaying_chunk_matches(o, start, e) ? 1 : 2;
+        if (chk->verified[at] == 1)
+            chk->good++;
+    }
+    if (chk->verified[at] == 2) {
+        snprintf(what, what_size, "chunk [%s] does not match its checksum", shown);
+        return 1;
+    }
+    return 0;
+}
+
+/* The grid coordinates of a linear chunk index of a dataset's container chunk grid. */
+static void
+replaying_chunk_coords(const carve_manifest_dataset_t *md, uint64_t index, hsize_t *coords)
+{
+    for (int d = md->rank - 1; d >= 0; d--) {
+        hsize_t grid = (md->dims[d] + md->chunk[d] - 1) / md->chunk[d];
+
+        coords[d] = index % (grid ? grid : 1);
+        index /= grid ? grid : 1;
+    }
+}
+
+/*
+ * Before a read is served from the container: every stored unit its container part touches must match
+ * the checksum the commit recorded (each unit checked once per process, whoever opened the dataset).
+ * Returns 0 when they do (or the container predates checksums), 1 on damage (what says which), -1 on
+ * failure. Once every unit of a dataset matched, a read costs one comparison.
+ */
+static int
+replaying_verify(carve_obj_t *o, hid_t space, char *what, size_t what_size)
+{
+    carve_replay_dataset_t         *rd = o->replay;
+    replay_container_t             *c  = o->ctx->replaying->container;
+    const carve_manifest_dataset_t *md;
+    replay_check_t                 *chk;
+    hsize_t                         lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], clo[H5S_MAX_RANK], chi[H5S_MAX_RANK];
+    hsize_t                         coords[H5S_MAX_RANK], nbox = 1;
+
+    if (c->checked == 0 || rd->entry == SIZE_MAX)
+        return 0;
+    if (c->checked < 0) {
+        snprintf(what, what_size, "its checksums are unreadable");
+        return 1;
+    }
+    md  = &c->manifest.datasets[rd->entry];
+    chk = &c->checks[rd->entry];
+    if (!chk->looked_up) {
+        if ((chk->table = carve_integrity_find(&c->integrity, md->path)) != NULL && chk->table->n &&
+            NULL == (chk->verified = calloc(chk->table->n, 1))) {
+            CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory checking %s", md->path);
+            return -1;
+        }
+        chk->looked_up = 1;
+    }
+    if (!chk->table) {
+        snprintf(what, what_size, "the container records no checksums for it");
+        return 1;
+    }
+    if (chk->good == chk->table->n)
+        return 0; /* everything it stores was checked already */
+    if (!md->chunked) {
+        const carve_integrity_entry_t *e = carve_integrity_find_chunk(chk->table, CARVE_INTEGRITY_WHOLE);
+
+        if (!e)
+            return 0; /* values holding pointers: not covered (carve_integrity.h) */
+        if (chk->verified[0] == 0) {
+            chk->verified[0] = replaying_whole_matches(o, e) ? 1 : 2;
+            chk->good += chk->verified[0] == 1;
+        }
+        if (chk->verified[0] == 2) {
+            snprintf(what, what_size, "its stored values do not match their checksum");
+            return 1;
+        }
+        return 0;
+    }
+    if (H5Sget_select_bounds(space, lo, hi) < 0) {
+        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot bound a read of %s", md->path);
+        return -1;
+    }
+    for (int d = 0; d < md->rank; d++) {
+        clo[d] = lo[d] / md->chunk[d];
+        chi[d] = hi[d] / md->chunk[d];
+        nbox *= chi[d] - clo[d] + 1;
+    }
+    if (nbox <= 4096) {
+        /* Every chunk of the read's bounding box the read takes something from. */
+        memcpy(coords, clo, (size_t)md->rank * sizeof *coords);
+        for (;;) {
+            int d;
+
+            if (replaying_verify_chunk(o, chk, md, space, coords, what, what_size))
+                return 1;
+            for (d = md->rank - 1; d >= 0; d--) {
+                if (coords[d] < chi[d]) {
+                    coords[d]++;
+                    break;
+                }
+                coords[d] = clo[d];
+            }
+            if (d < 0)
+                return 0;
+        }
+    }
+    if (rd->held && rd->held->by_chunks) {
+        /* A chunk store read spanning many chunks: each chunk the manifest claims in its box. */
+        for (size_t i = 0; i < rd->held->chunks.n; i++) {
+            int inside = 1;
+
+            carve_chunkset_coords(&rd->held->chunks, i, coords);
+            for (int d = 0; d < md->rank; d++)
+                inside = inside && coords[d] >= clo[d] && coords[d] <= chi[d];
+            if (inside && replaying_verify_chunk(o, chk, md, space, coords, what, what_size))
+                return 1;
+        }
+        return 0;
+    }
+    /* An element store read spanning many chunks: each stored chunk in its box. */
+    for (size_t i = 0; i < chk->table->n; i++) {
+        int inside = 1;
+
+        replaying_chunk_coords(md, chk->table->entries[i].chunk, coords);
+        for (int d = 0; d < md->rank; d++)
+            inside = inside && coords[d] >= clo[d] && coords[d] <= chi[d];
+        if (inside && replaying_verify_chunk(o, chk, md, space, coords, what, what_size))
+            return 1;
+    }
+    return 0;
+}
+
 /* Says why a read cannot be served: dataset, selection, and what is wrong with the origin. */
 static void
 replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
@@ -961,6 +1218,11 @@ replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
     carve_replaying_t      *r    = o->ctx->replaying;
     char                   *what = NULL;
     what = carve_split_describe(p->file_space);
+    if (p->damage[0])
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT,
+                    "cannot read %s (%s): container %s holds it damaged (%s), and the origin %s cannot serve it: %s",
+                    rd->path, what ? what : "selection", r->container->path, p->damage, r->origin_shown, why);
+    else
     CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
                 "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
                 " elements are not in container %s, and the origin %s cannot serve them: %s",
@@ -1023,6 +1285,22 @@ carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
         }
         if (replaying_plan(o, mem_space_id[i], file_space_id[i], &plan[i]) < 0)
             CARVE_GOTO_DONE(-1);
+        if (plan[i].split.kind != CARVE_SPLIT_MISS) {
+            int damaged = replaying_verify(o, plan[i].split.kind == CARVE_SPLIT_HIT ? plan[i].file_space
+                                                                                    : plan[i].split.hit_file,
+                                           plan[i].damage, sizeof plan[i].damage);
+
+            if (damaged < 0)
+                CARVE_GOTO_DONE(-1);
+            if (damaged) {
+                /* Never serve a damaged byte: the whole read goes to the origin. */
+                carve_split_clear(&plan[i].split);
+                plan[i].split.kind          = CARVE_SPLIT_MISS;
+                plan[i].split.hit_elements  = 0;
+                plan[i].split.miss_elements = plan[i].elements;
+                c->counters.damaged++;
+            }
+        }
     }
     for (size_t i = 0; i < count; i++) {
         carve_obj_t *o = dset[i];
@@ -1038,6 +1316,15 @@ carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
                              "replay of %s: a memory selection given as H5S_PLIST is not supported for a read split "
                              "between the container and the origin", o->replay->path);
+        if (plan[i].damage[0] && replaying_origin_dataset(o)) {
+            replay_check_t *chk = &c->checks[o->replay->entry];
+
+            if (!chk->said) {
+                chk->said = 1;
+                fprintf(stderr, "carve: container %s: %s: %s; read from the origin %s instead\n", c->path,
+                        o->replay->path, plan[i].damage, r->origin_shown);
+            }
+        }
         if (!replaying_origin_dataset(o)) {
             char *why = r->origin_state == ORIGIN_UNAVAILABLE && r->origin_problem ? strdup(r->origin_problem)
                                                                                    : replaying_take_error_text();
@@ -1389,6 +1676,9 @@ carve_replaying_shutdown(void)
                         c->manifest.origin ? c->manifest.origin : "?", c->path, c->counters.reads, c->counters.hits,
                         c->counters.misses, c->counters.partial, c->counters.bytes_container,
                         c->counters.bytes_origin, c->counters.origin_requests);
+            if (c->log >= CARVE_LOG_SUMMARY && c->counters.damaged)
+                fprintf(stderr, "carve: %" PRIu64 " of those reads found the container's copy damaged and were "
+                                "served by the origin\n", c->counters.damaged);
             memset(&c->counters, 0, sizeof c->counters);
         }
         if (c->users == 0) {

@@ -13,7 +13,7 @@
 #            damaged chunks from the origin and replays clean
 #
 # Environment (test/reliability/CMakeLists.txt): HDF5_PLUGIN_PATH, CARVE_TEST_MAKE_ZOO,
-# CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_REOPEN.
+# CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_REOPEN, CARVE_TEST_DAMAGE.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [[ $# -eq 2 ]] || { echo "usage: $0 <case> <work-dir>" >&2; exit 2; }
@@ -23,7 +23,7 @@ source "$here/../common/compare_lib.sh"
 clear_connector_environment
 # shellcheck source=../carve/carve_test_lib.sh
 source "$here/../carve/carve_test_lib.sh"
-carve_test_setup "$2" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_REOPEN
+carve_test_setup "$2" CARVE_TEST_MAKE_ZOO CARVE_TEST_WORKLOAD CARVE_TEST_VERIFY CARVE_TEST_REOPEN CARVE_TEST_DAMAGE
 
 CARVE="carve mode=carve"
 REPLAY="carve mode=replay"
@@ -45,8 +45,115 @@ case_reopen() {
     check "carve: the container was written" test -n "$(find . -maxdepth 1 -name 'zoo.h5-*.carve.h5')"
 }
 
+checksum_of_run() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
+replay_counter() { sed -n '/^replay:/,/^[^ ]/s/^  *'"$2"': *\([0-9][0-9]*\) *$/\1/p' "$1" | head -1; }
+
+# flip <file> <offset>: inverts 4 bytes at offset (the test's hostile user).
+flip() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+path, at = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(at)
+    b = f.read(4)
+    f.seek(at)
+    f.write(bytes(x ^ 0xFF for x in b))
+PY
+}
+
+# damage_chunk <container> <dataset>: flips 4 bytes in the middle of the dataset's first stored chunk.
+damage_chunk() {
+    local offset size
+    read -r offset size < <("$CARVE_TEST_DAMAGE" where "$1" "$2")
+    flip "$1" $((offset + size / 2))
+    echo "  flipped 4 bytes of $2's first chunk (at $offset, $size bytes) in ${1##*/}"
+}
+
+case_damage() {
+    local container manifest ds wl
+    make_zoo zoo.h5
+    for wl in rows strided union; do
+        workload "native-$wl" - zoo.h5 "$wl" "native-$wl.txt"
+    done
+    # rows reads /data/chunked_plain (uncompressed chunks) and /data/contiguous (stored as elements),
+    # strided /data/chunked_deflate.
+    workload carve-rows "$CARVE" zoo.h5 rows carve-rows.txt
+    workload carve-strided "$CARVE" zoo.h5 strided carve-strided.txt
+    check "carve: exit 0" test "$(rc_of carve-rows)$(rc_of carve-strided)" = 00
+    container=$(the_container . zoo.h5) || { checks=$((checks + 1)); fail "a container"; return; }
+    container=$(realpath "$container")
+    manifest=$(manifest_of "$container")
+
+    echo "--- bytes flipped in an uncompressed chunk, a deflated chunk and stored elements of a contiguous dataset"
+    for ds in /data/chunked_plain /data/chunked_deflate /data/contiguous; do
+        damage_chunk "$container" "$ds"
+    done
+    for wl in rows strided; do
+        workload "present-$wl" "$REPLAY" zoo.h5 "$wl" "present-$wl.txt"
+        check "origin present, $wl: exit 0 ($(rc_of "present-$wl"))" test "$(rc_of "present-$wl")" = 0
+        check "origin present, $wl: the native checksum ($(checksum_of_run "present-$wl"))" \
+            test "$(checksum_of_run "present-$wl")" = "$(checksum_of_run "native-$wl")"
+    done
+    for ds in /data/chunked_plain /data/contiguous; do
+        check "origin present: stderr says $ds is damaged, read from the origin" \
+            grep -qE "^carve: container .*: $ds: chunk \[[0-9, ]+\] does not match its checksum; read from the origin" present-rows.err
+    done
+    check "origin present: stderr says /data/chunked_deflate is damaged, read from the origin" \
+        grep -qE "^carve: container .*: /data/chunked_deflate: chunk \[[0-9, ]+\] does not match its checksum; read from the origin" present-strided.err
+    check "origin present: the damage is counted (damaged: $(replay_counter "$manifest" damaged))" \
+        test "$(replay_counter "$manifest" damaged)" -ge 3
+    mv zoo.h5 zoo.h5.away
+    for wl in rows strided; do
+        workload "away-$wl" "$REPLAY" zoo.h5 "$wl" "away-$wl.txt"
+        check "origin away, $wl: exit 1, not a signal ($(rc_of "away-$wl"))" test "$(rc_of "away-$wl")" = 1
+        check "origin away, $wl: the message names the container, a damaged dataset and its chunk" \
+            grep -qE "cannot read /data/[a-z_]+ .*container $container holds it damaged \(chunk \[[0-9, ]+\] does not match its checksum\)" "away-$wl.err"
+        check "origin away, $wl: the program saw its read fail" grep -q "FAILED: H5Dread of /data/" "away-$wl.out" "away-$wl.err"
+    done
+    mv zoo.h5.away zoo.h5
+
+    echo "--- a re-carve copies the damaged units again from the origin"
+    workload recarve "$CARVE" zoo.h5 rows recarve.txt
+    check "recarve: exit 0" test "$(rc_of recarve)" = 0
+    check "recarve: says what it copied again" grep -q "do not match their checksums; copied again from the origin" recarve.err
+    if "${wrapper[@]}" "$CARVE_TEST_VERIFY" zoo.h5 "$container" "$manifest" carve-rows.txt --also-expected carve-strided.txt \
+        --also-expected recarve.txt --generation 3 --runs 3 >verify.log 2>&1; then
+        pass "recarve: carve_verify finds every stored byte equal to the origin's ($(tail -1 verify.log))"
+    else
+        checks=$((checks + 1))
+        fail "recarve: carve_verify ($(tail -1 verify.log)):"
+        grep -E '^(FAIL|    )' verify.log | sed -n '1,30p' || true
+    fi
+    mv zoo.h5 zoo.h5.away
+    for wl in rows strided; do
+        workload "repaired-$wl" "$REPLAY" zoo.h5 "$wl" "repaired-$wl.txt"
+        check "repaired, origin away, $wl: exit 0 and the native checksum" \
+            test "$(rc_of "repaired-$wl") $(checksum_of_run "repaired-$wl")" = "0 $(checksum_of_run "native-$wl")"
+        check "repaired, origin away, $wl: nothing on stderr" test ! -s "repaired-$wl.err"
+    done
+    mv zoo.h5.away zoo.h5
+
+    echo "--- a lean manifest edited to claim a chunk the container does not store"
+    mkdir -p claim
+    make_zoo claim/zoo.h5
+    workload claim/carve "$CARVE" claim/zoo.h5 rows claim/carve.txt
+    container=$(the_container claim zoo.h5) || { checks=$((checks + 1)); fail "a container in claim/"; return; }
+    # union reads chunk [4, 0] of /data/chunked_plain, which rows did not: claimed now, never stored.
+    "$CARVE_TEST_DAMAGE" claim "$container" /data/chunked_plain 4 0
+    workload claim/present "$REPLAY" claim/zoo.h5 union claim/present.txt
+    check "claim, origin present: the native checksum" \
+        test "$(checksum_of_run claim/present)" = "$(checksum_of_run native-union)"
+    check "claim, origin present: stderr names the false claim" \
+        grep -q "/data/chunked_plain: the manifest claims chunk \[4, 0\], which the container's checksums do not list; read from the origin" claim/present.err
+    mv claim/zoo.h5 claim/zoo.h5.away
+    workload claim/away "$REPLAY" claim/zoo.h5 union claim/away.txt
+    check "claim, origin away: exit 1" test "$(rc_of claim/away)" = 1
+    check "claim, origin away: the message names the dataset and the chunk" \
+        grep -q "cannot read /data/chunked_plain .*holds it damaged (the manifest claims chunk \[4, 0\]" claim/away.err
+}
+
 case "$case_name" in
-reopen) "case_$case_name" ;;
+reopen | damage) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_reliability.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"

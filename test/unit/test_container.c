@@ -463,7 +463,7 @@ static void
 test_concurrent(unit_t *t, paths_t *p)
 {
     enum { NPROC = 6, NEACH = 5 };
-    const carve_replay_counters_t one = {1, 1, 0, 0, 8, 0, 1};
+    const carve_replay_counters_t one = {1, 1, 0, 0, 8, 0, 1, 0};
     both_t                        b;
     uint64_t                      runs0 = 0, reads0 = 0;
     pid_t                         pids[NPROC];

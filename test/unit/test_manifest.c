@@ -1208,7 +1208,8 @@ test_replay_round_trip(unit_t *t)
                            "  partial: 1\n"
                            "  bytes_from_container: 4096\n"
                            "  bytes_from_origin: 18446744073709551615\n"
-                           "  origin_requests: 5\n";
+                           "  origin_requests: 5\n"
+                           "  damaged: 0\n";
         const char *at   = strstr(text, want);
         CHECK(t, at != NULL);
         CHECK(t, at != NULL && at[strlen(want)] == '\0'); /* the last key of the document */
@@ -1233,7 +1234,8 @@ test_replay_round_trip(unit_t *t)
                            "  partial: 0\n"
                            "  bytes_from_container: 0\n"
                            "  bytes_from_origin: 0\n"
-                           "  origin_requests: 0\n";
+                           "  origin_requests: 0\n"
+                           "  damaged: 0\n";
         const char *at   = text ? strstr(text, want) : NULL;
         CHECK(t, at != NULL && at[strlen(want)] == '\0'); /* every counter, 0, and nothing after */
     }
@@ -1372,12 +1374,12 @@ test_replay_malformed(unit_t *t)
 static void
 test_replay_counters_add(unit_t *t)
 {
-    carve_replay_counters_t sum = {0}, one = {1, 2, 3, 4, 5, 6, 7}, big = {0};
+    carve_replay_counters_t sum = {0}, one = {1, 2, 3, 4, 5, 6, 7, 8}, big = {0};
 
     carve_replay_counters_add(&sum, &one);
     carve_replay_counters_add(&sum, &one);
     CHECK(t, sum.reads == 2 && sum.hits == 4 && sum.misses == 6 && sum.partial == 8);
-    CHECK(t, sum.bytes_container == 10 && sum.bytes_origin == 12 && sum.origin_requests == 14);
+    CHECK(t, sum.bytes_container == 10 && sum.bytes_origin == 12 && sum.origin_requests == 14 && sum.damaged == 16);
     /* one is unchanged */
     CHECK(t, one.reads == 1 && one.origin_requests == 7);
     /* saturating, each counter on its own */

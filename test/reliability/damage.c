@@ -1,0 +1,118 @@
+/*
+ * damage.c — carve_damage: the test's hostile user. Finds where a container stores a dataset's chunk, so
+ * that the test can flip bytes there, and edits a container's lean replay manifest to claim a chunk it
+ * does not store.
+ *
+ *   carve_damage where <file> <dataset>
+ *       prints "<file offset> <size>" of the dataset's first stored chunk (native HDF5)
+ *   carve_damage claim <container> <dataset> <chunk coordinate>...
+ *       adds that chunk (grid coordinates) to the dataset's chunk list in the lean manifest replay reads,
+ *       written as a new anonymous dataset whose token replaces the old one in carve's header
+ * Exit 0 on success, 1 with a message otherwise.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "carve_error.h"
+#include "carve_manifest.h"
+#include "carve_tokenmap.h"
+
+static int
+fail(const char *what)
+{
+    fprintf(stderr, "carve_damage: %s\n", what);
+    H5Eprint2(H5E_DEFAULT, stderr);
+    return 1;
+}
+
+static int
+where(const char *path, const char *name)
+{
+    hid_t    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), dset;
+    hsize_t  offset[H5S_MAX_RANK], size = 0;
+    unsigned mask = 0;
+    haddr_t  addr = HADDR_UNDEF;
+
+    if (file < 0 || (dset = H5Dopen2(file, name, H5P_DEFAULT)) < 0)
+        return fail("cannot open the dataset");
+    if (H5Dget_chunk_info(dset, H5S_ALL, 0, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF)
+        return fail("the dataset stores no chunk");
+    printf("%" PRIuHADDR " %" PRIuHSIZE "\n", addr, size);
+    H5Dclose(dset);
+    H5Fclose(file);
+    return 0;
+}
+
+static int
+claim(const char *path, const char *name, int ncoords, char **coords_text)
+{
+    char             header[513] = "", *line, hex[33], *text = NULL, *emitted = NULL;
+    FILE            *f = fopen(path, "r+b");
+    H5O_token_t      token;
+    hid_t            file, dset, space, dcpl;
+    hssize_t         len;
+    size_t           elen = 0;
+    hsize_t          coords[H5S_MAX_RANK], n, chunk;
+    carve_manifest_t m;
+    carve_manifest_dataset_t *d;
+    H5O_info2_t      info;
+
+    if (!f || fread(header, 1, 512, f) != 512 || (line = strstr(header, "\nreplay ")) == NULL)
+        return fail("not a container with a lean manifest");
+    fclose(f);
+    memcpy(hex, line + 8, 32);
+    hex[32] = '\0';
+    if (carve_token_from_hex(hex, &token) < 0 || (file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT)) < 0 ||
+        (dset = H5Oopen_by_token(file, token)) < 0 || (space = H5Dget_space(dset)) < 0 ||
+        (len = H5Sget_simple_extent_npoints(space)) <= 0 || (text = calloc(1, (size_t)len + 1)) == NULL ||
+        H5Dread(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0)
+        return fail("cannot read the lean manifest");
+    H5Sclose(space);
+    H5Dclose(dset);
+    carve_manifest_init(&m);
+    if (carve_manifest_parse(text, (size_t)len, "the lean manifest", &m) < 0 ||
+        (d = carve_manifest_find_dataset(&m, name)) == NULL || !d->chunked || d->rank != ncoords)
+        return fail("the lean manifest has no chunked dataset of that name and rank");
+    for (int i = 0; i < ncoords; i++)
+        coords[i] = strtoull(coords_text[i], NULL, 10);
+    if (carve_chunkset_add_coords(&d->chunks, coords) < 0 || carve_chunkset_finish(&d->chunks) < 0 ||
+        carve_manifest_emit(&m, &emitted, &elen) < 0)
+        return fail("cannot add the claim");
+    n     = elen;
+    chunk = elen;
+    if ((space = H5Screate_simple(1, &n, NULL)) < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
+        H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+        (dset = H5Dcreate_anon(file, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT)) < 0 ||
+        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, emitted) < 0 || H5Oincr_refcount(dset) < 0 ||
+        H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
+        return fail("cannot write the edited lean manifest");
+    H5Dclose(dset);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(file);
+    carve_token_to_hex(&info.token, hex);
+    if ((f = fopen(path, "r+b")) == NULL || fseek(f, (long)(line + 8 - header), SEEK_SET) < 0 ||
+        fwrite(hex, 1, 32, f) != 32 || fclose(f) != 0)
+        return fail("cannot rewrite carve's header");
+    carve_manifest_clear(&m);
+    free(text);
+    free(emitted);
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (carve_error_init() < 0)
+        return 1;
+    if (argc == 4 && strcmp(argv[1], "where") == 0)
+        return where(argv[2], argv[3]);
+    if (argc >= 5 && strcmp(argv[1], "claim") == 0)
+        return claim(argv[2], argv[3], argc - 4, argv + 4);
+    fprintf(stderr, "usage: carve_damage where <file> <dataset> | claim <container> <dataset> <coords>...\n");
+    return 2;
+}
