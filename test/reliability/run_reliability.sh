@@ -11,6 +11,9 @@
 #            checksum, the damage said once on stderr and counted) and away (exit 1, a message naming the
 #            container, the dataset and the chunk): never a wrong value; then a re-carve repairs the
 #            damaged chunks from the origin and replays clean
+#   exit_sigv4  commits at exit that sign their requests (SigV4: libcurl and OpenSSL): a carve and a replay
+#            with read_through=yes of a URL on a private loopback S3 server, each with and without
+#            H5close() before exit: exit 0 (never a signal), output whole, the container committed
 #
 # Environment (test/reliability/CMakeLists.txt): HDF5_PLUGIN_PATH, CARVE_TEST_MAKE_ZOO,
 # CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_REOPEN, CARVE_TEST_DAMAGE.
@@ -152,8 +155,40 @@ case_damage() {
         grep -q "cannot read /data/chunked_plain .*holds it damaged (the manifest claims chunk \[4, 0\]" claim/away.err
 }
 
+# Commits at exit that sign requests (SigV4) with libcurl and OpenSSL: carve and read-through, with and
+# without H5close() before exit. Each must end with exit 0 (not a signal) and its output whole.
+case_exit_sigv4() {
+    local s3=$here/../s3 url cred=us-east-1,AKIDEXIT,exit-secret gen wl close label
+    mkdir -p data cdir
+    make_zoo data/zoo.h5
+    trap 'bash "$here/../s3/s3ctl.sh" stop "$work/server" >/dev/null 2>&1 || true' EXIT
+    bash "$s3/s3_fixture.sh" start "$work/server" "$work/data" exitb --access-key AKIDEXIT --secret-key exit-secret \
+        --region us-east-1 >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/server")/exitb/zoo.h5"
+    for wl in rows strided; do
+        workload "native-$wl" - "$url" "$wl" "native-$wl.txt" --cred "$cred"
+    done
+    for close in "" --h5close; do
+        label=carve${close:+-h5close}
+        rm -rf cdir && mkdir cdir
+        CARVE_DIR=$work/cdir workload "$label" "$CARVE" "$url" rows "$label.txt" --cred "$cred" $close
+        check "$label: exit 0, not a signal ($(rc_of "$label"))" test "$(rc_of "$label")" = 0
+        check "$label: its output is whole (the checksum line)" \
+            test "$(checksum_of_run "$label")" = "$(checksum_of_run native-rows)"
+        check "$label: a container was committed" test -n "$(find cdir -name 'zoo.h5-*.carve.h5')"
+        label=through${close:+-h5close}
+        CARVE_DIR=$work/cdir workload "$label" "$REPLAY;read_through=yes" "$url" strided "$label.txt" --cred "$cred" $close
+        check "$label: exit 0, not a signal ($(rc_of "$label"))" test "$(rc_of "$label")" = 0
+        check "$label: its output is whole (the checksum line)" \
+            test "$(checksum_of_run "$label")" = "$(checksum_of_run native-strided)"
+        gen=$(sed -n 's/^generation: //p' cdir/zoo.h5-*.carve.yaml)
+        check "$label: the read-through commit added the misses (generation $gen)" test "$gen" = 2
+        check "$label: nothing on stderr" test ! -s "$label.err"
+    done
+}
+
 case "$case_name" in
-reopen | damage) "case_$case_name" ;;
+reopen | damage | exit_sigv4) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_reliability.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"
