@@ -606,7 +606,7 @@ overlap_gone_pair() {
 }
 
 OVERLAP_PAIRS=(rows:strided rows:union points:rows compound_subset:types compound_subset:convert vlen:types
-    multi:rows edge:all strided:multi union:rows)
+    multi:rows edge:all strided:multi union:rows rows:refs)
 
 # case_overlap [<placement>]: every pair of OVERLAP_PAIRS, beside (default), dir or gone.
 case_overlap() {
