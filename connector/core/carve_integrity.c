@@ -203,7 +203,8 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
         if (H5Dchunk_iter(dset, H5P_DEFAULT, measure_chunk, &m) < 0 || m.failed)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, m.failed == 1 ? CARVE_E_SYSTEM : CARVE_E_UNDERLYING, -1,
                              "%s: cannot measure its stored chunks", path);
-        qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
+        if (m.d->n > 1)
+            qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
         /* Claimed chunks the container does not store: the origin never wrote them. */
         have = m.d->n;
         for (size_t i = 0; i < nclaimed; i++) {
@@ -214,7 +215,8 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
                     CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums",
                                      path);
         }
-        qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
+        if (m.d->n > 1)
+            qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
     }
     else if (H5Sget_simple_extent_type(space) != H5S_NULL && H5Tdetect_class(type, H5T_VLEN) <= 0 &&
              H5Tdetect_class(type, H5T_REFERENCE) <= 0 && !(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0)) {
