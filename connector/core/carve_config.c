@@ -49,6 +49,7 @@ static const char *check_on_change(const char *value);
 static const char *check_yes_no(const char *value);
 static const char *check_in_memory(const char *value);
 static const char *check_log(const char *value);
+static const char *check_timeout(const char *value);
 
 /* The settings carve knows. Adding one: a carve_key_t value, a field in carve_config_t, a row here. */
 static const key_row_t key_table[CARVE_KEY_COUNT] = {
@@ -75,6 +76,8 @@ static const key_row_t key_table[CARVE_KEY_COUNT] = {
                               "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"},
     [CARVE_KEY_LOG]        = {"log", "CARVE_LOG", KEY_KIND_TEXT, offsetof(carve_config_t, log), check_log, false,
                               "off, summary, reads"},
+    [CARVE_KEY_TIMEOUT]    = {"timeout", "CARVE_TIMEOUT", KEY_KIND_TEXT, offsetof(carve_config_t, timeout),
+                              check_timeout, false, "whole seconds from 1 to 3600"},
 };
 
 /* Longest excerpt of a user's key or value quoted in a message. */
@@ -306,6 +309,26 @@ check_in_memory(const char *value)
     return parse_size(value) > 0 ? NULL : "";
 }
 
+/* Whole seconds 1..3600, or -1. */
+static long
+parse_timeout(const char *value)
+{
+    char *end;
+    long  n;
+
+    if (value[0] < '0' || value[0] > '9')
+        return -1;
+    errno = 0;
+    n     = strtol(value, &end, 10);
+    return errno || *end != '\0' || n < 1 || n > 3600 ? -1 : n;
+}
+
+static const char *
+check_timeout(const char *value)
+{
+    return parse_timeout(value) > 0 ? NULL : "";
+}
+
 static const char *
 check_log(const char *value)
 {
@@ -340,6 +363,12 @@ carve_config_in_memory(const carve_config_t *cfg)
     if (strcmp(cfg->in_memory, "yes") == 0)
         return -1;
     return parse_size(cfg->in_memory);
+}
+
+long
+carve_config_timeout(const carve_config_t *cfg)
+{
+    return cfg->timeout ? parse_timeout(cfg->timeout) : 30;
 }
 
 carve_log_t

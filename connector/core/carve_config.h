@@ -31,6 +31,7 @@ typedef enum carve_key_t {
     CARVE_KEY_READ_THROUGH, /* read_through=no|yes                          env CARVE_READ_THROUGH */
     CARVE_KEY_IN_MEMORY,  /* in_memory=no|yes|<size>[K|M|G]                 env CARVE_IN_MEMORY  */
     CARVE_KEY_LOG,        /* log=off|summary|reads                          env CARVE_LOG        */
+    CARVE_KEY_TIMEOUT,    /* timeout=<seconds>                              env CARVE_TIMEOUT    */
     CARVE_KEY_COUNT
 } carve_key_t;
 
@@ -53,6 +54,7 @@ typedef struct carve_config_t {
     char          *read_through; /* replay: NULL or "no", "yes" (carve_config_read_through) */
     char          *in_memory;  /* replay: NULL or "no", "yes", a size (carve_config_in_memory) */
     char          *log;        /* NULL or "off", "summary", "reads" (carve_config_log) */
+    char          *timeout;    /* NULL or whole seconds 1..3600 (carve_config_timeout) */
     unsigned       set_mask;   /* bit (1u << key) set for every key a source gave */
     carve_source_t source[CARVE_KEY_COUNT];
 } carve_config_t;
@@ -114,6 +116,8 @@ int               carve_config_read_through(const carve_config_t *cfg);
 /* in_memory: 0 never, -1 always, > 0: when the container is at most that many bytes. */
 long long         carve_config_in_memory(const carve_config_t *cfg);
 carve_log_t       carve_config_log(const carve_config_t *cfg);
+/* The bound, in seconds, of each request carve makes itself (a stamp's HEAD): 30 unless set. */
+long              carve_config_timeout(const carve_config_t *cfg);
 
 /* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
 carve_mode_t carve_mode_parse(const char *name);

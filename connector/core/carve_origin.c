@@ -29,10 +29,14 @@
 #include "carve_error.h"
 #include "carve_version.h"
 
-/* HEAD request limits: a stamp is taken when a file is opened, so an unreachable server must fail the
- * open in reasonable time rather than hang it. */
+/* HEAD request limits: a stamp is taken when a file is opened, so an unreachable or stalled server must
+ * fail the open in bounded time rather than hang it. The total is the `timeout` setting
+ * (carve_origin_set_timeout); connecting gets at most HEAD_CONNECT_TIMEOUT_S of it. */
 #define HEAD_CONNECT_TIMEOUT_S 10L
 #define HEAD_TOTAL_TIMEOUT_S   30L
+
+/* The bound of the next HEAD requests, in seconds; set by each file open from its settings. */
+static long head_timeout_g = HEAD_TOTAL_TIMEOUT_S;
 
 /* SHA-256 of the empty string: the payload hash of a bodiless request, as S3 expects it. */
 #define EMPTY_PAYLOAD_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -117,6 +121,12 @@ starts_with_nocase(const char *s, const char *prefix)
 /* ------------------------------------------------------------------------------------------------------ */
 /* Location                                                                                                */
 /* ------------------------------------------------------------------------------------------------------ */
+
+void
+carve_origin_set_timeout(long seconds)
+{
+    head_timeout_g = seconds > 0 ? seconds : HEAD_TOTAL_TIMEOUT_S;
+}
 
 int
 carve_origin_is_url(const char *name)
@@ -629,8 +639,9 @@ stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, HEAD_CONNECT_TIMEOUT_S) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, HEAD_TOTAL_TIMEOUT_S) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                         head_timeout_g < HEAD_CONNECT_TIMEOUT_S ? head_timeout_g : HEAD_CONNECT_TIMEOUT_S) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, head_timeout_g) != CURLE_OK ||
         /* No SIGALRM for resolver timeouts: the program may be multi-threaded. */
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK ||
@@ -652,6 +663,9 @@ stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
     rc = curl_easy_perform(curl);
     if (response.out_of_memory)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s: out of memory reading the response", url);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s timed out after %ld s (the timeout setting): %s", url,
+                         head_timeout_g, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     if (rc != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s failed: %s", url,
                          errbuf[0] ? errbuf : curl_easy_strerror(rc));

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "carve_origin.h"
 #include "carve_vol_internal.h"
 
 /* Resolves settings and the connector below for fapl_id into a new file context. */
@@ -50,6 +51,7 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
         CARVE_GOTO_DONE(NULL);
     if ((under_fapl = carve_info_under_fapl(fapl_id, ctx->under_vol_id, ctx->under_vol_info)) < 0)
         CARVE_GOTO_DONE(NULL);
+    carve_origin_set_timeout(carve_config_timeout(&ctx->config)); /* the requests this open may make */
 
     if (ctx->config.mode == CARVE_MODE_REPLAY && !create && !(flags & H5F_ACC_RDWR)) {
         int pass_through = 0;

@@ -282,6 +282,10 @@ fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, 
             ta = a->log;
             tb = b->log;
             break;
+        case CARVE_KEY_TIMEOUT:
+            ta = a->timeout;
+            tb = b->timeout;
+            break;
         case CARVE_KEY_COUNT:
             snprintf(why, why_size, "key %d is not a key", (int)k);
             return false;
@@ -632,6 +636,9 @@ fuzz_expected_string_length(const carve_config_t *cfg)
                 break;
             case CARVE_KEY_LOG:
                 value = cfg->log;
+                break;
+            case CARVE_KEY_TIMEOUT:
+                value = cfg->timeout;
                 break;
             case CARVE_KEY_COUNT:
                 break;

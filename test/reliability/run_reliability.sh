@@ -14,6 +14,9 @@
 #   exit_sigv4  commits at exit that sign their requests (SigV4: libcurl and OpenSSL): a carve and a replay
 #            with read_through=yes of a URL on a private loopback S3 server, each with and without
 #            H5close() before exit: exit 0 (never a signal), output whole, the container committed
+#   stall    a local carve replayed with origin= a URL whose server answers after 60 s and timeout=2: an
+#            all-hit replay ends with the native values, a read needing the origin fails naming the
+#            timeout (each run under `timeout 20`, less than the default bound of 30 s: a hang fails the test, no time is asserted)
 #
 # Environment (test/reliability/CMakeLists.txt): HDF5_PLUGIN_PATH, CARVE_TEST_MAKE_ZOO,
 # CARVE_TEST_WORKLOAD, CARVE_TEST_VERIFY, CARVE_TEST_REOPEN, CARVE_TEST_DAMAGE.
@@ -187,8 +190,33 @@ case_exit_sigv4() {
     done
 }
 
+# A stalled server (every HEAD and GET answered after 60 s): an all-hit replay does not wait on it longer
+# than the timeout setting, and a read that needs it fails naming the timeout.
+case_stall() {
+    local s3=$here/../s3 url rc
+    mkdir -p data
+    make_zoo data/zoo.h5
+    make_zoo zoo.h5
+    workload native-rows - zoo.h5 rows native-rows.txt
+    workload carve "$CARVE" zoo.h5 rows carve.txt
+    check "carve: exit 0" test "$(rc_of carve)" = 0
+    trap 'bash "$here/../s3/s3ctl.sh" stop "$work/server" >/dev/null 2>&1 || true' EXIT
+    bash "$s3/s3_fixture.sh" start "$work/server" "$work/data" stallb --latency-ms 60000 >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/server")/stallb/zoo.h5"
+    rc=0
+    HDF5_VOL_CONNECTOR="$REPLAY;origin={$url};timeout=2" timeout 20 "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" zoo.h5 rows \
+        hits.txt >hits.out 2>hits.err || rc=$?
+    check "all hits, origin stalled: the replay ends (exit $rc; 124: still waiting after 20 s)" test "$rc" = 0
+    check "all hits, origin stalled: the native checksum" test "$(checksum_of_run hits)" = "$(checksum_of_run native-rows)"
+    rc=0
+    HDF5_VOL_CONNECTOR="$REPLAY;origin={$url};timeout=2" timeout 20 "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" zoo.h5 strided \
+        miss.txt >miss.out 2>miss.err || rc=$?
+    check "a miss, origin stalled: the program fails (exit $rc), not waits" test "$rc" = 1
+    check "a miss, origin stalled: the message names the timeout" grep -q "timed out after 2 s (the timeout setting)" miss.err
+}
+
 case "$case_name" in
-reopen | damage | exit_sigv4) "case_$case_name" ;;
+reopen | damage | exit_sigv4 | stall) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_reliability.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"

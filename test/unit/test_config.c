@@ -27,7 +27,7 @@
 #define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
 /* The list of keys in messages about an unknown key. */
 #define ACCEPTED_KEYS                                                                                              \
-    "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log"
+    "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log, timeout"
 /* The accepted forms of the text settings, as messages quote them. */
 #define DIR_FORM          "a directory path (braces in it must balance)"
 #define SKELETON_FORM     "full, touched"
@@ -36,6 +36,7 @@
 #define READ_THROUGH_FORM "no, yes"
 #define IN_MEMORY_FORM    "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"
 #define LOG_FORM          "off, summary, reads"
+#define TIMEOUT_FORM      "whole seconds from 1 to 3600"
 
 /* The replay settings' bits (the five keys after skeleton). */
 #define REPLAY_KEYS                                                                                                \
@@ -57,6 +58,7 @@ init_sentinel(carve_config_t *cfg)
     carve_config_set(cfg, "read_through", "yes", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "in_memory", "4096", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "log", "summary", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "timeout", "7", CARVE_SOURCE_STRING, "test");
 }
 
 static bool
@@ -66,7 +68,8 @@ is_sentinel(const carve_config_t *cfg)
            unit_str_eq(cfg->under_info, "keep=me") && unit_str_eq(cfg->dir, "/keep/dir") &&
            unit_str_eq(cfg->skeleton, "full") && unit_str_eq(cfg->origin, "/keep/origin.h5") &&
            unit_str_eq(cfg->on_change, "hits") && unit_str_eq(cfg->read_through, "yes") &&
-           unit_str_eq(cfg->in_memory, "4096") && unit_str_eq(cfg->log, "summary") && cfg->set_mask == ALL_KEYS;
+           unit_str_eq(cfg->in_memory, "4096") && unit_str_eq(cfg->log, "summary") &&
+           unit_str_eq(cfg->timeout, "7") && cfg->set_mask == ALL_KEYS;
 }
 
 static bool
@@ -76,7 +79,8 @@ same_settings(const carve_config_t *a, const carve_config_t *b)
            unit_str_eq(a->under_info, b->under_info) && unit_str_eq(a->dir, b->dir) &&
            unit_str_eq(a->skeleton, b->skeleton) && unit_str_eq(a->origin, b->origin) &&
            unit_str_eq(a->on_change, b->on_change) && unit_str_eq(a->read_through, b->read_through) &&
-           unit_str_eq(a->in_memory, b->in_memory) && unit_str_eq(a->log, b->log);
+           unit_str_eq(a->in_memory, b->in_memory) && unit_str_eq(a->log, b->log) &&
+           unit_str_eq(a->timeout, b->timeout);
 }
 
 /* The value of key k as text (the mode by its name); NULL for a text key that holds none. */
@@ -104,6 +108,8 @@ value_of(const carve_config_t *cfg, carve_key_t k)
             return cfg->in_memory;
         case CARVE_KEY_LOG:
             return cfg->log;
+        case CARVE_KEY_TIMEOUT:
+            return cfg->timeout;
         case CARVE_KEY_COUNT:
             break;
     }
@@ -240,7 +246,8 @@ test_names(unit_t *t)
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_READ_THROUGH), "CARVE_READ_THROUGH"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_IN_MEMORY), "CARVE_IN_MEMORY"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_LOG), "CARVE_LOG"));
-    CHECK(t, CARVE_KEY_COUNT == 10);
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_TIMEOUT), "CARVE_TIMEOUT"));
+    CHECK(t, CARVE_KEY_COUNT == 11);
     CHECK(t, carve_key_env(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_env((carve_key_t)-1) == NULL);
 
@@ -681,11 +688,12 @@ test_env(unit_t *t)
     setenv("CARVE_READ_THROUGH", "yes", 1);
     setenv("CARVE_IN_MEMORY", "2G", 1);
     setenv("CARVE_LOG", "reads", 1);
+    setenv("CARVE_TIMEOUT", "12", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, unit_str_eq(cfg.origin, "https://example.org/data/file.h5") && unit_str_eq(cfg.on_change, "trust") &&
                  unit_str_eq(cfg.read_through, "yes") && unit_str_eq(cfg.in_memory, "2G") &&
-                 unit_str_eq(cfg.log, "reads"));
+                 unit_str_eq(cfg.log, "reads") && unit_str_eq(cfg.timeout, "12") && carve_config_timeout(&cfg) == 12);
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, unit_str_eq(cfg.under_vol, "native"));
     CHECK(t, unit_str_eq(cfg.under_info, "under_vol=0;under_info={}"));
@@ -970,7 +978,8 @@ test_resolve(unit_t *t)
     char           path[512];
     char           needle[1024];
     const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n"
-                          "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n";
+                          "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n"
+                          "timeout: 3600\n";
 
     unset_carve_env();
 
@@ -982,7 +991,8 @@ test_resolve(unit_t *t)
     CHECK(t, out.origin == NULL && out.on_change == NULL && out.read_through == NULL && out.in_memory == NULL &&
                  out.log == NULL);
     CHECK(t, carve_config_on_change(&out) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&out) == 0 &&
-                 carve_config_in_memory(&out) == 0 && carve_config_log(&out) == CARVE_LOG_OFF);
+                 carve_config_in_memory(&out) == 0 && carve_config_log(&out) == CARVE_LOG_OFF &&
+                 carve_config_timeout(&out) == 30);
     carve_config_clear(&out);
 
     /* the file alone */
@@ -1401,6 +1411,7 @@ test_copy_merge(unit_t *t)
     carve_config_set(&dst, "read_through", "no", CARVE_SOURCE_ENV, "test");
     carve_config_set(&dst, "in_memory", "no", CARVE_SOURCE_ENV, "test");
     carve_config_set(&dst, "log", "off", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "timeout", "30", CARVE_SOURCE_ENV, "test");
     carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
@@ -1480,6 +1491,7 @@ static const key_case_t key_cases[] = {
     {CARVE_KEY_READ_THROUGH, "read_through", READ_THROUGH_FORM, "no", "read_through=no", "1", "1"},
     {CARVE_KEY_IN_MEMORY, "in_memory", IN_MEMORY_FORM, "16M", "in_memory=16M", "12X", "-5"},
     {CARVE_KEY_LOG, "log", LOG_FORM, "reads", "log=reads", "verbose", "verbose"},
+    {CARVE_KEY_TIMEOUT, "timeout", TIMEOUT_FORM, "5", "timeout=5", "5s", "0"},
 };
 
 /* Every key through every reader, the writer, copy and merge: the value, set_mask and source, and for a
@@ -1868,6 +1880,12 @@ static const replay_bad_t replay_bad[] = {
     {CARVE_KEY_LOG, "on", "", LOG_FORM, true},
     {CARVE_KEY_LOG, "read", "", LOG_FORM, true},
     {CARVE_KEY_LOG, "", "", LOG_FORM, true},
+    {CARVE_KEY_TIMEOUT, "0", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_TIMEOUT, "3601", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_TIMEOUT, "-5", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_TIMEOUT, "1.5", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_TIMEOUT, "99999999999999999999", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_TIMEOUT, "", "", TIMEOUT_FORM, true},
     {CARVE_KEY_ORIGIN, "", ": it is empty", ORIGIN_FORM, true},
     {CARVE_KEY_ORIGIN, "/a}{b", ": its braces do not balance", ORIGIN_FORM, false},
     {CARVE_KEY_ORIGIN, "s3://b/{k", ": its braces do not balance", ORIGIN_FORM, false},
