@@ -532,6 +532,22 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
     }
     else
         FUZZ_CHECK(cfg->log == NULL, "%s: log is not set but '%.64s'", what, cfg->log);
+    if (cfg->set_mask & (1u << CARVE_KEY_TIMEOUT)) {
+        long n = 0;
+
+        check_set_text(cfg->timeout, "timeout", what);
+        for (const char *p = cfg->timeout; *p; p++) {
+            FUZZ_CHECK(*p >= '0' && *p <= '9' && n <= 3600, "%s: timeout '%.64s' is not whole seconds 1..3600", what,
+                       cfg->timeout);
+            n = n * 10 + (*p - '0');
+        }
+        FUZZ_CHECK(n >= 1 && n <= 3600, "%s: timeout '%.64s' is not whole seconds 1..3600", what, cfg->timeout);
+        FUZZ_CHECK(carve_config_timeout(cfg) == n, "%s: carve_config_timeout gives %ld for '%.64s'", what,
+                   carve_config_timeout(cfg), cfg->timeout);
+    }
+    else
+        FUZZ_CHECK(cfg->timeout == NULL && carve_config_timeout(cfg) == 30, "%s: timeout is not set but '%.64s'", what,
+                   cfg->timeout);
     check_accessors(cfg, what);
 }
 
@@ -548,7 +564,8 @@ fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
                    carve_config_set(cfg, "on_change", "trust", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "read_through", "yes", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "in_memory", "16M", source, "fuzz base") >= 0 &&
-                   carve_config_set(cfg, "log", "reads", source, "fuzz base") >= 0,
+                   carve_config_set(cfg, "log", "reads", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "timeout", "9", source, "fuzz base") >= 0,
                "cannot build the populated base config");
     FUZZ_CHECK(cfg->set_mask == (1u << CARVE_KEY_COUNT) - 1, "the populated base config leaves keys unset (0x%x)",
                cfg->set_mask);

@@ -68,7 +68,7 @@ bool fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_
  * key has `source` and a valid value (mode off/carve/replay, under_vol a connector name or value, under_info
  * with balanced braces, dir and origin non-empty with balanced braces, skeleton full/touched, on_change
  * error/hits/trust, read_through no/yes, in_memory no/yes/a size of 1 to LLONG_MAX bytes with an optional
- * K/M/G, log off/summary/reads, no control characters, at most CARVE_CONFIG_MAX_STRING bytes); every unset
+ * K/M/G, log off/summary/reads, timeout whole seconds 1..3600, no control characters, at most CARVE_CONFIG_MAX_STRING bytes); every unset
  * key has its default; the typed accessors (carve_config_on_change, _read_through, _in_memory, _log) agree
  * with the text. */
 void fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const char *what);
