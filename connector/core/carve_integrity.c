@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carve_error.h"
+#include "carve_skeleton.h" /* carve_skeleton_type_needs_rewrite: values that point into the file */
 
 #define INTEGRITY_MAGIC "CARVE-INTEGRITY 1\n"
 
@@ -184,6 +185,7 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
     hid_t     dcpl = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
     hsize_t   dims[H5S_MAX_RANK];
     void     *values = NULL;
+    int       pointers = 0;
     herr_t    ret_value = 0;
 
     memset(&m, 0, sizeof m);
@@ -218,8 +220,7 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
         if (m.d->n > 1)
             qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
     }
-    else if (H5Sget_simple_extent_type(space) != H5S_NULL && H5Tdetect_class(type, H5T_VLEN) <= 0 &&
-             H5Tdetect_class(type, H5T_REFERENCE) <= 0 && !(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0)) {
+    else if (H5Sget_simple_extent_type(space) != H5S_NULL && (pointers = carve_skeleton_type_needs_rewrite(type)) == 0) {
         /* Unchunked (a scalar): its elements with the file type. Values holding pointers are not covered. */
         hssize_t n    = H5Sget_simple_extent_npoints(space);
         size_t   size = (size_t)n * H5Tget_size(type);
@@ -231,6 +232,8 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
         if (integrity_append(m.d, &m.capacity, CARVE_INTEGRITY_WHOLE, size, carve_integrity_hash(values, size)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", path);
     }
+    if (pointers < 0)
+        CARVE_GOTO_DONE(-1);
 
 done:
     CARVE_CLEANUP_BEGIN
