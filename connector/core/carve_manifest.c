@@ -426,12 +426,17 @@ enum { REC_START, REC_STRIDE, REC_COUNT, REC_BLOCK, REC_NKEYS };
 static const char *const record_keys[REC_NKEYS] = {"start", "stride", "count", "block"};
 static const key_table_t record_table           = {record_keys, REC_NKEYS, 15u, "a selection record", NULL};
 
-/* --- attributes, skipped, runs: entries of plain fields only --- */
+/* --- attributes, external links, skipped, runs: entries of plain fields only --- */
 
 static const char *const attribute_keys[2]   = {"object", "name"};
 static const field_t     attribute_fields[2] = {TEXT_FIELD(carve_manifest_attr_t, object),
                                                 TEXT_FIELD(carve_manifest_attr_t, name)};
 static const key_table_t attribute_table     = {attribute_keys, 2, 3u, "an attribute entry", attribute_fields};
+static const char *const elink_keys[3]       = {"path", "file", "object"};
+static const field_t     elink_fields[3]     = {TEXT_FIELD(carve_manifest_elink_t, path),
+                                                TEXT_FIELD(carve_manifest_elink_t, file),
+                                                TEXT_FIELD(carve_manifest_elink_t, object)};
+static const key_table_t elink_table         = {elink_keys, 3, 7u, "an external link entry", elink_fields};
 static const char *const skip_keys[2]        = {"path", "reason"};
 static const field_t     skip_fields[2]      = {TEXT_FIELD(carve_manifest_skip_t, path),
                                                 TEXT_FIELD(carve_manifest_skip_t, reason)};
@@ -491,14 +496,16 @@ enum {
     TOP_DATASETS, /* the lists, in list_id_t order */
     TOP_ATTRIBUTES,
     TOP_OBJECTS,
+    TOP_EXTERNAL_LINKS,
     TOP_SKIPPED,
     TOP_RUNS,
     TOP_REPLAY,
     TOP_NKEYS
 };
 static const char *const top_keys[TOP_NKEYS] = {
-    "carve_manifest", "generation", "carve_version", "hdf5_version", "created", "updated", "origin",
-    "container",      "skeleton",   "datasets",      "attributes",   "objects", "skipped", "runs", "replay"};
+    "carve_manifest", "generation", "carve_version", "hdf5_version",   "created", "updated", "origin",
+    "container",      "skeleton",   "datasets",      "attributes",     "objects", "external_links",
+    "skipped",        "runs",       "replay"};
 static const field_t top_fields[TOP_NKEYS] = {
     [TOP_GENERATION]    = U64_FIELD(carve_manifest_t, generation),
     [TOP_CARVE_VERSION] = TEXT_FIELD(carve_manifest_t, carve_version),
@@ -512,7 +519,15 @@ static const key_table_t top_table = {top_keys, TOP_NKEYS,
                                       "a carve manifest", top_fields};
 
 /* The lists of the top level. */
-typedef enum list_id_t { LIST_DATASETS, LIST_ATTRIBUTES, LIST_OBJECTS, LIST_SKIPPED, LIST_RUNS, LIST_COUNT } list_id_t;
+typedef enum list_id_t {
+    LIST_DATASETS,
+    LIST_ATTRIBUTES,
+    LIST_OBJECTS,
+    LIST_EXTERNAL_LINKS,
+    LIST_SKIPPED,
+    LIST_RUNS,
+    LIST_COUNT
+} list_id_t;
 
 _Static_assert(TOP_RUNS - TOP_DATASETS + 1 == LIST_COUNT, "the top level's list keys follow list_id_t");
 
@@ -524,12 +539,15 @@ typedef struct list_schema_t {
 } list_schema_t;
 
 static const list_schema_t list_schemas[LIST_COUNT] = {
-    [LIST_DATASETS]   = {sizeof(carve_manifest_dataset_t), NULL, "a sequence of dataset entries"},
-    [LIST_ATTRIBUTES] = {sizeof(carve_manifest_attr_t), &attribute_table, "a sequence of {object: ..., name: ...}"},
-    [LIST_OBJECTS]    = {sizeof(char *), NULL, "a sequence of object paths"},
-    [LIST_SKIPPED]    = {sizeof(carve_manifest_skip_t), &skip_table, "a sequence of {path: ..., reason: ...}"},
-    [LIST_RUNS]       = {sizeof(carve_manifest_run_t), &run_table,
-                         "a sequence of {time: ..., pid: ..., program: ...}"}};
+    [LIST_DATASETS]       = {sizeof(carve_manifest_dataset_t), NULL, "a sequence of dataset entries"},
+    [LIST_ATTRIBUTES]     = {sizeof(carve_manifest_attr_t), &attribute_table,
+                             "a sequence of {object: ..., name: ...}"},
+    [LIST_OBJECTS]        = {sizeof(char *), NULL, "a sequence of object paths"},
+    [LIST_EXTERNAL_LINKS] = {sizeof(carve_manifest_elink_t), &elink_table,
+                             "a sequence of {path: ..., file: ..., object: ...}"},
+    [LIST_SKIPPED]        = {sizeof(carve_manifest_skip_t), &skip_table, "a sequence of {path: ..., reason: ...}"},
+    [LIST_RUNS]           = {sizeof(carve_manifest_run_t), &run_table,
+                             "a sequence of {time: ..., pid: ..., program: ...}"}};
 
 static const char *
 list_name(list_id_t id)
@@ -578,6 +596,14 @@ object_clear(void *entry)
     free(*(char **)entry);
 }
 
+static void
+elink_clear(carve_manifest_elink_t *e)
+{
+    free(e->path);
+    free(e->file);
+    free(e->object);
+}
+
 void
 carve_manifest_clear(carve_manifest_t *m)
 {
@@ -600,6 +626,9 @@ carve_manifest_clear(carve_manifest_t *m)
     for (size_t i = 0; i < m->nobjects; i++)
         object_clear(&m->objects[i]);
     free(m->objects);
+    for (size_t i = 0; i < m->nelinks; i++)
+        elink_clear(&m->elinks[i]);
+    free(m->elinks);
     for (size_t i = 0; i < m->nskipped; i++) {
         free(m->skipped[i].path);
         free(m->skipped[i].reason);
@@ -895,6 +924,67 @@ carve_manifest_add_skipped(carve_manifest_t *m, const char *path, const char *re
 done:
     free(entry.path);
     free(entry.reason);
+    return ret_value;
+}
+
+static int
+compare_elink_paths(const void *pa, const void *pb)
+{
+    return strcmp(((const carve_manifest_elink_t *)pa)->path, ((const carve_manifest_elink_t *)pb)->path);
+}
+
+/* Where path is, or goes, in m->elinks (which is in path order). */
+static size_t
+elink_position(const carve_manifest_t *m, const char *path)
+{
+    size_t low = 0, high = m->nelinks;
+
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+
+        if (strcmp(m->elinks[mid].path, path) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+herr_t
+carve_manifest_add_external_link(carve_manifest_t *m, const char *path, const char *file, const char *object)
+{
+    carve_manifest_elink_t  entry = {NULL, NULL, NULL};
+    carve_manifest_elink_t *grown = NULL, *listed;
+    size_t                  at;
+    herr_t                  ret_value = 0;
+
+    if (m == NULL || path == NULL || file == NULL || object == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_manifest_add_external_link: NULL argument");
+    at     = elink_position(m, path);
+    listed = at < m->nelinks && strcmp(m->elinks[at].path, path) == 0 ? &m->elinks[at] : NULL;
+    if (listed && strcmp(listed->file, file) == 0 && strcmp(listed->object, object) == 0)
+        CARVE_GOTO_DONE(0);
+    if ((!listed && (entry.path = strdup(path)) == NULL) || (entry.file = strdup(file)) == NULL ||
+        (entry.object = strdup(object)) == NULL ||
+        (!listed && (grown = realloc(m->elinks, (m->nelinks + 1) * sizeof *grown)) == NULL))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory adding external link %s to the manifest",
+                         path);
+    if (listed) { /* another target at the same path: the entry takes the new one */
+        free(listed->file);
+        free(listed->object);
+        listed->file   = entry.file;
+        listed->object = entry.object;
+    }
+    else {
+        m->elinks = grown;
+        memmove(&m->elinks[at + 1], &m->elinks[at], (m->nelinks - at) * sizeof *m->elinks);
+        m->elinks[at] = entry;
+        m->nelinks++;
+    }
+    memset(&entry, 0, sizeof entry);
+
+done:
+    elink_clear(&entry);
     return ret_value;
 }
 
@@ -1393,8 +1483,8 @@ done:
     return ret_value;
 }
 
-/* An entry made of plain fields only (attribute, skipped file, run), as a flow mapping. Its required text
- * fields must be set. */
+/* An entry made of plain fields only (attribute, external link, skipped file, run), as a flow mapping.
+ * Its required text fields must be set. */
 static herr_t
 emit_entry(writer_t *w, const key_table_t *table, const void *entry)
 {
@@ -1636,6 +1726,12 @@ done:
 }
 
 static herr_t
+emit_elink(writer_t *w, const void *items, size_t i)
+{
+    return emit_entry(w, &elink_table, (const carve_manifest_elink_t *)items + i);
+}
+
+static herr_t
 emit_skipped(writer_t *w, const void *items, size_t i)
 {
     return emit_entry(w, &skip_table, (const carve_manifest_skip_t *)items + i);
@@ -1714,6 +1810,7 @@ emit_document(writer_t *w, const carve_manifest_t *m)
         emit_list(w, "datasets", YAML_BLOCK_SEQUENCE_STYLE, m->datasets, m->ndatasets, emit_dataset) < 0 ||
         emit_list(w, "attributes", YAML_BLOCK_SEQUENCE_STYLE, m->attributes, m->nattributes, emit_attribute) < 0 ||
         emit_list(w, "objects", YAML_BLOCK_SEQUENCE_STYLE, m->objects, m->nobjects, emit_object) < 0 ||
+        emit_list(w, "external_links", YAML_BLOCK_SEQUENCE_STYLE, m->elinks, m->nelinks, emit_elink) < 0 ||
         emit_list(w, "skipped", YAML_BLOCK_SEQUENCE_STYLE, m->skipped, m->nskipped, emit_skipped) < 0 ||
         emit_list(w, "runs", YAML_BLOCK_SEQUENCE_STYLE, m->runs, m->nruns, emit_run) < 0 || emit_replay(w, m) < 0 ||
         emit_mapping_end(w) < 0)
@@ -2298,6 +2395,8 @@ reading_hand_over(manifest_reading_t *st)
     m->nattributes = st->lines[LIST_ATTRIBUTES].n;
     m->objects     = st->items[LIST_OBJECTS];
     m->nobjects    = st->lines[LIST_OBJECTS].n;
+    m->elinks      = st->items[LIST_EXTERNAL_LINKS];
+    m->nelinks     = st->lines[LIST_EXTERNAL_LINKS].n;
     m->skipped     = st->items[LIST_SKIPPED];
     m->nskipped    = st->lines[LIST_SKIPPED].n;
     m->runs        = st->items[LIST_RUNS];
@@ -2640,7 +2739,7 @@ done:
     return ret_value;
 }
 
-/* --- objects; attributes, skipped, runs --- */
+/* --- objects; attributes, external links, skipped, runs --- */
 
 static herr_t
 read_object(reader_t *r, void *target, size_t index, size_t line)
@@ -2651,7 +2750,8 @@ read_object(reader_t *r, void *target, size_t index, size_t line)
     return slot ? read_text(r, slot) : -1;
 }
 
-/* An item of the list being read whose entries are plain fields only (attributes, skipped, runs). */
+/* An item of the list being read whose entries are plain fields only (attributes, external links,
+ * skipped, runs). */
 static herr_t
 read_entry(reader_t *r, void *target, size_t index, size_t line)
 {
@@ -2738,12 +2838,13 @@ same_item(const item_key_t *a, const item_key_t *b)
     return a->number == b->number;
 }
 
-/* Refuses a list whose items are not all different (datasets: paths). */
+/* Refuses a list whose items are not all different (datasets, external links: paths). */
 static herr_t
 check_list_unique(reader_t *r, manifest_reading_t *st, list_id_t id)
 {
     const carve_manifest_t *m         = st->m;
     size_t                  n         = st->lines[id].n;
+    bool                    by_path   = id == LIST_DATASETS || id == LIST_EXTERNAL_LINKS;
     item_key_t             *keys      = NULL;
     herr_t                  ret_value = 0;
 
@@ -2766,6 +2867,9 @@ check_list_unique(reader_t *r, manifest_reading_t *st, list_id_t id)
             case LIST_OBJECTS:
                 k->text[0] = m->objects[i];
                 break;
+            case LIST_EXTERNAL_LINKS: /* a path holds one link */
+                k->text[0] = m->elinks[i].path;
+                break;
             case LIST_SKIPPED:
                 k->text[0] = m->skipped[i].path;
                 k->text[1] = m->skipped[i].reason;
@@ -2785,9 +2889,11 @@ check_list_unique(reader_t *r, manifest_reading_t *st, list_id_t id)
             keypath_push_key(&r->path, list_name(id));
             keypath_push_index(&r->path, again);
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "%s: %s again (as %s[%zu] at line %zu)",
-                             reader_at(r, st->lines[id].line[again], id == LIST_DATASETS ? "path" : NULL),
-                             id == LIST_DATASETS ? "the same dataset path" : "the same entry", list_name(id), first,
-                             st->lines[id].line[first]);
+                             reader_at(r, st->lines[id].line[again], by_path ? "path" : NULL),
+                             id == LIST_DATASETS         ? "the same dataset path"
+                             : id == LIST_EXTERNAL_LINKS ? "the same link path"
+                                                         : "the same entry",
+                             list_name(id), first, st->lines[id].line[first]);
         }
 
 done:
@@ -2853,6 +2959,10 @@ carve_manifest_parse(const char *text, size_t len, const char *what, carve_manif
     for (int id = 0; id < LIST_COUNT; id++)
         if (check_list_unique(r, &st, (list_id_t)id) < 0)
             CARVE_GOTO_DONE(-1);
+    /* carve_manifest_add_external_link finds links by path in a list in path order; a list edited by hand
+     * may be in another. */
+    if (scratch.nelinks > 1)
+        qsort(scratch.elinks, scratch.nelinks, sizeof *scratch.elinks, compare_elink_paths);
 
     carve_manifest_clear(m);
     *m = scratch;

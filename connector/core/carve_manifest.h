@@ -37,6 +37,8 @@
  *     - {object: /group/dataset, name: units}
  *   objects:                           # objects opened, iterated or queried
  *     - /group
+ *   external_links:                    # the origin's external links the container holds, in path
+ *     - {path: /links/ext, file: other.h5, object: /data}   # order: where each leads, as it stores it
  *   skipped:                           # files the programs wrote, not carved
  *     - {path: /abs/out.h5, reason: opened for writing}
  *   runs:
@@ -106,6 +108,15 @@ typedef struct carve_manifest_skip_t {
     char *reason;
 } carve_manifest_skip_t;
 
+/* An external link of the origin that the container holds (at the same path): which file and object it
+ * leads to, exactly as the link stores them (H5Lunpack_elink_val), so that a reader of the manifest sees
+ * which other files the container's links need. Replay does not use the list. */
+typedef struct carve_manifest_elink_t {
+    char *path;
+    char *file;
+    char *object;
+} carve_manifest_elink_t;
+
 typedef struct carve_manifest_run_t {
     char   *time;
     int64_t pid;
@@ -143,6 +154,8 @@ typedef struct carve_manifest_t {
     carve_manifest_attr_t    *attributes;
     size_t                    nobjects;
     char                    **objects;
+    size_t                    nelinks;
+    carve_manifest_elink_t   *elinks; /* in path order, one per path (manifests before the list: none) */
     size_t                    nskipped;
     carve_manifest_skip_t    *skipped;
     size_t                    nruns;
@@ -182,6 +195,11 @@ herr_t carve_manifest_add_attribute(carve_manifest_t *m, const char *object, con
 herr_t carve_manifest_add_object(carve_manifest_t *m, const char *path);
 herr_t carve_manifest_add_skipped(carve_manifest_t *m, const char *path, const char *reason);
 herr_t carve_manifest_add_run(carve_manifest_t *m, const char *time, int64_t pid, const char *program);
+/* Adds an external link, keeping the list in path order with one entry per path: the same link again
+ * changes nothing; another target at a listed path replaces the listed one (the latest sighting is what
+ * the container holds). */
+herr_t carve_manifest_add_external_link(carve_manifest_t *m, const char *path, const char *file,
+                                        const char *object);
 
 /* Adds many attributes / objects at once, in O((old + new) log(old + new)): the list ends up sorted
  * (attributes by object, then name) without duplicates. Entries are copied. */

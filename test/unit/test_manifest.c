@@ -1,7 +1,8 @@
 /*
  * test_manifest.c — unit tests of carve_manifest (connector/core/carve_manifest.c): the model and its add
  * helpers, YAML emission (its human-readable shapes), strict parsing (every malformed input names the text,
- * the line and the key), exact round trips, the replay section and its counters, atomic file writes,
+ * the line and the key), exact round trips, the external links, the replay section and its counters, atomic
+ * file writes,
  * base64 (RFC 4648 vectors) and the time stamp; plus the time a 100k-record manifest takes to emit and
  * parse (printed, not asserted).
  *
@@ -99,8 +100,8 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
     for (size_t i = 0; i < a->ndatasets; i++)
         if (!same_dataset(&a->datasets[i], &b->datasets[i]))
             return false;
-    if (a->nattributes != b->nattributes || a->nobjects != b->nobjects || a->nskipped != b->nskipped ||
-        a->nruns != b->nruns)
+    if (a->nattributes != b->nattributes || a->nobjects != b->nobjects || a->nelinks != b->nelinks ||
+        a->nskipped != b->nskipped || a->nruns != b->nruns)
         DIFFER("list lengths");
     for (size_t i = 0; i < a->nattributes; i++)
         if (!unit_str_eq(a->attributes[i].object, b->attributes[i].object) ||
@@ -109,6 +110,10 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
     for (size_t i = 0; i < a->nobjects; i++)
         if (!unit_str_eq(a->objects[i], b->objects[i]))
             DIFFER("object %zu", i);
+    for (size_t i = 0; i < a->nelinks; i++)
+        if (!unit_str_eq(a->elinks[i].path, b->elinks[i].path) || !unit_str_eq(a->elinks[i].file, b->elinks[i].file) ||
+            !unit_str_eq(a->elinks[i].object, b->elinks[i].object))
+            DIFFER("external link %zu", i);
     for (size_t i = 0; i < a->nskipped; i++)
         if (!unit_str_eq(a->skipped[i].path, b->skipped[i].path) ||
             !unit_str_eq(a->skipped[i].reason, b->skipped[i].reason))
@@ -299,11 +304,13 @@ build_rich(unit_t *t, carve_manifest_t *m)
         CHECK(t, carve_manifest_add_dataset(m, path, 1, (const hsize_t[]){10}, NULL) != NULL);
         CHECK(t, carve_manifest_add_attribute(m, path, awkward[i]) >= 0);
         CHECK(t, carve_manifest_add_object(m, awkward[i]) >= 0);
+        CHECK(t, carve_manifest_add_external_link(m, path, awkward[i], awkward[NAWKWARD - 1 - i]) >= 0);
         CHECK(t, carve_manifest_add_skipped(m, awkward[i], i % 2 ? awkward[i] : NULL) >= 0);
         CHECK(t, carve_manifest_add_run(m, awkward[i], (int64_t)i - 3, i % 3 ? awkward[i] : NULL) >= 0);
     }
     CHECK(t, carve_manifest_add_attribute(m, "/group/dataset", "units") >= 0);
     CHECK(t, carve_manifest_add_object(m, "/group") >= 0);
+    CHECK(t, carve_manifest_add_external_link(m, "/links/external_data", "zoo_ext.h5", "/ext_data") >= 0);
     CHECK(t, carve_manifest_add_skipped(m, "/abs/out.h5", "opened for writing") >= 0);
     CHECK(t, carve_manifest_add_run(m, "2026-11-22T10:00:00Z", 1234, "/usr/bin/h5dump") >= 0);
     CHECK(t, carve_manifest_add_run(m, "2026-11-22T10:01:00Z", INT64_MAX, NULL) >= 0);
@@ -368,8 +375,25 @@ test_init_and_helpers(unit_t *t)
     CHECK(t, carve_manifest_add_run(&m, NULL, 1, NULL) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "NULL");
 
+    /* external links: in path order, one per path, the latest target kept */
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/b", "b.h5", "/x") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/c", "c.h5", "/x") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/a", "a.h5", "/x") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/b", "b.h5", "/x") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/c", "c.h5", "/y") >= 0);
+    CHECK_NO_ERROR(t);
+    if (CHECK(t, m.nelinks == 3)) {
+        CHECK(t, unit_str_eq(m.elinks[0].path, "/l/a") && unit_str_eq(m.elinks[0].file, "a.h5"));
+        CHECK(t, unit_str_eq(m.elinks[1].path, "/l/b") && unit_str_eq(m.elinks[1].file, "b.h5"));
+        CHECK(t, unit_str_eq(m.elinks[2].path, "/l/c") && unit_str_eq(m.elinks[2].file, "c.h5") &&
+                     unit_str_eq(m.elinks[2].object, "/y"));
+    }
+    CHECK(t, carve_manifest_add_external_link(&m, "/l/d", NULL, "/x") < 0 && m.nelinks == 3);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "carve_manifest_add_external_link", "NULL");
+
     carve_manifest_clear(&m);
     CHECK(t, m.ndatasets == 0 && m.datasets == NULL && m.nruns == 0 && m.format == CARVE_MANIFEST_FORMAT);
+    CHECK(t, m.nelinks == 0 && m.elinks == NULL);
     carve_manifest_clear(&m); /* twice is fine */
     carve_manifest_clear(NULL);
 }
@@ -407,6 +431,8 @@ test_round_trip(unit_t *t)
         CHECK(t, strstr(text, "chunks: []\n") != NULL);
         CHECK(t, strstr(text, "origin_dcpl: AwoRGB8m") != NULL);
         CHECK(t, strstr(text, "- {object: /group/dataset, name: units}\n") != NULL);
+        CHECK(t, strstr(text, "\nexternal_links:\n- {path: '/awkward/0//with space/and: colon', ") != NULL);
+        CHECK(t, strstr(text, "- {path: /links/external_data, file: zoo_ext.h5, object: /ext_data}\n") != NULL);
         CHECK(t, strstr(text, "- {path: /abs/out.h5, reason: opened for writing}\n") != NULL);
         CHECK(t, strstr(text, "pid: 1234, program: /usr/bin/h5dump}\n") != NULL);
         CHECK(t, strstr(text, "\n- '123'\n") != NULL); /* look-alikes of numbers are quoted */
@@ -472,7 +498,7 @@ test_round_trip(unit_t *t)
     CHECK_STR(t, text,
               "carve_manifest: 1\ngeneration: 0\norigin:\n  location: /o.h5\n"
               "  stamp: {kind: local, size: -1, mtime: 0.000000000}\ncontainer: o.carve.h5\n"
-              "datasets: []\nattributes: []\nobjects: []\nskipped: []\nruns: []\n");
+              "datasets: []\nattributes: []\nobjects: []\nexternal_links: []\nskipped: []\nruns: []\n");
     free(text);
 
     /* an unfinished chunk set is written finished (sorted, without duplicates) */
@@ -1395,6 +1421,109 @@ test_replay_counters_add(unit_t *t)
     CHECK(t, sum.reads == 2);
 }
 
+/* external_links: the text of an entry, round trips, manifests written before the list, and what the
+ * parser refuses. */
+static void
+test_external_links(unit_t *t)
+{
+    carve_manifest_t m, back;
+    char            *text;
+    size_t           len = 0;
+
+    /* one entry, exactly; the list sits between objects and skipped */
+    carve_manifest_init(&m);
+    set_text(&m.origin, "/o.h5");
+    set_text(&m.container, "o.carve.h5");
+    CHECK(t, carve_manifest_add_external_link(&m, "/links/external_data", "zoo_ext.h5", "/ext_data") >= 0);
+    text = ROUND_TRIP(t, &m);
+    CHECK_STR(t, text,
+              "carve_manifest: 1\ngeneration: 0\norigin:\n  location: /o.h5\n"
+              "  stamp: {kind: local, size: -1, mtime: 0.000000000}\ncontainer: o.carve.h5\n"
+              "datasets: []\nattributes: []\nobjects: []\n"
+              "external_links:\n- {path: /links/external_data, file: zoo_ext.h5, object: /ext_data}\n"
+              "skipped: []\nruns: []\n");
+    free(text);
+
+    /* targets as links store them: relative and absolute files, names that need quoting */
+    CHECK(t, carve_manifest_add_external_link(&m, "/links/abs", "/data/other file.h5", "/g/d: 1") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/links/up", "../up.h5", "/") >= 0);
+    CHECK(t, carve_manifest_add_external_link(&m, "/links/yes", "yes", "123") >= 0);
+    text = ROUND_TRIP(t, &m);
+    CHECK(t, text && strstr(text, "- {path: /links/abs, file: /data/other file.h5, object: '/g/d: 1'}\n") != NULL);
+    CHECK(t, text && strstr(text, "- {path: /links/yes, file: 'yes', object: '123'}\n") != NULL);
+    free(text);
+
+    /* with a replay section, which stays the last key */
+    m.has_replay = 1;
+    set_text(&m.replay_last, "2026-11-22T11:00:00Z");
+    text = ROUND_TRIP(t, &m);
+    CHECK(t, text && strstr(text, "external_links:\n") < strstr(text, "\nreplay:\n"));
+    free(text);
+    carve_manifest_clear(&m);
+
+    /* a manifest written before the list has no external links; an empty list reads alike */
+    carve_manifest_init(&back);
+    CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &back) >= 0);
+    CHECK(t, back.nelinks == 0 && back.elinks == NULL && back.ndatasets == 1);
+    carve_manifest_clear(&back);
+    text = append_text("external_links: []\n");
+    CHECK(t, text && carve_manifest_parse(text, strlen(text), WHAT, &back) >= 0);
+    CHECK(t, back.nelinks == 0 && back.ndatasets == 1);
+    CHECK_NO_ERROR(t);
+    free(text);
+    carve_manifest_clear(&back);
+
+    /* a list edited by hand, out of order and in block style, is read into path order (and added to) */
+    text = append_text("external_links:\n"
+                       "  - {path: /z, file: z.h5, object: /d}\n"
+                       "  - file: a.h5\n"
+                       "    object: /d\n"
+                       "    path: /a\n");
+    CHECK(t, text && carve_manifest_parse(text, strlen(text), WHAT, &back) >= 0);
+    CHECK_NO_ERROR(t);
+    free(text);
+    if (CHECK(t, back.nelinks == 2)) {
+        CHECK(t, unit_str_eq(back.elinks[0].path, "/a") && unit_str_eq(back.elinks[0].file, "a.h5"));
+        CHECK(t, unit_str_eq(back.elinks[1].path, "/z") && unit_str_eq(back.elinks[1].object, "/d"));
+        CHECK(t, carve_manifest_add_external_link(&back, "/z", "z.h5", "/d") >= 0 && back.nelinks == 2);
+        CHECK(t, carve_manifest_add_external_link(&back, "/m", "m.h5", "/d") >= 0 && back.nelinks == 3 &&
+                     unit_str_eq(back.elinks[1].path, "/m"));
+    }
+    carve_manifest_clear(&back);
+
+    /* refused: duplicates by path (whatever the target), missing or unknown keys, wrong shapes */
+    BAD_APPEND(t, "external_links:\n  - {path: /l, file: a.h5, object: /x}\n  - {path: /m, file: a.h5, object: /x}\n"
+                  "  - {path: /l, file: b.h5, object: /y}\n",
+               CARVE_E_BADVALUE, WHAT " line 18, key external_links[2].path", "the same link path again",
+               "as external_links[0] at line 16");
+    BAD_APPEND(t, "external_links:\n  - {path: /l, file: a.h5}\n", CARVE_E_BADVALUE,
+               WHAT " line 16, key external_links[0].object", "missing", "an external link entry needs it");
+    BAD_APPEND(t, "external_links:\n  - {file: a.h5, object: /x}\n", CARVE_E_BADVALUE,
+               "line 16, key external_links[0].path", "missing");
+    BAD_APPEND(t, "external_links:\n  - {path: /l, file: a.h5, object: /x, flags: 0}\n", CARVE_E_BADKEY,
+               "line 16, key external_links[0].flags", "unknown key in an external link entry",
+               "accepted: path, file, object");
+    BAD_APPEND(t, "external_links:\n  - {path: /l, file: ~, object: /x}\n", CARVE_E_BADVALUE,
+               "line 16, key external_links[0].file", "expected a string", "no value (null)");
+    BAD_APPEND(t, "external_links: {path: /l, file: a.h5, object: /x}\n", CARVE_E_BADVALUE,
+               "line 15, key external_links", "expected a sequence of {path: ..., file: ..., object: ...}");
+    BAD_APPEND(t, "external_links:\n  - /l\n", CARVE_E_BADVALUE, "line 16, key external_links[0]",
+               "expected an external link entry");
+    BAD_APPEND(t, "external_links: []\nexternal_links: []\n", CARVE_E_BADKEY, "line 16, key external_links",
+               "given twice (first at line 15)");
+
+    /* an entry without its target is not written (it would not read back) */
+    carve_manifest_init(&m);
+    set_text(&m.origin, "/o.h5");
+    set_text(&m.container, "o.carve.h5");
+    CHECK(t, carve_manifest_add_external_link(&m, "/l", "a.h5", "/x") >= 0);
+    set_text(&m.elinks[0].object, NULL);
+    text = NULL;
+    CHECK(t, carve_manifest_emit(&m, &text, &len) < 0 && text == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write the manifest (key external_links[0])", "no object");
+    carve_manifest_clear(&m);
+}
+
 /* ------------------------------------------------------------------------------------------------------ */
 
 /* The quick counter update of a manifest file writes exactly what carve_manifest_emit would write for
@@ -1512,6 +1641,7 @@ main(void)
     test_parse_valid(&t);
     test_parse_malformed(&t);
     test_emit_refusals(&t);
+    test_external_links(&t);
     test_replay_round_trip(&t);
     test_replay_malformed(&t);
     test_replay_counters_add(&t);
