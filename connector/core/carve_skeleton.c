@@ -264,12 +264,24 @@ void
 carve_skeleton_init(carve_skeleton_t *skel)
 {
     carve_tokenmap_init(&skel->by_origin);
+    skel->elinks          = NULL;
+    skel->nelinks         = 0;
+    skel->elinks_capacity = 0;
 }
 
 void
 carve_skeleton_clear(carve_skeleton_t *skel)
 {
     carve_tokenmap_clear(&skel->by_origin, skeleton_object_free);
+    for (size_t i = 0; i < skel->nelinks; i++) {
+        free(skel->elinks[i].path);
+        free(skel->elinks[i].file);
+        free(skel->elinks[i].object);
+    }
+    free(skel->elinks);
+    skel->elinks          = NULL;
+    skel->nelinks         = 0;
+    skel->elinks_capacity = 0;
 }
 
 carve_skeleton_object_t *
@@ -310,6 +322,30 @@ skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token, c
 
 done:
     skeleton_object_free(object);
+    return ret_value;
+}
+
+/* Records an external link the container holds (skel->elinks). */
+static herr_t
+skeleton_record_elink(skeleton_build_t *ctx, const char *path, const char *file, const char *object)
+{
+    carve_skeleton_t       *skel  = ctx->skel;
+    carve_skeleton_elink_t  entry = {NULL, NULL, NULL};
+    carve_skeleton_elink_t *grown;
+    herr_t                  ret_value = 0;
+
+    if (!(grown = skeleton_grow(skel->elinks, &skel->elinks_capacity, skel->nelinks, sizeof *grown, 8)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording external link %s", path);
+    skel->elinks = grown;
+    if (!(entry.path = strdup(path)) || !(entry.file = strdup(file)) || !(entry.object = strdup(object)))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording external link %s", path);
+    skel->elinks[skel->nelinks++] = entry;
+    memset(&entry, 0, sizeof entry);
+
+done:
+    free(entry.path);
+    free(entry.file);
+    free(entry.object);
     return ret_value;
 }
 
@@ -1357,10 +1393,11 @@ done:
     return ret_value;
 }
 
-/* A soft, external or user-defined link og/name, recreated with the same value. */
+/* A soft, external or user-defined link og/name, recreated with the same value. External links are
+ * recorded (skel->elinks), also those the container has already. */
 static herr_t
-skeleton_build_value_link(hid_t og, hid_t cg, const char *name, const H5L_info2_t *info, hid_t lcpl,
-                          const char *path)
+skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *name, const H5L_info2_t *info,
+                          hid_t lcpl, const char *path)
 {
     void       *value = NULL;
     const char *file_name, *object_path;
@@ -1370,7 +1407,9 @@ skeleton_build_value_link(hid_t og, hid_t cg, const char *name, const H5L_info2_
 
     if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot tell whether link %s exists", path);
-    if (exists)
+    /* A link the container has is an earlier build's copy of this one (a commit refuses an origin that
+     * changed since): left as it is, but an external link is still read, to be recorded. */
+    if (exists && info->type != H5L_TYPE_EXTERNAL)
         goto done;
     if (info->type >= H5L_TYPE_UD_MIN && info->type != H5L_TYPE_EXTERNAL) {
         if ((registered = H5Lis_registered(info->type)) < 0)
@@ -1394,9 +1433,11 @@ skeleton_build_value_link(hid_t og, hid_t cg, const char *name, const H5L_info2_
         case H5L_TYPE_EXTERNAL:
             if (H5Lunpack_elink_val(value, info->u.val_size, &flags, &file_name, &object_path) < 0)
                 CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot decode external link %s", path);
-            if (H5Lcreate_external(file_name, object_path, cg, name, lcpl, H5P_DEFAULT) < 0)
+            if (!exists && H5Lcreate_external(file_name, object_path, cg, name, lcpl, H5P_DEFAULT) < 0)
                 CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
                                  "container: cannot create external link %s -> %s:%s", path, file_name, object_path);
+            if (skeleton_record_elink(ctx, path, file_name, object_path) < 0)
+                CARVE_GOTO_DONE(-1);
             break;
         case H5L_TYPE_HARD:
         case H5L_TYPE_ERROR:
@@ -1463,7 +1504,7 @@ skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path
         if (link->info.type == H5L_TYPE_HARD)
             status = skeleton_build_hard_link(ctx, cg, link->name, &link->info.u.token, lcpl, child_path);
         else
-            status = skeleton_build_value_link(og, cg, link->name, &link->info, lcpl, child_path);
+            status = skeleton_build_value_link(ctx, og, cg, link->name, &link->info, lcpl, child_path);
         if (status < 0)
             CARVE_GOTO_DONE(-1);
         free(child_path);

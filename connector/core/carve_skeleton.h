@@ -28,8 +28,19 @@ typedef struct carve_skeleton_object_t {
     int         created; /* 1: created by this build; 0: found in the container */
 } carve_skeleton_object_t;
 
+/* An external link of the origin that the container holds at the same path. */
+typedef struct carve_skeleton_elink_t {
+    char *path;   /* absolute, as the walk reached it */
+    char *file;   /* the target file and object, as the link stores them (H5Lunpack_elink_val) */
+    char *object;
+} carve_skeleton_elink_t;
+
 typedef struct carve_skeleton_t {
-    carve_tokenmap_t by_origin; /* origin token -> carve_skeleton_object_t * */
+    carve_tokenmap_t        by_origin; /* origin token -> carve_skeleton_object_t * */
+    carve_skeleton_elink_t *elinks;    /* the external links the build created or found in the container,
+                                        * once each, in walk order (for the manifest's external_links) */
+    size_t                  nelinks;
+    size_t                  elinks_capacity;
 } carve_skeleton_t;
 
 /* Whether an object of the origin goes into the container (a skeleton of touched objects only).

@@ -3,8 +3,8 @@
  * skeleton of the zoo (test/common/make_zoo.c) and of a second file written here ("extras": netCDF-4
  * style nested references, fill values of vlen and reference types, attribute references, references
  * into another file, a committed datatype on an attribute, a user-defined link), built into containers
- * and compared with h5dump; storage, order, cycles, rebuilding, a touched-only skeleton and
- * carve_skeleton_copy_elements.
+ * and compared with h5dump; storage, order, cycles, rebuilding, the external links recorded, a touched-only
+ * skeleton and carve_skeleton_copy_elements.
  *
  * Usage: test_skeleton <carve_make_zoo> <h5dump>   (or CARVE_MAKE_ZOO / CARVE_H5DUMP in the environment,
  * which is how test_skeleton.cmake passes them). Without h5dump the dump comparisons are skipped.
@@ -367,6 +367,18 @@ summarize(const carve_skeleton_t *skel)
             s.bad_paths++;
     }
     return s;
+}
+
+/* Whether the skeleton recorded the external link path -> file:object exactly once. */
+static bool
+recorded_elink(const carve_skeleton_t *skel, const char *path, const char *file, const char *object)
+{
+    size_t found = 0;
+
+    for (size_t i = 0; i < skel->nelinks; i++)
+        if (strcmp(skel->elinks[i].path, path) == 0)
+            found += strcmp(skel->elinks[i].file, file) == 0 && strcmp(skel->elinks[i].object, object) == 0 ? 1 : 2;
+    return found == 1;
 }
 
 static herr_t
@@ -743,6 +755,10 @@ test_zoo(unit_t *t)
         /* /data/committed_typed is walked first: the type was committed anonymously, then linked. */
         CHECK(t, entry && entry->type == H5O_TYPE_NAMED_DATATYPE && strcmp(entry->path, "/types/compound_t") == 0);
     }
+    /* The external links created, with their targets as the links store them. */
+    CHECK(t, skel.nelinks == 2);
+    CHECK(t, recorded_elink(&skel, "/links/external_data", "zoo_ext.h5", "/ext_data"));
+    CHECK(t, recorded_elink(&skel, "/links/external_group", "zoo_ext.h5", "/ext_group"));
 
     container = H5Fopen(container_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(t, container >= 0);
@@ -815,6 +831,10 @@ test_zoo(unit_t *t)
     second = summarize(&again);
     CHECK(t, second.entries == first.entries);
     CHECK(t, second.created == 0);
+    /* External links found in the container are recorded like created ones. */
+    CHECK(t, again.nelinks == 2);
+    CHECK(t, recorded_elink(&again, "/links/external_data", "zoo_ext.h5", "/ext_data"));
+    CHECK(t, recorded_elink(&again, "/links/external_group", "zoo_ext.h5", "/ext_group"));
     entry = carve_skeleton_find(&again, &g1_origin);
     CHECK(t, entry && tokens_equal(&entry->container_token, &g1_container));
     if (h5dump_g) {
@@ -1065,6 +1085,8 @@ test_extras(unit_t *t)
     carve_skeleton_init(&skel);
     CHECK(t, build_into(origin_path, container_path, true, NULL, &skel) >= 0);
     CHECK_NO_ERROR(t);
+    /* A UTF-8 link name, in a group walked in creation order. */
+    CHECK(t, skel.nelinks == 1 && recorded_elink(&skel, "/tracked/ext \xc3\xa9", "zoo_ext.h5", "/ext_data"));
     if (h5dump_g) {
         path_in(a, sizeof a, t, "extras.origin.dump", NULL);
         path_in(b, sizeof b, t, "extras.container.dump", NULL);
@@ -1332,6 +1354,7 @@ test_touched_only(unit_t *t)
     CHECK(t, H5Aexists_by_name(container, "/groups/g1/g1a", "counts", H5P_DEFAULT) > 0);
     /* 7 groups (root, groups, g1, g1a, deep, deeper, data), 3 datasets, the anonymous committed type. */
     CHECK(t, s.groups == 7 && s.datasets == 3 && s.types == 1);
+    CHECK(t, skel.nelinks == 0); /* /links, which holds the external links, is left out */
     {
         hid_t dset = H5Dopen2(container, "/data/committed_typed", H5P_DEFAULT), type = H5Dget_type(dset);
         hid_t origin = H5Fopen(origin_path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -1404,6 +1427,8 @@ test_touched_only(unit_t *t)
     }
     CHECK(t, H5Lexists(container, "/links/soft_to_g1", H5P_DEFAULT) > 0);
     CHECK(t, H5Lexists(container, "/groups/g2/empty", H5P_DEFAULT) > 0);
+    CHECK(t, skel.nelinks == 2 && recorded_elink(&skel, "/links/external_data", "zoo_ext.h5", "/ext_data") &&
+                 recorded_elink(&skel, "/links/external_group", "zoo_ext.h5", "/ext_group"));
     H5Fclose(container);
     carve_skeleton_clear(&skel);
 }
