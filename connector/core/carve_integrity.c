@@ -334,6 +334,9 @@ carve_integrity_decode(const unsigned char *buf, size_t len, const char *what, c
         p += 4;
         if ((size_t)(end - p) < (size_t)plen + 8)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table cut short", what);
+        if (memchr(p, '\0', plen) != NULL)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: damaged checksum table (a path holds a NUL byte)",
+                             what);
         if (NULL == (path = malloc((size_t)plen + 1)))
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for the checksum table");
         memcpy(path, p, plen);

@@ -38,6 +38,10 @@ void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t count, size_t size);
 void *__wrap_realloc(void *ptr, size_t size);
 void  __wrap_free(void *ptr);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
 
 static long live_allocations;
 
@@ -79,6 +83,28 @@ __wrap_free(void *ptr)
     if (ptr)
         live_allocations--;
     __real_free(ptr);
+}
+
+/* glibc's strdup allocates inside libc, past the malloc wrapper: counted here (the manifest and the
+ * checksum table copy their strings with it). */
+char *
+__wrap_strdup(const char *s)
+{
+    char *copy = __real_strdup(s);
+
+    if (copy)
+        live_allocations++;
+    return copy;
+}
+
+char *
+__wrap_strndup(const char *s, size_t n)
+{
+    char *copy = __real_strndup(s, n);
+
+    if (copy)
+        live_allocations++;
+    return copy;
 }
 
 bool
