@@ -1354,6 +1354,11 @@ done:
  * Manifest and bookkeeping
  * ------------------------------------------------------------------------------------------------- */
 
+static int
+container_compare_elinks(const void *a, const void *b)
+{
+    return strcmp(((const carve_skeleton_elink_t *)a)->path, ((const carve_skeleton_elink_t *)b)->path);
+}
 
 static herr_t
 container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
@@ -1428,6 +1433,17 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
         free(paths);
         free(attrs);
         if (status < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    /* The external links the container now holds, joined to those earlier generations listed. Sorted first
+     * (the skeleton's walk order is of no further use): an add keeps the list in path order, so links in
+     * that order append instead of each shifting the entries after it. */
+    if (st->skeleton.nelinks > 1)
+        qsort(st->skeleton.elinks, st->skeleton.nelinks, sizeof *st->skeleton.elinks, container_compare_elinks);
+    for (size_t i = 0; i < st->skeleton.nelinks; i++) {
+        const carve_skeleton_elink_t *e = &st->skeleton.elinks[i];
+
+        if (carve_manifest_add_external_link(m, e->path, e->file, e->object) < 0)
             CARVE_GOTO_DONE(-1);
     }
     for (size_t i = 0; i < c->nskipped; i++)

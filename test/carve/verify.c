@@ -67,6 +67,10 @@
  *     no other (carve's bookkeeping is invisible to a walk); `touched`: the container holds exactly the
  *     objects the manifest lists as touched (objects, datasets, attribute holders) and the groups on their
  *     paths.
+ *  9. external links (both files walked with H5Lvisit2): every external link of the container is the
+ *     origin's at the same path with the same target (file and object as the link stores them); `full`:
+ *     the container holds every one of the origin's; the manifest's external_links are exactly the
+ *     origin's external links the container holds, path, file and object alike.
  *
  * Limits: element sets are kept as one byte per element; a dataset of more than 2^26 elements is refused
  * with a message (the zoo's largest has 10^4).
@@ -1811,6 +1815,140 @@ verify_skeleton(verify_t *v, const object_list_t *oobjs, const object_list_t *co
     }
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* External links                                                                                   */
+
+typedef struct elink_list_t {
+    size_t                  n;
+    carve_manifest_elink_t *links; /* in path order once collected */
+} elink_list_t;
+
+static herr_t
+collect_elink(hid_t group, const char *name, const H5L_info2_t *info, void *udata)
+{
+    elink_list_t           *list  = udata;
+    char                   *value = NULL;
+    const char             *file, *object;
+    carve_manifest_elink_t *grown, *e;
+    unsigned                flags;
+    herr_t                  status = -1;
+
+    if (info->type != H5L_TYPE_EXTERNAL)
+        return 0;
+    if ((value = malloc(info->u.val_size)) && H5Lget_val(group, name, value, info->u.val_size, H5P_DEFAULT) >= 0 &&
+        H5Lunpack_elink_val(value, info->u.val_size, &flags, &file, &object) >= 0 &&
+        (grown = realloc(list->links, (list->n + 1) * sizeof *grown))) {
+        list->links = grown;
+        e           = &grown[list->n++];
+        e->path     = malloc(strlen(name) + 2);
+        e->file     = strdup(file);
+        e->object   = strdup(object);
+        if (e->path)
+            sprintf(e->path, "/%s", name);
+        status = e->path && e->file && e->object ? 0 : -1;
+    }
+    free(value);
+    return status;
+}
+
+static int
+compare_elinks(const void *a, const void *b)
+{
+    return strcmp(((const carve_manifest_elink_t *)a)->path, ((const carve_manifest_elink_t *)b)->path);
+}
+
+/* Every external link of the file (reachable by hard links), in path order. */
+static int
+collect_elinks(hid_t file, elink_list_t *list)
+{
+    memset(list, 0, sizeof *list);
+    if (H5Lvisit2(file, H5_INDEX_NAME, H5_ITER_INC, collect_elink, list) < 0)
+        return -1;
+    if (list->n > 1)
+        qsort(list->links, list->n, sizeof *list->links, compare_elinks);
+    return 0;
+}
+
+static void
+free_elinks(elink_list_t *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->links[i].path);
+        free(list->links[i].file);
+        free(list->links[i].object);
+    }
+    free(list->links);
+}
+
+static const carve_manifest_elink_t *
+find_elink(const elink_list_t *list, const char *path)
+{
+    carve_manifest_elink_t key = {.path = (char *)(uintptr_t)path};
+
+    return list->n ? bsearch(&key, list->links, list->n, sizeof *list->links, compare_elinks) : NULL;
+}
+
+static int
+same_elink(const carve_manifest_elink_t *a, const carve_manifest_elink_t *b)
+{
+    return strcmp(a->path, b->path) == 0 && strcmp(a->file, b->file) == 0 && strcmp(a->object, b->object) == 0;
+}
+
+/* Check 9: the container's external links are the origin's, and the manifest lists exactly them. */
+static void
+verify_external_links(verify_t *v)
+{
+    elink_list_t      olinks, clinks, held;
+    carve_manifest_t *m   = &v->manifest;
+    int               bad = 0;
+
+    memset(&held, 0, sizeof held);
+    memset(&clinks, 0, sizeof clinks);
+    if (collect_elinks(v->origin, &olinks) < 0 || collect_elinks(v->container, &clinks) < 0) {
+        carve_check(0, "both files' links can be walked (H5Lvisit2)");
+        print_hdf5_stack();
+        goto done;
+    }
+    /* held: the origin's external links at the paths the container has one, in path order. */
+    held.links = malloc((clinks.n + 1) * sizeof *held.links);
+    for (size_t i = 0; held.links && i < clinks.n; i++) {
+        const carve_manifest_elink_t *o = find_elink(&olinks, clinks.links[i].path);
+
+        if (o)
+            held.links[held.n++] = *o;
+        if ((!o || !same_elink(o, &clinks.links[i])) && bad++ < 10)
+            detail("container link %s -> %s:%s is %s", clinks.links[i].path, clinks.links[i].file,
+                   clinks.links[i].object, o ? "not the origin's (another target)" : "not an external link of the origin");
+    }
+    carve_check(held.links && bad == 0, "the container's %zu external link(s) are the origin's, same paths and targets",
+                clinks.n);
+    if (strcmp(v->skeleton, "full") == 0)
+        carve_check(clinks.n == olinks.n, "full skeleton: the container holds every external link of the origin (%zu, %zu)",
+                    clinks.n, olinks.n);
+
+    bad = 0;
+    for (size_t i = 0; i < m->nelinks || i < held.n; i++) {
+        const carve_manifest_elink_t *listed = i < m->nelinks ? &m->elinks[i] : NULL;
+        const carve_manifest_elink_t *want   = i < held.n ? &held.links[i] : NULL;
+
+        if (listed && want && same_elink(listed, want))
+            continue;
+        if (bad++ < 10)
+            detail("external_links[%zu]: the manifest lists %s -> %s:%s, the container holds %s -> %s:%s", i,
+                   listed ? listed->path : "(nothing)", listed ? listed->file : "", listed ? listed->object : "",
+                   want ? want->path : "(nothing)", want ? want->file : "", want ? want->object : "");
+    }
+    carve_check(bad == 0,
+                "the manifest's external_links (%zu) are the origin's external links the container holds (%zu of the "
+                "origin's %zu), path, file and object alike",
+                m->nelinks, held.n, olinks.n);
+
+done:
+    free(held.links); /* its entries are olinks' */
+    free_elinks(&clinks);
+    free_elinks(&olinks);
+}
+
 /* Check 6: the manifest's own fields. */
 static void
 verify_manifest_fields(verify_t *v)
@@ -2038,6 +2176,7 @@ main(int argc, char **argv)
         free_objects(&oobjs);
         free_objects(&cobjs);
     }
+    verify_external_links(&v);
 
     for (size_t i = 0; i < v.expected.nds; i++) {
         free(v.expected.ds[i].path);
