@@ -948,31 +948,111 @@ done:
     return ret_value;
 }
 
+/* A dataset of the origin and its copy in the container, open together, with what storing it needs. */
+typedef struct container_pair_t {
+    const char *path;
+    hid_t       ods, cds, odcpl, cdcpl, ospace, type;
+    int         rank;              /* -1: a null dataspace */
+    int         storable;          /* a simple dataspace with elements: stored chunked in the container */
+    int         origin_chunked, container_chunked;
+    hsize_t     dims[H5S_MAX_RANK];
+    hsize_t     chunk[H5S_MAX_RANK]; /* the container's chunk shape, when container_chunked */
+    size_t      elem;
+} container_pair_t;
+
+static void
+container_pair_close(container_pair_t *p)
+{
+    CARVE_CLEANUP_BEGIN
+    if (p->type >= 0)
+        H5Tclose(p->type);
+    if (p->ospace >= 0)
+        H5Sclose(p->ospace);
+    if (p->cdcpl >= 0)
+        H5Pclose(p->cdcpl);
+    if (p->odcpl >= 0)
+        H5Pclose(p->odcpl);
+    if (p->cds >= 0)
+        H5Dclose(p->cds);
+    if (p->ods >= 0)
+        H5Dclose(p->ods);
+    CARVE_CLEANUP_END
+    p->type = p->ospace = p->cdcpl = p->odcpl = p->cds = p->ods = H5I_INVALID_HID;
+}
+
+/* Opens a skeleton dataset in both files and reads its shape, layouts and chunking (closed by
+ * container_pair_close, also after a failure). */
+static herr_t
+container_pair_open(commit_state_t *st, const carve_skeleton_object_t *obj, container_pair_t *p)
+{
+    herr_t ret_value = 0;
+
+    memset(p, 0, sizeof *p);
+    p->path = obj->path;
+    p->ods = p->cds = p->odcpl = p->cdcpl = p->ospace = p->type = H5I_INVALID_HID;
+    if ((p->ods = H5Oopen_by_token(st->origin, obj->origin_token)) < 0 ||
+        (p->cds = H5Oopen_by_token(st->file, obj->container_token)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
+    if ((p->odcpl = H5Dget_create_plist(p->ods)) < 0 || (p->cdcpl = H5Dget_create_plist(p->cds)) < 0 ||
+        (p->ospace = H5Dget_space(p->ods)) < 0 || (p->type = H5Dget_type(p->ods)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
+    p->elem     = H5Tget_size(p->type);
+    p->storable = container_space_is_storable(p->ospace, &p->rank, p->dims);
+    if (!p->storable && (p->rank = H5Sget_simple_extent_ndims(p->ospace)) > 0)
+        H5Sget_simple_extent_dims(p->ospace, p->dims, NULL);
+    p->origin_chunked    = H5Pget_layout(p->odcpl) == H5D_CHUNKED;
+    p->container_chunked = H5Pget_layout(p->cdcpl) == H5D_CHUNKED;
+    if (p->container_chunked && H5Pget_chunk(p->cdcpl, p->rank, p->chunk) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
+
+done:
+    return ret_value;
+}
+
 /* The manifest entry of a dataset, made on first need from its shape, layouts and chunking. NULL on failure. */
 static carve_manifest_dataset_t *
-container_entry(commit_state_t *st, const char *path, int rank, const hsize_t *dims, int storable, int origin_chunked,
-                int container_chunked, const hsize_t *chunk, hid_t odcpl)
+container_entry(commit_state_t *st, const container_pair_t *p)
 {
     carve_manifest_dataset_t *md;
     carve_manifest_dataset_t *ret_value = NULL;
 
-    if ((md = carve_manifest_find_dataset(&st->manifest, path)) != NULL)
+    if ((md = carve_manifest_find_dataset(&st->manifest, p->path)) != NULL)
         return md;
-    md = carve_manifest_add_dataset(&st->manifest, path, rank < 0 ? 0 : rank, dims,
-                                    origin_chunked && storable ? chunk : NULL);
+    md = carve_manifest_add_dataset(&st->manifest, p->path, p->rank < 0 ? 0 : p->rank, p->dims,
+                                    p->origin_chunked && p->storable ? p->chunk : NULL);
     if (!md)
         CARVE_GOTO_DONE(NULL);
-    md->store = origin_chunked && storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
-    if (container_chunked && !md->chunked) {
+    md->store = p->origin_chunked && p->storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
+    if (p->container_chunked && !md->chunked) {
         /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
         md->chunked = 1;
-        memcpy(md->chunk, chunk, (size_t)rank * sizeof *chunk);
-        if (carve_chunkset_init(&md->chunks, rank, dims, chunk) < 0)
+        memcpy(md->chunk, p->chunk, (size_t)p->rank * sizeof *p->chunk);
+        if (carve_chunkset_init(&md->chunks, p->rank, p->dims, p->chunk) < 0)
             CARVE_GOTO_DONE(NULL);
     }
-    if (NULL == (md->origin_layout = strdup(container_layout_name(odcpl))))
+    if (NULL == (md->origin_layout = strdup(container_layout_name(p->odcpl))))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory");
     ret_value = md;
+
+done:
+    return ret_value;
+}
+
+/* After a store: what the container now holds of the dataset, and the origin's creation list where the
+ * container's differs from it (replay presents the origin's). */
+static herr_t
+container_entry_stored(const container_pair_t *p, carve_manifest_dataset_t *md)
+{
+    hsize_t nchunks = 0;
+    herr_t  ret_value = 0;
+
+    md->bytes_stored = H5Dget_storage_size(p->cds);
+    if (p->container_chunked && H5Dget_num_chunks(p->cds, H5S_ALL, &nchunks) >= 0)
+        md->chunks_stored = nchunks;
+    if (!md->origin_dcpl && (!p->origin_chunked || !H5Pequal(p->odcpl, p->cdcpl)) &&
+        container_encode_dcpl(p->odcpl, p->type, &md->origin_dcpl) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
+                         p->path);
 
 done:
     return ret_value;
@@ -984,38 +1064,20 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
 {
     carve_skeleton_object_t  *obj = carve_skeleton_find(&st->skeleton, &ads->token);
     carve_manifest_dataset_t *md;
-    hid_t    ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
-    hid_t    ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
-    hsize_t  dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], nchunks = 0;
-    int      rank, storable, rewrite, origin_chunked, container_chunked;
-    size_t   elem;
-    carve_chunkset_t want;
-    herr_t   ret_value = 0;
+    container_pair_t          p;
+    int                       rewrite;
+    carve_chunkset_t          want;
+    herr_t                    ret_value = 0;
 
     memset(&want, 0, sizeof want);
+    memset(&p, 0, sizeof p);
+    p.ods = p.cds = p.odcpl = p.cdcpl = p.ospace = p.type = H5I_INVALID_HID;
     if (carve_selection_is_empty(&ads->selections) && ads->reads == 0)
         return 0;
     if (!obj)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "a dataset the program read is not in the skeleton");
-    if ((ods = H5Oopen_by_token(st->origin, ads->token)) < 0 || (cds = H5Oopen_by_token(st->file, obj->container_token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
-    if ((odcpl = H5Dget_create_plist(ods)) < 0 || (cdcpl = H5Dget_create_plist(cds)) < 0 ||
-        (ospace = H5Dget_space(ods)) < 0 || (type = H5Dget_type(ods)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
-    elem              = H5Tget_size(type);
-    storable          = container_space_is_storable(ospace, &rank, dims);
-    if (!storable && (rank = H5Sget_simple_extent_ndims(ospace)) > 0)
-        H5Sget_simple_extent_dims(ospace, dims, NULL);
-    rewrite           = carve_skeleton_type_needs_rewrite(type);
-    origin_chunked    = H5Pget_layout(odcpl) == H5D_CHUNKED;
-    container_chunked = H5Pget_layout(cdcpl) == H5D_CHUNKED;
-    if (rewrite < 0)
-        CARVE_GOTO_DONE(-1);
-    if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
-
-    if (NULL == (md = container_entry(st, obj->path, rank, dims, storable, origin_chunked, container_chunked, chunk,
-                                      odcpl)))
+    if (container_pair_open(st, obj, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0 ||
+        NULL == (md = container_entry(st, &p)))
         CARVE_GOTO_DONE(-1);
     if (md->rank != ads->rank)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: rank %d in the manifest, %d in the origin",
@@ -1024,54 +1086,35 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
         CARVE_GOTO_DONE(-1);
 
     if (md->store == CARVE_STORE_CHUNKS) {
-        if (carve_chunkset_init(&want, rank, dims, md->chunks.chunk) < 0 ||
+        if (carve_chunkset_init(&want, p.rank, p.dims, md->chunks.chunk) < 0 ||
             carve_chunkset_add_selection(&want, &ads->selections) < 0)
             CARVE_GOTO_DONE(-1);
-        if (container_copy_chunks(st, obj->path, ods, cds, ospace, &want, &md->chunks, rewrite, elem, dims) < 0 ||
+        if (container_copy_chunks(st, obj->path, p.ods, p.cds, p.ospace, &want, &md->chunks, rewrite, p.elem,
+                                  p.dims) < 0 ||
             carve_chunkset_union(&md->chunks, &want) < 0 || carve_chunkset_finish(&md->chunks) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (rank == 0) {
-        if (H5Sselect_all(ospace) < 0 ||
-            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+    else if (p.rank == 0) {
+        if (H5Sselect_all(p.ospace) < 0 ||
+            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (storable) {
+    else if (p.storable) {
         for (size_t i = 0; i < ads->selections.nrecords; i++)
-            if (container_copy_record(st, ods, cds, ospace, &ads->selections, i, elem) < 0)
+            if (container_copy_record(st, p.ods, p.cds, p.ospace, &ads->selections, i, p.elem) < 0)
                 CARVE_GOTO_DONE(-1);
     }
     if (carve_selection_union(&md->selections, &ads->selections) < 0 || carve_selection_merge(&md->selections) < 0)
         CARVE_GOTO_DONE(-1);
-
     md->elements_read += ads->elements_read;
     md->bytes_read += ads->bytes_read;
-    md->bytes_stored = H5Dget_storage_size(cds);
-    if (container_chunked && H5Dget_num_chunks(cds, H5S_ALL, &nchunks) >= 0)
-        md->chunks_stored = nchunks;
-    /* Replay presents the origin's creation list where the container's differs from it. */
-    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl)) &&
-        container_encode_dcpl(odcpl, type, &md->origin_dcpl) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
-                         obj->path);
+    if (container_entry_stored(&p, md) < 0)
+        CARVE_GOTO_DONE(-1);
 
 done:
-    CARVE_CLEANUP_BEGIN
     if (want.idx)
         carve_chunkset_clear(&want);
-    if (type >= 0)
-        H5Tclose(type);
-    if (ospace >= 0)
-        H5Sclose(ospace);
-    if (cdcpl >= 0)
-        H5Pclose(cdcpl);
-    if (odcpl >= 0)
-        H5Pclose(odcpl);
-    if (cds >= 0)
-        H5Dclose(cds);
-    if (ods >= 0)
-        H5Dclose(ods);
-    CARVE_CLEANUP_END
+    container_pair_close(&p);
     return ret_value;
 }
 
@@ -1088,90 +1131,52 @@ static herr_t
 container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
 {
     carve_manifest_dataset_t *md;
-    hid_t   ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
-    hid_t   ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
-    hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], row = 1, rows, nchunks = 0;
-    int     rank = 0, storable, origin_chunked, container_chunked;
-    htri_t  refs;
-    size_t  elem;
-    herr_t  ret_value = 0;
+    container_pair_t          p;
+    hsize_t                   row = 1, rows;
+    herr_t                    ret_value = 0;
 
+    memset(&p, 0, sizeof p);
+    p.ods = p.cds = p.odcpl = p.cdcpl = p.ospace = p.type = H5I_INVALID_HID;
     if ((md = carve_manifest_find_dataset(&st->manifest, obj->path)) != NULL && md->held)
         return 0;
-    if ((ods = H5Oopen_by_token(st->origin, obj->origin_token)) < 0 || (type = H5Dget_type(ods)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
-    if ((refs = H5Tdetect_class(type, H5T_REFERENCE)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect its datatype", obj->path);
-    if (!refs)
-        CARVE_GOTO_DONE(0);
-    if ((ospace = H5Dget_space(ods)) < 0 || (odcpl = H5Dget_create_plist(ods)) < 0 ||
-        (cds = H5Oopen_by_token(st->file, obj->container_token)) < 0 || (cdcpl = H5Dget_create_plist(cds)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
-    elem = H5Tget_size(type);
-    if (H5Sget_simple_extent_type(ospace) == H5S_NULL)
-        CARVE_GOTO_DONE(0);
-    storable = container_space_is_storable(ospace, &rank, dims);
-    if (!storable && (rank = H5Sget_simple_extent_ndims(ospace)) > 0)
-        H5Sget_simple_extent_dims(ospace, dims, NULL);
-    for (int d = 1; d < rank; d++)
-        row *= dims[d];
-    if ((hsize_t)H5Sget_simple_extent_npoints(ospace) > CONTAINER_WHOLE_MAX_BYTES / (elem ? elem : 1))
-        CARVE_GOTO_DONE(0);
-    origin_chunked    = H5Pget_layout(odcpl) == H5D_CHUNKED;
-    container_chunked = H5Pget_layout(cdcpl) == H5D_CHUNKED;
-    if (container_chunked && H5Pget_chunk(cdcpl, rank, chunk) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
-    if (NULL == (md = container_entry(st, obj->path, rank, dims, storable, origin_chunked, container_chunked, chunk,
-                                      odcpl)))
+    if (container_pair_open(st, obj, &p) < 0)
         CARVE_GOTO_DONE(-1);
-
-    rows = rank == 0 || elem * row == 0 ? 1 : CONTAINER_WHOLE_SLAB_BYTES / (elem * row);
+    if (H5Sget_simple_extent_type(p.ospace) == H5S_NULL ||
+        (hsize_t)H5Sget_simple_extent_npoints(p.ospace) > CONTAINER_WHOLE_MAX_BYTES / (p.elem ? p.elem : 1))
+        CARVE_GOTO_DONE(0);
+    if (NULL == (md = container_entry(st, &p)))
+        CARVE_GOTO_DONE(-1);
+    for (int d = 1; d < p.rank; d++)
+        row *= p.dims[d];
+    rows = p.rank == 0 || p.elem * row == 0 ? 1 : CONTAINER_WHOLE_SLAB_BYTES / (p.elem * row);
     if (rows == 0)
         rows = 1;
-    for (hsize_t first = 0; rank == 0 ? first == 0 : first < dims[0]; first += rows) {
+    for (hsize_t first = 0; p.rank == 0 ? first == 0 : first < p.dims[0]; first += rows) {
         hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
 
-        if (rank == 0) {
-            if (H5Sselect_all(ospace) < 0)
+        if (p.rank == 0) {
+            if (H5Sselect_all(p.ospace) < 0)
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it", obj->path);
         }
         else {
-            memcpy(count, dims, (size_t)rank * sizeof *count);
+            memcpy(count, p.dims, (size_t)p.rank * sizeof *count);
             start[0] = first;
-            count[0] = dims[0] - first < rows ? dims[0] - first : rows;
-            if (H5Sselect_hyperslab(ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+            count[0] = p.dims[0] - first < rows ? p.dims[0] - first : rows;
+            if (H5Sselect_hyperslab(p.ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows", obj->path);
         }
-        if (carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+        if (carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
             CARVE_GOTO_DONE(-1);
-        if (rank == 0)
+        if (p.rank == 0)
             break;
     }
     if (NULL == (md->held = strdup("all")))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
-    md->bytes_stored = H5Dget_storage_size(cds);
-    if (container_chunked && H5Dget_num_chunks(cds, H5S_ALL, &nchunks) >= 0)
-        md->chunks_stored = nchunks;
-    if (!md->origin_dcpl && (!origin_chunked || !H5Pequal(odcpl, cdcpl)) &&
-        container_encode_dcpl(odcpl, type, &md->origin_dcpl) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
-                         obj->path);
+    if (container_entry_stored(&p, md) < 0)
+        CARVE_GOTO_DONE(-1);
 
 done:
-    CARVE_CLEANUP_BEGIN
-    if (type >= 0)
-        H5Tclose(type);
-    if (ospace >= 0)
-        H5Sclose(ospace);
-    if (cdcpl >= 0)
-        H5Pclose(cdcpl);
-    if (odcpl >= 0)
-        H5Pclose(odcpl);
-    if (cds >= 0)
-        H5Dclose(cds);
-    if (ods >= 0)
-        H5Dclose(ods);
-    CARVE_CLEANUP_END
+    container_pair_close(&p);
     return ret_value;
 }
 
@@ -1667,7 +1672,8 @@ commit_build(commit_state_t *st)
     for (size_t i = 0; i < st->skeleton.by_origin.capacity; i++) {
         const carve_skeleton_object_t *obj = st->skeleton.by_origin.values[i];
 
-        if (st->skeleton.by_origin.used[i] && obj->type == H5O_TYPE_DATASET && container_store_whole(st, obj) < 0)
+        if (st->skeleton.by_origin.used[i] && obj->type == H5O_TYPE_DATASET && obj->has_refs &&
+            container_store_whole(st, obj) < 0)
             CARVE_GOTO_DONE(-1);
     }
 

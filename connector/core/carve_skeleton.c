@@ -1220,6 +1220,23 @@ done:
     return ret_value;
 }
 
+/* Notes on a dataset's entry whether its values hold references (carve_container stores those whole). */
+static herr_t
+skeleton_note_refs(carve_skeleton_object_t *entry, hid_t origin_dataset, const char *path)
+{
+    hid_t  type = H5Dget_type(origin_dataset);
+    htri_t refs = type < 0 ? -1 : H5Tdetect_class(type, H5T_REFERENCE);
+
+    if (type >= 0)
+        H5Tclose(type);
+    if (refs < 0) {
+        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "origin: cannot inspect the datatype of %s", path);
+        return -1;
+    }
+    entry->has_refs = refs > 0;
+    return 0;
+}
+
 /* Creates the container's copy of origin_object (a group, dataset or committed datatype of `type`) as
  * cg/name, or anonymously when name is NULL (as the target of the `target_of`, a fill value's reference),
  * and maps it as created, its path "" until the walk links it. Returns the container object (the caller
@@ -1274,6 +1291,8 @@ skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t ty
                          path);
     if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, name ? path : "", 1)))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
+    if (type == H5O_TYPE_DATASET && skeleton_note_refs(*entry, origin_object, path) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
     ret_value = created;
     created   = H5I_INVALID_HID;
 
@@ -1312,7 +1331,8 @@ skeleton_map_found_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t
                          path, skeleton_object_type_name(info.type), skeleton_object_type_name(type));
     if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, path, 0)))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
-    if (type == H5O_TYPE_DATASET && skeleton_map_found_dataset_type(ctx, origin_object, found, path) < 0)
+    if (type == H5O_TYPE_DATASET && (skeleton_map_found_dataset_type(ctx, origin_object, found, path) < 0 ||
+                                     skeleton_note_refs(*entry, origin_object, path) < 0))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     ret_value = found;
     found     = H5I_INVALID_HID;

@@ -26,6 +26,7 @@ typedef struct carve_skeleton_object_t {
     H5O_type_t  type;    /* H5O_TYPE_GROUP, H5O_TYPE_DATASET, H5O_TYPE_NAMED_DATATYPE */
     char       *path;    /* the first path the walk reached it by (absolute, "/" for the root) */
     int         created; /* 1: created by this build; 0: found in the container */
+    int         has_refs; /* datasets: its values hold references (anywhere in the type) */
 } carve_skeleton_object_t;
 
 /* An external link of the origin that the container holds at the same path. */
