@@ -164,6 +164,33 @@ done:
     return ret_value;
 }
 
+/* The token of a header line "<key> <32 hex digits>" among the lines from `lines` on: 1 found, 0 no such
+ * line, -1 a malformed one (said). */
+static int
+container_header_token(const char *lines, const char *key, H5O_token_t *token, const char *path)
+{
+    size_t      len = strlen(key);
+    const char *at  = lines;
+    char        hex[33];
+
+    while (at && strncmp(at, key, len) != 0)
+        if ((at = strchr(at, '\n')) != NULL)
+            at++;
+    if (!at || at[len] != ' ')
+        return 0;
+    if (strnlen(at + len + 1, 33) < 33 || at[len + 1 + 32] != '\n') {
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, "%s: malformed %s line in carve's header", path, key);
+        return -1;
+    }
+    memcpy(hex, at + len + 1, 32);
+    hex[32] = '\0';
+    if (carve_token_from_hex(hex, token) < 0) {
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, "%s: malformed %s token in carve's header", path, key);
+        return -1;
+    }
+    return 1;
+}
+
 /* Parses carve's user block header. Returns 1 for a container, 0 for any other file, -1 when unreadable. */
 static int
 container_read_header(const char *path, uint64_t *generation, H5O_token_t *token, H5O_token_t *replay_token,
@@ -195,42 +222,23 @@ container_read_header(const char *path, uint64_t *generation, H5O_token_t *token
     if (errno || *end != '\n')
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed generation in carve's header", path);
     line = end + 1;
-    if (strncmp(line, "bookkeeping ", 12) != 0 || line[12 + 32] != '\n')
+    /* bookkeeping (required), then replay (absent from containers of carve 0.1) and integrity (absent
+     * before carve 0.3): the tokens of the embedded datasets. */
+    if (container_header_token(line, "bookkeeping", token, path) <= 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a bookkeeping line", path);
-    {
-        char hex[33];
-
-        memcpy(hex, line + 12, 32);
-        hex[32] = '\0';
-        if (carve_token_from_hex(hex, token) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed token in carve's header", path);
-    }
-    /* Optional (absent from containers of carve 0.1): the replay manifest's dataset. */
-    line += 12 + 32 + 1;
     if (has_replay)
         *has_replay = 0;
-    if (strncmp(line, "replay ", 7) == 0 && line[7 + 32] == '\n' && replay_token) {
-        char hex[33];
-
-        memcpy(hex, line + 7, 32);
-        hex[32] = '\0';
-        if (carve_token_from_hex(hex, replay_token) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed replay token in carve's header",
-                             path);
+    if (has_integrity)
+        *has_integrity = 0;
+    if (replay_token && (n = container_header_token(line, "replay", replay_token, path)) != 0) {
+        if (n < 0)
+            CARVE_GOTO_DONE(-1);
         if (has_replay)
             *has_replay = 1;
     }
-    /* Optional (absent from containers of carve 0.2 and before): the checksum table's dataset. */
-    if (has_integrity)
-        *has_integrity = 0;
-    if ((line = strstr(line, "integrity ")) != NULL && line[10 + 32] == '\n' && integrity_token) {
-        char hex[33];
-
-        memcpy(hex, line + 10, 32);
-        hex[32] = '\0';
-        if (carve_token_from_hex(hex, integrity_token) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed integrity token in carve's header",
-                             path);
+    if (integrity_token && (n = container_header_token(line, "integrity", integrity_token, path)) != 0) {
+        if (n < 0)
+            CARVE_GOTO_DONE(-1);
         if (has_integrity)
             *has_integrity = 1;
     }
