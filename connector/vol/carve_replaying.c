@@ -773,12 +773,28 @@ carve_replaying_carved_origin(const carve_file_ctx_t *ctx)
     return origin ? origin : "";
 }
 
+/* Whether `from` keeps `ctx` alive, directly or through the files it keeps (depth-limited). */
+static int
+replaying_keeps(const carve_file_ctx_t *from, const carve_file_ctx_t *ctx, int depth)
+{
+    if (from == ctx)
+        return 1;
+    if (depth > 32)
+        return 1; /* deeper than any real chain of links: treated as a cycle, not kept */
+    for (size_t i = 0; i < from->nkept; i++)
+        if (replaying_keeps(from->kept[i], ctx, depth + 1))
+            return 1;
+    return 0;
+}
+
 void
 carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
 {
     carve_file_ctx_t **grown;
 
-    if (holder == target)
+    /* Files linking to each other would keep each other alive for ever: a link back is not kept (the
+     * target is then opened again at its next traversal). */
+    if (replaying_keeps(target, holder, 0))
         return;
     for (size_t i = 0; i < holder->nkept; i++)
         if (holder->kept[i] == target)

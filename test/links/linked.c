@@ -8,11 +8,13 @@
  *       is found through HDF5_EXT_PREFIX or H5Pset_elink_prefix), and /entry/sum: a virtual dataset
  *       whose row 0 maps file 2's frame 0 and row 1 file 3's frame 1 (sources in other files).
  *       Each data file: /entry/data/data, 4 frames of 16 x 16 uint16, chunked by frame and deflated;
- *       values differ per file.
- *   carve_linked read <master> [--prefix P] [--direct <data-file>]     (names may be http(s) URLs: ROS3)
+ *       values differ per file; /master, an external link back to master.h5:/entry (files linking to
+ *       each other). The master's /entry/data/file_000001 links to data_000001.h5's root.
+ *   carve_linked read <master> [--prefix P] [--direct <data-file>] [--back]  (names may be http(s) URLs: ROS3)
  *       Reads, through the master's links: frames 1-2 of data_000001 (this file is read through the
- *       link only), a 5 x 7 block of frame 3 of data_000002, a strided selection of data_000003; the
- *       whole virtual /entry/sum; the attribute. --prefix: the link access list's external link prefix
+ *       link only), a 5 x 7 block of frame 3 of data_000002, a strided selection of data_000003; with
+ *       --back a block of /entry/sum reached through data_000001.h5 and its link back (master and data
+ *       files in one directory); the whole virtual /entry/sum; the attribute. --prefix: the link access list's external link prefix
  *       (H5Pset_elink_prefix) for the opens. --direct: also opens that data file by name and reads frame
  *       0. Prints "carve_linked: connector <name>" (carve or native) and "carve_linked: checksum <hex>"
  *       (FNV-1a of every value read, in order); exit 1 with HDF5's error stack on any failure.
@@ -78,6 +80,8 @@ make_data_file(const char *path, int which)
     H5Sclose(space);
     H5Gclose(g2);
     H5Gclose(g1);
+    /* A link back to the master: files that link to each other. */
+    TRY(H5Lcreate_external("master.h5", "/entry", file, "master", H5P_DEFAULT, H5P_DEFAULT), "link back");
     H5Fclose(file);
     free(v);
 }
@@ -116,6 +120,7 @@ make(const char *dir, const char *data_dir)
         snprintf(target, sizeof target, "data_%06d.h5", i);
         TRY(H5Lcreate_external(target, "/entry/data/data", data, name, H5P_DEFAULT, H5P_DEFAULT), "link");
     }
+    TRY(H5Lcreate_external("data_000001.h5", "/", data, "file_000001", H5P_DEFAULT, H5P_DEFAULT), "link to a root");
     H5Gclose(data);
     /* The virtual dataset: row 0 <- file 2's frame 0, row 1 <- file 3's frame 1. */
     TRY(space = H5Screate_simple(3, vdims, NULL), "vds space");
@@ -172,7 +177,7 @@ access_list(const char *name)
 }
 
 static int
-read_master(const char *master, const char *prefix, const char *direct)
+read_master(const char *master, const char *prefix, const char *direct, int back)
 {
     hid_t   file, dset, dapl = H5P_DEFAULT, attr, atype, vol;
     char    name[256], title[64] = "";
@@ -206,6 +211,15 @@ read_master(const char *master, const char *prefix, const char *direct)
         read_block(dset, start, stride, count, "a strided selection of data_000003");
     }
     H5Dclose(dset);
+    if (back) {
+        /* Into a data file and back into the master through its link back. */
+        TRY(dset = H5Dopen2(file, "/entry/data/file_000001/master/sum", dapl), "the master through a data file");
+        {
+            hsize_t start[3] = {1, 2, 3}, count[3] = {1, 4, 5};
+            read_block(dset, start, NULL, count, "the virtual dataset through a link back");
+        }
+        H5Dclose(dset);
+    }
     TRY(dset = H5Dopen2(file, "/entry/sum", H5P_DEFAULT), "the virtual dataset");
     {
         hsize_t start[3] = {0, 0, 0}, count[3] = {2, SIDE, SIDE};
@@ -240,12 +254,21 @@ int
 main(int argc, char **argv)
 {
     const char *prefix = NULL, *direct = NULL;
+    int         back   = 0;
 
     if (argc >= 3 && strcmp(argv[1], "make") == 0)
         return make(argv[2], argc >= 4 ? argv[3] : argv[2]);
     if (argc >= 3 && strcmp(argv[1], "read") == 0) {
-        for (int i = 3; i + 1 < argc; i += 2) {
-            if (strcmp(argv[i], "--prefix") == 0)
+        for (int i = 3; i < argc; i += 2) {
+            if (strcmp(argv[i], "--back") == 0) {
+                back = 1;
+                i--;
+            }
+            else if (i + 1 >= argc) {
+                fprintf(stderr, "carve_linked: %s needs a value\n", argv[i]);
+                return 2;
+            }
+            else if (strcmp(argv[i], "--prefix") == 0)
                 prefix = argv[i + 1];
             else if (strcmp(argv[i], "--direct") == 0)
                 direct = argv[i + 1];
@@ -254,8 +277,8 @@ main(int argc, char **argv)
                 return 2;
             }
         }
-        return read_master(argv[2], prefix, direct);
+        return read_master(argv[2], prefix, direct, back);
     }
-    fprintf(stderr, "usage: carve_linked make <dir> [<data-dir>] | read <master> [--prefix P] [--direct FILE]\n");
+    fprintf(stderr, "usage: carve_linked make <dir> [<data-dir>] | read <master> [--prefix P] [--direct FILE] [--back]\n");
     return 2;
 }

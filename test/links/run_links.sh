@@ -5,7 +5,8 @@
 # dataset with its sources in two of them; carve_linked read reads through all of it.
 #
 # usage: run_links.sh <case> <work-dir>
-#   placements  carve into CARVE_DIR=bundle (every linked file gets its own container), then replay with
+#   placements  carve into CARVE_DIR=bundle (every linked file gets its own container; the reads include
+#               the master reached again through a data file's link back), then replay with
 #               the origins present, with their whole directory renamed away, and from a copy of the bundle
 #               (tar, unpacked elsewhere, run from another working directory with the same relative name);
 #               also carved beside the origins and replayed with every origin file removed. Each replay:
@@ -75,9 +76,9 @@ containers_in() { find "$1" -maxdepth 1 -name '*.carve.h5' | wc -l; }
 case_placements() {
     mkdir -p data bundle other elsewhere
     "$CARVE_TEST_LINKED" make data
-    linked native - read data/master.h5
+    linked native - read data/master.h5 --back
     check "native: reads the file set" test "$(rc_of native)" = 0
-    CARVE_DIR=$work/bundle linked carve "$CARVE" read data/master.h5
+    CARVE_DIR=$work/bundle linked carve "$CARVE" read data/master.h5 --back
     check "carve: exit 0" test "$(rc_of carve)" = 0
     check "carve: native checksum" test "$(sum_of carve)" = "$(sum_of native)"
     check "carve: nothing on stderr" test ! -s carve.err
@@ -87,16 +88,16 @@ case_placements() {
     done
 
     echo "--- dir=, origins present"
-    CARVE_LOG=summary CARVE_DIR=$work/bundle linked dir "$REPLAY" read data/master.h5
+    CARVE_LOG=summary CARVE_DIR=$work/bundle linked dir "$REPLAY" read data/master.h5 --back
     served dir native
-    HDF5_VOL_CONNECTOR="$REPLAY;dir={$work/bundle};log=summary" "$CARVE_TEST_LINKED" read data/master.h5 \
+    HDF5_VOL_CONNECTOR="$REPLAY;dir={$work/bundle};log=summary" "$CARVE_TEST_LINKED" read data/master.h5 --back \
         >dir-string.out 2>dir-string.err || echo $? >dir-string.rc
     [[ -e dir-string.rc ]] || echo 0 >dir-string.rc
     served dir-string native
 
     echo "--- the origins' whole directory gone"
     mv data data.away
-    CARVE_LOG=summary CARVE_DIR=$work/bundle linked gone "$REPLAY" read data/master.h5
+    CARVE_LOG=summary CARVE_DIR=$work/bundle linked gone "$REPLAY" read data/master.h5 --back
     served gone native
 
     echo "--- the bundle shipped: tar, unpacked elsewhere, run from another directory"
@@ -104,7 +105,7 @@ case_placements() {
     tar -C "$work/elsewhere" -xf bundle.tar
     mv elsewhere/bundle elsewhere/shipped
     mv bundle bundle.away
-    (cd other && CARVE_LOG=summary CARVE_DIR=$work/elsewhere/shipped linked ../copied "$REPLAY" read data/master.h5)
+    (cd other && CARVE_LOG=summary CARVE_DIR=$work/elsewhere/shipped linked ../copied "$REPLAY" read data/master.h5 --back)
     served copied native
     mv bundle.away bundle
     mv data.away data
