@@ -326,6 +326,7 @@ carve_replaying_has_container(const char *name, const carve_config_t *cfg)
     carve_lookup_t lookup;
     int            ret_value;
 
+    carve_carving_register_shutdown(); /* frees the lookup's directory listings */
     if (!name || carve_lookup_container(name, cfg->dir, &lookup) < 0) {
         H5Eclear2(H5E_DEFAULT); /* tried and ignored: the open itself reports an ambiguous name */
         return 0;
@@ -495,6 +496,7 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
 
     *pass_through = 0;
     memset(&lookup, 0, sizeof lookup);
+    carve_carving_register_shutdown(); /* frees the lookup's directory listings, whatever happens next */
     if (carve_lookup_container(name, ctx->config.dir, &lookup) < 0)
         CARVE_GOTO_DONE(NULL);
     if (lookup.how == CARVE_LOOKUP_NONE) {
