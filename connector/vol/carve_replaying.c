@@ -4,9 +4,12 @@
  * it does not, reading the origin lazily (native or ROS3, as the program opened it), and counting what
  * came from where.
  *
- * The decisions live in core/: which container belongs to a file (carve_origin), what it holds
- * (carve_manifest), how one read splits into held and missing parts (carve_split). This file opens and
- * reads through the connector below and keeps the state of each open file and dataset.
+ * The decisions live in core/: which container belongs to a file (carve_lookup), what it holds
+ * (carve_manifest), how one read splits into held and missing parts (carve_split), whether what it
+ * stores is intact (carve_integrity). This file opens and reads through the connector below, checks
+ * each stored unit once before serving it, and keeps the state of each open file and dataset. A dataset
+ * reached through an external link is served by the replay state of the file it lives in (carve_elink.c
+ * leads the link there).
  *
  * Every object of a replayed file is an object of the container (metadata comes from there, exactly
  * the origin's skeleton); the origin file and its datasets are extra objects below carve, opened only
@@ -92,7 +95,7 @@ struct carve_replaying_t {
     void                 *origin_file;      /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
     char                 *origin_problem;   /* ORIGIN_UNAVAILABLE: why, for messages */
-    unsigned long         container_fileno; /* objects of other files (external links) are not replayed */
+    unsigned long         container_fileno; /* identifies the container's objects (replaying_rehome) */
     carve_on_change_t     on_change;
     carve_log_t           log;
     int                   read_through;
@@ -104,7 +107,8 @@ struct carve_replaying_t {
 /* Replay state of one dataset object (carve_obj_t.replay). */
 struct carve_replay_dataset_t {
     int           resolved;
-    int           foreign;     /* an object of another file (an external link's target): passed through */
+    int           foreign;     /* an object of a file that is not replayed (a link's target without a
+                                * container): read as it is, from where it is */
     char         *path;        /* its path in the container, which is its path in the origin */
     size_t        entry;       /* index in the manifest, or SIZE_MAX: nothing held */
     carve_held_t *held;        /* shared with the container entry; NULL: nothing held */

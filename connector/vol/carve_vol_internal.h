@@ -134,7 +134,8 @@ void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_
 int    carve_replaying_has_container(const char *name, const carve_config_t *cfg);
 /* Releases a file's replay state (closing the origin if it was opened). */
 herr_t carve_replaying_finish(carve_file_ctx_t *ctx);
-/* A dataset opened (dapl_id: the access list it was opened with) / released. */
+/* A dataset opened (dapl_id: the access list it was opened with) / released. An opened dataset that lives
+ * in another replayed file (reached through an external link) moves to that file's context first. */
 herr_t carve_replaying_dataset_opened(carve_obj_t *dset, hid_t dapl_id);
 herr_t carve_replaying_dataset_closed(carve_obj_t *dset);
 /* A (multi-)dataset read of a replayed file: hits from the container, the rest from the origin. */
