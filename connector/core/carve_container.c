@@ -1648,6 +1648,10 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s", c->open_name);
+    /* The commit reads the origin again: over ROS3 only from a server that honours byte ranges. */
+    if (carve_origin_is_url(c->location) && carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot read the origin %s again to carve it",
+                         c->location);
     if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it", c->open_name);
     if (probe) {

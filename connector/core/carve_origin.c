@@ -611,8 +611,21 @@ done:
     return ret_value;
 }
 
+/* Counts a probe's body (carve_origin_check_ranges); stops the transfer past the one byte asked for. */
+static size_t
+count_probe_body(char *data, size_t size, size_t nitems, void *userdata)
+{
+    size_t *received = userdata;
+
+    (void)data;
+    *received += size * nitems;
+    return *received > 1 ? 0 : size * nitems;
+}
+
+/* One request carve makes itself: the stamp's HEAD, or (probe) a GET of the object's first byte that must
+ * be answered 206 with exactly that byte. */
 static herr_t
-stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
+remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
 {
     CURL              *curl     = NULL;
     struct curl_slist *headers  = NULL;
@@ -621,7 +634,9 @@ stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
     sigv4_settings_t   sigv4    = {0};
     head_response_t    response = {.content_length = -1};
     CURLcode           rc;
-    long               status = 0;
+    long               status   = 0;
+    size_t             received = 0;
+    const char        *method   = probe ? "GET" : "HEAD";
     herr_t             ret_value = 0;
 
     if (sigv4_settings_read(url, fapl_id, &sigv4) < 0)
@@ -647,8 +662,13 @@ stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the HEAD request: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
                          errbuf[0] ? errbuf : "libcurl refused an option");
+    if (probe && (curl_easy_setopt(curl, CURLOPT_NOBODY, 0L) != CURLE_OK ||
+                  curl_easy_setopt(curl, CURLOPT_RANGE, "0-0") != CURLE_OK ||
+                  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, count_probe_body) != CURLE_OK ||
+                  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &received) != CURLE_OK))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     if (curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
@@ -661,22 +681,36 @@ stamp_remote(const char *url, hid_t fapl_id, carve_stamp_t *stamp)
     }
 
     rc = curl_easy_perform(curl);
+    if (probe && received > 1)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "GET %s with Range bytes=0-0 was answered with more than the byte asked for: the server "
+                         "does not honour byte ranges, and HDF5's ROS3 driver would write past its buffer reading "
+                         "it again",
+                         url);
     if (response.out_of_memory)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s: out of memory reading the response", url);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response", method, url);
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s timed out after %ld s (the timeout setting): %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s timed out after %ld s (the timeout setting): %s", method, url,
                          head_timeout_g, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     if (rc != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s failed: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s failed: %s", method, url,
                          errbuf[0] ? errbuf : curl_easy_strerror(rc));
     if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s: no HTTP status", url);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: no HTTP status", method, url);
     if (status >= 400)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s returned HTTP %ld%s", url, status,
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld%s", method, url, status,
                          status == 403 ? " (access denied: check the ROS3 credentials)" : "");
     /* Redirects are not followed (ROS3 does not follow them either): a 3xx would stamp the redirect. */
     if (status < 200 || status >= 300)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "HEAD %s returned HTTP %ld, not a success", url, status);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld, not a success", method, url, status);
+    if (probe) {
+        if (status != 206 || received != 1)
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                             "GET %s with Range bytes=0-0 returned HTTP %ld and %zu bytes, not 206 and the one byte: "
+                             "the server does not honour byte ranges, which HDF5's ROS3 driver relies on",
+                             url, status, received);
+        CARVE_GOTO_DONE(0);
+    }
 
     stamp->remote        = 1;
     stamp->size          = response.content_length;
@@ -702,6 +736,18 @@ done:
 /* *stamp is overwritten without being freed (an output); it is reset on failure, so the caller may
  * always carve_stamp_clear it. */
 herr_t
+carve_origin_check_ranges(const char *url, hid_t fapl_id)
+{
+    carve_stamp_t unused;
+    herr_t        ret_value;
+
+    stamp_reset(&unused);
+    ret_value = remote_request(url, fapl_id, 1, &unused);
+    carve_stamp_clear(&unused);
+    return ret_value;
+}
+
+herr_t
 carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp)
 {
     carve_stamp_t measured;
@@ -714,7 +760,7 @@ carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp)
     if (location == NULL || location[0] == '\0')
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the location is empty");
     if (carve_origin_is_url(location)) {
-        if (stamp_remote(location, fapl_id, &measured) < 0)
+        if (remote_request(location, fapl_id, 0, &measured) < 0)
             CARVE_GOTO_DONE(-1);
     }
     else if (stamp_local(location, &measured) < 0)

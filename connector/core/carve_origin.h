@@ -50,6 +50,10 @@ herr_t carve_origin_location_lexical(const char *name, char **location);
  * H5Pget_fapl_ros3_token) used to sign the HEAD request; H5P_DEFAULT for none. Errors name the
  * location and the cause (missing file, HTTP status, unreachable server). */
 herr_t carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp);
+/* Asks a URL for its first byte (GET, Range bytes=0-0, signed like the stamp) and fails, naming the
+ * server's answer, unless it is 206 with exactly that byte: a server that ignores byte ranges makes HDF5's
+ * ROS3 driver write past its buffer (a crash), so carve reads such an origin no more. */
+herr_t carve_origin_check_ranges(const char *url, hid_t fapl_id);
 void   carve_stamp_clear(carve_stamp_t *stamp);
 herr_t carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src);
 /* 1 when two stamps describe the same unchanged origin, 0 otherwise. Fields one side does not know

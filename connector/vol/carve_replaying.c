@@ -663,6 +663,17 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
 
         r->container->counters.origin_requests++;
         file = NULL;
+        /* A server that ignores byte ranges would make HDF5's ROS3 driver write past its buffer. */
+        if (carve_origin_is_url(r->origin_name) && carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
+            char *why = replaying_take_error_text();
+
+            r->origin_state = ORIGIN_UNAVAILABLE;
+            free(r->origin_problem);
+            if (asprintf(&r->origin_problem, "it cannot be read safely (%s)", why ? why : "no reason given") < 0)
+                r->origin_problem = NULL;
+            free(why);
+            CARVE_GOTO_DONE(-1);
+        }
         H5E_BEGIN_TRY
         {
             if (H5VLstart_lib_state() >= 0) {

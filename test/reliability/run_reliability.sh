@@ -14,6 +14,10 @@
 #   exit_sigv4  commits at exit that sign their requests (SigV4: libcurl and OpenSSL): a carve and a replay
 #            with read_through=yes of a URL on a private loopback S3 server, each with and without
 #            H5close() before exit: exit 0 (never a signal), output whole, the container committed
+#   hostile  a hostile S3 server (500s, 200 for a range, short bodies, connections closed mid-body, a wrong
+#            Content-Length on HEAD): native ROS3, carve, and replays of a healthy carve (all hits,
+#            and a miss) against it: any run that ends well has the healthy values; where native reads
+#            well, carve does too; the outcomes are printed as a table
 #   stall    a local carve replayed with origin= a URL whose server answers after 60 s and timeout=2: an
 #            all-hit replay ends with the native values, a read needing the origin fails naming the
 #            timeout (each run under `timeout 20`, less than the default bound of 30 s: a hang fails the test, no time is asserted)
@@ -215,8 +219,81 @@ case_stall() {
     check "a miss, origin stalled: the message names the timeout" grep -q "timed out after 2 s (the timeout setting)" miss.err
 }
 
+# run_hostile <label> <connector or -> <url> <workload> [connector additions]: carve_workload against the
+# hostile server, bounded by `timeout 90`; prints "<exit> <checksum or ->".
+run_hostile() {
+    local label=$1 conn=$2 url=$3 wl=$4 rc=0
+    if [[ $conn == - ]]; then
+        timeout 90 "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" "$url" "$wl" "$label.txt" >"$label.out" 2>"$label.err" || rc=$?
+    else
+        HDF5_VOL_CONNECTOR="$conn" timeout 90 "${wrapper[@]}" "$CARVE_TEST_WORKLOAD" "$url" "$wl" "$label.txt" \
+            >"$label.out" 2>"$label.err" || rc=$?
+    fi
+    local sum
+    sum=$(checksum_of_run "$label")
+    echo "$rc ${sum:--}"
+}
+
+# outcome <exit> <checksum> <healthy checksum>: a table cell.
+outcome() {
+    if [[ $1 != 0 ]]; then
+        echo "fails (exit $1)"
+    elif [[ $2 == "$3" ]]; then
+        echo "right values"
+    else
+        echo "WRONG VALUES"
+    fi
+}
+
+# A hostile S3 server (test/s3/s3server.py --fault): for each misbehaviour, a native ROS3 read, a carve
+# run, and replays (all hits, and a read that needs the origin) of a container carved from a healthy
+# server. Never a wrong value: any run that ends well gives the healthy native checksum. The outcomes are
+# printed as a table (carve against native).
+case_hostile() {
+    local s3=$here/../s3 healthy url good_rows good_strided container fault n r c h m
+    local -a table=()
+    mkdir -p data cdir
+    make_zoo data/zoo.h5
+    trap 'bash "$here/../s3/s3ctl.sh" stop "$work/healthy" >/dev/null 2>&1 || true; bash "$here/../s3/s3ctl.sh" stop "$work/hostile" >/dev/null 2>&1 || true' EXIT
+    bash "$s3/s3_fixture.sh" start "$work/healthy" "$work/data" hostileb >/dev/null
+    healthy="$(bash "$s3/s3ctl.sh" url "$work/healthy")/hostileb/zoo.h5"
+    read -r _ good_rows < <(run_hostile native-rows - "$healthy" rows)
+    read -r _ good_strided < <(run_hostile native-strided - "$healthy" strided)
+    check "healthy server: native reads" test "$good_rows" != - -a "$good_strided" != -
+    read -r r c < <(CARVE_DIR=$work/cdir run_hostile carve-healthy "$CARVE" "$healthy" rows)
+    check "healthy server: carve ($r $c)" test "$r $c" = "0 $good_rows"
+    bash "$s3/s3ctl.sh" stop "$work/healthy" >/dev/null
+    # The same objects (one root, so their ETags and Last-Modified stay), a new server each time. A
+    # stalled server is reliability.stall's (native ROS3 would wait on it as long as it stalls).
+    for fault in status500 full200 short close head-length; do
+        bash "$s3/s3ctl.sh" start "$work/hostile" --root "$work/healthy/root" --fault "$fault" >/dev/null
+        url="$(bash "$s3/s3ctl.sh" url "$work/hostile")/hostileb/zoo.h5"
+        read -r n nsum < <(run_hostile "$fault-native" - "$url" rows)
+        rm -rf "cdir-$fault" && mkdir "cdir-$fault"
+        read -r r rsum < <(CARVE_DIR=$work/cdir-$fault run_hostile "$fault-carve" "$CARVE;timeout=5" "$url" rows)
+        read -r h hsum < <(CARVE_DIR=$work/cdir run_hostile "$fault-hits" "$REPLAY;origin={$url};timeout=5" "$healthy" rows)
+        read -r m msum < <(CARVE_DIR=$work/cdir run_hostile "$fault-miss" "$REPLAY;origin={$url};timeout=5" "$healthy" strided)
+        bash "$s3/s3ctl.sh" stop "$work/hostile" >/dev/null
+        for c in "native:$n:$nsum:$good_rows" "carve:$r:$rsum:$good_rows" "hits:$h:$hsum:$good_rows" "miss:$m:$msum:$good_strided"; do
+            IFS=: read -r what rc sum good <<<"$c"
+            if [[ $rc == 0 ]]; then
+                check "$fault, $what: ended well (exit 0), so its values are the healthy ones" test "$sum" = "$good"
+            else
+                pass "$fault, $what: failed (exit $rc), no values claimed"
+            fi
+        done
+        if [[ $n == 0 && $nsum == "$good_rows" ]]; then
+            check "$fault: native read well, so carve does too ($r)" test "$r $rsum" = "0 $good_rows"
+        fi
+        table+=("| $fault | $(outcome "$n" "$nsum" "$good_rows") | $(outcome "$r" "$rsum" "$good_rows") | $(outcome "$h" "$hsum" "$good_rows") | $(outcome "$m" "$msum" "$good_strided") |")
+    done
+    echo "| fault | native ROS3 | carve | replay, all hits | replay, a miss |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${table[@]}"
+}
+
 case "$case_name" in
-reopen | damage | exit_sigv4 | stall) "case_$case_name" ;;
+reopen | damage | exit_sigv4 | stall | hostile) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_reliability.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"

@@ -7,6 +7,7 @@ only (http://127.0.0.1:PORT/<bucket>/<key>), HTTP/1.1 with keep-alive, one threa
 usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
                    [--access-key ID --secret-key SECRET --region R]
                    [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS] [--latency-ms MS]
+                   [--fault KIND [--fault-after N] [--fault-count M]]
 
   --port 0 (the default) picks a free port; --port-file receives the chosen port (written atomically
   once the socket listens, so a reader that sees the file can connect). --bucket creates the bucket's
@@ -14,6 +15,16 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
   safety net for test fixtures whose clean-up never ran). SIGTERM and SIGINT stop it cleanly (exit 0).
   --latency-ms delays every GET and HEAD of an object by that many milliseconds before it is answered,
   to play a remote store's time to first byte (benchmarks; 0, the default: no delay).
+  --fault makes the server misbehave on object GETs and HEADs, as a hostile or broken store would (tests of
+  what clients do then): after the first N such requests (--fault-after, default 0), the next M
+  (--fault-count, default: all) get the fault. KIND:
+    status500    503-like failure: 500 InternalError
+    full200      a Range ignored: 200 and the whole object
+    short        a ranged GET answered 206 with consistent headers for only the first half of the range
+    close        the headers of the full answer, half the body, then the connection closed
+    stall        no answer for 60 s
+    head-length  a HEAD whose Content-Length is one byte more than the object
+  Each faulty answer is logged as "FAULT <kind> <method> <path>".
 
 Operations (what HDF5's read-only S3 driver needs, and what tests need to prepare files):
   HEAD /b/k       Content-Length, ETag (quoted md5 hex), Last-Modified (HTTP date), Accept-Ranges: bytes,
@@ -435,6 +446,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         bucket, key = store.split(raw_path)
         if self.server.latency > 0 and method in ("GET", "HEAD") and key:
             time.sleep(self.server.latency)
+        self.fault = None
+        if self.server.fault and method in ("GET", "HEAD") and key:
+            self.fault = self.server.take_fault(method)
+            if self.fault:
+                log("FAULT %s %s %s" % (self.fault, method, self.path))
+            if self.fault == "stall":
+                time.sleep(60)
+            elif self.fault == "status500":
+                raise S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
 
         payload_hash = None
         if self.server.creds is not None:
@@ -479,12 +499,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "Content-Type": "application/octet-stream",
         }
         rng = parse_range(self.headers.get("Range"), size)
+        if self.fault == "full200":
+            rng = None
+        if self.fault == "head-length" and self.command == "HEAD":
+            self._send(200, headers, file_range=(path, 0, size), body_len=size + 1)
+            return
         if rng is None:
             self._send(200, headers, file_range=(path, 0, size))
-        else:
-            first, last = rng
-            headers["Content-Range"] = "bytes %d-%d/%d" % (first, last, size)
-            self._send(206, headers, file_range=(path, first, last - first + 1))
+            return
+        first, last = rng
+        length = last - first + 1
+        if self.fault == "short" and self.command == "GET" and length > 1:
+            half = length // 2
+            headers["Content-Range"] = "bytes %d-%d/%d" % (first, first + half - 1, size)
+            self._send(206, headers, file_range=(path, first, half))
+            return
+        headers["Content-Range"] = "bytes %d-%d/%d" % (first, last, size)
+        if self.fault == "close" and self.command == "GET" and length > 1:
+            self.close_connection = True
+            self._send(206, headers, file_range=(path, first, length // 2), body_len=length)
+            return
+        self._send(206, headers, file_range=(path, first, length))
 
     def _put_bucket(self, store, bucket, body_length):
         self.rfile.read(body_length)  # a CreateBucketConfiguration, if any: ignored
@@ -536,6 +571,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    fault = None
+    fault_after = 0
+    fault_count = -1
+    fault_lock = threading.Lock()
+
+    def take_fault(self, method):
+        """The fault the next object GET/HEAD gets (None: a sane answer), counting requests."""
+        with self.fault_lock:
+            if self.fault == "head-length" and method != "HEAD":
+                return None
+            if self.fault_after > 0:
+                self.fault_after -= 1
+                return None
+            if self.fault_count == 0:
+                return None
+            if self.fault_count > 0:
+                self.fault_count -= 1
+            return self.fault
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
@@ -555,6 +609,10 @@ def main(argv=None):
     ap.add_argument("--max-lifetime", type=float, default=0, help="stop after this many seconds (0: never)")
     ap.add_argument("--latency-ms", type=float, default=0,
                     help="delay every GET/HEAD of an object by this many milliseconds (0: none)")
+    ap.add_argument("--fault", choices=["status500", "full200", "short", "close", "stall", "head-length"],
+                    help="misbehave on object GETs/HEADs (see the module's help)")
+    ap.add_argument("--fault-after", type=int, default=0, help="object GETs/HEADs answered sanely first")
+    ap.add_argument("--fault-count", type=int, default=-1, help="faulty answers, then sane again (-1: all)")
     args = ap.parse_args(argv)
 
     keyed = [args.access_key, args.secret_key, args.region]
@@ -575,6 +633,9 @@ def main(argv=None):
     if args.latency_ms < 0:
         ap.error("--latency-ms must be >= 0")
     server.latency = args.latency_ms / 1000.0
+    server.fault = args.fault
+    server.fault_after = max(0, args.fault_after)
+    server.fault_count = args.fault_count
     server.creds = None
     if args.access_key:
         server.creds = Credentials(args.region)
