@@ -41,7 +41,8 @@ typedef struct unit_t {
 bool unit_begin(unit_t *t, const char *dir_name);
 
 /* Ends a test program: removes t->dir with everything in it (kept, and named, when CARVE_KEEP_TEST_FILES
- * is set), releases carve's error class and HDF5, prints "N passed, M failed". Returns main's status. */
+ * is set), releases carve's error class and HDF5, prints "N passed, M failed". Returns main's status:
+ * non-zero when a check failed, or when no check was made at all (a test must assert something). */
 int unit_end(unit_t *t);
 
 #define UNIT_CANNOT_RUN 2
