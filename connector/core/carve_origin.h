@@ -28,7 +28,8 @@ typedef struct carve_stamp_t {
  * own exit handler, which may then still use them. */
 void carve_origin_global_init(void);
 
-/* Bounds each HEAD request carve makes from now on to `seconds` in all (connecting: at most 10 of them);
+/* Bounds each request carve makes from now on (a stamp's HEAD, a range probe) to `seconds` in all
+ * (connecting: at most 10 of them);
  * 0 or less: the default, 30. Process-wide: each file open sets it from its `timeout` setting. */
 void carve_origin_set_timeout(long seconds);
 
