@@ -224,7 +224,26 @@ carving_at_library_close(void *unused)
 static void
 carving_at_exit(void)
 {
+    static int done = 0; /* registered twice when the process uses the network (carve_carving_use_network) */
+
+    if (done)
+        return;
+    done = 1;
     carving_shutdown();
+}
+
+void
+carve_carving_use_network(void)
+{
+    static int registered = 0;
+
+    carve_origin_global_init();
+    /* libcurl and its TLS library register their own exit handlers when they are set up, and handlers run
+     * in reverse order: carve's is registered (again) after theirs, so that a commit at exit that needs
+     * the network (a carve or a read-through of a URL) runs while they still work. Only processes that
+     * use a URL pay for setting them up. */
+    if (!registered && atexit(carving_at_exit) == 0)
+        registered = 1;
 }
 
 void
@@ -234,11 +253,6 @@ carve_carving_register_shutdown(void)
         atclose_registered_g = 1;
     if (!atexit_registered_g) {
         Dl_info info;
-
-        /* libcurl and its TLS library register their own exit handlers when they are set up; handlers
-         * run in reverse order, so setting them up first makes carve's run while they still work,
-         * whichever commit (carve, read-through of a URL, counters) ends up needing them. */
-        carve_origin_global_init();
 
         /* The exit handler lives in this library: keep it loaded even after HDF5 unloads its plugins
          * (H5close before exit), so that the handler never points into unmapped code. */
@@ -340,9 +354,9 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
     }
     else if (c->origin_fapl < 0 && carving_set_origin(c, ctx, name, under_fapl) < 0)
         CARVE_GOTO_DONE(-1);
-    if (carve_origin_is_url(c->location))
-        carve_origin_global_init();
     carve_carving_register_shutdown();
+    if (carve_origin_is_url(c->location))
+        carve_carving_use_network();
 
 done:
     free(location);
@@ -397,13 +411,12 @@ carving_linked_entry(carve_obj_t *o, H5I_type_t type)
     if (NULL == (c = carving_add(location)))
         goto ignored;
     location = NULL;
-    c->open_name    = name;
-    name            = NULL;
-    c->touched_only = parent->touched_only;
-    if ((parent->dir && NULL == (c->dir = strdup(parent->dir))) || (c->origin_fapl = H5Pcopy(parent->origin_fapl)) < 0) {
+    /* The parent's settings (its context's dir and skeleton) and its access list. */
+    if (carving_set_origin(c, o->ctx, name, parent->origin_fapl) < 0) {
         carving_free(c);
         goto ignored;
     }
+    free(name);
     return c;
 
 ignored:

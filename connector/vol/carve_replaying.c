@@ -554,8 +554,10 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
      * origin is refused before anything is served, hits included: a run on the changed origin would read
      * other values. on_change=trust asks for no check. */
     if (r->on_change != CARVE_ON_CHANGE_TRUST) {
-        if (carve_origin_is_url(r->origin_name))
-            carve_origin_global_init();
+        if (carve_origin_is_url(r->origin_name)) {
+            carve_carving_register_shutdown();
+            carve_carving_use_network();
+        }
         if (replaying_check_stamp(r) < 0)
             CARVE_GOTO_DONE(NULL);
     }
@@ -578,9 +580,9 @@ carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid
      * (the way asynchronous connectors carry an operation's context to a later time). */
     if (H5VLretrieve_lib_state(&r->lib_state) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL, "cannot keep HDF5's state to open the origin later");
-    if (carve_origin_is_url(r->origin_name))
-        carve_origin_global_init();
     carve_carving_register_shutdown();
+    if (carve_origin_is_url(r->origin_name))
+        carve_carving_use_network();
     /* External links of replayed files are followed to their targets' containers (carve_elink.c). */
     if (carve_elink_register() < 0)
         CARVE_GOTO_DONE(NULL);

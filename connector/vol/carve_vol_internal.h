@@ -120,6 +120,9 @@ void   carve_carving_record_attr_read(carve_obj_t *attr);
 
 /* Makes sure carve's shutdown handlers (commits, replay reports) are registered. */
 void   carve_carving_register_shutdown(void);
+/* The process uses a URL: sets up libcurl now and keeps carve's exit handler running before libcurl's
+ * (after carve_carving_register_shutdown). */
+void   carve_carving_use_network(void);
 /* Read-through (replay): records a read served by the origin as if carved, so that the shutdown commit
  * adds it to the container. origin_dset is the origin's dataset below carve. */
 herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl,
