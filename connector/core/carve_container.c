@@ -1314,12 +1314,8 @@ container_check_carried(commit_state_t *st)
             damaged++;
             if (by_chunk) {
                 hsize_t coords[H5S_MAX_RANK];
-                uint64_t index = e->chunk;
 
-                for (int d = md->rank - 1; d >= 0; d--) {
-                    coords[d] = index % want.grid[d];
-                    index /= want.grid[d];
-                }
+                carve_chunkset_index_coords(&want, e->chunk, coords);
                 if (carve_chunkset_add_coords(&want, coords) < 0)
                     CARVE_GOTO_DONE(-1);
             }

@@ -1078,31 +1078,42 @@ done:
     return ret_value;
 }
 
-int
-carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords)
+uint64_t
+carve_chunkset_index(const carve_chunkset_t *cs, const hsize_t *coords)
 {
     uint64_t index = 0;
 
     for (int d = 0; d < cs->rank; d++) {
         if (coords[d] >= cs->grid[d])
-            return 0;
+            return UINT64_MAX;
         index = index * cs->grid[d] + coords[d];
     }
-    carve_chunkset_finish(cs);
-    return cs->n > 0 && bsearch(&index, cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare) != NULL;
+    return index;
+}
+
+void
+carve_chunkset_index_coords(const carve_chunkset_t *cs, uint64_t index, hsize_t *coords)
+{
+    for (int d = cs->rank - 1; d >= 0; d--) {
+        coords[d] = index % cs->grid[d];
+        index /= cs->grid[d];
+    }
+}
+
+int
+carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords)
+{
+    return carve_chunkset_find(cs, coords) != SIZE_MAX;
 }
 
 size_t
 carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords)
 {
-    uint64_t        index = 0;
+    uint64_t        index = carve_chunkset_index(cs, coords);
     const uint64_t *found;
 
-    for (int d = 0; d < cs->rank; d++) {
-        if (coords[d] >= cs->grid[d])
-            return SIZE_MAX;
-        index = index * cs->grid[d] + coords[d];
-    }
+    if (index == UINT64_MAX)
+        return SIZE_MAX;
     carve_chunkset_finish(cs);
     if (cs->n == 0 || (found = bsearch(&index, cs->idx, cs->n, sizeof *cs->idx, chunk_index_compare)) == NULL)
         return SIZE_MAX;
@@ -1112,10 +1123,5 @@ carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords)
 void
 carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords)
 {
-    uint64_t index = cs->idx[i];
-
-    for (int d = cs->rank - 1; d >= 0; d--) {
-        coords[d] = index % cs->grid[d];
-        index /= cs->grid[d];
-    }
+    carve_chunkset_index_coords(cs, cs->idx[i], coords);
 }

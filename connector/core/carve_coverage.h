@@ -102,6 +102,10 @@ int carve_chunkset_contains(carve_chunkset_t *cs, const hsize_t *coords);
 /* The position (0 .. n-1, in grid order) of the chunk with these grid coordinates, or SIZE_MAX when it is
  * not in the set (finishes the set first). */
 size_t carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords);
+/* The linear (row-major) index of grid coordinates in the set's chunk grid, UINT64_MAX outside it; and
+ * the coordinates of an index. The set's entries are such indices. */
+uint64_t carve_chunkset_index(const carve_chunkset_t *cs, const hsize_t *coords);
+void     carve_chunkset_index_coords(const carve_chunkset_t *cs, uint64_t index, hsize_t *coords);
 /* Grid coordinates of entry i (after carve_chunkset_finish). */
 void carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords);
 

@@ -1090,17 +1090,15 @@ replaying_verify_chunk(carve_obj_t *o, replay_check_t *chk, const carve_manifest
                        const hsize_t *coords, char *what, size_t what_size)
 {
     hsize_t                        start[H5S_MAX_RANK], end[H5S_MAX_RANK];
-    uint64_t                       index = 0;
+    uint64_t                       index = carve_chunkset_index(&md->chunks, coords); /* the container's grid */
     const carve_integrity_entry_t *e;
     size_t                         at;
     char                           shown[160] = "";
     size_t                         used       = 0;
 
     for (int d = 0; d < md->rank; d++) {
-        hsize_t grid = (md->dims[d] + md->chunk[d] - 1) / md->chunk[d];
-        int     n;
+        int n;
 
-        index    = index * (grid ? grid : 1) + coords[d];
         start[d] = coords[d] * md->chunk[d];
         end[d]   = start[d] + md->chunk[d] - 1 < md->dims[d] - 1 ? start[d] + md->chunk[d] - 1 : md->dims[d] - 1;
         n        = snprintf(shown + used, sizeof shown - used, "%s%" PRIuHSIZE, d ? ", " : "", coords[d]);
@@ -1124,18 +1122,6 @@ replaying_verify_chunk(carve_obj_t *o, replay_check_t *chk, const carve_manifest
         return 1;
     }
     return 0;
-}
-
-/* The grid coordinates of a linear chunk index of a dataset's container chunk grid. */
-static void
-replaying_chunk_coords(const carve_manifest_dataset_t *md, uint64_t index, hsize_t *coords)
-{
-    for (int d = md->rank - 1; d >= 0; d--) {
-        hsize_t grid = (md->dims[d] + md->chunk[d] - 1) / md->chunk[d];
-
-        coords[d] = index % (grid ? grid : 1);
-        index /= grid ? grid : 1;
-    }
 }
 
 /*
@@ -1198,7 +1184,8 @@ replaying_verify(carve_obj_t *o, hid_t space, char *what, size_t what_size)
     for (int d = 0; d < md->rank; d++) {
         clo[d] = lo[d] / md->chunk[d];
         chi[d] = hi[d] / md->chunk[d];
-        nbox *= chi[d] - clo[d] + 1;
+        /* Counted up to just past the limit below: a product of large extents must not wrap around. */
+        nbox = nbox > 4096 ? nbox : nbox * (chi[d] - clo[d] + 1);
     }
     if (nbox <= 4096) {
         /* Every chunk of the read's bounding box the read takes something from. */
@@ -1236,7 +1223,7 @@ replaying_verify(carve_obj_t *o, hid_t space, char *what, size_t what_size)
     for (size_t i = 0; i < chk->table->n; i++) {
         int inside = 1;
 
-        replaying_chunk_coords(md, chk->table->entries[i].chunk, coords);
+        carve_chunkset_index_coords(&md->chunks, chk->table->entries[i].chunk, coords);
         for (int d = 0; d < md->rank; d++)
             inside = inside && coords[d] >= clo[d] && coords[d] <= chi[d];
         if (inside && replaying_verify_chunk(o, chk, md, space, coords, what, what_size))
@@ -1258,11 +1245,11 @@ replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
                     "cannot read %s (%s): container %s holds it damaged (%s), and the origin %s cannot serve it: %s",
                     rd->path, what ? what : "selection", r->container->path, p->damage, r->origin_shown, why);
     else
-    CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
-                "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
-                " elements are not in container %s, and the origin %s cannot serve them: %s",
-                rd->path, what ? what : "selection", p->split.miss_elements, p->elements, r->container->path,
-                r->origin_shown, why);
+        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
+                    "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
+                    " elements are not in container %s, and the origin %s cannot serve them: %s",
+                    rd->path, what ? what : "selection", p->split.miss_elements, p->elements, r->container->path,
+                    r->origin_shown, why);
     free(what);
 }
 
