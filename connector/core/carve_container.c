@@ -57,6 +57,10 @@ typedef struct commit_state_t {
     int                   had_replay;
     H5O_token_t           old_integrity;    /* the previous container's checksum table, when had_integrity */
     int                   had_integrity;
+    carve_integrity_t     carried;          /* what the old container's data measured when carried over */
+    const char          **changed;          /* paths (the manifest's own strings) of datasets this commit
+                                             * stored or repaired: measured again at the end */
+    size_t                nchanged, changed_capacity;
     carve_skeleton_t      skeleton;
 } commit_state_t;
 
@@ -1066,6 +1070,27 @@ done:
     return ret_value;
 }
 
+/* Notes that this commit stored or repaired data of a dataset (its manifest entry's own path string). */
+static herr_t
+container_note_changed(commit_state_t *st, const char *path)
+{
+    herr_t ret_value = 0;
+
+    if (st->nchanged == st->changed_capacity) {
+        size_t       cap   = st->changed_capacity ? 2 * st->changed_capacity : 64;
+        const char **grown = realloc(st->changed, cap * sizeof *grown);
+
+        if (!grown)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+        st->changed          = grown;
+        st->changed_capacity = cap;
+    }
+    st->changed[st->nchanged++] = path;
+
+done:
+    return ret_value;
+}
+
 /* Stores what the run read of one dataset and records it in the manifest. */
 static herr_t
 container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
@@ -1116,7 +1141,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
         CARVE_GOTO_DONE(-1);
     md->elements_read += ads->elements_read;
     md->bytes_read += ads->bytes_read;
-    if (container_entry_stored(&p, md) < 0)
+    if (container_entry_stored(&p, md) < 0 || container_note_changed(st, md->path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1180,7 +1205,7 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
     }
     if (NULL == (md->held = strdup("all")))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
-    if (container_entry_stored(&p, md) < 0)
+    if (container_entry_stored(&p, md) < 0 || container_note_changed(st, md->path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1195,16 +1220,40 @@ done:
 static herr_t container_embed_manifest(commit_state_t *st, const char *text, size_t len, const H5O_token_t *old_token,
                                        H5O_token_t *token);
 
-/* Measures every dataset the manifest holds data of, as the (temporary) container now stores it. */
+static int
+container_compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether this commit stored or repaired data of the dataset at path (st->changed, sorted first). */
+static int
+container_changed(commit_state_t *st, const char *path)
+{
+    return st->nchanged && bsearch(&path, st->changed, st->nchanged, sizeof *st->changed, container_compare_paths);
+}
+
+/* Measures every dataset the manifest holds data of, as the (temporary) container now stores it; a
+ * dataset this commit did not change takes its measure from `reuse` when that has it (may be NULL). */
 static herr_t
-container_measure(commit_state_t *st, carve_integrity_t *t)
+container_measure(commit_state_t *st, carve_integrity_t *t, const carve_integrity_t *reuse)
 {
     hid_t  cds       = H5I_INVALID_HID;
     herr_t ret_value = 0;
 
+    if (st->nchanged > 1)
+        qsort(st->changed, st->nchanged, sizeof *st->changed, container_compare_paths);
     for (size_t i = 0; i < st->manifest.ndatasets; i++) {
-        carve_manifest_dataset_t *md = &st->manifest.datasets[i];
-        int claims = md->store == CARVE_STORE_CHUNKS && !md->held && md->chunked;
+        carve_manifest_dataset_t        *md     = &st->manifest.datasets[i];
+        int                              claims = md->store == CARVE_STORE_CHUNKS && !md->held && md->chunked;
+        const carve_integrity_dataset_t *kept   = reuse ? carve_integrity_find(reuse, md->path) : NULL;
+
+        /* Carried over untouched: measured already when it was checked (container_check_carried). */
+        if (kept && !container_changed(st, md->path)) {
+            if (carve_integrity_add_copy(t, kept) < 0)
+                CARVE_GOTO_DONE(-1);
+            continue;
+        }
 
         if ((cds = H5Dopen2(st->file, md->path, H5P_DEFAULT)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to measure it", md->path);
@@ -1281,23 +1330,22 @@ done:
 static herr_t
 container_check_carried(commit_state_t *st)
 {
-    carve_integrity_t old, now;
+    carve_integrity_t old, *now = &st->carried;
     carve_chunkset_t  want;
     int               found = 0;
     herr_t            ret_value = 0;
 
     carve_integrity_init(&old);
-    carve_integrity_init(&now);
     memset(&want, 0, sizeof want);
     if (carve_container_read_integrity(st->container_path, &old, &found) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "container %s: its checksums are unreadable; move it away to carve anew", st->container_path);
-    if (container_measure(st, &now) < 0)
+    if (container_measure(st, now, NULL) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < st->manifest.ndatasets; i++) {
         carve_manifest_dataset_t        *md = &st->manifest.datasets[i];
         const carve_integrity_dataset_t *was = carve_integrity_find(&old, md->path);
-        const carve_integrity_dataset_t *is  = carve_integrity_find(&now, md->path);
+        const carve_integrity_dataset_t *is  = carve_integrity_find(now, md->path);
         size_t                           damaged = 0;
         int                              by_chunk = md->store == CARVE_STORE_CHUNKS && !md->held && md->rank > 0;
 
@@ -1323,7 +1371,7 @@ container_check_carried(commit_state_t *st)
         if (damaged) {
             fprintf(stderr, "carve: container %s: %zu stored unit(s) of %s do not match their checksums; copied again "
                             "from the origin\n", st->container_path, damaged, md->path);
-            if (container_repair(st, md, &want) < 0)
+            if (container_repair(st, md, &want) < 0 || container_note_changed(st, md->path) < 0)
                 CARVE_GOTO_DONE(-1);
         }
         if (by_chunk)
@@ -1335,7 +1383,6 @@ done:
     if (want.rank)
         carve_chunkset_clear(&want);
     carve_integrity_clear(&old);
-    carve_integrity_clear(&now);
     return ret_value;
 }
 
@@ -1349,7 +1396,7 @@ container_embed_integrity(commit_state_t *st, H5O_token_t *token)
     herr_t            ret_value = 0;
 
     carve_integrity_init(&t);
-    if (container_measure(st, &t) < 0 || carve_integrity_encode(&t, &bytes, &len) < 0 ||
+    if (container_measure(st, &t, &st->carried) < 0 || carve_integrity_encode(&t, &bytes, &len) < 0 ||
         container_embed_manifest(st, (const char *)bytes, len, st->had_integrity ? &st->old_integrity : NULL, token) < 0)
         CARVE_GOTO_DONE(-1);
 
@@ -1731,6 +1778,7 @@ carve_container_commit(const carve_commit_t *commit)
     st.file    = H5I_INVALID_HID;
     carve_manifest_init(&st.manifest);
     carve_skeleton_init(&st.skeleton);
+    carve_integrity_init(&st.carried);
     if (carve_origin_container_paths(commit->location, commit->dir, &st.container_path, &st.manifest_path,
                                      &st.lock_path) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1758,6 +1806,8 @@ done:
         close(st.lock_fd); /* releases the lock */
     carve_skeleton_clear(&st.skeleton);
     carve_manifest_clear(&st.manifest);
+    carve_integrity_clear(&st.carried);
+    free(st.changed);
     free(st.container_path);
     free(st.manifest_path);
     free(st.lock_path);

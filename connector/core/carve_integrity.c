@@ -111,6 +111,22 @@ integrity_add(carve_integrity_t *t, const char *path)
     return d;
 }
 
+herr_t
+carve_integrity_add_copy(carve_integrity_t *t, const carve_integrity_dataset_t *d)
+{
+    carve_integrity_dataset_t *copy = integrity_add(t, d->path);
+    herr_t                     ret_value = 0;
+
+    if (!copy || (d->n && NULL == (copy->entries = malloc(d->n * sizeof *copy->entries))))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", d->path);
+    if (d->n)
+        memcpy(copy->entries, d->entries, d->n * sizeof *copy->entries);
+    copy->n = d->n;
+
+done:
+    return ret_value;
+}
+
 static herr_t
 integrity_append(carve_integrity_dataset_t *d, size_t *capacity, uint64_t chunk, uint64_t size, uint64_t hash)
 {

@@ -55,6 +55,8 @@ void carve_integrity_clear(carve_integrity_t *t);
  * container does not store get size-0 entries; may be NULL. */
 herr_t carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, const uint64_t *claimed,
                                size_t nclaimed);
+/* Adds a copy of another table's entry for one dataset (its measure still holds). */
+herr_t carve_integrity_add_copy(carve_integrity_t *t, const carve_integrity_dataset_t *d);
 /* Sorts the datasets by path (after measuring, before encoding or looking up). */
 void carve_integrity_sort(carve_integrity_t *t);
 
