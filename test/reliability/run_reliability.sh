@@ -110,8 +110,10 @@ case_damage() {
     done
     check "origin present: stderr says /data/chunked_deflate is damaged, read from the origin" \
         grep -qE "^carve: container .*: /data/chunked_deflate: chunk \[[0-9, ]+\] does not match its checksum; read from the origin" present-strided.err
-    check "origin present: the damage is counted (damaged: $(replay_counter "$manifest" damaged))" \
-        test "$(replay_counter "$manifest" damaged)" -ge 3
+    # Four reads took a damaged unit: rows's of chunked_plain and contiguous, strided's of chunked_deflate
+    # and of contiguous (its first stored chunk, which both workloads read).
+    check "origin present: every read of a damaged unit is counted (damaged: $(replay_counter "$manifest" damaged))" \
+        test "$(replay_counter "$manifest" damaged)" = 4
     mv zoo.h5 zoo.h5.away
     for wl in rows strided; do
         workload "away-$wl" "$REPLAY" zoo.h5 "$wl" "away-$wl.txt"
@@ -284,6 +286,21 @@ case_hostile() {
         done
         if [[ $n == 0 && $nsum == "$good_rows" ]]; then
             check "$fault: native read well, so carve does too ($r)" test "$r $rsum" = "0 $good_rows"
+        fi
+        # An all-hit replay needs the server only for the stamp: served, unless the server lies about it.
+        if [[ $fault == head-length ]]; then
+            check "$fault, hits: refused, the stamp says the origin changed (exit $h)" \
+                grep -q "changed since container" "$fault-hits.err"
+        else
+            check "$fault, hits: served with the healthy values despite the server ($h)" test "$h $hsum" = "0 $good_rows"
+        fi
+        # A read that needs this server cannot be served right: it must fail, never give other values.
+        check "$fault, miss: fails (exit $m)" test "$m" != 0
+        if [[ $fault == full200 ]]; then
+            check "$fault: the commit refused to read the server again, saying why" \
+                grep -q "does not honour byte ranges" "$fault-carve.err"
+            check "$fault: the replay's miss refused to read the server, saying why" \
+                grep -q "does not honour byte ranges" "$fault-miss.err"
         fi
         table+=("| $fault | $(outcome "$n" "$nsum" "$good_rows") | $(outcome "$r" "$rsum" "$good_rows") | $(outcome "$h" "$hsum" "$good_rows") | $(outcome "$m" "$msum" "$good_strided") |")
     done
