@@ -123,7 +123,8 @@ same_as() {
 # --- carve: the container of a netCDF-4 file is a netCDF-4 file -----------------------------------------
 # ncdump of some variables runs under mode=carve on a private copy of sample.nc; the container carve
 # writes, opened natively by ncdump, has the origin's header exactly (groups, user types by name,
-# variable order, dimension scales, attributes) and the carved variables' values. Then mode=replay:
+# variable order, dimension scales, attributes) and the carved variables' values. Then mode=replay
+# (also with the origin gone, netCDF opening the container by its own path):
 # the same ncdump, all hits, equals native's, and so does a full ncdump (the variables not carved come
 # from the origin).
 if [[ $case_name == carve ]]; then
@@ -171,6 +172,23 @@ if [[ $case_name == carve ]]; then
     run native-full - "$ncdump" sample.nc
     run replay-full "carve mode=replay" "$ncdump" sample.nc
     same_as replay-full native-full
+    # The origin gone: netCDF cannot open its name, but it opens the container by its own path, served
+    # all from the container: the carved variables as native, but for the name on the first line.
+    mv sample.nc sample.nc.away
+    run direct "carve mode=replay;log=reads" "$ncdump" -v "$vars" "${containers[0]}"
+    checks=$((checks + 1))
+    if [[ $(cat direct.rc) != 0 ]] || grep -q '^carve: replay .*: \(miss\|partial\)' direct.err ||
+        ! grep -q '^carve: replay .*: hit' direct.err; then
+        fail "direct: the container opened by its own path, origin gone: exit $(cat direct.rc), not all hits:"
+        sed -n '1,10p' direct.err
+    fi
+    checks=$((checks + 1))
+    if ! diff <(sed 1d native.out) <(sed 1d direct.out) >/dev/null ||
+        [[ $(head -1 direct.out) != "netcdf ${containers[0]%.h5} {" ]]; then
+        fail "direct: ncdump of the container differs from native's beyond the name line:"
+        diff native.out direct.out | sed -n '1,20p' || true
+    fi
+    mv sample.nc.away sample.nc
     finish
 fi
 
