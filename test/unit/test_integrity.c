@@ -184,10 +184,7 @@ write_point(hid_t dset, hid_t mem, const hsize_t *at, const void *value)
     ok = file_space >= 0 && H5Sselect_elements(file_space, H5S_SELECT_SET, 1, at) >= 0 &&
          (mem_space = H5Screate_simple(1, &one, NULL)) >= 0 &&
          H5Dwrite(dset, mem, mem_space, file_space, H5P_DEFAULT, value) >= 0;
-    if (mem_space >= 0)
-        H5Sclose(mem_space);
-    if (file_space >= 0)
-        H5Sclose(file_space);
+    unit_release((hid_t[]){mem_space, file_space}, 2);
     return ok;
 }
 
@@ -212,16 +209,7 @@ make_grid(hid_t file, const char *name, bool deflate)
          (mem = H5Screate_simple(2, count, NULL)) >= 0 &&
          H5Dwrite(dset, H5T_NATIVE_INT, mem, sel, H5P_DEFAULT, values) >= 0 &&
          write_point(dset, H5T_NATIVE_INT, last, &corner);
-    if (mem >= 0)
-        H5Sclose(mem);
-    if (sel >= 0)
-        H5Sclose(sel);
-    if (dset >= 0)
-        H5Dclose(dset);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
+    unit_release((hid_t[]){mem, sel, dset, dcpl, space}, 5);
     return ok;
 }
 
@@ -239,12 +227,7 @@ make_cube(hid_t file)
          H5Pset_chunk(dcpl, 3, chunk) >= 0 && H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0 &&
          (dset = H5Dcreate2(file, "cube", H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
          write_point(dset, H5T_NATIVE_SCHAR, a, &x) && write_point(dset, H5T_NATIVE_SCHAR, b, &y);
-    if (dset >= 0)
-        H5Dclose(dset);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
+    unit_release((hid_t[]){dset, dcpl, space}, 3);
     return ok;
 }
 
@@ -259,12 +242,7 @@ make_blank(hid_t file)
     ok = (space = H5Screate_simple(2, dims, NULL)) >= 0 && (dcpl = H5Pcreate(H5P_DATASET_CREATE)) >= 0 &&
          H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0 &&
          (dset = H5Dcreate2(file, "blank", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0;
-    if (dset >= 0)
-        H5Dclose(dset);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
+    unit_release((hid_t[]){dset, dcpl, space}, 3);
     return ok;
 }
 
@@ -323,18 +301,7 @@ make_unchunked(hid_t file)
         H5Tclose(vlarray);
     if (have_ref)
         H5Rdestroy(&ref);
-    if (pair >= 0)
-        H5Tclose(pair);
-    if (vlseq >= 0)
-        H5Tclose(vlseq);
-    if (vlstr >= 0)
-        H5Tclose(vlstr);
-    if (fixed >= 0)
-        H5Tclose(fixed);
-    if (five >= 0)
-        H5Sclose(five);
-    if (scalar >= 0)
-        H5Sclose(scalar);
+    unit_release((hid_t[]){pair, vlseq, vlstr, fixed, five, scalar}, 6);
     return ok;
 }
 
@@ -401,12 +368,7 @@ stored_chunks(unit_t *t, hid_t file, const char *name, size_t *n)
     }
     if (ok)
         qsort(out, (size_t)nchunks, sizeof *out, entry_compare);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
-    if (dset >= 0)
-        H5Dclose(dset);
+    unit_release((hid_t[]){dcpl, space, dset}, 3);
     if (!CHECK(t, ok)) {
         unit_note(t, "cannot list the stored chunks of %s", name);
         free(out);

@@ -306,3 +306,11 @@ unit_count_entries(const char *dir, const char *text)
     closedir(d);
     return n;
 }
+
+void
+unit_release(const hid_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] >= 0)
+            H5Idec_ref(ids[i]);
+}

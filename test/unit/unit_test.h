@@ -122,6 +122,10 @@ uint64_t unit_rng_next(unit_rng_t *r);
 /* Uniform in [0, n); 0 when n is 0. */
 hsize_t unit_rng_below(unit_rng_t *r, hsize_t n);
 
+/* Releases n HDF5 IDs of any kind (datasets, dataspaces, property lists...), skipping negative ones: the
+ * clean-up of a test's fixtures. */
+void unit_release(const hid_t *ids, size_t n);
+
 /* Entries of dir whose name contains text; -1 when dir cannot be read. */
 int unit_count_entries(const char *dir, const char *text);
 
