@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,7 @@ typedef struct commit_state_t {
                                              * stored or repaired: measured again at the end */
     size_t                nchanged, changed_capacity;
     carve_skeleton_t      skeleton;
+    size_t                requests;         /* range requests this commit made itself (URL origins) */
 } commit_state_t;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -869,13 +872,27 @@ done:
     return ret_value;
 }
 
-/* Raw copy of the chunks in `want` that `have` lacks. */
+/* A dataset of the origin and its copy in the container, open together, with what storing it needs. */
+typedef struct container_pair_t {
+    const char *path;
+    hid_t       ods, cds, odcpl, cdcpl, ospace, type;
+    int         rank;              /* -1: a null dataspace */
+    int         storable;          /* a simple dataspace with elements: stored chunked in the container */
+    int         origin_chunked, container_chunked;
+    hsize_t     dims[H5S_MAX_RANK];
+    hsize_t     chunk[H5S_MAX_RANK]; /* the container's chunk shape, when container_chunked */
+    size_t      elem;
+} container_pair_t;
+
 /* Where the origin stores each chunk of a set: one walk of the chunk index (H5Dchunk_iter). Looking chunks
  * up one by one (H5Dget_chunk_info_by_coord) walks the whole index for each in HDF5 1.14, which made a
  * commit quadratic in the number of chunks. */
 typedef struct chunk_where_t {
-    hsize_t  size;   /* 0: never written in the origin */
-    unsigned mask;   /* filter mask */
+    hsize_t  size;  /* 0: never written in the origin */
+    unsigned mask;  /* filter mask */
+    haddr_t  addr;  /* byte offset in the origin file, user block included */
+    int      skip;  /* the container has it already, or the origin never wrote it */
+    int      stored;
 } chunk_where_t;
 
 typedef struct chunk_walk_t {
@@ -895,82 +912,301 @@ container_chunk_found(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_
     if (addr != HADDR_UNDEF && (at = carve_chunkset_find(walk->want, coords)) != SIZE_MAX) {
         walk->where[at].size = size;
         walk->where[at].mask = mask;
+        walk->where[at].addr = addr;
     }
     return H5_ITER_CONT;
 }
 
-static herr_t
-container_copy_chunks(commit_state_t *st, const char *path, hid_t ods, hid_t cds, hid_t fspace,
-                      carve_chunkset_t *want, carve_chunkset_t *have, int rewrite, size_t elem, const hsize_t *dims)
+/* A chunk's grid coordinates as text, "(2, 0)", for messages. */
+static void
+container_format_coords(const carve_chunkset_t *cs, size_t i, char *text, size_t size)
 {
-    void         *buf      = NULL;
-    size_t        buf_size = 0;
-    chunk_walk_t  walk     = {want, NULL};
-    herr_t        ret_value = 0;
+    hsize_t coords[H5S_MAX_RANK];
+    size_t  used = 0;
 
-    carve_chunkset_finish(want);
-    if (!rewrite && want->n > 0) {
-        if (NULL == (walk.where = calloc(want->n, sizeof *walk.where)))
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu chunks", want->n);
-        if (H5Dchunk_iter(ods, H5P_DEFAULT, container_chunk_found, &walk) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot walk the origin's chunk index", path);
+    carve_chunkset_coords(cs, i, coords);
+    for (int d = 0; d < cs->rank && used < size; d++)
+        used += (size_t)snprintf(text + used, size - used, "%s%llu", d ? ", " : "(", (unsigned long long)coords[d]);
+    if (used < size)
+        snprintf(text + used, size - used, ")");
+}
+
+/* Decoding check of chunks fetched over the network (see container_copy_fetched): an in-memory dataset
+ * with the container dataset's filters and one chunk of extent, into which a raw chunk is written and
+ * read back through the filter pipeline. */
+typedef struct chunk_check_t {
+    hid_t  file, dset;
+    void  *decoded;
+} chunk_check_t;
+
+static void
+container_check_close(chunk_check_t *ck)
+{
+    CARVE_CLEANUP_BEGIN
+    if (ck->dset >= 0)
+        H5Dclose(ck->dset);
+    if (ck->file >= 0)
+        H5Fclose(ck->file);
+    CARVE_CLEANUP_END
+    free(ck->decoded);
+    ck->file = ck->dset = H5I_INVALID_HID;
+    ck->decoded = NULL;
+}
+
+static herr_t
+container_check_open(chunk_check_t *ck, const container_pair_t *p)
+{
+    hid_t  fapl = H5I_INVALID_HID, dapl = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    char   name[64];
+    size_t n = p->elem;
+    herr_t ret_value = 0;
+
+    ck->file = ck->dset = H5I_INVALID_HID;
+    ck->decoded = NULL;
+    for (int d = 0; d < p->rank; d++)
+        n *= p->chunk[d];
+    snprintf(name, sizeof name, "carve-chunk-check-%p", (void *)ck);
+    if ((fapl = container_native_fapl(0)) < 0 || H5Pset_fapl_core(fapl, 1024 * 1024, 0) < 0 ||
+        (dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0 || H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0 ||
+        (space = H5Screate_simple(p->rank, p->chunk, NULL)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot set up the chunk check", p->path);
+    if ((ck->file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0 ||
+        (ck->dset = H5Dcreate_anon(ck->file, p->type, space, p->cdcpl, dapl)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot make a dataset with its filters to check chunks", p->path);
+    if (NULL == (ck->decoded = malloc(n ? n : 1)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %zu-byte chunk", n);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (space >= 0)
+        H5Sclose(space);
+    if (dapl >= 0)
+        H5Pclose(dapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    CARVE_CLEANUP_END
+    if (ret_value < 0)
+        container_check_close(ck);
+    return ret_value;
+}
+
+/* 1 when a raw chunk decodes through the dataset's filters, 0 when it does not. */
+static int
+container_check_decodes(chunk_check_t *ck, const container_pair_t *p, unsigned mask, const void *raw, size_t size)
+{
+    hsize_t zero[H5S_MAX_RANK] = {0};
+    herr_t  status;
+
+    H5E_BEGIN_TRY
+    {
+        status = H5Dwrite_chunk(ck->dset, H5P_DEFAULT, mask, zero, size, raw);
+        if (status >= 0)
+            status = H5Dread(ck->dset, p->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->decoded);
     }
-    for (size_t i = 0; i < want->n; i++) {
-        hsize_t  coords[H5S_MAX_RANK], offset[H5S_MAX_RANK];
-        hsize_t  size;
+    H5E_END_TRY
+    return status >= 0;
+}
 
-        carve_chunkset_coords(want, i, coords);
-        if (carve_chunkset_contains(have, coords))
-            continue;
-        for (int d = 0; d < want->rank; d++)
-            offset[d] = coords[d] * want->chunk[d];
-        if (rewrite) {
-            hsize_t extent[H5S_MAX_RANK];
+/* Writes one raw chunk into the container. */
+static herr_t
+container_write_raw(const container_pair_t *p, const hsize_t *offset, unsigned mask, const void *raw, size_t size)
+{
+    herr_t ret_value = 0;
 
+    if (H5Dwrite_chunk(p->cds, H5P_DEFAULT, mask, offset, size, raw) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot write a raw chunk", p->path);
+
+done:
+    return ret_value;
+}
+
+/* Chunk bytes one batch of fetches holds in memory at most (a chunk larger than this is fetched alone). */
+#define CONTAINER_FETCH_BATCH ((uint64_t)64 * 1024 * 1024)
+
+/* Copies the chunks of want not marked skip from a URL origin, fetched by carve's own validated range
+ * requests (carve_origin_fetch): HDF5's ROS3 driver does not check a response's length, so a one-off short
+ * body would otherwise be stored, checksummed, and served as a hit by every later replay. A chunk whose
+ * answer was not exactly its bytes, or (for a filtered dataset) does not decode, is not stored. */
+static herr_t
+container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want, chunk_where_t *where)
+{
+    carve_origin_range_t *ranges = NULL;
+    char                 *buf    = NULL;
+    chunk_check_t         ck     = {H5I_INVALID_HID, H5I_INVALID_HID, NULL};
+    int                   filtered = H5Pget_nfilters(p->cdcpl) > 0;
+    herr_t                ret_value = 0;
+
+    if (NULL == (ranges = calloc(want->n ? want->n : 1, sizeof *ranges)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu chunks", want->n);
+    if (filtered && container_check_open(&ck, p) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t first = 0; first < want->n;) {
+        size_t   n = 0, end;
+        uint64_t bytes = 0;
+
+        /* One batch: chunks in grid order up to CONTAINER_FETCH_BATCH bytes, in one buffer. */
+        for (end = first; end < want->n && (bytes == 0 || bytes + where[end].size <= CONTAINER_FETCH_BATCH); end++)
+            if (!where[end].skip)
+                bytes += where[end].size;
+        free(buf);
+        if (NULL == (buf = malloc(bytes ? (size_t)bytes : 1)))
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %llu bytes of chunks",
+                             (unsigned long long)bytes);
+        bytes = 0;
+        for (size_t i = first; i < end; i++)
+            if (!where[i].skip) {
+                ranges[n].offset = where[i].addr;
+                ranges[n].size   = (size_t)where[i].size;
+                ranges[n].buf    = buf + bytes;
+                ranges[n].udata  = &where[i];
+                bytes += where[i].size;
+                n++;
+            }
+        if (carve_origin_fetch(st->commit->location, st->commit->origin_fapl, ranges, n, &st->requests) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (size_t k = 0; k < n; k++) {
+            chunk_where_t *w = ranges[k].udata;
+            size_t         i = (size_t)(w - where);
+            hsize_t        coords[H5S_MAX_RANK], offset[H5S_MAX_RANK];
+            const char    *why = ranges[k].ok ? NULL : ranges[k].why;
+
+            if (!why && filtered && !container_check_decodes(&ck, p, w->mask, ranges[k].buf, ranges[k].size))
+                why = "it does not decode through the dataset's filters";
+            if (why) {
+                char at[128];
+
+                container_format_coords(want, i, at, sizeof at);
+                fprintf(stderr, "carve: %s: chunk %s of %s is not stored (%s); a replay reads it from the origin\n",
+                        st->container_path, at, p->path, why);
+                continue;
+            }
+            carve_chunkset_coords(want, i, coords);
             for (int d = 0; d < want->rank; d++)
-                extent[d] = dims[d] - offset[d] < want->chunk[d] ? dims[d] - offset[d] : want->chunk[d];
-            if (container_copy_box(st, ods, cds, fspace, want->rank, offset, extent, elem) < 0)
+                offset[d] = coords[d] * want->chunk[d];
+            if (container_write_raw(p, offset, w->mask, ranges[k].buf, ranges[k].size) < 0)
                 CARVE_GOTO_DONE(-1);
-            continue;
+            w->stored = 1;
         }
-        if ((size = walk.where[i].size) == 0)
-            continue; /* never written in the origin: the container leaves it unwritten too (fill value) */
-        if (size > buf_size) {
-            void *grown = realloc(buf, (size_t)size);
-
-            if (!grown)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %llu-byte chunk",
-                                 (unsigned long long)size);
-            buf      = grown;
-            buf_size = (size_t)size;
-        }
-        {
-            uint32_t filters = walk.where[i].mask;
-
-            if (H5Dread_chunk(ods, H5P_DEFAULT, offset, &filters, buf) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read a raw chunk of the origin", path);
-            if (H5Dwrite_chunk(cds, H5P_DEFAULT, filters, offset, (size_t)size, buf) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot write a raw chunk", path);
-        }
+        first = end;
     }
 
 done:
-    free(walk.where);
+    if (filtered)
+        container_check_close(&ck);
+    free(ranges);
     free(buf);
     return ret_value;
 }
 
-/* A dataset of the origin and its copy in the container, open together, with what storing it needs. */
-typedef struct container_pair_t {
-    const char *path;
-    hid_t       ods, cds, odcpl, cdcpl, ospace, type;
-    int         rank;              /* -1: a null dataspace */
-    int         storable;          /* a simple dataspace with elements: stored chunked in the container */
-    int         origin_chunked, container_chunked;
-    hsize_t     dims[H5S_MAX_RANK];
-    hsize_t     chunk[H5S_MAX_RANK]; /* the container's chunk shape, when container_chunked */
-    size_t      elem;
-} container_pair_t;
+/* Copies the chunks of want not marked skip from a local origin (H5Dread_chunk): the stored bytes are the
+ * origin's, so a replay decodes exactly what a native read decodes (its errors included). */
+static herr_t
+container_copy_local(const container_pair_t *p, carve_chunkset_t *want, chunk_where_t *where)
+{
+    void  *buf      = NULL;
+    size_t buf_size = 0;
+    herr_t ret_value = 0;
+
+    for (size_t i = 0; i < want->n; i++) {
+        hsize_t  coords[H5S_MAX_RANK], offset[H5S_MAX_RANK];
+        uint32_t filters = where[i].mask;
+
+        if (where[i].skip)
+            continue;
+        if (where[i].size > buf_size) {
+            void *grown = realloc(buf, (size_t)where[i].size);
+
+            if (!grown)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %llu-byte chunk",
+                                 (unsigned long long)where[i].size);
+            buf      = grown;
+            buf_size = (size_t)where[i].size;
+        }
+        carve_chunkset_coords(want, i, coords);
+        for (int d = 0; d < want->rank; d++)
+            offset[d] = coords[d] * want->chunk[d];
+        if (H5Dread_chunk(p->ods, H5P_DEFAULT, offset, &filters, buf) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read a raw chunk of the origin",
+                             p->path);
+        if (container_write_raw(p, offset, filters, buf, (size_t)where[i].size) < 0)
+            CARVE_GOTO_DONE(-1);
+        where[i].stored = 1;
+    }
+
+done:
+    free(buf);
+    return ret_value;
+}
+
+/* Copies through memory (decoded and encoded again) the chunks of want that have lacks: for types whose
+ * stored form points into the file. */
+static herr_t
+container_copy_rewritten(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want,
+                         carve_chunkset_t *have)
+{
+    herr_t ret_value = 0;
+
+    for (size_t i = 0; i < want->n; i++) {
+        hsize_t coords[H5S_MAX_RANK], offset[H5S_MAX_RANK], extent[H5S_MAX_RANK];
+
+        carve_chunkset_coords(want, i, coords);
+        if (carve_chunkset_contains(have, coords))
+            continue;
+        for (int d = 0; d < want->rank; d++) {
+            offset[d] = coords[d] * want->chunk[d];
+            extent[d] = p->dims[d] - offset[d] < want->chunk[d] ? p->dims[d] - offset[d] : want->chunk[d];
+        }
+        if (container_copy_box(st, p->ods, p->cds, p->ospace, want->rank, offset, extent, p->elem) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    return ret_value;
+}
+
+/* Copies the chunks in `want` that `have` lacks, raw (filter mask kept) unless rewrite. Afterwards want
+ * lists exactly the chunks the container holds of it: a chunk of a URL origin that could not be validated
+ * is dropped from it (said on stderr), so the manifest never claims it and a replay reads it from the
+ * origin. */
+static herr_t
+container_copy_chunks(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want, carve_chunkset_t *have,
+                      int rewrite)
+{
+    chunk_walk_t walk = {want, NULL};
+    size_t       kept = 0;
+    herr_t       ret_value = 0;
+
+    carve_chunkset_finish(want);
+    if (rewrite || want->n == 0)
+        CARVE_GOTO_DONE(rewrite ? container_copy_rewritten(st, p, want, have) : 0);
+    /* Phase 1: where the origin stores each wanted chunk (one walk of its index). */
+    if (NULL == (walk.where = calloc(want->n, sizeof *walk.where)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu chunks", want->n);
+    if (H5Dchunk_iter(p->ods, H5P_DEFAULT, container_chunk_found, &walk) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot walk the origin's chunk index",
+                         p->path);
+    /* Phase 2: skip what the container holds already and what the origin never wrote (the container leaves
+     * that unwritten too: fill value); copy the rest. */
+    for (size_t i = 0; i < want->n; i++) {
+        hsize_t coords[H5S_MAX_RANK];
+
+        carve_chunkset_coords(want, i, coords);
+        walk.where[i].skip = walk.where[i].size == 0 || carve_chunkset_contains(have, coords);
+    }
+    if ((carve_origin_is_url(st->commit->location) ? container_copy_fetched(st, p, want, walk.where)
+                                                   : container_copy_local(p, want, walk.where)) < 0)
+        CARVE_GOTO_DONE(-1);
+    /* Phase 3: want keeps the chunks held: carried over, never written, or stored now. */
+    for (size_t i = 0; i < want->n; i++)
+        if (walk.where[i].skip || walk.where[i].stored)
+            want->idx[kept++] = want->idx[i];
+    want->n = want->sorted = kept;
+
+done:
+    free(walk.where);
+    return ret_value;
+}
 
 static void
 container_pair_close(container_pair_t *p)
@@ -992,22 +1228,15 @@ container_pair_close(container_pair_t *p)
     p->type = p->ospace = p->cdcpl = p->odcpl = p->cds = p->ods = H5I_INVALID_HID;
 }
 
-/* Opens a skeleton dataset in both files and reads its shape, layouts and chunking (closed by
- * container_pair_close, also after a failure). */
+/* Reads the shape, layouts and chunking of a pair whose datasets are open. */
 static herr_t
-container_pair_open(commit_state_t *st, const carve_skeleton_object_t *obj, container_pair_t *p)
+container_pair_inspect(container_pair_t *p)
 {
     herr_t ret_value = 0;
 
-    memset(p, 0, sizeof *p);
-    p->path = obj->path;
-    p->ods = p->cds = p->odcpl = p->cdcpl = p->ospace = p->type = H5I_INVALID_HID;
-    if ((p->ods = H5Oopen_by_token(st->origin, obj->origin_token)) < 0 ||
-        (p->cds = H5Oopen_by_token(st->file, obj->container_token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
     if ((p->odcpl = H5Dget_create_plist(p->ods)) < 0 || (p->cdcpl = H5Dget_create_plist(p->cds)) < 0 ||
         (p->ospace = H5Dget_space(p->ods)) < 0 || (p->type = H5Dget_type(p->ods)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", obj->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", p->path);
     p->elem     = H5Tget_size(p->type);
     p->storable = container_space_is_storable(p->ospace, &p->rank, p->dims);
     if (!p->storable && (p->rank = H5Sget_simple_extent_ndims(p->ospace)) > 0)
@@ -1015,7 +1244,47 @@ container_pair_open(commit_state_t *st, const carve_skeleton_object_t *obj, cont
     p->origin_chunked    = H5Pget_layout(p->odcpl) == H5D_CHUNKED;
     p->container_chunked = H5Pget_layout(p->cdcpl) == H5D_CHUNKED;
     if (p->container_chunked && H5Pget_chunk(p->cdcpl, p->rank, p->chunk) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", obj->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", p->path);
+
+done:
+    return ret_value;
+}
+
+static void
+container_pair_reset(container_pair_t *p, const char *path)
+{
+    memset(p, 0, sizeof *p);
+    p->path = path;
+    p->ods = p->cds = p->odcpl = p->cdcpl = p->ospace = p->type = H5I_INVALID_HID;
+}
+
+/* Opens a skeleton dataset in both files and reads its shape, layouts and chunking (closed by
+ * container_pair_close, also after a failure). */
+static herr_t
+container_pair_open(commit_state_t *st, const carve_skeleton_object_t *obj, container_pair_t *p)
+{
+    herr_t ret_value = 0;
+
+    container_pair_reset(p, obj->path);
+    if ((p->ods = H5Oopen_by_token(st->origin, obj->origin_token)) < 0 ||
+        (p->cds = H5Oopen_by_token(st->file, obj->container_token)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", obj->path);
+    ret_value = container_pair_inspect(p);
+
+done:
+    return ret_value;
+}
+
+/* The same for a dataset known by its path (a manifest entry). */
+static herr_t
+container_pair_open_path(commit_state_t *st, const char *path, container_pair_t *p)
+{
+    herr_t ret_value = 0;
+
+    container_pair_reset(p, path);
+    if ((p->ods = H5Dopen2(st->origin, path, H5P_DEFAULT)) < 0 || (p->cds = H5Dopen2(st->file, path, H5P_DEFAULT)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", path);
+    ret_value = container_pair_inspect(p);
 
 done:
     return ret_value;
@@ -1103,8 +1372,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     herr_t                    ret_value = 0;
 
     memset(&want, 0, sizeof want);
-    memset(&p, 0, sizeof p);
-    p.ods = p.cds = p.odcpl = p.cdcpl = p.ospace = p.type = H5I_INVALID_HID;
+    container_pair_reset(&p, NULL);
     if (carve_selection_is_empty(&ads->selections) && ads->reads == 0)
         return 0;
     if (!obj)
@@ -1122,8 +1390,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
         if (carve_chunkset_init(&want, p.rank, p.dims, md->chunks.chunk) < 0 ||
             carve_chunkset_add_selection(&want, &ads->selections) < 0)
             CARVE_GOTO_DONE(-1);
-        if (container_copy_chunks(st, obj->path, p.ods, p.cds, p.ospace, &want, &md->chunks, rewrite, p.elem,
-                                  p.dims) < 0 ||
+        if (container_copy_chunks(st, &p, &want, &md->chunks, rewrite) < 0 ||
             carve_chunkset_union(&md->chunks, &want) < 0 || carve_chunkset_finish(&md->chunks) < 0)
             CARVE_GOTO_DONE(-1);
     }
@@ -1168,8 +1435,7 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
     hsize_t                   row = 1, rows;
     herr_t                    ret_value = 0;
 
-    memset(&p, 0, sizeof p);
-    p.ods = p.cds = p.odcpl = p.cdcpl = p.ospace = p.type = H5I_INVALID_HID;
+    container_pair_reset(&p, obj->path);
     if ((md = carve_manifest_find_dataset(&st->manifest, obj->path)) != NULL && md->held)
         return 0;
     if (container_pair_open(st, obj, &p) < 0)
@@ -1274,53 +1540,65 @@ done:
     return ret_value;
 }
 
+/* Removes from held the chunks of asked that kept lacks (both finished): a repair that could not store a
+ * chunk leaves it claimed no more. */
+static void
+container_unclaim(carve_chunkset_t *held, carve_chunkset_t *asked, carve_chunkset_t *kept)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < held->n; i++) {
+        hsize_t coords[H5S_MAX_RANK];
+
+        carve_chunkset_coords(held, i, coords);
+        if (!carve_chunkset_contains(asked, coords) || carve_chunkset_contains(kept, coords))
+            held->idx[n++] = held->idx[i];
+    }
+    held->n = held->sorted = n;
+}
+
 /* Copies one dataset's held data again from the origin: the damaged chunks of a chunk store (want), or
  * every stored record of an element store; a dataset held whole is stored again by container_store_whole. */
 static herr_t
 container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkset_t *want)
 {
-    hid_t            ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, ospace = H5I_INVALID_HID, type = H5I_INVALID_HID;
-    carve_chunkset_t none;
+    container_pair_t p;
+    carve_chunkset_t none, asked;
     int              rewrite;
     herr_t           ret_value = 0;
 
     memset(&none, 0, sizeof none);
+    memset(&asked, 0, sizeof asked);
+    container_pair_reset(&p, md->path);
     if (md->held) {
         free(md->held);
         md->held = NULL; /* container_store_whole copies it whole again */
         CARVE_GOTO_DONE(0);
     }
-    if ((ods = H5Dopen2(st->origin, md->path, H5P_DEFAULT)) < 0 || (cds = H5Dopen2(st->file, md->path, H5P_DEFAULT)) < 0 ||
-        (ospace = H5Dget_space(ods)) < 0 || (type = H5Dget_type(ods)) < 0 ||
-        (rewrite = carve_skeleton_type_needs_rewrite(type)) < 0)
+    if (container_pair_open_path(st, md->path, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to repair it", md->path);
     if (md->store == CARVE_STORE_CHUNKS) {
-        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0 ||
-            container_copy_chunks(st, md->path, ods, cds, ospace, want, &none, rewrite, H5Tget_size(type), md->dims) < 0)
+        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0 || carve_chunkset_copy(&asked, want) < 0 ||
+            container_copy_chunks(st, &p, want, &none, rewrite) < 0 || carve_chunkset_finish(&asked) < 0)
             CARVE_GOTO_DONE(-1);
+        container_unclaim(&md->chunks, &asked, want);
     }
     else if (md->rank == 0) {
-        if (H5Sselect_all(ospace) < 0 || carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, ospace) < 0)
+        if (H5Sselect_all(p.ospace) < 0 ||
+            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
             CARVE_GOTO_DONE(-1);
     }
     else
         for (size_t i = 0; i < md->selections.nrecords; i++)
-            if (container_copy_record(st, ods, cds, ospace, &md->selections, i, H5Tget_size(type)) < 0)
+            if (container_copy_record(st, p.ods, p.cds, p.ospace, &md->selections, i, p.elem) < 0)
                 CARVE_GOTO_DONE(-1);
 
 done:
-    CARVE_CLEANUP_BEGIN
     if (none.idx)
         carve_chunkset_clear(&none);
-    if (type >= 0)
-        H5Tclose(type);
-    if (ospace >= 0)
-        H5Sclose(ospace);
-    if (cds >= 0)
-        H5Dclose(cds);
-    if (ods >= 0)
-        H5Dclose(ods);
-    CARVE_CLEANUP_END
+    if (asked.idx)
+        carve_chunkset_clear(&asked);
+    container_pair_close(&p);
     return ret_value;
 }
 
@@ -1765,6 +2043,70 @@ done:
     return ret_value;
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * Signals during a commit
+ *
+ * A commit builds its container in <container>.tmp.<pid> (and its manifest file in <manifest>.tmp.<pid>).
+ * A signal that ends the process there (a user's Ctrl-C, a batch system's SIGTERM at its time limit, a
+ * closed terminal) would leave them behind until the next commit in that directory. While a commit runs,
+ * carve catches SIGTERM, SIGINT and SIGHUP where the program left them at their default (ending the
+ * process; a program's own handler or ignore is never replaced), removes both files, and ends the
+ * process by the same signal. SIGKILL cannot be caught: the next commit removes what it leaves.
+ * ------------------------------------------------------------------------------------------------- */
+
+static const int        commit_signals_g[] = {SIGTERM, SIGINT, SIGHUP};
+#define COMMIT_NSIGNALS (sizeof commit_signals_g / sizeof commit_signals_g[0])
+static struct sigaction commit_saved_g[COMMIT_NSIGNALS];
+static int              commit_caught_g[COMMIT_NSIGNALS];
+static char             commit_temps_g[2][PATH_MAX];
+
+static void
+commit_on_signal(int sig)
+{
+    int saved_errno = errno;
+
+    for (size_t i = 0; i < 2; i++)
+        if (commit_temps_g[i][0])
+            unlink(commit_temps_g[i]); /* async-signal-safe */
+    for (size_t k = 0; k < COMMIT_NSIGNALS; k++)
+        if (commit_signals_g[k] == sig)
+            sigaction(sig, &commit_saved_g[k], NULL);
+    errno = saved_errno;
+    raise(sig); /* delivered, with the default action, when this handler returns */
+}
+
+/* Starts catching (temps: the commit's two temporary paths) or, with NULL, stops. */
+static void
+commit_catch_signals(const char *container_temp, const char *manifest_path)
+{
+    struct sigaction act;
+
+    if (!container_temp) {
+        for (size_t k = 0; k < COMMIT_NSIGNALS; k++)
+            if (commit_caught_g[k]) {
+                sigaction(commit_signals_g[k], &commit_saved_g[k], NULL);
+                commit_caught_g[k] = 0;
+            }
+        commit_temps_g[0][0] = commit_temps_g[1][0] = '\0';
+        return;
+    }
+    if ((size_t)snprintf(commit_temps_g[0], PATH_MAX, "%s", container_temp) >= PATH_MAX ||
+        (size_t)snprintf(commit_temps_g[1], PATH_MAX, "%s.tmp.%ld", manifest_path, (long)getpid()) >= PATH_MAX) {
+        commit_temps_g[0][0] = commit_temps_g[1][0] = '\0';
+        return;
+    }
+    memset(&act, 0, sizeof act);
+    act.sa_handler = commit_on_signal;
+    sigemptyset(&act.sa_mask);
+    for (size_t k = 0; k < COMMIT_NSIGNALS; k++) {
+        struct sigaction old;
+
+        if (sigaction(commit_signals_g[k], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+            old.sa_handler == SIG_DFL && sigaction(commit_signals_g[k], &act, &commit_saved_g[k]) == 0)
+            commit_caught_g[k] = 1;
+    }
+}
+
 herr_t
 carve_container_commit(const carve_commit_t *commit)
 {
@@ -1788,6 +2130,7 @@ carve_container_commit(const carve_commit_t *commit)
     }
     if (container_lock(st.lock_path, " (set CARVE_DIR or dir= to a writable directory)", &st.lock_fd) < 0)
         CARVE_GOTO_DONE(-1);
+    commit_catch_signals(st.temp_path, st.manifest_path);
     ret_value = commit_build(&st);
 
 done:
@@ -1802,6 +2145,7 @@ done:
             unlink(st.temp_path);
         carve_error_restore(saved);
     }
+    commit_catch_signals(NULL, NULL);
     if (st.lock_fd >= 0)
         close(st.lock_fd); /* releases the lock */
     carve_skeleton_clear(&st.skeleton);

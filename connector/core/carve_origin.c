@@ -622,65 +622,106 @@ count_probe_body(char *data, size_t size, size_t nitems, void *userdata)
     return *received > 1 ? 0 : size * nitems;
 }
 
-/* One request carve makes itself: the stamp's HEAD, or (probe) a GET of the object's first byte that must
- * be answered 206 with exactly that byte. */
-static herr_t
-remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
-{
-    CURL              *curl     = NULL;
-    struct curl_slist *headers  = NULL;
-    char              *provider = NULL;
+/* A libcurl handle set up for requests to one origin: HTTP(S) only, no redirects, no signals, carve's user
+ * agent, bounded connect time, and AWS SigV4 signing when the access list carries ROS3 credentials. One
+ * session serves several requests (the connection is kept alive between them). */
+typedef struct remote_session_t {
+    const char        *url;
+    CURL              *curl;
+    struct curl_slist *headers;
+    char              *provider;
+    sigv4_settings_t   sigv4;
     char               errbuf[CURL_ERROR_SIZE];
-    sigv4_settings_t   sigv4    = {0};
-    head_response_t    response = {.content_length = -1};
-    CURLcode           rc;
-    long               status   = 0;
-    size_t             received = 0;
-    const char        *method   = probe ? "GET" : "HEAD";
-    herr_t             ret_value = 0;
+} remote_session_t;
 
-    if (sigv4_settings_read(url, fapl_id, &sigv4) < 0)
+static void
+remote_session_close(remote_session_t *s)
+{
+    if (s->curl) {
+        /* Drop the credentials from the handle before it is freed (libcurl keeps copies of them). */
+        curl_easy_setopt(s->curl, CURLOPT_USERNAME, "");
+        curl_easy_setopt(s->curl, CURLOPT_PASSWORD, "");
+        curl_easy_cleanup(s->curl);
+    }
+    curl_slist_free_all(s->headers); /* after the handle: it points at the list */
+    free(s->provider);
+    sigv4_settings_clear(&s->sigv4);
+    s->curl     = NULL;
+    s->headers  = NULL;
+    s->provider = NULL;
+}
+
+static herr_t
+remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
+{
+    herr_t ret_value = 0;
+
+    memset(s, 0, sizeof *s);
+    s->url = url;
+    if (sigv4_settings_read(url, fapl_id, &s->sigv4) < 0)
         CARVE_GOTO_DONE(-1);
     pthread_once(&curl_init_once, curl_init_routine);
     if (curl_init_result != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s", url,
                          curl_easy_strerror(curl_init_result));
-    if ((curl = curl_easy_init()) == NULL)
+    if ((s->curl = curl_easy_init()) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle", url);
-
-    errbuf[0] = '\0';
-    if (curl_easy_setopt(curl, CURLOPT_URL, url) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+    if (curl_easy_setopt(s->curl, CURLOPT_URL, url) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, s->errbuf) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT,
                          head_timeout_g < HEAD_CONNECT_TIMEOUT_S ? head_timeout_g : HEAD_CONNECT_TIMEOUT_S) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT, head_timeout_g) != CURLE_OK ||
         /* No SIGALRM for resolver timeouts: the program may be multi-threaded. */
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
-                         errbuf[0] ? errbuf : "libcurl refused an option");
-    if (probe && (curl_easy_setopt(curl, CURLOPT_NOBODY, 0L) != CURLE_OK ||
-                  curl_easy_setopt(curl, CURLOPT_RANGE, "0-0") != CURLE_OK ||
-                  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, count_probe_body) != CURLE_OK ||
-                  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &received) != CURLE_OK))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
+        curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a request: %s", url,
+                         s->errbuf[0] ? s->errbuf : "libcurl refused an option");
 #if LIBCURL_VERSION_NUM >= 0x075500
-    if (curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
+    if (curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
 #endif
-    if (sigv4.sign) {
-        if (sigv4_prepare(curl, url, &sigv4, &headers, &provider) < 0)
+    if (s->sigv4.sign) {
+        if (sigv4_prepare(s->curl, url, &s->sigv4, &s->headers, &s->provider) < 0)
             CARVE_GOTO_DONE(-1);
-        if (curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK)
+        if (curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set the request headers", url);
     }
 
-    rc = curl_easy_perform(curl);
+done:
+    if (ret_value < 0)
+        remote_session_close(s);
+    return ret_value;
+}
+
+/* One request carve makes itself: the stamp's HEAD, or (probe) a GET of the object's first byte that must
+ * be answered 206 with exactly that byte. */
+static herr_t
+remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
+{
+    remote_session_t s;
+    head_response_t  response = {.content_length = -1};
+    CURLcode         rc;
+    long             status   = 0;
+    size_t           received = 0;
+    const char      *method   = probe ? "GET" : "HEAD";
+    herr_t           ret_value = 0;
+
+    if (remote_session_open(&s, url, fapl_id) < 0)
+        return -1;
+    if (curl_easy_setopt(s.curl, CURLOPT_NOBODY, 1L) != CURLE_OK ||
+        curl_easy_setopt(s.curl, CURLOPT_TIMEOUT, head_timeout_g) != CURLE_OK ||
+        curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
+        curl_easy_setopt(s.curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
+                         s.errbuf[0] ? s.errbuf : "libcurl refused an option");
+    if (probe && (curl_easy_setopt(s.curl, CURLOPT_NOBODY, 0L) != CURLE_OK ||
+                  curl_easy_setopt(s.curl, CURLOPT_RANGE, "0-0") != CURLE_OK ||
+                  curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, count_probe_body) != CURLE_OK ||
+                  curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &received) != CURLE_OK))
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
+
+    rc = curl_easy_perform(s.curl);
     if (probe && received > 1)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
                          "GET %s with Range bytes=0-0 was answered with more than the byte asked for: the server "
@@ -691,11 +732,11 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response", method, url);
     if (rc == CURLE_OPERATION_TIMEDOUT)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s timed out after %ld s (the timeout setting): %s", method, url,
-                         head_timeout_g, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                         head_timeout_g, s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
     if (rc != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s failed: %s", method, url,
-                         errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+                         s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
+    if (curl_easy_getinfo(s.curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: no HTTP status", method, url);
     if (status >= 400)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld%s", method, url, status,
@@ -721,15 +762,184 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
 
 done:
     head_response_clear(&response);
-    if (curl) {
-        /* Drop the credentials from the handle before it is freed (libcurl keeps copies of them). */
-        curl_easy_setopt(curl, CURLOPT_USERNAME, "");
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, "");
-        curl_easy_cleanup(curl);
+    remote_session_close(&s);
+    return ret_value;
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Validated range reads (carve_origin_fetch)                                                              */
+/* ------------------------------------------------------------------------------------------------------ */
+
+/* Ranges closer than this are fetched by one request (the gap's bytes are read and dropped), up to
+ * FETCH_GROUP_MAX bytes per request: fewer round trips, as h5coro coalesces its reads. */
+#define FETCH_GAP_MAX   ((uint64_t)64 * 1024)
+#define FETCH_GROUP_MAX ((uint64_t)16 * 1024 * 1024)
+/* A request's total time: the timeout setting plus one second per FETCH_MIN_RATE bytes. */
+#define FETCH_MIN_RATE ((uint64_t)256 * 1024)
+
+/* One request's response: its Content-Range, and the body scattered into the ranges it covers. */
+typedef struct fetch_group_t {
+    carve_origin_range_t *ranges;  /* sorted by offset */
+    size_t                first, end; /* ranges[first, end) are in this request */
+    uint64_t              start, stop; /* bytes [start, stop) asked for */
+    uint64_t              received;    /* body bytes so far */
+    size_t                at;          /* the range the next body byte may belong to */
+    int64_t               cr_start, cr_end; /* Content-Range's first and last byte; -1: none */
+    int                   overflow;         /* the server sent more than was asked for */
+} fetch_group_t;
+
+static size_t
+fetch_header(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+    fetch_group_t *g   = userdata;
+    size_t         len = size * nitems;
+    bool           matched;
+    char          *value = header_value(buffer, len, "Content-Range", &matched);
+
+    if (matched && value) {
+        unsigned long long a, b;
+
+        if (sscanf(value, "bytes %llu-%llu", &a, &b) == 2) {
+            g->cr_start = (int64_t)a;
+            g->cr_end   = (int64_t)b;
+        }
     }
-    curl_slist_free_all(headers); /* after the handle: it points at the list */
-    free(provider);
-    sigv4_settings_clear(&sigv4);
+    free(value);
+    return matched && !value ? 0 : len; /* out of memory: abort the transfer */
+}
+
+/* Scatters body bytes into the ranges of the group; stops the transfer when the server sends more than
+ * was asked for. */
+static size_t
+fetch_body(char *data, size_t size, size_t nitems, void *userdata)
+{
+    fetch_group_t *g   = userdata;
+    size_t         len = size * nitems;
+    uint64_t       pos = g->start + g->received; /* file offset of data[0] */
+
+    if (g->received + len > g->stop - g->start) {
+        g->overflow = 1;
+        return 0; /* more than asked for: not a range answer */
+    }
+    for (size_t i = g->at; i < g->end && len > 0; i++) {
+        carve_origin_range_t *r = &g->ranges[i];
+        uint64_t              lo, hi;
+
+        if (r->offset + r->size <= pos) {
+            g->at = i + 1;
+            continue;
+        }
+        if (r->offset >= pos + len)
+            break;
+        lo = r->offset > pos ? r->offset : pos;
+        hi = r->offset + r->size < pos + len ? r->offset + r->size : pos + len;
+        memcpy((char *)r->buf + (lo - r->offset), data + (lo - pos), (size_t)(hi - lo));
+    }
+    g->received += len;
+    return len;
+}
+
+static int
+fetch_compare_offsets(const void *a, const void *b)
+{
+    const carve_origin_range_t *x = a, *y = b;
+
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Performs one group's request; 0 and every range of the group marked ok when the answer is exactly the
+ * bytes asked for (206, the Content-Range asked for, the body's length), else the group's ranges carry
+ * the reason. */
+static void
+fetch_group(remote_session_t *s, fetch_group_t *g)
+{
+    char     range[64];
+    char     why[sizeof g->ranges->why];
+    long     status = 0;
+    CURLcode rc;
+
+    snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)g->start, (unsigned long long)(g->stop - 1));
+    g->received = 0;
+    g->at       = g->first;
+    g->cr_start = g->cr_end = -1;
+    g->overflow  = 0;
+    s->errbuf[0] = '\0';
+    why[0]       = '\0';
+    if (curl_easy_setopt(s->curl, CURLOPT_RANGE, range) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_TIMEOUT,
+                         (long)(head_timeout_g + (long)((g->stop - g->start) / FETCH_MIN_RATE))) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, g) != CURLE_OK ||
+        curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, g) != CURLE_OK)
+        snprintf(why, sizeof why, "libcurl refused the request's options");
+    else if ((rc = curl_easy_perform(s->curl)) == CURLE_WRITE_ERROR && g->overflow)
+        snprintf(why, sizeof why, "the server sent more bytes than the range asked for");
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
+        snprintf(why, sizeof why, "timed out after %ld s (the timeout setting)", head_timeout_g);
+    else if (rc != CURLE_OK)
+        snprintf(why, sizeof why, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+    else if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 206)
+        snprintf(why, sizeof why, "HTTP %ld, not 206 (a byte range)", status);
+    else if (g->cr_start != (int64_t)g->start || g->cr_end != (int64_t)(g->stop - 1))
+        snprintf(why, sizeof why, "Content-Range %lld-%lld, not the bytes %s asked for", (long long)g->cr_start,
+                 (long long)g->cr_end, range);
+    else if (g->received != g->stop - g->start)
+        snprintf(why, sizeof why, "a short body: %llu of %llu bytes", (unsigned long long)g->received,
+                 (unsigned long long)(g->stop - g->start));
+    for (size_t i = g->first; i < g->end; i++) {
+        g->ranges[i].ok = why[0] == '\0';
+        memcpy(g->ranges[i].why, why, sizeof why);
+    }
+}
+
+herr_t
+carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n, size_t *requests)
+{
+    remote_session_t s;
+    fetch_group_t    g;
+    herr_t           ret_value = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        ranges[i].ok     = 0;
+        ranges[i].why[0] = '\0';
+    }
+    if (n == 0)
+        return 0;
+    if (remote_session_open(&s, url, fapl_id) < 0)
+        return -1;
+    if (curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, fetch_header) != CURLE_OK ||
+        curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, fetch_body) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up ranged requests", url);
+    qsort(ranges, n, sizeof *ranges, fetch_compare_offsets);
+    memset(&g, 0, sizeof g);
+    g.ranges = ranges;
+    for (size_t i = 0; i < n; i = g.end) {
+        g.first = i;
+        g.start = ranges[i].offset;
+        g.stop  = ranges[i].offset + ranges[i].size;
+        for (g.end = i + 1; g.end < n; g.end++) {
+            const carve_origin_range_t *r = &ranges[g.end];
+
+            if (r->offset < g.stop || r->offset - g.stop > FETCH_GAP_MAX || r->offset + r->size - g.start > FETCH_GROUP_MAX)
+                break;
+            g.stop = r->offset + r->size;
+        }
+        if (g.stop == g.start) {
+            for (size_t k = g.first; k < g.end; k++)
+                ranges[k].ok = 1; /* nothing to read */
+            continue;
+        }
+        /* One retry: a one-off bad answer (a short body, a reset connection) should not cost the data. */
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (requests)
+                (*requests)++;
+            fetch_group(&s, &g);
+            if (ranges[g.first].ok)
+                break;
+        }
+    }
+
+done:
+    remote_session_close(&s);
     return ret_value;
 }
 

@@ -55,6 +55,23 @@ herr_t carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *st
  * server's answer, unless it is 206 with exactly that byte: a server that ignores byte ranges makes HDF5's
  * ROS3 driver write past its buffer (a crash), so carve reads such an origin no more. */
 herr_t carve_origin_check_ranges(const char *url, hid_t fapl_id);
+/* One byte range of a URL origin to read (carve_origin_fetch): size bytes at offset (an address in the
+ * object, user block included) into buf. ok and why are outputs. */
+typedef struct carve_origin_range_t {
+    uint64_t offset;
+    size_t   size;
+    void    *buf;
+    void    *udata;    /* the caller's, untouched */
+    int      ok;       /* 1: buf holds exactly the bytes of the range, as the server sent them */
+    char     why[160]; /* when !ok: why the range could not be read (the server's answer) */
+} carve_origin_range_t;
+/* Reads ranges of a URL origin with carve's own GET requests (signed like the stamp), validating every
+ * answer: it must be 206 with the Content-Range asked for and exactly that many body bytes. Ranges less
+ * than 64 KiB apart are read by one request (up to 16 MiB); a request that fails is tried once more. Each
+ * range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns -1 only
+ * when no request could be made (the error stack says why); *requests (may be NULL) counts requests made. */
+herr_t carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n,
+                          size_t *requests);
 void   carve_stamp_clear(carve_stamp_t *stamp);
 herr_t carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src);
 /* 1 when two stamps describe the same unchanged origin, 0 otherwise. Fields one side does not know

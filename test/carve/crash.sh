@@ -35,6 +35,8 @@
 #      manifest file) to one carve_verify passed on is not verified again. Any temporary file left is
 #      the killed commit's own (its commit had removed the older ones). At least 6 kills must have
 #      landed in a commit, and at least one before its rename (else the test proved nothing);
+#   5. (run before 4.) SIGTERM and SIGHUP once the temporary container exists: the process ends by the
+#      signal, leaves no temporary file, and the state is a committed one (as after a kill);
 #   4. a normal run: it succeeds, leaves no temporary file, keeps the union (carve_verify), and its
 #      manifest file is of the container's generation and equal to the embedded one.
 # Under CARVE_TEST_WRAPPER (valgrind: every program is much slower) the origin has 300 objects and 8 of
@@ -389,6 +391,21 @@ done
 check "kills that landed in a commit: $killed_in_commit (at least 6)" test "$killed_in_commit" -ge 6
 check "kills that interrupted a commit before its rename: $interrupted (at least 1); killed after the commit point: $after_commit" \
     test "$interrupted" -ge 1
+# 5. SIGTERM and SIGHUP (a batch system's time limit, a closed terminal) once the temporary container
+#    exists: the process ends by that signal and no temporary file of it remains (SIGINT is ignored by a
+#    background job of a script, so it is not sent here).
+for sig in TERM HUP; do
+    start_reader "sig$sig" "$band"
+    pid=$reader_pid rc=0 seen=0
+    wait_for "$pid" "$ORIGIN-*.carve.h5.tmp.$pid" && seen=1
+    kill -"$sig" "$pid" 2>/dev/null || true
+    { wait "$pid" || rc=$?; } 2>/dev/null
+    check "SIG$sig during the commit (temporary container seen: $seen): the process ended by it (exit $rc)" \
+        test "$rc" = $((128 + $(kill -l "$sig")))
+    check "SIG$sig during the commit: no temporary file of it remains" test -z "$(find . -maxdepth 1 -name "*.tmp.$pid")"
+    after_run "sig$sig" "$pid" "$rc" 1 "$seen"
+    band=$((band + 1))
+done
 # 4. A normal run after all that.
 normal final "$band"
 check "final: the manifest file's generation equals the container's header ($gen)" \

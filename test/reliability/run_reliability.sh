@@ -18,6 +18,12 @@
 #            Content-Length on HEAD): native ROS3, carve, and replays of a healthy carve (all hits,
 #            and a miss) against it: any run that ends well has the healthy values; where native reads
 #            well, carve does too; the outcomes are printed as a table
+#   commit_short  a server that answers carve's own range requests (the commit's fetch of the chunks) with
+#            short bodies, while the program's ROS3 reads are answered well: once (the retry reads the
+#            chunk whole: everything stored, all hits later), and always (no chunk stored, each named on
+#            stderr; later replays read them from the origin): the program's values are native's in every
+#            run, and no replay ever serves a short body as a hit
+#            garbled bodies of the right length: a compressed chunk that does not decode is not stored
 #   stall    a local carve replayed with origin= a URL whose server answers after 60 s and timeout=2: an
 #            all-hit replay ends with the native values, a read needing the origin fails naming the
 #            timeout (each run under `timeout 20`, less than the default bound of 30 s: a hang fails the test, no time is asserted)
@@ -309,8 +315,58 @@ case_hostile() {
     printf '%s\n' "${table[@]}"
 }
 
+# The commit's own reads of a URL origin are validated (carve_origin_fetch): HDF5's ROS3 driver does not
+# check a body's length, so before carve read chunks itself a one-off short answer became a wrong
+# container that every later replay served as hits.
+case_commit_short() {
+    local s3=$here/../s3 url good r rsum h hsum
+    mkdir -p data cdir-once cdir-always
+    make_zoo data/zoo.h5
+    trap 'for s in once always garble; do bash "$here/../s3/s3ctl.sh" stop "$work/$s" >/dev/null 2>&1 || true; done' EXIT
+    workload native - data/zoo.h5 rows native.txt
+    good=$(checksum_of_run native)
+    check "native: a checksum" test -n "$good"
+
+    # Once: the commit's first chunk request is answered with half its body, then the server is healthy.
+    bash "$s3/s3_fixture.sh" start "$work/once" "$work/data" shortb --fault short --fault-agent carve/ --fault-count 1 >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/once")/shortb/zoo.h5"
+    read -r r rsum < <(CARVE_DIR=$work/cdir-once run_hostile once "$CARVE" "$url" rows)
+    check "once: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
+    check "once: the server answered one of carve's own requests short" \
+        test "$(grep -c 'FAULT short GET' "$work/once/server.log")" = 1
+    check "once: nothing said (the retry read the chunk whole)" test ! -s once.err
+    read -r h hsum < <(CARVE_DIR=$work/cdir-once run_hostile once-replay "$REPLAY;log=summary" "$url" rows)
+    check "once: the replay gives native's values ($h)" test "$h $hsum" = "0 $good"
+    check "once: every read of the replay was a hit" test "$(replay_counter "$(ls cdir-once/*.carve.yaml)" misses)" = 0
+
+    # Always: every chunk carve fetches comes short; none is stored, each is named; replays read them
+    # from the origin (whose ROS3 reads are answered well) and give native's values.
+    bash "$s3/s3_fixture.sh" start "$work/always" "$work/data" shortb --fault short --fault-agent carve/ >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/always")/shortb/zoo.h5"
+    read -r r rsum < <(CARVE_DIR=$work/cdir-always run_hostile always "$CARVE" "$url" rows)
+    check "always: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
+    check "always: the chunks are named as not stored, with the reason" \
+        grep -Eq "is not stored \((a short body|Content-Range [0-9]+-[0-9]+, not the bytes)" always.err
+    check "always: a container was still committed (the rest of it)" test -n "$(ls cdir-always/*.carve.h5 2>/dev/null)"
+    read -r h hsum < <(CARVE_DIR=$work/cdir-always run_hostile always-replay "$REPLAY;log=summary" "$url" rows)
+    check "always: the replay gives native's values ($h)" test "$h $hsum" = "0 $good"
+    check "always: the unstored chunks were read from the origin (misses > 0)" \
+        test "$(replay_counter "$(ls cdir-always/*.carve.yaml)" misses)" -gt 0
+
+    # Garbled: bodies of the right length with inverted bytes. A deflated chunk must decode before it is
+    # stored; an uncompressed one cannot be checked (README says so).
+    mkdir -p cdir-garble
+    bash "$s3/s3_fixture.sh" start "$work/garble" "$work/data" shortb --fault garble --fault-agent carve/ >/dev/null
+    url="$(bash "$s3/s3ctl.sh" url "$work/garble")/shortb/zoo.h5"
+    read -r r rsum < <(CARVE_DIR=$work/cdir-garble run_hostile garble "$CARVE" "$url" rows)
+    bash "$s3/s3ctl.sh" stop "$work/garble" >/dev/null
+    check "garble: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
+    check "garble: the deflated chunk of /grid3d is named as not stored: it does not decode" \
+        grep -q "of /grid3d is not stored (it does not decode through the dataset's filters)" garble.err
+}
+
 case "$case_name" in
-reopen | damage | exit_sigv4 | stall | hostile) "case_$case_name" ;;
+reopen | damage | exit_sigv4 | stall | hostile | commit_short) "case_$case_name" ;;
 *) echo "unknown case $case_name" >&2; exit 2 ;;
 esac
 echo "run_reliability.sh $case_name: $((checks - failures)) passed, $failures failed (work files in $work)"

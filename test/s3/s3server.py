@@ -7,7 +7,7 @@ only (http://127.0.0.1:PORT/<bucket>/<key>), HTTP/1.1 with keep-alive, one threa
 usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
                    [--access-key ID --secret-key SECRET --region R]
                    [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS] [--latency-ms MS]
-                   [--fault KIND [--fault-after N] [--fault-count M]]
+                   [--fault KIND [--fault-after N] [--fault-count M] [--fault-agent PREFIX]]
 
   --port 0 (the default) picks a free port; --port-file receives the chosen port (written atomically
   once the socket listens, so a reader that sees the file can connect). --bucket creates the bucket's
@@ -22,8 +22,12 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
     full200      a Range ignored: 200 and the whole object
     short        a ranged GET answered 206 with consistent headers for only the first half of the range
     close        the headers of the full answer, half the body, then the connection closed
+    garble       a ranged GET answered 206 with the right headers and length, its middle bytes inverted
     stall        no answer for 60 s
     head-length  a HEAD whose Content-Length is one byte more than the object
+  The body faults short, close and garble count only GETs of a range longer than one byte. With
+  --fault-agent, only requests whose User-Agent starts with PREFIX count (e.g. carve/: carve's own
+  requests, not those of HDF5's ROS3 driver, which sends none).
   Each faulty answer is logged as "FAULT <kind> <method> <path>".
 
 Operations (what HDF5's read-only S3 driver needs, and what tests need to prepare files):
@@ -448,7 +452,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(self.server.latency)
         self.fault = None
         if self.server.fault and method in ("GET", "HEAD") and key:
-            self.fault = self.server.take_fault(method)
+            rng = self.headers.get("Range") or ""
+            self.fault = self.server.take_fault(method, rng not in ("", "bytes=0-0"),
+                                                self.headers.get("User-Agent") or "")
             if self.fault:
                 log("FAULT %s %s %s" % (self.fault, method, self.path))
             if self.fault == "stall":
@@ -515,6 +521,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(206, headers, file_range=(path, first, half))
             return
         headers["Content-Range"] = "bytes %d-%d/%d" % (first, last, size)
+        if self.fault == "garble" and self.command == "GET" and length > 1:
+            with open(path, "rb") as f:
+                f.seek(first)
+                body = bytearray(f.read(length))
+            for i in range(length // 4, max(length // 4 + 1, length // 2)):
+                body[i] ^= 0xFF
+            self._send(206, headers, body=bytes(body))
+            return
         if self.fault == "close" and self.command == "GET" and length > 1:
             self.close_connection = True
             self._send(206, headers, file_range=(path, first, length // 2), body_len=length)
@@ -576,10 +590,16 @@ class Server(http.server.ThreadingHTTPServer):
     fault_count = -1
     fault_lock = threading.Lock()
 
-    def take_fault(self, method):
+    fault_agent = None
+
+    def take_fault(self, method, ranged, agent):
         """The fault the next object GET/HEAD gets (None: a sane answer), counting requests."""
         with self.fault_lock:
             if self.fault == "head-length" and method != "HEAD":
+                return None
+            if self.fault in ("short", "close", "garble") and not (method == "GET" and ranged):
+                return None
+            if self.fault_agent is not None and not agent.startswith(self.fault_agent):
                 return None
             if self.fault_after > 0:
                 self.fault_after -= 1
@@ -609,9 +629,11 @@ def main(argv=None):
     ap.add_argument("--max-lifetime", type=float, default=0, help="stop after this many seconds (0: never)")
     ap.add_argument("--latency-ms", type=float, default=0,
                     help="delay every GET/HEAD of an object by this many milliseconds (0: none)")
-    ap.add_argument("--fault", choices=["status500", "full200", "short", "close", "stall", "head-length"],
+    ap.add_argument("--fault", choices=["status500", "full200", "short", "close", "garble", "stall", "head-length"],
                     help="misbehave on object GETs/HEADs (see the module's help)")
     ap.add_argument("--fault-after", type=int, default=0, help="object GETs/HEADs answered sanely first")
+    ap.add_argument("--fault-agent", default=None,
+                    help="only requests whose User-Agent starts with this get faults (and are counted)")
     ap.add_argument("--fault-count", type=int, default=-1, help="faulty answers, then sane again (-1: all)")
     args = ap.parse_args(argv)
 
@@ -636,6 +658,7 @@ def main(argv=None):
     server.fault = args.fault
     server.fault_after = max(0, args.fault_after)
     server.fault_count = args.fault_count
+    server.fault_agent = args.fault_agent
     server.creds = None
     if args.access_key:
         server.creds = Credentials(args.region)
