@@ -6,7 +6,7 @@
 #            replay: both rounds read the native values, exit 0, nothing on stderr (HDF5 forgets carve's
 #            error class at H5close: carve must register it again without asking HDF5 about a stale ID)
 #   damage   containers damaged on disk after carving — bytes flipped inside a stored uncompressed chunk,
-#            inside a deflated chunk, inside the stored elements of a contiguous dataset; a lean manifest
+#            inside a deflated chunk, inside the stored elements of a contiguous and of a compact dataset; a lean manifest
 #            edited to claim a chunk that is not stored — replayed with the origin present (the native
 #            checksum, the damage said once on stderr and counted) and away (exit 1, a message naming the
 #            container, the dataset and the chunk): never a wrong value; then a re-carve repairs the
@@ -150,6 +150,24 @@ case_damage() {
         check "repaired, origin away, $wl: nothing on stderr" test ! -s "repaired-$wl.err"
     done
     mv zoo.h5.away zoo.h5
+
+    echo "--- bytes flipped in the stored elements of a compact dataset"
+    mkdir -p compact
+    make_zoo compact/zoo.h5
+    workload compact/native - compact/zoo.h5 compact compact/native.txt
+    workload compact/carve "$CARVE" compact/zoo.h5 compact compact/carve.txt
+    container=$(the_container compact zoo.h5) || { checks=$((checks + 1)); fail "a container in compact/"; return; }
+    damage_chunk "$container" /data/compact
+    workload compact/present "$REPLAY" compact/zoo.h5 compact compact/present.txt
+    check "compact, origin present: exit 0 and the native checksum" \
+        test "$(rc_of compact/present) $(checksum_of_run compact/present)" = "0 $(checksum_of_run compact/native)"
+    check "compact, origin present: stderr says /data/compact is damaged, read from the origin" \
+        grep -qE "^carve: container .*: /data/compact: chunk \[[0-9, ]+\] does not match its checksum; read from the origin" compact/present.err
+    mv compact/zoo.h5 compact/zoo.h5.away
+    workload compact/away "$REPLAY" compact/zoo.h5 compact compact/away.txt
+    check "compact, origin away: exit 1 naming the container and /data/compact" \
+        grep -q "cannot read /data/compact .*container .* holds it damaged" compact/away.err
+    mv compact/zoo.h5.away compact/zoo.h5
 
     echo "--- a lean manifest edited to claim a chunk the container does not store"
     mkdir -p claim
