@@ -35,6 +35,8 @@
 #      manifest file) to one carve_verify passed on is not verified again. Any temporary file left is
 #      the killed commit's own (its commit had removed the older ones). At least 6 kills must have
 #      landed in a commit, and at least one before its rename (else the test proved nothing);
+#   3b. with CARVE_TEST_CRASH_RANDOM=N (opt-in: the carve.crash.long test), N more kills at random moments
+#      up to 1.5 W after the temporary container appeared, each checked as in 3.;
 #   5. (run before 4.) SIGTERM and SIGHUP once the temporary container exists: the process ends by the
 #      signal, leaves no temporary file, and the state is a committed one (as after a kill);
 #   4. a normal run: it succeeds, leaves no temporary file, keeps the union (carve_verify), and its
@@ -386,6 +388,14 @@ band=3
 for when in "${kills[@]}"; do
     label=$([[ $when == +* ]] && echo "$((${when#+} / 1000))ms" || echo "$when")
     killed "kill$band-$label" "$band" "$when"
+    band=$((band + 1))
+done
+# 3b. Opt-in (CARVE_TEST_CRASH_RANDOM=N, the carve.crash.long test): N more kills at random moments, from
+#     the reads being logged to 1.5 W after the temporary container appeared.
+for ((k = 0; k < ${CARVE_TEST_CRASH_RANDOM:-0}; k++)); do
+    when=+$((RANDOM * 32768 + RANDOM))
+    when=+$((${when#+} % (window * 3 / 2 + 1)))
+    killed "random$k-$((${when#+} / 1000))ms" "$band" "$when"
     band=$((band + 1))
 done
 check "kills that landed in a commit: $killed_in_commit (at least 6)" test "$killed_in_commit" -ge 6
