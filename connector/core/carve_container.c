@@ -12,6 +12,31 @@
  *     most a chunk's worth of padding); coverage is the selections. The origin's creation list is kept
  *     (base64) in the manifest, so that replay can present the origin's layout.
  *   - scalar datasets keep their layout; empty ones have nothing to store.
+ *
+ * Invariants of a commit (each names the function that keeps it):
+ *
+ *   1. The file at the container's path is always a whole container: the old one until the rename of the
+ *      temporary file built beside it, the new one after (commit_open_files builds in <container>.tmp.<pid>;
+ *      commit_write renames it, the commit point, after writing the header that makes it a container).
+ *   2. The manifest embedded in the container is the authority; the manifest file beside it is a copy
+ *      written after the rename (commit_write), so a crash between the two leaves the file behind, never
+ *      ahead. Its replay section is the exception (invariant 9).
+ *   3. The manifest claims only what the container stores, and the container stores only what was
+ *      validated: raw chunks byte-identical with a local origin, or fetched whole and decodable from a URL
+ *      (container_copy_chunks drops a chunk it could not store from the claims); every claimed unit has
+ *      a checksum in the embedded table (container_embed_integrity measures what is stored).
+ *   4. The origin is only ever opened read-only (commit_open_files).
+ *   5. One commit (or replay counter update) at a time per container, across processes: an exclusive flock
+ *      on <stem>.carve.lock (carve_container_commit, carve_container_add_replay).
+ *   6. A container only ever describes one origin in one state: a different origin or a changed stamp is
+ *      refused and the container left as it was (commit_read_old).
+ *   7. A commit leaves no temporary file behind: removed on failure (carve_container_commit), on a
+ *      terminating signal (commit_on_signal), and, after a SIGKILL, by the next commit under the lock
+ *      (container_remove_stale_temps).
+ *   8. Damage is not inherited: data carried over from the old container is checked against its checksums
+ *      and copied again from the origin where it does not match (container_check_carried).
+ *   9. Replay counters added to the manifest file since the last commit survive it: the commit takes the
+ *      file's replay section into both copies (container_take_file_replay, called by commit_read_old).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* copy_file_range, asprintf */
@@ -1684,6 +1709,45 @@ done:
     return ret_value;
 }
 
+/* Merges the objects and attributes the run touched into the manifest. They come in bulk (a walk over a
+ * large file touches every object): merged in one sort, not added one by one. */
+static herr_t
+container_merge_touched(commit_state_t *st)
+{
+    const carve_commit_t  *c     = st->commit;
+    const char           **paths = malloc((c->access->objects.n + 1) * sizeof *paths);
+    carve_manifest_attr_t *attrs = malloc((c->access->nattrs + 1) * sizeof *attrs);
+    size_t                 np = 0, na = 0;
+    herr_t                 ret_value = 0;
+
+    if (!paths || !attrs)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");
+    for (size_t i = 0; i < c->access->objects.capacity; i++) {
+        carve_skeleton_object_t *obj;
+
+        if (c->access->objects.used[i] && (obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) &&
+            obj->path[0])
+            paths[np++] = obj->path;
+    }
+    for (size_t i = 0; i < c->access->nattrs; i++) {
+        carve_skeleton_object_t *obj = carve_skeleton_find(&st->skeleton, &c->access->attrs[i].object);
+
+        if (obj && obj->path[0]) {
+            attrs[na].object = obj->path;
+            attrs[na].name   = c->access->attrs[i].name;
+            na++;
+        }
+    }
+    if (carve_manifest_merge_objects(&st->manifest, paths, np) < 0 ||
+        carve_manifest_merge_attributes(&st->manifest, attrs, na) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    free(paths);
+    free(attrs);
+    return ret_value;
+}
+
 /* ---------------------------------------------------------------------------------------------------
  * Manifest and bookkeeping
  * ------------------------------------------------------------------------------------------------- */
@@ -1733,42 +1797,8 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     if (carve_stamp_copy(&m->stamp, stamp) < 0)
         CARVE_GOTO_DONE(-1);
 
-    /* Objects and attributes come in bulk (a walk over a large file touches every object): merged in
-     * one sort, not added one by one. */
-    {
-        const char           **paths = malloc((c->access->objects.n + 1) * sizeof *paths);
-        carve_manifest_attr_t *attrs = malloc((c->access->nattrs + 1) * sizeof *attrs);
-        size_t                 np = 0, na = 0;
-        herr_t                 status = 0;
-
-        if (!paths || !attrs) {
-            free(paths);
-            free(attrs);
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");
-        }
-        for (size_t i = 0; i < c->access->objects.capacity; i++) {
-            carve_skeleton_object_t *obj;
-
-            if (c->access->objects.used[i] &&
-                (obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) && obj->path[0])
-                paths[np++] = obj->path;
-        }
-        for (size_t i = 0; i < c->access->nattrs; i++) {
-            carve_skeleton_object_t *obj = carve_skeleton_find(&st->skeleton, &c->access->attrs[i].object);
-
-            if (obj && obj->path[0]) {
-                attrs[na].object = obj->path;
-                attrs[na].name   = c->access->attrs[i].name;
-                na++;
-            }
-        }
-        if (carve_manifest_merge_objects(m, paths, np) < 0 || carve_manifest_merge_attributes(m, attrs, na) < 0)
-            status = -1;
-        free(paths);
-        free(attrs);
-        if (status < 0)
-            CARVE_GOTO_DONE(-1);
-    }
+    if (container_merge_touched(st) < 0)
+        CARVE_GOTO_DONE(-1);
     /* The external links the container now holds, joined to those earlier generations listed. Sorted first
      * (the skeleton's walk order is of no further use): an add keeps the list in path order, so links in
      * that order append instead of each shifting the entries after it. */
@@ -1909,25 +1939,20 @@ done:
  * Commit
  * ------------------------------------------------------------------------------------------------- */
 
+/* Phase 1 of a commit: the origin's stamp now, and the container as it stands (its embedded manifest is the
+ * authority: invariant 2). Refuses a file that is not a container, a container of another origin, and an
+ * origin whose stamp changed since the container was carved (invariant 6). Sets st->unchanged when the run
+ * read and touched nothing, so there is nothing to add. */
 static herr_t
-commit_build(commit_state_t *st)
+commit_read_old(commit_state_t *st, carve_stamp_t *stamp)
 {
-    const carve_commit_t    *c = st->commit;
-    carve_skeleton_options_t opts;
-    carve_stamp_t            stamp;
-    hid_t                    fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
-    char                    *text = NULL;
-    size_t                   len  = 0;
-    H5O_token_t              token, replay_token, integrity_token;
-    uint64_t                 generation;
-    int                      probe;
-    herr_t                   ret_value = 0;
+    const carve_commit_t *c = st->commit;
+    uint64_t              generation;
+    int                   probe;
+    herr_t                ret_value = 0;
 
-    memset(&stamp, 0, sizeof stamp);
-    if (carve_origin_stamp(c->location, c->origin_fapl, &stamp) < 0)
+    if (carve_origin_stamp(c->location, c->origin_fapl, stamp) < 0)
         CARVE_GOTO_DONE(-1);
-
-    /* The container as it stands: its embedded manifest is authoritative. */
     if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping, &st->old_replay,
                                        &st->had_replay, &st->old_integrity, &st->had_integrity)) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1949,8 +1974,8 @@ commit_build(commit_state_t *st)
         st->unchanged = 1;
         CARVE_GOTO_DONE(0);
     }
-    if (probe && !carve_stamp_equal(&st->manifest.stamp, &stamp)) {
-        char *change = carve_stamp_describe_change(&st->manifest.stamp, &stamp);
+    if (probe && !carve_stamp_equal(&st->manifest.stamp, stamp)) {
+        char *change = carve_stamp_describe_change(&st->manifest.stamp, stamp);
 
         CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_CHANGED,
                     "origin %s changed since container %s was carved (%s): the container is left as it was; "
@@ -1959,10 +1984,24 @@ commit_build(commit_state_t *st)
         free(change);
         CARVE_GOTO_DONE(-1);
     }
-
-    /* Replaying processes counted in the manifest file since the last commit: carried into both copies. */
+    /* Replaying processes counted in the manifest file since the last commit: carried into both copies
+     * (invariant 9). */
     if (probe && container_take_file_replay(st->manifest_path, &st->manifest) < 0)
         CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+/* Phase 2: the origin opened again, read-only (invariant 4), and the temporary container: a copy of the old
+ * one, or a new file with the origin's superblock version and creation properties (invariant 1: the
+ * container itself is not touched until the rename). Leftovers of killed commits are removed first. */
+static herr_t
+commit_open_files(commit_state_t *st)
+{
+    const carve_commit_t *c    = st->commit;
+    hid_t                 fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
+    herr_t                ret_value = 0;
 
     container_remove_stale_temps(st->container_path, st->manifest_path);
     if ((fapl = container_native_fapl(1)) < 0)
@@ -1975,7 +2014,7 @@ commit_build(commit_state_t *st)
                          c->location);
     if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it", c->open_name);
-    if (probe) {
+    if (st->had_container) {
         if (container_copy_file(st->container_path, st->temp_path) < 0)
             CARVE_GOTO_DONE(-1);
         if ((st->file = H5Fopen(st->temp_path, H5F_ACC_RDWR, fapl)) < 0)
@@ -1987,6 +2026,27 @@ commit_build(commit_state_t *st)
         if ((st->file = H5Fcreate(st->temp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot create %s", st->temp_path);
     }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (origin_fapl >= 0)
+        H5Pclose(origin_fapl);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Phase 3: the skeleton, the old data checked (invariant 8), and the data the run read stored (invariant
+ * 3), datasets of references whole. */
+static herr_t
+commit_store(commit_state_t *st)
+{
+    const carve_commit_t    *c = st->commit;
+    carve_skeleton_options_t opts;
+    herr_t                   ret_value = 0;
 
     memset(&opts, 0, sizeof opts);
     opts.dcpl       = container_choose_dcpl;
@@ -2010,7 +2070,22 @@ commit_build(commit_state_t *st)
             CARVE_GOTO_DONE(-1);
     }
 
-    if (container_update_manifest(st, &stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
+done:
+    return ret_value;
+}
+
+/* Phase 4: the manifest, its lean replay copy and the checksum table embedded, the header written, then the
+ * rename over the container (the commit point: invariant 1), and the manifest file written from the
+ * embedded copy (invariant 2). */
+static herr_t
+commit_write(commit_state_t *st, const carve_stamp_t *stamp)
+{
+    char       *text = NULL;
+    size_t      len  = 0;
+    H5O_token_t token, replay_token, integrity_token;
+    herr_t      ret_value = 0;
+
+    if (container_update_manifest(st, stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
         container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) < 0 ||
         container_embed_replay_manifest(st, &replay_token) < 0 || container_embed_integrity(st, &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
@@ -2021,7 +2096,6 @@ commit_build(commit_state_t *st)
     st->file = H5I_INVALID_HID;
     if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token, &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
-    /* The commit point: the new container replaces the old one whole. */
     if (rename(st->temp_path, st->container_path) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot rename %s to %s: %s", st->temp_path,
                          st->container_path, strerror(errno));
@@ -2030,16 +2104,27 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_DONE(-1);
 
 done:
-    CARVE_CLEANUP_BEGIN
     free(text);
+    return ret_value;
+}
+
+/* A commit, under the container's lock (invariant 5): the four phases above. */
+static herr_t
+commit_build(commit_state_t *st)
+{
+    carve_stamp_t stamp;
+    herr_t        ret_value = 0;
+
+    memset(&stamp, 0, sizeof stamp);
+    if (commit_read_old(st, &stamp) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (st->unchanged)
+        CARVE_GOTO_DONE(0);
+    if (commit_open_files(st) < 0 || commit_store(st) < 0 || commit_write(st, &stamp) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
     carve_stamp_clear(&stamp);
-    if (fcpl >= 0)
-        H5Pclose(fcpl);
-    if (fapl >= 0)
-        H5Pclose(fapl);
-    if (origin_fapl >= 0)
-        H5Pclose(origin_fapl);
-    CARVE_CLEANUP_END
     return ret_value;
 }
 
