@@ -31,8 +31,8 @@ carve_mode_no_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, v
     return 0;
 }
 
-herr_t
-carve_mode_no_file_finish(carve_file_ctx_t *ctx)
+static herr_t
+mode_off_file_finish(carve_file_ctx_t *ctx)
 {
     (void)ctx;
     return 0;
@@ -59,8 +59,8 @@ carve_mode_no_carved_origin(const carve_file_ctx_t *ctx)
     return "";
 }
 
-herr_t
-carve_mode_no_object_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id)
+static herr_t
+mode_off_object_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id)
 {
     (void)obj, (void)type, (void)apl_id;
     return 0;
@@ -139,11 +139,11 @@ const carve_mode_hooks_t carve_mode_off = {
     .file_accessible  = carve_mode_no_file_accessible,
     .file_open        = carve_mode_no_file_open,
     .file_opened      = carve_mode_no_file_opened,
-    .file_finish      = carve_mode_no_file_finish,
+    .file_finish      = mode_off_file_finish,
     .file_get         = carve_mode_no_file_get,
     .file_optional    = carve_mode_no_file_optional,
     .carved_origin    = carve_mode_no_carved_origin,
-    .object_opened    = carve_mode_no_object_opened,
+    .object_opened    = mode_off_object_opened,
     .object_released  = carve_mode_no_object_released,
     .object_queried   = carve_mode_no_object_queried,
     .location_touched = carve_mode_no_location_touched,

@@ -77,11 +77,9 @@ extern const carve_mode_hooks_t carve_mode_replay; /* carve_replaying.c */
 int         carve_mode_no_file_accessible(const char *name, const carve_config_t *cfg);
 void       *carve_mode_no_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through);
 herr_t      carve_mode_no_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *under_file);
-herr_t      carve_mode_no_file_finish(carve_file_ctx_t *ctx);
 int         carve_mode_no_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
 int         carve_mode_no_file_optional(carve_obj_t *file, H5VL_optional_args_t *args);
 const char *carve_mode_no_carved_origin(const carve_file_ctx_t *ctx);
-herr_t      carve_mode_no_object_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id);
 herr_t      carve_mode_no_object_released(carve_obj_t *obj);
 void        carve_mode_no_object_queried(carve_obj_t *loc, const H5O_info2_t *info);
 void        carve_mode_no_location_touched(carve_obj_t *obj, const H5VL_loc_params_t *loc_params);

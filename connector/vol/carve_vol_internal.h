@@ -88,7 +88,6 @@ herr_t            carve_obj_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_
 /* The move alone: a dataset reached through an external link, to the context of the published file it lives
  * in (when there is one). */
 void              carve_obj_rehome(carve_obj_t *obj);
-carve_file_ctx_t *carve_file_ctx_ref(carve_file_ctx_t *ctx);
 /* Drops a reference; the last one lets the file's mode finish with it (a carved origin is then committed
  * at shutdown, see carve_carving.c) and frees the context. */
 herr_t            carve_file_ctx_unref(carve_file_ctx_t *ctx);

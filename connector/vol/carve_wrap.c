@@ -18,8 +18,9 @@
  */
 static carve_file_ctx_t *published_g = NULL;
 
-carve_file_ctx_t *
-carve_file_ctx_ref(carve_file_ctx_t *ctx)
+/* Takes a reference (every object and wrap context holds one). */
+static carve_file_ctx_t *
+file_ctx_ref(carve_file_ctx_t *ctx)
 {
     if (ctx)
         ctx->refcount++;
@@ -113,7 +114,7 @@ carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
     if (NULL == (grown = realloc(holder->kept, (holder->nkept + 1) * sizeof *grown)))
         return; /* out of memory: the target is then opened again at the next traversal */
     holder->kept                  = grown;
-    holder->kept[holder->nkept++] = carve_file_ctx_ref(target);
+    holder->kept[holder->nkept++] = file_ctx_ref(target);
 }
 
 carve_obj_t *
@@ -127,7 +128,7 @@ carve_obj_new(void *under_object, carve_file_ctx_t *ctx)
     }
     obj->under_object = under_object;
     obj->under_vol_id = ctx->under_vol_id;
-    obj->ctx          = carve_file_ctx_ref(ctx);
+    obj->ctx          = file_ctx_ref(ctx);
     return obj;
 }
 
@@ -163,7 +164,7 @@ carve_obj_rehome(carve_obj_t *o)
         if (c->fileno == info.fileno && c != o->ctx) {
             carve_file_ctx_t *was = o->ctx;
 
-            o->ctx          = carve_file_ctx_ref(c);
+            o->ctx          = file_ctx_ref(c);
             o->under_vol_id = c->under_vol_id;
             carve_file_ctx_unref(was); /* the file holding the link keeps its own context alive */
             return;
@@ -255,7 +256,7 @@ carve_wrap_get_wrap_ctx(const void *obj, void **wrap_ctx)
     ctx->under_vol_id = o->under_vol_id;
     if (H5VLget_wrap_ctx(o->under_object, o->under_vol_id, &ctx->under_wrap_ctx) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the wrap context of the connector below");
-    ctx->ctx  = carve_file_ctx_ref(o->ctx);
+    ctx->ctx  = file_ctx_ref(o->ctx);
     *wrap_ctx = ctx;
     ctx       = NULL;
 
