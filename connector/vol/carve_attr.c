@@ -1,7 +1,7 @@
 /*
  * carve_attr.c — the attribute interface: create, open, read, write, get, specific, optional, close.
  */
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
 void *
 carve_attr_create(void *obj, const H5VL_loc_params_t *loc_params, const char *name, hid_t type_id,
@@ -23,7 +23,7 @@ carve_attr_open(void *obj, const H5VL_loc_params_t *loc_params, const char *name
 
     attr = carve_wrap_result(
         H5VLattr_open(o->under_object, loc_params, o->under_vol_id, name, aapl_id, dxpl_id, req), o, req);
-    carve_carving_attr_opened(o, loc_params, attr);
+    o->ctx->mode->attr_opened(o, loc_params, attr);
     return attr;
 }
 
@@ -36,7 +36,7 @@ carve_attr_read(void *attr, hid_t mem_type_id, void *buf, hid_t dxpl_id, void **
     ret_value = carve_wrap_status(H5VLattr_read(o->under_object, o->under_vol_id, mem_type_id, buf, dxpl_id, req),
                                   o, req);
     if (ret_value >= 0)
-        carve_carving_record_attr_read(o);
+        o->ctx->mode->attr_read(o);
     return ret_value;
 }
 
@@ -84,6 +84,6 @@ carve_attr_close(void *attr, hid_t dxpl_id, void **req)
 
     ret_value = carve_wrap_status(H5VLattr_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
     if (ret_value >= 0 && carve_obj_free(o) < 0)
-        ret_value = -1; /* the file's carving could not be committed: the stack says why */
+        ret_value = -1; /* the stack says why (carve_obj_free) */
     return ret_value;
 }

@@ -1,24 +1,37 @@
 /*
- * carve_carving.c — carve mode on the VOL side: deciding which opened files are origins, telling the
- * access log (core/carve_access) what the program reads and touches, and committing each origin's log
- * into its container (core/carve_container) once the program's last handle on the origin is gone (at
- * the latest when HDF5 shuts down).
+ * carve_carving.c — carve mode (its hook table, carve_mode_carve): deciding which opened files are
+ * origins, telling the access log (core/carve_access) what the program reads and touches, and committing
+ * each origin's log into its container (core/carve_container) at shutdown (its step of carve_lifecycle.h:
+ * once per origin and process, however often the program opened it, after its last handle is gone).
  *
- * Everything here is glue: the VOL callbacks call these functions with carve objects; the decisions
- * about selections, containers and manifests live in core/.
+ * Everything here is glue: the VOL callbacks reach these hooks through the file's mode table; the
+ * decisions about selections, containers and manifests live in core/.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dladdr */
-#endif
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "carve_carving.h"
 #include "carve_container.h"
+#include "carve_lifecycle.h"
+#include "carve_mode.h"
 #include "carve_origin.h"
-#include "carve_vol_internal.h"
+
+/* A file location opened in carve mode (carve_file_ctx_t.carving), shared by every open of it: what the
+ * program reads of it, committed at shutdown if the file was only ever read. */
+struct carve_carving_t {
+    char                   *location;    /* canonical location */
+    char                   *open_name;   /* the name a read-only open used */
+    char                   *dir;         /* the dir setting of that open, or NULL */
+    hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never
+                                          * read-only */
+    int                     touched_only;
+    int                     written;     /* opened for writing or created at some point: not carved */
+    unsigned                users;       /* file contexts holding this entry */
+    carve_access_t          access;
+    struct carve_carving_t *prev, *next; /* every entry of the process */
+};
 
 /* Per-object flags (carve_obj_t.carving_flags). */
 #define CARVING_DATASET_RESOLVED 0x1u /* dataset_log is set, or the dataset is not carved */
@@ -30,16 +43,12 @@
  *  - carvings_g: one entry per file location opened in carve mode, shared by every open of it, so that
  *    a file is carved once, after the program's last handle on it is gone (HDF5 shares an open file's
  *    state between opens: carve may reopen the origin only once nothing else holds it open);
- *  - skipped_g: files this process wrote, listed in every manifest the process commits;
- *  - atclose_registered_g, atexit_registered_g: whether the shutdown handlers are registered (H5atclose
- *    has no unregister and HDF5 forgets its list when it shuts down; atexit() lasts the process).
- * All are touched only from VOL callbacks, which HDF5 serialises, and from that shutdown callback.
+ *  - skipped_g: files this process wrote, listed in every manifest the process commits.
+ * Both are touched only from VOL callbacks, which HDF5 serialises, and from the shutdown hook.
  */
-static carve_carving_t       *carvings_g           = NULL;
-static int                    atclose_registered_g = 0;
-static int                    atexit_registered_g  = 0; /* atexit() is per process: registered once */
-static carve_manifest_skip_t *skipped_g            = NULL;
-static size_t                 nskipped_g           = 0;
+static carve_carving_t       *carvings_g = NULL;
+static carve_manifest_skip_t *skipped_g  = NULL;
+static size_t                 nskipped_g = 0;
 
 static void
 carving_report(const char *what, const char *name)
@@ -69,8 +78,9 @@ carving_note_skipped_location(const char *location, const char *reason)
     nskipped_g++;
 }
 
-void
-carve_carving_note_skipped(const char *name, const char *reason)
+/* Lists a file the program wrote (not carved) in the manifests this process writes. */
+static void
+carving_note_skipped(const char *name, const char *reason)
 {
     char *location = NULL;
 
@@ -138,61 +148,24 @@ carving_commit(carve_carving_t *c)
     return ret_value;
 }
 
-/*
- * HDF5 calls this first when it shuts down (H5close, or its own exit handler), while the library is
- * still whole. Origins the program left open are closed here, object by object, so that each one is
- * committed exactly as if the program had closed it.
- */
-/* Releases every reference the program still holds to IDs of one kind (H5F_OBJ_*) of any file: what
- * HDF5 is about to do anyway. */
-static void
-carving_release_ids(unsigned kind)
+/* Shutdown hook: 1 while an origin is still open inside HDF5 (its IDs are then released first). */
+static int
+carving_pending(void)
 {
-    ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, kind);
-    hid_t  *ids;
-
-    if (n <= 0 || NULL == (ids = malloc((size_t)n * sizeof *ids)))
-        return;
-    n = H5Fget_obj_ids(H5F_OBJ_ALL, kind, (size_t)n, ids);
-    for (ssize_t i = 0; i < n; i++)
-        while (H5Iis_valid(ids[i]) > 0 && H5Idec_ref(ids[i]) > 0)
-            ;
-    free(ids);
-}
-
-/* H5Iiterate callback: drops the program's references to a (transient) datatype. */
-static herr_t
-carving_release_datatype(hid_t id, void *unused)
-{
-    (void)unused;
-    while (H5Iget_ref(id) > 0 && H5Idec_ref(id) > 0)
-        ;
+    for (carve_carving_t *c = carvings_g; c; c = c->next)
+        if (c->users > 0)
+            return 1;
     return 0;
 }
 
 /*
- * HDF5 calls this first when it shuts down (H5close, or its own exit handler), while the library is
- * still whole. This is when carve commits: once per origin and process, however often the program
- * opened it. Origins the program left open are closed first (their IDs released, as HDF5 is about to
- * do), because carve may only reopen a file that nothing else holds open.
+ * Shutdown hook (CARVE_SHUTDOWN_CARVE, after replay's counters): this is when carve commits, once per
+ * origin and process, however often the program opened it. The lifecycle has released the IDs the
+ * program left open, because carve may only reopen a file that nothing else holds open.
  */
 static void
 carving_shutdown(void)
 {
-    int pending = carve_replaying_pending();
-
-    for (carve_carving_t *c = carvings_g; c; c = c->next)
-        pending |= c->users > 0;
-    if (pending) {
-        carving_release_ids(H5F_OBJ_ATTR);
-        carving_release_ids(H5F_OBJ_DATASET);
-        carving_release_ids(H5F_OBJ_GROUP);
-        carving_release_ids(H5F_OBJ_DATATYPE);
-        H5Iiterate(H5I_DATATYPE, carving_release_datatype, NULL); /* a reference type holds its file */
-        carving_release_ids(H5F_OBJ_FILE);
-    }
-    /* Replay counters first: a read-through commit below keeps the manifest's replay section. */
-    carve_replaying_shutdown();
     while (carvings_g) {
         carve_carving_t *c = carvings_g;
 
@@ -210,57 +183,13 @@ carving_shutdown(void)
     nskipped_g = 0;
 }
 
-/* HDF5 shutting down (H5close, or HDF5's own exit handler). */
+/* Registers the shutdown hook that commits (and the lifecycle's handlers for this HDF5 session). */
 static void
-carving_at_library_close(void *unused)
+carving_arm_shutdown(void)
 {
-    (void)unused;
-    atclose_registered_g = 0;
-    carving_shutdown();
-}
+    static const carve_shutdown_hook_t hook = {carving_pending, carving_shutdown};
 
-/* Process exit. Registered after libcurl and its TLS library set up their own exit handlers (see
- * carve_carving_open), so it runs before them: committing a remote origin still needs both. */
-static void
-carving_at_exit(void)
-{
-    static int done = 0; /* registered twice when the process uses the network (carve_carving_use_network) */
-
-    if (done)
-        return;
-    done = 1;
-    carving_shutdown();
-}
-
-void
-carve_carving_use_network(void)
-{
-    static int registered = 0;
-
-    carve_origin_global_init();
-    /* libcurl and its TLS library register their own exit handlers when they are set up, and handlers run
-     * in reverse order: carve's is registered (again) after theirs, so that a commit at exit that needs
-     * the network (a carve or a read-through of a URL) runs while they still work. Only processes that
-     * use a URL pay for setting them up. */
-    if (!registered && atexit(carving_at_exit) == 0)
-        registered = 1;
-}
-
-void
-carve_carving_register_shutdown(void)
-{
-    if (!atclose_registered_g && H5atclose(carving_at_library_close, NULL) >= 0)
-        atclose_registered_g = 1;
-    if (!atexit_registered_g) {
-        Dl_info info;
-
-        /* The exit handler lives in this library: keep it loaded even after HDF5 unloads its plugins
-         * (H5close before exit), so that the handler never points into unmapped code. */
-        if (dladdr((void *)carving_at_exit, &info) && info.dli_fname)
-            (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE | RTLD_NOLOAD);
-        if (atexit(carving_at_exit) == 0)
-            atexit_registered_g = 1;
-    }
+    carve_lifecycle_hook(CARVE_SHUTDOWN_CARVE, &hook);
 }
 
 /* The entry of a location, or NULL. */
@@ -307,11 +236,15 @@ done:
     return ret_value;
 }
 
-herr_t
-carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int created, hid_t under_fapl,
-                   void *under_file)
+/* Hook file_opened: registers a file opened or created in carve mode. Read-only opens make it an origin
+ * (containers and unnameable files excepted); writing makes it skipped. */
+static herr_t
+carving_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *under_file)
 {
-    carve_carving_t *c = NULL;
+    const char      *name    = how->name;
+    unsigned         flags   = how->flags;
+    int              created = how->created;
+    carve_carving_t *c       = NULL;
     char            *location = NULL;
     int              probe;
     herr_t           ret_value = 0;
@@ -320,7 +253,7 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
         /* Not a file carve can name (a driver's pattern, a memory image): the program goes on, uncarved. */
         carving_report("not carving", name);
         H5Eclear2(H5E_DEFAULT);
-        carve_carving_note_skipped(name, "no carvable location");
+        carving_note_skipped(name, "no carvable location");
         CARVE_GOTO_DONE(0);
     }
     c = carving_find(location);
@@ -346,32 +279,33 @@ carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int 
          * reached through external links open. */
         if (carve_under_info(under_file, ctx->under_vol_id, H5I_FILE, &info) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot identify %s", name);
-        ctx->carving_fileno = info.fileno;
+        ctx->fileno = info.fileno;
     }
     if (created || (flags & H5F_ACC_RDWR)) {
         c->written = 1;
         carving_note_skipped_location(c->location, created ? "created" : "opened for writing");
     }
-    else if (c->origin_fapl < 0 && carving_set_origin(c, ctx, name, under_fapl) < 0)
+    else if (c->origin_fapl < 0 && carving_set_origin(c, ctx, name, how->under_fapl) < 0)
         CARVE_GOTO_DONE(-1);
-    carve_carving_register_shutdown();
+    carving_arm_shutdown();
     if (carve_origin_is_url(c->location))
-        carve_carving_use_network();
+        carve_lifecycle_use_network();
 
 done:
     free(location);
     return ret_value;
 }
 
-herr_t
-carve_carving_finish(carve_file_ctx_t *ctx)
+/* Hook file_finish: releases the file's entry; an origin is committed at shutdown (carving_shutdown). */
+static herr_t
+carving_file_finish(carve_file_ctx_t *ctx)
 {
     carve_carving_t *c = ctx->carving;
 
     if (!c)
         return 0;
     ctx->carving = NULL;
-    c->users--; /* committed at shutdown (carving_shutdown) */
+    c->users--;
     return 0;
 }
 
@@ -441,26 +375,33 @@ carving_entry_of(carve_obj_t *o, H5I_type_t type, carve_carving_t **entry, H5O_t
     if (carve_under_info(o->under_object, o->under_vol_id, type, &info) < 0)
         return -1;
     *token = info.token;
-    *entry = info.fileno == o->ctx->carving_fileno ? o->ctx->carving : carving_linked_entry(o, type);
+    *entry = info.fileno == o->ctx->fileno ? o->ctx->carving : carving_linked_entry(o, type);
     return *entry != NULL;
 }
 
-void
-carve_carving_touch(carve_obj_t *o, H5I_type_t type)
+/* Hook object_opened: an object opened counts as touched. */
+static herr_t
+carving_object_opened(carve_obj_t *o, H5I_type_t type, hid_t apl_id)
 {
     H5O_token_t      token;
     carve_carving_t *c;
 
-    if (!o || !o->ctx->carving)
-        return;
+    (void)apl_id;
+    if (!o->ctx->carving)
+        return 0;
     if (carving_entry_of(o, type, &c, &token) <= 0 || carve_access_touch(&c->access, &token) < 0)
         H5Eclear2(H5E_DEFAULT); /* the object list is informational (and drives skeleton=touched) */
+    return 0;
 }
 
-void
-carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token)
+/* Hook object_queried: an object queried (H5Oget_info*) counts as touched, when it lives in this file:
+ * one reached through an external link has a token of another file, which names an unrelated object here. */
+static void
+carving_object_queried(carve_obj_t *loc, const H5O_info2_t *info)
 {
-    if (ctx->carving && carve_access_touch(&ctx->carving->access, token) < 0)
+    carve_carving_t *c = loc->ctx->carving;
+
+    if (c && info->fileno == loc->ctx->fileno && carve_access_touch(&c->access, &info->token) < 0)
         H5Eclear2(H5E_DEFAULT);
 }
 
@@ -526,8 +467,9 @@ carving_resolve_dataset(carve_obj_t *o)
     return carving_log_dataset(c, o->under_object, o->under_vol_id, &token, &o->dataset_log);
 }
 
-herr_t
-carve_carving_record_read(carve_obj_t *o, hid_t file_space_id)
+/* Records a dataset read's file selection (after the read succeeded). */
+static herr_t
+carving_record_read(carve_obj_t *o, hid_t file_space_id)
 {
     herr_t ret_value = 0;
 
@@ -570,23 +512,25 @@ carving_info_at(carve_obj_t *o, const H5VL_loc_params_t *loc_params, H5O_info2_t
     return H5VLobject_get(o->under_object, &where, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
 }
 
-void
-carve_carving_touch_at(carve_obj_t *o, const H5VL_loc_params_t *loc_params)
+/* Hook location_touched: the object a location names was iterated or visited. */
+static void
+carving_location_touched(carve_obj_t *o, const H5VL_loc_params_t *loc_params)
 {
     H5O_info2_t info;
 
-    if (!o || !o->ctx->carving)
+    if (!o->ctx->carving)
         return;
     if (carving_info_at(o, loc_params, &info) < 0) {
         H5Eclear2(H5E_DEFAULT);
         return;
     }
-    if (info.fileno == o->ctx->carving_fileno && carve_access_touch(&o->ctx->carving->access, &info.token) < 0)
+    if (info.fileno == o->ctx->fileno && carve_access_touch(&o->ctx->carving->access, &info.token) < 0)
         H5Eclear2(H5E_DEFAULT);
 }
 
-void
-carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr)
+/* Hook attr_opened: notes which object an attribute just opened belongs to. */
+static void
+carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr)
 {
     H5O_info2_t info;
 
@@ -598,14 +542,15 @@ carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_para
         H5Eclear2(H5E_DEFAULT);
         return;
     }
-    if (info.fileno != parent->ctx->carving_fileno)
+    if (info.fileno != parent->ctx->fileno)
         return; /* an attribute of an object in another file */
     attr->attr_object = info.token;
     attr->carving_flags |= CARVING_ATTR_OBJECT_KNOWN;
 }
 
-void
-carve_carving_record_attr_read(carve_obj_t *attr)
+/* Hook attr_read: records an attribute read (after it succeeded). */
+static void
+carving_attr_read(carve_obj_t *attr)
 {
     H5VL_attr_get_args_t args;
     char                 name[1024];
@@ -645,7 +590,7 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
         location = NULL;
         if (carving_set_origin(c, ctx, origin_name, origin_fapl) < 0)
             CARVE_GOTO_DONE(-1);
-        carve_carving_register_shutdown();
+        carving_arm_shutdown();
     }
     if (carve_under_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
@@ -659,3 +604,38 @@ done:
     free(location);
     return ret_value;
 }
+
+/* Hook dataset_read: the read below, then each dataset's selection recorded. */
+static herr_t
+carving_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                     hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
+{
+    herr_t ret_value;
+
+    ret_value =
+        carve_mode_read_below(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
+    for (size_t i = 0; ret_value >= 0 && i < count; i++)
+        if (carving_record_read(dset[i], file_space_id[i]) < 0)
+            ret_value = -1;
+    return ret_value;
+}
+
+const carve_mode_hooks_t carve_mode_carve = {
+    .name             = "carve",
+    .file_accessible  = carve_mode_no_file_accessible,
+    .file_open        = carve_mode_no_file_open,
+    .file_opened      = carving_file_opened,
+    .file_finish      = carving_file_finish,
+    .file_get         = carve_mode_no_file_get,
+    .file_optional    = carve_mode_no_file_optional,
+    .carved_origin    = carve_mode_no_carved_origin,
+    .object_opened    = carving_object_opened,
+    .object_released  = carve_mode_no_object_released,
+    .object_queried   = carving_object_queried,
+    .location_touched = carving_location_touched,
+    .attr_opened      = carving_attr_opened,
+    .attr_read        = carving_attr_read,
+    .dataset_read     = carving_dataset_read,
+    .dataset_get      = carve_mode_no_dataset_get,
+    .dataset_optional = carve_mode_no_dataset_optional,
+};

@@ -4,9 +4,9 @@
  */
 #include <stdlib.h>
 
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
-/* Multi-dataset calls take arrays of objects; up to this many are unwrapped without allocating. */
+/* Multi-dataset writes take arrays of objects; up to this many are unwrapped without allocating. */
 #define CARVE_DATASET_STACK_COUNT 16
 
 void *
@@ -29,8 +29,7 @@ carve_dataset_open(void *obj, const H5VL_loc_params_t *loc_params, const char *n
 
     dset = carve_wrap_result(
         H5VLdataset_open(o->under_object, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req), o, req);
-    carve_carving_touch(dset, H5I_DATASET);
-    if (dset && carve_replaying_dataset_opened(dset, dapl_id) < 0) {
+    if (carve_obj_opened(dset, H5I_DATASET, dapl_id) < 0) {
         hid_t failure = carve_error_save();
 
         H5VLdataset_close(dset->under_object, dset->under_vol_id, dxpl_id, NULL);
@@ -60,24 +59,10 @@ herr_t
 carve_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[], hid_t file_space_id[],
                    hid_t plist_id, void *buf[], void **req)
 {
-    void  *stack[CARVE_DATASET_STACK_COUNT];
-    void **under;
-    herr_t ret_value;
-
-    if (((carve_obj_t *)dset[0])->ctx->replaying)
-        return carve_replaying_read(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
-    if (NULL == (under = unwrap_datasets(count, dset, stack)))
-        return -1;
-    /* Every dataset of one call lives behind the same connector. */
-    ret_value = H5VLdataset_read(count, under, ((carve_obj_t *)dset[0])->under_vol_id, mem_type_id,
-                                 mem_space_id, file_space_id, plist_id, buf, req);
-    ret_value = carve_wrap_status(ret_value, dset[0], req);
-    for (size_t i = 0; ret_value >= 0 && i < count; i++)
-        if (carve_carving_record_read(dset[i], file_space_id[i]) < 0)
-            ret_value = -1;
-    if (under != stack)
-        free(under);
-    return ret_value;
+    /* The mode of the first dataset's file reads them all (every dataset of one call lives behind the same
+     * connector). */
+    return ((carve_obj_t *)dset[0])->ctx->mode->dataset_read(count, dset, mem_type_id, mem_space_id,
+                                                             file_space_id, plist_id, buf, req);
 }
 
 herr_t
@@ -104,7 +89,7 @@ carve_dataset_get(void *dset, H5VL_dataset_get_args_t *args, hid_t dxpl_id, void
     carve_obj_t *o = dset;
     int          answered;
 
-    if ((answered = carve_replaying_dataset_get(o, args)) != 0)
+    if ((answered = o->ctx->mode->dataset_get(o, args)) != 0)
         return answered < 0 ? -1 : 0;
     return carve_wrap_status(H5VLdataset_get(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
 }
@@ -124,7 +109,7 @@ carve_dataset_optional(void *obj, H5VL_optional_args_t *args, hid_t dxpl_id, voi
     carve_obj_t *o = obj;
     int          answered;
 
-    if ((answered = carve_replaying_dataset_optional(o, args, dxpl_id)) != 0)
+    if ((answered = o->ctx->mode->dataset_optional(o, args, dxpl_id)) != 0)
         return answered < 0 ? -1 : 0;
     return carve_wrap_status(H5VLdataset_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
 }
@@ -137,6 +122,6 @@ carve_dataset_close(void *dset, hid_t dxpl_id, void **req)
 
     ret_value = carve_wrap_status(H5VLdataset_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
     if (ret_value >= 0 && carve_obj_free(o) < 0)
-        ret_value = -1; /* the file's carving could not be committed: the stack says why */
+        ret_value = -1; /* the stack says why (carve_obj_free) */
     return ret_value;
 }

@@ -1,7 +1,7 @@
 /*
  * carve_datatype.c — the committed-datatype interface: commit, open, get, specific, optional, close.
  */
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
 void *
 carve_datatype_commit(void *obj, const H5VL_loc_params_t *loc_params, const char *name, hid_t type_id,
@@ -23,7 +23,7 @@ carve_datatype_open(void *obj, const H5VL_loc_params_t *loc_params, const char *
 
     opened = carve_wrap_result(
         H5VLdatatype_open(o->under_object, loc_params, o->under_vol_id, name, tapl_id, dxpl_id, req), o, req);
-    carve_carving_touch(opened, H5I_DATATYPE);
+    (void)carve_obj_opened(opened, H5I_DATATYPE, tapl_id); /* only a dataset's can fail (carve_mode.h) */
     return opened;
 }
 
@@ -60,6 +60,6 @@ carve_datatype_close(void *dt, hid_t dxpl_id, void **req)
 
     ret_value = carve_wrap_status(H5VLdatatype_close(o->under_object, o->under_vol_id, dxpl_id, req), o, req);
     if (ret_value >= 0 && carve_obj_free(o) < 0)
-        ret_value = -1; /* the file's carving could not be committed: the stack says why */
+        ret_value = -1; /* the stack says why (carve_obj_free) */
     return ret_value;
 }

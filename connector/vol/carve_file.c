@@ -7,8 +7,22 @@
  */
 #include <stdlib.h>
 
+#include "carve_mode.h"
 #include "carve_origin.h"
-#include "carve_vol_internal.h"
+
+/* The mode a file's settings select. */
+static const carve_mode_hooks_t *
+file_mode(const carve_config_t *cfg)
+{
+    switch (cfg->mode) {
+        case CARVE_MODE_CARVE:
+            return &carve_mode_carve;
+        case CARVE_MODE_REPLAY:
+            return &carve_mode_replay;
+        default:
+            return &carve_mode_off;
+    }
+}
 
 /* Resolves settings and the connector below for fapl_id into a new file context. */
 static carve_file_ctx_t *
@@ -20,11 +34,13 @@ file_ctx_create(hid_t fapl_id)
     if (NULL == (ctx = calloc(1, sizeof *ctx)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory for a file context");
     ctx->refcount = 1;
+    ctx->mode     = &carve_mode_off; /* until the settings are known: nothing to finish */
     if (carve_info_resolve_fapl(fapl_id, &ctx->under_vol_id, &ctx->under_vol_info, &ctx->config) < 0) {
         free(ctx);
         ctx = NULL;
         CARVE_GOTO_DONE(NULL);
     }
+    ctx->mode = file_mode(&ctx->config);
     ret_value = ctx;
 
 done:
@@ -40,36 +56,32 @@ static void *
 file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id, void **req,
                     int create)
 {
-    carve_file_ctx_t *ctx        = NULL;
-    carve_obj_t      *file       = NULL;
-    hid_t             under_fapl = H5I_INVALID_HID;
-    hid_t             saved      = H5I_INVALID_HID;
-    void             *under      = NULL;
-    void             *ret_value  = NULL;
+    carve_file_ctx_t *ctx          = NULL;
+    carve_obj_t      *file         = NULL;
+    carve_file_open_t how          = {name, flags, create, fapl_id, H5I_INVALID_HID, dxpl_id, req};
+    hid_t             saved        = H5I_INVALID_HID;
+    void             *under        = NULL;
+    int               pass_through = 0;
+    void             *ret_value    = NULL;
 
     if (NULL == (ctx = file_ctx_create(fapl_id)))
         CARVE_GOTO_DONE(NULL);
-    if ((under_fapl = carve_info_under_fapl(fapl_id, ctx->under_vol_id, ctx->under_vol_info)) < 0)
+    if ((how.under_fapl = carve_info_under_fapl(fapl_id, ctx->under_vol_id, ctx->under_vol_info)) < 0)
         CARVE_GOTO_DONE(NULL);
     carve_origin_set_timeout(carve_config_timeout(&ctx->config)); /* the requests this open may make */
 
-    if (ctx->config.mode == CARVE_MODE_REPLAY && !create && !(flags & H5F_ACC_RDWR)) {
-        int pass_through = 0;
-
-        /* A file with a container is served from it; one without is read as it is. */
-        if (NULL == (under = carve_replaying_open(ctx, name, fapl_id, under_fapl, dxpl_id, req, &pass_through)) &&
-            !pass_through) {
-            saved = carve_error_save(); /* the cleanup below calls HDF5's API, which would clear it */
-            CARVE_GOTO_DONE(NULL);
-        }
+    /* The mode may open the file its own way (replay: from its container); otherwise it is opened below. */
+    if (NULL == (under = ctx->mode->file_open(ctx, &how, &pass_through)) && !pass_through) {
+        saved = carve_error_save(); /* the cleanup below calls HDF5's API, which would clear it */
+        CARVE_GOTO_DONE(NULL);
     }
     if (!under) {
         H5E_BEGIN_TRY
         {
             if (create)
-                under = H5VLfile_create(name, flags, fcpl_id, under_fapl, dxpl_id, req);
+                under = H5VLfile_create(name, flags, fcpl_id, how.under_fapl, dxpl_id, req);
             else
-                under = H5VLfile_open(name, flags, under_fapl, dxpl_id, req);
+                under = H5VLfile_open(name, flags, how.under_fapl, dxpl_id, req);
             if (!under)
                 saved = carve_error_save();
         }
@@ -80,8 +92,7 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
 
     if (NULL == (file = carve_obj_new(under, ctx)))
         CARVE_GOTO_DONE(NULL);
-    if (ctx->config.mode == CARVE_MODE_CARVE &&
-        carve_carving_open(ctx, name, flags, create, under_fapl, under) < 0) {
+    if (ctx->mode->file_opened(ctx, &how, under) < 0) {
         hid_t failure = carve_error_save();
 
         H5VLfile_close(under, ctx->under_vol_id, dxpl_id, NULL);
@@ -95,8 +106,8 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
     ret_value = file;
 
 done:
-    if (under_fapl >= 0)
-        H5Pclose(under_fapl);
+    if (how.under_fapl >= 0)
+        H5Pclose(how.under_fapl);
     carve_file_ctx_unref(ctx);
     if (saved >= 0)
         carve_error_restore(saved);
@@ -122,7 +133,7 @@ carve_file_get(void *file, H5VL_file_get_args_t *args, hid_t dxpl_id, void **req
     herr_t       ret_value;
     int          answered;
 
-    if ((answered = carve_replaying_file_get(o, args)) != 0)
+    if ((answered = o->ctx->mode->file_get(o, args)) != 0)
         return answered < 0 ? -1 : 0;
     ret_value = H5VLfile_get(o->under_object, o->under_vol_id, args, dxpl_id, req);
     if (ret_value >= 0)
@@ -157,9 +168,9 @@ file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req
         under_args.args.is_accessible.fapl_id = under_fapl;
     else
         under_args.args.del.fapl_id = under_fapl;
-    /* Replaying, a file whose container is there is accessible, even with its origin gone. */
-    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE && cfg.mode == CARVE_MODE_REPLAY &&
-        carve_replaying_has_container(args->args.is_accessible.filename, &cfg) > 0) {
+    /* A file the mode serves is accessible, even where it is not (replay: its container is there). */
+    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE &&
+        file_mode(&cfg)->file_accessible(args->args.is_accessible.filename, &cfg) > 0) {
         *args->args.is_accessible.accessible = true;
         CARVE_GOTO_DONE(0);
     }
@@ -222,7 +233,7 @@ carve_file_optional(void *file, H5VL_optional_args_t *args, hid_t dxpl_id, void 
     carve_obj_t *o = file;
     herr_t       ret_value;
 
-    if (carve_replaying_file_optional(o, args) > 0)
+    if (o->ctx->mode->file_optional(o, args) > 0)
         return 0;
     ret_value = H5VLfile_optional(o->under_object, o->under_vol_id, args, dxpl_id, req);
     if (ret_value >= 0)

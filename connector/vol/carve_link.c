@@ -1,7 +1,7 @@
 /*
  * carve_link.c — the link interface: create (hard, soft, user-defined), copy, move, get, specific, optional.
  */
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
 herr_t
 carve_link_create(H5VL_link_create_args_t *args, void *obj, const H5VL_loc_params_t *loc_params, hid_t lcpl_id,
@@ -68,7 +68,7 @@ carve_link_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_sp
     ret_value =
         carve_wrap_status(H5VLlink_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o, req);
     if (ret_value >= 0 && args->op_type == H5VL_LINK_ITER)
-        carve_carving_touch_at(o, loc_params); /* a group iterated counts as touched */
+        o->ctx->mode->location_touched(o, loc_params); /* the group iterated */
     return ret_value;
 }
 

@@ -1,7 +1,7 @@
 /*
  * carve_object.c — the generic object interface: open by location, copy, get, specific, optional.
  */
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
 void *
 carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *opened_type, hid_t dxpl_id,
@@ -12,10 +12,7 @@ carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *op
 
     opened = carve_wrap_result(
         H5VLobject_open(o->under_object, loc_params, o->under_vol_id, opened_type, dxpl_id, req), o, req);
-    if (opened && opened_type)
-        carve_carving_touch(opened, *opened_type);
-    /* A dataset replayed from its container, or from another one when it was reached through an external link. */
-    if (opened && opened_type && *opened_type == H5I_DATASET && carve_replaying_dataset_opened(opened, H5P_DEFAULT) < 0) {
+    if (opened && opened_type && carve_obj_opened(opened, *opened_type, H5P_DEFAULT) < 0) {
         hid_t failure = carve_error_save();
 
         H5VLdataset_close(opened->under_object, opened->under_vol_id, dxpl_id, NULL);
@@ -48,10 +45,9 @@ carve_object_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_object_get
 
     ret_value =
         carve_wrap_status(H5VLobject_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o, req);
-    /* An object queried (H5Oget_info*) counts as touched. */
-    if (ret_value >= 0 && o->ctx->carving && args->op_type == H5VL_OBJECT_GET_INFO &&
+    if (ret_value >= 0 && args->op_type == H5VL_OBJECT_GET_INFO &&
         (args->args.get_info.fields & H5O_INFO_BASIC))
-        carve_carving_touch_token(o->ctx, &args->args.get_info.oinfo->token);
+        o->ctx->mode->object_queried(o, args->args.get_info.oinfo);
     return ret_value;
 }
 
@@ -66,7 +62,7 @@ carve_object_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_objec
     ret_value = carve_wrap_status(H5VLobject_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req),
                                   o, req);
     if (ret_value >= 0 && args->op_type == H5VL_OBJECT_VISIT)
-        carve_carving_touch_at(o, loc_params); /* the object visited from counts as touched */
+        o->ctx->mode->location_touched(o, loc_params); /* the object visited from */
     return ret_value;
 }
 

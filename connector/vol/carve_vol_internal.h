@@ -2,8 +2,11 @@
  * carve_vol_internal.h — what the VOL plumbing files share: the wrapper around an object of the
  * connector below, the per-file context, the wrap context, and every callback's declaration.
  *
- * Layering: vol/ files translate VOL callbacks into calls to the connector below (and, in later
- * work, into calls to the carving core in core/). They hold no carving logic of their own.
+ * Layering (bottom to top; a file calls only files below it): carve_wrap.c (objects and contexts) and
+ * carve_lifecycle.c (shutdown); carve_mode.c (the off mode); the modes, carve_carving.c and the replay
+ * files (carve_replay_cache.c, carve_replay_view.c, carve_replaying.c, which uses carve_elink.c); the
+ * VOL callbacks, one file per interface, which call through the file's mode table (carve_mode.h); and
+ * carve_plugin.c, which lists them. The decisions (selections, containers, manifests) live in core/.
  */
 #ifndef CARVE_VOL_INTERNAL_H
 #define CARVE_VOL_INTERNAL_H
@@ -20,23 +23,14 @@
 /* The class struct HDF5 registers (carve_plugin.c). */
 extern const H5VL_class_t carve_vol_class;
 
-/* A file opened in carve mode (carve_carving.c), shared by every open of the same location: what the
- * program reads of it, until the last open is gone and it is committed (if it was only ever read). */
-typedef struct carve_carving_t {
-    char                   *location;    /* canonical location */
-    char                   *open_name;   /* the name a read-only open used */
-    char                   *dir;         /* the dir setting of that open, or NULL */
-    hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never read-only */
-    int                     touched_only;
-    int                     written;     /* opened for writing or created at some point: not carved */
-    unsigned                users;       /* file contexts holding this entry */
-    carve_access_t          access;
-    struct carve_carving_t *prev, *next; /* every entry of the process */
-} carve_carving_t;
-
-/* Replay mode (carve_replaying.c): one open file's state, and one dataset's. */
-typedef struct carve_replaying_t      carve_replaying_t;
+/* A file opened in carve mode (carve_carving.c) and one opened in replay mode (carve_replaying.c): each
+ * mode's own state, opaque to every other file. */
+typedef struct carve_carving_t   carve_carving_t;
+typedef struct carve_replaying_t carve_replaying_t;
+/* Replay mode: what the container holds of one dataset (carve_replaying.c). */
 typedef struct carve_replay_dataset_t carve_replay_dataset_t;
+/* A mode as a table of hooks (carve_mode.h). */
+typedef struct carve_mode_hooks_t carve_mode_hooks_t;
 
 /*
  * One per file opened or created through carve, shared (reference counted) by every object of that
@@ -44,18 +38,23 @@ typedef struct carve_replay_dataset_t carve_replay_dataset_t;
  */
 typedef struct carve_file_ctx_t carve_file_ctx_t;
 struct carve_file_ctx_t {
-    unsigned       refcount;
-    hid_t          under_vol_id;   /* a reference owned by this context */
-    void          *under_vol_info; /* owned; may be NULL */
-    carve_config_t config;         /* settings resolved at open: string > environment > file > defaults */
-    carve_carving_t *carving;      /* mode=carve: the file's carving entry */
-    unsigned long    carving_fileno; /* mode=carve: the file's number (H5O_info2_t.fileno), its identity */
-    carve_replaying_t *replaying;    /* mode=replay, a file with a container: serving it from there */
-    int              wrap_borrowed;  /* set while the origin's own file object is made (carve_replaying.c):
+    unsigned                  refcount;
+    hid_t                     under_vol_id;   /* a reference owned by this context */
+    void                     *under_vol_info; /* owned; may be NULL */
+    carve_config_t            config; /* settings resolved at open: string > environment > file > defaults */
+    const carve_mode_hooks_t *mode;   /* the mode the settings selected (never NULL): every hook goes here */
+    carve_carving_t          *carving;   /* mode=carve, a file carve can name: only carve_carving.c */
+    carve_replaying_t        *replaying; /* mode=replay, a file with a container: only the replay files */
+    unsigned long             fileno;    /* the number of the file below (H5O_info2_t.fileno), its identity:
+                                          * set by the mode that needs it (carve, replay) */
+    int                       published; /* replay: its objects are served by this context wherever HDF5
+                                          * reaches them (carve_file_ctx_publish) */
+    struct carve_file_ctx_t  *published_next;
+    int wrap_borrowed;               /* set while the origin's own file object is made (carve_replaying.c):
                                       * what HDF5 wraps then must not keep this context alive */
-    struct carve_file_ctx_t **kept;  /* replay: contexts of files reached through external links, kept
-                                      * alive while this file is (carve_replaying_keep) */
-    size_t           nkept;
+    struct carve_file_ctx_t **kept;  /* contexts of files reached through external links, kept alive
+                                      * while this file is (carve_file_ctx_keep) */
+    size_t                    nkept;
 };
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */
@@ -63,6 +62,7 @@ typedef struct carve_obj_t {
     hid_t             under_vol_id; /* borrowed from ctx (the context keeps the reference) */
     void             *under_object;
     carve_file_ctx_t *ctx;          /* a reference owned by this object */
+    /* Each mode's state of the object, read and written only by that mode's file. */
     carve_access_dataset_t *dataset_log; /* carving: the log entry of this dataset, once resolved */
     unsigned          carving_flags;     /* carving: what is already resolved or recorded (carve_carving.c) */
     H5O_token_t       attr_object;       /* carving, attributes: the object the attribute is attached to */
@@ -79,11 +79,25 @@ typedef struct carve_wrap_ctx_t {
 
 /* --- objects and contexts (carve_wrap.c) --- */
 carve_obj_t      *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
-/* Frees an object; when it held the last reference to its file context, that file's carving is
- * committed: the result is the commit's (0 when there is nothing to commit). */
+/* Frees an object (its mode releases what it kept for it); when it held the last reference to its file
+ * context, the context goes too (carve_file_ctx_unref). */
 herr_t            carve_obj_free(carve_obj_t *obj);
-carve_file_ctx_t *carve_file_ctx_ref(carve_file_ctx_t *ctx);
+/* An object the program opened: a dataset that lives in a replayed file other than its context's (reached
+ * through an external link) first moves to that file's context; then the object's mode hears of it. */
+herr_t            carve_obj_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id);
+/* The move alone: a dataset reached through an external link, to the context of the published file it lives
+ * in (when there is one). */
+void              carve_obj_rehome(carve_obj_t *obj);
+/* Drops a reference; the last one lets the file's mode finish with it (a carved origin is then committed
+ * at shutdown, see carve_carving.c) and frees the context. */
 herr_t            carve_file_ctx_unref(carve_file_ctx_t *ctx);
+/* Publishes a context (ctx->fileno set): objects of that file opened through any context move to it. */
+void              carve_file_ctx_publish(carve_file_ctx_t *ctx);
+void              carve_file_ctx_unpublish(carve_file_ctx_t *ctx);
+/* The published context of a file number, or NULL. */
+carve_file_ctx_t *carve_file_ctx_published(unsigned long fileno);
+/* Keeps `target` (a file reached through an external link of `holder`) alive while holder is. */
+void              carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
 /* Basic information (token, file number) of an object below carve; for an attribute, of the object it
  * is attached to. */
 herr_t carve_under_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info);
@@ -96,79 +110,6 @@ void carve_wrap_request(void **req, carve_obj_t *origin);
 carve_obj_t *carve_wrap_result(void *under, carve_obj_t *parent, void **req);
 /* After a call below that returned a status: wraps the request when it succeeded; returns status. */
 herr_t carve_wrap_status(herr_t status, carve_obj_t *origin, void **req);
-
-/* --- carve mode (carve_carving.c) --- */
-/* Registers a file opened or created in carve mode: read-only opens make it an origin (containers and
- * unnameable files excepted); writing makes it skipped. */
-herr_t carve_carving_open(carve_file_ctx_t *ctx, const char *name, unsigned flags, int created, hid_t under_fapl,
-                          void *under_file);
-/* Releases the file's entry; the last release of an origin commits it. */
-herr_t carve_carving_finish(carve_file_ctx_t *ctx);
-/* Lists a file the program wrote (not carved) in the manifests this process writes. */
-void   carve_carving_note_skipped(const char *name, const char *reason);
-/* Records that an object was opened, iterated or queried. */
-void   carve_carving_touch(carve_obj_t *obj, H5I_type_t type);
-void   carve_carving_touch_token(carve_file_ctx_t *ctx, const H5O_token_t *token);
-/* Records a dataset read's file selection (after the read succeeded). */
-herr_t carve_carving_record_read(carve_obj_t *dset, hid_t file_space_id);
-/* Records that the object a location names was iterated or visited. */
-void   carve_carving_touch_at(carve_obj_t *obj, const H5VL_loc_params_t *loc_params);
-/* Notes which object an attribute just opened (or created) belongs to. */
-void   carve_carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr);
-/* Records an attribute read (after it succeeded). */
-void   carve_carving_record_attr_read(carve_obj_t *attr);
-
-/* Makes sure carve's shutdown handlers (commits, replay reports) are registered. */
-void   carve_carving_register_shutdown(void);
-/* The process uses a URL: sets up libcurl now and keeps carve's exit handler running before libcurl's
- * (after carve_carving_register_shutdown). */
-void   carve_carving_use_network(void);
-/* Read-through (replay): records a read served by the origin as if carved, so that the shutdown commit
- * adds it to the container. origin_dset is the origin's dataset below carve. */
-herr_t carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl,
-                                        void *origin_dset, hid_t file_space_id);
-
-/* --- replay mode (carve_replaying.c) --- */
-/* Opens a file read-only in replay mode: returns the container's file object below carve and sets
- * ctx->replaying; or returns NULL with *pass_through set (no error) when the file has no container. */
-void  *carve_replaying_open(carve_file_ctx_t *ctx, const char *name, hid_t fapl_id, hid_t under_fapl, hid_t dxpl_id,
-                            void **req, int *pass_through);
-/* 1 when a file opened by this name in replay mode would be served from a container. */
-int    carve_replaying_has_container(const char *name, const carve_config_t *cfg);
-/* Releases a file's replay state (closing the origin if it was opened). */
-herr_t carve_replaying_finish(carve_file_ctx_t *ctx);
-/* A dataset opened (dapl_id: the access list it was opened with) / released. An opened dataset that lives
- * in another replayed file (reached through an external link) moves to that file's context first. */
-herr_t carve_replaying_dataset_opened(carve_obj_t *dset, hid_t dapl_id);
-herr_t carve_replaying_dataset_closed(carve_obj_t *dset);
-/* A (multi-)dataset read of a replayed file: hits from the container, the rest from the origin. */
-herr_t carve_replaying_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
-                            hid_t file_space_id[], hid_t plist_id, void *buf[], void **req);
-/* Answers a get the origin's way where it differs from the container's (a dataset's creation list, the
- * file's name and access list): 1 when answered, 0 when the container's answer stands, -1 on failure. */
-int    carve_replaying_dataset_get(carve_obj_t *dset, H5VL_dataset_get_args_t *args);
-int    carve_replaying_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
-/* H5Fget_filesize: 1 when answered (the origin's size, from its stamp), 0 otherwise. */
-int    carve_replaying_file_optional(carve_obj_t *file, H5VL_optional_args_t *args);
-/* Direct chunk reads and chunk-storage questions: 1 when answered (by the origin), 0 when the container
- * answers (a chunk it holds raw, or another operation), -1 on failure. */
-int    carve_replaying_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t *args, hid_t dxpl_id);
-/* 1 when a replayed file is still open (its origin must be closed before a read-through commit). */
-int    carve_replaying_pending(void);
-/* At shutdown: every replayed container's counters into its manifest (and stderr with CARVE_LOG). */
-void   carve_replaying_shutdown(void);
-/* The context of the replayed file whose container has this file number (H5O_info2_t.fileno), or NULL. */
-carve_file_ctx_t *carve_replaying_file_of(unsigned long fileno);
-/* The origin a replayed file's container was carved from ("" when the file is not replayed). */
-const char *carve_replaying_carved_origin(const carve_file_ctx_t *ctx);
-/* Keeps `target` (a file reached through an external link of `holder`) alive while holder is. */
-void   carve_replaying_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
-
-/* --- external links (carve_elink.c) --- */
-/* Takes over the traversal of external links for this process (once per HDF5 session). */
-herr_t carve_elink_register(void);
-/* HDF5 shut down: its link classes are its own again. */
-void   carve_elink_forget(void);
 
 /* --- info (carve_info.c) --- */
 void  *carve_info_copy(const void *info);

@@ -1,14 +1,26 @@
 /*
- * carve_wrap.c — carve's object wrappers: creating and freeing them, the per-file context they share,
- * and the wrap callbacks HDF5 uses to wrap objects it creates itself (iteration, references, requests).
+ * carve_wrap.c — carve's object wrappers: creating and freeing them, the per-file context they share
+ * (its references, the files it keeps alive, the process's published contexts), and the wrap callbacks
+ * HDF5 uses to wrap objects it creates itself (iteration, references, requests).
+ *
+ * Knows modes only as the table a context points to (carve_mode.h): it calls through it, never a mode's
+ * file, so that the modes can build on it.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "carve_vol_internal.h"
+#include "carve_mode.h"
 
-carve_file_ctx_t *
-carve_file_ctx_ref(carve_file_ctx_t *ctx)
+/*
+ * Process-wide: the published contexts (replayed files open now), so that a dataset HDF5 reaches through
+ * an external link (it then belongs to the context of the file holding the link) is served by the context
+ * of the file it lives in (carve_obj_rehome). Touched only from VOL callbacks, which HDF5 serialises.
+ */
+static carve_file_ctx_t *published_g = NULL;
+
+/* Takes a reference (every object and wrap context holds one). */
+static carve_file_ctx_t *
+file_ctx_ref(carve_file_ctx_t *ctx)
 {
     if (ctx)
         ctx->refcount++;
@@ -23,11 +35,10 @@ carve_file_ctx_unref(carve_file_ctx_t *ctx)
 
     if (!ctx || --ctx->refcount > 0)
         return 0;
-    /* The file's last object is gone: the connector below has closed the file; carve it now. */
-    ret_value = carve_carving_finish(ctx);
-    if (carve_replaying_finish(ctx) < 0)
-        ret_value = -1;
-    saved     = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
+    /* The file's last object is gone (the connector below has closed the file): its mode lets it go. */
+    ret_value = ctx->mode->file_finish(ctx);
+    carve_file_ctx_unpublish(ctx);
+    saved = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
     for (size_t i = 0; i < ctx->nkept; i++)
         carve_file_ctx_unref(ctx->kept[i]);
     free(ctx->kept);
@@ -41,6 +52,71 @@ carve_file_ctx_unref(carve_file_ctx_t *ctx)
     return ret_value;
 }
 
+void
+carve_file_ctx_publish(carve_file_ctx_t *ctx)
+{
+    if (ctx->published)
+        return;
+    ctx->published      = 1;
+    ctx->published_next = published_g;
+    published_g         = ctx;
+}
+
+void
+carve_file_ctx_unpublish(carve_file_ctx_t *ctx)
+{
+    if (!ctx->published)
+        return;
+    for (carve_file_ctx_t **link = &published_g; *link; link = &(*link)->published_next)
+        if (*link == ctx) {
+            *link = ctx->published_next;
+            break;
+        }
+    ctx->published      = 0;
+    ctx->published_next = NULL;
+}
+
+carve_file_ctx_t *
+carve_file_ctx_published(unsigned long fileno)
+{
+    for (carve_file_ctx_t *c = published_g; c; c = c->published_next)
+        if (c->fileno == fileno)
+            return c;
+    return NULL;
+}
+
+/* Whether `from` keeps `ctx` alive, directly or through the files it keeps (depth-limited). */
+static int
+file_ctx_keeps(const carve_file_ctx_t *from, const carve_file_ctx_t *ctx, int depth)
+{
+    if (from == ctx)
+        return 1;
+    if (depth > 32)
+        return 1; /* deeper than any real chain of links: treated as a cycle, not kept */
+    for (size_t i = 0; i < from->nkept; i++)
+        if (file_ctx_keeps(from->kept[i], ctx, depth + 1))
+            return 1;
+    return 0;
+}
+
+void
+carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
+{
+    carve_file_ctx_t **grown;
+
+    /* Files linking to each other would keep each other alive for ever: a link back is not kept (the
+     * target is then opened again at its next traversal). */
+    if (file_ctx_keeps(target, holder, 0))
+        return;
+    for (size_t i = 0; i < holder->nkept; i++)
+        if (holder->kept[i] == target)
+            return;
+    if (NULL == (grown = realloc(holder->kept, (holder->nkept + 1) * sizeof *grown)))
+        return; /* out of memory: the target is then opened again at the next traversal */
+    holder->kept                  = grown;
+    holder->kept[holder->nkept++] = file_ctx_ref(target);
+}
+
 carve_obj_t *
 carve_obj_new(void *under_object, carve_file_ctx_t *ctx)
 {
@@ -52,7 +128,7 @@ carve_obj_new(void *under_object, carve_file_ctx_t *ctx)
     }
     obj->under_object = under_object;
     obj->under_vol_id = ctx->under_vol_id;
-    obj->ctx          = carve_file_ctx_ref(ctx);
+    obj->ctx          = file_ctx_ref(ctx);
     return obj;
 }
 
@@ -63,11 +139,46 @@ carve_obj_free(carve_obj_t *obj)
 
     if (!obj)
         return 0;
-    ret_value = carve_replaying_dataset_closed(obj);
+    ret_value = obj->ctx->mode->object_released(obj);
     if (!obj->ctx_borrowed && carve_file_ctx_unref(obj->ctx) < 0)
         ret_value = -1;
     free(obj);
     return ret_value;
+}
+
+void
+carve_obj_rehome(carve_obj_t *o)
+{
+    H5O_info2_t info;
+
+    /* Only when a file other than the object's own is published. */
+    if (!published_g || (published_g == o->ctx && !published_g->published_next))
+        return;
+    if (carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info) < 0) {
+        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the dataset stays where it was opened */
+        return;
+    }
+    if (o->ctx->published && info.fileno == o->ctx->fileno)
+        return;
+    for (carve_file_ctx_t *c = published_g; c; c = c->published_next)
+        if (c->fileno == info.fileno && c != o->ctx) {
+            carve_file_ctx_t *was = o->ctx;
+
+            o->ctx          = file_ctx_ref(c);
+            o->under_vol_id = c->under_vol_id;
+            carve_file_ctx_unref(was); /* the file holding the link keeps its own context alive */
+            return;
+        }
+}
+
+herr_t
+carve_obj_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id)
+{
+    if (!obj)
+        return 0;
+    if (type == H5I_DATASET)
+        carve_obj_rehome(obj);
+    return obj->ctx->mode->object_opened(obj, type, apl_id);
 }
 
 herr_t
@@ -145,7 +256,7 @@ carve_wrap_get_wrap_ctx(const void *obj, void **wrap_ctx)
     ctx->under_vol_id = o->under_vol_id;
     if (H5VLget_wrap_ctx(o->under_object, o->under_vol_id, &ctx->under_wrap_ctx) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the wrap context of the connector below");
-    ctx->ctx  = carve_file_ctx_ref(o->ctx);
+    ctx->ctx  = file_ctx_ref(o->ctx);
     *wrap_ctx = ctx;
     ctx       = NULL;
 
