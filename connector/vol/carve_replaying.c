@@ -377,10 +377,29 @@ done:
     return ret_value;
 }
 
+/* A container that cannot be read (truncated, overwritten, its manifest damaged) found for a file the
+ * program named and that is there: the file is read as it is, natively, which gives exactly the run on the
+ * original; said on stderr with the reason. Returns 1 (the error stack cleared) or 0 (no fallback: the
+ * program opened the container by its own path, or the named file is not there; the error stands). */
+static int
+replaying_fall_back(const carve_lookup_t *lookup, const char *name)
+{
+    char *why;
+
+    if (lookup->how == CARVE_LOOKUP_DIRECT || (!carve_origin_is_url(name) && access(name, R_OK) != 0))
+        return 0;
+    why = replaying_take_error_text();
+    /* The reason names the container (every message of the lookup's and the cache's does). */
+    fprintf(stderr, "carve: %s; reading %s itself instead\n", why ? why : "the container cannot be read", name);
+    free(why);
+    H5Eclear2(H5E_DEFAULT);
+    return 1;
+}
+
 /*
  * Hook file_open: opens a file read-only in replay mode. Returns the container's file object below carve
  * and sets ctx->replaying; or returns NULL with *pass_through set (no error) when the file is created,
- * opened for writing, or has no container. In order: the lookup finds the container; the container is
+ * opened for writing, has no container, or has one that cannot be read (replaying_fall_back). In order: the lookup finds the container; the container is
  * taken and the origin named; the origin is prepared (its stamp checked); the container is opened; HDF5's
  * state is kept for the origin's later open; the file is published, so that datasets reached through
  * external links of other files are served here.
@@ -406,13 +425,19 @@ replaying_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pa
         *pass_through = 1; /* no container: the file is read as it is */
         CARVE_GOTO_DONE(NULL);
     }
-    if (NULL == (r = replaying_new(ctx, how->name)) ||
-        replaying_take_container(r, ctx, how->name, &lookup) < 0 ||
-        replaying_prepare_origin(r, how->name, how->fapl_id, how->under_fapl) < 0)
+    if (NULL == (r = replaying_new(ctx, how->name)))
+        CARVE_GOTO_DONE(NULL);
+    if (replaying_take_container(r, ctx, how->name, &lookup) < 0) {
+        *pass_through = replaying_fall_back(&lookup, how->name);
+        CARVE_GOTO_DONE(NULL);
+    }
+    if (replaying_prepare_origin(r, how->name, how->fapl_id, how->under_fapl) < 0)
         CARVE_GOTO_DONE(NULL);
     if (NULL ==
-        (under = replaying_open_container(r, ctx, how->name, how->under_fapl, how->dxpl_id, how->req)))
+        (under = replaying_open_container(r, ctx, how->name, how->under_fapl, how->dxpl_id, how->req))) {
+        *pass_through = replaying_fall_back(&lookup, how->name);
         CARVE_GOTO_DONE(NULL);
+    }
     /* The native connector opens a file for the connector named in HDF5's API context, which only a file
      * open sets: the context of this open is kept for the origin's open, at the first read it serves
      * (the way asynchronous connectors carry an operation's context to a later time). */

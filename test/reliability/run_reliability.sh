@@ -7,7 +7,7 @@
 #            error class at H5close: carve must register it again without asking HDF5 about a stale ID)
 #   damage   containers damaged on disk after carving — bytes flipped inside a stored uncompressed chunk,
 #            inside a deflated chunk, inside the stored elements of a contiguous and of a compact dataset; a lean manifest
-#            edited to claim a chunk that is not stored — replayed with the origin present (the native
+#            edited to claim a chunk that is not stored; a truncated and an overwritten container — replayed with the origin present (the native
 #            checksum, the damage said once on stderr and counted) and away (exit 1, a message naming the
 #            container, the dataset and the chunk): never a wrong value; then a re-carve repairs the
 #            damaged chunks from the origin and replays clean
@@ -168,6 +168,31 @@ case_damage() {
     check "compact, origin away: exit 1 naming the container and /data/compact" \
         grep -q "cannot read /data/compact .*container .* holds it damaged" compact/away.err
     mv compact/zoo.h5.away compact/zoo.h5
+
+    echo "--- a truncated container, and one overwritten with other bytes"
+    mkdir -p trunc
+    make_zoo trunc/zoo.h5
+    workload trunc/carve "$CARVE" trunc/zoo.h5 rows trunc/carve.txt
+    container=$(the_container trunc zoo.h5) || { checks=$((checks + 1)); fail "a container in trunc/"; return; }
+    cp "$container" trunc/whole.carve.h5
+    for how in truncated overwritten; do
+        if [[ $how == truncated ]]; then
+            truncate -s $(($(stat -c %s "$container") / 2)) "$container"
+        else
+            head -c "$(stat -c %s trunc/whole.carve.h5)" /dev/urandom >"$container"
+        fi
+        workload "trunc/$how-present" "$REPLAY" trunc/zoo.h5 rows "trunc/$how-present.txt"
+        check "$how, origin present: exit 0 and the native checksum (the origin read instead)" \
+            test "$(rc_of "trunc/$how-present") $(checksum_of_run "trunc/$how-present")" = "0 $(checksum_of_run native-rows)"
+        check "$how, origin present: stderr names the container and says the origin is read instead" \
+            grep -q "^carve: .*${container##*/}.*; reading trunc/zoo.h5 itself instead" "trunc/$how-present.err"
+        mv trunc/zoo.h5 trunc/zoo.h5.away
+        workload "trunc/$how-away" "$REPLAY" trunc/zoo.h5 rows "trunc/$how-away.txt"
+        check "$how, origin away: exit 1, naming the container" \
+            test "$(rc_of "trunc/$how-away")" = 1 -a -n "$(grep -l "${container##*/}" "trunc/$how-away.err")"
+        mv trunc/zoo.h5.away trunc/zoo.h5
+        cp trunc/whole.carve.h5 "$container"
+    done
 
     echo "--- a lean manifest edited to claim a chunk the container does not store"
     mkdir -p claim
