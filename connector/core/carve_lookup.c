@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "carve_container.h"
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_manifest.h"
 #include "carve_origin.h"
@@ -38,6 +39,7 @@ typedef struct lookup_dir_t {
     struct timespec      mtime;
     char               **names; /* container file names in it */
     size_t               nnames;
+    size_t               names_capacity;
     struct lookup_dir_t *next;
 } lookup_dir_t;
 
@@ -107,19 +109,18 @@ dir_list(lookup_dir_t *d)
     for (size_t i = 0; i < d->nnames; i++)
         free(d->names[i]);
     free(d->names);
-    d->names  = NULL;
-    d->nnames = 0;
+    d->names          = NULL;
+    d->nnames         = 0;
+    d->names_capacity = 0;
     if ((dp = opendir(d->path)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot list the container directory %s: %s",
                          d->path, strerror(errno));
     listings_g++;
     while ((e = readdir(dp)) != NULL) {
-        char **grown;
-
         if (!is_container_name(e->d_name))
             continue;
-        if (NULL == (grown = realloc(d->names, (d->nnames + 1) * sizeof *grown)) ||
-            (d->names = grown, NULL == (grown[d->nnames] = strdup(e->d_name)))) {
+        if (CARVE_ARRAY_RESERVE(d->names, d->names_capacity, d->nnames + 1) != CARVE_GROW_OK ||
+            NULL == (d->names[d->nnames] = strdup(e->d_name))) {
             closedir(dp);
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory listing %s", d->path);
         }
@@ -292,13 +293,8 @@ lookup_relocated(const char *name, const char *location, const char *container_d
         if (tail > best_tail)
             nbest = 0;
         best_tail = tail;
-        if (nbest == cap) {
-            lookup_candidate_t **grown = realloc(best, (cap = cap ? 2 * cap : 4) * sizeof *grown);
-
-            if (!grown)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
-            best = grown;
-        }
+        if (CARVE_ARRAY_RESERVE(best, cap, nbest + 1) != CARVE_GROW_OK)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
         best[nbest++] = c;
     }
     if (nbest == 1) {

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_split.h"
 
@@ -151,7 +152,8 @@ held_index_rows(carve_held_t *held)
     if (n == 0 || held->rank == 0)
         CARVE_GOTO_DONE(0);
     if (NULL == (held->order = malloc(n * sizeof *held->order)) || NULL == (held->reach = malloc(n * sizeof *held->reach)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory indexing %zu carved selection records", n);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+                         "out of memory indexing %zu carved selection records", n);
     for (size_t i = 0; i < n; i++)
         held->order[i] = i;
     if (carve_selection_order_by_row(sel, held->order, n) < 0)
@@ -283,17 +285,9 @@ tally_list(chunk_tally_t *t, const uint64_t *idx, size_t n)
     carve_chunkset_t *cs        = t->touched;
     herr_t            ret_value = 0;
 
-    if (cs->n + n > cs->capacity) {
-        size_t    cap = cs->capacity ? cs->capacity : 64;
-        uint64_t *grown;
-
-        while (cap < cs->n + n)
-            cap *= 2;
-        if (NULL == (grown = realloc(cs->idx, cap * sizeof *grown)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read", cap);
-        cs->idx      = grown;
-        cs->capacity = cap;
-    }
+    if (n > SIZE_MAX - cs->n || CARVE_ARRAY_RESERVE(cs->idx, cs->capacity, cs->n + n) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read",
+                         cs->n + n);
     if (cs->sorted == cs->n && (cs->n == 0 || cs->idx[cs->n - 1] < idx[0]))
         cs->sorted += n; /* still sorted without duplicates */
     memcpy(cs->idx + cs->n, idx, n * sizeof *idx);
@@ -388,14 +382,17 @@ tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t
     for (int d = 0; d < rank; d++)
         carve_chunk_ranges_init(&ranges[d]);
     if (nblocks < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a read's selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot count the blocks of a read's selection");
     if (NULL == (buf = malloc(SPLIT_BATCH * 2 * (size_t)rank * sizeof *buf)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading the blocks of a read's selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+                         "out of memory reading the blocks of a read's selection");
     for (hsize_t first = 0; first < (hsize_t)nblocks; first += SPLIT_BATCH) {
         hsize_t n = (hsize_t)nblocks - first < SPLIT_BATCH ? (hsize_t)nblocks - first : SPLIT_BATCH;
 
         if (H5Sget_select_hyper_blocklist(space, first, n, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the blocks of a read's selection");
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                             "cannot read the blocks of a read's selection");
         for (hsize_t b = 0; b < n; b++) {
             const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
 
@@ -467,7 +464,8 @@ file_as_hyperslab(hid_t file_space, const query_t *q)
     hid_t   ret_value = H5I_INVALID_HID;
 
     if (copy < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot copy a read's file selection");
     if (q->type == H5S_SEL_ALL) {
         for (int d = 0; d < q->rank; d++)
             ones[d] = 1;
@@ -520,10 +518,12 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
     herr_t  ret_value = 0;
 
     if (iter < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot iterate over a read's memory selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot iterate over a read's memory selection");
     while (got < n) {
         if (H5Ssel_iter_get_seq_list(iter, NSEQ, SIZE_MAX, &nseq, &nbytes, off, len) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot iterate over a read's memory selection");
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                             "cannot iterate over a read's memory selection");
         if (nseq == 0)
             break;
         for (size_t s = 0; s < nseq; s++)
@@ -531,8 +531,9 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
                 offsets[got++] = off[s] + k;
     }
     if (got != n)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "the memory selection holds %zu elements, the read %llu",
-                         got, (unsigned long long)n);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                         "the memory selection holds %zu elements, the read %llu", got,
+                         (unsigned long long)n);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -550,8 +551,8 @@ points_space(int rank, const hsize_t *dims, const hsize_t *coords, size_t n)
     hid_t ret_value = H5I_INVALID_HID;
 
     if (space < 0 || H5Sselect_elements(space, H5S_SELECT_SET, n, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot select %zu points of a split read",
-                         n);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot select %zu points of a split read", n);
     ret_value = space;
     space     = H5I_INVALID_HID;
 
@@ -650,10 +651,11 @@ query_read(hid_t file_space, H5S_sel_type type, query_t *q)
         CARVE_GOTO_DONE(0);
     }
     if (type != H5S_SEL_HYPERSLABS)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "a read's file selection is of unknown kind %d",
-                         (int)type);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
+                         "a read's file selection is of unknown kind %d", (int)type);
     if ((regular = H5Sis_regular_hyperslab(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot inspect a read's hyperslab selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot inspect a read's hyperslab selection");
     q->regular = regular > 0;
     if (q->regular && H5Sget_regular_hyperslab(file_space, q->start, q->stride, q->count, q->block) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a read's regular hyperslab");
@@ -758,7 +760,8 @@ split_by_elements(carve_held_t *held, hid_t file_space, hid_t mem_space, const q
     if (q->regular)
         carve_hyperslab_bounds(q->rank, q->start, q->stride, q->count, q->block, lo, hi);
     else if (H5Sget_select_bounds(file_space, lo, hi) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the bounds of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the bounds of a read's file selection");
     records_near(held, lo, hi, q->regular, &near);
     if (near.n == 0 || (q->regular && near.inside)) {
         split_whole(out, near.n ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
@@ -794,9 +797,11 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     herr_t   ret_value = 0;
 
     if (NULL == (coords = malloc(n * (size_t)rank * sizeof *coords)) || NULL == (flags = malloc(n)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points", n);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points",
+                         n);
     if (H5Sget_select_elem_pointlist(file_space, 0, npoints, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the points of a read's file selection");
     if (held->by_chunks) {
         const carve_chunkset_t *cs   = &held->chunks;
         uint64_t                prev = UINT64_MAX;
@@ -843,7 +848,8 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
     if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
         if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, mcoords) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a memory selection");
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                             "cannot read the points of a memory selection");
     }
     else {
         /* Linear offsets in iteration order, turned into coordinates in place (last element first). */
@@ -881,7 +887,8 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     out->kind     = CARVE_SPLIT_MISS;
     out->hit_file = out->hit_mem = out->miss_file = out->miss_mem = H5I_INVALID_HID;
     if ((npoints = H5Sget_select_npoints(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the elements of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot count the elements of a read's file selection");
     q.npoints = (hsize_t)npoints;
     if (npoints == 0 || held->everything) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints);
@@ -892,21 +899,24 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
         CARVE_GOTO_DONE(0);
     }
     if ((q.rank = H5Sget_simple_extent_dims(file_space, q.dims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the extent of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the extent of a read's file selection");
     if (q.rank != held->rank)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
                          "a read's file selection has rank %d, the carved dataset %d", q.rank, held->rank);
     for (int d = 0; d < q.rank; d++)
         if (q.dims[d] != held->dims[d])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
-                             "a read's file selection has %llu elements in dimension %d, the carved dataset %llu",
-                             (unsigned long long)q.dims[d], d, (unsigned long long)held->dims[d]);
+            CARVE_GOTO_ERROR(
+                CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                "a read's file selection has %llu elements in dimension %d, the carved dataset %llu",
+                (unsigned long long)q.dims[d], d, (unsigned long long)held->dims[d]);
     if (q.rank == 0) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints); /* a scalar held is held whole */
         CARVE_GOTO_DONE(0);
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the kind of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the kind of a read's file selection");
     if (type != H5S_SEL_POINTS && query_read(file_space, type, &q) < 0)
         CARVE_GOTO_DONE(-1);
     if (space_moved(file_space, type, q.rank, type == H5S_SEL_HYPERSLABS && q.regular ? q.start : NULL)) {
