@@ -57,7 +57,7 @@ carve_access_dataset(carve_access_t *acc, const H5O_token_t *token, int rank, co
     if (ds)
         return ds;
     if (NULL == (ds = calloc(1, sizeof *ds)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory recording a dataset");
+        CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, NULL, "out of memory recording a dataset");
     ds->token     = *token;
     ds->rank      = rank;
     ds->type_size = type_size;
@@ -127,11 +127,11 @@ carve_access_record_attr(carve_access_t *acc, const H5O_token_t *object, const c
 
         acc->attr_capacity = attrs_cap < next_cap ? attrs_cap : next_cap;
         if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+            CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
     }
     i = acc->nattrs;
     if (NULL == (acc->attrs[i].name = strdup(name)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+        CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
     acc->attrs[i].object = *object;
     acc->attr_next[i]    = link;
     if (carve_tokenmap_put(&acc->attr_index, object, (void *)(uintptr_t)(i + 1)) < 0) {

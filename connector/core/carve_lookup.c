@@ -177,6 +177,7 @@ candidate_get(const char *path)
     struct stat         st;
     lookup_candidate_t *c;
     carve_manifest_t    m;
+    herr_t              status = -1;
 
     if (stat(path, &st) < 0)
         return NULL;
@@ -202,8 +203,9 @@ candidate_get(const char *path)
     c->size     = st.st_size;
     c->mtime    = st.st_mtim;
     carve_manifest_init(&m);
-    if (carve_container_read_replay_manifest(path, &m) < 0 || !m.origin) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: a damaged or foreign file is no candidate */
+    /* Tried, ignored: a damaged or foreign file is no candidate. */
+    CARVE_TRY_IGNORED(status = carve_container_read_replay_manifest(path, &m));
+    if (status < 0 || !m.origin) {
         carve_manifest_clear(&m);
         return NULL;
     }
@@ -347,15 +349,16 @@ herr_t
 carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
 {
     char  *container = NULL, *container_dir = NULL;
-    int    probe;
+    int    probe     = -1;
+    herr_t placed    = -1;
     herr_t ret_value = 0;
 
     memset(out, 0, sizeof *out);
     if (name == NULL || name[0] == '\0')
         CARVE_GOTO_DONE(0);
-    if (carve_origin_location_lenient(name, &out->location) < 0)
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: not a name carve can place (a driver's pattern) */
-    else {
+    /* Tried, ignored: a name carve cannot place (a driver's pattern) is looked up by rule 3 only. */
+    CARVE_TRY_IGNORED(placed = carve_origin_location_lenient(name, &out->location));
+    if (placed >= 0) {
         /* Rule 1: the exact container. */
         if (carve_origin_container_paths(out->location, dir, &container, NULL, NULL) < 0)
             CARVE_GOTO_DONE(-1);
@@ -402,8 +405,8 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
     }
     /* Rule 3: the name is a container itself. */
     if (!carve_origin_is_url(name) && access(name, F_OK) == 0) {
-        if ((probe = carve_container_probe(name)) < 0)
-            H5Eclear2(H5E_DEFAULT); /* tried and ignored: not readable as a container; the open says what it is */
+        /* Tried, ignored: a file not readable as a container is no container; the open says what it is. */
+        CARVE_TRY_IGNORED(probe = carve_container_probe(name));
         if (probe > 0) {
             if (NULL == (out->container = realpath(name, NULL)))
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot resolve %s: %s", name,

@@ -152,7 +152,7 @@ held_index_rows(carve_held_t *held)
     if (n == 0 || held->rank == 0)
         CARVE_GOTO_DONE(0);
     if (NULL == (held->order = malloc(n * sizeof *held->order)) || NULL == (held->reach = malloc(n * sizeof *held->reach)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1,
                          "out of memory indexing %zu carved selection records", n);
     for (size_t i = 0; i < n; i++)
         held->order[i] = i;
@@ -230,12 +230,12 @@ records_space(const carve_held_t *held, const size_t *records, size_t n)
     hid_t                    ret_value = H5I_INVALID_HID;
 
     if (space < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
     for (size_t k = 0; k < n; k++)
         if (H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET, CARVE_RECORD_START(sel, records[k]),
                                 CARVE_RECORD_STRIDE(sel, records[k]), CARVE_RECORD_COUNT(sel, records[k]),
                                 CARVE_RECORD_BLOCK(sel, records[k])) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot select carved record %zu", records[k]);
     ret_value = space;
     space     = H5I_INVALID_HID;
@@ -286,7 +286,7 @@ tally_list(chunk_tally_t *t, const uint64_t *idx, size_t n)
     herr_t            ret_value = 0;
 
     if (n > SIZE_MAX - cs->n || CARVE_ARRAY_RESERVE(cs->idx, cs->capacity, cs->n + n) != CARVE_GROW_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read",
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read",
                          cs->n + n);
     if (cs->sorted == cs->n && (cs->n == 0 || cs->idx[cs->n - 1] < idx[0]))
         cs->sorted += n; /* still sorted without duplicates */
@@ -382,16 +382,16 @@ tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t
     for (int d = 0; d < rank; d++)
         carve_chunk_ranges_init(&ranges[d]);
     if (nblocks < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot count the blocks of a read's selection");
     if (NULL == (buf = malloc(SPLIT_BATCH * 2 * (size_t)rank * sizeof *buf)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1,
                          "out of memory reading the blocks of a read's selection");
     for (hsize_t first = 0; first < (hsize_t)nblocks; first += SPLIT_BATCH) {
         hsize_t n = (hsize_t)nblocks - first < SPLIT_BATCH ? (hsize_t)nblocks - first : SPLIT_BATCH;
 
         if (H5Sget_select_hyper_blocklist(space, first, n, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                              "cannot read the blocks of a read's selection");
         for (hsize_t b = 0; b < n; b++) {
             const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
@@ -464,13 +464,13 @@ file_as_hyperslab(hid_t file_space, const query_t *q)
     hid_t   ret_value = H5I_INVALID_HID;
 
     if (copy < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot copy a read's file selection");
     if (q->type == H5S_SEL_ALL) {
         for (int d = 0; d < q->rank; d++)
             ones[d] = 1;
         if (H5Sselect_hyperslab(copy, H5S_SELECT_SET, start, NULL, ones, q->dims) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot turn a read of the whole extent into a hyperslab");
     }
     ret_value = copy;
@@ -493,7 +493,7 @@ intersect_covered(hid_t file_hyper, hid_t covered, hsize_t *n)
     hid_t    ret_value = H5I_INVALID_HID;
 
     if (hit < 0 || H5Smodify_select(hit, H5S_SELECT_AND, covered) < 0 || (count = H5Sget_select_npoints(hit)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot intersect a read's file selection with what the container holds");
     *n        = (hsize_t)count;
     ret_value = hit;
@@ -518,11 +518,11 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
     herr_t  ret_value = 0;
 
     if (iter < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot iterate over a read's memory selection");
     while (got < n) {
         if (H5Ssel_iter_get_seq_list(iter, NSEQ, SIZE_MAX, &nseq, &nbytes, off, len) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                              "cannot iterate over a read's memory selection");
         if (nseq == 0)
             break;
@@ -531,7 +531,7 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
                 offsets[got++] = off[s] + k;
     }
     if (got != n)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
                          "the memory selection holds %zu elements, the read %llu", got,
                          (unsigned long long)n);
 
@@ -551,7 +551,7 @@ points_space(int rank, const hsize_t *dims, const hsize_t *coords, size_t n)
     hid_t ret_value = H5I_INVALID_HID;
 
     if (space < 0 || H5Sselect_elements(space, H5S_SELECT_SET, n, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot select %zu points of a split read", n);
     ret_value = space;
     space     = H5I_INVALID_HID;
@@ -575,7 +575,7 @@ split_coordinates(int rank, const hsize_t *dims, const hsize_t *coords, const ui
     herr_t   ret_value = 0;
 
     if (!parts)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory splitting %zu points", n);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting %zu points", n);
     for (size_t i = 0; i < n; i++)
         nhit += flags[i] != 0;
     /* The hit points at the front of `parts`, the others after them. */
@@ -651,14 +651,14 @@ query_read(hid_t file_space, H5S_sel_type type, query_t *q)
         CARVE_GOTO_DONE(0);
     }
     if (type != H5S_SEL_HYPERSLABS)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNSUPPORTED, -1,
                          "a read's file selection is of unknown kind %d", (int)type);
     if ((regular = H5Sis_regular_hyperslab(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot inspect a read's hyperslab selection");
     q->regular = regular > 0;
     if (q->regular && H5Sget_regular_hyperslab(file_space, q->start, q->stride, q->count, q->block) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a read's regular hyperslab");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's regular hyperslab");
 
 done:
     return ret_value;
@@ -688,12 +688,12 @@ split_covered(hid_t file_space, hid_t mem_space, const query_t *q, hid_t covered
     file_hyper = hit = H5I_INVALID_HID; /* out has them */
     if (H5Smodify_select(out->miss_file, H5S_SELECT_NOTB, covered) < 0 ||
         (nmiss = H5Sget_select_npoints(out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot take what the container holds out of a read's file selection");
     out->miss_elements = (hsize_t)nmiss;
     if ((out->hit_mem = H5Sselect_project_intersection(file_space, mem_space, out->hit_file)) < 0 ||
         (out->miss_mem = H5Sselect_project_intersection(file_space, mem_space, out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot carry the split of a read's file selection over to its memory selection");
 
 done:
@@ -760,7 +760,7 @@ split_by_elements(carve_held_t *held, hid_t file_space, hid_t mem_space, const q
     if (q->regular)
         carve_hyperslab_bounds(q->rank, q->start, q->stride, q->count, q->block, lo, hi);
     else if (H5Sget_select_bounds(file_space, lo, hi) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the bounds of a read's file selection");
     records_near(held, lo, hi, q->regular, &near);
     if (near.n == 0 || (q->regular && near.inside)) {
@@ -797,10 +797,10 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     herr_t   ret_value = 0;
 
     if (NULL == (coords = malloc(n * (size_t)rank * sizeof *coords)) || NULL == (flags = malloc(n)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points",
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points",
                          n);
     if (H5Sget_select_elem_pointlist(file_space, 0, npoints, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the points of a read's file selection");
     if (held->by_chunks) {
         const carve_chunkset_t *cs   = &held->chunks;
@@ -839,16 +839,16 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     out->miss_elements = n - nhit;
     if ((mpoints = H5Sget_select_npoints(mem_space)) < 0 ||
         (mrank = H5Sget_simple_extent_dims(mem_space, mdims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
     if ((hsize_t)mpoints != npoints)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
                          "a read of %llu elements into a memory selection of %lld elements",
                          (unsigned long long)npoints, (long long)mpoints);
     if (NULL == (mcoords = malloc(n * (size_t)(mrank > 0 ? mrank : 1) * sizeof *mcoords)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
     if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
         if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, mcoords) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                              "cannot read the points of a memory selection");
     }
     else {
@@ -887,7 +887,7 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     out->kind     = CARVE_SPLIT_MISS;
     out->hit_file = out->hit_mem = out->miss_file = out->miss_mem = H5I_INVALID_HID;
     if ((npoints = H5Sget_select_npoints(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot count the elements of a read's file selection");
     q.npoints = (hsize_t)npoints;
     if (npoints == 0 || held->everything) {
@@ -899,15 +899,15 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
         CARVE_GOTO_DONE(0);
     }
     if ((q.rank = H5Sget_simple_extent_dims(file_space, q.dims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the extent of a read's file selection");
     if (q.rank != held->rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
                          "a read's file selection has rank %d, the carved dataset %d", q.rank, held->rank);
     for (int d = 0; d < q.rank; d++)
         if (q.dims[d] != held->dims[d])
             CARVE_GOTO_ERROR(
-                CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+                CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
                 "a read's file selection has %llu elements in dimension %d, the carved dataset %llu",
                 (unsigned long long)q.dims[d], d, (unsigned long long)held->dims[d]);
     if (q.rank == 0) {
@@ -915,7 +915,7 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
         CARVE_GOTO_DONE(0);
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the kind of a read's file selection");
     if (type != H5S_SEL_POINTS && query_read(file_space, type, &q) < 0)
         CARVE_GOTO_DONE(-1);
