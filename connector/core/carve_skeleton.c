@@ -774,15 +774,125 @@ done:
 /* Rewrites every reference in count elements of type (stride bytes apart) at buf, a buffer read with
  * type as memory type: references at top level or nested in compound members, array elements and vlen
  * sequences. */
+static herr_t skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size_t count,
+                                          size_t stride, const char *where);
+
+/* The references themselves: count of them, stride bytes apart. */
+static herr_t
+skeleton_rewrite_in_references(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                               size_t stride, const char *where)
+{
+    static const skeleton_rewrite_reference_t rewrite[SKELETON_REF_KINDS] = {
+        skeleton_rewrite_old_object_reference, skeleton_rewrite_old_region_reference,
+        skeleton_rewrite_new_reference};
+    skeleton_ref_kind_t kind;
+    herr_t              ret_value = 0;
+
+    if (skeleton_reference_kind(type, where, &kind) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < count; i++)
+        if (rewrite[kind](rw, bytes + i * stride, where) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    return ret_value;
+}
+
+/* The references in each member of count compound elements. */
+static herr_t
+skeleton_rewrite_in_compound(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                             size_t stride, const char *where)
+{
+    hid_t  member    = H5I_INVALID_HID;
+    int    members   = H5Tget_nmembers(type);
+    herr_t ret_value = 0;
+
+    if (members < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot count compound members", where);
+    for (int m = 0; m < members; m++) {
+        size_t offset = H5Tget_member_offset(type, (unsigned)m);
+
+        if ((member = H5Tget_member_type(type, (unsigned)m)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot get the type of compound member %d", where, m);
+        if (skeleton_rewrite_references(rw, member, bytes + offset, count, stride, where) < 0)
+            CARVE_GOTO_DONE(-1);
+        H5Tclose(member);
+        member = H5I_INVALID_HID;
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (member >= 0)
+        H5Tclose(member);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The references in the elements of count arrays. */
+static herr_t
+skeleton_rewrite_in_array(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                          size_t stride, const char *where)
+{
+    hid_t   member = H5I_INVALID_HID;
+    int     rank;
+    hsize_t dims[H5S_MAX_RANK];
+    size_t  elements = 1, element_size;
+    herr_t  ret_value = 0;
+
+    if ((member = H5Tget_super(type)) < 0 || (rank = H5Tget_array_ndims(type)) < 0 ||
+        H5Tget_array_dims2(type, dims) < 0 || (element_size = H5Tget_size(member)) == 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe an array datatype",
+                         where);
+    for (int d = 0; d < rank; d++)
+        elements *= (size_t)dims[d];
+    for (size_t i = 0; i < count; i++)
+        if (skeleton_rewrite_references(rw, member, bytes + i * stride, elements, element_size, where) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (member >= 0)
+        H5Tclose(member);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The references in the sequences of count variable-length elements. */
+static herr_t
+skeleton_rewrite_in_vlen(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                         size_t stride, const char *where)
+{
+    hid_t  member = H5I_INVALID_HID;
+    size_t element_size;
+    herr_t ret_value = 0;
+
+    if ((member = H5Tget_super(type)) < 0 || (element_size = H5Tget_size(member)) == 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe a vlen datatype", where);
+    for (size_t i = 0; i < count; i++) {
+        hvl_t sequence;
+
+        memcpy(&sequence, bytes + i * stride, sizeof sequence);
+        if (sequence.len && sequence.p &&
+            skeleton_rewrite_references(rw, member, sequence.p, sequence.len, element_size, where) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (member >= 0)
+        H5Tclose(member);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
 static herr_t
 skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size_t count, size_t stride,
                             const char *where)
 {
-    unsigned char *bytes     = buf;
-    hid_t          member    = H5I_INVALID_HID;
-    htri_t         has_refs;
-    H5T_class_t    type_class;
-    herr_t         ret_value = 0;
+    htri_t      has_refs;
+    H5T_class_t type_class;
+    herr_t      ret_value = 0;
 
     if (count == 0)
         goto done;
@@ -792,84 +902,17 @@ skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size
         goto done;
     if ((type_class = H5Tget_class(type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot get a datatype class", where);
-
-    switch (type_class) {
-        case H5T_REFERENCE: {
-            static const skeleton_rewrite_reference_t rewrite[SKELETON_REF_KINDS] = {
-                skeleton_rewrite_old_object_reference, skeleton_rewrite_old_region_reference,
-                skeleton_rewrite_new_reference};
-            skeleton_ref_kind_t kind;
-            if (skeleton_reference_kind(type, where, &kind) < 0)
-                CARVE_GOTO_DONE(-1);
-            for (size_t i = 0; i < count; i++)
-                if (rewrite[kind](rw, bytes + i * stride, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-        } break;
-
-        case H5T_COMPOUND: {
-            int members = H5Tget_nmembers(type);
-            if (members < 0)
-                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                                 "%s: cannot count compound members", where);
-            for (int m = 0; m < members; m++) {
-                size_t offset = H5Tget_member_offset(type, (unsigned)m);
-                if ((member = H5Tget_member_type(type, (unsigned)m)) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                                     "%s: cannot get the type of compound member %d", where, m);
-                if (skeleton_rewrite_references(rw, member, bytes + offset, count, stride, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-                H5Tclose(member);
-                member = H5I_INVALID_HID;
-            }
-        } break;
-
-        case H5T_ARRAY: {
-            int     rank;
-            hsize_t dims[H5S_MAX_RANK];
-            size_t  elements = 1, element_size;
-            if ((member = H5Tget_super(type)) < 0 || (rank = H5Tget_array_ndims(type)) < 0 ||
-                H5Tget_array_dims2(type, dims) < 0 || (element_size = H5Tget_size(member)) == 0)
-                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                                 "%s: cannot describe an array datatype", where);
-            for (int d = 0; d < rank; d++)
-                elements *= (size_t)dims[d];
-            for (size_t i = 0; i < count; i++)
-                if (skeleton_rewrite_references(rw, member, bytes + i * stride, elements, element_size, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-        } break;
-
-        case H5T_VLEN: {
-            size_t element_size;
-            if ((member = H5Tget_super(type)) < 0 || (element_size = H5Tget_size(member)) == 0)
-                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                                 "%s: cannot describe a vlen datatype", where);
-            for (size_t i = 0; i < count; i++) {
-                hvl_t sequence;
-                memcpy(&sequence, bytes + i * stride, sizeof sequence);
-                if (sequence.len && sequence.p &&
-                    skeleton_rewrite_references(rw, member, sequence.p, sequence.len, element_size, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-            }
-        } break;
-
-        case H5T_INTEGER:
-        case H5T_FLOAT:
-        case H5T_TIME:
-        case H5T_STRING:
-        case H5T_BITFIELD:
-        case H5T_OPAQUE:
-        case H5T_ENUM:
-        case H5T_NO_CLASS:
-        case H5T_NCLASSES:
-        default:
-            break;
-    }
+    /* Only these classes can hold references; the others are left as they are. */
+    if (type_class == H5T_REFERENCE)
+        ret_value = skeleton_rewrite_in_references(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_COMPOUND)
+        ret_value = skeleton_rewrite_in_compound(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_ARRAY)
+        ret_value = skeleton_rewrite_in_array(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_VLEN)
+        ret_value = skeleton_rewrite_in_vlen(rw, type, buf, count, stride, where);
 
 done:
-    CARVE_CLEANUP_BEGIN
-    if (member >= 0)
-        H5Tclose(member);
-    CARVE_CLEANUP_END
     return ret_value;
 }
 
