@@ -783,17 +783,93 @@ done:
     return ret_value;
 }
 
+/* Sets flags[i] to whether point i (of n, coords row after row) is held; returns how many are. */
+static size_t
+points_flag_held(const carve_held_t *held, const hsize_t *coords, size_t n, uint8_t *flags)
+{
+    const carve_chunkset_t *cs   = &held->chunks;
+    int                     rank = held->rank;
+    uint64_t                prev = UINT64_MAX;
+    uint8_t                 in   = 0;
+    size_t                  nhit = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const hsize_t *p = coords + i * (size_t)rank;
+
+        if (held->by_chunks) { /* consecutive points often share a chunk: one search per chunk */
+            uint64_t index = 0;
+
+            for (int d = 0; d < rank; d++)
+                index = index * cs->grid[d] + p[d] / cs->chunk[d];
+            if (index != prev) {
+                size_t at = chunk_lower_bound(cs, index);
+
+                in   = at < cs->n && cs->idx[at] == index;
+                prev = index;
+            }
+        }
+        else {
+            near_t near;
+
+            records_near(held, p, p, 1, &near);
+            in = near.n > 0;
+        }
+        nhit += flags[i] = in;
+    }
+    return nhit;
+}
+
+/* The coordinates of the npoints elements of a memory selection, in HDF5's iteration order (the order a
+ * read pairs them with the file's points), into *mcoords (malloc'ed), its rank and extent into *mrank and
+ * mdims. */
+static herr_t
+memory_point_coords(hid_t mem_space, hsize_t npoints, hsize_t **mcoords, int *mrank, hsize_t *mdims)
+{
+    size_t   n = (size_t)npoints;
+    hssize_t mpoints;
+    herr_t   ret_value = 0;
+
+    if ((mpoints = H5Sget_select_npoints(mem_space)) < 0 ||
+        (*mrank = H5Sget_simple_extent_dims(mem_space, mdims, NULL)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
+    if ((hsize_t)mpoints != npoints)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
+                         "a read of %llu elements into a memory selection of %lld elements",
+                         (unsigned long long)npoints, (long long)mpoints);
+    if (NULL == (*mcoords = malloc(n * (size_t)(*mrank > 0 ? *mrank : 1) * sizeof **mcoords)))
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
+    if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
+        if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, *mcoords) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                             "cannot read the points of a memory selection");
+        CARVE_GOTO_DONE(0);
+    }
+    /* Linear offsets in iteration order, turned into coordinates in place (last element first). */
+    if (selection_offsets(mem_space, npoints, *mcoords) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = n; i-- > 0;) {
+        hsize_t lin = (*mcoords)[i];
+
+        for (int d = *mrank - 1; d >= 0; d--) {
+            (*mcoords)[i * (size_t)*mrank + (size_t)d] = lin % mdims[d];
+            lin /= mdims[d];
+        }
+    }
+
+done:
+    return ret_value;
+}
+
 /* A point read: each point looked up (in the chunk set, or among the carved records); for a partial read
  * the file points are split in their order, and the memory selection's elements, taken in HDF5's
  * iteration order, are split alike. */
 static herr_t
 split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoints, carve_split_t *out)
 {
-    int      rank = held->rank, mrank;
-    size_t   n    = (size_t)npoints, nhit = 0;
+    int      rank = held->rank, mrank = 0;
+    size_t   n    = (size_t)npoints, nhit;
     hsize_t *coords = NULL, *mcoords = NULL, mdims[H5S_MAX_RANK];
-    uint8_t *flags  = NULL;
-    hssize_t mpoints;
+    uint8_t *flags     = NULL;
     herr_t   ret_value = 0;
 
     if (NULL == (coords = malloc(n * (size_t)rank * sizeof *coords)) || NULL == (flags = malloc(n)))
@@ -802,33 +878,7 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     if (H5Sget_select_elem_pointlist(file_space, 0, npoints, coords) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the points of a read's file selection");
-    if (held->by_chunks) {
-        const carve_chunkset_t *cs   = &held->chunks;
-        uint64_t                prev = UINT64_MAX;
-        uint8_t                 in   = 0;
-
-        for (size_t i = 0; i < n; i++) {
-            uint64_t index = 0;
-
-            for (int d = 0; d < rank; d++)
-                index = index * cs->grid[d] + coords[i * (size_t)rank + (size_t)d] / cs->chunk[d];
-            if (index != prev) {
-                size_t at = chunk_lower_bound(cs, index);
-
-                in   = at < cs->n && cs->idx[at] == index;
-                prev = index;
-            }
-            nhit += flags[i] = in;
-        }
-    }
-    else
-        for (size_t i = 0; i < n; i++) {
-            const hsize_t *p = coords + i * (size_t)rank;
-            near_t         near;
-
-            records_near(held, p, p, 1, &near);
-            nhit += flags[i] = near.n > 0;
-        }
+    nhit = points_flag_held(held, coords, n, flags);
     if (nhit == n || nhit == 0) {
         split_whole(out, nhit ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, npoints);
         CARVE_GOTO_DONE(0);
@@ -837,33 +887,8 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     out->kind          = CARVE_SPLIT_PARTIAL;
     out->hit_elements  = nhit;
     out->miss_elements = n - nhit;
-    if ((mpoints = H5Sget_select_npoints(mem_space)) < 0 ||
-        (mrank = H5Sget_simple_extent_dims(mem_space, mdims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
-    if ((hsize_t)mpoints != npoints)
-        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
-                         "a read of %llu elements into a memory selection of %lld elements",
-                         (unsigned long long)npoints, (long long)mpoints);
-    if (NULL == (mcoords = malloc(n * (size_t)(mrank > 0 ? mrank : 1) * sizeof *mcoords)))
-        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
-    if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
-        if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, mcoords) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
-                             "cannot read the points of a memory selection");
-    }
-    else {
-        /* Linear offsets in iteration order, turned into coordinates in place (last element first). */
-        if (selection_offsets(mem_space, npoints, mcoords) < 0)
-            CARVE_GOTO_DONE(-1);
-        for (size_t i = n; i-- > 0;) {
-            hsize_t lin = mcoords[i];
-
-            for (int d = mrank - 1; d >= 0; d--) {
-                mcoords[i * (size_t)mrank + (size_t)d] = lin % mdims[d];
-                lin /= mdims[d];
-            }
-        }
-    }
+    if (memory_point_coords(mem_space, npoints, &mcoords, &mrank, mdims) < 0)
+        CARVE_GOTO_DONE(-1);
     if (split_coordinates(rank, held->dims, coords, flags, n, &out->hit_file, &out->miss_file) < 0 ||
         split_coordinates(mrank, mdims, mcoords, flags, n, &out->hit_mem, &out->miss_mem) < 0)
         CARVE_GOTO_DONE(-1);
