@@ -4,10 +4,13 @@
  * Recording is on the read path of the program, so it stays cheap: a hash lookup and an append (or a
  * fold into the previous record) per read; selections are merged only when they pile up.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "carve_access.h"
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 
 /* Unmerged records allowed to accumulate, beyond twice the merged ones, before a merge. */
@@ -54,7 +57,7 @@ carve_access_dataset(carve_access_t *acc, const H5O_token_t *token, int rank, co
     if (ds)
         return ds;
     if (NULL == (ds = calloc(1, sizeof *ds)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "out of memory recording a dataset");
+        CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, NULL, "out of memory recording a dataset");
     ds->token     = *token;
     ds->rank      = rank;
     ds->type_size = type_size;
@@ -116,21 +119,19 @@ carve_access_record_attr(carve_access_t *acc, const H5O_token_t *object, const c
         if (strcmp(acc->attrs[at - 1].name, name) == 0)
             return 0;
     if (acc->nattrs == acc->attr_capacity) {
-        size_t               cap = acc->attr_capacity ? 2 * acc->attr_capacity : 32;
-        carve_access_attr_t *grown = realloc(acc->attrs, cap * sizeof *grown);
-        size_t              *next;
+        /* The two arrays share one capacity: the smaller of what each got (a failure halfway leaves the
+         * first with more room than recorded, which the next growth reuses). */
+        size_t attrs_cap = acc->attr_capacity, next_cap = acc->attr_capacity;
+        bool   grown = CARVE_ARRAY_RESERVE(acc->attrs, attrs_cap, acc->nattrs + 1) == CARVE_GROW_OK &&
+                     CARVE_ARRAY_RESERVE(acc->attr_next, next_cap, acc->nattrs + 1) == CARVE_GROW_OK;
 
+        acc->attr_capacity = attrs_cap < next_cap ? attrs_cap : next_cap;
         if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
-        acc->attrs = grown;
-        if (NULL == (next = realloc(acc->attr_next, cap * sizeof *next)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
-        acc->attr_next     = next;
-        acc->attr_capacity = cap;
+            CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
     }
     i = acc->nattrs;
     if (NULL == (acc->attrs[i].name = strdup(name)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
+        CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_SYSTEM, -1, "out of memory recording attribute reads");
     acc->attrs[i].object = *object;
     acc->attr_next[i]    = link;
     if (carve_tokenmap_put(&acc->attr_index, object, (void *)(uintptr_t)(i + 1)) < 0) {

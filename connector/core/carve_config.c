@@ -18,6 +18,7 @@
 
 #include <yaml.h>
 
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 
 /* How a key's value is stored in carve_config_t. */
@@ -782,64 +783,9 @@ done:
 /* YAML file                                                                                               */
 /* ------------------------------------------------------------------------------------------------------ */
 
-/* Reads the whole file at path into a malloc'ed buffer (*data, *size), refusing more than
- * CARVE_CONFIG_MAX_FILE bytes. */
-static herr_t
-slurp_file(const char *path, unsigned char **data, size_t *size)
-{
-    FILE          *file      = NULL;
-    unsigned char *buf       = NULL;
-    size_t         cap       = 0;
-    size_t         used      = 0;
-    herr_t         ret_value = 0;
-
-    *data = NULL;
-    *size = 0;
-    errno = 0;
-    if ((file = fopen(path, "rb")) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "cannot open config file %s: %s", path,
-                         strerror(errno));
-    for (;;) {
-        size_t got;
-        if (used == cap) {
-            /* Room for one byte more than the limit, to tell "exactly the limit" from "over it". */
-            size_t         want = cap ? cap * 2 : 4096;
-            unsigned char *grown;
-            if (want > CARVE_CONFIG_MAX_FILE + 1)
-                want = CARVE_CONFIG_MAX_FILE + 1;
-            if (want == cap)
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                                 "config file %s is larger than %zu bytes (CARVE_CONFIG_MAX_FILE)", path,
-                                 CARVE_CONFIG_MAX_FILE);
-            if ((grown = realloc(buf, want)) == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory reading config file %s", path);
-            buf = grown;
-            cap = want;
-        }
-        errno = 0;
-        got   = fread(buf + used, 1, cap - used, file);
-        used += got;
-        if (got == 0) {
-            if (ferror(file))
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "cannot read config file %s: %s", path,
-                                 errno ? strerror(errno) : "read error");
-            break; /* end of file */
-        }
-    }
-    if (used > CARVE_CONFIG_MAX_FILE)
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                         "config file %s is larger than %zu bytes (CARVE_CONFIG_MAX_FILE)", path,
-                         CARVE_CONFIG_MAX_FILE);
-    *data = buf;
-    *size = used;
-    buf   = NULL;
-
-done:
-    if (file)
-        fclose(file);
-    free(buf);
-    return ret_value;
-}
+/* What a config file is, for carve_read_file's messages. Not only regular files: a config can come from
+ * a pipe (CARVE_CONFIG=<(...)). */
+static const carve_file_kind_t config_file = {"config file", "CARVE_CONFIG_MAX_FILE", false};
 
 static const char *
 yaml_node_kind(const yaml_node_t *node)
@@ -960,7 +906,7 @@ carve_config_read_file(carve_config_t *cfg, const char *path)
     yaml_document_t doc;
     bool            parser_ready = false;
     bool            doc_ready    = false;
-    unsigned char  *data         = NULL;
+    char           *data         = NULL;
     size_t          size         = 0;
     herr_t          ret_value    = 0;
 
@@ -969,14 +915,14 @@ carve_config_read_file(carve_config_t *cfg, const char *path)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "carve_config_read_file: NULL config");
     if (path == NULL || path[0] == '\0')
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "carve_config_read_file: no config file path given");
-    if (slurp_file(path, &data, &size) < 0)
+    if (carve_read_file(path, CARVE_CONFIG_MAX_FILE, CARVE_E_CONFIG, &config_file, &data, &size) < 0)
         CARVE_GOTO_DONE(-1);
 
     if (!yaml_parser_initialize(&parser))
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "cannot initialise the YAML parser for config file %s",
                          path);
     parser_ready = true;
-    yaml_parser_set_input_string(&parser, data, size);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
     if (!yaml_parser_load(&parser, &doc)) {
         yaml_parser_failure(&parser, path);
         CARVE_GOTO_DONE(-1);

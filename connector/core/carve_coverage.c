@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carve_coverage.h"
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 
 /* Points and blocks are fetched from HDF5 in batches of this many. */
@@ -42,20 +43,14 @@ carve_selection_clear(carve_selection_t *sel)
 static herr_t
 selection_reserve(carve_selection_t *sel, size_t more)
 {
-    size_t   width = 4 * (size_t)(sel->rank > 0 ? sel->rank : 1);
-    size_t   want  = sel->nrecords + more;
-    size_t   cap   = sel->capacity ? sel->capacity : 16;
-    hsize_t *grown;
-    herr_t   ret_value = 0;
+    size_t width     = 4 * (size_t)(sel->rank > 0 ? sel->rank : 1); /* hsize_t values per record */
+    size_t want      = sel->nrecords + more;
+    herr_t ret_value = 0;
 
-    if (want <= sel->capacity)
-        return 0;
-    while (cap < want)
-        cap *= 2;
-    if (NULL == (grown = realloc(sel->records, cap * width * sizeof *grown)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording %zu selection records", want);
-    sel->records  = grown;
-    sel->capacity = cap;
+    if (more > SIZE_MAX - sel->nrecords || carve_array_reserve(&sel->records, &sel->capacity, want,
+                                                               width * sizeof *sel->records) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1,
+                         "out of memory recording %zu selection records", want);
 
 done:
     return ret_value;
@@ -145,14 +140,15 @@ carve_selection_add(carve_selection_t *sel, const hsize_t *start, const hsize_t 
         hsize_t st = stride ? stride[d] : 1, bl = block ? block[d] : 1;
 
         if (count[d] == 0 || bl == 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection record with a zero count or block in dimension %d", d);
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                             "selection record with a zero count or block in dimension %d", d);
         if (count[d] > 1 && st < bl)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
                              "selection record with stride %llu smaller than block %llu in dimension %d",
                              (unsigned long long)st, (unsigned long long)bl, d);
         if (start[d] > sel->dims[d] || (count[d] - 1) > (sel->dims[d] - start[d]) / (st ? st : 1) ||
             bl > sel->dims[d] - start[d] - (count[d] - 1) * st) /* no start + ... + bl: it can wrap */
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
                              "selection record outside the extent (%llu elements) in dimension %d",
                              (unsigned long long)sel->dims[d], d);
     }
@@ -210,16 +206,17 @@ selection_add_points(carve_selection_t *sel, hid_t space_id)
     herr_t   ret_value = 0;
 
     if (npoints < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
     if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)sel->rank * sizeof *buf)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a point selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory reading a point selection");
     for (int d = 0; d < sel->rank; d++)
         ones[d] = 1;
     for (hsize_t first = 0; first < (hsize_t)npoints; first += COVERAGE_BATCH) {
         hsize_t n = (hsize_t)npoints - first < COVERAGE_BATCH ? (hsize_t)npoints - first : COVERAGE_BATCH;
 
         if (H5Sget_select_elem_pointlist(space_id, first, n, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a selection");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                             "cannot read the points of a selection");
         for (hsize_t p = 0; p < n; p++)
             if (carve_selection_add(sel, buf + p * (hsize_t)sel->rank, NULL, ones, ones) < 0)
                 CARVE_GOTO_DONE(-1);
@@ -241,16 +238,17 @@ selection_add_blocks(carve_selection_t *sel, hid_t space_id)
     herr_t   ret_value = 0;
 
     if (nblocks < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a selection");
     if (NULL == (buf = malloc(COVERAGE_BATCH * 2 * (size_t)rank * sizeof *buf)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a hyperslab selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory reading a hyperslab selection");
     for (int d = 0; d < rank; d++)
         ones[d] = 1;
     for (hsize_t first = 0; first < (hsize_t)nblocks; first += COVERAGE_BATCH) {
         hsize_t n = (hsize_t)nblocks - first < COVERAGE_BATCH ? (hsize_t)nblocks - first : COVERAGE_BATCH;
 
         if (H5Sget_select_hyper_blocklist(space_id, first, n, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the blocks of a selection");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                             "cannot read the blocks of a selection");
         for (hsize_t b = 0; b < n; b++) {
             const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
 
@@ -276,14 +274,15 @@ carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_
 
     /* On the read path of every recorded H5Dread: as few calls into HDF5 as the selection needs. */
     if ((ndims = H5Sget_simple_extent_ndims(space_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the rank of a selection's dataspace");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                         "cannot read the rank of a selection's dataspace");
     if (ndims == 0 && H5Sget_simple_extent_type(space_id) == H5S_NULL)
         CARVE_GOTO_DONE(0);
     if (ndims != sel->rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a dataset of rank %d", ndims,
-                         sel->rank);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                         "selection of rank %d on a dataset of rank %d", ndims, sel->rank);
     if ((type = H5Sget_select_type(space_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the kind of a selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot read the kind of a selection");
     switch (type) {
         case H5S_SEL_NONE:
             break;
@@ -297,7 +296,8 @@ carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_
             hssize_t np = H5Sget_select_elem_npoints(space_id);
 
             if (np < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
+                CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                                 "cannot count the points of a selection");
             n         = (hsize_t)np;
             ret_value = selection_add_points(sel, space_id);
             break;
@@ -306,12 +306,14 @@ carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_
             htri_t regular = H5Sis_regular_hyperslab(space_id);
 
             if (regular < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot inspect a hyperslab selection");
+                CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                                 "cannot inspect a hyperslab selection");
             if (regular) {
                 hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
 
                 if (H5Sget_regular_hyperslab(space_id, start, stride, count, block) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a regular hyperslab");
+                    CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                                     "cannot read a regular hyperslab");
                 n = 1;
                 for (int d = 0; d < sel->rank; d++)
                     n *= count[d] * block[d];
@@ -321,14 +323,15 @@ carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_
                 hssize_t np = H5Sget_select_npoints(space_id);
 
                 if (np < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count a selection");
+                    CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count a selection");
                 n         = (hsize_t)np;
                 ret_value = selection_add_blocks(sel, space_id);
             }
             break;
         }
         default:
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "unknown selection kind %d", (int)type);
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNSUPPORTED, -1, "unknown selection kind %d",
+                             (int)type);
     }
     if (npoints)
         *npoints = n;
@@ -349,8 +352,8 @@ carve_selection_union(carve_selection_t *dst, const carve_selection_t *src)
     herr_t ret_value = 0;
 
     if (dst->rank != src->rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of selections of rank %d and %d", dst->rank,
-                         src->rank);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1, "union of selections of rank %d and %d",
+                         dst->rank, src->rank);
     for (size_t i = 0; i < src->nrecords; i++)
         if (carve_selection_add(dst, CARVE_RECORD_START(src, i), CARVE_RECORD_STRIDE(src, i),
                                 CARVE_RECORD_COUNT(src, i), CARVE_RECORD_BLOCK(src, i)) < 0)
@@ -425,7 +428,8 @@ selection_merge_pass(carve_selection_t *sel, int along)
     if (n < 2)
         return 0;
     if (NULL == (keys = malloc(n * sizeof *keys)) || NULL == (merged = malloc(n * width * sizeof *merged)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
+                         n);
     for (size_t i = 0; i < n; i++) {
         keys[i].record = CARVE_RECORD_START(sel, i);
         keys[i].rank   = rank;
@@ -504,7 +508,8 @@ carve_selection_order_by_row(const carve_selection_t *sel, size_t *records, size
     if (n < 2)
         return 0;
     if (NULL == (keys = malloc(n * sizeof *keys)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory ordering %zu selection records", n);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory ordering %zu selection records",
+                         n);
     for (size_t k = 0; k < n; k++) {
         keys[k].row    = CARVE_RECORD_START(sel, records[k])[0];
         keys[k].record = records[k];
@@ -535,7 +540,8 @@ selection_drop_contained(carve_selection_t *sel)
     if (n < 2)
         return 0;
     if (NULL == (blocks = malloc(n * sizeof *blocks)) || NULL == (dropped = calloc(n, 1)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records", n);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
+                         n);
     /* A one-element block contains nothing but its duplicates, which the merge removed. */
     for (size_t i = 0; i < n; i++)
         if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) && !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank))
@@ -661,16 +667,18 @@ selection_range_to_space(const carve_selection_t *sel, size_t first, size_t last
             (right = selection_range_to_space(sel, middle, last)) < 0)
             CARVE_GOTO_DONE(H5I_INVALID_HID);
         if (H5Smodify_select(space, H5S_SELECT_OR, right) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot join two selections");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "cannot join two selections");
     }
     else {
         if ((space = H5Screate_simple(sel->rank, sel->dims, NULL)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "cannot create a dataspace");
         for (size_t i = first; i < last; i++)
             if (H5Sselect_hyperslab(space, i == first ? H5S_SELECT_SET : H5S_SELECT_OR, CARVE_RECORD_START(sel, i),
                                     CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
                                     CARVE_RECORD_BLOCK(sel, i)) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                                  "cannot build the selection of record %zu", i);
     }
     ret_value = space;
@@ -694,12 +702,13 @@ carve_selection_to_space(const carve_selection_t *sel)
         return selection_range_to_space(sel, 0, sel->nrecords);
     if (sel->rank == 0) {
         if ((space = H5Screate(H5S_SCALAR)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a scalar dataspace");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "cannot create a scalar dataspace");
     }
     else if ((space = H5Screate_simple(sel->rank, sel->dims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
     if (sel->nrecords == 0 && H5Sselect_none(space) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot clear a selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot clear a selection");
     ret_value = space;
     space     = H5I_INVALID_HID;
 
@@ -734,7 +743,7 @@ selection_of_space(carve_selection_t *sel, hid_t space_id)
 
     carve_selection_init(sel, 0, NULL);
     if (rank < 0 || H5Sget_simple_extent_dims(space_id, dims, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a selection's dataspace");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot read a selection's dataspace");
     carve_selection_init(sel, rank, dims);
     ret_value = carve_selection_add_space(sel, space_id);
 
@@ -763,7 +772,7 @@ carve_selection_contains(const carve_selection_t *sel, hid_t space_id)
     int      ret_value = -1;
 
     if ((wanted = H5Sget_select_npoints(space_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count a selection");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count a selection");
     if (wanted == 0)
         CARVE_GOTO_DONE(1);
     if (sel->nrecords == 0)
@@ -776,7 +785,8 @@ carve_selection_contains(const carve_selection_t *sel, hid_t space_id)
      * cover): HDF5 1.14.5 and older dereference NULL when that result is empty, HDFGroup/hdf5#5296.) */
     if ((before = H5Sget_select_npoints(cover)) < 0 || H5Smodify_select(cover, H5S_SELECT_OR, query) < 0 ||
         (after = H5Sget_select_npoints(cover)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot compare a selection with the coverage");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
+                         "cannot compare a selection with the coverage");
     ret_value = after == before;
 
 done:
@@ -801,15 +811,16 @@ carve_chunkset_init(carve_chunkset_t *cs, int rank, const hsize_t *dims, const h
 
     memset(cs, 0, sizeof *cs);
     if (rank < 1 || rank > H5S_MAX_RANK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "chunk set of rank %d", rank);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1, "chunk set of rank %d", rank);
     cs->rank = rank;
     for (int d = 0; d < rank; d++) {
         if (chunk[d] == 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "zero chunk size in dimension %d", d);
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1, "zero chunk size in dimension %d", d);
         cs->chunk[d] = chunk[d];
         cs->grid[d]  = dims[d] == 0 ? 1 : (dims[d] + chunk[d] - 1) / chunk[d];
         if (total > UINT64_MAX / cs->grid[d])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "chunk grid of more than 2^64 chunks");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNSUPPORTED, -1,
+                             "chunk grid of more than 2^64 chunks");
         total *= cs->grid[d];
     }
 
@@ -838,7 +849,7 @@ carve_chunkset_copy(carve_chunkset_t *dst, const carve_chunkset_t *src)
     if (src->n == 0)
         CARVE_GOTO_DONE(0);
     if (NULL == (dst->idx = malloc(src->n * sizeof *dst->idx)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory copying a chunk set");
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory copying a chunk set");
     memcpy(dst->idx, src->idx, src->n * sizeof *dst->idx);
     dst->capacity = src->n;
 
@@ -879,15 +890,9 @@ chunkset_add_index(carve_chunkset_t *cs, uint64_t index)
         /* Duplicates pile up when reads revisit chunks: squeeze them out before growing. */
         if (cs->n > 2 * cs->sorted + 1024)
             carve_chunkset_finish(cs);
-        if (cs->n == cs->capacity) {
-            size_t    cap = cs->capacity ? 2 * cs->capacity : 64;
-            uint64_t *grown;
-
-            if (NULL == (grown = realloc(cs->idx, cap * sizeof *grown)))
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory recording %zu chunks", cap);
-            cs->idx      = grown;
-            cs->capacity = cap;
-        }
+        if (CARVE_ARRAY_RESERVE(cs->idx, cs->capacity, cs->n + 1) != CARVE_GROW_OK)
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory recording %zu chunks",
+                             cs->n + 1);
     }
     if (cs->sorted == cs->n && cs->n > 0 && cs->idx[cs->n - 1] >= index) {
         if (cs->idx[cs->n - 1] == index)
@@ -914,7 +919,7 @@ carve_chunkset_add_coords(carve_chunkset_t *cs, const hsize_t *coords)
 
     for (int d = 0; d < cs->rank; d++) {
         if (coords[d] >= cs->grid[d])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
                              "chunk coordinate %llu outside the grid (%llu chunks) in dimension %d",
                              (unsigned long long)coords[d], (unsigned long long)cs->grid[d], d);
         index = index * cs->grid[d] + coords[d];
@@ -951,21 +956,19 @@ chunk_ranges_append(carve_chunk_ranges_t *cr, hsize_t lo, hsize_t hi)
             cr->r[cr->n - 1][1] = hi;
         return 0;
     }
-    if (cr->n == cr->capacity) {
-        size_t cap = 2 * cr->capacity;
-        hsize_t(*grown)[2];
+    if (cr->n == cr->capacity && cr->r == cr->local) {
+        /* The first ranges live in the structure itself: past them, all move to the heap. */
+        hsize_t(*heap)[2] = NULL;
+        size_t heap_cap   = 0;
 
-        if (cr->r == cr->local) {
-            if (NULL != (grown = malloc(cap * sizeof *grown)))
-                memcpy(grown, cr->local, sizeof cr->local);
-        }
-        else
-            grown = realloc(cr->r, cap * sizeof *grown);
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
-        cr->r        = grown;
-        cr->capacity = cap;
+        if (CARVE_ARRAY_RESERVE(heap, heap_cap, 2 * cr->capacity) != CARVE_GROW_OK)
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
+        memcpy(heap, cr->local, sizeof cr->local);
+        cr->r        = heap;
+        cr->capacity = heap_cap;
     }
+    else if (CARVE_ARRAY_RESERVE(cr->r, cr->capacity, cr->n + 1) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory listing chunks");
     cr->r[cr->n][0] = lo;
     cr->r[cr->n][1] = hi;
     cr->n++;
@@ -1022,8 +1025,8 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
     for (int d = 0; d < rank; d++)
         carve_chunk_ranges_init(&ranges[d]);
     if (sel->rank != rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "selection of rank %d on a chunk grid of rank %d",
-                         sel->rank, rank);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                         "selection of rank %d on a chunk grid of rank %d", sel->rank, rank);
     for (size_t i = 0; i < sel->nrecords; i++) {
         size_t  pos[H5S_MAX_RANK] = {0};
         hsize_t coords[H5S_MAX_RANK];
@@ -1065,11 +1068,12 @@ carve_chunkset_union(carve_chunkset_t *dst, const carve_chunkset_t *src)
     herr_t ret_value = 0;
 
     if (dst->rank != src->rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of chunk sets of rank %d and %d", dst->rank,
-                         src->rank);
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1, "union of chunk sets of rank %d and %d",
+                         dst->rank, src->rank);
     for (int d = 0; d < dst->rank; d++)
         if (dst->grid[d] != src->grid[d] || dst->chunk[d] != src->chunk[d])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "union of chunk sets over different chunk grids");
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                             "union of chunk sets over different chunk grids");
     for (size_t i = 0; i < src->n; i++)
         if (chunkset_add_index(dst, src->idx[i]) < 0)
             CARVE_GOTO_DONE(-1);

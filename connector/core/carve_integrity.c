@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_skeleton.h" /* carve_skeleton_type_needs_rewrite: values that point into the file */
 
@@ -98,12 +99,11 @@ carve_integrity_sort(carve_integrity_t *t)
 static carve_integrity_dataset_t *
 integrity_add(carve_integrity_t *t, const char *path)
 {
-    carve_integrity_dataset_t *grown = realloc(t->datasets, (t->n + 1) * sizeof *grown), *d;
+    carve_integrity_dataset_t *d;
 
-    if (!grown)
+    if (CARVE_ARRAY_RESERVE(t->datasets, t->capacity, t->n + 1) != CARVE_GROW_OK)
         return NULL;
-    t->datasets = grown;
-    d           = &grown[t->n];
+    d = &t->datasets[t->n];
     memset(d, 0, sizeof *d);
     if (NULL == (d->path = strdup(path)))
         return NULL;
@@ -130,15 +130,8 @@ done:
 static herr_t
 integrity_append(carve_integrity_dataset_t *d, size_t *capacity, uint64_t chunk, uint64_t size, uint64_t hash)
 {
-    if (d->n == *capacity) {
-        size_t                   cap   = *capacity ? 2 * *capacity : 16;
-        carve_integrity_entry_t *grown = realloc(d->entries, cap * sizeof *grown);
-
-        if (!grown)
-            return -1;
-        d->entries = grown;
-        *capacity  = cap;
-    }
+    if (CARVE_ARRAY_RESERVE(d->entries, *capacity, d->n + 1) != CARVE_GROW_OK)
+        return -1;
     d->entries[d->n].chunk = chunk;
     d->entries[d->n].size  = size;
     d->entries[d->n].hash  = hash;

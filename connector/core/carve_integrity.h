@@ -43,6 +43,7 @@ typedef struct carve_integrity_dataset_t {
 typedef struct carve_integrity_t {
     size_t                     n;
     carve_integrity_dataset_t *datasets; /* by path */
+    size_t                     capacity; /* allocated datasets (the list grows by doubling) */
 } carve_integrity_t;
 
 uint64_t carve_integrity_hash(const void *data, size_t len);

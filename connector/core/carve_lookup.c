@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "carve_container.h"
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_manifest.h"
 #include "carve_origin.h"
@@ -38,6 +39,7 @@ typedef struct lookup_dir_t {
     struct timespec      mtime;
     char               **names; /* container file names in it */
     size_t               nnames;
+    size_t               names_capacity;
     struct lookup_dir_t *next;
 } lookup_dir_t;
 
@@ -107,19 +109,18 @@ dir_list(lookup_dir_t *d)
     for (size_t i = 0; i < d->nnames; i++)
         free(d->names[i]);
     free(d->names);
-    d->names  = NULL;
-    d->nnames = 0;
+    d->names          = NULL;
+    d->nnames         = 0;
+    d->names_capacity = 0;
     if ((dp = opendir(d->path)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot list the container directory %s: %s",
                          d->path, strerror(errno));
     listings_g++;
     while ((e = readdir(dp)) != NULL) {
-        char **grown;
-
         if (!is_container_name(e->d_name))
             continue;
-        if (NULL == (grown = realloc(d->names, (d->nnames + 1) * sizeof *grown)) ||
-            (d->names = grown, NULL == (grown[d->nnames] = strdup(e->d_name)))) {
+        if (CARVE_ARRAY_RESERVE(d->names, d->names_capacity, d->nnames + 1) != CARVE_GROW_OK ||
+            NULL == (d->names[d->nnames] = strdup(e->d_name))) {
             closedir(dp);
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory listing %s", d->path);
         }
@@ -176,6 +177,7 @@ candidate_get(const char *path)
     struct stat         st;
     lookup_candidate_t *c;
     carve_manifest_t    m;
+    herr_t              status = -1;
 
     if (stat(path, &st) < 0)
         return NULL;
@@ -201,8 +203,9 @@ candidate_get(const char *path)
     c->size     = st.st_size;
     c->mtime    = st.st_mtim;
     carve_manifest_init(&m);
-    if (carve_container_read_replay_manifest(path, &m) < 0 || !m.origin) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: a damaged or foreign file is no candidate */
+    /* Tried, ignored: a damaged or foreign file is no candidate. */
+    CARVE_TRY_IGNORED(status = carve_container_read_replay_manifest(path, &m));
+    if (status < 0 || !m.origin) {
         carve_manifest_clear(&m);
         return NULL;
     }
@@ -292,13 +295,8 @@ lookup_relocated(const char *name, const char *location, const char *container_d
         if (tail > best_tail)
             nbest = 0;
         best_tail = tail;
-        if (nbest == cap) {
-            lookup_candidate_t **grown = realloc(best, (cap = cap ? 2 * cap : 4) * sizeof *grown);
-
-            if (!grown)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
-            best = grown;
-        }
+        if (CARVE_ARRAY_RESERVE(best, cap, nbest + 1) != CARVE_GROW_OK)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
         best[nbest++] = c;
     }
     if (nbest == 1) {
@@ -351,15 +349,16 @@ herr_t
 carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
 {
     char  *container = NULL, *container_dir = NULL;
-    int    probe;
+    int    probe     = -1;
+    herr_t placed    = -1;
     herr_t ret_value = 0;
 
     memset(out, 0, sizeof *out);
     if (name == NULL || name[0] == '\0')
         CARVE_GOTO_DONE(0);
-    if (carve_origin_location_lenient(name, &out->location) < 0)
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: not a name carve can place (a driver's pattern) */
-    else {
+    /* Tried, ignored: a name carve cannot place (a driver's pattern) is looked up by rule 3 only. */
+    CARVE_TRY_IGNORED(placed = carve_origin_location_lenient(name, &out->location));
+    if (placed >= 0) {
         /* Rule 1: the exact container. */
         if (carve_origin_container_paths(out->location, dir, &container, NULL, NULL) < 0)
             CARVE_GOTO_DONE(-1);
@@ -406,8 +405,8 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
     }
     /* Rule 3: the name is a container itself. */
     if (!carve_origin_is_url(name) && access(name, F_OK) == 0) {
-        if ((probe = carve_container_probe(name)) < 0)
-            H5Eclear2(H5E_DEFAULT); /* tried and ignored: not readable as a container; the open says what it is */
+        /* Tried, ignored: a file not readable as a container is no container; the open says what it is. */
+        CARVE_TRY_IGNORED(probe = carve_container_probe(name));
         if (probe > 0) {
             if (NULL == (out->container = realpath(name, NULL)))
                 CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot resolve %s: %s", name,

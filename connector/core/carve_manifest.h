@@ -4,6 +4,10 @@
  * beside the container (<stem>.carve.yaml) for people and embedded, hidden, in the container itself; the
  * connector parses it back. No VOL code.
  *
+ * In four files: the model and the manifest's files (carve_manifest.c), the emitter
+ * (carve_manifest_emit.c), the parser (carve_manifest_parse.c), and the schema both follow
+ * (carve_manifest_schema.h, private to the three).
+ *
  * Document layout (format 1):
  *
  *   carve_manifest: 1
@@ -67,6 +71,7 @@
 
 #include <hdf5.h>
 
+#include "carve_base64.h" /* origin_dcpl's encoding; declared here before it had a file of its own */
 #include "carve_coverage.h"
 #include "carve_origin.h"
 
@@ -131,7 +136,8 @@ typedef struct carve_replay_counters_t {
     uint64_t partial;         /* reads split between both */
     uint64_t bytes_container; /* bytes (elements x dataset element size) served from the container */
     uint64_t bytes_origin;    /* bytes served from the origin */
-    uint64_t origin_requests; /* calls carve made to the origin: opening it, its datasets, reads, stamp checks */
+    uint64_t origin_requests; /* calls carve made to the origin: opening it, its datasets, reads, stamp
+                               * checks */
     uint64_t damaged;         /* reads the container held but could not serve: what they needed of it did not
                                * match its checksums, so the origin served them (or they failed) */
 } carve_replay_counters_t;
@@ -164,6 +170,11 @@ typedef struct carve_manifest_t {
     uint64_t                  replay_runs; /* replaying processes counted */
     char                     *replay_last; /* UTC time of the latest; required when has_replay */
     carve_replay_counters_t   replay;      /* their counters, summed */
+    /* Allocated entries of each list above, which grow by doubling. Kept by the functions below; code that
+     * shortens a list leaves them, code that replaced a list's array would have to set them. */
+    struct {
+        size_t datasets, attributes, objects, elinks, skipped, runs;
+    } capacity;
 } carve_manifest_t;
 
 void carve_manifest_init(carve_manifest_t *m);
@@ -216,11 +227,8 @@ void carve_replay_counters_add(carve_replay_counters_t *into, const carve_replay
  * writes it (the caller then rebuilds it the full way); -1 when it cannot be written. The file is
  * replaced atomically (temporary file, rename) but not fsynced: counters are informational, and the next
  * commit rewrites the file from its container. */
-int carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation, const carve_replay_counters_t *run);
-
-/* Base64 (RFC 4648, no line breaks) for origin_dcpl. Caller frees. */
-char  *carve_base64_encode(const void *data, size_t len);
-herr_t carve_base64_decode(const char *text, void **data, size_t *len);
+int carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation,
+                                   const carve_replay_counters_t *run);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 void carve_utc_now(char *buf, size_t size);

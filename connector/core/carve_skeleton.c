@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 
 /* Values of the planning map (opts->include): whether an object goes into the container. */
@@ -102,22 +103,6 @@ skeleton_join_path(const char *parent, const char *name)
     return path;
 }
 
-/* array (capacity *capacity elements of elem bytes, count in use) with room for one more: array itself, or
- * a grown copy (*capacity doubled, from `initial`), or NULL when memory runs out (array is left as it was). */
-static void *
-skeleton_grow(void *array, size_t *capacity, size_t count, size_t elem, size_t initial)
-{
-    size_t grown_capacity = *capacity ? 2 * *capacity : initial;
-    void  *grown;
-
-    if (count < *capacity)
-        return array;
-    if (!(grown = realloc(array, grown_capacity * elem)))
-        return NULL;
-    *capacity = grown_capacity;
-    return grown;
-}
-
 static const char *
 skeleton_printable_path(const char *path)
 {
@@ -156,18 +141,18 @@ skeleton_name_list_free(skeleton_name_list_t *list)
 static herr_t
 skeleton_name_list_append(skeleton_name_list_t *list, const char *name, const H5L_info2_t *info)
 {
-    skeleton_link_t *items = skeleton_grow(list->items, &list->capacity, list->count, sizeof *items, 16);
+    skeleton_link_t *item;
 
-    if (items)
-        list->items = items;
-    if (!items || !(items[list->count].name = strdup(name))) {
+    if (CARVE_ARRAY_RESERVE(list->items, list->capacity, list->count + 1) != CARVE_GROW_OK ||
+        !(list->items[list->count].name = strdup(name))) {
         list->out_of_memory = 1;
         return -1;
     }
+    item = &list->items[list->count];
     if (info)
-        items[list->count].info = *info;
+        item->info = *info;
     else
-        memset(&items[list->count].info, 0, sizeof items[list->count].info);
+        memset(&item->info, 0, sizeof item->info);
     list->count++;
     return 0;
 }
@@ -220,10 +205,12 @@ skeleton_list_names(hid_t object, H5O_type_t type, const char *path, int links, 
     herr_t      ret_value = 0;
 
     if ((cpl = skeleton_object_create_plist(object, type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot get its creation list",
-                         skeleton_object_type_name(type), skeleton_printable_path(path));
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "origin %s %s: cannot get its creation list", skeleton_object_type_name(type),
+                         skeleton_printable_path(path));
     if ((links ? H5Pget_link_creation_order(cpl, &flags) : H5Pget_attr_creation_order(cpl, &flags)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot get its %s creation order flags",
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "origin %s %s: cannot get its %s creation order flags",
                          skeleton_object_type_name(type), skeleton_printable_path(path), kind);
     if (flags & H5P_CRT_ORDER_TRACKED)
         index = H5_INDEX_CRT_ORDER;
@@ -231,10 +218,12 @@ skeleton_list_names(hid_t object, H5O_type_t type, const char *path, int links, 
                    : H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list);
     if (status < 0) {
         if (list->out_of_memory)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin %s %s: out of memory listing its %ss",
-                             skeleton_object_type_name(type), skeleton_printable_path(path), kind);
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot iterate over its %ss",
-                         skeleton_object_type_name(type), skeleton_printable_path(path), kind);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
+                             "origin %s %s: out of memory listing its %ss", skeleton_object_type_name(type),
+                             skeleton_printable_path(path), kind);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "origin %s %s: cannot iterate over its %ss", skeleton_object_type_name(type),
+                         skeleton_printable_path(path), kind);
     }
 
 done:
@@ -299,19 +288,17 @@ skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token, c
     carve_skeleton_object_t *ret_value = NULL;
 
     if (!(object = calloc(1, sizeof *object)) || !(object->path = strdup(path)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "skeleton: out of memory recording %s %s",
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, NULL, "skeleton: out of memory recording %s %s",
                          skeleton_object_type_name(type), skeleton_printable_path(path));
     object->origin_token    = *origin_token;
     object->container_token = *container_token;
     object->type            = type;
     object->created         = created;
     if (created) {
-        carve_skeleton_object_t **grown =
-            skeleton_grow(ctx->created, &ctx->created_capacity, ctx->n_created, sizeof *grown, 64);
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, NULL, "skeleton: out of memory recording %s %s",
-                             skeleton_object_type_name(type), skeleton_printable_path(path));
-        ctx->created = grown;
+        if (CARVE_ARRAY_RESERVE(ctx->created, ctx->created_capacity, ctx->n_created + 1) != CARVE_GROW_OK)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, NULL,
+                             "skeleton: out of memory recording %s %s", skeleton_object_type_name(type),
+                             skeleton_printable_path(path));
     }
     if (carve_tokenmap_put(&ctx->skel->by_origin, origin_token, object) < 0)
         CARVE_GOTO_DONE(NULL);
@@ -330,15 +317,15 @@ static herr_t
 skeleton_record_elink(skeleton_build_t *ctx, const char *path, const char *file, const char *object)
 {
     carve_skeleton_t       *skel  = ctx->skel;
-    carve_skeleton_elink_t  entry = {NULL, NULL, NULL};
-    carve_skeleton_elink_t *grown;
+    carve_skeleton_elink_t  entry     = {NULL, NULL, NULL};
     herr_t                  ret_value = 0;
 
-    if (!(grown = skeleton_grow(skel->elinks, &skel->elinks_capacity, skel->nelinks, sizeof *grown, 8)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording external link %s", path);
-    skel->elinks = grown;
+    if (CARVE_ARRAY_RESERVE(skel->elinks, skel->elinks_capacity, skel->nelinks + 1) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
+                         "skeleton: out of memory recording external link %s", path);
     if (!(entry.path = strdup(path)) || !(entry.file = strdup(file)) || !(entry.object = strdup(object)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording external link %s", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
+                         "skeleton: out of memory recording external link %s", path);
     skel->elinks[skel->nelinks++] = entry;
     memset(&entry, 0, sizeof entry);
 
@@ -369,7 +356,7 @@ carve_skeleton_type_needs_rewrite(hid_t type_id)
     int         ret_value = 0;
 
     if ((type_class = H5Tget_class(type_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "datatype: cannot get its class");
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "datatype: cannot get its class");
     switch (type_class) {
         case H5T_VLEN:
         case H5T_REFERENCE:
@@ -378,22 +365,24 @@ carve_skeleton_type_needs_rewrite(hid_t type_id)
         case H5T_STRING: {
             htri_t variable = H5Tis_variable_str(type_id);
             if (variable < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "string datatype: cannot tell whether it is variable-length");
             ret_value = variable > 0;
         } break;
         case H5T_ARRAY:
             if ((member = H5Tget_super(type_id)) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "array datatype: cannot get its element type");
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "array datatype: cannot get its element type");
             ret_value = carve_skeleton_type_needs_rewrite(member);
             break;
         case H5T_COMPOUND: {
             int members = H5Tget_nmembers(type_id);
             if (members < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "compound datatype: cannot count its members");
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "compound datatype: cannot count its members");
             for (int i = 0; i < members && ret_value == 0; i++) {
                 if ((member = H5Tget_member_type(type_id, (unsigned)i)) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                    CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                      "compound datatype: cannot get the type of member %d", i);
                 ret_value = carve_skeleton_type_needs_rewrite(member);
                 H5Tclose(member);
@@ -431,18 +420,18 @@ skeleton_commit_datatype(skeleton_build_t *ctx, hid_t origin_type, hid_t cg, con
     hid_t ret_value = H5I_INVALID_HID;
 
     if ((tcpl = H5Tget_create_plist(origin_type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "origin committed datatype %s: cannot get its creation list", path);
     if ((copy = H5Tcopy(origin_type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "origin committed datatype %s: cannot copy it", path);
     if (name) {
         if (H5Tcommit2(cg, name, copy, lcpl, tcpl, H5P_DEFAULT) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "container: cannot commit datatype %s", path);
     }
     else if (H5Tcommit_anon(ctx->container_file, copy, tcpl, H5P_DEFAULT) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "container: cannot commit datatype %s (used before its link) anonymously", path);
     ret_value = copy;
     copy      = H5I_INVALID_HID;
@@ -470,20 +459,20 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
     hid_t                    ret_value = H5I_INVALID_HID;
 
     if ((is_committed = H5Tcommitted(origin_type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "%s: cannot tell whether its datatype is committed", user);
     if (!is_committed) {
         if ((ret_value = H5Tcopy(origin_type)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "%s: cannot copy its datatype",
-                             user);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "%s: cannot copy its datatype", user);
         goto done;
     }
     if (H5Oget_info3(origin_type, &info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "%s: cannot get the token of its committed datatype", user);
     if ((entry = carve_skeleton_find(ctx->skel, &info.token))) {
         if ((ret_value = H5Oopen_by_token(ctx->container_file, entry->container_token)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "%s: cannot open the container's committed datatype %s", user,
                              skeleton_printable_path(entry->path));
         goto done;
@@ -495,7 +484,7 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
         if ((committed = skeleton_commit_datatype(ctx, origin_type, H5I_INVALID_HID, NULL, H5P_DEFAULT, user)) < 0)
             CARVE_GOTO_DONE(H5I_INVALID_HID);
         if (H5Oget_info3(committed, &container_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "%s: cannot get the token of the container's committed datatype", user);
         if (!skeleton_record_object(ctx, &info.token, &container_info.token, H5O_TYPE_NAMED_DATATYPE, "", 1))
             CARVE_GOTO_DONE(H5I_INVALID_HID);
@@ -550,16 +539,17 @@ skeleton_open_mapped_object(const skeleton_rewriter_t *rw, hid_t origin_object, 
 
     *container_object = H5I_INVALID_HID;
     if (H5Oget_info3(origin_object, &info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the token of a referenced object",
-                         where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot get the token of a referenced object", where);
     entry = carve_skeleton_find(rw->skel, &info.token);
     if (!entry && rw->build && skeleton_create_on_demand(rw->build, origin_object, &info, where, &entry) < 0)
         CARVE_GOTO_DONE(-1);
     if (!entry || (required != H5O_TYPE_UNKNOWN && entry->type != required))
         goto done;
     if ((*container_object = H5Oopen_by_token(rw->container_file, entry->container_token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot open the container's copy of %s",
-                         where, skeleton_printable_path(entry->path));
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot open the container's copy of %s", where,
+                         skeleton_printable_path(entry->path));
 
 done:
     return ret_value;
@@ -582,12 +572,13 @@ skeleton_rewrite_old_object_reference(skeleton_rewriter_t *rw, void *slot, const
     if (value == 0)
         goto done; /* a null reference stays null */
     if ((origin_object = H5Rdereference2(rw->origin_file, H5P_DEFAULT, H5R_OBJECT, ref)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot dereference an object reference", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot dereference an object reference", where);
     if (skeleton_open_mapped_object(rw, origin_object, H5O_TYPE_UNKNOWN, where, &container_object) < 0)
         CARVE_GOTO_DONE(-1);
     if (container_object >= 0 && H5Rcreate(&rewritten, container_object, ".", H5R_OBJECT, -1) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot create an object reference in the container",
-                         where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot create an object reference in the container", where);
     memcpy(slot, &rewritten, sizeof rewritten);
 
 done:
@@ -616,14 +607,15 @@ skeleton_rewrite_old_region_reference(skeleton_rewriter_t *rw, void *slot, const
     if (skeleton_bytes_are_zero(ref, sizeof *ref))
         goto done;
     if ((origin_dataset = H5Rdereference2(rw->origin_file, H5P_DEFAULT, H5R_DATASET_REGION, ref)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot dereference a region reference", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot dereference a region reference", where);
     if ((region = H5Rget_region(rw->origin_file, H5R_DATASET_REGION, ref)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the region of a region reference",
-                         where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot get the region of a region reference", where);
     if (skeleton_open_mapped_object(rw, origin_dataset, H5O_TYPE_DATASET, where, &container_dataset) < 0)
         CARVE_GOTO_DONE(-1);
     if (container_dataset >= 0 && H5Rcreate(&rewritten, container_dataset, ".", H5R_DATASET_REGION, region) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "%s: cannot create a region reference in the container", where);
     memcpy(slot, &rewritten, sizeof rewritten);
 
@@ -650,18 +642,22 @@ skeleton_new_reference_is_internal(skeleton_rewriter_t *rw, const H5R_ref_t *ref
 
     if (!rw->origin_name) {
         if ((len = H5Fget_name(rw->origin_file, NULL, 0)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the origin's file name", where);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot get the origin's file name", where);
         if (!(rw->origin_name = malloc((size_t)len + 1)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
         if (H5Fget_name(rw->origin_file, rw->origin_name, (size_t)len + 1) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the origin's file name", where);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot get the origin's file name", where);
     }
     if ((len = H5Rget_file_name(ref, NULL, 0)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the file name of a reference", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot get the file name of a reference", where);
     if (!(name = malloc((size_t)len + 1)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
     if (H5Rget_file_name(ref, name, (size_t)len + 1) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get the file name of a reference", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot get the file name of a reference", where);
     ret_value = strcmp(name, rw->origin_name) == 0;
 
 done:
@@ -693,10 +689,11 @@ skeleton_rewrite_new_reference(skeleton_rewriter_t *rw, void *slot, const char *
         goto replace; /* a reference into another file: null (HDF5 cannot write it back as read) */
     ref_type = H5Rget_type(ref);
     if (ref_type != H5R_OBJECT2 && ref_type != H5R_DATASET_REGION2 && ref_type != H5R_ATTR)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "%s: reference of unknown type %d", where,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, -1, "%s: reference of unknown type %d", where,
                          (int)ref_type);
     if ((origin_object = H5Ropen_object(ref, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot open the object of a reference", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot open the object of a reference", where);
     if (skeleton_open_mapped_object(rw, origin_object,
                                     ref_type == H5R_DATASET_REGION2 ? H5O_TYPE_DATASET : H5O_TYPE_UNKNOWN, where,
                                     &container_object) < 0)
@@ -704,29 +701,29 @@ skeleton_rewrite_new_reference(skeleton_rewriter_t *rw, void *slot, const char *
     if (container_object >= 0) {
         if (ref_type == H5R_OBJECT2) {
             if (H5Rcreate_object(container_object, ".", H5P_DEFAULT, &rewritten) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot create an object reference in the container", where);
         }
         else if (ref_type == H5R_DATASET_REGION2) {
             if ((region = H5Ropen_region(ref, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot get the region of a region reference", where);
             if (H5Rcreate_region(container_object, ".", region, H5P_DEFAULT, &rewritten) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot create a region reference in the container", where);
         }
         else {
             ssize_t len = H5Rget_attr_name(ref, NULL, 0);
             if (len < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot get the attribute name of an attribute reference", where);
             if (!(attr_name = malloc((size_t)len + 1)))
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
             if (H5Rget_attr_name(ref, attr_name, (size_t)len + 1) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot get the attribute name of an attribute reference", where);
             if (H5Rcreate_attr(container_object, ".", attr_name, H5P_DEFAULT, &rewritten) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "%s: cannot create a reference to attribute \"%s\" in the container", where,
                                  attr_name);
         }
@@ -736,8 +733,8 @@ replace:
     if (H5Rdestroy(ref) < 0) {
         if (!skeleton_bytes_are_zero(&rewritten, sizeof rewritten))
             H5Rdestroy(&rewritten);
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot release a reference read from the origin",
-                         where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot release a reference read from the origin", where);
     }
     memcpy(slot, &rewritten, sizeof rewritten);
 
@@ -763,11 +760,12 @@ skeleton_reference_kind(hid_t type, const char *where, skeleton_ref_kind_t *kind
 
     for (int k = 0; k < SKELETON_REF_KINDS && !equal; k++) {
         if ((equal = H5Tequal(type, types[k])) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot compare a reference datatype", where);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot compare a reference datatype", where);
         *kind = (skeleton_ref_kind_t)k;
     }
     if (!equal)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "%s: unknown reference datatype", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, -1, "%s: unknown reference datatype", where);
 
 done:
     return ret_value;
@@ -776,93 +774,51 @@ done:
 /* Rewrites every reference in count elements of type (stride bytes apart) at buf, a buffer read with
  * type as memory type: references at top level or nested in compound members, array elements and vlen
  * sequences. */
+static herr_t skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size_t count,
+                                          size_t stride, const char *where);
+
+/* The references themselves: count of them, stride bytes apart. */
 static herr_t
-skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size_t count, size_t stride,
-                            const char *where)
+skeleton_rewrite_in_references(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                               size_t stride, const char *where)
 {
-    unsigned char *bytes     = buf;
-    hid_t          member    = H5I_INVALID_HID;
-    htri_t         has_refs;
-    H5T_class_t    type_class;
-    herr_t         ret_value = 0;
+    static const skeleton_rewrite_reference_t rewrite[SKELETON_REF_KINDS] = {
+        skeleton_rewrite_old_object_reference, skeleton_rewrite_old_region_reference,
+        skeleton_rewrite_new_reference};
+    skeleton_ref_kind_t kind;
+    herr_t              ret_value = 0;
 
-    if (count == 0)
-        goto done;
-    if ((has_refs = H5Tdetect_class(type, H5T_REFERENCE)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot inspect its datatype", where);
-    if (!has_refs)
-        goto done;
-    if ((type_class = H5Tget_class(type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get a datatype class", where);
+    if (skeleton_reference_kind(type, where, &kind) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < count; i++)
+        if (rewrite[kind](rw, bytes + i * stride, where) < 0)
+            CARVE_GOTO_DONE(-1);
 
-    switch (type_class) {
-        case H5T_REFERENCE: {
-            static const skeleton_rewrite_reference_t rewrite[SKELETON_REF_KINDS] = {
-                skeleton_rewrite_old_object_reference, skeleton_rewrite_old_region_reference,
-                skeleton_rewrite_new_reference};
-            skeleton_ref_kind_t kind;
-            if (skeleton_reference_kind(type, where, &kind) < 0)
-                CARVE_GOTO_DONE(-1);
-            for (size_t i = 0; i < count; i++)
-                if (rewrite[kind](rw, bytes + i * stride, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-        } break;
+done:
+    return ret_value;
+}
 
-        case H5T_COMPOUND: {
-            int members = H5Tget_nmembers(type);
-            if (members < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot count compound members", where);
-            for (int m = 0; m < members; m++) {
-                size_t offset = H5Tget_member_offset(type, (unsigned)m);
-                if ((member = H5Tget_member_type(type, (unsigned)m)) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                                     "%s: cannot get the type of compound member %d", where, m);
-                if (skeleton_rewrite_references(rw, member, bytes + offset, count, stride, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-                H5Tclose(member);
-                member = H5I_INVALID_HID;
-            }
-        } break;
+/* The references in each member of count compound elements. */
+static herr_t
+skeleton_rewrite_in_compound(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                             size_t stride, const char *where)
+{
+    hid_t  member    = H5I_INVALID_HID;
+    int    members   = H5Tget_nmembers(type);
+    herr_t ret_value = 0;
 
-        case H5T_ARRAY: {
-            int     rank;
-            hsize_t dims[H5S_MAX_RANK];
-            size_t  elements = 1, element_size;
-            if ((member = H5Tget_super(type)) < 0 || (rank = H5Tget_array_ndims(type)) < 0 ||
-                H5Tget_array_dims2(type, dims) < 0 || (element_size = H5Tget_size(member)) == 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot describe an array datatype",
-                                 where);
-            for (int d = 0; d < rank; d++)
-                elements *= (size_t)dims[d];
-            for (size_t i = 0; i < count; i++)
-                if (skeleton_rewrite_references(rw, member, bytes + i * stride, elements, element_size, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-        } break;
+    if (members < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot count compound members", where);
+    for (int m = 0; m < members; m++) {
+        size_t offset = H5Tget_member_offset(type, (unsigned)m);
 
-        case H5T_VLEN: {
-            size_t element_size;
-            if ((member = H5Tget_super(type)) < 0 || (element_size = H5Tget_size(member)) == 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot describe a vlen datatype", where);
-            for (size_t i = 0; i < count; i++) {
-                hvl_t sequence;
-                memcpy(&sequence, bytes + i * stride, sizeof sequence);
-                if (sequence.len && sequence.p &&
-                    skeleton_rewrite_references(rw, member, sequence.p, sequence.len, element_size, where) < 0)
-                    CARVE_GOTO_DONE(-1);
-            }
-        } break;
-
-        case H5T_INTEGER:
-        case H5T_FLOAT:
-        case H5T_TIME:
-        case H5T_STRING:
-        case H5T_BITFIELD:
-        case H5T_OPAQUE:
-        case H5T_ENUM:
-        case H5T_NO_CLASS:
-        case H5T_NCLASSES:
-        default:
-            break;
+        if ((member = H5Tget_member_type(type, (unsigned)m)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot get the type of compound member %d", where, m);
+        if (skeleton_rewrite_references(rw, member, bytes + offset, count, stride, where) < 0)
+            CARVE_GOTO_DONE(-1);
+        H5Tclose(member);
+        member = H5I_INVALID_HID;
     }
 
 done:
@@ -870,6 +826,93 @@ done:
     if (member >= 0)
         H5Tclose(member);
     CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The references in the elements of count arrays. */
+static herr_t
+skeleton_rewrite_in_array(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                          size_t stride, const char *where)
+{
+    hid_t   member = H5I_INVALID_HID;
+    int     rank;
+    hsize_t dims[H5S_MAX_RANK];
+    size_t  elements = 1, element_size;
+    herr_t  ret_value = 0;
+
+    if ((member = H5Tget_super(type)) < 0 || (rank = H5Tget_array_ndims(type)) < 0 ||
+        H5Tget_array_dims2(type, dims) < 0 || (element_size = H5Tget_size(member)) == 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe an array datatype",
+                         where);
+    for (int d = 0; d < rank; d++)
+        elements *= (size_t)dims[d];
+    for (size_t i = 0; i < count; i++)
+        if (skeleton_rewrite_references(rw, member, bytes + i * stride, elements, element_size, where) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (member >= 0)
+        H5Tclose(member);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The references in the sequences of count variable-length elements. */
+static herr_t
+skeleton_rewrite_in_vlen(skeleton_rewriter_t *rw, hid_t type, unsigned char *bytes, size_t count,
+                         size_t stride, const char *where)
+{
+    hid_t  member = H5I_INVALID_HID;
+    size_t element_size;
+    herr_t ret_value = 0;
+
+    if ((member = H5Tget_super(type)) < 0 || (element_size = H5Tget_size(member)) == 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe a vlen datatype", where);
+    for (size_t i = 0; i < count; i++) {
+        hvl_t sequence;
+
+        memcpy(&sequence, bytes + i * stride, sizeof sequence);
+        if (sequence.len && sequence.p &&
+            skeleton_rewrite_references(rw, member, sequence.p, sequence.len, element_size, where) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (member >= 0)
+        H5Tclose(member);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+static herr_t
+skeleton_rewrite_references(skeleton_rewriter_t *rw, hid_t type, void *buf, size_t count, size_t stride,
+                            const char *where)
+{
+    htri_t      has_refs;
+    H5T_class_t type_class;
+    herr_t      ret_value = 0;
+
+    if (count == 0)
+        goto done;
+    if ((has_refs = H5Tdetect_class(type, H5T_REFERENCE)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot inspect its datatype", where);
+    if (!has_refs)
+        goto done;
+    if ((type_class = H5Tget_class(type)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot get a datatype class", where);
+    /* Only these classes can hold references; the others are left as they are. */
+    if (type_class == H5T_REFERENCE)
+        ret_value = skeleton_rewrite_in_references(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_COMPOUND)
+        ret_value = skeleton_rewrite_in_compound(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_ARRAY)
+        ret_value = skeleton_rewrite_in_array(rw, type, buf, count, stride, where);
+    else if (type_class == H5T_VLEN)
+        ret_value = skeleton_rewrite_in_vlen(rw, type, buf, count, stride, where);
+
+done:
     return ret_value;
 }
 
@@ -896,32 +939,35 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
 
     snprintf(where, sizeof where, "attribute \"%s\" of %s", name, skeleton_printable_path(path));
     if ((origin_attr = H5Aopen(origin_object, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot open it", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot open it", where);
     if ((origin_type = H5Aget_type(origin_attr)) < 0 || (space = H5Aget_space(origin_attr)) < 0 ||
         (acpl = H5Aget_create_plist(origin_attr)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "origin %s: cannot get its datatype, dataspace or creation list", where);
     if ((container_type = skeleton_container_type(ctx, origin_type, where)) < 0)
         CARVE_GOTO_DONE(-1);
     if ((container_attr = H5Acreate2(container_object, name, container_type, space, acpl, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot create %s", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot create %s", where);
 
     if ((npoints = H5Sget_simple_extent_npoints(space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot count its elements", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot count its elements",
+                         where);
     if (npoints == 0)
         goto done; /* null or empty dataspace: no value */
     if ((element_size = H5Tget_size(origin_type)) == 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its datatype size", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its datatype size",
+                         where);
     if (!(buf = calloc((size_t)npoints, element_size)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin %s: out of memory for its value (%lld x %zu bytes)",
-                         where, (long long)npoints, element_size);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
+                         "origin %s: out of memory for its value (%lld x %zu bytes)", where,
+                         (long long)npoints, element_size);
     if (H5Aread(origin_attr, origin_type, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot read it", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot read it", where);
     buf_filled = 1;
     if (skeleton_rewrite_references(&ctx->rewriter, origin_type, buf, (size_t)npoints, element_size, where) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Awrite(container_attr, origin_type, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot write %s", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot write %s", where);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -956,10 +1002,10 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
 
     memset(&names, 0, sizeof names);
     if ((origin_object = H5Oopen_by_token(ctx->origin_file, object->origin_token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot open it",
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot open it",
                          skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
     if ((container_object = H5Oopen_by_token(ctx->container_file, object->container_token)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container %s %s: cannot open it",
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container %s %s: cannot open it",
                          skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
     if (skeleton_list_names(origin_object, object->type, object->path, 0, &names) < 0)
         CARVE_GOTO_DONE(-1);
@@ -967,10 +1013,10 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
         if (only_missing) {
             htri_t exists = H5Aexists(container_object, names.items[i].name);
             if (exists < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                                  "container %s %s: cannot tell whether attribute \"%s\" exists",
-                                 skeleton_object_type_name(object->type), skeleton_printable_path(object->path),
-                                 names.items[i].name);
+                                 skeleton_object_type_name(object->type),
+                                 skeleton_printable_path(object->path), names.items[i].name);
             if (exists)
                 continue;
         }
@@ -1013,20 +1059,22 @@ skeleton_rewrite_fill_value(skeleton_build_t *ctx, hid_t dcpl, hid_t type, const
     if (!needs)
         goto done;
     if (H5Pfill_value_defined(dcpl, &status) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot tell whether it is defined", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot tell whether it is defined",
+                         where);
     if (status != H5D_FILL_VALUE_USER_DEFINED)
         goto done;
     if ((size = H5Tget_size(type)) == 0 || !(buf = calloc(1, size)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "%s: out of memory", where);
     if ((scalar = H5Screate(H5S_SCALAR)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot create a dataspace", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot create a dataspace", where);
     if (H5Pget_fill_value(dcpl, type, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot get it", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot get it", where);
     buf_filled = 1;
     if (skeleton_rewrite_references(&ctx->rewriter, type, buf, 1, size, where) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Pset_fill_value(dcpl, type, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot set it for the container", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot set it for the container",
+                         where);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -1060,12 +1108,12 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     if ((origin_type = H5Dget_type(od)) < 0 || (space = H5Dget_space(od)) < 0 ||
         (origin_dcpl = H5Dget_create_plist(od)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "origin dataset %s: cannot get its datatype, dataspace or creation list", path);
     if (ctx->opts && ctx->opts->dcpl) {
         chosen_dcpl = ctx->opts->dcpl(ctx->opts->dcpl_udata, origin_token, path, od, origin_dcpl);
         if (chosen_dcpl < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_BADVALUE, H5I_INVALID_HID,
                              "dataset %s: the creation list callback failed", path);
         if (chosen_dcpl == H5P_DEFAULT)
             chosen_dcpl = H5I_INVALID_HID;
@@ -1080,8 +1128,9 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *orig
     else
         ret_value = H5Dcreate_anon(ctx->container_file, container_type, space, dcpl, H5P_DEFAULT);
     if (ret_value < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot create dataset %s%s",
-                         path, name ? "" : " (anonymously, as the target of a fill value's reference)");
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "container: cannot create dataset %s%s", path,
+                         name ? "" : " (anonymously, as the target of a fill value's reference)");
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -1116,28 +1165,28 @@ skeleton_group_create_plist(hid_t origin_group, const char *path)
     hid_t        ret_value = H5I_INVALID_HID;
 
     if ((origin_gcpl = H5Gget_create_plist(origin_group)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "origin group %s: cannot get its creation list", path);
     if (H5Pget_link_creation_order(origin_gcpl, &link_order) < 0 ||
         H5Pget_attr_creation_order(origin_gcpl, &attr_order) < 0 ||
         H5Pget_est_link_info(origin_gcpl, &est_entries, &est_name_len) < 0 ||
         H5Pget_local_heap_size_hint(origin_gcpl, &heap_hint) < 0 ||
         H5Pget_obj_track_times(origin_gcpl, &track_times) < 0 || (filters = H5Pget_nfilters(origin_gcpl)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "origin group %s: cannot read its creation settings", path);
     if ((gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 || H5Pset_link_creation_order(gcpl, link_order) < 0 ||
         H5Pset_attr_creation_order(gcpl, attr_order) < 0 ||
         H5Pset_est_link_info(gcpl, est_entries, est_name_len) < 0 ||
         H5Pset_local_heap_size_hint(gcpl, heap_hint) < 0 || H5Pset_obj_track_times(gcpl, track_times) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "group %s: cannot set up its creation list", path);
     if (H5Pget_link_phase_change(origin_gcpl, &max_compact, &min_dense) < 0 ||
         H5Pset_link_phase_change(gcpl, max_compact, min_dense) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "group %s: cannot copy its link storage phase change", path);
     if (H5Pget_attr_phase_change(origin_gcpl, &max_compact, &min_dense) < 0 ||
         H5Pset_attr_phase_change(gcpl, max_compact, min_dense) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "group %s: cannot copy its attribute storage phase change", path);
     for (int i = 0; i < filters; i++) {
         unsigned     flags, config;
@@ -1147,15 +1196,16 @@ skeleton_group_create_plist(hid_t origin_group, const char *path)
         H5Z_filter_t filter = H5Pget_filter2(origin_gcpl, (unsigned)i, &flags, &nvalues, values, sizeof filter_name,
                                              filter_name, &config);
         if (filter < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "origin group %s: cannot read filter %d of its link storage", path, i);
         if (nvalues > sizeof values / sizeof values[0])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
                              "origin group %s: filter %d has %zu parameters (at most %zu supported)", path, i,
                              nvalues, sizeof values / sizeof values[0]);
         if (H5Pset_filter(gcpl, filter, flags, nvalues, values) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
-                             "group %s: cannot set filter %d (id %d) of its link storage", path, i, (int)filter);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "group %s: cannot set filter %d (id %d) of its link storage", path, i,
+                             (int)filter);
     }
     ret_value = gcpl;
     gcpl      = H5I_INVALID_HID;
@@ -1181,11 +1231,12 @@ skeleton_committed_type_token(hid_t dset, const char *file, const char *path, H5
     int         ret_value = 0;
 
     if ((type = H5Dget_type(dset)) < 0 || (committed = H5Tcommitted(type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s dataset %s: cannot inspect its datatype", file, path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s dataset %s: cannot inspect its datatype", file, path);
     if (!committed)
         goto done;
     if (H5Oget_info3(type, &info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "%s dataset %s: cannot get the token of its committed datatype", file, path);
     *token    = info.token;
     ret_value = 1;
@@ -1230,7 +1281,7 @@ skeleton_note_refs(carve_skeleton_object_t *entry, hid_t origin_dataset, const c
     if (type >= 0)
         H5Tclose(type);
     if (refs < 0) {
-        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "origin: cannot inspect the datatype of %s", path);
+        CARVE_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, "origin: cannot inspect the datatype of %s", path);
         return -1;
     }
     entry->has_refs = refs > 0;
@@ -1260,10 +1311,10 @@ skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t ty
             else
                 created = H5Gcreate_anon(ctx->container_file, gcpl, H5P_DEFAULT);
             if (created < 0 && name)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot create group %s",
-                                 path);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                                 "container: cannot create group %s", path);
             if (created < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                                  "container: cannot create group %s (the target of the %s) anonymously", path,
                                  target_of);
             break;
@@ -1280,15 +1331,15 @@ skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t ty
         case H5O_TYPE_NTYPES:
         default:
             if (name)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, H5I_INVALID_HID, "origin: %s is an %s", path,
-                                 skeleton_object_type_name(type));
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
+                                 "origin: %s is an %s", path, skeleton_object_type_name(type));
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, H5I_INVALID_HID,
                              "origin: %s (the target of the %s) is an %s", path, target_of,
                              skeleton_object_type_name(type));
     }
     if (H5Oget_info3(created, &info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot get the token of %s",
-                         path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "container: cannot get the token of %s", path);
     if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, name ? path : "", 1)))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     if (type == H5O_TYPE_DATASET && skeleton_note_refs(*entry, origin_object, path) < 0)
@@ -1318,17 +1369,20 @@ skeleton_map_found_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t
     hid_t       ret_value = H5I_INVALID_HID;
 
     if (H5Lget_info2(cg, name, &link_info, H5P_DEFAULT) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot get link %s", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "container: cannot get link %s", path);
     if (link_info.type != H5L_TYPE_HARD)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, H5I_INVALID_HID,
-                         "container: %s is a soft, external or user-defined link where the origin has a %s", path,
-                         skeleton_object_type_name(type));
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_BADVALUE, H5I_INVALID_HID,
+                         "container: %s is a soft, external or user-defined link where the origin has a %s",
+                         path, skeleton_object_type_name(type));
     if ((found = H5Oopen_by_token(ctx->container_file, link_info.u.token)) < 0 ||
         H5Oget_info3(found, &info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "container: cannot open object %s", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "container: cannot open object %s", path);
     if (info.type != type)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, H5I_INVALID_HID, "container: %s is a %s, the origin's is a %s",
-                         path, skeleton_object_type_name(info.type), skeleton_object_type_name(type));
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_BADVALUE, H5I_INVALID_HID,
+                         "container: %s is a %s, the origin's is a %s", path,
+                         skeleton_object_type_name(info.type), skeleton_object_type_name(type));
     if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, path, 0)))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     if (type == H5O_TYPE_DATASET && (skeleton_map_found_dataset_type(ctx, origin_object, found, path) < 0 ||
@@ -1363,33 +1417,38 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
     if (skeleton_left_out(ctx, token))
         goto done;
     if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot tell whether link %s exists", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "container: cannot tell whether link %s exists", path);
 
     if ((entry = carve_skeleton_find(ctx->skel, token))) {
         /* Reached before: an alias or a cycle, or an object created anonymously before its first link. */
         if (exists)
             goto done;
         if ((container_object = H5Oopen_by_token(ctx->container_file, entry->container_token)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot open %s %s to link it as %s",
-                             skeleton_object_type_name(entry->type), skeleton_printable_path(entry->path), path);
+            CARVE_GOTO_ERROR(
+                CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot open %s %s to link it as %s",
+                skeleton_object_type_name(entry->type), skeleton_printable_path(entry->path), path);
         if (H5Olink(container_object, cg, name, lcpl, H5P_DEFAULT) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot create hard link %s to %s", path,
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "container: cannot create hard link %s to %s", path,
                              skeleton_printable_path(entry->path));
         if (entry->path[0] != '\0')
             goto done; /* an alias or a cycle: walked at its first link */
         /* Its first link: it gets its path now, and a group's links are walked (below). */
         if (!(first_path = strdup(path)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s",
+                             path);
         free(entry->path);
         entry->path = first_path;
         if (entry->type == H5O_TYPE_GROUP && (origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open group %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open group %s", path);
     }
     else {
         if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
         if (H5Oget_info3(origin_object, &origin_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot get the type of object %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "origin: cannot get the type of object %s", path);
         if (exists)
             container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg, name, path,
                                                          &entry);
@@ -1426,36 +1485,41 @@ skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char 
     herr_t      ret_value = 0;
 
     if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot tell whether link %s exists", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "container: cannot tell whether link %s exists", path);
     /* A link the container has is an earlier build's copy of this one (a commit refuses an origin that
      * changed since): left as it is, but an external link is still read, to be recorded. */
     if (exists && info->type != H5L_TYPE_EXTERNAL)
         goto done;
     if (info->type >= H5L_TYPE_UD_MIN && info->type != H5L_TYPE_EXTERNAL) {
         if ((registered = H5Lis_registered(info->type)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                             "origin: cannot tell whether the class of user-defined link %s is registered", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "origin: cannot tell whether the class of user-defined link %s is registered",
+                             path);
         if (!registered)
             goto done; /* HDF5 cannot create a link of an unknown class: left out */
     }
     if (!(value = malloc(info->u.val_size ? info->u.val_size : 1)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin: out of memory reading link %s", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "origin: out of memory reading link %s", path);
     if (info->u.val_size && H5Lget_val(og, name, value, info->u.val_size, H5P_DEFAULT) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot read the value of link %s", path);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot read the value of link %s",
+                         path);
 
     switch (info->type) {
         case H5L_TYPE_SOFT:
             ((char *)value)[info->u.val_size ? info->u.val_size - 1 : 0] = '\0';
             if (H5Lcreate_soft(value, cg, name, lcpl, H5P_DEFAULT) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot create soft link %s -> %s",
-                                 path, (const char *)value);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "container: cannot create soft link %s -> %s", path, (const char *)value);
             break;
         case H5L_TYPE_EXTERNAL:
             if (H5Lunpack_elink_val(value, info->u.val_size, &flags, &file_name, &object_path) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot decode external link %s", path);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "origin: cannot decode external link %s", path);
             if (!exists && H5Lcreate_external(file_name, object_path, cg, name, lcpl, H5P_DEFAULT) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                                 "container: cannot create external link %s -> %s:%s", path, file_name, object_path);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "container: cannot create external link %s -> %s:%s", path, file_name,
+                                 object_path);
             if (skeleton_record_elink(ctx, path, file_name, object_path) < 0)
                 CARVE_GOTO_DONE(-1);
             break;
@@ -1464,8 +1528,9 @@ skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char 
         case H5L_TYPE_MAX:
         default:
             if (H5Lcreate_ud(cg, name, info->type, value, info->u.val_size, lcpl, H5P_DEFAULT) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
-                                 "container: cannot create user-defined link %s (class %d)", path, (int)info->type);
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "container: cannot create user-defined link %s (class %d)", path,
+                                 (int)info->type);
             break;
     }
 
@@ -1481,7 +1546,6 @@ static herr_t
 skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_info2_t *info, const char *where,
                           carve_skeleton_object_t **entry)
 {
-    hid_t *grown;
     hid_t  container_object;
     char   path[1024];
     herr_t ret_value = 0;
@@ -1491,9 +1555,8 @@ skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_
         goto done;
     if (H5Iget_name(origin_object, path, sizeof path) <= 0)
         snprintf(path, sizeof path, "(unnamed object referred to by the %s)", where);
-    if (!(grown = skeleton_grow(ctx->anonymous, &ctx->anonymous_capacity, ctx->n_anonymous, sizeof *grown, 8)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory creating %s", path);
-    ctx->anonymous = grown;
+    if (CARVE_ARRAY_RESERVE(ctx->anonymous, ctx->anonymous_capacity, ctx->n_anonymous + 1) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory creating %s", path);
     if ((container_object = skeleton_create_object(ctx, origin_object, info->type, &info->token, H5I_INVALID_HID, NULL,
                                                    H5P_DEFAULT, path, where, entry)) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1520,7 +1583,8 @@ skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path
         herr_t                 status;
 
         if (!(child_path = skeleton_join_path(path, link->name)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory walking group %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory walking group %s",
+                             path);
         if (link->info.type == H5L_TYPE_HARD)
             status = skeleton_build_hard_link(ctx, cg, link->name, &link->info.u.token, lcpl, child_path);
         else
@@ -1560,10 +1624,12 @@ skeleton_plan_group(skeleton_build_t *ctx, hid_t og, const char *path, int *need
         if (carve_tokenmap_put(&ctx->plan, token, (void *)(uintptr_t)SKELETON_PLAN_LEFT_OUT) < 0)
             CARVE_GOTO_DONE(-1);
         if (!(child_path = skeleton_join_path(path, links.items[i].name)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "skeleton: out of memory walking group %s", path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory walking group %s",
+                             path);
         if ((object = H5Oopen_by_token(ctx->origin_file, *token)) < 0 ||
             H5Oget_info3(object, &info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", child_path);
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s",
+                             child_path);
         include = ctx->opts->include(ctx->opts->include_udata, token, info.type, child_path) != 0;
         if (info.type == H5O_TYPE_GROUP && skeleton_plan_group(ctx, object, child_path, &below) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1608,7 +1674,8 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     carve_tokenmap_init(&ctx.plan);
     carve_tokenmap_init(&ctx.creating);
     if (!skel)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_skeleton_build: no skeleton map given");
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_BADVALUE, -1,
+                         "carve_skeleton_build: no skeleton map given");
     carve_skeleton_clear(skel);
     ctx.origin_file    = origin_file;
     ctx.container_file = container_file;
@@ -1620,12 +1687,13 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     for (int utf8 = 0; utf8 < 2; utf8++)
         if ((ctx.lcpl[utf8] = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
             H5Pset_char_encoding(ctx.lcpl[utf8], utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "skeleton: cannot create a link creation list");
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "skeleton: cannot create a link creation list");
     if ((og = H5Gopen2(origin_file, "/", H5P_DEFAULT)) < 0 || H5Oget_info3(og, &origin_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin: cannot open the root group /");
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open the root group /");
     if ((cg = H5Gopen2(container_file, "/", H5P_DEFAULT)) < 0 ||
         H5Oget_info3(cg, &container_info, H5O_INFO_BASIC) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container: cannot open the root group /");
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot open the root group /");
 
     if (opts && opts->include) {
         int below = 0;
@@ -1695,27 +1763,32 @@ carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hi
     }
 
     if ((npoints = H5Sget_select_npoints(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot count the selected elements", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot count the selected elements",
+                         where);
     if (npoints == 0)
         goto done;
     if ((type = H5Dget_type(origin_dset)) < 0 || (element_size = H5Tget_size(type)) == 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its datatype", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its datatype",
+                         where);
     count = (hsize_t)npoints;
     if ((mem_space = H5Screate_simple(1, &count, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "%s: cannot create a memory dataspace of %llu elements",
-                         where, (unsigned long long)count);
-    if (!(buf = calloc((size_t)count, element_size)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s: out of memory for %llu elements of %zu bytes", where,
-                         (unsigned long long)count, element_size);
-    if (H5Dread(origin_dset, type, mem_space, file_space, H5P_DEFAULT, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin %s: cannot read %llu selected elements", where,
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot create a memory dataspace of %llu elements", where,
                          (unsigned long long)count);
+    if (!(buf = calloc((size_t)count, element_size)))
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
+                         "%s: out of memory for %llu elements of %zu bytes", where, (unsigned long long)count,
+                         element_size);
+    if (H5Dread(origin_dset, type, mem_space, file_space, H5P_DEFAULT, buf) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "origin %s: cannot read %llu selected elements", where, (unsigned long long)count);
     buf_filled = 1;
     if (skeleton_rewrite_references(&rw, type, buf, (size_t)count, element_size, where) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Dwrite(container_dset, type, mem_space, file_space, H5P_DEFAULT, buf) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "container %s: cannot write %llu selected elements",
-                         where, (unsigned long long)count);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "container %s: cannot write %llu selected elements", where,
+                         (unsigned long long)count);
 
 done:
     CARVE_CLEANUP_BEGIN

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_split.h"
 
@@ -151,7 +152,8 @@ held_index_rows(carve_held_t *held)
     if (n == 0 || held->rank == 0)
         CARVE_GOTO_DONE(0);
     if (NULL == (held->order = malloc(n * sizeof *held->order)) || NULL == (held->reach = malloc(n * sizeof *held->reach)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory indexing %zu carved selection records", n);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1,
+                         "out of memory indexing %zu carved selection records", n);
     for (size_t i = 0; i < n; i++)
         held->order[i] = i;
     if (carve_selection_order_by_row(sel, held->order, n) < 0)
@@ -228,12 +230,12 @@ records_space(const carve_held_t *held, const size_t *records, size_t n)
     hid_t                    ret_value = H5I_INVALID_HID;
 
     if (space < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
     for (size_t k = 0; k < n; k++)
         if (H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET, CARVE_RECORD_START(sel, records[k]),
                                 CARVE_RECORD_STRIDE(sel, records[k]), CARVE_RECORD_COUNT(sel, records[k]),
                                 CARVE_RECORD_BLOCK(sel, records[k])) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot select carved record %zu", records[k]);
     ret_value = space;
     space     = H5I_INVALID_HID;
@@ -283,17 +285,9 @@ tally_list(chunk_tally_t *t, const uint64_t *idx, size_t n)
     carve_chunkset_t *cs        = t->touched;
     herr_t            ret_value = 0;
 
-    if (cs->n + n > cs->capacity) {
-        size_t    cap = cs->capacity ? cs->capacity : 64;
-        uint64_t *grown;
-
-        while (cap < cs->n + n)
-            cap *= 2;
-        if (NULL == (grown = realloc(cs->idx, cap * sizeof *grown)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read", cap);
-        cs->idx      = grown;
-        cs->capacity = cap;
-    }
+    if (n > SIZE_MAX - cs->n || CARVE_ARRAY_RESERVE(cs->idx, cs->capacity, cs->n + n) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory listing %zu held chunks of a read",
+                         cs->n + n);
     if (cs->sorted == cs->n && (cs->n == 0 || cs->idx[cs->n - 1] < idx[0]))
         cs->sorted += n; /* still sorted without duplicates */
     memcpy(cs->idx + cs->n, idx, n * sizeof *idx);
@@ -388,14 +382,17 @@ tally_blocks(const carve_chunkset_t *cs, hid_t space, int rank, chunk_tally_t *t
     for (int d = 0; d < rank; d++)
         carve_chunk_ranges_init(&ranges[d]);
     if (nblocks < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the blocks of a read's selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot count the blocks of a read's selection");
     if (NULL == (buf = malloc(SPLIT_BATCH * 2 * (size_t)rank * sizeof *buf)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading the blocks of a read's selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1,
+                         "out of memory reading the blocks of a read's selection");
     for (hsize_t first = 0; first < (hsize_t)nblocks; first += SPLIT_BATCH) {
         hsize_t n = (hsize_t)nblocks - first < SPLIT_BATCH ? (hsize_t)nblocks - first : SPLIT_BATCH;
 
         if (H5Sget_select_hyper_blocklist(space, first, n, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the blocks of a read's selection");
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                             "cannot read the blocks of a read's selection");
         for (hsize_t b = 0; b < n; b++) {
             const hsize_t *lo = buf + b * 2 * (hsize_t)rank, *hi = lo + rank;
 
@@ -467,12 +464,13 @@ file_as_hyperslab(hid_t file_space, const query_t *q)
     hid_t   ret_value = H5I_INVALID_HID;
 
     if (copy < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot copy a read's file selection");
     if (q->type == H5S_SEL_ALL) {
         for (int d = 0; d < q->rank; d++)
             ones[d] = 1;
         if (H5Sselect_hyperslab(copy, H5S_SELECT_SET, start, NULL, ones, q->dims) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot turn a read of the whole extent into a hyperslab");
     }
     ret_value = copy;
@@ -495,7 +493,7 @@ intersect_covered(hid_t file_hyper, hid_t covered, hsize_t *n)
     hid_t    ret_value = H5I_INVALID_HID;
 
     if (hit < 0 || H5Smodify_select(hit, H5S_SELECT_AND, covered) < 0 || (count = H5Sget_select_npoints(hit)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot intersect a read's file selection with what the container holds");
     *n        = (hsize_t)count;
     ret_value = hit;
@@ -520,10 +518,12 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
     herr_t  ret_value = 0;
 
     if (iter < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot iterate over a read's memory selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot iterate over a read's memory selection");
     while (got < n) {
         if (H5Ssel_iter_get_seq_list(iter, NSEQ, SIZE_MAX, &nseq, &nbytes, off, len) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot iterate over a read's memory selection");
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                             "cannot iterate over a read's memory selection");
         if (nseq == 0)
             break;
         for (size_t s = 0; s < nseq; s++)
@@ -531,8 +531,9 @@ selection_offsets(hid_t space, hsize_t n, hsize_t *offsets)
                 offsets[got++] = off[s] + k;
     }
     if (got != n)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "the memory selection holds %zu elements, the read %llu",
-                         got, (unsigned long long)n);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
+                         "the memory selection holds %zu elements, the read %llu", got,
+                         (unsigned long long)n);
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -550,8 +551,8 @@ points_space(int rank, const hsize_t *dims, const hsize_t *coords, size_t n)
     hid_t ret_value = H5I_INVALID_HID;
 
     if (space < 0 || H5Sselect_elements(space, H5S_SELECT_SET, n, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot select %zu points of a split read",
-                         n);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot select %zu points of a split read", n);
     ret_value = space;
     space     = H5I_INVALID_HID;
 
@@ -574,7 +575,7 @@ split_coordinates(int rank, const hsize_t *dims, const hsize_t *coords, const ui
     herr_t   ret_value = 0;
 
     if (!parts)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory splitting %zu points", n);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting %zu points", n);
     for (size_t i = 0; i < n; i++)
         nhit += flags[i] != 0;
     /* The hit points at the front of `parts`, the others after them. */
@@ -650,13 +651,14 @@ query_read(hid_t file_space, H5S_sel_type type, query_t *q)
         CARVE_GOTO_DONE(0);
     }
     if (type != H5S_SEL_HYPERSLABS)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1, "a read's file selection is of unknown kind %d",
-                         (int)type);
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNSUPPORTED, -1,
+                         "a read's file selection is of unknown kind %d", (int)type);
     if ((regular = H5Sis_regular_hyperslab(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot inspect a read's hyperslab selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot inspect a read's hyperslab selection");
     q->regular = regular > 0;
     if (q->regular && H5Sget_regular_hyperslab(file_space, q->start, q->stride, q->count, q->block) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a read's regular hyperslab");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's regular hyperslab");
 
 done:
     return ret_value;
@@ -686,12 +688,12 @@ split_covered(hid_t file_space, hid_t mem_space, const query_t *q, hid_t covered
     file_hyper = hit = H5I_INVALID_HID; /* out has them */
     if (H5Smodify_select(out->miss_file, H5S_SELECT_NOTB, covered) < 0 ||
         (nmiss = H5Sget_select_npoints(out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot take what the container holds out of a read's file selection");
     out->miss_elements = (hsize_t)nmiss;
     if ((out->hit_mem = H5Sselect_project_intersection(file_space, mem_space, out->hit_file)) < 0 ||
         (out->miss_mem = H5Sselect_project_intersection(file_space, mem_space, out->miss_file)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot carry the split of a read's file selection over to its memory selection");
 
 done:
@@ -758,7 +760,8 @@ split_by_elements(carve_held_t *held, hid_t file_space, hid_t mem_space, const q
     if (q->regular)
         carve_hyperslab_bounds(q->rank, q->start, q->stride, q->count, q->block, lo, hi);
     else if (H5Sget_select_bounds(file_space, lo, hi) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the bounds of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot read the bounds of a read's file selection");
     records_near(held, lo, hi, q->regular, &near);
     if (near.n == 0 || (q->regular && near.inside)) {
         split_whole(out, near.n ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
@@ -780,50 +783,102 @@ done:
     return ret_value;
 }
 
-/* A point read: each point looked up (in the chunk set, or among the carved records); for a partial read
- * the file points are split in their order, and the memory selection's elements, taken in HDF5's
- * iteration order, are split alike. */
-static herr_t
-split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoints, carve_split_t *out)
+/* Sets flags[i] to whether point i (of n, coords row after row) is held; returns how many are. */
+static size_t
+points_flag_held(const carve_held_t *held, const hsize_t *coords, size_t n, uint8_t *flags)
 {
-    int      rank = held->rank, mrank;
-    size_t   n    = (size_t)npoints, nhit = 0;
-    hsize_t *coords = NULL, *mcoords = NULL, mdims[H5S_MAX_RANK];
-    uint8_t *flags  = NULL;
-    hssize_t mpoints;
-    herr_t   ret_value = 0;
+    const carve_chunkset_t *cs   = &held->chunks;
+    int                     rank = held->rank;
+    uint64_t                prev = UINT64_MAX;
+    uint8_t                 in   = 0;
+    size_t                  nhit = 0;
 
-    if (NULL == (coords = malloc(n * (size_t)rank * sizeof *coords)) || NULL == (flags = malloc(n)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points", n);
-    if (H5Sget_select_elem_pointlist(file_space, 0, npoints, coords) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a read's file selection");
-    if (held->by_chunks) {
-        const carve_chunkset_t *cs   = &held->chunks;
-        uint64_t                prev = UINT64_MAX;
-        uint8_t                 in   = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hsize_t *p = coords + i * (size_t)rank;
 
-        for (size_t i = 0; i < n; i++) {
+        if (held->by_chunks) { /* consecutive points often share a chunk: one search per chunk */
             uint64_t index = 0;
 
             for (int d = 0; d < rank; d++)
-                index = index * cs->grid[d] + coords[i * (size_t)rank + (size_t)d] / cs->chunk[d];
+                index = index * cs->grid[d] + p[d] / cs->chunk[d];
             if (index != prev) {
                 size_t at = chunk_lower_bound(cs, index);
 
                 in   = at < cs->n && cs->idx[at] == index;
                 prev = index;
             }
-            nhit += flags[i] = in;
         }
-    }
-    else
-        for (size_t i = 0; i < n; i++) {
-            const hsize_t *p = coords + i * (size_t)rank;
-            near_t         near;
+        else {
+            near_t near;
 
             records_near(held, p, p, 1, &near);
-            nhit += flags[i] = near.n > 0;
+            in = near.n > 0;
         }
+        nhit += flags[i] = in;
+    }
+    return nhit;
+}
+
+/* The coordinates of the npoints elements of a memory selection, in HDF5's iteration order (the order a
+ * read pairs them with the file's points), into *mcoords (malloc'ed), its rank and extent into *mrank and
+ * mdims. */
+static herr_t
+memory_point_coords(hid_t mem_space, hsize_t npoints, hsize_t **mcoords, int *mrank, hsize_t *mdims)
+{
+    size_t   n = (size_t)npoints;
+    hssize_t mpoints;
+    herr_t   ret_value = 0;
+
+    if ((mpoints = H5Sget_select_npoints(mem_space)) < 0 ||
+        (*mrank = H5Sget_simple_extent_dims(mem_space, mdims, NULL)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
+    if ((hsize_t)mpoints != npoints)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
+                         "a read of %llu elements into a memory selection of %lld elements",
+                         (unsigned long long)npoints, (long long)mpoints);
+    if (NULL == (*mcoords = malloc(n * (size_t)(*mrank > 0 ? *mrank : 1) * sizeof **mcoords)))
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
+    if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
+        if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, *mcoords) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                             "cannot read the points of a memory selection");
+        CARVE_GOTO_DONE(0);
+    }
+    /* Linear offsets in iteration order, turned into coordinates in place (last element first). */
+    if (selection_offsets(mem_space, npoints, *mcoords) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = n; i-- > 0;) {
+        hsize_t lin = (*mcoords)[i];
+
+        for (int d = *mrank - 1; d >= 0; d--) {
+            (*mcoords)[i * (size_t)*mrank + (size_t)d] = lin % mdims[d];
+            lin /= mdims[d];
+        }
+    }
+
+done:
+    return ret_value;
+}
+
+/* A point read: each point looked up (in the chunk set, or among the carved records); for a partial read
+ * the file points are split in their order, and the memory selection's elements, taken in HDF5's
+ * iteration order, are split alike. */
+static herr_t
+split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoints, carve_split_t *out)
+{
+    int      rank = held->rank, mrank = 0;
+    size_t   n    = (size_t)npoints, nhit;
+    hsize_t *coords = NULL, *mcoords = NULL, mdims[H5S_MAX_RANK];
+    uint8_t *flags     = NULL;
+    herr_t   ret_value = 0;
+
+    if (NULL == (coords = malloc(n * (size_t)rank * sizeof *coords)) || NULL == (flags = malloc(n)))
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1, "out of memory reading a selection of %zu points",
+                         n);
+    if (H5Sget_select_elem_pointlist(file_space, 0, npoints, coords) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot read the points of a read's file selection");
+    nhit = points_flag_held(held, coords, n, flags);
     if (nhit == n || nhit == 0) {
         split_whole(out, nhit ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, npoints);
         CARVE_GOTO_DONE(0);
@@ -832,32 +887,8 @@ split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoi
     out->kind          = CARVE_SPLIT_PARTIAL;
     out->hit_elements  = nhit;
     out->miss_elements = n - nhit;
-    if ((mpoints = H5Sget_select_npoints(mem_space)) < 0 ||
-        (mrank = H5Sget_simple_extent_dims(mem_space, mdims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read a read's memory selection");
-    if ((hsize_t)mpoints != npoints)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
-                         "a read of %llu elements into a memory selection of %lld elements",
-                         (unsigned long long)npoints, (long long)mpoints);
-    if (NULL == (mcoords = malloc(n * (size_t)(mrank > 0 ? mrank : 1) * sizeof *mcoords)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory splitting a memory selection");
-    if (H5Sget_select_type(mem_space) == H5S_SEL_POINTS) {
-        if (H5Sget_select_elem_pointlist(mem_space, 0, npoints, mcoords) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the points of a memory selection");
-    }
-    else {
-        /* Linear offsets in iteration order, turned into coordinates in place (last element first). */
-        if (selection_offsets(mem_space, npoints, mcoords) < 0)
-            CARVE_GOTO_DONE(-1);
-        for (size_t i = n; i-- > 0;) {
-            hsize_t lin = mcoords[i];
-
-            for (int d = mrank - 1; d >= 0; d--) {
-                mcoords[i * (size_t)mrank + (size_t)d] = lin % mdims[d];
-                lin /= mdims[d];
-            }
-        }
-    }
+    if (memory_point_coords(mem_space, npoints, &mcoords, &mrank, mdims) < 0)
+        CARVE_GOTO_DONE(-1);
     if (split_coordinates(rank, held->dims, coords, flags, n, &out->hit_file, &out->miss_file) < 0 ||
         split_coordinates(mrank, mdims, mcoords, flags, n, &out->hit_mem, &out->miss_mem) < 0)
         CARVE_GOTO_DONE(-1);
@@ -881,7 +912,8 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     out->kind     = CARVE_SPLIT_MISS;
     out->hit_file = out->hit_mem = out->miss_file = out->miss_mem = H5I_INVALID_HID;
     if ((npoints = H5Sget_select_npoints(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the elements of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot count the elements of a read's file selection");
     q.npoints = (hsize_t)npoints;
     if (npoints == 0 || held->everything) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints);
@@ -892,21 +924,24 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
         CARVE_GOTO_DONE(0);
     }
     if ((q.rank = H5Sget_simple_extent_dims(file_space, q.dims, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the extent of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot read the extent of a read's file selection");
     if (q.rank != held->rank)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
                          "a read's file selection has rank %d, the carved dataset %d", q.rank, held->rank);
     for (int d = 0; d < q.rank; d++)
         if (q.dims[d] != held->dims[d])
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
-                             "a read's file selection has %llu elements in dimension %d, the carved dataset %llu",
-                             (unsigned long long)q.dims[d], d, (unsigned long long)held->dims[d]);
+            CARVE_GOTO_ERROR(
+                CARVE_E_SPLIT, CARVE_E_BADVALUE, -1,
+                "a read's file selection has %llu elements in dimension %d, the carved dataset %llu",
+                (unsigned long long)q.dims[d], d, (unsigned long long)held->dims[d]);
     if (q.rank == 0) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints); /* a scalar held is held whole */
         CARVE_GOTO_DONE(0);
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the kind of a read's file selection");
+        CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
+                         "cannot read the kind of a read's file selection");
     if (type != H5S_SEL_POINTS && query_read(file_space, type, &q) < 0)
         CARVE_GOTO_DONE(-1);
     if (space_moved(file_space, type, q.rank, type == H5S_SEL_HYPERSLABS && q.regular ? q.start : NULL)) {

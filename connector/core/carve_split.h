@@ -62,17 +62,17 @@ typedef struct carve_split_t {
  * unless nothing is held. mem_space: the program's memory selection, as many elements (H5S_ALL /
  * H5S_BLOCK already resolved); only a partial read looks at it (a hit or a miss is told from file_space
  * alone, so mem_space may then be anything, even H5I_INVALID_HID). A read of no elements is a HIT.
- * Selection offsets (H5Soffset_simple) are not applied.
  * For PARTIAL, reading (hit_mem <- hit_file) from the container and (miss_mem <- miss_file) from the
  * origin puts into the program's buffer exactly what the one read (mem_space <- file_space) would: HDF5
  * pairs the k-th element of the file selection (in its iteration order: row-major for all and
  * hyperslabs, listed order for points) with the k-th of the memory selection, and the split keeps that
  * pairing. For a point read all four are point selections in the program's order; otherwise the file
  * spaces are hyperslabs and the memory spaces hyperslabs or, for a point memory selection, points.
- * A file selection moved by an offset (H5Soffset_simple), or a partial read into a moved memory
- * selection, is a MISS: the records cannot say which elements it reads, the projections cannot carry
- * the offset. Neither space passed is modified; held may cache a dataspace. out is always initialised (on failure:
- * kind MISS, no spaces). */
+ * Selection offsets (H5Soffset_simple) are detected, never applied by carve: a file selection moved by
+ * an offset is a MISS (the records cannot say which elements it reads), and so is a read that would be
+ * PARTIAL into a moved memory selection (the memory projections cannot carry the offset); the origin then
+ * serves the whole read, and HDF5 applies the offsets. Neither space passed is modified; held may cache a
+ * dataspace. out is always initialised (on failure: kind MISS, no spaces). */
 herr_t carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_split_t *out);
 /* Closes the spaces split holds. */
 void carve_split_clear(carve_split_t *split);

@@ -63,8 +63,8 @@ tokenmap_grow(carve_tokenmap_t *map, size_t new_capacity)
         free(grown.keys);
         free(grown.values);
         free(grown.used);
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "token map: out of memory growing to %zu slots",
-                         new_capacity);
+        CARVE_GOTO_ERROR(CARVE_E_TOKENMAP, CARVE_E_SYSTEM, -1,
+                         "token map: out of memory growing to %zu slots", new_capacity);
     }
     for (size_t i = 0; i < map->capacity; i++)
         if (map->used[i]) {
@@ -122,7 +122,8 @@ carve_tokenmap_put(carve_tokenmap_t *map, const H5O_token_t *token, void *value)
     if ((map->n + 1) * 2 > map->capacity) {
         size_t new_capacity = map->capacity ? map->capacity * 2 : TOKENMAP_MIN_CAPACITY;
         if (new_capacity < map->capacity)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "token map: too many entries (%zu)", map->n);
+            CARVE_GOTO_ERROR(CARVE_E_TOKENMAP, CARVE_E_SYSTEM, -1, "token map: too many entries (%zu)",
+                             map->n);
         if (tokenmap_grow(map, new_capacity) < 0)
             CARVE_GOTO_DONE(-1);
     }
@@ -170,16 +171,16 @@ carve_token_from_hex(const char *hex, H5O_token_t *token)
     herr_t      ret_value = 0;
 
     if (!hex)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "object token: no text given");
+        CARVE_GOTO_ERROR(CARVE_E_TOKENMAP, CARVE_E_BADVALUE, -1, "object token: no text given");
     if (strlen(hex) != 2 * sizeof parsed.__data)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_TOKENMAP, CARVE_E_BADVALUE, -1,
                          "object token \"%.64s\": expected %zu hexadecimal digits, found %zu characters", hex,
                          2 * sizeof parsed.__data, strlen(hex));
     for (size_t i = 0; i < sizeof parsed.__data; i++) {
         int high = token_hex_digit_value(hex[2 * i]);
         int low  = token_hex_digit_value(hex[2 * i + 1]);
         if (high < 0 || low < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+            CARVE_GOTO_ERROR(CARVE_E_TOKENMAP, CARVE_E_BADVALUE, -1,
                              "object token \"%s\": character %zu is not a hexadecimal digit", hex,
                              high < 0 ? 2 * i + 1 : 2 * i + 2);
         parsed.__data[i] = (uint8_t)(high << 4 | low);

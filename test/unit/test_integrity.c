@@ -635,7 +635,7 @@ test_encode_bytes(unit_t *t)
 {
     carve_integrity_entry_t   entry   = {UINT64_C(0x0102030405060708), 0x11, UINT64_C(0xF0E0D0C0B0A09080)};
     carve_integrity_dataset_t dataset = {"/x", 1, &entry};
-    carve_integrity_t         table   = {1, &dataset};
+    carve_integrity_t          table   = {.n = 1, .datasets = &dataset};
     static const unsigned char want[] = {
         'C', 'A', 'R', 'V', 'E', '-', 'I', 'N', 'T', 'E', 'G', 'R', 'I', 'T', 'Y', ' ', '1', '\n', /* magic */
         1, 0, 0, 0, 0, 0, 0, 0,                                                                /* datasets */
@@ -658,7 +658,7 @@ test_round_trip_edges(unit_t *t)
     carve_integrity_entry_t   e1[] = {{0, 0, 0}, {1, UINT64_MAX, UINT64_MAX}, {UINT64_MAX - 1, 1, UINT64_C(0x8000000000000001)}};
     carve_integrity_entry_t   e2[] = {{CARVE_INTEGRITY_WHOLE, UINT64_C(123456789012345), UINT64_C(0xDEADBEEFCAFEF00D)}};
     carve_integrity_dataset_t d[4];
-    carve_integrity_t         table = {4, d}, empty = {0, NULL};
+    carve_integrity_t         table = {.n = 4, .datasets = d}, empty = {.n = 0};
     unsigned char            *buf;
     size_t                    len;
 
@@ -830,7 +830,7 @@ test_refusals(unit_t *t, const unsigned char *good, size_t len, size_t nsets)
         carve_integrity_entry_t   twice[]   = {{1, 4, 5}, {1, 4, 5}};
         carve_integrity_entry_t   fine[]    = {{0, 8, 9}};
         carve_integrity_dataset_t d[2]      = {{"/a", 1, fine}, {"/b", 3, swapped}};
-        carve_integrity_t         table     = {2, d};
+        carve_integrity_t         table     = {.n = 2, .datasets = d};
 
         if ((bad = encode(t, &table, &bad_len)) != NULL)
             refused(t, bad, bad_len, "swapped", "out of order (/b)");
@@ -845,7 +845,7 @@ test_refusals(unit_t *t, const unsigned char *good, size_t len, size_t nsets)
     {
         carve_integrity_entry_t   fine[] = {{0, 8, 9}, {2, 8, 9}};
         carve_integrity_dataset_t d[3]   = {{"/a", 2, fine}, {"/c", 1, fine}, {"/b", 2, fine}};
-        carve_integrity_t         table  = {3, d};
+        carve_integrity_t         table  = {.n = 3, .datasets = d};
 
         if ((bad = encode(t, &table, &bad_len)) != NULL)
             refused(t, bad, bad_len, "unsorted", "out of order (/b)");

@@ -1,0 +1,149 @@
+/*
+ * test_access.c — unit tests of carve_access (connector/core/carve_access.c), the access log of a run:
+ * one entry per dataset token with its shape, reads counted in elements and bytes with their selections,
+ * objects touched once, attribute reads once per (object, name) through many growths of the list.
+ *
+ * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
+ * line is "N passed, M failed" and the exit status is non-zero when anything failed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "carve_access.h"
+#include "carve_error.h"
+#include "unit_test.h"
+
+/* A token like the native connector's: a little-endian file address in the first 8 bytes. */
+static H5O_token_t
+address_token(uint64_t address)
+{
+    H5O_token_t token;
+
+    memset(&token, 0, sizeof token);
+    for (int i = 0; i < 8; i++)
+        token.__data[i] = (uint8_t)(address >> (8 * i));
+    return token;
+}
+
+/* A dataset reached twice (an alias) is one entry, with the shape given first. */
+static void
+test_datasets(unit_t *t)
+{
+    carve_access_t          acc;
+    H5O_token_t             a = address_token(800), b = address_token(4096);
+    hsize_t                 dims[2] = {10, 20}, other[2] = {3, 3};
+    carve_access_dataset_t *da, *again, *db;
+
+    carve_access_init(&acc);
+    da    = carve_access_dataset(&acc, &a, 2, dims, 8);
+    again = carve_access_dataset(&acc, &a, 2, other, 4);
+    db    = carve_access_dataset(&acc, &b, 1, dims, 2);
+    CHECK(t, da != NULL && da == again && db != NULL && db != da);
+    CHECK(t, acc.datasets.n == 2);
+    if (da)
+        CHECK(t, da->rank == 2 && da->dims[0] == 10 && da->dims[1] == 20 && da->type_size == 8 &&
+                     da->reads == 0);
+    if (db)
+        CHECK(t, db->rank == 1 && db->dims[0] == 10 && db->type_size == 2);
+    CHECK_NO_ERROR(t);
+    carve_access_clear(&acc);
+    CHECK(t, acc.datasets.n == 0 && acc.nattrs == 0);
+}
+
+/* Reads count elements and bytes; the selections hold what was read. */
+static void
+test_reads(unit_t *t)
+{
+    carve_access_t          acc;
+    H5O_token_t             token   = address_token(1234);
+    hsize_t                 dims[2] = {10, 20}, start[2] = {2, 0}, count[2] = {3, 5};
+    hid_t                   space = H5Screate_simple(2, dims, NULL), probe = H5Scopy(space);
+    carve_access_dataset_t *ds;
+
+    carve_access_init(&acc);
+    ds = carve_access_dataset(&acc, &token, 2, dims, 4);
+    if (CHECK(t, ds != NULL && space >= 0 && probe >= 0)) {
+        CHECK(t, H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0);
+        CHECK(t, carve_access_record_read(ds, space) >= 0);
+        CHECK(t, ds->reads == 1 && ds->elements_read == 15 && ds->bytes_read == 60);
+        CHECK(t, carve_selection_contains(&ds->selections, space) == 1);
+        /* something not read is not contained */
+        CHECK(t, H5Sselect_hyperslab(probe, H5S_SELECT_SET, (hsize_t[]){6, 0}, NULL, count, NULL) >= 0);
+        CHECK(t, carve_selection_contains(&ds->selections, probe) == 0);
+        /* H5S_ALL: the whole dataset */
+        CHECK(t, carve_access_record_read(ds, H5S_ALL) >= 0);
+        CHECK(t, ds->reads == 2 && ds->elements_read == 215 && ds->bytes_read == 860);
+        CHECK(t, carve_selection_contains(&ds->selections, probe) == 1);
+    }
+    CHECK_NO_ERROR(t);
+    unit_release((hid_t[]){space, probe}, 2);
+    carve_access_clear(&acc);
+}
+
+/* An object touched many times is recorded once. */
+static void
+test_touch(unit_t *t)
+{
+    carve_access_t acc;
+
+    carve_access_init(&acc);
+    for (int round = 0; round < 3; round++)
+        for (uint64_t i = 0; i < 100; i++) {
+            H5O_token_t token = address_token(96 + 8 * i);
+
+            CHECK(t, carve_access_touch(&acc, &token) >= 0);
+        }
+    CHECK(t, acc.objects.n == 100);
+    CHECK_NO_ERROR(t);
+    carve_access_clear(&acc);
+}
+
+/* Attribute reads: once per (object, name), across growths of the list and chains of many names. */
+static void
+test_attributes(unit_t *t)
+{
+    enum { NOBJECTS = 7, NNAMES = 40 };
+    carve_access_t acc;
+    char           name[32];
+    bool           all_ok = true;
+
+    carve_access_init(&acc);
+    for (int round = 0; round < 2; round++)
+        for (int o = 0; o < NOBJECTS; o++)
+            for (int n = 0; n < NNAMES; n++) {
+                H5O_token_t object = address_token(1000 + (uint64_t)o);
+
+                snprintf(name, sizeof name, "attr%d", n);
+                all_ok = carve_access_record_attr(&acc, &object, name) >= 0 && all_ok;
+            }
+    CHECK(t, all_ok);
+    CHECK(t, acc.nattrs == NOBJECTS * NNAMES && acc.attr_capacity >= acc.nattrs);
+    /* every pair is there once */
+    for (int o = 0; o < NOBJECTS; o++) {
+        H5O_token_t object = address_token(1000 + (uint64_t)o);
+        size_t      found  = 0;
+
+        for (size_t i = 0; i < acc.nattrs; i++)
+            found += memcmp(&acc.attrs[i].object, &object, sizeof object) == 0;
+        CHECK(t, found == NNAMES);
+    }
+    CHECK_NO_ERROR(t);
+    carve_access_clear(&acc);
+}
+
+int
+main(void)
+{
+    unit_t t;
+
+    if (!unit_begin(&t, NULL))
+        return UNIT_CANNOT_RUN;
+    test_datasets(&t);
+    test_reads(&t);
+    test_touch(&t);
+    test_attributes(&t);
+    return unit_end(&t);
+}
