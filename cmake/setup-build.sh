@@ -19,9 +19,16 @@ die() { log "$*"; exit 1; }
 source "$repo/cmake/debian-lib.sh"
 
 # Tools and libraries the build and the tests need (HDF5's own build packages are the bootstrap's).
+# In CI (CI=true) also clang-format, for the style check (test style.format), and warnings are errors.
+ci_packages=()
+ci_options=()
+if [ "${CI:-}" = true ]; then
+  ci_packages=(clang-format)
+  ci_options=(-DCARVE_WERROR=ON)
+fi
 if command -v dpkg-query >/dev/null 2>&1; then
   debian_ensure_packages cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev \
-    bash valgrind python3
+    bash valgrind python3 "${ci_packages[@]}"
 else
   for c in cmake ninja cc pkg-config valgrind python3; do
     command -v "$c" >/dev/null 2>&1 || die "missing tool: $c (and libcurl, libyaml development files)"
@@ -30,5 +37,5 @@ fi
 
 generator=()
 [ -f "$build/CMakeCache.txt" ] || generator=(-G Ninja)
-cmake -S "$repo" -B "$build" "${generator[@]}" "$@"
+cmake -S "$repo" -B "$build" "${generator[@]}" "${ci_options[@]}" "$@"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"

@@ -38,9 +38,6 @@
  *   9. Replay counters added to the manifest file since the last commit survive it: the commit takes the
  *      file's replay section into both copies (container_take_file_replay, called by commit_read_old).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* copy_file_range, asprintf */
-#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +52,7 @@
 #include <unistd.h>
 
 #include "carve_container.h"
+#include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_origin.h"
 #include "carve_skeleton.h"
@@ -387,13 +385,8 @@ container_read_blob(const char *container_path, container_embedded_t which, char
     }
     if ((fapl = container_native_fapl(0)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
-    H5E_BEGIN_TRY
-    {
-        file = H5Fopen(container_path, H5F_ACC_RDONLY, fapl);
-        if (file >= 0)
-            dset = H5Oopen_by_token(file, token);
-    }
-    H5E_END_TRY
+    CARVE_TRY_QUIETLY(file = H5Fopen(container_path, H5F_ACC_RDONLY, fapl);
+                      if (file >= 0) dset = H5Oopen_by_token(file, token));
     if (file < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s is not a readable HDF5 file",
                          container_path);
@@ -526,14 +519,10 @@ done:
 static int
 container_read_manifest_file_quietly(const char *path, carve_manifest_t *m)
 {
-    hid_t  saved = carve_error_save();
-    herr_t status;
+    herr_t status = -1;
 
-    if (access(path, F_OK) < 0 && errno == ENOENT)
-        status = -1;
-    else if ((status = carve_manifest_read_file(path, m)) < 0)
-        H5Eclear2(H5E_DEFAULT);
-    carve_error_restore(saved);
+    if (access(path, F_OK) == 0 || errno != ENOENT)
+        CARVE_TRY_IGNORED(status = carve_manifest_read_file(path, m));
     if (status < 0)
         carve_manifest_clear(m);
     return status >= 0;
@@ -647,7 +636,6 @@ container_chunk_shape(const carve_selection_t *sel, int rank, const hsize_t *dim
     }
 }
 
-
 /* The origin's creation list as base64 of H5Pencode2, for the manifest. A fill value of a type holding
  * variable-length data or references is left out: H5Pencode2 writes such a value in its memory form,
  * pointers included, which no other process can decode (replay takes that fill value from the
@@ -676,7 +664,6 @@ done:
     CARVE_CLEANUP_END
     return ret_value;
 }
-
 
 /* Makes a new container get the origin's superblock version (netCDF and h5dump -B report it): the
  * lowest library version bound that writes it. */
@@ -1023,13 +1010,8 @@ container_check_decodes(chunk_check_t *ck, const container_pair_t *p, unsigned m
     hsize_t zero[H5S_MAX_RANK] = {0};
     herr_t  status;
 
-    H5E_BEGIN_TRY
-    {
-        status = H5Dwrite_chunk(ck->dset, H5P_DEFAULT, mask, zero, size, raw);
-        if (status >= 0)
-            status = H5Dread(ck->dset, p->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->decoded);
-    }
-    H5E_END_TRY
+    CARVE_TRY_IGNORED(status = H5Dwrite_chunk(ck->dset, H5P_DEFAULT, mask, zero, size, raw);
+                      if (status >= 0) status = H5Dread(ck->dset, p->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->decoded));
     return status >= 0;
 }
 
@@ -1370,15 +1352,8 @@ container_note_changed(commit_state_t *st, const char *path)
 {
     herr_t ret_value = 0;
 
-    if (st->nchanged == st->changed_capacity) {
-        size_t       cap   = st->changed_capacity ? 2 * st->changed_capacity : 64;
-        const char **grown = realloc(st->changed, cap * sizeof *grown);
-
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
-        st->changed          = grown;
-        st->changed_capacity = cap;
-    }
+    if (CARVE_ARRAY_RESERVE(st->changed, st->changed_capacity, st->nchanged + 1) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
     st->changed[st->nchanged++] = path;
 
 done:
@@ -2219,17 +2194,14 @@ carve_container_commit(const carve_commit_t *commit)
     ret_value = commit_build(&st);
 
 done:
-    {
-        hid_t saved = carve_error_save(); /* cleanup calls HDF5's API, which would clear the stack */
-
-        if (st.file >= 0)
-            H5Fclose(st.file);
-        if (st.origin >= 0)
-            H5Fclose(st.origin);
-        if (ret_value < 0 && st.temp_path)
-            unlink(st.temp_path);
-        carve_error_restore(saved);
-    }
+    CARVE_CLEANUP_BEGIN
+    if (st.file >= 0)
+        H5Fclose(st.file);
+    if (st.origin >= 0)
+        H5Fclose(st.origin);
+    if (ret_value < 0 && st.temp_path)
+        unlink(st.temp_path);
+    CARVE_CLEANUP_END
     commit_catch_signals(NULL, NULL);
     if (st.lock_fd >= 0)
         close(st.lock_fd); /* releases the lock */

@@ -2,7 +2,6 @@
  * carve_dynbuf.c — the shared growable byte buffer, array reserve and bounded whole-file read (see
  * carve_dynbuf.h). Every size computation is checked for overflow here, once.
  */
-#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC */
 
 #include "carve_dynbuf.h"
 

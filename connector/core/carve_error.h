@@ -19,14 +19,18 @@
  *                                                  it back; carve's own messages pushed inside the region
  *                                                  (CARVE_DONE_ERROR) are kept with it. Usually the
  *                                                  cleanup after done:, but any such region.
+ *   CARVE_TRY_QUIETLY(statement)                   a call whose failure this function reports itself
+ *                                                  right after (CARVE_GOTO_ERROR): HDF5 prints nothing
+ *                                                  at the call, and its messages stay on the stack under
+ *                                                  carve's, as the reasons for it
  *   CARVE_TRY_IGNORED(statement)                   a call whose failure is expected and deliberately
  *                                                  discarded ("is this a container?"): HDF5 prints
  *                                                  nothing, and the stack is afterwards exactly what it
  *                                                  was before, whatever the call pushed
  *
- * Not used any more in carve's own code, but kept for what still calls them: carve_error_save() and
- * carve_error_restore() by hand (use CARVE_CLEANUP_*), H5E_BEGIN_TRY with H5Eclear2 (use
- * CARVE_TRY_IGNORED), a bare H5Eclear2 after a failure (use CARVE_TRY_IGNORED around the call).
+ * Not used in carve's own code: carve_error_save() and carve_error_restore() by hand (use
+ * CARVE_CLEANUP_*), H5E_BEGIN_TRY (use CARVE_TRY_QUIETLY or CARVE_TRY_IGNORED), a bare H5Eclear2 after
+ * a failure (use CARVE_TRY_IGNORED around the call).
  *
  * Majors name the module that failed (what was being done); minors the kind of failure (what to fix).
  * A core module pushes its own major and never CARVE_E_VOL, which is the VOL plumbing's.
@@ -125,6 +129,17 @@ void carve_error_try_end(carve_error_region_t *tried);
 #define CARVE_CLEANUP_END                                                                                    \
     carve_error_region_end(&carve_error_region_);                                                            \
     }
+
+/* Runs `statement` without HDF5 printing its failure: the caller reports it (see the top of this file).
+ * The statement must not jump out. */
+#define CARVE_TRY_QUIETLY(statement)                                                                         \
+    do {                                                                                                     \
+        H5E_BEGIN_TRY                                                                                        \
+        {                                                                                                    \
+            statement;                                                                                       \
+        }                                                                                                    \
+        H5E_END_TRY                                                                                          \
+    } while (0)
 
 /* Runs `statement`, whose failure is expected and ignored: nothing is printed, and the error stack is left
  * as it was before (see the top of this file). The statement must not jump out. */

@@ -6,9 +6,6 @@
  *
  * No VOL code.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* asprintf, realpath, st_mtim */
-#endif
 
 #include "carve_lookup.h"
 

@@ -9,7 +9,6 @@
  * The lists grow by doubling (carve_dynbuf.h), their capacities kept in m->capacity: manifests of a
  * million points are built one entry at a time.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include "carve_manifest.h"
 

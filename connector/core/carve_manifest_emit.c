@@ -7,7 +7,6 @@
  * refuse is refused here first, naming its key, so that a written manifest always reads back; and text
  * that a YAML reader would take for another type (yes, 0x1f, null) is quoted.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <inttypes.h>

@@ -10,7 +10,6 @@
  * are rebuilt record for record (not through carve_selection_add, which folds neighbours), so that
  * parse(emit(m)) gives back exactly m.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdbool.h>

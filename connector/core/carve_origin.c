@@ -6,7 +6,6 @@
  *
  * No VOL code. The only process-wide state is libcurl's one-time initialisation (see curl_init_once).
  */
-#define _XOPEN_SOURCE 700 /* realpath, st_mtim, strncasecmp */
 
 #include "carve_origin.h"
 
@@ -143,16 +142,16 @@ carve_origin_location(const char *name, char **location)
     herr_t ret_value = 0;
 
     if (location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location: no output pointer");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_location: no output pointer");
     *location = NULL;
     if (name == NULL || name[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
     if (carve_origin_is_url(name)) {
         if ((resolved = duplicate_string(name)) == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
     }
     else if ((resolved = realpath(name, NULL)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot resolve the path: %s", name,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot resolve the path: %s", name,
                          strerror(errno));
     *location = resolved;
     resolved  = NULL;
@@ -219,16 +218,16 @@ carve_origin_location_lexical(const char *name, char **location)
     herr_t ret_value = 0;
 
     if (location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location_lexical: no output pointer");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_location_lexical: no output pointer");
     *location = NULL;
     if (name == NULL || name[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
     if (carve_origin_is_url(name))
         *location = duplicate_string(name);
     else
         *location = lexical_absolute(name);
     if (*location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot make the path absolute: %s", name,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot make the path absolute: %s", name,
                          strerror(errno));
 
 done:
@@ -244,17 +243,17 @@ carve_origin_location_lenient(const char *name, char **location)
     herr_t      ret_value = 0;
 
     if (location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_location_lenient: no output pointer");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_location_lenient: no output pointer");
     *location = NULL;
     if (name == NULL || name[0] == '\0' || carve_origin_is_url(name) || access(name, F_OK) == 0)
         CARVE_GOTO_DONE(carve_origin_location(name, location));
     /* A missing file: its directory's canonical path and its own name. */
     slash = strrchr(name, '/');
     if (slash && slash[1] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a file name", name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': not a file name", name);
     n = slash ? (size_t)(slash - name) : 0;
     if (NULL == (dir = malloc(n + 2)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
     if (slash && n == 0)
         strcpy(dir, "/");
     else if (slash) {
@@ -269,7 +268,7 @@ carve_origin_location_lenient(const char *name, char **location)
         CARVE_GOTO_DONE(carve_origin_location_lexical(name, location));
     n = strlen(resolved_dir) + strlen(slash ? slash + 1 : name) + 2;
     if (NULL == (joined = malloc(n)))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
     snprintf(joined, n, "%s%s%s", resolved_dir, strcmp(resolved_dir, "/") == 0 ? "" : "/", slash ? slash + 1 : name);
     *location = joined;
     joined    = NULL;
@@ -299,10 +298,10 @@ stamp_local(const char *path, carve_stamp_t *stamp)
     herr_t      ret_value = 0;
 
     if (stat(path, &st) != 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot stat the file: %s", path,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot stat the file: %s", path,
                          strerror(errno));
     if (!S_ISREG(st.st_mode))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a regular file", path);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': not a regular file", path);
     stamp->remote     = 0;
     stamp->size       = (int64_t)st.st_size;
     stamp->mtime_sec  = (int64_t)st.st_mtim.tv_sec;
@@ -368,10 +367,10 @@ sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
     if (fapl_id == H5P_DEFAULT)
         goto done;
     if ((is_fapl = H5Pisa_class(fapl_id, H5P_FILE_ACCESS)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': the access property list is not valid",
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': the access property list is not valid",
                          url);
     if (!is_fapl)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
                          "origin '%s': the property list given is not a file access list", url);
 #ifdef H5_HAVE_ROS3_VFD
     {
@@ -380,24 +379,24 @@ sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
         size_t token_size = H5FD_ROS3_MAX_SECRET_TOK_LEN + 1;
 
         if (driver < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the access list's driver",
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the access list's driver",
                              url);
         if (driver != H5FD_ROS3)
             goto done;
         if (H5Pget_fapl_ros3(fapl_id, &settings->ros3) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 settings", url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 settings", url);
         if (!settings->ros3.authenticate)
             goto done;
         settings->sign = true;
         /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
         if ((has_token = H5Pexist(fapl_id, "ros3_token_prop")) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot look for a ROS3 session token",
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot look for a ROS3 session token",
                              url);
         if (has_token) {
             if ((settings->token = calloc(1, token_size)) == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
             if (H5Pget_fapl_ros3_token(fapl_id, token_size, settings->token) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 session token",
+                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 session token",
                                  url);
         }
     }
@@ -520,12 +519,12 @@ url_host(const char *url, char **host)
 
     *host = NULL;
     if ((parsed = curl_url()) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     if ((rc = curl_url_set(parsed, CURLUPART_URL, url, 0)) != CURLUE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': not a valid URL: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': not a valid URL: %s", url,
                          curl_url_strerror(rc));
     if ((rc = curl_url_get(parsed, CURLUPART_HOST, host, 0)) != CURLUE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin '%s': the URL has no host: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': the URL has no host: %s", url,
                          curl_url_strerror(rc));
 
 done:
@@ -570,36 +569,36 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
     (void)headers;
     (void)provider;
     (void)appended;
-    CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
+    CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNSUPPORTED, -1,
                      "origin '%s': this libcurl (%s) cannot sign requests with AWS SigV4 (needs 7.75 or later)", url,
                      LIBCURL_VERSION);
 #else
     if (!is_valid_region(settings->ros3.aws_region))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
                          "origin '%s': the ROS3 region '%s' is not a valid AWS region name", url,
                          settings->ros3.aws_region);
     if (url_host(url, &host) < 0)
         CARVE_GOTO_DONE(-1);
     if ((line = format_string("Host: %s", host)) == NULL || (appended = curl_slist_append(*headers, line)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     *headers = appended;
     if ((appended = curl_slist_append(*headers, "x-amz-content-sha256: " EMPTY_PAYLOAD_SHA256)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     *headers = appended;
     if (settings->token && settings->token[0] != '\0') {
         free(line);
         if ((line = format_string("x-amz-security-token: %s", settings->token)) == NULL ||
             (appended = curl_slist_append(*headers, line)) == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
         *headers = appended;
     }
     if ((*provider = format_string("aws:amz:%s:s3", settings->ros3.aws_region)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     /* Username and password separately: an access key id with a ':' would split CURLOPT_USERPWD wrongly. */
     if (curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, *provider) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_USERNAME, settings->ros3.secret_id) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_PASSWORD, settings->ros3.secret_key) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': libcurl refused the SigV4 settings", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl refused the SigV4 settings", url);
 #endif
 
 done:
@@ -662,10 +661,10 @@ remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
         CARVE_GOTO_DONE(-1);
     pthread_once(&curl_init_once, curl_init_routine);
     if (curl_init_result != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s", url,
                          curl_easy_strerror(curl_init_result));
     if ((s->curl = curl_easy_init()) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle", url);
     if (curl_easy_setopt(s->curl, CURLOPT_URL, url) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, s->errbuf) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
@@ -675,17 +674,17 @@ remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
         /* No SIGALRM for resolver timeouts: the program may be multi-threaded. */
         curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a request: %s", url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a request: %s", url,
                          s->errbuf[0] ? s->errbuf : "libcurl refused an option");
 #if LIBCURL_VERSION_NUM >= 0x075500
     if (curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
 #endif
     if (s->sigv4.sign) {
         if (sigv4_prepare(s->curl, url, &s->sigv4, &s->headers, &s->provider) < 0)
             CARVE_GOTO_DONE(-1);
         if (curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set the request headers", url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set the request headers", url);
     }
 
 done:
@@ -713,13 +712,13 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
         curl_easy_setopt(s.curl, CURLOPT_TIMEOUT, head_timeout_g) != CURLE_OK ||
         curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
         curl_easy_setopt(s.curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
                          s.errbuf[0] ? s.errbuf : "libcurl refused an option");
     if (probe && (curl_easy_setopt(s.curl, CURLOPT_NOBODY, 0L) != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_RANGE, "0-0") != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, count_probe_body) != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &received) != CURLE_OK))
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
 
     rc = curl_easy_perform(s.curl);
     if (probe && received > 1)
@@ -729,21 +728,21 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
                          "it again",
                          url);
     if (response.out_of_memory)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response", method, url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response", method, url);
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s timed out after %ld s (the timeout setting): %s", method, url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s timed out after %ld s (the timeout setting): %s", method, url,
                          head_timeout_g, s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
     if (rc != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s failed: %s", method, url,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s failed: %s", method, url,
                          s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
     if (curl_easy_getinfo(s.curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s: no HTTP status", method, url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s: no HTTP status", method, url);
     if (status >= 400)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld%s", method, url, status,
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld%s", method, url, status,
                          status == 403 ? " (access denied: check the ROS3 credentials)" : "");
     /* Redirects are not followed (ROS3 does not follow them either): a 3xx would stamp the redirect. */
     if (status < 200 || status >= 300)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld, not a success", method, url, status);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld, not a success", method, url, status);
     if (probe) {
         if (status != 206 || received != 1)
             CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
@@ -965,10 +964,10 @@ carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp)
 
     stamp_reset(&measured);
     if (stamp == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_origin_stamp: no output stamp");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_stamp: no output stamp");
     stamp_reset(stamp);
     if (location == NULL || location[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the location is empty");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin: the location is empty");
     if (carve_origin_is_url(location)) {
         if (remote_request(location, fapl_id, 0, &measured) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1000,14 +999,14 @@ carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src)
     herr_t        ret_value = 0;
 
     if (dst == NULL || src == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "carve_stamp_copy: NULL stamp");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_stamp_copy: NULL stamp");
     copy               = *src;
     copy.etag          = NULL;
     copy.last_modified = NULL;
     if ((src->etag && (copy.etag = duplicate_string(src->etag)) == NULL) ||
         (src->last_modified && (copy.last_modified = duplicate_string(src->last_modified)) == NULL)) {
         carve_stamp_clear(&copy);
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "carve_stamp_copy: out of memory");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "carve_stamp_copy: out of memory");
     }
     *dst = copy;
 
@@ -1221,18 +1220,18 @@ container_directory(const char *location, const char *dir, char **out)
     else
         result = local_parent_directory(location);
     if (result == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
 
     if (result[0] != '/') {
         char *joined;
 
         if ((cwd = current_directory()) == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
                              "origin '%s': cannot read the current directory for the container: %s", location,
                              strerror(errno));
         joined = strcmp(result, ".") == 0 ? duplicate_string(cwd) : format_string("%s/%s", cwd, result);
         if (joined == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
         free(result);
         result = joined;
     }
@@ -1264,7 +1263,7 @@ carve_origin_container_paths(const char *location, const char *dir, char **conta
         if (outputs[i])
             *outputs[i] = NULL;
     if (location == NULL || location[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_BADVALUE, -1, "origin: the location is empty");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin: the location is empty");
     if (container_directory(location, dir, &directory) < 0)
         CARVE_GOTO_DONE(-1);
     container_base_name(location, base);
@@ -1274,7 +1273,7 @@ carve_origin_container_paths(const char *location, const char *dir, char **conta
             continue;
         results[i] = format_string("%s%s%s-%016" PRIx64 "%s", directory, sep, base, fnv1a64(location), suffixes[i]);
         if (results[i] == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
     }
     for (int i = 0; i < 3; i++) {
         if (outputs[i])

@@ -29,7 +29,6 @@
  *    them); a registered class without a query callback gives HDF5 no way to read the link's value, so
  *    such a link is recreated with an empty value.
  */
-#define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include "carve_skeleton.h"
 

@@ -16,9 +16,6 @@
  * external file cache keeps a target open; datasets reached through the link are then served by the
  * target's replay state (carve_obj_rehome moves them to its context).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

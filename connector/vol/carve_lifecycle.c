@@ -5,9 +5,6 @@
  *
  * Process-wide state, touched only from VOL callbacks (which HDF5 serialises) and from the handlers.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dladdr */
-#endif
 #include <dlfcn.h>
 #include <stdlib.h>
 

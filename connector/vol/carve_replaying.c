@@ -15,9 +15,6 @@
  * the origin's skeleton); the origin file and its datasets are extra objects below carve, opened only
  * when a read needs them and closed with the file or dataset that opened them.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* asprintf */
-#endif
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

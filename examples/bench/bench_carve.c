@@ -32,7 +32,6 @@
  * Usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE] [--scaling N=FILE]...
  *                          [--reps N] [--mem-reps N] [--scaling-reps N] [--markdown FILE]
  */
-#define _DEFAULT_SOURCE
 
 #include <dirent.h>
 #include <errno.h>

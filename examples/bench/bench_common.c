@@ -1,9 +1,6 @@
 /*
  * bench_common.c — helpers shared by the benchmark programs of examples/bench (see bench_common.h).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* wait4, program_invocation_short_name */
-#endif
 
 #include "bench_common.h"
 

@@ -15,9 +15,6 @@
  *   replay-open  H5Fopen + H5Fclose through carve in mode replay (lookup, stamp, container open), exact
  * Prints a markdown table and one "LOOKUP kind=... us=... ratio=..." line per row (ratio: against native).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -32,7 +32,6 @@
  *
  * Usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdint.h>

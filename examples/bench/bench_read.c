@@ -28,8 +28,6 @@
  *
  * Usage: carve_bench_read --data FILE --objects FILE [options]       (--help lists them)
  */
-#define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* wait4 */
 
 #include <errno.h>
 #include <inttypes.h>

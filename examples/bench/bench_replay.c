@@ -37,7 +37,6 @@
  *                           [--url URL [--s3-cred region,id,secret] [--s3-log FILE] [--s3-latency-ms N]
  *                            | --s3-skip REASON] [--steady-heap] [--markdown FILE]
  */
-#define _DEFAULT_SOURCE
 
 #include <dirent.h>
 #include <errno.h>

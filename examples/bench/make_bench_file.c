@@ -17,7 +17,6 @@
  *
  * Usage: carve_bench_make [--size-mib N] [--objects K] [--chunk-kib C] [--deflate L] OUTPUT.h5
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <inttypes.h>

@@ -16,7 +16,6 @@
  *
  * Prints one line per check and a closing "N passed, M failed"; exits non-zero on any failure.
  */
-#define _POSIX_C_SOURCE 200809L /* setenv, unsetenv, environ */
 
 #include <errno.h>
 #include <stdarg.h>

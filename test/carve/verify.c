@@ -75,7 +75,6 @@
  * Limits: element sets are kept as one byte per element; a dataset of more than 2^26 elements is refused
  * with a message (the zoo's largest has 10^4).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <inttypes.h>

@@ -45,7 +45,6 @@
  * (H5Oclose, H5Aclose, H5Fclose or H5close; the error stack is printed). carve commits when HDF5 shuts
  * down, so a failed commit may instead be reported on stderr after main returns, with exit status 0.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -4,7 +4,6 @@
  * build links with GNU ld's --wrap — counting the allocations carve_core makes, so that a leak in copy,
  * merge, clear or a reader fails an input even without a leak-detecting sanitizer.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include "fuzz_common.h"
 

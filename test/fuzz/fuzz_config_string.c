@@ -27,7 +27,6 @@
  * pass_through, at any depth). HDF5 1.14's H5VL_pass_through_str_to_info does not check its input (it
  * dereferences missing braces and writes one byte past a buffer), so fuzzing it would only find that.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <limits.h>
 #include <stdio.h>

@@ -18,7 +18,6 @@
  *     same values;
  *   - nothing carve_core allocated outlives the input (fuzz_end_input).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,7 +16,6 @@
  * crashes, the input is written to <artifact_prefix>crash-input (default prefix: the current directory)
  * before the process dies with the signal.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
 #include <errno.h>

@@ -56,8 +56,9 @@
 #                       `all` carved, the origin present)
 #   passthrough         a file with no container in replay mode: native checksum, nothing created
 #   bad_container       garbage with carve's header, or another origin's container, at the container's
-#                       name: the open is refused naming it, the file is left as it was; the real one
-#                       back: served again
+#                       name: with the origin there, it is read itself instead (native values, the reason
+#                       on stderr); without it the open is refused naming the container; the file is left
+#                       as it was; the real one back: served again
 #   ambiguous           two different origins a/zoo.h5 and b/zoo.h5 (a variant zoo, older mtime) carved
 #                       into one CARVE_DIR, both directories renamed away: zoo.h5 opened where it does not
 #                       exist is refused (exit 1, "cannot tell which container stands for", both
@@ -127,6 +128,19 @@ expect_served() {
     stderr_is_clean "$@"
 }
 
+
+# expect_fallback <label> <text>...: the container could not be used, so the file the program named was
+# read itself: exit 0, native's values, and stderr says why (every text) and that the file was read instead.
+expect_fallback() {
+    local label=$1 text
+    shift
+    check "$label: the program succeeds (exit $(rc_of "$label"))" test "$(rc_of "$label")" = 0
+    same_results "$label" native
+    check "$label: stderr says the file itself was read instead" grep -q "; reading zoo.h5 itself instead$" "$label.err"
+    for text in "$@"; do
+        check "$label: stderr says \"$text\"" grep -qF -- "$text" "$label.err"
+    done
+}
 
 # expect_refused <label> <exit status> <text>...: the run failed with that status (not a signal) and
 # its stderr holds every text.
@@ -1085,7 +1099,11 @@ case_bad_container() {
     head -c 4096 /dev/urandom >>"$container"
     cp -p "$container" garbage.copy
     workload garbage "$REPLAY" zoo.h5 rows garbage.txt
-    expect_refused garbage 1 "cannot replay from container $container" "manifest is unreadable"
+    expect_fallback garbage "cannot replay from container $container" "manifest is unreadable"
+    mv zoo.h5 zoo.h5.away
+    workload garbage-away "$REPLAY" zoo.h5 rows garbage-away.txt
+    mv zoo.h5.away zoo.h5
+    expect_refused garbage-away 1 "cannot replay from container $container" "manifest is unreadable"
     check "garbage: the file at the container's name is left byte-identical" cmp -s "$container" garbage.copy
     # 2. a container that belongs to another origin (moved here from elsewhere).
     mkdir -p other
@@ -1093,7 +1111,11 @@ case_bad_container() {
     carve_first carve-other other rows || return 0
     cp -p "$container" "$(the_container . zoo.h5)"
     workload foreign "$REPLAY" zoo.h5 rows foreign.txt
-    expect_refused foreign 1 "belongs to another origin" "$work/other/zoo.h5"
+    expect_fallback foreign "belongs to another origin" "$work/other/zoo.h5"
+    mv zoo.h5 zoo.h5.away
+    workload foreign-away "$REPLAY" zoo.h5 rows foreign-away.txt
+    mv zoo.h5.away zoo.h5
+    expect_refused foreign-away 1 "belongs to another origin" "$work/other/zoo.h5"
     # 3. the real container back: served again.
     cp -p "$saved" "$(the_container . zoo.h5)"
     workload restored "$REPLAY" zoo.h5 rows restored.txt

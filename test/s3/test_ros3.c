@@ -29,7 +29,6 @@
  *
  * Prints one line per check and a closing "N passed, M failed"; exits non-zero on any failure.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -50,7 +49,6 @@
 #define BIG2D_COLS    2048
 #define BIGCHUNK_N    512
 #define BIGCHUNK_EDGE 64
-
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Formulas (test/common/make_zoo.c for the zoo).                                                  */

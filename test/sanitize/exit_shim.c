@@ -10,9 +10,6 @@
  * (H5close, when HDF5 is loaded — that is when carve commits its containers), flushes stdio and leaves
  * with the same status.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* RTLD_DEFAULT */
-#endif
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,6 @@
  * also checked for the message they leave on the HDF5 error stack (carve's class, the right minor code, and
  * text naming the problem).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <limits.h>

@@ -15,7 +15,6 @@
  * also checked for the message they leave on the HDF5 error stack. A performance smoke test prints timings
  * (never asserted).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <stdbool.h>
 #include <stdint.h>

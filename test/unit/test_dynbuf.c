@@ -7,7 +7,6 @@
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed.
  */
-#define _POSIX_C_SOURCE 200809L /* fork, pipe */
 
 #include <errno.h>
 #include <stdint.h>

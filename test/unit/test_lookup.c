@@ -11,9 +11,6 @@
  *
  * A plain program on the shared harness (unit_test.h).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* asprintf */
-#endif
 
 #include <errno.h>
 #include <stdbool.h>

@@ -14,7 +14,6 @@
  * anonymous, one verifying SigV4) in CARVE_TEST_S3_STATE, uploads with test/s3/s3client.py, and stops
  * them before it exits.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp, setenv, symlink, utimensat */
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -20,7 +20,6 @@
  * beside HDF5's own read of one chunk (never asserted). No file is written (the baseline uses the core
  * driver without a backing store).
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,7 +2,6 @@
  * unit_test.c — the harness the unit tests in test/unit share: check counting, the HDF5 error stack
  * checks, the temporary directory and small file helpers. See unit_test.h.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp, realpath */
 
 #include "unit_test.h"
 
