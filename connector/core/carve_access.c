@@ -87,8 +87,20 @@ carve_access_record_read(carve_access_dataset_t *ds, hid_t file_space_id)
         if (carve_selection_add_all(&ds->selections) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (carve_selection_add_space_counted(&ds->selections, file_space_id, &elements) < 0)
-        CARVE_GOTO_DONE(-1);
+    else {
+        hsize_t dims[H5S_MAX_RANK];
+        int     rank = H5Sget_simple_extent_ndims(file_space_id);
+
+        /* A dataset whose extent changed since it was first read (H5Dset_extent by the program, or a
+         * writer extending it under SWMR): the log follows the dataset's extent now. */
+        if (rank == ds->rank && rank > 0 && H5Sget_simple_extent_dims(file_space_id, dims, NULL) == rank &&
+            memcmp(dims, ds->dims, (size_t)rank * sizeof *dims) != 0) {
+            memcpy(ds->dims, dims, (size_t)rank * sizeof *dims);
+            carve_selection_set_extent(&ds->selections, dims);
+        }
+        if (carve_selection_add_space_counted(&ds->selections, file_space_id, &elements) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
     ds->reads++;
     ds->elements_read += elements;
     ds->bytes_read += elements * ds->type_size;

@@ -56,6 +56,43 @@ done:
     return ret_value;
 }
 
+void
+carve_selection_set_extent(carve_selection_t *sel, const hsize_t *dims)
+{
+    size_t kept   = 0;
+    int    shrunk = 0;
+
+    for (int d = 0; d < sel->rank; d++) {
+        shrunk |= dims[d] < sel->dims[d];
+        sel->dims[d] = dims[d];
+    }
+    if (!shrunk)
+        return; /* every record still lies inside */
+    for (size_t i = 0; i < sel->nrecords; i++) {
+        hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
+        hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
+        int      keep  = 1;
+
+        for (int d = 0; d < sel->rank && keep; d++) {
+            hsize_t end = start[d] + (count[d] - 1) * stride[d] + block[d]; /* past the last element */
+
+            if (end <= dims[d])
+                continue;
+            if (count[d] == 1 && start[d] < dims[d])
+                block[d] = dims[d] - start[d]; /* one block: cut at the extent */
+            else
+                keep = 0; /* a pattern cut at the extent is no longer one record: dropped (read less) */
+        }
+        if (keep) {
+            if (kept != i)
+                memmove(CARVE_RECORD_START(sel, kept), start, 4 * (size_t)sel->rank * sizeof *start);
+            kept++;
+        }
+    }
+    sel->nrecords = kept;
+    sel->merged   = 0;
+}
+
 herr_t
 carve_selection_copy(carve_selection_t *dst, const carve_selection_t *src)
 {

@@ -49,6 +49,10 @@ herr_t carve_selection_add(carve_selection_t *sel, const hsize_t *start, const h
 herr_t carve_selection_add_space(carve_selection_t *sel, hid_t space_id);
 /* The same, also giving the number of elements the selection holds (0 for none). */
 herr_t carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_t *npoints);
+/* The dataspace's extent changed (H5Dset_extent, or another process extending the dataset): records keep
+ * what they cover inside the new extent. A single block is cut at it; a record of several blocks that
+ * reaches past it is dropped, so the selection then says less than was read, never more. */
+void carve_selection_set_extent(carve_selection_t *sel, const hsize_t *dims);
 /* Adds everything (the whole extent). */
 herr_t carve_selection_add_all(carve_selection_t *sel);
 /* Adds every record of src (same rank and extent). */
