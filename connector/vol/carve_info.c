@@ -103,10 +103,9 @@ load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **unde
 
 done:
     if (ret_value < 0 && *under_vol_id >= 0) {
-        hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
-
+        CARVE_CLEANUP_BEGIN
         H5VLclose(*under_vol_id);
-        carve_error_restore(saved);
+        CARVE_CLEANUP_END
         *under_vol_id = H5I_INVALID_HID;
     }
     return ret_value;
@@ -160,20 +159,19 @@ herr_t
 carve_info_free(void *_info)
 {
     carve_vol_info_t *info = _info;
-    hid_t             saved;
 
     if (!info)
         return 0;
     /* Property lists are freed while HDF5 unwinds failures too: keep the error stack as it is. */
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (under_is_set(info->under_vol_id)) {
         if (info->under_vol_info)
             H5VLfree_connector_info(info->under_vol_id, (void *)(uintptr_t)info->under_vol_info);
         H5Idec_ref(info->under_vol_id);
     }
+    CARVE_CLEANUP_END
     free((void *)(uintptr_t)info->settings);
     free(info);
-    carve_error_restore(saved);
     return 0;
 }
 
@@ -333,10 +331,9 @@ done:
     carve_config_clear(&given);
     if (ret_value < 0) {
         if (*under_vol_id >= 0) {
-            hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
-
+            CARVE_CLEANUP_BEGIN
             H5VLclose(*under_vol_id);
-            carve_error_restore(saved);
+            CARVE_CLEANUP_END
         }
         *under_vol_id = H5I_INVALID_HID;
         carve_config_clear(cfg);
