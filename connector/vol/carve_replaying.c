@@ -64,7 +64,8 @@ replaying_collect_message(unsigned n, const H5E_error2_t *err, void *data)
     return 0;
 }
 
-/* The current error stack as one line (carve's messages, or else the innermost one); clears it. */
+/* The current error stack as one line (carve's messages, or else the innermost one), taken off the stack:
+ * a failure converted into a reason of carve's, which the caller then says (not a failure ignored). */
 static char *
 replaying_take_error_text(void)
 {
@@ -94,13 +95,16 @@ static int
 replaying_file_accessible(const char *name, const carve_config_t *cfg)
 {
     carve_lookup_t lookup;
+    herr_t         found = -1;
     int            ret_value;
 
     carve_replay_cache_arm(); /* frees the lookup's directory listings */
-    if (!name || carve_lookup_container(name, cfg->dir, &lookup) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the open itself reports an ambiguous name */
+    if (!name)
         return 0;
-    }
+    /* Tried and ignored: the open itself reports an ambiguous name. */
+    CARVE_TRY_IGNORED(found = carve_lookup_container(name, cfg->dir, &lookup));
+    if (found < 0)
+        return 0;
     ret_value = lookup.container != NULL;
     carve_lookup_clear(&lookup);
     return ret_value;
@@ -392,7 +396,7 @@ replaying_fall_back(const carve_lookup_t *lookup, const char *name)
     /* The reason names the container (every message of the lookup's and the cache's does). */
     fprintf(stderr, "carve: %s; reading %s itself instead\n", why ? why : "the container cannot be read", name);
     free(why);
-    H5Eclear2(H5E_DEFAULT);
+    H5Eclear2(H5E_DEFAULT); /* converted, not ignored: the line above says why; the stack is left empty */
     return 1;
 }
 
@@ -547,6 +551,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
             free(why);
             CARVE_GOTO_DONE(-1);
         }
+        /* Quiet, not ignored: a failure is kept, and taken below as the reason the origin is unavailable. */
         H5E_BEGIN_TRY
         {
             if (H5VLstart_lib_state() >= 0) {
@@ -1013,7 +1018,7 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
         char *why = r->origin_state == ORIGIN_UNAVAILABLE && r->origin_problem ? strdup(r->origin_problem)
                                                                                : replaying_take_error_text();
 
-        H5Eclear2(H5E_DEFAULT);
+        H5Eclear2(H5E_DEFAULT); /* converted, not ignored: `why` says it, in carve's message below */
         replaying_report_miss(o, p, why ? why : "cannot be read");
         free(why);
         return -1;
@@ -1178,7 +1183,7 @@ replaying_dataset_optional(carve_obj_t *o, H5VL_optional_args_t *args, hid_t dxp
         char *why = r->origin_state == ORIGIN_UNAVAILABLE && r->origin_problem ? strdup(r->origin_problem)
                                                                                : replaying_take_error_text();
 
-        H5Eclear2(H5E_DEFAULT);
+        H5Eclear2(H5E_DEFAULT); /* converted, not ignored: `why` says it, in carve's message below */
         CARVE_ERROR(
             CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
             "cannot answer %s for %s from container %s (it holds part of the data only), and the origin "
