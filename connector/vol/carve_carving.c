@@ -229,7 +229,7 @@ carving_set_origin(carve_carving_t *c, const carve_file_ctx_t *ctx, const char *
     if (NULL == (c->open_name = strdup(name)) || (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
     if ((c->origin_fapl = H5Pcopy(fapl)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
     c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
 
 done:
@@ -607,7 +607,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     herr_t                  ret_value = 0;
 
     if (carve_origin_location(origin_name, &location) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s", origin_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s",
+                         origin_name);
     if (NULL == (c = carving_find(location))) {
         if (NULL == (c = carving_add(location)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
@@ -617,8 +618,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
         carving_arm_shutdown();
     }
     if (carve_under_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
-                         origin_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "read-through: cannot identify a dataset of %s", origin_name);
     if (carving_log_dataset(c, origin_dset, ctx->under_vol_id, &info.token, &log) < 0)
         CARVE_GOTO_DONE(-1);
     if (log && carve_access_record_read(log, file_space_id) < 0)

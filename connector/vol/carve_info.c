@@ -30,6 +30,7 @@ register_under_connector(const char *spec, const char *origin)
     int   by_value  = *spec && end && *end == '\0';
     hid_t id;
 
+    /* Quiet, not ignored: HDF5's reason stays on the stack, followed by carve's message below. */
     H5E_BEGIN_TRY
     {
         if (by_value ? value == H5VL_PASSTHRU_VALUE : strcmp(spec, H5VL_PASSTHRU_NAME) == 0) {
@@ -318,11 +319,13 @@ carve_info_resolve(const void *_info, hid_t *under_vol_id, void **under_vol_info
     if (info && under_is_set(info->under_vol_id)) {
         /* The info names the connector below: it wins over the environment and the file. */
         if (H5Iinc_ref(info->under_vol_id) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "carve's under_vol_id is not a valid ID");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
+                             "carve's under_vol_id is not a valid ID");
         *under_vol_id = info->under_vol_id;
         if (info->under_vol_info &&
             H5VLcopy_connector_info(*under_vol_id, under_vol_info, (void *)(uintptr_t)info->under_vol_info) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot copy the info of the connector below");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
+                             "cannot copy the info of the connector below");
     }
     else if (load_under_connector(cfg, under_vol_id, under_vol_info) < 0)
         CARVE_GOTO_DONE(-1);

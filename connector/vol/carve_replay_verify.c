@@ -129,7 +129,7 @@ verify_checks(replay_container_t *c, const carve_manifest_dataset_t *md, size_t 
     if (!chk->looked_up) {
         if ((chk->table = carve_integrity_find(&c->integrity, md->path)) != NULL && chk->table->n &&
             NULL == (chk->verified = calloc(chk->table->n, 1))) {
-            CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory checking %s", md->path);
+            CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "out of memory checking %s", md->path);
             return NULL;
         }
         chk->looked_up = 1;

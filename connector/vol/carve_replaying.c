@@ -738,12 +738,14 @@ replaying_resolve_dataset(carve_obj_t *o)
     args.op_type               = H5VL_DATASET_GET_TYPE;
     args.args.get_type.type_id = H5I_INVALID_HID;
     if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s", rd->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s",
+                         rd->path);
     type                         = args.args.get_type.type_id;
     args.op_type                 = H5VL_DATASET_GET_SPACE;
     args.args.get_space.space_id = H5I_INVALID_HID;
     if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s", rd->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s",
+                         rd->path);
     rd->space        = args.args.get_space.space_id; /* a replayed file is read-only: its extent stays */
     rd->elem_size    = H5Tget_size(type);
     rd->has_refs     = H5Tdetect_class(type, H5T_REFERENCE) > 0; /* anywhere inside it */
