@@ -247,8 +247,11 @@ carve_info_to_str(const void *_info, char **str)
         CARVE_GOTO_DONE(-1);
 
 done:
-    if (under_str)
+    if (under_str) {
+        CARVE_CLEANUP_BEGIN
         H5free_memory(under_str);
+        CARVE_CLEANUP_END
+    }
     carve_config_clear(&cfg);
     return ret_value;
 }
@@ -372,8 +375,10 @@ carve_info_under_fapl(hid_t fapl_id, hid_t under_vol_id, const void *under_vol_i
         return H5I_INVALID_HID;
     }
     if (H5Pset_vol(under_fapl, under_vol_id, under_vol_info) < 0) {
-        H5Pclose(under_fapl);
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot select the connector below on the file access list");
+        CARVE_CLEANUP_BEGIN /* HDF5's reason, and the message above, stay */
+        H5Pclose(under_fapl);
+        CARVE_CLEANUP_END
         return H5I_INVALID_HID;
     }
     return under_fapl;

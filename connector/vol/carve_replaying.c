@@ -485,10 +485,11 @@ replaying_file_finish(carve_file_ctx_t *ctx)
     carve_file_ctx_unpublish(ctx);
     if (r->origin_file &&
         H5VLfile_close(r->origin_file, ctx->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot close the origin %s", r->origin_name),
-            ret_value = -1;
+        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin %s", r->origin_name);
+    CARVE_CLEANUP_BEGIN /* freeing closes access lists, which would clear the failure above */
     r->container->users--;
     replaying_free(r);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -668,14 +669,15 @@ replaying_object_released(carve_obj_t *dset)
         return 0;
     dset->replay = NULL;
     if (rd->origin_dset &&
-        H5VLdataset_close(rd->origin_dset, dset->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
-        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot close the origin's dataset %s", rd->path);
-        ret_value = -1;
-    }
+        H5VLdataset_close(rd->origin_dset, dset->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin's dataset %s",
+                         rd->path);
+    CARVE_CLEANUP_BEGIN /* closing these would clear the failure above, which the program's close reports */
     if (rd->dapl >= 0)
         H5Pclose(rd->dapl);
     if (rd->space >= 0)
         H5Sclose(rd->space);
+    CARVE_CLEANUP_END
     free(rd->path);
     free(rd);
     return ret_value;
