@@ -149,14 +149,15 @@ void
 carve_obj_rehome(carve_obj_t *o)
 {
     H5O_info2_t info;
+    herr_t      got = -1;
 
     /* Only when a file other than the object's own is published. */
     if (!published_g || (published_g == o->ctx && !published_g->published_next))
         return;
-    if (carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the dataset stays where it was opened */
+    /* Tried and ignored: the dataset stays where it was opened. */
+    CARVE_TRY_IGNORED(got = carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info));
+    if (got < 0)
         return;
-    }
     if (o->ctx->published && info.fileno == o->ctx->fileno)
         return;
     for (carve_file_ctx_t *c = published_g; c; c = c->published_next)
