@@ -82,12 +82,12 @@ carving_note_skipped_location(const char *location, const char *reason)
 static void
 carving_note_skipped(const char *name, const char *reason)
 {
-    char *location = NULL;
+    char  *location = NULL;
+    herr_t located  = -1;
 
-    if (carve_origin_location(name, &location) < 0) {
-        H5Eclear2(H5E_DEFAULT);
+    CARVE_TRY_IGNORED(located = carve_origin_location(name, &location)); /* then listed by its own name */
+    if (located < 0)
         location = strdup(name);
-    }
     if (location)
         carving_note_skipped_location(location, reason);
     free(location);
@@ -229,7 +229,7 @@ carving_set_origin(carve_carving_t *c, const carve_file_ctx_t *ctx, const char *
     if (NULL == (c->open_name = strdup(name)) || (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
     if ((c->origin_fapl = H5Pcopy(fapl)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
     c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
 
 done:
@@ -252,17 +252,20 @@ carving_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *u
     if (carve_origin_location(name, &location) < 0) {
         /* Not a file carve can name (a driver's pattern, a memory image): the program goes on, uncarved. */
         carving_report("not carving", name);
-        H5Eclear2(H5E_DEFAULT);
+        H5Eclear2(H5E_DEFAULT); /* said, not ignored: carving_report printed the stack as the reason */
         carving_note_skipped(name, "no carvable location");
         CARVE_GOTO_DONE(0);
     }
     c = carving_find(location);
-    /* A file seen before was probed then; a new local one read-only may be a container itself. */
-    if (!c && !created && !(flags & H5F_ACC_RDWR) && !carve_origin_is_url(location) &&
-        (probe = carve_container_probe(location)) != 0) {
-        H5Eclear2(H5E_DEFAULT);
-        carving_note_skipped_location(location, probe > 0 ? "a carve container" : "unreadable");
-        CARVE_GOTO_DONE(0);
+    /* A file seen before was probed then; a new local one read-only may be a container itself (or
+     * unreadable: tried and ignored, the program's own reads say why). */
+    if (!c && !created && !(flags & H5F_ACC_RDWR) && !carve_origin_is_url(location)) {
+        probe = -1;
+        CARVE_TRY_IGNORED(probe = carve_container_probe(location));
+        if (probe != 0) {
+            carving_note_skipped_location(location, probe > 0 ? "a carve container" : "unreadable");
+            CARVE_GOTO_DONE(0);
+        }
     }
     if (!c) {
         if (NULL == (c = carving_add(location)))
@@ -309,20 +312,16 @@ carving_file_finish(carve_file_ctx_t *ctx)
     return 0;
 }
 
-/* The carving entry of a file reached through an external link from an origin, found or made from the
- * name HDF5 opened it by, with the parent's settings: a file reached only through a link is carved like
- * an origin, so that replay can serve it when the origins are gone. NULL (no error) when it is not carved:
- * the parent is written, the file is a container, or it cannot be named. */
+/* carving_linked_entry's work, for a parent that is an origin: NULL when the file is not carved, with the
+ * error stack saying why when something failed. */
 static carve_carving_t *
-carving_linked_entry(carve_obj_t *o, H5I_type_t type)
+carving_linked_entry_find(carve_obj_t *o, H5I_type_t type, carve_carving_t *parent)
 {
-    carve_carving_t     *parent = o->ctx->carving, *c;
+    carve_carving_t     *c;
     H5VL_file_get_args_t args;
     size_t               len  = 0;
     char                *name = NULL, *location = NULL;
 
-    if (!parent || parent->written || parent->origin_fapl < 0)
-        return NULL;
     memset(&args, 0, sizeof args);
     args.op_type                      = H5VL_FILE_GET_NAME;
     args.args.get_name.type           = type;
@@ -354,11 +353,25 @@ carving_linked_entry(carve_obj_t *o, H5I_type_t type)
     return c;
 
 ignored:
-    /* Tried and ignored: the program goes on; the linked file is only not carved (replay reads it as it is). */
-    H5Eclear2(H5E_DEFAULT);
     free(name);
     free(location);
     return NULL;
+}
+
+/* The carving entry of a file reached through an external link from an origin, found or made from the
+ * name HDF5 opened it by, with the parent's settings: a file reached only through a link is carved like
+ * an origin, so that replay can serve it when the origins are gone. NULL (no error) when it is not carved:
+ * the parent is written, the file is a container, or it cannot be named. */
+static carve_carving_t *
+carving_linked_entry(carve_obj_t *o, H5I_type_t type)
+{
+    carve_carving_t *parent = o->ctx->carving, *c = NULL;
+
+    if (!parent || parent->written || parent->origin_fapl < 0)
+        return NULL;
+    /* Tried and ignored: the program goes on, the linked file only not carved (replay reads it as it is). */
+    CARVE_TRY_IGNORED(c = carving_linked_entry_find(o, type, parent));
+    return c;
 }
 
 /* The carving entry of the file an object lives in (the origin itself, or a file reached through an
@@ -379,18 +392,27 @@ carving_entry_of(carve_obj_t *o, H5I_type_t type, carve_carving_t **entry, H5O_t
     return *entry != NULL;
 }
 
+/* Counts an object as touched in the entry of the file it lives in; -1 when it cannot be identified or
+ * recorded. */
+static herr_t
+carving_touch_object(carve_obj_t *o, H5I_type_t type)
+{
+    H5O_token_t      token;
+    carve_carving_t *c;
+    int              found = carving_entry_of(o, type, &c, &token);
+
+    return found <= 0 ? found : carve_access_touch(&c->access, &token);
+}
+
 /* Hook object_opened: an object opened counts as touched. */
 static herr_t
 carving_object_opened(carve_obj_t *o, H5I_type_t type, hid_t apl_id)
 {
-    H5O_token_t      token;
-    carve_carving_t *c;
-
     (void)apl_id;
     if (!o->ctx->carving)
         return 0;
-    if (carving_entry_of(o, type, &c, &token) <= 0 || carve_access_touch(&c->access, &token) < 0)
-        H5Eclear2(H5E_DEFAULT); /* the object list is informational (and drives skeleton=touched) */
+    /* Tried and ignored: the object list is informational (and drives skeleton=touched). */
+    CARVE_TRY_IGNORED(carving_touch_object(o, type));
     return 0;
 }
 
@@ -401,8 +423,8 @@ carving_object_queried(carve_obj_t *loc, const H5O_info2_t *info)
 {
     carve_carving_t *c = loc->ctx->carving;
 
-    if (c && info->fileno == loc->ctx->fileno && carve_access_touch(&c->access, &info->token) < 0)
-        H5Eclear2(H5E_DEFAULT);
+    if (c && info->fileno == loc->ctx->fileno)
+        CARVE_TRY_IGNORED(carve_access_touch(&c->access, &info->token)); /* informational, as above */
 }
 
 /* The log entry of a dataset of an origin (created on first use from its shape and element size), the
@@ -517,15 +539,14 @@ static void
 carving_location_touched(carve_obj_t *o, const H5VL_loc_params_t *loc_params)
 {
     H5O_info2_t info;
+    herr_t      found = -1;
 
     if (!o->ctx->carving)
         return;
-    if (carving_info_at(o, loc_params, &info) < 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return;
-    }
-    if (info.fileno == o->ctx->fileno && carve_access_touch(&o->ctx->carving->access, &info.token) < 0)
-        H5Eclear2(H5E_DEFAULT);
+    /* Tried and ignored, both: the object list is informational (and drives skeleton=touched). */
+    CARVE_TRY_IGNORED(found = carving_info_at(o, loc_params, &info));
+    if (found >= 0 && info.fileno == o->ctx->fileno)
+        CARVE_TRY_IGNORED(carve_access_touch(&o->ctx->carving->access, &info.token));
 }
 
 /* Hook attr_opened: notes which object an attribute just opened belongs to. */
@@ -533,15 +554,15 @@ static void
 carving_attr_opened(carve_obj_t *parent, const H5VL_loc_params_t *loc_params, carve_obj_t *attr)
 {
     H5O_info2_t info;
+    herr_t      found = -1;
 
     if (!attr || !parent->ctx->carving)
         return;
     /* The object the attribute is attached to: the location itself, or the object named relative to it
-     * (H5Aopen_by_name, H5Aopen_by_idx). */
-    if (carving_info_at(parent, loc_params, &info) < 0) {
-        H5Eclear2(H5E_DEFAULT);
+     * (H5Aopen_by_name, H5Aopen_by_idx). Tried and ignored: unknown, the attribute's read is not recorded. */
+    CARVE_TRY_IGNORED(found = carving_info_at(parent, loc_params, &info));
+    if (found < 0)
         return;
-    }
     if (info.fileno != parent->ctx->fileno)
         return; /* an attribute of an object in another file */
     attr->attr_object = info.token;
@@ -555,6 +576,7 @@ carving_attr_read(carve_obj_t *attr)
     H5VL_attr_get_args_t args;
     char                 name[1024];
     size_t               len = 0;
+    herr_t               got = -1;
 
     if (!attr->ctx->carving || (attr->carving_flags & CARVING_ATTR_RECORDED) ||
         !(attr->carving_flags & CARVING_ATTR_OBJECT_KNOWN))
@@ -567,9 +589,11 @@ carving_attr_read(carve_obj_t *attr)
     args.args.get_name.buf_size            = sizeof name;
     args.args.get_name.buf                 = name;
     args.args.get_name.attr_name_len       = &len;
-    if (H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
-        len >= sizeof name || carve_access_record_attr(&attr->ctx->carving->access, &attr->attr_object, name) < 0)
-        H5Eclear2(H5E_DEFAULT); /* informational: the attribute's value is in the skeleton anyway */
+    /* Tried and ignored, both: informational, the attribute's value is in the skeleton anyway. */
+    CARVE_TRY_IGNORED(
+        got = H5VLattr_get(attr->under_object, attr->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL));
+    if (got >= 0 && len < sizeof name)
+        CARVE_TRY_IGNORED(carve_access_record_attr(&attr->ctx->carving->access, &attr->attr_object, name));
 }
 
 herr_t
@@ -583,7 +607,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     herr_t                  ret_value = 0;
 
     if (carve_origin_location(origin_name, &location) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s", origin_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "read-through: cannot name the origin %s",
+                         origin_name);
     if (NULL == (c = carving_find(location))) {
         if (NULL == (c = carving_add(location)))
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
@@ -593,8 +618,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
         carving_arm_shutdown();
     }
     if (carve_under_info(origin_dset, ctx->under_vol_id, H5I_DATASET, &info) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "read-through: cannot identify a dataset of %s",
-                         origin_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "read-through: cannot identify a dataset of %s", origin_name);
     if (carving_log_dataset(c, origin_dset, ctx->under_vol_id, &info.token, &log) < 0)
         CARVE_GOTO_DONE(-1);
     if (log && carve_access_record_read(log, file_space_id) < 0)

@@ -30,11 +30,10 @@ carve_dataset_open(void *obj, const H5VL_loc_params_t *loc_params, const char *n
     dset = carve_wrap_result(
         H5VLdataset_open(o->under_object, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req), o, req);
     if (carve_obj_opened(dset, H5I_DATASET, dapl_id) < 0) {
-        hid_t failure = carve_error_save();
-
+        CARVE_CLEANUP_BEGIN
         H5VLdataset_close(dset->under_object, dset->under_vol_id, dxpl_id, NULL);
         carve_obj_free(dset);
-        carve_error_restore(failure);
+        CARVE_CLEANUP_END
         return NULL;
     }
     return dset;

@@ -33,12 +33,13 @@ static int registered_g = 0; /* HDF5 forgets the override when it shuts down: se
 static char *
 elink_directory_of(const char *file_name)
 {
-    char *location = NULL, *slash;
+    char  *location = NULL, *slash;
+    herr_t located  = -1;
 
-    if (carve_origin_location_lexical(file_name, &location) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the parent's directory is not searched */
+    /* Tried and ignored: the parent's directory is then not searched. */
+    CARVE_TRY_IGNORED(located = carve_origin_location_lexical(file_name, &location));
+    if (located < 0)
         return NULL;
-    }
     if ((slash = strrchr(location, '/')) != NULL)
         slash[slash == location ? 1 : 0] = '\0';
     return location;
@@ -62,13 +63,7 @@ elink_try_open(const char *name, unsigned intent, hid_t fapl)
 {
     hid_t file = H5I_INVALID_HID;
 
-    H5E_BEGIN_TRY
-    {
-        file = H5Fopen(name, intent, fapl);
-    }
-    H5E_END_TRY
-    if (file < 0)
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the next candidate is tried, as HDF5 does */
+    CARVE_TRY_IGNORED(file = H5Fopen(name, intent, fapl)); /* the next candidate is tried, as HDF5 does */
     return file;
 }
 
@@ -119,12 +114,10 @@ static carve_file_ctx_t *
 elink_replayed_file_of(hid_t id)
 {
     H5O_info2_t info;
+    herr_t      got = -1;
 
-    if (H5Oget_info3(id, &info, H5O_INFO_BASIC) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: then not replayed */
-        return NULL;
-    }
-    return carve_file_ctx_published(info.fileno);
+    CARVE_TRY_IGNORED(got = H5Oget_info3(id, &info, H5O_INFO_BASIC)); /* unknown: then not replayed */
+    return got < 0 ? NULL : carve_file_ctx_published(info.fileno);
 }
 
 /* The target's access flags and list, as HDF5 takes them: the link access list's, else the parent's; the

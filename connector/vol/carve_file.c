@@ -50,7 +50,8 @@ done:
 /*
  * Opens or creates through the connector below. The connector's own error stack is kept for the
  * caller (h5py, for one, reads the errno line of a failed open), and it is printed once, by the
- * program's own API call, not also by the nested one.
+ * program's own API call, not also by the nested one. A file opened that carve then cannot take on is
+ * closed again.
  */
 static void *
 file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id, void **req,
@@ -59,7 +60,6 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
     carve_file_ctx_t *ctx          = NULL;
     carve_obj_t      *file         = NULL;
     carve_file_open_t how          = {name, flags, create, fapl_id, H5I_INVALID_HID, dxpl_id, req};
-    hid_t             saved        = H5I_INVALID_HID;
     void             *under        = NULL;
     int               pass_through = 0;
     void             *ret_value    = NULL;
@@ -71,46 +71,43 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
     carve_origin_set_timeout(carve_config_timeout(&ctx->config)); /* the requests this open may make */
 
     /* The mode may open the file its own way (replay: from its container); otherwise it is opened below. */
-    if (NULL == (under = ctx->mode->file_open(ctx, &how, &pass_through)) && !pass_through) {
-        saved = carve_error_save(); /* the cleanup below calls HDF5's API, which would clear it */
+    if (NULL == (under = ctx->mode->file_open(ctx, &how, &pass_through)) && !pass_through)
         CARVE_GOTO_DONE(NULL);
-    }
     if (!under) {
+        /* Quiet, not ignored: a failure stays on the stack, for the program's own call to print. */
         H5E_BEGIN_TRY
         {
             if (create)
                 under = H5VLfile_create(name, flags, fcpl_id, how.under_fapl, dxpl_id, req);
             else
                 under = H5VLfile_open(name, flags, how.under_fapl, dxpl_id, req);
-            if (!under)
-                saved = carve_error_save();
         }
         H5E_END_TRY
+        if (!under)
+            CARVE_GOTO_DONE(NULL);
     }
-    if (!under)
-        CARVE_GOTO_DONE(NULL);
-
     if (NULL == (file = carve_obj_new(under, ctx)))
         CARVE_GOTO_DONE(NULL);
-    if (ctx->mode->file_opened(ctx, &how, under) < 0) {
-        hid_t failure = carve_error_save();
-
-        H5VLfile_close(under, ctx->under_vol_id, dxpl_id, NULL);
-        file->under_object = NULL;
-        carve_obj_free(file);
-        file = NULL;
-        carve_error_restore(failure);
+    if (ctx->mode->file_opened(ctx, &how, under) < 0)
         CARVE_GOTO_DONE(NULL);
-    }
     carve_wrap_request(req, file);
     ret_value = file;
 
 done:
+    CARVE_CLEANUP_BEGIN
+    if (!ret_value && under) {
+        if (file)
+            file->under_object = NULL; /* closed here, not by carve_obj_free */
+        if (H5VLfile_close(under, ctx->under_vol_id, dxpl_id, NULL) < 0 && (create || (flags & H5F_ACC_RDWR)))
+            CARVE_DONE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL,
+                             "cannot close %s after its %s failed (what was written may not be on disk)",
+                             name, create ? "create" : "open");
+        carve_obj_free(file);
+    }
     if (how.under_fapl >= 0)
         H5Pclose(how.under_fapl);
     carve_file_ctx_unref(ctx);
-    if (saved >= 0)
-        carve_error_restore(saved);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -141,11 +138,9 @@ carve_file_get(void *file, H5VL_file_get_args_t *args, hid_t dxpl_id, void **req
     return ret_value;
 }
 
-/* IS_ACCESSIBLE and DELETE arrive without an object: they act on a file name through a carve FAPL.
- * HDF5 also calls IS_ACCESSIBLE on every plugin when a native open fails, with whatever error stack
- * that open left: that stack is kept, and the check's own failure is added after it. */
+/* IS_ACCESSIBLE and DELETE arrive without an object: they act on a file name through a carve FAPL. */
 static herr_t
-file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req)
+file_specific_by_name_below(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req)
 {
     H5VL_file_specific_args_t under_args = *args;
     carve_config_t            cfg;
@@ -155,8 +150,6 @@ file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req
     hid_t                     under_vol_id   = H5I_INVALID_HID;
     void                     *under_vol_info = NULL;
     hid_t                     under_fapl     = H5I_INVALID_HID;
-    hid_t                     before         = carve_error_save();
-    hid_t                     failure        = H5I_INVALID_HID;
     herr_t                    ret_value      = 0;
 
     carve_config_init(&cfg);
@@ -175,24 +168,39 @@ file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req
         CARVE_GOTO_DONE(0);
     }
 
+    /* Quiet, not ignored: a failure stays on the stack, for the program's own call to print. */
     H5E_BEGIN_TRY
     {
         ret_value = H5VLfile_specific(NULL, under_vol_id, &under_args, dxpl_id, req);
-        if (ret_value < 0)
-            failure = carve_error_save();
     }
     H5E_END_TRY
 
 done:
-    if (ret_value < 0 && failure < 0)
-        failure = carve_error_save(); /* carve's own messages */
+    CARVE_CLEANUP_BEGIN
     if (under_fapl >= 0)
         H5Pclose(under_fapl);
     if (under_vol_info)
         H5VLfree_connector_info(under_vol_id, under_vol_info);
     if (under_vol_id >= 0)
         H5VLclose(under_vol_id);
+    CARVE_CLEANUP_END
     carve_config_clear(&cfg);
+    return ret_value;
+}
+
+/*
+ * HDF5 also calls IS_ACCESSIBLE on every plugin when a native open fails, with whatever error stack
+ * that open left: that stack is kept, and the check's own failure (carve's messages and the connector
+ * below's) is added after it.
+ */
+static herr_t
+file_specific_by_name(H5VL_file_specific_args_t *args, hid_t dxpl_id, void **req)
+{
+    /* By hand, not a CARVE_CLEANUP region: a region keeps carve's messages only, these are HDF5's too. */
+    hid_t  before    = carve_error_save();
+    herr_t ret_value = file_specific_by_name_below(args, dxpl_id, req);
+    hid_t  failure   = ret_value < 0 ? carve_error_save() : H5I_INVALID_HID;
+
     if (failure >= 0 && before >= 0) {
         H5Eappend_stack(before, failure, true);
         carve_error_restore(before);

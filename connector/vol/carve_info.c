@@ -30,6 +30,7 @@ register_under_connector(const char *spec, const char *origin)
     int   by_value  = *spec && end && *end == '\0';
     hid_t id;
 
+    /* Quiet, not ignored: HDF5's reason stays on the stack, followed by carve's message below. */
     H5E_BEGIN_TRY
     {
         if (by_value ? value == H5VL_PASSTHRU_VALUE : strcmp(spec, H5VL_PASSTHRU_NAME) == 0) {
@@ -103,10 +104,9 @@ load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **unde
 
 done:
     if (ret_value < 0 && *under_vol_id >= 0) {
-        hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
-
+        CARVE_CLEANUP_BEGIN
         H5VLclose(*under_vol_id);
-        carve_error_restore(saved);
+        CARVE_CLEANUP_END
         *under_vol_id = H5I_INVALID_HID;
     }
     return ret_value;
@@ -160,20 +160,19 @@ herr_t
 carve_info_free(void *_info)
 {
     carve_vol_info_t *info = _info;
-    hid_t             saved;
 
     if (!info)
         return 0;
     /* Property lists are freed while HDF5 unwinds failures too: keep the error stack as it is. */
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (under_is_set(info->under_vol_id)) {
         if (info->under_vol_info)
             H5VLfree_connector_info(info->under_vol_id, (void *)(uintptr_t)info->under_vol_info);
         H5Idec_ref(info->under_vol_id);
     }
+    CARVE_CLEANUP_END
     free((void *)(uintptr_t)info->settings);
     free(info);
-    carve_error_restore(saved);
     return 0;
 }
 
@@ -248,8 +247,11 @@ carve_info_to_str(const void *_info, char **str)
         CARVE_GOTO_DONE(-1);
 
 done:
-    if (under_str)
+    if (under_str) {
+        CARVE_CLEANUP_BEGIN
         H5free_memory(under_str);
+        CARVE_CLEANUP_END
+    }
     carve_config_clear(&cfg);
     return ret_value;
 }
@@ -320,11 +322,13 @@ carve_info_resolve(const void *_info, hid_t *under_vol_id, void **under_vol_info
     if (info && under_is_set(info->under_vol_id)) {
         /* The info names the connector below: it wins over the environment and the file. */
         if (H5Iinc_ref(info->under_vol_id) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "carve's under_vol_id is not a valid ID");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
+                             "carve's under_vol_id is not a valid ID");
         *under_vol_id = info->under_vol_id;
         if (info->under_vol_info &&
             H5VLcopy_connector_info(*under_vol_id, under_vol_info, (void *)(uintptr_t)info->under_vol_info) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot copy the info of the connector below");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
+                             "cannot copy the info of the connector below");
     }
     else if (load_under_connector(cfg, under_vol_id, under_vol_info) < 0)
         CARVE_GOTO_DONE(-1);
@@ -333,10 +337,9 @@ done:
     carve_config_clear(&given);
     if (ret_value < 0) {
         if (*under_vol_id >= 0) {
-            hid_t saved = carve_error_save(); /* closing through the API would clear the messages above */
-
+            CARVE_CLEANUP_BEGIN
             H5VLclose(*under_vol_id);
-            carve_error_restore(saved);
+            CARVE_CLEANUP_END
         }
         *under_vol_id = H5I_INVALID_HID;
         carve_config_clear(cfg);
@@ -372,8 +375,10 @@ carve_info_under_fapl(hid_t fapl_id, hid_t under_vol_id, const void *under_vol_i
         return H5I_INVALID_HID;
     }
     if (H5Pset_vol(under_fapl, under_vol_id, under_vol_info) < 0) {
-        H5Pclose(under_fapl);
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot select the connector below on the file access list");
+        CARVE_CLEANUP_BEGIN /* HDF5's reason, and the message above, stay */
+        H5Pclose(under_fapl);
+        CARVE_CLEANUP_END
         return H5I_INVALID_HID;
     }
     return under_fapl;

@@ -31,9 +31,11 @@ carve_introspect_get_cap_flags(const void *info, uint64_t *cap_flags)
     *cap_flags |= carve_vol_class.cap_flags;
 
 done:
+    CARVE_CLEANUP_BEGIN
     if (under_vol_info)
         H5VLfree_connector_info(under_vol_id, under_vol_info);
     H5VLclose(under_vol_id);
+    CARVE_CLEANUP_END
     carve_config_clear(&cfg);
     return ret_value;
 }

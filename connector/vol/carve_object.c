@@ -13,11 +13,10 @@ carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *op
     opened = carve_wrap_result(
         H5VLobject_open(o->under_object, loc_params, o->under_vol_id, opened_type, dxpl_id, req), o, req);
     if (opened && opened_type && carve_obj_opened(opened, *opened_type, H5P_DEFAULT) < 0) {
-        hid_t failure = carve_error_save();
-
+        CARVE_CLEANUP_BEGIN
         H5VLdataset_close(opened->under_object, opened->under_vol_id, dxpl_id, NULL);
         carve_obj_free(opened);
-        carve_error_restore(failure);
+        CARVE_CLEANUP_END
         return NULL;
     }
     return opened;

@@ -194,10 +194,9 @@ H5Pset_fapl_carve(hid_t fapl_id, const carve_vol_info_t *info)
 done:
     carve_config_clear(&settings);
     if (carve_id >= 0) {
-        hid_t saved = carve_error_save();
-
+        CARVE_CLEANUP_BEGIN
         H5VLclose(carve_id);
-        carve_error_restore(saved);
+        CARVE_CLEANUP_END
     }
     return ret_value;
 }

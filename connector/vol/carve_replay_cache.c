@@ -73,16 +73,14 @@ carve_replay_cache_get(const char *path)
                          "cannot replay from container %s: its manifest is unreadable", path);
     carve_manifest_sort_datasets(&c->manifest); /* held[] and tokens[] are indexed in this order */
     {
-        int found = 0;
+        int    found  = 0;
+        herr_t status = -1;
 
         carve_integrity_init(&c->integrity);
-        if (carve_container_read_integrity(path, &c->integrity, &found) < 0) {
-            /* Damaged checksums: nothing the container stores can be trusted; said at the first read. */
-            H5Eclear2(H5E_DEFAULT);
-            c->checked = -1;
-        }
-        else
-            c->checked = found;
+        /* Tried, and said later: damaged checksums mean nothing the container stores can be trusted, which
+         * the first read says (carve_replay_verify.c); the reason here is dropped. */
+        CARVE_TRY_IGNORED(status = carve_container_read_integrity(path, &c->integrity, &found));
+        c->checked = status < 0 ? -1 : found;
     }
     if (c->manifest.ndatasets && (NULL == (c->held = calloc(c->manifest.ndatasets, sizeof *c->held)) ||
                                   NULL == (c->checks = calloc(c->manifest.ndatasets, sizeof *c->checks))))
@@ -139,15 +137,11 @@ cache_find_by_token(replay_container_t *c, carve_obj_t *o, const H5O_token_t *to
             args.op_type                     = H5VL_OBJECT_GET_INFO;
             args.args.get_info.oinfo         = &info;
             args.args.get_info.fields        = H5O_INFO_BASIC;
-            H5E_BEGIN_TRY
-            {
-                if (H5VLobject_get(o->under_object, &loc, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT,
-                                   NULL) >= 0) {
-                    c->tokens[i]      = info.token;
-                    c->token_known[i] = 1;
-                }
-            }
-            H5E_END_TRY
+            /* Tried and ignored: a dataset that cannot be looked up is not found by its token. */
+            CARVE_TRY_IGNORED(c->token_known[i] = H5VLobject_get(o->under_object, &loc, o->under_vol_id,
+                                                                 &args, H5P_DATASET_XFER_DEFAULT, NULL) >= 0);
+            if (c->token_known[i])
+                c->tokens[i] = info.token;
         }
     }
     for (size_t i = 0; i < c->manifest.ndatasets; i++)
@@ -187,7 +181,7 @@ cache_shutdown(void)
                     fprintf(stderr, "carve: cannot record replay counters for %s:\n", c->path);
                     H5Eprint2(H5E_DEFAULT, stderr);
                 }
-                H5Eclear2(H5E_DEFAULT);
+                H5Eclear2(H5E_DEFAULT); /* said above under the log, or deliberately dropped: not an error */
             }
             if (c->log >= CARVE_LOG_SUMMARY)
                 fprintf(stderr,

@@ -21,25 +21,26 @@ verify_chunk_matches(carve_obj_t *o, const hsize_t *offset, const carve_integrit
     H5VL_native_dataset_optional_args_t native;
     hsize_t                             size = 0;
     void                               *buf;
-    int                                 ok = 0;
+    herr_t                              got = -1;
+    int                                 ok  = 0;
 
     args.op_type                         = H5VL_NATIVE_DATASET_GET_CHUNK_STORAGE_SIZE;
     args.args                            = &native;
     native.get_chunk_storage_size.offset = offset;
     native.get_chunk_storage_size.size   = &size;
-    if (H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried: a chunk that cannot be looked up does not match */
-        return 0;
-    }
-    if (size != e->size || NULL == (buf = malloc((size_t)size)))
+    /* Tried and ignored: a chunk that cannot be looked up does not match. */
+    CARVE_TRY_IGNORED(got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args,
+                                                 H5P_DATASET_XFER_DEFAULT, NULL));
+    if (got < 0 || size != e->size || NULL == (buf = malloc((size_t)size)))
         return 0;
     args.op_type              = H5VL_NATIVE_DATASET_CHUNK_READ;
     native.chunk_read.offset  = offset;
     native.chunk_read.filters = 0;
     native.chunk_read.buf     = buf;
-    if (H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        H5Eclear2(H5E_DEFAULT); /* tried: an unreadable chunk does not match */
-    else
+    /* Tried and ignored: an unreadable chunk does not match. */
+    CARVE_TRY_IGNORED(got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args,
+                                                 H5P_DATASET_XFER_DEFAULT, NULL));
+    if (got >= 0)
         ok = carve_integrity_hash(buf, (size_t)size) == e->hash;
     free(buf);
     return ok;
@@ -52,20 +53,21 @@ verify_whole_matches(carve_obj_t *o, const carve_integrity_entry_t *e)
     H5VL_dataset_get_args_t get;
     hid_t                   type, all   = H5S_ALL;
     void                   *buf, *under = o->under_object;
-    int                     ok = 0;
+    herr_t                  got = -1;
+    int                     ok  = 0;
 
+    /* Tried and ignored, as for a chunk: a dataset that cannot be read does not match. */
     get.op_type               = H5VL_DATASET_GET_TYPE;
     get.args.get_type.type_id = H5I_INVALID_HID;
-    if (H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
-        H5Eclear2(H5E_DEFAULT);
+    CARVE_TRY_IGNORED(got = H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT,
+                                            NULL));
+    if (got < 0)
         return 0;
-    }
     type = get.args.get_type.type_id;
     if ((buf = calloc(1, e->size ? (size_t)e->size : 1)) != NULL) {
-        if (H5VLdataset_read(1, &under, o->under_vol_id, &type, &all, &all, H5P_DATASET_XFER_DEFAULT, &buf,
-                             NULL) < 0)
-            H5Eclear2(H5E_DEFAULT);
-        else
+        CARVE_TRY_IGNORED(got = H5VLdataset_read(1, &under, o->under_vol_id, &type, &all, &all,
+                                                 H5P_DATASET_XFER_DEFAULT, &buf, NULL));
+        if (got >= 0)
             ok = carve_integrity_hash(buf, (size_t)e->size) == e->hash;
         free(buf);
     }
@@ -127,7 +129,7 @@ verify_checks(replay_container_t *c, const carve_manifest_dataset_t *md, size_t 
     if (!chk->looked_up) {
         if ((chk->table = carve_integrity_find(&c->integrity, md->path)) != NULL && chk->table->n &&
             NULL == (chk->verified = calloc(chk->table->n, 1))) {
-            CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory checking %s", md->path);
+            CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "out of memory checking %s", md->path);
             return NULL;
         }
         chk->looked_up = 1;

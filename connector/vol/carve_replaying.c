@@ -61,7 +61,8 @@ replaying_collect_message(unsigned n, const H5E_error2_t *err, void *data)
     return 0;
 }
 
-/* The current error stack as one line (carve's messages, or else the innermost one); clears it. */
+/* The current error stack as one line (carve's messages, or else the innermost one), taken off the stack:
+ * a failure converted into a reason of carve's, which the caller then says (not a failure ignored). */
 static char *
 replaying_take_error_text(void)
 {
@@ -91,13 +92,16 @@ static int
 replaying_file_accessible(const char *name, const carve_config_t *cfg)
 {
     carve_lookup_t lookup;
+    herr_t         found = -1;
     int            ret_value;
 
     carve_replay_cache_arm(); /* frees the lookup's directory listings */
-    if (!name || carve_lookup_container(name, cfg->dir, &lookup) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the open itself reports an ambiguous name */
+    if (!name)
         return 0;
-    }
+    /* Tried and ignored: the open itself reports an ambiguous name. */
+    CARVE_TRY_IGNORED(found = carve_lookup_container(name, cfg->dir, &lookup));
+    if (found < 0)
+        return 0;
     ret_value = lookup.container != NULL;
     carve_lookup_clear(&lookup);
     return ret_value;
@@ -389,7 +393,7 @@ replaying_fall_back(const carve_lookup_t *lookup, const char *name)
     /* The reason names the container (every message of the lookup's and the cache's does). */
     fprintf(stderr, "carve: %s; reading %s itself instead\n", why ? why : "the container cannot be read", name);
     free(why);
-    H5Eclear2(H5E_DEFAULT);
+    H5Eclear2(H5E_DEFAULT); /* converted, not ignored: the line above says why; the stack is left empty */
     return 1;
 }
 
@@ -478,10 +482,11 @@ replaying_file_finish(carve_file_ctx_t *ctx)
     carve_file_ctx_unpublish(ctx);
     if (r->origin_file &&
         H5VLfile_close(r->origin_file, ctx->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot close the origin %s", r->origin_name),
-            ret_value = -1;
+        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin %s", r->origin_name);
+    CARVE_CLEANUP_BEGIN /* freeing closes access lists, which would clear the failure above */
     r->container->users--;
     replaying_free(r);
+    CARVE_CLEANUP_END
     return ret_value;
 }
 
@@ -544,6 +549,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
             free(why);
             CARVE_GOTO_DONE(-1);
         }
+        /* Quiet, not ignored: a failure is kept, and taken below as the reason the origin is unavailable. */
         H5E_BEGIN_TRY
         {
             if (H5VLstart_lib_state() >= 0) {
@@ -660,14 +666,15 @@ replaying_object_released(carve_obj_t *dset)
         return 0;
     dset->replay = NULL;
     if (rd->origin_dset &&
-        H5VLdataset_close(rd->origin_dset, dset->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0) {
-        CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot close the origin's dataset %s", rd->path);
-        ret_value = -1;
-    }
+        H5VLdataset_close(rd->origin_dset, dset->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin's dataset %s",
+                         rd->path);
+    CARVE_CLEANUP_BEGIN /* closing these would clear the failure above, which the program's close reports */
     if (rd->dapl >= 0)
         H5Pclose(rd->dapl);
     if (rd->space >= 0)
         H5Sclose(rd->space);
+    CARVE_CLEANUP_END
     free(rd->path);
     free(rd);
     return ret_value;
@@ -730,12 +737,14 @@ replaying_resolve_dataset(carve_obj_t *o)
     args.op_type               = H5VL_DATASET_GET_TYPE;
     args.args.get_type.type_id = H5I_INVALID_HID;
     if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s", rd->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the datatype of %s",
+                         rd->path);
     type                         = args.args.get_type.type_id;
     args.op_type                 = H5VL_DATASET_GET_SPACE;
     args.args.get_space.space_id = H5I_INVALID_HID;
     if (H5VLdataset_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s", rd->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of %s",
+                         rd->path);
     rd->space        = args.args.get_space.space_id; /* a replayed file is read-only: its extent stays */
     rd->elem_size    = H5Tget_size(type);
     rd->has_refs     = H5Tdetect_class(type, H5T_REFERENCE) > 0; /* anywhere inside it */
@@ -1010,7 +1019,7 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
         char *why = r->origin_state == ORIGIN_UNAVAILABLE && r->origin_problem ? strdup(r->origin_problem)
                                                                                : replaying_take_error_text();
 
-        H5Eclear2(H5E_DEFAULT);
+        H5Eclear2(H5E_DEFAULT); /* converted, not ignored: `why` says it, in carve's message below */
         replaying_report_miss(o, p, why ? why : "cannot be read");
         free(why);
         return -1;
@@ -1175,7 +1184,7 @@ replaying_dataset_optional(carve_obj_t *o, H5VL_optional_args_t *args, hid_t dxp
         char *why = r->origin_state == ORIGIN_UNAVAILABLE && r->origin_problem ? strdup(r->origin_problem)
                                                                                : replaying_take_error_text();
 
-        H5Eclear2(H5E_DEFAULT);
+        H5Eclear2(H5E_DEFAULT); /* converted, not ignored: `why` says it, in carve's message below */
         CARVE_ERROR(
             CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
             "cannot answer %s for %s from container %s (it holds part of the data only), and the origin "

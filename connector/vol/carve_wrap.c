@@ -31,24 +31,23 @@ herr_t
 carve_file_ctx_unref(carve_file_ctx_t *ctx)
 {
     herr_t ret_value;
-    hid_t  saved;
 
     if (!ctx || --ctx->refcount > 0)
         return 0;
     /* The file's last object is gone (the connector below has closed the file): its mode lets it go. */
     ret_value = ctx->mode->file_finish(ctx);
     carve_file_ctx_unpublish(ctx);
-    saved = carve_error_save(); /* closing below calls HDF5's API, which would clear the stack */
+    CARVE_CLEANUP_BEGIN /* closing below calls HDF5's API, which would clear the stack */
     for (size_t i = 0; i < ctx->nkept; i++)
         carve_file_ctx_unref(ctx->kept[i]);
-    free(ctx->kept);
     if (ctx->under_vol_info)
         H5VLfree_connector_info(ctx->under_vol_id, ctx->under_vol_info);
     if (ctx->under_vol_id >= 0)
         H5VLclose(ctx->under_vol_id);
+    CARVE_CLEANUP_END
+    free(ctx->kept);
     carve_config_clear(&ctx->config);
     free(ctx);
-    carve_error_restore(saved);
     return ret_value;
 }
 
@@ -150,14 +149,15 @@ void
 carve_obj_rehome(carve_obj_t *o)
 {
     H5O_info2_t info;
+    herr_t      got = -1;
 
     /* Only when a file other than the object's own is published. */
     if (!published_g || (published_g == o->ctx && !published_g->published_next))
         return;
-    if (carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info) < 0) {
-        H5Eclear2(H5E_DEFAULT); /* tried and ignored: the dataset stays where it was opened */
+    /* Tried and ignored: the dataset stays where it was opened. */
+    CARVE_TRY_IGNORED(got = carve_under_info(o->under_object, o->under_vol_id, H5I_DATASET, &info));
+    if (got < 0)
         return;
-    }
     if (o->ctx->published && info.fileno == o->ctx->fileno)
         return;
     for (carve_file_ctx_t *c = published_g; c; c = c->published_next)
@@ -301,16 +301,15 @@ carve_wrap_free_wrap_ctx(void *wrap_ctx)
 {
     carve_wrap_ctx_t *ctx       = wrap_ctx;
     herr_t            ret_value = 0;
-    hid_t             saved;
 
     if (!ctx)
         return 0;
     /* Freeing can run while HDF5 unwinds a failed operation: keep the stack intact. */
-    saved = carve_error_save();
+    CARVE_CLEANUP_BEGIN
     if (ctx->under_wrap_ctx && H5VLfree_wrap_ctx(ctx->under_wrap_ctx, ctx->under_vol_id) < 0)
         ret_value = -1;
     carve_file_ctx_unref(ctx->ctx);
+    CARVE_CLEANUP_END
     free(ctx);
-    carve_error_restore(saved);
     return ret_value;
 }
