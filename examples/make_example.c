@@ -19,13 +19,15 @@
 #define EXAMPLE_COLS  1000
 #define EXAMPLE_CHUNK 100
 
-static void example_fail(const char *what)
+static void
+example_fail(const char *what)
 {
     fprintf(stderr, "carve_make_example: %s failed\n", what);
     exit(EXIT_FAILURE);
 }
 
-static void example_write_string_attribute(hid_t loc, const char *name, const char *value)
+static void
+example_write_string_attribute(hid_t loc, const char *name, const char *value)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, H5T_VARIABLE);
@@ -39,7 +41,8 @@ static void example_write_string_attribute(hid_t loc, const char *name, const ch
     H5Tclose(type);
 }
 
-static void example_write_group_attributes(hid_t group)
+static void
+example_write_group_attributes(hid_t group)
 {
     example_write_string_attribute(group, "title", "carve example: a 1000x1000 temperature field");
     example_write_string_attribute(group, "units", "kelvin");
@@ -55,14 +58,15 @@ static void example_write_group_attributes(hid_t group)
     hsize_t three          = 3;
     double  calibration[3] = {0.5, 1.25, -3.0};
     hid_t   space          = H5Screate_simple(1, &three, NULL);
-    attr                   = H5Acreate2(group, "calibration", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    attr = H5Acreate2(group, "calibration", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0 || H5Awrite(attr, H5T_NATIVE_DOUBLE, calibration) < 0)
         example_fail("calibration");
     H5Aclose(attr);
     H5Sclose(space);
 }
 
-static void example_write_temperature(hid_t group)
+static void
+example_write_temperature(hid_t group)
 {
     double *values = malloc(sizeof(double) * EXAMPLE_ROWS * EXAMPLE_COLS);
     if (!values)
@@ -72,8 +76,8 @@ static void example_write_temperature(hid_t group)
             values[i * EXAMPLE_COLS + j] = (double)i + (double)j / 1000.0;
 
     hsize_t dims[2] = {EXAMPLE_ROWS, EXAMPLE_COLS}, chunk[2] = {EXAMPLE_CHUNK, EXAMPLE_CHUNK};
-    hid_t   space   = H5Screate_simple(2, dims, NULL);
-    hid_t   dcpl    = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t   space = H5Screate_simple(2, dims, NULL);
+    hid_t   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_obj_track_times(dcpl, 0);
     H5Pset_chunk(dcpl, 2, chunk);
     H5Pset_deflate(dcpl, 4);
@@ -86,7 +90,8 @@ static void example_write_temperature(hid_t group)
     free(values);
 }
 
-static void example_write_pressure(hid_t group)
+static void
+example_write_pressure(hid_t group)
 {
     float   values[EXAMPLE_ROWS];
     hsize_t n = EXAMPLE_ROWS;
@@ -103,7 +108,8 @@ static void example_write_pressure(hid_t group)
     H5Sclose(space);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: carve_make_example <output.h5>\n");

@@ -17,13 +17,14 @@
 #include <hdf5.h>
 
 /* The hyperslab: rows 250..309, columns 400..519 (60 x 120), inside a 1000x1000 dataset. */
-#define SUBSET_ROW0  250
-#define SUBSET_COL0  400
-#define SUBSET_ROWS  60
-#define SUBSET_COLS  120
+#define SUBSET_ROW0 250
+#define SUBSET_COL0 400
+#define SUBSET_ROWS 60
+#define SUBSET_COLS 120
 
 /* FNV-1a over bytes: a checksum that changes if any bit of the data does. */
-static uint64_t subset_fnv1a(const void *data, size_t size, uint64_t hash)
+static uint64_t
+subset_fnv1a(const void *data, size_t size, uint64_t hash)
 {
     const unsigned char *bytes = data;
     for (size_t i = 0; i < size; i++) {
@@ -33,7 +34,8 @@ static uint64_t subset_fnv1a(const void *data, size_t size, uint64_t hash)
     return hash;
 }
 
-static int subset_report_connector(hid_t file)
+static int
+subset_report_connector(hid_t file)
 {
     char name[64] = "";
     if (H5VLget_connector_name(file, name, sizeof name) < 0)
@@ -42,7 +44,8 @@ static int subset_report_connector(hid_t file)
     return 0;
 }
 
-static int subset_read_hyperslab(hid_t file)
+static int
+subset_read_hyperslab(hid_t file)
 {
     hid_t dset = H5Dopen2(file, "/measurements/temperature", H5P_DEFAULT);
     if (dset < 0)
@@ -50,10 +53,10 @@ static int subset_read_hyperslab(hid_t file)
     hid_t   fspace = H5Dget_space(dset);
     hsize_t dims[2];
     H5Sget_simple_extent_dims(fspace, dims, NULL);
-    hsize_t start[2] = {SUBSET_ROW0, SUBSET_COL0}, count[2] = {SUBSET_ROWS, SUBSET_COLS};
-    hid_t   mspace   = H5Screate_simple(2, count, NULL);
+    hsize_t       start[2] = {SUBSET_ROW0, SUBSET_COL0}, count[2] = {SUBSET_ROWS, SUBSET_COLS};
+    hid_t         mspace = H5Screate_simple(2, count, NULL);
     static double values[SUBSET_ROWS][SUBSET_COLS];
-    int     status   = -1;
+    int           status = -1;
     if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
         H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, values) >= 0) {
         double sum = 0;
@@ -62,8 +65,9 @@ static int subset_read_hyperslab(hid_t file)
                 sum += values[i][j];
         printf("dataset /measurements/temperature: %llu x %llu\n", (unsigned long long)dims[0],
                (unsigned long long)dims[1]);
-        printf("hyperslab rows %d..%d, columns %d..%d (%d values)\n", SUBSET_ROW0, SUBSET_ROW0 + SUBSET_ROWS - 1,
-               SUBSET_COL0, SUBSET_COL0 + SUBSET_COLS - 1, SUBSET_ROWS * SUBSET_COLS);
+        printf("hyperslab rows %d..%d, columns %d..%d (%d values)\n", SUBSET_ROW0,
+               SUBSET_ROW0 + SUBSET_ROWS - 1, SUBSET_COL0, SUBSET_COL0 + SUBSET_COLS - 1,
+               SUBSET_ROWS * SUBSET_COLS);
         printf("  sum      %.6f\n", sum);
         printf("  fnv1a64  %016llx\n",
                (unsigned long long)subset_fnv1a(values, sizeof values, 14695981039346656037ull));
@@ -78,7 +82,8 @@ static int subset_read_hyperslab(hid_t file)
     return status;
 }
 
-static int subset_read_attributes(hid_t file)
+static int
+subset_read_attributes(hid_t file)
 {
     hid_t group = H5Gopen2(file, "/measurements", H5P_DEFAULT);
     if (group < 0)
@@ -111,7 +116,8 @@ static int subset_read_attributes(hid_t file)
     return status;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: carve_read_subset <file.h5>\n");

@@ -47,11 +47,11 @@ typedef enum carve_mode_t {
  * HDF5 copies it: the caller keeps ownership of under_vol_info and settings.
  */
 typedef struct carve_vol_info_t {
-    unsigned     version;        /* CARVE_VOL_INFO_VERSION */
-    carve_mode_t mode;           /* CARVE_MODE_DEFAULT: environment, config file, then "off" */
-    hid_t        under_vol_id;   /* connector below carve; 0 or H5I_INVALID_HID: environment/config, then native */
-    const void  *under_vol_info; /* its info (may be NULL) */
-    const char  *settings;       /* further settings in connector-string form "key=value;key=value", or NULL */
+    unsigned     version; /* CARVE_VOL_INFO_VERSION */
+    carve_mode_t mode;    /* CARVE_MODE_DEFAULT: environment, config file, then "off" */
+    hid_t under_vol_id;   /* connector below carve; 0 or H5I_INVALID_HID: environment/config, then native */
+    const void *under_vol_info; /* its info (may be NULL) */
+    const char *settings;       /* further settings in connector-string form "key=value;key=value", or NULL */
 } carve_vol_info_t;
 
 /* Registers the connector with the library (idempotent). Returns its ID, which the caller closes with

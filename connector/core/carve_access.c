@@ -123,7 +123,7 @@ carve_access_touch(carve_access_t *acc, const H5O_token_t *token)
 herr_t
 carve_access_record_attr(carve_access_t *acc, const H5O_token_t *object, const char *name)
 {
-    size_t link      = (size_t)(uintptr_t)carve_tokenmap_get(&acc->attr_index, object);
+    size_t link = (size_t)(uintptr_t)carve_tokenmap_get(&acc->attr_index, object);
     size_t i;
     herr_t ret_value = 0;
 

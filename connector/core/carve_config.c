@@ -32,12 +32,12 @@ typedef enum key_kind_t {
 typedef const char *(*key_check_t)(const char *value);
 
 typedef struct key_row_t {
-    const char *name;     /* in the connector string and the YAML file */
-    const char *env;      /* environment variable */
-    key_kind_t  kind;     /* field type */
-    size_t      offset;   /* of the field in carve_config_t */
-    key_check_t check;    /* validator */
-    bool        braced;   /* may be written as name={value} by carve_config_to_string (see value_needs_braces) */
+    const char *name;   /* in the connector string and the YAML file */
+    const char *env;    /* environment variable */
+    key_kind_t  kind;   /* field type */
+    size_t      offset; /* of the field in carve_config_t */
+    key_check_t check;  /* validator */
+    bool braced; /* may be written as name={value} by carve_config_to_string (see value_needs_braces) */
     const char *accepted; /* the accepted form, for messages */
 } key_row_t;
 
@@ -54,31 +54,33 @@ static const char *check_timeout(const char *value);
 
 /* The settings carve knows. Adding one: a carve_key_t value, a field in carve_config_t, a row here. */
 static const key_row_t key_table[CARVE_KEY_COUNT] = {
-    [CARVE_KEY_MODE]       = {"mode", "CARVE_MODE", KEY_KIND_MODE, offsetof(carve_config_t, mode), check_mode, false,
-                              "off, carve, replay"},
-    [CARVE_KEY_UNDER_VOL]  = {"under_vol", "CARVE_UNDER_VOL", KEY_KIND_TEXT, offsetof(carve_config_t, under_vol),
-                              check_connector, false,
+    [CARVE_KEY_MODE]       = {"mode", "CARVE_MODE", KEY_KIND_MODE, offsetof(carve_config_t, mode), check_mode,
+                              false, "off, carve, replay"},
+    [CARVE_KEY_UNDER_VOL]  = {"under_vol", "CARVE_UNDER_VOL", KEY_KIND_TEXT,
+                              offsetof(carve_config_t, under_vol), check_connector, false,
                               "a connector name of letters, digits, '_', '.', '-' such as native, "
-                              "or a connector value 0..2147483647"},
-    [CARVE_KEY_UNDER_INFO] = {"under_info", "CARVE_UNDER_INFO", KEY_KIND_TEXT, offsetof(carve_config_t, under_info),
-                              check_info, true, "any text whose braces { } balance, possibly empty"},
-    [CARVE_KEY_DIR]        = {"dir", "CARVE_DIR", KEY_KIND_TEXT, offsetof(carve_config_t, dir), check_dir, true,
-                              "a directory path (braces in it must balance)"},
-    [CARVE_KEY_SKELETON]   = {"skeleton", "CARVE_SKELETON", KEY_KIND_TEXT, offsetof(carve_config_t, skeleton),
-                              check_skeleton, false, "full, touched"},
-    [CARVE_KEY_ORIGIN]     = {"origin", "CARVE_ORIGIN", KEY_KIND_TEXT, offsetof(carve_config_t, origin), check_dir,
-                              true, "a file path or an http(s) URL (braces in it must balance)"},
-    [CARVE_KEY_ON_CHANGE]  = {"on_change", "CARVE_ON_CHANGE", KEY_KIND_TEXT, offsetof(carve_config_t, on_change),
-                              check_on_change, false, "error, hits, trust"},
+                               "or a connector value 0..2147483647"},
+    [CARVE_KEY_UNDER_INFO] = {"under_info", "CARVE_UNDER_INFO", KEY_KIND_TEXT,
+                              offsetof(carve_config_t, under_info), check_info, true,
+                              "any text whose braces { } balance, possibly empty"},
+    [CARVE_KEY_DIR]      = {"dir", "CARVE_DIR", KEY_KIND_TEXT, offsetof(carve_config_t, dir), check_dir, true,
+                            "a directory path (braces in it must balance)"},
+    [CARVE_KEY_SKELETON] = {"skeleton", "CARVE_SKELETON", KEY_KIND_TEXT, offsetof(carve_config_t, skeleton),
+                            check_skeleton, false, "full, touched"},
+    [CARVE_KEY_ORIGIN]   = {"origin", "CARVE_ORIGIN", KEY_KIND_TEXT, offsetof(carve_config_t, origin),
+                            check_dir, true, "a file path or an http(s) URL (braces in it must balance)"},
+    [CARVE_KEY_ON_CHANGE]    = {"on_change", "CARVE_ON_CHANGE", KEY_KIND_TEXT,
+                                offsetof(carve_config_t, on_change), check_on_change, false,
+                                "error, hits, trust"},
     [CARVE_KEY_READ_THROUGH] = {"read_through", "CARVE_READ_THROUGH", KEY_KIND_TEXT,
                                 offsetof(carve_config_t, read_through), check_yes_no, false, "no, yes"},
-    [CARVE_KEY_IN_MEMORY]  = {"in_memory", "CARVE_IN_MEMORY", KEY_KIND_TEXT, offsetof(carve_config_t, in_memory),
-                              check_in_memory, false,
-                              "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"},
-    [CARVE_KEY_LOG]        = {"log", "CARVE_LOG", KEY_KIND_TEXT, offsetof(carve_config_t, log), check_log, false,
-                              "off, summary, reads"},
-    [CARVE_KEY_TIMEOUT]    = {"timeout", "CARVE_TIMEOUT", KEY_KIND_TEXT, offsetof(carve_config_t, timeout),
-                              check_timeout, false, "whole seconds from 1 to 3600"},
+    [CARVE_KEY_IN_MEMORY] =
+        {"in_memory", "CARVE_IN_MEMORY", KEY_KIND_TEXT, offsetof(carve_config_t, in_memory), check_in_memory,
+         false, "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"},
+    [CARVE_KEY_LOG]     = {"log", "CARVE_LOG", KEY_KIND_TEXT, offsetof(carve_config_t, log), check_log, false,
+                           "off, summary, reads"},
+    [CARVE_KEY_TIMEOUT] = {"timeout", "CARVE_TIMEOUT", KEY_KIND_TEXT, offsetof(carve_config_t, timeout),
+                           check_timeout, false, "whole seconds from 1 to 3600"},
 };
 
 /* Longest excerpt of a user's key or value quoted in a message. */
@@ -268,7 +270,8 @@ check_skeleton(const char *value)
 static const char *
 check_on_change(const char *value)
 {
-    return strcmp(value, "error") == 0 || strcmp(value, "hits") == 0 || strcmp(value, "trust") == 0 ? NULL : "";
+    return strcmp(value, "error") == 0 || strcmp(value, "hits") == 0 || strcmp(value, "trust") == 0 ? NULL
+                                                                                                    : "";
 }
 
 static const char *
@@ -333,7 +336,8 @@ check_timeout(const char *value)
 static const char *
 check_log(const char *value)
 {
-    return strcmp(value, "off") == 0 || strcmp(value, "summary") == 0 || strcmp(value, "reads") == 0 ? NULL : "";
+    return strcmp(value, "off") == 0 || strcmp(value, "summary") == 0 || strcmp(value, "reads") == 0 ? NULL
+                                                                                                     : "";
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -390,31 +394,32 @@ carve_config_log(const carve_config_t *cfg)
 static herr_t
 set_key(carve_config_t *cfg, int key, const char *value, carve_source_t source, const char *origin)
 {
-    const key_row_t *row       = &key_table[key];
+    const key_row_t *row = &key_table[key];
     char             shown[QUOTE_MAX + 4];
     const char      *reason    = NULL;
     size_t           len       = 0;
     herr_t           ret_value = 0;
 
     if (value == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "no value for %s in %s (accepted: %s)", row->name,
-                         origin, row->accepted);
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "no value for %s in %s (accepted: %s)",
+                         row->name, origin, row->accepted);
     len = bounded_length(value, CARVE_CONFIG_MAX_STRING);
     if (len == SIZE_MAX)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                         "value for %s in %s is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)", row->name, origin,
-                         CARVE_CONFIG_MAX_STRING);
+                         "value for %s in %s is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)", row->name,
+                         origin, CARVE_CONFIG_MAX_STRING);
     for (size_t i = 0; i < len; i++)
         if (is_control((unsigned char)value[i]))
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                             "bad value '%s' for %s in %s: control character 0x%02x at offset %zu (accepted: %s)",
-                             quote_text(shown, value, len), row->name, origin, (unsigned)(unsigned char)value[i], i,
-                             row->accepted);
+            CARVE_GOTO_ERROR(
+                CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                "bad value '%s' for %s in %s: control character 0x%02x at offset %zu (accepted: %s)",
+                quote_text(shown, value, len), row->name, origin, (unsigned)(unsigned char)value[i], i,
+                row->accepted);
     reason = row->check(value);
     if (reason != NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "bad value '%s' for %s in %s%s%s (accepted: %s)",
-                         quote_text(shown, value, len), row->name, origin, *reason ? ": " : "", reason,
-                         row->accepted);
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                         "bad value '%s' for %s in %s%s%s (accepted: %s)", quote_text(shown, value, len),
+                         row->name, origin, *reason ? ": " : "", reason, row->accepted);
 
     switch (row->kind) {
         case KEY_KIND_MODE:
@@ -423,8 +428,8 @@ set_key(carve_config_t *cfg, int key, const char *value, carve_source_t source, 
         case KEY_KIND_TEXT: {
             char *copy = copy_text(value, len);
             if (copy == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory storing %s from %s", row->name,
-                                 origin);
+                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory storing %s from %s",
+                                 row->name, origin);
             free(*text_field(cfg, row));
             *text_field(cfg, row) = copy;
             break;
@@ -507,7 +512,8 @@ carve_config_merge(carve_config_t *dst, const carve_config_t *src)
             continue;
         copies[k] = copy_text(text, strlen(text));
         if (copies[k] == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory copying %s", key_table[k].name);
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory copying %s",
+                             key_table[k].name);
     }
     for (size_t k = 0; k < CARVE_KEY_COUNT; k++) {
         const key_row_t *row = &key_table[k];
@@ -659,13 +665,14 @@ parse_items(carve_config_t *cfg, char *buf, size_t len)
                              accepted_keys(keys, sizeof keys));
         if (key_end == item_start)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1,
-                             "empty key before '=' at offset %zu in " IN_STRING " (expected key=value; accepted keys: %s)",
+                             "empty key before '=' at offset %zu in " IN_STRING
+                             " (expected key=value; accepted keys: %s)",
                              pos, accepted_keys(keys, sizeof keys));
         key = find_key(buf + item_start, key_end - item_start);
         if (key < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1, "unknown key '%s' in " IN_STRING " (accepted: %s)",
-                             quote_text(shown, buf + item_start, key_end - item_start),
-                             accepted_keys(keys, sizeof keys));
+            CARVE_GOTO_ERROR(
+                CARVE_E_CONFIG, CARVE_E_BADKEY, -1, "unknown key '%s' in " IN_STRING " (accepted: %s)",
+                quote_text(shown, buf + item_start, key_end - item_start), accepted_keys(keys, sizeof keys));
         if (cfg->set_mask & (1u << key))
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1, "key '%s' is given twice in " IN_STRING,
                              key_table[key].name);
@@ -687,10 +694,11 @@ parse_items(carve_config_t *cfg, char *buf, size_t len)
                                  ": '}' at offset %zu has no matching '{'",
                                  key_table[key].name, pos);
             if (pos < len && buf[pos] != ';')
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                                 "unexpected text '%s' at offset %zu after the braced value of '%s' in " IN_STRING
-                                 " (expected ';' or the end)",
-                                 quote_text(shown, buf + pos, len - pos), pos, key_table[key].name);
+                CARVE_GOTO_ERROR(
+                    CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                    "unexpected text '%s' at offset %zu after the braced value of '%s' in " IN_STRING
+                    " (expected ';' or the end)",
+                    quote_text(shown, buf + pos, len - pos), pos, key_table[key].name);
         }
         else {
             value_start = pos;
@@ -729,7 +737,8 @@ carve_config_parse_string(carve_config_t *cfg, const char *str)
     len = bounded_length(str, CARVE_CONFIG_MAX_STRING);
     if (len == SIZE_MAX)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                         IN_STRING " is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)", CARVE_CONFIG_MAX_STRING);
+                         IN_STRING " is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)",
+                         CARVE_CONFIG_MAX_STRING);
     for (size_t i = 0; i < len; i++)
         if (is_control((unsigned char)str[i]))
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
@@ -814,15 +823,15 @@ yaml_parser_failure(const yaml_parser_t *parser, const char *path)
             CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, "out of memory parsing config file %s", path);
             break;
         case YAML_READER_ERROR:
-            CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, "config file %s: unreadable text at byte %zu: %s", path,
-                        parser->problem_offset, problem);
+            CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, "config file %s: unreadable text at byte %zu: %s",
+                        path, parser->problem_offset, problem);
             break;
         default:
             if (parser->context)
                 CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE,
-                            "config file %s line %zu column %zu: YAML syntax error: %s (%s at line %zu)", path,
-                            parser->problem_mark.line + 1, parser->problem_mark.column + 1, problem, parser->context,
-                            parser->context_mark.line + 1);
+                            "config file %s line %zu column %zu: YAML syntax error: %s (%s at line %zu)",
+                            path, parser->problem_mark.line + 1, parser->problem_mark.column + 1, problem,
+                            parser->context, parser->context_mark.line + 1);
             else
                 CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE,
                             "config file %s line %zu column %zu: YAML syntax error: %s", path,
@@ -835,7 +844,7 @@ yaml_parser_failure(const yaml_parser_t *parser, const char *path)
 static herr_t
 read_yaml_mapping(carve_config_t *cfg, yaml_document_t *doc, const char *path)
 {
-    yaml_node_t *root = yaml_document_get_root_node(doc);
+    yaml_node_t *root                      = yaml_document_get_root_node(doc);
     size_t       key_line[CARVE_KEY_COUNT] = {0};
     char         shown[QUOTE_MAX + 4];
     char         keys[256];
@@ -851,9 +860,11 @@ read_yaml_mapping(carve_config_t *cfg, yaml_document_t *doc, const char *path)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
                          "config file %s line %zu: the top level is %s (expected a mapping of key: value, "
                          "accepted keys: %s)",
-                         path, root->start_mark.line + 1, yaml_node_kind(root), accepted_keys(keys, sizeof keys));
+                         path, root->start_mark.line + 1, yaml_node_kind(root),
+                         accepted_keys(keys, sizeof keys));
 
-    for (yaml_node_pair_t *pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+    for (yaml_node_pair_t *pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top;
+         pair++) {
         yaml_node_t *key_node   = yaml_document_get_node(doc, pair->key);
         yaml_node_t *value_node = yaml_document_get_node(doc, pair->value);
         const char  *name;
@@ -862,29 +873,34 @@ read_yaml_mapping(carve_config_t *cfg, yaml_document_t *doc, const char *path)
         int          key;
 
         if (key_node == NULL || value_node == NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "config file %s: malformed YAML document", path);
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "config file %s: malformed YAML document",
+                             path);
         line = key_node->start_mark.line + 1;
         if (key_node->type != YAML_SCALAR_NODE)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1,
-                             "config file %s line %zu: a key is %s (expected a scalar key; accepted keys: %s)", path,
-                             line, yaml_node_kind(key_node), accepted_keys(keys, sizeof keys));
+            CARVE_GOTO_ERROR(
+                CARVE_E_CONFIG, CARVE_E_BADKEY, -1,
+                "config file %s line %zu: a key is %s (expected a scalar key; accepted keys: %s)", path, line,
+                yaml_node_kind(key_node), accepted_keys(keys, sizeof keys));
         name = (const char *)key_node->data.scalar.value;
-        key  = strlen(name) == key_node->data.scalar.length ? find_key(name, key_node->data.scalar.length) : -1;
+        key =
+            strlen(name) == key_node->data.scalar.length ? find_key(name, key_node->data.scalar.length) : -1;
         if (key < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1, "unknown key '%s' in config file %s line %zu (accepted: %s)",
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1,
+                             "unknown key '%s' in config file %s line %zu (accepted: %s)",
                              quote_text(shown, name, key_node->data.scalar.length), path, line,
                              accepted_keys(keys, sizeof keys));
         if (cfg->set_mask & (1u << key))
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADKEY, -1,
-                             "key '%s' is given twice in config file %s (lines %zu and %zu)", key_table[key].name,
-                             path, key_line[key], line);
+                             "key '%s' is given twice in config file %s (lines %zu and %zu)",
+                             key_table[key].name, path, key_line[key], line);
         key_line[key] = line;
 
         line = value_node->start_mark.line + 1;
         snprintf(origin, sizeof origin, "config file %s line %zu", path, line);
         if (value_node->type != YAML_SCALAR_NODE)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "value of %s in %s is %s (expected a scalar: %s)",
-                             key_table[key].name, origin, yaml_node_kind(value_node), key_table[key].accepted);
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                             "value of %s in %s is %s (expected a scalar: %s)", key_table[key].name, origin,
+                             yaml_node_kind(value_node), key_table[key].accepted);
         value = (const char *)value_node->data.scalar.value;
         if (strlen(value) != value_node->data.scalar.length)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
@@ -914,13 +930,14 @@ carve_config_read_file(carve_config_t *cfg, const char *path)
     if (cfg == NULL)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "carve_config_read_file: NULL config");
     if (path == NULL || path[0] == '\0')
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1, "carve_config_read_file: no config file path given");
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+                         "carve_config_read_file: no config file path given");
     if (carve_read_file(path, CARVE_CONFIG_MAX_FILE, CARVE_E_CONFIG, &config_file, &data, &size) < 0)
         CARVE_GOTO_DONE(-1);
 
     if (!yaml_parser_initialize(&parser))
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "cannot initialise the YAML parser for config file %s",
-                         path);
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1,
+                         "cannot initialise the YAML parser for config file %s", path);
     parser_ready = true;
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, size);
     if (!yaml_parser_load(&parser, &doc)) {
@@ -943,8 +960,8 @@ carve_config_read_file(carve_config_t *cfg, const char *path)
         doc_ready = true;
         if ((extra = yaml_document_get_root_node(&doc)) != NULL)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                             "config file %s line %zu: a second YAML document (expected a single mapping)", path,
-                             extra->start_mark.line + 1);
+                             "config file %s line %zu: a second YAML document (expected a single mapping)",
+                             path, extra->start_mark.line + 1);
     }
     if (carve_config_merge(cfg, &from_file) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1017,11 +1034,11 @@ value_needs_braces(const key_row_t *row, const char *text)
 char *
 carve_config_to_string(const carve_config_t *cfg)
 {
-    const char *texts[CARVE_KEY_COUNT] = {NULL};
-    size_t      length                 = 0; /* of the string to write, without its NUL */
-    size_t      used                   = 0;
-    char       *str                    = NULL;
-    char       *ret_value              = NULL;
+    const char *texts[CARVE_KEY_COUNT]  = {NULL};
+    size_t      length                  = 0; /* of the string to write, without its NUL */
+    size_t      used                    = 0;
+    char       *str                     = NULL;
+    char       *ret_value               = NULL;
     bool        braced[CARVE_KEY_COUNT] = {false};
 
     if (cfg == NULL)
@@ -1036,7 +1053,8 @@ carve_config_to_string(const carve_config_t *cfg)
             carve_mode_t mode = mode_value(cfg, row);
             if (mode != CARVE_MODE_OFF && mode != CARVE_MODE_CARVE && mode != CARVE_MODE_REPLAY)
                 CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
-                                 "cannot write %s: mode %d is not one of: %s", row->name, (int)mode, row->accepted);
+                                 "cannot write %s: mode %d is not one of: %s", row->name, (int)mode,
+                                 row->accepted);
             texts[k] = carve_mode_name(mode);
         }
         else {
@@ -1047,9 +1065,10 @@ carve_config_to_string(const carve_config_t *cfg)
                                  "cannot write %s: it is marked set but has no value", row->name);
             len = bounded_length(text, CARVE_CONFIG_MAX_STRING);
             if (len == SIZE_MAX)
-                CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
-                                 "cannot write %s: its value is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)",
-                                 row->name, CARVE_CONFIG_MAX_STRING);
+                CARVE_GOTO_ERROR(
+                    CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
+                    "cannot write %s: its value is longer than %zu bytes (CARVE_CONFIG_MAX_STRING)",
+                    row->name, CARVE_CONFIG_MAX_STRING);
             for (size_t i = 0; i < len; i++)
                 if (is_control((unsigned char)text[i]))
                     CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
@@ -1057,7 +1076,8 @@ carve_config_to_string(const carve_config_t *cfg)
                                      row->name, (unsigned)(unsigned char)text[i], i);
             if (row->check(text) != NULL)
                 CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
-                                 "cannot write %s: its value is not valid (accepted: %s)", row->name, row->accepted);
+                                 "cannot write %s: its value is not valid (accepted: %s)", row->name,
+                                 row->accepted);
             texts[k] = text;
         }
         braced[k] = value_needs_braces(row, texts[k]);

@@ -21,17 +21,17 @@
 
 /* The settings carve knows. Adding one: a value here, a field in carve_config_t, a row in the key table. */
 typedef enum carve_key_t {
-    CARVE_KEY_MODE = 0,   /* mode=off|carve|replay                         env CARVE_MODE       */
-    CARVE_KEY_UNDER_VOL,  /* under_vol=<connector name or value>           env CARVE_UNDER_VOL  */
-    CARVE_KEY_UNDER_INFO, /* under_info={<that connector's info string>}   env CARVE_UNDER_INFO */
-    CARVE_KEY_DIR,        /* dir={<directory for containers>}               env CARVE_DIR        */
-    CARVE_KEY_SKELETON,   /* skeleton=full|touched                          env CARVE_SKELETON   */
-    CARVE_KEY_ORIGIN,     /* origin={<path or URL the origin is read from>} env CARVE_ORIGIN     */
-    CARVE_KEY_ON_CHANGE,  /* on_change=error|hits|trust                     env CARVE_ON_CHANGE  */
+    CARVE_KEY_MODE = 0,     /* mode=off|carve|replay                         env CARVE_MODE       */
+    CARVE_KEY_UNDER_VOL,    /* under_vol=<connector name or value>           env CARVE_UNDER_VOL  */
+    CARVE_KEY_UNDER_INFO,   /* under_info={<that connector's info string>}   env CARVE_UNDER_INFO */
+    CARVE_KEY_DIR,          /* dir={<directory for containers>}               env CARVE_DIR        */
+    CARVE_KEY_SKELETON,     /* skeleton=full|touched                          env CARVE_SKELETON   */
+    CARVE_KEY_ORIGIN,       /* origin={<path or URL the origin is read from>} env CARVE_ORIGIN     */
+    CARVE_KEY_ON_CHANGE,    /* on_change=error|hits|trust                     env CARVE_ON_CHANGE  */
     CARVE_KEY_READ_THROUGH, /* read_through=no|yes                          env CARVE_READ_THROUGH */
-    CARVE_KEY_IN_MEMORY,  /* in_memory=no|yes|<size>[K|M|G]                 env CARVE_IN_MEMORY  */
-    CARVE_KEY_LOG,        /* log=off|summary|reads                          env CARVE_LOG        */
-    CARVE_KEY_TIMEOUT,    /* timeout=<seconds>                              env CARVE_TIMEOUT    */
+    CARVE_KEY_IN_MEMORY,    /* in_memory=no|yes|<size>[K|M|G]                 env CARVE_IN_MEMORY  */
+    CARVE_KEY_LOG,          /* log=off|summary|reads                          env CARVE_LOG        */
+    CARVE_KEY_TIMEOUT,      /* timeout=<seconds>                              env CARVE_TIMEOUT    */
     CARVE_KEY_COUNT
 } carve_key_t;
 
@@ -44,18 +44,18 @@ typedef enum carve_source_t {
 } carve_source_t;
 
 typedef struct carve_config_t {
-    carve_mode_t   mode;       /* CARVE_MODE_OFF by default */
-    char          *under_vol;  /* NULL: native */
-    char          *under_info; /* NULL: no info for the connector below */
-    char          *dir;        /* NULL: containers go beside their origin (the current directory for URLs) */
-    char          *skeleton;   /* NULL or "full": the whole metadata skeleton; "touched": touched objects only */
-    char          *origin;     /* replay: where misses are read from; NULL: the manifest's origin */
-    char          *on_change;  /* replay: NULL or "error", "hits", "trust" (carve_config_on_change) */
-    char          *read_through; /* replay: NULL or "no", "yes" (carve_config_read_through) */
-    char          *in_memory;  /* replay: NULL or "no", "yes", a size (carve_config_in_memory) */
-    char          *log;        /* NULL or "off", "summary", "reads" (carve_config_log) */
-    char          *timeout;    /* NULL or whole seconds 1..3600 (carve_config_timeout) */
-    unsigned       set_mask;   /* bit (1u << key) set for every key a source gave */
+    carve_mode_t mode;       /* CARVE_MODE_OFF by default */
+    char        *under_vol;  /* NULL: native */
+    char        *under_info; /* NULL: no info for the connector below */
+    char        *dir;        /* NULL: containers go beside their origin (the current directory for URLs) */
+    char        *skeleton;  /* NULL or "full": the whole metadata skeleton; "touched": touched objects only */
+    char        *origin;    /* replay: where misses are read from; NULL: the manifest's origin */
+    char        *on_change; /* replay: NULL or "error", "hits", "trust" (carve_config_on_change) */
+    char        *read_through; /* replay: NULL or "no", "yes" (carve_config_read_through) */
+    char        *in_memory;    /* replay: NULL or "no", "yes", a size (carve_config_in_memory) */
+    char        *log;          /* NULL or "off", "summary", "reads" (carve_config_log) */
+    char        *timeout;      /* NULL or whole seconds 1..3600 (carve_config_timeout) */
+    unsigned     set_mask;     /* bit (1u << key) set for every key a source gave */
     carve_source_t source[CARVE_KEY_COUNT];
 } carve_config_t;
 
@@ -105,19 +105,19 @@ typedef enum carve_on_change_t {
 
 /* What carve reports on stderr. */
 typedef enum carve_log_t {
-    CARVE_LOG_OFF = 0,  /* nothing but errors (default) */
-    CARVE_LOG_SUMMARY,  /* replay counters per container at exit */
-    CARVE_LOG_READS     /* also one line per dataset read: hit, miss or partial */
+    CARVE_LOG_OFF = 0, /* nothing but errors (default) */
+    CARVE_LOG_SUMMARY, /* replay counters per container at exit */
+    CARVE_LOG_READS    /* also one line per dataset read: hit, miss or partial */
 } carve_log_t;
 
 /* The typed values of the validated text settings (defaults when unset). */
 carve_on_change_t carve_config_on_change(const carve_config_t *cfg);
 int               carve_config_read_through(const carve_config_t *cfg);
 /* in_memory: 0 never, -1 always, > 0: when the container is at most that many bytes. */
-long long         carve_config_in_memory(const carve_config_t *cfg);
-carve_log_t       carve_config_log(const carve_config_t *cfg);
+long long   carve_config_in_memory(const carve_config_t *cfg);
+carve_log_t carve_config_log(const carve_config_t *cfg);
 /* The bound, in seconds, of each request carve makes itself (a stamp's HEAD): 30 unless set. */
-long              carve_config_timeout(const carve_config_t *cfg);
+long carve_config_timeout(const carve_config_t *cfg);
 
 /* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
 carve_mode_t carve_mode_parse(const char *name);

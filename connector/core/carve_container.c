@@ -72,22 +72,22 @@ typedef struct commit_state_t {
     char                 *lock_path;
     char                 *temp_path;
     int                   lock_fd;
-    hid_t                 origin;    /* the origin, read-only, through the connector below */
-    hid_t                 file;      /* the temporary container, read-write, native */
-    carve_manifest_t      manifest;  /* the container's manifest, updated in place */
+    hid_t                 origin;   /* the origin, read-only, through the connector below */
+    hid_t                 file;     /* the temporary container, read-write, native */
+    carve_manifest_t      manifest; /* the container's manifest, updated in place */
     int                   had_container;
-    int                   unchanged;       /* nothing to add: the container was left as it is */
+    int                   unchanged; /* nothing to add: the container was left as it is */
     H5O_token_t           old_bookkeeping;
-    H5O_token_t           old_replay;       /* the previous container's replay manifest, when had_replay */
+    H5O_token_t           old_replay; /* the previous container's replay manifest, when had_replay */
     int                   had_replay;
-    H5O_token_t           old_integrity;    /* the previous container's checksum table, when had_integrity */
+    H5O_token_t           old_integrity; /* the previous container's checksum table, when had_integrity */
     int                   had_integrity;
-    carve_integrity_t     carried;          /* what the old container's data measured when carried over */
-    const char          **changed;          /* paths (the manifest's own strings) of datasets this commit
+    carve_integrity_t     carried; /* what the old container's data measured when carried over */
+    const char          **changed; /* paths (the manifest's own strings) of datasets this commit
                                              * stored or repaired: measured again at the end */
     size_t                nchanged, changed_capacity;
     carve_skeleton_t      skeleton;
-    size_t                requests;         /* range requests this commit made itself (URL origins) */
+    size_t                requests; /* range requests this commit made itself (URL origins) */
 } commit_state_t;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -102,11 +102,12 @@ container_lock(const char *lock_path, const char *hint, int *fd)
     herr_t ret_value = 0;
 
     if ((*fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot create the lock file %s: %s%s", lock_path,
-                         strerror(errno), hint);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot create the lock file %s: %s%s",
+                         lock_path, strerror(errno), hint);
     while (flock(*fd, LOCK_EX) < 0)
         if (errno != EINTR)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot lock %s: %s", lock_path, strerror(errno));
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot lock %s: %s", lock_path,
+                             strerror(errno));
 
 done:
     return ret_value;
@@ -117,9 +118,9 @@ done:
 static void
 container_remove_stale_temps(const char *container_path, const char *manifest_path)
 {
-    const char    *slash = strrchr(container_path, '/');
-    char          *dir   = slash ? strndup(container_path, (size_t)(slash - container_path)) : strdup(".");
-    const char    *mslash = strrchr(manifest_path, '/');
+    const char    *slash    = strrchr(container_path, '/');
+    char          *dir      = slash ? strndup(container_path, (size_t)(slash - container_path)) : strdup(".");
+    const char    *mslash   = strrchr(manifest_path, '/');
     const char    *bases[2] = {slash ? slash + 1 : container_path, mslash ? mslash + 1 : manifest_path};
     DIR           *d;
     struct dirent *e;
@@ -146,7 +147,7 @@ static herr_t
 container_copy_file(const char *from, const char *to)
 {
     int    in = -1, out = -1;
-    char  *buf = NULL;
+    char  *buf       = NULL;
     herr_t ret_value = 0;
 
     if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
@@ -173,14 +174,16 @@ container_copy_file(const char *from, const char *to)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", from, strerror(errno));
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot read %s: %s", from,
+                             strerror(errno));
         for (ssize_t off = 0; off < n;) {
             ssize_t w = write(out, buf + off, (size_t)(n - off));
 
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write %s: %s", to, strerror(errno));
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot write %s: %s", to,
+                                 strerror(errno));
             off += w;
         }
     }
@@ -190,7 +193,8 @@ done:
     if (in >= 0)
         close(in);
     if (out >= 0 && close(out) < 0 && ret_value >= 0)
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot write %s: %s", to, strerror(errno)), ret_value = -1;
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "cannot write %s: %s", to, strerror(errno)),
+            ret_value = -1;
     return ret_value;
 }
 
@@ -215,7 +219,8 @@ container_header_token(const char *lines, const char *key, H5O_token_t *token, c
     memcpy(hex, at + len + 1, 32);
     hex[32] = '\0';
     if (carve_token_from_hex(hex, token) < 0) {
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, "%s: malformed %s token in carve's header", path, key);
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, "%s: malformed %s token in carve's header", path,
+                    key);
         return -1;
     }
     return 1;
@@ -246,16 +251,19 @@ container_read_header(const char *path, uint64_t *generation, H5O_token_t *token
         CARVE_GOTO_DONE(0);
     line = header + strlen(CONTAINER_MAGIC);
     if (strncmp(line, "generation ", 11) != 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a generation line", path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a generation line",
+                         path);
     errno       = 0;
     *generation = strtoull(line + 11, &end, 10);
     if (errno || *end != '\n')
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed generation in carve's header", path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: malformed generation in carve's header",
+                         path);
     line = end + 1;
     /* bookkeeping (required), then replay (absent from containers of carve 0.1) and integrity (absent
      * before carve 0.3): the tokens of the embedded datasets. */
     if (container_header_token(line, "bookkeeping", token, path) <= 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: carve header without a bookkeeping line", path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "%s: carve header without a bookkeeping line", path);
     if (has_replay)
         *has_replay = 0;
     if (has_integrity)
@@ -286,15 +294,16 @@ container_write_header(const char *path, uint64_t generation, const H5O_token_t 
 {
     char   header[CARVE_CONTAINER_USERBLOCK];
     char   hex[33], replay_hex[33], integrity_hex[33];
-    int    fd = -1, len;
+    int    fd        = -1, len;
     herr_t ret_value = 0;
 
     carve_token_to_hex(token, hex);
     carve_token_to_hex(replay_token, replay_hex);
     carve_token_to_hex(integrity_token, integrity_hex);
     memset(header, 0, sizeof header);
-    len = snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\nreplay %s\nintegrity %s\n",
-                   CONTAINER_MAGIC, generation, hex, replay_hex, integrity_hex);
+    len =
+        snprintf(header, sizeof header, "%sgeneration %" PRIu64 "\nbookkeeping %s\nreplay %s\nintegrity %s\n",
+                 CONTAINER_MAGIC, generation, hex, replay_hex, integrity_hex);
     if (len < 0 || (size_t)len >= sizeof header)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "carve's header does not fit its user block");
     if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
@@ -332,7 +341,8 @@ container_native_fapl(int evict)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
 
-    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 || (evict && H5Pset_evict_on_close(fapl, true) < 0))) {
+    if (fapl >= 0 &&
+        (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 || (evict && H5Pset_evict_on_close(fapl, true) < 0))) {
         H5Pclose(fapl);
         fapl = H5I_INVALID_HID;
     }
@@ -350,9 +360,9 @@ carve_container_probe(const char *path)
 
 /* What a container embeds, by the line of carve's header naming it. */
 typedef enum container_embedded_t {
-    EMBEDDED_MANIFEST,  /* bookkeeping: the whole manifest */
-    EMBEDDED_REPLAY,    /* replay: the lean copy (the whole manifest when absent) */
-    EMBEDDED_INTEGRITY  /* integrity: the checksum table (*found 0 when absent) */
+    EMBEDDED_MANIFEST, /* bookkeeping: the whole manifest */
+    EMBEDDED_REPLAY,   /* replay: the lean copy (the whole manifest when absent) */
+    EMBEDDED_INTEGRITY /* integrity: the checksum table (*found 0 when absent) */
 } container_embedded_t;
 
 /* Reads one embedded dataset's bytes (NUL-terminated; caller frees *bytes) and the header's generation. */
@@ -362,11 +372,11 @@ container_read_blob(const char *container_path, container_embedded_t which, char
 {
     H5O_token_t token, replay_token, integrity_token;
     int         has_replay = 0, has_integrity = 0;
-    hid_t       fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
-    hssize_t    len;
-    char       *text = NULL;
-    int         probe;
-    herr_t      ret_value = 0;
+    hid_t    fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hssize_t len;
+    char    *text = NULL;
+    int      probe;
+    herr_t   ret_value = 0;
 
     *bytes = NULL;
     *found = 0;
@@ -374,8 +384,8 @@ container_read_blob(const char *container_path, container_embedded_t which, char
                                        &integrity_token, &has_integrity)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s is not a carve container (no carve header)",
-                         container_path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "%s is not a carve container (no carve header)", container_path);
     if (which == EMBEDDED_REPLAY && has_replay)
         token = replay_token;
     if (which == EMBEDDED_INTEGRITY) {
@@ -385,8 +395,9 @@ container_read_blob(const char *container_path, container_embedded_t which, char
     }
     if ((fapl = container_native_fapl(0)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
-    CARVE_TRY_QUIETLY(file = H5Fopen(container_path, H5F_ACC_RDONLY, fapl);
-                      if (file >= 0) dset = H5Oopen_by_token(file, token));
+    CARVE_TRY_QUIETLY(file = H5Fopen(container_path, H5F_ACC_RDONLY, fapl));
+    if (file >= 0)
+        CARVE_TRY_QUIETLY(dset = H5Oopen_by_token(file, token));
     if (file < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s is not a readable HDF5 file",
                          container_path);
@@ -400,8 +411,8 @@ container_read_blob(const char *container_path, container_embedded_t which, char
     if (NULL == (text = malloc((size_t)len + 1)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory reading %s", container_path);
     if (H5Dread(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: cannot read its %s", container_path,
-                         which == EMBEDDED_INTEGRITY ? "checksums" : "bookkeeping");
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s: cannot read its %s",
+                         container_path, which == EMBEDDED_INTEGRITY ? "checksums" : "bookkeeping");
     text[len] = '\0';
     *bytes    = text;
     *nbytes   = (size_t)len;
@@ -429,8 +440,8 @@ static herr_t
 container_read_embedded(const char *container_path, int for_replay, carve_manifest_t *m)
 {
     uint64_t generation = 0;
-    char    *text = NULL, what[4200];
-    size_t   len  = 0;
+    char    *text       = NULL, what[4200];
+    size_t   len        = 0;
     int      found;
     herr_t   ret_value = 0;
 
@@ -442,7 +453,8 @@ container_read_embedded(const char *container_path, int for_replay, carve_manife
         CARVE_GOTO_DONE(-1);
     if (m->generation != generation)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                         "container %s: embedded manifest of generation %" PRIu64 " under a header of generation %" PRIu64,
+                         "container %s: embedded manifest of generation %" PRIu64
+                         " under a header of generation %" PRIu64,
                          container_path, m->generation, generation);
 
 done:
@@ -454,9 +466,9 @@ herr_t
 carve_container_read_integrity(const char *container_path, carve_integrity_t *t, int *found)
 {
     uint64_t generation = 0;
-    char    *bytes = NULL, what[4200];
-    size_t   len   = 0;
-    herr_t   ret_value = 0;
+    char    *bytes      = NULL, what[4200];
+    size_t   len        = 0;
+    herr_t   ret_value  = 0;
 
     if (container_read_blob(container_path, EMBEDDED_INTEGRITY, &bytes, &len, &generation, found) < 0)
         CARVE_GOTO_DONE(-1);
@@ -492,8 +504,8 @@ carve_container_read_replay_manifest(const char *container_path, carve_manifest_
 static herr_t
 container_sibling_paths(const char *container_path, char **manifest_path, char **lock_path)
 {
-    size_t len  = strlen(container_path);
-    size_t stem = len > 3 && strcmp(container_path + len - 3, ".h5") == 0 ? len - 3 : len;
+    size_t len       = strlen(container_path);
+    size_t stem      = len > 3 && strcmp(container_path + len - 3, ".h5") == 0 ? len - 3 : len;
     herr_t ret_value = 0;
 
     *lock_path = NULL;
@@ -606,7 +618,8 @@ container_space_is_storable(hid_t space, int *rank, hsize_t *dims)
  * block read in each dimension (so padding around a stored block stays within one chunk per side),
  * at most CONTAINER_CHUNK_TARGET bytes. Without reads: a balanced chunk of that size. */
 static void
-container_chunk_shape(const carve_selection_t *sel, int rank, const hsize_t *dims, size_t elem, hsize_t *chunk)
+container_chunk_shape(const carve_selection_t *sel, int rank, const hsize_t *dims, size_t elem,
+                      hsize_t *chunk)
 {
     hsize_t target = CONTAINER_CHUNK_TARGET / (elem ? elem : 1);
     hsize_t total;
@@ -670,15 +683,19 @@ done:
 static herr_t
 container_match_superblock(hid_t origin, hid_t fapl)
 {
-    H5F_info2_t     info;
-    H5F_libver_t    low;
-    herr_t          ret_value = 0;
+    H5F_info2_t  info;
+    H5F_libver_t low;
+    herr_t       ret_value = 0;
 
     if (H5Fget_info2(origin, &info) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot read the origin's superblock version");
-    low = info.super.version >= 3 ? H5F_LIBVER_V110 : info.super.version == 2 ? H5F_LIBVER_V18 : H5F_LIBVER_EARLIEST;
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "cannot read the origin's superblock version");
+    low = info.super.version >= 3   ? H5F_LIBVER_V110
+          : info.super.version == 2 ? H5F_LIBVER_V18
+                                    : H5F_LIBVER_EARLIEST;
     if (H5Pset_libver_bounds(fapl, low, H5F_LIBVER_LATEST) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot set the container's format bounds");
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
+                         "cannot set the container's format bounds");
 
 done:
     return ret_value;
@@ -688,42 +705,48 @@ done:
 static hid_t
 container_converted_dcpl(hid_t origin_dset, hid_t origin_dcpl, const carve_selection_t *sel)
 {
-    hid_t              dcpl = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
-    hid_t              ret_value = H5I_INVALID_HID;
-    hsize_t            dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
-    H5D_fill_value_t   fill_status;
-    H5D_fill_time_t    fill_time;
-    unsigned           crt_order, max_compact, min_dense;
-    hbool_t            track_times;
-    int                rank;
-    void              *fill = NULL;
-    size_t             elem;
+    hid_t            dcpl = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hid_t            ret_value = H5I_INVALID_HID;
+    hsize_t          dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    H5D_fill_value_t fill_status;
+    H5D_fill_time_t  fill_time;
+    unsigned         crt_order, max_compact, min_dense;
+    hbool_t          track_times;
+    int              rank;
+    void            *fill = NULL;
+    size_t           elem;
 
     if ((type = H5Dget_type(origin_dset)) < 0 || (space = H5Dget_space(origin_dset)) < 0 ||
         (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot inspect a dataset");
     elem = H5Tget_size(type);
     if (!container_space_is_storable(space, &rank, dims))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, H5I_INVALID_HID, "dataset without elements to chunk");
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, H5I_INVALID_HID,
+                         "dataset without elements to chunk");
     container_chunk_shape(sel, rank, dims, elem, chunk);
     if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot set a chunk shape");
-    if (H5Pfill_value_defined(origin_dcpl, &fill_status) < 0 || H5Pget_fill_time(origin_dcpl, &fill_time) < 0 ||
-        H5Pset_fill_time(dcpl, fill_time) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill setting");
+    if (H5Pfill_value_defined(origin_dcpl, &fill_status) < 0 ||
+        H5Pget_fill_time(origin_dcpl, &fill_time) < 0 || H5Pset_fill_time(dcpl, fill_time) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot copy a fill setting");
     if (fill_status == H5D_FILL_VALUE_USER_DEFINED) {
         if (NULL == (fill = calloc(1, elem)))
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, H5I_INVALID_HID, "out of memory");
         if (H5Pget_fill_value(origin_dcpl, type, fill) < 0 || H5Pset_fill_value(dcpl, type, fill) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill value");
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                             "cannot copy a fill value");
     }
     else if (fill_status == H5D_FILL_VALUE_UNDEFINED && H5Pset_fill_value(dcpl, type, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill value");
-    if (H5Pget_attr_creation_order(origin_dcpl, &crt_order) < 0 || H5Pset_attr_creation_order(dcpl, crt_order) < 0 ||
+    if (H5Pget_attr_creation_order(origin_dcpl, &crt_order) < 0 ||
+        H5Pset_attr_creation_order(dcpl, crt_order) < 0 ||
         H5Pget_attr_phase_change(origin_dcpl, &max_compact, &min_dense) < 0 ||
         H5Pset_attr_phase_change(dcpl, max_compact, min_dense) < 0 ||
-        H5Pget_obj_track_times(origin_dcpl, &track_times) < 0 || H5Pset_obj_track_times(dcpl, track_times) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy object settings");
+        H5Pget_obj_track_times(origin_dcpl, &track_times) < 0 ||
+        H5Pset_obj_track_times(dcpl, track_times) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot copy object settings");
     ret_value = dcpl;
     dcpl      = H5I_INVALID_HID;
 
@@ -805,7 +828,7 @@ container_copy_box(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, int r
                    const hsize_t *extent, size_t elem)
 {
     hsize_t npoints = 1, inner = 1;
-    int     split   = -1;
+    int     split     = -1;
     herr_t  ret_value = 0;
 
     for (int d = 0; d < rank; d++)
@@ -851,7 +874,7 @@ static herr_t
 container_copy_record(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, const carve_selection_t *sel,
                       size_t i, size_t elem)
 {
-    int            rank = sel->rank;
+    int            rank  = sel->rank;
     const hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
     const hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
     hsize_t        npoints = 1, k[H5S_MAX_RANK] = {0}, s[H5S_MAX_RANK];
@@ -888,8 +911,8 @@ done:
 typedef struct container_pair_t {
     const char *path;
     hid_t       ods, cds, odcpl, cdcpl, ospace, type;
-    int         rank;              /* -1: a null dataspace */
-    int         storable;          /* a simple dataspace with elements: stored chunked in the container */
+    int         rank;     /* -1: a null dataspace */
+    int         storable; /* a simple dataspace with elements: stored chunked in the container */
     int         origin_chunked, container_chunked;
     hsize_t     dims[H5S_MAX_RANK];
     hsize_t     chunk[H5S_MAX_RANK]; /* the container's chunk shape, when container_chunked */
@@ -900,10 +923,10 @@ typedef struct container_pair_t {
  * up one by one (H5Dget_chunk_info_by_coord) walks the whole index for each in HDF5 1.14, which made a
  * commit quadratic in the number of chunks. */
 typedef struct chunk_where_t {
-    hsize_t  size;  /* 0: never written in the origin */
-    unsigned mask;  /* filter mask */
-    haddr_t  addr;  /* byte offset in the origin file, user block included */
-    int      skip;  /* the container has it already, or the origin never wrote it */
+    hsize_t  size; /* 0: never written in the origin */
+    unsigned mask; /* filter mask */
+    haddr_t  addr; /* byte offset in the origin file, user block included */
+    int      skip; /* the container has it already, or the origin never wrote it */
     int      stored;
 } chunk_where_t;
 
@@ -938,7 +961,8 @@ container_format_coords(const carve_chunkset_t *cs, size_t i, char *text, size_t
 
     carve_chunkset_coords(cs, i, coords);
     for (int d = 0; d < cs->rank && used < size; d++)
-        used += (size_t)snprintf(text + used, size - used, "%s%llu", d ? ", " : "(", (unsigned long long)coords[d]);
+        used += (size_t)snprintf(text + used, size - used, "%s%llu", d ? ", " : "(",
+                                 (unsigned long long)coords[d]);
     if (used < size)
         snprintf(text + used, size - used, ")");
 }
@@ -947,8 +971,8 @@ container_format_coords(const carve_chunkset_t *cs, size_t i, char *text, size_t
  * with the container dataset's filters and one chunk of extent, into which a raw chunk is written and
  * read back through the filter pipeline. */
 typedef struct chunk_check_t {
-    hid_t  file, dset;
-    void  *decoded;
+    hid_t file, dset;
+    void *decoded;
 } chunk_check_t;
 
 static void
@@ -962,7 +986,7 @@ container_check_close(chunk_check_t *ck)
     CARVE_CLEANUP_END
     free(ck->decoded);
     ck->file = ck->dset = H5I_INVALID_HID;
-    ck->decoded = NULL;
+    ck->decoded         = NULL;
 }
 
 static herr_t
@@ -970,18 +994,19 @@ container_check_open(chunk_check_t *ck, const container_pair_t *p)
 {
     hid_t  fapl = H5I_INVALID_HID, dapl = H5I_INVALID_HID, space = H5I_INVALID_HID;
     char   name[64];
-    size_t n = p->elem;
+    size_t n         = p->elem;
     herr_t ret_value = 0;
 
     ck->file = ck->dset = H5I_INVALID_HID;
-    ck->decoded = NULL;
+    ck->decoded         = NULL;
     for (int d = 0; d < p->rank; d++)
         n *= p->chunk[d];
     snprintf(name, sizeof name, "carve-chunk-check-%p", (void *)ck);
     if ((fapl = container_native_fapl(0)) < 0 || H5Pset_fapl_core(fapl, 1024 * 1024, 0) < 0 ||
         (dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0 || H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0 ||
         (space = H5Screate_simple(p->rank, p->chunk, NULL)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot set up the chunk check", p->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot set up the chunk check",
+                         p->path);
     if ((ck->file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0 ||
         (ck->dset = H5Dcreate_anon(ck->file, p->type, space, p->cdcpl, dapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
@@ -1005,19 +1030,22 @@ done:
 
 /* 1 when a raw chunk decodes through the dataset's filters, 0 when it does not. */
 static int
-container_check_decodes(chunk_check_t *ck, const container_pair_t *p, unsigned mask, const void *raw, size_t size)
+container_check_decodes(chunk_check_t *ck, const container_pair_t *p, unsigned mask, const void *raw,
+                        size_t size)
 {
     hsize_t zero[H5S_MAX_RANK] = {0};
     herr_t  status;
 
-    CARVE_TRY_IGNORED(status = H5Dwrite_chunk(ck->dset, H5P_DEFAULT, mask, zero, size, raw);
-                      if (status >= 0) status = H5Dread(ck->dset, p->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->decoded));
+    CARVE_TRY_IGNORED(status = H5Dwrite_chunk(ck->dset, H5P_DEFAULT, mask, zero, size, raw));
+    if (status >= 0)
+        CARVE_TRY_IGNORED(status = H5Dread(ck->dset, p->type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ck->decoded));
     return status >= 0;
 }
 
 /* Writes one raw chunk into the container. */
 static herr_t
-container_write_raw(const container_pair_t *p, const hsize_t *offset, unsigned mask, const void *raw, size_t size)
+container_write_raw(const container_pair_t *p, const hsize_t *offset, unsigned mask, const void *raw,
+                    size_t size)
 {
     herr_t ret_value = 0;
 
@@ -1036,12 +1064,13 @@ done:
  * body would otherwise be stored, checksummed, and served as a hit by every later replay. A chunk whose
  * answer was not exactly its bytes, or (for a filtered dataset) does not decode, is not stored. */
 static herr_t
-container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want, chunk_where_t *where)
+container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want,
+                       chunk_where_t *where)
 {
-    carve_origin_range_t *ranges = NULL;
-    char                 *buf    = NULL;
-    chunk_check_t         ck     = {H5I_INVALID_HID, H5I_INVALID_HID, NULL};
-    int                   filtered = H5Pget_nfilters(p->cdcpl) > 0;
+    carve_origin_range_t *ranges    = NULL;
+    char                 *buf       = NULL;
+    chunk_check_t         ck        = {H5I_INVALID_HID, H5I_INVALID_HID, NULL};
+    int                   filtered  = H5Pget_nfilters(p->cdcpl) > 0;
     herr_t                ret_value = 0;
 
     if (NULL == (ranges = calloc(want->n ? want->n : 1, sizeof *ranges)))
@@ -1049,11 +1078,12 @@ container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chun
     if (filtered && container_check_open(&ck, p) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t first = 0; first < want->n;) {
-        size_t   n = 0, end;
+        size_t   n     = 0, end;
         uint64_t bytes = 0;
 
         /* One batch: chunks in grid order up to CONTAINER_FETCH_BATCH bytes, in one buffer. */
-        for (end = first; end < want->n && (bytes == 0 || bytes + where[end].size <= CONTAINER_FETCH_BATCH); end++)
+        for (end = first; end < want->n && (bytes == 0 || bytes + where[end].size <= CONTAINER_FETCH_BATCH);
+             end++)
             if (!where[end].skip)
                 bytes += where[end].size;
         free(buf);
@@ -1084,7 +1114,8 @@ container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chun
                 char at[128];
 
                 container_format_coords(want, i, at, sizeof at);
-                fprintf(stderr, "carve: %s: chunk %s of %s is not stored (%s); a replay reads it from the origin\n",
+                fprintf(stderr,
+                        "carve: %s: chunk %s of %s is not stored (%s); a replay reads it from the origin\n",
                         st->container_path, at, p->path, why);
                 continue;
             }
@@ -1111,8 +1142,8 @@ done:
 static herr_t
 container_copy_local(const container_pair_t *p, carve_chunkset_t *want, chunk_where_t *where)
 {
-    void  *buf      = NULL;
-    size_t buf_size = 0;
+    void  *buf       = NULL;
+    size_t buf_size  = 0;
     herr_t ret_value = 0;
 
     for (size_t i = 0; i < want->n; i++) {
@@ -1134,8 +1165,8 @@ container_copy_local(const container_pair_t *p, carve_chunkset_t *want, chunk_wh
         for (int d = 0; d < want->rank; d++)
             offset[d] = coords[d] * want->chunk[d];
         if (H5Dread_chunk(p->ods, H5P_DEFAULT, offset, &filters, buf) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read a raw chunk of the origin",
-                             p->path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
+                             "%s: cannot read a raw chunk of the origin", p->path);
         if (container_write_raw(p, offset, filters, buf, (size_t)where[i].size) < 0)
             CARVE_GOTO_DONE(-1);
         where[i].stored = 1;
@@ -1177,11 +1208,11 @@ done:
  * is dropped from it (said on stderr), so the manifest never claims it and a replay reads it from the
  * origin. */
 static herr_t
-container_copy_chunks(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want, carve_chunkset_t *have,
-                      int rewrite)
+container_copy_chunks(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want,
+                      carve_chunkset_t *have, int rewrite)
 {
-    chunk_walk_t walk = {want, NULL};
-    size_t       kept = 0;
+    chunk_walk_t walk      = {want, NULL};
+    size_t       kept      = 0;
     herr_t       ret_value = 0;
 
     carve_chunkset_finish(want);
@@ -1191,8 +1222,8 @@ container_copy_chunks(commit_state_t *st, const container_pair_t *p, carve_chunk
     if (NULL == (walk.where = calloc(want->n, sizeof *walk.where)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu chunks", want->n);
     if (H5Dchunk_iter(p->ods, H5P_DEFAULT, container_chunk_found, &walk) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot walk the origin's chunk index",
-                         p->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot walk the origin's chunk index", p->path);
     /* Phase 2: skip what the container holds already and what the origin never wrote (the container leaves
      * that unwritten too: fill value); copy the rest. */
     for (size_t i = 0; i < want->n; i++) {
@@ -1243,7 +1274,8 @@ container_pair_inspect(container_pair_t *p)
 
     if ((p->odcpl = H5Dget_create_plist(p->ods)) < 0 || (p->cdcpl = H5Dget_create_plist(p->cds)) < 0 ||
         (p->ospace = H5Dget_space(p->ods)) < 0 || (p->type = H5Dget_type(p->ods)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset", p->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect the dataset",
+                         p->path);
     p->elem     = H5Tget_size(p->type);
     p->storable = container_space_is_storable(p->ospace, &p->rank, p->dims);
     if (!p->storable && (p->rank = H5Sget_simple_extent_ndims(p->ospace)) > 0)
@@ -1251,7 +1283,8 @@ container_pair_inspect(container_pair_t *p)
     p->origin_chunked    = H5Pget_layout(p->odcpl) == H5D_CHUNKED;
     p->container_chunked = H5Pget_layout(p->cdcpl) == H5D_CHUNKED;
     if (p->container_chunked && H5Pget_chunk(p->cdcpl, p->rank, p->chunk) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape", p->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read the chunk shape",
+                         p->path);
 
 done:
     return ret_value;
@@ -1289,7 +1322,8 @@ container_pair_open_path(commit_state_t *st, const char *path, container_pair_t 
     herr_t ret_value = 0;
 
     container_pair_reset(p, path);
-    if ((p->ods = H5Dopen2(st->origin, path, H5P_DEFAULT)) < 0 || (p->cds = H5Dopen2(st->file, path, H5P_DEFAULT)) < 0)
+    if ((p->ods = H5Dopen2(st->origin, path, H5P_DEFAULT)) < 0 ||
+        (p->cds = H5Dopen2(st->file, path, H5P_DEFAULT)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", path);
     ret_value = container_pair_inspect(p);
 
@@ -1331,7 +1365,7 @@ done:
 static herr_t
 container_entry_stored(const container_pair_t *p, carve_manifest_dataset_t *md)
 {
-    hsize_t nchunks = 0;
+    hsize_t nchunks   = 0;
     herr_t  ret_value = 0;
 
     md->bytes_stored = H5Dget_storage_size(p->cds);
@@ -1339,8 +1373,8 @@ container_entry_stored(const container_pair_t *p, carve_manifest_dataset_t *md)
         md->chunks_stored = nchunks;
     if (!md->origin_dcpl && (!p->origin_chunked || !H5Pequal(p->odcpl, p->cdcpl)) &&
         container_encode_dcpl(p->odcpl, p->type, &md->origin_dcpl) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot encode the origin's creation list",
-                         p->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
+                         "%s: cannot encode the origin's creation list", p->path);
 
 done:
     return ret_value;
@@ -1376,13 +1410,14 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
     if (carve_selection_is_empty(&ads->selections) && ads->reads == 0)
         return 0;
     if (!obj)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "a dataset the program read is not in the skeleton");
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "a dataset the program read is not in the skeleton");
     if (container_pair_open(st, obj, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0 ||
         NULL == (md = container_entry(st, &p)))
         CARVE_GOTO_DONE(-1);
     if (md->rank != ads->rank)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: rank %d in the manifest, %d in the origin",
-                         obj->path, md->rank, ads->rank);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "%s: rank %d in the manifest, %d in the origin", obj->path, md->rank, ads->rank);
     if (carve_selection_merge(&ads->selections) < 0)
         CARVE_GOTO_DONE(-1);
 
@@ -1404,7 +1439,8 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
             if (container_copy_record(st, p.ods, p.cds, p.ospace, &ads->selections, i, p.elem) < 0)
                 CARVE_GOTO_DONE(-1);
     }
-    if (carve_selection_union(&md->selections, &ads->selections) < 0 || carve_selection_merge(&md->selections) < 0)
+    if (carve_selection_union(&md->selections, &ads->selections) < 0 ||
+        carve_selection_merge(&md->selections) < 0)
         CARVE_GOTO_DONE(-1);
     md->elements_read += ads->elements_read;
     md->bytes_read += ads->bytes_read;
@@ -1432,7 +1468,7 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
 {
     carve_manifest_dataset_t *md;
     container_pair_t          p;
-    hsize_t                   row = 1, rows;
+    hsize_t                   row       = 1, rows;
     herr_t                    ret_value = 0;
 
     container_pair_reset(&p, obj->path);
@@ -1455,14 +1491,16 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
 
         if (p.rank == 0) {
             if (H5Sselect_all(p.ospace) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it", obj->path);
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it",
+                                 obj->path);
         }
         else {
             memcpy(count, p.dims, (size_t)p.rank * sizeof *count);
             start[0] = first;
             count[0] = p.dims[0] - first < rows ? p.dims[0] - first : rows;
             if (H5Sselect_hyperslab(p.ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows", obj->path);
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows",
+                                 obj->path);
         }
         if (carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
             CARVE_GOTO_DONE(-1);
@@ -1483,8 +1521,8 @@ done:
  * Integrity: what the container stores, measured at every commit and checked when carried over
  * ------------------------------------------------------------------------------------------------- */
 
-static herr_t container_embed_manifest(commit_state_t *st, const char *text, size_t len, const H5O_token_t *old_token,
-                                       H5O_token_t *token);
+static herr_t container_embed_manifest(commit_state_t *st, const char *text, size_t len,
+                                       const H5O_token_t *old_token, H5O_token_t *token);
 
 static int
 container_compare_paths(const void *a, const void *b)
@@ -1496,7 +1534,8 @@ container_compare_paths(const void *a, const void *b)
 static int
 container_changed(commit_state_t *st, const char *path)
 {
-    return st->nchanged && bsearch(&path, st->changed, st->nchanged, sizeof *st->changed, container_compare_paths);
+    return st->nchanged &&
+           bsearch(&path, st->changed, st->nchanged, sizeof *st->changed, container_compare_paths);
 }
 
 /* Measures every dataset the manifest holds data of, as the (temporary) container now stores it; a
@@ -1522,10 +1561,12 @@ container_measure(commit_state_t *st, carve_integrity_t *t, const carve_integrit
         }
 
         if ((cds = H5Dopen2(st->file, md->path, H5P_DEFAULT)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to measure it", md->path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to measure it",
+                             md->path);
         if (claims)
             carve_chunkset_finish(&md->chunks);
-        if (carve_integrity_measure(t, md->path, cds, claims ? md->chunks.idx : NULL, claims ? md->chunks.n : 0) < 0)
+        if (carve_integrity_measure(t, md->path, cds, claims ? md->chunks.idx : NULL,
+                                    claims ? md->chunks.n : 0) < 0)
             CARVE_GOTO_DONE(-1);
         H5Dclose(cds);
         cds = H5I_INVALID_HID;
@@ -1575,10 +1616,13 @@ container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkse
         md->held = NULL; /* container_store_whole copies it whole again */
         CARVE_GOTO_DONE(0);
     }
-    if (container_pair_open_path(st, md->path, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to repair it", md->path);
+    if (container_pair_open_path(st, md->path, &p) < 0 ||
+        (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to repair it",
+                         md->path);
     if (md->store == CARVE_STORE_CHUNKS) {
-        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0 || carve_chunkset_copy(&asked, want) < 0 ||
+        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0 ||
+            carve_chunkset_copy(&asked, want) < 0 ||
             container_copy_chunks(st, &p, want, &none, rewrite) < 0 || carve_chunkset_finish(&asked) < 0)
             CARVE_GOTO_DONE(-1);
         container_unclaim(&md->chunks, &asked, want);
@@ -1610,22 +1654,23 @@ container_check_carried(commit_state_t *st)
 {
     carve_integrity_t old, *now = &st->carried;
     carve_chunkset_t  want;
-    int               found = 0;
+    int               found     = 0;
     herr_t            ret_value = 0;
 
     carve_integrity_init(&old);
     memset(&want, 0, sizeof want);
     if (carve_container_read_integrity(st->container_path, &old, &found) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                         "container %s: its checksums are unreadable; move it away to carve anew", st->container_path);
+                         "container %s: its checksums are unreadable; move it away to carve anew",
+                         st->container_path);
     if (container_measure(st, now, NULL) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < st->manifest.ndatasets; i++) {
-        carve_manifest_dataset_t        *md = &st->manifest.datasets[i];
-        const carve_integrity_dataset_t *was = carve_integrity_find(&old, md->path);
-        const carve_integrity_dataset_t *is  = carve_integrity_find(now, md->path);
+        carve_manifest_dataset_t        *md      = &st->manifest.datasets[i];
+        const carve_integrity_dataset_t *was     = carve_integrity_find(&old, md->path);
+        const carve_integrity_dataset_t *is      = carve_integrity_find(now, md->path);
         size_t                           damaged = 0;
-        int                              by_chunk = md->store == CARVE_STORE_CHUNKS && !md->held && md->rank > 0;
+        int by_chunk = md->store == CARVE_STORE_CHUNKS && !md->held && md->rank > 0;
 
         if (!was)
             continue; /* not measured last time (a dataset of an older carve): nothing to compare with */
@@ -1647,8 +1692,11 @@ container_check_carried(commit_state_t *st)
             }
         }
         if (damaged) {
-            fprintf(stderr, "carve: container %s: %zu stored unit(s) of %s do not match their checksums; copied again "
-                            "from the origin\n", st->container_path, damaged, md->path);
+            fprintf(
+                stderr,
+                "carve: container %s: %zu stored unit(s) of %s do not match their checksums; copied again "
+                "from the origin\n",
+                st->container_path, damaged, md->path);
             if (container_repair(st, md, &want) < 0 || container_note_changed(st, md->path) < 0)
                 CARVE_GOTO_DONE(-1);
         }
@@ -1669,13 +1717,14 @@ static herr_t
 container_embed_integrity(commit_state_t *st, H5O_token_t *token)
 {
     carve_integrity_t t;
-    unsigned char    *bytes = NULL;
-    size_t            len   = 0;
+    unsigned char    *bytes     = NULL;
+    size_t            len       = 0;
     herr_t            ret_value = 0;
 
     carve_integrity_init(&t);
     if (container_measure(st, &t, &st->carried) < 0 || carve_integrity_encode(&t, &bytes, &len) < 0 ||
-        container_embed_manifest(st, (const char *)bytes, len, st->had_integrity ? &st->old_integrity : NULL, token) < 0)
+        container_embed_manifest(st, (const char *)bytes, len, st->had_integrity ? &st->old_integrity : NULL,
+                                 token) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1700,8 +1749,8 @@ container_merge_touched(commit_state_t *st)
     for (size_t i = 0; i < c->access->objects.capacity; i++) {
         carve_skeleton_object_t *obj;
 
-        if (c->access->objects.used[i] && (obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) &&
-            obj->path[0])
+        if (c->access->objects.used[i] &&
+            (obj = carve_skeleton_find(&st->skeleton, &c->access->objects.keys[i])) && obj->path[0])
             paths[np++] = obj->path;
     }
     for (size_t i = 0; i < c->access->nattrs; i++) {
@@ -1740,7 +1789,7 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     const carve_commit_t *c = st->commit;
     char                  now[32], version[32];
     unsigned              maj, min, rel;
-    const char           *slash = strrchr(st->container_path, '/');
+    const char           *slash     = strrchr(st->container_path, '/');
     herr_t                ret_value = 0;
 
     carve_utc_now(now, sizeof now);
@@ -1748,13 +1797,13 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     snprintf(version, sizeof version, "%u.%u.%u", maj, min, rel);
     m->format = CARVE_MANIFEST_FORMAT;
     m->generation++;
-#define CONTAINER_SET_STRING(field, value)                                                                         \
-    do {                                                                                                           \
-        char *copy_ = strdup(value);                                                                               \
-        if (!copy_)                                                                                                \
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");        \
-        free(field);                                                                                               \
-        (field) = copy_;                                                                                           \
+#define CONTAINER_SET_STRING(field, value)                                                                   \
+    do {                                                                                                     \
+        char *copy_ = strdup(value);                                                                         \
+        if (!copy_)                                                                                          \
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory updating the manifest");  \
+        free(field);                                                                                         \
+        (field) = copy_;                                                                                     \
     } while (0)
     CONTAINER_SET_STRING(m->carve_version, CARVE_VERSION_STRING);
     CONTAINER_SET_STRING(m->hdf5_version, version);
@@ -1778,7 +1827,8 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
      * (the skeleton's walk order is of no further use): an add keeps the list in path order, so links in
      * that order append instead of each shifting the entries after it. */
     if (st->skeleton.nelinks > 1)
-        qsort(st->skeleton.elinks, st->skeleton.nelinks, sizeof *st->skeleton.elinks, container_compare_elinks);
+        qsort(st->skeleton.elinks, st->skeleton.nelinks, sizeof *st->skeleton.elinks,
+              container_compare_elinks);
     for (size_t i = 0; i < st->skeleton.nelinks; i++) {
         const carve_skeleton_elink_t *e = &st->skeleton.elinks[i];
 
@@ -1803,8 +1853,8 @@ static herr_t
 container_embed_manifest(commit_state_t *st, const char *text, size_t len, const H5O_token_t *old_token,
                          H5O_token_t *token)
 {
-    hid_t       space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID, old = H5I_INVALID_HID;
-    hsize_t     n = len, chunk = len < ((size_t)1 << 20) ? len : ((size_t)1 << 20);
+    hid_t   space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID, old = H5I_INVALID_HID;
+    hsize_t n = len, chunk = len < ((size_t)1 << 20) ? len : ((size_t)1 << 20);
     H5O_info2_t info;
     herr_t      ret_value = 0;
 
@@ -1812,14 +1862,15 @@ container_embed_manifest(commit_state_t *st, const char *text, size_t len, const
         H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_deflate(dcpl, 6) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot prepare the bookkeeping dataset");
     if ((dset = H5Dcreate_anon(st->file, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT)) < 0 ||
-        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0 || H5Oincr_refcount(dset) < 0 ||
-        H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
+        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0 ||
+        H5Oincr_refcount(dset) < 0 || H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot write the bookkeeping dataset");
     *token = info.token;
     if (old_token) {
         /* The previous manifest's dataset: no link holds it, so dropping its count frees it. */
         if ((old = H5Oopen_by_token(st->file, *old_token)) < 0 || H5Odecr_refcount(old) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot release the previous bookkeeping");
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                             "cannot release the previous bookkeeping");
     }
 
 done:
@@ -1842,10 +1893,10 @@ done:
 static herr_t
 container_embed_replay_manifest(commit_state_t *st, H5O_token_t *token)
 {
-    carve_manifest_t *m = &st->manifest;
-    size_t           *kept = NULL;
-    char             *text = NULL;
-    size_t            len  = 0;
+    carve_manifest_t *m         = &st->manifest;
+    size_t           *kept      = NULL;
+    char             *text      = NULL;
+    size_t            len       = 0;
     herr_t            ret_value = 0;
 
     if (m->ndatasets && NULL == (kept = malloc(m->ndatasets * sizeof *kept)))
@@ -1876,7 +1927,7 @@ static hid_t
 container_fcpl(hid_t origin)
 {
     hid_t    fcpl = H5Fget_create_plist(origin), root = H5I_INVALID_HID, gcpl = H5I_INVALID_HID;
-    hsize_t  ub   = 0;
+    hsize_t  ub = 0;
     unsigned link_order, attr_order, max_compact, min_dense, attr_compact, attr_dense, est_entries, est_name;
     hid_t    ret_value = H5I_INVALID_HID;
 
@@ -1885,8 +1936,10 @@ container_fcpl(hid_t origin)
                          "cannot read the creation lists of the origin and its root group");
     if (H5Pget_userblock(fcpl, &ub) < 0 ||
         H5Pset_userblock(fcpl, ub < CARVE_CONTAINER_USERBLOCK ? CARVE_CONTAINER_USERBLOCK : ub) < 0 ||
-        H5Pget_link_creation_order(gcpl, &link_order) < 0 || H5Pset_link_creation_order(fcpl, link_order) < 0 ||
-        H5Pget_attr_creation_order(gcpl, &attr_order) < 0 || H5Pset_attr_creation_order(fcpl, attr_order) < 0 ||
+        H5Pget_link_creation_order(gcpl, &link_order) < 0 ||
+        H5Pset_link_creation_order(fcpl, link_order) < 0 ||
+        H5Pget_attr_creation_order(gcpl, &attr_order) < 0 ||
+        H5Pset_attr_creation_order(fcpl, attr_order) < 0 ||
         H5Pget_link_phase_change(gcpl, &max_compact, &min_dense) < 0 ||
         H5Pset_link_phase_change(fcpl, max_compact, min_dense) < 0 ||
         H5Pget_attr_phase_change(gcpl, &attr_compact, &attr_dense) < 0 ||
@@ -1933,15 +1986,17 @@ commit_read_old(commit_state_t *st, carve_stamp_t *stamp)
         CARVE_GOTO_DONE(-1);
     if (probe == 0 && access(st->container_path, F_OK) == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                         "%s exists but is not a carve container: carve will not overwrite it", st->container_path);
+                         "%s exists but is not a carve container: carve will not overwrite it",
+                         st->container_path);
     st->had_container = probe;
     if (probe && carve_container_read_manifest(st->container_path, &st->manifest) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "container %s is unreadable; move it away to carve anew", st->container_path);
     carve_manifest_sort_datasets(&st->manifest); /* a hand-edited manifest may not be in path order */
     if (probe && strcmp(st->manifest.origin ? st->manifest.origin : "", c->location) != 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "container %s belongs to another origin (%s), not %s",
-                         st->container_path, st->manifest.origin ? st->manifest.origin : "?", c->location);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                         "container %s belongs to another origin (%s), not %s", st->container_path,
+                         st->manifest.origin ? st->manifest.origin : "?", c->location);
     if (probe && c->nskipped == 0 && c->access->datasets.n == 0 && c->access->objects.n == 0 &&
         c->access->nattrs == 0) {
         /* The run read and touched nothing: the container already has the skeleton; rewriting it
@@ -1982,13 +2037,15 @@ commit_open_files(commit_state_t *st)
     if ((fapl = container_native_fapl(1)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
     if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s", c->open_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s",
+                         c->open_name);
     /* The commit reads the origin again: over ROS3 only from a server that honours byte ranges. */
     if (carve_origin_is_url(c->location) && carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot read the origin %s again to carve it",
-                         c->location);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "cannot read the origin %s again to carve it", c->location);
     if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it", c->open_name);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it",
+                         c->open_name);
     if (st->had_container) {
         if (container_copy_file(st->container_path, st->temp_path) < 0)
             CARVE_GOTO_DONE(-1);
@@ -2061,15 +2118,18 @@ commit_write(commit_state_t *st, const carve_stamp_t *stamp)
     herr_t      ret_value = 0;
 
     if (container_update_manifest(st, stamp) < 0 || carve_manifest_emit(&st->manifest, &text, &len) < 0 ||
-        container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) < 0 ||
-        container_embed_replay_manifest(st, &replay_token) < 0 || container_embed_integrity(st, &integrity_token) < 0)
+        container_embed_manifest(st, text, len, st->had_container ? &st->old_bookkeeping : NULL, &token) <
+            0 ||
+        container_embed_replay_manifest(st, &replay_token) < 0 ||
+        container_embed_integrity(st, &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Fclose(st->file) < 0) {
         st->file = H5I_INVALID_HID;
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot close %s", st->temp_path);
     }
     st->file = H5I_INVALID_HID;
-    if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token, &integrity_token) < 0)
+    if (container_write_header(st->temp_path, st->manifest.generation, &token, &replay_token,
+                               &integrity_token) < 0)
         CARVE_GOTO_DONE(-1);
     if (rename(st->temp_path, st->container_path) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot rename %s to %s: %s", st->temp_path,
@@ -2114,7 +2174,7 @@ done:
  * process by the same signal. SIGKILL cannot be caught: the next commit removes what it leaves.
  * ------------------------------------------------------------------------------------------------- */
 
-static const int        commit_signals_g[] = {SIGTERM, SIGINT, SIGHUP};
+static const int commit_signals_g[] = {SIGTERM, SIGINT, SIGHUP};
 #define COMMIT_NSIGNALS (sizeof commit_signals_g / sizeof commit_signals_g[0])
 static struct sigaction commit_saved_g[COMMIT_NSIGNALS];
 static int              commit_caught_g[COMMIT_NSIGNALS];
@@ -2151,7 +2211,8 @@ commit_catch_signals(const char *container_temp, const char *manifest_path)
         return;
     }
     if ((size_t)snprintf(commit_temps_g[0], PATH_MAX, "%s", container_temp) >= PATH_MAX ||
-        (size_t)snprintf(commit_temps_g[1], PATH_MAX, "%s.tmp.%ld", manifest_path, (long)getpid()) >= PATH_MAX) {
+        (size_t)snprintf(commit_temps_g[1], PATH_MAX, "%s.tmp.%ld", manifest_path, (long)getpid()) >=
+            PATH_MAX) {
         commit_temps_g[0][0] = commit_temps_g[1][0] = '\0';
         return;
     }
@@ -2228,21 +2289,21 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     uint64_t         generation = 0;
     H5O_token_t      token;
     char             now[32];
-    int              lock_fd = -1, probe, file_ok, fast;
+    int              lock_fd   = -1, probe, file_ok, fast;
     herr_t           ret_value = 0;
 
     carve_manifest_init(&m);
     carve_manifest_init(&file);
     if (container_path == NULL || run == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "carve_container_add_replay: NULL argument");
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1,
+                         "carve_container_add_replay: NULL argument");
     /* Before the lock: a path that is no container gets no lock file beside it. */
     if ((probe = container_read_header(container_path, &generation, &token, NULL, NULL, NULL, NULL)) < 0)
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot record replay counters in %s: %s",
-                         container_path,
-                         access(container_path, F_OK) == 0 ? "not a carve container (no carve header)"
-                                                           : "no such file");
+        CARVE_GOTO_ERROR(
+            CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot record replay counters in %s: %s", container_path,
+            access(container_path, F_OK) == 0 ? "not a carve container (no carve header)" : "no such file");
     if (container_sibling_paths(container_path, &manifest_path, &lock_path) < 0 ||
         container_lock(lock_path, " (the replay counters are not recorded)", &lock_fd) < 0)
         CARVE_GOTO_DONE(-1);
@@ -2252,7 +2313,8 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
         CARVE_GOTO_DONE(-1);
     if (probe == 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                         "cannot record replay counters in %s: it is no longer a carve container", container_path);
+                         "cannot record replay counters in %s: it is no longer a carve container",
+                         container_path);
     container_remove_stale_temps(container_path, manifest_path);
 
     /* Most often the file is current and as carve wrote it: only its replay section is rewritten. */
@@ -2268,11 +2330,11 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     }
     else {
         if (carve_container_read_manifest(container_path, &m) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
-                             "cannot record replay counters in %s: its manifest file %s is %s and its embedded "
-                             "manifest is unreadable",
-                             container_path, manifest_path,
-                             file_ok ? "of another generation" : "missing or unreadable");
+            CARVE_GOTO_ERROR(
+                CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                "cannot record replay counters in %s: its manifest file %s is %s and its embedded "
+                "manifest is unreadable",
+                container_path, manifest_path, file_ok ? "of another generation" : "missing or unreadable");
         if (file_ok && file.origin && m.origin && strcmp(file.origin, m.origin) == 0 &&
             container_copy_replay(&m, &file) < 0)
             CARVE_GOTO_DONE(-1);
@@ -2281,8 +2343,8 @@ carve_container_add_replay(const char *container_path, const carve_replay_counte
     carve_utc_now(now, sizeof now);
     free(m.replay_last);
     if ((m.replay_last = strdup(now)) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory recording replay counters in %s",
-                         manifest_path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1,
+                         "out of memory recording replay counters in %s", manifest_path);
     if (!m.has_replay) {
         m.replay_runs = 0;
         memset(&m.replay, 0, sizeof m.replay);

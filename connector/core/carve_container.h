@@ -42,9 +42,9 @@ typedef struct carve_commit_t {
     const char     *dir;          /* where containers go; NULL: the default (carve_origin.h) */
     int             touched_only; /* 1: skeleton of the objects the program touched only */
     carve_access_t *access;       /* what the run did (its selections get merged) */
-    size_t                       nskipped; /* files the same process wrote (listed, not carved) */
+    size_t          nskipped;     /* files the same process wrote (listed, not carved) */
     const carve_manifest_skip_t *skipped;
-    const char     *program;      /* the program's path, for the manifest's run list; may be NULL */
+    const char                  *program; /* the program's path, for the manifest's run list; may be NULL */
 } carve_commit_t;
 
 /* Commits a run into its origin's container (created on first use). On failure the container and its

@@ -71,7 +71,7 @@ carve_selection_set_extent(carve_selection_t *sel, const hsize_t *dims)
     for (size_t i = 0; i < sel->nrecords; i++) {
         hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
         hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
-        int      keep  = 1;
+        int      keep = 1;
 
         for (int d = 0; d < sel->rank && keep; d++) {
             hsize_t end = start[d] + (count[d] - 1) * stride[d] + block[d]; /* past the last element */
@@ -126,10 +126,10 @@ record_is_block(const hsize_t *count, int rank)
 static int
 selection_fold_into_last(carve_selection_t *sel, const hsize_t *start, const hsize_t *block)
 {
-    size_t   last = sel->nrecords - 1;
-    hsize_t *ls   = CARVE_RECORD_START(sel, last);
-    hsize_t *lb   = CARVE_RECORD_BLOCK(sel, last);
-    int      rank = sel->rank;
+    size_t   last   = sel->nrecords - 1;
+    hsize_t *ls     = CARVE_RECORD_START(sel, last);
+    hsize_t *lb     = CARVE_RECORD_BLOCK(sel, last);
+    int      rank   = sel->rank;
     int      inside = 1, differ = -1;
 
     if (!record_is_block(CARVE_RECORD_COUNT(sel, last), rank))
@@ -152,9 +152,9 @@ selection_fold_into_last(carve_selection_t *sel, const hsize_t *start, const hsi
     if (start[differ] > ls[differ] + lb[differ] || ls[differ] > start[differ] + block[differ])
         return 0;
     {
-        hsize_t lo = start[differ] < ls[differ] ? start[differ] : ls[differ];
+        hsize_t lo     = start[differ] < ls[differ] ? start[differ] : ls[differ];
         hsize_t hi_new = start[differ] + block[differ], hi_old = ls[differ] + lb[differ];
-        hsize_t hi     = hi_new > hi_old ? hi_new : hi_old;
+        hsize_t hi = hi_new > hi_old ? hi_new : hi_old;
 
         ls[differ] = lo;
         lb[differ] = hi - lo;
@@ -458,8 +458,8 @@ selection_merge_pass(carve_selection_t *sel, int along)
 {
     int          rank  = sel->rank;
     size_t       width = 4 * (size_t)rank, n = sel->nrecords, out = 0;
-    merge_key_t *keys  = NULL;
-    hsize_t     *merged = NULL;
+    merge_key_t *keys      = NULL;
+    hsize_t     *merged    = NULL;
     long         ret_value = 0;
 
     if (n < 2)
@@ -581,7 +581,8 @@ selection_drop_contained(carve_selection_t *sel)
                          n);
     /* A one-element block contains nothing but its duplicates, which the merge removed. */
     for (size_t i = 0; i < n; i++)
-        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) && !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank))
+        if (record_is_block(CARVE_RECORD_COUNT(sel, i), rank) &&
+            !record_is_block(CARVE_RECORD_BLOCK(sel, i), rank))
             blocks[nblocks++] = i;
     if (nblocks == 0)
         CARVE_GOTO_DONE(0);
@@ -712,9 +713,9 @@ selection_range_to_space(const carve_selection_t *sel, size_t first, size_t last
             CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot create a dataspace");
         for (size_t i = first; i < last; i++)
-            if (H5Sselect_hyperslab(space, i == first ? H5S_SELECT_SET : H5S_SELECT_OR, CARVE_RECORD_START(sel, i),
-                                    CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
-                                    CARVE_RECORD_BLOCK(sel, i)) < 0)
+            if (H5Sselect_hyperslab(space, i == first ? H5S_SELECT_SET : H5S_SELECT_OR,
+                                    CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i),
+                                    CARVE_RECORD_COUNT(sel, i), CARVE_RECORD_BLOCK(sel, i)) < 0)
                 CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                                  "cannot build the selection of record %zu", i);
     }
@@ -1069,8 +1070,9 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
         hsize_t coords[H5S_MAX_RANK];
 
         for (int d = 0; d < rank; d++)
-            if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d], CARVE_RECORD_STRIDE(sel, i)[d],
-                                      CARVE_RECORD_COUNT(sel, i)[d], CARVE_RECORD_BLOCK(sel, i)[d], cs->chunk[d]) < 0)
+            if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d],
+                                      CARVE_RECORD_STRIDE(sel, i)[d], CARVE_RECORD_COUNT(sel, i)[d],
+                                      CARVE_RECORD_BLOCK(sel, i)[d], cs->chunk[d]) < 0)
                 CARVE_GOTO_DONE(-1);
         /* Odometer over the Cartesian product of every dimension's ranges. */
         for (int d = 0; d < rank; d++)

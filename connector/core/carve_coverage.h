@@ -25,12 +25,12 @@ typedef struct carve_selection_t {
     hsize_t  dims[H5S_MAX_RANK]; /* extent of the dataspace the records live in */
     size_t   nrecords;
     size_t   capacity;
-    size_t   merged;             /* records [0, merged) are already merged with one another */
-    hsize_t *records;            /* nrecords * 4 * rank: start[rank], stride[rank], count[rank], block[rank] */
+    size_t   merged;  /* records [0, merged) are already merged with one another */
+    hsize_t *records; /* nrecords * 4 * rank: start[rank], stride[rank], count[rank], block[rank] */
 } carve_selection_t;
 
 /* Record i's four arrays. */
-#define CARVE_RECORD_START(sel, i)  ((sel)->records + (size_t)(i) * 4 * (size_t)(sel)->rank)
+#define CARVE_RECORD_START(sel, i)  ((sel)->records + (size_t)(i)*4 * (size_t)(sel)->rank)
 #define CARVE_RECORD_STRIDE(sel, i) (CARVE_RECORD_START(sel, i) + (sel)->rank)
 #define CARVE_RECORD_COUNT(sel, i)  (CARVE_RECORD_START(sel, i) + 2 * (sel)->rank)
 #define CARVE_RECORD_BLOCK(sel, i)  (CARVE_RECORD_START(sel, i) + 3 * (sel)->rank)
@@ -85,7 +85,7 @@ typedef struct carve_chunkset_t {
     hsize_t   grid[H5S_MAX_RANK];  /* chunks per dimension: ceil(dims / chunk), at least 1 */
     size_t    n;                   /* entries in idx */
     size_t    capacity;
-    size_t    sorted;              /* idx[0, sorted) is sorted and without duplicates */
+    size_t    sorted; /* idx[0, sorted) is sorted and without duplicates */
     uint64_t *idx;
 } carve_chunkset_t;
 
@@ -126,8 +126,8 @@ void carve_chunk_ranges_init(carve_chunk_ranges_t *cr);
 void carve_chunk_ranges_free(carve_chunk_ranges_t *cr);
 /* Replaces cr's ranges by the chunks (of `chunk` elements) that the blocks of `block` elements at
  * start + k * stride, k < count, touch. */
-herr_t carve_chunk_ranges_of(carve_chunk_ranges_t *cr, hsize_t start, hsize_t stride, hsize_t count, hsize_t block,
-                             hsize_t chunk);
+herr_t carve_chunk_ranges_of(carve_chunk_ranges_t *cr, hsize_t start, hsize_t stride, hsize_t count,
+                             hsize_t block, hsize_t chunk);
 /* Steps coords to the next chunk of the Cartesian product of ranges[0, rank), the last dimension fastest;
  * pos[d] is the range coords[d] is in (start from pos all 0 and coords[d] = ranges[d].r[0][0]). Returns 0
  * when the product is done (coords and pos back at the start), 1 otherwise. */

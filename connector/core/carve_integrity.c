@@ -114,11 +114,12 @@ integrity_add(carve_integrity_t *t, const char *path)
 herr_t
 carve_integrity_add_copy(carve_integrity_t *t, const carve_integrity_dataset_t *d)
 {
-    carve_integrity_dataset_t *copy = integrity_add(t, d->path);
+    carve_integrity_dataset_t *copy      = integrity_add(t, d->path);
     herr_t                     ret_value = 0;
 
     if (!copy || (d->n && NULL == (copy->entries = malloc(d->n * sizeof *copy->entries))))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", d->path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums",
+                         d->path);
     if (d->n)
         memcpy(copy->entries, d->entries, d->n * sizeof *copy->entries);
     copy->n = d->n;
@@ -158,8 +159,8 @@ typedef struct measure_t {
 static int
 measure_chunk(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_t size, void *udata)
 {
-    measure_t *m     = udata;
-    uint64_t   index = 0;
+    measure_t *m       = udata;
+    uint64_t   index   = 0;
     uint32_t   filters = mask;
 
     if (addr == HADDR_UNDEF)
@@ -180,7 +181,8 @@ measure_chunk(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_t size, 
         m->failed = 2;
         return H5_ITER_ERROR;
     }
-    if (integrity_append(m->d, &m->capacity, index, size, size ? carve_integrity_hash(m->buf, (size_t)size) : 0) < 0) {
+    if (integrity_append(m->d, &m->capacity, index, size,
+                         size ? carve_integrity_hash(m->buf, (size_t)size) : 0) < 0) {
         m->failed = 1;
         return H5_ITER_ERROR;
     }
@@ -188,13 +190,14 @@ measure_chunk(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_t size, 
 }
 
 herr_t
-carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, const uint64_t *claimed, size_t nclaimed)
+carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, const uint64_t *claimed,
+                        size_t nclaimed)
 {
     measure_t m;
     hid_t     dcpl = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
     hsize_t   dims[H5S_MAX_RANK];
-    void     *values = NULL;
-    int       pointers = 0;
+    void     *values    = NULL;
+    int       pointers  = 0;
     herr_t    ret_value = 0;
 
     memset(&m, 0, sizeof m);
@@ -203,12 +206,15 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", path);
     if ((dcpl = H5Dget_create_plist(dset)) < 0 || (space = H5Dget_space(dset)) < 0 ||
         (type = H5Dget_type(dset)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect it for its checksums", path);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect it for its checksums",
+                         path);
     if (H5Pget_layout(dcpl) == H5D_CHUNKED) {
         size_t have;
 
-        if ((m.rank = H5Sget_simple_extent_dims(space, dims, NULL)) < 0 || H5Pget_chunk(dcpl, m.rank, m.chunk) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read its chunk shape", path);
+        if ((m.rank = H5Sget_simple_extent_dims(space, dims, NULL)) < 0 ||
+            H5Pget_chunk(dcpl, m.rank, m.chunk) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read its chunk shape",
+                             path);
         for (int k = 0; k < m.rank; k++)
             m.grid[k] = dims[k] ? (dims[k] + m.chunk[k] - 1) / m.chunk[k] : 1;
         if (H5Dchunk_iter(dset, H5P_DEFAULT, measure_chunk, &m) < 0 || m.failed)
@@ -223,23 +229,28 @@ carve_integrity_measure(carve_integrity_t *t, const char *path, hid_t dset, cons
 
             if (!have || !bsearch(&key, m.d->entries, have, sizeof key, entry_compare))
                 if (integrity_append(m.d, &m.capacity, claimed[i], 0, 0) < 0)
-                    CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums",
-                                     path);
+                    CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1,
+                                     "%s: out of memory for its checksums", path);
         }
         if (m.d->n > 1)
             qsort(m.d->entries, m.d->n, sizeof *m.d->entries, entry_compare);
     }
-    else if (H5Sget_simple_extent_type(space) != H5S_NULL && (pointers = carve_skeleton_type_needs_rewrite(type)) == 0) {
+    else if (H5Sget_simple_extent_type(space) != H5S_NULL &&
+             (pointers = carve_skeleton_type_needs_rewrite(type)) == 0) {
         /* Unchunked (a scalar): its elements with the file type. Values holding pointers are not covered. */
         hssize_t n    = H5Sget_simple_extent_npoints(space);
         size_t   size = (size_t)n * H5Tget_size(type);
 
         if (n < 0 || NULL == (values = calloc(1, size ? size : 1)))
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums",
+                             path);
         if (size && H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read it for its checksum", path);
-        if (integrity_append(m.d, &m.capacity, CARVE_INTEGRITY_WHOLE, size, carve_integrity_hash(values, size)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums", path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read it for its checksum",
+                             path);
+        if (integrity_append(m.d, &m.capacity, CARVE_INTEGRITY_WHOLE, size,
+                             carve_integrity_hash(values, size)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "%s: out of memory for its checksums",
+                             path);
     }
     if (pointers < 0)
         CARVE_GOTO_DONE(-1);
@@ -295,7 +306,7 @@ carve_integrity_encode(const carve_integrity_t *t, unsigned char **buf, size_t *
     p += sizeof INTEGRITY_MAGIC - 1;
     put_u64(&p, t->n);
     for (size_t i = 0; i < t->n; i++) {
-        const carve_integrity_dataset_t *d   = &t->datasets[i];
+        const carve_integrity_dataset_t *d     = &t->datasets[i];
         uint32_t                         len32 = (uint32_t)strlen(d->path);
 
         for (int k = 0; k < 4; k++)
@@ -329,8 +340,8 @@ carve_integrity_decode(const unsigned char *buf, size_t len, const char *what, c
     n = get_u64(p);
     p += 8;
     if (n > len / 12)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: damaged checksum table (%llu datasets)", what,
-                         (unsigned long long)n);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: damaged checksum table (%llu datasets)",
+                         what, (unsigned long long)n);
     for (uint64_t i = 0; i < n; i++) {
         carve_integrity_dataset_t *d;
         uint32_t                   plen;
@@ -344,8 +355,8 @@ carve_integrity_decode(const unsigned char *buf, size_t len, const char *what, c
         if ((size_t)(end - p) < (size_t)plen + 8)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table cut short", what);
         if (memchr(p, '\0', plen) != NULL)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: damaged checksum table (a path holds a NUL byte)",
-                             what);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                             "%s: damaged checksum table (a path holds a NUL byte)", what);
         if (NULL == (path = malloc((size_t)plen + 1)))
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for the checksum table");
         memcpy(path, p, plen);
@@ -358,8 +369,8 @@ carve_integrity_decode(const unsigned char *buf, size_t len, const char *what, c
         count = get_u64(p);
         p += 8;
         if (count > (uint64_t)(end - p) / 24)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table cut short (%s)", what,
-                             d->path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table cut short (%s)",
+                             what, d->path);
         if (count && NULL == (d->entries = malloc((size_t)count * sizeof *d->entries)))
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for the checksum table");
         for (uint64_t j = 0; j < count; j++, p += 24) {
@@ -367,17 +378,17 @@ carve_integrity_decode(const unsigned char *buf, size_t len, const char *what, c
             d->entries[j].size  = get_u64(p + 8);
             d->entries[j].hash  = get_u64(p + 16);
             if (j && d->entries[j].chunk <= d->entries[j - 1].chunk)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table out of order (%s)",
-                                 what, d->path);
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                                 "%s: checksum table out of order (%s)", what, d->path);
         }
         d->n = (size_t)count;
         if (i && strcmp(t->datasets[i - 1].path, d->path) >= 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table out of order (%s)", what,
-                             d->path);
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: checksum table out of order (%s)",
+                             what, d->path);
     }
     if (p != end)
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: %zu bytes after the checksum table", what,
-                         (size_t)(end - p));
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "%s: %zu bytes after the checksum table",
+                         what, (size_t)(end - p));
 
 done:
     if (ret_value < 0)

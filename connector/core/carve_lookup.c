@@ -25,8 +25,8 @@
 #include "carve_origin.h"
 
 /* "-" + 16 hex digits + ".carve.h5": what follows <base> in a container's file name (carve_origin.h). */
-#define CONTAINER_SUFFIX     ".carve.h5"
-#define CONTAINER_TAIL_LEN   (1 + 16 + sizeof CONTAINER_SUFFIX - 1)
+#define CONTAINER_SUFFIX   ".carve.h5"
+#define CONTAINER_TAIL_LEN (1 + 16 + sizeof CONTAINER_SUFFIX - 1)
 
 /* A directory's container file names, as last listed. */
 typedef struct lookup_dir_t {
@@ -81,10 +81,11 @@ dir_free(lookup_dir_t *d)
 static int
 is_container_name(const char *name)
 {
-    size_t len = strlen(name);
+    size_t      len = strlen(name);
     const char *tail;
 
-    if (len <= CONTAINER_TAIL_LEN || strcmp(name + len - (sizeof CONTAINER_SUFFIX - 1), CONTAINER_SUFFIX) != 0)
+    if (len <= CONTAINER_TAIL_LEN ||
+        strcmp(name + len - (sizeof CONTAINER_SUFFIX - 1), CONTAINER_SUFFIX) != 0)
         return 0;
     tail = name + len - CONTAINER_TAIL_LEN;
     if (tail[0] != '-')
@@ -220,7 +221,7 @@ static unsigned
 shared_tail(const char *a, const char *b)
 {
     const char *pa = a + strlen(a), *pb = b + strlen(b);
-    unsigned    n  = 0;
+    unsigned    n = 0;
 
     for (;;) {
         const char *sa = pa, *sb = pb;
@@ -249,7 +250,7 @@ lookup_relocated(const char *name, const char *location, const char *container_d
     const char          *file = carve_origin_file_name(location, &file_len);
     lookup_dir_t        *d;
     carve_stamp_t        now;
-    int                  have_now = 0;
+    int                  have_now  = 0;
     unsigned             best_tail = 0;
     lookup_candidate_t **best      = NULL;
     char                *path      = NULL;
@@ -310,11 +311,12 @@ lookup_relocated(const char *name, const char *location, const char *container_d
                 fprintf(f, "%s%s (carved from %s)", i ? ", " : "", best[i]->path, best[i]->origin);
             fclose(f);
         }
-        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE,
-                    "cannot tell which container stands for %s: %zu in %s match it equally: %s; open the file by "
-                    "a path that tells them apart (more of the directories it was carved from), set origin= to "
-                    "the file itself, or keep one container per file name in that directory",
-                    name, nbest, container_dir, list ? list : "(no memory to list them)");
+        CARVE_ERROR(
+            CARVE_E_CONTAINER, CARVE_E_BADVALUE,
+            "cannot tell which container stands for %s: %zu in %s match it equally: %s; open the file by "
+            "a path that tells them apart (more of the directories it was carved from), set origin= to "
+            "the file itself, or keep one container per file name in that directory",
+            name, nbest, container_dir, list ? list : "(no memory to list them)");
         free(list);
         CARVE_GOTO_DONE(-1);
     }
@@ -367,12 +369,11 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
         }
         /* Rule 2, anchored: the same place relative to the anchor's carved directory, exactly. */
         if (anchor_from_g) {
-            size_t n = strlen(anchor_from_g);
+            size_t n     = strlen(anchor_from_g);
             char  *moved = NULL;
 
             if (strcmp(anchor_from_g, anchor_to_g) != 0 && strncmp(out->location, anchor_from_g, n) == 0 &&
-                out->location[n] == '/' &&
-                asprintf(&moved, "%s%s", anchor_to_g, out->location + n) > 0) {
+                out->location[n] == '/' && asprintf(&moved, "%s%s", anchor_to_g, out->location + n) > 0) {
                 free(container);
                 container = NULL;
                 if (carve_origin_container_paths(moved, dir, &container, NULL, NULL) < 0) {
@@ -391,7 +392,8 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
         /* Rule 2: a relocated origin's container in the same directory. */
         else if (!carve_origin_is_url(out->location)) {
             if (NULL == (container_dir = parent_of(container)))
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory looking for a container");
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1,
+                                 "out of memory looking for a container");
             if (lookup_relocated(name, out->location, container_dir, &out->container) < 0)
                 CARVE_GOTO_DONE(-1);
             if (out->container) {

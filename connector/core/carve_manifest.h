@@ -90,16 +90,16 @@ typedef struct carve_manifest_dataset_t {
     carve_store_t     store;
     int               rank;
     hsize_t           dims[H5S_MAX_RANK];
-    int               chunked;            /* the container stores the dataset chunked */
-    hsize_t           chunk[H5S_MAX_RANK];/* its chunk shape when chunked */
+    int               chunked;             /* the container stores the dataset chunked */
+    hsize_t           chunk[H5S_MAX_RANK]; /* its chunk shape when chunked */
     uint64_t          elements_read;
     uint64_t          bytes_read;
     uint64_t          bytes_stored;
     uint64_t          chunks_stored;
-    carve_selection_t selections;         /* rank/dims as above */
-    carve_chunkset_t  chunks;             /* valid when store == CARVE_STORE_CHUNKS (rank >= 1) */
-    char             *origin_dcpl;        /* base64 text, may be NULL */
-    char             *held;               /* NULL: what selections/chunks say; "all": every element (a
+    carve_selection_t selections;  /* rank/dims as above */
+    carve_chunkset_t  chunks;      /* valid when store == CARVE_STORE_CHUNKS (rank >= 1) */
+    char             *origin_dcpl; /* base64 text, may be NULL */
+    char             *held;        /* NULL: what selections/chunks say; "all": every element (a
                                            * dataset of references, stored whole with the skeleton) */
 } carve_manifest_dataset_t;
 

@@ -53,7 +53,7 @@ static long head_timeout_g = HEAD_TOTAL_TIMEOUT_S;
 static char *
 duplicate_string(const char *s)
 {
-    size_t len = strlen(s) + 1;
+    size_t len  = strlen(s) + 1;
     char  *copy = malloc(len);
 
     if (copy)
@@ -218,7 +218,8 @@ carve_origin_location_lexical(const char *name, char **location)
     herr_t ret_value = 0;
 
     if (location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_location_lexical: no output pointer");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
+                         "carve_origin_location_lexical: no output pointer");
     *location = NULL;
     if (name == NULL || name[0] == '\0')
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin: the file name is empty");
@@ -227,8 +228,8 @@ carve_origin_location_lexical(const char *name, char **location)
     else
         *location = lexical_absolute(name);
     if (*location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot make the path absolute: %s", name,
-                         strerror(errno));
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot make the path absolute: %s",
+                         name, strerror(errno));
 
 done:
     return ret_value;
@@ -243,7 +244,8 @@ carve_origin_location_lenient(const char *name, char **location)
     herr_t      ret_value = 0;
 
     if (location == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "carve_origin_location_lenient: no output pointer");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
+                         "carve_origin_location_lenient: no output pointer");
     *location = NULL;
     if (name == NULL || name[0] == '\0' || carve_origin_is_url(name) || access(name, F_OK) == 0)
         CARVE_GOTO_DONE(carve_origin_location(name, location));
@@ -269,7 +271,8 @@ carve_origin_location_lenient(const char *name, char **location)
     n = strlen(resolved_dir) + strlen(slash ? slash + 1 : name) + 2;
     if (NULL == (joined = malloc(n)))
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
-    snprintf(joined, n, "%s%s%s", resolved_dir, strcmp(resolved_dir, "/") == 0 ? "" : "/", slash ? slash + 1 : name);
+    snprintf(joined, n, "%s%s%s", resolved_dir, strcmp(resolved_dir, "/") == 0 ? "" : "/",
+             slash ? slash + 1 : name);
     *location = joined;
     joined    = NULL;
 
@@ -322,7 +325,7 @@ done:
  * file; both are written once, inside the once routine, and only read afterwards. libcurl is never
  * cleaned up here: HDF5's ROS3 driver shares it, and the process exit releases it.
  */
-static pthread_once_t curl_init_once = PTHREAD_ONCE_INIT;
+static pthread_once_t curl_init_once   = PTHREAD_ONCE_INIT;
 static CURLcode       curl_init_result = CURLE_FAILED_INIT;
 
 static void
@@ -367,8 +370,8 @@ sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
     if (fapl_id == H5P_DEFAULT)
         goto done;
     if ((is_fapl = H5Pisa_class(fapl_id, H5P_FILE_ACCESS)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "origin '%s': the access property list is not valid",
-                         url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
+                         "origin '%s': the access property list is not valid", url);
     if (!is_fapl)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
                          "origin '%s': the property list given is not a file access list", url);
@@ -379,25 +382,26 @@ sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
         size_t token_size = H5FD_ROS3_MAX_SECRET_TOK_LEN + 1;
 
         if (driver < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the access list's driver",
-                             url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                             "origin '%s': cannot read the access list's driver", url);
         if (driver != H5FD_ROS3)
             goto done;
         if (H5Pget_fapl_ros3(fapl_id, &settings->ros3) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 settings", url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                             "origin '%s': cannot read the ROS3 settings", url);
         if (!settings->ros3.authenticate)
             goto done;
         settings->sign = true;
         /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
         if ((has_token = H5Pexist(fapl_id, "ros3_token_prop")) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot look for a ROS3 session token",
-                             url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                             "origin '%s': cannot look for a ROS3 session token", url);
         if (has_token) {
             if ((settings->token = calloc(1, token_size)) == NULL)
                 CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
             if (H5Pget_fapl_ros3_token(fapl_id, token_size, settings->token) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 session token",
-                                 url);
+                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                                 "origin '%s': cannot read the ROS3 session token", url);
         }
     }
 #endif
@@ -558,8 +562,8 @@ static herr_t
 sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, struct curl_slist **headers,
               char **provider)
 {
-    char              *host   = NULL;
-    char              *line   = NULL;
+    char              *host = NULL;
+    char              *line = NULL;
     struct curl_slist *appended;
     herr_t             ret_value = 0;
 
@@ -569,9 +573,10 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
     (void)headers;
     (void)provider;
     (void)appended;
-    CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNSUPPORTED, -1,
-                     "origin '%s': this libcurl (%s) cannot sign requests with AWS SigV4 (needs 7.75 or later)", url,
-                     LIBCURL_VERSION);
+    CARVE_GOTO_ERROR(
+        CARVE_E_ORIGIN, CARVE_E_UNSUPPORTED, -1,
+        "origin '%s': this libcurl (%s) cannot sign requests with AWS SigV4 (needs 7.75 or later)", url,
+        LIBCURL_VERSION);
 #else
     if (!is_valid_region(settings->ros3.aws_region))
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
@@ -579,7 +584,8 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
                          settings->ros3.aws_region);
     if (url_host(url, &host) < 0)
         CARVE_GOTO_DONE(-1);
-    if ((line = format_string("Host: %s", host)) == NULL || (appended = curl_slist_append(*headers, line)) == NULL)
+    if ((line = format_string("Host: %s", host)) == NULL ||
+        (appended = curl_slist_append(*headers, line)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     *headers = appended;
     if ((appended = curl_slist_append(*headers, "x-amz-content-sha256: " EMPTY_PAYLOAD_SHA256)) == NULL)
@@ -598,7 +604,8 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
     if (curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, *provider) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_USERNAME, settings->ros3.secret_id) != CURLE_OK ||
         curl_easy_setopt(curl, CURLOPT_PASSWORD, settings->ros3.secret_key) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl refused the SigV4 settings", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
+                         "origin '%s': libcurl refused the SigV4 settings", url);
 #endif
 
 done:
@@ -661,16 +668,18 @@ remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
         CARVE_GOTO_DONE(-1);
     pthread_once(&curl_init_once, curl_init_routine);
     if (curl_init_result != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s", url,
-                         curl_easy_strerror(curl_init_result));
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s",
+                         url, curl_easy_strerror(curl_init_result));
     if ((s->curl = curl_easy_init()) == NULL)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot create a libcurl handle",
+                         url);
     if (curl_easy_setopt(s->curl, CURLOPT_URL, url) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, s->errbuf) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT,
-                         head_timeout_g < HEAD_CONNECT_TIMEOUT_S ? head_timeout_g : HEAD_CONNECT_TIMEOUT_S) != CURLE_OK ||
+                         head_timeout_g < HEAD_CONNECT_TIMEOUT_S ? head_timeout_g : HEAD_CONNECT_TIMEOUT_S) !=
+            CURLE_OK ||
         /* No SIGALRM for resolver timeouts: the program may be multi-threaded. */
         curl_easy_setopt(s->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_USERAGENT, "carve/" CARVE_VERSION_STRING) != CURLE_OK)
@@ -678,13 +687,15 @@ remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
                          s->errbuf[0] ? s->errbuf : "libcurl refused an option");
 #if LIBCURL_VERSION_NUM >= 0x075500
     if (curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot restrict libcurl to HTTP(S)", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
+                         "origin '%s': cannot restrict libcurl to HTTP(S)", url);
 #endif
     if (s->sigv4.sign) {
         if (sigv4_prepare(s->curl, url, &s->sigv4, &s->headers, &s->provider) < 0)
             CARVE_GOTO_DONE(-1);
         if (curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set the request headers", url);
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
+                             "origin '%s': cannot set the request headers", url);
     }
 
 done:
@@ -701,9 +712,9 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
     remote_session_t s;
     head_response_t  response = {.content_length = -1};
     CURLcode         rc;
-    long             status   = 0;
-    size_t           received = 0;
-    const char      *method   = probe ? "GET" : "HEAD";
+    long             status    = 0;
+    size_t           received  = 0;
+    const char      *method    = probe ? "GET" : "HEAD";
     herr_t           ret_value = 0;
 
     if (remote_session_open(&s, url, fapl_id) < 0)
@@ -712,26 +723,30 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
         curl_easy_setopt(s.curl, CURLOPT_TIMEOUT, head_timeout_g) != CURLE_OK ||
         curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, collect_head_header) != CURLE_OK ||
         curl_easy_setopt(s.curl, CURLOPT_HEADERDATA, &response) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s", url, method,
-                         s.errbuf[0] ? s.errbuf : "libcurl refused an option");
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up the %s request: %s",
+                         url, method, s.errbuf[0] ? s.errbuf : "libcurl refused an option");
     if (probe && (curl_easy_setopt(s.curl, CURLOPT_NOBODY, 0L) != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_RANGE, "0-0") != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, count_probe_body) != CURLE_OK ||
                   curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &received) != CURLE_OK))
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up a ranged request",
+                         url);
 
     rc = curl_easy_perform(s.curl);
     if (probe && received > 1)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                         "GET %s with Range bytes=0-0 was answered with more than the byte asked for: the server "
-                         "does not honour byte ranges, and HDF5's ROS3 driver would write past its buffer reading "
-                         "it again",
-                         url);
+        CARVE_GOTO_ERROR(
+            CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+            "GET %s with Range bytes=0-0 was answered with more than the byte asked for: the server "
+            "does not honour byte ranges, and HDF5's ROS3 driver would write past its buffer reading "
+            "it again",
+            url);
     if (response.out_of_memory)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response", method, url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s: out of memory reading the response",
+                         method, url);
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s timed out after %ld s (the timeout setting): %s", method, url,
-                         head_timeout_g, s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
+                         "%s %s timed out after %ld s (the timeout setting): %s", method, url, head_timeout_g,
+                         s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
     if (rc != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s failed: %s", method, url,
                          s.errbuf[0] ? s.errbuf : curl_easy_strerror(rc));
@@ -742,20 +757,22 @@ remote_request(const char *url, hid_t fapl_id, int probe, carve_stamp_t *stamp)
                          status == 403 ? " (access denied: check the ROS3 credentials)" : "");
     /* Redirects are not followed (ROS3 does not follow them either): a 3xx would stamp the redirect. */
     if (status < 200 || status >= 300)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld, not a success", method, url, status);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "%s %s returned HTTP %ld, not a success", method,
+                         url, status);
     if (probe) {
         if (status != 206 || received != 1)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                             "GET %s with Range bytes=0-0 returned HTTP %ld and %zu bytes, not 206 and the one byte: "
-                             "the server does not honour byte ranges, which HDF5's ROS3 driver relies on",
-                             url, status, received);
+            CARVE_GOTO_ERROR(
+                CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                "GET %s with Range bytes=0-0 returned HTTP %ld and %zu bytes, not 206 and the one byte: "
+                "the server does not honour byte ranges, which HDF5's ROS3 driver relies on",
+                url, status, received);
         CARVE_GOTO_DONE(0);
     }
 
-    stamp->remote        = 1;
-    stamp->size          = response.content_length;
-    stamp->etag          = response.etag;
-    stamp->last_modified = response.last_modified;
+    stamp->remote          = 1;
+    stamp->size            = response.content_length;
+    stamp->etag            = response.etag;
+    stamp->last_modified   = response.last_modified;
     response.etag          = NULL;
     response.last_modified = NULL;
 
@@ -778,11 +795,11 @@ done:
 
 /* One request's response: its Content-Range, and the body scattered into the ranges it covers. */
 typedef struct fetch_group_t {
-    carve_origin_range_t *ranges;  /* sorted by offset */
-    size_t                first, end; /* ranges[first, end) are in this request */
-    uint64_t              start, stop; /* bytes [start, stop) asked for */
-    uint64_t              received;    /* body bytes so far */
-    size_t                at;          /* the range the next body byte may belong to */
+    carve_origin_range_t *ranges;           /* sorted by offset */
+    size_t                first, end;       /* ranges[first, end) are in this request */
+    uint64_t              start, stop;      /* bytes [start, stop) asked for */
+    uint64_t              received;         /* body bytes so far */
+    size_t                at;               /* the range the next body byte may belong to */
     int64_t               cr_start, cr_end; /* Content-Range's first and last byte; -1: none */
     int                   overflow;         /* the server sent more than was asked for */
 } fetch_group_t;
@@ -857,16 +874,18 @@ fetch_group(remote_session_t *s, fetch_group_t *g)
     long     status = 0;
     CURLcode rc;
 
-    snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)g->start, (unsigned long long)(g->stop - 1));
+    snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)g->start,
+             (unsigned long long)(g->stop - 1));
     g->received = 0;
     g->at       = g->first;
     g->cr_start = g->cr_end = -1;
-    g->overflow  = 0;
-    s->errbuf[0] = '\0';
-    why[0]       = '\0';
+    g->overflow             = 0;
+    s->errbuf[0]            = '\0';
+    why[0]                  = '\0';
     if (curl_easy_setopt(s->curl, CURLOPT_RANGE, range) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_TIMEOUT,
-                         (long)(head_timeout_g + (long)((g->stop - g->start) / FETCH_MIN_RATE))) != CURLE_OK ||
+                         (long)(head_timeout_g + (long)((g->stop - g->start) / FETCH_MIN_RATE))) !=
+            CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, g) != CURLE_OK ||
         curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, g) != CURLE_OK)
         snprintf(why, sizeof why, "libcurl refused the request's options");
@@ -879,8 +898,8 @@ fetch_group(remote_session_t *s, fetch_group_t *g)
     else if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 206)
         snprintf(why, sizeof why, "HTTP %ld, not 206 (a byte range)", status);
     else if (g->cr_start != (int64_t)g->start || g->cr_end != (int64_t)(g->stop - 1))
-        snprintf(why, sizeof why, "Content-Range %lld-%lld, not the bytes %s asked for", (long long)g->cr_start,
-                 (long long)g->cr_end, range);
+        snprintf(why, sizeof why, "Content-Range %lld-%lld, not the bytes %s asked for",
+                 (long long)g->cr_start, (long long)g->cr_end, range);
     else if (g->received != g->stop - g->start)
         snprintf(why, sizeof why, "a short body: %llu of %llu bytes", (unsigned long long)g->received,
                  (unsigned long long)(g->stop - g->start));
@@ -907,7 +926,8 @@ carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges,
         return -1;
     if (curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, fetch_header) != CURLE_OK ||
         curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, fetch_body) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up ranged requests", url);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up ranged requests",
+                         url);
     qsort(ranges, n, sizeof *ranges, fetch_compare_offsets);
     memset(&g, 0, sizeof g);
     g.ranges = ranges;
@@ -918,7 +938,8 @@ carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges,
         for (g.end = i + 1; g.end < n; g.end++) {
             const carve_origin_range_t *r = &ranges[g.end];
 
-            if (r->offset < g.stop || r->offset - g.stop > FETCH_GAP_MAX || r->offset + r->size - g.start > FETCH_GROUP_MAX)
+            if (r->offset < g.stop || r->offset - g.stop > FETCH_GAP_MAX ||
+                r->offset + r->size - g.start > FETCH_GROUP_MAX)
                 break;
             g.stop = r->offset + r->size;
         }
@@ -1037,9 +1058,10 @@ stamp_compare(const carve_stamp_t *a, const carve_stamp_t *b)
         return diff;
     }
     if (a->remote) {
-        diff.etag          = a->etag && b->etag && strcmp(a->etag, b->etag) != 0;
-        diff.size          = a->size >= 0 && b->size >= 0 && a->size != b->size;
-        diff.last_modified = a->last_modified && b->last_modified && strcmp(a->last_modified, b->last_modified) != 0;
+        diff.etag = a->etag && b->etag && strcmp(a->etag, b->etag) != 0;
+        diff.size = a->size >= 0 && b->size >= 0 && a->size != b->size;
+        diff.last_modified =
+            a->last_modified && b->last_modified && strcmp(a->last_modified, b->last_modified) != 0;
     }
     else {
         diff.size  = a->size != b->size;
@@ -1103,8 +1125,9 @@ carve_stamp_describe_change(const carve_stamp_t *before, const carve_stamp_t *af
                              after->remote ? "URL" : "local file");
     if (diff.size && !append_part(&text, "size %" PRId64 " -> %" PRId64, before->size, after->size))
         return NULL;
-    if (diff.mtime && !append_part(&text, "mtime %" PRId64 ".%09" PRId64 " -> %" PRId64 ".%09" PRId64,
-                                   before->mtime_sec, before->mtime_nsec, after->mtime_sec, after->mtime_nsec))
+    if (diff.mtime &&
+        !append_part(&text, "mtime %" PRId64 ".%09" PRId64 " -> %" PRId64 ".%09" PRId64, before->mtime_sec,
+                     before->mtime_nsec, after->mtime_sec, after->mtime_nsec))
         return NULL;
     if (diff.etag && !append_part(&text, "ETag %s -> %s", before->etag, after->etag))
         return NULL;
@@ -1133,8 +1156,8 @@ fnv1a64(const char *s)
 static bool
 is_safe_name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 /* The last path segment of a location: for a URL after removing the query and fragment, and only
@@ -1248,8 +1271,8 @@ done:
 }
 
 herr_t
-carve_origin_container_paths(const char *location, const char *dir, char **container_path, char **manifest_path,
-                             char **lock_path)
+carve_origin_container_paths(const char *location, const char *dir, char **container_path,
+                             char **manifest_path, char **lock_path)
 {
     static const char *const suffixes[3] = {".carve.h5", ".carve.yaml", ".carve.lock"};
     char                   **outputs[3]  = {container_path, manifest_path, lock_path};
@@ -1271,7 +1294,8 @@ carve_origin_container_paths(const char *location, const char *dir, char **conta
     for (int i = 0; i < 3; i++) {
         if (outputs[i] == NULL)
             continue;
-        results[i] = format_string("%s%s%s-%016" PRIx64 "%s", directory, sep, base, fnv1a64(location), suffixes[i]);
+        results[i] =
+            format_string("%s%s%s-%016" PRIx64 "%s", directory, sep, base, fnv1a64(location), suffixes[i]);
         if (results[i] == NULL)
             CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", location);
     }

@@ -15,12 +15,12 @@
 #include <hdf5.h>
 
 typedef struct carve_stamp_t {
-    int      remote;        /* 0: local file, 1: URL */
-    int64_t  size;          /* bytes: st_size or Content-Length; -1 when unknown */
-    int64_t  mtime_sec;     /* local only */
-    int64_t  mtime_nsec;    /* local only */
-    char    *etag;          /* remote only; NULL when the server sent none */
-    char    *last_modified; /* remote only; NULL when the server sent none */
+    int     remote;        /* 0: local file, 1: URL */
+    int64_t size;          /* bytes: st_size or Content-Length; -1 when unknown */
+    int64_t mtime_sec;     /* local only */
+    int64_t mtime_nsec;    /* local only */
+    char   *etag;          /* remote only; NULL when the server sent none */
+    char   *last_modified; /* remote only; NULL when the server sent none */
 } carve_stamp_t;
 
 /* Initialises libcurl (once per process). Stamping a URL does it on first use; calling it early makes

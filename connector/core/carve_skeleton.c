@@ -64,12 +64,12 @@ typedef struct skeleton_build_t {
     carve_skeleton_object_t       **created; /* objects this build created, in creation order (pass 2) */
     size_t                          n_created;
     size_t                          created_capacity;
-    carve_tokenmap_t                creating;  /* datasets under creation (a fill value may refer to its own) */
-    hid_t                          *anonymous; /* objects created before their link: open until the end */
-    size_t                          n_anonymous;
-    size_t                          anonymous_capacity;
-    hid_t                           lcpl[2]; /* link creation lists: ASCII, UTF-8 names */
-    skeleton_rewriter_t             rewriter;
+    carve_tokenmap_t    creating;  /* datasets under creation (a fill value may refer to its own) */
+    hid_t              *anonymous; /* objects created before their link: open until the end */
+    size_t              n_anonymous;
+    size_t              anonymous_capacity;
+    hid_t               lcpl[2]; /* link creation lists: ASCII, UTF-8 names */
+    skeleton_rewriter_t rewriter;
 } skeleton_build_t;
 
 /* One link of a group, as listed before the group's links are processed. */
@@ -213,8 +213,9 @@ skeleton_list_names(hid_t object, H5O_type_t type, const char *path, int links, 
                          skeleton_object_type_name(type), skeleton_printable_path(path), kind);
     if (flags & H5P_CRT_ORDER_TRACKED)
         index = H5_INDEX_CRT_ORDER;
-    status = links ? H5Literate2(object, index, H5_ITER_INC, &position, skeleton_collect_link, list)
-                   : H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list);
+    status = links
+                 ? H5Literate2(object, index, H5_ITER_INC, &position, skeleton_collect_link, list)
+                 : H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list);
     if (status < 0) {
         if (list->out_of_memory)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
@@ -280,8 +281,8 @@ carve_skeleton_find(const carve_skeleton_t *skel, const H5O_token_t *origin_toke
 
 /* Records an object reached by the walk; created objects also join pass 2's list. */
 static carve_skeleton_object_t *
-skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token, const H5O_token_t *container_token,
-                       H5O_type_t type, const char *path, int created)
+skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token,
+                       const H5O_token_t *container_token, H5O_type_t type, const char *path, int created)
 {
     carve_skeleton_object_t *object    = NULL;
     carve_skeleton_object_t *ret_value = NULL;
@@ -315,9 +316,9 @@ done:
 static herr_t
 skeleton_record_elink(skeleton_build_t *ctx, const char *path, const char *file, const char *object)
 {
-    carve_skeleton_t       *skel  = ctx->skel;
-    carve_skeleton_elink_t  entry     = {NULL, NULL, NULL};
-    herr_t                  ret_value = 0;
+    carve_skeleton_t      *skel      = ctx->skel;
+    carve_skeleton_elink_t entry     = {NULL, NULL, NULL};
+    herr_t                 ret_value = 0;
 
     if (CARVE_ARRAY_RESERVE(skel->elinks, skel->elinks_capacity, skel->nelinks + 1) != CARVE_GROW_OK)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
@@ -350,7 +351,7 @@ skeleton_left_out(const skeleton_build_t *ctx, const H5O_token_t *origin_token)
 int
 carve_skeleton_type_needs_rewrite(hid_t type_id)
 {
-    hid_t       member    = H5I_INVALID_HID;
+    hid_t       member = H5I_INVALID_HID;
     H5T_class_t type_class;
     int         ret_value = 0;
 
@@ -480,7 +481,8 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
     /* First use before the link: commit it anonymously; the walk links it when it gets there. */
     {
         H5O_info2_t container_info;
-        if ((committed = skeleton_commit_datatype(ctx, origin_type, H5I_INVALID_HID, NULL, H5P_DEFAULT, user)) < 0)
+        if ((committed =
+                 skeleton_commit_datatype(ctx, origin_type, H5I_INVALID_HID, NULL, H5P_DEFAULT, user)) < 0)
             CARVE_GOTO_DONE(H5I_INVALID_HID);
         if (H5Oget_info3(committed, &container_info, H5O_INFO_BASIC) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -521,8 +523,9 @@ skeleton_bytes_are_zero(const void *buf, size_t size)
     return 1;
 }
 
-static herr_t skeleton_create_on_demand(struct skeleton_build_t *ctx, hid_t origin_object, const H5O_info2_t *info,
-                                        const char *where, carve_skeleton_object_t **entry);
+static herr_t skeleton_create_on_demand(struct skeleton_build_t *ctx, hid_t origin_object,
+                                        const H5O_info2_t *info, const char *where,
+                                        carve_skeleton_object_t **entry);
 
 /* Opens the container object mapped from origin_object; *container_object is H5I_INVALID_HID when the
  * container does not hold it (or holds it with another type than required, when required is not
@@ -613,7 +616,8 @@ skeleton_rewrite_old_region_reference(skeleton_rewriter_t *rw, void *slot, const
                          "%s: cannot get the region of a region reference", where);
     if (skeleton_open_mapped_object(rw, origin_dataset, H5O_TYPE_DATASET, where, &container_dataset) < 0)
         CARVE_GOTO_DONE(-1);
-    if (container_dataset >= 0 && H5Rcreate(&rewritten, container_dataset, ".", H5R_DATASET_REGION, region) < 0)
+    if (container_dataset >= 0 &&
+        H5Rcreate(&rewritten, container_dataset, ".", H5R_DATASET_REGION, region) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "%s: cannot create a region reference in the container", where);
     memcpy(slot, &rewritten, sizeof rewritten);
@@ -694,8 +698,8 @@ skeleton_rewrite_new_reference(skeleton_rewriter_t *rw, void *slot, const char *
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "%s: cannot open the object of a reference", where);
     if (skeleton_open_mapped_object(rw, origin_object,
-                                    ref_type == H5R_DATASET_REGION2 ? H5O_TYPE_DATASET : H5O_TYPE_UNKNOWN, where,
-                                    &container_object) < 0)
+                                    ref_type == H5R_DATASET_REGION2 ? H5O_TYPE_DATASET : H5O_TYPE_UNKNOWN,
+                                    where, &container_object) < 0)
         CARVE_GOTO_DONE(-1);
     if (container_object >= 0) {
         if (ref_type == H5R_OBJECT2) {
@@ -807,7 +811,8 @@ skeleton_rewrite_in_compound(skeleton_rewriter_t *rw, hid_t type, unsigned char 
     herr_t ret_value = 0;
 
     if (members < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot count compound members", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot count compound members",
+                         where);
     for (int m = 0; m < members; m++) {
         size_t offset = H5Tget_member_offset(type, (unsigned)m);
 
@@ -836,7 +841,7 @@ skeleton_rewrite_in_array(skeleton_rewriter_t *rw, hid_t type, unsigned char *by
     hid_t   member = H5I_INVALID_HID;
     int     rank;
     hsize_t dims[H5S_MAX_RANK];
-    size_t  elements = 1, element_size;
+    size_t  elements  = 1, element_size;
     herr_t  ret_value = 0;
 
     if ((member = H5Tget_super(type)) < 0 || (rank = H5Tget_array_ndims(type)) < 0 ||
@@ -867,7 +872,8 @@ skeleton_rewrite_in_vlen(skeleton_rewriter_t *rw, hid_t type, unsigned char *byt
     herr_t ret_value = 0;
 
     if ((member = H5Tget_super(type)) < 0 || (element_size = H5Tget_size(member)) == 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe a vlen datatype", where);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot describe a vlen datatype",
+                         where);
     for (size_t i = 0; i < count; i++) {
         hvl_t sequence;
 
@@ -963,7 +969,8 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
     if (H5Aread(origin_attr, origin_type, buf) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot read it", where);
     buf_filled = 1;
-    if (skeleton_rewrite_references(&ctx->rewriter, origin_type, buf, (size_t)npoints, element_size, where) < 0)
+    if (skeleton_rewrite_references(&ctx->rewriter, origin_type, buf, (size_t)npoints, element_size, where) <
+        0)
         CARVE_GOTO_DONE(-1);
     if (H5Awrite(container_attr, origin_type, buf) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot write %s", where);
@@ -1019,7 +1026,8 @@ skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *o
             if (exists)
                 continue;
         }
-        if (skeleton_copy_attribute(ctx, origin_object, container_object, object->path, names.items[i].name) < 0)
+        if (skeleton_copy_attribute(ctx, origin_object, container_object, object->path, names.items[i].name) <
+            0)
             CARVE_GOTO_DONE(-1);
     }
 
@@ -1092,14 +1100,14 @@ static hid_t
 skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *origin_token, hid_t cg,
                         const char *name, hid_t lcpl, const char *path)
 {
-    hid_t  origin_type    = H5I_INVALID_HID;
-    hid_t  container_type = H5I_INVALID_HID;
-    hid_t  space          = H5I_INVALID_HID;
-    hid_t  origin_dcpl    = H5I_INVALID_HID;
-    hid_t  chosen_dcpl    = H5I_INVALID_HID;
-    hid_t  dcpl;
-    char   where[1024];
-    hid_t  ret_value = H5I_INVALID_HID;
+    hid_t origin_type    = H5I_INVALID_HID;
+    hid_t container_type = H5I_INVALID_HID;
+    hid_t space          = H5I_INVALID_HID;
+    hid_t origin_dcpl    = H5I_INVALID_HID;
+    hid_t chosen_dcpl    = H5I_INVALID_HID;
+    hid_t dcpl;
+    char  where[1024];
+    hid_t ret_value = H5I_INVALID_HID;
 
     snprintf(where, sizeof where, "dataset %s", path);
     /* Marked for good: once created it is mapped, and only an unmapped object is looked up in `creating`. */
@@ -1155,13 +1163,13 @@ done:
 static hid_t
 skeleton_group_create_plist(hid_t origin_group, const char *path)
 {
-    hid_t        origin_gcpl = H5I_INVALID_HID;
-    hid_t        gcpl        = H5I_INVALID_HID;
-    unsigned     link_order, attr_order, max_compact, min_dense, est_entries, est_name_len;
-    size_t       heap_hint;
-    hbool_t      track_times;
-    int          filters;
-    hid_t        ret_value = H5I_INVALID_HID;
+    hid_t    origin_gcpl = H5I_INVALID_HID;
+    hid_t    gcpl        = H5I_INVALID_HID;
+    unsigned link_order, attr_order, max_compact, min_dense, est_entries, est_name_len;
+    size_t   heap_hint;
+    hbool_t  track_times;
+    int      filters;
+    hid_t    ret_value = H5I_INVALID_HID;
 
     if ((origin_gcpl = H5Gget_create_plist(origin_group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -1192,8 +1200,8 @@ skeleton_group_create_plist(hid_t origin_group, const char *path)
         unsigned     values[64];
         size_t       nvalues = sizeof values / sizeof values[0];
         char         filter_name[64];
-        H5Z_filter_t filter = H5Pget_filter2(origin_gcpl, (unsigned)i, &flags, &nvalues, values, sizeof filter_name,
-                                             filter_name, &config);
+        H5Z_filter_t filter = H5Pget_filter2(origin_gcpl, (unsigned)i, &flags, &nvalues, values,
+                                             sizeof filter_name, filter_name, &config);
         if (filter < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "origin group %s: cannot read filter %d of its link storage", path, i);
@@ -1263,7 +1271,8 @@ skeleton_map_found_dataset_type(skeleton_build_t *ctx, hid_t od, hid_t cd, const
         goto done;
     if ((committed = skeleton_committed_type_token(cd, "container", path, &container_token)) < 0)
         CARVE_GOTO_DONE(-1);
-    if (committed && !skeleton_record_object(ctx, &origin_token, &container_token, H5O_TYPE_NAMED_DATATYPE, "", 0))
+    if (committed &&
+        !skeleton_record_object(ctx, &origin_token, &container_token, H5O_TYPE_NAMED_DATATYPE, "", 0))
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1292,8 +1301,8 @@ skeleton_note_refs(carve_skeleton_object_t *entry, hid_t origin_dataset, const c
  * and maps it as created, its path "" until the walk links it. Returns the container object (the caller
  * closes it); *entry is its map entry. */
 static hid_t
-skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token, hid_t cg,
-                       const char *name, hid_t lcpl, const char *path, const char *target_of,
+skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token,
+                       hid_t cg, const char *name, hid_t lcpl, const char *path, const char *target_of,
                        carve_skeleton_object_t **entry)
 {
     hid_t       gcpl    = H5I_INVALID_HID;
@@ -1359,8 +1368,9 @@ done:
 /* What the container has at cg/name already (an earlier build made it), mapped as found for origin_object
  * (of `type`). Returns the container object (the caller closes it); *entry is its map entry. */
 static hid_t
-skeleton_map_found_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token,
-                          hid_t cg, const char *name, const char *path, carve_skeleton_object_t **entry)
+skeleton_map_found_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type,
+                          const H5O_token_t *token, hid_t cg, const char *name, const char *path,
+                          carve_skeleton_object_t **entry)
 {
     H5L_info2_t link_info;
     H5O_info2_t info;
@@ -1402,8 +1412,8 @@ static herr_t skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, co
 
 /* A hard link to the origin object token, to be made cg/name in the container. */
 static herr_t
-skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, const H5O_token_t *token, hid_t lcpl,
-                         const char *path)
+skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, const H5O_token_t *token,
+                         hid_t lcpl, const char *path)
 {
     carve_skeleton_object_t *entry            = NULL;
     hid_t                    origin_object    = H5I_INVALID_HID;
@@ -1449,11 +1459,11 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                              "origin: cannot get the type of object %s", path);
         if (exists)
-            container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg, name, path,
-                                                         &entry);
+            container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg,
+                                                         name, path, &entry);
         else
-            container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name, lcpl,
-                                                      path, NULL, &entry);
+            container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name,
+                                                      lcpl, path, NULL, &entry);
         if (container_object < 0)
             CARVE_GOTO_DONE(-1);
     }
@@ -1474,8 +1484,8 @@ done:
 /* A soft, external or user-defined link og/name, recreated with the same value. External links are
  * recorded (skel->elinks), also those the container has already. */
 static herr_t
-skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *name, const H5L_info2_t *info,
-                          hid_t lcpl, const char *path)
+skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *name,
+                          const H5L_info2_t *info, hid_t lcpl, const char *path)
 {
     void       *value = NULL;
     const char *file_name, *object_path;
@@ -1542,8 +1552,8 @@ done:
  * the build ends, so that it lives until the walk links it). *entry stays NULL when the object is left out
  * (opts->include), or is a dataset under creation (a fill value referring to its own dataset). */
 static herr_t
-skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_info2_t *info, const char *where,
-                          carve_skeleton_object_t **entry)
+skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_info2_t *info,
+                          const char *where, carve_skeleton_object_t **entry)
 {
     hid_t  container_object;
     char   path[1024];
@@ -1556,8 +1566,9 @@ skeleton_create_on_demand(skeleton_build_t *ctx, hid_t origin_object, const H5O_
         snprintf(path, sizeof path, "(unnamed object referred to by the %s)", where);
     if (CARVE_ARRAY_RESERVE(ctx->anonymous, ctx->anonymous_capacity, ctx->n_anonymous + 1) != CARVE_GROW_OK)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory creating %s", path);
-    if ((container_object = skeleton_create_object(ctx, origin_object, info->type, &info->token, H5I_INVALID_HID, NULL,
-                                                   H5P_DEFAULT, path, where, entry)) < 0)
+    if ((container_object = skeleton_create_object(ctx, origin_object, info->type, &info->token,
+                                                   H5I_INVALID_HID, NULL, H5P_DEFAULT, path, where, entry)) <
+        0)
         CARVE_GOTO_DONE(-1);
     ctx->anonymous[ctx->n_anonymous++] = container_object; /* open until the build ends */
 
@@ -1681,14 +1692,15 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     ctx.opts           = opts;
     ctx.skel           = skel;
     ctx.rewriter       = (skeleton_rewriter_t){
-        .skel = skel, .origin_file = origin_file, .container_file = container_file, .build = &ctx};
+              .skel = skel, .origin_file = origin_file, .container_file = container_file, .build = &ctx};
 
     for (int utf8 = 0; utf8 < 2; utf8++)
         if ((ctx.lcpl[utf8] = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
             H5Pset_char_encoding(ctx.lcpl[utf8], utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                              "skeleton: cannot create a link creation list");
-    if ((og = H5Gopen2(origin_file, "/", H5P_DEFAULT)) < 0 || H5Oget_info3(og, &origin_info, H5O_INFO_BASIC) < 0)
+    if ((og = H5Gopen2(origin_file, "/", H5P_DEFAULT)) < 0 ||
+        H5Oget_info3(og, &origin_info, H5O_INFO_BASIC) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open the root group /");
     if ((cg = H5Gopen2(container_file, "/", H5P_DEFAULT)) < 0 ||
         H5Oget_info3(cg, &container_info, H5O_INFO_BASIC) < 0)
@@ -1702,7 +1714,8 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     }
 
     /* Pass 1: objects and links. */
-    if (!(root = skeleton_record_object(&ctx, &origin_info.token, &container_info.token, H5O_TYPE_GROUP, "/", 0)))
+    if (!(root = skeleton_record_object(&ctx, &origin_info.token, &container_info.token, H5O_TYPE_GROUP, "/",
+                                        0)))
         CARVE_GOTO_DONE(-1);
     if (skeleton_build_group(&ctx, og, cg, "/") < 0)
         CARVE_GOTO_DONE(-1);
@@ -1743,8 +1756,8 @@ herr_t
 carve_skeleton_copy_elements(const carve_skeleton_t *skel, hid_t origin_file, hid_t container_file,
                              hid_t origin_dset, hid_t container_dset, hid_t file_space)
 {
-    skeleton_rewriter_t rw = {.skel = skel, .origin_file = origin_file, .container_file = container_file};
-    hid_t               type       = H5I_INVALID_HID;
+    skeleton_rewriter_t rw   = {.skel = skel, .origin_file = origin_file, .container_file = container_file};
+    hid_t               type = H5I_INVALID_HID;
     hid_t               mem_space  = H5I_INVALID_HID;
     void               *buf        = NULL;
     int                 buf_filled = 0;

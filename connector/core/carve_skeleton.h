@@ -23,16 +23,16 @@
 typedef struct carve_skeleton_object_t {
     H5O_token_t origin_token;
     H5O_token_t container_token;
-    H5O_type_t  type;    /* H5O_TYPE_GROUP, H5O_TYPE_DATASET, H5O_TYPE_NAMED_DATATYPE */
-    char       *path;    /* the first path the walk reached it by (absolute, "/" for the root) */
-    int         created; /* 1: created by this build; 0: found in the container */
+    H5O_type_t  type;     /* H5O_TYPE_GROUP, H5O_TYPE_DATASET, H5O_TYPE_NAMED_DATATYPE */
+    char       *path;     /* the first path the walk reached it by (absolute, "/" for the root) */
+    int         created;  /* 1: created by this build; 0: found in the container */
     int         has_refs; /* datasets: its values hold references (anywhere in the type) */
 } carve_skeleton_object_t;
 
 /* An external link of the origin that the container holds at the same path. */
 typedef struct carve_skeleton_elink_t {
-    char *path;   /* absolute, as the walk reached it */
-    char *file;   /* the target file and object, as the link stores them (H5Lunpack_elink_val) */
+    char *path; /* absolute, as the walk reached it */
+    char *file; /* the target file and object, as the link stores them (H5Lunpack_elink_val) */
     char *object;
 } carve_skeleton_elink_t;
 
@@ -56,9 +56,9 @@ typedef hid_t (*carve_skeleton_dcpl_t)(void *udata, const H5O_token_t *origin_to
                                        hid_t origin_dset, hid_t origin_dcpl);
 
 typedef struct carve_skeleton_options_t {
-    carve_skeleton_include_t include;      /* NULL: everything */
+    carve_skeleton_include_t include; /* NULL: everything */
     void                    *include_udata;
-    carve_skeleton_dcpl_t    dcpl;         /* NULL: always the origin's creation list */
+    carve_skeleton_dcpl_t    dcpl; /* NULL: always the origin's creation list */
     void                    *dcpl_udata;
 } carve_skeleton_options_t;
 

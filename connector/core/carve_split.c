@@ -54,7 +54,8 @@ carve_held_init(carve_held_t *held, const carve_manifest_dataset_t *entry)
 
     if (entry && (entry->rank < 0 || entry->rank > H5S_MAX_RANK)) {
         carve_held_init_empty(held, 0, NULL);
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "manifest entry %s has rank %d", path, entry->rank);
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "manifest entry %s has rank %d", path,
+                         entry->rank);
     }
     carve_held_init_empty(held, entry ? entry->rank : 0, entry ? entry->dims : NULL);
     if (!entry)
@@ -68,7 +69,8 @@ carve_held_init(carve_held_t *held, const carve_manifest_dataset_t *entry)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                              "manifest entry %s: chunk set of rank %d for a dataset of rank %d", path,
                              entry->chunks.rank, entry->rank);
-        if (carve_chunkset_copy(&held->chunks, &entry->chunks) < 0 || carve_chunkset_finish(&held->chunks) < 0)
+        if (carve_chunkset_copy(&held->chunks, &entry->chunks) < 0 ||
+            carve_chunkset_finish(&held->chunks) < 0)
             CARVE_GOTO_DONE(-1);
         held->by_chunks = 1;
         held->nothing   = held->chunks.n == 0;
@@ -151,7 +153,8 @@ held_index_rows(carve_held_t *held)
 
     if (n == 0 || held->rank == 0)
         CARVE_GOTO_DONE(0);
-    if (NULL == (held->order = malloc(n * sizeof *held->order)) || NULL == (held->reach = malloc(n * sizeof *held->reach)))
+    if (NULL == (held->order = malloc(n * sizeof *held->order)) ||
+        NULL == (held->reach = malloc(n * sizeof *held->reach)))
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_SYSTEM, -1,
                          "out of memory indexing %zu carved selection records", n);
     for (size_t i = 0; i < n; i++)
@@ -163,8 +166,8 @@ held_index_rows(carve_held_t *held)
         hsize_t first, last;
 
         /* Rank 1 over the record's arrays: its rows (dimension 0) only. */
-        carve_hyperslab_bounds(1, CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
-                               CARVE_RECORD_BLOCK(sel, i), &first, &last);
+        carve_hyperslab_bounds(1, CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i),
+                               CARVE_RECORD_COUNT(sel, i), CARVE_RECORD_BLOCK(sel, i), &first, &last);
         held->reach[j] = j > 0 && held->reach[j - 1] > last ? held->reach[j - 1] : last;
     }
 
@@ -225,16 +228,16 @@ records_near(const carve_held_t *held, const hsize_t *lo, const hsize_t *hi, int
 static hid_t
 records_space(const carve_held_t *held, const size_t *records, size_t n)
 {
-    const carve_selection_t *sel   = &held->selections;
-    hid_t                    space = H5Screate_simple(held->rank, held->dims, NULL);
+    const carve_selection_t *sel       = &held->selections;
+    hid_t                    space     = H5Screate_simple(held->rank, held->dims, NULL);
     hid_t                    ret_value = H5I_INVALID_HID;
 
     if (space < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot create a dataspace");
     for (size_t k = 0; k < n; k++)
-        if (H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET, CARVE_RECORD_START(sel, records[k]),
-                                CARVE_RECORD_STRIDE(sel, records[k]), CARVE_RECORD_COUNT(sel, records[k]),
-                                CARVE_RECORD_BLOCK(sel, records[k])) < 0)
+        if (H5Sselect_hyperslab(space, k ? H5S_SELECT_OR : H5S_SELECT_SET,
+                                CARVE_RECORD_START(sel, records[k]), CARVE_RECORD_STRIDE(sel, records[k]),
+                                CARVE_RECORD_COUNT(sel, records[k]), CARVE_RECORD_BLOCK(sel, records[k])) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot select carved record %zu", records[k]);
     ret_value = space;
@@ -302,7 +305,7 @@ static herr_t
 tally_index_range(const carve_chunkset_t *cs, chunk_tally_t *t, uint64_t x, uint64_t y)
 {
     uint64_t len = y - x + 1, held = 0;
-    size_t   a   = chunk_lower_bound(cs, x);
+    size_t   a = chunk_lower_bound(cs, x);
 
     if (a < cs->n && cs->idx[a] <= y) {
         /* The set is sorted without duplicates: all of [x, y] is held iff the entry len-1 further is y. */
@@ -321,7 +324,7 @@ tally_index_range(const carve_chunkset_t *cs, chunk_tally_t *t, uint64_t x, uint
 static herr_t
 tally_product(const carve_chunkset_t *cs, const carve_chunk_ranges_t *ranges, chunk_tally_t *t)
 {
-    int     last = cs->rank - 1;
+    int     last              = cs->rank - 1;
     size_t  pos[H5S_MAX_RANK] = {0};
     hsize_t c[H5S_MAX_RANK];
 
@@ -347,7 +350,7 @@ typedef struct query_t {
     hsize_t      npoints;
     H5S_sel_type type;    /* H5S_SEL_ALL or H5S_SEL_HYPERSLABS */
     int          regular; /* all, or a regular hyperslab: start/stride/count/block below */
-    hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
+    hsize_t      start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
 } query_t;
 
 /* Tallies the chunks of a regular selection. */
@@ -360,7 +363,8 @@ tally_regular(const carve_chunkset_t *cs, const query_t *q, chunk_tally_t *t)
     for (int d = 0; d < q->rank; d++)
         carve_chunk_ranges_init(&ranges[d]);
     for (int d = 0; d < q->rank; d++)
-        if (carve_chunk_ranges_of(&ranges[d], q->start[d], q->stride[d], q->count[d], q->block[d], cs->chunk[d]) < 0)
+        if (carve_chunk_ranges_of(&ranges[d], q->start[d], q->stride[d], q->count[d], q->block[d],
+                                  cs->chunk[d]) < 0)
             CARVE_GOTO_DONE(-1);
     ret_value = tally_product(cs, ranges, t);
 
@@ -435,7 +439,7 @@ covered_from_chunks(const carve_held_t *held, carve_chunkset_t *touched)
         carve_chunkset_coords(touched, i, c);
         for (int d = 0; d < rank; d++) {
             start[d] = c[d] * touched->chunk[d];
-            end      = start[d] + touched->chunk[d] < held->dims[d] ? start[d] + touched->chunk[d] : held->dims[d];
+            end = start[d] + touched->chunk[d] < held->dims[d] ? start[d] + touched->chunk[d] : held->dims[d];
             block[d] = end - start[d];
         }
         /* The run ends with chunk idx[j - 1] along the last dimension. */
@@ -459,9 +463,9 @@ done:
 static hid_t
 file_as_hyperslab(hid_t file_space, const query_t *q)
 {
-    hid_t   copy = H5Scopy(file_space);
+    hid_t   copy                = H5Scopy(file_space);
     hsize_t start[H5S_MAX_RANK] = {0}, ones[H5S_MAX_RANK];
-    hid_t   ret_value = H5I_INVALID_HID;
+    hid_t   ret_value           = H5I_INVALID_HID;
 
     if (copy < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
@@ -492,7 +496,8 @@ intersect_covered(hid_t file_hyper, hid_t covered, hsize_t *n)
     hssize_t count;
     hid_t    ret_value = H5I_INVALID_HID;
 
-    if (hit < 0 || H5Smodify_select(hit, H5S_SELECT_AND, covered) < 0 || (count = H5Sget_select_npoints(hit)) < 0)
+    if (hit < 0 || H5Smodify_select(hit, H5S_SELECT_AND, covered) < 0 ||
+        (count = H5Sget_select_npoints(hit)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot intersect a read's file selection with what the container holds");
     *n        = (hsize_t)count;
@@ -567,11 +572,11 @@ done:
 /* Splits n coordinates by their flags into two point selections over the extent (rank, dims), each
  * keeping the coordinates' order: the flagged ones (hit) and the others (miss). */
 static herr_t
-split_coordinates(int rank, const hsize_t *dims, const hsize_t *coords, const uint8_t *flags, size_t n, hid_t *hit,
-                  hid_t *miss)
+split_coordinates(int rank, const hsize_t *dims, const hsize_t *coords, const uint8_t *flags, size_t n,
+                  hid_t *hit, hid_t *miss)
 {
     size_t   w = (size_t)rank, nhit = 0, h, m;
-    hsize_t *parts = malloc(n * w * sizeof *parts);
+    hsize_t *parts     = malloc(n * w * sizeof *parts);
     herr_t   ret_value = 0;
 
     if (!parts)
@@ -675,7 +680,8 @@ split_covered(hid_t file_space, hid_t mem_space, const query_t *q, hid_t covered
     hssize_t nmiss;
     herr_t   ret_value = 0;
 
-    if ((file_hyper = file_as_hyperslab(file_space, q)) < 0 || (hit = intersect_covered(file_hyper, covered, &nhit)) < 0)
+    if ((file_hyper = file_as_hyperslab(file_space, q)) < 0 ||
+        (hit = intersect_covered(file_hyper, covered, &nhit)) < 0)
         CARVE_GOTO_DONE(-1);
     if (nhit == q->npoints || nhit == 0) {
         split_whole(out, nhit ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
@@ -718,11 +724,11 @@ split_by_chunks(carve_held_t *held, hid_t file_space, hid_t mem_space, const que
 
     for (int pass = 0; pass < 2; pass++) {
         t.held = t.missing = 0;
-        if (pass == 1) { /* the second pass, for partial reads only, lists the held chunks */
+        if (pass == 1) {                /* the second pass, for partial reads only, lists the held chunks */
             touched     = held->chunks; /* the held grid, no chunk listed yet */
             touched.idx = NULL;
             touched.n = touched.capacity = touched.sorted = 0;
-            t.touched = &touched;
+            t.touched                                     = &touched;
         }
         if ((q->regular ? tally_regular(&held->chunks, q, &t)
                         : tally_blocks(&held->chunks, file_space, q->rank, &t)) < 0)
@@ -867,7 +873,7 @@ static herr_t
 split_points(carve_held_t *held, hid_t file_space, hid_t mem_space, hsize_t npoints, carve_split_t *out)
 {
     int      rank = held->rank, mrank = 0;
-    size_t   n    = (size_t)npoints, nhit;
+    size_t   n      = (size_t)npoints, nhit;
     hsize_t *coords = NULL, *mcoords = NULL, mdims[H5S_MAX_RANK];
     uint8_t *flags     = NULL;
     herr_t   ret_value = 0;
@@ -996,8 +1002,7 @@ typedef struct text_t {
     size_t len, size;
 } text_t;
 
-static void __attribute__((format(printf, 2, 3)))
-text_add(text_t *t, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) text_add(text_t *t, const char *fmt, ...)
 {
     va_list ap;
     int     n;
@@ -1041,7 +1046,8 @@ carve_split_describe(hid_t file_space)
     H5S_sel_type type;
     char        *ret_value = NULL;
 
-    if ((n = H5Sget_select_npoints(file_space)) < 0 || (rank = H5Sget_simple_extent_dims(file_space, dims, NULL)) < 0 ||
+    if ((n = H5Sget_select_npoints(file_space)) < 0 ||
+        (rank = H5Sget_simple_extent_dims(file_space, dims, NULL)) < 0 ||
         (type = H5Sget_select_type(file_space)) < 0 || NULL == (t.buf = malloc(t.size)))
         CARVE_GOTO_DONE(NULL);
     t.buf[0] = '\0';

@@ -12,10 +12,10 @@
 #include <hdf5.h>
 
 typedef struct carve_tokenmap_t {
-    size_t       n;        /* entries */
-    size_t       capacity; /* slots: 0 or a power of two */
-    H5O_token_t *keys;
-    void       **values;
+    size_t         n;        /* entries */
+    size_t         capacity; /* slots: 0 or a power of two */
+    H5O_token_t   *keys;
+    void         **values;
     unsigned char *used;
 } carve_tokenmap_t;
 

@@ -27,15 +27,15 @@ struct carve_carving_t {
     hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never
                                           * read-only */
     int                     touched_only;
-    int                     written;     /* opened for writing or created at some point: not carved */
-    unsigned                users;       /* file contexts holding this entry */
+    int                     written; /* opened for writing or created at some point: not carved */
+    unsigned                users;   /* file contexts holding this entry */
     carve_access_t          access;
     struct carve_carving_t *prev, *next; /* every entry of the process */
 };
 
 /* Per-object flags (carve_obj_t.carving_flags). */
-#define CARVING_DATASET_RESOLVED 0x1u /* dataset_log is set, or the dataset is not carved */
-#define CARVING_ATTR_RECORDED    0x2u /* the attribute's read is in the log */
+#define CARVING_DATASET_RESOLVED  0x1u /* dataset_log is set, or the dataset is not carved */
+#define CARVING_ATTR_RECORDED     0x2u /* the attribute's read is in the log */
 #define CARVING_ATTR_OBJECT_KNOWN 0x4u /* attr_object is the token of the object it is attached to */
 
 /*
@@ -226,7 +226,8 @@ carving_set_origin(carve_carving_t *c, const carve_file_ctx_t *ctx, const char *
 {
     herr_t ret_value = 0;
 
-    if (NULL == (c->open_name = strdup(name)) || (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
+    if (NULL == (c->open_name = strdup(name)) ||
+        (ctx->config.dir && NULL == (c->dir = strdup(ctx->config.dir))))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
     if ((c->origin_fapl = H5Pcopy(fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
@@ -241,10 +242,10 @@ done:
 static herr_t
 carving_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *under_file)
 {
-    const char      *name    = how->name;
-    unsigned         flags   = how->flags;
-    int              created = how->created;
-    carve_carving_t *c       = NULL;
+    const char      *name     = how->name;
+    unsigned         flags    = how->flags;
+    int              created  = how->created;
+    carve_carving_t *c        = NULL;
     char            *location = NULL;
     int              probe;
     herr_t           ret_value = 0;
@@ -273,7 +274,7 @@ carving_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *u
         location = NULL;
     }
     c->users++;
-    ctx->carving      = c;
+    ctx->carving = c;
     {
         H5O_info2_t info;
 
@@ -323,9 +324,9 @@ carving_linked_entry_find(carve_obj_t *o, H5I_type_t type, carve_carving_t *pare
     char                *name = NULL, *location = NULL;
 
     memset(&args, 0, sizeof args);
-    args.op_type                      = H5VL_FILE_GET_NAME;
-    args.args.get_name.type           = type;
-    args.args.get_name.file_name_len  = &len;
+    args.op_type                     = H5VL_FILE_GET_NAME;
+    args.args.get_name.type          = type;
+    args.args.get_name.file_name_len = &len;
     if (H5VLfile_get(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0 ||
         NULL == (name = malloc(len + 1)))
         goto ignored;
@@ -443,15 +444,18 @@ carving_log_dataset(carve_carving_t *c, void *under_dset, hid_t under_vol_id, co
     args.op_type                 = H5VL_DATASET_GET_SPACE;
     args.args.get_space.space_id = H5I_INVALID_HID;
     if (H5VLdataset_get(under_dset, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the dataspace of a dataset being read");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the dataspace of a dataset being read");
     space                      = args.args.get_space.space_id;
     args.op_type               = H5VL_DATASET_GET_TYPE;
     args.args.get_type.type_id = H5I_INVALID_HID;
     if (H5VLdataset_get(under_dset, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the datatype of a dataset being read");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the datatype of a dataset being read");
     type = args.args.get_type.type_id;
     if ((rank = H5Sget_simple_extent_ndims(space)) < 0 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot read the shape of a dataset being read");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot read the shape of a dataset being read");
     if (H5Sget_simple_extent_type(space) == H5S_NULL)
         CARVE_GOTO_DONE(0); /* no element to read, none to carve */
     if (NULL == (*log = carve_access_dataset(&c->access, token, rank, dims, H5Tget_size(type))))
@@ -506,7 +510,8 @@ carving_record_read(carve_obj_t *o, hid_t file_space_id)
     if (file_space_id == H5S_PLIST || file_space_id == H5S_BLOCK)
         file_space_id = H5S_ALL;
     if (carve_access_record_read(o->dataset_log, file_space_id) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "carve could not record a read (the container would miss it)");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1,
+                         "carve could not record a read (the container would miss it)");
 
 done:
     return ret_value;
@@ -597,8 +602,8 @@ carving_attr_read(carve_obj_t *attr)
 }
 
 herr_t
-carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl, void *origin_dset,
-                                 hid_t file_space_id)
+carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name, hid_t origin_fapl,
+                                 void *origin_dset, hid_t file_space_id)
 {
     carve_carving_t        *c        = NULL;
     char                   *location = NULL;
@@ -611,7 +616,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
                          origin_name);
     if (NULL == (c = carving_find(location))) {
         if (NULL == (c = carving_add(location)))
-            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s", origin_name);
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for read-through of %s",
+                             origin_name);
         location = NULL;
         if (carving_set_origin(c, ctx, origin_name, origin_fapl) < 0)
             CARVE_GOTO_DONE(-1);
@@ -623,7 +629,8 @@ carve_carving_record_origin_read(carve_file_ctx_t *ctx, const char *origin_name,
     if (carving_log_dataset(c, origin_dset, ctx->under_vol_id, &info.token, &log) < 0)
         CARVE_GOTO_DONE(-1);
     if (log && carve_access_record_read(log, file_space_id) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "read-through: cannot record a read of %s", origin_name);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "read-through: cannot record a read of %s",
+                         origin_name);
 
 done:
     free(location);

@@ -55,18 +55,18 @@ unwrap_datasets(size_t count, void *dset[], void *stack[CARVE_DATASET_STACK_COUN
 }
 
 herr_t
-carve_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[], hid_t file_space_id[],
-                   hid_t plist_id, void *buf[], void **req)
+carve_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                   hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
 {
     /* The mode of the first dataset's file reads them all (every dataset of one call lives behind the same
      * connector). */
-    return ((carve_obj_t *)dset[0])->ctx->mode->dataset_read(count, dset, mem_type_id, mem_space_id,
-                                                             file_space_id, plist_id, buf, req);
+    return ((carve_obj_t *)dset[0])
+        ->ctx->mode->dataset_read(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
 }
 
 herr_t
-carve_dataset_write(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[], hid_t file_space_id[],
-                    hid_t plist_id, const void *buf[], void **req)
+carve_dataset_write(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                    hid_t file_space_id[], hid_t plist_id, const void *buf[], void **req)
 {
     void  *stack[CARVE_DATASET_STACK_COUNT];
     void **under;
@@ -110,7 +110,8 @@ carve_dataset_optional(void *obj, H5VL_optional_args_t *args, hid_t dxpl_id, voi
 
     if ((answered = o->ctx->mode->dataset_optional(o, args, dxpl_id)) != 0)
         return answered < 0 ? -1 : 0;
-    return carve_wrap_status(H5VLdataset_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
+    return carve_wrap_status(H5VLdataset_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o,
+                             req);
 }
 
 herr_t

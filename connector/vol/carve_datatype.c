@@ -41,7 +41,8 @@ carve_datatype_specific(void *obj, H5VL_datatype_specific_args_t *args, hid_t dx
     carve_obj_t *o            = obj;
     hid_t        under_vol_id = o->under_vol_id; /* REFRESH may close and reopen the object */
 
-    return carve_wrap_status(H5VLdatatype_specific(o->under_object, under_vol_id, args, dxpl_id, req), o, req);
+    return carve_wrap_status(H5VLdatatype_specific(o->under_object, under_vol_id, args, dxpl_id, req), o,
+                             req);
 }
 
 herr_t
@@ -49,7 +50,8 @@ carve_datatype_optional(void *obj, H5VL_optional_args_t *args, hid_t dxpl_id, vo
 {
     carve_obj_t *o = obj;
 
-    return carve_wrap_status(H5VLdatatype_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
+    return carve_wrap_status(H5VLdatatype_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o,
+                             req);
 }
 
 herr_t

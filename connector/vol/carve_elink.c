@@ -73,9 +73,9 @@ static hid_t
 elink_open_target(const char *target, const char *parent_dir, hid_t lapl_id, unsigned intent, hid_t fapl)
 {
     const char *relative = target;
-    char       *prefix   = NULL, *env = NULL, *candidate = NULL;
+    char       *prefix = NULL, *env = NULL, *candidate = NULL;
     ssize_t     prefix_len;
-    hid_t       file     = H5I_INVALID_HID;
+    hid_t       file = H5I_INVALID_HID;
 
     if (target[0] == '/') {
         if ((file = elink_try_open(target, intent, fapl)) >= 0)
@@ -209,8 +209,8 @@ elink_traverse(const char *link_name, hid_t cur_group, const void *udata, size_t
     (void)link_name;
     (void)dxpl_id;
     if (H5Lunpack_elink_val(udata, udata_size, &flags, &target, &obj_name) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_CORRUPT, H5I_INVALID_HID, "external link '%s': unreadable value",
-                         link_name);
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_CORRUPT, H5I_INVALID_HID,
+                         "external link '%s': unreadable value", link_name);
     if ((parent = H5Iget_file_id(cur_group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "external link '%s': cannot find the file holding it", link_name);
@@ -274,9 +274,15 @@ elink_query(const char *link_name, const void *udata, size_t udata_size, void *b
     return (ssize_t)udata_size;
 }
 
-static const H5L_class_t elink_class = {
-    H5L_LINK_CLASS_T_VERS, H5L_TYPE_EXTERNAL, "external (carve replay)", NULL, NULL, NULL, elink_traverse, NULL,
-    elink_query};
+static const H5L_class_t elink_class = {H5L_LINK_CLASS_T_VERS,
+                                        H5L_TYPE_EXTERNAL,
+                                        "external (carve replay)",
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        elink_traverse,
+                                        NULL,
+                                        elink_query};
 
 /* Shutdown hook (CARVE_SHUTDOWN_LINKS): HDF5 shut down, its link classes are its own again. */
 static void

@@ -144,13 +144,12 @@ file_specific_by_name_below(H5VL_file_specific_args_t *args, hid_t dxpl_id, void
 {
     H5VL_file_specific_args_t under_args = *args;
     carve_config_t            cfg;
-    hid_t                     fapl_id        = args->op_type == H5VL_FILE_IS_ACCESSIBLE
-                                                   ? args->args.is_accessible.fapl_id
-                                                   : args->args.del.fapl_id;
-    hid_t                     under_vol_id   = H5I_INVALID_HID;
-    void                     *under_vol_info = NULL;
-    hid_t                     under_fapl     = H5I_INVALID_HID;
-    herr_t                    ret_value      = 0;
+    hid_t                     fapl_id =
+        args->op_type == H5VL_FILE_IS_ACCESSIBLE ? args->args.is_accessible.fapl_id : args->args.del.fapl_id;
+    hid_t  under_vol_id   = H5I_INVALID_HID;
+    void  *under_vol_info = NULL;
+    hid_t  under_fapl     = H5I_INVALID_HID;
+    herr_t ret_value      = 0;
 
     carve_config_init(&cfg);
     if (carve_info_resolve_fapl(fapl_id, &under_vol_id, &under_vol_info, &cfg) < 0)

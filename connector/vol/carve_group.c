@@ -9,14 +9,14 @@ carve_group_create(void *obj, const H5VL_loc_params_t *loc_params, const char *n
 {
     carve_obj_t *o = obj;
 
-    return carve_wrap_result(H5VLgroup_create(o->under_object, loc_params, o->under_vol_id, name, lcpl_id, gcpl_id,
-                                              gapl_id, dxpl_id, req),
+    return carve_wrap_result(H5VLgroup_create(o->under_object, loc_params, o->under_vol_id, name, lcpl_id,
+                                              gcpl_id, gapl_id, dxpl_id, req),
                              o, req);
 }
 
 void *
-carve_group_open(void *obj, const H5VL_loc_params_t *loc_params, const char *name, hid_t gapl_id, hid_t dxpl_id,
-                 void **req)
+carve_group_open(void *obj, const H5VL_loc_params_t *loc_params, const char *name, hid_t gapl_id,
+                 hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = obj;
     carve_obj_t *opened;
@@ -44,8 +44,8 @@ carve_group_specific(void *obj, H5VL_group_specific_args_t *args, hid_t dxpl_id,
     /* MOUNT hands over the child file: the connector below wants its own object, not carve's. */
     if (args->op_type == H5VL_GROUP_MOUNT)
         under_args.args.mount.child_file = carve_under(args->args.mount.child_file);
-    return carve_wrap_status(H5VLgroup_specific(o->under_object, o->under_vol_id, &under_args, dxpl_id, req), o,
-                             req);
+    return carve_wrap_status(H5VLgroup_specific(o->under_object, o->under_vol_id, &under_args, dxpl_id, req),
+                             o, req);
 }
 
 herr_t
@@ -53,7 +53,8 @@ carve_group_optional(void *obj, H5VL_optional_args_t *args, hid_t dxpl_id, void 
 {
     carve_obj_t *o = obj;
 
-    return carve_wrap_status(H5VLgroup_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o, req);
+    return carve_wrap_status(H5VLgroup_optional(o->under_object, o->under_vol_id, args, dxpl_id, req), o,
+                             req);
 }
 
 herr_t

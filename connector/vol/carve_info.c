@@ -25,9 +25,9 @@ under_is_set(hid_t under_vol_id)
 static hid_t
 register_under_connector(const char *spec, const char *origin)
 {
-    char *end       = NULL;
-    long  value     = strtol(spec, &end, 10);
-    int   by_value  = *spec && end && *end == '\0';
+    char *end      = NULL;
+    long  value    = strtol(spec, &end, 10);
+    int   by_value = *spec && end && *end == '\0';
     hid_t id;
 
     /* Quiet, not ignored: HDF5's reason stays on the stack, followed by carve's message below. */
@@ -44,10 +44,11 @@ register_under_connector(const char *spec, const char *origin)
     }
     H5E_END_TRY
     if (id < 0)
-        CARVE_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE,
-                    "under_vol '%s' (from %s) names no connector HDF5 can load (give a registered name or class "
-                    "value, e.g. under_vol=0 for native, with the plugin on HDF5_PLUGIN_PATH)",
-                    spec, origin);
+        CARVE_ERROR(
+            CARVE_E_CONFIG, CARVE_E_BADVALUE,
+            "under_vol '%s' (from %s) names no connector HDF5 can load (give a registered name or class "
+            "value, e.g. under_vol=0 for native, with the plugin on HDF5_PLUGIN_PATH)",
+            spec, origin);
     return id;
 }
 
@@ -78,7 +79,7 @@ load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **unde
 {
     const char        *origin    = cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV    ? "environment"
                                    : cfg->source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE ? "config file"
-                                                                                            : "connector string";
+                                                                                           : "connector string";
     H5VL_class_value_t value     = H5_VOL_NATIVE;
     herr_t             ret_value = 0;
 
@@ -93,10 +94,11 @@ load_under_connector(const carve_config_t *cfg, hid_t *under_vol_id, void **unde
     if (H5VLget_value(*under_vol_id, &value) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the value of the connector below");
     if (value == H5VL_PASSTHRU_VALUE && !pass_through_info_is_safe(cfg->under_info))
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                         "under_info '%s' (from %s) cannot be given to HDF5's pass_through connector: it accepts "
-                         "exactly under_info={under_vol=<value>;under_info={}}",
-                         cfg->under_info ? cfg->under_info : "(none)", origin);
+        CARVE_GOTO_ERROR(
+            CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+            "under_info '%s' (from %s) cannot be given to HDF5's pass_through connector: it accepts "
+            "exactly under_info={under_vol=<value>;under_info={}}",
+            cfg->under_info ? cfg->under_info : "(none)", origin);
     if (cfg->under_info && H5VLconnector_str_to_info(cfg->under_info, *under_vol_id, under_vol_info) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
                          "under_info '%s' is not a valid info string for connector '%s'", cfg->under_info,
@@ -128,7 +130,8 @@ carve_info_copy(const void *_info)
                          info->version, CARVE_VOL_INFO_VERSION);
     if (info->mode < CARVE_MODE_DEFAULT || info->mode > CARVE_MODE_REPLAY)
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, NULL,
-                         "carve_vol_info_t.mode %d is not a carve_mode_t (off, carve or replay)", (int)info->mode);
+                         "carve_vol_info_t.mode %d is not a carve_mode_t (off, carve or replay)",
+                         (int)info->mode);
     if (NULL == (copy = calloc(1, sizeof *copy)))
         CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, NULL, "out of memory copying carve info");
     copy->version      = info->version;
@@ -140,11 +143,13 @@ carve_info_copy(const void *_info)
         void *under_info = NULL;
 
         if (H5Iinc_ref(info->under_vol_id) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, NULL, "under_vol_id is not a valid connector ID");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, NULL,
+                             "under_vol_id is not a valid connector ID");
         copy->under_vol_id = info->under_vol_id;
-        if (info->under_vol_info &&
-            H5VLcopy_connector_info(info->under_vol_id, &under_info, (void *)(uintptr_t)info->under_vol_info) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, NULL, "cannot copy the info of the connector below");
+        if (info->under_vol_info && H5VLcopy_connector_info(info->under_vol_id, &under_info,
+                                                            (void *)(uintptr_t)info->under_vol_info) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, NULL,
+                             "cannot copy the info of the connector below");
         copy->under_vol_info = under_info;
     }
     ret_value = copy;
@@ -212,10 +217,10 @@ carve_info_cmp(int *cmp_value, const void *_info1, const void *_info2)
 herr_t
 carve_info_to_str(const void *_info, char **str)
 {
-    const carve_vol_info_t *info       = _info;
+    const carve_vol_info_t *info = _info;
     carve_config_t          cfg;
-    char                   *under_str  = NULL;
-    herr_t                  ret_value  = 0;
+    char                   *under_str = NULL;
+    herr_t                  ret_value = 0;
 
     carve_config_init(&cfg);
     *str = NULL;
@@ -229,7 +234,8 @@ carve_info_to_str(const void *_info, char **str)
         char               number[32];
 
         if (H5VLget_value(info->under_vol_id, &value) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1, "cannot get the value of the connector below");
+            CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
+                             "cannot get the value of the connector below");
         snprintf(number, sizeof number, "%d", (int)value);
         if (carve_config_set(&cfg, "under_vol", number, CARVE_SOURCE_STRING, "carve info") < 0)
             CARVE_GOTO_DONE(-1);
@@ -239,8 +245,8 @@ carve_info_to_str(const void *_info, char **str)
             H5VLconnector_info_to_str(info->under_vol_info, info->under_vol_id, &under_str) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
                              "cannot turn the info of the connector below into a string");
-        if (info->under_vol_info &&
-            carve_config_set(&cfg, "under_info", under_str ? under_str : "", CARVE_SOURCE_STRING, "carve info") < 0)
+        if (info->under_vol_info && carve_config_set(&cfg, "under_info", under_str ? under_str : "",
+                                                     CARVE_SOURCE_STRING, "carve info") < 0)
             CARVE_GOTO_DONE(-1);
     }
     if (NULL == (*str = carve_config_to_string(&cfg)))
@@ -266,12 +272,14 @@ carve_info_from_str(const char *str, void **info)
     carve_config_init(&cfg);
     *info = NULL;
     if (carve_config_parse_string(&cfg, str) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
-                         "invalid carve connector string '%s' (form: mode=off|carve|replay;under_vol=<name or "
-                         "value>;under_info={...})",
-                         str ? str : "");
+        CARVE_GOTO_ERROR(
+            CARVE_E_CONFIG, CARVE_E_BADVALUE, -1,
+            "invalid carve connector string '%s' (form: mode=off|carve|replay;under_vol=<name or "
+            "value>;under_info={...})",
+            str ? str : "");
     if (NULL == (parsed = calloc(1, sizeof *parsed)))
-        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1, "out of memory parsing the carve connector string");
+        CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_SYSTEM, -1,
+                         "out of memory parsing the carve connector string");
     parsed->version      = CARVE_VOL_INFO_VERSION;
     parsed->under_vol_id = H5I_INVALID_HID;
     if (cfg.set_mask & (1u << CARVE_KEY_MODE))
@@ -325,8 +333,8 @@ carve_info_resolve(const void *_info, hid_t *under_vol_id, void **under_vol_info
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
                              "carve's under_vol_id is not a valid ID");
         *under_vol_id = info->under_vol_id;
-        if (info->under_vol_info &&
-            H5VLcopy_connector_info(*under_vol_id, under_vol_info, (void *)(uintptr_t)info->under_vol_info) < 0)
+        if (info->under_vol_info && H5VLcopy_connector_info(*under_vol_id, under_vol_info,
+                                                            (void *)(uintptr_t)info->under_vol_info) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONFIG, CARVE_E_UNDERLYING, -1,
                              "cannot copy the info of the connector below");
     }
@@ -375,9 +383,10 @@ carve_info_under_fapl(hid_t fapl_id, hid_t under_vol_id, const void *under_vol_i
         return H5I_INVALID_HID;
     }
     if (H5Pset_vol(under_fapl, under_vol_id, under_vol_info) < 0) {
-        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot select the connector below on the file access list");
+        CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING,
+                    "cannot select the connector below on the file access list");
         CARVE_CLEANUP_BEGIN /* HDF5's reason, and the message above, stay */
-        H5Pclose(under_fapl);
+            H5Pclose(under_fapl);
         CARVE_CLEANUP_END
         return H5I_INVALID_HID;
     }

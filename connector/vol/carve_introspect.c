@@ -27,7 +27,8 @@ carve_introspect_get_cap_flags(const void *info, uint64_t *cap_flags)
     if (carve_info_resolve(info, &under_vol_id, &under_vol_info, &cfg) < 0)
         return -1;
     if (H5VLintrospect_get_cap_flags(under_vol_info, under_vol_id, cap_flags) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the capabilities of the connector below");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot get the capabilities of the connector below");
     *cap_flags |= carve_vol_class.cap_flags;
 
 done:

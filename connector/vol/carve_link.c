@@ -4,8 +4,8 @@
 #include "carve_mode.h"
 
 herr_t
-carve_link_create(H5VL_link_create_args_t *args, void *obj, const H5VL_loc_params_t *loc_params, hid_t lcpl_id,
-                  hid_t lapl_id, hid_t dxpl_id, void **req)
+carve_link_create(H5VL_link_create_args_t *args, void *obj, const H5VL_loc_params_t *loc_params,
+                  hid_t lcpl_id, hid_t lapl_id, hid_t dxpl_id, void **req)
 {
     carve_obj_t            *o          = obj;
     H5VL_link_create_args_t under_args = *args;
@@ -20,9 +20,9 @@ carve_link_create(H5VL_link_create_args_t *args, void *obj, const H5VL_loc_param
             o = target;
     }
     under_vol_id = o->under_vol_id;
-    return carve_wrap_status(
-        H5VLlink_create(&under_args, carve_under(obj), loc_params, under_vol_id, lcpl_id, lapl_id, dxpl_id, req), o,
-        req);
+    return carve_wrap_status(H5VLlink_create(&under_args, carve_under(obj), loc_params, under_vol_id, lcpl_id,
+                                             lapl_id, dxpl_id, req),
+                             o, req);
 }
 
 herr_t
@@ -31,8 +31,8 @@ carve_link_copy(void *src_obj, const H5VL_loc_params_t *loc_params1, void *dst_o
 {
     carve_obj_t *o = src_obj ? src_obj : dst_obj; /* H5L_SAME_LOC: either may be NULL */
 
-    return carve_wrap_status(H5VLlink_copy(carve_under(src_obj), loc_params1, carve_under(dst_obj), loc_params2,
-                                           o->under_vol_id, lcpl_id, lapl_id, dxpl_id, req),
+    return carve_wrap_status(H5VLlink_copy(carve_under(src_obj), loc_params1, carve_under(dst_obj),
+                                           loc_params2, o->under_vol_id, lcpl_id, lapl_id, dxpl_id, req),
                              o, req);
 }
 
@@ -42,8 +42,8 @@ carve_link_move(void *src_obj, const H5VL_loc_params_t *loc_params1, void *dst_o
 {
     carve_obj_t *o = src_obj ? src_obj : dst_obj; /* H5L_SAME_LOC: either may be NULL */
 
-    return carve_wrap_status(H5VLlink_move(carve_under(src_obj), loc_params1, carve_under(dst_obj), loc_params2,
-                                           o->under_vol_id, lcpl_id, lapl_id, dxpl_id, req),
+    return carve_wrap_status(H5VLlink_move(carve_under(src_obj), loc_params1, carve_under(dst_obj),
+                                           loc_params2, o->under_vol_id, lcpl_id, lapl_id, dxpl_id, req),
                              o, req);
 }
 
@@ -53,8 +53,8 @@ carve_link_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_get_arg
 {
     carve_obj_t *o = obj;
 
-    return carve_wrap_status(H5VLlink_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o,
-                             req);
+    return carve_wrap_status(H5VLlink_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req),
+                             o, req);
 }
 
 herr_t
@@ -65,8 +65,8 @@ carve_link_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_sp
     hid_t        under_vol_id = o->under_vol_id; /* deleting a link may close the object */
     herr_t       ret_value;
 
-    ret_value =
-        carve_wrap_status(H5VLlink_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o, req);
+    ret_value = carve_wrap_status(
+        H5VLlink_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o, req);
     if (ret_value >= 0 && args->op_type == H5VL_LINK_ITER)
         o->ctx->mode->location_touched(o, loc_params); /* the group iterated */
     return ret_value;
@@ -78,6 +78,6 @@ carve_link_optional(void *obj, const H5VL_loc_params_t *loc_params, H5VL_optiona
 {
     carve_obj_t *o = obj;
 
-    return carve_wrap_status(H5VLlink_optional(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req),
-                             o, req);
+    return carve_wrap_status(
+        H5VLlink_optional(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o, req);
 }

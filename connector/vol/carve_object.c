@@ -24,8 +24,8 @@ carve_object_open(void *obj, const H5VL_loc_params_t *loc_params, H5I_type_t *op
 
 herr_t
 carve_object_copy(void *src_obj, const H5VL_loc_params_t *src_loc_params, const char *src_name, void *dst_obj,
-                  const H5VL_loc_params_t *dst_loc_params, const char *dst_name, hid_t ocpypl_id, hid_t lcpl_id,
-                  hid_t dxpl_id, void **req)
+                  const H5VL_loc_params_t *dst_loc_params, const char *dst_name, hid_t ocpypl_id,
+                  hid_t lcpl_id, hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = src_obj;
 
@@ -42,8 +42,8 @@ carve_object_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_object_get
     carve_obj_t *o = obj;
     herr_t       ret_value;
 
-    ret_value =
-        carve_wrap_status(H5VLobject_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o, req);
+    ret_value = carve_wrap_status(
+        H5VLobject_get(o->under_object, loc_params, o->under_vol_id, args, dxpl_id, req), o, req);
     if (ret_value >= 0 && args->op_type == H5VL_OBJECT_GET_INFO &&
         (args->args.get_info.fields & H5O_INFO_BASIC))
         o->ctx->mode->object_queried(o, args->args.get_info.oinfo);
@@ -58,16 +58,16 @@ carve_object_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_objec
     hid_t        under_vol_id = o->under_vol_id; /* REFRESH may close and reopen the object */
     herr_t       ret_value;
 
-    ret_value = carve_wrap_status(H5VLobject_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req),
-                                  o, req);
+    ret_value = carve_wrap_status(
+        H5VLobject_specific(o->under_object, loc_params, under_vol_id, args, dxpl_id, req), o, req);
     if (ret_value >= 0 && args->op_type == H5VL_OBJECT_VISIT)
         o->ctx->mode->location_touched(o, loc_params); /* the object visited from */
     return ret_value;
 }
 
 herr_t
-carve_object_optional(void *obj, const H5VL_loc_params_t *loc_params, H5VL_optional_args_t *args, hid_t dxpl_id,
-                      void **req)
+carve_object_optional(void *obj, const H5VL_loc_params_t *loc_params, H5VL_optional_args_t *args,
+                      hid_t dxpl_id, void **req)
 {
     carve_obj_t *o = obj;
 

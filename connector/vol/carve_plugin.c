@@ -173,7 +173,7 @@ carve_vol_register(void)
 herr_t
 H5Pset_fapl_carve(hid_t fapl_id, const carve_vol_info_t *info)
 {
-    carve_vol_info_t defaults  = {.version = CARVE_VOL_INFO_VERSION, .under_vol_id = H5I_INVALID_HID};
+    carve_vol_info_t defaults = {.version = CARVE_VOL_INFO_VERSION, .under_vol_id = H5I_INVALID_HID};
     carve_config_t   settings;
     hid_t            carve_id  = H5I_INVALID_HID;
     herr_t           ret_value = 0;

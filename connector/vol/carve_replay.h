@@ -63,14 +63,14 @@ typedef enum replay_origin_state_t {
 
 /* One open of a file in replay mode (carve_file_ctx_t.replaying). */
 struct carve_replaying_t {
-    replay_container_t *container;
-    char               *open_name;    /* the name the program opened */
-    char               *origin_name;  /* where misses are read: the override, or the manifest's origin */
-    char               *origin_shown; /* origin_name for messages, with its location when that differs */
-    int                 origin_overridden;
-    hid_t               origin_fapl;  /* access list for the origin, selecting the connector below */
-    hid_t               program_fapl; /* the program's access list (what H5Fget_access_plist answers) */
-    void               *origin_file;  /* the origin below carve, once opened */
+    replay_container_t   *container;
+    char                 *open_name;    /* the name the program opened */
+    char                 *origin_name;  /* where misses are read: the override, or the manifest's origin */
+    char                 *origin_shown; /* origin_name for messages, with its location when that differs */
+    int                   origin_overridden;
+    hid_t                 origin_fapl;  /* access list for the origin, selecting the connector below */
+    hid_t                 program_fapl; /* the program's access list (what H5Fget_access_plist answers) */
+    void                 *origin_file;  /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
     char                 *origin_problem; /* ORIGIN_UNAVAILABLE: why, for messages */
     carve_on_change_t     on_change;

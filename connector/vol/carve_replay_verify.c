@@ -29,8 +29,8 @@ verify_chunk_matches(carve_obj_t *o, const hsize_t *offset, const carve_integrit
     native.get_chunk_storage_size.offset = offset;
     native.get_chunk_storage_size.size   = &size;
     /* Tried and ignored: a chunk that cannot be looked up does not match. */
-    CARVE_TRY_IGNORED(got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args,
-                                                 H5P_DATASET_XFER_DEFAULT, NULL));
+    CARVE_TRY_IGNORED(
+        got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL));
     if (got < 0 || size != e->size || NULL == (buf = malloc((size_t)size)))
         return 0;
     args.op_type              = H5VL_NATIVE_DATASET_CHUNK_READ;
@@ -38,8 +38,8 @@ verify_chunk_matches(carve_obj_t *o, const hsize_t *offset, const carve_integrit
     native.chunk_read.filters = 0;
     native.chunk_read.buf     = buf;
     /* Tried and ignored: an unreadable chunk does not match. */
-    CARVE_TRY_IGNORED(got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args,
-                                                 H5P_DATASET_XFER_DEFAULT, NULL));
+    CARVE_TRY_IGNORED(
+        got = H5VLdataset_optional(o->under_object, o->under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL));
     if (got >= 0)
         ok = carve_integrity_hash(buf, (size_t)size) == e->hash;
     free(buf);
@@ -59,8 +59,8 @@ verify_whole_matches(carve_obj_t *o, const carve_integrity_entry_t *e)
     /* Tried and ignored, as for a chunk: a dataset that cannot be read does not match. */
     get.op_type               = H5VL_DATASET_GET_TYPE;
     get.args.get_type.type_id = H5I_INVALID_HID;
-    CARVE_TRY_IGNORED(got = H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT,
-                                            NULL));
+    CARVE_TRY_IGNORED(
+        got = H5VLdataset_get(o->under_object, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT, NULL));
     if (got < 0)
         return 0;
     type = get.args.get_type.type_id;

@@ -391,7 +391,8 @@ replaying_fall_back(const carve_lookup_t *lookup, const char *name)
         return 0;
     why = replaying_take_error_text();
     /* The reason names the container (every message of the lookup's and the cache's does). */
-    fprintf(stderr, "carve: %s; reading %s itself instead\n", why ? why : "the container cannot be read", name);
+    fprintf(stderr, "carve: %s; reading %s itself instead\n", why ? why : "the container cannot be read",
+            name);
     free(why);
     H5Eclear2(H5E_DEFAULT); /* converted, not ignored: the line above says why; the stack is left empty */
     return 1;
@@ -400,10 +401,10 @@ replaying_fall_back(const carve_lookup_t *lookup, const char *name)
 /*
  * Hook file_open: opens a file read-only in replay mode. Returns the container's file object below carve
  * and sets ctx->replaying; or returns NULL with *pass_through set (no error) when the file is created,
- * opened for writing, has no container, or has one that cannot be read (replaying_fall_back). In order: the lookup finds the container; the container is
- * taken and the origin named; the origin is prepared (its stamp checked); the container is opened; HDF5's
- * state is kept for the origin's later open; the file is published, so that datasets reached through
- * external links of other files are served here.
+ * opened for writing, has no container, or has one that cannot be read (replaying_fall_back). In order:
+ * the lookup finds the container; the container is taken and the origin named; the origin is prepared (its
+ * stamp checked); the container is opened; HDF5's state is kept for the origin's later open; the file is
+ * published, so that datasets reached through external links of other files are served here.
  */
 static void *
 replaying_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through)
@@ -482,9 +483,10 @@ replaying_file_finish(carve_file_ctx_t *ctx)
     carve_file_ctx_unpublish(ctx);
     if (r->origin_file &&
         H5VLfile_close(r->origin_file, ctx->under_vol_id, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
-        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin %s", r->origin_name);
+        CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin %s",
+                         r->origin_name);
     CARVE_CLEANUP_BEGIN /* freeing closes access lists, which would clear the failure above */
-    r->container->users--;
+        r->container->users--;
     replaying_free(r);
     CARVE_CLEANUP_END
     return ret_value;
@@ -670,8 +672,7 @@ replaying_object_released(carve_obj_t *dset)
         CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close the origin's dataset %s",
                          rd->path);
     CARVE_CLEANUP_BEGIN /* closing these would clear the failure above, which the program's close reports */
-    if (rd->dapl >= 0)
-        H5Pclose(rd->dapl);
+        if (rd->dapl >= 0) H5Pclose(rd->dapl);
     if (rd->space >= 0)
         H5Sclose(rd->space);
     CARVE_CLEANUP_END

@@ -41,18 +41,18 @@ struct carve_file_ctx_t {
     unsigned                  refcount;
     hid_t                     under_vol_id;   /* a reference owned by this context */
     void                     *under_vol_info; /* owned; may be NULL */
-    carve_config_t            config; /* settings resolved at open: string > environment > file > defaults */
-    const carve_mode_hooks_t *mode;   /* the mode the settings selected (never NULL): every hook goes here */
-    carve_carving_t          *carving;   /* mode=carve, a file carve can name: only carve_carving.c */
+    carve_config_t            config;  /* settings resolved at open: string > environment > file > defaults */
+    const carve_mode_hooks_t *mode;    /* the mode the settings selected (never NULL): every hook goes here */
+    carve_carving_t          *carving; /* mode=carve, a file carve can name: only carve_carving.c */
     carve_replaying_t        *replaying; /* mode=replay, a file with a container: only the replay files */
     unsigned long             fileno;    /* the number of the file below (H5O_info2_t.fileno), its identity:
                                           * set by the mode that needs it (carve, replay) */
     int                       published; /* replay: its objects are served by this context wherever HDF5
                                           * reaches them (carve_file_ctx_publish) */
     struct carve_file_ctx_t  *published_next;
-    int wrap_borrowed;               /* set while the origin's own file object is made (carve_replaying.c):
+    int wrap_borrowed;              /* set while the origin's own file object is made (carve_replaying.c):
                                       * what HDF5 wraps then must not keep this context alive */
-    struct carve_file_ctx_t **kept;  /* contexts of files reached through external links, kept alive
+    struct carve_file_ctx_t **kept; /* contexts of files reached through external links, kept alive
                                       * while this file is (carve_file_ctx_keep) */
     size_t                    nkept;
 };
@@ -61,13 +61,13 @@ struct carve_file_ctx_t {
 typedef struct carve_obj_t {
     hid_t             under_vol_id; /* borrowed from ctx (the context keeps the reference) */
     void             *under_object;
-    carve_file_ctx_t *ctx;          /* a reference owned by this object */
+    carve_file_ctx_t *ctx; /* a reference owned by this object */
     /* Each mode's state of the object, read and written only by that mode's file. */
     carve_access_dataset_t *dataset_log; /* carving: the log entry of this dataset, once resolved */
-    unsigned          carving_flags;     /* carving: what is already resolved or recorded (carve_carving.c) */
-    H5O_token_t       attr_object;       /* carving, attributes: the object the attribute is attached to */
+    unsigned    carving_flags;           /* carving: what is already resolved or recorded (carve_carving.c) */
+    H5O_token_t attr_object;             /* carving, attributes: the object the attribute is attached to */
     carve_replay_dataset_t *replay;      /* replaying, datasets: what the container holds of it */
-    int               ctx_borrowed;      /* holds no reference to ctx (see carve_file_ctx_t.wrap_borrowed) */
+    int                     ctx_borrowed; /* holds no reference to ctx (see carve_file_ctx_t.wrap_borrowed) */
 } carve_obj_t;
 
 /* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). */
@@ -78,26 +78,26 @@ typedef struct carve_wrap_ctx_t {
 } carve_wrap_ctx_t;
 
 /* --- objects and contexts (carve_wrap.c) --- */
-carve_obj_t      *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
+carve_obj_t *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
 /* Frees an object (its mode releases what it kept for it); when it held the last reference to its file
  * context, the context goes too (carve_file_ctx_unref). */
-herr_t            carve_obj_free(carve_obj_t *obj);
+herr_t carve_obj_free(carve_obj_t *obj);
 /* An object the program opened: a dataset that lives in a replayed file other than its context's (reached
  * through an external link) first moves to that file's context; then the object's mode hears of it. */
-herr_t            carve_obj_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id);
+herr_t carve_obj_opened(carve_obj_t *obj, H5I_type_t type, hid_t apl_id);
 /* The move alone: a dataset reached through an external link, to the context of the published file it lives
  * in (when there is one). */
-void              carve_obj_rehome(carve_obj_t *obj);
+void carve_obj_rehome(carve_obj_t *obj);
 /* Drops a reference; the last one lets the file's mode finish with it (a carved origin is then committed
  * at shutdown, see carve_carving.c) and frees the context. */
-herr_t            carve_file_ctx_unref(carve_file_ctx_t *ctx);
+herr_t carve_file_ctx_unref(carve_file_ctx_t *ctx);
 /* Publishes a context (ctx->fileno set): objects of that file opened through any context move to it. */
-void              carve_file_ctx_publish(carve_file_ctx_t *ctx);
-void              carve_file_ctx_unpublish(carve_file_ctx_t *ctx);
+void carve_file_ctx_publish(carve_file_ctx_t *ctx);
+void carve_file_ctx_unpublish(carve_file_ctx_t *ctx);
 /* The published context of a file number, or NULL. */
 carve_file_ctx_t *carve_file_ctx_published(unsigned long fileno);
 /* Keeps `target` (a file reached through an external link of `holder`) alive while holder is. */
-void              carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
+void carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target);
 /* Basic information (token, file number) of an object below carve; for an attribute, of the object it
  * is attached to. */
 herr_t carve_under_info(void *under_object, hid_t under_vol_id, H5I_type_t type, H5O_info2_t *info);
@@ -120,7 +120,8 @@ herr_t carve_info_from_str(const char *str, void **info);
 /* Resolves the connector below and the settings from carve's info (may be NULL), or from the carve info
  * on a file access property list. On success the caller owns *under_vol_id, *under_vol_info and cfg. */
 herr_t carve_info_resolve(const void *info, hid_t *under_vol_id, void **under_vol_info, carve_config_t *cfg);
-herr_t carve_info_resolve_fapl(hid_t fapl_id, hid_t *under_vol_id, void **under_vol_info, carve_config_t *cfg);
+herr_t carve_info_resolve_fapl(hid_t fapl_id, hid_t *under_vol_id, void **under_vol_info,
+                               carve_config_t *cfg);
 /* A copy of fapl_id that selects the connector below instead of carve. */
 hid_t carve_info_under_fapl(hid_t fapl_id, hid_t under_vol_id, const void *under_vol_info);
 
@@ -197,8 +198,8 @@ herr_t carve_link_copy(void *src_obj, const H5VL_loc_params_t *loc_params1, void
 herr_t carve_link_move(void *src_obj, const H5VL_loc_params_t *loc_params1, void *dst_obj,
                        const H5VL_loc_params_t *loc_params2, hid_t lcpl_id, hid_t lapl_id, hid_t dxpl_id,
                        void **req);
-herr_t carve_link_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_get_args_t *args, hid_t dxpl_id,
-                      void **req);
+herr_t carve_link_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_get_args_t *args,
+                      hid_t dxpl_id, void **req);
 herr_t carve_link_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_link_specific_args_t *args,
                            hid_t dxpl_id, void **req);
 herr_t carve_link_optional(void *obj, const H5VL_loc_params_t *loc_params, H5VL_optional_args_t *args,
@@ -212,8 +213,8 @@ herr_t carve_object_copy(void *src_obj, const H5VL_loc_params_t *src_loc_params,
                          hid_t ocpypl_id, hid_t lcpl_id, hid_t dxpl_id, void **req);
 herr_t carve_object_get(void *obj, const H5VL_loc_params_t *loc_params, H5VL_object_get_args_t *args,
                         hid_t dxpl_id, void **req);
-herr_t carve_object_specific(void *obj, const H5VL_loc_params_t *loc_params, H5VL_object_specific_args_t *args,
-                             hid_t dxpl_id, void **req);
+herr_t carve_object_specific(void *obj, const H5VL_loc_params_t *loc_params,
+                             H5VL_object_specific_args_t *args, hid_t dxpl_id, void **req);
 herr_t carve_object_optional(void *obj, const H5VL_loc_params_t *loc_params, H5VL_optional_args_t *args,
                              hid_t dxpl_id, void **req);
 

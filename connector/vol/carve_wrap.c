@@ -38,8 +38,7 @@ carve_file_ctx_unref(carve_file_ctx_t *ctx)
     ret_value = ctx->mode->file_finish(ctx);
     carve_file_ctx_unpublish(ctx);
     CARVE_CLEANUP_BEGIN /* closing below calls HDF5's API, which would clear the stack */
-    for (size_t i = 0; i < ctx->nkept; i++)
-        carve_file_ctx_unref(ctx->kept[i]);
+        for (size_t i = 0; i < ctx->nkept; i++) carve_file_ctx_unref(ctx->kept[i]);
     if (ctx->under_vol_info)
         H5VLfree_connector_info(ctx->under_vol_id, ctx->under_vol_info);
     if (ctx->under_vol_id >= 0)
@@ -255,7 +254,8 @@ carve_wrap_get_wrap_ctx(const void *obj, void **wrap_ctx)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for a wrap context");
     ctx->under_vol_id = o->under_vol_id;
     if (H5VLget_wrap_ctx(o->under_object, o->under_vol_id, &ctx->under_wrap_ctx) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot get the wrap context of the connector below");
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1,
+                         "cannot get the wrap context of the connector below");
     ctx->ctx  = file_ctx_ref(o->ctx);
     *wrap_ctx = ctx;
     ctx       = NULL;

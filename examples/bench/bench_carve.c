@@ -232,8 +232,8 @@ make_base_env(bench_t *b)
 static void
 parse_prog_line(const char *out, run_t *run)
 {
-    const char *line = bench_prog_line(out, run->connector, sizeof run->connector, &run->bytes, &run->checksum,
-                                       &run->prog_s);
+    const char *line = bench_prog_line(out, run->connector, sizeof run->connector, &run->bytes,
+                                       &run->checksum, &run->prog_s);
     const char *v;
 
     if (!line)
@@ -272,7 +272,8 @@ run_prog(bench_t *b, const char *carve_dir, const char *const *args, run_t *run)
     snprintf(plugin_env, sizeof plugin_env, "HDF5_PLUGIN_PATH=%s", b->plugin_dir);
     envp[nenv++] = plugin_env;
     if (carve_dir) {
-        snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=carve;dir={%s}", carve_dir);
+        snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=carve;dir={%s}",
+                 carve_dir);
         envp[nenv++] = connector_env;
     }
     bench_run_child(b->prog, argv, envp, BENCH_CHILD_PASS_STDERR, &child);
@@ -320,7 +321,8 @@ measured_run(bench_t *b, const char *carve_dir, const char *const *args, const r
     }
     if (reference && (run->checksum != reference->checksum || run->bytes != reference->bytes)) {
         bench_fail(&b->report,
-                   "%s (%s): read %" PRIu64 " bytes, checksum %016" PRIx64 "; native read %" PRIu64 ", %016" PRIx64,
+                   "%s (%s): read %" PRIu64 " bytes, checksum %016" PRIx64 "; native read %" PRIu64
+                   ", %016" PRIx64,
                    what, expect, run->bytes, run->checksum, reference->bytes, reference->checksum);
         run->ok = 0;
         return -1;
@@ -335,7 +337,8 @@ check_container(bench_t *b, const char *dir, uint64_t generation, container_t *c
     inspect_dir(dir, c);
     if (!c->found || c->bytes <= 0 || c->manifest_bytes <= 0) {
         bench_fail(&b->report,
-                   "%s: no container and manifest written (container %" PRId64 " bytes, manifest %" PRId64 " bytes)",
+                   "%s: no container and manifest written (container %" PRId64 " bytes, manifest %" PRId64
+                   " bytes)",
                    dir, c->bytes, c->manifest_bytes);
         return -1;
     }
@@ -396,14 +399,17 @@ print_time_row(bench_t *b, const char *label, const char *key, const series_t *n
     double npm = bench_median_of(native->prog, native->n), cpm = bench_median_of(carve->prog, carve->n);
     double extra = (cm - cpm) - (nm - npm);
 
-    bench_emit(&b->report, "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label,
-               nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, bench_ratio(cpm, npm), extra);
-    bench_record(
-        &b->report,
-        "CARVE section=time workload=rows run=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f native_min_s=%.6f "
-        "carve_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f carve_prog_s=%.6f exit_extra_s=%.6f "
-        "container_bytes=%" PRId64 "\n",
-        key, carve->n, nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, extra, container_bytes);
+    bench_emit(&b->report,
+               "| %s | %.3f | %.3f | **%.2f** | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %.3f |\n", label,
+               nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, bench_ratio(cpm, npm),
+               extra);
+    bench_record(&b->report,
+                 "CARVE section=time workload=rows run=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f "
+                 "native_min_s=%.6f "
+                 "carve_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f carve_prog_s=%.6f exit_extra_s=%.6f "
+                 "container_bytes=%" PRId64 "\n",
+                 key, carve->n, nm, cm, bench_ratio(cm, nm), nn, cn, bench_ratio(cn, nn), npm, cpm, extra,
+                 container_bytes);
 }
 
 static void
@@ -440,7 +446,8 @@ section_time(bench_t *b, data_results_t *d)
                 fprintf(stderr, "  carve %.3f s", run.wall);
             }
             else {
-                if (measured_run(b, dir, rows, &d->ref_rows, &run) == 0 && check_container(b, dir, 2, &c) == 0) {
+                if (measured_run(b, dir, rows, &d->ref_rows, &run) == 0 &&
+                    check_container(b, dir, 2, &c) == 0) {
                     series_add(&d->recarve_rows, &run);
                     if (!d->have_recarve)
                         d->recarve_c = c;
@@ -454,18 +461,21 @@ section_time(bench_t *b, data_results_t *d)
     }
 
     bench_emit(&b->report, "\n## 1. Carve time — workload a (rows: ~10%% of /field in 10 row blocks)\n\n");
+    bench_emit(
+        &b->report,
+        "Whole-process wall time (fork to reaped exit), so carve includes loading the plugin, recording and "
+        "the commit at exit. %u interleaved repetitions; a first carve always starts in an empty directory "
+        "(no container); a re-carve is the same run again onto the container the first one wrote. "
+        "\"in-prog\" = the program's own H5Fopen..H5Fclose time; \"exit extra\" = (carve wall - carve "
+        "in-prog) - (native wall - native in-prog), median: mostly the commit.\n\n",
+        b->reps);
     bench_emit(&b->report,
-               "Whole-process wall time (fork to reaped exit), so carve includes loading the plugin, recording and "
-               "the commit at exit. %u interleaved repetitions; a first carve always starts in an empty directory "
-               "(no container); a re-carve is the same run again onto the container the first one wrote. "
-               "\"in-prog\" = the program's own H5Fopen..H5Fclose time; \"exit extra\" = (carve wall - carve "
-               "in-prog) - (native wall - native in-prog), median: mostly the commit.\n\n",
-               b->reps);
-    bench_emit(&b->report, "| run | native med s | carve med s | ratio med | native min s | carve min s | ratio min | "
-                           "native in-prog s | carve in-prog s | in-prog ratio | exit extra s |\n");
+               "| run | native med s | carve med s | ratio med | native min s | carve min s | ratio min | "
+               "native in-prog s | carve in-prog s | in-prog ratio | exit extra s |\n");
     bench_emit(&b->report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     print_time_row(b, "carve (no container)", "carve", &d->native_rows, &d->carve_rows, d->rows_c.bytes);
-    print_time_row(b, "re-carve (container exists)", "recarve", &d->native_rows, &d->recarve_rows, d->recarve_c.bytes);
+    print_time_row(b, "re-carve (container exists)", "recarve", &d->native_rows, &d->recarve_rows,
+                   d->recarve_c.bytes);
     bench_emit(&b->report, "\nAll wall times (s): native");
     for (unsigned i = 0; i < d->native_rows.n; i++)
         bench_emit(&b->report, " %.3f", d->native_rows.wall[i]);
@@ -527,13 +537,16 @@ section_size(bench_t *b, data_results_t *d)
     skeleton = d->skeleton_c.bytes;
     if (d->have_rows) {
         if (d->rows_c.chunks_stored != d->chunks_rows.chunks)
-            bench_fail(&b->report, "rows: the manifest has %" PRIu64 " chunks stored, the workload touches %" PRIu64,
+            bench_fail(&b->report,
+                       "rows: the manifest has %" PRIu64 " chunks stored, the workload touches %" PRIu64,
                        d->rows_c.chunks_stored, d->chunks_rows.chunks);
         if (d->rows_c.bytes_stored != d->chunks_rows.chunk_bytes)
-            bench_fail(&b->report, "rows: the manifest has %" PRIu64 " bytes stored, the touched chunks hold %" PRIu64,
+            bench_fail(&b->report,
+                       "rows: the manifest has %" PRIu64 " bytes stored, the touched chunks hold %" PRIu64,
                        d->rows_c.bytes_stored, d->chunks_rows.chunk_bytes);
         if (d->rows_c.bytes_read != d->ref_rows.bytes)
-            bench_fail(&b->report, "rows: the manifest says %" PRIu64 " bytes read, the program read %" PRIu64,
+            bench_fail(&b->report,
+                       "rows: the manifest says %" PRIu64 " bytes read, the program read %" PRIu64,
                        d->rows_c.bytes_read, d->ref_rows.bytes);
     }
     if (d->have_all && d->all_c.chunks_stored != d->chunks_all.chunks)
@@ -542,44 +555,52 @@ section_size(bench_t *b, data_results_t *d)
     if (d->have_rows && d->have_skeleton)
         bound = bench_ratio((double)d->rows_c.bytes, (double)(touched + skeleton));
     if (d->have_all && d->have_skeleton)
-        all_bound = bench_ratio((double)d->all_c.bytes, (double)((int64_t)d->chunks_all.chunk_bytes + skeleton));
+        all_bound =
+            bench_ratio((double)d->all_c.bytes, (double)((int64_t)d->chunks_all.chunk_bytes + skeleton));
 
     bench_emit(&b->report, "\n## 2. Container size — workload a (rows)\n\n");
     bench_emit(&b->report, "| quantity | bytes | MiB | note |\n|---|---:|---:|---|\n");
     emit_size_row(b, "origin file", d->origin_bytes, "");
     snprintf(note, sizeof note, "10 row blocks, decompressed");
     emit_size_row(b, "bytes read by the program", (int64_t)d->ref_rows.bytes, note);
-    snprintf(note, sizeof note, "%" PRIu64 " chunks (H5Dget_chunk_info_by_coord), %.1f MiB raw", d->chunks_rows.chunks,
-             (double)d->chunks_rows.raw_bytes / MIB);
+    snprintf(note, sizeof note, "%" PRIu64 " chunks (H5Dget_chunk_info_by_coord), %.1f MiB raw",
+             d->chunks_rows.chunks, (double)d->chunks_rows.raw_bytes / MIB);
     emit_size_row(b, "touched chunks, stored (compressed)", touched, note);
     emit_size_row(b, "skeleton (container of a run that only opens the file)", skeleton, "");
-    snprintf(note, sizeof note, "manifest: bytes_read %" PRIu64 ", bytes_stored %" PRIu64 ", chunks_stored %" PRIu64,
+    snprintf(note, sizeof note,
+             "manifest: bytes_read %" PRIu64 ", bytes_stored %" PRIu64 ", chunks_stored %" PRIu64,
              d->rows_c.bytes_read, d->rows_c.bytes_stored, d->rows_c.chunks_stored);
     emit_size_row(b, "**container after the carve**", d->rows_c.bytes, note);
     snprintf(note, sizeof note, "manifest file %" PRId64 " bytes", d->recarve_c.manifest_bytes);
     emit_size_row(b, "container after the re-carve", d->recarve_c.bytes, note);
-    bench_emit(&b->report, "\n- **container / (touched chunks + skeleton) = %.4f** (the issue's bound: <= 1.05: %s)\n",
-               bound, !d->have_rows || !d->have_skeleton ? "not measured" : bound <= 1.05 ? "met" : "EXCEEDED");
     bench_emit(&b->report,
-               "- container / origin = %.4f; container / bytes read = %.4f; re-carve container / carve container = "
-               "%.4f\n",
-               bench_ratio((double)d->rows_c.bytes, (double)d->origin_bytes),
-               bench_ratio((double)d->rows_c.bytes, (double)d->ref_rows.bytes),
-               bench_ratio((double)d->recarve_c.bytes, (double)d->rows_c.bytes));
+               "\n- **container / (touched chunks + skeleton) = %.4f** (the issue's bound: <= 1.05: %s)\n",
+               bound,
+               !d->have_rows || !d->have_skeleton ? "not measured"
+               : bound <= 1.05                    ? "met"
+                                                  : "EXCEEDED");
+    bench_emit(
+        &b->report,
+        "- container / origin = %.4f; container / bytes read = %.4f; re-carve container / carve container = "
+        "%.4f\n",
+        bench_ratio((double)d->rows_c.bytes, (double)d->origin_bytes),
+        bench_ratio((double)d->rows_c.bytes, (double)d->ref_rows.bytes),
+        bench_ratio((double)d->recarve_c.bytes, (double)d->rows_c.bytes));
     if (d->have_all)
         bench_emit(&b->report,
                    "- 100%% read (workload all): container %" PRId64 " bytes = %.4f x origin; / (all %" PRIu64
                    " chunks %" PRIu64 " bytes + skeleton) = %.4f\n",
-                   d->all_c.bytes, bench_ratio((double)d->all_c.bytes, (double)d->origin_bytes), d->chunks_all.chunks,
-                   d->chunks_all.chunk_bytes, all_bound);
+                   d->all_c.bytes, bench_ratio((double)d->all_c.bytes, (double)d->origin_bytes),
+                   d->chunks_all.chunks, d->chunks_all.chunk_bytes, all_bound);
     bench_record(&b->report,
                  "CARVE section=size origin_bytes=%" PRId64 " bytes_read=%" PRIu64 " touched_chunks=%" PRIu64
                  " touched_chunk_bytes=%" PRId64 " skeleton_bytes=%" PRId64 " container_bytes=%" PRId64
                  " recarve_container_bytes=%" PRId64 " manifest_bytes_stored=%" PRIu64
                  " manifest_chunks_stored=%" PRIu64
-                 " bound_ratio=%.4f container_over_origin=%.4f all_container_bytes=%" PRId64 " all_bound_ratio=%.4f\n",
-                 d->origin_bytes, d->ref_rows.bytes, d->chunks_rows.chunks, touched, skeleton, d->rows_c.bytes,
-                 d->recarve_c.bytes, d->rows_c.bytes_stored, d->rows_c.chunks_stored, bound,
+                 " bound_ratio=%.4f container_over_origin=%.4f all_container_bytes=%" PRId64
+                 " all_bound_ratio=%.4f\n",
+                 d->origin_bytes, d->ref_rows.bytes, d->chunks_rows.chunks, touched, skeleton,
+                 d->rows_c.bytes, d->recarve_c.bytes, d->rows_c.bytes_stored, d->rows_c.chunks_stored, bound,
                  bench_ratio((double)d->rows_c.bytes, (double)d->origin_bytes), d->all_c.bytes, all_bound);
 }
 
@@ -589,23 +610,28 @@ emit_memory_row(bench_t *b, const char *label, const char *key, const series_t *
     double delta = ((double)carve->maxrss_kib - (double)native->maxrss_kib) / 1024.0;
     double nm = bench_median_of(native->wall, native->n), cm = bench_median_of(carve->wall, carve->n);
 
-    bench_emit(&b->report, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label, carve->n,
-               (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
-               !carve->n ? "not measured" : delta < 64 ? "met" : "EXCEEDED", nm, cm, bench_ratio(cm, nm));
-    bench_record(&b->report,
-                 "CARVE section=memory workload=%s reps=%u native_rss_kib=%ld carve_rss_kib=%ld delta_mib=%.2f "
-                 "native_s=%.6f carve_s=%.6f ratio=%.4f\n",
-                 key, carve->n, native->maxrss_kib, carve->maxrss_kib, delta, nm, cm, bench_ratio(cm, nm));
+    bench_emit(&b->report, "| %s | %u | %.1f | %.1f | **%.1f** | %s | %.3f | %.3f | %.2f |\n", label,
+               carve->n, (double)native->maxrss_kib / 1024.0, (double)carve->maxrss_kib / 1024.0, delta,
+               !carve->n    ? "not measured"
+               : delta < 64 ? "met"
+                            : "EXCEEDED",
+               nm, cm, bench_ratio(cm, nm));
+    bench_record(
+        &b->report,
+        "CARVE section=memory workload=%s reps=%u native_rss_kib=%ld carve_rss_kib=%ld delta_mib=%.2f "
+        "native_s=%.6f carve_s=%.6f ratio=%.4f\n",
+        key, carve->n, native->maxrss_kib, carve->maxrss_kib, delta, nm, cm, bench_ratio(cm, nm));
 }
 
 static void
 section_memory(bench_t *b, data_results_t *d)
 {
-    bench_emit(&b->report,
-               "\n## 3. Memory — peak RSS of the whole process (wait4 ru_maxrss), largest of the repetitions\n\n");
-    bench_emit(&b->report,
-               "| workload | reps | native MiB | carve MiB | carve - native MiB | bound < 64 MiB | native wall med s | "
-               "carve wall med s | wall ratio |\n");
+    bench_emit(
+        &b->report,
+        "\n## 3. Memory — peak RSS of the whole process (wait4 ru_maxrss), largest of the repetitions\n\n");
+    bench_emit(&b->report, "| workload | reps | native MiB | carve MiB | carve - native MiB | bound < 64 MiB "
+                           "| native wall med s | "
+                           "carve wall med s | wall ratio |\n");
     bench_emit(&b->report, "|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
     emit_memory_row(b, "rows (10%)", "rows", &d->native_rows, &d->carve_rows);
     if (b->mem_reps)
@@ -615,12 +641,13 @@ section_memory(bench_t *b, data_results_t *d)
 static void
 section_data(bench_t *b)
 {
-    data_results_t *d = calloc(1, sizeof *d);
+    data_results_t *d      = calloc(1, sizeof *d);
     const char     *rows[] = {"rows", b->data, NULL}, *all[] = {"all", b->data, NULL};
-    const char     *chunks_rows[] = {"chunks", b->data, "rows", NULL}, *chunks_all[] = {"chunks", b->data, "all", NULL};
-    struct stat     st;
-    run_t           run;
-    container_t     c;
+    const char     *chunks_rows[] = {"chunks", b->data, "rows", NULL},
+               *chunks_all[]      = {"chunks", b->data, "all", NULL};
+    struct stat st;
+    run_t       run;
+    container_t c;
 
     if (!d) {
         bench_fail(&b->report, "out of memory");
@@ -629,14 +656,16 @@ section_data(bench_t *b)
     if (stat(b->data, &st) == 0)
         d->origin_bytes = (int64_t)st.st_size;
     /* References (and page-cache warm-up): native reads, the touched chunks, one carve run. */
-    if (measured_run(b, NULL, rows, NULL, &d->ref_rows) < 0 || measured_run(b, NULL, chunks_rows, NULL, &d->chunks_rows) < 0 ||
+    if (measured_run(b, NULL, rows, NULL, &d->ref_rows) < 0 ||
+        measured_run(b, NULL, chunks_rows, NULL, &d->chunks_rows) < 0 ||
         measured_run(b, NULL, chunks_all, NULL, &d->chunks_all) < 0 ||
         (b->mem_reps && measured_run(b, NULL, all, NULL, &d->ref_all) < 0)) {
         free(d);
         return;
     }
-    fprintf(stderr, "warm-up: native rows %.3f s (%" PRIu64 " bytes, %" PRIu64 " chunks touched, %" PRIu64
-                    " stored bytes)\n",
+    fprintf(stderr,
+            "warm-up: native rows %.3f s (%" PRIu64 " bytes, %" PRIu64 " chunks touched, %" PRIu64
+            " stored bytes)\n",
             d->ref_rows.wall, d->ref_rows.bytes, d->chunks_rows.chunks, d->chunks_rows.chunk_bytes);
     carve_fresh(b, "warmup", rows, &d->ref_rows, &run, &c, NULL, 0);
     fprintf(stderr, "warm-up: carve rows %.3f s, container %" PRId64 " bytes\n", run.wall, c.bytes);
@@ -679,7 +708,8 @@ section_scaling(bench_t *b)
         origin[i] = stat(b->scaling[i].path, &st) == 0 ? (int64_t)st.st_size : 0;
         usable[i] = measured_run(b, NULL, args, NULL, &ref[i]) == 0; /* reference, warms the page cache */
         if (usable[i] && i == 0)
-            carve_fresh(b, "warmup", args, &ref[i], &run, &cont[i], NULL, 0); /* warms the plugin's libraries */
+            carve_fresh(b, "warmup", args, &ref[i], &run, &cont[i], NULL,
+                        0); /* warms the plugin's libraries */
     }
     for (unsigned rep = 0; rep < b->scaling_reps; rep++)
         for (unsigned i = 0; i < b->nscaling; i++) {
@@ -707,19 +737,23 @@ section_scaling(bench_t *b)
             fprintf(stderr, "\n");
         }
 
-    bench_emit(&b->report, "\n## 4. Skeleton scaling — open the objects file, read %s (16 int32), native vs carve\n\n",
+    bench_emit(&b->report,
+               "\n## 4. Skeleton scaling — open the objects file, read %s (16 int32), native vs carve\n\n",
                SCALING_DATASET);
-    bench_emit(&b->report,
-               "Groups and compact datasets with 2-3 attributes each (carve_bench_make --objects N); the whole "
-               "skeleton is committed at exit. commit = carve wall - native wall (medians of %u interleaved "
-               "repetitions, every carve into an empty directory).\n\n",
-               b->scaling_reps);
-    bench_emit(&b->report,
-               "| objects | origin MiB | native med s | carve med s | commit s | **commit ms / 1k objects** | "
-               "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
+    bench_emit(
+        &b->report,
+        "Groups and compact datasets with 2-3 attributes each (carve_bench_make --objects N); the whole "
+        "skeleton is committed at exit. commit = carve wall - native wall (medians of %u interleaved "
+        "repetitions, every carve into an empty directory).\n\n",
+        b->scaling_reps);
+    bench_emit(
+        &b->report,
+        "| objects | origin MiB | native med s | carve med s | commit s | **commit ms / 1k objects** | "
+        "container MiB | container / origin | native RSS MiB | carve RSS MiB |\n");
     bench_emit(&b->report, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (unsigned i = 0; i < b->nscaling; i++) {
-        double nm = bench_median_of(native[i].wall, native[i].n), cm = bench_median_of(carve[i].wall, carve[i].n);
+        double nm     = bench_median_of(native[i].wall, native[i].n),
+               cm     = bench_median_of(carve[i].wall, carve[i].n);
         double commit = cm - nm;
 
         per_1k[i] = b->scaling[i].objects ? commit * 1000.0 / ((double)b->scaling[i].objects / 1000.0) : 0;
@@ -727,7 +761,8 @@ section_scaling(bench_t *b)
                    b->scaling[i].objects, (double)origin[i] / MIB, nm, cm, commit, per_1k[i],
                    (double)cont[i].bytes / MIB, bench_ratio((double)cont[i].bytes, (double)origin[i]),
                    (double)native[i].maxrss_kib / 1024.0, (double)carve[i].maxrss_kib / 1024.0);
-        bench_record(&b->report, "CARVE section=scaling objects=%lu reps=%u native_s=%.6f carve_s=%.6f commit_s=%.6f "
+        bench_record(&b->report,
+                     "CARVE section=scaling objects=%lu reps=%u native_s=%.6f carve_s=%.6f commit_s=%.6f "
                      "commit_ms_per_1k=%.4f container_bytes=%" PRId64 " origin_bytes=%" PRId64
                      " native_rss_kib=%ld carve_rss_kib=%ld\n",
                      b->scaling[i].objects, carve[i].n, nm, cm, commit, per_1k[i], cont[i].bytes, origin[i],
@@ -738,13 +773,15 @@ section_scaling(bench_t *b)
         double   ratio = bench_ratio(per_1k[last], per_1k[0]);
 
         bench_emit(&b->report,
-                   "\n- **per-object commit cost at %lu objects / at %lu objects = %.2f** (1.0 = linear; %.2f would be "
+                   "\n- **per-object commit cost at %lu objects / at %lu objects = %.2f** (1.0 = linear; "
+                   "%.2f would be "
                    "quadratic)\n",
                    b->scaling[last].objects, b->scaling[0].objects, ratio,
                    bench_ratio((double)b->scaling[last].objects, (double)b->scaling[0].objects));
-        bench_record(&b->report,
-                     "CARVE section=scaling-linearity small_objects=%lu large_objects=%lu per_object_ratio=%.4f\n",
-                     b->scaling[0].objects, b->scaling[last].objects, ratio);
+        bench_record(
+            &b->report,
+            "CARVE section=scaling-linearity small_objects=%lu large_objects=%lu per_object_ratio=%.4f\n",
+            b->scaling[0].objects, b->scaling[last].objects, ratio);
     }
 }
 
@@ -754,18 +791,19 @@ section_scaling(bench_t *b)
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE]\n"
-                 "                         [--scaling N=FILE]... [--reps N] [--mem-reps N] [--scaling-reps N]\n"
-                 "                         [--markdown FILE]\n"
-                 "  --prog         carve_bench_prog\n"
-                 "  --plugin-dir   the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
-                 "  --work         scratch directory for the carve runs' directories (made if missing)\n"
-                 "  --data         a carve_bench_make --size-mib file: sections 1-3\n"
-                 "  --scaling      a carve_bench_make --objects N file (repeatable, up to %u): section 4\n"
-                 "  --reps         repetitions of section 1 (default 5)\n"
-                 "  --mem-reps     repetitions of the 100%% read in section 3 (default 3; 0 skips it)\n"
-                 "  --scaling-reps repetitions of section 4 (default 5)\n"
-                 "  --markdown     also write the tables to this file\n",
+    fprintf(out,
+            "usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE]\n"
+            "                         [--scaling N=FILE]... [--reps N] [--mem-reps N] [--scaling-reps N]\n"
+            "                         [--markdown FILE]\n"
+            "  --prog         carve_bench_prog\n"
+            "  --plugin-dir   the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
+            "  --work         scratch directory for the carve runs' directories (made if missing)\n"
+            "  --data         a carve_bench_make --size-mib file: sections 1-3\n"
+            "  --scaling      a carve_bench_make --objects N file (repeatable, up to %u): section 4\n"
+            "  --reps         repetitions of section 1 (default 5)\n"
+            "  --mem-reps     repetitions of the 100%% read in section 3 (default 3; 0 skips it)\n"
+            "  --scaling-reps repetitions of section 4 (default 5)\n"
+            "  --markdown     also write the tables to this file\n",
             MAX_SCALING);
 }
 
@@ -776,7 +814,7 @@ parse_args(int argc, char **argv, bench_t *b)
 
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int         bad  = 0;
+        int         bad = 0;
 
         if (!strcmp(flag, "-h") || !strcmp(flag, "--help")) {
             usage(stdout);
@@ -808,9 +846,10 @@ parse_args(int argc, char **argv, bench_t *b)
             unsigned long objects;
             char          number[32];
 
-            if (!eq || eq == value || (size_t)(eq - value) >= sizeof number || !eq[1] || b->nscaling == MAX_SCALING) {
-                fprintf(stderr, "carve_bench_carve: --scaling needs N=FILE (at most %u), got '%s'\n", MAX_SCALING,
-                        value);
+            if (!eq || eq == value || (size_t)(eq - value) >= sizeof number || !eq[1] ||
+                b->nscaling == MAX_SCALING) {
+                fprintf(stderr, "carve_bench_carve: --scaling needs N=FILE (at most %u), got '%s'\n",
+                        MAX_SCALING, value);
                 return -1;
             }
             memcpy(number, value, (size_t)(eq - value));
@@ -842,7 +881,7 @@ parse_args(int argc, char **argv, bench_t *b)
 int
 main(int argc, char **argv)
 {
-    bench_t b = {0};
+    bench_t b       = {0};
     double  started = bench_now(), load_start, load_end;
 
     if (parse_args(argc, argv, &b) < 0)
@@ -855,10 +894,11 @@ main(int argc, char **argv)
         return 1;
     load_start = bench_load_average();
     bench_emit(&b.report, "# carve — carve-phase costs against native HDF5\n\n");
-    bench_emit(&b.report,
-               "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
-               "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
-               sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
+    bench_emit(
+        &b.report,
+        "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected "
+        "by HDF5_VOL_CONNECTOR=\"carve mode=carve;dir={fresh directory}\").\n",
+        sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
     if (b.data)
         bench_emit(&b.report, "data: %s\n", b.data);
     if (b.data)

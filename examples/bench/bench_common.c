@@ -139,7 +139,8 @@ drain_into(int fd, char *buf, size_t size, size_t *used)
 }
 
 int
-bench_run_child(const char *path, char *const argv[], char *const envp[], unsigned flags, bench_child_t *child)
+bench_run_child(const char *path, char *const argv[], char *const envp[], unsigned flags,
+                bench_child_t *child)
 {
     int           out_fds[2] = {-1, -1}, err_fds[2] = {-1, -1}, wstatus = 0;
     size_t        out_used = 0, err_used = 0;
@@ -181,7 +182,8 @@ bench_run_child(const char *path, char *const argv[], char *const envp[], unsign
         close(err_fds[0]);
         close(err_fds[1]);
         execve(path, argv, envp);
-        if (flags & BENCH_CHILD_PASS_STDERR) /* straight to the terminal: named as the parent's own messages */
+        if (flags &
+            BENCH_CHILD_PASS_STDERR) /* straight to the terminal: named as the parent's own messages */
             fprintf(stderr, "%s: cannot run %s: %s\n", program_invocation_short_name, path, strerror(errno));
         else /* captured: it ends up in the parent's message */
             fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
@@ -190,7 +192,7 @@ bench_run_child(const char *path, char *const argv[], char *const envp[], unsign
     close(out_fds[1]);
     close(err_fds[1]);
     {
-        struct pollfd fds[2] = {{.fd = out_fds[0], .events = POLLIN}, {.fd = err_fds[0], .events = POLLIN}};
+        struct pollfd fds[2]   = {{.fd = out_fds[0], .events = POLLIN}, {.fd = err_fds[0], .events = POLLIN}};
         int           open_fds = 2;
 
         while (open_fds > 0) {

@@ -33,17 +33,17 @@ double bench_load_average(void);
 
 /* Parses a decimal whole number in [min, max] into *value (untouched on failure); on failure prints
  * "<prog>: <flag> needs a whole number in min..max, got '<text>'" to stderr and returns -1. */
-int bench_parse_count(const char *prog, const char *flag, const char *text, unsigned long min, unsigned long max,
-                      unsigned long *value);
+int bench_parse_count(const char *prog, const char *flag, const char *text, unsigned long min,
+                      unsigned long max, unsigned long *value);
 
 /* One child process as its parent saw it (bench_run_child). */
 typedef struct bench_child_t {
-    int    ok;          /* it ran and exited with status 0 */
-    double wall;        /* fork to reaped exit, seconds */
-    long   maxrss_kib;  /* the child's ru_maxrss (wait4) */
-    long   minflt;      /* the child's minor page faults (ru_minflt) */
-    char   out[8192];   /* the start of its stdout, NUL-terminated (the rest is read and dropped) */
-    char   err[16384];  /* the start of its stderr, likewise */
+    int    ok;           /* it ran and exited with status 0 */
+    double wall;         /* fork to reaped exit, seconds */
+    long   maxrss_kib;   /* the child's ru_maxrss (wait4) */
+    long   minflt;       /* the child's minor page faults (ru_minflt) */
+    char   out[8192];    /* the start of its stdout, NUL-terminated (the rest is read and dropped) */
+    char   err[16384];   /* the start of its stderr, likewise */
     char   message[256]; /* when not ok: why (exit status, signal, fork or exec failure) */
 } bench_child_t;
 
@@ -53,7 +53,8 @@ typedef struct bench_child_t {
 /* Runs the program at path with argv and envp as a child process (stdin /dev/null, stdout and, unless
  * flags has BENCH_CHILD_PASS_STDERR, stderr captured), waits for it and fills *child. Returns 0 when it
  * exited with status 0, else -1. */
-int bench_run_child(const char *path, char *const argv[], char *const envp[], unsigned flags, bench_child_t *child);
+int bench_run_child(const char *path, char *const argv[], char *const envp[], unsigned flags,
+                    bench_child_t *child);
 
 /* Removes a directory that holds plain files only (a carve directory); a missing one is fine. */
 int bench_remove_flat_dir(const char *path);
@@ -72,9 +73,9 @@ const char *bench_prog_field(const char *line, const char *key);
  * --markdown file, key=value lines ("CARVE ...", "REPLAY ...") kept for after the tables so that the
  * tables stay in one piece, and its count of correctness failures. */
 typedef struct bench_report_t {
-    const char *prog;      /* the program's name, for messages */
-    FILE       *markdown;  /* the --markdown file, or NULL */
-    char       *lines;     /* the recorded lines so far */
+    const char *prog;     /* the program's name, for messages */
+    FILE       *markdown; /* the --markdown file, or NULL */
+    char       *lines;    /* the recorded lines so far */
     size_t      lines_len;
     int         failures;
 } bench_report_t;

@@ -65,7 +65,8 @@ make_origin(const char *path)
         v[i] = i;
     if ((file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
         (space = H5Screate_simple(1, &n, NULL)) < 0 ||
-        (dset = H5Dcreate2(file, "values", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        (dset = H5Dcreate2(file, "values", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) <
+            0 ||
         H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0)
         die("cannot write the origin");
     H5Dclose(dset);
@@ -95,7 +96,8 @@ carve_it(const char *origin, const char *settings)
     hid_t fapl = carve_fapl(CARVE_MODE_CARVE, settings), file, dset;
     int   v[16];
 
-    if ((file = H5Fopen(origin, H5F_ACC_RDONLY, fapl)) < 0 || (dset = H5Dopen2(file, "values", H5P_DEFAULT)) < 0 ||
+    if ((file = H5Fopen(origin, H5F_ACC_RDONLY, fapl)) < 0 ||
+        (dset = H5Dopen2(file, "values", H5P_DEFAULT)) < 0 ||
         H5Dread(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, (int[1024]){0}) < 0)
         die("cannot carve the origin");
     (void)v;
@@ -152,7 +154,8 @@ main(int argc, char **argv)
     } rows[8];
     int nrows = 0;
 
-    if (!scratch || (mkdir(scratch, 0755) < 0 && access(scratch, F_OK) != 0) || chdir(scratch) < 0 || calls <= 0)
+    if (!scratch || (mkdir(scratch, 0755) < 0 && access(scratch, F_OK) != 0) || chdir(scratch) < 0 ||
+        calls <= 0)
         die("usage: carve_bench_lookup [scratch-dir] [calls]");
     if (system("rm -rf data data.away bundle shipped other && mkdir -p data bundle other") != 0)
         die("cannot prepare the scratch directory");
@@ -166,14 +169,14 @@ main(int argc, char **argv)
     if (system(cmd) != 0)
         die("cannot copy the bundle");
 
-    native = time_calls(RUN_NATIVE, "data/run.h5", NULL, H5P_DEFAULT, calls / 4, 0);
+    native           = time_calls(RUN_NATIVE, "data/run.h5", NULL, H5P_DEFAULT, calls / 4, 0);
     rows[nrows].kind = "native H5Fopen+H5Fclose";
     rows[nrows++].us = native;
     rows[nrows].kind = "exact (origin present, dir=)";
     rows[nrows++].us = time_calls(RUN_LOOKUP, "data/run.h5", bundle, H5I_INVALID_HID, calls, 1);
     rows[nrows].kind = "none (a file without a container)";
     rows[nrows++].us = time_calls(RUN_LOOKUP, "data/plain.h5", bundle, H5I_INVALID_HID, calls, 0);
-    fapl = carve_fapl(CARVE_MODE_REPLAY, settings);
+    fapl             = carve_fapl(CARVE_MODE_REPLAY, settings);
     rows[nrows].kind = "replay open (lookup, stamp, container)";
     rows[nrows++].us = time_calls(RUN_REPLAY, "data/run.h5", NULL, fapl, calls / 4, 1);
     H5Pclose(fapl);

@@ -85,7 +85,8 @@ prog_fapl(const char *name)
         const char *c1 = strchr(cred, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 
         if (!c1 || !c2 || (size_t)(c1 - cred) > H5FD_ROS3_MAX_REGION_LEN ||
-            (size_t)(c2 - c1 - 1) > H5FD_ROS3_MAX_SECRET_ID_LEN || strlen(c2 + 1) > H5FD_ROS3_MAX_SECRET_KEY_LEN) {
+            (size_t)(c2 - c1 - 1) > H5FD_ROS3_MAX_SECRET_ID_LEN ||
+            strlen(c2 + 1) > H5FD_ROS3_MAX_SECRET_KEY_LEN) {
             fprintf(stderr, "carve_bench_prog: BENCH_S3_CRED must be region,id,secret\n");
             return H5I_INVALID_HID;
         }
@@ -199,8 +200,8 @@ prog_rows_bands(const prog_field_t *field, hsize_t *nbands)
 
 /* Whether rows [row0, row0 + nrows) lie in bands none of which is marked in any of the two maps. */
 static int
-prog_bands_free(const prog_field_t *field, const unsigned char *touched, const unsigned char *used, hsize_t row0,
-                hsize_t nrows)
+prog_bands_free(const prog_field_t *field, const unsigned char *touched, const unsigned char *used,
+                hsize_t row0, hsize_t nrows)
 {
     for (hsize_t band = row0 / field->chunk_rows; band <= (row0 + nrows - 1) / field->chunk_rows; band++)
         if (touched[band] || (used && used[band]))
@@ -214,8 +215,8 @@ prog_bands_free(const prog_field_t *field, const unsigned char *touched, const u
  * partial: block k ends count - count / 2 rows after the end of the last band "rows" block k touches.
  * Returns 0, or -1 when the file has too few untouched bands for "misses". */
 static int
-prog_other_blocks(const prog_field_t *field, const unsigned char *touched, hsize_t nbands, prog_workload_t workload,
-                  hsize_t start[ROW_BLOCKS], hsize_t *count)
+prog_other_blocks(const prog_field_t *field, const unsigned char *touched, hsize_t nbands,
+                  prog_workload_t workload, hsize_t start[ROW_BLOCKS], hsize_t *count)
 {
     hsize_t        rows_starts[ROW_BLOCKS], block_rows, tenth = field->rows / ROW_BLOCKS;
     unsigned       nblocks = prog_row_blocks(field, rows_starts, &block_rows);
@@ -246,8 +247,9 @@ prog_other_blocks(const prog_field_t *field, const unsigned char *touched, hsize
             s = (s / field->chunk_rows + 1) * field->chunk_rows;
         }
         if (!found) {
-            fprintf(stderr, "carve_bench_prog: %s has too few chunk rows that workload rows does not touch for "
-                            "%u blocks of %llu rows (a larger file is needed)\n",
+            fprintf(stderr,
+                    "carve_bench_prog: %s has too few chunk rows that workload rows does not touch for "
+                    "%u blocks of %llu rows (a larger file is needed)\n",
                     FIELD_NAME, ROW_BLOCKS, (unsigned long long)block_rows);
             status = -1;
             break;
@@ -267,8 +269,9 @@ prog_read_rows(prog_field_t *field, const unsigned char *touched, hsize_t row0, 
                prog_result_t *result)
 {
     hsize_t start[2] = {row0, 0}, count[2] = {nrows, field->cols};
-    hid_t   mspace   = H5Screate_simple(2, count, NULL);
-    int     ok       = mspace >= 0 && H5Sselect_hyperslab(field->space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+    hid_t   mspace = H5Screate_simple(2, count, NULL);
+    int     ok     = mspace >= 0 &&
+             H5Sselect_hyperslab(field->space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
              H5Dread(field->dset, H5T_NATIVE_DOUBLE, mspace, field->space, H5P_DEFAULT, buffer) >= 0;
 
     if (mspace >= 0)
@@ -314,7 +317,8 @@ prog_read_field(const char *path, prog_workload_t workload, prog_result_t *resul
     else {
         unsigned nblocks = prog_row_blocks(&field, starts, &block_rows);
 
-        if (workload != PROG_ROWS && prog_other_blocks(&field, touched, nbands, workload, starts, &block_rows) < 0)
+        if (workload != PROG_ROWS &&
+            prog_other_blocks(&field, touched, nbands, workload, starts, &block_rows) < 0)
             goto done;
         if (!(buffer = malloc(block_rows * field.cols * sizeof *buffer)))
             goto done;
@@ -392,7 +396,7 @@ prog_touched_chunks(const char *path, int everything)
     unsigned     nblocks;
     uint64_t     chunks = 0, chunk_bytes = 0, raw_bytes = 0;
     hsize_t      last_chunk_row = (hsize_t)-1;
-    int          status = -1;
+    int          status         = -1;
 
     if (fapl < 0 || H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
         (file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0 || prog_field_open(file, &field) < 0)
@@ -405,7 +409,8 @@ prog_touched_chunks(const char *path, int everything)
     else
         nblocks = prog_row_blocks(&field, starts, &block_rows);
     for (unsigned block = 0; block < nblocks; block++) {
-        hsize_t first = starts[block] / field.chunk_rows, last = (starts[block] + block_rows - 1) / field.chunk_rows;
+        hsize_t first = starts[block] / field.chunk_rows,
+                last  = (starts[block] + block_rows - 1) / field.chunk_rows;
 
         for (hsize_t chunk_row = first; chunk_row <= last; chunk_row++) {
             if (last_chunk_row != (hsize_t)-1 && chunk_row <= last_chunk_row)
@@ -427,7 +432,8 @@ prog_touched_chunks(const char *path, int everything)
             }
         }
     }
-    printf("PROG workload=chunks-%s connector=native chunks=%" PRIu64 " chunk_bytes=%" PRIu64 " raw_bytes=%" PRIu64 "\n",
+    printf("PROG workload=chunks-%s connector=native chunks=%" PRIu64 " chunk_bytes=%" PRIu64
+           " raw_bytes=%" PRIu64 "\n",
            everything ? "all" : "rows", chunks, chunk_bytes, raw_bytes);
     status = 0;
 
@@ -445,7 +451,9 @@ done:
 static void
 prog_usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
+    fprintf(
+        out,
+        "usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
 }
 
 int

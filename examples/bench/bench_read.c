@@ -47,23 +47,23 @@
 
 #include "bench_common.h"
 
-#define FIELD_NAME    "/field"
-#define SMALL_COUNT   16u               /* elements per small read (1 x 16) */
-#define HOT_CACHE     (32u << 20)       /* the chunk cache the hot-band workloads give /field */
-#define HOT_SLOTS     12421u            /* a prime well above the chunks that cache can hold */
-#define ROW_BLOCKS    10u               /* workload a: blocks of 1% of the rows, one per tenth */
-#define MAX_REPS      1000u
+#define FIELD_NAME  "/field"
+#define SMALL_COUNT 16u         /* elements per small read (1 x 16) */
+#define HOT_CACHE   (32u << 20) /* the chunk cache the hot-band workloads give /field */
+#define HOT_SLOTS   12421u      /* a prime well above the chunks that cache can hold */
+#define ROW_BLOCKS  10u         /* workload a: blocks of 1% of the rows, one per tenth */
+#define MAX_REPS    1000u
 
 /* The configurations a workload runs in: native, then carve in each mode. */
 enum { CONF_NATIVE, CONF_OFF, CONF_CARVE, CONF_REPLAY, CONF_COUNT };
-static const char *const conf_names[CONF_COUNT] = {"native", "off", "carve", "replay"};
+static const char *const  conf_names[CONF_COUNT] = {"native", "off", "carve", "replay"};
 static const carve_mode_t conf_modes[CONF_COUNT] = {CARVE_MODE_DEFAULT, CARVE_MODE_OFF, CARVE_MODE_CARVE,
                                                     CARVE_MODE_REPLAY};
 
 typedef struct bench_params_t {
     const char   *data_path;
     const char   *objects_path;
-    const char   *workloads;      /* letters, in order */
+    const char   *workloads; /* letters, in order */
     int           conf_on[CONF_COUNT];
     const char   *carve_settings; /* carve_vol_info_t.settings, or NULL */
     unsigned      reps;
@@ -237,8 +237,9 @@ field_open(run_ctx_t *ctx, field_t *field, int hot)
         goto done;
     }
     if ((field->fspace = H5Dget_space(field->dset)) < 0 || H5Sget_simple_extent_ndims(field->fspace) != 2 ||
-        H5Sget_simple_extent_dims(field->fspace, dims, NULL) < 0 || (dcpl = H5Dget_create_plist(field->dset)) < 0 ||
-        H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, 2, chunk) != 2) {
+        H5Sget_simple_extent_dims(field->fspace, dims, NULL) < 0 ||
+        (dcpl = H5Dget_create_plist(field->dset)) < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED ||
+        H5Pget_chunk(dcpl, 2, chunk) != 2) {
         run_fail(ctx, FIELD_NAME " is not a chunked 2-D dataset:");
         goto done;
     }
@@ -283,11 +284,11 @@ done:
 static int
 workload_rows(run_ctx_t *ctx)
 {
-    field_t  field;
-    hsize_t  block_rows, tenth, offset;
-    hid_t    mspace = H5I_INVALID_HID;
-    double  *buffer = NULL;
-    int      status = -1;
+    field_t field;
+    hsize_t block_rows, tenth, offset;
+    hid_t   mspace = H5I_INVALID_HID;
+    double *buffer = NULL;
+    int     status = -1;
 
     clock_start(&ctx->clock);
     if (field_open(ctx, &field, 0) < 0)
@@ -476,8 +477,8 @@ walk_object(hid_t root, const char *name, const H5O_info2_t *info, void *data)
     ctx->report->checksum = bench_digest(ctx->report->checksum, name, strlen(name));
     ctx->report->checksum = digest_u64(ctx->report->checksum, ((uint64_t)info->type << 32) | info->num_attrs);
     ctx->report->calls++;
-    if (info->num_attrs &&
-        H5Aiterate_by_name(root, name, H5_INDEX_NAME, H5_ITER_INC, NULL, walk_attribute, walk, H5P_DEFAULT) < 0)
+    if (info->num_attrs && H5Aiterate_by_name(root, name, H5_INDEX_NAME, H5_ITER_INC, NULL, walk_attribute,
+                                              walk, H5P_DEFAULT) < 0)
         return run_fail(ctx, "H5Aiterate_by_name");
     return 0;
 }
@@ -492,8 +493,8 @@ workload_walk(run_ctx_t *ctx)
     clock_start(&ctx->clock);
     if ((walk.file = bench_open_file(ctx, ctx->params->objects_path)) < 0)
         goto out;
-    if (H5Ovisit3(walk.file, H5_INDEX_NAME, H5_ITER_INC, walk_object, &walk, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS) <
-        0) {
+    if (H5Ovisit3(walk.file, H5_INDEX_NAME, H5_ITER_INC, walk_object, &walk,
+                  H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS) < 0) {
         run_fail(ctx, "H5Ovisit3");
         goto done;
     }
@@ -564,9 +565,8 @@ conf_fapl(int conf, const bench_params_t *params)
             return fapl;
     }
     else {
-        carve_vol_info_t info = {.version  = CARVE_VOL_INFO_VERSION,
-                                 .mode     = conf_modes[conf],
-                                 .settings = params->carve_settings};
+        carve_vol_info_t info = {
+            .version = CARVE_VOL_INFO_VERSION, .mode = conf_modes[conf], .settings = params->carve_settings};
 
         if (H5Pset_fapl_carve(fapl, &info) >= 0)
             return fapl;
@@ -656,7 +656,8 @@ run_in_child(const bench_params_t *params, const workload_t *workload, int conf,
     }
     else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
         report->ok = 0;
-        snprintf(report->message, sizeof report->message, "the run did not exit cleanly (status 0x%x)", wstatus);
+        snprintf(report->message, sizeof report->message, "the run did not exit cleanly (status 0x%x)",
+                 wstatus);
     }
     report->proc_seconds    = bench_now() - started;
     report->proc_maxrss_kib = usage.ru_maxrss;
@@ -718,10 +719,10 @@ typedef struct workload_results_t {
     int               mismatch[CONF_COUNT]; /* some run read something else than native */
     double            seconds[CONF_COUNT][MAX_REPS];
     double            proc_seconds[CONF_COUNT][MAX_REPS]; /* whole process, fork to exit */
-    long              rss_kib[CONF_COUNT];  /* the largest growth of any run */
-    long              proc_rss_kib[CONF_COUNT]; /* the largest peak RSS of any run's process */
-    uint64_t          reference;            /* native's checksum */
-    uint64_t          calls, bytes;         /* of the reference run */
+    long              rss_kib[CONF_COUNT];                /* the largest growth of any run */
+    long              proc_rss_kib[CONF_COUNT];           /* the largest peak RSS of any run's process */
+    uint64_t          reference;                          /* native's checksum */
+    uint64_t          calls, bytes;                       /* of the reference run */
     char              message[CONF_COUNT][200];
 } workload_results_t;
 
@@ -740,8 +741,8 @@ record_run(workload_results_t *results, int conf, unsigned rep, const run_report
     if (report->checksum != results->reference) {
         results->mismatch[conf] = 1;
         fprintf(stderr,
-                "carve_bench_read: workload %c (%s), %s, %s: checksum %016" PRIx64 " differs from native's %016" PRIx64
-                "\n",
+                "carve_bench_read: workload %c (%s), %s, %s: checksum %016" PRIx64
+                " differs from native's %016" PRIx64 "\n",
                 results->workload->letter, results->workload->name, conf_names[conf], phase, report->checksum,
                 results->reference);
     }
@@ -762,16 +763,19 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
 {
     const unsigned n = params->reps;
 
-    printf("\n%u repetition%s per configuration, each run in its own process; time = wall seconds from H5Fopen to "
-           "H5Fclose (checksumming excluded;\nin mode carve this holds the recording, not the commit at exit — see the "
-           "process table below);\nratio = carve/native of the medians (and of the minima); dRSS = peak RSS growth "
+    printf("\n%u repetition%s per configuration, each run in its own process; time = wall seconds from "
+           "H5Fopen to "
+           "H5Fclose (checksumming excluded;\nin mode carve this holds the recording, not the commit at exit "
+           "— see the "
+           "process table below);\nratio = carve/native of the medians (and of the minima); dRSS = peak RSS "
+           "growth "
            "during the run (largest of the repetitions)\n\n",
            n, n == 1 ? "" : "s");
     for (size_t w = 0; w < count; w++)
         printf("  %c %-7s %-38s %8" PRIu64 " calls %12" PRIu64 " bytes read\n", all[w].workload->letter,
                all[w].workload->name, all[w].workload->summary, all[w].calls, all[w].bytes);
-    printf("\n%-9s %-6s %10s %10s %7s %10s %10s %7s %9s %9s  %s\n", "workload", "mode", "native med", "carve med",
-           "ratio", "native min", "carve min", "ratio", "dRSS nat", "dRSS crv", "results");
+    printf("\n%-9s %-6s %10s %10s %7s %10s %10s %7s %9s %9s  %s\n", "workload", "mode", "native med",
+           "carve med", "ratio", "native min", "carve min", "ratio", "dRSS nat", "dRSS crv", "results");
     for (size_t w = 0; w < count; w++) {
         workload_results_t *r          = &all[w];
         int                 native_ok  = !r->failed[CONF_NATIVE];
@@ -781,7 +785,7 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
         for (int conf = CONF_OFF; conf < CONF_COUNT; conf++) {
             const char *verdict;
             double      med = 0, least = 0, ratio = 0, ratio_min = 0;
-            int         ok  = native_ok && !r->failed[conf];
+            int         ok = native_ok && !r->failed[conf];
 
             if (!params->conf_on[conf])
                 continue;
@@ -792,16 +796,18 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
                 ratio_min = native_min > 0 ? least / native_min : 0;
             }
             verdict = !ok ? "FAILED" : r->mismatch[conf] ? "DIFFER" : "identical";
-            printf("%c %-7s %-6s %10.4f %10.4f %7.3f %10.4f %10.4f %7.3f %8ldK %8ldK  %s\n", r->workload->letter,
-                   r->workload->name, conf_names[conf], native_med, med, ratio, native_min, least, ratio_min,
-                   r->rss_kib[CONF_NATIVE], r->rss_kib[conf], verdict);
+            printf("%c %-7s %-6s %10.4f %10.4f %7.3f %10.4f %10.4f %7.3f %8ldK %8ldK  %s\n",
+                   r->workload->letter, r->workload->name, conf_names[conf], native_med, med, ratio,
+                   native_min, least, ratio_min, r->rss_kib[CONF_NATIVE], r->rss_kib[conf], verdict);
         }
     }
-    printf("\nWhole process (parent's view: fork to reaped exit; peak RSS from wait4). Mode carve's process time "
-           "includes carve's\ncommit at exit — onto the container the warm-up and earlier repetitions wrote, i.e. a "
+    printf("\nWhole process (parent's view: fork to reaped exit; peak RSS from wait4). Mode carve's process "
+           "time "
+           "includes carve's\ncommit at exit — onto the container the warm-up and earlier repetitions wrote, "
+           "i.e. a "
            "re-carve (the first carve\ninto no container is measured by carve_bench_carve, section 1)\n\n");
-    printf("%-9s %-6s %10s %10s %7s %10s %10s %7s %9s %9s\n", "workload", "mode", "native med", "carve med", "ratio",
-           "native min", "carve min", "ratio", "RSS nat", "RSS crv");
+    printf("%-9s %-6s %10s %10s %7s %10s %10s %7s %9s %9s\n", "workload", "mode", "native med", "carve med",
+           "ratio", "native min", "carve min", "ratio", "RSS nat", "RSS crv");
     for (size_t w = 0; w < count; w++) {
         workload_results_t *r          = &all[w];
         int                 native_ok  = !r->failed[CONF_NATIVE];
@@ -818,36 +824,39 @@ print_results(const bench_params_t *params, workload_results_t *all, size_t coun
                 least = bench_min_of(r->proc_seconds[conf], n);
             }
             printf("%c %-7s %-6s %10.4f %10.4f %7.3f %10.4f %10.4f %7.3f %8ldK %8ldK\n", r->workload->letter,
-                   r->workload->name, conf_names[conf], native_med, med, native_med > 0 ? med / native_med : 0,
-                   native_min, least, native_min > 0 ? least / native_min : 0, r->proc_rss_kib[CONF_NATIVE],
+                   r->workload->name, conf_names[conf], native_med, med,
+                   native_med > 0 ? med / native_med : 0, native_min, least,
+                   native_min > 0 ? least / native_min : 0, r->proc_rss_kib[CONF_NATIVE],
                    r->proc_rss_kib[conf]);
         }
     }
     printf("\n");
     for (size_t w = 0; w < count; w++) {
-        workload_results_t *r = &all[w];
-        int                 native_ok = !r->failed[CONF_NATIVE];
-        double              native_med = native_ok ? bench_median_of(r->seconds[CONF_NATIVE], n) : 0;
-        double              native_min = native_ok ? bench_min_of(r->seconds[CONF_NATIVE], n) : 0;
+        workload_results_t *r           = &all[w];
+        int                 native_ok   = !r->failed[CONF_NATIVE];
+        double              native_med  = native_ok ? bench_median_of(r->seconds[CONF_NATIVE], n) : 0;
+        double              native_min  = native_ok ? bench_min_of(r->seconds[CONF_NATIVE], n) : 0;
         double              native_proc = native_ok ? bench_median_of(r->proc_seconds[CONF_NATIVE], n) : 0;
 
         for (int conf = CONF_OFF; conf < CONF_COUNT; conf++) {
-            int    ok = native_ok && !r->failed[conf];
-            double med = ok ? bench_median_of(r->seconds[conf], n) : 0, least = ok ? bench_min_of(r->seconds[conf], n) : 0;
-            double proc = ok ? bench_median_of(r->proc_seconds[conf], n) : 0;
+            int    ok    = native_ok && !r->failed[conf];
+            double med   = ok ? bench_median_of(r->seconds[conf], n) : 0,
+                   least = ok ? bench_min_of(r->seconds[conf], n) : 0;
+            double proc  = ok ? bench_median_of(r->proc_seconds[conf], n) : 0;
 
             if (!params->conf_on[conf])
                 continue;
             printf("BENCH workload=%c name=%s mode=%s reps=%u native_s=%.6f carve_s=%.6f ratio=%.4f "
                    "native_min_s=%.6f carve_min_s=%.6f ratio_min=%.4f native_rss_kib=%ld carve_rss_kib=%ld "
-                   "native_proc_s=%.6f carve_proc_s=%.6f proc_ratio=%.4f native_proc_rss_kib=%ld carve_proc_rss_kib=%ld "
+                   "native_proc_s=%.6f carve_proc_s=%.6f proc_ratio=%.4f native_proc_rss_kib=%ld "
+                   "carve_proc_rss_kib=%ld "
                    "calls=%" PRIu64 " bytes=%" PRIu64 " checksum=%016" PRIx64 " status=%s match=%s\n",
                    r->workload->letter, r->workload->name, conf_names[conf], n, native_med, med,
-                   native_med > 0 ? med / native_med : 0, native_min, least, native_min > 0 ? least / native_min : 0,
-                   r->rss_kib[CONF_NATIVE], r->rss_kib[conf], native_proc, proc,
-                   native_proc > 0 ? proc / native_proc : 0, r->proc_rss_kib[CONF_NATIVE], r->proc_rss_kib[conf],
-                   r->calls, r->bytes, r->reference,
-                   ok ? "ok" : "failed", ok && !r->mismatch[conf] ? "yes" : "no");
+                   native_med > 0 ? med / native_med : 0, native_min, least,
+                   native_min > 0 ? least / native_min : 0, r->rss_kib[CONF_NATIVE], r->rss_kib[conf],
+                   native_proc, proc, native_proc > 0 ? proc / native_proc : 0, r->proc_rss_kib[CONF_NATIVE],
+                   r->proc_rss_kib[conf], r->calls, r->bytes, r->reference, ok ? "ok" : "failed",
+                   ok && !r->mismatch[conf] ? "yes" : "no");
         }
     }
 }
@@ -900,10 +909,9 @@ bench_parse_modes(const char *list, bench_params_t *params)
 static int
 bench_known_flag(const char *flag)
 {
-    static const char *const flags[] = {"--data",      "--objects",     "--workloads",
-                                        "--modes",     "--reps",        "--small-reads",
-                                        "--point-calls", "--points-per-call", "--opens",
-                                        "--carve-settings"};
+    static const char *const flags[] = {"--data",  "--objects",       "--workloads",   "--modes",
+                                        "--reps",  "--small-reads",   "--point-calls", "--points-per-call",
+                                        "--opens", "--carve-settings"};
 
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (!strcmp(flag, flags[i]))
@@ -924,7 +932,7 @@ bench_parse(int argc, char **argv, bench_params_t *params)
                                .opens           = 1000};
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int         bad  = 0;
+        int         bad = 0;
 
         if (!strcmp(flag, "-h") || !strcmp(flag, "--help")) {
             bench_usage(stdout);
@@ -988,8 +996,8 @@ bench_parse(int argc, char **argv, bench_params_t *params)
 static void
 bench_clear_environment(void)
 {
-    static const char *const names[] = {"HDF5_VOL_CONNECTOR", "CARVE_MODE", "CARVE_UNDER_VOL", "CARVE_UNDER_INFO",
-                                        "CARVE_CONFIG"};
+    static const char *const names[] = {"HDF5_VOL_CONNECTOR", "CARVE_MODE", "CARVE_UNDER_VOL",
+                                        "CARVE_UNDER_INFO", "CARVE_CONFIG"};
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (getenv(names[i])) {
@@ -1019,7 +1027,8 @@ main(int argc, char **argv)
     if (params.data_path)
         describe_inputs(&params);
     load_start = bench_load_average();
-    printf("machine: %ld cores online, load average %.2f at the start\n", sysconf(_SC_NPROCESSORS_ONLN), load_start);
+    printf("machine: %ld cores online, load average %.2f at the start\n", sysconf(_SC_NPROCESSORS_ONLN),
+           load_start);
 
     /* Reference and warm-up: native (the checksum every run must match), then carve (for replay). */
     for (size_t w = 0; w < count; w++) {

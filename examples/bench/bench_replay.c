@@ -73,21 +73,21 @@ typedef struct run_t {
     char       connector[32];
     int        summaries; /* carve's "replay of ..." lines on stderr */
     counters_t counters;
-    int        other_stderr;    /* stderr held something besides carve's summary */
+    int        other_stderr;     /* stderr held something besides carve's summary */
     char       first_other[200]; /* its first such line */
-    int64_t    server_requests; /* REQ lines the S3 server logged during the run (-1: not counted) */
-    int        digest_differs;  /* it read other bytes than native */
+    int64_t    server_requests;  /* REQ lines the S3 server logged during the run (-1: not counted) */
+    int        digest_differs;   /* it read other bytes than native */
     char       message[256];
 } run_t;
 
 /* A configuration: one program workload, run natively, or replayed with some settings. */
 typedef struct config_t {
-    const char  *key;      /* for REPLAY lines */
-    const char  *label;    /* for tables */
-    const char  *workload; /* carve_bench_prog's: rows, misses, partial */
-    int          remote;   /* opens the URL (ROS3) instead of the local file */
-    int          replay;   /* under carve mode=replay (else native) */
-    const char  *settings; /* more replay settings, e.g. "in_memory=yes" */
+    const char  *key;       /* for REPLAY lines */
+    const char  *label;     /* for tables */
+    const char  *workload;  /* carve_bench_prog's: rows, misses, partial */
+    int          remote;    /* opens the URL (ROS3) instead of the local file */
+    int          replay;    /* under carve mode=replay (else native) */
+    const char  *settings;  /* more replay settings, e.g. "in_memory=yes" */
     const run_t *reference; /* native's run of the same workload (digest, bytes) */
     /* results */
     unsigned   n;
@@ -104,11 +104,12 @@ typedef struct config_t {
 } config_t;
 
 typedef struct bench_t {
-    const char    *prog, *plugin_dir, *work, *data, *url, *s3_cred, *s3_log, *s3_skip, *markdown_path;
-    const char    *s3_latency_ms; /* the delay the S3 server adds to each object request, as given; NULL: none */
-    unsigned       reps;
-    int            steady_heap; /* glibc heap trimming off in every child */
-    char         **base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH, BENCH_S3_CRED */
+    const char *prog, *plugin_dir, *work, *data, *url, *s3_cred, *s3_log, *s3_skip, *markdown_path;
+    const char *s3_latency_ms; /* the delay the S3 server adds to each object request, as given; NULL: none */
+    unsigned    reps;
+    int         steady_heap; /* glibc heap trimming off in every child */
+    char *
+        *base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH, BENCH_S3_CRED */
     size_t         nbase_env;
     bench_report_t report; /* the tables, the "REPLAY ..." lines printed after them, the failures */
     char           local_dir[4096], remote_dir[4096]; /* the containers' directories */
@@ -144,14 +145,15 @@ env_is_ours(const bench_t *b, const char *entry)
 {
     return !strncmp(entry, "HDF5_VOL_CONNECTOR=", 19) || !strncmp(entry, "CARVE_", 6) ||
            !strncmp(entry, "HDF5_PLUGIN_PATH=", 17) || !strncmp(entry, "BENCH_S3_CRED=", 14) ||
-           (b->steady_heap && (!strncmp(entry, "MALLOC_TRIM_THRESHOLD_=", 23) || !strncmp(entry, "MALLOC_TOP_PAD_=", 16)));
+           (b->steady_heap &&
+            (!strncmp(entry, "MALLOC_TRIM_THRESHOLD_=", 23) || !strncmp(entry, "MALLOC_TOP_PAD_=", 16)));
 }
 
 static int
 make_base_env(bench_t *b)
 {
     static char trim[] = "MALLOC_TRIM_THRESHOLD_=1073741824", pad[] = "MALLOC_TOP_PAD_=67108864";
-    size_t      n      = 0;
+    size_t      n = 0;
 
     for (char **e = environ; *e; e++)
         n++;
@@ -170,8 +172,8 @@ make_base_env(bench_t *b)
 static void
 parse_prog_line(const char *out, run_t *run)
 {
-    const char *line = bench_prog_line(out, run->connector, sizeof run->connector, &run->bytes, &run->checksum,
-                                       &run->prog_s);
+    const char *line = bench_prog_line(out, run->connector, sizeof run->connector, &run->bytes,
+                                       &run->checksum, &run->prog_s);
     const char *v;
 
     if (!line)
@@ -203,8 +205,9 @@ parse_stderr(const char *err, run_t *run)
             while (at > text && at[-1] >= '0' && at[-1] <= '9')
                 at--;
             if (sscanf(at,
-                       "%" SCNu64 " reads: %" SCNu64 " hits, %" SCNu64 " misses, %" SCNu64 " partial; %" SCNu64
-                       " bytes from the container, %" SCNu64 " from the origin; %" SCNu64 " origin requests",
+                       "%" SCNu64 " reads: %" SCNu64 " hits, %" SCNu64 " misses, %" SCNu64
+                       " partial; %" SCNu64 " bytes from the container, %" SCNu64 " from the origin; %" SCNu64
+                       " origin requests",
                        &c.reads, &c.hits, &c.misses, &c.partial, &c.bytes_container, &c.bytes_origin,
                        &c.origin_requests) == 7) {
                 run->summaries++;
@@ -222,8 +225,8 @@ parse_stderr(const char *err, run_t *run)
 /* Runs carve_bench_prog <workload> <file or URL>: natively (mode NULL) or under carve in that mode with
  * dir={dir}, log=summary for replay, and the extra settings. */
 static void
-run_prog(bench_t *b, const char *workload, int remote, const char *mode, const char *dir, const char *settings,
-         run_t *run)
+run_prog(bench_t *b, const char *workload, int remote, const char *mode, const char *dir,
+         const char *settings, run_t *run)
 {
     char          plugin_env[4200], connector_env[8800], cred_env[512];
     char         *argv[4];
@@ -234,10 +237,10 @@ run_prog(bench_t *b, const char *workload, int remote, const char *mode, const c
 
     memset(run, 0, sizeof *run);
     run->server_requests = -1;
-    argv[0] = (char *)b->prog;
-    argv[1] = (char *)workload;
-    argv[2] = (char *)(remote ? b->url : b->data);
-    argv[3] = NULL;
+    argv[0]              = (char *)b->prog;
+    argv[1]              = (char *)workload;
+    argv[2]              = (char *)(remote ? b->url : b->data);
+    argv[3]              = NULL;
     if (!(envp = calloc(nenv + 4, sizeof *envp))) {
         snprintf(run->message, sizeof run->message, "out of memory");
         return;
@@ -246,8 +249,9 @@ run_prog(bench_t *b, const char *workload, int remote, const char *mode, const c
     snprintf(plugin_env, sizeof plugin_env, "HDF5_PLUGIN_PATH=%s", b->plugin_dir);
     envp[nenv++] = plugin_env;
     if (mode) {
-        snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=%s;dir={%s}%s%s%s", mode, dir,
-                 !strcmp(mode, "replay") ? ";log=summary" : "", settings ? ";" : "", settings ? settings : "");
+        snprintf(connector_env, sizeof connector_env, "HDF5_VOL_CONNECTOR=carve mode=%s;dir={%s}%s%s%s", mode,
+                 dir, !strcmp(mode, "replay") ? ";log=summary" : "", settings ? ";" : "",
+                 settings ? settings : "");
         envp[nenv++] = connector_env;
     }
     if (remote && b->s3_cred) {
@@ -274,8 +278,8 @@ run_prog(bench_t *b, const char *workload, int remote, const char *mode, const c
 
 /* A run and its correctness checks: it succeeded, on the connector expected, reading native's data. */
 static int
-measured_run(bench_t *b, const char *workload, int remote, const char *mode, const char *dir, const char *settings,
-             const run_t *reference, run_t *run)
+measured_run(bench_t *b, const char *workload, int remote, const char *mode, const char *dir,
+             const char *settings, const run_t *reference, run_t *run)
 {
     const char *expect = mode ? "carve" : "native";
     char        what[256];
@@ -294,7 +298,8 @@ measured_run(bench_t *b, const char *workload, int remote, const char *mode, con
     }
     if (reference && (run->checksum != reference->checksum || run->bytes != reference->bytes)) {
         bench_fail(&b->report,
-                   "%s: read %" PRIu64 " bytes, digest %016" PRIx64 "; native read %" PRIu64 ", digest %016" PRIx64,
+                   "%s: read %" PRIu64 " bytes, digest %016" PRIx64 "; native read %" PRIu64
+                   ", digest %016" PRIx64,
                    what, run->bytes, run->checksum, reference->bytes, reference->checksum);
         run->ok             = 0;
         run->digest_differs = 1;
@@ -313,8 +318,9 @@ check_counters(bench_t *b, const config_t *cfg, const run_t *run)
     const char       *kind;
 
     if (run->summaries != 1) {
-        bench_fail(&b->report, "%s: %d summary lines of carve on stderr (log=summary), expected 1%s%s", cfg->label,
-                   run->summaries, run->other_stderr ? "; stderr: " : "", run->other_stderr ? run->first_other : "");
+        bench_fail(&b->report, "%s: %d summary lines of carve on stderr (log=summary), expected 1%s%s",
+                   cfg->label, run->summaries, run->other_stderr ? "; stderr: " : "",
+                   run->other_stderr ? run->first_other : "");
         return -1;
     }
     if (!strcmp(cfg->workload, "rows"))
@@ -344,15 +350,15 @@ config_run(bench_t *b, config_t *cfg)
     run_t       run;
     const char *dir = cfg->remote ? b->remote_dir : b->local_dir;
 
-    if (measured_run(b, cfg->workload, cfg->remote, cfg->replay ? "replay" : NULL, dir, cfg->settings, cfg->reference,
-                     &run) < 0) {
+    if (measured_run(b, cfg->workload, cfg->remote, cfg->replay ? "replay" : NULL, dir, cfg->settings,
+                     cfg->reference, &run) < 0) {
         cfg->runs_failed++;
         cfg->digest_differs += run.digest_differs;
         fprintf(stderr, " %s FAILED", cfg->key);
         return;
     }
     if (cfg->n < MAX_REPS) {
-        cfg->wall[cfg->n] = run.wall;
+        cfg->wall[cfg->n]   = run.wall;
         cfg->prog[cfg->n]   = run.prog_s;
         cfg->minflt[cfg->n] = (double)run.minflt;
         cfg->n++;
@@ -414,9 +420,11 @@ carve_once(bench_t *b, int remote, const char *dir, const run_t *reference)
         closedir(d);
     }
     fprintf(stderr, "carve of rows%s into %s: %.3f s\n", remote ? " (ROS3)" : "", dir, run.wall);
-    bench_record(&b->report, "REPLAY section=carve origin=%s carve_s=%.6f\n", remote ? "ros3" : "local", run.wall);
+    bench_record(&b->report, "REPLAY section=carve origin=%s carve_s=%.6f\n", remote ? "ros3" : "local",
+                 run.wall);
     if (containers != 1 || manifests != 1) {
-        bench_fail(&b->report, "carving rows%s into %s left %d containers and %d manifests, expected one each",
+        bench_fail(&b->report,
+                   "carving rows%s into %s left %d containers and %d manifests, expected one each",
                    remote ? " (ROS3)" : "", dir, containers, manifests);
         return -1;
     }
@@ -467,27 +475,30 @@ ratio_row(bench_t *b, const char *section, const config_t *native, const config_
                  target_text(measured, bench_ratio(f.rm, f.nm), target, 1));
     else
         snprintf(target_cell, sizeof target_cell, "-");
-    bench_emit(&b->report,
-               "| %s | %u | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.4f | %.4f | **%.3f** | %.3f | %s |\n",
-               replay->label, replay->n, f.nm, f.rm, bench_ratio(f.rm, f.nm), f.nn, f.rn, bench_ratio(f.rn, f.nn),
-               f.npm, f.rpm, bench_ratio(f.rpm, f.npm), bench_ratio(f.rpn, f.npn), target_cell);
-    bench_record(
+    bench_emit(
         &b->report,
-        "REPLAY section=%s config=%s workload=%s reps=%u native_s=%.6f replay_s=%.6f ratio=%.4f native_min_s=%.6f "
-        "replay_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f replay_prog_s=%.6f prog_ratio=%.4f prog_ratio_min=%.4f "
-        "native_rss_kib=%ld replay_rss_kib=%ld native_minflt=%.0f replay_minflt=%.0f\n",
-        section, replay->key, replay->workload, replay->n, f.nm, f.rm, bench_ratio(f.rm, f.nm), f.nn, f.rn,
-        bench_ratio(f.rn, f.nn), f.npm, f.rpm, bench_ratio(f.rpm, f.npm), bench_ratio(f.rpn, f.npn), native->maxrss_kib,
-        replay->maxrss_kib, bench_median_of(native->minflt, native->n), bench_median_of(replay->minflt, replay->n));
+        "| %s | %u | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %.4f | %.4f | **%.3f** | %.3f | %s |\n",
+        replay->label, replay->n, f.nm, f.rm, bench_ratio(f.rm, f.nm), f.nn, f.rn, bench_ratio(f.rn, f.nn),
+        f.npm, f.rpm, bench_ratio(f.rpm, f.npm), bench_ratio(f.rpn, f.npn), target_cell);
+    bench_record(&b->report,
+                 "REPLAY section=%s config=%s workload=%s reps=%u native_s=%.6f replay_s=%.6f ratio=%.4f "
+                 "native_min_s=%.6f "
+                 "replay_min_s=%.6f ratio_min=%.4f native_prog_s=%.6f replay_prog_s=%.6f prog_ratio=%.4f "
+                 "prog_ratio_min=%.4f "
+                 "native_rss_kib=%ld replay_rss_kib=%ld native_minflt=%.0f replay_minflt=%.0f\n",
+                 section, replay->key, replay->workload, replay->n, f.nm, f.rm, bench_ratio(f.rm, f.nm), f.nn,
+                 f.rn, bench_ratio(f.rn, f.nn), f.npm, f.rpm, bench_ratio(f.rpm, f.npm),
+                 bench_ratio(f.rpn, f.npn), native->maxrss_kib, replay->maxrss_kib,
+                 bench_median_of(native->minflt, native->n), bench_median_of(replay->minflt, replay->n));
 }
 
 static void
 ratio_header(bench_t *b)
 {
-    bench_emit(
-        &b->report,
-        "| replay run | reps | native med s | replay med s | **ratio med** | native min s | replay min s | ratio min "
-        "| native in-prog med s | replay in-prog med s | **in-prog ratio med** | in-prog ratio min | target |\n");
+    bench_emit(&b->report, "| replay run | reps | native med s | replay med s | **ratio med** | native min s "
+                           "| replay min s | ratio min "
+                           "| native in-prog med s | replay in-prog med s | **in-prog ratio med** | in-prog "
+                           "ratio min | target |\n");
     bench_emit(&b->report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 }
 
@@ -528,9 +539,11 @@ counters_row(bench_t *b, const config_t *cfg)
     if (!cfg->replay) {
         bench_emit(&b->report, "| %s | %u | %" PRIu64 " | native | | | | | | %s | %s |\n", cfg->label, cfg->n,
                    cfg->reads, server, digest_text(cfg));
-        bench_record(&b->report, "REPLAY section=counters config=%s runs=%u failed_runs=%u reads=%" PRIu64
+        bench_record(&b->report,
+                     "REPLAY section=counters config=%s runs=%u failed_runs=%u reads=%" PRIu64
                      " server_requests=%s digest=%s\n",
-                     cfg->key, cfg->n, cfg->runs_failed, cfg->reads, server, cfg->digest_differs ? "differs" : "equal");
+                     cfg->key, cfg->n, cfg->runs_failed, cfg->reads, server,
+                     cfg->digest_differs ? "differs" : "equal");
         return;
     }
     bench_emit(&b->report,
@@ -542,17 +555,25 @@ counters_row(bench_t *b, const config_t *cfg)
                  "REPLAY section=counters config=%s runs=%u failed_runs=%u reads=%" PRIu64 " hits=%" PRIu64
                  " misses=%" PRIu64 " partial=%" PRIu64 " bytes_container=%" PRIu64 " bytes_origin=%" PRIu64
                  " origin_requests=%" PRIu64 " server_requests=%s counters_vary=%s digest=%s\n",
-                 cfg->key, cfg->n, cfg->runs_failed, c->reads, c->hits, c->misses, c->partial, c->bytes_container,
-                 c->bytes_origin, c->origin_requests, server, cfg->counters_vary ? "yes" : "no",
-                 cfg->digest_differs ? "differs" : "equal");
+                 cfg->key, cfg->n, cfg->runs_failed, c->reads, c->hits, c->misses, c->partial,
+                 c->bytes_container, c->bytes_origin, c->origin_requests, server,
+                 cfg->counters_vary ? "yes" : "no", cfg->digest_differs ? "differs" : "equal");
 }
 
 /* ---------------------------------------------------------------------------------------------- */
 /* sections                                                                                          */
 
 /* Sections 1 and 3: the local origin. */
-enum { L_NATIVE_ROWS, L_REPLAY_ROWS, L_REPLAY_MEM_ROWS, L_NATIVE_MISSES, L_REPLAY_MISSES, L_NATIVE_PARTIAL,
-       L_REPLAY_PARTIAL, L_COUNT };
+enum {
+    L_NATIVE_ROWS,
+    L_REPLAY_ROWS,
+    L_REPLAY_MEM_ROWS,
+    L_NATIVE_MISSES,
+    L_REPLAY_MISSES,
+    L_NATIVE_PARTIAL,
+    L_REPLAY_PARTIAL,
+    L_COUNT
+};
 /* Section 2: ROS3. */
 enum { R_NATIVE_ROWS, R_REPLAY_ROWS, R_REPLAY_MEM_ROWS, R_COUNT };
 
@@ -578,16 +599,18 @@ section_local(bench_t *b, config_t *l, unsigned *nl)
 
     init_config(&l[L_NATIVE_ROWS], "native-rows", "native rows", "rows", 0, 0, NULL, &b->ref_rows);
     init_config(&l[L_REPLAY_ROWS], "replay-rows", "replay rows (all hits)", "rows", 0, 1, NULL, &b->ref_rows);
-    init_config(&l[L_REPLAY_MEM_ROWS], "replay-mem-rows", "replay rows (all hits), in_memory=yes", "rows", 0, 1,
-                "in_memory=yes", &b->ref_rows);
+    init_config(&l[L_REPLAY_MEM_ROWS], "replay-mem-rows", "replay rows (all hits), in_memory=yes", "rows", 0,
+                1, "in_memory=yes", &b->ref_rows);
     n = 3;
     if (b->have_misses) {
-        init_config(&l[L_NATIVE_MISSES], "native-misses", "native misses", "misses", 0, 0, NULL, &b->ref_misses);
+        init_config(&l[L_NATIVE_MISSES], "native-misses", "native misses", "misses", 0, 0, NULL,
+                    &b->ref_misses);
         init_config(&l[L_REPLAY_MISSES], "replay-misses", "replay misses (all misses)", "misses", 0, 1, NULL,
                     &b->ref_misses);
-        init_config(&l[L_NATIVE_PARTIAL], "native-partial", "native partial", "partial", 0, 0, NULL, &b->ref_partial);
-        init_config(&l[L_REPLAY_PARTIAL], "replay-partial", "replay partial (half held)", "partial", 0, 1, NULL,
+        init_config(&l[L_NATIVE_PARTIAL], "native-partial", "native partial", "partial", 0, 0, NULL,
                     &b->ref_partial);
+        init_config(&l[L_REPLAY_PARTIAL], "replay-partial", "replay partial (half held)", "partial", 0, 1,
+                    NULL, &b->ref_partial);
         n = L_COUNT;
     }
     *nl = n;
@@ -599,11 +622,12 @@ section_local(bench_t *b, config_t *l, unsigned *nl)
     }
     run_interleaved(b, l, n, "1, 3. local origin");
 
-    bench_emit(&b->report,
-               "\n## R1. All-hit replay, local origin — workload rows (the carved ~10%% of /field, 10 row blocks)\n\n");
+    bench_emit(&b->report, "\n## R1. All-hit replay, local origin — workload rows (the carved ~10%% of "
+                           "/field, 10 row blocks)\n\n");
     bench_emit(
         &b->report,
-        "replay / native, whole process (fork to reaped exit: plugin loading, container open, the counters carve "
+        "replay / native, whole process (fork to reaped exit: plugin loading, container open, the counters "
+        "carve "
         "adds to the manifest at exit) and the program's own H5Fopen..H5Fclose (\"in-prog\"); %u interleaved "
         "repetitions, each run its own process. The issue's target: <= 1.05.\n\n",
         b->reps);
@@ -617,17 +641,17 @@ section_misses(bench_t *b, config_t *l, unsigned nl)
 {
     bench_emit(&b->report, "\n## R3. Miss cost, local origin (replay opens it when a read needs it)\n\n");
     if (nl < L_COUNT) {
-        bench_emit(
-            &b->report,
-            "Not measured: /field has too few chunk rows outside those workload rows touches for a disjoint 10%% "
-            "(a larger --size-mib is needed).\n");
+        bench_emit(&b->report, "Not measured: /field has too few chunk rows outside those workload rows "
+                               "touches for a disjoint 10%% "
+                               "(a larger --size-mib is needed).\n");
         bench_record(&b->report, "REPLAY section=miss status=skipped reason=file-too-small\n");
         all_times(b, l, nl);
         return;
     }
     bench_emit(
         &b->report,
-        "\"misses\": another ~10%% of /field (10 row blocks in chunk rows the container does not hold: every read "
+        "\"misses\": another ~10%% of /field (10 row blocks in chunk rows the container does not hold: every "
+        "read "
         "from the origin). \"partial\": 10 row blocks, each half in a chunk row the container holds and half "
         "after it (every read split). The issue's target for misses: <= 1.10.\n\n");
     ratio_header(b);
@@ -640,13 +664,15 @@ static void
 section_ros3(bench_t *b, config_t *r, unsigned *nr)
 {
     *nr = 0;
-    bench_emit(&b->report,
-               "\n## R2. All-hit replay over ROS3 — workload rows, the data file on the loopback S3 server\n\n");
+    bench_emit(
+        &b->report,
+        "\n## R2. All-hit replay over ROS3 — workload rows, the data file on the loopback S3 server\n\n");
     if (b->s3_latency_ms && strcmp(b->s3_latency_ms, "0") != 0)
-        bench_emit(&b->report,
-                   "The server delays every GET and HEAD of an object by %s ms (s3server.py --latency-ms): a remote "
-                   "store's time to first byte.\n\n",
-                   b->s3_latency_ms);
+        bench_emit(
+            &b->report,
+            "The server delays every GET and HEAD of an object by %s ms (s3server.py --latency-ms): a remote "
+            "store's time to first byte.\n\n",
+            b->s3_latency_ms);
     if (b->s3_skip || !b->url) {
         bench_emit(&b->report, "SKIPPED: %s\n", b->s3_skip ? b->s3_skip : "no --url given");
         bench_record(&b->report, "REPLAY section=ros3 status=skipped\n");
@@ -656,15 +682,18 @@ section_ros3(bench_t *b, config_t *r, unsigned *nr)
     /* Reference over ROS3 (it must read what the local file gives), then the carve through ROS3. */
     if (measured_run(b, "rows", 1, NULL, NULL, NULL, &b->ref_rows, &b->ref_remote_rows) < 0 ||
         carve_once(b, 1, b->remote_dir, &b->ref_rows) < 0) {
-        bench_emit(&b->report, "FAILED: the native ROS3 read or the carve through ROS3 failed (see stderr).\n");
+        bench_emit(&b->report,
+                   "FAILED: the native ROS3 read or the carve through ROS3 failed (see stderr).\n");
         bench_record(&b->report, "REPLAY section=ros3 status=failed\n");
         return;
     }
-    init_config(&r[R_NATIVE_ROWS], "native-ros3-rows", "native rows over ROS3", "rows", 1, 0, NULL, &b->ref_rows);
-    init_config(&r[R_REPLAY_ROWS], "replay-ros3-rows", "replay rows of the URL (all hits)", "rows", 1, 1, NULL,
+    init_config(&r[R_NATIVE_ROWS], "native-ros3-rows", "native rows over ROS3", "rows", 1, 0, NULL,
                 &b->ref_rows);
-    init_config(&r[R_REPLAY_MEM_ROWS], "replay-ros3-mem-rows", "replay rows of the URL (all hits), in_memory=yes",
-                "rows", 1, 1, "in_memory=yes", &b->ref_rows);
+    init_config(&r[R_REPLAY_ROWS], "replay-ros3-rows", "replay rows of the URL (all hits)", "rows", 1, 1,
+                NULL, &b->ref_rows);
+    init_config(&r[R_REPLAY_MEM_ROWS], "replay-ros3-mem-rows",
+                "replay rows of the URL (all hits), in_memory=yes", "rows", 1, 1, "in_memory=yes",
+                &b->ref_rows);
     *nr = R_COUNT;
     {
         run_t run;
@@ -676,27 +705,30 @@ section_ros3(bench_t *b, config_t *r, unsigned *nr)
     bench_emit(
         &b->report,
         "The program opens the URL with H5Pset_fapl_ros3 (SigV4-signed requests to 127.0.0.1; the server, a "
-        "Python process, shares the machine). Workload rows was carved once through ROS3 (container in a local "
+        "Python process, shares the machine). Workload rows was carved once through ROS3 (container in a "
+        "local "
         "directory, dir=); replay opens the same URL and finds the container. **Speed-up = native ROS3 / "
-        "replay** (the issue's target: >= 10). Requests = REQ lines the server logged during one run. The loopback "
+        "replay** (the issue's target: >= 10). Requests = REQ lines the server logged during one run. The "
+        "loopback "
         "server answers in a few milliseconds; a real S3 request takes tens of ms more, and ROS3 makes its "
         "requests one after the other, so \"added latency per request for 10x\" = (10 x replay med - native "
         "med) / (native requests - replay requests) is the extra per-request latency at which the speed-up "
         "reaches 10 (an extrapolation, not a measurement).\n\n");
-    bench_emit(
-        &b->report,
-        "| replay run | reps | native ROS3 med s | replay med s | **speed-up med** | native min s | replay min s | "
-        "speed-up min | native in-prog med s | replay in-prog med s | in-prog speed-up med | requests native / "
-        "replay | added latency per request for 10x | target >= 10 |\n");
+    bench_emit(&b->report, "| replay run | reps | native ROS3 med s | replay med s | **speed-up med** | "
+                           "native min s | replay min s | "
+                           "speed-up min | native in-prog med s | replay in-prog med s | in-prog speed-up "
+                           "med | requests native / "
+                           "replay | added latency per request for 10x | target >= 10 |\n");
     bench_emit(&b->report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (unsigned i = R_REPLAY_ROWS; i < R_COUNT; i++) {
         figures_t f        = figures_of(&r[R_NATIVE_ROWS], &r[i]);
         int       measured = r[R_NATIVE_ROWS].n && r[i].n;
-        int64_t   requests = r[R_NATIVE_ROWS].server_requests - (r[i].server_requests > 0 ? r[i].server_requests : 0);
+        int64_t   requests =
+            r[R_NATIVE_ROWS].server_requests - (r[i].server_requests > 0 ? r[i].server_requests : 0);
         /* ROS3 requests are sequential: each ms a real network adds to a request adds requests ms to native's
          * run (replay's requests, none when all hit, likewise). The latency at which the speed-up is 10: */
-        double   break_even = requests > 0 ? (10 * f.rm - f.nm) / (double)requests * 1000.0 : -1;
-        char     break_cell[32];
+        double break_even = requests > 0 ? (10 * f.rm - f.nm) / (double)requests * 1000.0 : -1;
+        char   break_cell[32];
 
         if (break_even < 0 && requests > 0)
             snprintf(break_cell, sizeof break_cell, "0 (met)");
@@ -707,16 +739,19 @@ section_ros3(bench_t *b, config_t *r, unsigned *nr)
         bench_emit(&b->report,
                    "| %s | %u | %.3f | %.3f | **%.1f** | %.3f | %.3f | %.1f | %.4f | %.4f | %.1f | %" PRId64
                    " / %" PRId64 " | %s | %s |\n",
-                   r[i].label, r[i].n, f.nm, f.rm, bench_ratio(f.nm, f.rm), f.nn, f.rn, bench_ratio(f.nn, f.rn), f.npm,
-                   f.rpm, bench_ratio(f.npm, f.rpm), r[R_NATIVE_ROWS].server_requests, r[i].server_requests, break_cell,
+                   r[i].label, r[i].n, f.nm, f.rm, bench_ratio(f.nm, f.rm), f.nn, f.rn,
+                   bench_ratio(f.nn, f.rn), f.npm, f.rpm, bench_ratio(f.npm, f.rpm),
+                   r[R_NATIVE_ROWS].server_requests, r[i].server_requests, break_cell,
                    target_text(measured, bench_ratio(f.nm, f.rm), 10, 0));
-        bench_record(&b->report,
-                     "REPLAY section=ros3 config=%s reps=%u native_s=%.6f replay_s=%.6f speedup=%.4f native_min_s=%.6f "
-                     "replay_min_s=%.6f speedup_min=%.4f native_prog_s=%.6f replay_prog_s=%.6f prog_speedup=%.4f "
-                     "native_requests=%" PRId64 " replay_requests=%" PRId64 " break_even_latency_ms=%.2f\n",
-                     r[i].key, r[i].n, f.nm, f.rm, bench_ratio(f.nm, f.rm), f.nn, f.rn, bench_ratio(f.nn, f.rn), f.npm,
-                     f.rpm, bench_ratio(f.npm, f.rpm), r[R_NATIVE_ROWS].server_requests, r[i].server_requests,
-                     break_even < 0 ? 0 : break_even);
+        bench_record(
+            &b->report,
+            "REPLAY section=ros3 config=%s reps=%u native_s=%.6f replay_s=%.6f speedup=%.4f "
+            "native_min_s=%.6f "
+            "replay_min_s=%.6f speedup_min=%.4f native_prog_s=%.6f replay_prog_s=%.6f prog_speedup=%.4f "
+            "native_requests=%" PRId64 " replay_requests=%" PRId64 " break_even_latency_ms=%.2f\n",
+            r[i].key, r[i].n, f.nm, f.rm, bench_ratio(f.nm, f.rm), f.nn, f.rn, bench_ratio(f.nn, f.rn), f.npm,
+            f.rpm, bench_ratio(f.npm, f.rpm), r[R_NATIVE_ROWS].server_requests, r[i].server_requests,
+            break_even < 0 ? 0 : break_even);
     }
     all_times(b, r, R_COUNT);
 }
@@ -726,15 +761,16 @@ section_counters(bench_t *b, config_t *l, unsigned nl, config_t *r, unsigned nr)
 {
     int noted = 0;
 
-    bench_emit(&b->report,
-               "\n## R4. Replay counters (carve log=summary, the last run of each configuration) and digests\n\n");
-    bench_emit(&b->report,
-               "\"S3 requests\": REQ lines the server logged during that run. \"digest = native\": every run of the "
-               "configuration read exactly native's bytes (a difference is a failure).\n\n");
     bench_emit(
         &b->report,
-        "| configuration | runs | reads | hits | misses | partial | MiB from container | MiB from origin | origin "
-        "requests | S3 requests | digest = native |\n");
+        "\n## R4. Replay counters (carve log=summary, the last run of each configuration) and digests\n\n");
+    bench_emit(
+        &b->report,
+        "\"S3 requests\": REQ lines the server logged during that run. \"digest = native\": every run of the "
+        "configuration read exactly native's bytes (a difference is a failure).\n\n");
+    bench_emit(&b->report, "| configuration | runs | reads | hits | misses | partial | MiB from container | "
+                           "MiB from origin | origin "
+                           "requests | S3 requests | digest = native |\n");
     bench_emit(&b->report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (unsigned i = 0; i < nl; i++)
         counters_row(b, &l[i]);
@@ -749,12 +785,14 @@ section_counters(bench_t *b, config_t *l, unsigned nl, config_t *r, unsigned nr)
                 bench_emit(&b->report, "%s- %s: the counters differed between runs\n", noted++ ? "" : "\n",
                            set[i].label);
             if (set[i].other_stderr)
-                bench_emit(&b->report, "%s- %s: %d run%s printed more than carve's summary on stderr, first: `%s`\n",
-                           noted++ ? "" : "\n", set[i].label, set[i].other_stderr, set[i].other_stderr == 1 ? "" : "s",
-                           set[i].first_other);
+                bench_emit(&b->report,
+                           "%s- %s: %d run%s printed more than carve's summary on stderr, first: `%s`\n",
+                           noted++ ? "" : "\n", set[i].label, set[i].other_stderr,
+                           set[i].other_stderr == 1 ? "" : "s", set[i].first_other);
             if (set[i].replay && !strcmp(set[i].workload, "rows") && set[i].have_counters &&
                 set[i].counters.origin_requests)
-                bench_emit(&b->report, "%s- %s: every read was a hit, yet carve counted %" PRIu64 " origin requests\n",
+                bench_emit(&b->report,
+                           "%s- %s: every read was a hit, yet carve counted %" PRIu64 " origin requests\n",
                            noted++ ? "" : "\n", set[i].label, set[i].counters.origin_requests);
         }
     }
@@ -766,22 +804,25 @@ section_counters(bench_t *b, config_t *l, unsigned nl, config_t *r, unsigned nr)
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_replay --prog PATH --plugin-dir DIR --work DIR --data FILE [--reps N]\n"
-                 "                          [--url URL [--s3-cred region,id,secret] [--s3-log FILE] [--s3-latency-ms N]\n"
-                 "                           | --s3-skip REASON]\n"
-                 "                          [--steady-heap] [--markdown FILE]\n"
-                 "  --prog        carve_bench_prog\n"
-                 "  --plugin-dir  the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
-                 "  --work        scratch directory for the containers (made if missing, removed at the end)\n"
-                 "  --data        a carve_bench_make --size-mib file (sections R1, R3, R4)\n"
-                 "  --reps        interleaved repetitions (default 5)\n"
-                 "  --url         the same file on an S3 server (section R2), read with ROS3\n"
-                 "  --s3-cred     ROS3 credentials for --url (default: anonymous)\n"
-                 "  --s3-log      the server's log (REQ lines are counted per run)\n"
-                 "  --s3-latency-ms the delay the server adds to each object request (for the report)\n"
-                 "  --s3-skip     skip section R2, printing this reason\n"
-                 "  --steady-heap every run with glibc's heap trimming off (MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_)\n"
-                 "  --markdown    also write the tables to this file\n");
+    fprintf(
+        out,
+        "usage: carve_bench_replay --prog PATH --plugin-dir DIR --work DIR --data FILE [--reps N]\n"
+        "                          [--url URL [--s3-cred region,id,secret] [--s3-log FILE] [--s3-latency-ms "
+        "N]\n"
+        "                           | --s3-skip REASON]\n"
+        "                          [--steady-heap] [--markdown FILE]\n"
+        "  --prog        carve_bench_prog\n"
+        "  --plugin-dir  the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
+        "  --work        scratch directory for the containers (made if missing, removed at the end)\n"
+        "  --data        a carve_bench_make --size-mib file (sections R1, R3, R4)\n"
+        "  --reps        interleaved repetitions (default 5)\n"
+        "  --url         the same file on an S3 server (section R2), read with ROS3\n"
+        "  --s3-cred     ROS3 credentials for --url (default: anonymous)\n"
+        "  --s3-log      the server's log (REQ lines are counted per run)\n"
+        "  --s3-latency-ms the delay the server adds to each object request (for the report)\n"
+        "  --s3-skip     skip section R2, printing this reason\n"
+        "  --steady-heap every run with glibc's heap trimming off (MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_)\n"
+        "  --markdown    also write the tables to this file\n");
 }
 
 static int
@@ -846,7 +887,7 @@ parse_args(int argc, char **argv, bench_t *b)
 int
 main(int argc, char **argv)
 {
-    static bench_t b;
+    static bench_t  b;
     static config_t local[MAX_CONFIGS], remote[MAX_CONFIGS];
     unsigned        nlocal = 0, nremote = 0;
     double          started = bench_now(), load_start, load_end;
@@ -865,7 +906,8 @@ main(int argc, char **argv)
     load_start = bench_load_average();
     bench_emit(&b.report, "# carve — replay against native HDF5\n\n");
     bench_emit(&b.report,
-               "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve selected by "
+               "machine: %ld cores online, load average %.2f at the start. Program: %s (plain HDF5; carve "
+               "selected by "
                "HDF5_VOL_CONNECTOR=\"carve mode=replay;dir={container directory};log=summary\").\n",
                sysconf(_SC_NPROCESSORS_ONLN), load_start, b.prog);
     bench_emit(&b.report, "heap: %s\n",
@@ -873,8 +915,9 @@ main(int argc, char **argv)
                                "(MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=67108864)"
                              : "as the environment leaves it (glibc's heap trimming moves runs by a few "
                                "percent either way; --steady-heap turns it off)");
-    bench_emit(&b.report, "data: %s (%.1f MiB)%s%s\n", b.data, stat(b.data, &st) == 0 ? (double)st.st_size / MIB : 0.0,
-               b.url ? "; URL: " : "", b.url ? b.url : "");
+    bench_emit(&b.report, "data: %s (%.1f MiB)%s%s\n", b.data,
+               stat(b.data, &st) == 0 ? (double)st.st_size / MIB : 0.0, b.url ? "; URL: " : "",
+               b.url ? b.url : "");
 
     /* References (and page-cache warm-up): native reads of each workload; then the one carve of rows. */
     if (measured_run(&b, "rows", 0, NULL, NULL, NULL, NULL, &b.ref_rows) == 0 &&
@@ -897,8 +940,9 @@ main(int argc, char **argv)
     if (nlocal)
         section_misses(&b, local, nlocal);
     else
-        bench_emit(&b.report,
-                   "\n## R1, R3. Local replay: FAILED (the native reference or the carve failed; see stderr)\n");
+        bench_emit(
+            &b.report,
+            "\n## R1, R3. Local replay: FAILED (the native reference or the carve failed; see stderr)\n");
     section_counters(&b, local, nlocal, remote, nremote);
 
     bench_remove_flat_dir(b.local_dir);
@@ -906,10 +950,14 @@ main(int argc, char **argv)
     rmdir(b.work);
     load_end = bench_load_average();
     bench_report_end(&b.report, load_end, bench_now() - started);
-    printf("REPLAY_DONE failures=%d ros3=%s misses=%s steady_heap=%s elapsed_s=%.1f load_start=%.2f load_end=%.2f\n",
-           b.report.failures, nremote ? "measured" : b.s3_skip || !b.url ? "skipped" : "failed",
-           b.have_misses ? "measured" : "skipped", b.steady_heap ? "yes" : "no", bench_now() - started, load_start,
-           load_end);
+    printf("REPLAY_DONE failures=%d ros3=%s misses=%s steady_heap=%s elapsed_s=%.1f load_start=%.2f "
+           "load_end=%.2f\n",
+           b.report.failures,
+           nremote               ? "measured"
+           : b.s3_skip || !b.url ? "skipped"
+                                 : "failed",
+           b.have_misses ? "measured" : "skipped", b.steady_heap ? "yes" : "no", bench_now() - started,
+           load_start, load_end);
     bench_report_close(&b.report);
     free(b.base_env);
     return b.report.failures ? 1 : 0;

@@ -54,12 +54,13 @@ typedef struct make_options_t {
 static void
 make_usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_make [--size-mib N] [--objects K] [--chunk-kib C] [--deflate L] OUTPUT.h5\n"
-                 "  --size-mib N   write /field, a chunked shuffle+deflate float64 dataset of N MiB\n"
-                 "  --objects K    write K groups and datasets (with attributes) under /tree\n"
-                 "  --chunk-kib C  chunk size of /field in KiB, a multiple of 16 in 16..8192 (default 512)\n"
-                 "  --deflate L    deflate level of /field, 1..9 (default 4)\n"
-                 "At least one of --size-mib and --objects is needed.\n");
+    fprintf(out,
+            "usage: carve_bench_make [--size-mib N] [--objects K] [--chunk-kib C] [--deflate L] OUTPUT.h5\n"
+            "  --size-mib N   write /field, a chunked shuffle+deflate float64 dataset of N MiB\n"
+            "  --objects K    write K groups and datasets (with attributes) under /tree\n"
+            "  --chunk-kib C  chunk size of /field in KiB, a multiple of 16 in 16..8192 (default 512)\n"
+            "  --deflate L    deflate level of /field, 1..9 (default 4)\n"
+            "At least one of --size-mib and --objects is needed.\n");
 }
 
 static int
@@ -90,7 +91,8 @@ make_parse_options(int argc, char **argv, make_options_t *opts)
             if (bench_parse_count("carve_bench_make", arg, value, 16, 8192, &opts->chunk_kib) < 0)
                 return -1;
             if (opts->chunk_kib % 16) {
-                fprintf(stderr, "carve_bench_make: --chunk-kib must be a multiple of 16 (a chunk row is 16 KiB)\n");
+                fprintf(stderr,
+                        "carve_bench_make: --chunk-kib must be a multiple of 16 (a chunk row is 16 KiB)\n");
                 return -1;
             }
             i++;
@@ -174,8 +176,8 @@ field_value(const field_terms_t *terms, hsize_t row, hsize_t col)
 {
     uint64_t noise_bits = make_mix64(((uint64_t)row << 32) ^ (uint64_t)col);
     double   noise      = ((double)(noise_bits >> 11) * 0x1.0p-53 - 0.5) * 2.0;
-    double   value      = terms->row_base[row] + terms->col_base[col] + terms->row_wave[row] * terms->col_wave[col] +
-                   noise;
+    double   value =
+        terms->row_base[row] + terms->col_base[col] + terms->row_wave[row] * terms->col_wave[col] + noise;
 
     return floor(value * FIELD_QUANTUM + 0.5) / FIELD_QUANTUM;
 }
@@ -223,13 +225,14 @@ make_attr_array(hid_t obj, const char *name, hid_t type, hsize_t count, const vo
 static int
 make_field(hid_t file, const make_options_t *opts)
 {
-    const hsize_t cols       = FIELD_COLS;
-    const hsize_t rows       = (hsize_t)opts->size_mib * ((1u << 20) / (FIELD_COLS * sizeof(double)));
-    hsize_t       chunk[2]   = {(hsize_t)opts->chunk_kib * 1024u / (FIELD_CHUNK_COLS * sizeof(double)), FIELD_CHUNK_COLS};
-    hsize_t       dims[2]    = {rows, cols};
-    field_terms_t terms      = {0};
-    double       *block      = NULL;
-    hid_t         space      = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+    const hsize_t cols     = FIELD_COLS;
+    const hsize_t rows     = (hsize_t)opts->size_mib * ((1u << 20) / (FIELD_COLS * sizeof(double)));
+    hsize_t       chunk[2] = {(hsize_t)opts->chunk_kib * 1024u / (FIELD_CHUNK_COLS * sizeof(double)),
+                              FIELD_CHUNK_COLS};
+    hsize_t       dims[2]  = {rows, cols};
+    field_terms_t terms    = {0};
+    double       *block    = NULL;
+    hid_t         space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID;
     hid_t         mspace     = H5I_INVALID_HID;
     int           status     = -1;
     double        start_time = bench_now();
@@ -240,8 +243,9 @@ make_field(hid_t file, const make_options_t *opts)
         fprintf(stderr, "carve_bench_make: out of memory\n");
         goto done;
     }
-    if ((space = H5Screate_simple(2, dims, NULL)) < 0 || (dcpl = make_untimed_plist(H5P_DATASET_CREATE)) < 0 ||
-        H5Pset_chunk(dcpl, 2, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, opts->deflate) < 0 ||
+    if ((space = H5Screate_simple(2, dims, NULL)) < 0 ||
+        (dcpl = make_untimed_plist(H5P_DATASET_CREATE)) < 0 || H5Pset_chunk(dcpl, 2, chunk) < 0 ||
+        H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, opts->deflate) < 0 ||
         (dset = H5Dcreate2(file, FIELD_NAME, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
         goto done;
 
@@ -262,21 +266,21 @@ make_field(hid_t file, const make_options_t *opts)
     }
 
     {
-        unsigned long long raw    = (unsigned long long)(rows * cols * sizeof(double));
-        unsigned long long stored = (unsigned long long)H5Dget_storage_size(dset);
+        unsigned long long raw         = (unsigned long long)(rows * cols * sizeof(double));
+        unsigned long long stored      = (unsigned long long)H5Dget_storage_size(dset);
         unsigned long long chunk_bytes = (unsigned long long)(chunk[0] * chunk[1] * sizeof(double));
         double             ratio       = stored ? (double)raw / (double)stored : 0.0;
 
         printf("%s: %llu x %llu float64 (%llu MiB raw), chunks %llu x %llu (%llu KiB), shuffle+deflate %u: "
                "%llu bytes stored, compression %.2fx, written in %.1f s\n",
                FIELD_NAME, (unsigned long long)rows, (unsigned long long)cols, raw >> 20,
-               (unsigned long long)chunk[0], (unsigned long long)chunk[1], chunk_bytes >> 10, opts->deflate, stored,
-               ratio, bench_now() - start_time);
+               (unsigned long long)chunk[0], (unsigned long long)chunk[1], chunk_bytes >> 10, opts->deflate,
+               stored, ratio, bench_now() - start_time);
         printf("MAKE file=%s dataset=%s rows=%llu cols=%llu chunk_rows=%llu chunk_cols=%llu chunk_bytes=%llu "
                "deflate=%u raw_bytes=%llu stored_bytes=%llu compression=%.3f\n",
                opts->output, FIELD_NAME, (unsigned long long)rows, (unsigned long long)cols,
-               (unsigned long long)chunk[0], (unsigned long long)chunk[1], chunk_bytes, opts->deflate, raw, stored,
-               ratio);
+               (unsigned long long)chunk[0], (unsigned long long)chunk[1], chunk_bytes, opts->deflate, raw,
+               stored, ratio);
     }
     status = 0;
 
@@ -344,7 +348,8 @@ make_tree_dataset(hid_t leaf, unsigned index, unsigned long serial, hid_t dcpl, 
         values[i] = (int32_t)(make_mix64(serial * TREE_DSET_ELEMS + i) % 100000u);
     range[0] = -(double)(serial % 1000);
     range[1] = (double)(serial % 977) + 0.5;
-    ok       = space >= 0 && (dset = H5Dcreate2(leaf, name, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
+    ok       = space >= 0 &&
+         (dset = H5Dcreate2(leaf, name, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
          H5Dwrite(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0 &&
          make_attr_scalar(dset, "units", units_type, unit) >= 0 &&
          make_attr_array(dset, "valid_range", H5T_NATIVE_DOUBLE, 2, range) >= 0 &&
@@ -361,7 +366,8 @@ make_tree_dataset(hid_t leaf, unsigned index, unsigned long serial, hid_t dcpl, 
 
 /* Creates a group with its attributes; counts it. */
 static hid_t
-make_tree_group(hid_t parent, const char *name, const char *kind, long long index, hid_t gcpl, tree_counts_t *counts)
+make_tree_group(hid_t parent, const char *name, const char *kind, long long index, hid_t gcpl,
+                tree_counts_t *counts)
 {
     hid_t group = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
 
@@ -422,7 +428,8 @@ make_tree(hid_t file, const make_options_t *opts)
         H5Gclose(mid);
     }
 
-    printf("/tree: %lu objects (%lu groups, %lu datasets, the root included), %lu attributes, written in %.1f s\n",
+    printf("/tree: %lu objects (%lu groups, %lu datasets, the root included), %lu attributes, written in "
+           "%.1f s\n",
            counts.objects, counts.groups, counts.datasets, counts.attributes, bench_now() - start_time);
     printf("MAKE file=%s objects=%lu groups=%lu datasets=%lu attributes=%lu\n", opts->output, counts.objects,
            counts.groups, counts.datasets, counts.attributes);
@@ -470,7 +477,8 @@ main(int argc, char **argv)
 
     if (!status && (check = fopen(opts.output, "rb"))) {
         fseek(check, 0, SEEK_END);
-        printf("%s: %ld bytes\nMAKE file=%s file_bytes=%ld\n", opts.output, ftell(check), opts.output, ftell(check));
+        printf("%s: %ld bytes\nMAKE file=%s file_bytes=%ld\n", opts.output, ftell(check), opts.output,
+               ftell(check));
         fclose(check);
     }
     return status;

@@ -39,13 +39,15 @@ extern char **environ;
 static const char *capi_work_dir = ".";
 
 /* <work-dir>/<name> into buf. */
-static const char *capi_path(char *buf, size_t size, const char *name)
+static const char *
+capi_path(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "%s/%s", capi_work_dir, name);
     return buf;
 }
 
-static int capi_value(int row, int col)
+static int
+capi_value(int row, int col)
 {
     return row * 1000 + col * 7 - 11;
 }
@@ -54,7 +56,8 @@ static int capi_value(int row, int col)
 /* Which connector serves an object.                                                               */
 
 /* 1 when the object's connector is carve (the name HDF5 reports for its connector ID). */
-static int capi_served_by_carve(hid_t obj_id)
+static int
+capi_served_by_carve(hid_t obj_id)
 {
     hid_t connector = H5VLget_connector_id(obj_id);
     if (connector < 0)
@@ -66,7 +69,8 @@ static int capi_served_by_carve(hid_t obj_id)
 }
 
 /* 1 when a connector ID (not an object ID) is carve's: same class as the connector registered as "carve". */
-static int capi_connector_is_carve(hid_t connector_id)
+static int
+capi_connector_is_carve(hid_t connector_id)
 {
     hid_t carve_id;
     H5E_BEGIN_TRY
@@ -86,7 +90,8 @@ static int capi_connector_is_carve(hid_t connector_id)
 /* ---------------------------------------------------------------------------------------------- */
 /* Round trip: create, write, close, reopen read-only, read back.                                  */
 
-static int capi_write_file(const char *path, hid_t fapl, const char *what)
+static int
+capi_write_file(const char *path, hid_t fapl, const char *what)
 {
     int   ok   = 0;
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
@@ -101,17 +106,18 @@ static int capi_write_file(const char *path, hid_t fapl, const char *what)
         for (int c = 0; c < CAPI_COLS; c++)
             values[r][c] = capi_value(r, c);
     hsize_t dims[2] = {CAPI_ROWS, CAPI_COLS}, chunk[2] = {8, 12};
-    hid_t   space   = H5Screate_simple(2, dims, NULL);
-    hid_t   dcpl    = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t   space = H5Screate_simple(2, dims, NULL);
+    hid_t   dcpl  = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, 2, chunk);
     H5Pset_deflate(dcpl, 1);
     hid_t group = H5Gcreate2(file, "group", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t dset  = H5Dcreate2(group, "values", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (group >= 0 && dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) {
+    if (group >= 0 && dset >= 0 &&
+        H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) {
         hid_t  scalar = H5Screate(H5S_SCALAR);
         hid_t  attr   = H5Acreate2(dset, "scale", H5T_IEEE_F64LE, scalar, H5P_DEFAULT, H5P_DEFAULT);
         double scale  = 2.5;
-        ok = attr >= 0 && H5Awrite(attr, H5T_NATIVE_DOUBLE, &scale) >= 0;
+        ok            = attr >= 0 && H5Awrite(attr, H5T_NATIVE_DOUBLE, &scale) >= 0;
         if (attr >= 0)
             H5Aclose(attr);
         H5Sclose(scalar);
@@ -128,7 +134,8 @@ static int capi_write_file(const char *path, hid_t fapl, const char *what)
     return ok;
 }
 
-static void capi_read_file(const char *path, hid_t fapl, const char *what)
+static void
+capi_read_file(const char *path, hid_t fapl, const char *what)
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     if (file < 0) {
@@ -139,15 +146,15 @@ static void capi_read_file(const char *path, hid_t fapl, const char *what)
 
     static int values[CAPI_ROWS][CAPI_COLS];
     memset(values, 0, sizeof values);
-    hid_t dset = H5Dopen2(file, "/group/values", H5P_DEFAULT);
-    int   read_ok = dset >= 0 && H5Dread(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0;
+    hid_t dset       = H5Dopen2(file, "/group/values", H5P_DEFAULT);
+    int   read_ok    = dset >= 0 && H5Dread(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0;
     int   mismatches = 0;
     for (int r = 0; r < CAPI_ROWS; r++)
         for (int c = 0; c < CAPI_COLS; c++)
             if (values[r][c] != capi_value(r, c))
                 mismatches++;
     carve_check(read_ok && mismatches == 0, "%s: read back %d values (%d mismatches)", what,
-               CAPI_ROWS * CAPI_COLS, mismatches);
+                CAPI_ROWS * CAPI_COLS, mismatches);
     if (dset >= 0) {
         carve_check(capi_served_by_carve(dset), "%s: dataset is served by carve", what);
         double scale   = 0;
@@ -161,7 +168,8 @@ static void capi_read_file(const char *path, hid_t fapl, const char *what)
     carve_check(H5Fclose(file) >= 0, "%s: H5Fclose", what);
 }
 
-static void capi_round_trip(const char *name, hid_t fapl, const char *what)
+static void
+capi_round_trip(const char *name, hid_t fapl, const char *what)
 {
     char path[4096];
     capi_path(path, sizeof path, name);
@@ -180,7 +188,8 @@ static void capi_round_trip(const char *name, hid_t fapl, const char *what)
 /* ---------------------------------------------------------------------------------------------- */
 /* The three ways of selecting carve from C.                                                       */
 
-static void capi_test_fapl_null(void)
+static void
+capi_test_fapl_null(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     carve_check(H5Pset_fapl_carve(fapl, NULL) >= 0, "H5Pset_fapl_carve(fapl, NULL)");
@@ -188,7 +197,8 @@ static void capi_test_fapl_null(void)
     H5Pclose(fapl);
 }
 
-static void capi_test_fapl_info(void)
+static void
+capi_test_fapl_info(void)
 {
     carve_vol_info_t info;
     memset(&info, 0, sizeof info);
@@ -200,7 +210,8 @@ static void capi_test_fapl_info(void)
     H5Pclose(fapl);
 }
 
-static void capi_test_set_vol(void)
+static void
+capi_test_set_vol(void)
 {
     hid_t carve_id = carve_vol_register();
     carve_check(carve_id >= 0, "carve_vol_register()");
@@ -210,10 +221,11 @@ static void capi_test_set_vol(void)
         H5VLclose(again);
     if (carve_id < 0)
         return;
-    carve_check(capi_connector_is_carve(carve_id), "carve_vol_register()'s ID is the connector named \"carve\"");
+    carve_check(capi_connector_is_carve(carve_id),
+                "carve_vol_register()'s ID is the connector named \"carve\"");
     carve_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) > 0, "carve is registered by name");
     carve_check(H5VLis_connector_registered_by_value(CARVE_VOL_VALUE) > 0, "carve is registered by value %d",
-               (int)CARVE_VOL_VALUE);
+                (int)CARVE_VOL_VALUE);
 
     carve_vol_info_t info;
     memset(&info, 0, sizeof info);
@@ -229,7 +241,8 @@ static void capi_test_set_vol(void)
 /* ---------------------------------------------------------------------------------------------- */
 /* Info: a wrong version is refused; H5Pget_vol_info gives back what was set.                      */
 
-static void capi_test_info_version_and_round_trip(void)
+static void
+capi_test_info_version_and_round_trip(void)
 {
     carve_vol_info_t info;
     memset(&info, 0, sizeof info);
@@ -260,7 +273,8 @@ static void capi_test_info_version_and_round_trip(void)
     if (got) {
         const carve_vol_info_t *back = got;
         carve_check(back->version == CARVE_VOL_INFO_VERSION && back->mode == CARVE_MODE_REPLAY,
-                   "H5Pget_vol_info round-trip: version %u mode %s", back->version, carve_mode_name(back->mode));
+                    "H5Pget_vol_info round-trip: version %u mode %s", back->version,
+                    carve_mode_name(back->mode));
         H5VLfree_connector_info(vol_id, got);
     }
     if (vol_id >= 0)
@@ -271,7 +285,8 @@ static void capi_test_info_version_and_round_trip(void)
 /* ---------------------------------------------------------------------------------------------- */
 /* File operations that reach the connector without an object: is_accessible, delete; failed open. */
 
-static void capi_test_file_specifics(void)
+static void
+capi_test_file_specifics(void)
 {
     char path[4096], text[4096], missing[4096];
     capi_path(path, sizeof path, "specific.h5");
@@ -296,7 +311,8 @@ static void capi_test_file_specifics(void)
         text_accessible = H5Fis_accessible(text, fapl);
     }
     H5E_END_TRY
-    carve_check(text_accessible == 0, "H5Fis_accessible(text file) through carve is false (%d)", (int)text_accessible);
+    carve_check(text_accessible == 0, "H5Fis_accessible(text file) through carve is false (%d)",
+                (int)text_accessible);
     htri_t missing_native, missing_carve;
     H5E_BEGIN_TRY
     {
@@ -305,8 +321,8 @@ static void capi_test_file_specifics(void)
     }
     H5E_END_TRY
     carve_check((missing_native > 0) == (missing_carve > 0) && missing_carve <= 0,
-               "H5Fis_accessible(missing file) through carve as natively (native %d, carve %d)",
-               (int)missing_native, (int)missing_carve);
+                "H5Fis_accessible(missing file) through carve as natively (native %d, carve %d)",
+                (int)missing_native, (int)missing_carve);
 
     carve_check(H5Fdelete(path, fapl) >= 0, "H5Fdelete through carve");
     carve_check(access(path, F_OK) != 0 && errno == ENOENT, "the file is gone after H5Fdelete");
@@ -320,7 +336,8 @@ typedef struct capi_errno_search_t {
     char first_match[256];
 } capi_errno_search_t;
 
-static herr_t capi_errno_walk(unsigned n, const H5E_error2_t *err, void *data)
+static herr_t
+capi_errno_walk(unsigned n, const H5E_error2_t *err, void *data)
 {
     capi_errno_search_t *search = data;
     (void)n;
@@ -333,7 +350,8 @@ static herr_t capi_errno_walk(unsigned n, const H5E_error2_t *err, void *data)
     return 0;
 }
 
-static capi_errno_search_t capi_open_missing(const char *path, hid_t fapl)
+static capi_errno_search_t
+capi_open_missing(const char *path, hid_t fapl)
 {
     capi_errno_search_t search;
     memset(&search, 0, sizeof search);
@@ -353,7 +371,8 @@ static capi_errno_search_t capi_open_missing(const char *path, hid_t fapl)
     return search;
 }
 
-static void capi_test_open_missing(void)
+static void
+capi_test_open_missing(void)
 {
     char missing[4096];
     capi_path(missing, sizeof missing, "no_such_file.h5");
@@ -361,13 +380,14 @@ static void capi_test_open_missing(void)
 
     capi_errno_search_t native = capi_open_missing(missing, H5P_DEFAULT);
     carve_check(native.entries > 0 && native.found,
-               "native: opening a missing file fails with errno on the stack (%d entries; \"%s\")",
-               native.entries, native.first_match);
+                "native: opening a missing file fails with errno on the stack (%d entries; \"%s\")",
+                native.entries, native.first_match);
 
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_carve(fapl, NULL);
     capi_errno_search_t carve = capi_open_missing(missing, fapl);
-    carve_check(carve.entries > 0, "carve: opening a missing file fails (%d error stack entries)", carve.entries);
+    carve_check(carve.entries > 0, "carve: opening a missing file fails (%d error stack entries)",
+                carve.entries);
     carve_check(carve.found, "carve: the error stack keeps HDF5's errno message (\"%s\")", carve.first_match);
     H5Pclose(fapl);
 }
@@ -382,13 +402,15 @@ typedef struct capi_names_t {
     char names[CAPI_MAX_NAMES][64];
 } capi_names_t;
 
-static void capi_names_add(capi_names_t *names, const char *name)
+static void
+capi_names_add(capi_names_t *names, const char *name)
 {
     if (names->count < CAPI_MAX_NAMES)
         snprintf(names->names[names->count++], sizeof names->names[0], "%s", name);
 }
 
-static herr_t capi_literate_cb(hid_t group, const char *name, const H5L_info2_t *info, void *data)
+static herr_t
+capi_literate_cb(hid_t group, const char *name, const H5L_info2_t *info, void *data)
 {
     (void)group;
     (void)info;
@@ -396,7 +418,8 @@ static herr_t capi_literate_cb(hid_t group, const char *name, const H5L_info2_t 
     return 0;
 }
 
-static herr_t capi_ovisit_cb(hid_t obj, const char *name, const H5O_info2_t *info, void *data)
+static herr_t
+capi_ovisit_cb(hid_t obj, const char *name, const H5O_info2_t *info, void *data)
 {
     (void)obj;
     char entry[64];
@@ -405,7 +428,8 @@ static herr_t capi_ovisit_cb(hid_t obj, const char *name, const H5O_info2_t *inf
     return 0;
 }
 
-static int capi_names_equal(const capi_names_t *a, const capi_names_t *b)
+static int
+capi_names_equal(const capi_names_t *a, const capi_names_t *b)
 {
     if (a->count != b->count)
         return 0;
@@ -416,8 +440,9 @@ static int capi_names_equal(const capi_names_t *a, const capi_names_t *b)
 }
 
 /* The names found by H5Literate2 (root, by name and by creation order) and H5Ovisit3 (whole file). */
-static int capi_collect_names(const char *path, hid_t fapl, capi_names_t *links, capi_names_t *by_order,
-                              capi_names_t *objects)
+static int
+capi_collect_names(const char *path, hid_t fapl, capi_names_t *links, capi_names_t *by_order,
+                   capi_names_t *objects)
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     if (file < 0)
@@ -432,7 +457,8 @@ static int capi_collect_names(const char *path, hid_t fapl, capi_names_t *links,
     return ok;
 }
 
-static void capi_test_iteration(void)
+static void
+capi_test_iteration(void)
 {
     char path[4096];
     capi_path(path, sizeof path, "iterate.h5");
@@ -455,7 +481,7 @@ static void capi_test_iteration(void)
     H5Lcreate_soft("/alpha/one", file, "soft", H5P_DEFAULT, H5P_DEFAULT);
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    hid_t ordered = H5Gcreate2(file, "ordered", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    hid_t       ordered    = H5Gcreate2(file, "ordered", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     const char *children[] = {"zeta", "eta", "theta", "iota"};
     for (size_t i = 0; i < 4; i++)
         H5Gclose(H5Gcreate2(ordered, children[i], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -465,19 +491,20 @@ static void capi_test_iteration(void)
 
     static capi_names_t native_links, native_order, native_objects, carve_links, carve_order, carve_objects;
     carve_check(capi_collect_names(path, H5P_DEFAULT, &native_links, &native_order, &native_objects),
-               "iteration natively");
+                "iteration natively");
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_carve(fapl, NULL);
-    carve_check(capi_collect_names(path, fapl, &carve_links, &carve_order, &carve_objects), "iteration through carve");
+    carve_check(capi_collect_names(path, fapl, &carve_links, &carve_order, &carve_objects),
+                "iteration through carve");
     H5Pclose(fapl);
 
     carve_check(native_links.count > 0 && capi_names_equal(&native_links, &carve_links),
-               "H5Literate2 over / visits the same %d names", native_links.count);
+                "H5Literate2 over / visits the same %d names", native_links.count);
     carve_check(native_order.count == 4 && capi_names_equal(&native_order, &carve_order),
-               "H5Literate_by_name2 by creation order visits the same %d names (first \"%s\")",
-               native_order.count, native_order.count ? native_order.names[0] : "");
+                "H5Literate_by_name2 by creation order visits the same %d names (first \"%s\")",
+                native_order.count, native_order.count ? native_order.names[0] : "");
     carve_check(native_objects.count > 0 && capi_names_equal(&native_objects, &carve_objects),
-               "H5Ovisit3 visits the same %d objects", native_objects.count);
+                "H5Ovisit3 visits the same %d objects", native_objects.count);
     if (!capi_names_equal(&native_objects, &carve_objects))
         for (int i = 0; i < native_objects.count || i < carve_objects.count; i++)
             printf("      native %-28s carve %s\n", i < native_objects.count ? native_objects.names[i] : "-",
@@ -489,7 +516,8 @@ static void capi_test_iteration(void)
  * can open the file. That must fail cleanly (no crash, a negative ID). Runs first, before this program
  * registers carve itself, so the plugin is really found through the path. */
 
-static void capi_test_probe_text_file(void)
+static void
+capi_test_probe_text_file(void)
 {
     char text[4096];
     capi_path(text, sizeof text, "probe.txt");
@@ -502,7 +530,7 @@ static void capi_test_probe_text_file(void)
     fclose(f);
 
     carve_check(H5VLis_connector_registered_by_name(CARVE_VOL_NAME) == 0,
-               "probe: carve is not registered before the probe");
+                "probe: carve is not registered before the probe");
     hid_t file;
     H5E_BEGIN_TRY
     {
@@ -510,7 +538,7 @@ static void capi_test_probe_text_file(void)
     }
     H5E_END_TRY
     carve_check(file < 0, "probe: natively opening a text file fails cleanly (HDF5_PLUGIN_PATH=%s)",
-               getenv("HDF5_PLUGIN_PATH") ? getenv("HDF5_PLUGIN_PATH") : "(unset)");
+                getenv("HDF5_PLUGIN_PATH") ? getenv("HDF5_PLUGIN_PATH") : "(unset)");
     if (file >= 0)
         H5Fclose(file);
     htri_t accessible;
@@ -519,7 +547,8 @@ static void capi_test_probe_text_file(void)
         accessible = H5Fis_accessible(text, H5P_DEFAULT);
     }
     H5E_END_TRY
-    carve_check(accessible == 0, "probe: H5Fis_accessible(text file) natively is false (%d)", (int)accessible);
+    carve_check(accessible == 0, "probe: H5Fis_accessible(text file) natively is false (%d)",
+                (int)accessible);
     /* The library is still healthy. */
     char path[4096];
     capi_path(path, sizeof path, "after_probe.h5");
@@ -532,7 +561,8 @@ static void capi_test_probe_text_file(void)
 
 /* The same stack built from C: carve's info names the pass-through connector (registered by this
  * program), whose info names native. Independent of how carve resolves under_vol strings. */
-static void capi_test_under_vol_from_c(void)
+static void
+capi_test_under_vol_from_c(void)
 {
     hid_t passthru = H5VL_pass_through_register();
     hid_t native   = H5VLget_connector_id_by_value(H5_VOL_NATIVE);
@@ -547,20 +577,22 @@ static void capi_test_under_vol_from_c(void)
     info.under_vol_id   = passthru;
     info.under_vol_info = &passthru_info;
     hid_t fapl          = H5Pcreate(H5P_FILE_ACCESS);
-    carve_check(H5Pset_fapl_carve(fapl, &info) >= 0, "C stack: H5Pset_fapl_carve(carve -> pass-through -> native)");
+    carve_check(H5Pset_fapl_carve(fapl, &info) >= 0,
+                "C stack: H5Pset_fapl_carve(carve -> pass-through -> native)");
     capi_round_trip("under_vol_from_c.h5", fapl, "C stack carve over pass-through");
     H5Pclose(fapl);
     H5VLclose(native);
     H5VLclose(passthru);
 }
 
-static void capi_test_under_vol(void)
+static void
+capi_test_under_vol(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS); /* the default VOL comes from HDF5_VOL_CONNECTOR */
     hid_t vol  = H5I_INVALID_HID;
     H5Pget_vol_id(fapl, &vol);
     carve_check(capi_connector_is_carve(vol), "the default fapl's connector is carve (HDF5_VOL_CONNECTOR=%s)",
-               getenv("HDF5_VOL_CONNECTOR") ? getenv("HDF5_VOL_CONNECTOR") : "(unset)");
+                getenv("HDF5_VOL_CONNECTOR") ? getenv("HDF5_VOL_CONNECTOR") : "(unset)");
     int selected = capi_connector_is_carve(vol);
     if (vol >= 0)
         H5VLclose(vol);
@@ -571,7 +603,7 @@ static void capi_test_under_vol(void)
         return;
     }
     carve_check(H5VLis_connector_registered_by_value(H5VL_PASSTHRU_VALUE) > 0,
-               "HDF5's pass-through connector (value %d) is registered", (int)H5VL_PASSTHRU_VALUE);
+                "HDF5's pass-through connector (value %d) is registered", (int)H5VL_PASSTHRU_VALUE);
     capi_round_trip("under_vol.h5", fapl, "carve over pass-through");
     capi_round_trip("under_vol_default.h5", H5P_DEFAULT, "carve over pass-through (H5P_DEFAULT)");
     H5Pclose(fapl);
@@ -579,7 +611,8 @@ static void capi_test_under_vol(void)
 
 /* ---------------------------------------------------------------------------------------------- */
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 4 || (strcmp(argv[1], "select") != 0 && strcmp(argv[1], "under_vol") != 0)) {
         fprintf(stderr, "usage: carve_test_capi select|under_vol <work-dir> <plugin-dir>\n");
@@ -591,7 +624,7 @@ int main(int argc, char **argv)
     setenv("HDF5_PLUGIN_PATH", argv[3], 1);
     for (char **env = environ; *env;) {
         if (strncmp(*env, "CARVE_", 6) == 0) {
-            char key[256];
+            char   key[256];
             size_t len = strcspn(*env, "=");
             snprintf(key, sizeof key, "%.*s", (int)len, *env);
             unsetenv(key);

@@ -101,8 +101,7 @@
 /* ---------------------------------------------------------------------------------------------- */
 /* Reporting                                                                                        */
 
-static void
-detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An indented line explaining the FAIL (or NOTE) around it. */
 static void
@@ -117,8 +116,7 @@ detail(const char *fmt, ...)
     printf("\n");
 }
 
-static void
-note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 note(const char *fmt, ...)
@@ -343,7 +341,7 @@ typedef struct expected_ds_t {
     int         rank;
     hsize_t     dims[H5S_MAX_RANK];
     size_t      type_size;
-    elemset_t   read;          /* union of the reads */
+    elemset_t   read; /* union of the reads */
     uint64_t    reads;
     uint64_t    elements_read; /* sum over reads */
     int         matched;       /* a manifest entry was found for it */
@@ -467,8 +465,8 @@ expected_read(expected_t *e, hid_t origin, const char *file)
 {
     FILE          *f = fopen(file, "r");
     char           line[8192], where[4200];
-    unsigned       lineno = 0;
-    expected_ds_t *cur    = NULL;
+    unsigned       lineno        = 0;
+    expected_ds_t *cur           = NULL;
     int            have_checksum = 0, ok = 1;
 
     if (!f) {
@@ -497,7 +495,8 @@ expected_read(expected_t *e, hid_t origin, const char *file)
             expected_attr_t a;
 
             memset(&a, 0, sizeof a);
-            if (unescape(tok[1]) < 0 || unescape(tok[2]) < 0 || token_of(origin, tok[1], &a.token, NULL) < 0) {
+            if (unescape(tok[1]) < 0 || unescape(tok[2]) < 0 ||
+                token_of(origin, tok[1], &a.token, NULL) < 0) {
                 carve_check(0, "%s: the attribute's object %s exists in the origin", where, tok[1]);
                 ok = 0;
                 break;
@@ -526,7 +525,8 @@ expected_read(expected_t *e, hid_t origin, const char *file)
         else if (cur && ntok == 1 && strcmp(tok[0], "none") == 0) {
             /* nothing read */
         }
-        else if (cur && ((ntok == 5 && strcmp(tok[0], "slab") == 0) || (ntok == 2 && strcmp(tok[0], "point") == 0))) {
+        else if (cur && ((ntok == 5 && strcmp(tok[0], "slab") == 0) ||
+                         (ntok == 2 && strcmp(tok[0], "point") == 0))) {
             hsize_t     v[4][H5S_MAX_RANK];
             int         n[4];
             const char *why = NULL;
@@ -604,10 +604,10 @@ type_needs_decoding(hid_t type)
 static char *
 region_text(hid_t space)
 {
-    int          rank = H5Sget_simple_extent_ndims(space);
-    H5S_sel_type type = H5Sget_select_type(space);
-    hssize_t     n    = 0;
-    hsize_t     *list = NULL;
+    int          rank  = H5Sget_simple_extent_ndims(space);
+    H5S_sel_type type  = H5Sget_select_type(space);
+    hssize_t     n     = 0;
+    hsize_t     *list  = NULL;
     size_t       nvals = 0, size, at;
     char        *text;
 
@@ -640,8 +640,7 @@ typedef struct value_ctx_t {
     int         reported;
 } value_ctx_t;
 
-static void
-value_mismatch(value_ctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void value_mismatch(value_ctx_t *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 value_mismatch(value_ctx_t *ctx, const char *fmt, ...)
@@ -714,8 +713,8 @@ compare_value(value_ctx_t *ctx, hid_t type, const unsigned char *a, const unsign
                 const char *sa = *(char *const *)(const void *)a, *sb = *(char *const *)(const void *)b;
 
                 if ((sa == NULL) != (sb == NULL) || (sa && strcmp(sa, sb) != 0))
-                    value_mismatch(ctx, "string \"%s\" in the origin, \"%s\" in the container", sa ? sa : "(null)",
-                                   sb ? sb : "(null)");
+                    value_mismatch(ctx, "string \"%s\" in the origin, \"%s\" in the container",
+                                   sa ? sa : "(null)", sb ? sb : "(null)");
             }
             else if (memcmp(a, b, size) != 0)
                 value_mismatch(ctx, "fixed-size string differs");
@@ -774,7 +773,7 @@ compare_value(value_ctx_t *ctx, hid_t type, const unsigned char *a, const unsign
 static int
 compare_selection(hid_t origin, hid_t container, hid_t ods, hid_t cds, const char *path, hid_t file_space)
 {
-    hid_t       ftype = H5Dget_type(ods);
+    hid_t       ftype  = H5Dget_type(ods);
     int         decode = type_needs_decoding(ftype);
     hid_t       mtype  = decode ? H5Tget_native_type(ftype, H5T_DIR_DEFAULT) : H5Tcopy(ftype);
     hsize_t     n;
@@ -785,7 +784,7 @@ compare_selection(hid_t origin, hid_t container, hid_t ods, hid_t cds, const cha
     int         result = 0;
 
     if (file_space == H5S_ALL) {
-        hid_t    s = H5Dget_space(ods);
+        hid_t    s  = H5Dget_space(ods);
         hssize_t np = H5Sget_simple_extent_npoints(s);
 
         n = np > 0 ? (hsize_t)np : 0;
@@ -851,16 +850,16 @@ compare_selection(hid_t origin, hid_t container, hid_t ods, hid_t cds, const cha
 /* One manifest dataset                                                                             */
 
 typedef struct verify_t {
-    const char       *origin_path, *container_path, *manifest_path;
-    hid_t             origin, container;
-    carve_manifest_t  manifest;
-    expected_t        expected;
+    const char        *origin_path, *container_path, *manifest_path;
+    hid_t              origin, container;
+    carve_manifest_t   manifest;
+    expected_t         expected;
     unsigned long long generation, runs;
-    const char       *origin_location; /* NULL: the realpath of origin_path */
-    const char       *etag;
-    const char       *skeleton;
-    size_t            nskipped;
-    const char       *skipped[VERIFY_MAX_FILES];
+    const char        *origin_location; /* NULL: the realpath of origin_path */
+    const char        *etag;
+    const char        *skeleton;
+    size_t             nskipped;
+    const char        *skipped[VERIFY_MAX_FILES];
 } verify_t;
 
 static const char *
@@ -889,8 +888,8 @@ manifest_elements(const carve_manifest_dataset_t *md, const expected_ds_t *like,
     if (elemset_init(set, like->rank, like->dims, like->read.n) < 0)
         return -1;
     if (sel->nrecords && (sel->rank != like->rank)) {
-        carve_check(0, "%s: the manifest's selections have the dataset's rank (%d, not %d)", md->path, sel->rank,
-                    like->rank);
+        carve_check(0, "%s: the manifest's selections have the dataset's rank (%d, not %d)", md->path,
+                    sel->rank, like->rank);
         return -1;
     }
     for (size_t i = 0; i < sel->nrecords; i++) {
@@ -953,7 +952,8 @@ select_chunk_box(hid_t space, int rank, const hsize_t *dims, const hsize_t *chun
 
 /* Check 2 for one chunk: raw bytes, mask and size equal; unwritten in both. Returns 0 when equal. */
 static int
-compare_raw_chunk(hid_t ods, hid_t cds, const char *path, int rank, const hsize_t *offset, hsize_t *origin_size)
+compare_raw_chunk(hid_t ods, hid_t cds, const char *path, int rank, const hsize_t *offset,
+                  hsize_t *origin_size)
 {
     unsigned omask = 0, cmask = 0;
     haddr_t  oaddr = HADDR_UNDEF, caddr = HADDR_UNDEF;
@@ -980,8 +980,8 @@ compare_raw_chunk(hid_t ods, hid_t cds, const char *path, int rank, const hsize_
     }
     if (oaddr == HADDR_UNDEF || osize == 0) {
         if (caddr != HADDR_UNDEF && csize != 0) {
-            detail("%s: chunk at %s: never written in the origin, but stored (%llu bytes) in the container", path,
-                   dims_text(buf, sizeof buf, rank, offset), (unsigned long long)csize);
+            detail("%s: chunk at %s: never written in the origin, but stored (%llu bytes) in the container",
+                   path, dims_text(buf, sizeof buf, rank, offset), (unsigned long long)csize);
             return 1;
         }
         return 0;
@@ -993,7 +993,8 @@ compare_raw_chunk(hid_t ods, hid_t cds, const char *path, int rank, const hsize_
         return 1;
     }
     if (osize != csize || omask != cmask) {
-        detail("%s: chunk at %s: %llu bytes, filter mask %#x in the origin; %llu bytes, mask %#x in the container",
+        detail("%s: chunk at %s: %llu bytes, filter mask %#x in the origin; %llu bytes, mask %#x in the "
+               "container",
                path, dims_text(buf, sizeof buf, rank, offset), (unsigned long long)osize, omask,
                (unsigned long long)csize, cmask);
         return 1;
@@ -1095,28 +1096,31 @@ verify_whole_dataset(verify_t *v, carve_manifest_dataset_t *md, const H5O_token_
     memset(&claimed, 0, sizeof claimed);
     printf("--- %s (held: all)\n", path);
     carve_check(strcmp(md->held, "all") == 0, "%s: held is 'all' ('%s')", path, md->held);
-    if ((ods = H5Dopen2(v->origin, path, H5P_DEFAULT)) < 0 || (cds = H5Dopen2(v->container, path, H5P_DEFAULT)) < 0 ||
-        (type = H5Dget_type(ods)) < 0) {
+    if ((ods = H5Dopen2(v->origin, path, H5P_DEFAULT)) < 0 ||
+        (cds = H5Dopen2(v->container, path, H5P_DEFAULT)) < 0 || (type = H5Dget_type(ods)) < 0) {
         carve_check(0, "%s: the dataset is in the origin and the container", path);
         goto done;
     }
     carve_check(H5Tdetect_class(type, H5T_REFERENCE) > 0, "%s: a dataset held whole holds references", path);
     r = compare_selection(v->origin, v->container, ods, cds, path, H5S_ALL);
     carve_check(r == 0, "%s: every element equals the origin's (references by what they point at)", path);
-    carve_check(md->bytes_stored == H5Dget_storage_size(cds), "%s: manifest bytes_stored %" PRIu64 " is the container's",
-                path, md->bytes_stored);
+    carve_check(md->bytes_stored == H5Dget_storage_size(cds),
+                "%s: manifest bytes_stored %" PRIu64 " is the container's", path, md->bytes_stored);
     if (ex) {
         ex->matched = 1;
-        carve_check(md->elements_read == ex->elements_read, "%s: elements_read %" PRIu64 " is the sum read (%" PRIu64 ")",
-                    path, md->elements_read, ex->elements_read);
+        carve_check(md->elements_read == ex->elements_read,
+                    "%s: elements_read %" PRIu64 " is the sum read (%" PRIu64 ")", path, md->elements_read,
+                    ex->elements_read);
         if (manifest_elements(md, ex, &claimed) >= 0)
-            carve_check(elemset_report_difference(&claimed, &ex->read, "in the manifest, never read") == 0 &&
-                            elemset_report_difference(&ex->read, &claimed, "read, missing from the manifest") == 0,
-                        "%s: manifest selections = the union read", path);
+            carve_check(
+                elemset_report_difference(&claimed, &ex->read, "in the manifest, never read") == 0 &&
+                    elemset_report_difference(&ex->read, &claimed, "read, missing from the manifest") == 0,
+                "%s: manifest selections = the union read", path);
     }
     else
         carve_check(md->elements_read == 0 && carve_selection_is_empty(&md->selections),
-                    "%s: not read by the program: no reads recorded (%" PRIu64 " elements)", path, md->elements_read);
+                    "%s: not read by the program: no reads recorded (%" PRIu64 " elements)", path,
+                    md->elements_read);
 
 done:
     elemset_clear(&claimed);
@@ -1135,15 +1139,15 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
     H5O_token_t    token;
     H5O_type_t     otype;
     expected_ds_t *ex;
-    hid_t          ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
-    hid_t          ospace = H5I_INVALID_HID, cspace = H5I_INVALID_HID, otype_id = H5I_INVALID_HID,
+    hid_t ods = H5I_INVALID_HID, cds = H5I_INVALID_HID, odcpl = H5I_INVALID_HID, cdcpl = H5I_INVALID_HID;
+    hid_t ospace = H5I_INVALID_HID, cspace = H5I_INVALID_HID, otype_id = H5I_INVALID_HID,
           ctype_id = H5I_INVALID_HID;
-    elemset_t      claimed, chunks_touched, manifest_chunks;
-    hsize_t        dims[H5S_MAX_RANK], maxd[H5S_MAX_RANK], cdims[H5S_MAX_RANK], cmaxd[H5S_MAX_RANK];
-    hsize_t        ochunk[H5S_MAX_RANK], cchunk[H5S_MAX_RANK];
-    int            rank, origin_chunked, container_chunked, storable, decode;
-    size_t         elem;
-    char           b1[256], b2[256];
+    elemset_t claimed, chunks_touched, manifest_chunks;
+    hsize_t   dims[H5S_MAX_RANK], maxd[H5S_MAX_RANK], cdims[H5S_MAX_RANK], cmaxd[H5S_MAX_RANK];
+    hsize_t   ochunk[H5S_MAX_RANK], cchunk[H5S_MAX_RANK];
+    int       rank, origin_chunked, container_chunked, storable, decode;
+    size_t    elem;
+    char      b1[256], b2[256];
 
     memset(&claimed, 0, sizeof claimed);
     memset(&chunks_touched, 0, sizeof chunks_touched);
@@ -1160,7 +1164,8 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
         return;
     }
     ex = expected_find(&v->expected, &token);
-    carve_check(ex != NULL, "%s: was read by the program (the manifest lists no dataset that was not read)", path);
+    carve_check(ex != NULL, "%s: was read by the program (the manifest lists no dataset that was not read)",
+                path);
     if (!ex)
         return;
     ex->matched = 1;
@@ -1192,17 +1197,21 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
     storable          = rank >= 1 && H5Sget_simple_extent_type(ospace) == H5S_SIMPLE && ex->read.n > 0;
     carve_check(H5Tequal(otype_id, ctype_id) > 0, "%s: the container's datatype equals the origin's", path);
     carve_check(H5Sget_simple_extent_type(ospace) == H5Sget_simple_extent_type(cspace) &&
-                    H5Sget_simple_extent_ndims(cspace) == rank && memcmp(dims, cdims, (size_t)rank * sizeof *dims) == 0 &&
+                    H5Sget_simple_extent_ndims(cspace) == rank &&
+                    memcmp(dims, cdims, (size_t)rank * sizeof *dims) == 0 &&
                     memcmp(maxd, cmaxd, (size_t)rank * sizeof *maxd) == 0,
-                "%s: the container's dataspace equals the origin's %s", path, dims_text(b1, sizeof b1, rank, dims));
+                "%s: the container's dataspace equals the origin's %s", path,
+                dims_text(b1, sizeof b1, rank, dims));
     carve_check(md->rank == rank && memcmp(md->dims, dims, (size_t)rank * sizeof *dims) == 0,
-                "%s: manifest dims %s equal the origin's", path, dims_text(b1, sizeof b1, md->rank, md->dims));
+                "%s: manifest dims %s equal the origin's", path,
+                dims_text(b1, sizeof b1, md->rank, md->dims));
     carve_check(md->origin_layout && strcmp(md->origin_layout, layout_name(odcpl)) == 0,
                 "%s: manifest origin_layout '%s' is the origin's (%s)", path,
                 md->origin_layout ? md->origin_layout : "(none)", layout_name(odcpl));
     carve_check(md->store == (origin_chunked && storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS),
-                "%s: store is %s for a %s dataset%s", path, origin_chunked && storable ? "chunks" : "elements",
-                layout_name(odcpl), storable ? "" : " without elements to chunk");
+                "%s: store is %s for a %s dataset%s", path,
+                origin_chunked && storable ? "chunks" : "elements", layout_name(odcpl),
+                storable ? "" : " without elements to chunk");
     if (origin_chunked) {
         H5Pget_chunk(odcpl, rank, ochunk);
         carve_check(container_chunked && H5Pget_chunk(cdcpl, rank, cchunk) == rank &&
@@ -1221,7 +1230,8 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
 
                 same = ido == idc && fo == fc && no == nc && memcmp(vo, vc, no * sizeof *vo) == 0;
             }
-            carve_check(same, "%s: the container keeps the origin's %d filter(s) and their parameters", path, nf);
+            carve_check(same, "%s: the container keeps the origin's %d filter(s) and their parameters", path,
+                        nf);
         }
     }
     else if (storable)
@@ -1235,12 +1245,13 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
                     dims_text(b2, sizeof b2, rank, cchunk));
     }
     else
-        carve_check(!md->chunked, "%s: no manifest chunk shape for a dataset the container stores unchunked", path);
+        carve_check(!md->chunked, "%s: no manifest chunk shape for a dataset the container stores unchunked",
+                    path);
     if (H5Pget_layout(odcpl) != H5Pget_layout(cdcpl) || md->origin_dcpl) {
         void  *enc = NULL, *own = NULL;
         size_t len = 0, own_len = 0;
         hid_t  decoded = H5I_INVALID_HID, expected = H5Pcopy(odcpl);
-        int    same    = 0;
+        int    same = 0;
 
         /* The manifest carries H5Pencode2 of the origin's list: the same bytes as encoding it here (H5Pequal
          * cannot compare a virtual layout: it compares the mappings' internal state). It must decode too.
@@ -1249,9 +1260,9 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
         if (expected >= 0 && decode)
             H5Pset_fill_value(expected, otype_id, NULL);
         if (md->origin_dcpl && carve_base64_decode(md->origin_dcpl, &enc, &len) >= 0 && expected >= 0 &&
-            H5Pencode2(expected, NULL, &own_len, H5P_DEFAULT) >= 0 && own_len == len && (own = malloc(own_len)) &&
-            H5Pencode2(expected, own, &own_len, H5P_DEFAULT) >= 0 && memcmp(own, enc, len) == 0 &&
-            (decoded = H5Pdecode(enc)) >= 0)
+            H5Pencode2(expected, NULL, &own_len, H5P_DEFAULT) >= 0 && own_len == len &&
+            (own = malloc(own_len)) && H5Pencode2(expected, own, &own_len, H5P_DEFAULT) >= 0 &&
+            memcmp(own, enc, len) == 0 && (decoded = H5Pdecode(enc)) >= 0)
             same = H5Pget_layout(decoded) == H5Pget_layout(odcpl);
         carve_check(same, "%s: manifest origin_dcpl %s the origin's creation list (%s layout%s)", path,
                     md->origin_dcpl ? "is the encoding of" : "is missing; it must carry", layout_name(odcpl),
@@ -1301,20 +1312,22 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
             for (int d = 0; d < rank; d++)
                 inside = inside && c[d] < grid[d];
             if (!inside) {
-                detail("%s: manifest chunk %s lies outside the chunk grid %s", path, dims_text(b1, sizeof b1, rank, c),
-                       dims_text(b2, sizeof b2, rank, grid));
+                detail("%s: manifest chunk %s lies outside the chunk grid %s", path,
+                       dims_text(b1, sizeof b1, rank, c), dims_text(b2, sizeof b2, rank, grid));
                 bad_data++;
                 continue;
             }
             manifest_chunks.bits[linear_index(rank, grid, c)] = 1;
         }
         {
-            hsize_t extra   = elemset_report_difference(&manifest_chunks, &chunks_touched, "chunk listed, nothing read in it");
-            hsize_t missing = elemset_report_difference(&chunks_touched, &manifest_chunks, "chunk read, not listed");
+            hsize_t extra = elemset_report_difference(&manifest_chunks, &chunks_touched,
+                                                      "chunk listed, nothing read in it");
+            hsize_t missing =
+                elemset_report_difference(&chunks_touched, &manifest_chunks, "chunk read, not listed");
 
             carve_check(extra == 0 && missing == 0 && bad_data == 0,
-                        "%s: manifest chunks (%zu) = the chunks holding the elements read (%llu)", path, md->chunks.n,
-                        (unsigned long long)elemset_count(&chunks_touched));
+                        "%s: manifest chunks (%zu) = the chunks holding the elements read (%llu)", path,
+                        md->chunks.n, (unsigned long long)elemset_count(&chunks_touched));
         }
         /* Checks 1, 2 and 5 over the listed chunks. */
         for (hsize_t ci = 0; ci < manifest_chunks.n; ci++) {
@@ -1346,16 +1359,19 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
             sum += osize;
         }
         carve_check(bad_data == 0 && read_failed == 0,
-                    "%s: every element of the listed chunks equals the origin's (read with the file type%s)", path,
-                    decode ? ", decoded" : "");
+                    "%s: every element of the listed chunks equals the origin's (read with the file type%s)",
+                    path, decode ? ", decoded" : "");
         if (!decode)
-            carve_check(bad_raw == 0, "%s: every listed chunk is raw byte-identical, same filter mask and size", path);
+            carve_check(bad_raw == 0,
+                        "%s: every listed chunk is raw byte-identical, same filter mask and size", path);
         else
-            note("%s: a type with variable-length data or references: chunks are re-encoded, not raw copies", path);
+            note("%s: a type with variable-length data or references: chunks are re-encoded, not raw copies",
+                 path);
         {
             int outside = container_chunks_within(cds, path, rank, ochunk, &manifest_chunks, &nstored);
 
-            carve_check(outside == 0, "%s: the container stores no chunk outside the listed ones (%llu stored)", path,
+            carve_check(outside == 0,
+                        "%s: the container stores no chunk outside the listed ones (%llu stored)", path,
                         (unsigned long long)nstored);
         }
         storage = (hssize_t)H5Dget_storage_size(cds);
@@ -1365,8 +1381,10 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
                         "%s: bytes stored %llu = the origin's stored sizes of the listed chunks %llu", path,
                         (unsigned long long)stored, (unsigned long long)sum);
         carve_check(md->bytes_stored == stored && md->chunks_stored == nstored,
-                    "%s: manifest bytes_stored %" PRIu64 ", chunks_stored %" PRIu64 " are the container's (%llu, %llu)",
-                    path, md->bytes_stored, md->chunks_stored, (unsigned long long)stored, (unsigned long long)nstored);
+                    "%s: manifest bytes_stored %" PRIu64 ", chunks_stored %" PRIu64
+                    " are the container's (%llu, %llu)",
+                    path, md->bytes_stored, md->chunks_stored, (unsigned long long)stored,
+                    (unsigned long long)nstored);
     }
     else {
         /* store: elements. Check 1 record by record. */
@@ -1379,26 +1397,30 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
 
             if (rank == 0)
                 r = compare_selection(v->origin, v->container, ods, cds, path, H5S_ALL);
-            else if (H5Sselect_hyperslab(ospace, H5S_SELECT_SET, CARVE_RECORD_START(sel, i), CARVE_RECORD_STRIDE(sel, i),
-                                         CARVE_RECORD_COUNT(sel, i), CARVE_RECORD_BLOCK(sel, i)) < 0)
+            else if (H5Sselect_hyperslab(ospace, H5S_SELECT_SET, CARVE_RECORD_START(sel, i),
+                                         CARVE_RECORD_STRIDE(sel, i), CARVE_RECORD_COUNT(sel, i),
+                                         CARVE_RECORD_BLOCK(sel, i)) < 0)
                 r = -1;
             else
                 r = compare_selection(v->origin, v->container, ods, cds, path, ospace);
             if (r < 0)
                 failed++;
             else if (r > 0) {
-                detail("%s: selection record %zu: the container's elements differ from the origin's", path, i);
+                detail("%s: selection record %zu: the container's elements differ from the origin's", path,
+                       i);
                 bad++;
             }
         }
         carve_check(bad == 0 && failed == 0,
-                    "%s: every element of the %zu selection record(s) equals the origin's (read with the file type%s)",
+                    "%s: every element of the %zu selection record(s) equals the origin's (read with the "
+                    "file type%s)",
                     path, sel->nrecords, decode ? ", decoded" : "");
 
         /* Check 5: exact size, bound, chunk-shape rule. */
         if (container_chunked && rank >= 1) {
-            hsize_t chunk_elems = 1, touched_chunks, exact, bound_elems, union_elems = elemset_count(&ex->read);
-            int     nfilters = H5Pget_nfilters(cdcpl), all_ones = 1;
+            hsize_t chunk_elems = 1, touched_chunks, exact, bound_elems,
+                    union_elems = elemset_count(&ex->read);
+            int nfilters = H5Pget_nfilters(cdcpl), all_ones = 1;
 
             for (int d = 0; d < rank; d++) {
                 chunk_elems *= cchunk[d];
@@ -1424,26 +1446,30 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
             {
                 int outside = container_chunks_within(cds, path, rank, cchunk, &chunks_touched, &nstored);
 
-                carve_check(outside == 0, "%s: the container stores no chunk without a selected element (%llu stored)",
+                carve_check(outside == 0,
+                            "%s: the container stores no chunk without a selected element (%llu stored)",
                             path, (unsigned long long)nstored);
             }
             if (elem == 0)
-                note("%s: the stored size of one element is unknown (variable-length type, origin not contiguous): "
+                note("%s: the stored size of one element is unknown (variable-length type, origin not "
+                     "contiguous): "
                      "no size checks",
                      path);
             else if (nfilters == 0)
-                carve_check(stored == exact,
-                            "%s: bytes stored %llu = %llu chunks touched x %llu elements x %zu bytes (chunk %s)", path,
-                            (unsigned long long)stored, (unsigned long long)touched_chunks,
-                            (unsigned long long)chunk_elems, elem, dims_text(b1, sizeof b1, rank, cchunk));
+                carve_check(
+                    stored == exact,
+                    "%s: bytes stored %llu = %llu chunks touched x %llu elements x %zu bytes (chunk %s)",
+                    path, (unsigned long long)stored, (unsigned long long)touched_chunks,
+                    (unsigned long long)chunk_elems, elem, dims_text(b1, sizeof b1, rank, cchunk));
             else
                 note("%s: the container's chunks are filtered: only the bound applies", path);
             if (elem)
-                carve_check(stored <= bound_elems * elem,
-                        "%s: bytes stored %llu <= touched %llu + padding bound %llu (one chunk minus one element "
-                        "per side per dimension of each block)",
-                        path, (unsigned long long)stored, (unsigned long long)(union_elems * elem),
-                        (unsigned long long)((bound_elems - union_elems) * elem));
+                carve_check(
+                    stored <= bound_elems * elem,
+                    "%s: bytes stored %llu <= touched %llu + padding bound %llu (one chunk minus one element "
+                    "per side per dimension of each block)",
+                    path, (unsigned long long)stored, (unsigned long long)(union_elems * elem),
+                    (unsigned long long)((bound_elems - union_elems) * elem));
             if (!origin_chunked && v->manifest.nruns == 1 && v->manifest.generation == 1) {
                 /* carve sizes chunks by H5Tget_size (a variable-length string counts as a pointer). */
                 int ok = all_ones || chunk_elems * H5Tget_size(otype_id) <= VERIFY_CHUNK_TARGET;
@@ -1457,13 +1483,14 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
                     if (limit < 1)
                         limit = 1;
                     if (cchunk[d] > limit) {
-                        detail("%s: chunk dimension %d is %llu, wider than the narrowest block read (%llu)", path, d,
-                               (unsigned long long)cchunk[d], (unsigned long long)limit);
+                        detail("%s: chunk dimension %d is %llu, wider than the narrowest block read (%llu)",
+                               path, d, (unsigned long long)cchunk[d], (unsigned long long)limit);
                         ok = 0;
                     }
                 }
-                carve_check(ok, "%s: chunk shape %s follows the rule (no wider than the narrowest block, <= 64 KiB)",
-                            path, dims_text(b1, sizeof b1, rank, cchunk));
+                carve_check(
+                    ok, "%s: chunk shape %s follows the rule (no wider than the narrowest block, <= 64 KiB)",
+                    path, dims_text(b1, sizeof b1, rank, cchunk));
                 /* The rule's consequence: with c_d <= b_d a block's hull is at most prod(3 b_d - 2) elements. */
                 if (elem) {
                     hsize_t limit = 0;
@@ -1477,27 +1504,32 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
                         }
                         limit += nblocks * hull;
                     }
-                    carve_check(stored <= limit * elem,
-                                "%s: bytes stored %llu <= %llu: each block read costs at most prod(3 b - 2) elements",
-                                path, (unsigned long long)stored, (unsigned long long)(limit * elem));
+                    carve_check(
+                        stored <= limit * elem,
+                        "%s: bytes stored %llu <= %llu: each block read costs at most prod(3 b - 2) elements",
+                        path, (unsigned long long)stored, (unsigned long long)(limit * elem));
                 }
             }
         }
         else {
             /* Scalars and datasets without elements keep a layout without chunks. */
-            hsize_t expect = rank == 0 && ex->read.n > 0 && !carve_selection_is_empty(&md->selections) ? elem : 0;
+            hsize_t expect =
+                rank == 0 && ex->read.n > 0 && !carve_selection_is_empty(&md->selections) ? elem : 0;
 
             if (rank == 0 && ex->read.n > 0 && elem == 0)
                 note("%s: the stored size of one element is unknown: no size check", path);
             else
-                carve_check(stored == expect, "%s: bytes stored %llu = %llu (%s)", path, (unsigned long long)stored,
-                        (unsigned long long)expect, expect ? "the scalar's element" : "no elements");
+                carve_check(stored == expect, "%s: bytes stored %llu = %llu (%s)", path,
+                            (unsigned long long)stored, (unsigned long long)expect,
+                            expect ? "the scalar's element" : "no elements");
         }
-        carve_check(md->bytes_stored == stored, "%s: manifest bytes_stored %" PRIu64 " is the container's %llu", path,
-                    md->bytes_stored, (unsigned long long)stored);
+        carve_check(md->bytes_stored == stored,
+                    "%s: manifest bytes_stored %" PRIu64 " is the container's %llu", path, md->bytes_stored,
+                    (unsigned long long)stored);
         if (container_chunked)
-            carve_check(md->chunks_stored == nstored, "%s: manifest chunks_stored %" PRIu64 " is the container's %llu",
-                        path, md->chunks_stored, (unsigned long long)nstored);
+            carve_check(md->chunks_stored == nstored,
+                        "%s: manifest chunks_stored %" PRIu64 " is the container's %llu", path,
+                        md->chunks_stored, (unsigned long long)nstored);
     }
 
 done:
@@ -1593,7 +1625,7 @@ manifest_dataset_by_token(verify_t *v, const H5O_token_t *token)
 static void
 verify_unread_datasets(verify_t *v, const object_list_t *cobjs)
 {
-    int    bad = 0, checked = 0;
+    int     bad = 0, checked = 0;
     hsize_t allowed_total = 0;
 
     for (size_t i = 0; i < cobjs->n; i++) {
@@ -1623,9 +1655,10 @@ verify_unread_datasets(verify_t *v, const object_list_t *cobjs)
             layout = H5Pget_layout(dcpl);
             H5Pget_alloc_time(dcpl, &alloc);
             np = H5Sget_simple_extent_npoints(space);
-            if ((layout == H5D_COMPACT || (layout == H5D_CONTIGUOUS && alloc == H5D_ALLOC_TIME_EARLY)) && np >= 0 &&
-                size == (hsize_t)np * H5Tget_size(type)) {
-                note("%s: unread, %llu bytes allocated: %s storage always takes the dataset's full size (fill values)",
+            if ((layout == H5D_COMPACT || (layout == H5D_CONTIGUOUS && alloc == H5D_ALLOC_TIME_EARLY)) &&
+                np >= 0 && size == (hsize_t)np * H5Tget_size(type)) {
+                note("%s: unread, %llu bytes allocated: %s storage always takes the dataset's full size "
+                     "(fill values)",
                      cobjs->paths[i], (unsigned long long)size,
                      layout == H5D_COMPACT ? "compact" : "contiguous storage with early allocation");
                 allowed_total += size;
@@ -1657,7 +1690,8 @@ verify_coverage_complete(verify_t *v)
         if (ex->matched)
             continue;
         if (elemset_count(&ex->read) == 0)
-            note("%s: read with an empty selection only, and not in the manifest (nothing to store)", ex->path);
+            note("%s: read with an empty selection only, and not in the manifest (nothing to store)",
+                 ex->path);
         else {
             detail("%s: read (%llu elements) but not in the manifest", ex->path,
                    (unsigned long long)elemset_count(&ex->read));
@@ -1675,7 +1709,8 @@ verify_coverage_complete(verify_t *v)
 
         if (token_of(v->origin, ma->object, &t, NULL) == 0)
             for (size_t k = 0; k < v->expected.nattrs; k++)
-                if (same_token(&t, &v->expected.attrs[k].token) && strcmp(ma->name, v->expected.attrs[k].name) == 0) {
+                if (same_token(&t, &v->expected.attrs[k].token) &&
+                    strcmp(ma->name, v->expected.attrs[k].name) == 0) {
                     v->expected.attrs[k].matched = 1;
                     found                        = 1;
                 }
@@ -1686,12 +1721,12 @@ verify_coverage_complete(verify_t *v)
     }
     for (size_t k = 0; k < v->expected.nattrs; k++)
         if (!v->expected.attrs[k].matched) {
-            detail("attribute %s of %s was read, but the manifest does not list it", v->expected.attrs[k].name,
-                   v->expected.attrs[k].object);
+            detail("attribute %s of %s was read, but the manifest does not list it",
+                   v->expected.attrs[k].name, v->expected.attrs[k].object);
             bad++;
         }
-    carve_check(bad == 0, "the manifest's attributes (%zu) are exactly those read (%zu)", v->manifest.nattributes,
-                v->expected.nattrs);
+    carve_check(bad == 0, "the manifest's attributes (%zu) are exactly those read (%zu)",
+                v->manifest.nattributes, v->expected.nattrs);
 
     /* Every dataset read was opened: it is in the objects list. */
     bad = 0;
@@ -1733,11 +1768,13 @@ verify_skeleton(verify_t *v, const object_list_t *oobjs, const object_list_t *co
             else
                 H5Oclose(obj);
         }
-        carve_check(bad == 0, "full skeleton: every object of the origin (%zu) is in the container", oobjs->n);
-        carve_check(cobjs->n == oobjs->n,
-                    "full skeleton: the container holds as many objects as the origin (%zu, %zu): nothing extra, "
-                    "carve's bookkeeping invisible",
-                    cobjs->n, oobjs->n);
+        carve_check(bad == 0, "full skeleton: every object of the origin (%zu) is in the container",
+                    oobjs->n);
+        carve_check(
+            cobjs->n == oobjs->n,
+            "full skeleton: the container holds as many objects as the origin (%zu, %zu): nothing extra, "
+            "carve's bookkeeping invisible",
+            cobjs->n, oobjs->n);
         return;
     }
 
@@ -1749,10 +1786,11 @@ verify_skeleton(verify_t *v, const object_list_t *oobjs, const object_list_t *co
         const char **touched  = NULL;
 
         for (size_t i = 0; i < v->manifest.nobjects + v->manifest.ndatasets + v->manifest.nattributes; i++) {
-            const char *p = i < v->manifest.nobjects ? v->manifest.objects[i]
-                            : i < v->manifest.nobjects + v->manifest.ndatasets
-                                ? v->manifest.datasets[i - v->manifest.nobjects].path
-                                : v->manifest.attributes[i - v->manifest.nobjects - v->manifest.ndatasets].object;
+            const char *p =
+                i < v->manifest.nobjects ? v->manifest.objects[i]
+                : i < v->manifest.nobjects + v->manifest.ndatasets
+                    ? v->manifest.datasets[i - v->manifest.nobjects].path
+                    : v->manifest.attributes[i - v->manifest.nobjects - v->manifest.ndatasets].object;
 
             if (ntouched == cap) {
                 cap     = cap ? 2 * cap : 16;
@@ -1761,7 +1799,7 @@ verify_skeleton(verify_t *v, const object_list_t *oobjs, const object_list_t *co
             touched[ntouched++] = p;
         }
         for (size_t i = 0; i < ntouched; i++) {
-            size_t len = strlen(touched[i]);
+            size_t len    = strlen(touched[i]);
             char  *prefix = malloc(len + 2);
 
             /* The object itself, then every group on its path: "/", "/a", "/a/b" for "/a/b/c". */
@@ -1803,12 +1841,13 @@ verify_skeleton(verify_t *v, const object_list_t *oobjs, const object_list_t *co
                 bad++;
             }
         }
-        carve_check(bad == 0,
-                    "touched skeleton: the container's %zu objects are exactly the touched ones (%zu names) and "
-                    "their parent groups",
-                    cobjs->n, ntouched);
-        carve_check(cobjs->n < oobjs->n, "touched skeleton: smaller than the origin's (%zu of %zu objects)", cobjs->n,
-                    oobjs->n);
+        carve_check(
+            bad == 0,
+            "touched skeleton: the container's %zu objects are exactly the touched ones (%zu names) and "
+            "their parent groups",
+            cobjs->n, ntouched);
+        carve_check(cobjs->n < oobjs->n, "touched skeleton: smaller than the origin's (%zu of %zu objects)",
+                    cobjs->n, oobjs->n);
         free(touched);
         free(allowed);
     }
@@ -1834,7 +1873,8 @@ collect_elink(hid_t group, const char *name, const H5L_info2_t *info, void *udat
 
     if (info->type != H5L_TYPE_EXTERNAL)
         return 0;
-    if ((value = malloc(info->u.val_size)) && H5Lget_val(group, name, value, info->u.val_size, H5P_DEFAULT) >= 0 &&
+    if ((value = malloc(info->u.val_size)) &&
+        H5Lget_val(group, name, value, info->u.val_size, H5P_DEFAULT) >= 0 &&
         H5Lunpack_elink_val(value, info->u.val_size, &flags, &file, &object) >= 0 &&
         (grown = realloc(list->links, (list->n + 1) * sizeof *grown))) {
         list->links = grown;
@@ -1890,7 +1930,8 @@ find_elink(const elink_list_t *list, const char *path)
 static int
 same_elink(const carve_manifest_elink_t *a, const carve_manifest_elink_t *b)
 {
-    return strcmp(a->path, b->path) == 0 && strcmp(a->file, b->file) == 0 && strcmp(a->object, b->object) == 0;
+    return strcmp(a->path, b->path) == 0 && strcmp(a->file, b->file) == 0 &&
+           strcmp(a->object, b->object) == 0;
 }
 
 /* Check 9: the container's external links are the origin's, and the manifest lists exactly them. */
@@ -1917,12 +1958,14 @@ verify_external_links(verify_t *v)
             held.links[held.n++] = *o;
         if ((!o || !same_elink(o, &clinks.links[i])) && bad++ < 10)
             detail("container link %s -> %s:%s is %s", clinks.links[i].path, clinks.links[i].file,
-                   clinks.links[i].object, o ? "not the origin's (another target)" : "not an external link of the origin");
+                   clinks.links[i].object,
+                   o ? "not the origin's (another target)" : "not an external link of the origin");
     }
-    carve_check(held.links && bad == 0, "the container's %zu external link(s) are the origin's, same paths and targets",
-                clinks.n);
+    carve_check(held.links && bad == 0,
+                "the container's %zu external link(s) are the origin's, same paths and targets", clinks.n);
     if (strcmp(v->skeleton, "full") == 0)
-        carve_check(clinks.n == olinks.n, "full skeleton: the container holds every external link of the origin (%zu, %zu)",
+        carve_check(clinks.n == olinks.n,
+                    "full skeleton: the container holds every external link of the origin (%zu, %zu)",
                     clinks.n, olinks.n);
 
     bad = 0;
@@ -1934,13 +1977,15 @@ verify_external_links(verify_t *v)
             continue;
         if (bad++ < 10)
             detail("external_links[%zu]: the manifest lists %s -> %s:%s, the container holds %s -> %s:%s", i,
-                   listed ? listed->path : "(nothing)", listed ? listed->file : "", listed ? listed->object : "",
-                   want ? want->path : "(nothing)", want ? want->file : "", want ? want->object : "");
+                   listed ? listed->path : "(nothing)", listed ? listed->file : "",
+                   listed ? listed->object : "", want ? want->path : "(nothing)", want ? want->file : "",
+                   want ? want->object : "");
     }
-    carve_check(bad == 0,
-                "the manifest's external_links (%zu) are the origin's external links the container holds (%zu of the "
-                "origin's %zu), path, file and object alike",
-                m->nelinks, held.n, olinks.n);
+    carve_check(
+        bad == 0,
+        "the manifest's external_links (%zu) are the origin's external links the container holds (%zu of the "
+        "origin's %zu), path, file and object alike",
+        m->nelinks, held.n, olinks.n);
 
 done:
     free(held.links); /* its entries are olinks' */
@@ -1963,8 +2008,10 @@ verify_manifest_fields(verify_t *v)
 
     cbase = cbase ? cbase + 1 : v->container_path;
     mbase = mbase ? mbase + 1 : v->manifest_path;
-    carve_check(m->format == CARVE_MANIFEST_FORMAT, "manifest format %u is %d", m->format, CARVE_MANIFEST_FORMAT);
-    carve_check(m->generation == v->generation, "manifest generation %" PRIu64 " is %llu", m->generation, v->generation);
+    carve_check(m->format == CARVE_MANIFEST_FORMAT, "manifest format %u is %d", m->format,
+                CARVE_MANIFEST_FORMAT);
+    carve_check(m->generation == v->generation, "manifest generation %" PRIu64 " is %llu", m->generation,
+                v->generation);
     carve_check(m->nruns == v->runs, "manifest lists %zu run(s), expected %llu", m->nruns, v->runs);
     ok = 1;
     for (size_t i = 0; i < m->nruns; i++)
@@ -1979,22 +2026,27 @@ verify_manifest_fields(verify_t *v)
                     "remote stamp: size %" PRId64 " = the local copy's, ETag %s", m->stamp.size,
                     m->stamp.etag ? m->stamp.etag : "(none)");
         if (v->etag)
-            carve_check(m->stamp.etag && strcmp(m->stamp.etag, v->etag) == 0, "remote stamp ETag is %s", v->etag);
+            carve_check(m->stamp.etag && strcmp(m->stamp.etag, v->etag) == 0, "remote stamp ETag is %s",
+                        v->etag);
     }
     else {
         real = realpath(v->origin_path, NULL);
-        carve_check(real && m->origin && strcmp(m->origin, real) == 0, "manifest origin '%s' is the origin's real path '%s'",
-                    m->origin ? m->origin : "(none)", real ? real : "?");
-        carve_check(stat(v->origin_path, &st) == 0 && !m->stamp.remote && m->stamp.size == (int64_t)st.st_size &&
+        carve_check(real && m->origin && strcmp(m->origin, real) == 0,
+                    "manifest origin '%s' is the origin's real path '%s'", m->origin ? m->origin : "(none)",
+                    real ? real : "?");
+        carve_check(stat(v->origin_path, &st) == 0 && !m->stamp.remote &&
+                        m->stamp.size == (int64_t)st.st_size &&
                         m->stamp.mtime_sec == (int64_t)st.st_mtim.tv_sec &&
                         m->stamp.mtime_nsec == (int64_t)st.st_mtim.tv_nsec,
                     "local stamp (size %" PRId64 ", mtime %" PRId64 ".%09" PRId64 ") matches the origin file",
                     m->stamp.size, m->stamp.mtime_sec, m->stamp.mtime_nsec);
     }
-    carve_check(m->container && strcmp(m->container, cbase) == 0, "manifest container '%s' is the container's name '%s'",
+    carve_check(m->container && strcmp(m->container, cbase) == 0,
+                "manifest container '%s' is the container's name '%s'",
                 m->container ? m->container : "(none)", cbase);
     /* <base>-<16 hex>.carve.h5 and <base>-<16 hex>.carve.yaml, same stem, base from the origin's name. */
-    obase = v->origin_location ? strrchr(v->origin_location, '/') : strrchr(real ? real : v->origin_path, '/');
+    obase =
+        v->origin_location ? strrchr(v->origin_location, '/') : strrchr(real ? real : v->origin_path, '/');
     obase = obase ? obase + 1 : (v->origin_location ? v->origin_location : v->origin_path);
     blen  = strlen(obase);
     ok    = strlen(cbase) == blen + 1 + 16 + strlen(".carve.h5") && strncmp(cbase, obase, blen) == 0 &&
@@ -2003,15 +2055,16 @@ verify_manifest_fields(verify_t *v)
         ok = strchr("0123456789abcdef", cbase[blen + 1 + i]) != NULL;
     ok = ok && strlen(mbase) == blen + 17 + strlen(".carve.yaml") && strncmp(mbase, cbase, blen + 17) == 0 &&
          strcmp(mbase + blen + 17, ".carve.yaml") == 0;
-    carve_check(ok, "container '%s' and manifest '%s' are named <origin name>-<16 hex>.carve.{h5,yaml}", cbase, mbase);
+    carve_check(ok, "container '%s' and manifest '%s' are named <origin name>-<16 hex>.carve.{h5,yaml}",
+                cbase, mbase);
     carve_check(m->skeleton && strcmp(m->skeleton, v->skeleton) == 0, "manifest skeleton '%s' is '%s'",
                 m->skeleton ? m->skeleton : "(none)", v->skeleton);
     H5get_libversion(&maj, &min, &rel);
     snprintf(version, sizeof version, "%u.%u.%u", maj, min, rel);
     carve_check(m->hdf5_version && strcmp(m->hdf5_version, version) == 0, "manifest hdf5_version '%s' is %s",
                 m->hdf5_version ? m->hdf5_version : "(none)", version);
-    carve_check(m->carve_version && m->carve_version[0] && m->created && m->updated && strlen(m->created) == 20 &&
-                    strcmp(m->created, m->updated) <= 0,
+    carve_check(m->carve_version && m->carve_version[0] && m->created && m->updated &&
+                    strlen(m->created) == 20 && strcmp(m->created, m->updated) <= 0,
                 "carve_version '%s', created %s <= updated %s", m->carve_version ? m->carve_version : "",
                 m->created ? m->created : "?", m->updated ? m->updated : "?");
 
@@ -2022,8 +2075,9 @@ verify_manifest_fields(verify_t *v)
         int   found = 0;
 
         for (size_t k = 0; k < m->nskipped; k++)
-            found = found || (m->skipped[k].path && strcmp(m->skipped[k].path, want ? want : v->skipped[i]) == 0 &&
-                              m->skipped[k].reason && m->skipped[k].reason[0]);
+            found = found ||
+                    (m->skipped[k].path && strcmp(m->skipped[k].path, want ? want : v->skipped[i]) == 0 &&
+                     m->skipped[k].reason && m->skipped[k].reason[0]);
         if (!found)
             detail("%s is not in the manifest's skipped list (with a reason)", want ? want : v->skipped[i]);
         ok = ok && found;
@@ -2032,7 +2086,8 @@ verify_manifest_fields(verify_t *v)
     for (size_t k = 0; k < m->nskipped; k++)
         detail("skipped: %s (%s)", m->skipped[k].path ? m->skipped[k].path : "?",
                m->skipped[k].reason ? m->skipped[k].reason : "?");
-    carve_check(ok, "manifest skipped list (%zu) is the %zu file(s) the program wrote", m->nskipped, v->nskipped);
+    carve_check(ok, "manifest skipped list (%zu) is the %zu file(s) the program wrote", m->nskipped,
+                v->nskipped);
     free(real);
 }
 
@@ -2058,7 +2113,8 @@ verify_embedded(verify_t *v)
     }
     else
         carve_check(le == lf && memcmp(te, tf, le) == 0,
-                    "the embedded manifest emits the same text as the manifest file (%zu, %zu bytes)", le, lf);
+                    "the embedded manifest emits the same text as the manifest file (%zu, %zu bytes)", le,
+                    lf);
     if ((f = fopen(v->manifest_path, "rb"))) {
         struct stat st;
 
@@ -2086,9 +2142,10 @@ verify_embedded(verify_t *v)
 static int
 usage(void)
 {
-    fprintf(stderr, "usage: carve_verify <origin> <container> <manifest.yaml> <expected.txt> [--also-expected F]... "
-                    "[--generation N] [--runs N] [--origin-location LOC] [--etag E] [--skeleton full|touched] "
-                    "[--expect-skipped PATH]...\n");
+    fprintf(stderr,
+            "usage: carve_verify <origin> <container> <manifest.yaml> <expected.txt> [--also-expected F]... "
+            "[--generation N] [--runs N] [--origin-location LOC] [--etag E] [--skeleton full|touched] "
+            "[--expect-skipped PATH]...\n");
     return 2;
 }
 
@@ -2097,7 +2154,7 @@ main(int argc, char **argv)
 {
     verify_t      v;
     const char   *expected_files[VERIFY_MAX_FILES];
-    size_t        nexpected = 0;
+    size_t        nexpected  = 0;
     int           runs_given = 0;
     object_list_t oobjs, cobjs;
 
@@ -2106,10 +2163,10 @@ main(int argc, char **argv)
     v.skeleton   = "full";
     if (argc < 5)
         return usage();
-    v.origin_path                 = argv[1];
-    v.container_path              = argv[2];
-    v.manifest_path               = argv[3];
-    expected_files[nexpected++]   = argv[4];
+    v.origin_path               = argv[1];
+    v.container_path            = argv[2];
+    v.manifest_path             = argv[3];
+    expected_files[nexpected++] = argv[4];
     for (int i = 5; i < argc; i++) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -2138,8 +2195,10 @@ main(int argc, char **argv)
     if (!runs_given)
         v.runs = v.generation;
     if (carve_error_init() < 0) /* carve_core's messages go onto HDF5's stack under carve's class */
-        fprintf(stderr, "carve_verify: cannot register carve's error class: core errors will lack messages\n");
-    printf("carve_verify: origin %s, container %s, manifest %s\n", v.origin_path, v.container_path, v.manifest_path);
+        fprintf(stderr,
+                "carve_verify: cannot register carve's error class: core errors will lack messages\n");
+    printf("carve_verify: origin %s, container %s, manifest %s\n", v.origin_path, v.container_path,
+           v.manifest_path);
 
     v.origin    = open_native(v.origin_path);
     v.container = open_native(v.container_path);
@@ -2158,8 +2217,8 @@ main(int argc, char **argv)
     for (size_t i = 0; i < nexpected; i++)
         if (expected_read(&v.expected, v.origin, expected_files[i]) < 0)
             return carve_check_finish();
-    carve_check(1, "the expected reads parse (%zu file(s): %zu datasets, %zu attributes)", nexpected, v.expected.nds,
-                v.expected.nattrs);
+    carve_check(1, "the expected reads parse (%zu file(s): %zu datasets, %zu attributes)", nexpected,
+                v.expected.nds, v.expected.nattrs);
 
     verify_manifest_fields(&v);
     verify_embedded(&v);

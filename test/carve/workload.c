@@ -62,7 +62,7 @@ typedef struct workload_run_t {
     hid_t    file;
     FILE    *log;
     uint64_t checksum;
-    int      failed;      /* an HDF5 call failed */
+    int      failed;       /* an HDF5 call failed */
     int      close_failed; /* an H5Oclose/H5Fclose failed (carve reports a failed commit there) */
     int      leave_open;   /* --leave-open: objects opened are never closed */
     int      h5close;      /* --h5close: H5close() before main returns */
@@ -70,8 +70,7 @@ typedef struct workload_run_t {
 
 static workload_run_t run_g = {H5I_INVALID_HID, NULL, 0xcbf29ce484222325ull, 0, 0, 0, 0};
 
-static void
-fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports a failed step with HDF5's error stack and remembers the failure. */
 static void
@@ -339,8 +338,8 @@ hash_value(hid_t type, const unsigned char *p)
             break;
         }
         case H5T_ARRAY: {
-            hid_t   base = H5Tget_super(type);
-            size_t  bsize = H5Tget_size(base);
+            hid_t  base  = H5Tget_super(type);
+            size_t bsize = H5Tget_size(base);
 
             for (size_t off = 0; off + bsize <= size; off += bsize)
                 hash_value(base, p + off);
@@ -404,7 +403,7 @@ static hsize_t
 selection_size(hid_t dset, hid_t file_space)
 {
     hid_t    space = file_space == H5S_ALL ? H5Dget_space(dset) : file_space;
-    hssize_t n     = file_space == H5S_ALL ? H5Sget_simple_extent_npoints(space) : H5Sget_select_npoints(space);
+    hssize_t n = file_space == H5S_ALL ? H5Sget_simple_extent_npoints(space) : H5Sget_select_npoints(space);
 
     if (file_space == H5S_ALL)
         H5Sclose(space);
@@ -416,9 +415,9 @@ selection_size(hid_t dset, hid_t file_space)
 static void
 read_open_dataset(hid_t dset, const char *path, hid_t mem_type, hid_t file_space)
 {
-    hid_t   mtype = mem_type >= 0 ? H5Tcopy(mem_type) : native_type_of(dset);
-    hsize_t n     = selection_size(dset, file_space);
-    hsize_t one   = n ? n : 1;
+    hid_t   mtype  = mem_type >= 0 ? H5Tcopy(mem_type) : native_type_of(dset);
+    hsize_t n      = selection_size(dset, file_space);
+    hsize_t one    = n ? n : 1;
     hid_t   mspace = H5S_ALL;
     void   *buf;
 
@@ -529,12 +528,12 @@ read_points(const char *path, hid_t mem_type, size_t n, const hsize_t *coords)
 static void
 read_attribute(const char *object, const char *name)
 {
-    hid_t attr = H5Aopen_by_name(run_g.file, object, name, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    hid_t mtype = ftype >= 0 ? H5Tget_native_type(ftype, H5T_DIR_DEFAULT) : H5I_INVALID_HID;
-    hid_t space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
-    hssize_t n  = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    void    *buf = NULL;
+    hid_t    attr  = H5Aopen_by_name(run_g.file, object, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t    ftype = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    hid_t    mtype = ftype >= 0 ? H5Tget_native_type(ftype, H5T_DIR_DEFAULT) : H5I_INVALID_HID;
+    hid_t    space = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
+    hssize_t n     = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    void    *buf   = NULL;
 
     if (mtype < 0 || n < 0 || NULL == (buf = calloc(n ? (size_t)n : 1, H5Tget_size(mtype))) ||
         H5Aread(attr, mtype, buf) < 0)
@@ -619,7 +618,8 @@ static void
 workload_union(void)
 {
     hid_t   space = space_of("/grid2d");
-    hsize_t rs[2] = {0, 0}, rc[2] = {3, 50}, cs[2] = {0, 10}, cc[2] = {60, 3}, bs[2] = {20, 20}, bc[2] = {10, 10};
+    hsize_t rs[2] = {0, 0}, rc[2] = {3, 50}, cs[2] = {0, 10}, cc[2] = {60, 3}, bs[2] = {20, 20},
+            bc[2] = {10, 10};
 
     if (space < 0 || H5Sselect_hyperslab(space, H5S_SELECT_SET, rs, NULL, rc, NULL) < 0 ||
         H5Sselect_hyperslab(space, H5S_SELECT_OR, cs, NULL, cc, NULL) < 0 ||
@@ -628,9 +628,9 @@ workload_union(void)
     else
         read_space("/grid2d", H5T_NATIVE_INT32, space);
 
-    space = space_of("/data/chunked_plain");
-    hsize_t a[2] = {2, 3}, ac[2] = {10, 10}, b[2] = {7, 8}, bcnt[2] = {12, 5}, st[2] = {30, 0}, stc[2] = {4, 2},
-            sst[2] = {3, 12};
+    space        = space_of("/data/chunked_plain");
+    hsize_t a[2] = {2, 3}, ac[2] = {10, 10}, b[2] = {7, 8}, bcnt[2] = {12, 5}, st[2] = {30, 0},
+            stc[2] = {4, 2}, sst[2] = {3, 12};
     if (space < 0 || H5Sselect_hyperslab(space, H5S_SELECT_SET, a, NULL, ac, NULL) < 0 ||
         H5Sselect_hyperslab(space, H5S_SELECT_OR, b, NULL, bcnt, NULL) < 0 ||
         H5Sselect_hyperslab(space, H5S_SELECT_OR, st, sst, stc, NULL) < 0)
@@ -745,7 +745,7 @@ workload_refs(void)
             log_dataset("/typed/ref_object_old");
             log_selection(H5S_ALL);
             for (int i = 0; i < 2; i++) {
-                hid_t obj = H5Rdereference2(dset, H5P_DEFAULT, H5R_OBJECT, &objs[i]);
+                hid_t obj       = H5Rdereference2(dset, H5P_DEFAULT, H5R_OBJECT, &objs[i]);
                 char  name[256] = "";
 
                 if (obj < 0 || H5Iget_name(obj, name, sizeof name) < 0)
@@ -767,8 +767,8 @@ workload_refs(void)
             log_dataset("/typed/ref_region_old");
             log_selection(H5S_ALL);
             for (int i = 0; i < 2; i++) {
-                hid_t target = H5Rdereference2(dset, H5P_DEFAULT, H5R_DATASET_REGION, &regions[i]);
-                hid_t region = H5Rget_region(dset, H5R_DATASET_REGION, &regions[i]);
+                hid_t target    = H5Rdereference2(dset, H5P_DEFAULT, H5R_DATASET_REGION, &regions[i]);
+                hid_t region    = H5Rget_region(dset, H5R_DATASET_REGION, &regions[i]);
                 char  name[256] = "";
 
                 if (target < 0 || region < 0 || H5Iget_name(target, name, sizeof name) < 0)
@@ -801,7 +801,7 @@ workload_refs(void)
         log_dataset(news[k]);
         log_selection(H5S_ALL);
         for (hsize_t i = 0; i < n; i++) {
-            hid_t obj = H5Ropen_object(&refs[i], H5P_DEFAULT, H5P_DEFAULT);
+            hid_t obj       = H5Ropen_object(&refs[i], H5P_DEFAULT, H5P_DEFAULT);
             char  name[256] = "";
 
             if (obj < 0 || H5Iget_name(obj, name, sizeof name) < 0)
@@ -968,11 +968,20 @@ workload_compact(void)
 static void
 workload_types(void)
 {
-    const char *some[] = {"/typed/enum", "/typed/enum_u8be", "/typed/opaque", "/typed/bitfield8_le",
-                          "/typed/bitfield16_be", "/typed/bitfield32_le", "/typed/bitfield64_be",
-                          "/typed/string_fixed_ascii_nullterm", "/typed/string_fixed_ascii_nullpad",
-                          "/typed/string_fixed_ascii_spacepad", "/typed/int8_be", "/typed/uint64_be",
-                          "/typed/float32_be", "/typed/uint16_le"};
+    const char *some[] = {"/typed/enum",
+                          "/typed/enum_u8be",
+                          "/typed/opaque",
+                          "/typed/bitfield8_le",
+                          "/typed/bitfield16_be",
+                          "/typed/bitfield32_le",
+                          "/typed/bitfield64_be",
+                          "/typed/string_fixed_ascii_nullterm",
+                          "/typed/string_fixed_ascii_nullpad",
+                          "/typed/string_fixed_ascii_spacepad",
+                          "/typed/int8_be",
+                          "/typed/uint64_be",
+                          "/typed/float32_be",
+                          "/typed/uint16_le"};
     hsize_t     zero = 0, two = 2;
 
     for (size_t i = 0; i < NPTS(some); i++)
@@ -1025,10 +1034,12 @@ workload_iterate(void)
     H5O_info2_t info;
 
     if (H5Literate_by_name2(run_g.file, "/groups/g1", H5_INDEX_NAME, H5_ITER_INC, NULL, count_link, &links,
-                            H5P_DEFAULT) < 0 || links == 0)
+                            H5P_DEFAULT) < 0 ||
+        links == 0)
         fail("iterating /groups/g1");
     if (H5Ovisit_by_name3(run_g.file, "/groups/g2", H5_INDEX_NAME, H5_ITER_INC, count_object, &objects,
-                          H5O_INFO_BASIC, H5P_DEFAULT) < 0 || objects == 0)
+                          H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+        objects == 0)
         fail("visiting /groups/g2");
     if (H5Oget_info_by_name3(run_g.file, "/types/compound_t", &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
         fail("querying /types/compound_t");
@@ -1057,7 +1068,8 @@ workload_band(void)
     else {
         hsize_t bands    = dims[0] / chunk[0];
         hsize_t b        = (hsize_t)band % bands;
-        hsize_t start[2] = {b * chunk[0] + (hsize_t)band % (chunk[0] - 5), ((hsize_t)band * 1777) % (dims[1] - 1500)};
+        hsize_t start[2] = {b * chunk[0] + (hsize_t)band % (chunk[0] - 5),
+                            ((hsize_t)band * 1777) % (dims[1] - 1500)};
         hsize_t count[2] = {5, 1500};
 
         if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
@@ -1078,16 +1090,26 @@ typedef struct workload_t {
 } workload_t;
 
 static const workload_t workloads[] = {
-    {"rows", workload_rows},     {"strided", workload_strided},
-    {"points", workload_points}, {"union", workload_union},
-    {"none", workload_none},     {"all", workload_all},
-    {"convert", workload_convert}, {"compound_subset", workload_compound_subset},
-    {"vlen", workload_vlen},     {"refs", workload_refs},
-    {"multi", workload_multi},   {"attrs", workload_attrs},
-    {"edge", workload_edge},     {"szip", workload_szip},
-    {"fletcher32", workload_fletcher32}, {"shuffle", workload_shuffle},
-    {"vds", workload_vds},       {"compact", workload_compact},
-    {"types", workload_types},   {"links", workload_links},
+    {"rows", workload_rows},
+    {"strided", workload_strided},
+    {"points", workload_points},
+    {"union", workload_union},
+    {"none", workload_none},
+    {"all", workload_all},
+    {"convert", workload_convert},
+    {"compound_subset", workload_compound_subset},
+    {"vlen", workload_vlen},
+    {"refs", workload_refs},
+    {"multi", workload_multi},
+    {"attrs", workload_attrs},
+    {"edge", workload_edge},
+    {"szip", workload_szip},
+    {"fletcher32", workload_fletcher32},
+    {"shuffle", workload_shuffle},
+    {"vds", workload_vds},
+    {"compact", workload_compact},
+    {"types", workload_types},
+    {"links", workload_links},
     {"iterate", workload_iterate},
     {"band", workload_band},
 };
@@ -1102,10 +1124,10 @@ write_other_file(const char *path)
     int     v[8]  = {1, 2, 3, 4, 5, 6, 7, 8};
     hid_t   file  = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     hid_t   space = H5Screate_simple(1, &n, NULL);
-    hid_t   dset  = file >= 0 ? H5Dcreate2(file, "written", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                           H5P_DEFAULT)
-                              : H5I_INVALID_HID;
-    int     ok    = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    hid_t   dset =
+        file >= 0 ? H5Dcreate2(file, "written", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                    : H5I_INVALID_HID;
+    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
     /* Read back what was written: a read of a written file must not make it an origin either. */
     int back[8];
     ok = ok && H5Dread(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) >= 0 && back[7] == 8;
@@ -1145,9 +1167,10 @@ modify_other_file(const char *path)
 static int
 usage(void)
 {
-    fprintf(stderr, "usage: carve_workload <file-or-URL> <workload> <expected-out.txt> [--cred region,id,secret] "
-                    "[--token T] [--write path] [--modify path] [--leave-open] [--h5close]\n"
-                    "       carve_workload --list\n");
+    fprintf(stderr,
+            "usage: carve_workload <file-or-URL> <workload> <expected-out.txt> [--cred region,id,secret] "
+            "[--token T] [--write path] [--modify path] [--leave-open] [--h5close]\n"
+            "       carve_workload --list\n");
     return 2;
 }
 
@@ -1169,7 +1192,8 @@ make_fapl(const char *name, const char *cred, const char *token)
             const char *c1 = strchr(cred, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 
             if (!c1 || !c2 || (size_t)(c1 - cred) > H5FD_ROS3_MAX_REGION_LEN ||
-                (size_t)(c2 - c1 - 1) > H5FD_ROS3_MAX_SECRET_ID_LEN || strlen(c2 + 1) > H5FD_ROS3_MAX_SECRET_KEY_LEN) {
+                (size_t)(c2 - c1 - 1) > H5FD_ROS3_MAX_SECRET_ID_LEN ||
+                strlen(c2 + 1) > H5FD_ROS3_MAX_SECRET_KEY_LEN) {
                 fprintf(stderr, "carve_workload: credentials must be region,id,secret\n");
                 H5Pclose(fapl);
                 return H5I_INVALID_HID;

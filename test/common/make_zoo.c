@@ -38,7 +38,8 @@
 /* Every HDF5 call is checked; the generator stops at the first failure (HDF5 prints its stack). */
 #define ZOO_CHECK(expr) zoo_check((long long)(expr), #expr, __LINE__)
 
-static long long zoo_check(long long value, const char *what, int line)
+static long long
+zoo_check(long long value, const char *what, int line)
 {
     if (value < 0) {
         fprintf(stderr, "carve_make_zoo: line %d: %s failed\n", line, what);
@@ -53,21 +54,24 @@ static int zoo_variant = 0;
 /* ---------------------------------------------------------------------------------------------- */
 /* Property lists: no time stamps anywhere, so files are byte-for-byte reproducible.               */
 
-static hid_t zoo_gcpl(void)
+static hid_t
+zoo_gcpl(void)
 {
     hid_t gcpl = (hid_t)ZOO_CHECK(H5Pcreate(H5P_GROUP_CREATE));
     ZOO_CHECK(H5Pset_obj_track_times(gcpl, 0));
     return gcpl;
 }
 
-static hid_t zoo_dcpl(void)
+static hid_t
+zoo_dcpl(void)
 {
     hid_t dcpl = (hid_t)ZOO_CHECK(H5Pcreate(H5P_DATASET_CREATE));
     ZOO_CHECK(H5Pset_obj_track_times(dcpl, 0));
     return dcpl;
 }
 
-static hid_t zoo_create_group(hid_t loc, const char *name)
+static hid_t
+zoo_create_group(hid_t loc, const char *name)
 {
     hid_t gcpl  = zoo_gcpl();
     hid_t group = (hid_t)ZOO_CHECK(H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT));
@@ -75,7 +79,8 @@ static hid_t zoo_create_group(hid_t loc, const char *name)
     return group;
 }
 
-static hid_t zoo_simple_space(int rank, const hsize_t *dims)
+static hid_t
+zoo_simple_space(int rank, const hsize_t *dims)
 {
     return (hid_t)ZOO_CHECK(H5Screate_simple(rank, dims, NULL));
 }
@@ -85,8 +90,9 @@ static hid_t zoo_simple_space(int rank, const hsize_t *dims)
 
 typedef enum zoo_target_t { ZOO_AS_ATTRIBUTE, ZOO_AS_DATASET } zoo_target_t;
 
-static void zoo_write_object(hid_t loc, const char *name, zoo_target_t target, hid_t file_type, hid_t mem_type,
-                             hid_t space, const void *buf)
+static void
+zoo_write_object(hid_t loc, const char *name, zoo_target_t target, hid_t file_type, hid_t mem_type,
+                 hid_t space, const void *buf)
 {
     if (target == ZOO_AS_ATTRIBUTE) {
         hid_t attr = (hid_t)ZOO_CHECK(H5Acreate2(loc, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT));
@@ -96,7 +102,8 @@ static void zoo_write_object(hid_t loc, const char *name, zoo_target_t target, h
     }
     else {
         hid_t dcpl = zoo_dcpl();
-        hid_t dset = (hid_t)ZOO_CHECK(H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+        hid_t dset =
+            (hid_t)ZOO_CHECK(H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
         if (buf)
             ZOO_CHECK(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf));
         ZOO_CHECK(H5Dclose(dset));
@@ -104,8 +111,9 @@ static void zoo_write_object(hid_t loc, const char *name, zoo_target_t target, h
     }
 }
 
-static void zoo_write_1d(hid_t loc, const char *name, zoo_target_t target, hid_t file_type, hid_t mem_type,
-                         hsize_t count, const void *buf)
+static void
+zoo_write_1d(hid_t loc, const char *name, zoo_target_t target, hid_t file_type, hid_t mem_type, hsize_t count,
+             const void *buf)
 {
     hid_t space = zoo_simple_space(1, &count);
     zoo_write_object(loc, name, target, file_type, mem_type, space, buf);
@@ -113,7 +121,8 @@ static void zoo_write_1d(hid_t loc, const char *name, zoo_target_t target, hid_t
 }
 
 /* int8..uint64, little and big endian: 16 objects of 4 values each, extremes included. */
-static void zoo_write_integers(hid_t loc, zoo_target_t target)
+static void
+zoo_write_integers(hid_t loc, zoo_target_t target)
 {
     static const int8_t   i8[4]  = {INT8_MIN, -1, 0, INT8_MAX};
     static const uint8_t  u8[4]  = {0, 1, 200, UINT8_MAX};
@@ -129,20 +138,29 @@ static void zoo_write_integers(hid_t loc, zoo_target_t target)
         hid_t       mem_type;
         const void *values;
     } table[] = {
-        {"int8_le", H5T_STD_I8LE, H5T_NATIVE_INT8, i8},         {"int8_be", H5T_STD_I8BE, H5T_NATIVE_INT8, i8},
-        {"uint8_le", H5T_STD_U8LE, H5T_NATIVE_UINT8, u8},       {"uint8_be", H5T_STD_U8BE, H5T_NATIVE_UINT8, u8},
-        {"int16_le", H5T_STD_I16LE, H5T_NATIVE_INT16, i16},     {"int16_be", H5T_STD_I16BE, H5T_NATIVE_INT16, i16},
-        {"uint16_le", H5T_STD_U16LE, H5T_NATIVE_UINT16, u16},   {"uint16_be", H5T_STD_U16BE, H5T_NATIVE_UINT16, u16},
-        {"int32_le", H5T_STD_I32LE, H5T_NATIVE_INT32, i32},     {"int32_be", H5T_STD_I32BE, H5T_NATIVE_INT32, i32},
-        {"uint32_le", H5T_STD_U32LE, H5T_NATIVE_UINT32, u32},   {"uint32_be", H5T_STD_U32BE, H5T_NATIVE_UINT32, u32},
-        {"int64_le", H5T_STD_I64LE, H5T_NATIVE_INT64, i64},     {"int64_be", H5T_STD_I64BE, H5T_NATIVE_INT64, i64},
-        {"uint64_le", H5T_STD_U64LE, H5T_NATIVE_UINT64, u64},   {"uint64_be", H5T_STD_U64BE, H5T_NATIVE_UINT64, u64},
+        {"int8_le", H5T_STD_I8LE, H5T_NATIVE_INT8, i8},
+        {"int8_be", H5T_STD_I8BE, H5T_NATIVE_INT8, i8},
+        {"uint8_le", H5T_STD_U8LE, H5T_NATIVE_UINT8, u8},
+        {"uint8_be", H5T_STD_U8BE, H5T_NATIVE_UINT8, u8},
+        {"int16_le", H5T_STD_I16LE, H5T_NATIVE_INT16, i16},
+        {"int16_be", H5T_STD_I16BE, H5T_NATIVE_INT16, i16},
+        {"uint16_le", H5T_STD_U16LE, H5T_NATIVE_UINT16, u16},
+        {"uint16_be", H5T_STD_U16BE, H5T_NATIVE_UINT16, u16},
+        {"int32_le", H5T_STD_I32LE, H5T_NATIVE_INT32, i32},
+        {"int32_be", H5T_STD_I32BE, H5T_NATIVE_INT32, i32},
+        {"uint32_le", H5T_STD_U32LE, H5T_NATIVE_UINT32, u32},
+        {"uint32_be", H5T_STD_U32BE, H5T_NATIVE_UINT32, u32},
+        {"int64_le", H5T_STD_I64LE, H5T_NATIVE_INT64, i64},
+        {"int64_be", H5T_STD_I64BE, H5T_NATIVE_INT64, i64},
+        {"uint64_le", H5T_STD_U64LE, H5T_NATIVE_UINT64, u64},
+        {"uint64_be", H5T_STD_U64BE, H5T_NATIVE_UINT64, u64},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         zoo_write_1d(loc, table[i].name, target, table[i].file_type, table[i].mem_type, 4, table[i].values);
 }
 
-static void zoo_write_floats(hid_t loc, zoo_target_t target)
+static void
+zoo_write_floats(hid_t loc, zoo_target_t target)
 {
     const float  f32[5] = {0.0f, -1.5f, 3.25f, 1.0e30f, zoo_variant ? 2.0f : FLT_MIN};
     const double f64[5] = {0.0, -1.5, 3.25, 1.0e300, DBL_MIN};
@@ -152,7 +170,8 @@ static void zoo_write_floats(hid_t loc, zoo_target_t target)
     zoo_write_1d(loc, "float64_be", target, H5T_IEEE_F64BE, H5T_NATIVE_DOUBLE, 5, f64);
 }
 
-static hid_t zoo_string_type(size_t size, H5T_cset_t cset, H5T_str_t pad)
+static hid_t
+zoo_string_type(size_t size, H5T_cset_t cset, H5T_str_t pad)
 {
     hid_t type = (hid_t)ZOO_CHECK(H5Tcopy(H5T_C_S1));
     ZOO_CHECK(H5Tset_size(type, size));
@@ -163,7 +182,8 @@ static hid_t zoo_string_type(size_t size, H5T_cset_t cset, H5T_str_t pad)
 
 /* Fixed-size strings (null-terminated, null-padded, space-padded; ASCII and UTF-8) and variable-length
  * strings (ASCII and UTF-8), plus a scalar variable-length string. */
-static void zoo_write_strings(hid_t loc, zoo_target_t target)
+static void
+zoo_write_strings(hid_t loc, zoo_target_t target)
 {
     static const char fixed_ascii[3][12] = {"hello zoo", "carve", ""};
     /* "grüße ☃" and "ζωολογικός" in UTF-8; each fits in 24 bytes with its terminator. */
@@ -221,7 +241,8 @@ typedef struct zoo_outer_t {
     char        label[8];
 } zoo_outer_t;
 
-static hid_t zoo_compound_type(void)
+static hid_t
+zoo_compound_type(void)
 {
     hid_t inner = (hid_t)ZOO_CHECK(H5Tcreate(H5T_COMPOUND, sizeof(zoo_inner_t)));
     ZOO_CHECK(H5Tinsert(inner, "code", HOFFSET(zoo_inner_t, code), H5T_NATIVE_INT16));
@@ -242,7 +263,8 @@ static hid_t zoo_compound_type(void)
     return outer;
 }
 
-static void zoo_fill_compound(zoo_outer_t *values, size_t count)
+static void
+zoo_fill_compound(zoo_outer_t *values, size_t count)
 {
     memset(values, 0, count * sizeof *values);
     for (size_t i = 0; i < count; i++) {
@@ -255,7 +277,8 @@ static void zoo_fill_compound(zoo_outer_t *values, size_t count)
     }
 }
 
-static void zoo_write_compound(hid_t loc, zoo_target_t target)
+static void
+zoo_write_compound(hid_t loc, zoo_target_t target)
 {
     zoo_outer_t values[3];
     zoo_fill_compound(values, 3);
@@ -266,11 +289,12 @@ static void zoo_write_compound(hid_t loc, zoo_target_t target)
 
 typedef enum zoo_colour_t { ZOO_RED = 0, ZOO_GREEN = 1, ZOO_BLUE = 2, ZOO_OCTARINE = 8 } zoo_colour_t;
 
-static void zoo_write_enum(hid_t loc, zoo_target_t target)
+static void
+zoo_write_enum(hid_t loc, zoo_target_t target)
 {
-    hid_t   type   = (hid_t)ZOO_CHECK(H5Tenum_create(H5T_NATIVE_INT));
-    int     v      = ZOO_RED;
-    int     values[5];
+    hid_t type = (hid_t)ZOO_CHECK(H5Tenum_create(H5T_NATIVE_INT));
+    int   v    = ZOO_RED;
+    int   values[5];
     ZOO_CHECK(H5Tenum_insert(type, "RED", &v));
     v = ZOO_GREEN;
     ZOO_CHECK(H5Tenum_insert(type, "GREEN", &v));
@@ -300,7 +324,8 @@ static void zoo_write_enum(hid_t loc, zoo_target_t target)
     H5Tclose(type);
 }
 
-static void zoo_write_array(hid_t loc, zoo_target_t target)
+static void
+zoo_write_array(hid_t loc, zoo_target_t target)
 {
     hsize_t adims[2] = {2, 3};
     hid_t   type     = (hid_t)ZOO_CHECK(H5Tarray_create2(H5T_NATIVE_INT, 2, adims));
@@ -313,7 +338,8 @@ static void zoo_write_array(hid_t loc, zoo_target_t target)
     H5Tclose(type);
 }
 
-static void zoo_write_vlen(hid_t loc, zoo_target_t target)
+static void
+zoo_write_vlen(hid_t loc, zoo_target_t target)
 {
     static int seq1[1] = {42};
     static int seq2[4] = {1, 1, 2, 3};
@@ -329,7 +355,8 @@ static void zoo_write_vlen(hid_t loc, zoo_target_t target)
     H5Tclose(type);
 }
 
-static void zoo_write_opaque(hid_t loc, zoo_target_t target)
+static void
+zoo_write_opaque(hid_t loc, zoo_target_t target)
 {
     unsigned char bytes[3][5];
     for (int e = 0; e < 3; e++)
@@ -341,7 +368,8 @@ static void zoo_write_opaque(hid_t loc, zoo_target_t target)
     H5Tclose(type);
 }
 
-static void zoo_write_bitfields(hid_t loc, zoo_target_t target)
+static void
+zoo_write_bitfields(hid_t loc, zoo_target_t target)
 {
     static const uint8_t  b8[3]  = {0x00, 0x5a, 0xff};
     static const uint16_t b16[3] = {0x0001, 0xbeef, 0x8000};
@@ -355,16 +383,17 @@ static void zoo_write_bitfields(hid_t loc, zoo_target_t target)
 
 /* Object and region references, old style (H5R_OBJECT / H5R_DATASET_REGION) and new (H5R_ref_t).
  * They point at /grid2d, /groups/g1 and hyperslabs/points of /grid2d, so those must exist first. */
-static void zoo_write_references(hid_t file, hid_t loc, zoo_target_t target)
+static void
+zoo_write_references(hid_t file, hid_t loc, zoo_target_t target)
 {
     hobj_ref_t obj_old[2];
     ZOO_CHECK(H5Rcreate(&obj_old[0], file, "/grid2d", H5R_OBJECT, -1));
     ZOO_CHECK(H5Rcreate(&obj_old[1], file, "/groups/g1", H5R_OBJECT, -1));
     zoo_write_1d(loc, "ref_object_old", target, H5T_STD_REF_OBJ, H5T_STD_REF_OBJ, 2, obj_old);
 
-    hid_t grid  = (hid_t)ZOO_CHECK(H5Dopen2(file, "/grid2d", H5P_DEFAULT));
-    hid_t slab  = (hid_t)ZOO_CHECK(H5Dget_space(grid));
-    hid_t point = (hid_t)ZOO_CHECK(H5Dget_space(grid));
+    hid_t   grid     = (hid_t)ZOO_CHECK(H5Dopen2(file, "/grid2d", H5P_DEFAULT));
+    hid_t   slab     = (hid_t)ZOO_CHECK(H5Dget_space(grid));
+    hid_t   point    = (hid_t)ZOO_CHECK(H5Dget_space(grid));
     hsize_t start[2] = {2, 3}, count[2] = {4, 5};
     ZOO_CHECK(H5Sselect_hyperslab(slab, H5S_SELECT_SET, start, NULL, count, NULL));
     hsize_t coords[3][2] = {{0, 0}, {10, 20}, {59, 49}};
@@ -396,7 +425,8 @@ static void zoo_write_references(hid_t file, hid_t loc, zoo_target_t target)
 }
 
 /* Every type set at once (the root's attributes and /typed's datasets). */
-static void zoo_write_all_types(hid_t file, hid_t loc, zoo_target_t target)
+static void
+zoo_write_all_types(hid_t file, hid_t loc, zoo_target_t target)
 {
     zoo_write_integers(loc, target);
     zoo_write_floats(loc, target);
@@ -411,7 +441,8 @@ static void zoo_write_all_types(hid_t file, hid_t loc, zoo_target_t target)
 }
 
 /* A few attributes for groups and datasets (name-dependent values, so each object differs). */
-static void zoo_write_small_attributes(hid_t loc, int seed)
+static void
+zoo_write_small_attributes(hid_t loc, int seed)
 {
     int32_t counts[3] = {seed, seed * 2, seed * 3};
     double  scale     = 0.5 * seed;
@@ -431,7 +462,8 @@ static void zoo_write_small_attributes(hid_t loc, int seed)
 /* ---------------------------------------------------------------------------------------------- */
 /* The index-function grids (for read checks).                                                    */
 
-static void zoo_write_grids(hid_t file)
+static void
+zoo_write_grids(hid_t file)
 {
     hsize_t  dims2[2] = {ZOO_GRID2D_ROWS, ZOO_GRID2D_COLS};
     int32_t *grid2    = malloc(sizeof(int32_t) * ZOO_GRID2D_ROWS * ZOO_GRID2D_COLS);
@@ -455,8 +487,9 @@ static void zoo_write_grids(hid_t file)
     hid_t dcpl = zoo_dcpl();
     ZOO_CHECK(H5Pset_chunk(dcpl, 3, chunk3));
     ZOO_CHECK(H5Pset_deflate(dcpl, 4));
-    space    = zoo_simple_space(3, dims3);
-    hid_t ds = (hid_t)ZOO_CHECK(H5Dcreate2(file, "grid3d", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+    space = zoo_simple_space(3, dims3);
+    hid_t ds =
+        (hid_t)ZOO_CHECK(H5Dcreate2(file, "grid3d", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
     ZOO_CHECK(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, grid3));
     zoo_write_small_attributes(ds, 3);
     H5Dclose(ds);
@@ -468,7 +501,8 @@ static void zoo_write_grids(hid_t file)
 /* ---------------------------------------------------------------------------------------------- */
 /* Groups and links.                                                                               */
 
-static void zoo_write_groups(hid_t file)
+static void
+zoo_write_groups(hid_t file)
 {
     hid_t groups = zoo_create_group(file, "groups");
     zoo_write_small_attributes(groups, 10);
@@ -503,10 +537,11 @@ static void zoo_write_groups(hid_t file)
     hid_t utf8 = (hid_t)ZOO_CHECK(H5Gcreate2(groups, "gr\xc3\xbcppe \xe2\x98\x83", lcpl, gcpl, H5P_DEFAULT));
     hid_t acpl = (hid_t)ZOO_CHECK(H5Pcreate(H5P_ATTRIBUTE_CREATE));
     ZOO_CHECK(H5Pset_char_encoding(acpl, H5T_CSET_UTF8));
-    hsize_t one  = 1;
-    hid_t   sp   = zoo_simple_space(1, &one);
-    hid_t   attr = (hid_t)ZOO_CHECK(H5Acreate2(utf8, "\xce\xb1\xce\xb2\xce\xb3", H5T_STD_I16LE, sp, acpl, H5P_DEFAULT));
-    short   val  = 314;
+    hsize_t one = 1;
+    hid_t   sp  = zoo_simple_space(1, &one);
+    hid_t   attr =
+        (hid_t)ZOO_CHECK(H5Acreate2(utf8, "\xce\xb1\xce\xb2\xce\xb3", H5T_STD_I16LE, sp, acpl, H5P_DEFAULT));
+    short val = 314;
     ZOO_CHECK(H5Awrite(attr, H5T_NATIVE_SHORT, &val));
     H5Aclose(attr);
     H5Sclose(sp);
@@ -540,28 +575,32 @@ static void zoo_write_groups(hid_t file)
     H5Gclose(groups);
 }
 
-static void zoo_write_links(hid_t file, const char *ext_basename)
+static void
+zoo_write_links(hid_t file, const char *ext_basename)
 {
     hid_t links = zoo_create_group(file, "links");
     ZOO_CHECK(H5Lcreate_soft("/grid2d", links, "soft_to_grid2d", H5P_DEFAULT, H5P_DEFAULT));
     ZOO_CHECK(H5Lcreate_soft("/groups/g1", links, "soft_to_g1", H5P_DEFAULT, H5P_DEFAULT));
     ZOO_CHECK(H5Lcreate_soft("/no/such/object", links, "dangling", H5P_DEFAULT, H5P_DEFAULT));
-    ZOO_CHECK(H5Lcreate_external(ext_basename, "/ext_data", links, "external_data", H5P_DEFAULT, H5P_DEFAULT));
-    ZOO_CHECK(H5Lcreate_external(ext_basename, "/ext_group", links, "external_group", H5P_DEFAULT, H5P_DEFAULT));
+    ZOO_CHECK(
+        H5Lcreate_external(ext_basename, "/ext_data", links, "external_data", H5P_DEFAULT, H5P_DEFAULT));
+    ZOO_CHECK(
+        H5Lcreate_external(ext_basename, "/ext_group", links, "external_group", H5P_DEFAULT, H5P_DEFAULT));
     H5Gclose(links);
 }
 
 /* The second file, target of the external links. */
-static void zoo_write_external_file(const char *path)
+static void
+zoo_write_external_file(const char *path)
 {
-    hid_t file = (hid_t)ZOO_CHECK(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    hid_t file      = (hid_t)ZOO_CHECK(H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     int   values[6] = {11, 22, 33, 44, 55, 66};
     zoo_write_1d(file, "ext_data", ZOO_AS_DATASET, H5T_STD_I32LE, H5T_NATIVE_INT, 6, values);
     hid_t ds = (hid_t)ZOO_CHECK(H5Dopen2(file, "ext_data", H5P_DEFAULT));
     zoo_write_small_attributes(ds, 99);
     H5Dclose(ds);
-    hid_t group = zoo_create_group(file, "ext_group");
-    double d[2] = {0.125, 8.0};
+    hid_t  group = zoo_create_group(file, "ext_group");
+    double d[2]  = {0.125, 8.0};
     zoo_write_1d(group, "inside", ZOO_AS_DATASET, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, d);
     H5Gclose(group);
     H5Fclose(file);
@@ -570,9 +609,9 @@ static void zoo_write_external_file(const char *path)
 /* ---------------------------------------------------------------------------------------------- */
 /* Storage layouts, filters, dataspaces.                                                           */
 
-static void zoo_create_filled(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank,
-                              const hsize_t *dims, const hsize_t *maxdims, hid_t dcpl, const void *buf,
-                              int attr_seed)
+static void
+zoo_create_filled(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int rank, const hsize_t *dims,
+                  const hsize_t *maxdims, hid_t dcpl, const void *buf, int attr_seed)
 {
     hid_t space = (hid_t)ZOO_CHECK(H5Screate_simple(rank, dims, maxdims));
     hid_t ds    = (hid_t)ZOO_CHECK(H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
@@ -584,7 +623,8 @@ static void zoo_create_filled(hid_t loc, const char *name, hid_t file_type, hid_
     H5Sclose(space);
 }
 
-static void zoo_write_layouts(hid_t file)
+static void
+zoo_write_layouts(hid_t file)
 {
     hid_t data = zoo_create_group(file, "data");
     zoo_write_small_attributes(data, 30);
@@ -593,9 +633,10 @@ static void zoo_write_layouts(hid_t file)
     int32_t contiguous[200];
     for (int i = 0; i < 200; i++)
         contiguous[i] = i * 3 - 7;
-    hsize_t d1 = 200;
+    hsize_t d1   = 200;
     hid_t   dcpl = zoo_dcpl();
-    zoo_create_filled(data, "contiguous", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &d1, NULL, dcpl, contiguous, 31);
+    zoo_create_filled(data, "contiguous", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &d1, NULL, dcpl, contiguous,
+                      31);
     H5Pclose(dcpl);
 
     /* Compact. */
@@ -617,7 +658,8 @@ static void zoo_write_layouts(hid_t file)
             plain[i][j] = i + j / 100.0;
     dcpl = zoo_dcpl();
     ZOO_CHECK(H5Pset_chunk(dcpl, 2, cplain));
-    zoo_create_filled(data, "chunked_plain", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dplain, NULL, dcpl, plain, 33);
+    zoo_create_filled(data, "chunked_plain", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dplain, NULL, dcpl, plain,
+                      33);
     H5Pclose(dcpl);
 
     /* Chunked + deflate. */
@@ -629,7 +671,8 @@ static void zoo_write_layouts(hid_t file)
     dcpl = zoo_dcpl();
     ZOO_CHECK(H5Pset_chunk(dcpl, 2, c16));
     ZOO_CHECK(H5Pset_deflate(dcpl, 6));
-    zoo_create_filled(data, "chunked_deflate", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, d64, NULL, dcpl, deflated, 34);
+    zoo_create_filled(data, "chunked_deflate", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, d64, NULL, dcpl, deflated,
+                      34);
     H5Pclose(dcpl);
 
     /* Chunked + shuffle + deflate. */
@@ -654,8 +697,8 @@ static void zoo_write_layouts(hid_t file)
     dcpl = zoo_dcpl();
     ZOO_CHECK(H5Pset_chunk(dcpl, 1, &cfl));
     ZOO_CHECK(H5Pset_fletcher32(dcpl));
-    zoo_create_filled(data, "chunked_fletcher32", H5T_STD_U16LE, H5T_NATIVE_UINT16, 1, &dfl, NULL, dcpl, fletch,
-                      0);
+    zoo_create_filled(data, "chunked_fletcher32", H5T_STD_U16LE, H5T_NATIVE_UINT16, 1, &dfl, NULL, dcpl,
+                      fletch, 0);
     H5Pclose(dcpl);
 
     /* Chunked + szip (when the library can encode it). */
@@ -669,7 +712,8 @@ static void zoo_write_layouts(hid_t file)
         dcpl = zoo_dcpl();
         ZOO_CHECK(H5Pset_chunk(dcpl, 1, &csz));
         ZOO_CHECK(H5Pset_szip(dcpl, H5_SZIP_NN_OPTION_MASK, 8));
-        zoo_create_filled(data, "chunked_szip", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &dsz, NULL, dcpl, szipped, 0);
+        zoo_create_filled(data, "chunked_szip", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, &dsz, NULL, dcpl, szipped,
+                          0);
         H5Pclose(dcpl);
     }
     else
@@ -686,7 +730,7 @@ static void zoo_write_layouts(hid_t file)
     {
         hid_t space = (hid_t)ZOO_CHECK(H5Screate_simple(2, dun, mun));
         hid_t ds    = (hid_t)ZOO_CHECK(
-            H5Dcreate2(data, "unlimited", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+               H5Dcreate2(data, "unlimited", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
         hsize_t full[2] = {17, 23};
         ZOO_CHECK(H5Dset_extent(ds, full));
         ZOO_CHECK(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, unlimited));
@@ -697,16 +741,16 @@ static void zoo_write_layouts(hid_t file)
     H5Pclose(dcpl);
 
     /* Sparse: 100x100 in 10x10 chunks, fill value -999.5, only two chunks' worth ever written. */
-    dcpl                  = zoo_dcpl();
-    hsize_t dsp[2]        = {100, 100}, csp[2] = {10, 10};
-    double  fill          = -999.5;
+    dcpl           = zoo_dcpl();
+    hsize_t dsp[2] = {100, 100}, csp[2] = {10, 10};
+    double  fill = -999.5;
     ZOO_CHECK(H5Pset_chunk(dcpl, 2, csp));
     ZOO_CHECK(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill));
     ZOO_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR));
     {
         hid_t space = zoo_simple_space(2, dsp);
         hid_t ds    = (hid_t)ZOO_CHECK(
-            H5Dcreate2(data, "sparse_fill", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+               H5Dcreate2(data, "sparse_fill", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
         double  block[10][10];
         hsize_t count[2] = {10, 10};
         hid_t   mem      = zoo_simple_space(2, count);
@@ -725,8 +769,8 @@ static void zoo_write_layouts(hid_t file)
     H5Pclose(dcpl);
 
     /* Chunked, never written at all, fill value set: no chunk allocated. */
-    dcpl          = zoo_dcpl();
-    int32_t ifill = 42;
+    dcpl           = zoo_dcpl();
+    int32_t ifill  = 42;
     hsize_t dnw[2] = {30, 30}, cnw[2] = {16, 16};
     ZOO_CHECK(H5Pset_chunk(dcpl, 2, cnw));
     ZOO_CHECK(H5Pset_fill_value(dcpl, H5T_NATIVE_INT32, &ifill));
@@ -734,8 +778,8 @@ static void zoo_write_layouts(hid_t file)
     H5Pclose(dcpl);
 
     /* Dataspaces: null, scalar, zero-sized (fixed and extendible). */
-    dcpl          = zoo_dcpl();
-    hid_t nullsp  = (hid_t)ZOO_CHECK(H5Screate(H5S_NULL));
+    dcpl         = zoo_dcpl();
+    hid_t nullsp = (hid_t)ZOO_CHECK(H5Screate(H5S_NULL));
     zoo_write_object(data, "null_space", ZOO_AS_DATASET, H5T_STD_I32LE, H5T_NATIVE_INT32, nullsp, NULL);
     zoo_write_object(data, "null_space", ZOO_AS_ATTRIBUTE, H5T_STD_I32LE, H5T_NATIVE_INT32, nullsp, NULL);
     H5Sclose(nullsp);
@@ -746,8 +790,8 @@ static void zoo_write_layouts(hid_t file)
     zoo_write_1d(data, "zero_sized", ZOO_AS_DATASET, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, NULL);
     hsize_t zero2[2] = {0, 5}, zmax[2] = {H5S_UNLIMITED, 5}, zchunk[2] = {4, 5};
     ZOO_CHECK(H5Pset_chunk(dcpl, 2, zchunk));
-    zoo_create_filled(data, "zero_sized_extendible", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2, zero2, zmax, dcpl, NULL,
-                      0);
+    zoo_create_filled(data, "zero_sized_extendible", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 2, zero2, zmax, dcpl,
+                      NULL, 0);
     H5Pclose(dcpl);
 
     if (zoo_variant) {
@@ -758,7 +802,8 @@ static void zoo_write_layouts(hid_t file)
 }
 
 /* Committed datatype /types/compound_t (with an attribute), used by /data/committed_typed. */
-static void zoo_write_committed_type(hid_t file)
+static void
+zoo_write_committed_type(hid_t file)
 {
     hid_t types = zoo_create_group(file, "types");
     hid_t type  = zoo_compound_type();
@@ -780,7 +825,8 @@ static void zoo_write_committed_type(hid_t file)
 
 /* A virtual dataset /vds/virtual (3x10, fill -1): row 0 from /vds/source_a, row 1 from /vds/source_b,
  * row 2 unmapped. */
-static void zoo_write_vds(hid_t file)
+static void
+zoo_write_vds(hid_t file)
 {
     hid_t   vds = zoo_create_group(file, "vds");
     int32_t a[10], b[10];
@@ -792,10 +838,10 @@ static void zoo_write_vds(hid_t file)
     zoo_write_1d(vds, "source_b", ZOO_AS_DATASET, H5T_STD_I32LE, H5T_NATIVE_INT32, 10, b);
 
     hsize_t vdims[2] = {3, 10}, sdims = 10;
-    hid_t   vspace   = zoo_simple_space(2, vdims);
-    hid_t   sspace   = zoo_simple_space(1, &sdims);
-    hid_t   dcpl     = zoo_dcpl();
-    int32_t fill     = -1;
+    hid_t   vspace = zoo_simple_space(2, vdims);
+    hid_t   sspace = zoo_simple_space(1, &sdims);
+    hid_t   dcpl   = zoo_dcpl();
+    int32_t fill   = -1;
     ZOO_CHECK(H5Pset_fill_value(dcpl, H5T_NATIVE_INT32, &fill));
     for (int row = 0; row < 2; row++) {
         hsize_t start[2] = {(hsize_t)row, 0}, count[2] = {1, 10};
@@ -803,7 +849,8 @@ static void zoo_write_vds(hid_t file)
         ZOO_CHECK(H5Pset_virtual(dcpl, vspace, ".", row == 0 ? "/vds/source_a" : "/vds/source_b", sspace));
     }
     ZOO_CHECK(H5Sselect_all(vspace));
-    hid_t ds = (hid_t)ZOO_CHECK(H5Dcreate2(vds, "virtual", H5T_STD_I32LE, vspace, H5P_DEFAULT, dcpl, H5P_DEFAULT));
+    hid_t ds =
+        (hid_t)ZOO_CHECK(H5Dcreate2(vds, "virtual", H5T_STD_I32LE, vspace, H5P_DEFAULT, dcpl, H5P_DEFAULT));
     zoo_write_small_attributes(ds, 50);
     H5Dclose(ds);
     H5Pclose(dcpl);
@@ -815,7 +862,8 @@ static void zoo_write_vds(hid_t file)
 /* ---------------------------------------------------------------------------------------------- */
 
 /* <dir>/<stem>_ext.h5 for <dir>/<stem>.h5 (any extension is replaced), and its basename. */
-static void zoo_external_names(const char *output, char *path, size_t path_size, const char **basename)
+static void
+zoo_external_names(const char *output, char *path, size_t path_size, const char **basename)
 {
     const char *slash = strrchr(output, '/');
     const char *base  = slash ? slash + 1 : output;
@@ -829,7 +877,8 @@ static void zoo_external_names(const char *output, char *path, size_t path_size,
     *basename = path + (base - output);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     const char *output = NULL;
     for (int i = 1; i < argc; i++) {

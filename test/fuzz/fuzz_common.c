@@ -201,10 +201,11 @@ fuzz_begin_input(const uint8_t *data, size_t size)
 void
 fuzz_end_input(void)
 {
-    FUZZ_CHECK(live_allocations == live_at_begin,
-               "carve_core allocations not freed after this input: %ld (a leak in a reader, copy, merge, clear or "
-               "carve_config_to_string)",
-               live_allocations - live_at_begin);
+    FUZZ_CHECK(
+        live_allocations == live_at_begin,
+        "carve_core allocations not freed after this input: %ld (a leak in a reader, copy, merge, clear or "
+        "carve_config_to_string)",
+        live_allocations - live_at_begin);
     H5Eclear2(H5E_DEFAULT);
     current_data = NULL;
     current_size = 0;
@@ -323,7 +324,8 @@ fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, 
 }
 
 bool
-fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_sources, char *why, size_t why_size)
+fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_sources, char *why,
+                  size_t why_size)
 {
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         if (!fuzz_key_equal(a, b, (carve_key_t)k, why, why_size))
@@ -336,8 +338,8 @@ fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool with_so
     }
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         if (a->source[k] != b->source[k]) {
-            snprintf(why, why_size, "source of %s %d != %d", carve_key_name((carve_key_t)k), (int)a->source[k],
-                     (int)b->source[k]);
+            snprintf(why, why_size, "source of %s %d != %d", carve_key_name((carve_key_t)k),
+                     (int)a->source[k], (int)b->source[k]);
             return false;
         }
     return true;
@@ -352,8 +354,8 @@ check_value_text(const char *text, const char *key, const char *what)
     FUZZ_CHECK(len <= CARVE_CONFIG_MAX_STRING, "%s: %s is %zu bytes long", what, key, len);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        FUZZ_CHECK(!((c < 0x20 && c != '\t') || c == 0x7f), "%s: %s has control character 0x%02x at offset %zu",
-                   what, key, c, i);
+        FUZZ_CHECK(!((c < 0x20 && c != '\t') || c == 0x7f),
+                   "%s: %s has control character 0x%02x at offset %zu", what, key, c, i);
     }
 }
 
@@ -375,8 +377,8 @@ check_connector_spec(const char *spec, const char *what)
         FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-',
                    "%s: under_vol '%s' has character 0x%02x", what, spec, (unsigned)(unsigned char)c);
     }
-    FUZZ_CHECK(!digits || value <= (unsigned long long)INT_MAX, "%s: under_vol value '%s' is above INT_MAX", what,
-               spec);
+    FUZZ_CHECK(!digits || value <= (unsigned long long)INT_MAX, "%s: under_vol value '%s' is above INT_MAX",
+               what, spec);
 }
 
 static void
@@ -463,13 +465,15 @@ check_accessors(const carve_config_t *cfg, const char *what)
     else if (cfg->log && strcmp(cfg->log, "reads") == 0)
         log = CARVE_LOG_READS;
 
-    FUZZ_CHECK(carve_config_on_change(cfg) == on_change, "%s: carve_config_on_change gives %d for '%.64s', expected %d",
-               what, (int)carve_config_on_change(cfg), cfg->on_change ? cfg->on_change : "(unset)", (int)on_change);
+    FUZZ_CHECK(carve_config_on_change(cfg) == on_change,
+               "%s: carve_config_on_change gives %d for '%.64s', expected %d", what,
+               (int)carve_config_on_change(cfg), cfg->on_change ? cfg->on_change : "(unset)", (int)on_change);
     FUZZ_CHECK(carve_config_read_through(cfg) == through,
-               "%s: carve_config_read_through gives %d for '%.64s', expected %d", what, carve_config_read_through(cfg),
-               cfg->read_through ? cfg->read_through : "(unset)", through);
-    FUZZ_CHECK(carve_config_in_memory(cfg) == memory, "%s: carve_config_in_memory gives %lld for '%.64s', expected %lld",
-               what, carve_config_in_memory(cfg), cfg->in_memory ? cfg->in_memory : "(unset)", memory);
+               "%s: carve_config_read_through gives %d for '%.64s', expected %d", what,
+               carve_config_read_through(cfg), cfg->read_through ? cfg->read_through : "(unset)", through);
+    FUZZ_CHECK(carve_config_in_memory(cfg) == memory,
+               "%s: carve_config_in_memory gives %lld for '%.64s', expected %lld", what,
+               carve_config_in_memory(cfg), cfg->in_memory ? cfg->in_memory : "(unset)", memory);
     FUZZ_CHECK(carve_config_log(cfg) == log, "%s: carve_config_log gives %d for '%.64s', expected %d", what,
                (int)carve_config_log(cfg), cfg->log ? cfg->log : "(unset)", (int)log);
 }
@@ -486,14 +490,17 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
     FUZZ_CHECK((cfg->set_mask & ~known) == 0, "%s: set_mask 0x%x has bits of no key", what, cfg->set_mask);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
         bool set = (cfg->set_mask & (1u << k)) != 0;
-        FUZZ_CHECK(cfg->source[k] == (set ? source : CARVE_SOURCE_DEFAULT), "%s: %s is %s but its source is %d",
-                   what, carve_key_name((carve_key_t)k), set ? "set" : "not set", (int)cfg->source[k]);
+        FUZZ_CHECK(cfg->source[k] == (set ? source : CARVE_SOURCE_DEFAULT),
+                   "%s: %s is %s but its source is %d", what, carve_key_name((carve_key_t)k),
+                   set ? "set" : "not set", (int)cfg->source[k]);
     }
     if (cfg->set_mask & (1u << CARVE_KEY_MODE))
-        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF || cfg->mode == CARVE_MODE_CARVE || cfg->mode == CARVE_MODE_REPLAY,
+        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF || cfg->mode == CARVE_MODE_CARVE ||
+                       cfg->mode == CARVE_MODE_REPLAY,
                    "%s: mode %d is not off, carve or replay", what, (int)cfg->mode);
     else
-        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF, "%s: mode is not set but %d, not the default", what, (int)cfg->mode);
+        FUZZ_CHECK(cfg->mode == CARVE_MODE_OFF, "%s: mode is not set but %d, not the default", what,
+                   (int)cfg->mode);
     if (cfg->set_mask & (1u << CARVE_KEY_UNDER_VOL)) {
         FUZZ_CHECK(cfg->under_vol != NULL, "%s: under_vol is set but NULL", what);
         check_value_text(cfg->under_vol, "under_vol", what);
@@ -532,8 +539,8 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
         FUZZ_CHECK(cfg->origin == NULL, "%s: origin is not set but '%.64s'", what, cfg->origin);
     if (cfg->set_mask & (1u << CARVE_KEY_ON_CHANGE)) {
         check_set_text(cfg->on_change, "on_change", what);
-        FUZZ_CHECK(one_of(cfg->on_change, on_change_words), "%s: on_change '%.64s' is not error, hits or trust", what,
-                   cfg->on_change);
+        FUZZ_CHECK(one_of(cfg->on_change, on_change_words),
+                   "%s: on_change '%.64s' is not error, hits or trust", what, cfg->on_change);
     }
     else
         FUZZ_CHECK(cfg->on_change == NULL, "%s: on_change is not set but '%.64s'", what, cfg->on_change);
@@ -543,17 +550,20 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
                    cfg->read_through);
     }
     else
-        FUZZ_CHECK(cfg->read_through == NULL, "%s: read_through is not set but '%.64s'", what, cfg->read_through);
+        FUZZ_CHECK(cfg->read_through == NULL, "%s: read_through is not set but '%.64s'", what,
+                   cfg->read_through);
     if (cfg->set_mask & (1u << CARVE_KEY_IN_MEMORY)) {
         check_set_text(cfg->in_memory, "in_memory", what);
         FUZZ_CHECK(one_of(cfg->in_memory, yes_no_words) || size_value(cfg->in_memory) > 0,
-                   "%s: in_memory '%.64s' is not no, yes or a size of 1 to LLONG_MAX bytes", what, cfg->in_memory);
+                   "%s: in_memory '%.64s' is not no, yes or a size of 1 to LLONG_MAX bytes", what,
+                   cfg->in_memory);
     }
     else
         FUZZ_CHECK(cfg->in_memory == NULL, "%s: in_memory is not set but '%.64s'", what, cfg->in_memory);
     if (cfg->set_mask & (1u << CARVE_KEY_LOG)) {
         check_set_text(cfg->log, "log", what);
-        FUZZ_CHECK(one_of(cfg->log, log_words), "%s: log '%.64s' is not off, summary or reads", what, cfg->log);
+        FUZZ_CHECK(one_of(cfg->log, log_words), "%s: log '%.64s' is not off, summary or reads", what,
+                   cfg->log);
     }
     else
         FUZZ_CHECK(cfg->log == NULL, "%s: log is not set but '%.64s'", what, cfg->log);
@@ -562,17 +572,18 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
 
         check_set_text(cfg->timeout, "timeout", what);
         for (const char *p = cfg->timeout; *p; p++) {
-            FUZZ_CHECK(*p >= '0' && *p <= '9' && n <= 3600, "%s: timeout '%.64s' is not whole seconds 1..3600", what,
-                       cfg->timeout);
+            FUZZ_CHECK(*p >= '0' && *p <= '9' && n <= 3600,
+                       "%s: timeout '%.64s' is not whole seconds 1..3600", what, cfg->timeout);
             n = n * 10 + (*p - '0');
         }
-        FUZZ_CHECK(n >= 1 && n <= 3600, "%s: timeout '%.64s' is not whole seconds 1..3600", what, cfg->timeout);
+        FUZZ_CHECK(n >= 1 && n <= 3600, "%s: timeout '%.64s' is not whole seconds 1..3600", what,
+                   cfg->timeout);
         FUZZ_CHECK(carve_config_timeout(cfg) == n, "%s: carve_config_timeout gives %ld for '%.64s'", what,
                    carve_config_timeout(cfg), cfg->timeout);
     }
     else
-        FUZZ_CHECK(cfg->timeout == NULL && carve_config_timeout(cfg) == 30, "%s: timeout is not set but '%.64s'", what,
-                   cfg->timeout);
+        FUZZ_CHECK(cfg->timeout == NULL && carve_config_timeout(cfg) == 30,
+                   "%s: timeout is not set but '%.64s'", what, cfg->timeout);
     check_accessors(cfg, what);
 }
 
@@ -592,13 +603,13 @@ fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
                    carve_config_set(cfg, "log", "reads", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "timeout", "9", source, "fuzz base") >= 0,
                "cannot build the populated base config");
-    FUZZ_CHECK(cfg->set_mask == (1u << CARVE_KEY_COUNT) - 1, "the populated base config leaves keys unset (0x%x)",
-               cfg->set_mask);
+    FUZZ_CHECK(cfg->set_mask == (1u << CARVE_KEY_COUNT) - 1,
+               "the populated base config leaves keys unset (0x%x)", cfg->set_mask);
 }
 
 void
-fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_before, const carve_config_t *src,
-                  const char *what)
+fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_before,
+                  const carve_config_t *src, const char *what)
 {
     char why[256];
 
@@ -607,8 +618,8 @@ fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_bef
                src->set_mask);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++) {
         const carve_config_t *from = (src->set_mask & (1u << k)) ? src : dst_before;
-        FUZZ_CHECK(fuzz_key_equal(dst_after, from, (carve_key_t)k, why, sizeof why), "%s: %s (expected the %s's)",
-                   what, why, from == src ? "source" : "destination");
+        FUZZ_CHECK(fuzz_key_equal(dst_after, from, (carve_key_t)k, why, sizeof why),
+                   "%s: %s (expected the %s's)", what, why, from == src ? "source" : "destination");
         FUZZ_CHECK(dst_after->source[k] == from->source[k], "%s: source of %s is %d, expected %d", what,
                    carve_key_name((carve_key_t)k), (int)dst_after->source[k], (int)from->source[k]);
     }
@@ -685,7 +696,8 @@ fuzz_expected_string_length(const carve_config_t *cfg)
             case CARVE_KEY_COUNT:
                 break;
         }
-        length += (length ? 1 : 0) + strlen(carve_key_name((carve_key_t)k)) + 1 + strlen(value ? value : "") + extra;
+        length += (length ? 1 : 0) + strlen(carve_key_name((carve_key_t)k)) + 1 + strlen(value ? value : "") +
+                  extra;
     }
     return length;
 }

@@ -26,10 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 _Noreturn void fuzz_fail(const char *file, int line, const char *condition, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#define FUZZ_CHECK(cond, ...)                                                                                      \
-    do {                                                                                                           \
-        if (!(cond))                                                                                               \
-            fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                                                     \
+#define FUZZ_CHECK(cond, ...)                                                                                \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            fuzz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                                               \
     } while (0)
 
 /* Once per process: keeps HDF5_VOL_CONNECTOR from choosing the default connector, opens HDF5, silences
@@ -62,7 +62,8 @@ bool fuzz_config_equal(const carve_config_t *a, const carve_config_t *b, bool wi
 
 /* Whether key k has the same value in a and b (text by content, NULL only equals NULL; set_mask and
  * source[] not compared); describes a difference in why. */
-bool fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why, size_t why_size);
+bool fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, char *why,
+                    size_t why_size);
 
 /* Checks (FUZZ_CHECK) the contract of a config a reader produced: only known keys in set_mask; every set
  * key has `source` and a valid value (mode off/carve/replay, under_vol a connector name or value, under_info
@@ -77,8 +78,8 @@ void fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, c
 void fuzz_config_populated(carve_config_t *cfg, carve_source_t source);
 
 /* Checks that dst_after == merge(dst_before, src): keys src sets come from src, the rest from dst_before. */
-void fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_before, const carve_config_t *src,
-                       const char *what);
+void fuzz_check_merged(const carve_config_t *dst_after, const carve_config_t *dst_before,
+                       const carve_config_t *src, const char *what);
 
 /* Length carve_config_to_string must produce for cfg: "key=value" per set key, ';' between, braces
  * always around under_info, and around dir and origin only when the plain form could not carry them (a

@@ -48,9 +48,9 @@ static void *default_info = NULL;
 /* Counts printed at exit, to see how deep the inputs got. */
 typedef struct stats_t {
     unsigned long inputs;
-    unsigned long parsed;              /* accepted by carve_config_parse_string */
-    unsigned long api_accepted;        /* accepted by H5VLconnector_str_to_info */
-    unsigned long api_nested;          /* of those, with carve below carve */
+    unsigned long parsed;               /* accepted by carve_config_parse_string */
+    unsigned long api_accepted;         /* accepted by H5VLconnector_str_to_info */
+    unsigned long api_nested;           /* of those, with carve below carve */
     unsigned long skipped_pass_through; /* not given to the public API (see the header) */
 } stats_t;
 static stats_t stats;
@@ -122,7 +122,7 @@ static char *
 decorated(const char *prefix, const char *str, const char *suffix)
 {
     size_t plen = strlen(prefix), slen = strlen(str), xlen = strlen(suffix);
-    char  *out  = malloc(plen + slen + xlen + 1);
+    char  *out = malloc(plen + slen + xlen + 1);
 
     FUZZ_CHECK(out != NULL, "out of memory");
     memcpy(out, prefix, plen);
@@ -145,8 +145,8 @@ parse_fresh(carve_config_t *cfg, const char *str, const char *what)
     rc = carve_config_parse_string(cfg, str);
     if (rc < 0) {
         FUZZ_CHECK(fuzz_error_count() > 0, "%s: refused without a message on the error stack", what);
-        FUZZ_CHECK(fuzz_config_equal(cfg, &fresh, true, why, sizeof why), "%s: refused but changed the config: %s",
-                   what, why);
+        FUZZ_CHECK(fuzz_config_equal(cfg, &fresh, true, why, sizeof why),
+                   "%s: refused but changed the config: %s", what, why);
     }
     else {
         FUZZ_CHECK(fuzz_error_count() == 0, "%s: accepted but left %zd messages on the error stack", what,
@@ -179,15 +179,15 @@ check_round_trip(const carve_config_t *cfg)
         return;
     }
     FUZZ_CHECK(text != NULL, "carve_config_to_string failed for settings carve_config_parse_string accepted");
-    FUZZ_CHECK(strlen(text) == expected, "carve_config_to_string wrote %zu bytes, expected %zu: '%s'", strlen(text),
-               expected, text);
+    FUZZ_CHECK(strlen(text) == expected, "carve_config_to_string wrote %zu bytes, expected %zu: '%s'",
+               strlen(text), expected, text);
     FUZZ_CHECK(parse_fresh(&back, text, "carve_config_to_string's output") >= 0,
                "carve_config_to_string wrote '%s', which carve_config_parse_string refuses", text);
     FUZZ_CHECK(fuzz_config_equal(&back, cfg, true, why, sizeof why),
                "'%s' (from carve_config_to_string) reads back to other settings: %s", text, why);
     again = carve_config_to_string(&back);
-    FUZZ_CHECK(again != NULL && strcmp(again, text) == 0, "carve_config_to_string is not a fixed point: '%s' then '%s'",
-               text, again ? again : "(null)");
+    FUZZ_CHECK(again != NULL && strcmp(again, text) == 0,
+               "carve_config_to_string is not a fixed point: '%s' then '%s'", text, again ? again : "(null)");
     free(again);
     free(text);
     carve_config_clear(&back);
@@ -201,14 +201,16 @@ check_copy_merge_clear(const carve_config_t *cfg)
 
     carve_config_init(&defaults);
     FUZZ_CHECK(carve_config_copy(&copy, cfg) >= 0, "carve_config_copy failed");
-    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why), "carve_config_copy is not exact: %s", why);
+    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why), "carve_config_copy is not exact: %s",
+               why);
     FUZZ_CHECK(carve_config_copy(&copy, &copy) < 0 && fuzz_error_count() > 0,
                "carve_config_copy onto itself is not refused with a message");
     H5Eclear2(H5E_DEFAULT);
-    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why), "a refused self-copy changed the config: %s",
-               why);
+    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why),
+               "a refused self-copy changed the config: %s", why);
     FUZZ_CHECK(carve_config_merge(&copy, &copy) >= 0, "carve_config_merge of a config into itself failed");
-    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why), "a self-merge changed the config: %s", why);
+    FUZZ_CHECK(fuzz_config_equal(&copy, cfg, true, why, sizeof why), "a self-merge changed the config: %s",
+               why);
 
     fuzz_config_populated(&base, CARVE_SOURCE_ENV);
     FUZZ_CHECK(carve_config_copy(&merged, &base) >= 0, "carve_config_copy failed");
@@ -217,8 +219,8 @@ check_copy_merge_clear(const carve_config_t *cfg)
 
     carve_config_init(&empty);
     FUZZ_CHECK(carve_config_merge(&empty, cfg) >= 0, "carve_config_merge into an empty config failed");
-    FUZZ_CHECK(fuzz_config_equal(&empty, cfg, true, why, sizeof why), "merge into an empty config is not a copy: %s",
-               why);
+    FUZZ_CHECK(fuzz_config_equal(&empty, cfg, true, why, sizeof why),
+               "merge into an empty config is not a copy: %s", why);
 
     carve_config_clear(&copy);
     carve_config_clear(&base);
@@ -227,8 +229,8 @@ check_copy_merge_clear(const carve_config_t *cfg)
     FUZZ_CHECK(fuzz_config_equal(&merged, &defaults, true, why, sizeof why),
                "carve_config_clear does not restore the defaults: %s", why);
     carve_config_clear(&merged); /* clearing twice is harmless */
-    FUZZ_CHECK(fuzz_config_equal(&merged, &defaults, true, why, sizeof why), "a second clear changed the config: %s",
-               why);
+    FUZZ_CHECK(fuzz_config_equal(&merged, &defaults, true, why, sizeof why),
+               "a second clear changed the config: %s", why);
 }
 
 /* Blanks and empty items around the string change nothing; the string twice repeats every key it sets. */
@@ -242,7 +244,8 @@ check_equivalent_forms(const char *str, herr_t rc, const carve_config_t *cfg)
 
     if (strlen(padded) <= CARVE_CONFIG_MAX_STRING) {
         herr_t rc_padded = parse_fresh(&other, padded, "the string with blanks and empty items around it");
-        FUZZ_CHECK((rc < 0) == (rc_padded < 0), "blanks and empty items around the string changed the outcome (%s)",
+        FUZZ_CHECK((rc < 0) == (rc_padded < 0),
+                   "blanks and empty items around the string changed the outcome (%s)",
                    rc < 0 ? "now accepted" : "now refused");
         if (rc >= 0)
             FUZZ_CHECK(fuzz_config_equal(&other, cfg, true, why, sizeof why),
@@ -252,7 +255,8 @@ check_equivalent_forms(const char *str, herr_t rc, const carve_config_t *cfg)
     if (rc >= 0 && strlen(twice) <= CARVE_CONFIG_MAX_STRING) {
         herr_t rc_twice = parse_fresh(&other, twice, "the string twice");
         FUZZ_CHECK((rc_twice < 0) == (cfg->set_mask != 0),
-                   "the string twice (\"s;s\") was %s although the string sets %s", rc_twice < 0 ? "refused" : "accepted",
+                   "the string twice (\"s;s\") was %s although the string sets %s",
+                   rc_twice < 0 ? "refused" : "accepted",
                    cfg->set_mask ? "keys (each given twice now)" : "no key");
         carve_config_clear(&other);
     }
@@ -279,7 +283,8 @@ check_segments(const char *text, size_t size)
         rc_fresh = parse_fresh(&fresh, piece, "a NUL-separated piece");
         H5Eclear2(H5E_DEFAULT);
         rc = carve_config_parse_string(&state, piece);
-        FUZZ_CHECK((rc < 0) == (rc_fresh < 0), "piece %d is %s into a populated config but %s into a fresh one", n,
+        FUZZ_CHECK((rc < 0) == (rc_fresh < 0),
+                   "piece %d is %s into a populated config but %s into a fresh one", n,
                    rc < 0 ? "refused" : "accepted", rc_fresh < 0 ? "refused" : "accepted");
         if (rc < 0)
             FUZZ_CHECK(fuzz_config_equal(&state, &before, true, why, sizeof why),
@@ -381,7 +386,8 @@ check_info_round_trip(void *info, const carve_config_t *given, size_t given_leng
         bool info_given = (given->set_mask & (1u << CARVE_KEY_UNDER_INFO)) != 0;
         bool info_back  = (back.set_mask & (1u << CARVE_KEY_UNDER_INFO)) != 0;
         FUZZ_CHECK(back.set_mask & (1u << CARVE_KEY_UNDER_VOL),
-                   "carve_info_to_str wrote '%s' without under_vol, given under_vol=%s", text, given->under_vol);
+                   "carve_info_to_str wrote '%s' without under_vol, given under_vol=%s", text,
+                   given->under_vol);
         /* under_info is written exactly when the connector below made an info: native never does, carve
          * below carve does whenever it was given one (even an empty one). */
         if (kind == CONNECTOR_NATIVE)
@@ -423,7 +429,8 @@ check_info_round_trip(void *info, const carve_config_t *given, size_t given_leng
     FUZZ_CHECK(H5VLcmp_connector_info(&cmp, carve_id, info, default_info) >= 0 &&
                    (cmp != 0) == (given->set_mask != 0),
                "the info of '%s' compares %s to the info of \"\"", text, cmp ? "unequal" : "equal");
-    FUZZ_CHECK(H5VLconnector_info_to_str(info2, carve_id, &again) >= 0 && again != NULL && strcmp(again, text) == 0,
+    FUZZ_CHECK(H5VLconnector_info_to_str(info2, carve_id, &again) >= 0 && again != NULL &&
+                   strcmp(again, text) == 0,
                "carve_info_to_str is not a fixed point: '%s' then '%s'", text, again ? again : "(null)");
     FUZZ_CHECK(H5VLfree_connector_info(carve_id, info2) >= 0, "H5VLfree_connector_info failed");
     H5free_memory(again);
@@ -450,7 +457,8 @@ check_public_api(const char *str, const carve_config_t *given)
                    given ? "under_info without under_vol, or a bad under_info for carve below"
                          : "carve_config_parse_string refuses it");
     else if (expect == EXPECT_SUCCESS)
-        FUZZ_CHECK(rc >= 0, "H5VLconnector_str_to_info refused a string with a known connector below (or none)");
+        FUZZ_CHECK(rc >= 0,
+                   "H5VLconnector_str_to_info refused a string with a known connector below (or none)");
     if (rc < 0) {
         FUZZ_CHECK(fuzz_error_count() > 0, "H5VLconnector_str_to_info refused without a message");
         FUZZ_CHECK(info == NULL, "H5VLconnector_str_to_info failed but returned an info");
@@ -496,7 +504,8 @@ static void
 report_stats(void)
 {
     fprintf(stderr,
-            "fuzz_config_string: %lu inputs, %lu parsed, %lu accepted by H5VLconnector_str_to_info (%lu with carve "
+            "fuzz_config_string: %lu inputs, %lu parsed, %lu accepted by H5VLconnector_str_to_info (%lu with "
+            "carve "
             "below carve), %lu not given to it (non-empty under_info for HDF5's pass-through connector)\n",
             stats.inputs, stats.parsed, stats.api_accepted, stats.api_nested, stats.skipped_pass_through);
 }

@@ -37,7 +37,8 @@ static unsigned long inputs_run, inputs_accepted, keys_set;
 static void
 report_stats(void)
 {
-    fprintf(stderr, "fuzz_config_yaml: %lu inputs, %lu accepted by carve_config_read_file, setting %lu keys\n",
+    fprintf(stderr,
+            "fuzz_config_yaml: %lu inputs, %lu accepted by carve_config_read_file, setting %lu keys\n",
             inputs_run, inputs_accepted, keys_set);
 }
 
@@ -97,8 +98,8 @@ read_checked(carve_config_t *cfg, const char *what)
     rc = carve_config_read_file(cfg, yaml_path);
     if (rc < 0) {
         FUZZ_CHECK(fuzz_error_count() > 0, "%s: refused without a message on the error stack", what);
-        FUZZ_CHECK(fuzz_config_equal(cfg, &snapshot, true, why, sizeof why), "%s: refused but changed the config: %s",
-                   what, why);
+        FUZZ_CHECK(fuzz_config_equal(cfg, &snapshot, true, why, sizeof why),
+                   "%s: refused but changed the config: %s", what, why);
     }
     else
         FUZZ_CHECK(fuzz_error_count() == 0, "%s: accepted but left %zd messages on the error stack", what,
@@ -123,7 +124,8 @@ check_as_string(const carve_config_t *from_file)
     carve_config_init(&back);
     FUZZ_CHECK(carve_config_parse_string(&back, text) >= 0,
                "the config file's settings written as '%s' are refused by carve_config_parse_string", text);
-    FUZZ_CHECK(back.set_mask == from_file->set_mask && fuzz_config_equal(&back, from_file, false, why, sizeof why),
+    FUZZ_CHECK(back.set_mask == from_file->set_mask &&
+                   fuzz_config_equal(&back, from_file, false, why, sizeof why),
                "the config file's settings written as '%s' read back to other settings: %s", text,
                back.set_mask == from_file->set_mask ? why : "other keys set");
     free(text);
@@ -146,7 +148,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_config_populated(&populated, CARVE_SOURCE_ENV);
     fuzz_config_populated(&base, CARVE_SOURCE_ENV);
     rc_populated = read_checked(&populated, "reading into a populated config");
-    FUZZ_CHECK((rc_fresh < 0) == (rc_populated < 0), "the file is %s into a fresh config but %s into a populated one",
+    FUZZ_CHECK((rc_fresh < 0) == (rc_populated < 0),
+               "the file is %s into a fresh config but %s into a populated one",
                rc_fresh < 0 ? "refused" : "accepted", rc_populated < 0 ? "refused" : "accepted");
     inputs_run++;
     if (rc_fresh >= 0) {

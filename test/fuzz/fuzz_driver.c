@@ -62,35 +62,137 @@ typedef struct options_t {
 /* Tokens the mutator inserts: the connector string's and YAML's syntax, carve's keys and values, numbers
  * at the edges, control characters and UTF-8 (valid, overlong, surrogate, BOM, stray bytes). */
 static const char *const dictionary[] = {
-    "{", "}", ";", "=", ",", ":", ": ", "[", "]", "'", "\"", "\\", "#", "# c\n", "-", "- ", "? ", "|\n", ">\n", "&a ",
-    "*a", "!!str ", "!!map ", "!!seq ", "!!null ", "~", "---\n", "...\n", "%YAML 1.1\n", "%TAG !e! tag:e:\n", "\n",
-    "\r\n", "\t", " ", "  ", "mode", "under_vol", "under_info", "off", "carve", "replay", "default", "native",
-    "pass_through", "0", "1", "437", "2147483647", "2147483648", "-1", "00", "mode=carve;", "under_vol=0;",
-    "under_vol=carve;", "under_info={", "under_info={}", "mode: replay\n", "under_vol: native\n", "under_info: \"",
-    "dir", "skeleton", "full", "touched", "dir={", "dir={/tmp/c d;e}", "skeleton=touched;", "dir: \"",
-    "skeleton: full\n", "origin", "on_change", "read_through", "in_memory", "log", "error", "hits", "trust", "yes",
-    "no", "summary", "reads", "K", "M", "G", "4096", "9223372036854775807", "8589934591G", "8589934592G",
-    "origin={s3://b/k;v}", "origin=https://h/f.h5;", "on_change=hits;", "read_through=yes;", "in_memory=16M;",
-    "log=summary;", "origin: \"", "in_memory: 2G\n", "log: reads\n",
-    "\"\\0\"", "\"\\x01\"", "\"\\u00e9\"", "\x01", "\x1b", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-    "\xff", "\xfe", "\xc0\x80", "\xed\xa0\x80", "\xef\xbb\xbf", "\xc2\x85", "\xe2\x80\xa8",
+    "{",
+    "}",
+    ";",
+    "=",
+    ",",
+    ":",
+    ": ",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "\\",
+    "#",
+    "# c\n",
+    "-",
+    "- ",
+    "? ",
+    "|\n",
+    ">\n",
+    "&a ",
+    "*a",
+    "!!str ",
+    "!!map ",
+    "!!seq ",
+    "!!null ",
+    "~",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG !e! tag:e:\n",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "  ",
+    "mode",
+    "under_vol",
+    "under_info",
+    "off",
+    "carve",
+    "replay",
+    "default",
+    "native",
+    "pass_through",
+    "0",
+    "1",
+    "437",
+    "2147483647",
+    "2147483648",
+    "-1",
+    "00",
+    "mode=carve;",
+    "under_vol=0;",
+    "under_vol=carve;",
+    "under_info={",
+    "under_info={}",
+    "mode: replay\n",
+    "under_vol: native\n",
+    "under_info: \"",
+    "dir",
+    "skeleton",
+    "full",
+    "touched",
+    "dir={",
+    "dir={/tmp/c d;e}",
+    "skeleton=touched;",
+    "dir: \"",
+    "skeleton: full\n",
+    "origin",
+    "on_change",
+    "read_through",
+    "in_memory",
+    "log",
+    "error",
+    "hits",
+    "trust",
+    "yes",
+    "no",
+    "summary",
+    "reads",
+    "K",
+    "M",
+    "G",
+    "4096",
+    "9223372036854775807",
+    "8589934591G",
+    "8589934592G",
+    "origin={s3://b/k;v}",
+    "origin=https://h/f.h5;",
+    "on_change=hits;",
+    "read_through=yes;",
+    "in_memory=16M;",
+    "log=summary;",
+    "origin: \"",
+    "in_memory: 2G\n",
+    "log: reads\n",
+    "\"\\0\"",
+    "\"\\x01\"",
+    "\"\\u00e9\"",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\xc3\xa9",
+    "\xe2\x82\xac",
+    "\xf0\x9f\x98\x80",
+    "\xff",
+    "\xfe",
+    "\xc0\x80",
+    "\xed\xa0\x80",
+    "\xef\xbb\xbf",
+    "\xc2\x85",
+    "\xe2\x80\xa8",
 };
 #define DICTIONARY_SIZE (sizeof dictionary / sizeof dictionary[0])
 
 /* Single bytes worth trying more often than chance. */
-static const uint8_t interesting_bytes[] = {0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7f, 0x80, 0xff, '{', '}', ';', '=',
-                                            ':', '#', '-', '\'', '"', '\\', '&', '*', '!', '|', '>', '0', '9'};
+static const uint8_t interesting_bytes[] = {0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7f, 0x80, 0xff,
+                                            '{',  '}',  ';',  '=',  ':',  '#',  '-',  '\'', '"',
+                                            '\\', '&',  '*',  '!',  '|',  '>',  '0',  '9'};
 
 /* Lengths at the edges of carve's limits (CARVE_CONFIG_MAX_STRING) and common buffer sizes. */
-static const size_t interesting_lengths[] = {63, 64, 65, 255, 256, 1023, 1024, 4095, 4096, 4097, 65534, 65535, 65536, 65537, 65540};
+static const size_t interesting_lengths[] = {63,   64,   65,    255,   256,   1023,  1024, 4095,
+                                             4096, 4097, 65534, 65535, 65536, 65537, 65540};
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* The current input, saved by the signal handler                                                          */
 /* ------------------------------------------------------------------------------------------------------ */
 
 static const uint8_t *volatile running_data;
-static volatile size_t         running_size;
-static char                    crash_path[4096];
+static volatile size_t running_size;
+static char            crash_path[4096];
 
 static void
 write_all(int fd, const void *buf, size_t size)
@@ -289,8 +391,8 @@ mutate_once(buffer_t *buf, uint64_t *rng, const input_t *other)
             break;
         case 6: /* duplicate a range elsewhere (nesting, repeated items) */
             if (buf->size) {
-                size_t   at = random_below(rng, buf->size);
-                size_t   n  = 1 + random_below(rng, buf->size - at);
+                size_t   at    = random_below(rng, buf->size);
+                size_t   n     = 1 + random_below(rng, buf->size - at);
                 uint8_t *chunk = malloc(n);
                 if (chunk) {
                     memcpy(chunk, buf->data + at, n);
@@ -339,14 +441,15 @@ mutate_once(buffer_t *buf, uint64_t *rng, const input_t *other)
         case 11: /* swap two bytes */
             if (buf->size > 1) {
                 size_t  a = random_below(rng, buf->size), b = random_below(rng, buf->size);
-                uint8_t t = buf->data[a];
+                uint8_t t    = buf->data[a];
                 buf->data[a] = buf->data[b];
                 buf->data[b] = t;
             }
             break;
         case 12: /* rarely: grow to a length at a limit's edge, with a run of one letter */
             if (random_below(rng, 16) == 0) {
-                size_t  want = interesting_lengths[random_below(rng, sizeof interesting_lengths / sizeof(size_t))];
+                size_t want =
+                    interesting_lengths[random_below(rng, sizeof interesting_lengths / sizeof(size_t))];
                 uint8_t letter = (uint8_t)('a' + random_below(rng, 26));
                 if (want > buf->size)
                     buffer_insert_run(buf, pos, &letter, 1, want - buf->size);
@@ -379,7 +482,7 @@ pool_add(pool_t *pool, const uint8_t *data, size_t size)
     }
     if (size)
         memcpy(item.data, data, size);
-    item.size                 = size;
+    item.size                  = size;
     pool->items[pool->count++] = item;
 }
 
@@ -435,7 +538,7 @@ read_directory(const char *dir, pool_t *pool)
     struct dirent *entry;
     char         **names = NULL;
     size_t         count = 0, cap = 0;
-    bool           ok    = true;
+    bool           ok = true;
 
     if (d == NULL) {
         fprintf(stderr, "fuzz_driver: cannot open directory %s: %s\n", dir, strerror(errno));
@@ -500,11 +603,13 @@ parse_number(const char *text, unsigned long long *value)
 static void
 usage(const char *program)
 {
-    fprintf(stderr,
-            "usage: %s [-runs=N] [-seed=S] [-max_total_time=SECONDS] [-max_len=BYTES] [-artifact_prefix=PREFIX]\n"
-            "          [corpus directory or file]...\n"
-            "Runs every corpus file, then N (default %lu) inputs mutated from them; aborts on a broken invariant.\n",
-            program, DEFAULT_RUNS);
+    fprintf(
+        stderr,
+        "usage: %s [-runs=N] [-seed=S] [-max_total_time=SECONDS] [-max_len=BYTES] [-artifact_prefix=PREFIX]\n"
+        "          [corpus directory or file]...\n"
+        "Runs every corpus file, then N (default %lu) inputs mutated from them; aborts on a broken "
+        "invariant.\n",
+        program, DEFAULT_RUNS);
 }
 
 /* Parses argv into options; the corpus arguments are left in argv[first..argc). */
@@ -549,7 +654,7 @@ main(int argc, char **argv)
     uint64_t      rng;
     int           first;
     unsigned long passed = 0, mutated = 0;
-    double        start = now_seconds();
+    double        start       = now_seconds();
     bool          out_of_time = false;
 
     if (!parse_options(argc, argv, &opt, &first)) {
@@ -619,9 +724,10 @@ main(int argc, char **argv)
         }
     }
 
-    printf("%s: %lu passed, 0 failed (%zu corpus files, %lu mutated inputs, seed %llu, max_len %zu, %.1f s%s%s)\n",
-           argv[0], passed, pool.seeds, mutated, (unsigned long long)opt.seed, opt.max_len, now_seconds() - start,
-           out_of_time ? ", stopped by -max_total_time" : "",
+    printf("%s: %lu passed, 0 failed (%zu corpus files, %lu mutated inputs, seed %llu, max_len %zu, %.1f "
+           "s%s%s)\n",
+           argv[0], passed, pool.seeds, mutated, (unsigned long long)opt.seed, opt.max_len,
+           now_seconds() - start, out_of_time ? ", stopped by -max_total_time" : "",
            fuzz_allocations_counted() ? ", allocations counted" : "");
     for (size_t i = 0; i < pool.count; i++)
         free(pool.items[i].data);

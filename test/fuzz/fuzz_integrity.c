@@ -38,8 +38,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(fuzz_error_count() == 0, "an accepted table leaves %zd messages", fuzz_error_count());
         fuzz_note_depth(1 + (t.n > 0));
         FUZZ_CHECK(carve_integrity_encode(&t, &out, &len) >= 0, "an accepted table cannot be encoded");
-        FUZZ_CHECK(len == size && memcmp(out, data, size) == 0, "the table encodes to other bytes (%zu, not %zu)", len,
-                   size);
+        FUZZ_CHECK(len == size && memcmp(out, data, size) == 0,
+                   "the table encodes to other bytes (%zu, not %zu)", len, size);
         for (size_t i = 0; i < t.n; i++) {
             const carve_integrity_dataset_t *d = carve_integrity_find(&t, t.datasets[i].path);
 

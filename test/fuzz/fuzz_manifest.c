@@ -39,7 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(carve_manifest_emit(&m, &text, &len) >= 0, "an accepted manifest cannot be written again");
         FUZZ_CHECK(carve_manifest_parse(text, len, "the manifest written again", &back) >= 0,
                    "the manifest written again does not parse");
-        FUZZ_CHECK(carve_manifest_emit(&back, &again, &len2) >= 0, "the manifest read back cannot be written");
+        FUZZ_CHECK(carve_manifest_emit(&back, &again, &len2) >= 0,
+                   "the manifest read back cannot be written");
         FUZZ_CHECK(len == len2 && memcmp(text, again, len) == 0,
                    "writing, reading and writing again changes the text (%zu bytes, then %zu)", len, len2);
     }

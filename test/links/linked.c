@@ -51,17 +51,17 @@ die(const char *what)
     exit(1);
 }
 
-#define TRY(call, what)                                                                                            \
-    do {                                                                                                           \
-        if ((call) < 0)                                                                                            \
-            die(what);                                                                                             \
+#define TRY(call, what)                                                                                      \
+    do {                                                                                                     \
+        if ((call) < 0)                                                                                      \
+            die(what);                                                                                       \
     } while (0)
 
 static void
 make_data_file(const char *path, int which)
 {
     hsize_t   dims[3] = {FRAMES, SIDE, SIDE}, chunk[3] = {1, SIDE, SIDE};
-    uint16_t *v       = malloc(sizeof *v * FRAMES * SIDE * SIDE);
+    uint16_t *v = malloc(sizeof *v * FRAMES * SIDE * SIDE);
     hid_t     file, g1, g2, space, dcpl, dset;
 
     for (int i = 0; i < FRAMES * SIDE * SIDE; i++)
@@ -89,10 +89,10 @@ make_data_file(const char *path, int which)
 static int
 make(const char *dir, const char *data_dir)
 {
-    char    path[4096], name[64];
-    hid_t   file, entry, data, inst, space, aspace, atype, attr, dcpl, vds, src;
-    hsize_t vdims[3] = {2, SIDE, SIDE}, sdims[3] = {FRAMES, SIDE, SIDE};
-    hsize_t start[3] = {0, 0, 0}, count[3] = {1, SIDE, SIDE};
+    char        path[4096], name[64];
+    hid_t       file, entry, data, inst, space, aspace, atype, attr, dcpl, vds, src;
+    hsize_t     vdims[3] = {2, SIDE, SIDE}, sdims[3] = {FRAMES, SIDE, SIDE};
+    hsize_t     start[3] = {0, 0, 0}, count[3] = {1, SIDE, SIDE};
     const char *title = "carve test detector";
 
     for (int i = 1; i <= 3; i++) {
@@ -120,7 +120,8 @@ make(const char *dir, const char *data_dir)
         snprintf(target, sizeof target, "data_%06d.h5", i);
         TRY(H5Lcreate_external(target, "/entry/data/data", data, name, H5P_DEFAULT, H5P_DEFAULT), "link");
     }
-    TRY(H5Lcreate_external("data_000001.h5", "/", data, "file_000001", H5P_DEFAULT, H5P_DEFAULT), "link to a root");
+    TRY(H5Lcreate_external("data_000001.h5", "/", data, "file_000001", H5P_DEFAULT, H5P_DEFAULT),
+        "link to a root");
     H5Gclose(data);
     /* The virtual dataset: row 0 <- file 2's frame 0, row 1 <- file 3's frame 1. */
     TRY(space = H5Screate_simple(3, vdims, NULL), "vds space");
@@ -146,7 +147,8 @@ make(const char *dir, const char *data_dir)
 
 /* Reads a hyperslab of a dataset (rank 3) into the checksum. */
 static void
-read_block(hid_t dset, const hsize_t start[3], const hsize_t stride[3], const hsize_t count[3], const char *what)
+read_block(hid_t dset, const hsize_t start[3], const hsize_t stride[3], const hsize_t count[3],
+           const char *what)
 {
     hid_t     fspace, mspace;
     hsize_t   n = count[0] * count[1] * count[2];
@@ -213,7 +215,8 @@ read_master(const char *master, const char *prefix, const char *direct, int back
     H5Dclose(dset);
     if (back) {
         /* Into a data file and back into the master through its link back. */
-        TRY(dset = H5Dopen2(file, "/entry/data/file_000001/master/sum", dapl), "the master through a data file");
+        TRY(dset = H5Dopen2(file, "/entry/data/file_000001/master/sum", dapl),
+            "the master through a data file");
         {
             hsize_t start[3] = {1, 2, 3}, count[3] = {1, 4, 5};
             read_block(dset, start, NULL, count, "the virtual dataset through a link back");
@@ -234,7 +237,7 @@ read_master(const char *master, const char *prefix, const char *direct, int back
     H5Aclose(attr);
     H5Fclose(file);
     if (direct) {
-        hid_t f2;
+        hid_t   f2;
         hsize_t start[3] = {0, 0, 0}, count[3] = {1, SIDE, SIDE};
 
         TRY(f2 = H5Fopen(direct, H5F_ACC_RDONLY, access_list(direct)), direct);
@@ -254,7 +257,7 @@ int
 main(int argc, char **argv)
 {
     const char *prefix = NULL, *direct = NULL;
-    int         back   = 0;
+    int         back = 0;
 
     if (argc >= 3 && strcmp(argv[1], "make") == 0)
         return make(argv[2], argc >= 4 ? argv[3] : argv[2]);
@@ -279,6 +282,7 @@ main(int argc, char **argv)
         }
         return read_master(argv[2], prefix, direct, back);
     }
-    fprintf(stderr, "usage: carve_linked make <dir> [<data-dir>] | read <master> [--prefix P] [--direct FILE] [--back]\n");
+    fprintf(stderr, "usage: carve_linked make <dir> [<data-dir>] | read <master> [--prefix P] [--direct "
+                    "FILE] [--back]\n");
     return 2;
 }

@@ -50,16 +50,16 @@ where(const char *path, const char *name)
 static int
 claim(const char *path, const char *name, int ncoords, char **coords_text)
 {
-    char             header[513] = "", *line, hex[33], *text = NULL, *emitted = NULL;
-    FILE            *f = fopen(path, "r+b");
-    H5O_token_t      token;
-    hid_t            file, dset, space, dcpl;
-    hssize_t         len;
-    size_t           elen = 0;
-    hsize_t          coords[H5S_MAX_RANK], n, chunk;
-    carve_manifest_t m;
+    char                      header[513] = "", *line, hex[33], *text = NULL, *emitted = NULL;
+    FILE                     *f = fopen(path, "r+b");
+    H5O_token_t               token;
+    hid_t                     file, dset, space, dcpl;
+    hssize_t                  len;
+    size_t                    elen = 0;
+    hsize_t                   coords[H5S_MAX_RANK], n, chunk;
+    carve_manifest_t          m;
     carve_manifest_dataset_t *d;
-    H5O_info2_t      info;
+    H5O_info2_t               info;
 
     if (!f || fread(header, 1, 512, f) != 512 || (line = strstr(header, "\nreplay ")) == NULL)
         return fail("not a container with a lean manifest");
@@ -87,8 +87,8 @@ claim(const char *path, const char *name, int ncoords, char **coords_text)
     if ((space = H5Screate_simple(1, &n, NULL)) < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
         H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
         (dset = H5Dcreate_anon(file, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT)) < 0 ||
-        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, emitted) < 0 || H5Oincr_refcount(dset) < 0 ||
-        H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
+        H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, emitted) < 0 ||
+        H5Oincr_refcount(dset) < 0 || H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0)
         return fail("cannot write the edited lean manifest");
     H5Dclose(dset);
     H5Pclose(dcpl);

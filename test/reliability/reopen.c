@@ -18,12 +18,12 @@ main(int argc, char **argv)
         return 2;
     }
     for (int round = 0; round < 2; round++) {
-        hid_t   file = H5Fopen(argv[1], H5F_ACC_RDONLY, H5P_DEFAULT), dset, space, mspace;
+        hid_t   file  = H5Fopen(argv[1], H5F_ACC_RDONLY, H5P_DEFAULT), dset, space, mspace;
         hsize_t start = 0, count = 16;
-        double  v[16], sum = 0;
+        double  v[16], sum       = 0;
 
-        if (file < 0 || (dset = H5Dopen2(file, argv[2], H5P_DEFAULT)) < 0 || (space = H5Dget_space(dset)) < 0 ||
-            (mspace = H5Screate_simple(1, &count, NULL)) < 0 ||
+        if (file < 0 || (dset = H5Dopen2(file, argv[2], H5P_DEFAULT)) < 0 ||
+            (space = H5Dget_space(dset)) < 0 || (mspace = H5Screate_simple(1, &count, NULL)) < 0 ||
             H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0 ||
             H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, space, H5P_DEFAULT, v) < 0) {
             fprintf(stderr, "carve_reopen: round %d failed\n", round + 1);

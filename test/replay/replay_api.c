@@ -68,11 +68,11 @@ rows_space(hid_t dset, hsize_t row0, hsize_t nrows)
 static int
 stage_carve(const char *path)
 {
-    hid_t  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t  dset, space, mem;
-    double buf[64 * 64];
-    int    ibuf[200];
-    hvl_t  vl;
+    hid_t   file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t   dset, space, mem;
+    double  buf[64 * 64];
+    int     ibuf[200];
+    hvl_t   vl;
     hsize_t one = 1, start = 1;
 
     if (file < 0)
@@ -178,7 +178,8 @@ stage_replay(const char *path, const char *native_path, int origin_present)
 
     check(H5Fget_name(rfile, name, sizeof name) > 0 && strcmp(name, path) == 0,
           "H5Fget_name gives the name the program opened");
-    check(H5Fis_accessible(path, H5P_DEFAULT) > 0, "H5Fis_accessible: the file is accessible (its container is)");
+    check(H5Fis_accessible(path, H5P_DEFAULT) > 0,
+          "H5Fis_accessible: the file is accessible (its container is)");
     {
         hsize_t rlen = 0, nlen = 0;
 
@@ -209,10 +210,11 @@ stage_replay(const char *path, const char *native_path, int origin_present)
         H5D_fill_time_t  rt, nt;
         H5D_fill_value_t rf, nf;
 
-        check(rdcpl >= 0 && H5Pget_layout(rdcpl) == H5Pget_layout(ndcpl) && H5Pget_alloc_time(rdcpl, &ra) >= 0 &&
-                  H5Pget_alloc_time(ndcpl, &na) >= 0 && ra == na && H5Pget_fill_time(rdcpl, &rt) >= 0 &&
-                  H5Pget_fill_time(ndcpl, &nt) >= 0 && rt == nt && H5Pfill_value_defined(rdcpl, &rf) >= 0 &&
-                  H5Pfill_value_defined(ndcpl, &nf) >= 0 && rf == nf,
+        check(rdcpl >= 0 && H5Pget_layout(rdcpl) == H5Pget_layout(ndcpl) &&
+                  H5Pget_alloc_time(rdcpl, &ra) >= 0 && H5Pget_alloc_time(ndcpl, &na) >= 0 && ra == na &&
+                  H5Pget_fill_time(rdcpl, &rt) >= 0 && H5Pget_fill_time(ndcpl, &nt) >= 0 && rt == nt &&
+                  H5Pfill_value_defined(rdcpl, &rf) >= 0 && H5Pfill_value_defined(ndcpl, &nf) >= 0 &&
+                  rf == nf,
               "/typed/vlen_int: layout, allocation and fill settings of the creation list are native's");
         H5Pclose(rdcpl);
         H5Pclose(ndcpl);
@@ -225,14 +227,14 @@ stage_replay(const char *path, const char *native_path, int origin_present)
     nd = H5Dopen2(nfile, "/data/chunked_deflate", H5P_DEFAULT);
     {
         hsize_t held[2] = {0, 0}, chunk[2];
-        hid_t   dcpl = H5Dget_create_plist(nd);
+        hid_t   dcpl    = H5Dget_create_plist(nd);
 
         H5Pget_chunk(dcpl, 2, chunk);
         H5Pclose(dcpl);
         check(read_raw_chunk(nd, held, &nmask, &nbytes, &nsize) == 0, "native H5Dread_chunk of a chunk");
         if (origin_present) {
-            check(read_raw_chunk(rd, held, &rmask, &rbytes, &rsize) == 0 && rsize == nsize && rmask == nmask &&
-                      memcmp(rbytes, nbytes, nsize) == 0,
+            check(read_raw_chunk(rd, held, &rmask, &rbytes, &rsize) == 0 && rsize == nsize &&
+                      rmask == nmask && memcmp(rbytes, nbytes, nsize) == 0,
                   "H5Dread_chunk of a held chunk: the origin's raw bytes and filter mask");
         }
         else {
@@ -254,7 +256,8 @@ stage_replay(const char *path, const char *native_path, int origin_present)
             void    *bytes;
             herr_t   status;
 
-            check(read_raw_chunk(nd, other, &nmask, &nbytes, &nsize) == 0, "native H5Dread_chunk of another chunk");
+            check(read_raw_chunk(nd, other, &nmask, &nbytes, &nsize) == 0,
+                  "native H5Dread_chunk of another chunk");
             bytes = malloc(nsize);
             H5E_BEGIN_TRY
             {
@@ -272,7 +275,8 @@ stage_replay(const char *path, const char *native_path, int origin_present)
                 H5E_END_TRY
                 check(status < 0, "H5Dread_chunk of a chunk not held, without the origin: fails");
                 status = H5Dread_chunk(rd, H5P_DEFAULT, other, &mask, bytes); /* leaves the stack */
-                check(status < 0 && stack_mentions("/data/chunked_deflate") && stack_mentions("cannot answer"),
+                check(status < 0 && stack_mentions("/data/chunked_deflate") &&
+                          stack_mentions("cannot answer"),
                       "... with carve's message naming the dataset");
                 H5Eclear2(H5E_DEFAULT);
             }
@@ -281,12 +285,13 @@ stage_replay(const char *path, const char *native_path, int origin_present)
             nbytes = NULL;
         }
         if (origin_present) {
-            hsize_t rn = 0, nn = 0, roff[2], noff[2];
-            haddr_t raddr, naddr;
-            hsize_t rs, ns;
+            hsize_t  rn = 0, nn = 0, roff[2], noff[2];
+            haddr_t  raddr, naddr;
+            hsize_t  rs, ns;
             unsigned rf, nf;
 
-            check(H5Dget_num_chunks(rd, H5S_ALL, &rn) >= 0 && H5Dget_num_chunks(nd, H5S_ALL, &nn) >= 0 && rn == nn,
+            check(H5Dget_num_chunks(rd, H5S_ALL, &rn) >= 0 && H5Dget_num_chunks(nd, H5S_ALL, &nn) >= 0 &&
+                      rn == nn,
                   "H5Dget_num_chunks: the origin's count");
             check(H5Dget_chunk_info(rd, H5S_ALL, 1, roff, &rf, &raddr, &rs) >= 0 &&
                       H5Dget_chunk_info(nd, H5S_ALL, 1, noff, &nf, &naddr, &ns) >= 0 && roff[0] == noff[0] &&
@@ -298,11 +303,11 @@ stage_replay(const char *path, const char *native_path, int origin_present)
     /* A multi-dataset read: held rows of chunked_deflate, partly held /data/contiguous (0-99), and a
      * dataset never read while carving (/grid3d) — only with the origin. */
     if (origin_present) {
-        hid_t   d[3], mt[3], ms[3], fs[3];
-        double  a_r[16 * 64], a_n[16 * 64];
-        int     b_r[100], b_n[100];
-        int     c_r[10 * 20 * 30], c_n[10 * 20 * 30];
-        void   *rb[3] = {a_r, b_r, c_r};
+        hid_t       d[3], mt[3], ms[3], fs[3];
+        double      a_r[16 * 64], a_n[16 * 64];
+        int         b_r[100], b_n[100];
+        int         c_r[10 * 20 * 30], c_n[10 * 20 * 30];
+        void       *rb[3]    = {a_r, b_r, c_r};
         const char *names[3] = {"/data/chunked_deflate", "/data/contiguous", "/grid3d"};
 
         for (int pass = 0; pass < 2; pass++) {
@@ -321,7 +326,8 @@ stage_replay(const char *path, const char *native_path, int origin_present)
             mt[1] = H5T_NATIVE_INT;
             mt[2] = H5T_NATIVE_INT;
             if (pass == 0) {
-                check(H5Dread_multi(3, d, mt, ms, fs, H5P_DEFAULT, rb) >= 0, "H5Dread_multi (hit, partial, miss)");
+                check(H5Dread_multi(3, d, mt, ms, fs, H5P_DEFAULT, rb) >= 0,
+                      "H5Dread_multi (hit, partial, miss)");
             }
             else {
                 void *nb[3] = {a_n, b_n, c_n};
@@ -359,10 +365,12 @@ stage_replay(const char *path, const char *native_path, int origin_present)
         }
         H5E_END_TRY
         if (origin_present)
-            check(status >= 0 && memcmp(rbuf, nbuf, sizeof rbuf) == 0,
-                  "a read through H5Soffset_simple gets native's values (the offset rows, not the held ones)");
+            check(
+                status >= 0 && memcmp(rbuf, nbuf, sizeof rbuf) == 0,
+                "a read through H5Soffset_simple gets native's values (the offset rows, not the held ones)");
         else
-            check(status < 0, "a read through H5Soffset_simple without the origin fails (never the held rows)");
+            check(status < 0,
+                  "a read through H5Soffset_simple without the origin fails (never the held rows)");
         H5Sclose(mem);
         H5Sclose(rsp);
         H5Sclose(nsp);
@@ -377,7 +385,7 @@ stage_replay(const char *path, const char *native_path, int origin_present)
         hid_t    rsp = rows_space(rds, 8, 16), nsp = rows_space(nds, 8, 16);
         hsize_t  mdims[2] = {32, 64}, mstart[2] = {0, 0}, mcount[2] = {16, 64};
         hssize_t off[2] = {8, 0};
-        hid_t    mem = H5Screate_simple(2, mdims, NULL);
+        hid_t    mem    = H5Screate_simple(2, mdims, NULL);
         double   rbuf[32 * 64], nbuf[32 * 64];
 
         memset(rbuf, 0, sizeof rbuf);
@@ -399,19 +407,19 @@ stage_replay(const char *path, const char *native_path, int origin_present)
     rd = H5Dopen2(rfile, "/typed/vlen_int", H5P_DEFAULT);
     nd = H5Dopen2(nfile, "/typed/vlen_int", H5P_DEFAULT);
     {
-        hid_t   vt = H5Tvlen_create(H5T_NATIVE_INT);
+        hid_t   vt    = H5Tvlen_create(H5T_NATIVE_INT);
         hid_t   space = H5Dget_space(nd);
         hsize_t rsz = 0, nsz = 0, one = 1, start = 1;
 
         H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL, &one, NULL);
-        check(H5Dvlen_get_buf_size(rd, vt, space, &rsz) >= 0 && H5Dvlen_get_buf_size(nd, vt, space, &nsz) >= 0 &&
-                  rsz == nsz,
+        check(H5Dvlen_get_buf_size(rd, vt, space, &rsz) >= 0 &&
+                  H5Dvlen_get_buf_size(nd, vt, space, &nsz) >= 0 && rsz == nsz,
               "H5Dvlen_get_buf_size of a held element equals native's");
         if (origin_present) {
             start = 2;
             H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL, &one, NULL);
-            check(H5Dvlen_get_buf_size(rd, vt, space, &rsz) >= 0 && H5Dvlen_get_buf_size(nd, vt, space, &nsz) >= 0 &&
-                      rsz == nsz,
+            check(H5Dvlen_get_buf_size(rd, vt, space, &rsz) >= 0 &&
+                      H5Dvlen_get_buf_size(nd, vt, space, &nsz) >= 0 && rsz == nsz,
                   "H5Dvlen_get_buf_size of an element not held equals native's");
             H5Sselect_all(space);
             check(H5Dvlen_get_buf_size(rd, vt, space, &rsz) >= 0 &&

@@ -53,19 +53,23 @@
 /* ---------------------------------------------------------------------------------------------- */
 /* Formulas (test/common/make_zoo.c for the zoo).                                                  */
 
-static int32_t grid2d_value(hsize_t i, hsize_t j)
+static int32_t
+grid2d_value(hsize_t i, hsize_t j)
 {
     return (int32_t)(i * 1000 + j);
 }
-static int32_t grid3d_value(hsize_t i, hsize_t j, hsize_t k)
+static int32_t
+grid3d_value(hsize_t i, hsize_t j, hsize_t k)
 {
     return (int32_t)(i * 10000 + j * 100 + k);
 }
-static int32_t big2d_value(hsize_t i, hsize_t j)
+static int32_t
+big2d_value(hsize_t i, hsize_t j)
 {
     return (int32_t)(i * 100000 + j);
 }
-static int32_t bigchunk_value(hsize_t i, hsize_t j)
+static int32_t
+bigchunk_value(hsize_t i, hsize_t j)
 {
     return (int32_t)(i * 1000 + j + 7);
 }
@@ -73,18 +77,19 @@ static int32_t bigchunk_value(hsize_t i, hsize_t j)
 /* ---------------------------------------------------------------------------------------------- */
 /* make-big                                                                                         */
 
-static int make_big(const char *path)
+static int
+make_big(const char *path)
 {
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0)
         return EXIT_FAILURE;
     int ok = 1;
 
-    hsize_t dims[2] = {BIG2D_ROWS, BIG2D_COLS};
-    hid_t   space   = H5Screate_simple(2, dims, NULL);
-    hid_t   dset    = H5Dcreate2(file, "big2d", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int32_t *buf    = malloc(sizeof(int32_t) * BIG2D_ROWS * BIG2D_COLS);
-    ok              = ok && dset >= 0 && buf;
+    hsize_t  dims[2] = {BIG2D_ROWS, BIG2D_COLS};
+    hid_t    space   = H5Screate_simple(2, dims, NULL);
+    hid_t    dset    = H5Dcreate2(file, "big2d", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int32_t *buf     = malloc(sizeof(int32_t) * BIG2D_ROWS * BIG2D_COLS);
+    ok               = ok && dset >= 0 && buf;
     if (ok) {
         for (hsize_t i = 0; i < BIG2D_ROWS; i++)
             for (hsize_t j = 0; j < BIG2D_COLS; j++)
@@ -95,11 +100,11 @@ static int make_big(const char *path)
     H5Sclose(space);
 
     hsize_t cdims[2] = {BIGCHUNK_N, BIGCHUNK_N}, chunk[2] = {BIGCHUNK_EDGE, BIGCHUNK_EDGE};
-    hid_t   dcpl     = H5Pcreate(H5P_DATASET_CREATE);
-    ok               = ok && H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_deflate(dcpl, 1) >= 0;
-    space            = H5Screate_simple(2, cdims, NULL);
-    dset             = H5Dcreate2(file, "bigchunk", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    ok               = ok && dset >= 0;
+    hid_t   dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    ok           = ok && H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_deflate(dcpl, 1) >= 0;
+    space        = H5Screate_simple(2, cdims, NULL);
+    dset         = H5Dcreate2(file, "bigchunk", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ok           = ok && dset >= 0;
     if (ok) {
         for (hsize_t i = 0; i < BIGCHUNK_N; i++)
             for (hsize_t j = 0; j < BIGCHUNK_N; j++)
@@ -127,7 +132,8 @@ typedef struct cred_t {
 } cred_t;
 
 /* "region,id,secret" */
-static int parse_cred(const char *text, cred_t *cred)
+static int
+parse_cred(const char *text, cred_t *cred)
 {
     memset(cred, 0, sizeof *cred);
     const char *c1 = strchr(text, ',');
@@ -144,7 +150,8 @@ static int parse_cred(const char *text, cred_t *cred)
 
 typedef enum via_t { VIA_NATIVE, VIA_CARVE } via_t;
 
-static const char *via_name(via_t via)
+static const char *
+via_name(via_t via)
 {
     return via == VIA_CARVE ? "carve" : "native";
 }
@@ -152,7 +159,8 @@ static const char *via_name(via_t via)
 static carve_mode_t carve_mode = CARVE_MODE_DEFAULT;
 
 /* A ROS3 access list (credentials and token as given), with carve selected on top of it for VIA_CARVE. */
-static hid_t make_fapl(via_t via, const cred_t *cred, const char *token)
+static hid_t
+make_fapl(via_t via, const cred_t *cred, const char *token)
 {
     H5FD_ros3_fapl_t fa;
     memset(&fa, 0, sizeof fa);
@@ -183,7 +191,8 @@ fail:
     return H5I_INVALID_HID;
 }
 
-static int served_by_carve(hid_t obj)
+static int
+served_by_carve(hid_t obj)
 {
     char name[64] = "";
     return H5VLget_connector_name(obj, name, sizeof name) > 0 && strcmp(name, CARVE_VOL_NAME) == 0;
@@ -203,7 +212,8 @@ typedef struct selection_t {
     const char *dataset;
 } selection_t;
 
-static int sel_grid2d_strided(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
+static int
+sel_grid2d_strided(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
 {
     hsize_t start[2] = {7, 3}, stride[2] = {3, 4}, count[2] = {15, 10}, block[2] = {2, 2};
     if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, block) < 0)
@@ -220,7 +230,8 @@ static int sel_grid2d_strided(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
     return 0;
 }
 
-static int sel_grid2d_points(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
+static int
+sel_grid2d_points(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
 {
     static const hsize_t pts[][2] = {{0, 0}, {59, 49}, {31, 7}, {2, 48}, {58, 1}, {30, 25}};
     size_t               np       = sizeof pts / sizeof pts[0];
@@ -234,7 +245,8 @@ static int sel_grid2d_points(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
     return 0;
 }
 
-static int sel_grid3d_block(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
+static int
+sel_grid3d_block(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
 {
     hsize_t start[3] = {2, 5, 7}, count[3] = {5, 10, 12};
     if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
@@ -248,7 +260,8 @@ static int sel_grid3d_block(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
     return 0;
 }
 
-static int sel_big2d_rows(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
+static int
+sel_big2d_rows(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
 {
     /* Row 1000 lies in ROS3's open-time cache (the file's first 16 MiB); rows 2100-2109 lie beyond. */
     hsize_t start[2] = {1000, 100}, count[2] = {1, 300};
@@ -268,7 +281,8 @@ static int sel_big2d_rows(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
     return 0;
 }
 
-static int sel_bigchunk_block(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
+static int
+sel_bigchunk_block(hid_t space, hid_t *mem, int32_t *exp, size_t *n)
 {
     hsize_t start[2] = {100, 300}, count[2] = {130, 90}; /* crosses 3x3 chunks of 64x64 */
     if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
@@ -300,7 +314,8 @@ static size_t  read_counts[2][N_SELECTIONS + 1];
 static int token_on_file_fapl[2] = {-1, -1};
 
 /* The checks on an open file's access list: still the ROS3 driver, same credentials and token. */
-static void check_file_fapl(hid_t file, via_t via, const cred_t *cred, const char *token, const char *url)
+static void
+check_file_fapl(hid_t file, via_t via, const cred_t *cred, const char *token, const char *url)
 {
     hid_t fapl = H5Fget_access_plist(file);
     carve_check(fapl >= 0, "%s: H5Fget_access_plist(%s)", via_name(via), url);
@@ -311,24 +326,27 @@ static void check_file_fapl(hid_t file, via_t via, const cred_t *cred, const cha
     memset(&fa, 0, sizeof fa);
     herr_t got = H5Pget_fapl_ros3(fapl, &fa);
     carve_check(got >= 0 && fa.authenticate == (cred && cred->set) &&
-              (!(cred && cred->set) || (strcmp(fa.aws_region, cred->region) == 0 && strcmp(fa.secret_id, cred->id) == 0)),
-          "%s: the open file's ROS3 settings are the program's (authenticate=%d region='%s' id='%s')", via_name(via),
-          (int)fa.authenticate, fa.aws_region, fa.secret_id);
+                    (!(cred && cred->set) ||
+                     (strcmp(fa.aws_region, cred->region) == 0 && strcmp(fa.secret_id, cred->id) == 0)),
+                "%s: the open file's ROS3 settings are the program's (authenticate=%d region='%s' id='%s')",
+                via_name(via), (int)fa.authenticate, fa.aws_region, fa.secret_id);
     if (token) {
         /* HDF5 1.14.5's H5Fget_access_plist does not copy the token property to the list it returns, and
          * H5Pget_fapl_ros3_token on a list without it reads an uninitialised pointer (crash): look first. */
-        htri_t has = H5Pexist(fapl, ROS3_TOKEN_PROP);
+        htri_t has              = H5Pexist(fapl, ROS3_TOKEN_PROP);
         token_on_file_fapl[via] = has > 0;
         if (has > 0) {
             char got_token[256] = "";
-            carve_check(H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 && strcmp(got_token, token) == 0,
-                  "%s: the open file's access list keeps the session token", via_name(via));
+            carve_check(H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 &&
+                            strcmp(got_token, token) == 0,
+                        "%s: the open file's access list keeps the session token", via_name(via));
         }
     }
     H5Pclose(fapl);
 }
 
-static void read_side(via_t via, const char *zoo_url, const char *big_url, const cred_t *cred, const char *token)
+static void
+read_side(via_t via, const char *zoo_url, const char *big_url, const cred_t *cred, const char *token)
 {
     const char *urls[2] = {zoo_url, big_url};
     hid_t       files[2];
@@ -339,13 +357,13 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
         carve_check(fapl >= 0, "%s: access list for %s", via_name(via), urls[f]);
         if (via == VIA_CARVE && f == 0) {
             carve_check(H5Pget_driver(fapl) == H5FD_ROS3,
-                  "carve: H5Pset_fapl_carve kept the ROS3 driver on the same access list");
+                        "carve: H5Pset_fapl_carve kept the ROS3 driver on the same access list");
             if (token) {
                 char got_token[256] = "";
                 carve_check(H5Pexist(fapl, ROS3_TOKEN_PROP) > 0 &&
-                          H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 &&
-                          strcmp(got_token, token) == 0,
-                      "carve: and kept the session token on it");
+                                H5Pget_fapl_ros3_token(fapl, sizeof got_token, got_token) >= 0 &&
+                                strcmp(got_token, token) == 0,
+                            "carve: and kept the session token on it");
             }
         }
         files[f] = fapl >= 0 ? H5Fopen(urls[f], H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
@@ -354,8 +372,8 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
             H5Pclose(fapl);
         if (files[f] < 0)
             continue;
-        carve_check(served_by_carve(files[f]) == (via == VIA_CARVE), "%s: %s is served by %s", via_name(via), urls[f],
-              via == VIA_CARVE ? "carve" : "the native connector");
+        carve_check(served_by_carve(files[f]) == (via == VIA_CARVE), "%s: %s is served by %s", via_name(via),
+                    urls[f], via == VIA_CARVE ? "carve" : "the native connector");
         check_file_fapl(files[f], via, cred, token, urls[f]);
     }
 
@@ -379,7 +397,8 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
             for (size_t i = 0; i < n; i++)
                 if (got[i] != expected[i] && bad++ == 0)
                     first_bad = i;
-            carve_check(bad == 0, "%s: %s equals the formula%s", via_name(via), sel->what, bad ? " (mismatch)" : "");
+            carve_check(bad == 0, "%s: %s equals the formula%s", via_name(via), sel->what,
+                        bad ? " (mismatch)" : "");
             if (bad)
                 printf("  %zu wrong values, first at %zu: got %d, expected %d\n", bad, first_bad,
                        (int)got[first_bad], (int)expected[first_bad]);
@@ -396,11 +415,11 @@ static void read_side(via_t via, const char *zoo_url, const char *big_url, const
     /* A root attribute of the zoo: int32_le = {INT32_MIN, -3, 4, INT32_MAX}. */
     read_counts[side][N_SELECTIONS] = 0;
     if (files[0] >= 0) {
-        hid_t   attr = H5Aopen(files[0], "int32_le", H5P_DEFAULT);
-        int32_t *v   = read_values[side][N_SELECTIONS];
-        int     ok   = attr >= 0 && H5Aread(attr, H5T_NATIVE_INT32, v) >= 0;
+        hid_t    attr = H5Aopen(files[0], "int32_le", H5P_DEFAULT);
+        int32_t *v    = read_values[side][N_SELECTIONS];
+        int      ok   = attr >= 0 && H5Aread(attr, H5T_NATIVE_INT32, v) >= 0;
         carve_check(ok && v[0] == INT32_MIN && v[1] == -3 && v[2] == 4 && v[3] == INT32_MAX,
-              "%s: root attribute int32_le", via_name(via));
+                    "%s: root attribute int32_le", via_name(via));
         if (ok)
             read_counts[side][N_SELECTIONS] = 4;
         if (attr >= 0)
@@ -422,12 +441,13 @@ typedef struct stack_text_t {
     int    count;
 } stack_text_t;
 
-static herr_t stack_walk_cb(unsigned n, const H5E_error2_t *err, void *data)
+static herr_t
+stack_walk_cb(unsigned n, const H5E_error2_t *err, void *data)
 {
     stack_text_t *st = data;
     (void)n;
-    int w = snprintf(st->text + st->len, sizeof st->text - st->len, "%s: %s\n", err->func_name ? err->func_name : "?",
-                     err->desc ? err->desc : "");
+    int w = snprintf(st->text + st->len, sizeof st->text - st->len, "%s: %s\n",
+                     err->func_name ? err->func_name : "?", err->desc ? err->desc : "");
     if (w > 0 && (size_t)w < sizeof st->text - st->len)
         st->len += (size_t)w;
     st->count++;
@@ -435,7 +455,8 @@ static herr_t stack_walk_cb(unsigned n, const H5E_error2_t *err, void *data)
 }
 
 /* Opens url with the given access list, expecting failure; the error stack's text into st. */
-static int open_must_fail(const char *url, hid_t fapl, stack_text_t *st)
+static int
+open_must_fail(const char *url, hid_t fapl, stack_text_t *st)
 {
     hid_t file;
     memset(st, 0, sizeof *st);
@@ -460,7 +481,8 @@ static int open_must_fail(const char *url, hid_t fapl, stack_text_t *st)
  * "H5VL__native_file_open" line down to ROS3 and curl): that block must be on carve's stack as it is. (Before
  * it, natively, come the entries of HDF5 asking every plugin on HDF5_PLUGIN_PATH whether it can open the
  * file, which an open through carve does not do.) */
-static int stack_holds_native_open(const stack_text_t *carve, const stack_text_t *native)
+static int
+stack_holds_native_open(const stack_text_t *carve, const stack_text_t *native)
 {
     const char *block = NULL, *p = native->text;
     while ((p = strstr(p, "H5VL__native_file_open:")) != NULL)
@@ -476,8 +498,9 @@ static int stack_holds_native_open(const stack_text_t *carve, const stack_text_t
     return 1;
 }
 
-static void expect_clean_failure(const char *what, const char *url, const cred_t *cred, const char *token,
-                                 const char *must_mention)
+static void
+expect_clean_failure(const char *what, const char *url, const cred_t *cred, const char *token,
+                     const char *must_mention)
 {
     stack_text_t native, carve;
     hid_t        fapl_n = make_fapl(VIA_NATIVE, cred, token);
@@ -490,12 +513,13 @@ static void expect_clean_failure(const char *what, const char *url, const cred_t
     int failed_c = open_must_fail(url, fapl_c, &carve);
     carve_check(failed_n, "%s: the native open fails", what);
     carve_check(failed_c, "%s: the open through carve fails (no crash)", what);
-    carve_check(carve.count > 0, "%s: carve leaves HDF5's error stack (%d entries; native %d)", what, carve.count,
-          native.count);
-    carve_check(stack_holds_native_open(&carve, &native), "%s: carve's error stack holds native's open failure, down to ROS3",
-          what);
+    carve_check(carve.count > 0, "%s: carve leaves HDF5's error stack (%d entries; native %d)", what,
+                carve.count, native.count);
+    carve_check(stack_holds_native_open(&carve, &native),
+                "%s: carve's error stack holds native's open failure, down to ROS3", what);
     if (must_mention)
-        carve_check(strstr(carve.text, must_mention) != NULL, "%s: the stack says \"%s\"", what, must_mention);
+        carve_check(strstr(carve.text, must_mention) != NULL, "%s: the stack says \"%s\"", what,
+                    must_mention);
     if (carve_check_failures() > before) {
         printf("  native stack:\n%s  carve stack:\n%s", native.text, carve.text);
     }
@@ -504,7 +528,8 @@ static void expect_clean_failure(const char *what, const char *url, const cred_t
 }
 
 /* A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
-static int closed_port(void)
+static int
+closed_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
@@ -515,14 +540,15 @@ static int closed_port(void)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len        = sizeof addr;
     int       port       = -1;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
         port = ntohs(addr.sin_port);
     close(fd);
     return port;
 }
 
-static void run_errors(const char *base, const char *bucket, const cred_t *cred, const cred_t *temp,
-                       const char *token)
+static void
+run_errors(const char *base, const char *bucket, const cred_t *cred, const cred_t *temp, const char *token)
 {
     char url[1024], good[1024];
     snprintf(good, sizeof good, "%s/%s/zoo.h5", base, bucket);
@@ -552,7 +578,8 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
             hid_t fapl = make_fapl(via, temp, token);
             hid_t file = fapl >= 0 ? H5Fopen(good, H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
             carve_check(file >= 0 && served_by_carve(file) == (via == VIA_CARVE),
-                  "%s: temporary credentials with their token (H5Pset_fapl_ros3_token) open the file", via_name(via));
+                        "%s: temporary credentials with their token (H5Pset_fapl_ros3_token) open the file",
+                        via_name(via));
             if (file >= 0)
                 H5Fclose(file);
             if (fapl >= 0)
@@ -567,7 +594,7 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
     if (file >= 0) {
         hid_t   dset = H5Dopen2(file, "grid2d", H5P_DEFAULT);
         int32_t all[60][50];
-        int     ok   = dset >= 0 && H5Dread(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0;
+        int     ok = dset >= 0 && H5Dread(dset, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0;
         for (int i = 0; ok && i < 60; i++)
             for (int j = 0; ok && j < 50; j++)
                 ok = all[i][j] == grid2d_value((hsize_t)i, (hsize_t)j);
@@ -582,7 +609,8 @@ static void run_errors(const char *base, const char *bucket, const cred_t *cred,
 
 /* ---------------------------------------------------------------------------------------------- */
 
-static int usage(void)
+static int
+usage(void)
 {
     fprintf(stderr, "usage: carve_test_ros3 make-big <out.h5>\n"
                     "       carve_test_ros3 read <zoo-url> <big-url> [--cred r,id,secret] [--token T]\n"
@@ -592,7 +620,8 @@ static int usage(void)
     return 2;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc < 2)
         return usage();
@@ -647,8 +676,8 @@ int main(int argc, char **argv)
     int do_carve  = strcmp(via, "both") == 0 || strcmp(via, "carve") == 0;
     if (!do_native && !do_carve)
         return usage();
-    printf("reading %s and %s over ROS3 (%s, carve mode %s)\n", argv[2], argv[3], cred.set ? "signed" : "anonymous",
-           carve_mode_name(carve_mode));
+    printf("reading %s and %s over ROS3 (%s, carve mode %s)\n", argv[2], argv[3],
+           cred.set ? "signed" : "anonymous", carve_mode_name(carve_mode));
     if (do_native)
         read_side(VIA_NATIVE, argv[2], argv[3], &cred, token);
     if (do_carve)
@@ -656,13 +685,14 @@ int main(int argc, char **argv)
     if (do_native && do_carve) {
         if (token)
             carve_check(token_on_file_fapl[VIA_NATIVE] == token_on_file_fapl[VIA_CARVE],
-                  "carve = native: the open file's access list %s the token property",
-                  token_on_file_fapl[VIA_NATIVE] ? "has" : "lacks");
+                        "carve = native: the open file's access list %s the token property",
+                        token_on_file_fapl[VIA_NATIVE] ? "has" : "lacks");
         for (size_t s = 0; s <= N_SELECTIONS; s++) {
             const char *what = s < N_SELECTIONS ? selections[s].what : "root attribute int32_le";
             size_t      n    = read_counts[0][s];
-            carve_check(n > 0 && n == read_counts[1][s] && memcmp(read_values[0][s], read_values[1][s], n * sizeof(int32_t)) == 0,
-                  "carve = native: %s", what);
+            carve_check(n > 0 && n == read_counts[1][s] &&
+                            memcmp(read_values[0][s], read_values[1][s], n * sizeof(int32_t)) == 0,
+                        "carve = native: %s", what);
         }
     }
     return carve_check_finish();

@@ -89,7 +89,7 @@ static void
 test_extent_changes(unit_t *t)
 {
     carve_access_t          acc;
-    H5O_token_t             token = address_token(99);
+    H5O_token_t             token    = address_token(99);
     hsize_t                 small[1] = {10}, big[1] = {50}, shrunk[1] = {20};
     hid_t                   first = H5Screate_simple(1, small, NULL), later = H5Screate_simple(1, big, NULL);
     hid_t                   probe = H5Screate_simple(1, shrunk, NULL);
@@ -101,12 +101,15 @@ test_extent_changes(unit_t *t)
         CHECK(t, H5Sselect_hyperslab(first, H5S_SELECT_SET, (hsize_t[]){0}, NULL, (hsize_t[]){5}, NULL) >= 0);
         CHECK(t, carve_access_record_read(ds, first) >= 0);
         /* extended to 50, elements 40..49 read: recorded, the extent followed */
-        CHECK(t, H5Sselect_hyperslab(later, H5S_SELECT_SET, (hsize_t[]){40}, NULL, (hsize_t[]){10}, NULL) >= 0);
+        CHECK(t,
+              H5Sselect_hyperslab(later, H5S_SELECT_SET, (hsize_t[]){40}, NULL, (hsize_t[]){10}, NULL) >= 0);
         CHECK(t, carve_access_record_read(ds, later) >= 0);
-        CHECK(t, ds->dims[0] == 50 && ds->selections.dims[0] == 50 && ds->reads == 2 && ds->elements_read == 15);
+        CHECK(t,
+              ds->dims[0] == 50 && ds->selections.dims[0] == 50 && ds->reads == 2 && ds->elements_read == 15);
         CHECK(t, carve_selection_contains(&ds->selections, later) == 1);
         /* shrunk to 20, elements 15..19 read: 40..49 are gone from the records, 0..4 stay */
-        CHECK(t, H5Sselect_hyperslab(probe, H5S_SELECT_SET, (hsize_t[]){15}, NULL, (hsize_t[]){5}, NULL) >= 0);
+        CHECK(t,
+              H5Sselect_hyperslab(probe, H5S_SELECT_SET, (hsize_t[]){15}, NULL, (hsize_t[]){5}, NULL) >= 0);
         CHECK(t, carve_access_record_read(ds, probe) >= 0);
         CHECK(t, ds->dims[0] == 20 && carve_selection_npoints(&ds->selections) == 10);
         CHECK(t, H5Sselect_hyperslab(probe, H5S_SELECT_SET, (hsize_t[]){0}, NULL, (hsize_t[]){5}, NULL) >= 0);

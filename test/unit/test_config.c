@@ -25,7 +25,7 @@
 /* Every key set. */
 #define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
 /* The list of keys in messages about an unknown key. */
-#define ACCEPTED_KEYS                                                                                              \
+#define ACCEPTED_KEYS                                                                                        \
     "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log, timeout"
 /* The accepted forms of the text settings, as messages quote them. */
 #define DIR_FORM          "a directory path (braces in it must balance)"
@@ -33,13 +33,14 @@
 #define ORIGIN_FORM       "a file path or an http(s) URL (braces in it must balance)"
 #define ON_CHANGE_FORM    "error, hits, trust"
 #define READ_THROUGH_FORM "no, yes"
-#define IN_MEMORY_FORM    "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"
-#define LOG_FORM          "off, summary, reads"
-#define TIMEOUT_FORM      "whole seconds from 1 to 3600"
+#define IN_MEMORY_FORM                                                                                       \
+    "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"
+#define LOG_FORM     "off, summary, reads"
+#define TIMEOUT_FORM "whole seconds from 1 to 3600"
 
 /* The replay settings' bits (the five keys after skeleton). */
-#define REPLAY_KEYS                                                                                                \
-    ((1u << CARVE_KEY_ORIGIN) | (1u << CARVE_KEY_ON_CHANGE) | (1u << CARVE_KEY_READ_THROUGH) |                    \
+#define REPLAY_KEYS                                                                                          \
+    ((1u << CARVE_KEY_ORIGIN) | (1u << CARVE_KEY_ON_CHANGE) | (1u << CARVE_KEY_READ_THROUGH) |               \
      (1u << CARVE_KEY_IN_MEMORY) | (1u << CARVE_KEY_LOG))
 
 /* A config with every key set from the connector string, to see that failed reads leave it alone. */
@@ -119,8 +120,8 @@ value_of(const carve_config_t *cfg, carve_key_t k)
  * set; the replay settings, origin to log, are checked unset). */
 static void
 check_settings_at(unit_t *t, const carve_config_t *cfg, carve_mode_t mode, const char *vol, const char *info,
-                  const char *dir, const char *skeleton, unsigned mask, carve_source_t source, const char *file,
-                  int line)
+                  const char *dir, const char *skeleton, unsigned mask, carve_source_t source,
+                  const char *file, int line)
 {
     unit_check_at(t, cfg->set_mask == mask, "set_mask as expected", file, line);
     unit_check_at(t, cfg->mode == mode, "mode as expected", file, line);
@@ -128,12 +129,13 @@ check_settings_at(unit_t *t, const carve_config_t *cfg, carve_mode_t mode, const
     unit_check_at(t, unit_str_eq(cfg->under_info, info), "under_info as expected", file, line);
     unit_check_at(t, unit_str_eq(cfg->dir, dir), "dir as expected", file, line);
     unit_check_at(t, unit_str_eq(cfg->skeleton, skeleton), "skeleton as expected", file, line);
-    unit_check_at(t, cfg->origin == NULL && cfg->on_change == NULL && cfg->read_through == NULL &&
-                         cfg->in_memory == NULL && cfg->log == NULL,
+    unit_check_at(t,
+                  cfg->origin == NULL && cfg->on_change == NULL && cfg->read_through == NULL &&
+                      cfg->in_memory == NULL && cfg->log == NULL,
                   "replay settings not set", file, line);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
-        unit_check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT), "source as expected",
-                 file, line);
+        unit_check_at(t, cfg->source[k] == ((mask & (1u << k)) ? source : CARVE_SOURCE_DEFAULT),
+                      "source as expected", file, line);
 }
 
 /* Parses a string that must be accepted and checks the result. */
@@ -153,21 +155,21 @@ good_string_at(unit_t *t, const char *file, int line, const char *str, carve_mod
 }
 
 /* dir and skeleton not set */
-#define GOOD_STRING(t, str, mode, vol, info, mask)                                                                 \
+#define GOOD_STRING(t, str, mode, vol, info, mask)                                                           \
     good_string_at((t), __FILE__, __LINE__, (str), (mode), (vol), (info), NULL, NULL, (mask))
-#define GOOD_STRING_ALL(t, str, mode, vol, info, dir, skeleton, mask)                                              \
+#define GOOD_STRING_ALL(t, str, mode, vol, info, dir, skeleton, mask)                                        \
     good_string_at((t), __FILE__, __LINE__, (str), (mode), (vol), (info), (dir), (skeleton), (mask))
 
 /* Parses a string that must be refused, leaving the config as it was; then checks the error message. */
-#define BAD_STRING(t, str, minor, ...)                                                                             \
-    do {                                                                                                           \
-        carve_config_t bad_cfg_;                                                                                   \
-        init_sentinel(&bad_cfg_);                                                                                  \
-        H5Eclear2(H5E_DEFAULT);                                                                                    \
-        CHECK((t), carve_config_parse_string(&bad_cfg_, (str)) < 0);                                               \
-        CHECK_ERROR((t), (minor), __VA_ARGS__);                                                                    \
-        CHECK((t), is_sentinel(&bad_cfg_));                                                                        \
-        carve_config_clear(&bad_cfg_);                                                                             \
+#define BAD_STRING(t, str, minor, ...)                                                                       \
+    do {                                                                                                     \
+        carve_config_t bad_cfg_;                                                                             \
+        init_sentinel(&bad_cfg_);                                                                            \
+        H5Eclear2(H5E_DEFAULT);                                                                              \
+        CHECK((t), carve_config_parse_string(&bad_cfg_, (str)) < 0);                                         \
+        CHECK_ERROR((t), (minor), __VA_ARGS__);                                                              \
+        CHECK((t), is_sentinel(&bad_cfg_));                                                                  \
+        carve_config_clear(&bad_cfg_);                                                                       \
     } while (0)
 
 /* A string of `len` copies of c (caller frees). */
@@ -276,8 +278,8 @@ test_init_clear(unit_t *t)
     CHECK(t, cfg.under_info == NULL);
     CHECK(t, cfg.dir == NULL);
     CHECK(t, cfg.skeleton == NULL);
-    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
-                 cfg.log == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL &&
+                 cfg.in_memory == NULL && cfg.log == NULL);
     CHECK(t, cfg.set_mask == 0);
     /* the typed values of unset settings are the defaults */
     CHECK(t, carve_config_on_change(&cfg) == CARVE_ON_CHANGE_ERROR);
@@ -291,10 +293,11 @@ test_init_clear(unit_t *t)
     CHECK_NO_ERROR(t);
     CHECK(t, is_sentinel(&cfg));
     carve_config_clear(&cfg);
-    CHECK(t, cfg.mode == CARVE_MODE_OFF && cfg.under_vol == NULL && cfg.under_info == NULL && cfg.set_mask == 0);
+    CHECK(t,
+          cfg.mode == CARVE_MODE_OFF && cfg.under_vol == NULL && cfg.under_info == NULL && cfg.set_mask == 0);
     CHECK(t, cfg.dir == NULL && cfg.skeleton == NULL);
-    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
-                 cfg.log == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL &&
+                 cfg.in_memory == NULL && cfg.log == NULL);
     CHECK(t, carve_config_on_change(&cfg) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&cfg) == 0 &&
                  carve_config_in_memory(&cfg) == 0 && carve_config_log(&cfg) == CARVE_LOG_OFF);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
@@ -339,12 +342,14 @@ test_string_valid(unit_t *t)
     GOOD_STRING(t, "\tmode\t=\tcarve\t;\t", CARVE_MODE_CARVE, NULL, NULL, M);
     GOOD_STRING(t, "mode=carve;", CARVE_MODE_CARVE, NULL, NULL, M);
     GOOD_STRING(t, ";;mode=carve;;under_vol=native;;", CARVE_MODE_CARVE, "native", NULL, M | V);
-    GOOD_STRING(t, " mode=replay ; under_vol = 0 ; under_info = {x} ; ", CARVE_MODE_REPLAY, "0", "x", M | V | I);
+    GOOD_STRING(t, " mode=replay ; under_vol = 0 ; under_info = {x} ; ", CARVE_MODE_REPLAY, "0", "x",
+                M | V | I);
 
     /* braces: stripped once, nested, ';' and '=' inside belong to the value, inner blanks kept */
-    GOOD_STRING(t, "under_info={under_vol=0;under_info={}}", CARVE_MODE_OFF, NULL, "under_vol=0;under_info={}", I);
-    GOOD_STRING(t, "under_vol=0;under_info={under_vol=0;under_info={a;b={c}}};mode=carve", CARVE_MODE_CARVE, "0",
-                "under_vol=0;under_info={a;b={c}}", M | V | I);
+    GOOD_STRING(t, "under_info={under_vol=0;under_info={}}", CARVE_MODE_OFF, NULL,
+                "under_vol=0;under_info={}", I);
+    GOOD_STRING(t, "under_vol=0;under_info={under_vol=0;under_info={a;b={c}}};mode=carve", CARVE_MODE_CARVE,
+                "0", "under_vol=0;under_info={a;b={c}}", M | V | I);
     GOOD_STRING(t, "under_info={ a b }", CARVE_MODE_OFF, NULL, " a b ", I);
     GOOD_STRING(t, "under_info={{x}}", CARVE_MODE_OFF, NULL, "{x}", I);
     GOOD_STRING(t, "under_info = {x} ;mode=off", CARVE_MODE_OFF, NULL, "x", I | M);
@@ -357,13 +362,14 @@ test_string_valid(unit_t *t)
     GOOD_STRING_ALL(t, "dir=relative/sub dir", CARVE_MODE_OFF, NULL, NULL, "relative/sub dir", NULL, D);
     GOOD_STRING_ALL(t, " dir = /tmp/x ; ", CARVE_MODE_OFF, NULL, NULL, "/tmp/x", NULL, D);
     GOOD_STRING_ALL(t, "dir={/tmp/a;b}", CARVE_MODE_OFF, NULL, NULL, "/tmp/a;b", NULL, D);
-    GOOD_STRING_ALL(t, "dir={ /tmp/with spaces/ }", CARVE_MODE_OFF, NULL, NULL, " /tmp/with spaces/ ", NULL, D);
+    GOOD_STRING_ALL(t, "dir={ /tmp/with spaces/ }", CARVE_MODE_OFF, NULL, NULL, " /tmp/with spaces/ ", NULL,
+                    D);
     GOOD_STRING_ALL(t, "dir={\t/tab}", CARVE_MODE_OFF, NULL, NULL, "\t/tab", NULL, D);
     GOOD_STRING_ALL(t, "dir={{x}}", CARVE_MODE_OFF, NULL, NULL, "{x}", NULL, D);
     GOOD_STRING_ALL(t, "dir={/a/{b}/{c;d}}", CARVE_MODE_OFF, NULL, NULL, "/a/{b}/{c;d}", NULL, D);
     GOOD_STRING_ALL(t, "dir=/a{b;c}d", CARVE_MODE_OFF, NULL, NULL, "/a{b;c}d", NULL, D);
-    GOOD_STRING_ALL(t, "dir={mode=carve;under_vol=0}", CARVE_MODE_OFF, NULL, NULL, "mode=carve;under_vol=0", NULL,
-                    D);
+    GOOD_STRING_ALL(t, "dir={mode=carve;under_vol=0}", CARVE_MODE_OFF, NULL, NULL, "mode=carve;under_vol=0",
+                    NULL, D);
     GOOD_STRING_ALL(t, "dir=/tmp/caf\xc3\xa9", CARVE_MODE_OFF, NULL, NULL, "/tmp/caf\xc3\xa9", NULL, D);
     GOOD_STRING_ALL(t, "dir=C:\\data\\out", CARVE_MODE_OFF, NULL, NULL, "C:\\data\\out", NULL, D);
 
@@ -374,10 +380,10 @@ test_string_valid(unit_t *t)
     GOOD_STRING_ALL(t, "skeleton={full}", CARVE_MODE_OFF, NULL, NULL, NULL, "full", S);
 
     /* every key at once, in any order; a braced value naming other keys stays one value */
-    GOOD_STRING_ALL(t, "skeleton=touched;dir={/data/out;x};under_info=;under_vol=0;mode=carve", CARVE_MODE_CARVE, "0",
-                    "", "/data/out;x", "touched", M | V | I | D | S);
-    GOOD_STRING_ALL(t, "under_vol=0;under_info={dir={/x};skeleton=full};dir={under_info={y}}", CARVE_MODE_OFF, "0",
-                    "dir={/x};skeleton=full", "under_info={y}", NULL, V | I | D);
+    GOOD_STRING_ALL(t, "skeleton=touched;dir={/data/out;x};under_info=;under_vol=0;mode=carve",
+                    CARVE_MODE_CARVE, "0", "", "/data/out;x", "touched", M | V | I | D | S);
+    GOOD_STRING_ALL(t, "under_vol=0;under_info={dir={/x};skeleton=full};dir={under_info={y}}", CARVE_MODE_OFF,
+                    "0", "dir={/x};skeleton=full", "under_info={y}", NULL, V | I | D);
 
     /* a string of exactly CARVE_CONFIG_MAX_STRING bytes is accepted */
     big   = malloc(CARVE_CONFIG_MAX_STRING + 1);
@@ -409,7 +415,8 @@ test_string_valid(unit_t *t)
         cfg.source[CARVE_KEY_DIR] = CARVE_SOURCE_FILE;
         CHECK(t, carve_config_parse_string(&cfg, "dir={/new;dir};skeleton=touched") >= 0);
         CHECK_NO_ERROR(t);
-        CHECK(t, unit_str_eq(cfg.dir, "/new;dir") && unit_str_eq(cfg.skeleton, "touched") && cfg.set_mask == ALL_KEYS);
+        CHECK(t, unit_str_eq(cfg.dir, "/new;dir") && unit_str_eq(cfg.skeleton, "touched") &&
+                     cfg.set_mask == ALL_KEYS);
         CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING &&
                      cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
         CHECK(t, cfg.mode == CARVE_MODE_CARVE && unit_str_eq(cfg.under_vol, "sentinel"));
@@ -452,7 +459,8 @@ test_string_malformed(unit_t *t)
 
     /* duplicates */
     BAD_STRING(t, "mode=carve;mode=carve", CARVE_E_BADKEY, "key 'mode' is given twice in connector string");
-    BAD_STRING(t, "under_info={a};under_vol=0;under_info=", CARVE_E_BADKEY, "key 'under_info' is given twice");
+    BAD_STRING(t, "under_info={a};under_vol=0;under_info=", CARVE_E_BADKEY,
+               "key 'under_info' is given twice");
 
     /* bad values */
     BAD_STRING(t, "mode=carv", CARVE_E_BADVALUE,
@@ -463,25 +471,29 @@ test_string_malformed(unit_t *t)
     BAD_STRING(t, "under_vol=", CARVE_E_BADVALUE, "bad value '' for under_vol in connector string", "empty");
     BAD_STRING(t, "under_vol=my conn", CARVE_E_BADVALUE, "bad value 'my conn' for under_vol", "accepted:");
     BAD_STRING(t, "under_vol=a/b", CARVE_E_BADVALUE, "bad value 'a/b' for under_vol");
-    BAD_STRING(t, "under_vol=2147483648", CARVE_E_BADVALUE, "bad value '2147483648' for under_vol", "out of range");
+    BAD_STRING(t, "under_vol=2147483648", CARVE_E_BADVALUE, "bad value '2147483648' for under_vol",
+               "out of range");
     BAD_STRING(t, "under_vol=99999999999999999999999", CARVE_E_BADVALUE, "for under_vol", "out of range");
     BAD_STRING(t, "mode=carve;under_vol={a;b}", CARVE_E_BADVALUE, "bad value 'a;b' for under_vol");
 
     /* braces */
-    BAD_STRING(t, "under_info={abc", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'", "connector string",
-               "offset 11", "never closed");
+    BAD_STRING(t, "under_info={abc", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'",
+               "connector string", "offset 11", "never closed");
     BAD_STRING(t, "under_info={a{b}", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'", "never closed");
-    BAD_STRING(t, "under_info={a}}", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'", "'}' at offset 14");
+    BAD_STRING(t, "under_info={a}}", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'",
+               "'}' at offset 14");
     BAD_STRING(t, "under_info={a} };mode=off", CARVE_E_BADVALUE, "unbalanced braces", "'}' at offset 15");
     BAD_STRING(t, "under_info=a}", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'", "no matching '{'");
     BAD_STRING(t, "mode=carve}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'mode'");
     BAD_STRING(t, "under_info=a{b;mode=carve", CARVE_E_BADVALUE, "unbalanced braces", "'under_info'",
                "'{' at offset 12");
-    BAD_STRING(t, "under_info={a}b", CARVE_E_BADVALUE, "unexpected text 'b'", "'under_info'", "connector string");
+    BAD_STRING(t, "under_info={a}b", CARVE_E_BADVALUE, "unexpected text 'b'", "'under_info'",
+               "connector string");
     BAD_STRING(t, "under_info={a} b;mode=off", CARVE_E_BADVALUE, "unexpected text 'b;mode=off'");
 
     /* control characters */
-    BAD_STRING(t, "mode=ca\001rve", CARVE_E_BADVALUE, "control character 0x01 at offset 7 in connector string");
+    BAD_STRING(t, "mode=ca\001rve", CARVE_E_BADVALUE,
+               "control character 0x01 at offset 7 in connector string");
     BAD_STRING(t, "mode=carve\n", CARVE_E_BADVALUE, "control character 0x0a", "connector string");
     BAD_STRING(t, "mode=carve;\r\nunder_vol=0", CARVE_E_BADVALUE, "control character 0x0d");
     BAD_STRING(t, "under_info={\033[31m}", CARVE_E_BADVALUE, "control character 0x1b");
@@ -495,18 +507,21 @@ test_string_malformed(unit_t *t)
                "bad value '' for dir in connector string: it is empty (accepted: " DIR_FORM ")");
     BAD_STRING(t, "dir={}", CARVE_E_BADVALUE, "bad value '' for dir in connector string: it is empty");
     BAD_STRING(t, "dir=  ;mode=carve", CARVE_E_BADVALUE, "bad value '' for dir", "it is empty");
-    BAD_STRING(t, "dir={/tmp", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir' in connector string",
+    BAD_STRING(t, "dir={/tmp", CARVE_E_BADVALUE,
+               "unbalanced braces in the value of 'dir' in connector string",
                "'{' at offset 4 is never closed");
     BAD_STRING(t, "dir=/tmp}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'", "'}' at offset 8",
                "no matching '{'");
     BAD_STRING(t, "dir=/a{b;mode=carve", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'",
                "'{' at offset 6");
     BAD_STRING(t, "dir={/a}/b", CARVE_E_BADVALUE, "unexpected text '/b'", "braced value of 'dir'");
-    BAD_STRING(t, "dir={/a} }", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'", "'}' at offset 9");
+    BAD_STRING(t, "dir={/a} }", CARVE_E_BADVALUE, "unbalanced braces in the value of 'dir'",
+               "'}' at offset 9");
     BAD_STRING(t, "dir={/tmp\n}", CARVE_E_BADVALUE, "control character 0x0a", "connector string");
     BAD_STRING(t, "dir=/a;dir=/b", CARVE_E_BADKEY, "key 'dir' is given twice in connector string");
     BAD_STRING(t, "dir=/a;dir=/a", CARVE_E_BADKEY, "key 'dir' is given twice");
-    BAD_STRING(t, "DIR=/tmp", CARVE_E_BADKEY, "unknown key 'DIR' in connector string (accepted: " ACCEPTED_KEYS ")");
+    BAD_STRING(t, "DIR=/tmp", CARVE_E_BADKEY,
+               "unknown key 'DIR' in connector string (accepted: " ACCEPTED_KEYS ")");
     BAD_STRING(t, "dirs=/tmp", CARVE_E_BADKEY, "unknown key 'dirs'");
     BAD_STRING(t, "dir /tmp", CARVE_E_BADVALUE, "item 'dir /tmp' in connector string has no '='");
 
@@ -514,7 +529,8 @@ test_string_malformed(unit_t *t)
     BAD_STRING(t, "skeleton=partial", CARVE_E_BADVALUE,
                "bad value 'partial' for skeleton in connector string (accepted: " SKELETON_FORM ")");
     BAD_STRING(t, "skeleton=Full", CARVE_E_BADVALUE, "bad value 'Full' for skeleton", SKELETON_FORM);
-    BAD_STRING(t, "skeleton=", CARVE_E_BADVALUE, "bad value '' for skeleton in connector string", SKELETON_FORM);
+    BAD_STRING(t, "skeleton=", CARVE_E_BADVALUE, "bad value '' for skeleton in connector string",
+               SKELETON_FORM);
     BAD_STRING(t, "skeleton={ full }", CARVE_E_BADVALUE, "bad value ' full ' for skeleton");
     BAD_STRING(t, "skeleton=full touched", CARVE_E_BADVALUE, "bad value 'full touched' for skeleton");
     BAD_STRING(t, "skeleton={touched;full}", CARVE_E_BADVALUE, "bad value 'touched;full' for skeleton");
@@ -550,7 +566,8 @@ test_set(unit_t *t)
     carve_config_init(&cfg);
     CHECK(t, carve_config_set(&cfg, "mode", "carve", CARVE_SOURCE_ENV, "somewhere") >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, cfg.mode == CARVE_MODE_CARVE && cfg.set_mask == 1u && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV);
+    CHECK(t, cfg.mode == CARVE_MODE_CARVE && cfg.set_mask == 1u &&
+                 cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV);
     CHECK(t, carve_config_set(&cfg, "under_info", "", CARVE_SOURCE_FILE, NULL) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, unit_str_eq(cfg.under_info, "") && cfg.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
@@ -564,8 +581,9 @@ test_set(unit_t *t)
     CHECK(t, carve_config_set(&cfg, "mdoe", "carve", CARVE_SOURCE_ENV, "my origin") < 0);
     CHECK_ERROR(t, CARVE_E_BADKEY, "unknown key 'mdoe' in my origin (accepted: " ACCEPTED_KEYS ")");
     CHECK(t, carve_config_set(&cfg, "mode", "carv", CARVE_SOURCE_ENV, "environment variable CARVE_MODE") < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE,
-                "bad value 'carv' for mode in environment variable CARVE_MODE (accepted: off, carve, replay)");
+    CHECK_ERROR(
+        t, CARVE_E_BADVALUE,
+        "bad value 'carv' for mode in environment variable CARVE_MODE (accepted: off, carve, replay)");
     CHECK(t, carve_config_set(&cfg, "mode", NULL, CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for mode in here");
     CHECK(t, carve_config_set(&cfg, "under_info", "a}{b", CARVE_SOURCE_ENV, "here") < 0);
@@ -573,7 +591,8 @@ test_set(unit_t *t)
     CHECK(t, carve_config_set(&cfg, "under_info", "{", CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "for under_info", "braces do not balance");
     CHECK(t, carve_config_set(&cfg, "under_info", "two\nlines", CARVE_SOURCE_ENV, "here") < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'two?lines' for under_info in here", "control character 0x0a");
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'two?lines' for under_info in here",
+                "control character 0x0a");
     CHECK(t, carve_config_set(&cfg, "under_vol", "nat ive", CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'nat ive' for under_vol in here");
     CHECK(t, carve_config_set(NULL, "mode", "carve", CARVE_SOURCE_ENV, "here") < 0);
@@ -600,7 +619,8 @@ test_set(unit_t *t)
     carve_config_init(&cfg);
     CHECK(t, carve_config_set(&cfg, "dir", "/tmp/a dir;with {braces}", CARVE_SOURCE_ENV, "here") >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, unit_str_eq(cfg.dir, "/tmp/a dir;with {braces}") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV);
+    CHECK(t,
+          unit_str_eq(cfg.dir, "/tmp/a dir;with {braces}") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV);
     CHECK(t, carve_config_set(&cfg, "dir", " ", CARVE_SOURCE_FILE, "here") >= 0); /* a blank is a name */
     CHECK(t, unit_str_eq(cfg.dir, " ") && cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_FILE);
     CHECK(t, carve_config_set(&cfg, "dir", "{x}", CARVE_SOURCE_FILE, "here") >= 0); /* braces are kept */
@@ -615,11 +635,13 @@ test_set(unit_t *t)
     CHECK(t, carve_config_set(&cfg, "dir", NULL, CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for dir in here (accepted: " DIR_FORM ")");
     CHECK(t, carve_config_set(&cfg, "dir", "/a}{b", CARVE_SOURCE_ENV, "here") < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a}{b' for dir in here: its braces do not balance", DIR_FORM);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a}{b' for dir in here: its braces do not balance",
+                DIR_FORM);
     CHECK(t, carve_config_set(&cfg, "dir", "/a{", CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "for dir in here", "braces do not balance");
     CHECK(t, carve_config_set(&cfg, "dir", "/a\rb", CARVE_SOURCE_ENV, "here") < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a?b' for dir in here: control character 0x0d at offset 2", DIR_FORM);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value '/a?b' for dir in here: control character 0x0d at offset 2",
+                DIR_FORM);
     CHECK(t, carve_config_set(&cfg, "skeleton", "none", CARVE_SOURCE_ENV, "here") < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'none' for skeleton in here (accepted: " SKELETON_FORM ")");
     CHECK(t, carve_config_set(&cfg, "skeleton", "", CARVE_SOURCE_ENV, "here") < 0);
@@ -674,8 +696,8 @@ test_env(unit_t *t)
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, cfg.set_mask == 0 && cfg.under_info == NULL && cfg.dir == NULL && cfg.skeleton == NULL);
-    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL && cfg.in_memory == NULL &&
-                 cfg.log == NULL);
+    CHECK(t, cfg.origin == NULL && cfg.on_change == NULL && cfg.read_through == NULL &&
+                 cfg.in_memory == NULL && cfg.log == NULL);
 
     setenv("CARVE_MODE", "carve", 1);
     setenv("CARVE_UNDER_VOL", "native", 1);
@@ -690,9 +712,10 @@ test_env(unit_t *t)
     setenv("CARVE_TIMEOUT", "12", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, unit_str_eq(cfg.origin, "https://example.org/data/file.h5") && unit_str_eq(cfg.on_change, "trust") &&
-                 unit_str_eq(cfg.read_through, "yes") && unit_str_eq(cfg.in_memory, "2G") &&
-                 unit_str_eq(cfg.log, "reads") && unit_str_eq(cfg.timeout, "12") && carve_config_timeout(&cfg) == 12);
+    CHECK(t, unit_str_eq(cfg.origin, "https://example.org/data/file.h5") &&
+                 unit_str_eq(cfg.on_change, "trust") && unit_str_eq(cfg.read_through, "yes") &&
+                 unit_str_eq(cfg.in_memory, "2G") && unit_str_eq(cfg.log, "reads") &&
+                 unit_str_eq(cfg.timeout, "12") && carve_config_timeout(&cfg) == 12);
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, unit_str_eq(cfg.under_vol, "native"));
     CHECK(t, unit_str_eq(cfg.under_info, "under_vol=0;under_info={}"));
@@ -709,9 +732,10 @@ test_env(unit_t *t)
     init_sentinel(&cfg);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t,
-          cfg.mode == CARVE_MODE_REPLAY && unit_str_eq(cfg.under_vol, "3") && unit_str_eq(cfg.under_info, "keep=me"));
-    CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
+    CHECK(t, cfg.mode == CARVE_MODE_REPLAY && unit_str_eq(cfg.under_vol, "3") &&
+                 unit_str_eq(cfg.under_info, "keep=me"));
+    CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
+                 cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
 
     /* bad values name the variable; a failure leaves the config alone, even the good variables */
@@ -719,8 +743,9 @@ test_env(unit_t *t)
     setenv("CARVE_MODE", "carv", 1);
     init_sentinel(&cfg);
     CHECK(t, carve_config_read_env(&cfg) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE,
-                "bad value 'carv' for mode in environment variable CARVE_MODE (accepted: off, carve, replay)");
+    CHECK_ERROR(
+        t, CARVE_E_BADVALUE,
+        "bad value 'carv' for mode in environment variable CARVE_MODE (accepted: off, carve, replay)");
     CHECK(t, is_sentinel(&cfg));
     setenv("CARVE_MODE", "carve", 1);
     setenv("CARVE_UNDER_VOL", "a b", 1);
@@ -743,16 +768,19 @@ test_env(unit_t *t)
     setenv("CARVE_DIR", "/tmp/ok", 1);
     setenv("CARVE_SKELETON", "TOUCHED", 1);
     CHECK(t, carve_config_read_env(&cfg) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE,
-                "bad value 'TOUCHED' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM
-                ")");
+    CHECK_ERROR(
+        t, CARVE_E_BADVALUE,
+        "bad value 'TOUCHED' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM
+        ")");
     CHECK(t, is_sentinel(&cfg));
     setenv("CARVE_SKELETON", "touched", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, unit_str_eq(cfg.dir, "/tmp/ok") && unit_str_eq(cfg.skeleton, "touched") && cfg.mode == CARVE_MODE_CARVE);
-    CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV &&
-             cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(cfg.dir, "/tmp/ok") && unit_str_eq(cfg.skeleton, "touched") &&
+                 cfg.mode == CARVE_MODE_CARVE);
+    CHECK(t, cfg.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV &&
+                 cfg.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV &&
+                 cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
     unset_carve_env();
 }
@@ -766,7 +794,8 @@ good_yaml_at(unit_t *t, const char *file, int line, const char *name, const char
     char           path[512];
 
     carve_config_init(&cfg);
-    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
+    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written",
+                       file, line))
         return;
     unit_check_at(t, carve_config_read_file(&cfg, path) >= 0, "file is accepted", file, line);
     unit_check_no_error_at(t, file, line);
@@ -775,9 +804,9 @@ good_yaml_at(unit_t *t, const char *file, int line, const char *name, const char
 }
 
 /* dir and skeleton not set */
-#define GOOD_YAML(t, name, text, mode, vol, info, mask)                                                            \
+#define GOOD_YAML(t, name, text, mode, vol, info, mask)                                                      \
     good_yaml_at((t), __FILE__, __LINE__, (name), (text), (mode), (vol), (info), NULL, NULL, (mask))
-#define GOOD_YAML_ALL(t, name, text, mode, vol, info, dir, skeleton, mask)                                         \
+#define GOOD_YAML_ALL(t, name, text, mode, vol, info, dir, skeleton, mask)                                   \
     good_yaml_at((t), __FILE__, __LINE__, (name), (text), (mode), (vol), (info), (dir), (skeleton), (mask))
 
 /* with_path with its "%s" replaced by path (not through printf: the pattern is data). */
@@ -804,7 +833,8 @@ bad_yaml_at(unit_t *t, const char *file, int line, const char *name, const char 
 
     init_sentinel(&cfg);
     H5Eclear2(H5E_DEFAULT);
-    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written", file, line))
+    if (!unit_check_at(t, write_file(t, name, text, strlen(text), path, sizeof path), "test file written",
+                       file, line))
         return;
     unit_check_at(t, carve_config_read_file(&cfg, path) < 0, "file is refused", file, line);
     splice_path(needle, sizeof needle, with_path, path);
@@ -813,7 +843,7 @@ bad_yaml_at(unit_t *t, const char *file, int line, const char *name, const char 
     carve_config_clear(&cfg);
 }
 
-#define BAD_YAML(t, name, text, minor, with_path, other)                                                           \
+#define BAD_YAML(t, name, text, minor, with_path, other)                                                     \
     bad_yaml_at((t), __FILE__, __LINE__, (name), (text), (minor), (with_path), (other))
 
 static void
@@ -847,12 +877,12 @@ test_file(unit_t *t)
                   "mode: carve\nunder_vol: 0\nunder_info: ''\ndir: /data/carve out   # where containers go\n"
                   "skeleton: touched\n",
                   CARVE_MODE_CARVE, "0", "", "/data/carve out", "touched", M | V | I | D | S);
-    GOOD_YAML_ALL(t, "dirquoted.yaml", "dir: \" /tmp/a;b {c} \"\n", CARVE_MODE_OFF, NULL, NULL, " /tmp/a;b {c} ", NULL,
-                  D);
-    GOOD_YAML_ALL(t, "dirsingle.yaml", "dir: '{x}'\nskeleton: full\n", CARVE_MODE_OFF, NULL, NULL, "{x}", "full",
-                  D | S);
-    GOOD_YAML_ALL(t, "dirflow.yaml", "{dir: \"/a,b\", skeleton: \"touched\"}", CARVE_MODE_OFF, NULL, NULL, "/a,b",
-                  "touched", D | S);
+    GOOD_YAML_ALL(t, "dirquoted.yaml", "dir: \" /tmp/a;b {c} \"\n", CARVE_MODE_OFF, NULL, NULL,
+                  " /tmp/a;b {c} ", NULL, D);
+    GOOD_YAML_ALL(t, "dirsingle.yaml", "dir: '{x}'\nskeleton: full\n", CARVE_MODE_OFF, NULL, NULL, "{x}",
+                  "full", D | S);
+    GOOD_YAML_ALL(t, "dirflow.yaml", "{dir: \"/a,b\", skeleton: \"touched\"}", CARVE_MODE_OFF, NULL, NULL,
+                  "/a,b", "touched", D | S);
 
     /* syntax errors: path, line, libyaml's problem */
     BAD_YAML(t, "syntax1.yaml", "mode: carve\nunder_vol: [0\n", CARVE_E_BADVALUE, "config file %s line 3",
@@ -868,12 +898,12 @@ test_file(unit_t *t)
              "value of under_info in config file %s line 3 is a mapping", "expected a scalar");
     BAD_YAML(t, "seq.yaml", "under_vol: [native, 0]\n", CARVE_E_BADVALUE,
              "value of under_vol in config file %s line 1 is a sequence", NULL);
-    BAD_YAML(t, "toplist.yaml", "- mode: carve\n", CARVE_E_BADVALUE, "config file %s line 1: the top level is a sequence",
-             "expected a mapping");
-    BAD_YAML(t, "topscalar.yaml", "mode=carve\n", CARVE_E_BADVALUE, "config file %s line 1: the top level is a scalar",
-             NULL);
-    BAD_YAML(t, "complexkey.yaml", "? [mode]\n: carve\n", CARVE_E_BADKEY, "config file %s line 1: a key is a sequence",
-             NULL);
+    BAD_YAML(t, "toplist.yaml", "- mode: carve\n", CARVE_E_BADVALUE,
+             "config file %s line 1: the top level is a sequence", "expected a mapping");
+    BAD_YAML(t, "topscalar.yaml", "mode=carve\n", CARVE_E_BADVALUE,
+             "config file %s line 1: the top level is a scalar", NULL);
+    BAD_YAML(t, "complexkey.yaml", "? [mode]\n: carve\n", CARVE_E_BADKEY,
+             "config file %s line 1: a key is a sequence", NULL);
     BAD_YAML(t, "twodocs.yaml", "mode: carve\n---\nmode: off\n", CARVE_E_BADVALUE,
              "config file %s line 3: a second YAML document", NULL);
 
@@ -884,15 +914,16 @@ test_file(unit_t *t)
              "key 'mode' is given twice in config file %s (lines 1 and 3)", NULL);
     BAD_YAML(t, "badmode.yaml", "under_vol: 0\nmode: carv\n", CARVE_E_BADVALUE,
              "bad value 'carv' for mode in config file %s line 2 (accepted: off, carve, replay)", NULL);
-    BAD_YAML(t, "nomode.yaml", "mode:\n", CARVE_E_BADVALUE, "bad value '' for mode in config file %s line", NULL);
-    BAD_YAML(t, "badvol.yaml", "under_vol: -1 x\n", CARVE_E_BADVALUE, "bad value '-1 x' for under_vol in config file %s line 1",
+    BAD_YAML(t, "nomode.yaml", "mode:\n", CARVE_E_BADVALUE, "bad value '' for mode in config file %s line",
              NULL);
-    BAD_YAML(t, "braces.yaml", "under_info: \"a{\"\n", CARVE_E_BADVALUE, "for under_info in config file %s line 1",
-             "braces do not balance");
-    BAD_YAML(t, "newline.yaml", "under_info: \"a\\nb\"\n", CARVE_E_BADVALUE, "for under_info in config file %s line 1",
-             "control character 0x0a");
-    BAD_YAML(t, "nul.yaml", "mode: \"car\\0ve\"\n", CARVE_E_BADVALUE, "value of mode in config file %s line 1",
-             "NUL character");
+    BAD_YAML(t, "badvol.yaml", "under_vol: -1 x\n", CARVE_E_BADVALUE,
+             "bad value '-1 x' for under_vol in config file %s line 1", NULL);
+    BAD_YAML(t, "braces.yaml", "under_info: \"a{\"\n", CARVE_E_BADVALUE,
+             "for under_info in config file %s line 1", "braces do not balance");
+    BAD_YAML(t, "newline.yaml", "under_info: \"a\\nb\"\n", CARVE_E_BADVALUE,
+             "for under_info in config file %s line 1", "control character 0x0a");
+    BAD_YAML(t, "nul.yaml", "mode: \"car\\0ve\"\n", CARVE_E_BADVALUE,
+             "value of mode in config file %s line 1", "NUL character");
 
     /* dir and skeleton */
     BAD_YAML(t, "dirempty.yaml", "mode: carve\ndir: ''\n", CARVE_E_BADVALUE,
@@ -905,8 +936,8 @@ test_file(unit_t *t)
              "control character 0x0a");
     BAD_YAML(t, "dirseq.yaml", "dir: [/a, /b]\n", CARVE_E_BADVALUE,
              "value of dir in config file %s line 1 is a sequence (expected a scalar: " DIR_FORM ")", NULL);
-    BAD_YAML(t, "dirmap.yaml", "dir: {a: b}\n", CARVE_E_BADVALUE, "value of dir in config file %s line 1 is a mapping",
-             NULL);
+    BAD_YAML(t, "dirmap.yaml", "dir: {a: b}\n", CARVE_E_BADVALUE,
+             "value of dir in config file %s line 1 is a mapping", NULL);
     BAD_YAML(t, "dirdup.yaml", "dir: /a\nskeleton: full\ndir: /b\n", CARVE_E_BADKEY,
              "key 'dir' is given twice in config file %s (lines 1 and 3)", NULL);
     BAD_YAML(t, "skelbad.yaml", "dir: /ok\nskeleton: partial\n", CARVE_E_BADVALUE,
@@ -916,7 +947,9 @@ test_file(unit_t *t)
     BAD_YAML(t, "skelbool.yaml", "skeleton: true\n", CARVE_E_BADVALUE,
              "bad value 'true' for skeleton in config file %s", NULL);
     BAD_YAML(t, "skelseq.yaml", "skeleton:\n  - full\n", CARVE_E_BADVALUE,
-             "value of skeleton in config file %s line 2 is a sequence (expected a scalar: " SKELETON_FORM ")", NULL);
+             "value of skeleton in config file %s line 2 is a sequence (expected a scalar: " SKELETON_FORM
+             ")",
+             NULL);
     BAD_YAML(t, "skelunknown.yaml", "skeletons: full\n", CARVE_E_BADKEY,
              "unknown key 'skeletons' in config file %s line 1 (accepted: " ACCEPTED_KEYS ")", NULL);
 
@@ -952,7 +985,8 @@ test_file(unit_t *t)
         init_sentinel(&cfg);
         CHECK(t, write_file(t, "huge.yaml", big, CARVE_CONFIG_MAX_FILE + 1, path, sizeof path));
         CHECK(t, carve_config_read_file(&cfg, path) < 0);
-        snprintf(needle, sizeof needle, "config file %s is larger than 1048576 bytes (CARVE_CONFIG_MAX_FILE)", path);
+        snprintf(needle, sizeof needle, "config file %s is larger than 1048576 bytes (CARVE_CONFIG_MAX_FILE)",
+                 path);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
         CHECK(t, is_sentinel(&cfg));
         carve_config_clear(&cfg);
@@ -966,7 +1000,8 @@ test_file(unit_t *t)
     CHECK_NO_ERROR(t);
     CHECK(t, cfg.mode == CARVE_MODE_REPLAY && unit_str_eq(cfg.under_vol, "native") &&
                  unit_str_eq(cfg.under_info, "keep=me"));
-    CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE && cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
+    CHECK(t, cfg.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_FILE &&
+                 cfg.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING);
     carve_config_clear(&cfg);
 }
 
@@ -976,19 +1011,21 @@ test_resolve(unit_t *t)
     carve_config_t out, explicit_cfg;
     char           path[512];
     char           needle[1024];
-    const char    *text = "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n"
-                          "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n"
-                          "timeout: 3600\n";
+    const char    *text =
+        "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n"
+        "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n"
+        "timeout: 3600\n";
 
     unset_carve_env();
 
     /* nothing anywhere: defaults */
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, out.mode == CARVE_MODE_OFF && out.under_vol == NULL && out.under_info == NULL && out.set_mask == 0);
+    CHECK(t,
+          out.mode == CARVE_MODE_OFF && out.under_vol == NULL && out.under_info == NULL && out.set_mask == 0);
     CHECK(t, out.dir == NULL && out.skeleton == NULL);
-    CHECK(t, out.origin == NULL && out.on_change == NULL && out.read_through == NULL && out.in_memory == NULL &&
-                 out.log == NULL);
+    CHECK(t, out.origin == NULL && out.on_change == NULL && out.read_through == NULL &&
+                 out.in_memory == NULL && out.log == NULL);
     CHECK(t, carve_config_on_change(&out) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&out) == 0 &&
                  carve_config_in_memory(&out) == 0 && carve_config_log(&out) == CARVE_LOG_OFF &&
                  carve_config_timeout(&out) == 30);
@@ -1002,7 +1039,8 @@ test_resolve(unit_t *t)
     CHECK_NO_ERROR(t);
     CHECK(t, out.mode == CARVE_MODE_REPLAY && unit_str_eq(out.under_vol, "filevol") &&
                  unit_str_eq(out.under_info, "fileinfo"));
-    CHECK(t, unit_str_eq(out.dir, "/file/dir") && unit_str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
+    CHECK(t,
+          unit_str_eq(out.dir, "/file/dir") && unit_str_eq(out.skeleton, "full") && out.set_mask == ALL_KEYS);
     CHECK(t, unit_str_eq(out.origin, "/file/origin.h5") && unit_str_eq(out.on_change, "hits") &&
                  unit_str_eq(out.read_through, "yes") && unit_str_eq(out.in_memory, "1g") &&
                  unit_str_eq(out.log, "summary"));
@@ -1019,9 +1057,11 @@ test_resolve(unit_t *t)
     CHECK(t, out.mode == CARVE_MODE_CARVE && unit_str_eq(out.under_vol, "envvol") &&
                  unit_str_eq(out.under_info, "fileinfo"));
     CHECK(t, unit_str_eq(out.dir, "/env/dir;x") && unit_str_eq(out.skeleton, "full"));
-    CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
+    CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_ENV &&
+                 out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_FILE);
-    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV &&
+                 out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
     carve_config_clear(&out);
     setenv("CARVE_SKELETON", "touched", 1);
     CHECK(t, carve_config_resolve(&out, NULL) >= 0);
@@ -1031,16 +1071,18 @@ test_resolve(unit_t *t)
 
     /* the connector string over both */
     carve_config_init(&explicit_cfg);
-    CHECK(t, carve_config_parse_string(&explicit_cfg,
-                                       "under_info={strinfo};mode=off;dir={/str dir;{y}};skeleton=full") >= 0);
+    CHECK(t, carve_config_parse_string(
+                 &explicit_cfg, "under_info={strinfo};mode=off;dir={/str dir;{y}};skeleton=full") >= 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t,
-          out.mode == CARVE_MODE_OFF && unit_str_eq(out.under_vol, "envvol") && unit_str_eq(out.under_info, "strinfo"));
+    CHECK(t, out.mode == CARVE_MODE_OFF && unit_str_eq(out.under_vol, "envvol") &&
+                 unit_str_eq(out.under_info, "strinfo"));
     CHECK(t, unit_str_eq(out.dir, "/str dir;{y}") && unit_str_eq(out.skeleton, "full"));
-    CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
+    CHECK(t, out.source[CARVE_KEY_MODE] == CARVE_SOURCE_STRING &&
+                 out.source[CARVE_KEY_UNDER_VOL] == CARVE_SOURCE_ENV &&
                  out.source[CARVE_KEY_UNDER_INFO] == CARVE_SOURCE_STRING);
-    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING &&
+                 out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_STRING);
     CHECK(t, out.set_mask == ALL_KEYS);
     CHECK(t, out.under_info != explicit_cfg.under_info && out.dir != explicit_cfg.dir); /* copies */
     carve_config_clear(&out);
@@ -1051,9 +1093,10 @@ test_resolve(unit_t *t)
     CHECK(t, carve_config_parse_string(&explicit_cfg, "mode=replay") >= 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t,
-          unit_str_eq(out.dir, "/env/dir;x") && unit_str_eq(out.skeleton, "touched") && out.mode == CARVE_MODE_REPLAY);
-    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV && out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
+    CHECK(t, unit_str_eq(out.dir, "/env/dir;x") && unit_str_eq(out.skeleton, "touched") &&
+                 out.mode == CARVE_MODE_REPLAY);
+    CHECK(t, out.source[CARVE_KEY_DIR] == CARVE_SOURCE_ENV &&
+                 out.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     carve_config_clear(&out);
     carve_config_clear(&explicit_cfg);
 
@@ -1073,7 +1116,8 @@ test_resolve(unit_t *t)
     snprintf(path, sizeof path, "%s/nowhere.yaml", t->dir);
     setenv("CARVE_CONFIG", path, 1);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
-    snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
+    snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG",
+             path);
     CHECK(t, out.set_mask == 0 && out.under_vol == NULL && out.under_info == NULL);
     CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
     CHECK(t, carve_config_resolve(&out, NULL) < 0); /* and the file's own message below it */
@@ -1085,13 +1129,15 @@ test_resolve(unit_t *t)
     setenv("CARVE_MODE", "bogus", 1);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "bad value 'bogus' for mode in environment variable CARVE_MODE");
-    CHECK(t, out.set_mask == 0 && out.under_vol == NULL && out.under_info == NULL); /* the file's settings freed */
+    CHECK(t, out.set_mask == 0 && out.under_vol == NULL &&
+                 out.under_info == NULL); /* the file's settings freed */
     CHECK(t, out.dir == NULL && out.skeleton == NULL);
     unsetenv("CARVE_MODE");
     setenv("CARVE_SKELETON", "some", 1);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE,
-                "bad value 'some' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM ")");
+    CHECK_ERROR(
+        t, CARVE_E_BADVALUE,
+        "bad value 'some' for skeleton in environment variable CARVE_SKELETON (accepted: " SKELETON_FORM ")");
     CHECK(t, out.set_mask == 0 && out.dir == NULL && out.skeleton == NULL);
     unsetenv("CARVE_SKELETON");
 
@@ -1100,11 +1146,12 @@ test_resolve(unit_t *t)
     CHECK(t, write_file(t, "resolve-baddir.yaml", text, strlen(text), path, sizeof path));
     setenv("CARVE_CONFIG", path, 1);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
-    snprintf(needle, sizeof needle, "bad value '/x{' for dir in config file %s line 2: its braces do not balance",
-             path);
+    snprintf(needle, sizeof needle,
+             "bad value '/x{' for dir in config file %s line 2: its braces do not balance", path);
     CHECK_ERROR(t, CARVE_E_BADVALUE, needle, DIR_FORM);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
-    snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
+    snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG",
+             path);
     CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
     CHECK(t, out.set_mask == 0 && out.dir == NULL);
 
@@ -1141,7 +1188,8 @@ roundtrip_at(unit_t *t, const char *file, int line, const char *str, const char 
  * and read back; one byte more is refused. value holds that one byte more (value[fit], put back before
  * returning): the value that fits is its first fit bytes. */
 static void
-string_limit_at(unit_t *t, const char *file, int line, carve_key_t k, char *value, size_t fit, const char *want)
+string_limit_at(unit_t *t, const char *file, int line, carve_key_t k, char *value, size_t fit,
+                const char *want)
 {
     carve_config_t cfg, back;
     const char    *name = carve_key_name(k);
@@ -1151,8 +1199,8 @@ string_limit_at(unit_t *t, const char *file, int line, carve_key_t k, char *valu
     carve_config_init(&cfg);
     carve_config_init(&back);
     value[fit] = '\0';
-    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0, "set the value that fits",
-                  file, line);
+    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0,
+                  "set the value that fits", file, line);
     text = carve_config_to_string(&cfg);
     unit_check_at(t, text != NULL && strlen(text) == CARVE_CONFIG_MAX_STRING,
                   "the text is CARVE_CONFIG_MAX_STRING bytes", file, line);
@@ -1162,16 +1210,17 @@ string_limit_at(unit_t *t, const char *file, int line, carve_key_t k, char *valu
     unit_check_str_at(t, value_of(&back, k), value, "the value read back", file, line);
     free(text);
     value[fit] = last;
-    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0, "set one byte more", file,
-                  line);
+    unit_check_at(t, carve_config_set(&cfg, name, value, CARVE_SOURCE_ENV, "test") >= 0, "set one byte more",
+                  file, line);
     unit_check_at(t, carve_config_to_string(&cfg) == NULL, "one byte more is not written", file, line);
-    unit_check_error_at(t, file, line, CARVE_E_BADVALUE, "connector string of 65537 bytes", "CARVE_CONFIG_MAX_STRING",
-                        (const char *)NULL);
+    unit_check_error_at(t, file, line, CARVE_E_BADVALUE, "connector string of 65537 bytes",
+                        "CARVE_CONFIG_MAX_STRING", (const char *)NULL);
     carve_config_clear(&cfg);
     carve_config_clear(&back);
 }
 
-#define STRING_LIMIT(t, k, value, fit, want) string_limit_at((t), __FILE__, __LINE__, (k), (value), (fit), (want))
+#define STRING_LIMIT(t, k, value, fit, want)                                                                 \
+    string_limit_at((t), __FILE__, __LINE__, (k), (value), (fit), (want))
 
 static void
 test_to_string(unit_t *t)
@@ -1210,7 +1259,8 @@ test_to_string(unit_t *t)
     ROUNDTRIP(t, "skeleton=full", "skeleton=full");
     ROUNDTRIP(t, "skeleton={touched}", "skeleton=touched");
     ROUNDTRIP(t, " skeleton = touched ; dir = /d ", "dir=/d;skeleton=touched");
-    ROUNDTRIP(t, "skeleton=full;dir=/d;under_info={x};mode=off", "mode=off;under_info={x};dir=/d;skeleton=full");
+    ROUNDTRIP(t, "skeleton=full;dir=/d;under_info={x};mode=off",
+              "mode=off;under_info={x};dir=/d;skeleton=full");
     ROUNDTRIP(t, "skeleton=touched;dir={/d;x};under_info=;under_vol=0;mode=carve",
               "mode=carve;under_vol=0;under_info={};dir={/d;x};skeleton=touched");
     ROUNDTRIP(t, "under_vol=0;under_info={dir={/x};skeleton=full};dir={under_info={y}}",
@@ -1294,10 +1344,11 @@ test_to_string(unit_t *t)
     CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write skeleton: it is marked set but has no value");
     cfg.skeleton = strdup("partial");
     CHECK(t, carve_config_to_string(&cfg) == NULL);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write skeleton: its value is not valid (accepted: " SKELETON_FORM ")");
+    CHECK_ERROR(t, CARVE_E_BADVALUE,
+                "cannot write skeleton: its value is not valid (accepted: " SKELETON_FORM ")");
     free(cfg.skeleton);
     cfg.skeleton = strdup("touched");
-    text = carve_config_to_string(&cfg);
+    text         = carve_config_to_string(&cfg);
     CHECK(t, unit_str_eq(text, "dir=/ok;skeleton=touched"));
     CHECK_NO_ERROR(t);
     free(text);
@@ -1318,7 +1369,7 @@ test_to_string(unit_t *t)
      * plain ("dir=..."), and braced where the value needs braces ("dir={ ...}") */
     {
         for (int braced = 0; braced <= 1; braced++) {
-            size_t fit      = CARVE_CONFIG_MAX_STRING - strlen(braced ? "dir={}" : "dir="); /* longest value */
+            size_t fit = CARVE_CONFIG_MAX_STRING - strlen(braced ? "dir={}" : "dir="); /* longest value */
             char  *expected = malloc(CARVE_CONFIG_MAX_STRING + 1);
             big             = repeat('/', fit + 1);
             if (CHECK(t, big != NULL && expected != NULL)) {
@@ -1360,8 +1411,9 @@ test_copy_merge(unit_t *t)
     CHECK(t, memcmp(copy.source, src.source, sizeof src.source) == 0);
     CHECK(t, copy.under_vol != src.under_vol && copy.under_info != src.under_info);
     CHECK(t, copy.dir != src.dir && copy.skeleton != src.skeleton);
-    CHECK(t, copy.origin != src.origin && copy.on_change != src.on_change && copy.read_through != src.read_through &&
-                 copy.in_memory != src.in_memory && copy.log != src.log);
+    CHECK(t, copy.origin != src.origin && copy.on_change != src.on_change &&
+                 copy.read_through != src.read_through && copy.in_memory != src.in_memory &&
+                 copy.log != src.log);
     carve_config_clear(&src);
     CHECK(t, is_sentinel(&copy));
     carve_config_clear(&copy);
@@ -1391,7 +1443,8 @@ test_copy_merge(unit_t *t)
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK(t, carve_config_merge(&dst, &dst) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, dst.mode == CARVE_MODE_CARVE && unit_str_eq(dst.under_vol, "b") && unit_str_eq(dst.under_info, "x"));
+    CHECK(t, dst.mode == CARVE_MODE_CARVE && unit_str_eq(dst.under_vol, "b") &&
+                 unit_str_eq(dst.under_info, "x"));
 
     /* merge overrides over and over without leaking (valgrind watches) */
     for (int i = 0; i < 10; i++) {
@@ -1414,8 +1467,8 @@ test_copy_merge(unit_t *t)
     carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t,
-          unit_str_eq(dst.dir, "/src;{x}") && dst.dir != src.dir && dst.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(dst.dir, "/src;{x}") && dst.dir != src.dir &&
+                 dst.source[CARVE_KEY_DIR] == CARVE_SOURCE_STRING);
     CHECK(t, unit_str_eq(dst.skeleton, "full") && dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_ENV);
     CHECK(t, dst.set_mask == ALL_KEYS);
     for (int i = 0; i < 10; i++) {
@@ -1424,7 +1477,7 @@ test_copy_merge(unit_t *t)
         CHECK(t, carve_config_merge(&dst, &src) >= 0);
     }
     CHECK(t, unit_str_eq(dst.skeleton, "touched") && unit_str_eq(dst.dir, "/odd") &&
-             dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
+                 dst.source[CARVE_KEY_SKELETON] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
     /* the replay settings merge like the others: only what src set, deep, over and over without leaking */
@@ -1452,7 +1505,8 @@ test_copy_merge(unit_t *t)
                  unit_str_eq(dst.log, "reads") && unit_str_eq(dst.origin, "/odd.h5"));
     CHECK(t, carve_config_on_change(&dst) == CARVE_ON_CHANGE_TRUST && carve_config_read_through(&dst) == 1 &&
                  carve_config_log(&dst) == CARVE_LOG_READS);
-    CHECK(t, dst.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_FILE && dst.source[CARVE_KEY_LOG] == CARVE_SOURCE_FILE);
+    CHECK(t, dst.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_FILE &&
+                 dst.source[CARVE_KEY_LOG] == CARVE_SOURCE_FILE);
     CHECK_NO_ERROR(t);
 
     CHECK(t, carve_config_merge(NULL, &src) < 0);
@@ -1544,7 +1598,8 @@ test_every_key(unit_t *t)
 
         if (c->bad_in_string) {
             snprintf(str, sizeof str, "%s={%s}", c->name, c->bad_in_string);
-            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string", c->bad_in_string, c->name);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string", c->bad_in_string,
+                     c->name);
             BAD_STRING(t, str, CARVE_E_BADVALUE, needle, c->accepted);
         }
 
@@ -1559,7 +1614,8 @@ test_every_key(unit_t *t)
         setenv(env, c->bad, 1);
         init_sentinel(&cfg);
         CHECK(t, carve_config_read_env(&cfg) < 0);
-        snprintf(needle, sizeof needle, "bad value '%s' for %s in environment variable %s", c->bad, c->name, env);
+        snprintf(needle, sizeof needle, "bad value '%s' for %s in environment variable %s", c->bad, c->name,
+                 env);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
         CHECK(t, is_sentinel(&cfg));
         carve_config_clear(&cfg);
@@ -1579,7 +1635,8 @@ test_every_key(unit_t *t)
         init_sentinel(&cfg);
         if (CHECK(t, write_file(t, "every-bad.yaml", str, strlen(str), path, sizeof path))) {
             CHECK(t, carve_config_read_file(&cfg, path) < 0);
-            snprintf(needle, sizeof needle, "bad value '%s' for %s in config file %s line 2", c->bad, c->name, path);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in config file %s line 2", c->bad, c->name,
+                     path);
             CHECK_ERROR(t, CARVE_E_BADVALUE, needle, c->accepted);
             CHECK(t, is_sentinel(&cfg));
         }
@@ -1611,16 +1668,18 @@ static void
 check_typed_at(unit_t *t, const carve_config_t *cfg, carve_on_change_t on_change, int read_through,
                long long in_memory, carve_log_t log, const char *file, int line)
 {
-    unit_check_at(t, carve_config_on_change(cfg) == on_change, "carve_config_on_change as expected", file, line);
-    unit_check_at(t, carve_config_read_through(cfg) == read_through, "carve_config_read_through as expected", file,
+    unit_check_at(t, carve_config_on_change(cfg) == on_change, "carve_config_on_change as expected", file,
                   line);
-    unit_check_at(t, carve_config_in_memory(cfg) == in_memory, "carve_config_in_memory as expected", file, line);
+    unit_check_at(t, carve_config_read_through(cfg) == read_through, "carve_config_read_through as expected",
+                  file, line);
+    unit_check_at(t, carve_config_in_memory(cfg) == in_memory, "carve_config_in_memory as expected", file,
+                  line);
     if (carve_config_in_memory(cfg) != in_memory && unit_printing(t))
         unit_note(t, "carve_config_in_memory: %lld, expected %lld", carve_config_in_memory(cfg), in_memory);
     unit_check_at(t, carve_config_log(cfg) == log, "carve_config_log as expected", file, line);
 }
 
-#define CHECK_TYPED(t, cfg, on_change, read_through, in_memory, log)                                               \
+#define CHECK_TYPED(t, cfg, on_change, read_through, in_memory, log)                                         \
     check_typed_at((t), (cfg), (on_change), (read_through), (in_memory), (log), __FILE__, __LINE__)
 
 /* One accepted value of a replay setting: as the environment and the YAML file give it (and as it is
@@ -1643,7 +1702,8 @@ typedef struct replay_case_t {
 static const replay_case_t replay_cases[] = {
     {CARVE_KEY_ON_CHANGE, "error", "on_change=error", "on_change=error", CARVE_ON_CHANGE_ERROR, 0, 0, NO_LOG},
     {CARVE_KEY_ON_CHANGE, "hits", "on_change = hits ", "on_change=hits", CARVE_ON_CHANGE_HITS, 0, 0, NO_LOG},
-    {CARVE_KEY_ON_CHANGE, "trust", "on_change={trust}", "on_change=trust", CARVE_ON_CHANGE_TRUST, 0, 0, NO_LOG},
+    {CARVE_KEY_ON_CHANGE, "trust", "on_change={trust}", "on_change=trust", CARVE_ON_CHANGE_TRUST, 0, 0,
+     NO_LOG},
     {CARVE_KEY_READ_THROUGH, "yes", "read_through=yes", "read_through=yes", NO_CHANGE, 1, 0, NO_LOG},
     {CARVE_KEY_READ_THROUGH, "no", "read_through=no", "read_through=no", NO_CHANGE, 0, 0, NO_LOG},
     {CARVE_KEY_IN_MEMORY, "no", "in_memory=no", "in_memory=no", NO_CHANGE, 0, 0, NO_LOG},
@@ -1658,35 +1718,38 @@ static const replay_case_t replay_cases[] = {
     {CARVE_KEY_IN_MEMORY, "1", "in_memory=1", "in_memory=1", NO_CHANGE, 0, 1, NO_LOG},
     {CARVE_KEY_IN_MEMORY, "1K", "in_memory=1K", "in_memory=1K", NO_CHANGE, 0, KIB, NO_LOG},
     /* the largest sizes: LLONG_MAX bytes, and the most gigabytes that fit in it */
-    {CARVE_KEY_IN_MEMORY, "9223372036854775807", "in_memory=9223372036854775807", "in_memory=9223372036854775807",
-     NO_CHANGE, 0, LLONG_MAX, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "9223372036854775807", "in_memory=9223372036854775807",
+     "in_memory=9223372036854775807", NO_CHANGE, 0, LLONG_MAX, NO_LOG},
     {CARVE_KEY_IN_MEMORY, "8589934591G", "in_memory=8589934591G", "in_memory=8589934591G", NO_CHANGE, 0,
      8589934591LL * GIB, NO_LOG},
-    {CARVE_KEY_IN_MEMORY, "8796093022207M", "in_memory=8796093022207M", "in_memory=8796093022207M", NO_CHANGE, 0,
-     8796093022207LL * MIB, NO_LOG},
+    {CARVE_KEY_IN_MEMORY, "8796093022207M", "in_memory=8796093022207M", "in_memory=8796093022207M", NO_CHANGE,
+     0, 8796093022207LL * MIB, NO_LOG},
     {CARVE_KEY_IN_MEMORY, "9007199254740991k", "in_memory=9007199254740991k", "in_memory=9007199254740991k",
      NO_CHANGE, 0, 9007199254740991LL * KIB, NO_LOG},
     {CARVE_KEY_LOG, "off", "log=off", "log=off", NO_CHANGE, 0, 0, CARVE_LOG_OFF},
     {CARVE_KEY_LOG, "summary", "log=summary", "log=summary", NO_CHANGE, 0, 0, CARVE_LOG_SUMMARY},
     {CARVE_KEY_LOG, "reads", " log\t=\treads ;", "log=reads", NO_CHANGE, 0, 0, CARVE_LOG_READS},
     /* origin: a path or a URL; plain up to ';' (outer blanks trimmed), braced to hold ';' or outer blanks */
-    {CARVE_KEY_ORIGIN, "/data/moved/file.h5", "origin=/data/moved/file.h5", "origin=/data/moved/file.h5", NO_CHANGE,
-     0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "/data/moved/file.h5", "origin=/data/moved/file.h5", "origin=/data/moved/file.h5",
+     NO_CHANGE, 0, 0, NO_LOG},
     {CARVE_KEY_ORIGIN, "relative/dir with blanks/f.h5", "origin = relative/dir with blanks/f.h5 ",
      "origin=relative/dir with blanks/f.h5", NO_CHANGE, 0, 0, NO_LOG},
-    {CARVE_KEY_ORIGIN, "https://example.org/data/file.h5?a=1&b=2", "origin=https://example.org/data/file.h5?a=1&b=2",
-     "origin=https://example.org/data/file.h5?a=1&b=2", NO_CHANGE, 0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "https://example.org/data/file.h5?a=1&b=2",
+     "origin=https://example.org/data/file.h5?a=1&b=2", "origin=https://example.org/data/file.h5?a=1&b=2",
+     NO_CHANGE, 0, 0, NO_LOG},
     {CARVE_KEY_ORIGIN, "s3://bucket/carve/file.h5", "origin={s3://bucket/carve/file.h5}",
      "origin=s3://bucket/carve/file.h5", NO_CHANGE, 0, 0, NO_LOG},
     {CARVE_KEY_ORIGIN, "https://host/f.h5?sig=a;b=c", "origin={https://host/f.h5?sig=a;b=c}",
      "origin={https://host/f.h5?sig=a;b=c}", NO_CHANGE, 0, 0, NO_LOG},
-    {CARVE_KEY_ORIGIN, "/data/a;b.h5", "origin={/data/a;b.h5}", "origin={/data/a;b.h5}", NO_CHANGE, 0, 0, NO_LOG},
-    {CARVE_KEY_ORIGIN, "/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", NO_CHANGE, 0, 0,
+    {CARVE_KEY_ORIGIN, "/data/a;b.h5", "origin={/data/a;b.h5}", "origin={/data/a;b.h5}", NO_CHANGE, 0, 0,
      NO_LOG},
+    {CARVE_KEY_ORIGIN, "/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", "origin=/data/{x;y}/f.h5", NO_CHANGE, 0,
+     0, NO_LOG},
     {CARVE_KEY_ORIGIN, "{s3;x}", "origin={{s3;x}}", "origin={{s3;x}}", NO_CHANGE, 0, 0, NO_LOG},
-    {CARVE_KEY_ORIGIN, " /lead/blank.h5", "origin={ /lead/blank.h5}", "origin={ /lead/blank.h5}", NO_CHANGE, 0, 0,
+    {CARVE_KEY_ORIGIN, " /lead/blank.h5", "origin={ /lead/blank.h5}", "origin={ /lead/blank.h5}", NO_CHANGE,
+     0, 0, NO_LOG},
+    {CARVE_KEY_ORIGIN, "C:\\data\\f.h5", "origin=C:\\data\\f.h5", "origin=C:\\data\\f.h5", NO_CHANGE, 0, 0,
      NO_LOG},
-    {CARVE_KEY_ORIGIN, "C:\\data\\f.h5", "origin=C:\\data\\f.h5", "origin=C:\\data\\f.h5", NO_CHANGE, 0, 0, NO_LOG},
 };
 
 /* Checks one config that holds exactly the case's setting, from `source`. */
@@ -1810,7 +1873,8 @@ test_replay_values(unit_t *t)
         CHECK(t, carve_config_set(&cfg, "in_memory", "yes", CARVE_SOURCE_FILE, "here") >= 0);
         CHECK(t, carve_config_in_memory(&cfg) == -1);
         CHECK(t, carve_config_set(&cfg, "in_memory", "2G", CARVE_SOURCE_ENV, "here") >= 0);
-        CHECK(t, carve_config_in_memory(&cfg) == 2 * GIB && cfg.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
+        CHECK(t,
+              carve_config_in_memory(&cfg) == 2 * GIB && cfg.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
         CHECK(t, carve_config_set(&cfg, "in_memory", "no", CARVE_SOURCE_STRING, "here") >= 0);
         CHECK(t, carve_config_in_memory(&cfg) == 0 && cfg.set_mask == (1u << CARVE_KEY_IN_MEMORY));
         CHECK_NO_ERROR(t);
@@ -1862,10 +1926,10 @@ static const replay_bad_t replay_bad[] = {
     {CARVE_KEY_IN_MEMORY, "YES", "", IN_MEMORY_FORM, true},
     {CARVE_KEY_IN_MEMORY, "99999999999999999999G", "", IN_MEMORY_FORM, true},
     {CARVE_KEY_IN_MEMORY, "99999999999999999999", "", IN_MEMORY_FORM, true},
-    {CARVE_KEY_IN_MEMORY, "9223372036854775808", "", IN_MEMORY_FORM, true}, /* LLONG_MAX + 1 */
-    {CARVE_KEY_IN_MEMORY, "8589934592G", "", IN_MEMORY_FORM, true},         /* 2^63 */
-    {CARVE_KEY_IN_MEMORY, "8796093022208M", "", IN_MEMORY_FORM, true},      /* 2^63 */
-    {CARVE_KEY_IN_MEMORY, "9007199254740992K", "", IN_MEMORY_FORM, true},   /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "9223372036854775808", "", IN_MEMORY_FORM, true},  /* LLONG_MAX + 1 */
+    {CARVE_KEY_IN_MEMORY, "8589934592G", "", IN_MEMORY_FORM, true},          /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "8796093022208M", "", IN_MEMORY_FORM, true},       /* 2^63 */
+    {CARVE_KEY_IN_MEMORY, "9007199254740992K", "", IN_MEMORY_FORM, true},    /* 2^63 */
     {CARVE_KEY_IN_MEMORY, "18446744073709551616", "", IN_MEMORY_FORM, true}, /* 2^64 */
     {CARVE_KEY_IN_MEMORY, "18446744073709551617", "", IN_MEMORY_FORM, true}, /* 2^64 + 1 */
     /* sizes whose bytes, unchecked, would wrap around 2^64 to 0 or to a small positive size */
@@ -1908,8 +1972,8 @@ test_replay_refused(unit_t *t)
         /* carve_config_set */
         init_sentinel(&cfg);
         CHECK(t, carve_config_set(&cfg, name, b->value, CARVE_SOURCE_STRING, "here") < 0);
-        snprintf(needle, sizeof needle, "bad value '%s' for %s in here%s (accepted: %s)", b->value, name, b->reason,
-                 b->form);
+        snprintf(needle, sizeof needle, "bad value '%s' for %s in here%s (accepted: %s)", b->value, name,
+                 b->reason, b->form);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
         CHECK(t, is_sentinel(&cfg));
         carve_config_clear(&cfg);
@@ -1917,8 +1981,8 @@ test_replay_refused(unit_t *t)
         /* connector string, braced (so that blanks reach the check) */
         if (b->in_string) {
             snprintf(str, sizeof str, "mode=carve;%s={%s};log=off", name, b->value);
-            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string%s (accepted: %s)", b->value,
-                     name, b->reason, b->form);
+            snprintf(needle, sizeof needle, "bad value '%s' for %s in connector string%s (accepted: %s)",
+                     b->value, name, b->reason, b->form);
             BAD_STRING(t, str, CARVE_E_BADVALUE, needle);
         }
 
@@ -1928,8 +1992,9 @@ test_replay_refused(unit_t *t)
             setenv(env, b->value, 1);
             setenv("CARVE_MODE", "carve", 1); /* a good variable with it is dropped too */
             CHECK(t, carve_config_read_env(&cfg) < 0);
-            snprintf(needle, sizeof needle, "bad value '%s' for %s in environment variable %s%s (accepted: %s)",
-                     b->value, name, env, b->reason, b->form);
+            snprintf(needle, sizeof needle,
+                     "bad value '%s' for %s in environment variable %s%s (accepted: %s)", b->value, name, env,
+                     b->reason, b->form);
             CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
             CHECK(t, is_sentinel(&cfg));
             carve_config_clear(&cfg);
@@ -1958,7 +2023,8 @@ test_replay_refused(unit_t *t)
                "bad value '1' for read_through in connector string (accepted: " READ_THROUGH_FORM ")");
     BAD_STRING(t, "in_memory=0", CARVE_E_BADVALUE,
                "bad value '0' for in_memory in connector string (accepted: " IN_MEMORY_FORM ")");
-    BAD_STRING(t, "in_memory=-5", CARVE_E_BADVALUE, "bad value '-5' for in_memory in connector string", IN_MEMORY_FORM);
+    BAD_STRING(t, "in_memory=-5", CARVE_E_BADVALUE, "bad value '-5' for in_memory in connector string",
+               IN_MEMORY_FORM);
     BAD_STRING(t, "in_memory=12X", CARVE_E_BADVALUE, "bad value '12X' for in_memory in connector string",
                IN_MEMORY_FORM);
     BAD_STRING(t, "in_memory=99999999999999999999G", CARVE_E_BADVALUE,
@@ -1972,18 +2038,21 @@ test_replay_refused(unit_t *t)
     BAD_STRING(t, "in_memory= 16 M ", CARVE_E_BADVALUE, "bad value '16 M' for in_memory", IN_MEMORY_FORM);
 
     /* the connector string's own syntax around the new keys */
-    BAD_STRING(t, "origin={/tmp/f.h5", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin' in connector string",
+    BAD_STRING(t, "origin={/tmp/f.h5", CARVE_E_BADVALUE,
+               "unbalanced braces in the value of 'origin' in connector string",
                "'{' at offset 7 is never closed");
-    BAD_STRING(t, "origin=/tmp}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin'", "no matching '{'");
-    BAD_STRING(t, "origin=s3://b/{k;log=reads", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin'",
-               "'{' at offset 14");
+    BAD_STRING(t, "origin=/tmp}", CARVE_E_BADVALUE, "unbalanced braces in the value of 'origin'",
+               "no matching '{'");
+    BAD_STRING(t, "origin=s3://b/{k;log=reads", CARVE_E_BADVALUE,
+               "unbalanced braces in the value of 'origin'", "'{' at offset 14");
     BAD_STRING(t, "origin={s3://b/k}v", CARVE_E_BADVALUE, "unexpected text 'v'", "braced value of 'origin'");
     BAD_STRING(t, "origin=/a;origin=/a", CARVE_E_BADKEY, "key 'origin' is given twice in connector string");
     BAD_STRING(t, "on_change=hits;log=off;on_change=trust", CARVE_E_BADKEY, "key 'on_change' is given twice");
     BAD_STRING(t, "read_through=yes;read_through=yes", CARVE_E_BADKEY, "key 'read_through' is given twice");
     BAD_STRING(t, "in_memory=1;in_memory=2", CARVE_E_BADKEY, "key 'in_memory' is given twice");
     BAD_STRING(t, "log=off;log=off", CARVE_E_BADKEY, "key 'log' is given twice");
-    BAD_STRING(t, "Origin=/x", CARVE_E_BADKEY, "unknown key 'Origin' in connector string (accepted: " ACCEPTED_KEYS ")");
+    BAD_STRING(t, "Origin=/x", CARVE_E_BADKEY,
+               "unknown key 'Origin' in connector string (accepted: " ACCEPTED_KEYS ")");
     BAD_STRING(t, "onchange=hits", CARVE_E_BADKEY, "unknown key 'onchange'", ACCEPTED_KEYS);
     BAD_STRING(t, "read-through=yes", CARVE_E_BADKEY, "unknown key 'read-through'", ACCEPTED_KEYS);
     BAD_STRING(t, "inmemory=yes", CARVE_E_BADKEY, "unknown key 'inmemory'", ACCEPTED_KEYS);
@@ -1997,13 +2066,15 @@ test_replay_refused(unit_t *t)
     BAD_YAML(t, "replay-seq.yaml", "log: [summary]\n", CARVE_E_BADVALUE,
              "value of log in config file %s line 1 is a sequence (expected a scalar: " LOG_FORM ")", NULL);
     BAD_YAML(t, "replay-map.yaml", "origin: {a: b}\n", CARVE_E_BADVALUE,
-             "value of origin in config file %s line 1 is a mapping (expected a scalar: " ORIGIN_FORM ")", NULL);
+             "value of origin in config file %s line 1 is a mapping (expected a scalar: " ORIGIN_FORM ")",
+             NULL);
     BAD_YAML(t, "replay-dup.yaml", "in_memory: 1K\nlog: off\nin_memory: 2K\n", CARVE_E_BADKEY,
              "key 'in_memory' is given twice in config file %s (lines 1 and 3)", NULL);
     BAD_YAML(t, "replay-unknown.yaml", "on-change: hits\n", CARVE_E_BADKEY,
              "unknown key 'on-change' in config file %s line 1 (accepted: " ACCEPTED_KEYS ")", NULL);
     BAD_YAML(t, "replay-bool.yaml", "read_through: true\n", CARVE_E_BADVALUE,
-             "bad value 'true' for read_through in config file %s line 1 (accepted: " READ_THROUGH_FORM ")", NULL);
+             "bad value 'true' for read_through in config file %s line 1 (accepted: " READ_THROUGH_FORM ")",
+             NULL);
     BAD_YAML(t, "replay-none.yaml", "on_change:\n", CARVE_E_BADVALUE,
              "bad value '' for on_change in config file %s line", ON_CHANGE_FORM);
     BAD_YAML(t, "replay-origin-none.yaml", "origin:\n", CARVE_E_BADVALUE,
@@ -2017,10 +2088,11 @@ test_replay_refused(unit_t *t)
         init_sentinel(&cfg);
         setenv("CARVE_ORIGIN", "/a\rb", 1);
         CHECK(t, carve_config_read_env(&cfg) < 0);
-        CHECK_ERROR(t, CARVE_E_BADVALUE,
-                    "bad value '/a?b' for origin in environment variable CARVE_ORIGIN: control character 0x0d at "
-                    "offset 2",
-                    ORIGIN_FORM);
+        CHECK_ERROR(
+            t, CARVE_E_BADVALUE,
+            "bad value '/a?b' for origin in environment variable CARVE_ORIGIN: control character 0x0d at "
+            "offset 2",
+            ORIGIN_FORM);
         CHECK(t, is_sentinel(&cfg));
         CHECK(t, carve_config_set(&cfg, "log", NULL, CARVE_SOURCE_ENV, "here") < 0);
         CHECK_ERROR(t, CARVE_E_BADVALUE, "no value for log in here (accepted: " LOG_FORM ")");
@@ -2036,7 +2108,8 @@ test_replay_refused(unit_t *t)
 static void
 test_replay_precedence(unit_t *t)
 {
-    const char    *text = "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n";
+    const char *text =
+        "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n";
     carve_config_t out, explicit_cfg;
     char           path[512];
 
@@ -2094,12 +2167,15 @@ test_replay_precedence(unit_t *t)
 
     /* the connector string over both */
     carve_config_init(&explicit_cfg);
-    CHECK(t, carve_config_parse_string(&explicit_cfg, "origin={s3://bucket/k;v=1};read_through=no;log=off") >= 0);
+    CHECK(t, carve_config_parse_string(&explicit_cfg, "origin={s3://bucket/k;v=1};read_through=no;log=off") >=
+                 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, unit_str_eq(out.origin, "s3://bucket/k;v=1") && out.source[CARVE_KEY_ORIGIN] == CARVE_SOURCE_STRING);
+    CHECK(t, unit_str_eq(out.origin, "s3://bucket/k;v=1") &&
+                 out.source[CARVE_KEY_ORIGIN] == CARVE_SOURCE_STRING);
     CHECK(t, unit_str_eq(out.on_change, "trust") && out.source[CARVE_KEY_ON_CHANGE] == CARVE_SOURCE_ENV);
-    CHECK(t, unit_str_eq(out.read_through, "no") && out.source[CARVE_KEY_READ_THROUGH] == CARVE_SOURCE_STRING);
+    CHECK(t,
+          unit_str_eq(out.read_through, "no") && out.source[CARVE_KEY_READ_THROUGH] == CARVE_SOURCE_STRING);
     CHECK(t, unit_str_eq(out.in_memory, "16M") && out.source[CARVE_KEY_IN_MEMORY] == CARVE_SOURCE_ENV);
     CHECK(t, unit_str_eq(out.log, "off") && out.source[CARVE_KEY_LOG] == CARVE_SOURCE_STRING);
     CHECK(t, out.set_mask == REPLAY_KEYS && out.origin != explicit_cfg.origin);
@@ -2109,8 +2185,9 @@ test_replay_precedence(unit_t *t)
 
     /* the string over the environment for every replay key */
     carve_config_init(&explicit_cfg);
-    CHECK(t, carve_config_parse_string(&explicit_cfg,
-                                       "origin=/str.h5;on_change=error;read_through=yes;in_memory=no;log=summary") >= 0);
+    CHECK(t, carve_config_parse_string(
+                 &explicit_cfg, "origin=/str.h5;on_change=error;read_through=yes;in_memory=no;log=summary") >=
+                 0);
     CHECK(t, carve_config_resolve(&out, &explicit_cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, unit_str_eq(out.origin, "/str.h5") && unit_str_eq(out.on_change, "error") &&
@@ -2125,8 +2202,10 @@ test_replay_precedence(unit_t *t)
     /* a bad value in the environment fails the resolution, naming the variable; out holds nothing */
     setenv("CARVE_IN_MEMORY", "12X", 1);
     CHECK(t, carve_config_resolve(&out, NULL) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE,
-                "bad value '12X' for in_memory in environment variable CARVE_IN_MEMORY (accepted: " IN_MEMORY_FORM ")");
+    CHECK_ERROR(
+        t, CARVE_E_BADVALUE,
+        "bad value '12X' for in_memory in environment variable CARVE_IN_MEMORY (accepted: " IN_MEMORY_FORM
+        ")");
     CHECK(t, out.set_mask == 0 && out.origin == NULL && out.in_memory == NULL && out.log == NULL);
     unsetenv("CARVE_IN_MEMORY");
 
@@ -2139,10 +2218,12 @@ test_replay_precedence(unit_t *t)
     {
         char needle[1024];
         snprintf(needle, sizeof needle,
-                 "bad value 'maybe' for on_change in config file %s line 2 (accepted: " ON_CHANGE_FORM ")", path);
+                 "bad value 'maybe' for on_change in config file %s line 2 (accepted: " ON_CHANGE_FORM ")",
+                 path);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
         CHECK(t, carve_config_resolve(&out, NULL) < 0);
-        snprintf(needle, sizeof needle, "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
+        snprintf(needle, sizeof needle,
+                 "cannot use config file %s, named by environment variable CARVE_CONFIG", path);
         CHECK_ERROR(t, CARVE_E_BADVALUE, needle);
     }
     CHECK(t, out.set_mask == 0 && out.log == NULL && out.on_change == NULL);
@@ -2170,23 +2251,25 @@ test_replay_to_string(unit_t *t)
     ROUNDTRIP(t, "in_memory=8589934591G", "in_memory=8589934591G");
     ROUNDTRIP(t, "log=reads;in_memory=64K;read_through=yes;on_change=trust;origin=https://h/x.h5;mode=replay",
               "mode=replay;origin=https://h/x.h5;on_change=trust;read_through=yes;in_memory=64K;log=reads");
-    ROUNDTRIP(t,
-              "log=summary;in_memory=no;read_through=no;on_change=error;origin={/o;p};skeleton=touched;dir={/d;x};"
-              "under_info=;under_vol=0;mode=carve",
-              "mode=carve;under_vol=0;under_info={};dir={/d;x};skeleton=touched;origin={/o;p};on_change=error;"
-              "read_through=no;in_memory=no;log=summary");
+    ROUNDTRIP(
+        t,
+        "log=summary;in_memory=no;read_through=no;on_change=error;origin={/o;p};skeleton=touched;dir={/d;x};"
+        "under_info=;under_vol=0;mode=carve",
+        "mode=carve;under_vol=0;under_info={};dir={/d;x};skeleton=touched;origin={/o;p};on_change=error;"
+        "read_through=no;in_memory=no;log=summary");
 
     /* an origin from the environment or a file, with what a plain value could not hold: written braced */
     {
-        static const char *const origins[] = {" ;=x; {y} ", "{a}{b}", "{a} ", " {a}", "\t", "s3://b/k;v", "/x ",
-                                              "{s3://b}/k"};
+        static const char *const origins[] = {" ;=x; {y} ", "{a}{b}",     "{a} ", " {a}",
+                                              "\t",         "s3://b/k;v", "/x ",  "{s3://b}/k"};
         for (size_t i = 0; i < sizeof origins / sizeof origins[0]; i++) {
             carve_config_t from_env;
             carve_config_init(&from_env);
             carve_config_init(&back);
             CHECK(t, carve_config_set(&from_env, "origin", origins[i], CARVE_SOURCE_ENV, "test") >= 0);
             text = carve_config_to_string(&from_env);
-            CHECK(t, text != NULL && strncmp(text, "origin={", 8) == 0 && strlen(text) == strlen(origins[i]) + 9);
+            CHECK(t, text != NULL && strncmp(text, "origin={", 8) == 0 &&
+                         strlen(text) == strlen(origins[i]) + 9);
             CHECK(t, carve_config_parse_string(&back, text) >= 0);
             CHECK_NO_ERROR(t);
             CHECK(t, unit_str_eq(back.origin, origins[i]) && back.set_mask == (1u << CARVE_KEY_ORIGIN));
@@ -2203,9 +2286,12 @@ test_replay_to_string(unit_t *t)
             const char *bad;
             const char *form;
         } refused[] = {
-            {CARVE_KEY_ORIGIN, "", ORIGIN_FORM},          {CARVE_KEY_ORIGIN, "/a}{", ORIGIN_FORM},
-            {CARVE_KEY_ON_CHANGE, "maybe", ON_CHANGE_FORM}, {CARVE_KEY_READ_THROUGH, "1", READ_THROUGH_FORM},
-            {CARVE_KEY_IN_MEMORY, "0", IN_MEMORY_FORM},   {CARVE_KEY_IN_MEMORY, "99999999999999999999G", IN_MEMORY_FORM},
+            {CARVE_KEY_ORIGIN, "", ORIGIN_FORM},
+            {CARVE_KEY_ORIGIN, "/a}{", ORIGIN_FORM},
+            {CARVE_KEY_ON_CHANGE, "maybe", ON_CHANGE_FORM},
+            {CARVE_KEY_READ_THROUGH, "1", READ_THROUGH_FORM},
+            {CARVE_KEY_IN_MEMORY, "0", IN_MEMORY_FORM},
+            {CARVE_KEY_IN_MEMORY, "99999999999999999999G", IN_MEMORY_FORM},
             {CARVE_KEY_LOG, "verbose", LOG_FORM},
         };
         char needle[256];
@@ -2245,7 +2331,8 @@ test_replay_to_string(unit_t *t)
         cfg.set_mask = 1u << CARVE_KEY_ORIGIN;
         cfg.origin   = strdup("/a\nb");
         CHECK(t, carve_config_to_string(&cfg) == NULL);
-        CHECK_ERROR(t, CARVE_E_BADVALUE, "cannot write origin: its value has control character 0x0a at offset 2");
+        CHECK_ERROR(t, CARVE_E_BADVALUE,
+                    "cannot write origin: its value has control character 0x0a at offset 2");
         free(cfg.origin);
         cfg.origin = strdup("/ok.h5");
         cfg.set_mask |= 1u << CARVE_KEY_LOG;

@@ -112,17 +112,19 @@ make_origin(const char *path)
         grid[i] = (float)i / 4;
     if ((file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         return false;
-    ok = (space = H5Screate_simple(1, &n, NULL)) >= 0 &&
-         (dset = H5Dcreate2(file, "data", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
-         H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    ok =
+        (space = H5Screate_simple(1, &n, NULL)) >= 0 &&
+        (dset = H5Dcreate2(file, "data", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+        H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
     if (dset >= 0)
         H5Dclose(dset);
     if (space >= 0)
         H5Sclose(space);
     dset  = H5I_INVALID_HID;
     space = H5I_INVALID_HID;
-    ok    = ok && (space = H5Screate_simple(2, dims, NULL)) >= 0 && (dcpl = H5Pcreate(H5P_DATASET_CREATE)) >= 0 &&
-         H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_deflate(dcpl, 4) >= 0 &&
+    ok    = ok && (space = H5Screate_simple(2, dims, NULL)) >= 0 &&
+         (dcpl = H5Pcreate(H5P_DATASET_CREATE)) >= 0 && H5Pset_chunk(dcpl, 2, chunk) >= 0 &&
+         H5Pset_deflate(dcpl, 4) >= 0 &&
          (dset = H5Dcreate2(file, "grid", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
          H5Dwrite(dset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, grid) >= 0;
     if (dset >= 0)
@@ -131,7 +133,8 @@ make_origin(const char *path)
         H5Pclose(dcpl);
     if (space >= 0)
         H5Sclose(space);
-    ok = ok && (group = H5Gcreate2(file, "g", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && H5Gclose(group) >= 0;
+    ok = ok && (group = H5Gcreate2(file, "g", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         H5Gclose(group) >= 0;
     return H5Fclose(file) >= 0 && ok;
 }
 
@@ -148,8 +151,8 @@ commit_run(const char *origin, const char *dir, const char *dataset, hsize_t sta
     carve_commit_t commit;
     carve_access_t access;
     char          *location = NULL;
-    hid_t          fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
-    herr_t         ret_value = -1;
+    hid_t  fapl = H5I_INVALID_HID, file = H5I_INVALID_HID, dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    herr_t ret_value = -1;
 
     carve_access_init(&access);
     if (carve_origin_location(origin, &location) < 0 || (fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
@@ -164,7 +167,8 @@ commit_run(const char *origin, const char *dir, const char *dataset, hsize_t sta
 
         if ((file = H5Fopen(origin, H5F_ACC_RDONLY, fapl)) < 0 ||
             H5Oget_info_by_name3(file, "/", &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
-            carve_access_touch(&access, &info.token) < 0 || (dset = H5Dopen2(file, dataset, H5P_DEFAULT)) < 0 ||
+            carve_access_touch(&access, &info.token) < 0 ||
+            (dset = H5Dopen2(file, dataset, H5P_DEFAULT)) < 0 ||
             H5Oget_info3(dset, &info, H5O_INFO_BASIC) < 0 || carve_access_touch(&access, &info.token) < 0 ||
             (space = H5Dget_space(dset)) < 0 || (rank = H5Sget_simple_extent_dims(space, dims, NULL)) < 1)
             goto done;
@@ -349,7 +353,8 @@ test_add_replay(unit_t *t, paths_t *p)
     CHECK_NO_ERROR(t);
     if (read_both(t, p->container, p->manifest, &b)) {
         CHECK(t, b.file.has_replay == 1 && b.file.replay_runs == 1 && same_counters(&b.file.replay, &run1));
-        CHECK(t, b.file.replay_last != NULL && strlen(b.file.replay_last) == 20 && b.file.replay_last[19] == 'Z');
+        CHECK(t, b.file.replay_last != NULL && strlen(b.file.replay_last) == 20 &&
+                     b.file.replay_last[19] == 'Z');
         CHECK(t, b.embedded.has_replay == 0);
         CHECK(t, file_is_embedded_plus_replay(p->manifest, &b, true));
     }
@@ -375,7 +380,8 @@ test_add_replay(unit_t *t, paths_t *p)
     CHECK_NO_ERROR(t);
     if (read_both(t, p->container, p->manifest, &b)) {
         CHECK(t, b.file.generation == 2 && b.embedded.generation == 2 && b.file.ndatasets == 2);
-        CHECK(t, b.embedded.has_replay == 1 && b.embedded.replay_runs == 2 && same_counters(&b.embedded.replay, &sum));
+        CHECK(t, b.embedded.has_replay == 1 && b.embedded.replay_runs == 2 &&
+                     same_counters(&b.embedded.replay, &sum));
         CHECK(t, b.file.has_replay == 1 && b.file.replay_runs == 2 && same_counters(&b.file.replay, &sum));
         CHECK(t, file_is_embedded_plus_replay(p->manifest, &b, false));
     }
@@ -485,12 +491,14 @@ test_concurrent(unit_t *t, paths_t *p)
     }
     for (int i = 0; i < NPROC; i++) {
         int status = 0;
-        if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) &&
+            WEXITSTATUS(status) == 0)
             ok++;
     }
     CHECK(t, ok == NPROC);
     if (read_both(t, p->container, p->manifest, &b)) {
-        CHECK(t, b.file.replay_runs == runs0 + NPROC * NEACH && b.file.replay.reads == reads0 + NPROC * NEACH);
+        CHECK(t,
+              b.file.replay_runs == runs0 + NPROC * NEACH && b.file.replay.reads == reads0 + NPROC * NEACH);
         CHECK(t, file_is_embedded_plus_replay(p->manifest, &b, true));
     }
     clear_both(&b);
@@ -605,9 +613,10 @@ test_replay_manifest(unit_t *t, paths_t *p)
             CHECK(t, fg->store == CARVE_STORE_CHUNKS && fg->selections.nrecords > 0);
             CHECK(t, lg->store == CARVE_STORE_CHUNKS && lg->selections.nrecords == 0);
             CHECK(t, lg->chunks.n == fg->chunks.n && lg->chunks.n > 0 &&
-                     memcmp(lg->chunks.idx, fg->chunks.idx, lg->chunks.n * sizeof *lg->chunks.idx) == 0);
-            CHECK(t, fd->store == CARVE_STORE_ELEMENTS && ld->selections.nrecords == fd->selections.nrecords &&
-                     carve_selection_npoints(&ld->selections) == carve_selection_npoints(&fd->selections));
+                         memcmp(lg->chunks.idx, fg->chunks.idx, lg->chunks.n * sizeof *lg->chunks.idx) == 0);
+            CHECK(t,
+                  fd->store == CARVE_STORE_ELEMENTS && ld->selections.nrecords == fd->selections.nrecords &&
+                      carve_selection_npoints(&ld->selections) == carve_selection_npoints(&fd->selections));
             CHECK_STR(t, ld->origin_dcpl, fd->origin_dcpl);
         }
     }

@@ -29,9 +29,9 @@
 #include "carve_error.h"
 #include "unit_test.h"
 
-#define MAX_PRINTED    60 /* failures printed in full; later ones are only counted */
-#define MAX_READS      12
-#define SEQUENCES      150 /* random read sequences per extent */
+#define MAX_PRINTED 60 /* failures printed in full; later ones are only counted */
+#define MAX_READS   12
+#define SEQUENCES   150 /* random read sequences per extent */
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* Random selections (unit_rng_t: splitmix64, fixed seeds: every run sees the same sequences)       */
@@ -204,8 +204,8 @@ print_record(const carve_selection_t *sel, size_t i)
 
 /* Checks that two element bitmaps agree, naming the first element where they do not. */
 static bool
-same_bits_at(unit_t *t, const uint8_t *want, const uint8_t *got, int rank, const hsize_t *dims, const char *what,
-             const carve_selection_t *sel, const char *file, int line)
+same_bits_at(unit_t *t, const uint8_t *want, const uint8_t *got, int rank, const hsize_t *dims,
+             const char *what, const carve_selection_t *sel, const char *file, int line)
 {
     size_t n = extent_elems(rank, dims);
 
@@ -230,7 +230,7 @@ same_bits_at(unit_t *t, const uint8_t *want, const uint8_t *got, int rank, const
     return unit_check_at(t, true, what, file, line);
 }
 
-#define SAME_BITS(t, want, got, rank, dims, what, sel)                                                          \
+#define SAME_BITS(t, want, got, rank, dims, what, sel)                                                       \
     same_bits_at((t), (want), (got), (rank), (dims), (what), (sel), __FILE__, __LINE__)
 
 /* ------------------------------------------------------------------------------------------------------ */
@@ -242,8 +242,8 @@ enum { K_ALL, K_NONE, K_POINTS, K_REGULAR, K_IRREGULAR };
 /* A random hyperslab that fits in dims (every dims[d] >= 1); strides sometimes wide, blocks sometimes
  * long, stride == block (contiguous) sometimes. */
 static void
-random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
-                 hsize_t *block)
+random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride,
+                 hsize_t *count, hsize_t *block)
 {
     for (int d = 0; d < rank; d++) {
         hsize_t n = dims[d], span;
@@ -333,7 +333,7 @@ random_space_of_kind(unit_rng_t *r, int kind, int rank, const hsize_t *dims)
             random_hyperslab(r, rank, dims, start, stride, count, block);
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, block);
             for (size_t k = 0; k < more; k++) {
-                hsize_t     x  = unit_rng_below(r, 10);
+                hsize_t       x  = unit_rng_below(r, 10);
                 H5S_seloper_t op = x < 7 ? H5S_SELECT_OR : x < 9 ? H5S_SELECT_NOTB : H5S_SELECT_XOR;
 
                 random_hyperslab(r, rank, dims, start, stride, count, block);
@@ -405,7 +405,7 @@ static void
 test_oracle(unit_t *t)
 {
     hsize_t dims[1] = {20}, pt[1] = {5}, lo[1], hi[1];
-    hid_t   space   = H5Screate_simple(1, dims, NULL);
+    hid_t   space    = H5Screate_simple(1, dims, NULL);
     uint8_t bits[20] = {0};
 
     H5Sselect_elements(space, H5S_SELECT_SET, 1, pt);
@@ -500,8 +500,8 @@ test_selection_add_records(unit_t *t)
 
     for (size_t e = 0; e < NEXTENTS; e++)
         for (int seq = 0; seq < SEQUENCES; seq++) {
-            const extent_t   *x = &extents_g[e];
-            size_t            n = extent_elems(x->rank, x->dims);
+            const extent_t   *x    = &extents_g[e];
+            size_t            n    = extent_elems(x->rank, x->dims);
             uint8_t          *want = calloc(n, 1), *got = malloc(n);
             hid_t             space = H5Screate_simple(x->rank, x->dims, NULL);
             carve_selection_t sel;
@@ -555,7 +555,7 @@ add_box(carve_selection_t *sel, hid_t space, const hsize_t *start, const hsize_t
 static void
 test_selection_sequential(unit_t *t)
 {
-    unit_rng_t             r = {0x5E0Au};
+    unit_rng_t        r = {0x5E0Au};
     carve_selection_t sel;
     hsize_t           dims2[2] = {37, 53}, dims3[3] = {9, 10, 11}, dims1[1] = {1000};
     hid_t             space2 = H5Screate_simple(2, dims2, NULL), space3 = H5Screate_simple(3, dims3, NULL);
@@ -573,7 +573,8 @@ test_selection_sequential(unit_t *t)
             most = sel.nrecords > most ? sel.nrecords : most;
         }
         if (!CHECK(t, most == 1))
-            unit_note(t, "37 rows read in order (start/count, as H5Dread callers write it): %zu records", most);
+            unit_note(t, "37 rows read in order (start/count, as H5Dread callers write it): %zu records",
+                      most);
     }
     CHECK(t, carve_selection_merge(&sel) >= 0);
     if (!CHECK(t, sel.nrecords == 1))
@@ -799,8 +800,10 @@ test_selection_batches(unit_t *t)
     carve_selection_clear(&sel);
 
     /* An irregular 2-D selection of more than 4096 blocks. */
-    H5Sselect_hyperslab(space2, H5S_SELECT_SET, (hsize_t[]){0, 0}, (hsize_t[]){2, 3}, (hsize_t[]){100, 100}, NULL);
-    H5Sselect_hyperslab(space2, H5S_SELECT_OR, (hsize_t[]){1, 1}, (hsize_t[]){7, 5}, (hsize_t[]){28, 60}, NULL);
+    H5Sselect_hyperslab(space2, H5S_SELECT_SET, (hsize_t[]){0, 0}, (hsize_t[]){2, 3}, (hsize_t[]){100, 100},
+                        NULL);
+    H5Sselect_hyperslab(space2, H5S_SELECT_OR, (hsize_t[]){1, 1}, (hsize_t[]){7, 5}, (hsize_t[]){28, 60},
+                        NULL);
     nblocks = H5Sget_select_hyper_nblocks(space2);
     CHECK(t, nblocks > 4096);
     carve_selection_init(&sel, 2, dims2);
@@ -842,13 +845,14 @@ check_contains_at(unit_t *t, const scenario_t *s, hid_t query, const char *what,
     bool     subset = true;
     int      got;
 
-    unit_check_at(t, oracle_mark(query, s->rank, s->dims, q) == 0, "the oracle's HDF5 calls succeed", file, line);
+    unit_check_at(t, oracle_mark(query, s->rank, s->dims, q) == 0, "the oracle's HDF5 calls succeed", file,
+                  line);
     for (size_t i = 0; i < s->nelem && subset; i++)
         subset = !q[i] || s->oracle[i];
     got = carve_selection_contains(&s->sel, query);
     if (!unit_check_at(t, got == (subset ? 1 : 0), what, file, line))
-        unit_note(t, "contains returned %d, expected %d (query of %zu elements, union of %zu)", got, subset ? 1 : 0,
-             count_bits(q, s->nelem), count_bits(s->oracle, s->nelem));
+        unit_note(t, "contains returned %d, expected %d (query of %zu elements, union of %zu)", got,
+                  subset ? 1 : 0, count_bits(q, s->nelem), count_bits(s->oracle, s->nelem));
     unit_check_no_error_at(t, file, line);
     free(q);
 }
@@ -898,7 +902,8 @@ test_selection_contains(unit_t *t)
                     lin_coords(lin, s.rank, s.dims, c);
                     q = point_space(s.rank, s.dims, c);
                     CHECK_CONTAINS(t, &s, q,
-                                   covered ? "a covered point is contained" : "an uncovered point is not contained");
+                                   covered ? "a covered point is contained"
+                                           : "an uncovered point is not contained");
                     H5Sselect_hyperslab(q, H5S_SELECT_SET, c, NULL, (hsize_t[]){1, 1, 1}, NULL);
                     CHECK_CONTAINS(t, &s, q,
                                    covered ? "a covered one-element hyperslab is contained"
@@ -936,8 +941,9 @@ test_selection_contains(unit_t *t)
             /* Part of a hyperslab read (the read AND a random hyperslab). */
             for (size_t i = 0; i < s.nreads; i++)
                 if (H5Sget_select_type(s.reads[i]) == H5S_SEL_HYPERSLABS) {
-                    hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
-                    hid_t   q = H5Scopy(s.reads[i]);
+                    hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK],
+                        block[H5S_MAX_RANK];
+                    hid_t q = H5Scopy(s.reads[i]);
 
                     random_hyperslab(&r, s.rank, s.dims, start, stride, count, block);
                     H5Sselect_hyperslab(q, H5S_SELECT_AND, start, stride, count, block);
@@ -988,8 +994,8 @@ test_selection_union_copy(unit_t *t)
             CHECK(t, carve_selection_copy(&c, &a.sel) >= 0);
             CHECK(t, c.rank == a.sel.rank && c.nrecords == a.sel.nrecords && c.merged == a.sel.merged);
             CHECK(t, memcmp(c.dims, a.sel.dims, sizeof c.dims) == 0);
-            CHECK(t, c.nrecords == 0 ||
-                         memcmp(c.records, a.sel.records, c.nrecords * 4 * (size_t)c.rank * sizeof *c.records) == 0);
+            CHECK(t, c.nrecords == 0 || memcmp(c.records, a.sel.records,
+                                               c.nrecords * 4 * (size_t)c.rank * sizeof *c.records) == 0);
             CHECK(t, c.nrecords == 0 || c.records != a.sel.records);
             records_mark(&c, got);
             SAME_BITS(t, a.oracle, got, a.rank, a.dims, "a copy holds the same union", &c);
@@ -1006,7 +1012,8 @@ test_selection_union_copy(unit_t *t)
 
             /* The source of the copy is untouched by all that, and the copy by changes to the source. */
             records_mark(&a.sel, got);
-            SAME_BITS(t, a.oracle, got, a.rank, a.dims, "copying and changing the copy leaves the source", &a.sel);
+            SAME_BITS(t, a.oracle, got, a.rank, a.dims, "copying and changing the copy leaves the source",
+                      &a.sel);
             CHECK(t, carve_selection_copy(&d, &b.sel) >= 0);
             CHECK(t, carve_selection_add_all(&b.sel) >= 0);
             CHECK(t, carve_selection_merge(&b.sel) >= 0);
@@ -1029,8 +1036,8 @@ test_selection_union_copy(unit_t *t)
                 CHECK(t, carve_selection_union(&d, &self) >= 0);
                 CHECK(t, carve_selection_merge(&d) >= 0);
                 if (!CHECK(t, d.nrecords <= before))
-                    unit_note(t, "merged selection of %zu records, union with its copy, merged: %zu records", before,
-                         d.nrecords);
+                    unit_note(t, "merged selection of %zu records, union with its copy, merged: %zu records",
+                              before, d.nrecords);
                 records_mark(&d, got);
                 SAME_BITS(t, b.oracle, got, b.rank, b.dims, "merged union with itself = itself", &d);
                 carve_selection_clear(&self);
@@ -1095,7 +1102,8 @@ test_selection_edges(unit_t *t)
     CHECK(t, carve_selection_merge(&sel) >= 0);
     CHECK(t, sel.nrecords == 1 && sel.merged == 1);
     space = carve_selection_to_space(&sel);
-    CHECK(t, space >= 0 && H5Sget_simple_extent_type(space) == H5S_SCALAR && H5Sget_select_npoints(space) == 1);
+    CHECK(t,
+          space >= 0 && H5Sget_simple_extent_type(space) == H5S_SCALAR && H5Sget_select_npoints(space) == 1);
     if (space >= 0)
         H5Sclose(space);
     CHECK(t, carve_selection_copy(&copy, &sel) >= 0);
@@ -1160,13 +1168,13 @@ test_selection_edges(unit_t *t)
 }
 
 /* A call that must fail, leave the selection's records as they were, and say why. */
-#define BAD_ADD(t, sel, start, stride, count, block, ...)                                                      \
-    do {                                                                                                       \
-        size_t before_ = (sel)->nrecords;                                                                      \
-        H5Eclear2(H5E_DEFAULT);                                                                                \
-        CHECK((t), carve_selection_add((sel), (start), (stride), (count), (block)) < 0);                       \
-        CHECK_ERROR((t), CARVE_E_BADVALUE, __VA_ARGS__);                                                       \
-        CHECK((t), (sel)->nrecords == before_);                                                                \
+#define BAD_ADD(t, sel, start, stride, count, block, ...)                                                    \
+    do {                                                                                                     \
+        size_t before_ = (sel)->nrecords;                                                                    \
+        H5Eclear2(H5E_DEFAULT);                                                                              \
+        CHECK((t), carve_selection_add((sel), (start), (stride), (count), (block)) < 0);                     \
+        CHECK_ERROR((t), CARVE_E_BADVALUE, __VA_ARGS__);                                                     \
+        CHECK((t), (sel)->nrecords == before_);                                                              \
     } while (0)
 
 static void
@@ -1184,11 +1192,12 @@ test_selection_errors(unit_t *t)
     /* Outside the extent: start, start + block, the last strided block, a count that wraps around. */
     BAD_ADD(t, &sel, ((hsize_t[]){37, 0}), NULL, one, NULL, "outside the extent", "dimension 0");
     BAD_ADD(t, &sel, ((hsize_t[]){0, 53}), NULL, one, NULL, "outside the extent", "dimension 1");
-    BAD_ADD(t, &sel, ((hsize_t[]){0, 50}), NULL, one, ((hsize_t[]){1, 4}), "outside the extent", "dimension 1");
+    BAD_ADD(t, &sel, ((hsize_t[]){0, 50}), NULL, one, ((hsize_t[]){1, 4}), "outside the extent",
+            "dimension 1");
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), ((hsize_t[]){10, 1}), ((hsize_t[]){4, 1}), ((hsize_t[]){8, 1}),
             "outside the extent", "dimension 0");
-    BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), ((hsize_t[]){1, 1}), ((hsize_t[]){1, 54}), NULL, "outside the extent",
-            "dimension 1");
+    BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), ((hsize_t[]){1, 1}), ((hsize_t[]){1, 54}), NULL,
+            "outside the extent", "dimension 1");
     BAD_ADD(t, &sel, ((hsize_t[]){1, 0}), ((hsize_t[]){(hsize_t)1 << 62, 1}), ((hsize_t[]){5, 1}), NULL,
             "outside the extent", "dimension 0");
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), NULL, ((hsize_t[]){HSIZE_UNDEF, 1}), NULL, "outside the extent");
@@ -1202,14 +1211,16 @@ test_selection_errors(unit_t *t)
     /* Zero count or block. */
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), NULL, ((hsize_t[]){1, 0}), NULL, "zero count", "dimension 1");
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), NULL, ((hsize_t[]){0, 1}), NULL, "zero count", "dimension 0");
-    BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), NULL, one, ((hsize_t[]){1, 0}), "zero count or block", "dimension 1");
+    BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), NULL, one, ((hsize_t[]){1, 0}), "zero count or block",
+            "dimension 1");
     /* Stride smaller than block (overlapping blocks), and stride 0. */
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), ((hsize_t[]){1, 2}), ((hsize_t[]){1, 3}), ((hsize_t[]){1, 3}),
             "stride 2 smaller than block 3", "dimension 1");
     BAD_ADD(t, &sel, ((hsize_t[]){0, 0}), ((hsize_t[]){0, 1}), ((hsize_t[]){2, 1}), NULL,
             "stride 0 smaller than block 1", "dimension 0");
     /* ...but a stride below the block is fine with a count of 1 (the stride is unused). */
-    CHECK(t, carve_selection_add(&sel, ((hsize_t[]){2, 0}), ((hsize_t[]){1, 0}), one, ((hsize_t[]){3, 53})) >= 0);
+    CHECK(t, carve_selection_add(&sel, ((hsize_t[]){2, 0}), ((hsize_t[]){1, 0}), one, ((hsize_t[]){3, 53})) >=
+                 0);
     CHECK(t, CARVE_RECORD_STRIDE(&sel, sel.nrecords - 1)[0] >= 1 || sel.nrecords == 1);
     CHECK(t, carve_selection_npoints(&sel) == 37 * 53);
     CHECK(t, records_valid(&sel));
@@ -1330,14 +1341,14 @@ static void
 check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_t *cbits, const char *what,
                   const char *file, int line)
 {
-    size_t  want = count_bits(cbits, g->nchunks);
+    size_t  want     = count_bits(cbits, g->nchunks);
     bool    ok_order = true, ok_coords = true, ok_contains = true, ok_find = true;
     hsize_t c[H5S_MAX_RANK];
 
     unit_check_at(t, carve_chunkset_finish(cs) >= 0, "carve_chunkset_finish succeeds", file, line);
     if (!unit_check_at(t, cs->n == want && cs->sorted == cs->n, what, file, line))
-        unit_note(t, "%zu chunks in the set (sorted %zu), the oracle has %zu (grid of %zu chunks)", cs->n, cs->sorted,
-                  want, g->nchunks);
+        unit_note(t, "%zu chunks in the set (sorted %zu), the oracle has %zu (grid of %zu chunks)", cs->n,
+                  cs->sorted, want, g->nchunks);
     for (size_t i = 0; i < cs->n; i++) {
         if (i > 0 && cs->idx[i - 1] >= cs->idx[i])
             ok_order = false;
@@ -1356,7 +1367,8 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
         lin_coords(lin, g->rank, g->grid, c);
         at = carve_chunkset_find(cs, c);
         /* find() gives the entry's position, or SIZE_MAX exactly when contains() says no */
-        if ((at == SIZE_MAX) != !cbits[lin] || (at != SIZE_MAX && (at >= cs->n || cs->idx[at] != (uint64_t)lin)))
+        if ((at == SIZE_MAX) != !cbits[lin] ||
+            (at != SIZE_MAX && (at >= cs->n || cs->idx[at] != (uint64_t)lin)))
             ok_find = false;
         if (carve_chunkset_contains(cs, c) != (cbits[lin] ? 1 : 0)) {
             if (ok_contains) {
@@ -1368,15 +1380,18 @@ check_chunkset_at(unit_t *t, carve_chunkset_t *cs, const grid_t *g, const uint8_
     }
     if (ok_contains)
         unit_check_at(t, true, "contains() agrees with the oracle", file, line);
-    unit_check_at(t, ok_find, "find() gives each chunk's position in the set, SIZE_MAX for the others", file, line);
+    unit_check_at(t, ok_find, "find() gives each chunk's position in the set, SIZE_MAX for the others", file,
+                  line);
     for (int d = 0; d < g->rank; d++) {
         lin_coords(0, g->rank, g->grid, c);
         c[d] = g->grid[d];
-        unit_check_at(t, carve_chunkset_contains(cs, c) == 0, "a chunk outside the grid is not contained", file, line);
+        unit_check_at(t, carve_chunkset_contains(cs, c) == 0, "a chunk outside the grid is not contained",
+                      file, line);
     }
 }
 
-#define CHECK_CHUNKSET(t, cs, g, cbits, what) check_chunkset_at((t), (cs), (g), (cbits), (what), __FILE__, __LINE__)
+#define CHECK_CHUNKSET(t, cs, g, cbits, what)                                                                \
+    check_chunkset_at((t), (cs), (g), (cbits), (what), __FILE__, __LINE__)
 
 /* Random selections over random chunk grids: add_selection (before and after merge) and add_space agree
  * with the oracle; union; copy; finish idempotent. */
@@ -1411,7 +1426,8 @@ test_chunkset_random(unit_t *t)
                 cu[i] = ca[i] | cb[i];
 
             CHECK(t, carve_chunkset_init(&cs_sel, a.rank, a.dims, chunk) >= 0);
-            CHECK(t, cs_sel.rank == g.rank && memcmp(cs_sel.grid, g.grid, (size_t)g.rank * sizeof *g.grid) == 0);
+            CHECK(t,
+                  cs_sel.rank == g.rank && memcmp(cs_sel.grid, g.grid, (size_t)g.rank * sizeof *g.grid) == 0);
             CHECK(t, carve_chunkset_init(&cs_merged, a.rank, a.dims, chunk) >= 0);
             CHECK(t, carve_chunkset_init(&cs_space, a.rank, a.dims, chunk) >= 0);
             CHECK(t, carve_chunkset_init(&cs_b, a.rank, a.dims, chunk) >= 0);
@@ -1446,7 +1462,8 @@ test_chunkset_random(unit_t *t)
             CHECK(t, cs_b.n == 0 && cs_b.idx == NULL);
             CHECK(t, carve_chunkset_add_selection(&cs_b, &b.sel) >= 0);
             CHECK(t, carve_chunkset_union(&cs_space, &cs_b) >= 0);
-            CHECK_CHUNKSET(t, &cs_space, &g, cu, "union with an unfinished chunk set = OR of the oracle's chunks");
+            CHECK_CHUNKSET(t, &cs_space, &g, cu,
+                           "union with an unfinished chunk set = OR of the oracle's chunks");
             CHECK_NO_ERROR(t);
 
             carve_chunkset_clear(&cs_sel);
@@ -1464,8 +1481,8 @@ test_chunkset_random(unit_t *t)
 
 /* One read over one chunk grid, against the oracle. */
 static void
-check_one_read_at(unit_t *t, int rank, const hsize_t *dims, const hsize_t *chunk, hid_t space, const char *what,
-                  const char *file, int line)
+check_one_read_at(unit_t *t, int rank, const hsize_t *dims, const hsize_t *chunk, hid_t space,
+                  const char *what, const char *file, int line)
 {
     grid_t           g;
     carve_chunkset_t cs;
@@ -1474,15 +1491,17 @@ check_one_read_at(unit_t *t, int rank, const hsize_t *dims, const hsize_t *chunk
     grid_init(&g, rank, dims, chunk);
     cbits = calloc(g.nchunks, 1);
     unit_check_at(t, oracle_chunks(&g, space, cbits) == 0, "the oracle's HDF5 calls succeed", file, line);
-    unit_check_at(t, carve_chunkset_init(&cs, rank, dims, chunk) >= 0, "carve_chunkset_init succeeds", file, line);
-    unit_check_at(t, carve_chunkset_add_space(&cs, space) >= 0, "carve_chunkset_add_space succeeds", file, line);
+    unit_check_at(t, carve_chunkset_init(&cs, rank, dims, chunk) >= 0, "carve_chunkset_init succeeds", file,
+                  line);
+    unit_check_at(t, carve_chunkset_add_space(&cs, space) >= 0, "carve_chunkset_add_space succeeds", file,
+                  line);
     check_chunkset_at(t, &cs, &g, cbits, what, file, line);
     unit_check_no_error_at(t, file, line);
     carve_chunkset_clear(&cs);
     free(cbits);
 }
 
-#define CHECK_ONE_READ(t, rank, dims, chunk, space, what)                                                        \
+#define CHECK_ONE_READ(t, rank, dims, chunk, space, what)                                                    \
     check_one_read_at((t), (rank), (dims), (chunk), (space), (what), __FILE__, __LINE__)
 
 /* Strided reads whose gaps are wider than, as wide as, and narrower than a chunk, at every alignment;
@@ -1498,7 +1517,8 @@ test_chunkset_strided(unit_t *t)
             for (hsize_t gap = 0; gap <= 2 * chunk + 1; gap++)
                 for (hsize_t start = 0; start < chunk + 1; start++) {
                     hsize_t stride = block + gap, count = (1000 - start - block) / stride + 1;
-                    hsize_t ch[1] = {chunk}, st[1] = {start}, sd[1] = {stride}, cn[1] = {count}, bl[1] = {block};
+                    hsize_t ch[1] = {chunk}, st[1] = {start}, sd[1] = {stride}, cn[1] = {count},
+                            bl[1] = {block};
 
                     if (count > 3 && (start + gap) % 3 != 0)
                         cn[0] = count - 1 - start % 2; /* vary where the last block ends, too */
@@ -1535,7 +1555,7 @@ test_chunkset_strided(unit_t *t)
 static void
 test_chunkset_misc(unit_t *t)
 {
-    unit_rng_t             r = {0xD0D0u};
+    unit_rng_t        r = {0xD0D0u};
     carve_chunkset_t  cs, other;
     carve_selection_t sel;
     hsize_t           dims[2] = {1000, 1000}, chunk[2] = {10, 10}, c[2], distinct[10][2];
@@ -1614,8 +1634,8 @@ test_chunkset_misc(unit_t *t)
         distinct[i][0] = unit_rng_below(&r, 100), distinct[i][1] = unit_rng_below(&r, 100);
     distinct[9][0] = distinct[3][0], distinct[9][1] = distinct[3][1] + 1 < 100 ? distinct[3][1] + 1 : 0;
     for (int pattern = 0; pattern < 3; pattern++) {
-        bool    ok = true;
-        size_t  maxcap = 0;
+        bool    ok          = true;
+        size_t  maxcap      = 0;
         uint8_t want[10000] = {0};
         grid_t  g;
 
@@ -1675,10 +1695,10 @@ static void
 test_performance(unit_t *t)
 {
     enum { NREADS = 100000 };
-    unit_rng_t             r       = {0x9E3Fu};
+    unit_rng_t        r       = {0x9E3Fu};
     hsize_t           dims[2] = {100000, 1000}, chunk[2] = {100, 100}, start[2], count[2] = {1, 16};
-    hid_t             space   = H5Screate_simple(2, dims, NULL);
-    hsize_t          *rows    = malloc(NREADS * sizeof *rows);
+    hid_t             space = H5Screate_simple(2, dims, NULL);
+    hsize_t          *rows  = malloc(NREADS * sizeof *rows);
     carve_selection_t sel;
     carve_chunkset_t  cs;
     size_t            runs = 0, distinct = 0, before;
@@ -1691,9 +1711,9 @@ test_performance(unit_t *t)
     for (int i = 0; i < NREADS; i++) {
         rows[i]  = unit_rng_below(&r, dims[0]);
         start[0] = rows[i], start[1] = 480;
-        ok       = add_box(&sel, space, start, count) >= 0 && ok;
+        ok = add_box(&sel, space, start, count) >= 0 && ok;
     }
-    t1 = now_s();
+    t1     = now_s();
     before = sel.nrecords;
     CHECK(t, ok);
     CHECK(t, carve_selection_merge(&sel) >= 0);
@@ -1728,7 +1748,7 @@ test_performance(unit_t *t)
     }
     {
         /* The merged records are exactly the runs: blocks of whole runs of rows x [480, 496), disjoint. */
-        bool    blocks = true;
+        bool    blocks       = true;
         hsize_t rows_covered = 0;
 
         for (size_t i = 0; i < sel.nrecords; i++) {
@@ -1763,7 +1783,8 @@ test_performance(unit_t *t)
         H5Sselect_hyperslab(query, H5S_SELECT_SET, (hsize_t[]){1, 484}, NULL, (hsize_t[]){1, 12}, NULL);
         CHECK(t, carve_selection_contains(&sel, query) == 0);
         t2 = now_s();
-        printf("perf: %zu disjoint records: npoints %.3f s, 2 x contains %.3f s\n", sel.nrecords, t1 - t0, t2 - t1);
+        printf("perf: %zu disjoint records: npoints %.3f s, 2 x contains %.3f s\n", sel.nrecords, t1 - t0,
+               t2 - t1);
         carve_selection_clear(&sel);
         H5Sclose(query);
     }
@@ -1773,9 +1794,9 @@ test_performance(unit_t *t)
     t0 = now_s();
     for (int i = 0; i < NREADS; i++) {
         start[0] = unit_rng_below(&r, dims[0]), start[1] = unit_rng_below(&r, dims[1] - 15);
-        ok       = add_box(&sel, space, start, count) >= 0 && ok;
+        ok = add_box(&sel, space, start, count) >= 0 && ok;
     }
-    t1 = now_s();
+    t1     = now_s();
     before = sel.nrecords;
     CHECK(t, carve_selection_merge(&sel) >= 0);
     t2 = now_s();
@@ -1791,15 +1812,15 @@ test_performance(unit_t *t)
     t0       = now_s();
     for (hsize_t row = 0; row < dims[0]; row++) {
         start[0] = row, start[1] = 0;
-        ok       = add_box(&sel, space, start, count) >= 0 && ok;
+        ok = add_box(&sel, space, start, count) >= 0 && ok;
     }
     t1 = now_s();
     CHECK(t, ok);
     CHECK(t, sel.nrecords == 1);
     CHECK(t, carve_selection_merge(&sel) >= 0 && sel.nrecords == 1);
     CHECK(t, carve_selection_npoints(&sel) == dims[0] * dims[1]);
-    printf("perf: %llu sequential row reads: add %.3f s, %zu record(s)\n", (unsigned long long)dims[0], t1 - t0,
-           sel.nrecords);
+    printf("perf: %llu sequential row reads: add %.3f s, %zu record(s)\n", (unsigned long long)dims[0],
+           t1 - t0, sel.nrecords);
     carve_selection_clear(&sel);
     CHECK_NO_ERROR(t);
     free(rows);

@@ -148,7 +148,8 @@ test_hash(unit_t *t)
             memset(area.bytes, 0xA5, sizeof area.bytes);
             memcpy(area.bytes + offset, data, sizeof data);
             for (size_t len = 0; len <= sizeof data; len++)
-                if (carve_integrity_hash(area.bytes + offset, len) != carve_integrity_hash(data, len) && bad++ == 0)
+                if (carve_integrity_hash(area.bytes + offset, len) != carve_integrity_hash(data, len) &&
+                    bad++ == 0)
                     unit_note(t, "%zu bytes at offset %zu hash differently", len, offset);
         }
         CHECK(t, bad == 0);
@@ -177,7 +178,7 @@ static bool
 write_point(hid_t dset, hid_t mem, const hsize_t *at, const void *value)
 {
     hid_t   file_space = H5Dget_space(dset), mem_space = H5I_INVALID_HID;
-    hsize_t one        = 1;
+    hsize_t one = 1;
     bool    ok;
 
     ok = file_space >= 0 && H5Sselect_elements(file_space, H5S_SELECT_SET, 1, at) >= 0 &&
@@ -193,7 +194,7 @@ static bool
 make_grid(hid_t file, const char *name, bool deflate)
 {
     hid_t   space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID, sel = H5I_INVALID_HID;
-    hid_t   mem   = H5I_INVALID_HID;
+    hid_t   mem     = H5I_INVALID_HID;
     hsize_t dims[2] = {10, 10}, chunk[2] = {3, 4}, start[2] = {0, 0}, count[2] = {5, 6}, last[2] = {9, 9};
     int     values[30], corner = 99;
     bool    ok;
@@ -204,7 +205,8 @@ make_grid(hid_t file, const char *name, bool deflate)
          H5Pset_chunk(dcpl, 2, chunk) >= 0 && H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) >= 0 &&
          (!deflate || H5Pset_deflate(dcpl, 6) >= 0) &&
          (dset = H5Dcreate2(file, name, H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0 &&
-         (sel = H5Scopy(space)) >= 0 && H5Sselect_hyperslab(sel, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+         (sel = H5Scopy(space)) >= 0 &&
+         H5Sselect_hyperslab(sel, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
          (mem = H5Screate_simple(2, count, NULL)) >= 0 &&
          H5Dwrite(dset, H5T_NATIVE_INT, mem, sel, H5P_DEFAULT, values) >= 0 &&
          write_point(dset, H5T_NATIVE_INT, last, &corner);
@@ -264,13 +266,13 @@ make_written(hid_t file, const char *name, hid_t ftype, hid_t mtype, hid_t space
 static bool
 make_unchunked(hid_t file)
 {
-    hid_t       scalar = H5Screate(H5S_SCALAR), five = H5I_INVALID_HID, fixed = H5I_INVALID_HID;
-    hid_t       vlstr = H5I_INVALID_HID, vlseq = H5I_INVALID_HID, pair = H5I_INVALID_HID, vlarray = H5I_INVALID_HID;
+    hid_t scalar = H5Screate(H5S_SCALAR), five = H5I_INVALID_HID, fixed = H5I_INVALID_HID;
+    hid_t vlstr = H5I_INVALID_HID, vlseq = H5I_INVALID_HID, pair = H5I_INVALID_HID, vlarray = H5I_INVALID_HID;
     hsize_t     two_strings = 2;
-    const char *strings[2] = {"first in an array", "second"};
-    hsize_t     n     = 5;
-    int64_t     big   = INT64_C(0x0102030405060708);
-    short       shorts[5] = {1, 2, 3, 4, 5};
+    const char *strings[2]  = {"first in an array", "second"};
+    hsize_t     n           = 5;
+    int64_t     big         = INT64_C(0x0102030405060708);
+    short       shorts[5]   = {1, 2, 3, 4, 5};
     const char *text = "abcdefg", *vtext = "hello, heap";
     int         seq[3] = {1, 2, 3};
     hvl_t       vl     = {3, seq};
@@ -278,8 +280,8 @@ make_unchunked(hid_t file)
         int         n;
         const char *s;
     } two = {4, "in a compound"};
-    H5R_ref_t   ref;
-    bool        ok, have_ref = false;
+    H5R_ref_t ref;
+    bool      ok, have_ref = false;
 
     ok = scalar >= 0 && make_written(file, "scalar", H5T_STD_I64BE, H5T_NATIVE_INT64, scalar, &big) &&
          (five = H5Screate_simple(1, &n, NULL)) >= 0 &&
@@ -287,7 +289,8 @@ make_unchunked(hid_t file)
          (fixed = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(fixed, 8) >= 0 &&
          make_written(file, "fixed", fixed, fixed, scalar, text) && (vlstr = H5Tcopy(H5T_C_S1)) >= 0 &&
          H5Tset_size(vlstr, H5T_VARIABLE) >= 0 && make_written(file, "vlstr", vlstr, vlstr, scalar, &vtext) &&
-         (vlseq = H5Tvlen_create(H5T_NATIVE_INT)) >= 0 && make_written(file, "vlseq", vlseq, vlseq, scalar, &vl) &&
+         (vlseq = H5Tvlen_create(H5T_NATIVE_INT)) >= 0 &&
+         make_written(file, "vlseq", vlseq, vlseq, scalar, &vl) &&
          (have_ref = H5Rcreate_object(file, "grid", H5P_DEFAULT, &ref) >= 0) &&
          make_written(file, "ref", H5T_STD_REF, H5T_STD_REF, scalar, &ref) &&
          (pair = H5Tcreate(H5T_COMPOUND, sizeof(struct pair_t))) >= 0 &&
@@ -324,7 +327,8 @@ make_file(unit_t *t, const char *path)
 static int
 entry_compare(const void *a, const void *b)
 {
-    return u64_compare(&((const carve_integrity_entry_t *)a)->chunk, &((const carve_integrity_entry_t *)b)->chunk);
+    return u64_compare(&((const carve_integrity_entry_t *)a)->chunk,
+                       &((const carve_integrity_entry_t *)b)->chunk);
 }
 
 /* What HDF5 itself says is stored of chunked dataset `name` (H5Dget_num_chunks, H5Dget_chunk_info,
@@ -340,8 +344,8 @@ stored_chunks(unit_t *t, hid_t file, const char *name, size_t *n)
     bool                     ok;
 
     ok = dset >= 0 && (space = H5Dget_space(dset)) >= 0 && (dcpl = H5Dget_create_plist(dset)) >= 0 &&
-         (rank = H5Sget_simple_extent_dims(space, dims, NULL)) > 0 && H5Pget_chunk(dcpl, rank, chunk) == rank &&
-         H5Dget_num_chunks(dset, H5S_ALL, &nchunks) >= 0 &&
+         (rank = H5Sget_simple_extent_dims(space, dims, NULL)) > 0 &&
+         H5Pget_chunk(dcpl, rank, chunk) == rank && H5Dget_num_chunks(dset, H5S_ALL, &nchunks) >= 0 &&
          (out = calloc(nchunks ? (size_t)nchunks : 1, sizeof *out)) != NULL;
     for (int k = 0; ok && k < rank; k++)
         grid[k] = (dims[k] + chunk[k] - 1) / chunk[k];
@@ -421,7 +425,8 @@ same_entries(unit_t *t, const carve_integrity_dataset_t *d, const carve_integrit
                       i < d->n ? (unsigned long long)d->entries[i].chunk : 0,
                       i < d->n ? (unsigned long long)d->entries[i].size : 0,
                       i < d->n ? (unsigned long long)d->entries[i].hash : 0, i < n ? "" : "-",
-                      i < n ? (unsigned long long)want[i].chunk : 0, i < n ? (unsigned long long)want[i].size : 0,
+                      i < n ? (unsigned long long)want[i].chunk : 0,
+                      i < n ? (unsigned long long)want[i].size : 0,
                       i < n ? (unsigned long long)want[i].hash : 0);
     }
     return ok;
@@ -632,17 +637,18 @@ round_trip(unit_t *t, const carve_integrity_t *table, size_t *len)
 static void
 test_encode_bytes(unit_t *t)
 {
-    carve_integrity_entry_t   entry   = {UINT64_C(0x0102030405060708), 0x11, UINT64_C(0xF0E0D0C0B0A09080)};
-    carve_integrity_dataset_t dataset = {"/x", 1, &entry};
+    carve_integrity_entry_t    entry   = {UINT64_C(0x0102030405060708), 0x11, UINT64_C(0xF0E0D0C0B0A09080)};
+    carve_integrity_dataset_t  dataset = {"/x", 1, &entry};
     carve_integrity_t          table   = {.n = 1, .datasets = &dataset};
-    static const unsigned char want[] = {
-        'C', 'A', 'R', 'V', 'E', '-', 'I', 'N', 'T', 'E', 'G', 'R', 'I', 'T', 'Y', ' ', '1', '\n', /* magic */
-        1, 0, 0, 0, 0, 0, 0, 0,                                                                /* datasets */
-        2, 0, 0, 0, '/', 'x',                                                                  /* path */
-        1, 0, 0, 0, 0, 0, 0, 0,                                                                /* entries */
-        8, 7, 6, 5, 4, 3, 2, 1, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x90, 0xA0, 0xB0, 0xC0, 0xD0, 0xE0, 0xF0};
-    unsigned char *buf;
-    size_t         len;
+    static const unsigned char want[]  = {'C', 'A', 'R', 'V', 'E',  '-',  'I',  'N',  'T',  'E',  'G',  'R',
+                                          'I', 'T', 'Y', ' ', '1',  '\n',          /* magic */
+                                          1,   0,   0,   0,   0,    0,    0,    0, /* datasets */
+                                          2,   0,   0,   0,   '/',  'x',           /* path */
+                                          1,   0,   0,   0,   0,    0,    0,    0, /* entries */
+                                          8,   7,   6,   5,   4,    3,    2,    1,    0x11, 0,    0,    0,
+                                          0,   0,   0,   0,   0x80, 0x90, 0xA0, 0xB0, 0xC0, 0xD0, 0xE0, 0xF0};
+    unsigned char             *buf;
+    size_t                     len;
 
     if ((buf = round_trip(t, &table, &len)) != NULL)
         CHECK(t, len == sizeof want && memcmp(buf, want, len) == 0);
@@ -653,9 +659,11 @@ test_encode_bytes(unit_t *t)
 static void
 test_round_trip_edges(unit_t *t)
 {
-    char                      long_path[301];
-    carve_integrity_entry_t   e1[] = {{0, 0, 0}, {1, UINT64_MAX, UINT64_MAX}, {UINT64_MAX - 1, 1, UINT64_C(0x8000000000000001)}};
-    carve_integrity_entry_t   e2[] = {{CARVE_INTEGRITY_WHOLE, UINT64_C(123456789012345), UINT64_C(0xDEADBEEFCAFEF00D)}};
+    char                    long_path[301];
+    carve_integrity_entry_t e1[] = {
+        {0, 0, 0}, {1, UINT64_MAX, UINT64_MAX}, {UINT64_MAX - 1, 1, UINT64_C(0x8000000000000001)}};
+    carve_integrity_entry_t e2[] = {
+        {CARVE_INTEGRITY_WHOLE, UINT64_C(123456789012345), UINT64_C(0xDEADBEEFCAFEF00D)}};
     carve_integrity_dataset_t d[4];
     carve_integrity_t         table = {.n = 4, .datasets = d}, empty = {.n = 0};
     unsigned char            *buf;
@@ -780,7 +788,7 @@ test_refusals(unit_t *t, const unsigned char *good, size_t len, size_t nsets)
      * (each takes at least 12 bytes), cut short; in between, either may be said. */
     for (size_t cut = 0; cut < len; cut++) {
         char        what[32];
-        const char *problem = cut < HEADER                ? "not a carve checksum table"
+        const char *problem = cut < HEADER                 ? "not a carve checksum table"
                               : cut >= HEADER + 12 * nsets ? "cut short"
                                                            : NULL;
 
@@ -808,9 +816,9 @@ test_refusals(unit_t *t, const unsigned char *good, size_t len, size_t nsets)
     put_u64(buf + MAGIC_LEN, nsets + 1);
     refused(t, buf, len, "one more dataset", "cut short");
     {
-        uint32_t plen = (uint32_t)good[HEADER] | (uint32_t)good[HEADER + 1] << 8 | (uint32_t)good[HEADER + 2] << 16 |
-                        (uint32_t)good[HEADER + 3] << 24;
-        size_t   at   = HEADER + 4 + plen; /* the first dataset's count of entries */
+        uint32_t plen = (uint32_t)good[HEADER] | (uint32_t)good[HEADER + 1] << 8 |
+                        (uint32_t)good[HEADER + 2] << 16 | (uint32_t)good[HEADER + 3] << 24;
+        size_t at = HEADER + 4 + plen; /* the first dataset's count of entries */
 
         memcpy(buf, good, len);
         put_u64(buf + at, UINT64_MAX);
@@ -898,7 +906,8 @@ test_table(unit_t *t, hid_t file)
             CHECK(t, carve_integrity_add_copy(&copies, &table.datasets[i]) >= 0);
         carve_integrity_sort(&copies);
         CHECK(t, tables_equal(&copies, &table));
-        CHECK(t, copies.n == 5 && copies.datasets[1].entries != table.datasets[1].entries); /* copied, not shared */
+        CHECK(t, copies.n == 5 &&
+                     copies.datasets[1].entries != table.datasets[1].entries); /* copied, not shared */
         carve_integrity_clear(&copies);
     }
     carve_integrity_clear(&table);
@@ -923,7 +932,8 @@ main(void)
     test_round_trip_edges(&t);
 
     snprintf(path, sizeof path, "%s/measured.h5", t.dir);
-    if (CHECK(&t, make_file(&t, path)) && CHECK(&t, (file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0)) {
+    if (CHECK(&t, make_file(&t, path)) &&
+        CHECK(&t, (file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0)) {
         test_measure_chunked(&t, file);
         test_measure_unchunked(&t, file);
         test_table(&t, file);

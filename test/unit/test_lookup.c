@@ -44,7 +44,8 @@ make_origin(const char *path, int seed)
     if ((file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         return false;
     ok = (space = H5Screate_simple(1, &n, NULL)) >= 0 &&
-         (dset = H5Dcreate2(file, "values", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         (dset = H5Dcreate2(file, "values", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >=
+             0 &&
          H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 && H5Dclose(dset) >= 0 &&
          H5Sclose(space) >= 0;
     return H5Fclose(file) >= 0 && ok;
@@ -156,7 +157,8 @@ test_placements(unit_t *t)
     CHECK(t, make_origin("run.h5", 7));
     expect_lookup(t, "run.h5", shipped, CARVE_LOOKUP_NONE, NULL);
     free(cmd);
-    if (asprintf(&moved_origin, "%s/run.h5", away) > 0 && asprintf(&cmd, "cp -p '%s' run.h5", moved_origin) > 0)
+    if (asprintf(&moved_origin, "%s/run.h5", away) > 0 &&
+        asprintf(&cmd, "cp -p '%s' run.h5", moved_origin) > 0)
         CHECK(t, system(cmd) == 0);
     expect_lookup(t, "run.h5", shipped, CARVE_LOOKUP_RELOCATED, copied);
 
@@ -184,9 +186,9 @@ done:
 static void
 test_ambiguous(unit_t *t)
 {
-    char          *a = path_in(t, "amb/a"), *b = path_in(t, "amb/b"), *oa = path_in(t, "amb/a/x.h5");
-    char          *ob = path_in(t, "amb/b/x.h5"), *bundle = path_in(t, "amb/bundle"), *top = path_in(t, "amb");
-    char          *ca = NULL, *cb = NULL, *away_a = path_in(t, "amb/a.away"), *away_b = path_in(t, "amb/b.away");
+    char *a = path_in(t, "amb/a"), *b = path_in(t, "amb/b"), *oa = path_in(t, "amb/a/x.h5");
+    char *ob = path_in(t, "amb/b/x.h5"), *bundle = path_in(t, "amb/bundle"), *top = path_in(t, "amb");
+    char *ca = NULL, *cb = NULL, *away_a = path_in(t, "amb/a.away"), *away_b = path_in(t, "amb/b.away");
     carve_lookup_t l;
     unsigned long  listings;
 
@@ -240,8 +242,12 @@ test_lexical(unit_t *t)
 {
     static const struct {
         const char *in, *want;
-    } cases[] = {{"/a/b/../c/./d.h5", "/a/c/d.h5"}, {"//a///b.h5", "/a/b.h5"}, {"/../../x.h5", "/x.h5"},
-                 {"/a/b/..", "/a"},                {"/", "/"},               {"http://h/a/../b.h5", "http://h/a/../b.h5"}};
+    } cases[] = {{"/a/b/../c/./d.h5", "/a/c/d.h5"},
+                 {"//a///b.h5", "/a/b.h5"},
+                 {"/../../x.h5", "/x.h5"},
+                 {"/a/b/..", "/a"},
+                 {"/", "/"},
+                 {"http://h/a/../b.h5", "http://h/a/../b.h5"}};
     char *loc = NULL, *want = NULL;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -34,12 +34,12 @@
 /* ------------------------------------------------------------------------------------------------------ */
 
 /* Prints the first difference; returns whether a and b hold the same manifest. */
-#define DIFFER(...)                                                                                                    \
-    do {                                                                                                               \
-        printf("  manifests differ: ");                                                                                \
-        printf(__VA_ARGS__);                                                                                           \
-        printf("\n");                                                                                                  \
-        return false;                                                                                                  \
+#define DIFFER(...)                                                                                          \
+    do {                                                                                                     \
+        printf("  manifests differ: ");                                                                      \
+        printf(__VA_ARGS__);                                                                                 \
+        printf("\n");                                                                                        \
+        return false;                                                                                        \
     } while (0)
 
 static bool
@@ -52,8 +52,8 @@ same_dataset(const carve_manifest_dataset_t *a, const carve_manifest_dataset_t *
         DIFFER("dataset %s: path, origin_layout or origin_dcpl", a->path);
     if (a->store != b->store || a->rank != b->rank || a->chunked != b->chunked)
         DIFFER("dataset %s: store, rank or chunked", a->path);
-    if (a->elements_read != b->elements_read || a->bytes_read != b->bytes_read || a->bytes_stored != b->bytes_stored ||
-        a->chunks_stored != b->chunks_stored)
+    if (a->elements_read != b->elements_read || a->bytes_read != b->bytes_read ||
+        a->bytes_stored != b->bytes_stored || a->chunks_stored != b->chunks_stored)
         DIFFER("dataset %s: counters", a->path);
     for (int d = 0; d < a->rank; d++)
         if (a->dims[d] != b->dims[d] || (a->chunked && a->chunk[d] != b->chunk[d]))
@@ -92,7 +92,8 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
         DIFFER("origin, container or skeleton");
     if (a->stamp.remote != b->stamp.remote || a->stamp.size != b->stamp.size ||
         a->stamp.mtime_sec != b->stamp.mtime_sec || a->stamp.mtime_nsec != b->stamp.mtime_nsec ||
-        !unit_str_eq(a->stamp.etag, b->stamp.etag) || !unit_str_eq(a->stamp.last_modified, b->stamp.last_modified))
+        !unit_str_eq(a->stamp.etag, b->stamp.etag) ||
+        !unit_str_eq(a->stamp.last_modified, b->stamp.last_modified))
         DIFFER("stamp");
     if (a->ndatasets != b->ndatasets)
         DIFFER("%zu vs %zu datasets", a->ndatasets, b->ndatasets);
@@ -110,7 +111,8 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
         if (!unit_str_eq(a->objects[i], b->objects[i]))
             DIFFER("object %zu", i);
     for (size_t i = 0; i < a->nelinks; i++)
-        if (!unit_str_eq(a->elinks[i].path, b->elinks[i].path) || !unit_str_eq(a->elinks[i].file, b->elinks[i].file) ||
+        if (!unit_str_eq(a->elinks[i].path, b->elinks[i].path) ||
+            !unit_str_eq(a->elinks[i].file, b->elinks[i].file) ||
             !unit_str_eq(a->elinks[i].object, b->elinks[i].object))
             DIFFER("external link %zu", i);
     for (size_t i = 0; i < a->nskipped; i++)
@@ -123,9 +125,8 @@ same_manifest(const carve_manifest_t *a, const carve_manifest_t *b)
             DIFFER("run %zu", i);
     if (a->has_replay != b->has_replay)
         DIFFER("has_replay %d vs %d", a->has_replay, b->has_replay);
-    if (a->has_replay &&
-        (a->replay_runs != b->replay_runs || !unit_str_eq(a->replay_last, b->replay_last) ||
-         memcmp(&a->replay, &b->replay, sizeof a->replay) != 0))
+    if (a->has_replay && (a->replay_runs != b->replay_runs || !unit_str_eq(a->replay_last, b->replay_last) ||
+                          memcmp(&a->replay, &b->replay, sizeof a->replay) != 0))
         DIFFER("replay section");
     return true;
 }
@@ -144,7 +145,8 @@ round_trip_at(unit_t *t, const carve_manifest_t *m, const char *file, int line)
         return NULL;
     }
     unit_check_no_error_at(t, file, line);
-    unit_check_at(t, text != NULL && strlen(text) == len, "emitted text is NUL-terminated at len", file, line);
+    unit_check_at(t, text != NULL && strlen(text) == len, "emitted text is NUL-terminated at len", file,
+                  line);
     unit_check_at(t, carve_manifest_parse(text, len, WHAT, &back) >= 0, "emitted text parses", file, line);
     unit_check_no_error_at(t, file, line);
     if (!unit_check_at(t, same_manifest(m, &back), "parse(emit(m)) == m", file, line))
@@ -195,7 +197,8 @@ static const char *const awkward[] = {
     "",
     "a long value with many words, long enough that a YAML emitter set to a narrow width would fold it over "
     "several lines: one two three four five six seven eight nine ten eleven twelve",
-    "many    inner     spaces      kept       as         they           are             in            the          "
+    "many    inner     spaces      kept       as         they           are             in            the    "
+    "      "
     "text    of    a    long    value",
     "\xef\xbb\xbf BOM and \xe2\x80\xa8 line separator",
 };
@@ -334,7 +337,8 @@ test_init_and_helpers(unit_t *t)
 
     d = carve_manifest_add_dataset(&m, "/a", 2, dims, chunk);
     CHECK(t, d != NULL && d->chunked && d->chunks.rank == 2 && d->chunks.grid[0] == 2);
-    CHECK(t, d != NULL && d->selections.rank == 2 && d->selections.dims[1] == 10 && d->selections.nrecords == 0);
+    CHECK(t,
+          d != NULL && d->selections.rank == 2 && d->selections.dims[1] == 10 && d->selections.nrecords == 0);
     d = carve_manifest_add_dataset(&m, "/b", 1, dims, NULL);
     CHECK(t, d != NULL && !d->chunked && d->store == CARVE_STORE_ELEMENTS);
     CHECK_NO_ERROR(t);
@@ -421,8 +425,10 @@ test_round_trip(unit_t *t)
         CHECK(t, strstr(text, "elements_read: 4000\n") != NULL);
         CHECK(t, strstr(text, "elements_read: 18446744073709551615\n") != NULL);
         CHECK(t, strstr(text, "selections:\n") != NULL);
-        CHECK(t, strstr(text, "- {start: [0, 0], stride: [1, 1], count: [1, 1], block: [20, 200]}\n") != NULL);
-        CHECK(t, strstr(text, "- {start: [500, 3], stride: [10, 7], count: [3, 4], block: [2, 5]}\n") != NULL);
+        CHECK(t,
+              strstr(text, "- {start: [0, 0], stride: [1, 1], count: [1, 1], block: [20, 200]}\n") != NULL);
+        CHECK(t,
+              strstr(text, "- {start: [500, 3], stride: [10, 7], count: [3, 4], block: [2, 5]}\n") != NULL);
         CHECK(t, strstr(text, "chunks: [[0, 0], [0, 1], [5, 3], [9, 9]]\n") != NULL);
         CHECK(t, strstr(text, "dims: []\n") != NULL);
         CHECK(t, strstr(text, "- {start: [], stride: [], count: [], block: []}\n") != NULL);
@@ -431,7 +437,8 @@ test_round_trip(unit_t *t)
         CHECK(t, strstr(text, "origin_dcpl: AwoRGB8m") != NULL);
         CHECK(t, strstr(text, "- {object: /group/dataset, name: units}\n") != NULL);
         CHECK(t, strstr(text, "\nexternal_links:\n- {path: '/awkward/0//with space/and: colon', ") != NULL);
-        CHECK(t, strstr(text, "- {path: /links/external_data, file: zoo_ext.h5, object: /ext_data}\n") != NULL);
+        CHECK(t,
+              strstr(text, "- {path: /links/external_data, file: zoo_ext.h5, object: /ext_data}\n") != NULL);
         CHECK(t, strstr(text, "- {path: /abs/out.h5, reason: opened for writing}\n") != NULL);
         CHECK(t, strstr(text, "pid: 1234, program: /usr/bin/h5dump}\n") != NULL);
         CHECK(t, strstr(text, "\n- '123'\n") != NULL); /* look-alikes of numbers are quoted */
@@ -455,9 +462,11 @@ test_round_trip(unit_t *t)
     if (text) {
         CHECK(t, strstr(text, "etag: '\"9b2cf535f27731c974343645a3985328\"'") != NULL);
         CHECK(t, strstr(text, "{kind: remote, size: 42, etag:") != NULL);
-        CHECK(t, strstr(text, "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'") != NULL); /* quoted: it has ": " */
-        CHECK(t, strstr(text, "\n  stamp: {kind: remote, size: 42, etag: '\"9b2cf535f27731c974343645a3985328\"', "
-                              "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'}\n") != NULL);
+        CHECK(t, strstr(text, "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'") !=
+                     NULL); /* quoted: it has ": " */
+        CHECK(t, strstr(text,
+                        "\n  stamp: {kind: remote, size: 42, etag: '\"9b2cf535f27731c974343645a3985328\"', "
+                        "last_modified: 'Fri, 22 Nov 2026 10:00:00 GMT'}\n") != NULL);
         CHECK(t, strstr(text, "mtime") == NULL);
     }
     free(text);
@@ -518,7 +527,8 @@ test_round_trip(unit_t *t)
             CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0);
             CHECK(t, text && strstr(text, "chunks: [[0], [3], [6], [9]]\n") != NULL);
             CHECK(t, text && carve_manifest_parse(text, len, WHAT, &back) >= 0);
-            CHECK(t, back.ndatasets == 1 && back.datasets[0].chunks.n == 4 && back.datasets[0].chunks.idx[3] == 9);
+            CHECK(t, back.ndatasets == 1 && back.datasets[0].chunks.n == 4 &&
+                         back.datasets[0].chunks.idx[3] == 9);
             CHECK_NO_ERROR(t);
             free(text);
             carve_manifest_clear(&back);
@@ -528,20 +538,21 @@ test_round_trip(unit_t *t)
 }
 
 /* A small valid manifest the malformed cases are made from; line numbers matter to the checks. */
-static const char base_text[] = "carve_manifest: 1\n"                                                      /*  1 */
-                                "generation: 3\n"                                                          /*  2 */
-                                "origin:\n"                                                                /*  3 */
-                                "  location: /abs/file.h5\n"                                               /*  4 */
-                                "  stamp: {kind: local, size: 123, mtime: 1732269600.5}\n"                 /*  5 */
-                                "container: file.carve.h5\n"                                               /*  6 */
-                                "datasets:\n"                                                              /*  7 */
-                                "  - path: /d\n"                                                           /*  8 */
-                                "    store: chunks\n"                                                      /*  9 */
-                                "    dims: [10, 20]\n"                                                     /* 10 */
-                                "    chunk: [5, 5]\n"                                                      /* 11 */
-                                "    selections:\n"                                                        /* 12 */
-                                "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 20]}\n" /* 13 */
-                                "    chunks: [[0, 0], [0, 3]]\n";                                          /* 14 */
+static const char base_text[] =
+    "carve_manifest: 1\n"                                                      /*  1 */
+    "generation: 3\n"                                                          /*  2 */
+    "origin:\n"                                                                /*  3 */
+    "  location: /abs/file.h5\n"                                               /*  4 */
+    "  stamp: {kind: local, size: 123, mtime: 1732269600.5}\n"                 /*  5 */
+    "container: file.carve.h5\n"                                               /*  6 */
+    "datasets:\n"                                                              /*  7 */
+    "  - path: /d\n"                                                           /*  8 */
+    "    store: chunks\n"                                                      /*  9 */
+    "    dims: [10, 20]\n"                                                     /* 10 */
+    "    chunk: [5, 5]\n"                                                      /* 11 */
+    "    selections:\n"                                                        /* 12 */
+    "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 20]}\n" /* 13 */
+    "    chunks: [[0, 0], [0, 3]]\n";                                          /* 14 */
 
 /* base_text with line `line` (1-based) replaced by `replacement` (which may hold several lines, or be ""
  * to drop the line). Caller frees. */
@@ -600,17 +611,18 @@ bad_text_at(unit_t *t, const char *file, int line, char *text, size_t len, hid_t
     unit_check_error_va(t, file, line, minor, ap);
     va_end(ap);
     unit_check_at(t, m.ndatasets == 0 && m.origin == NULL && m.container == NULL && m.generation == 0,
-             "a refused text leaves the manifest empty", file, line);
+                  "a refused text leaves the manifest empty", file, line);
     carve_manifest_clear(&m);
     free(text);
 }
 
-#define BAD_LINE(t, n, replacement, minor, ...)                                                                        \
-    bad_text_at((t), __FILE__, __LINE__, edit_line((n), (replacement)), SIZE_MAX, (minor), __VA_ARGS__,                \
+#define BAD_LINE(t, n, replacement, minor, ...)                                                              \
+    bad_text_at((t), __FILE__, __LINE__, edit_line((n), (replacement)), SIZE_MAX, (minor), __VA_ARGS__,      \
                 (const char *)NULL)
-#define BAD_APPEND(t, more, minor, ...)                                                                                \
-    bad_text_at((t), __FILE__, __LINE__, append_text(more), SIZE_MAX, (minor), __VA_ARGS__, (const char *)NULL)
-#define BAD_TEXT(t, text, minor, ...)                                                                                  \
+#define BAD_APPEND(t, more, minor, ...)                                                                      \
+    bad_text_at((t), __FILE__, __LINE__, append_text(more), SIZE_MAX, (minor), __VA_ARGS__,                  \
+                (const char *)NULL)
+#define BAD_TEXT(t, text, minor, ...)                                                                        \
     bad_text_at((t), __FILE__, __LINE__, strdup(text), SIZE_MAX, (minor), __VA_ARGS__, (const char *)NULL)
 
 static void
@@ -623,13 +635,15 @@ test_parse_valid(unit_t *t)
     carve_manifest_init(&m);
     CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &m) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, m.generation == 3 && unit_str_eq(m.origin, "/abs/file.h5") && unit_str_eq(m.container, "file.carve.h5"));
+    CHECK(t, m.generation == 3 && unit_str_eq(m.origin, "/abs/file.h5") &&
+                 unit_str_eq(m.container, "file.carve.h5"));
     CHECK(t, m.stamp.remote == 0 && m.stamp.size == 123 && m.stamp.mtime_sec == 1732269600 &&
                  m.stamp.mtime_nsec == 500000000);
     CHECK(t, m.skeleton == NULL && m.carve_version == NULL && m.nobjects == 0 && m.nruns == 0);
     if (CHECK(t, m.ndatasets == 1)) {
         carve_manifest_dataset_t *d = &m.datasets[0];
-        CHECK(t, unit_str_eq(d->path, "/d") && d->store == CARVE_STORE_CHUNKS && d->rank == 2 && d->dims[1] == 20);
+        CHECK(t, unit_str_eq(d->path, "/d") && d->store == CARVE_STORE_CHUNKS && d->rank == 2 &&
+                     d->dims[1] == 20);
         CHECK(t, d->chunked && d->chunk[0] == 5 && d->chunks.n == 2 && d->chunks.grid[1] == 4);
         CHECK(t, d->selections.nrecords == 1 && CARVE_RECORD_BLOCK(&d->selections, 0)[1] == 20);
         CHECK(t, d->elements_read == 0 && d->origin_layout == NULL && d->origin_dcpl == NULL);
@@ -665,7 +679,8 @@ test_parse_valid(unit_t *t)
 
     /* a parse replaces what m held */
     build_rich(t, &m);
-    CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &m) >= 0 && m.ndatasets == 1 && m.nobjects == 0);
+    CHECK(t, carve_manifest_parse(base_text, strlen(base_text), WHAT, &m) >= 0 && m.ndatasets == 1 &&
+                 m.nobjects == 0);
     CHECK_NO_ERROR(t);
     carve_manifest_clear(&m);
 
@@ -693,14 +708,15 @@ test_parse_malformed(unit_t *t)
     /* unknown keys, at every level */
     BAD_APPEND(t, "colour: red\n", CARVE_E_BADKEY, WHAT " line 15, key colour", "unknown key",
                "accepted: carve_manifest, generation");
-    BAD_LINE(t, 4, "  location: /abs/file.h5\n  place: here\n", CARVE_E_BADKEY, WHAT " line 5, key origin.place",
-             "unknown key", "accepted: location, stamp");
-    BAD_LINE(t, 5, "  stamp: {kind: local, size: 1, hash: x}\n", CARVE_E_BADKEY, "line 5, key origin.stamp.hash",
-             "unknown key");
+    BAD_LINE(t, 4, "  location: /abs/file.h5\n  place: here\n", CARVE_E_BADKEY,
+             WHAT " line 5, key origin.place", "unknown key", "accepted: location, stamp");
+    BAD_LINE(t, 5, "  stamp: {kind: local, size: 1, hash: x}\n", CARVE_E_BADKEY,
+             "line 5, key origin.stamp.hash", "unknown key");
     BAD_LINE(t, 9, "    store: chunks\n    colour: red\n", CARVE_E_BADKEY, "line 10, key datasets[0].colour",
              "unknown key", "origin_layout");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 20], x: [1]}\n", CARVE_E_BADKEY,
-             "line 13, key datasets[0].selections[0].x", "unknown key", "start, stride, count, block");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 20], x: [1]}\n",
+             CARVE_E_BADKEY, "line 13, key datasets[0].selections[0].x", "unknown key",
+             "start, stride, count, block");
     BAD_APPEND(t, "attributes:\n  - {object: /d, name: n, type: int}\n", CARVE_E_BADKEY,
                "line 16, key attributes[0].type", "unknown key");
     BAD_APPEND(t, "runs:\n  - {time: T, pid: 1, user: me}\n", CARVE_E_BADKEY, "line 16, key runs[0].user");
@@ -708,9 +724,10 @@ test_parse_malformed(unit_t *t)
     BAD_APPEND(t, "[a]: 1\n", CARVE_E_BADKEY, WHAT " line 15", "a key is a sequence");
 
     /* repeated keys */
-    BAD_APPEND(t, "generation: 4\n", CARVE_E_BADKEY, "line 15, key generation", "given twice (first at line 2)");
-    BAD_LINE(t, 10, "    dims: [10, 20]\n    dims: [10, 20]\n", CARVE_E_BADKEY, "line 11, key datasets[0].dims",
-             "given twice");
+    BAD_APPEND(t, "generation: 4\n", CARVE_E_BADKEY, "line 15, key generation",
+               "given twice (first at line 2)");
+    BAD_LINE(t, 10, "    dims: [10, 20]\n    dims: [10, 20]\n", CARVE_E_BADKEY,
+             "line 11, key datasets[0].dims", "given twice");
 
     /* missing required keys: named, with the line where their mapping starts */
     BAD_LINE(t, 1, "", CARVE_E_BADVALUE, WHAT " line 1, key carve_manifest", "missing");
@@ -718,40 +735,48 @@ test_parse_malformed(unit_t *t)
     BAD_LINE(t, 6, "", CARVE_E_BADVALUE, "line 1, key container", "missing");
     BAD_LINE(t, 4, "", CARVE_E_BADVALUE, "line 4, key origin.location", "missing");
     BAD_LINE(t, 5, "", CARVE_E_BADVALUE, "line 4, key origin.stamp", "missing");
-    BAD_LINE(t, 5, "  stamp: {size: 123, mtime: 1.5}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.kind", "missing");
-    BAD_LINE(t, 8, "  - origin_layout: chunked\n", CARVE_E_BADVALUE, "line 8, key datasets[0].path", "missing");
+    BAD_LINE(t, 5, "  stamp: {size: 123, mtime: 1.5}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.kind",
+             "missing");
+    BAD_LINE(t, 8, "  - origin_layout: chunked\n", CARVE_E_BADVALUE, "line 8, key datasets[0].path",
+             "missing");
     BAD_LINE(t, 9, "", CARVE_E_BADVALUE, "line 8, key datasets[0].store", "missing");
     BAD_LINE(t, 10, "", CARVE_E_BADVALUE, "line 8, key datasets[0].dims", "missing");
     BAD_LINE(t, 13, "      - {start: [0, 0], count: [1, 1], block: [2, 20]}\n", CARVE_E_BADVALUE,
              "line 13, key datasets[0].selections[0].stride", "missing");
-    BAD_APPEND(t, "attributes:\n  - {object: /d}\n", CARVE_E_BADVALUE, "line 16, key attributes[0].name", "missing");
+    BAD_APPEND(t, "attributes:\n  - {object: /d}\n", CARVE_E_BADVALUE, "line 16, key attributes[0].name",
+               "missing");
     BAD_APPEND(t, "runs:\n  - {time: T}\n", CARVE_E_BADVALUE, "line 16, key runs[0].pid", "missing");
     BAD_APPEND(t, "skipped:\n  - {reason: r}\n", CARVE_E_BADVALUE, "line 16, key skipped[0].path", "missing");
 
     /* wrong types */
     BAD_LINE(t, 2, "generation: '3'\n", CARVE_E_BADVALUE, "line 2, key generation", "expected a number",
              "a quoted string");
-    BAD_LINE(t, 2, "generation: [3]\n", CARVE_E_BADVALUE, "line 2, key generation", "expected a number", "a sequence");
+    BAD_LINE(t, 2, "generation: [3]\n", CARVE_E_BADVALUE, "line 2, key generation", "expected a number",
+             "a sequence");
     BAD_LINE(t, 2, "generation:\n", CARVE_E_BADVALUE, "key generation", "expected a number", "no value");
     BAD_LINE(t, 2, "generation: -1\n", CARVE_E_BADVALUE, "line 2, key generation", "'-1' is not a number");
-    BAD_LINE(t, 2, "generation: 03\n", CARVE_E_BADVALUE, "line 2, key generation", "'03'", "no leading zeros");
+    BAD_LINE(t, 2, "generation: 03\n", CARVE_E_BADVALUE, "line 2, key generation", "'03'",
+             "no leading zeros");
     BAD_LINE(t, 2, "generation: 3.0\n", CARVE_E_BADVALUE, "line 2, key generation", "'3.0'");
     BAD_LINE(t, 2, "generation: 18446744073709551616\n", CARVE_E_BADVALUE, "line 2, key generation",
              "'18446744073709551616' is not a number");
     BAD_LINE(t, 3, "origin: /abs/file.h5\n", CARVE_E_BADVALUE, "line 3, key origin", "expected the origin",
              "location, stamp");
-    BAD_LINE(t, 4, "  location: [a, b]\n", CARVE_E_BADVALUE, "line 4, key origin.location", "expected a string",
-             "a sequence");
+    BAD_LINE(t, 4, "  location: [a, b]\n", CARVE_E_BADVALUE, "line 4, key origin.location",
+             "expected a string", "a sequence");
     BAD_LINE(t, 4, "  location: ~\n", CARVE_E_BADVALUE, "line 4, key origin.location", "expected a string",
              "no value (null)");
-    BAD_LINE(t, 4, "  location: \"a\\0b\"\n", CARVE_E_BADVALUE, "line 4, key origin.location", "NUL character");
-    BAD_LINE(t, 6, "container: {a: b}\n", CARVE_E_BADVALUE, "line 6, key container", "expected a string", "a mapping");
+    BAD_LINE(t, 4, "  location: \"a\\0b\"\n", CARVE_E_BADVALUE, "line 4, key origin.location",
+             "NUL character");
+    BAD_LINE(t, 6, "container: {a: b}\n", CARVE_E_BADVALUE, "line 6, key container", "expected a string",
+             "a mapping");
     BAD_LINE(t, 7, "datasets: {}\n", CARVE_E_BADVALUE, "line 7, key datasets",
              "expected a sequence of dataset entries");
     BAD_LINE(t, 8, "  - /d\n", CARVE_E_BADVALUE, "line 8, key datasets[0]", "expected a dataset entry");
     BAD_LINE(t, 10, "    dims: 10\n", CARVE_E_BADVALUE, "line 10, key datasets[0].dims",
              "expected a sequence of numbers");
-    BAD_LINE(t, 10, "    dims: [10, x]\n", CARVE_E_BADVALUE, "line 10, key datasets[0].dims[1]", "'x' is not a number");
+    BAD_LINE(t, 10, "    dims: [10, x]\n", CARVE_E_BADVALUE, "line 10, key datasets[0].dims[1]",
+             "'x' is not a number");
     BAD_LINE(t, 10, "    dims: [10, [20]]\n", CARVE_E_BADVALUE, "line 10, key datasets[0].dims[1]",
              "expected a number");
     BAD_LINE(t, 12, "    selections: {}\n", CARVE_E_BADVALUE, "line 12, key datasets[0].selections",
@@ -760,32 +785,37 @@ test_parse_malformed(unit_t *t)
              "expected a selection record");
     BAD_LINE(t, 14, "    chunks: [0, 0]\n", CARVE_E_BADVALUE, "line 14, key datasets[0].chunks[0]",
              "expected a sequence of numbers");
-    BAD_APPEND(t, "objects: {a: b}\n", CARVE_E_BADVALUE, "line 15, key objects", "expected a sequence of object paths");
+    BAD_APPEND(t, "objects: {a: b}\n", CARVE_E_BADVALUE, "line 15, key objects",
+               "expected a sequence of object paths");
     BAD_APPEND(t, "objects:\n  - [a]\n", CARVE_E_BADVALUE, "line 16, key objects[0]", "expected a string");
     BAD_APPEND(t, "runs:\n  - {time: T, pid: abc}\n", CARVE_E_BADVALUE, "line 16, key runs[0].pid",
                "'abc' is not a number");
     BAD_APPEND(t, "attributes: [{object: /d, name: }]\n", CARVE_E_BADVALUE, "line 15, key attributes[0].name",
                "expected a string");
     BAD_TEXT(t, "- a\n- b\n", CARVE_E_BADVALUE, WHAT " line 1", "expected a carve manifest", "a sequence");
-    BAD_TEXT(t, "just text\n", CARVE_E_BADVALUE, WHAT " line 1", "expected a carve manifest", "a plain scalar");
+    BAD_TEXT(t, "just text\n", CARVE_E_BADVALUE, WHAT " line 1", "expected a carve manifest",
+             "a plain scalar");
 
     /* values out of their set */
     BAD_LINE(t, 9, "    store: chunk\n", CARVE_E_BADVALUE, "line 9, key datasets[0].store",
              "'chunk' is not one of chunks, elements");
     BAD_LINE(t, 9, "    store: chunks\n    origin_layout: striped\n", CARVE_E_BADVALUE,
-             "line 10, key datasets[0].origin_layout", "'striped'", "chunked, contiguous, compact, virtual, external");
-    BAD_APPEND(t, "skeleton: partial\n", CARVE_E_BADVALUE, "line 15, key skeleton", "'partial'", "full, touched");
+             "line 10, key datasets[0].origin_layout", "'striped'",
+             "chunked, contiguous, compact, virtual, external");
+    BAD_APPEND(t, "skeleton: partial\n", CARVE_E_BADVALUE, "line 15, key skeleton", "'partial'",
+               "full, touched");
     BAD_LINE(t, 5, "  stamp: {kind: s3, size: 1}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.kind",
              "'s3' is not one of local, remote");
-    BAD_LINE(t, 5, "  stamp: {kind: local, size: -2}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.size", "'-2'");
-    BAD_LINE(t, 5, "  stamp: {kind: local, mtime: 1.1234567890}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.mtime",
-             "seconds.nanoseconds");
+    BAD_LINE(t, 5, "  stamp: {kind: local, size: -2}\n", CARVE_E_BADVALUE, "line 5, key origin.stamp.size",
+             "'-2'");
+    BAD_LINE(t, 5, "  stamp: {kind: local, mtime: 1.1234567890}\n", CARVE_E_BADVALUE,
+             "line 5, key origin.stamp.mtime", "seconds.nanoseconds");
     BAD_LINE(t, 5, "  stamp: {kind: local, mtime: 1.}\n", CARVE_E_BADVALUE, "key origin.stamp.mtime",
              "seconds.nanoseconds");
     BAD_LINE(t, 5, "  stamp: {kind: local, mtime: '1.5'}\n", CARVE_E_BADVALUE, "key origin.stamp.mtime",
              "a quoted string");
-    BAD_LINE(t, 5, "  stamp: {kind: local, size: 1, etag: '\"x\"'}\n", CARVE_E_BADKEY, "line 5, key origin.stamp.etag",
-             "not part of a local stamp");
+    BAD_LINE(t, 5, "  stamp: {kind: local, size: 1, etag: '\"x\"'}\n", CARVE_E_BADKEY,
+             "line 5, key origin.stamp.etag", "not part of a local stamp");
     BAD_LINE(t, 5, "  stamp: {kind: remote, mtime: 1.5}\n", CARVE_E_BADKEY, "line 5, key origin.stamp.mtime",
              "not part of a remote stamp");
 
@@ -795,38 +825,43 @@ test_parse_malformed(unit_t *t)
     BAD_LINE(t, 1, "carve_manifest: 0\n", CARVE_E_BADVALUE, "manifest format 0 is not supported", "format 1");
     BAD_TEXT(t, "carve_manifest: 7\nsomething_new: {}\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
              "format 7 is not supported");
-    BAD_LINE(t, 1, "carve_manifest: one\n", CARVE_E_BADVALUE, "line 1, key carve_manifest", "'one' is not a number");
+    BAD_LINE(t, 1, "carve_manifest: one\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
+             "'one' is not a number");
 
     /* record and chunk arrays against the rank, selections against dims */
     BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1], block: [2, 20]}\n", CARVE_E_BADVALUE,
              "line 13, key datasets[0].selections[0].count", "1 number, but the dataset's rank", "is 2");
-    BAD_LINE(t, 13, "      - {start: [0, 0, 0], stride: [1, 1], count: [1, 1], block: [2, 20]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0].start", "3 numbers");
+    BAD_LINE(t, 13, "      - {start: [0, 0, 0], stride: [1, 1], count: [1, 1], block: [2, 20]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0].start", "3 numbers");
     BAD_LINE(t, 13, "      - {start: [], stride: [], count: [], block: []}\n", CARVE_E_BADVALUE,
              "key datasets[0].selections[0].start", "0 numbers");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 21]}\n", CARVE_E_BADVALUE,
-             "line 13, key datasets[0].selections[0]", "reaches past dims in dimension 1", "dims 20");
-    BAD_LINE(t, 13, "      - {start: [9, 0], stride: [1, 1], count: [1, 1], block: [2, 1]}\n", CARVE_E_BADVALUE,
-             "line 13, key datasets[0].selections[0]", "reaches past dims in dimension 0");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [3, 1], count: [4, 1], block: [2, 1]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0]", "reaches past dims in dimension 0");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [2, 1], block: [2, 1]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0]", "stride is smaller than block");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [0, 1], block: [2, 1]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0]", "count is 0 in dimension 0");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [1, 0]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0]", "block is 0 in dimension 1");
-    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [0, 1], count: [1, 1], block: [1, 1]}\n", CARVE_E_BADVALUE,
-             "key datasets[0].selections[0]", "stride is 0");
-    BAD_LINE(t, 13, "      - {start: [18446744073709551615, 0], stride: [1, 1], count: [1, 1], block: [1, 1]}\n",
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [2, 21]}\n",
+             CARVE_E_BADVALUE, "line 13, key datasets[0].selections[0]", "reaches past dims in dimension 1",
+             "dims 20");
+    BAD_LINE(t, 13, "      - {start: [9, 0], stride: [1, 1], count: [1, 1], block: [2, 1]}\n",
+             CARVE_E_BADVALUE, "line 13, key datasets[0].selections[0]", "reaches past dims in dimension 0");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [3, 1], count: [4, 1], block: [2, 1]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0]", "reaches past dims in dimension 0");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [2, 1], block: [2, 1]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0]", "stride is smaller than block");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [0, 1], block: [2, 1]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0]", "count is 0 in dimension 0");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [1, 0]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0]", "block is 0 in dimension 1");
+    BAD_LINE(t, 13, "      - {start: [0, 0], stride: [0, 1], count: [1, 1], block: [1, 1]}\n",
+             CARVE_E_BADVALUE, "key datasets[0].selections[0]", "stride is 0");
+    BAD_LINE(t, 13,
+             "      - {start: [18446744073709551615, 0], stride: [1, 1], count: [1, 1], block: [1, 1]}\n",
              CARVE_E_BADVALUE, "key datasets[0].selections[0]", "reaches past dims");
     BAD_LINE(t, 14, "    chunks: [[0, 0], [2, 0]]\n", CARVE_E_BADVALUE, "line 14, key datasets[0].chunks[1]",
              "coordinate 2 in dimension 0 is outside the chunk grid (0..1");
     BAD_LINE(t, 14, "    chunks: [[0, 0], [0]]\n", CARVE_E_BADVALUE, "line 14, key datasets[0].chunks[1]",
              "1 coordinate, but the dataset's rank");
     BAD_LINE(t, 11, "    chunk: [5]\n", CARVE_E_BADVALUE, "line 11, key datasets[0].chunk", "1 number");
-    BAD_LINE(t, 11, "    chunk: [5, 0]\n", CARVE_E_BADVALUE, "line 11, key datasets[0].chunk", "chunk size 0");
-    BAD_LINE(t, 11, "", CARVE_E_BADVALUE, "line 9, key datasets[0].store", "store is chunks but", "no chunk shape");
+    BAD_LINE(t, 11, "    chunk: [5, 0]\n", CARVE_E_BADVALUE, "line 11, key datasets[0].chunk",
+             "chunk size 0");
+    BAD_LINE(t, 11, "", CARVE_E_BADVALUE, "line 9, key datasets[0].store", "store is chunks but",
+             "no chunk shape");
     BAD_TEXT(t,
              "carve_manifest: 1\ngeneration: 1\norigin: {location: /o, stamp: {kind: local}}\ncontainer: c\n"
              "datasets:\n- {path: /d, store: elements, dims: [4], chunks: [[0]]}\n",
@@ -835,15 +870,15 @@ test_parse_malformed(unit_t *t)
              "carve_manifest: 1\ngeneration: 1\norigin: {location: /o, stamp: {kind: local}}\ncontainer: c\n"
              "datasets:\n- {path: /s, store: elements, dims: [], chunk: []}\n",
              CARVE_E_BADVALUE, "line 6, key datasets[0].chunk", "scalar dataset");
-    dims33 =
-        strdup("    dims: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
-               "1, 1, 1]\n");
+    dims33 = strdup("    dims: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
+                    "1, 1, 1, 1, 1, "
+                    "1, 1, 1]\n");
     BAD_LINE(t, 10, dims33, CARVE_E_BADVALUE, "line 10, key datasets[0].dims", "more than 32 numbers");
     free(dims33);
-    BAD_APPEND(t, "  - {path: /d, store: elements, dims: [3]}\n", CARVE_E_BADVALUE, "line 15, key datasets[1].path",
-               "the same dataset path again", "datasets[0] at line 8");
-    BAD_APPEND(t, "objects: [/a, /b, /a]\n", CARVE_E_BADVALUE, "line 15, key objects[2]", "the same entry again",
-               "objects[0]");
+    BAD_APPEND(t, "  - {path: /d, store: elements, dims: [3]}\n", CARVE_E_BADVALUE,
+               "line 15, key datasets[1].path", "the same dataset path again", "datasets[0] at line 8");
+    BAD_APPEND(t, "objects: [/a, /b, /a]\n", CARVE_E_BADVALUE, "line 15, key objects[2]",
+               "the same entry again", "objects[0]");
     BAD_APPEND(t, "  - {path: /e, store: elements, dims: [3], origin_dcpl: 'AAA*'}\n", CARVE_E_BADVALUE,
                "line 15, key datasets[1].origin_dcpl", "is not base64", "offset 3");
 
@@ -856,8 +891,8 @@ test_parse_malformed(unit_t *t)
     BAD_APPEND(t, "---\ncarve_manifest: 1\n", CARVE_E_BADVALUE, WHAT " line 15", "a second YAML document");
     BAD_TEXT(t, "", CARVE_E_BADVALUE, WHAT " line 1", "empty");
     BAD_TEXT(t, "# only a comment\n", CARVE_E_BADVALUE, WHAT, "empty");
-    bad_text_at(t, __FILE__, __LINE__, strdup("carve_manifest: 1\ngeneration: 1\xff\n"), SIZE_MAX, CARVE_E_BADVALUE,
-                WHAT, "unreadable text", (const char *)NULL);
+    bad_text_at(t, __FILE__, __LINE__, strdup("carve_manifest: 1\ngeneration: 1\xff\n"), SIZE_MAX,
+                CARVE_E_BADVALUE, WHAT, "unreadable text", (const char *)NULL);
 
     /* a manifest larger than the limit is refused before parsing */
     {
@@ -1089,7 +1124,8 @@ test_base64(unit_t *t)
     free(data);
     CHECK(t, text && strstr(text, "+") && strstr(text, "/"));
     data = NULL;
-    CHECK(t, text && carve_base64_decode(text, &data, &len) >= 0 && len == sizeof all && memcmp(data, all, len) == 0);
+    CHECK(t, text && carve_base64_decode(text, &data, &len) >= 0 && len == sizeof all &&
+                 memcmp(data, all, len) == 0);
     free(data);
     free(text);
     CHECK_NO_ERROR(t);
@@ -1172,7 +1208,8 @@ test_large(unit_t *t)
     for (size_t i = 0; i < nrec; i++) {
         hsize_t s[2] = {(hsize_t)i * 7, (hsize_t)i * 5 + 1}, b[2] = {3, 2}, one[2] = {1, 1};
         hsize_t c[2] = {(hsize_t)(i % 1000), (hsize_t)(i / 1000)};
-        if (carve_selection_add(&d->selections, s, NULL, one, b) < 0 || carve_chunkset_add_coords(&d->chunks, c) < 0)
+        if (carve_selection_add(&d->selections, s, NULL, one, b) < 0 ||
+            carve_chunkset_add_coords(&d->chunks, c) < 0)
             break;
     }
     CHECK(t, carve_chunkset_finish(&d->chunks) >= 0);
@@ -1187,8 +1224,8 @@ test_large(unit_t *t)
     parse_s = seconds_since(&start);
     CHECK_NO_ERROR(t);
     CHECK(t, same_manifest(&m, &back));
-    printf("  100k selection records + 100k chunks: %zu bytes of YAML, emit %.3f s, parse %.3f s\n", len, emit_s,
-           parse_s);
+    printf("  100k selection records + 100k chunks: %zu bytes of YAML, emit %.3f s, parse %.3f s\n", len,
+           emit_s, parse_s);
 
 done:
     free(text);
@@ -1286,7 +1323,8 @@ test_replay_round_trip(unit_t *t)
 
     /* parsed in any key order and style, anywhere in the document */
     carve_manifest_init(&back);
-    text = "replay: {origin_requests: 3, bytes_from_origin: 20, bytes_from_container: 10, partial: 0, misses: 1,\n"
+    text = "replay: {origin_requests: 3, bytes_from_origin: 20, bytes_from_container: 10, partial: 0, "
+           "misses: 1,\n"
            "         hits: 1, reads: 2, last: '2026-01-02T03:04:05Z', runs: 1}\n"
            "carve_manifest: 1\n"
            "generation: 1\n"
@@ -1294,9 +1332,12 @@ test_replay_round_trip(unit_t *t)
            "container: o.carve.h5\n";
     CHECK(t, carve_manifest_parse(text, strlen(text), WHAT, &back) >= 0);
     CHECK_NO_ERROR(t);
-    CHECK(t, back.has_replay == 1 && back.replay_runs == 1 && unit_str_eq(back.replay_last, "2026-01-02T03:04:05Z"));
-    CHECK(t, back.replay.reads == 2 && back.replay.hits == 1 && back.replay.misses == 1 && back.replay.partial == 0);
-    CHECK(t, back.replay.bytes_container == 10 && back.replay.bytes_origin == 20 && back.replay.origin_requests == 3);
+    CHECK(t, back.has_replay == 1 && back.replay_runs == 1 &&
+                 unit_str_eq(back.replay_last, "2026-01-02T03:04:05Z"));
+    CHECK(t, back.replay.reads == 2 && back.replay.hits == 1 && back.replay.misses == 1 &&
+                 back.replay.partial == 0);
+    CHECK(t, back.replay.bytes_container == 10 && back.replay.bytes_origin == 20 &&
+                 back.replay.origin_requests == 3);
     carve_manifest_clear(&back);
 
     /* the base text has none */
@@ -1321,13 +1362,17 @@ test_replay_round_trip(unit_t *t)
 static char *
 replay_text(int key, const char *replacement)
 {
-    static const char *const lines[9] = {"  runs: 2\n",         "  last: 2026-11-22T11:00:00Z\n",
-                                         "  reads: 10\n",        "  hits: 7\n",
-                                         "  misses: 2\n",        "  partial: 1\n",
-                                         "  bytes_from_container: 4096\n", "  bytes_from_origin: 512\n",
-                                         "  origin_requests: 5\n"};
-    char  section[1024] = "replay:\n";
-    char *out;
+    static const char *const lines[9]      = {"  runs: 2\n",
+                                              "  last: 2026-11-22T11:00:00Z\n",
+                                              "  reads: 10\n",
+                                              "  hits: 7\n",
+                                              "  misses: 2\n",
+                                              "  partial: 1\n",
+                                              "  bytes_from_container: 4096\n",
+                                              "  bytes_from_origin: 512\n",
+                                              "  origin_requests: 5\n"};
+    char                     section[1024] = "replay:\n";
+    char                    *out;
 
     for (int i = 0; i < 9; i++)
         strncat(section, i == key ? replacement : lines[i], sizeof section - strlen(section) - 1);
@@ -1335,8 +1380,8 @@ replay_text(int key, const char *replacement)
     return out;
 }
 
-#define BAD_REPLAY(t, key, replacement, minor, ...)                                                                    \
-    bad_text_at((t), __FILE__, __LINE__, replay_text((key), (replacement)), SIZE_MAX, (minor), __VA_ARGS__,            \
+#define BAD_REPLAY(t, key, replacement, minor, ...)                                                          \
+    bad_text_at((t), __FILE__, __LINE__, replay_text((key), (replacement)), SIZE_MAX, (minor), __VA_ARGS__,  \
                 (const char *)NULL)
 
 static void
@@ -1348,8 +1393,8 @@ test_replay_malformed(unit_t *t)
     /* the unedited section parses (so every refusal below is the edit's doing) */
     carve_manifest_init(&m);
     text = replay_text(-1, "");
-    CHECK(t, text && carve_manifest_parse(text, strlen(text), WHAT, &m) >= 0 && m.has_replay && m.replay_runs == 2 &&
-                 m.replay.bytes_origin == 512);
+    CHECK(t, text && carve_manifest_parse(text, strlen(text), WHAT, &m) >= 0 && m.has_replay &&
+                 m.replay_runs == 2 && m.replay.bytes_origin == 512);
     CHECK_NO_ERROR(t);
     free(text);
     carve_manifest_clear(&m);
@@ -1359,9 +1404,11 @@ test_replay_malformed(unit_t *t)
                "unknown key in the replay section",
                "accepted: runs, last, reads, hits, misses, partial, bytes_from_container, bytes_from_origin, "
                "origin_requests");
-    BAD_REPLAY(t, 6, "  bytes_container: 4096\n", CARVE_E_BADKEY, "line 22, key replay.bytes_container", "unknown key");
+    BAD_REPLAY(t, 6, "  bytes_container: 4096\n", CARVE_E_BADKEY, "line 22, key replay.bytes_container",
+               "unknown key");
     /* every key is required: the line named is where the section starts */
-    BAD_REPLAY(t, 0, "", CARVE_E_BADVALUE, WHAT " line 16, key replay.runs", "missing", "the replay section needs it");
+    BAD_REPLAY(t, 0, "", CARVE_E_BADVALUE, WHAT " line 16, key replay.runs", "missing",
+               "the replay section needs it");
     BAD_REPLAY(t, 1, "", CARVE_E_BADVALUE, "line 16, key replay.last", "missing");
     BAD_REPLAY(t, 8, "", CARVE_E_BADVALUE, "line 16, key replay.origin_requests", "missing");
     /* repeated keys, and the section given twice */
@@ -1404,14 +1451,16 @@ test_replay_counters_add(unit_t *t)
     carve_replay_counters_add(&sum, &one);
     carve_replay_counters_add(&sum, &one);
     CHECK(t, sum.reads == 2 && sum.hits == 4 && sum.misses == 6 && sum.partial == 8);
-    CHECK(t, sum.bytes_container == 10 && sum.bytes_origin == 12 && sum.origin_requests == 14 && sum.damaged == 16);
+    CHECK(t, sum.bytes_container == 10 && sum.bytes_origin == 12 && sum.origin_requests == 14 &&
+                 sum.damaged == 16);
     /* one is unchanged */
     CHECK(t, one.reads == 1 && one.origin_requests == 7);
     /* saturating, each counter on its own */
     big.bytes_origin = UINT64_MAX - 1;
     big.reads        = UINT64_MAX;
     carve_replay_counters_add(&big, &one);
-    CHECK(t, big.bytes_origin == UINT64_MAX && big.reads == UINT64_MAX && big.hits == 2 && big.origin_requests == 7);
+    CHECK(t, big.bytes_origin == UINT64_MAX && big.reads == UINT64_MAX && big.hits == 2 &&
+                 big.origin_requests == 7);
     carve_replay_counters_add(&big, &big);
     CHECK(t, big.bytes_origin == UINT64_MAX && big.hits == 4);
     /* NULL is ignored */
@@ -1448,7 +1497,8 @@ test_external_links(unit_t *t)
     CHECK(t, carve_manifest_add_external_link(&m, "/links/up", "../up.h5", "/") >= 0);
     CHECK(t, carve_manifest_add_external_link(&m, "/links/yes", "yes", "123") >= 0);
     text = ROUND_TRIP(t, &m);
-    CHECK(t, text && strstr(text, "- {path: /links/abs, file: /data/other file.h5, object: '/g/d: 1'}\n") != NULL);
+    CHECK(t, text && strstr(text, "- {path: /links/abs, file: /data/other file.h5, object: '/g/d: 1'}\n") !=
+                         NULL);
     CHECK(t, text && strstr(text, "- {path: /links/yes, file: 'yes', object: '123'}\n") != NULL);
     free(text);
 
@@ -1491,10 +1541,12 @@ test_external_links(unit_t *t)
     carve_manifest_clear(&back);
 
     /* refused: duplicates by path (whatever the target), missing or unknown keys, wrong shapes */
-    BAD_APPEND(t, "external_links:\n  - {path: /l, file: a.h5, object: /x}\n  - {path: /m, file: a.h5, object: /x}\n"
-                  "  - {path: /l, file: b.h5, object: /y}\n",
-               CARVE_E_BADVALUE, WHAT " line 18, key external_links[2].path", "the same link path again",
-               "as external_links[0] at line 16");
+    BAD_APPEND(
+        t,
+        "external_links:\n  - {path: /l, file: a.h5, object: /x}\n  - {path: /m, file: a.h5, object: /x}\n"
+        "  - {path: /l, file: b.h5, object: /y}\n",
+        CARVE_E_BADVALUE, WHAT " line 18, key external_links[2].path", "the same link path again",
+        "as external_links[0] at line 16");
     BAD_APPEND(t, "external_links:\n  - {path: /l, file: a.h5}\n", CARVE_E_BADVALUE,
                WHAT " line 16, key external_links[0].object", "missing", "an external link entry needs it");
     BAD_APPEND(t, "external_links:\n  - {file: a.h5, object: /x}\n", CARVE_E_BADVALUE,
@@ -1531,8 +1583,13 @@ static void
 test_file_add_replay(unit_t *t)
 {
     carve_manifest_t              m, back;
-    const carve_replay_counters_t run = {.reads = 7, .hits = 4, .misses = 2, .partial = 1, .bytes_container = 800,
-                                         .bytes_origin = 96, .origin_requests = 5};
+    const carve_replay_counters_t run = {.reads           = 7,
+                                         .hits            = 4,
+                                         .misses          = 2,
+                                         .partial         = 1,
+                                         .bytes_container = 800,
+                                         .bytes_origin    = 96,
+                                         .origin_requests = 5};
     char                          path[512];
     char                         *expected = NULL, *before = NULL;
     size_t                        len = 0;
@@ -1548,7 +1605,7 @@ test_file_add_replay(unit_t *t)
         if (!CHECK(t, carve_manifest_read_file(path, &back) >= 0))
             break;
         /* what emit writes for the same manifest and counters, at the time the update wrote */
-        m.has_replay = 1;
+        m.has_replay  = 1;
         m.replay_runs = runs;
         memset(&m.replay, 0, sizeof m.replay);
         for (uint64_t i = 0; i < runs; i++)
@@ -1585,7 +1642,7 @@ test_find_datasets(unit_t *t)
     carve_manifest_t m, back;
     hsize_t          dims[1] = {4};
     char             path[32], *text = NULL;
-    size_t           len = 0;
+    size_t           len       = 0;
     bool             all_found = true, ordered = true;
 
     carve_manifest_init(&m);
@@ -1595,17 +1652,18 @@ test_find_datasets(unit_t *t)
 
         /* 0..99 in order, then 200 in a scattered order */
         snprintf(path, sizeof path, "/d%04d", i < 100 ? i : 100 + (i * 37) % 200);
-        d = carve_manifest_add_dataset(&m, path, 1, dims, NULL);
+        d         = carve_manifest_add_dataset(&m, path, 1, dims, NULL);
         all_found = all_found && d != NULL && strcmp(d->path, path) == 0;
         for (int j = 0; j <= i; j += 17) {
             snprintf(path, sizeof path, "/d%04d", j < 100 ? j : 100 + (j * 37) % 200);
-            d = carve_manifest_find_dataset(&m, path);
+            d         = carve_manifest_find_dataset(&m, path);
             all_found = all_found && d != NULL && strcmp(d->path, path) == 0;
         }
     }
     CHECK(t, all_found);
     CHECK(t, m.ndatasets == 300);
-    CHECK(t, carve_manifest_find_dataset(&m, "/d0300") == NULL && carve_manifest_find_dataset(&m, "/") == NULL);
+    CHECK(t,
+          carve_manifest_find_dataset(&m, "/d0300") == NULL && carve_manifest_find_dataset(&m, "/") == NULL);
     CHECK(t, carve_manifest_add_dataset(&m, "/d0150", 1, dims, NULL) == NULL);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "dataset /d0150 is in the manifest already");
     carve_manifest_sort_datasets(&m);
@@ -1613,8 +1671,8 @@ test_find_datasets(unit_t *t)
     for (size_t i = 1; i < m.ndatasets; i++)
         ordered = ordered && strcmp(m.datasets[i - 1].path, m.datasets[i].path) < 0;
     CHECK(t, ordered);
-    m.format = CARVE_MANIFEST_FORMAT;
-    m.origin = strdup("/abs/file.h5");
+    m.format    = CARVE_MANIFEST_FORMAT;
+    m.origin    = strdup("/abs/file.h5");
     m.container = strdup("file.carve.h5");
     if (CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0) &&
         CHECK(t, carve_manifest_parse(text, len, "sorted.yaml", &back) >= 0)) {

@@ -118,8 +118,8 @@ static int
 unused_port(void)
 {
     struct sockaddr_in addr;
-    socklen_t          len = sizeof addr;
-    int                fd  = socket(AF_INET, SOCK_STREAM, 0);
+    socklen_t          len  = sizeof addr;
+    int                fd   = socket(AF_INET, SOCK_STREAM, 0);
     int                port = 0;
 
     if (fd < 0)
@@ -127,7 +127,8 @@ unused_port(void)
     memset(&addr, 0, sizeof addr);
     addr.sin_family      = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
         port = ntohs(addr.sin_port);
     close(fd);
     return port;
@@ -214,7 +215,7 @@ test_local_stamp(unit_t *t)
 {
     char         *file    = join_path(t->dir, "stamp.h5");
     char         *missing = join_path(t->dir, "stamp-missing.h5");
-    carve_stamp_t before  = {0}, again = {0}, after = {0};
+    carve_stamp_t before = {0}, again = {0}, after = {0};
     struct stat   st;
     char         *text;
 
@@ -265,7 +266,8 @@ test_local_stamp(unit_t *t)
             CHECK(t, set_mtime(file, changes[i].sec, changes[i].nsec));
             CHECK(t, carve_origin_stamp(file, H5P_DEFAULT, &after) >= 0);
             CHECK_NO_ERROR(t);
-            CHECK(t, after.size == size && after.mtime_sec == changes[i].sec && after.mtime_nsec == changes[i].nsec);
+            CHECK(t, after.size == size && after.mtime_sec == changes[i].sec &&
+                         after.mtime_nsec == changes[i].nsec);
             CHECK(t, carve_stamp_equal(&before, &after) == 0);
             CHECK(t, carve_stamp_equal(&after, &before) == 0);
             text = carve_stamp_describe_change(&before, &after);
@@ -345,7 +347,8 @@ test_stamp_rules(unit_t *t)
     b.last_modified = strdup(date2);
     CHECK(t, carve_stamp_equal(&a, &b) == 0);
     text = carve_stamp_describe_change(&a, &b);
-    CHECK(t, unit_contains(text, "Last-Modified") && unit_contains(text, date1) && unit_contains(text, date2));
+    CHECK(t,
+          unit_contains(text, "Last-Modified") && unit_contains(text, date1) && unit_contains(text, date2));
     CHECK(t, !unit_contains(text, "ETag") && !unit_contains(text, "size"));
     CHECK_STR(t, text, "Last-Modified Tue, 14 Nov 2023 22:13:20 GMT -> Wed, 15 Nov 2023 08:00:00 GMT");
     free(text);
@@ -430,8 +433,8 @@ path_hash(const char *path, const char *suffix, char hex[17])
 
 /* carve_origin_container_paths(location, dir) names the container <want_dir>/<want_base>-<hash>.carve.h5. */
 static void
-container_form_at(unit_t *t, const char *location, const char *dir, const char *want_dir, const char *want_base,
-                  const char *file, int line)
+container_form_at(unit_t *t, const char *location, const char *dir, const char *want_dir,
+                  const char *want_base, const char *file, int line)
 {
     char *container = NULL;
 
@@ -444,7 +447,7 @@ container_form_at(unit_t *t, const char *location, const char *dir, const char *
     free(container);
 }
 
-#define CHECK_CONTAINER_FORM(t, location, dir, want_dir, want_base)                                                \
+#define CHECK_CONTAINER_FORM(t, location, dir, want_dir, want_base)                                          \
     container_form_at((t), (location), (dir), (want_dir), (want_base), __FILE__, __LINE__)
 
 static void
@@ -499,7 +502,8 @@ test_names(unit_t *t)
     c1 = c2 = NULL;
     CHECK(t, carve_origin_container_paths("/data/run1/file.h5", "/shared", &c1, NULL, NULL) >= 0);
     CHECK(t, carve_origin_container_paths("/data/run2/file.h5", "/shared", &c2, NULL, NULL) >= 0);
-    CHECK(t, path_has_form(c1, "/shared", "file.h5", ".carve.h5") && path_has_form(c2, "/shared", "file.h5", ".carve.h5"));
+    CHECK(t, path_has_form(c1, "/shared", "file.h5", ".carve.h5") &&
+                 path_has_form(c2, "/shared", "file.h5", ".carve.h5"));
     CHECK(t, !unit_str_eq(c1, c2));
     free(c1), free(c2);
     c1 = c2 = NULL;
@@ -528,8 +532,9 @@ test_names(unit_t *t)
 
     /* URLs: the last path segment, query and fragment removed, unsafe characters replaced; the default
      * directory is the (absolute) current directory. */
-    CHECK(t, carve_origin_container_paths("https://host.example:9000/bucket/dir/my%20data.h5?versionId=7&x=/y#frag",
-                                          NULL, &c1, &m1, NULL) >= 0);
+    CHECK(t, carve_origin_container_paths(
+                 "https://host.example:9000/bucket/dir/my%20data.h5?versionId=7&x=/y#frag", NULL, &c1, &m1,
+                 NULL) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, path_has_form(c1, t->dir, "my_20data.h5", ".carve.h5"));
     CHECK(t, path_has_form(m1, t->dir, "my_20data.h5", ".carve.yaml"));
@@ -580,12 +585,12 @@ test_names(unit_t *t)
 /* ------------------------------------------------------------------------------------------------------ */
 
 typedef struct s3_env_t {
-    const char *s3_dir;  /* test/s3 in the source tree */
+    const char *s3_dir; /* test/s3 in the source tree */
     const char *python;
     char        state[512];
     char        anon_state[600];
     char        sigv4_state[600];
-    char        anon_base[128];  /* http://127.0.0.1:PORT */
+    char        anon_base[128]; /* http://127.0.0.1:PORT */
     char        sigv4_base[128];
     bool        anon_started;
     bool        sigv4_started;
@@ -657,13 +662,14 @@ static bool
 s3_start(unit_t *t, s3_env_t *env)
 {
     const char *anon_args[]  = {"--bucket", S3_BUCKET, NULL};
-    const char *sigv4_args[] = {"--bucket",     S3_BUCKET,  "--access-key", S3_ID,         "--secret-key",
-                                S3_SECRET,      "--region", S3_REGION,      "--temp-credentials", S3_TMP_ID,
-                                S3_TMP_SECRET,  S3_TOKEN,   NULL};
+    const char *sigv4_args[] = {
+        "--bucket", S3_BUCKET, "--access-key",       S3_ID,     "--secret-key", S3_SECRET,
+        "--region", S3_REGION, "--temp-credentials", S3_TMP_ID, S3_TMP_SECRET,  S3_TOKEN,
+        NULL};
 
     snprintf(env->anon_state, sizeof env->anon_state, "%s/anon", env->state);
     snprintf(env->sigv4_state, sizeof env->sigv4_state, "%s/sigv4", env->state);
-    env->anon_started = CHECK(t, s3ctl(env, "start", env->anon_state, anon_args));
+    env->anon_started  = CHECK(t, s3ctl(env, "start", env->anon_state, anon_args));
     env->sigv4_started = CHECK(t, s3ctl(env, "start", env->sigv4_state, sigv4_args));
     if (!env->anon_started || !env->sigv4_started)
         return false;
@@ -753,7 +759,8 @@ test_remote(unit_t *t, s3_env_t *env)
     CHECK(t, after.size == 4096);
     CHECK(t, carve_stamp_equal(&first, &after) == 0);
     text = carve_stamp_describe_change(&first, &after);
-    CHECK(t, unit_contains(text, "ETag") && unit_contains(text, first.etag) && unit_contains(text, after.etag));
+    CHECK(t,
+          unit_contains(text, "ETag") && unit_contains(text, first.etag) && unit_contains(text, after.etag));
     CHECK(t, !unit_contains(text, "size"));
     free(text);
     carve_stamp_clear(&after);

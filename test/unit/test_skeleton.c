@@ -105,9 +105,9 @@ dumps_equal(const char *a_path, const char *b_path, bool skip_storage, size_t *l
 {
     FILE  *files[2] = {fopen(a_path, "r"), fopen(b_path, "r")};
     char   line[2][4096];
-    size_t number[2]     = {0, 0};
-    int    in_layout[2]  = {0, 0};
-    bool   equal         = files[0] && files[1];
+    size_t number[2]    = {0, 0};
+    int    in_layout[2] = {0, 0};
+    bool   equal        = files[0] && files[1];
     bool   more[2];
 
     *lines_compared = 0;
@@ -159,8 +159,8 @@ dumps_equal(const char *a_path, const char *b_path, bool skip_storage, size_t *l
 /* Builds the skeleton of origin into container (created with the origin's fcpl when create, else opened
  * read-write). Returns the build's status; an error stack is printed. */
 static herr_t
-build_into(const char *origin_path, const char *container_path, bool create, const carve_skeleton_options_t *opts,
-           carve_skeleton_t *skel)
+build_into(const char *origin_path, const char *container_path, bool create,
+           const carve_skeleton_options_t *opts, carve_skeleton_t *skel)
 {
     hid_t  origin = H5Fopen(origin_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t  fcpl = H5I_INVALID_HID, container = H5I_INVALID_HID;
@@ -284,9 +284,9 @@ creation_order_names(hid_t file, const char *path, char *links, char *attrs)
     bool    ok    = group >= 0;
 
     links[0] = attrs[0] = '\0';
-    ok       = ok && H5Literate2(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_link_name, links) >= 0;
-    idx      = 0;
-    ok       = ok && H5Aiterate2(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_attr_name, attrs) >= 0;
+    ok  = ok && H5Literate2(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_link_name, links) >= 0;
+    idx = 0;
+    ok  = ok && H5Aiterate2(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, collect_attr_name, attrs) >= 0;
     if (group >= 0)
         H5Gclose(group);
     return ok;
@@ -294,9 +294,9 @@ creation_order_names(hid_t file, const char *path, char *links, char *attrs)
 
 typedef struct storage_check_t {
     unit_t *t;
-    size_t   datasets;
-    size_t   compact;
-    size_t   bad;
+    size_t  datasets;
+    size_t  compact;
+    size_t  bad;
 } storage_check_t;
 
 /* Every dataset of a skeleton holds no raw data: storage size 0. Compact datasets are the exception: their
@@ -376,7 +376,9 @@ recorded_elink(const carve_skeleton_t *skel, const char *path, const char *file,
 
     for (size_t i = 0; i < skel->nelinks; i++)
         if (strcmp(skel->elinks[i].path, path) == 0)
-            found += strcmp(skel->elinks[i].file, file) == 0 && strcmp(skel->elinks[i].object, object) == 0 ? 1 : 2;
+            found += strcmp(skel->elinks[i].file, file) == 0 && strcmp(skel->elinks[i].object, object) == 0
+                         ? 1
+                         : 2;
     return found == 1;
 }
 
@@ -398,8 +400,8 @@ count_object(hid_t object, const char *name, const H5O_info2_t *info, void *op_d
 #define TEST_UD_LINK_CLASS ((H5L_type_t)187)
 
 static hid_t
-test_ud_traverse(const char *link_name, hid_t cur_group, const void *lnkdata, size_t lnkdata_size, hid_t lapl_id,
-                 hid_t dxpl_id)
+test_ud_traverse(const char *link_name, hid_t cur_group, const void *lnkdata, size_t lnkdata_size,
+                 hid_t lapl_id, hid_t dxpl_id)
 {
     (void)link_name;
     (void)cur_group;
@@ -445,12 +447,12 @@ write_extras(const char *path, const char *other_path)
     hsize_t two = 2, three = 3, four = 4;
     bool    ok = true;
 
-#define EXTRAS(expr)                                                                                               \
-    do {                                                                                                           \
-        if (ok && (expr) < 0) {                                                                                    \
-            printf("  extras: %s failed (line %d)\n", #expr, __LINE__);                                           \
-            ok = false;                                                                                            \
-        }                                                                                                          \
+#define EXTRAS(expr)                                                                                         \
+    do {                                                                                                     \
+        if (ok && (expr) < 0) {                                                                              \
+            printf("  extras: %s failed (line %d)\n", #expr, __LINE__);                                      \
+            ok = false;                                                                                      \
+        }                                                                                                    \
     } while (0)
 
     EXTRAS(other = H5Fcreate(other_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
@@ -503,7 +505,8 @@ write_extras(const char *path, const char *other_path)
         EXTRAS(space = H5Screate_simple(1, &one, NULL));
         for (int d = 0; d < 2; d++) {
             entry.dimension = d;
-            EXTRAS(attr = H5Acreate2(d == 0 ? x : y, "REFERENCE_LIST", type, space, H5P_DEFAULT, H5P_DEFAULT));
+            EXTRAS(attr =
+                       H5Acreate2(d == 0 ? x : y, "REFERENCE_LIST", type, space, H5P_DEFAULT, H5P_DEFAULT));
             EXTRAS(H5Awrite(attr, type, &entry));
             H5Aclose(attr);
         }
@@ -541,7 +544,8 @@ write_extras(const char *path, const char *other_path)
         EXTRAS(H5Rcreate_object(other, "/far", H5P_DEFAULT, &new_refs[0]));
         EXTRAS(H5Rcreate_object(file, "/x", H5P_DEFAULT, &new_refs[1]));
         EXTRAS(space = H5Screate_simple(1, &two, NULL));
-        EXTRAS(dset = H5Dcreate2(file, "far_refs", H5T_STD_REF, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        EXTRAS(dset =
+                   H5Dcreate2(file, "far_refs", H5T_STD_REF, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         EXTRAS(H5Dwrite(dset, H5T_STD_REF, H5S_ALL, H5S_ALL, H5P_DEFAULT, new_refs));
         H5Dclose(dset);
         H5Sclose(space);
@@ -623,7 +627,7 @@ write_extras(const char *path, const char *other_path)
         EXTRAS(lcpl = H5Pcreate(H5P_LINK_CREATE));
         EXTRAS(H5Pset_char_encoding(lcpl, H5T_CSET_UTF8));
         for (int i = 5; i >= 0; i--) {
-            char name[32];
+            char  name[32];
             hid_t child = -1;
             snprintf(name, sizeof name, "k%d", i);
             EXTRAS(child = H5Gcreate2(group, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -658,7 +662,7 @@ static void
 test_needs_rewrite(unit_t *t)
 {
     hid_t   vstr = H5Tcopy(H5T_C_S1), fixed = H5Tcopy(H5T_C_S1), compound, array, vlen, ref_compound;
-    hsize_t two  = 2;
+    hsize_t two = 2;
 
     H5Tset_size(vstr, H5T_VARIABLE);
     H5Tset_size(fixed, 12);
@@ -712,13 +716,13 @@ test_token_is_address(unit_t *t, const char *origin_path)
 static void
 test_zoo(unit_t *t)
 {
-    char                    origin_path[512], container_path[512], ext_from[512], ext_to[512], command[1200];
-    char                    dump_origin[512], dump_container[512], dump_again[512];
-    carve_skeleton_t        skel, again;
-    skel_summary_t          first, second;
-    size_t                  origin_objects = 0, lines;
-    hid_t                   origin, container;
-    H5O_token_t             g1_origin, g1_container, back_container;
+    char                     origin_path[512], container_path[512], ext_from[512], ext_to[512], command[1200];
+    char                     dump_origin[512], dump_container[512], dump_again[512];
+    carve_skeleton_t         skel, again;
+    skel_summary_t           first, second;
+    size_t                   origin_objects = 0, lines;
+    hid_t                    origin, container;
+    H5O_token_t              g1_origin, g1_container, back_container;
     carve_skeleton_object_t *entry;
 
     path_in(origin_path, sizeof origin_path, t, "origin", "zoo.h5");
@@ -736,23 +740,25 @@ test_zoo(unit_t *t)
     carve_skeleton_init(&skel);
     CHECK(t, build_into(origin_path, container_path, true, NULL, &skel) >= 0);
     CHECK_NO_ERROR(t);
-    first = summarize(&skel);
+    first  = summarize(&skel);
     origin = H5Fopen(origin_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     H5Ovisit3(origin, H5_INDEX_NAME, H5_ITER_INC, count_object, &origin_objects, H5O_INFO_BASIC);
     CHECK(t, origin_objects > 80);
-    CHECK(t, first.entries == origin_objects);      /* every object once, aliases and cycles included */
-    CHECK(t, first.created == origin_objects - 1);  /* all but the root */
+    CHECK(t, first.entries == origin_objects);     /* every object once, aliases and cycles included */
+    CHECK(t, first.created == origin_objects - 1); /* all but the root */
     CHECK(t, first.types == 2);
     CHECK(t, first.bad_paths == 0);
     CHECK(t, token_at(origin, "/groups/g1", &g1_origin));
     entry = carve_skeleton_find(&skel, &g1_origin);
-    CHECK(t, entry && entry->type == H5O_TYPE_GROUP && entry->created && strcmp(entry->path, "/groups/g1") == 0);
+    CHECK(t,
+          entry && entry->type == H5O_TYPE_GROUP && entry->created && strcmp(entry->path, "/groups/g1") == 0);
     {
         H5O_token_t committed;
         CHECK(t, token_at(origin, "/types/compound_t", &committed));
         entry = carve_skeleton_find(&skel, &committed);
         /* /data/committed_typed is walked first: the type was committed anonymously, then linked. */
-        CHECK(t, entry && entry->type == H5O_TYPE_NAMED_DATATYPE && strcmp(entry->path, "/types/compound_t") == 0);
+        CHECK(t, entry && entry->type == H5O_TYPE_NAMED_DATATYPE &&
+                     strcmp(entry->path, "/types/compound_t") == 0);
     }
     /* The external links created, with their targets as the links store them. */
     CHECK(t, skel.nelinks == 2);
@@ -849,7 +855,7 @@ test_zoo(unit_t *t)
 /* ------------------------------------------------------------------------------------------------------ */
 
 typedef struct copy_ctx_t {
-    unit_t                *t;
+    unit_t                 *t;
     const carve_skeleton_t *skel;
     hid_t                   origin;
     hid_t                   container;
@@ -887,10 +893,10 @@ read_both_at(copy_ctx_t *c, const char *path, hid_t type, void *o, void *k, cons
 {
     hid_t od = H5Dopen2(c->origin, path, H5P_DEFAULT), cd = H5Dopen2(c->container, path, H5P_DEFAULT);
 
-    unit_check_at(c->t, H5Dread(od, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) >= 0, "the origin's dataset is read", file,
-                  line);
-    unit_check_at(c->t, H5Dread(cd, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, k) >= 0, "the container's dataset is read",
-                  file, line);
+    unit_check_at(c->t, H5Dread(od, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, o) >= 0,
+                  "the origin's dataset is read", file, line);
+    unit_check_at(c->t, H5Dread(cd, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, k) >= 0,
+                  "the container's dataset is read", file, line);
     H5Dclose(cd);
     H5Dclose(od);
 }
@@ -902,7 +908,7 @@ test_copy_elements(unit_t *t)
 {
     char             origin_path[512], container_path[512];
     carve_skeleton_t skel;
-    copy_ctx_t       c = {.t = t};
+    copy_ctx_t       c    = {.t = t};
     hid_t            vstr = H5Tcopy(H5T_C_S1);
 
     H5Tset_size(vstr, H5T_VARIABLE);
@@ -976,10 +982,10 @@ test_copy_elements(unit_t *t)
         READ_BOTH(&c, "/typed/ref_region_old", H5T_STD_REF_DSETREG, o, k);
         READ_BOTH(&c, "/typed/ref_region_new", H5T_STD_REF, no, nk);
         for (int i = 0; i < 2; i++) {
-            hid_t   ros = H5Rget_region(c.origin, H5R_DATASET_REGION, &o[i]);
-            hid_t   rcs = H5Rget_region(c.container, H5R_DATASET_REGION, &k[i]);
-            hid_t   nos = H5Ropen_region(&no[i], H5P_DEFAULT, H5P_DEFAULT);
-            hid_t   ncs = H5Ropen_region(&nk[i], H5P_DEFAULT, H5P_DEFAULT);
+            hid_t   ros    = H5Rget_region(c.origin, H5R_DATASET_REGION, &o[i]);
+            hid_t   rcs    = H5Rget_region(c.container, H5R_DATASET_REGION, &k[i]);
+            hid_t   nos    = H5Ropen_region(&no[i], H5P_DEFAULT, H5P_DEFAULT);
+            hid_t   ncs    = H5Ropen_region(&nk[i], H5P_DEFAULT, H5P_DEFAULT);
             hid_t   target = H5Rdereference2(c.container, H5P_DEFAULT, H5R_DATASET_REGION, &k[i]);
             hsize_t lo[4][2], hi[4][2];
             char    name[256];
@@ -1041,8 +1047,9 @@ test_copy_elements(unit_t *t)
 
     /* Whole datasets copied: h5dump -d shows the same values. */
     if (h5dump_g) {
-        static const char *const names[] = {"/typed/ref_object_old", "/typed/ref_object_new", "/typed/ref_region_old",
-                                            "/typed/ref_region_new", "/typed/vlen_int", "/data/committed_typed",
+        static const char *const names[] = {"/typed/ref_object_old", "/typed/ref_object_new",
+                                            "/typed/ref_region_old", "/typed/ref_region_new",
+                                            "/typed/vlen_int",       "/data/committed_typed",
                                             "/data/scalar"};
         static const char *const subs[2] = {"origin", "container"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -1100,11 +1107,11 @@ test_extras(unit_t *t)
 
     /* DIMENSION_LIST: vlen sequences of old references to /x and /y, through container addresses. */
     {
-        hid_t      var  = H5Dopen2(container, "/var", H5P_DEFAULT);
-        hid_t      attr = H5Aopen(var, "DIMENSION_LIST", H5P_DEFAULT);
-        hid_t      type = H5Tvlen_create(H5T_STD_REF_OBJ), space = H5Aget_space(attr);
-        hvl_t      lists[2];
-        char       name[256];
+        hid_t       var  = H5Dopen2(container, "/var", H5P_DEFAULT);
+        hid_t       attr = H5Aopen(var, "DIMENSION_LIST", H5P_DEFAULT);
+        hid_t       type = H5Tvlen_create(H5T_STD_REF_OBJ), space = H5Aget_space(attr);
+        hvl_t       lists[2];
+        char        name[256];
         H5O_token_t x_token;
         CHECK(t, H5Aread(attr, type, lists) >= 0);
         CHECK(t, lists[0].len == 1 && lists[1].len == 1);
@@ -1141,10 +1148,10 @@ test_extras(unit_t *t)
 
     /* New references: an attribute reference, a region, a null one. */
     {
-        hid_t     var  = H5Dopen2(container, "/var", H5P_DEFAULT);
-        hid_t     attr = H5Aopen(var, "new_refs", H5P_DEFAULT), space = H5Aget_space(attr);
-        H5R_ref_t refs[3];
-        char      name[512];
+        hid_t                  var  = H5Dopen2(container, "/var", H5P_DEFAULT);
+        hid_t                  attr = H5Aopen(var, "new_refs", H5P_DEFAULT), space = H5Aget_space(attr);
+        H5R_ref_t              refs[3];
+        char                   name[512];
         static const H5R_ref_t zero;
         CHECK(t, H5Aread(attr, H5T_STD_REF, refs) >= 0);
         CHECK(t, H5Rget_type(&refs[0]) == H5R_ATTR);
@@ -1169,12 +1176,12 @@ test_extras(unit_t *t)
 
     /* Fill values: the vlen string, and the old reference rewritten to the container's /x. */
     {
-        hid_t       vstr = H5Tcopy(H5T_C_S1), dset = H5Dopen2(container, "/vlen_fill", H5P_DEFAULT);
-        char       *values[3] = {NULL, NULL, NULL};
-        hobj_ref_t  refs[3];
-        char        name[256];
-        hsize_t     three = 3;
-        hid_t       mem   = H5Screate_simple(1, &three, NULL);
+        hid_t      vstr = H5Tcopy(H5T_C_S1), dset = H5Dopen2(container, "/vlen_fill", H5P_DEFAULT);
+        char      *values[3] = {NULL, NULL, NULL};
+        hobj_ref_t refs[3];
+        char       name[256];
+        hsize_t    three = 3;
+        hid_t      mem   = H5Screate_simple(1, &three, NULL);
         H5Tset_size(vstr, H5T_VARIABLE);
         CHECK(t, H5Dread(dset, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
         CHECK(t, values[2] && strcmp(values[2], "fill me") == 0);
@@ -1251,11 +1258,11 @@ test_extras(unit_t *t)
     }
     /* copy_elements on a reference into another file (null in the container) and one into the origin. */
     {
-        copy_ctx_t c = {.t = t, .skel = &skel, .origin = origin, .container = container};
-        H5R_ref_t  refs[2];
-        hsize_t    two = 2;
-        hid_t      mem = H5Screate_simple(1, &two, NULL), dset;
-        char       name[256];
+        copy_ctx_t             c = {.t = t, .skel = &skel, .origin = origin, .container = container};
+        H5R_ref_t              refs[2];
+        hsize_t                two = 2;
+        hid_t                  mem = H5Screate_simple(1, &two, NULL), dset;
+        char                   name[256];
         static const H5R_ref_t zero;
         CHECK(t, copy_selection(&c, "/far_refs", NULL, 0) == 2);
         dset = H5Dopen2(container, "/far_refs", H5P_DEFAULT);
@@ -1318,9 +1325,9 @@ test_touched_only(unit_t *t)
 {
     static const char *const included[] = {"/groups/g1/g1a/deep/deeper/leaf", "/data/committed_typed",
                                            "/data/contiguous", "/groups/g1"};
-    include_list_t           list = {included, sizeof included / sizeof included[0], 0};
+    include_list_t           list       = {included, sizeof included / sizeof included[0], 0};
     unsigned                 dcpl_calls = 0;
-    carve_skeleton_options_t opts = {include_listed, &list, dcpl_rechunk, &dcpl_calls};
+    carve_skeleton_options_t opts       = {include_listed, &list, dcpl_rechunk, &dcpl_calls};
     char                     origin_path[512], container_path[512];
     carve_skeleton_t         skel;
     skel_summary_t           s;
@@ -1334,7 +1341,7 @@ test_touched_only(unit_t *t)
     CHECK_NO_ERROR(t);
     s = summarize(&skel);
     CHECK(t, list.calls > 80); /* asked once per object but the root */
-    CHECK(t, dcpl_calls == 3);  /* the three datasets created */
+    CHECK(t, dcpl_calls == 3); /* the three datasets created */
 
     container = H5Fopen(container_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     CHECK(t, H5Lexists(container, "/groups", H5P_DEFAULT) > 0);
@@ -1378,13 +1385,13 @@ test_touched_only(unit_t *t)
     }
     /* Root attributes refer to left-out objects: null references; to included ones: rewritten. */
     {
-        hobj_ref_t old[2];
-        H5R_ref_t  refs[3];
-        char       name[256];
-        hsize_t    three = 3;
-        hid_t      mem   = H5Screate_simple(1, &three, NULL);
+        hobj_ref_t             old[2];
+        H5R_ref_t              refs[3];
+        char                   name[256];
+        hsize_t                three = 3;
+        hid_t                  mem   = H5Screate_simple(1, &three, NULL);
         static const H5R_ref_t zero;
-        hid_t      attr = H5Aopen(container, "ref_object_old", H5P_DEFAULT);
+        hid_t                  attr = H5Aopen(container, "ref_object_old", H5P_DEFAULT);
         CHECK(t, H5Aread(attr, H5T_STD_REF_OBJ, old) >= 0);
         CHECK(t, old[0] == 0); /* /grid2d is left out */
         old_ref_target(container, &old[1], name, sizeof name);
@@ -1415,7 +1422,7 @@ test_touched_only(unit_t *t)
     CHECK_NO_ERROR(t);
     container = H5Fopen(container_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     {
-        hid_t       dset = H5Dopen2(container, "/data/committed_typed", H5P_DEFAULT), type = H5Dget_type(dset);
+        hid_t dset = H5Dopen2(container, "/data/committed_typed", H5P_DEFAULT), type = H5Dget_type(dset);
         H5O_info2_t info;
         H5O_token_t linked;
         CHECK(t, H5Oget_info3(type, &info, H5O_INFO_BASIC) >= 0);

@@ -95,13 +95,14 @@ dataset_clear(dataset_t *ds)
 
 /* A random regular hyperslab inside dims (every dims[d] >= 1). */
 static void
-random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride, hsize_t *count,
-                 hsize_t *block)
+random_hyperslab(unit_rng_t *r, int rank, const hsize_t *dims, hsize_t *start, hsize_t *stride,
+                 hsize_t *count, hsize_t *block)
 {
     for (int d = 0; d < rank; d++) {
         hsize_t n = dims[d], span;
 
-        block[d] = unit_rng_below(r, 4) == 0 ? 1 + unit_rng_below(r, n) : 1 + unit_rng_below(r, n < 4 ? n : 4);
+        block[d] =
+            unit_rng_below(r, 4) == 0 ? 1 + unit_rng_below(r, n) : 1 + unit_rng_below(r, n < 4 ? n : 4);
         switch (unit_rng_below(r, 3)) {
             case 0:
                 stride[d] = block[d];
@@ -140,7 +141,7 @@ random_extent(unit_rng_t *r, hsize_t *dims)
 static bool
 random_held_chunks(unit_rng_t *r, dataset_t *ds)
 {
-    carve_manifest_dataset_t *e = &ds->entry;
+    carve_manifest_dataset_t *e         = &ds->entry;
     static const unsigned     percent[] = {0, 20, 50, 85, 100, 97};
     unsigned                  p         = percent[unit_rng_below(r, 6)];
     hsize_t                   grid[H5S_MAX_RANK], c[H5S_MAX_RANK];
@@ -204,7 +205,7 @@ random_held_elements(unit_rng_t *r, dataset_t *ds)
 {
     carve_manifest_dataset_t *e = &ds->entry;
     size_t                    k = (size_t)unit_rng_below(r, 7);
-    hsize_t                   start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
+    hsize_t start[H5S_MAX_RANK], stride[H5S_MAX_RANK], count[H5S_MAX_RANK], block[H5S_MAX_RANK];
 
     e->store = CARVE_STORE_ELEMENTS;
     if (ds->nelems == 0)
@@ -232,8 +233,8 @@ random_dataset(unit_rng_t *r, dataset_t *ds, bool by_chunks)
     carve_manifest_dataset_t *e = &ds->entry;
 
     memset(ds, 0, sizeof *ds);
-    e->path   = (char *)"/test";
-    e->rank   = random_extent(r, e->dims);
+    e->path    = (char *)"/test";
+    e->rank    = random_extent(r, e->dims);
     ds->nelems = extent_elems(e->rank, e->dims);
     carve_selection_init(&e->selections, e->rank, e->dims);
     if (NULL == (ds->held = calloc(ds->nelems ? ds->nelems : 1, 1)))
@@ -313,9 +314,8 @@ random_file_space(unit_rng_t *r, int kind, int rank, const hsize_t *dims)
     return space;
 }
 
-static const char *const mem_kinds_g[] = {"1-D block",  "all reshaped",     "block in bigger 2-D",
-                                          "1-D strided", "1-D union",        "points",
-                                          "scalar"};
+static const char *const mem_kinds_g[] = {
+    "1-D block", "all reshaped", "block in bigger 2-D", "1-D strided", "1-D union", "points", "scalar"};
 #define NMEM_KINDS 7
 
 /* A random divisor of n (n >= 1). */
@@ -353,7 +353,7 @@ random_mem_space(unit_rng_t *r, int kind, hsize_t n)
             hsize_t a = random_divisor(r, n), b = random_divisor(r, n / a);
 
             dims[0] = a, dims[1] = b, dims[2] = n / a / b;
-            space   = H5Screate_simple(unit_rng_below(r, 2) ? 3 : 2, dims, NULL);
+            space = H5Screate_simple(unit_rng_below(r, 2) ? 3 : 2, dims, NULL);
             if (dims[2] != 1 && H5Sget_simple_extent_ndims(space) == 2) {
                 H5Sclose(space);
                 dims[1] = n / a;
@@ -364,18 +364,18 @@ random_mem_space(unit_rng_t *r, int kind, hsize_t n)
         case 2: {
             hsize_t a = random_divisor(r, n);
 
-            dims[0]  = a + 2, dims[1] = n / a + 3;
+            dims[0] = a + 2, dims[1] = n / a + 3;
             start[0] = 1, start[1] = 2;
             block[0] = a, block[1] = n / a;
             count[0] = count[1] = 1;
-            space    = H5Screate_simple(2, dims, NULL);
+            space               = H5Screate_simple(2, dims, NULL);
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, block);
             break;
         }
         case 3:
-            dims[0]   = 3 * n + 4;
-            start[0]  = 1, stride[0] = 3, count[0] = n, block[0] = 1 + unit_rng_below(r, 2);
-            space     = H5Screate_simple(1, dims, NULL);
+            dims[0]  = 3 * n + 4;
+            start[0] = 1, stride[0] = 3, count[0] = n, block[0] = 1 + unit_rng_below(r, 2);
+            space = H5Screate_simple(1, dims, NULL);
             H5Sselect_hyperslab(space, H5S_SELECT_SET, start, stride, count, (hsize_t[]){1});
             break;
         case 4: {
@@ -472,17 +472,19 @@ note_case(unit_t *t, const dataset_t *ds, const char *what, hid_t file_space)
 {
     char *sel = carve_split_describe(file_space);
 
-    unit_note(t, "rank %d extent [%llu, %llu, %llu], held by %s (%zu records, %zu chunks), file selection %s, %s",
-              ds->entry.rank, (unsigned long long)ds->entry.dims[0], (unsigned long long)ds->entry.dims[1],
-              (unsigned long long)ds->entry.dims[2], ds->entry.store == CARVE_STORE_CHUNKS ? "chunks" : "elements",
-              ds->entry.selections.nrecords, ds->entry.chunks.n, sel ? sel : "?", what);
+    unit_note(
+        t, "rank %d extent [%llu, %llu, %llu], held by %s (%zu records, %zu chunks), file selection %s, %s",
+        ds->entry.rank, (unsigned long long)ds->entry.dims[0], (unsigned long long)ds->entry.dims[1],
+        (unsigned long long)ds->entry.dims[2], ds->entry.store == CARVE_STORE_CHUNKS ? "chunks" : "elements",
+        ds->entry.selections.nrecords, ds->entry.chunks.n, sel ? sel : "?", what);
     free(sel);
 }
 
 /* Splits the read (mem_space <- file_space) of the dataset and checks the split against the oracle;
  * returns its kind (-1 when the split failed). `what` names the case in failure messages. */
 static int
-check_split(unit_t *t, const dataset_t *ds, carve_held_t *held, hid_t file_space, hid_t mem_space, const char *what)
+check_split(unit_t *t, const dataset_t *ds, carve_held_t *held, hid_t file_space, hid_t mem_space,
+            const char *what)
 {
     hsize_t       n = npoints(file_space), nheld = 0, mdims[H5S_MAX_RANK];
     int           mrank = H5Sget_simple_extent_ndims(mem_space);
@@ -522,7 +524,8 @@ check_split(unit_t *t, const dataset_t *ds, carve_held_t *held, hid_t file_space
     ok   = ok && CHECK(t, (int)split.kind == expect);
     ok   = ok && CHECK(t, split.hit_elements == nheld && split.miss_elements == n - nheld);
     if (split.kind != CARVE_SPLIT_PARTIAL) {
-        ok = ok && CHECK(t, split.hit_file < 0 && split.hit_mem < 0 && split.miss_file < 0 && split.miss_mem < 0);
+        ok = ok &&
+             CHECK(t, split.hit_file < 0 && split.hit_mem < 0 && split.miss_file < 0 && split.miss_mem < 0);
     }
     else {
         hsize_t nh = npoints(split.hit_file), nm = npoints(split.miss_file);
@@ -583,9 +586,9 @@ check_case(unit_t *t, unit_rng_t *r, const dataset_t *ds, carve_held_t *held, in
 static void
 test_random(unit_t *t, bool by_chunks)
 {
-    unit_rng_t    r          = {by_chunks ? 0x5EED0001u : 0x5EED0002u};
-    unsigned kinds[3]   = {0, 0, 0};
-    unsigned partial_points = 0, unions_built = 0;
+    unit_rng_t r              = {by_chunks ? 0x5EED0001u : 0x5EED0002u};
+    unsigned   kinds[3]       = {0, 0, 0};
+    unsigned   partial_points = 0, unions_built = 0;
 
     for (int c = 0; c < CASES; c++) {
         dataset_t    ds;
@@ -598,7 +601,7 @@ test_random(unit_t *t, bool by_chunks)
         if (CHECK(t, carve_held_init(&held, &ds.entry) >= 0)) {
             /* Several reads against one held set (its element space is built once and reused). */
             for (int k = 0; k < 4; k++) {
-                int fk   = (int)unit_rng_below(&r, NFILE_KINDS), mk = (int)unit_rng_below(&r, NMEM_KINDS);
+                int fk = (int)unit_rng_below(&r, NFILE_KINDS), mk = (int)unit_rng_below(&r, NMEM_KINDS);
                 int kind = check_case(t, &r, &ds, &held, fk, mk);
 
                 if (kind >= 0) {
@@ -630,11 +633,11 @@ static bool
 chunked_10x10(carve_manifest_dataset_t *e)
 {
     memset(e, 0, sizeof *e);
-    e->path  = (char *)"/d";
-    e->store = CARVE_STORE_CHUNKS;
-    e->rank  = 2;
+    e->path    = (char *)"/d";
+    e->store   = CARVE_STORE_CHUNKS;
+    e->rank    = 2;
     e->dims[0] = e->dims[1] = 10;
-    e->chunked  = 1;
+    e->chunked              = 1;
     e->chunk[0] = e->chunk[1] = 4;
     carve_selection_init(&e->selections, 2, e->dims);
     return carve_chunkset_init(&e->chunks, 2, e->dims, e->chunk) >= 0 &&
@@ -752,7 +755,8 @@ test_describe(unit_t *t)
     check_describe(t, scalar, "the scalar element");
     H5Sselect_none(space);
     check_describe(t, space, "no elements");
-    H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[]){0, 4}, NULL, (hsize_t[]){1, 1}, (hsize_t[]){10, 4});
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[]){0, 4}, NULL, (hsize_t[]){1, 1},
+                        (hsize_t[]){10, 4});
     check_describe(t, space, "[0..9, 4..7] (40 elements)");
     H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[]){0, 0}, (hsize_t[]){4, 1}, (hsize_t[]){3, 1},
                         (hsize_t[]){2, 8});
@@ -920,7 +924,8 @@ test_fixed_reads(unit_t *t)
                          split.miss_elements == 3);
             H5Soffset_simple(file, none);
             H5Sclose(mem);
-            H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){1}, (hsize_t[]){2}, (hsize_t[]){9000}, NULL);
+            H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){1}, (hsize_t[]){2}, (hsize_t[]){9000},
+                                NULL);
             mem = H5Screate_simple(1, (hsize_t[]){10000}, NULL);
             H5Sselect_hyperslab(mem, H5S_SELECT_SET, (hsize_t[]){0}, NULL, (hsize_t[]){9000}, NULL);
             CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_PARTIAL);
@@ -941,7 +946,8 @@ test_fixed_reads(unit_t *t)
                          split.hit_file < 0 && split.hit_mem < 0);
             CHECK_ERROR(t, CARVE_E_BADVALUE, "read of 3 elements", "memory selection of 2 elements");
             H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){0}, NULL, (hsize_t[]){1}, (hsize_t[]){20});
-            CHECK(t, carve_split_read(&held, file, mem, &split) < 0 && split.hit_file < 0 && split.miss_file < 0);
+            CHECK(t, carve_split_read(&held, file, mem, &split) < 0 && split.hit_file < 0 &&
+                         split.miss_file < 0);
             CHECK_ERROR(t, CARVE_E_UNDERLYING, "memory selection");
             H5Sclose(mem);
         }
@@ -1007,10 +1013,11 @@ time_split(unit_t *t, carve_held_t *held, hid_t file, hid_t mem, carve_split_kin
 static double
 time_hdf5_chunk_read(void)
 {
-    hsize_t   dims[2] = {1024, 1024}, chunk[2] = {256, 256};
-    hid_t     fapl = H5Pcreate(H5P_FILE_ACCESS), dcpl = H5Pcreate(H5P_DATASET_CREATE), file, space, dset, fsel, mem;
+    hsize_t dims[2] = {1024, 1024}, chunk[2] = {256, 256};
+    hid_t   fapl = H5Pcreate(H5P_FILE_ACCESS), dcpl = H5Pcreate(H5P_DATASET_CREATE), file, space, dset, fsel,
+          mem;
     uint64_t *buf = calloc(256 * 256, sizeof *buf), *all = calloc(1024 * 1024, sizeof *all);
-    double    t0, us = -1;
+    double    t0, us                                     = -1;
     int       reps = 2000;
 
     H5Pset_fapl_core(fapl, 1 << 20, 0);
@@ -1021,7 +1028,8 @@ time_hdf5_chunk_read(void)
     fsel  = H5Scopy(space);
     mem   = H5Screate_simple(2, chunk, NULL);
     H5Sselect_hyperslab(fsel, H5S_SELECT_SET, (hsize_t[]){256, 512}, NULL, (hsize_t[]){1, 1}, chunk);
-    if (file >= 0 && dset >= 0 && H5Dwrite(dset, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0) {
+    if (file >= 0 && dset >= 0 &&
+        H5Dwrite(dset, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, all) >= 0) {
         H5Dread(dset, H5T_NATIVE_UINT64, mem, fsel, H5P_DEFAULT, buf);
         t0 = now_s();
         for (int i = 0; i < reps; i++)
@@ -1043,7 +1051,7 @@ time_hdf5_chunk_read(void)
 static void
 test_benchmark(unit_t *t)
 {
-    unit_rng_t                    r       = {0xBE7C4u};
+    unit_rng_t               r       = {0xBE7C4u};
     hsize_t                  dims[2] = {16384, 8192}, chunk[2] = {256, 256}; /* 512 KiB chunks of 8 bytes */
     hsize_t                  grid[2] = {64, 32};
     carve_manifest_dataset_t e;
@@ -1073,7 +1081,8 @@ test_benchmark(unit_t *t)
 
         if (!missing[c])
             CHECK(t, carve_chunkset_add_coords(&e.chunks, xy) >= 0 || c > 0);
-        else if (miss_chunk[0] == 0 && miss_chunk[1] == 0 && xy[0] > 0 && xy[1] > 0 && xy[0] < 60 && xy[1] < 28)
+        else if (miss_chunk[0] == 0 && miss_chunk[1] == 0 && xy[0] > 0 && xy[1] > 0 && xy[0] < 60 &&
+                 xy[1] < 28)
             miss_chunk[0] = xy[0], miss_chunk[1] = xy[1];
     }
     hit_chunk[0] = 17, hit_chunk[1] = 9;
@@ -1146,7 +1155,8 @@ test_benchmark(unit_t *t)
         CHECK(t, carve_split_read(&held, file, mem, &split) >= 0 && split.kind == CARVE_SPLIT_PARTIAL);
         carve_split_clear(&split);
         printf("bench: element coverage, 2000 records (1x2048 pieces): first read of everything (builds the "
-               "union's dataspace): %.0f us\n", (now_s() - t0) * 1e6);
+               "union's dataspace): %.0f us\n",
+               (now_s() - t0) * 1e6);
         us = time_split(t, &held, file, mem, CARVE_SPLIT_PARTIAL);
         printf("bench: element coverage: later reads of everything (partial): %.0f us per split\n", us);
     }
@@ -1177,8 +1187,10 @@ test_benchmark(unit_t *t)
     H5Sclose(mem);
     mem = H5Screate_simple(1, (hsize_t[]){8192}, NULL);
     us  = time_split(t, &held, file, mem, CARVE_SPLIT_HIT);
-    printf("bench: element coverage: all-hit strided read over 4 records (HDF5's intersection with them): %.2f us "
-           "per split\n", us);
+    printf("bench: element coverage: all-hit strided read over 4 records (HDF5's intersection with them): "
+           "%.2f us "
+           "per split\n",
+           us);
     H5Sselect_hyperslab(file, H5S_SELECT_SET, (hsize_t[]){803, 0}, NULL, (hsize_t[]){1, 1},
                         (hsize_t[]){1, 100});
     H5Sclose(mem);

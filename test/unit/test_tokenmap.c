@@ -42,7 +42,7 @@ test_put_get(unit_t *t)
     carve_tokenmap_t map;
     static uintptr_t values[COUNT];
     bool             all_found = true, none_extra = true;
-    size_t           iterated  = 0;
+    size_t           iterated = 0;
 
     carve_tokenmap_init(&map);
     CHECK(t, map.n == 0 && map.capacity == 0);

@@ -25,8 +25,8 @@ static bool
 make_temp_dir(unit_t *t, const char *name)
 {
     const char *tmp = getenv("TMPDIR");
-    char        template[sizeof t->dir];
-    char       *real;
+    char template[sizeof t->dir];
+    char *real;
 
     snprintf(template, sizeof template, "%s/carve_test_%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
     if (mkdtemp(template) == NULL) {
@@ -34,7 +34,8 @@ make_temp_dir(unit_t *t, const char *name)
         return false;
     }
     if ((real = realpath(template, NULL)) == NULL || strlen(real) >= sizeof t->dir) {
-        printf("cannot resolve the temporary directory %s: %s\n", template, real ? "path too long" : strerror(errno));
+        printf("cannot resolve the temporary directory %s: %s\n", template,
+               real ? "path too long" : strerror(errno));
         free(real);
         rmdir(template);
         return false;

@@ -68,9 +68,11 @@ bool unit_str_eq(const char *a, const char *b);
 /* haystack is not NULL and contains needle. */
 bool unit_contains(const char *haystack, const char *needle);
 
-bool unit_check_str_at(unit_t *t, const char *got, const char *want, const char *what, const char *file, int line);
+bool unit_check_str_at(unit_t *t, const char *got, const char *want, const char *what, const char *file,
+                       int line);
 
-#define CHECK_STR(t, got, want) unit_check_str_at((t), (got), (want), "str_eq(" #got ", " #want ")", __FILE__, __LINE__)
+#define CHECK_STR(t, got, want)                                                                              \
+    unit_check_str_at((t), (got), (want), "str_eq(" #got ", " #want ")", __FILE__, __LINE__)
 
 /* ------------------------------------------------------------------------------------------------------ */
 /* The HDF5 error stack                                                                                    */
@@ -84,7 +86,7 @@ bool unit_check_error_at(unit_t *t, const char *file, int line, hid_t minor, ...
 
 #define UNIT_MAX_NEEDLES 8
 
-#define CHECK_ERROR(t, minor, ...)                                                                                 \
+#define CHECK_ERROR(t, minor, ...)                                                                           \
     unit_check_error_at((t), __FILE__, __LINE__, (minor), __VA_ARGS__, (const char *)NULL)
 
 /* Checks that the error stack is empty (after calls that should have succeeded) and clears it; on failure

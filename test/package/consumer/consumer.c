@@ -9,10 +9,10 @@
 int
 main(int argc, char **argv)
 {
-    const char      *path = argc > 1 ? argv[1] : "consumer.h5";
-    carve_vol_info_t info = {.version = CARVE_VOL_INFO_VERSION, .mode = CARVE_MODE_OFF};
+    const char      *path    = argc > 1 ? argv[1] : "consumer.h5";
+    carve_vol_info_t info    = {.version = CARVE_VOL_INFO_VERSION, .mode = CARVE_MODE_OFF};
     int              data[4] = {1, 2, 3, 4}, back[4] = {0};
-    hsize_t          dims[1] = {4};
+    hsize_t          dims[1]  = {4};
     char             name[64] = "";
     hid_t            fapl, file, space, dset, vol;
 
@@ -41,7 +41,8 @@ main(int argc, char **argv)
     H5Fclose(file);
     H5Pclose(fapl);
     if (strcmp(name, CARVE_VOL_NAME) != 0 || memcmp(data, back, sizeof data) != 0) {
-        fprintf(stderr, "consumer: connector '%s', data %s\n", name, memcmp(data, back, sizeof data) ? "differs" : "ok");
+        fprintf(stderr, "consumer: connector '%s', data %s\n", name,
+                memcmp(data, back, sizeof data) ? "differs" : "ok");
         return 1;
     }
     printf("consumer: read back through '%s'\n", name);
