@@ -72,7 +72,7 @@ h5carve_hdf5_errors(void)
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, collect_error, &acc);
     H5Eclear2(H5E_DEFAULT);
     if (!acc.text)
-        acc.text = strdup("HDF5 gave no reason");
+        acc.text = strdup("no further detail");
     return acc.text;
 }
 
@@ -192,7 +192,7 @@ load_manifest(const char *path, h5carve_entries_t *out)
     carve_manifest_init(&e.m);
     if (carve_manifest_read_file(path, &e.m) < 0) {
         char *why = h5carve_hdf5_errors();
-        h5carve_error("%s: cannot read the manifest: %s", path, why);
+        h5carve_error("%s: neither a carve container nor a manifest carve can read (%s)", path, why);
         free(why);
         carve_manifest_clear(&e.m);
         return -1;

@@ -75,7 +75,7 @@ help)
     h version --version
     check "--version: exit 0" rc_is version 0
     check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
-    for sub in record replay; do
+    for sub in record replay inspect; do
         h "help.$sub" "$sub" --help
         check "$sub --help: exit 0" rc_is "help.$sub" 0
         check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
@@ -188,6 +188,56 @@ dir)
     check "replay --dir: the native values" same_checksum rep rows
     got=$(replay_numbers rep.err) want=$(replay_numbers_of_manifest "$m")
     check "replay --dir: the summary ($got) is the manifest's ($want)" test "$got" = "$want"
+    ;;
+inspect)
+    zoo "$work/zoo.h5"
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    h rep replay -- "$CARVE_TEST_WORKLOAD" zoo.h5 strided rep.txt
+    m=$(the_manifest "$work")
+    c=${m%.carve.yaml}.carve.h5
+    h json inspect --json "$c"
+    check "inspect --json: exit 0" rc_is json 0
+    check "inspect --json: valid JSON" python3 -m json.tool json.out /dev/null
+    # The numbers, from the JSON, against the manifest (awk over carve's YAML).
+    field() { python3 -c "import json,sys; c=json.load(open('json.out'))['containers'][0]; print(eval(sys.argv[1]))" "$1"; }
+    check "inspect: one container" test "$(field 'len(json.load(open("json.out"))["containers"])')" = 1
+    check "inspect: the origin" test "$(field 'c["origin"]')" = "$work/zoo.h5"
+    check "inspect: the generation" test "$(field 'c["generation"]')" = "$(awk '$1 == "generation:" { print $2 }' "$m")"
+    check "inspect: the datasets" test "$(field 'len(c["datasets"])')" = "$(grep -c '^- path:' "$m")"
+    check "inspect: bytes read (sum over datasets)" \
+        test "$(field 'sum(d["bytes_read"] for d in c["datasets"])')" = "$(manifest_sum "$m" bytes_read)"
+    check "inspect: bytes stored (sum over datasets)" \
+        test "$(field 'sum(d["bytes_stored"] for d in c["datasets"])')" = "$(manifest_sum "$m" bytes_stored)"
+    check "inspect: chunks stored (sum over datasets)" \
+        test "$(field 'sum(d["chunks_stored"] for d in c["datasets"])')" = "$(manifest_sum "$m" chunks_stored)"
+    check "inspect: the replay counters" test "$(field '" ".join(str(c["replay"][k]) for k in ("reads","hits","misses","partial","bytes_from_container","bytes_from_origin"))')" = "$(replay_numbers_of_manifest "$m")"
+    check "inspect: one run" test "$(field 'len(c["runs"])')" = 1
+    check "inspect: coverage is a fraction in [0, 1], and covered <= elements" \
+        test "$(field 'all(0 <= d["coverage"] <= 1 and 0 <= d["held"] <= 1 and d["elements_covered"] <= d["elements"] for d in c["datasets"])')" = True
+    check "inspect: /grid2d's type, layout and coverage (the rows workload's union)" \
+        test "$(field '[(d["type"], d["layout"], d["elements"]) for d in c["datasets"] if d["path"] == "/grid2d"][0]')" = "('int32', 'contiguous', 3000)"
+    h table inspect "$c"
+    check "inspect (table): exit 0" rc_is table 0
+    check "inspect (table): the dataset table" grep -Eq '^  dataset +shape +type +layout +store +chunks +read +stored +coverage +held$' table.out
+    check "inspect (table): the replay line" says table.out "hits,"
+    h dir inspect --json .
+    check "inspect DIR: every container in it" test "$(python3 -c "import json; print(len(json.load(open('dir.out'))['containers']))")" = 1
+    h manifest inspect --json "$m"
+    check "inspect MANIFEST: exit 0, the same datasets" \
+        test "$(python3 -c "import json; print(len(json.load(open('manifest.out'))['containers'][0]['datasets']))")" = "$(grep -c '^- path:' "$m")"
+    if python3 -c 'import yaml' 2>/dev/null; then
+        h yaml inspect --yaml "$c"
+        check "inspect --yaml: valid YAML, the same document as --json" python3 -c "
+import json, yaml
+assert yaml.safe_load(open('yaml.out')) == json.load(open('json.out'))"
+    fi
+    h missing inspect "$work/nothing.h5"
+    check "inspect of a missing file: exit 2" rc_is missing 2
+    echo "not a manifest" >junk.txt
+    h junk inspect junk.txt
+    check "inspect of a file that is no container or manifest: exit 2" rc_is junk 2
+    h noarg inspect
+    check "inspect without a path: exit 2" rc_is noarg 2
     ;;
 *)
     echo "unknown case $case_name" >&2
