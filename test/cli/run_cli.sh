@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# run_cli.sh <case> <work-dir> — the h5carve tests (test/cli/CMakeLists.txt registers one per case).
+# Environment: H5CARVE (the tool, which finds the plugin itself, relative to its own path),
+# CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERSION (carve's version).
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../common/compare_lib.sh
+source "$here/../common/compare_lib.sh"
+clear_connector_environment
+unset HDF5_PLUGIN_PATH CARVE_PLUGIN_DIR
+
+case_name=$1
+rm -rf "$2" && mkdir -p "$2" && cd "$2" || exit 1
+work=$(pwd)
+failures=0
+checks=0
+
+check() {
+    local what=$1
+    shift
+    checks=$((checks + 1))
+    if "$@"; then echo "PASS: $what"; else fail "$what"; fi
+}
+
+# h <label> <h5carve args...>: runs h5carve, keeping <label>.out/.err/.rc.
+h() {
+    local label=$1 rc=0
+    shift
+    "$H5CARVE" "$@" >"$label.out" 2>"$label.err" || rc=$?
+    echo "$rc" >"$label.rc"
+    printf '  %-18s exit %-3s h5carve %s\n' "$label" "$rc" "$*"
+}
+rc_is() { [[ $(cat "$1.rc") == "$2" ]] || { echo "    $1: exit $(cat "$1.rc"), expected $2"; sed -n 1,15p "$1.err"; return 1; }; }
+says() { grep -qF -- "$2" "$1" || { echo "    $1 does not say: $2"; sed -n 1,15p "$1"; return 1; }; }
+
+# The zoo and a native run of a workload (its checksum is the reference).
+zoo() { "$CARVE_TEST_MAKE_ZOO" "$1" >/dev/null; }
+checksum() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1"; }
+native() { "$CARVE_TEST_WORKLOAD" "$1" "$2" "native.$2.txt" >"native.$2.out" 2>&1; }
+same_checksum() { # <label> <workload>
+    local a b
+    a=$(checksum "$1.out") b=$(checksum "native.$2.out")
+    [[ -n $a && $a == "$b" ]] || { echo "    $1: checksum '$a', native '$b'"; return 1; }
+}
+
+# Sums over a manifest's datasets, and its replay counters, read with awk from the YAML carve writes.
+manifest_sum() { awk -v k="$2" '$1 == k":" { s += $2 } END { print s + 0 }' "$1"; }
+manifest_replay() { awk -v k="$2" '/^replay:/ { r = 1; next } r && $1 == k":" { print $2; exit }' "$1"; }
+the_manifest() { local f=("$1"/zoo.h5-*.carve.yaml); [[ -e ${f[0]} ]] && echo "${f[0]}"; }
+
+# The summary's line for a container: its numbers, as "reads hits misses partial container origin".
+replay_numbers() {
+    sed -n 's/.*: \([0-9]*\) reads: \([0-9]*\) hits, \([0-9]*\) misses, \([0-9]*\) partial; \([0-9]*\) bytes from the container, \([0-9]*\) from the origin.*/\1 \2 \3 \4 \5 \6/p' "$1"
+}
+replay_numbers_of_manifest() {
+    local m=$1
+    echo "$(manifest_replay "$m" reads) $(manifest_replay "$m" hits) $(manifest_replay "$m" misses)" \
+        "$(manifest_replay "$m" partial) $(manifest_replay "$m" bytes_from_container)" \
+        "$(manifest_replay "$m" bytes_from_origin)"
+}
+minus_numbers() { # <after...6> <before...6>
+    local a b i out=()
+    read -r -a a <<<"$1"
+    read -r -a b <<<"$2"
+    for i in 0 1 2 3 4 5; do out+=($((a[i] - ${b[i]:-0}))); done
+    echo "${out[*]}"
+}
+
+case $case_name in
+help)
+    h help --help
+    check "--help: exit 0, the usage on stdout" rc_is help 0
+    check "--help names every subcommand and the exit codes" says help.out "inspect"
+    check "--help documents exit status 2" says help.out "2 a usage or environment error"
+    h version --version
+    check "--version: exit 0" rc_is version 0
+    check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
+    for sub in record replay inspect; do
+        h "help.$sub" "$sub" --help
+        check "$sub --help: exit 0" rc_is "help.$sub" 0
+        check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
+    done
+    ;;
+usage)
+    h none
+    check "no subcommand: exit 2" rc_is none 2
+    h unknown frobnicate
+    check "an unknown subcommand: exit 2" rc_is unknown 2
+    check "an unknown subcommand is named" says unknown.err "unknown subcommand 'frobnicate'"
+    h nocmd record
+    check "record without a command: exit 2" rc_is nocmd 2
+    h badopt record --bogus -- true
+    check "record with an unknown option: exit 2" rc_is badopt 2
+    h badskel record --skeleton half -- true
+    check "record --skeleton half: exit 2" rc_is badskel 2
+    h nodir record --dir "$work/missing" -- true
+    check "record --dir of a missing directory: exit 2" rc_is nodir 2
+    h both replay --offline --origin x.h5 -- true
+    check "replay --offline --origin: exit 2" rc_is both 2
+    h nostart record -- "$work/no-such-program"
+    check "a command that cannot start: exit 2" rc_is nostart 2
+    check "a command that cannot start is named" says nostart.err "cannot run $work/no-such-program"
+    CARVE_PLUGIN_DIR=$work h noplugin record -- true
+    check "CARVE_PLUGIN_DIR without the plugin: exit 2" rc_is noplugin 2
+    ;;
+status)
+    h exit7 record -- sh -c 'exit 7'
+    check "the program's exit status is h5carve's (record)" rc_is exit7 7
+    check "the summary gives the program's status" says exit7.err "(exit status 7)"
+    h exit5 replay -- sh -c 'exit 5'
+    check "the program's exit status is h5carve's (replay)" rc_is exit5 5
+    h killed record -- sh -c 'kill -TERM $$'
+    check "a program ended by SIGTERM: 128 + 15" rc_is killed 143
+    h env record --dir "$work" -- sh -c 'printf "%s\n%s\n" "$HDF5_VOL_CONNECTOR" "$HDF5_PLUGIN_PATH"'
+    check "the connector string given to the program" \
+        test "$(sed -n 1p env.out)" = "carve mode=carve;dir={$work}"
+    check "the plugin path given to the program holds the plugin" test -e "$(sed -n 2p env.out)/libcarve_vol.so"
+    ;;
+record_replay)
+    zoo "$work/zoo.h5"
+    native zoo.h5 rows && native zoo.h5 strided
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    check "record: exit 0" rc_is rec 0
+    m=$(the_manifest "$work")
+    check "record wrote a container and its manifest" test -n "$m"
+    check "record: the program read what it reads natively" same_checksum rec rows
+    check "record: one container written" says rec.err "h5carve record: 1 container written (exit status 0)"
+    read_sum=$(manifest_sum "$m" bytes_read) stored_sum=$(manifest_sum "$m" bytes_stored)
+    nds=$(grep -c '^- path:' "$m")
+    check "record: the summary's numbers are the manifest's ($nds datasets, $read_sum read, $stored_sum stored)" \
+        says rec.err "${m%.carve.yaml}.carve.h5: origin $work/zoo.h5, generation 1, $nds datasets: $read_sum bytes read, $stored_sum stored"
+    check "record: bytes were read" test "$read_sum" -gt 0
+
+    # Replay, all hits, with the origin away.
+    mv zoo.h5 zoo.h5.away
+    h rep1 replay -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rep1.txt
+    check "replay without the origin: exit 0" rc_is rep1 0
+    check "replay: the values read natively" same_checksum rep1 rows
+    check "replay: one container used" says rep1.err "h5carve replay: 1 container used (exit status 0)"
+    got=$(replay_numbers rep1.err) want=$(replay_numbers_of_manifest "$m")
+    check "replay: the summary ($got) is the manifest's replay section ($want)" test "$got" = "$want"
+    check "replay: every read a hit, nothing from the origin" test "$(awk '{ print ($1 == $2 && $1 > 0 && $6 == 0) }' <<<"$got")" = 1
+    mv zoo.h5.away zoo.h5
+
+    # Replay with misses and partial reads, the origin present: the summary is this run's difference.
+    before=$(replay_numbers_of_manifest "$m")
+    h rep2 replay -- "$CARVE_TEST_WORKLOAD" zoo.h5 strided rep2.txt
+    check "replay with misses: exit 0" rc_is rep2 0
+    check "replay with misses: the values read natively" same_checksum rep2 strided
+    got=$(replay_numbers rep2.err) want=$(minus_numbers "$(replay_numbers_of_manifest "$m")" "$before")
+    check "replay: the summary ($got) is the change of the manifest's replay section ($want)" test "$got" = "$want"
+    check "replay: some bytes came from the origin" test "$(awk '{ print ($6 > 0) }' <<<"$got")" = 1
+
+    # A failing program: its status, and the summary still printed.
+    h fail replay -- "$CARVE_TEST_WORKLOAD" zoo.h5 no-such-workload x.txt
+    check "a failing program's status is h5carve's (2: carve_workload's usage error)" rc_is fail 2
+    check "the summary is printed after a failing program" says fail.err "(exit status 2)"
+    ;;
+offline)
+    zoo "$work/zoo.h5"
+    native zoo.h5 rows && native zoo.h5 strided
+    h rec record --skeleton touched -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    check "record --skeleton touched: exit 0" rc_is rec 0
+    m=$(the_manifest "$work")
+    check "record --skeleton touched: the manifest says so" grep -q '^skeleton: touched' "$m"
+    h hits replay --offline -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows hits.txt
+    check "replay --offline, every read held: exit 0" rc_is hits 0
+    check "replay --offline, every read held: the native values" same_checksum hits rows
+    got=$(replay_numbers hits.err)
+    check "replay --offline: nothing from the origin ($got)" test "$(awk '{ print ($1 == $2 && $6 == 0) }' <<<"$got")" = 1
+    h miss replay --offline -- "$CARVE_TEST_WORKLOAD" zoo.h5 strided miss.txt
+    check "replay --offline, a read the container does not hold: the program fails" test "$(cat miss.rc)" != 0
+    check "replay --offline: the refusal names the unreachable origin" says miss.err "/dev/null/h5carve-offline"
+    check "replay --offline: the origin served nothing" test "$(manifest_replay "$m" bytes_from_origin)" = 0
+    ;;
+dir)
+    mkdir -p data bundle
+    zoo "$work/data/zoo.h5"
+    (cd data && native zoo.h5 rows) && mv data/native.rows.out .
+    h rec record --dir bundle -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows rec.txt
+    check "record --dir: exit 0" rc_is rec 0
+    m=$(the_manifest "$work/bundle")
+    check "record --dir: the container is in the directory" test -n "$m"
+    check "record --dir: the summary names it" says rec.err "$work/bundle/zoo.h5-"
+    mv data data.away
+    h rep replay --dir bundle -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows rep.txt
+    check "replay --dir with the origin's directory gone: exit 0" rc_is rep 0
+    check "replay --dir: the native values" same_checksum rep rows
+    got=$(replay_numbers rep.err) want=$(replay_numbers_of_manifest "$m")
+    check "replay --dir: the summary ($got) is the manifest's ($want)" test "$got" = "$want"
+    ;;
+inspect)
+    zoo "$work/zoo.h5"
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    h rep replay -- "$CARVE_TEST_WORKLOAD" zoo.h5 strided rep.txt
+    m=$(the_manifest "$work")
+    c=${m%.carve.yaml}.carve.h5
+    h json inspect --json "$c"
+    check "inspect --json: exit 0" rc_is json 0
+    check "inspect --json: valid JSON" python3 -m json.tool json.out /dev/null
+    # The numbers, from the JSON, against the manifest (awk over carve's YAML).
+    field() { python3 -c "import json,sys; c=json.load(open('json.out'))['containers'][0]; print(eval(sys.argv[1]))" "$1"; }
+    check "inspect: one container" test "$(field 'len(json.load(open("json.out"))["containers"])')" = 1
+    check "inspect: the origin" test "$(field 'c["origin"]')" = "$work/zoo.h5"
+    check "inspect: the generation" test "$(field 'c["generation"]')" = "$(awk '$1 == "generation:" { print $2 }' "$m")"
+    check "inspect: the datasets" test "$(field 'len(c["datasets"])')" = "$(grep -c '^- path:' "$m")"
+    check "inspect: bytes read (sum over datasets)" \
+        test "$(field 'sum(d["bytes_read"] for d in c["datasets"])')" = "$(manifest_sum "$m" bytes_read)"
+    check "inspect: bytes stored (sum over datasets)" \
+        test "$(field 'sum(d["bytes_stored"] for d in c["datasets"])')" = "$(manifest_sum "$m" bytes_stored)"
+    check "inspect: chunks stored (sum over datasets)" \
+        test "$(field 'sum(d["chunks_stored"] for d in c["datasets"])')" = "$(manifest_sum "$m" chunks_stored)"
+    check "inspect: the replay counters" test "$(field '" ".join(str(c["replay"][k]) for k in ("reads","hits","misses","partial","bytes_from_container","bytes_from_origin"))')" = "$(replay_numbers_of_manifest "$m")"
+    check "inspect: one run" test "$(field 'len(c["runs"])')" = 1
+    check "inspect: coverage is a fraction in [0, 1], and covered <= elements" \
+        test "$(field 'all(0 <= d["coverage"] <= 1 and 0 <= d["held"] <= 1 and d["elements_covered"] <= d["elements"] for d in c["datasets"])')" = True
+    check "inspect: /grid2d's type, layout and coverage (the rows workload's union)" \
+        test "$(field '[(d["type"], d["layout"], d["elements"]) for d in c["datasets"] if d["path"] == "/grid2d"][0]')" = "('int32', 'contiguous', 3000)"
+    h table inspect "$c"
+    check "inspect (table): exit 0" rc_is table 0
+    check "inspect (table): the dataset table" grep -Eq '^  dataset +shape +type +layout +store +chunks +read +stored +coverage +held$' table.out
+    check "inspect (table): the replay line" says table.out "hits,"
+    h dir inspect --json .
+    check "inspect DIR: every container in it" test "$(python3 -c "import json; print(len(json.load(open('dir.out'))['containers']))")" = 1
+    h manifest inspect --json "$m"
+    check "inspect MANIFEST: exit 0, the same datasets" \
+        test "$(python3 -c "import json; print(len(json.load(open('manifest.out'))['containers'][0]['datasets']))")" = "$(grep -c '^- path:' "$m")"
+    if python3 -c 'import yaml' 2>/dev/null; then
+        h yaml inspect --yaml "$c"
+        check "inspect --yaml: valid YAML, the same document as --json" python3 -c "
+import json, yaml
+assert yaml.safe_load(open('yaml.out')) == json.load(open('json.out'))"
+    fi
+    h missing inspect "$work/nothing.h5"
+    check "inspect of a missing file: exit 2" rc_is missing 2
+    echo "not a manifest" >junk.txt
+    h junk inspect junk.txt
+    check "inspect of a file that is no container or manifest: exit 2" rc_is junk 2
+    h noarg inspect
+    check "inspect without a path: exit 2" rc_is noarg 2
+    ;;
+*)
+    echo "unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+
+echo "$checks checks, $failures failed"
+[[ $failures -eq 0 ]]
