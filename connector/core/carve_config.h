@@ -122,7 +122,7 @@ long carve_config_timeout(const carve_config_t *cfg);
 /* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
 carve_mode_t carve_mode_parse(const char *name);
 
-/* Name of a key, its environment variable; NULL for a key out of range. */
+/* Name of a key, its environment variable (the tests clear each by it); NULL for a key out of range. */
 const char *carve_key_name(carve_key_t key);
 const char *carve_key_env(carve_key_t key);
 

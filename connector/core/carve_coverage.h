@@ -69,7 +69,9 @@ hsize_t carve_selection_npoints(const carve_selection_t *sel);
 int carve_selection_is_empty(const carve_selection_t *sel);
 /* A new dataspace of sel's extent selecting the union (H5S_SELECT_OR of every record); none when empty. */
 hid_t carve_selection_to_space(const carve_selection_t *sel);
-/* 1 if every element selected in space_id (same extent) is in the union, 0 if not, -1 on failure. */
+/* 1 if every element selected in space_id (same extent) is in the union, 0 if not, -1 on failure. The
+ * meaning of a selection, stated by HDF5 itself: the unit tests' oracle (carve's own paths use chunk sets
+ * and carve_split, which do not build dataspaces). */
 int carve_selection_contains(const carve_selection_t *sel, hid_t space_id);
 /* Sorts n record indices of sel (rank >= 1) by the records' first row (start in dimension 0), records
  * starting on the same row by index. */
@@ -97,6 +99,7 @@ herr_t carve_chunkset_copy(carve_chunkset_t *dst, const carve_chunkset_t *src);
 herr_t carve_chunkset_add_coords(carve_chunkset_t *cs, const hsize_t *coords);
 /* Adds every chunk that holds at least one element of the selection. */
 herr_t carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel);
+/* The same for a dataspace's selection: the unit tests' oracle for carve_chunkset_add_selection. */
 herr_t carve_chunkset_add_space(carve_chunkset_t *cs, hid_t space_id);
 herr_t carve_chunkset_union(carve_chunkset_t *dst, const carve_chunkset_t *src);
 /* Sorts and removes duplicates; afterwards n is the number of distinct chunks. */

@@ -29,8 +29,11 @@
  *                                                  was before, whatever the call pushed
  *
  * Not used in carve's own code: carve_error_save() and carve_error_restore() by hand (use
- * CARVE_CLEANUP_*), H5E_BEGIN_TRY (use CARVE_TRY_QUIETLY or CARVE_TRY_IGNORED), a bare H5Eclear2 after
- * a failure (use CARVE_TRY_IGNORED around the call).
+ * CARVE_CLEANUP_*; the one exception, file_specific_by_name in carve_file.c, says why), a bare H5Eclear2
+ * after a failure (use CARVE_TRY_IGNORED around the call; H5Eclear2 stays only where a failure was turned
+ * into carve's own words, each saying so on its line), and H5E_BEGIN_TRY (use CARVE_TRY_QUIETLY
+ * or CARVE_TRY_IGNORED; a block of several statements that cannot be one macro argument keeps it, marked
+ * "Quiet, not ignored").
  *
  * Majors name the module that failed (what was being done); minors the kind of failure (what to fix).
  * A core module pushes its own major and never CARVE_E_VOL, which is the VOL plumbing's.

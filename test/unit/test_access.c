@@ -16,24 +16,12 @@
 #include "carve_error.h"
 #include "unit_test.h"
 
-/* A token like the native connector's: a little-endian file address in the first 8 bytes. */
-static H5O_token_t
-address_token(uint64_t address)
-{
-    H5O_token_t token;
-
-    memset(&token, 0, sizeof token);
-    for (int i = 0; i < 8; i++)
-        token.__data[i] = (uint8_t)(address >> (8 * i));
-    return token;
-}
-
 /* A dataset reached twice (an alias) is one entry, with the shape given first. */
 static void
 test_datasets(unit_t *t)
 {
     carve_access_t          acc;
-    H5O_token_t             a = address_token(800), b = address_token(4096);
+    H5O_token_t             a = unit_address_token(800), b = unit_address_token(4096);
     hsize_t                 dims[2] = {10, 20}, other[2] = {3, 3};
     carve_access_dataset_t *da, *again, *db;
 
@@ -58,7 +46,7 @@ static void
 test_reads(unit_t *t)
 {
     carve_access_t          acc;
-    H5O_token_t             token   = address_token(1234);
+    H5O_token_t             token   = unit_address_token(1234);
     hsize_t                 dims[2] = {10, 20}, start[2] = {2, 0}, count[2] = {3, 5};
     hid_t                   space = H5Screate_simple(2, dims, NULL), probe = H5Scopy(space);
     carve_access_dataset_t *ds;
@@ -89,7 +77,7 @@ static void
 test_extent_changes(unit_t *t)
 {
     carve_access_t          acc;
-    H5O_token_t             token    = address_token(99);
+    H5O_token_t             token    = unit_address_token(99);
     hsize_t                 small[1] = {10}, big[1] = {50}, shrunk[1] = {20};
     hid_t                   first = H5Screate_simple(1, small, NULL), later = H5Screate_simple(1, big, NULL);
     hid_t                   probe = H5Screate_simple(1, shrunk, NULL);
@@ -129,7 +117,7 @@ test_touch(unit_t *t)
     carve_access_init(&acc);
     for (int round = 0; round < 3; round++)
         for (uint64_t i = 0; i < 100; i++) {
-            H5O_token_t token = address_token(96 + 8 * i);
+            H5O_token_t token = unit_address_token(96 + 8 * i);
 
             CHECK(t, carve_access_touch(&acc, &token) >= 0);
         }
@@ -151,7 +139,7 @@ test_attributes(unit_t *t)
     for (int round = 0; round < 2; round++)
         for (int o = 0; o < NOBJECTS; o++)
             for (int n = 0; n < NNAMES; n++) {
-                H5O_token_t object = address_token(1000 + (uint64_t)o);
+                H5O_token_t object = unit_address_token(1000 + (uint64_t)o);
 
                 snprintf(name, sizeof name, "attr%d", n);
                 all_ok = carve_access_record_attr(&acc, &object, name) >= 0 && all_ok;
@@ -160,7 +148,7 @@ test_attributes(unit_t *t)
     CHECK(t, acc.nattrs == NOBJECTS * NNAMES && acc.attr_capacity >= acc.nattrs);
     /* every pair is there once */
     for (int o = 0; o < NOBJECTS; o++) {
-        H5O_token_t object = address_token(1000 + (uint64_t)o);
+        H5O_token_t object = unit_address_token(1000 + (uint64_t)o);
         size_t      found  = 0;
 
         for (size_t i = 0; i < acc.nattrs; i++)

@@ -17,18 +17,6 @@
 #include "carve_tokenmap.h"
 #include "unit_test.h"
 
-/* A token like the native connector's: a little-endian file address in the first 8 bytes. */
-static H5O_token_t
-address_token(uint64_t address)
-{
-    H5O_token_t token;
-
-    memset(&token, 0, sizeof token);
-    for (int i = 0; i < 8; i++)
-        token.__data[i] = (uint8_t)(address >> (8 * i));
-    return token;
-}
-
 static void
 count_free(void *value)
 {
@@ -47,12 +35,12 @@ test_put_get(unit_t *t)
     carve_tokenmap_init(&map);
     CHECK(t, map.n == 0 && map.capacity == 0);
     {
-        H5O_token_t missing = address_token(96);
+        H5O_token_t missing = unit_address_token(96);
         CHECK(t, carve_tokenmap_get(&map, &missing) == NULL); /* empty map: no table at all */
     }
     /* Addresses 8 bytes apart from a typical superblock end: clustered keys. */
     for (uintptr_t i = 0; i < COUNT; i++) {
-        H5O_token_t token = address_token(96 + 8 * (uint64_t)i);
+        H5O_token_t token = unit_address_token(96 + 8 * (uint64_t)i);
         values[i]         = i + 1;
         if (carve_tokenmap_put(&map, &token, &values[i]) < 0)
             all_found = false;
@@ -61,11 +49,11 @@ test_put_get(unit_t *t)
     CHECK(t, map.n == COUNT);
     CHECK(t, map.capacity >= 2 * COUNT && (map.capacity & (map.capacity - 1)) == 0);
     for (uintptr_t i = 0; i < COUNT; i++) {
-        H5O_token_t token = address_token(96 + 8 * (uint64_t)i);
+        H5O_token_t token = unit_address_token(96 + 8 * (uint64_t)i);
         uintptr_t  *value = carve_tokenmap_get(&map, &token);
         if (!value || *value != i + 1)
             all_found = false;
-        token = address_token(100 + 8 * (uint64_t)i); /* between keys: absent */
+        token = unit_address_token(100 + 8 * (uint64_t)i); /* between keys: absent */
         if (carve_tokenmap_get(&map, &token))
             none_extra = false;
     }
@@ -74,7 +62,7 @@ test_put_get(unit_t *t)
 
     /* Replacement keeps the count. */
     {
-        H5O_token_t token       = address_token(96 + 8 * 7);
+        H5O_token_t token       = unit_address_token(96 + 8 * 7);
         uintptr_t   replacement = 12345;
         CHECK(t, carve_tokenmap_put(&map, &token, &replacement) >= 0);
         CHECK(t, map.n == COUNT);
@@ -104,7 +92,7 @@ test_clear_frees_values(unit_t *t)
 
     carve_tokenmap_init(&map);
     for (uint64_t i = 0; i < 100; i++) {
-        H5O_token_t token = address_token(1000 + i);
+        H5O_token_t token = unit_address_token(1000 + i);
         CHECK(t, carve_tokenmap_put(&map, &token, &freed) >= 0);
     }
     carve_tokenmap_clear(&map, count_free);

@@ -314,3 +314,14 @@ unit_release(const hid_t *ids, size_t n)
         if (ids[i] >= 0)
             H5Idec_ref(ids[i]);
 }
+
+H5O_token_t
+unit_address_token(uint64_t address)
+{
+    H5O_token_t token;
+
+    memset(&token, 0, sizeof token);
+    for (int i = 0; i < 8; i++)
+        token.__data[i] = (uint8_t)(address >> (8 * i));
+    return token;
+}

@@ -131,4 +131,7 @@ void unit_release(const hid_t *ids, size_t n);
 /* Entries of dir whose name contains text; -1 when dir cannot be read. */
 int unit_count_entries(const char *dir, const char *text);
 
+/* A token like the native connector's: a little-endian file address in its first 8 bytes. */
+H5O_token_t unit_address_token(uint64_t address);
+
 #endif /* CARVE_UNIT_TEST_H */
