@@ -422,26 +422,24 @@ usage_error(const char *usage, const char *what, const char *arg)
     return H5CARVE_USAGE;
 }
 
-/* record and replay. */
-static int
-run_under_carve(int argc, char **argv, int replay)
-{
-    const char *usage = replay ? replay_usage : record_usage;
-    const char *dir = NULL, *skeleton = NULL, *origin = NULL;
-    int         offline = 0, i, status;
-    char      **cmd;
-    char       *plugin = NULL, *conn = NULL, *path_env = NULL;
-    const char *old_path;
-    strlist_t   dirs = {0, NULL};
-    snaps_t     before, after;
-    char        cwd[PATH_MAX], real[PATH_MAX];
+/* The options of record and replay. */
+typedef struct run_options_t {
+    const char *usage;
+    int         replay;
+    const char *dir, *skeleton, *origin;
+    int         offline;
+    char      **cmd; /* the program and its arguments */
+} run_options_t;
 
-    if (wants_help(argc, argv)) {
-        fputs(usage, stdout);
-        return H5CARVE_OK;
-    }
+/* Phase 1: the options; H5CARVE_OK to go on, else the exit status (help shown, or a usage error said). */
+static int
+run_parse(int argc, char **argv, run_options_t *o)
+{
+    int i;
+
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
+
         if (0 == strcmp(a, "--")) {
             i++;
             break;
@@ -451,46 +449,57 @@ run_under_carve(int argc, char **argv, int replay)
         if (0 == strcmp(a, "-v") || 0 == strcmp(a, "--verbose"))
             h5carve_verbose++;
         else if (0 == strcmp(a, "--dir") && i + 1 < argc)
-            dir = argv[++i];
-        else if (!replay && 0 == strcmp(a, "--skeleton") && i + 1 < argc)
-            skeleton = argv[++i];
-        else if (replay && 0 == strcmp(a, "--origin") && i + 1 < argc)
-            origin = argv[++i];
-        else if (replay && 0 == strcmp(a, "--offline"))
-            offline = 1;
+            o->dir = argv[++i];
+        else if (!o->replay && 0 == strcmp(a, "--skeleton") && i + 1 < argc)
+            o->skeleton = argv[++i];
+        else if (o->replay && 0 == strcmp(a, "--origin") && i + 1 < argc)
+            o->origin = argv[++i];
+        else if (o->replay && 0 == strcmp(a, "--offline"))
+            o->offline = 1;
         else
-            return usage_error(usage, "unknown option or missing value: ", a);
+            return usage_error(o->usage, "unknown option or missing value: ", a);
     }
     if (i >= argc)
-        return usage_error(usage, "no command to run (give it after --)", "");
-    cmd = argv + i;
-    if (skeleton && strcmp(skeleton, "full") && strcmp(skeleton, "touched"))
-        return usage_error(usage, "--skeleton takes full or touched, not ", skeleton);
-    if (offline && origin)
-        return usage_error(usage, "--offline and --origin exclude each other", "");
-    if (dir) {
+        return usage_error(o->usage, "no command to run (give it after --)", "");
+    o->cmd = argv + i;
+    if (o->skeleton && strcmp(o->skeleton, "full") && strcmp(o->skeleton, "touched"))
+        return usage_error(o->usage, "--skeleton takes full or touched, not ", o->skeleton);
+    if (o->offline && o->origin)
+        return usage_error(o->usage, "--offline and --origin exclude each other", "");
+    if (o->dir) {
         struct stat st;
-        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            h5carve_error("--dir %s: not a directory%s", dir, replay ? "" : " (carve needs it to exist)");
+
+        if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            h5carve_error("--dir %s: not a directory%s", o->dir,
+                          o->replay ? "" : " (carve needs it to exist)");
             return H5CARVE_USAGE;
         }
     }
+    return H5CARVE_OK;
+}
+
+/* Phase 2: the program's environment: carve's plugin directory first on HDF5_PLUGIN_PATH, and the
+ * connector string of the options. Returns 0, or -1 (said). */
+static int
+run_set_environment(const run_options_t *o)
+{
+    char       *plugin = NULL, *conn = NULL, *path_env = NULL;
+    const char *old_path;
+    int         ret_value = -1;
 
     if (NULL == (plugin = find_plugin_dir()))
-        return H5CARVE_USAGE;
-    if (NULL == (conn = strdup(replay ? "carve mode=replay" : "carve mode=carve")) ||
-        (dir && add_setting(&conn, "dir", dir) < 0) ||
-        (skeleton && add_setting(&conn, "skeleton", skeleton) < 0) ||
-        (origin && add_setting(&conn, "origin", origin) < 0) ||
-        (offline && add_setting(&conn, "origin", H5CARVE_OFFLINE_ORIGIN) < 0) ||
-        (replay && h5carve_verbose && add_setting(&conn, "log", "summary") < 0)) {
-        free(plugin);
-        free(conn);
-        return H5CARVE_USAGE;
-    }
+        goto done;
+    if (NULL == (conn = strdup(o->replay ? "carve mode=replay" : "carve mode=carve")) ||
+        (o->dir && add_setting(&conn, "dir", o->dir) < 0) ||
+        (o->skeleton && add_setting(&conn, "skeleton", o->skeleton) < 0) ||
+        (o->origin && add_setting(&conn, "origin", o->origin) < 0) ||
+        (o->offline && add_setting(&conn, "origin", H5CARVE_OFFLINE_ORIGIN) < 0) ||
+        (o->replay && h5carve_verbose && add_setting(&conn, "log", "summary") < 0))
+        goto done;
     old_path = getenv("HDF5_PLUGIN_PATH");
     if (old_path && *old_path) {
         size_t len = strlen(plugin) + strlen(old_path) + 2;
+
         if ((path_env = malloc(len)))
             snprintf(path_env, len, "%s:%s", plugin, old_path);
     }
@@ -499,32 +508,62 @@ run_under_carve(int argc, char **argv, int replay)
     if (!path_env || setenv("HDF5_PLUGIN_PATH", path_env, 1) < 0 ||
         setenv("HDF5_VOL_CONNECTOR", conn, 1) < 0) {
         h5carve_error("cannot set the environment: %s", strerror(errno));
-        free(plugin);
-        free(conn);
-        free(path_env);
-        return H5CARVE_USAGE;
+        goto done;
     }
     h5carve_note("HDF5_PLUGIN_PATH=%s", path_env);
     h5carve_note("HDF5_VOL_CONNECTOR=%s", conn);
+    ret_value = 0;
 
-    /* Where the manifests the run changes are: the container directory, else beside the origins. */
-    if (!dir)
-        dir = getenv("CARVE_DIR");
+done:
+    free(plugin);
+    free(conn);
+    free(path_env);
+    return ret_value;
+}
+
+/* Phase 3: where the manifests the run changes are: the container directory, else the current directory
+ * and beside the files the command names. */
+static void
+run_manifest_dirs(const run_options_t *o, strlist_t *dirs)
+{
+    const char *dir = o->dir ? o->dir : getenv("CARVE_DIR");
+    char        cwd[PATH_MAX], real[PATH_MAX];
+
     if (dir && *dir) {
         if (realpath(dir, real))
-            strlist_add_unique(&dirs, real);
+            strlist_add_unique(dirs, real);
     }
     else {
         if (getcwd(cwd, sizeof cwd))
-            strlist_add_unique(&dirs, cwd);
-        for (int k = 1; cmd[k]; k++)
-            add_dir_of_arg(&dirs, cmd[k]);
+            strlist_add_unique(dirs, cwd);
+        for (int k = 1; o->cmd[k]; k++)
+            add_dir_of_arg(dirs, o->cmd[k]);
     }
-    for (size_t k = 0; k < dirs.n; k++)
-        h5carve_note("scanning %s for manifests", dirs.list[k]);
-    snaps_take(&dirs, &before);
+    for (size_t k = 0; k < dirs->n; k++)
+        h5carve_note("scanning %s for manifests", dirs->list[k]);
+}
 
-    status = run_child(cmd);
+/* record and replay: the options, the environment, the manifests before, the program, the manifests after
+ * and the summary of the difference. The program's exit status is h5carve's. */
+static int
+run_under_carve(int argc, char **argv, int replay)
+{
+    run_options_t o    = {replay ? replay_usage : record_usage, replay, NULL, NULL, NULL, 0, NULL};
+    strlist_t     dirs = {0, NULL};
+    snaps_t       before, after;
+    int           status;
+
+    if (wants_help(argc, argv)) {
+        fputs(o.usage, stdout);
+        return H5CARVE_OK;
+    }
+    if ((status = run_parse(argc, argv, &o)) != H5CARVE_OK)
+        return status;
+    if (run_set_environment(&o) < 0)
+        return H5CARVE_USAGE;
+    run_manifest_dirs(&o, &dirs);
+    snaps_take(&dirs, &before);
+    status = run_child(o.cmd);
     if (status < 0)
         status = H5CARVE_USAGE;
     else {
@@ -534,9 +573,6 @@ run_under_carve(int argc, char **argv, int replay)
     }
     snaps_free(&before);
     strlist_free(&dirs);
-    free(plugin);
-    free(conn);
-    free(path_env);
     return status;
 }
 

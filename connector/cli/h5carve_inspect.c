@@ -448,19 +448,12 @@ text_of(const val_t *v)
 }
 
 static void
-print_table(FILE *f, const val_t *c)
+print_summary(FILE *f, const val_t *c)
 {
-    static const char *const head[] = {"dataset", "shape", "type",   "layout",   "store",
-                                       "chunks",  "read",  "stored", "coverage", "held"};
-    enum { NCOL = sizeof head / sizeof head[0] };
     const val_t *ds = v_get(c, "datasets"), *replay = v_get(c, "replay"), *runs = v_get(c, "runs");
     const val_t *stamp = v_get(c, "stamp");
-    size_t       nrow = ds->n + 1, width[NCOL] = {0};
-    char       **cell = calloc(nrow * NCOL, sizeof *cell);
     char        *t;
 
-    if (!cell)
-        exit(H5CARVE_USAGE);
 #define FIELD(label, key)                                                                                    \
     do {                                                                                                     \
         t = text_of(v_get(c, key));                                                                          \
@@ -507,10 +500,20 @@ print_table(FILE *f, const val_t *c)
     fprintf(f, "%-12s %zu: %" PRIu64 " bytes read, %" PRIu64 " stored\n", "datasets", ds->n,
             v_get(c, "bytes_read")->u, v_get(c, "bytes_stored")->u);
 #undef FIELD
-    if (!ds->n) {
-        free(cell);
-        return;
-    }
+}
+
+/* The dataset table: one aligned row per dataset, numbers right-aligned. */
+static void
+print_datasets(FILE *f, const val_t *ds)
+{
+    static const char *const head[] = {"dataset", "shape", "type",   "layout",   "store",
+                                       "chunks",  "read",  "stored", "coverage", "held"};
+    enum { NCOL = sizeof head / sizeof head[0] };
+    size_t nrow = ds->n + 1, width[NCOL] = {0};
+    char **cell = calloc(nrow * NCOL, sizeof *cell);
+
+    if (!cell)
+        exit(H5CARVE_USAGE);
     for (size_t k = 0; k < NCOL; k++)
         cell[k] = strdup(head[k]);
     for (size_t r = 1; r < nrow; r++) {
@@ -549,6 +552,16 @@ print_table(FILE *f, const val_t *c)
         }
     }
     free(cell);
+}
+
+static void
+print_table(FILE *f, const val_t *c)
+{
+    const val_t *ds = v_get(c, "datasets");
+
+    print_summary(f, c);
+    if (ds->n)
+        print_datasets(f, ds);
 }
 
 int
