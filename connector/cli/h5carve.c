@@ -34,6 +34,7 @@ static const char *const main_usage =
     "  record   run a program under carve (mode=carve) and summarise the containers it wrote\n"
     "  replay   run a program under carve (mode=replay) and summarise what the containers served\n"
     "  inspect  show what a container, a manifest or a directory of containers holds\n"
+    "  verify   check a container (or a directory of them) against its origin\n"
     "\n"
     "Options:\n"
     "  -v, --verbose  say more on stderr (repeat for even more)\n"
@@ -594,7 +595,10 @@ main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int, char **);
-    } subcommands[] = {{"record", cmd_record}, {"replay", cmd_replay}, {"inspect", h5carve_inspect}};
+    } subcommands[] = {{"record", cmd_record},
+                       {"replay", cmd_replay},
+                       {"inspect", h5carve_inspect},
+                       {"verify", h5carve_verify}};
     int i;
 
     /* h5carve's own HDF5 calls (reading containers) are native, whatever the caller's environment says;

@@ -5,6 +5,7 @@
  *   h5carve.c            main, the subcommand table, record and replay (running a program under carve)
  *   h5carve_manifests.c  a container, a manifest or a directory of them, loaded for the subcommands
  *   h5carve_inspect.c    inspect: a table, JSON or YAML of what containers hold
+ *   h5carve_verify.c     verify: a container against its origin (stamp, stored bytes, checksums)
  */
 #ifndef H5CARVE_H
 #define H5CARVE_H
@@ -56,5 +57,6 @@ void h5carve_entries_free(h5carve_entries_t *e);
 void h5carve_totals(const carve_manifest_t *m, uint64_t *bytes_read, uint64_t *bytes_stored);
 
 int h5carve_inspect(int argc, char **argv);
+int h5carve_verify(int argc, char **argv);
 
 #endif /* H5CARVE_H */

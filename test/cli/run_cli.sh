@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run_cli.sh <case> <work-dir> — the h5carve tests (test/cli/CMakeLists.txt registers one per case).
 # Environment: H5CARVE (the tool, which finds the plugin itself, relative to its own path),
-# CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERSION (carve's version).
+# CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERSION (carve's version), CARVE_TEST_DAMAGE
+# (carve_damage: where a container stores a chunk; the verify case only).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../common/compare_lib.sh
@@ -75,7 +76,7 @@ help)
     h version --version
     check "--version: exit 0" rc_is version 0
     check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
-    for sub in record replay inspect; do
+    for sub in record replay inspect verify; do
         h "help.$sub" "$sub" --help
         check "$sub --help: exit 0" rc_is "help.$sub" 0
         check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
@@ -238,6 +239,63 @@ assert yaml.safe_load(open('yaml.out')) == json.load(open('json.out'))"
     check "inspect of a file that is no container or manifest: exit 2" rc_is junk 2
     h noarg inspect
     check "inspect without a path: exit 2" rc_is noarg 2
+    ;;
+verify)
+    zoo "$work/zoo.h5"
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    m=$(the_manifest "$work")
+    c=${m%.carve.yaml}.carve.h5
+    check "verify: a container was carved" test -f "$c"
+    cp "$c" good.carve.h5.keep
+    h good verify -v "$c"
+    check "verify of an intact container: exit 0" rc_is good 0
+    check "verify of an intact container: no differences on stdout" test ! -s good.out
+    check "verify -v names each dataset checked" says good.err "/data/chunked_plain (chunks)"
+    h gooddir verify .
+    check "verify DIR: exit 0" rc_is gooddir 0
+
+    # 4 bytes flipped in the middle of /data/chunked_plain's first stored chunk.
+    read -r offset size < <("$CARVE_TEST_DAMAGE" where "$c" /data/chunked_plain)
+    python3 - "$c" $((offset + size / 2)) <<'PY'
+import sys
+path, at = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(at)
+    b = f.read(4)
+    f.seek(at)
+    f.write(bytes(x ^ 0xFF for x in b))
+PY
+    h flipped verify "$c"
+    check "verify of a damaged chunk: exit 1" rc_is flipped 1
+    check "verify names the container, dataset and chunk, and the first differing byte" \
+        grep -qE "^$c: /data/chunked_plain: chunk \[[0-9, ]+\]: differs from the origin at byte $((size / 2)) of $size$" flipped.out
+    check "verify: the chunk does not match its embedded checksum" \
+        grep -qE "^$c: /data/chunked_plain: chunk \[[0-9, ]+\]: does not match its checksum$" flipped.out
+    check "verify: nothing else differs" test "$(wc -l <flipped.out)" = 2
+    h flippeddir verify .
+    check "verify DIR with a damaged container: exit 1" rc_is flippeddir 1
+    cp good.carve.h5.keep "$c"
+
+    # The origin changed (its mtime): the stamp is named, the data still checked (and equal).
+    touch -d '2001-02-03 04:05:06' zoo.h5
+    h stamp verify "$c"
+    check "verify of a changed origin: exit 1" rc_is stamp 1
+    check "verify names the stamp" says stamp.out "$c: stamp: the origin $work/zoo.h5 changed since it was carved (mtime"
+    check "verify of a changed origin: only the stamp differs" test "$(wc -l <stamp.out)" = 1
+
+    h missing verify "$work/nothing.carve.h5"
+    check "verify of a missing container: exit 2" rc_is missing 2
+    mv zoo.h5 zoo.h5.away
+    h noorigin verify "$c"
+    check "verify with the origin gone: exit 2" rc_is noorigin 2
+    mv zoo.h5.away zoo.h5
+    h url verify --origin http://localhost:1/zoo.h5 "$c"
+    check "verify --origin URL: exit 2, not supported yet" rc_is url 2
+    check "verify --origin URL says so" says url.err "not supported yet"
+    h noarg verify
+    check "verify without a path: exit 2" rc_is noarg 2
+    h badopt verify --bogus "$c"
+    check "verify with an unknown option: exit 2" rc_is badopt 2
     ;;
 *)
     echo "unknown case $case_name" >&2

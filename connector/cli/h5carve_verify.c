@@ -1,0 +1,541 @@
+/*
+ * h5carve_verify.c — verify: a carved container against its origin (local files only, for now).
+ *
+ * Per container, in order: the origin's stamp against the manifest's; every stored byte against the
+ * origin's (chunk stores: each listed chunk raw, H5Dread_chunk, with its filter mask and size; element
+ * stores and datasets held whole: each selection record read with the dataset's file type, no
+ * conversion); the embedded checksums re-measured (carve_integrity_measure) against the table. A stamp
+ * difference is reported and the data checks still run. Variable-length and reference types are skipped,
+ * with a note: their file bytes point into each file's own heap, so they cannot be compared raw.
+ * Differences go to stdout, one line each; errors to stderr.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "carve_container.h"
+#include "carve_integrity.h"
+#include "h5carve.h"
+
+static const char *const verify_usage =
+    "usage: h5carve verify [-v] [--origin PATH] CONTAINER|DIR\n"
+    "\n"
+    "Checks a carved container (or every container in DIR) against its origin:\n"
+    "  1. the stamp: the origin's size and mtime are those the manifest recorded;\n"
+    "  2. the data: every chunk the container stores equals the origin's, raw (filter mask, size and bytes;\n"
+    "     a chunk the origin never wrote is unwritten in the container too), and every selection stored as\n"
+    "     elements equals the origin's, byte for byte in the file type (variable-length and reference\n"
+    "     types are skipped, with a note);\n"
+    "  3. the embedded checksums: re-measured against the container's stored bytes.\n"
+    "Each difference is one line on stdout: the container, the dataset, the chunk coordinates or element\n"
+    "box, and the first differing byte. A stamp difference is reported and the data is still checked.\n"
+    "\n"
+    "  --origin PATH  compare with PATH instead of the manifest's origin (a local file; URLs: not yet)\n"
+    "  -v             name each dataset checked, and say when a container matches\n"
+    "\n"
+    "Exit status: 0 everything matches; 1 a difference was found; 2 a usage or environment error (a\n"
+    "missing container or origin, a file HDF5 cannot open).\n";
+
+typedef struct vctx_t {
+    const char *container; /* its path */
+    hid_t       cf, of;    /* the container and the origin, open */
+    int         diffs;     /* differences found */
+    int         skipped;   /* datasets skipped (types that cannot be compared raw) */
+    int         progress;  /* stderr is a terminal */
+} vctx_t;
+
+static void diff(vctx_t *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+diff(vctx_t *v, const char *fmt, ...)
+{
+    va_list ap;
+    if (v->progress)
+        fputs("\r\033[K", stderr);
+    printf("%s: ", v->container);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    v->diffs++;
+}
+
+static void
+coords_text(char *out, size_t len, int rank, const hsize_t *c)
+{
+    size_t at = 0;
+    at += (size_t)snprintf(out + at, len - at, "[");
+    for (int k = 0; k < rank && at < len; k++)
+        at += (size_t)snprintf(out + at, len - at, "%s%llu", k ? ", " : "", (unsigned long long)c[k]);
+    if (at < len)
+        snprintf(out + at, len - at, "]");
+}
+
+/* The first byte where a and b differ, or SIZE_MAX. */
+static size_t
+first_difference(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return i;
+    return SIZE_MAX;
+}
+
+/* ---- chunk stores ------------------------------------------------------------------------------------ */
+
+static void
+verify_chunks(vctx_t *v, carve_manifest_dataset_t *d, hid_t cds, hid_t ods)
+{
+    hid_t   dcpl = H5Dget_create_plist(ods);
+    hsize_t ochunk[H5S_MAX_RANK];
+    void   *cbuf = NULL, *obuf = NULL;
+    size_t  cap = 0;
+    char    at[256];
+    hsize_t coords[H5S_MAX_RANK], offset[H5S_MAX_RANK];
+
+    if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, d->rank, ochunk) != d->rank ||
+        memcmp(ochunk, d->chunk, (size_t)d->rank * sizeof *ochunk) != 0) {
+        diff(v, "%s: the origin's chunk shape is not the container's", d->path);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        return;
+    }
+    H5Pclose(dcpl);
+    carve_chunkset_finish(&d->chunks);
+    for (size_t i = 0; i < d->chunks.n; i++) {
+        unsigned cmask = 0, omask = 0;
+        uint32_t cf = 0, of = 0;
+        haddr_t  caddr = HADDR_UNDEF, oaddr = HADDR_UNDEF;
+        hsize_t  csize = 0, osize = 0;
+        size_t   where;
+
+        carve_chunkset_coords(&d->chunks, i, coords);
+        for (int k = 0; k < d->rank; k++)
+            offset[k] = coords[k] * d->chunk[k];
+        coords_text(at, sizeof at, d->rank, coords);
+        if (H5Dget_chunk_info_by_coord(ods, offset, &omask, &oaddr, &osize) < 0) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: chunk %s: cannot be looked up in the origin (%s)", d->path, at, why);
+            free(why);
+            continue;
+        }
+        if (H5Dget_chunk_info_by_coord(cds, offset, &cmask, &caddr, &csize) < 0) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: chunk %s: cannot be looked up in the container (%s)", d->path, at, why);
+            free(why);
+            continue;
+        }
+        if (oaddr == HADDR_UNDEF || caddr == HADDR_UNDEF) {
+            if (oaddr != caddr)
+                diff(v, "%s: chunk %s: %s", d->path, at,
+                     oaddr == HADDR_UNDEF ? "the origin never wrote it, the container stores it"
+                                          : "the container does not store it");
+            continue;
+        }
+        if (cmask != omask || csize != osize) {
+            diff(v, "%s: chunk %s: filter mask %#x, %llu bytes in the container; %#x, %llu in the origin",
+                 d->path, at, cmask, (unsigned long long)csize, omask, (unsigned long long)osize);
+            continue;
+        }
+        if (osize > cap) {
+            free(cbuf);
+            free(obuf);
+            cap  = (size_t)osize;
+            cbuf = malloc(cap);
+            obuf = malloc(cap);
+            if (!cbuf || !obuf) {
+                h5carve_error("out of memory for a chunk of %llu bytes", (unsigned long long)osize);
+                exit(H5CARVE_USAGE);
+            }
+        }
+        if (H5Dread_chunk(ods, H5P_DEFAULT, offset, &of, obuf) < 0 ||
+            H5Dread_chunk(cds, H5P_DEFAULT, offset, &cf, cbuf) < 0) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: chunk %s: cannot be read (%s)", d->path, at, why);
+            free(why);
+            continue;
+        }
+        if ((where = first_difference(cbuf, obuf, (size_t)osize)) != SIZE_MAX)
+            diff(v, "%s: chunk %s: differs from the origin at byte %zu of %llu", d->path, at, where,
+                 (unsigned long long)osize);
+    }
+    free(cbuf);
+    free(obuf);
+}
+
+/* ---- element stores and datasets held whole --------------------------------------------------------- */
+
+/* Reads one selection (a hyperslab record, or everything when rec is NULL) of a dataset with its file
+ * type into a new buffer; *n is its size in bytes. NULL on failure (the error stack says why). */
+static void *
+read_selection(hid_t ds, const carve_selection_t *sel, size_t rec, int all, size_t *n)
+{
+    hid_t    space = H5Dget_space(ds), type = H5Dget_type(ds), mem = H5I_INVALID_HID;
+    hssize_t npoints;
+    void    *buf = NULL;
+
+    if (space < 0 || type < 0)
+        goto done;
+    if (!all && H5Sselect_hyperslab(space, H5S_SELECT_SET, CARVE_RECORD_START(sel, rec),
+                                    CARVE_RECORD_STRIDE(sel, rec), CARVE_RECORD_COUNT(sel, rec),
+                                    CARVE_RECORD_BLOCK(sel, rec)) < 0)
+        goto done;
+    if ((npoints = H5Sget_select_npoints(space)) < 0)
+        goto done;
+    *n = (size_t)npoints * H5Tget_size(type);
+    if (NULL == (buf = calloc(1, *n ? *n : 1)))
+        goto done;
+    if (*n) {
+        hsize_t count = (hsize_t)npoints;
+        if ((mem = H5Screate_simple(1, &count, NULL)) < 0 ||
+            H5Dread(ds, type, mem, space, H5P_DEFAULT, buf) < 0) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+done:
+    if (mem >= 0)
+        H5Sclose(mem);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    return buf;
+}
+
+static void
+verify_elements(vctx_t *v, const carve_manifest_dataset_t *d, hid_t cds, hid_t ods)
+{
+    int    all  = (d->held && 0 == strcmp(d->held, "all")) || d->rank == 0;
+    size_t nrec = all ? 1 : d->selections.nrecords;
+
+    for (size_t r = 0; r < nrec; r++) {
+        size_t         cn = 0, on = 0, where;
+        unsigned char *cb, *ob;
+        char           box[512] = "everything";
+
+        if (!all) {
+            hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
+            char    a[240], b[240];
+            carve_hyperslab_bounds(
+                d->rank, CARVE_RECORD_START(&d->selections, r), CARVE_RECORD_STRIDE(&d->selections, r),
+                CARVE_RECORD_COUNT(&d->selections, r), CARVE_RECORD_BLOCK(&d->selections, r), lo, hi);
+            coords_text(a, sizeof a, d->rank, lo);
+            coords_text(b, sizeof b, d->rank, hi);
+            snprintf(box, sizeof box, "elements %s..%s", a, b);
+        }
+        ob = read_selection(ods, &d->selections, r, all, &on);
+        cb = read_selection(cds, &d->selections, r, all, &cn);
+        if (!ob || !cb) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: %s: cannot be read from the %s (%s)", d->path, box, ob ? "container" : "origin",
+                 why);
+            free(why);
+        }
+        else if (cn != on)
+            diff(v, "%s: %s: %zu bytes in the container, %zu in the origin", d->path, box, cn, on);
+        else if ((where = first_difference(cb, ob, cn)) != SIZE_MAX)
+            diff(v, "%s: %s: differs from the origin at byte %zu of %zu (in row-major order of the box)",
+                 d->path, box, where, cn);
+        free(ob);
+        free(cb);
+    }
+}
+
+/* 1 when a type's file bytes cannot be compared between files (they point into the file). */
+static int
+pointer_type(hid_t ds)
+{
+    hid_t type = H5Dget_type(ds);
+    int   yes = type < 0 || H5Tdetect_class(type, H5T_VLEN) > 0 || H5Tdetect_class(type, H5T_REFERENCE) > 0 ||
+              (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0);
+    if (type >= 0)
+        H5Tclose(type);
+    return yes;
+}
+
+static void
+verify_dataset(vctx_t *v, carve_manifest_dataset_t *d)
+{
+    hid_t cds, ods;
+
+    h5carve_note("  %s (%s)", d->path,
+                 d->held                          ? "held whole"
+                 : d->store == CARVE_STORE_CHUNKS ? "chunks"
+                                                  : "elements");
+    if ((ods = H5Dopen2(v->of, d->path, H5P_DEFAULT)) < 0) {
+        char *why = h5carve_hdf5_errors();
+        diff(v, "%s: cannot be opened in the origin (%s)", d->path, why);
+        free(why);
+        return;
+    }
+    if ((cds = H5Dopen2(v->cf, d->path, H5P_DEFAULT)) < 0) {
+        char *why = h5carve_hdf5_errors();
+        diff(v, "%s: cannot be opened in the container (%s)", d->path, why);
+        free(why);
+        H5Dclose(ods);
+        return;
+    }
+    if (!d->held && d->store == CARVE_STORE_CHUNKS && d->rank > 0)
+        verify_chunks(v, d, cds, ods);
+    else if (pointer_type(ods)) {
+        h5carve_note("%s: %s: skipped (a variable-length or reference type: not compared)", v->container,
+                     d->path);
+        v->skipped++;
+    }
+    else
+        verify_elements(v, d, cds, ods);
+    H5Dclose(cds);
+    H5Dclose(ods);
+}
+
+/* ---- the embedded checksums ------------------------------------------------------------------------- */
+
+static void
+verify_integrity(vctx_t *v)
+{
+    carve_integrity_t t, now;
+    int               found = 0;
+
+    carve_integrity_init(&t);
+    carve_integrity_init(&now);
+    if (carve_container_read_integrity(v->container, &t, &found) < 0) {
+        char *why = h5carve_hdf5_errors();
+        diff(v, "its checksum table cannot be read (%s)", why);
+        free(why);
+        goto done;
+    }
+    if (!found) {
+        h5carve_note("%s: no checksum table (a container from before them)", v->container);
+        goto done;
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        const carve_integrity_dataset_t *d = &t.datasets[i], *m;
+        uint64_t                        *claimed;
+        hid_t                            ds;
+        size_t                           a = 0, b = 0;
+
+        if ((ds = H5Dopen2(v->cf, d->path, H5P_DEFAULT)) < 0) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: has checksums but cannot be opened (%s)", d->path, why);
+            free(why);
+            continue;
+        }
+        if (NULL == (claimed = malloc((d->n ? d->n : 1) * sizeof *claimed))) {
+            h5carve_error("out of memory");
+            exit(H5CARVE_USAGE);
+        }
+        for (size_t k = 0; k < d->n; k++)
+            claimed[k] = d->entries[k].chunk;
+        if (carve_integrity_measure(&now, d->path, ds, claimed, d->n) < 0 ||
+            NULL == (m = carve_integrity_find(&now, d->path))) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: its checksums cannot be measured (%s)", d->path, why);
+            free(why);
+            free(claimed);
+            H5Dclose(ds);
+            continue;
+        }
+        free(claimed);
+        /* Both lists are in chunk order: walk them together. */
+        while (a < d->n || b < m->n) {
+            const carve_integrity_entry_t *e = a < d->n ? &d->entries[a] : NULL,
+                                          *f = b < m->n ? &m->entries[b] : NULL;
+            uint64_t idx                     = e && (!f || e->chunk <= f->chunk) ? e->chunk : f->chunk;
+            char     at[256]                 = "(whole)";
+
+            if (idx != CARVE_INTEGRITY_WHOLE) {
+                hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], c[H5S_MAX_RANK];
+                hid_t   space = H5Dget_space(ds), dcpl = H5Dget_create_plist(ds);
+                int     rank = H5Sget_simple_extent_dims(space, dims, NULL);
+                if (rank > 0 && H5Pget_chunk(dcpl, rank, chunk) == rank) {
+                    uint64_t rest = idx;
+                    for (int k = rank - 1; k >= 0; k--) {
+                        hsize_t grid = dims[k] ? (dims[k] + chunk[k] - 1) / chunk[k] : 1;
+                        c[k]         = rest % grid;
+                        rest /= grid;
+                    }
+                    coords_text(at, sizeof at, rank, c);
+                    memmove(at + 6, at, strlen(at) + 1);
+                    memcpy(at, "chunk ", 6);
+                }
+                H5Sclose(space);
+                H5Pclose(dcpl);
+            }
+            if (e && f && e->chunk == f->chunk) {
+                if (e->size != f->size)
+                    diff(v, "%s: %s: the checksum table says %llu bytes, the container stores %llu", d->path,
+                         at, (unsigned long long)e->size, (unsigned long long)f->size);
+                else if (e->hash != f->hash)
+                    diff(v, "%s: %s: does not match its checksum", d->path, at);
+                a++, b++;
+            }
+            else if (e && e->chunk == idx) {
+                diff(v, "%s: %s: in the checksum table, not stored", d->path, at);
+                a++;
+            }
+            else {
+                diff(v, "%s: %s: stored, not in the checksum table", d->path, at);
+                b++;
+            }
+        }
+        H5Dclose(ds);
+    }
+done:
+    carve_integrity_clear(&t);
+    carve_integrity_clear(&now);
+}
+
+/* ---- one container ---------------------------------------------------------------------------------- */
+
+static hid_t
+open_native(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID;
+    if (fapl >= 0 && H5Pset_vol(fapl, H5VL_NATIVE, NULL) >= 0)
+        f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    return f;
+}
+
+/* Returns H5CARVE_OK, H5CARVE_DIFFERENCE or H5CARVE_USAGE. */
+static int
+verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t index, size_t total)
+{
+    vctx_t        v;
+    const char   *origin = origin_arg ? origin_arg : e->m.origin;
+    carve_stamp_t now;
+    int           ret = H5CARVE_OK;
+
+    memset(&v, 0, sizeof v);
+    memset(&now, 0, sizeof now);
+    v.container = e->container_path;
+    v.progress  = progress;
+    v.cf = v.of = H5I_INVALID_HID;
+    if (!e->container_path) {
+        h5carve_error("%s: its container is missing", e->manifest_path ? e->manifest_path : "?");
+        return H5CARVE_USAGE;
+    }
+    if (!origin || carve_origin_is_url(origin)) {
+        h5carve_error("%s: origin %s: verifying against a URL origin is not supported yet", v.container,
+                      origin ? origin : "(none)");
+        return H5CARVE_USAGE;
+    }
+    h5carve_note("%s: origin %s", v.container, origin);
+
+    /* 1. The stamp. */
+    if (carve_origin_stamp(origin, H5P_DEFAULT, &now) < 0) {
+        char *why = h5carve_hdf5_errors();
+        h5carve_error("%s: origin %s: %s", v.container, origin, why);
+        free(why);
+        return H5CARVE_USAGE;
+    }
+    if (!carve_stamp_equal(&e->m.stamp, &now)) {
+        char *how = carve_stamp_describe_change(&e->m.stamp, &now);
+        diff(&v, "stamp: the origin %s changed since it was carved (%s)", origin, how ? how : "?");
+        free(how);
+    }
+    carve_stamp_clear(&now);
+
+    /* 2. The data. */
+    if ((v.of = open_native(origin)) < 0 || (v.cf = open_native(v.container)) < 0) {
+        char *why = h5carve_hdf5_errors();
+        h5carve_error("%s: cannot open %s: %s", v.container, v.of < 0 ? origin : v.container, why);
+        free(why);
+        ret = H5CARVE_USAGE;
+        goto done;
+    }
+    for (size_t i = 0; i < e->m.ndatasets; i++) {
+        if (progress)
+            fprintf(stderr, "\r\033[Kh5carve verify: container %zu/%zu, dataset %zu/%zu", index + 1, total,
+                    i + 1, e->m.ndatasets);
+        verify_dataset(&v, &e->m.datasets[i]);
+    }
+
+    /* 3. The embedded checksums. */
+    verify_integrity(&v);
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (v.skipped && !h5carve_verbose)
+        fprintf(
+            stderr,
+            "h5carve: %s: %d datasets of variable-length or reference types not compared (-v names them)\n",
+            v.container, v.skipped);
+    if (v.diffs)
+        ret = H5CARVE_DIFFERENCE;
+    else
+        h5carve_note("%s: matches its origin (%zu datasets%s)", v.container, e->m.ndatasets,
+                     v.skipped ? ", some skipped" : "");
+done:
+    if (v.cf >= 0)
+        H5Fclose(v.cf);
+    if (v.of >= 0)
+        H5Fclose(v.of);
+    return ret;
+}
+
+int
+h5carve_verify(int argc, char **argv)
+{
+    const char       *path = NULL, *origin = NULL;
+    h5carve_entries_t entries  = {0, NULL};
+    int               ret      = H5CARVE_OK, progress;
+    size_t            verified = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (0 == strcmp(argv[i], "--help") || 0 == strcmp(argv[i], "-h")) {
+            fputs(verify_usage, stdout);
+            return H5CARVE_OK;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (0 == strcmp(a, "-v") || 0 == strcmp(a, "--verbose"))
+            h5carve_verbose++;
+        else if (0 == strcmp(a, "--origin")) {
+            if (++i >= argc) {
+                fprintf(stderr, "h5carve: --origin needs a path\n%s", verify_usage);
+                return H5CARVE_USAGE;
+            }
+            origin = argv[i];
+        }
+        else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "h5carve: unknown option: %s\n%s", a, verify_usage);
+            return H5CARVE_USAGE;
+        }
+        else if (path) {
+            fprintf(stderr, "h5carve: verify takes one path, not also %s\n%s", a, verify_usage);
+            return H5CARVE_USAGE;
+        }
+        else
+            path = a;
+    }
+    if (!path) {
+        fprintf(stderr, "h5carve: verify needs a container or a directory\n%s", verify_usage);
+        return H5CARVE_USAGE;
+    }
+    if (origin && carve_origin_is_url(origin)) {
+        h5carve_error("--origin %s: verifying against a URL origin is not supported yet", origin);
+        return H5CARVE_USAGE;
+    }
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (h5carve_load(path, &entries) < 0) {
+        h5carve_entries_free(&entries);
+        return H5CARVE_USAGE;
+    }
+    progress = isatty(STDERR_FILENO);
+    for (size_t i = 0; i < entries.n; i++) {
+        int r = verify_one(&entries.list[i], origin, progress, i, entries.n);
+        verified += entries.list[i].container_path != NULL;
+        if (r > ret)
+            ret = r;
+    }
+    if (entries.n == 0 || verified == 0) {
+        h5carve_error("%s: no containers to verify", path);
+        ret = H5CARVE_USAGE;
+    }
+    h5carve_entries_free(&entries);
+    return ret;
+}
