@@ -256,15 +256,7 @@ verify)
 
     # 4 bytes flipped in the middle of /data/chunked_plain's first stored chunk.
     read -r offset size < <("$CARVE_TEST_DAMAGE" where "$c" /data/chunked_plain)
-    python3 - "$c" $((offset + size / 2)) <<'PY'
-import sys
-path, at = sys.argv[1], int(sys.argv[2])
-with open(path, "r+b") as f:
-    f.seek(at)
-    b = f.read(4)
-    f.seek(at)
-    f.write(bytes(x ^ 0xFF for x in b))
-PY
+    flip "$c" $((offset + size / 2))
     h flipped verify "$c"
     check "verify of a damaged chunk: exit 1" rc_is flipped 1
     check "verify names the container, dataset and chunk, and the first differing byte" \

@@ -95,3 +95,16 @@ must_show_carve_error() {
         fail "$label: carve's error does not say \"$text\""
     fi
 }
+
+# flip <file> <offset>: inverts 4 bytes at offset (the test's hostile user).
+flip() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+path, at = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(at)
+    b = f.read(4)
+    f.seek(at)
+    f.write(bytes(x ^ 0xFF for x in b))
+PY
+}

@@ -64,19 +64,6 @@ case_reopen() {
 checksum_of_run() { sed -n 's/^carve_workload: .* checksum \([0-9a-f]*\)$/\1/p' "$1.out"; }
 replay_counter() { sed -n '/^replay:/,/^[^ ]/s/^  *'"$2"': *\([0-9][0-9]*\) *$/\1/p' "$1" | head -1; }
 
-# flip <file> <offset>: inverts 4 bytes at offset (the test's hostile user).
-flip() {
-    python3 - "$1" "$2" <<'PY'
-import sys
-path, at = sys.argv[1], int(sys.argv[2])
-with open(path, "r+b") as f:
-    f.seek(at)
-    b = f.read(4)
-    f.seek(at)
-    f.write(bytes(x ^ 0xFF for x in b))
-PY
-}
-
 # damage_chunk <container> <dataset>: flips 4 bytes in the middle of the dataset's first stored chunk.
 damage_chunk() {
     local offset size
