@@ -89,13 +89,13 @@ carve_access_record_read(carve_access_dataset_t *ds, hid_t file_space_id)
     }
     else {
         hsize_t dims[H5S_MAX_RANK];
-        int     rank = H5Sget_simple_extent_ndims(file_space_id);
 
         /* A dataset whose extent changed since it was first read (H5Dset_extent by the program, or a
-         * writer extending it under SWMR): the log follows the dataset's extent now. */
-        if (rank == ds->rank && rank > 0 && H5Sget_simple_extent_dims(file_space_id, dims, NULL) == rank &&
-            memcmp(dims, ds->dims, (size_t)rank * sizeof *dims) != 0) {
-            memcpy(ds->dims, dims, (size_t)rank * sizeof *dims);
+         * writer extending it under SWMR): the log follows the extent the read was made in. One call into
+         * HDF5 (it gives the rank too), on the path of every recorded read. */
+        if (H5Sget_simple_extent_dims(file_space_id, dims, NULL) == ds->rank && ds->rank > 0 &&
+            memcmp(dims, ds->dims, (size_t)ds->rank * sizeof *dims) != 0) {
+            memcpy(ds->dims, dims, (size_t)ds->rank * sizeof *dims);
             carve_selection_set_extent(&ds->selections, dims);
         }
         if (carve_selection_add_space_counted(&ds->selections, file_space_id, &elements) < 0)
