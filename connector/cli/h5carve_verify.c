@@ -61,17 +61,6 @@ diff(vctx_t *v, const char *fmt, ...)
     v->diffs++;
 }
 
-static void
-coords_text(char *out, size_t len, int rank, const hsize_t *c)
-{
-    size_t at = 0;
-    at += (size_t)snprintf(out + at, len - at, "[");
-    for (int k = 0; k < rank && at < len; k++)
-        at += (size_t)snprintf(out + at, len - at, "%s%llu", k ? ", " : "", (unsigned long long)c[k]);
-    if (at < len)
-        snprintf(out + at, len - at, "]");
-}
-
 /* The first byte where a and b differ, or SIZE_MAX. */
 static size_t
 first_difference(const unsigned char *a, const unsigned char *b, size_t n)
@@ -113,7 +102,7 @@ verify_chunks(vctx_t *v, carve_manifest_dataset_t *d, hid_t cds, hid_t ods)
         carve_chunkset_coords(&d->chunks, i, coords);
         for (int k = 0; k < d->rank; k++)
             offset[k] = coords[k] * d->chunk[k];
-        coords_text(at, sizeof at, d->rank, coords);
+        carve_coords_format(at, sizeof at, d->rank, coords);
         if (H5Dget_chunk_info_by_coord(ods, offset, &omask, &oaddr, &osize) < 0) {
             char *why = h5carve_hdf5_errors();
             diff(v, "%s: chunk %s: cannot be looked up in the origin (%s)", d->path, at, why);
@@ -221,8 +210,8 @@ verify_elements(vctx_t *v, const carve_manifest_dataset_t *d, hid_t cds, hid_t o
             carve_hyperslab_bounds(
                 d->rank, CARVE_RECORD_START(&d->selections, r), CARVE_RECORD_STRIDE(&d->selections, r),
                 CARVE_RECORD_COUNT(&d->selections, r), CARVE_RECORD_BLOCK(&d->selections, r), lo, hi);
-            coords_text(a, sizeof a, d->rank, lo);
-            coords_text(b, sizeof b, d->rank, hi);
+            carve_coords_format(a, sizeof a, d->rank, lo);
+            carve_coords_format(b, sizeof b, d->rank, hi);
             snprintf(box, sizeof box, "elements %s..%s", a, b);
         }
         ob = read_selection(ods, &d->selections, r, all, &on);
@@ -292,6 +281,24 @@ verify_dataset(vctx_t *v, carve_manifest_dataset_t *d)
 
 /* ---- the embedded checksums ------------------------------------------------------------------------- */
 
+/* The chunk grid of a container dataset, to name the chunks of its checksum table (rank 0: not chunked). */
+static void
+verify_chunk_grid(hid_t ds, carve_chunkset_t *grid)
+{
+    hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    hid_t   space = H5Dget_space(ds), dcpl = H5Dget_create_plist(ds);
+    int     rank = space >= 0 ? H5Sget_simple_extent_dims(space, dims, NULL) : -1;
+
+    memset(grid, 0, sizeof *grid);
+    if (rank > 0 && dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED &&
+        H5Pget_chunk(dcpl, rank, chunk) == rank && carve_chunkset_init(grid, rank, dims, chunk) < 0)
+        memset(grid, 0, sizeof *grid);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+}
+
 static void
 verify_integrity(vctx_t *v)
 {
@@ -312,6 +319,7 @@ verify_integrity(vctx_t *v)
     }
     for (size_t i = 0; i < t.n; i++) {
         const carve_integrity_dataset_t *d = &t.datasets[i], *m;
+        carve_chunkset_t                 grid;
         uint64_t                        *claimed;
         hid_t                            ds;
         size_t                           a = 0, b = 0;
@@ -338,6 +346,7 @@ verify_integrity(vctx_t *v)
             continue;
         }
         free(claimed);
+        verify_chunk_grid(ds, &grid);
         /* Both lists are in chunk order: walk them together. */
         while (a < d->n || b < m->n) {
             const carve_integrity_entry_t *e = a < d->n ? &d->entries[a] : NULL,
@@ -345,23 +354,12 @@ verify_integrity(vctx_t *v)
             uint64_t idx                     = e && (!f || e->chunk <= f->chunk) ? e->chunk : f->chunk;
             char     at[256]                 = "(whole)";
 
-            if (idx != CARVE_INTEGRITY_WHOLE) {
-                hsize_t dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK], c[H5S_MAX_RANK];
-                hid_t   space = H5Dget_space(ds), dcpl = H5Dget_create_plist(ds);
-                int     rank = H5Sget_simple_extent_dims(space, dims, NULL);
-                if (rank > 0 && H5Pget_chunk(dcpl, rank, chunk) == rank) {
-                    uint64_t rest = idx;
-                    for (int k = rank - 1; k >= 0; k--) {
-                        hsize_t grid = dims[k] ? (dims[k] + chunk[k] - 1) / chunk[k] : 1;
-                        c[k]         = rest % grid;
-                        rest /= grid;
-                    }
-                    coords_text(at, sizeof at, rank, c);
-                    memmove(at + 6, at, strlen(at) + 1);
-                    memcpy(at, "chunk ", 6);
-                }
-                H5Sclose(space);
-                H5Pclose(dcpl);
+            if (idx != CARVE_INTEGRITY_WHOLE && grid.rank > 0) {
+                hsize_t c[H5S_MAX_RANK];
+
+                carve_chunkset_index_coords(&grid, idx, c);
+                memcpy(at, "chunk ", 7);
+                carve_coords_format(at + 6, sizeof at - 6, grid.rank, c);
             }
             if (e && f && e->chunk == f->chunk) {
                 if (e->size != f->size)
@@ -380,6 +378,8 @@ verify_integrity(vctx_t *v)
                 b++;
             }
         }
+        if (grid.rank > 0)
+            carve_chunkset_clear(&grid);
         H5Dclose(ds);
     }
 done:

@@ -952,21 +952,6 @@ container_chunk_found(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_
     return H5_ITER_CONT;
 }
 
-/* A chunk's grid coordinates as text, "(2, 0)", for messages. */
-static void
-container_format_coords(const carve_chunkset_t *cs, size_t i, char *text, size_t size)
-{
-    hsize_t coords[H5S_MAX_RANK];
-    size_t  used = 0;
-
-    carve_chunkset_coords(cs, i, coords);
-    for (int d = 0; d < cs->rank && used < size; d++)
-        used += (size_t)snprintf(text + used, size - used, "%s%llu", d ? ", " : "(",
-                                 (unsigned long long)coords[d]);
-    if (used < size)
-        snprintf(text + used, size - used, ")");
-}
-
 /* Decoding check of chunks fetched over the network (see container_copy_fetched): an in-memory dataset
  * with the container dataset's filters and one chunk of extent, into which a raw chunk is written and
  * read back through the filter pipeline. */
@@ -1113,7 +1098,8 @@ container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chun
             if (why) {
                 char at[128];
 
-                container_format_coords(want, i, at, sizeof at);
+                carve_chunkset_coords(want, i, coords);
+                carve_coords_format(at, sizeof at, want->rank, coords);
                 fprintf(stderr,
                         "carve: %s: chunk %s of %s is not stored (%s); a replay reads it from the origin\n",
                         st->container_path, at, p->path, why);

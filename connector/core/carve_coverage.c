@@ -1168,3 +1168,18 @@ carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords)
 {
     carve_chunkset_index_coords(cs, cs->idx[i], coords);
 }
+
+void
+carve_coords_format(char *text, size_t size, int rank, const hsize_t *coords)
+{
+    size_t used = 0;
+
+    if (size == 0)
+        return;
+    text[0] = '\0';
+    for (int d = 0; d < rank && used < size; d++)
+        used += (size_t)snprintf(text + used, size - used, "%s%llu", d ? ", " : "[",
+                                 (unsigned long long)coords[d]);
+    if (used < size)
+        snprintf(text + used, size - used, rank > 0 ? "]" : "[]");
+}

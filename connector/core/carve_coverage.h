@@ -113,6 +113,8 @@ size_t carve_chunkset_find(carve_chunkset_t *cs, const hsize_t *coords);
  * the coordinates of an index. The set's entries are such indices. */
 uint64_t carve_chunkset_index(const carve_chunkset_t *cs, const hsize_t *coords);
 void     carve_chunkset_index_coords(const carve_chunkset_t *cs, uint64_t index, hsize_t *coords);
+/* Coordinates as messages show them, "[2, 0]" (cut to fit size, always terminated). */
+void carve_coords_format(char *text, size_t size, int rank, const hsize_t *coords);
 /* Grid coordinates of entry i (after carve_chunkset_finish). */
 void carve_chunkset_coords(const carve_chunkset_t *cs, size_t i, hsize_t *coords);
 

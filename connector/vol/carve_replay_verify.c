@@ -85,24 +85,19 @@ verify_chunk(carve_obj_t *o, replay_check_t *chk, const carve_manifest_dataset_t
     uint64_t index = carve_chunkset_index(&md->chunks, coords); /* the container's grid */
     const carve_integrity_entry_t *e;
     size_t                         at;
-    char                           shown[160] = "";
-    size_t                         used       = 0;
+    char                           shown[160];
 
     for (int d = 0; d < md->rank; d++) {
-        int n;
-
         start[d] = coords[d] * md->chunk[d];
         end[d] =
             start[d] + md->chunk[d] - 1 < md->dims[d] - 1 ? start[d] + md->chunk[d] - 1 : md->dims[d] - 1;
-        n = snprintf(shown + used, sizeof shown - used, "%s%" PRIuHSIZE, d ? ", " : "", coords[d]);
-        if (n > 0 && used + (size_t)n < sizeof shown)
-            used += (size_t)n;
     }
+    carve_coords_format(shown, sizeof shown, md->rank, coords);
     if (H5Sselect_intersect_block(space, start, end) <= 0)
         return 0;
     if ((e = carve_integrity_find_chunk(chk->table, index)) == NULL) {
-        snprintf(what, what_size,
-                 "the manifest claims chunk [%s], which the container's checksums do not list", shown);
+        snprintf(what, what_size, "the manifest claims chunk %s, which the container's checksums do not list",
+                 shown);
         return 1;
     }
     at = (size_t)(e - chk->table->entries);
@@ -112,7 +107,7 @@ verify_chunk(carve_obj_t *o, replay_check_t *chk, const carve_manifest_dataset_t
             chk->good++;
     }
     if (chk->verified[at] == 2) {
-        snprintf(what, what_size, "chunk [%s] does not match its checksum", shown);
+        snprintf(what, what_size, "chunk %s does not match its checksum", shown);
         return 1;
     }
     return 0;
