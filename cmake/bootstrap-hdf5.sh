@@ -8,9 +8,12 @@
 #   3. builds shared C library + HL + tools, zlib, szip (libaec), ROS3 VFD;
 #   4. builds HDF5's API conformance test binary h5_api_test;
 #   5. writes a stamp so later runs reuse the result in a fraction of a second.
+# With CARVE_HDF5_PARALLEL=1 it builds a parallel HDF5 (MPI-IO, with Open MPI's mpicc) into its own cache
+# directory, hdf5-1.14.5-mpi, from the same source, and HDF5's parallel tests (testphdf5, t_*) instead of
+# h5_api_test; used by carve builds configured with -DCARVE_MPI=ON (the MPI tests).
 #
 # Usage: bootstrap-hdf5.sh            prints the install prefix on its last line
-# Environment: CARVE_CACHE_DIR, CARVE_JOBS (default: nproc)
+# Environment: CARVE_CACHE_DIR, CARVE_JOBS (default: nproc), CARVE_HDF5_PARALLEL (default: 0)
 set -euo pipefail
 
 HDF5_VERSION=1.14.5
@@ -19,7 +22,16 @@ DEB_VERSION=1.14.5+repack
 RECIPE=3
 
 cache_root=${CARVE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/carve}
-root="$cache_root/hdf5-$HDF5_VERSION"
+parallel=${CARVE_HDF5_PARALLEL:-0}
+# The source is shared by the serial and the parallel build; each has its own build and install.
+src_root="$cache_root/hdf5-$HDF5_VERSION"
+if [ "$parallel" = 1 ]; then
+  root="$cache_root/hdf5-$HDF5_VERSION-mpi"
+  test_binary=testphdf5
+else
+  root="$src_root"
+  test_binary=h5_api_test
+fi
 prefix="$root/install"
 build="$root/build"
 stamp="$prefix/.carve-bootstrap-$RECIPE"
@@ -31,7 +43,7 @@ die() { printf 'carve-bootstrap: error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=debian-lib.sh
 source "$here/debian-lib.sh"
 
-if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_test" ]; then
+if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/$test_binary" ]; then
   echo "$prefix"
   exit 0
 fi
@@ -42,7 +54,7 @@ exec 9>"$root/.lock"
 if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
-if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/h5_api_test" ]; then
+if [ -f "$stamp" ] && [ -x "$prefix/bin/h5dump" ] && [ -x "$build/bin/$test_binary" ]; then
   echo "$prefix"
   exit 0
 fi
@@ -52,8 +64,20 @@ command -v dpkg-query >/dev/null 2>&1 ||
   die "no system HDF5 >= 1.14 was found and this is not a Debian-like system; install HDF5 >= 1.14 and pass -DHDF5_ROOT=<prefix>"
 debian_ensure_packages libcurl4-openssl-dev libssl-dev zlib1g-dev libaec-dev libyaml-dev ninja-build cmake \
   pkg-config dpkg-dev ca-certificates
+if [ "$parallel" = 1 ]; then
+  debian_ensure_packages libopenmpi-dev openmpi-bin
+  command -v mpicc >/dev/null 2>&1 || die "a parallel HDF5 needs mpicc (Debian: libopenmpi-dev)"
+fi
 
 # --- 2. source ------------------------------------------------------------------------
+# (The parallel build reuses the serial build's source, fetched here the first time under its own lock.)
+mkdir -p "$src_root"
+exec 8>"$src_root/.source-lock"
+if command -v flock >/dev/null 2>&1; then
+  flock 8
+fi
+root_src="$root"
+root="$src_root"
 src_dir="$root/src/hdf5-$HDF5_VERSION"
 if [ ! -f "$src_dir/CMakeLists.txt" ]; then
   mkdir -p "$root/src"
@@ -72,6 +96,8 @@ if [ ! -f "$src_dir/CMakeLists.txt" ]; then
   rm -rf "$src_dir" && mv "$top" "$src_dir"
   rm -rf "$root/src/extract"
 fi
+root="$root_src"
+exec 8>&-
 
 # --- 3. configure, build, install ----------------------------------------------------
 common=(-G Ninja -S "$src_dir" -B "$build"
@@ -85,6 +111,11 @@ common=(-G Ninja -S "$src_dir" -B "$build"
         -DHDF5_ENABLE_Z_LIB_SUPPORT=ON -DHDF5_ENABLE_SZIP_SUPPORT=ON -DHDF5_ENABLE_SZIP_ENCODING=ON
         -DHDF5_ENABLE_ROS3_VFD=ON -DHDF5_ALLOW_EXTERNAL_SUPPORT=NO
         -DHDF5_ENABLE_PLUGIN_SUPPORT=OFF)
+if [ "$parallel" = 1 ]; then
+  # mpicc as the compiler, as HDF5's parallel build expects; Open MPI's C++ bindings are not needed.
+  common+=(-DCMAKE_C_COMPILER=mpicc -DHDF5_ENABLE_PARALLEL=ON -DMPIEXEC_MAX_NUMPROCS=4
+           -DMPIEXEC_PREFLAGS=--oversubscribe)
+fi
 log "configuring HDF5 $HDF5_VERSION (build in $build)"
 cmake "${common[@]}" -DBUILD_TESTING=OFF > "$root/configure.log" 2>&1 ||
   die "HDF5 configure failed; see $root/configure.log"
@@ -97,20 +128,33 @@ for pc in "$prefix"/lib/pkgconfig/hdf5*.pc; do
   [ -f "$pc" ] && sed -i 's/-lzlib-static/-lz/g; s/-lzlib\b/-lz/g' "$pc"
 done
 
-# --- 4. API conformance tests --------------------------------------------------------
-log "building h5_api_test"
-cmake "${common[@]}" -DBUILD_TESTING=ON -DHDF5_TEST_API=ON -DHDF5_TEST_SERIAL=ON \
-  -DHDF5_TEST_TOOLS=OFF -DHDF5_TEST_VFD=OFF -DHDF5_TEST_PARALLEL=OFF > "$root/configure-tests.log" 2>&1 ||
+# --- 4. API conformance tests (serial) or HDF5's parallel tests ------------------------
+log "building $test_binary"
+if [ "$parallel" = 1 ]; then
+  test_options=(-DHDF5_TEST_API=OFF -DHDF5_TEST_SERIAL=OFF -DHDF5_TEST_PARALLEL=ON)
+  test_targets=(testphdf5 t_shapesame t_filters_parallel)
+else
+  test_options=(-DHDF5_TEST_API=ON -DHDF5_TEST_SERIAL=ON -DHDF5_TEST_PARALLEL=OFF)
+  test_targets=(h5_api_test)
+fi
+cmake "${common[@]}" -DBUILD_TESTING=ON "${test_options[@]}" \
+  -DHDF5_TEST_TOOLS=OFF -DHDF5_TEST_VFD=OFF > "$root/configure-tests.log" 2>&1 ||
   die "HDF5 test configure failed; see $root/configure-tests.log"
-cmake --build "$build" -j "$jobs" --target h5_api_test > "$root/build-tests.log" 2>&1 ||
-  die "h5_api_test build failed; see $root/build-tests.log"
-[ -x "$build/bin/h5_api_test" ] || die "h5_api_test was not produced in $build/bin"
+for target in "${test_targets[@]}"; do
+  cmake --build "$build" -j "$jobs" --target "$target" >> "$root/build-tests.log" 2>&1 ||
+    die "$target build failed; see $root/build-tests.log"
+done
+[ -x "$build/bin/$test_binary" ] || die "$test_binary was not produced in $build/bin"
 
 # Confirm the features carve relies on.
 cfg=$("$prefix/bin/h5cc" -showconfig 2>/dev/null || true)
 echo "$cfg" | grep -q 'S3 VFD: ON' || die "the HDF5 build lacks the ROS3 VFD; see $root/configure.log"
 grep -q '^#define H5_HAVE_FILTER_SZIP 1' "$prefix/include/H5pubconf.h" ||
   die "the HDF5 build lacks szip (libaec); see $root/configure.log"
+if [ "$parallel" = 1 ]; then
+  grep -q '^#define H5_HAVE_PARALLEL 1' "$prefix/include/H5pubconf.h" ||
+    die "the HDF5 build is not parallel; see $root/configure.log"
+fi
 
 touch "$stamp"
 log "HDF5 $HDF5_VERSION ready in $prefix"

@@ -24,6 +24,7 @@ hid_t CARVE_E_SKELETON    = H5I_INVALID_HID;
 hid_t CARVE_E_ACCESS      = H5I_INVALID_HID;
 hid_t CARVE_E_TOKENMAP    = H5I_INVALID_HID;
 hid_t CARVE_E_SPLIT       = H5I_INVALID_HID;
+hid_t CARVE_E_MPI         = H5I_INVALID_HID;
 hid_t CARVE_E_BADVALUE    = H5I_INVALID_HID;
 hid_t CARVE_E_BADKEY      = H5I_INVALID_HID;
 hid_t CARVE_E_SYSTEM      = H5I_INVALID_HID;
@@ -48,6 +49,7 @@ static const struct {
     {&CARVE_E_ACCESS, H5E_MAJOR, "carve access log"},
     {&CARVE_E_TOKENMAP, H5E_MAJOR, "carve object token map"},
     {&CARVE_E_SPLIT, H5E_MAJOR, "carve read split (container and origin)"},
+    {&CARVE_E_MPI, H5E_MAJOR, "carve MPI job (the ranks that opened a file together)"},
     {&CARVE_E_BADVALUE, H5E_MINOR, "bad value"},
     {&CARVE_E_BADKEY, H5E_MINOR, "unknown setting"},
     {&CARVE_E_SYSTEM, H5E_MINOR, "system or library call failed"},

@@ -58,6 +58,7 @@ extern hid_t CARVE_E_SKELETON;  /* the skeleton: the origin's metadata copied in
 extern hid_t CARVE_E_ACCESS;    /* the access log of a run */
 extern hid_t CARVE_E_TOKENMAP;  /* the map from object tokens to what carve knows of the objects */
 extern hid_t CARVE_E_SPLIT;     /* splitting a replayed read between container and origin */
+extern hid_t CARVE_E_MPI;       /* the ranks of an MPI job that opened a file together */
 /* Minors: the kind of failure. */
 extern hid_t CARVE_E_BADVALUE;    /* a value is malformed or out of range */
 extern hid_t CARVE_E_BADKEY;      /* an unknown setting */

@@ -12,10 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "carve_access_codec.h"
 #include "carve_carving.h"
 #include "carve_container.h"
 #include "carve_lifecycle.h"
 #include "carve_mode.h"
+#include "carve_mpi.h"
 #include "carve_origin.h"
 
 /* A file location opened in carve mode (carve_file_ctx_t.carving), shared by every open of it: what the
@@ -27,8 +29,10 @@ struct carve_carving_t {
     hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never
                                           * read-only */
     int                     touched_only;
-    int                     written; /* opened for writing or created at some point: not carved */
-    unsigned                users;   /* file contexts holding this entry */
+    int                     written;  /* opened for writing or created at some point: not carved */
+    unsigned                users;    /* file contexts holding this entry */
+    carve_mpi_t            *job;      /* the MPI job that opened it with the MPI-IO driver, or NULL */
+    int                     job_done; /* rank != 0 of a job: rank 0 took this rank's log and commits it */
     carve_access_t          access;
     struct carve_carving_t *prev, *next; /* every entry of the process */
 };
@@ -105,6 +109,7 @@ carving_free(carve_carving_t *c)
     if (c->next)
         c->next->prev = c->prev;
     carve_access_clear(&c->access);
+    carve_mpi_leave(c->job); /* NULL once carving_gather_job ran, which releases it collectively */
     if (c->origin_fapl >= 0)
         H5Pclose(c->origin_fapl);
     free(c->open_name);
@@ -158,21 +163,121 @@ carving_pending(void)
     return 0;
 }
 
+/* 1 when this process would commit the entry itself. */
+static int
+carving_committable(const carve_carving_t *c)
+{
+    return c->users == 0 && !c->written && c->origin_fapl >= 0;
+}
+
+/*
+ * An origin opened by an MPI job (collectively, with the MPI-IO driver): every rank's log goes to rank 0,
+ * which merges them into its own and commits once for the job; a rank whose log rank 0 could not take
+ * (too large, damaged, MPI failing, rank 0 not committing) commits its own, through the container lock,
+ * like a process of an array job. Collective over the job: every rank calls it for the same entries in
+ * the same order (carving_gather_jobs).
+ */
+static void
+carving_gather_job(carve_carving_t *c)
+{
+    carve_dynbuf_t wire;
+    void         **parts    = NULL;
+    size_t        *lens     = NULL;
+    int           *verdicts = NULL, mine = 1, size = carve_mpi_size(c->job);
+    int            root = carve_mpi_rank(c->job) == 0, merged = 0;
+    herr_t         gathered = -1, told = -1;
+
+    carve_dynbuf_init(&wire, (size_t)1 << 31);
+    /* Tried and ignored: a log that cannot be encoded is sent as nothing, and this rank commits it. */
+    if (!root && carving_committable(c))
+        CARVE_TRY_IGNORED(carve_access_encode(&c->access, &wire));
+    /* Tried and ignored: a failed gather leaves every rank committing its own log. */
+    CARVE_TRY_IGNORED(gathered = carve_mpi_gather(c->job, wire.bytes, wire.len, &parts, &lens));
+    if (root && NULL != (verdicts = malloc((size_t)size * sizeof *verdicts))) {
+        for (int r = 0; r < size; r++) {
+            herr_t status = -1;
+
+            verdicts[r] = 1;
+            if (r == 0 || gathered < 0 || !carving_committable(c) || !parts || !parts[r])
+                continue;
+            CARVE_TRY_QUIETLY(status = carve_access_merge_encoded(&c->access, parts[r], lens[r]));
+            if (status < 0) {
+                carving_report("rank 0 cannot take the reads of another rank of", c->location);
+                H5Eclear2(H5E_DEFAULT); /* said: that rank commits its own */
+            }
+            else {
+                verdicts[r] = 0;
+                merged++;
+            }
+        }
+    }
+    /* Tried and ignored: without its verdict, a rank commits its own log (a second, merging commit). */
+    CARVE_TRY_IGNORED(told = carve_mpi_scatter_verdicts(c->job, verdicts, &mine));
+    if (told < 0)
+        mine = 1;
+    if (!root && mine == 0)
+        c->job_done = 1;
+    if (root && merged + 1 < size && carving_committable(c))
+        fprintf(stderr,
+                "carve: %s: rank 0 commits the reads of %d of %d ranks; the others commit their own\n",
+                c->location, merged + 1, size);
+    carve_mpi_parts_free(c->job, parts, lens);
+    free(verdicts);
+    carve_dynbuf_free(&wire);
+    carve_mpi_leave(c->job);
+    c->job = NULL;
+}
+
+static int
+carving_by_location(const void *a, const void *b)
+{
+    return strcmp((*(carve_carving_t *const *)a)->location, (*(carve_carving_t *const *)b)->location);
+}
+
+/* carving_gather_job for every entry opened by an MPI job, in the order of their locations (the same on
+ * every rank, whatever order each rank's list has). */
+static void
+carving_gather_jobs(void)
+{
+    carve_carving_t **jobs = NULL;
+    size_t            n = 0, i = 0;
+
+    for (carve_carving_t *c = carvings_g; c; c = c->next)
+        n += c->job != NULL;
+    if (n == 0)
+        return;
+    if (NULL == (jobs = malloc(n * sizeof *jobs))) {
+        /* Without the order, no collective: each rank commits its own (the lock merges them). */
+        for (carve_carving_t *c = carvings_g; c; c = c->next)
+            c->job = NULL; /* leaked on purpose: releasing it would be a collective in no agreed order */
+        return;
+    }
+    for (carve_carving_t *c = carvings_g; c; c = c->next)
+        if (c->job)
+            jobs[i++] = c;
+    qsort(jobs, n, sizeof *jobs, carving_by_location);
+    for (i = 0; i < n; i++)
+        carving_gather_job(jobs[i]);
+    free(jobs);
+}
+
 /*
  * Shutdown hook (CARVE_SHUTDOWN_CARVE, after replay's counters): this is when carve commits, once per
- * origin and process, however often the program opened it. The lifecycle has released the IDs the
- * program left open, because carve may only reopen a file that nothing else holds open.
+ * origin and process, however often the program opened it (and once per MPI job: carving_gather_jobs).
+ * The lifecycle has released the IDs the program left open, because carve may only reopen a file that
+ * nothing else holds open.
  */
 static void
 carving_shutdown(void)
 {
+    carving_gather_jobs();
     while (carvings_g) {
         carve_carving_t *c = carvings_g;
 
         if (c->users > 0)
             fprintf(stderr, "carve: %s is still open inside HDF5 at shutdown: its container is not written\n",
                     c->location);
-        else if (!c->written && c->origin_fapl >= 0 && carving_commit(c) < 0)
+        else if (!c->written && !c->job_done && c->origin_fapl >= 0 && carving_commit(c) < 0)
             carving_report("cannot write the container of", c->location);
         carving_free(c);
     }
@@ -231,6 +336,15 @@ carving_set_origin(carve_carving_t *c, const carve_file_ctx_t *ctx, const char *
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory carving %s", name);
     if ((c->origin_fapl = H5Pcopy(fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+    /* An MPI job's open (collective, as this call is then): the job is kept to gather its ranks' logs at
+     * shutdown, and the commit reopens the origin on rank 0 alone, so with sec2, not MPI-IO. */
+    if (carve_mpi_is_mpio(fapl)) {
+        if (NULL == (c->job = carve_mpi_join(fapl)) && carve_mpi_usable())
+            CARVE_GOTO_DONE(-1);
+        if (carve_mpi_make_independent(c->origin_fapl) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot set up the sec2 driver for %s",
+                             name);
+    }
     c->touched_only = ctx->config.skeleton && strcmp(ctx->config.skeleton, "touched") == 0;
 
 done:

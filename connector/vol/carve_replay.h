@@ -39,6 +39,8 @@ typedef struct replay_container_t {
     int                        checked;   /* 1: it has checksums; 0: carved before carve recorded them;
                                            * -1: they are unreadable (every read goes to the origin) */
     carve_replay_counters_t    counters;  /* this process, every open */
+    struct carve_mpi_t        *job;       /* the MPI job that opened it with the MPI-IO driver: the counters
+                                           * are summed over its ranks and written once, by rank 0 */
     unsigned                   users;     /* open files using it */
     int                        stale;     /* the file changed since: new opens parse it again */
     carve_log_t                log;       /* the most verbose log setting any open asked for */

@@ -14,6 +14,7 @@
 
 #include "carve_lifecycle.h"
 #include "carve_lookup.h"
+#include "carve_mpi.h"
 #include "carve_replay.h"
 
 /*
@@ -42,6 +43,7 @@ cache_container_free(replay_container_t *c)
     free(c->checks);
     carve_integrity_clear(&c->integrity);
     carve_manifest_clear(&c->manifest);
+    carve_mpi_leave(c->job); /* NULL once cache_sum_jobs ran, which releases it collectively */
     free(c->path);
     free(c);
 }
@@ -161,6 +163,47 @@ cache_pending(void)
     return 0;
 }
 
+static int
+cache_by_path(const void *a, const void *b)
+{
+    return strcmp((*(replay_container_t *const *)a)->path, (*(replay_container_t *const *)b)->path);
+}
+
+/* The counters of containers an MPI job replayed, summed over its ranks into rank 0's, which writes them
+ * once; the other ranks' are then cleared (nothing to write). Collective: in the order of the containers'
+ * paths, the same on every rank. When MPI fails, every rank writes its own counters. */
+static void
+cache_sum_jobs(void)
+{
+    replay_container_t **jobs = NULL;
+    size_t               n = 0, i = 0;
+
+    _Static_assert(sizeof(carve_replay_counters_t) % sizeof(uint64_t) == 0, "counters are uint64_t only");
+    for (replay_container_t *c = containers_g; c; c = c->next)
+        n += c->job != NULL;
+    if (n == 0 || NULL == (jobs = malloc(n * sizeof *jobs)))
+        return; /* out of memory: no agreed order, so no collective; each rank writes its own */
+    for (replay_container_t *c = containers_g; c; c = c->next)
+        if (c->job)
+            jobs[i++] = c;
+    qsort(jobs, n, sizeof *jobs, cache_by_path);
+    for (i = 0; i < n; i++) {
+        replay_container_t *c      = jobs[i];
+        herr_t              summed = -1;
+
+        /* Tried and ignored: unsummed, each rank's counters are written by that rank. */
+        CARVE_TRY_IGNORED(
+            summed = carve_mpi_sum(c->job, (uint64_t *)&c->counters, sizeof c->counters / sizeof(uint64_t)));
+        if (summed >= 0 && carve_mpi_rank(c->job) != 0) {
+            memset(&c->counters, 0, sizeof c->counters);
+            c->stale = 1; /* nothing of this rank's to write */
+        }
+        carve_mpi_leave(c->job);
+        c->job = NULL;
+    }
+    free(jobs);
+}
+
 /* Shutdown hook (CARVE_SHUTDOWN_REPLAY, before carve's commits): every container's counters into its
  * manifest (and onto stderr with CARVE_LOG); containers no file uses any more are freed. */
 static void
@@ -169,6 +212,7 @@ cache_shutdown(void)
     replay_container_t **link = &containers_g;
 
     carve_lookup_reset(); /* directories may change before HDF5 is used again */
+    cache_sum_jobs();
 
     while (*link) {
         replay_container_t *c = *link;

@@ -26,6 +26,7 @@
 #include "carve_lifecycle.h"
 #include "carve_lookup.h"
 #include "carve_mode.h"
+#include "carve_mpi.h"
 #include "carve_origin.h"
 #include "carve_replay.h"
 #include "carve_skeleton.h"
@@ -121,6 +122,11 @@ replaying_origin_fapl(hid_t under_fapl, const char *origin_name)
 
     if ((fapl = H5Pcopy(under_fapl)) < 0 || (driver = H5Pget_driver(fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy an access list");
+    /* The origin is opened at a rank's first miss, which the other ranks of an MPI job need not have: so
+     * alone, with sec2, never as a collective MPI-IO open. */
+    if (carve_mpi_make_independent(fapl) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot set up the sec2 driver to read the origin %s", origin_name);
     if (url && driver != H5FD_ROS3) {
         H5FD_ros3_fapl_t fa;
         const char      *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
@@ -165,7 +171,8 @@ replaying_container_fapl(hid_t under_fapl, const replay_container_t *c, long lon
     if ((fapl = H5Pcopy(under_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot copy an access list");
-    if ((in_core ? H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) : H5Pset_fapl_sec2(fapl)) < 0)
+    if (carve_mpi_make_independent(fapl) < 0 ||
+        (in_core ? H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) : H5Pset_fapl_sec2(fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot set up the driver to read container %s", c->path);
     ret_value = fapl;
@@ -333,6 +340,10 @@ replaying_prepare_origin(carve_replaying_t *r, const char *name, hid_t fapl_id, 
         CARVE_GOTO_DONE(-1);
     if ((r->program_fapl = H5Pcopy(fapl_id)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
+    /* The first open of the container by an MPI job (collective, as the program's open): its ranks' counters
+     * are summed at shutdown. Tried and ignored: without the job each rank writes its own counters. */
+    if (!r->container->job && r->container->users == 1 && carve_mpi_is_mpio(under_fapl))
+        CARVE_TRY_IGNORED(r->container->job = carve_mpi_join(under_fapl));
     if (r->on_change != CARVE_ON_CHANGE_TRUST) {
         if (carve_origin_is_url(r->origin_name))
             carve_lifecycle_use_network();
@@ -1122,6 +1133,8 @@ replaying_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t me
 {
     carve_replaying_t *r = ((carve_obj_t *)dset[0])->ctx->replaying;
     replay_read_t      rr;
+    int                owned     = 0;
+    hid_t              xfer      = H5I_INVALID_HID;
     herr_t             ret_value = 0;
 
     if (!r)
@@ -1129,20 +1142,25 @@ replaying_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t me
                                      req);
     if (replaying_read_begin(&rr, count) < 0)
         CARVE_GOTO_DONE(-1);
+    /* An MPI program's collective read: carve's sides (container, origin) are sec2 files, read
+     * independently by each rank. */
+    if ((xfer = carve_mpi_independent_xfer(plist_id, &owned)) < 0)
+        CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < count; i++)
         if (replaying_read_plan(dset[i], r->container, mem_space_id[i], file_space_id[i], &rr.plan[i]) < 0)
             CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < count; i++)
         if (replaying_read_check_origin(dset[i], r, &rr.plan[i], mem_space_id[i]) < 0)
             CARVE_GOTO_DONE(-1);
-    if (replaying_read_sides(&rr, count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req) <
-        0)
+    if (replaying_read_sides(&rr, count, dset, mem_type_id, mem_space_id, file_space_id, xfer, buf, req) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < count; i++)
         if (replaying_read_account(dset[i], r, &rr.plan[i], file_space_id[i]) < 0)
             CARVE_GOTO_DONE(-1);
 
 done:
+    if (owned)
+        H5Pclose(xfer);
     replaying_read_end(&rr);
     return ret_value;
 }
