@@ -26,6 +26,12 @@ if [ "${CI:-}" = true ]; then
   ci_packages=(clang-format)
   ci_options=(-DCARVE_WERROR=ON)
 fi
+# A build against a parallel HDF5 (-DCARVE_MPI=ON: test/run.sh's MPI tests) needs Open MPI.
+for arg in "$@"; do
+  if [ "$arg" = -DCARVE_MPI=ON ]; then
+    ci_packages+=(libopenmpi-dev openmpi-bin)
+  fi
+done
 if command -v dpkg-query >/dev/null 2>&1; then
   debian_ensure_packages cmake ninja-build gcc libc6-dev pkg-config libcurl4-openssl-dev libyaml-dev zlib1g-dev \
     bash valgrind python3 "${ci_packages[@]}"
