@@ -35,6 +35,7 @@ typedef struct elements_box_t {
 typedef struct elements_batch_t {
     const carve_elements_source_t *src;
     hsize_t                        step[H5S_MAX_RANK]; /* elements between neighbours in each dimension */
+    hsize_t                        ones[H5S_MAX_RANK]; /* a box is one block: count 1 */
     carve_origin_range_t          *ranges;
     size_t                         nranges;
     elements_box_t                *boxes; /* at most one per range */
@@ -163,7 +164,7 @@ elements_flush(elements_batch_t *b)
                              "container %s: cannot write elements of %s", src->container_path, src->path);
         H5Sclose(mem);
         mem = H5I_INVALID_HID;
-        if (src->rank && carve_selection_add(&b->ok, box->start, NULL, box->extent, NULL) < 0)
+        if (src->rank && carve_selection_add(&b->ok, box->start, NULL, b->ones, box->extent) < 0)
             CARVE_GOTO_DONE(-1);
     }
     b->nranges = b->nboxes = b->used = 0;
@@ -260,8 +261,10 @@ carve_elements_fetch(const carve_elements_source_t *src, const carve_selection_t
     carve_selection_init(&b.ok, src->rank, src->dims);
     if (carve_selection_is_empty(sel))
         CARVE_GOTO_DONE(0);
-    for (int d = src->rank - 1; d >= 0; d--)
+    for (int d = src->rank - 1; d >= 0; d--) {
         b.step[d] = d == src->rank - 1 ? 1 : b.step[d + 1] * src->dims[d + 1];
+        b.ones[d] = 1;
+    }
     b.capacity = ELEMENTS_BATCH_BYTES;
     if (NULL == (b.ranges = calloc(ELEMENTS_BATCH_RANGES, sizeof *b.ranges)) ||
         NULL == (b.boxes = calloc(ELEMENTS_BATCH_RANGES, sizeof *b.boxes)) ||
