@@ -19,8 +19,9 @@
 #include "carve_origin.h"
 #include "carve_skeleton.h"
 
-/* What one batch of fetches holds at most: bytes in memory, and ranges (each carries a 160-byte reason). */
-#define ELEMENTS_BATCH_BYTES  ((size_t)8 * 1024 * 1024)
+/* What one batch of fetches holds at most: bytes in memory (as the commit's batches of chunks; each batch
+ * is one libcurl session), and ranges (each carries a 160-byte reason). */
+#define ELEMENTS_BATCH_BYTES  ((size_t)64 * 1024 * 1024)
 #define ELEMENTS_BATCH_RANGES ((size_t)4096)
 /* Boxes named on stderr per dataset when their bytes could not be validated; the rest are counted. */
 #define ELEMENTS_MESSAGES_MAX 8
@@ -210,14 +211,21 @@ elements_add_box(elements_batch_t *b, const hsize_t *start, const hsize_t *exten
     if ((b->used + bytes > ELEMENTS_BATCH_BYTES || b->nranges + nruns > ELEMENTS_BATCH_RANGES) &&
         elements_flush(b) < 0)
         CARVE_GOTO_DONE(-1);
-    if (bytes > b->capacity) { /* one element larger than a batch */
-        unsigned char *grown = realloc(b->buf, bytes);
+    if (b->used + bytes > b->capacity) {
+        /* The buffer grows with what is asked for (a small selection takes little memory); the ranges
+         * already in the batch point into it, so they move with it. */
+        size_t         want = b->capacity ? b->capacity : 64 * 1024;
+        unsigned char *grown;
 
-        if (!grown)
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %zu-byte element",
-                             bytes);
+        while (want < b->used + bytes)
+            want *= 2;
+        if (NULL == (grown = realloc(b->buf, want)))
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu bytes of elements",
+                             want);
+        for (size_t i = 0; i < b->nranges; i++)
+            b->ranges[i].buf = grown + ((unsigned char *)b->ranges[i].buf - b->buf);
         b->buf      = grown;
-        b->capacity = bytes;
+        b->capacity = want;
     }
     box = &b->boxes[b->nboxes++];
     memcpy(box->start, start, (size_t)src->rank * sizeof *start);
@@ -265,10 +273,8 @@ carve_elements_fetch(const carve_elements_source_t *src, const carve_selection_t
         b.step[d] = d == src->rank - 1 ? 1 : b.step[d + 1] * src->dims[d + 1];
         b.ones[d] = 1;
     }
-    b.capacity = ELEMENTS_BATCH_BYTES;
     if (NULL == (b.ranges = calloc(ELEMENTS_BATCH_RANGES, sizeof *b.ranges)) ||
-        NULL == (b.boxes = calloc(ELEMENTS_BATCH_RANGES, sizeof *b.boxes)) ||
-        NULL == (b.buf = malloc(b.capacity)))
+        NULL == (b.boxes = calloc(ELEMENTS_BATCH_RANGES, sizeof *b.boxes)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory to fetch elements of %s",
                          src->path);
     if ((b.fspace = H5Dget_space(src->cds)) < 0)
