@@ -17,24 +17,16 @@ work=$1 data=$2 h5dump=$3
 # shellcheck source=../common/compare_lib.sh
 source "$here/../common/compare_lib.sh"
 clear_connector_environment
+# shellcheck source=../carve/carve_test_lib.sh
+source "$here/../carve/carve_test_lib.sh"
+data=$(cd "$data" && pwd)
+carve_test_setup "$work"
 
-rm -rf "$work"
-mkdir -p "$work"
 state=$work/server
 trap 'bash "$here/s3ctl.sh" stop "$state" >/dev/null' EXIT
 bash "$here/s3_fixture.sh" start "$state" "$data" elements >/dev/null
 url="$(bash "$here/s3ctl.sh" url "$state")/elements/big.h5"
 log=$state/server.log
-cd "$work"
-read -r -a wrapper <<<"${CARVE_TEST_WRAPPER:-}"
-
-failures=0 checks=0
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then echo "PASS: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
 
 sel=(-d /big2d -s "0,5" -S "1,1000" -c "2304,2" -k "1,40")
 rc=0
