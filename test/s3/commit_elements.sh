@@ -27,17 +27,19 @@ trap 'bash "$here/s3ctl.sh" stop "$state" >/dev/null' EXIT
 bash "$here/s3_fixture.sh" start "$state" "$data" elements >/dev/null
 url="$(bash "$here/s3ctl.sh" url "$state")/elements/big.h5"
 log=$state/server.log
+# h5dump is not built with the sanitizers: under CARVE_SANITIZE their runtimes go in front of it.
+preload=${CARVE_TEST_PRELOAD:-}
 
 sel=(-d /big2d -s "0,5" -S "1,1000" -c "2304,2" -k "1,40")
 rc=0
 before=$(grep -c '^REQ ' "$log" || true)
-"${wrapper[@]}" "$h5dump" --filedriver=ros3 "${sel[@]}" "$url" >native.out 2>native.err || rc=$?
+LD_PRELOAD="$preload" "${wrapper[@]}" "$h5dump" --filedriver=ros3 "${sel[@]}" "$url" >native.out 2>native.err || rc=$?
 grep '^REQ ' "$log" | tail -n +"$((before + 1))" >native.req || true
 check "native: exit 0 ($rc)" test "$rc" = 0
 
 rc=0
 before=$(grep -c '^REQ ' "$log" || true)
-CARVE_DIR=$work "${wrapper[@]}" "$h5dump" --filedriver=ros3 --vol-name=carve --vol-info=mode=carve "${sel[@]}" "$url" \
+CARVE_DIR=$work LD_PRELOAD="$preload" "${wrapper[@]}" "$h5dump" --filedriver=ros3 --vol-name=carve --vol-info=mode=carve "${sel[@]}" "$url" \
     >carve.out 2>carve.err || rc=$?
 grep '^REQ ' "$log" | tail -n +"$((before + 1))" >carve.req || true
 check "carve: exit 0 ($rc), native's output, nothing on stderr" \
@@ -50,13 +52,13 @@ check "carve: a manifest" test -n "$manifest"
 tail -n +"$(($(wc -l <native.req) + 1))" carve.req >commit.req
 echo "native: $(wc -l <native.req) requests; the commit: $(grep -c '^REQ HEAD' commit.req) HEAD, $(grep -c '^REQ GET' commit.req) GET"
 check "the commit read the 4608 element runs with few requests ($(grep -c '^REQ GET' commit.req) GETs in all)" \
-    test "$(grep -c '^REQ GET' commit.req)" -le 6
+    test "$(grep -c '^REQ GET' commit.req)" -ge 3 -a "$(grep -c '^REQ GET' commit.req)" -le 6
 check "every request of the commit answered 206" test -z "$(grep '^REQ GET' commit.req | grep -v ' status=206 ')"
 
 rc=0
 before=$(grep -c '^REQ ' "$log" || true)
 CARVE_DIR=$work HDF5_VOL_CONNECTOR="carve mode=replay;log=summary;origin=/dev/null/commit-elements-away" \
-    "${wrapper[@]}" "$h5dump" --filedriver=ros3 "${sel[@]}" "$url" >replay.out 2>replay.err || rc=$?
+    LD_PRELOAD="$preload" "${wrapper[@]}" "$h5dump" --filedriver=ros3 "${sel[@]}" "$url" >replay.out 2>replay.err || rc=$?
 check "replay, origin unreachable: exit 0 ($rc) and native's output" \
     test "$rc" = 0 -a -n "$(cmp -s native.out replay.out && echo same)"
 check "replay: every read a hit, no origin request ($(grep -o '[0-9]* reads: .*' replay.err))" \
