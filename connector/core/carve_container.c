@@ -53,6 +53,7 @@
 
 #include "carve_container.h"
 #include "carve_dynbuf.h"
+#include "carve_elements.h"
 #include "carve_error.h"
 #include "carve_origin.h"
 #include "carve_skeleton.h"
@@ -919,6 +920,64 @@ typedef struct container_pair_t {
     size_t      elem;
 } container_pair_t;
 
+/* Copies the elements sel selects of a dataset stored as elements (or a scalar one, whole) and adds to
+ * claimed what the container now holds of them. A contiguous dataset of a URL origin is read by carve's
+ * own validated requests (carve_elements_fetch): HDF5's ROS3 driver does not check a response's length,
+ * so a short body read through it would be stored and served as hits; a box that could not be validated
+ * is not stored and not claimed (a replay reads it from the origin). Any other is read through the
+ * connector below. */
+static herr_t
+container_copy_selection(commit_state_t *st, const container_pair_t *p, const carve_selection_t *sel,
+                         carve_selection_t *claimed)
+{
+    carve_selection_t whole, got;
+    haddr_t           address   = HADDR_UNDEF;
+    int               fetchable = 0;
+    herr_t            ret_value = 0;
+
+    carve_selection_init(&whole, 0, NULL);
+    carve_selection_init(&got, sel->rank, sel->dims);
+    if (carve_origin_is_url(st->commit->location) &&
+        (fetchable = carve_elements_fetchable(p->ods, p->odcpl, p->type, &address)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (fetchable) {
+        carve_elements_source_t src = {.url            = st->commit->location,
+                                       .fapl           = st->commit->origin_fapl,
+                                       .container_path = st->container_path,
+                                       .path           = p->path,
+                                       .cds            = p->cds,
+                                       .type           = p->type,
+                                       .rank           = p->rank,
+                                       .elem           = p->elem,
+                                       .address        = address,
+                                       .requests       = &st->requests};
+
+        memcpy(src.dims, p->dims, sizeof src.dims);
+        /* A scalar is stored whole, whatever the record of its read says. */
+        if (p->rank == 0 && carve_selection_add_all(&whole) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (carve_elements_fetch(&src, p->rank == 0 ? &whole : sel, &got) < 0)
+            CARVE_GOTO_DONE(-1);
+        CARVE_GOTO_DONE(
+            carve_selection_union(claimed, p->rank == 0 && !carve_selection_is_empty(&got) ? sel : &got));
+    }
+    if (p->rank == 0) {
+        if (H5Sselect_all(p->ospace) < 0 ||
+            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p->ods, p->cds, p->ospace) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else
+        for (size_t i = 0; i < sel->nrecords; i++)
+            if (container_copy_record(st, p->ods, p->cds, p->ospace, sel, i, p->elem) < 0)
+                CARVE_GOTO_DONE(-1);
+    ret_value = carve_selection_union(claimed, sel);
+
+done:
+    carve_selection_clear(&whole);
+    carve_selection_clear(&got);
+    return ret_value;
+}
+
 /* Where the origin stores each chunk of a set: one walk of the chunk index (H5Dchunk_iter). Looking chunks
  * up one by one (H5Dget_chunk_info_by_coord) walks the whole index for each in HDF5 1.14, which made a
  * commit quadratic in the number of chunks. */
@@ -1412,21 +1471,17 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
             carve_chunkset_add_selection(&want, &ads->selections) < 0)
             CARVE_GOTO_DONE(-1);
         if (container_copy_chunks(st, &p, &want, &md->chunks, rewrite) < 0 ||
-            carve_chunkset_union(&md->chunks, &want) < 0 || carve_chunkset_finish(&md->chunks) < 0)
+            carve_chunkset_union(&md->chunks, &want) < 0 || carve_chunkset_finish(&md->chunks) < 0 ||
+            carve_selection_union(&md->selections, &ads->selections) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (p.rank == 0) {
-        if (H5Sselect_all(p.ospace) < 0 ||
-            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
+    else if (p.rank == 0 || p.storable) {
+        if (container_copy_selection(st, &p, &ads->selections, &md->selections) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else if (p.storable) {
-        for (size_t i = 0; i < ads->selections.nrecords; i++)
-            if (container_copy_record(st, p.ods, p.cds, p.ospace, &ads->selections, i, p.elem) < 0)
-                CARVE_GOTO_DONE(-1);
-    }
-    if (carve_selection_union(&md->selections, &ads->selections) < 0 ||
-        carve_selection_merge(&md->selections) < 0)
+    else if (carve_selection_union(&md->selections, &ads->selections) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (carve_selection_merge(&md->selections) < 0)
         CARVE_GOTO_DONE(-1);
     md->elements_read += ads->elements_read;
     md->bytes_read += ads->bytes_read;
@@ -1589,11 +1644,13 @@ container_unclaim(carve_chunkset_t *held, carve_chunkset_t *asked, carve_chunkse
 static herr_t
 container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkset_t *want)
 {
-    container_pair_t p;
-    carve_chunkset_t none, asked;
-    int              rewrite;
-    herr_t           ret_value = 0;
+    container_pair_t  p;
+    carve_chunkset_t  none, asked;
+    carve_selection_t held;
+    int               rewrite;
+    herr_t            ret_value = 0;
 
+    memset(&held, 0, sizeof held);
     memset(&none, 0, sizeof none);
     memset(&asked, 0, sizeof asked);
     container_pair_reset(&p, md->path);
@@ -1613,17 +1670,18 @@ container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkse
             CARVE_GOTO_DONE(-1);
         container_unclaim(&md->chunks, &asked, want);
     }
-    else if (md->rank == 0) {
-        if (H5Sselect_all(p.ospace) < 0 ||
-            carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
+    else {
+        /* What could not be copied again is claimed no more. */
+        carve_selection_init(&held, md->selections.rank, md->selections.dims);
+        if (container_copy_selection(st, &p, &md->selections, &held) < 0)
             CARVE_GOTO_DONE(-1);
+        carve_selection_clear(&md->selections);
+        md->selections = held;
+        memset(&held, 0, sizeof held);
     }
-    else
-        for (size_t i = 0; i < md->selections.nrecords; i++)
-            if (container_copy_record(st, p.ods, p.cds, p.ospace, &md->selections, i, p.elem) < 0)
-                CARVE_GOTO_DONE(-1);
 
 done:
+    carve_selection_clear(&held);
     if (none.idx)
         carve_chunkset_clear(&none);
     if (asked.idx)

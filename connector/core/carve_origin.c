@@ -842,7 +842,8 @@ fetch_body(char *data, size_t size, size_t nitems, void *userdata)
         uint64_t              lo, hi;
 
         if (r->offset + r->size <= pos) {
-            g->at = i + 1;
+            if (i == g->at) /* only past a prefix of finished ranges: an earlier, longer one may overlap */
+                g->at = i + 1;
             continue;
         }
         if (r->offset >= pos + len)
@@ -938,10 +939,12 @@ carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges,
         for (g.end = i + 1; g.end < n; g.end++) {
             const carve_origin_range_t *r = &ranges[g.end];
 
-            if (r->offset < g.stop || r->offset - g.stop > FETCH_GAP_MAX ||
+            /* Overlapping ranges (element boxes of overlapping selections) share the request too. */
+            if ((r->offset > g.stop && r->offset - g.stop > FETCH_GAP_MAX) ||
                 r->offset + r->size - g.start > FETCH_GROUP_MAX)
                 break;
-            g.stop = r->offset + r->size;
+            if (r->offset + r->size > g.stop)
+                g.stop = r->offset + r->size;
         }
         if (g.stop == g.start) {
             for (size_t k = g.first; k < g.end; k++)

@@ -67,7 +67,7 @@ typedef struct carve_origin_range_t {
 } carve_origin_range_t;
 /* Reads ranges of a URL origin with carve's own GET requests (signed like the stamp), validating every
  * answer: it must be 206 with the Content-Range asked for and exactly that many body bytes. Ranges less
- * than 64 KiB apart are read by one request (up to 16 MiB); a request that fails is tried once more. Each
+ * than 64 KiB apart, or overlapping, are read by one request (up to 16 MiB); a request that fails is tried once more. Each
  * range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns -1 only
  * when no request could be made (the error stack says why); *requests (may be NULL) counts requests made. */
 herr_t carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n,

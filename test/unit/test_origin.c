@@ -707,6 +707,69 @@ ros3_fapl(bool authenticate, const char *id, const char *secret, const char *tok
     return fapl;
 }
 
+/* The byte at offset i of the file the range test reads: no two neighbours alike, no period of a power of 2. */
+static unsigned char
+pattern_byte(uint64_t i)
+{
+    return (unsigned char)(i % 251);
+}
+
+/* carve_origin_fetch: overlapping, nested, adjacent and distant ranges, one past the object's end. Each
+ * range that is read holds exactly the object's bytes; neighbours share a request; the bad one fails alone
+ * (tried twice) with the server's answer as its reason. */
+static void
+test_fetch(unit_t *t, const s3_env_t *env)
+{
+    enum { SIZE = 200 * 1024, N = 6 };
+    static const uint64_t offsets[N] = {0, 10, 500, 1500, 100000, SIZE - 10};
+    static const size_t   sizes[N]   = {1000, 10, 1000, 100, 100, 100};
+    char                 *file       = join_path(t->dir, "ranges.bin");
+    char                  url[300];
+    unsigned char        *bufs[N] = {NULL};
+    carve_origin_range_t  ranges[N];
+    size_t                requests = 0;
+    FILE                 *f        = fopen(file, "wb");
+
+    for (uint64_t i = 0; f && i < SIZE; i++)
+        fputc(pattern_byte(i), f);
+    CHECK(t, f != NULL && fclose(f) == 0);
+    CHECK(t, s3_upload(env, env->anon_base, false, "ranges.bin", file));
+    snprintf(url, sizeof url, "%s/%s/ranges.bin", env->anon_base, S3_BUCKET);
+    memset(ranges, 0, sizeof ranges);
+    /* Given out of order: the fetch sorts them by offset. */
+    for (int i = 0; i < N; i++) {
+        int k = N - 1 - i;
+
+        bufs[k]          = calloc(1, sizes[k]);
+        ranges[i].offset = offsets[k];
+        ranges[i].size   = sizes[k];
+        ranges[i].buf    = bufs[k];
+        ranges[i].udata  = &bufs[k];
+    }
+    CHECK(t, carve_origin_fetch(url, H5P_DEFAULT, ranges, N, &requests) >= 0);
+    CHECK_NO_ERROR(t);
+    /* [0, 1600) in one request, 100000 in another, the one past the end twice. */
+    CHECK(t, requests == 4);
+    for (int i = 0; i < N; i++) {
+        int  k    = (int)((unsigned char **)ranges[i].udata - bufs);
+        bool same = true;
+
+        CHECK(t, ranges[i].offset == offsets[i]); /* sorted */
+        if (k == N - 1) {
+            CHECK(t, !ranges[i].ok && ranges[i].why[0] != '\0');
+            continue;
+        }
+        CHECK(t, ranges[i].ok);
+        for (size_t j = 0; j < sizes[k] && same; j++)
+            same = bufs[k][j] == pattern_byte(offsets[k] + j);
+        CHECK(t, same);
+    }
+    for (int i = 0; i < N; i++)
+        free(bufs[i]);
+    unlink(file);
+    free(file);
+}
+
 static void
 test_remote(unit_t *t, s3_env_t *env)
 {
@@ -724,6 +787,8 @@ test_remote(unit_t *t, s3_env_t *env)
     CHECK(t, s3_upload(env, env->sigv4_base, true, "remote.h5", file));
     snprintf(url, sizeof url, "%s/%s/remote.h5", env->anon_base, S3_BUCKET);
     snprintf(sig_url, sizeof sig_url, "%s/%s/remote.h5", env->sigv4_base, S3_BUCKET);
+
+    test_fetch(t, env);
 
     /* Anonymous: size, quoted ETag, Last-Modified. */
     CHECK(t, carve_origin_stamp(url, H5P_DEFAULT, &first) >= 0);
