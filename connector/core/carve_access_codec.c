@@ -20,25 +20,19 @@
 
 /* ---- encoding ---------------------------------------------------------------------------------------- */
 
+/* Appends v as n little-endian bytes (n <= 8). */
 static int
-put_u64(carve_dynbuf_t *out, uint64_t v)
+put_le(carve_dynbuf_t *out, uint64_t v, int n)
 {
     unsigned char b[8];
 
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < n; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    return carve_dynbuf_add(out, b, sizeof b) == CARVE_GROW_OK ? 0 : -1;
+    return carve_dynbuf_add(out, b, (size_t)n) == CARVE_GROW_OK ? 0 : -1;
 }
 
-static int
-put_u32(carve_dynbuf_t *out, uint32_t v)
-{
-    unsigned char b[4];
-
-    for (int i = 0; i < 4; i++)
-        b[i] = (unsigned char)(v >> (8 * i));
-    return carve_dynbuf_add(out, b, sizeof b) == CARVE_GROW_OK ? 0 : -1;
-}
+#define put_u64(out, v) put_le(out, (uint64_t)(v), 8)
+#define put_u32(out, v) put_le(out, (uint64_t)(v), 4)
 
 static int
 put_token(carve_dynbuf_t *out, const H5O_token_t *token)
@@ -118,27 +112,34 @@ get_bytes(codec_reader_t *r, void *dst, size_t n)
     return 0;
 }
 
+/* Reads n little-endian bytes (n <= 8) into v. */
 static int
-get_u64(codec_reader_t *r, uint64_t *v)
+get_le(codec_reader_t *r, uint64_t *v, int n)
 {
     unsigned char b[8];
 
-    if (get_bytes(r, b, sizeof b) < 0)
+    if (get_bytes(r, b, (size_t)n) < 0)
         return -1;
     *v = 0;
-    for (int i = 7; i >= 0; i--)
+    for (int i = n - 1; i >= 0; i--)
         *v = (*v << 8) | b[i];
     return 0;
 }
 
 static int
+get_u64(codec_reader_t *r, uint64_t *v)
+{
+    return get_le(r, v, 8);
+}
+
+static int
 get_u32(codec_reader_t *r, uint32_t *v)
 {
-    unsigned char b[4];
+    uint64_t wide;
 
-    if (get_bytes(r, b, sizeof b) < 0)
+    if (get_le(r, &wide, 4) < 0)
         return -1;
-    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    *v = (uint32_t)wide;
     return 0;
 }
 

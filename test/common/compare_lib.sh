@@ -21,6 +21,14 @@ fail() {
     failures=$((failures + 1))
 }
 
+# check <what> <command...>: one check, counted in $checks, passed when the command succeeds.
+check() {
+    local what=$1
+    shift
+    checks=$((checks + 1))
+    if "$@"; then echo "PASS: $what"; else fail "$what"; fi
+}
+
 # run <label> <env-connector-string or "-"> <command...>: stdout/stderr/exit status to <label>.{out,err,rc}
 run() {
     local label=$1 env_conn=$2

@@ -27,13 +27,6 @@ failures=0
 checks=0
 reader=$CARVE_TEST_MPI_READER
 
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then echo "PASS: $what"; else fail "$what"; fi
-}
-
 # mpi <ranks> <connector string or ""> <args...>: the reader under mpirun (as root too, oversubscribed: up
 # to 8 ranks on this machine's cores), the connector given to every rank.
 mpi() {
