@@ -35,6 +35,7 @@ static const char *const main_usage =
     "  replay   run a program under carve (mode=replay) and summarise what the containers served\n"
     "  inspect  show what a container, a manifest or a directory of containers holds\n"
     "  verify   check a container (or a directory of them) against its origin\n"
+    "  map      draw a dataset's coverage (chunk grid, what is held, what was read) as an SVG picture\n"
     "\n"
     "Options:\n"
     "  -v, --verbose  say more on stderr (repeat for even more)\n"
@@ -598,7 +599,8 @@ main(int argc, char **argv)
     } subcommands[] = {{"record", cmd_record},
                        {"replay", cmd_replay},
                        {"inspect", h5carve_inspect},
-                       {"verify", h5carve_verify}};
+                       {"verify", h5carve_verify},
+                       {"map", h5carve_map}};
     int i;
 
     /* h5carve's own HDF5 calls (reading containers) are native, whatever the caller's environment says;

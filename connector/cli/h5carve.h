@@ -6,6 +6,7 @@
  *   h5carve_manifests.c  a container, a manifest or a directory of them, loaded for the subcommands
  *   h5carve_inspect.c    inspect: a table, JSON or YAML of what containers hold
  *   h5carve_verify.c     verify: a container against its origin (stamp, stored bytes, checksums)
+ *   h5carve_map.c        map: an SVG picture of a dataset's coverage
  */
 #ifndef H5CARVE_H
 #define H5CARVE_H
@@ -58,5 +59,6 @@ void h5carve_totals(const carve_manifest_t *m, uint64_t *bytes_read, uint64_t *b
 
 int h5carve_inspect(int argc, char **argv);
 int h5carve_verify(int argc, char **argv);
+int h5carve_map(int argc, char **argv);
 
 #endif /* H5CARVE_H */

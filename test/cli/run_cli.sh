@@ -289,6 +289,106 @@ verify)
     h badopt verify --bogus "$c"
     check "verify with an unknown option: exit 2" rc_is badopt 2
     ;;
+map)
+    # Pixels of the rendered picture: the SVG rendered to PNG by a real renderer (rsvg-convert), and the
+    # colour at each cell's centre compared with what the manifest says the container holds.
+    command -v rsvg-convert >/dev/null || { echo "SKIP: rsvg-convert (Debian package librsvg2-bin) is not installed"; exit 77; }
+    zoo "$work/zoo.h5"
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    m=$(the_manifest "$work")
+    c=${m%.carve.yaml}.carve.h5
+    held=1f77b4 white=ffffff red=d62728
+    render() { rsvg-convert "$1.svg" -o "$1.png"; }
+    pixels() { python3 "$here/map_pixels.py" "$1.svg" "$1.png" "${@:2}"; }
+    # colours_are <label> <mode> <colour> <points...>: every point has that colour.
+    colours_are() {
+        local label=$1 mode=$2 want=$3 bad
+        shift 3
+        bad=$(pixels "$label" "$mode" "$@" | awk -v w="$want" '$2 != w')
+        [[ -z $bad ]] || { echo "    $label: not $want at: $bad"; return 1; }
+    }
+    # mixed_is <label> <fraction> <row,col>: the cell's colour is white mixed with the held colour by
+    # the fraction (each channel within 3).
+    mixed_is() {
+        pixels "$1" cell "$3" | python3 -c '
+import sys
+f, got = float(sys.argv[1]), sys.stdin.read().split()[1]
+want = [255 + (h - 255) * f for h in (31, 119, 180)]
+have = [int(got[i : i + 2], 16) for i in (0, 2, 4)]
+sys.exit(0 if all(abs(a - b) <= 3 for a, b in zip(have, want)) else f"    colour {got}, expected {want}")' "$2"
+    }
+
+    # /grid3d (10x20x30, chunks 4x8x16, store: chunks), rows read [1-2, 2-6, 3-12]: at slice 1 (chunk 0
+    # of dimension 0) the held chunks are the manifest's [0, j, k]; at slice 9 (chunk 2) none.
+    h g3 map "$c" /grid3d -o g3.svg --slice 1,:,:
+    check "map: exit 0" rc_is g3 0
+    render g3
+    chunks=$(awk '/^- path: \/grid3d$/ { d = 1; next } /^- path:/ { d = 0 } d && /^  chunks:/ { print }' "$m")
+    check "map /grid3d: the manifest lists chunk [0, 0, 0] ($chunks)" grep -qF "[0, 0, 0]" <<<"$chunks"
+    held_cells=() free_cells=()
+    for j in 0 1 2; do
+        for k in 0 1; do
+            if grep -qF "[0, $j, $k]" <<<"$chunks"; then held_cells+=("$j,$k"); else free_cells+=("$j,$k"); fi
+        done
+    done
+    check "map /grid3d slice 1: held chunks shaded (${held_cells[*]})" colours_are g3 cell $held "${held_cells[@]}"
+    check "map /grid3d slice 1: chunks not held white (${free_cells[*]})" colours_are g3 cell $white "${free_cells[@]}"
+    check "map /grid3d: the read outlined (its left edge at element [2, 3] of the plane)" colours_are g3 edge $red 2,3 6,3
+    h g3s9 map "$c" /grid3d -o g3s9.svg --slice 9,:,:
+    render g3s9
+    check "map /grid3d slice 9: nothing held there" colours_are g3s9 cell $white 0,0 0,1 1,0 1,1 2,0 2,1
+
+    # /grid2d (60x50 contiguous, store: elements), rows read rows 5-9 whole and [40-41, 10-39]: one cell
+    # per element, each of the 3000 checked.
+    h g2 map "$c" grid2d -o g2.svg
+    check "map grid2d (no leading /): exit 0" rc_is g2 0
+    render g2
+    inside=() outside=()
+    for ((r = 0; r < 60; r++)); do
+        for ((k = 0; k < 50; k++)); do
+            if ((r >= 5 && r <= 9)) || ((r >= 40 && r <= 41 && k >= 10 && k <= 39)); then inside+=("$r,$k"); else outside+=("$r,$k"); fi
+        done
+    done
+    check "map /grid2d: the ${#inside[@]} elements held shaded" colours_are g2 cell $held "${inside[@]}"
+    check "map /grid2d: the ${#outside[@]} elements not held white" colours_are g2 cell $white "${outside[@]}"
+
+    # Aggregated: at most 10 cells per axis, so a cell is 6x5 elements, shaded by the fraction held.
+    h g2agg map "$c" /grid2d -o g2agg.svg --cells 10
+    render g2agg
+    check "map --cells 10: the legend says the grid is aggregated" grep -q "aggregated: 60 x 50 elements shown as 10 x 10 cells" g2agg.svg
+    check "map --cells 10: cells of rows 6-11 (4 of 6 rows held) at 4/6" mixed_is g2agg 0.6667 1,0
+    check "map --cells 10: cells of rows 0-5 (1 of 6 held) at 1/6" mixed_is g2agg 0.1667 0,9
+    check "map --cells 10: cells of rows 36-41, columns 10-14 (2 of 6 rows) at 2/6" mixed_is g2agg 0.3333 6,2
+    check "map --cells 10: cells of rows 36-41, columns 5-9 white" colours_are g2agg cell $white 6,1 9,9 3,3
+
+    # Rank 1: /data/contiguous (200 elements), read 10-29: 50 cells of 4 elements (no more than 64); the
+    # cells at both ends of the read are half held, but the read's outline crosses their centres.
+    h c1 map "$c" /data/contiguous -o c1.svg
+    render c1
+    check "map rank 1: elements 12-27 held" colours_are c1 cell $held 0,3 0,4 0,5 0,6
+    check "map rank 1: the rest white" colours_are c1 cell $white 0,0 0,1 0,8 0,49
+    for f in g3 g3s9 g2 g2agg c1; do
+        check "map: $f.svg is under 64 KiB" test "$(wc -c <"$f.svg")" -lt 65536
+    done
+
+    h help map --help
+    check "map --help: exit 0, its usage" says help.out "usage: h5carve map"
+    h nods map "$c" /no/such -o x.svg
+    check "map of a dataset the container does not list: exit 2" rc_is nods 2
+    check "map of a dataset the container does not list: named" says nods.err "no dataset /no/such in the container"
+    h missing map "$work/nothing.carve.h5" /grid2d -o x.svg
+    check "map of a missing file: exit 2" rc_is missing 2
+    check "map of a missing file: named" says missing.err "$work/nothing.carve.h5: No such file or directory"
+    check "map: nothing written on failure" test ! -e x.svg
+    h noout map "$c" /grid2d
+    check "map without -o: exit 2" rc_is noout 2
+    h badslice map "$c" /grid3d -o x.svg --slice 10,:,:
+    check "map --slice past the extent: exit 2, named" says badslice.err "index 10 of dimension 0 is past its extent 10"
+    h badaxes map "$c" /grid3d -o x.svg --axes 1,1
+    check "map --axes 1,1: exit 2" rc_is badaxes 2
+    h axes map "$c" /grid3d -o axes.svg --axes 0,2 --slice :,4,:
+    check "map --axes 0,2 --slice :,4,:: exit 0" rc_is axes 0
+    ;;
 *)
     echo "unknown case $case_name" >&2
     exit 2
