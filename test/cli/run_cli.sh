@@ -76,7 +76,7 @@ help)
     h version --version
     check "--version: exit 0" rc_is version 0
     check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
-    for sub in record replay inspect verify; do
+    for sub in record replay inspect verify map bundle; do
         h "help.$sub" "$sub" --help
         check "$sub --help: exit 0" rc_is "help.$sub" 0
         check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
@@ -288,6 +288,93 @@ verify)
     check "verify without a path: exit 2" rc_is noarg 2
     h badopt verify --bogus "$c"
     check "verify with an unknown option: exit 2" rc_is badopt 2
+    ;;
+bundle)
+    # Record in src/, bundle, move the bundle elsewhere, delete the origin's whole directory, replay from
+    # the bundle: the native values. The cache is the test's own.
+    export XDG_CACHE_HOME=$work/cache
+    mkdir -p src/data elsewhere
+    zoo "$work/src/data/zoo.h5"
+    (cd src && native data/zoo.h5 rows && native data/zoo.h5 strided) && mv src/native.*.out .
+    (cd src && h rec record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows rec.txt && h rec2 record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided rec2.txt)
+    h bundle bundle src/data -o src/subset.tar
+    check "bundle: exit 0" rc_is bundle 0
+    h bundlegz bundle src/data -o elsewhere/subset.tar.gz
+    check "bundle -o X.tar.gz: exit 0" rc_is bundlegz 0
+    check "bundle -o X.tar.gz is gzip-compressed" test "$(head -c 2 elsewhere/subset.tar.gz | od -An -tx1 | tr -d ' ')" = 1f8b
+    if command -v tar >/dev/null; then
+        check "tar(1) lists the bundle: README.txt, the container and its manifest" \
+            test "$(tar tf src/subset.tar | sed 's/-[0-9a-f]*\.carve\./-H.carve./' | tr '\n' ' ')" = "README.txt zoo.h5-H.carve.h5 zoo.h5-H.carve.yaml "
+        check "tar(1) reads the gzipped bundle too" test "$(tar tzf elsewhere/subset.tar.gz | wc -l)" = 3
+        check "the README says how to replay" grep -q "h5carve replay --bundle subset.tar -- PROGRAM" <(tar xOf src/subset.tar README.txt)
+    fi
+    mv src/subset.tar elsewhere/
+    rm -rf src/data
+    check "the origin's directory is gone" test ! -e src/data
+    for b in subset.tar subset.tar.gz; do
+        (cd src && h "rep.$b" -v replay --bundle "$work/elsewhere/$b" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows "rep.$b.txt")
+        check "replay --bundle $b, the origin gone: exit 0" rc_is "src/rep.$b" 0
+        check "replay --bundle $b: the native values" same_checksum "src/rep.$b" rows
+        check "replay --bundle $b: every read a hit" test "$(replay_numbers "src/rep.$b.err" | tail -n 1 | awk '{ print ($1 == $2 && $1 > 0 && $6 == 0) }')" = 1
+    done
+    (cd src && h strided replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided s.txt)
+    check "replay --bundle, the second program recorded: the native values" same_checksum src/strided strided
+    check "replay --bundle: unpacked under XDG_CACHE_HOME" says src/rep.subset.tar.err "unpacked in $work/cache/carve/bundles/"
+    (cd src && h again -v replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows again.txt)
+    check "replay --bundle again: the unpacked directory reused" says src/again.err "already unpacked in"
+    # A damaged unpacked container is noticed and the bundle unpacked again.
+    unpacked=$(sed -n 's/.*already unpacked in \(.*\)$/\1/p' src/again.err)
+    flip "$(echo "$unpacked"/*.carve.h5)" 3000
+    (cd src && h damaged -v replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows damaged.txt)
+    check "replay --bundle after damage in the cache: unpacked again" says src/damaged.err "is not as unpacked; unpacking again"
+    check "replay --bundle after damage in the cache: the native values" same_checksum src/damaged rows
+
+    # Bundles that would write outside their directory, or are no bundle, are refused before anything is
+    # written (tar files made with Python's tarfile).
+    python3 - <<'PY'
+import io, tarfile
+def make(path, members):
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        for name, kind in members:
+            info = tarfile.TarInfo(name)
+            if kind == "link":
+                info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                t.addfile(info)
+            else:
+                info.size = 4
+                t.addfile(info, io.BytesIO(b"evil"))
+make("dotdot.tar", [("../evil.carve.h5", "file")])
+make("absolute.tar", [("/tmp/evil.carve.h5", "file")])
+make("subdir.tar", [("sub/evil.carve.h5", "file")])
+make("link.tar", [("evil.carve.h5", "link")])
+make("empty.tar", [("README.txt", "file")])
+PY
+    for t in dotdot absolute subdir link empty; do
+        h "evil.$t" replay --bundle "$t.tar" -- true
+        check "replay --bundle $t.tar: refused, exit 2" rc_is "evil.$t" 2
+    done
+    check "a member ../x is named as no plain file name" says evil.dotdot.err "member '../evil.carve.h5' is not a plain file name: refused"
+    check "a symbolic link member is refused" says evil.link.err "is not a regular file (type '2')"
+    check "a bundle without a container is refused" says evil.empty.err "holds no container"
+    check "nothing was written outside the cache" test ! -e "$work/cache/carve/evil.carve.h5" -a ! -e /tmp/evil.carve.h5
+    check "no temporary directory left in the cache" test -z "$(ls -d "$work"/cache/carve/bundles/*.tmp.* 2>/dev/null)"
+    head -c 700 elsewhere/subset.tar >truncated.tar
+    h truncated replay --bundle truncated.tar -- true
+    check "a truncated bundle: exit 2, said" says truncated.err "truncated or damaged"
+
+    h help bundle --help
+    check "bundle --help: exit 0, its usage" says help.out "usage: h5carve bundle"
+    h noout bundle src
+    check "bundle without -o: exit 2" rc_is noout 2
+    h missing bundle "$work/nothing" -o x.tar
+    check "bundle of a missing directory: exit 2" rc_is missing 2
+    h none bundle elsewhere -o x.tar
+    check "bundle of a directory without containers: exit 2, said" says none.err "no container to bundle"
+    check "bundle: nothing written on failure" test ! -e x.tar
+    h both replay --bundle elsewhere/subset.tar --dir . -- true
+    check "replay --bundle --dir: exit 2" rc_is both 2
+    h nobundle replay --bundle "$work/no.tar" -- true
+    check "replay --bundle of a missing file: exit 2" rc_is nobundle 2
     ;;
 map)
     # Pixels of the rendered picture: the SVG rendered to PNG by a real renderer (rsvg-convert), and the
