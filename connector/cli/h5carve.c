@@ -37,6 +37,7 @@ static const char *const main_usage =
     "  verify   check a container (or a directory of them) against its origin\n"
     "  map      draw a dataset's coverage (chunk grid, what is held, what was read) as an SVG picture\n"
     "  bundle   pack containers and their manifests into one tar file a replay can use anywhere\n"
+    "  merge    merge containers of the same origin, carved separately, into one\n"
     "\n"
     "Options:\n"
     "  -v, --verbose  say more on stderr (repeat for even more)\n"
@@ -613,7 +614,8 @@ main(int argc, char **argv)
         const char *name;
         int (*run)(int, char **);
     } subcommands[] = {{"record", cmd_record},     {"replay", cmd_replay}, {"inspect", h5carve_inspect},
-                       {"verify", h5carve_verify}, {"map", h5carve_map},   {"bundle", h5carve_bundle}};
+                       {"verify", h5carve_verify}, {"map", h5carve_map},   {"bundle", h5carve_bundle},
+                       {"merge", h5carve_merge}};
     int i;
 
     /* h5carve's own HDF5 calls (reading containers) are native, whatever the caller's environment says;

@@ -76,7 +76,7 @@ help)
     h version --version
     check "--version: exit 0" rc_is version 0
     check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
-    for sub in record replay inspect verify map bundle; do
+    for sub in record replay inspect verify map bundle merge; do
         h "help.$sub" "$sub" --help
         check "$sub --help: exit 0" rc_is "help.$sub" 0
         check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
@@ -375,6 +375,58 @@ PY
     check "replay --bundle --dir: exit 2" rc_is both 2
     h nobundle replay --bundle "$work/no.tar" -- true
     check "replay --bundle of a missing file: exit 2" rc_is nobundle 2
+    ;;
+merge)
+    # Two programs reading different regions, carved into two directories (two machines), merged; replay
+    # of both from the merged container with the origin gone gives the native values.
+    mkdir -p data a b
+    zoo "$work/data/zoo.h5"
+    native data/zoo.h5 rows && native data/zoo.h5 strided
+    h reca record --dir a -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows a.txt
+    h recb record --dir b -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided b.txt
+    ma=$(the_manifest a) mb=$(the_manifest b)
+    h merge merge out a "${mb%.carve.yaml}.carve.h5"
+    check "merge: exit 0" rc_is merge 0
+    mo=$(the_manifest out)
+    check "merge: one container in OUT" test -n "$mo" -a "$(ls out/*.carve.h5 | wc -l)" = 1
+    check "merge: the summary names it and both sources" says merge.err "(merged from 2 containers)"
+    check "merge: bytes read are the sum of the sources'" \
+        test "$(manifest_sum "$mo" bytes_read)" = $(($(manifest_sum "$ma" bytes_read) + $(manifest_sum "$mb" bytes_read)))
+    h verify verify "${mo%.carve.yaml}.carve.h5"
+    check "merge: the merged container verifies against the origin" rc_is verify 0
+    mv data data.away
+    h repa replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows repa.txt
+    h repb replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided repb.txt
+    check "replay of the first program from the merged container, the origin gone: exit 0" rc_is repa 0
+    check "replay of the first program: the native values" same_checksum repa rows
+    check "replay of the second program, the origin gone: exit 0" rc_is repb 0
+    check "replay of the second program: the native values" same_checksum repb strided
+    check "neither replay read the origin" test "$(manifest_replay "$mo" bytes_from_origin)" = 0
+    h gone merge out2 a b
+    check "merge with the origin gone: exit 2" rc_is gone 2
+    check "merge with the origin gone: says the origin is needed" says gone.err "the origin is needed to merge"
+    mv data.away data
+
+    # Another state of the origin: c carved before, d after a change of its mtime; refused, both named.
+    mkdir -p c d
+    h recc record --dir c -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows c.txt
+    touch -d '2001-02-03 04:05:06' data/zoo.h5
+    h recd record --dir d -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided d.txt
+    mc=$(the_manifest c) md=$(the_manifest d)
+    h stamps merge out3 c d
+    check "merge of different stamps: exit 2" rc_is stamps 2
+    check "merge of different stamps: both containers named" \
+        says stamps.err "merge: c/$(basename "${mc%.carve.yaml}").carve.h5 and d/$(basename "${md%.carve.yaml}").carve.h5 were carved from different states of $work/data/zoo.h5 (mtime"
+    check "merge of different stamps: nothing written" test ! -e out3 -o -z "$(ls out3 2>/dev/null)"
+    h changed merge out4 c
+    check "merge of a source whose origin changed since: exit 2, said" says changed.err "changed since"
+
+    h help merge --help
+    check "merge --help: exit 0, its usage" says help.out "usage: h5carve merge"
+    h noarg merge out
+    check "merge without a source: exit 2" rc_is noarg 2
+    h missing merge out "$work/nothing"
+    check "merge of a missing source: exit 2" rc_is missing 2
     ;;
 map)
     # Pixels of the rendered picture: the SVG rendered to PNG by a real renderer (rsvg-convert), and the
