@@ -7,7 +7,8 @@
  * attributes, objects touched, files skipped) becomes one access log, which is committed into OUT with
  * carve_container_commit — the path every carving run takes, which merges a run into an existing
  * container (the one in OUT, if any) and keeps its invariants: data copied from the origin and validated,
- * checksums embedded, the old container replaced atomically, a changed origin refused. So the origin must
+ * checksums embedded, the old container replaced atomically, a changed origin refused; the sources' runs
+ * are carried into the run list (carve_commit_t.runs). So the origin must
  * be readable (a local path, for now), and unchanged: every source's stamp must equal the others' and the
  * origin's own, or nothing is written.
  */
@@ -152,10 +153,10 @@ done:
     return ret;
 }
 
-/* Everything one source recorded, added to the access log and the list of skipped files. */
+/* Everything one source recorded, added to the access log, and its skipped files and runs to `lists`. */
 static int
 merge_source(carve_access_t *acc, hid_t origin, const char *origin_name, const carve_manifest_t *m,
-             carve_manifest_t *skipped)
+             carve_manifest_t *lists)
 {
     H5O_token_t token;
 
@@ -171,7 +172,10 @@ merge_source(carve_access_t *acc, hid_t origin, const char *origin_name, const c
             carve_access_touch(acc, &token) < 0)
             return -1;
     for (size_t i = 0; i < m->nskipped; i++)
-        if (carve_manifest_add_skipped(skipped, m->skipped[i].path, m->skipped[i].reason) < 0)
+        if (carve_manifest_add_skipped(lists, m->skipped[i].path, m->skipped[i].reason) < 0)
+            return -1;
+    for (size_t i = 0; i < m->nruns; i++)
+        if (carve_manifest_add_run(lists, m->runs[i].time, m->runs[i].pid, m->runs[i].program) < 0)
             return -1;
     return 0;
 }
@@ -181,7 +185,7 @@ static int
 merge_commit(const merge_group_t *g, const char *out)
 {
     carve_access_t   acc;
-    carve_manifest_t skipped; /* only its list of skipped files is used */
+    carve_manifest_t lists; /* only its lists of skipped files and runs are used: the sources' */
     carve_stamp_t    now;
     carve_commit_t   c;
     hid_t            fapl = H5I_INVALID_HID, origin = H5I_INVALID_HID;
@@ -189,7 +193,7 @@ merge_commit(const merge_group_t *g, const char *out)
     char            *container = NULL, *manifest = NULL;
 
     carve_access_init(&acc);
-    carve_manifest_init(&skipped);
+    carve_manifest_init(&lists);
     memset(&now, 0, sizeof now);
     if (carve_origin_is_url(g->origin)) {
         h5carve_error("merge: the origin %s is a URL: merging URL origins is not supported yet", g->origin);
@@ -217,7 +221,7 @@ merge_commit(const merge_group_t *g, const char *out)
     }
     for (size_t i = 0; i < g->n; i++) {
         h5carve_note("merge: %s", entry_name(g->entries[i]));
-        if (merge_source(&acc, origin, g->origin, &g->entries[i]->m, &skipped) < 0)
+        if (merge_source(&acc, origin, g->origin, &g->entries[i]->m, &lists) < 0)
             goto done;
         touched = touched && g->entries[i]->m.skeleton && 0 == strcmp(g->entries[i]->m.skeleton, "touched");
     }
@@ -230,8 +234,10 @@ merge_commit(const merge_group_t *g, const char *out)
     c.dir          = out;
     c.touched_only = touched;
     c.access       = &acc;
-    c.nskipped     = skipped.nskipped;
-    c.skipped      = skipped.skipped;
+    c.nskipped     = lists.nskipped;
+    c.skipped      = lists.skipped;
+    c.nruns        = lists.nruns;
+    c.runs         = lists.runs;
     c.program      = "h5carve merge";
     if (carve_container_commit(&c) < 0) {
         char *why = h5carve_hdf5_errors();
@@ -264,7 +270,7 @@ done:
     free(container);
     free(manifest);
     carve_stamp_clear(&now);
-    carve_manifest_clear(&skipped);
+    carve_manifest_clear(&lists);
     carve_access_clear(&acc);
     return ret;
 }

@@ -392,6 +392,9 @@ merge)
     check "merge: the summary names it and both sources" says merge.err "(merged from 2 containers)"
     check "merge: bytes read are the sum of the sources'" \
         test "$(manifest_sum "$mo" bytes_read)" = $(($(manifest_sum "$ma" bytes_read) + $(manifest_sum "$mb" bytes_read)))
+    runs_of() { awk '/^runs:/ { r = 1; next } /^[a-z]/ { r = 0 } r && /^- \{time:/' "$1"; }
+    check "merge: the sources' runs are carried, then merge's own" \
+        test "$(runs_of "$mo" | sed 's/.*program: //; s/}$//' | tr '\n' ' ')" = "$(runs_of "$ma" | sed 's/.*program: //; s/}$//') $(runs_of "$mb" | sed 's/.*program: //; s/}$//') h5carve merge "
     h verify verify "${mo%.carve.yaml}.carve.h5"
     check "merge: the merged container verifies against the origin" rc_is verify 0
     mv data data.away
