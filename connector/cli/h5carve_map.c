@@ -62,7 +62,7 @@ typedef struct map_plane_t {
     hsize_t  agg_y, agg_x;        /* units per cell */
     hsize_t  cells_y, cells_x;    /* cells */
     double  *held;                /* cells_y * cells_x fractions held */
-    unsigned cell_px;             /* a cell's side in pixels */
+    unsigned cell_w, cell_h;      /* a cell's width and height in pixels */
 } map_plane_t;
 
 /* ---- options -------------------------------------------------------------------------------------- */
@@ -223,6 +223,14 @@ ceil_div(hsize_t a, hsize_t b)
     return (a + b - 1) / b;
 }
 
+/* A cell's side in pixels when `cells` share the plot's side. */
+static unsigned
+cell_side(hsize_t cells)
+{
+    unsigned side = (unsigned)(MAP_PLOT_PX / cells);
+    return side > MAP_CELL_MAX_PX ? MAP_CELL_MAX_PX : side < 1 ? 1 : side;
+}
+
 /* Units, aggregation, cell size. */
 static int
 plane_layout(map_plane_t *p, unsigned max_cells)
@@ -248,11 +256,8 @@ plane_layout(map_plane_t *p, unsigned max_cells)
     p->agg_y   = ceil_div(p->units_y, max_cells);
     p->cells_x = ceil_div(p->units_x, p->agg_x);
     p->cells_y = ceil_div(p->units_y, p->agg_y);
-    p->cell_px = MAP_PLOT_PX / (unsigned)(p->cells_x > p->cells_y ? p->cells_x : p->cells_y);
-    if (p->cell_px > MAP_CELL_MAX_PX)
-        p->cell_px = MAP_CELL_MAX_PX;
-    if (p->cell_px < 1)
-        p->cell_px = 1;
+    p->cell_w  = cell_side(p->cells_x);
+    p->cell_h  = cell_side(p->cells_y);
     if (NULL == (p->held = calloc(p->cells_x * p->cells_y, sizeof *p->held))) {
         h5carve_error("out of memory");
         return -1;
@@ -365,7 +370,7 @@ held_by_element(map_plane_t *p)
 static double
 px_per_element(const map_plane_t *p, int x)
 {
-    return (double)p->cell_px / (double)(x ? p->agg_x * p->unit_x : p->agg_y * p->unit_y);
+    return (double)(x ? p->cell_w : p->cell_h) / (double)(x ? p->agg_x * p->unit_x : p->agg_y * p->unit_y);
 }
 
 /* The dataset's extent along x or y in pixels (a rank-1 dataset's one row: a cell high). */
@@ -373,7 +378,7 @@ static double
 extent_px(const map_plane_t *p, int x)
 {
     if (!x && p->ax_y < 0)
-        return (double)p->cell_px;
+        return (double)p->cell_h;
     return (double)p->d->dims[x ? p->ax_x : p->ax_y] * px_per_element(p, x);
 }
 
@@ -391,10 +396,10 @@ svg_cells(FILE *f, const map_plane_t *p, int x0, int y0)
                 int rgb[3];
                 for (int c = 0; c < 3; c++)
                     rgb[c] = (int)(255.0 + (held_rgb[c] - 255.0) * (h > 1 ? 1 : h) + 0.5);
-                fprintf(
-                    f, "<rect x=\"%llu\" y=\"%llu\" width=\"%llu\" height=\"%u\" fill=\"#%02x%02x%02x\"/>\n",
-                    (unsigned long long)(x0 + cx * p->cell_px), (unsigned long long)(y0 + cy * p->cell_px),
-                    (unsigned long long)(run * p->cell_px), p->cell_px, rgb[0], rgb[1], rgb[2]);
+                fprintf(f,
+                        "<rect x=\"%llu\" y=\"%llu\" width=\"%llu\" height=\"%u\" fill=\"#%02x%02x%02x\"/>\n",
+                        (unsigned long long)(x0 + cx * p->cell_w), (unsigned long long)(y0 + cy * p->cell_h),
+                        (unsigned long long)(run * p->cell_w), p->cell_h, rgb[0], rgb[1], rgb[2]);
             }
             cx += run;
         }
@@ -403,16 +408,16 @@ svg_cells(FILE *f, const map_plane_t *p, int x0, int y0)
 static void
 svg_grid(FILE *f, const map_plane_t *p, int x0, int y0)
 {
-    unsigned long long w = p->cells_x * p->cell_px, h = p->cells_y * p->cell_px;
+    unsigned long long w = p->cells_x * p->cell_w, h = p->cells_y * p->cell_h;
 
     /* Cell lines only when cells are big enough to see between them. */
-    if (p->cell_px >= 4) {
+    if (p->cell_w >= 4 && p->cell_h >= 4) {
         fputs("<path stroke=\"#bbbbbb\" stroke-width=\"1\" fill=\"none\" d=\"", f);
         for (hsize_t cx = 0; cx <= p->cells_x; cx++)
-            fprintf(f, "M%llu.5 %dv%llu", (unsigned long long)(x0 + cx * p->cell_px) - (cx == p->cells_x), y0,
+            fprintf(f, "M%llu.5 %dv%llu", (unsigned long long)(x0 + cx * p->cell_w) - (cx == p->cells_x), y0,
                     h);
         for (hsize_t cy = 0; cy <= p->cells_y; cy++)
-            fprintf(f, "M%d %llu.5h%llu", x0, (unsigned long long)(y0 + cy * p->cell_px) - (cy == p->cells_y),
+            fprintf(f, "M%d %llu.5h%llu", x0, (unsigned long long)(y0 + cy * p->cell_h) - (cy == p->cells_y),
                     w);
         fputs("\"/>\n", f);
     }
@@ -477,7 +482,7 @@ svg_outlines(FILE *f, const map_plane_t *p, int x0, int y0, size_t *drawn)
             fprintf(f,
                     "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" stroke-dasharray=\"4 3\"/>\n",
                     x0 + (double)first[1] * sx, y0 + (double)first[0] * sy, (double)w * sx,
-                    p->ax_y >= 0 ? (double)h * sy : (double)p->cell_px);
+                    p->ax_y >= 0 ? (double)h * sy : (double)p->cell_h);
             boxes++;
             continue;
         }
@@ -486,7 +491,7 @@ svg_outlines(FILE *f, const map_plane_t *p, int x0, int y0, size_t *drawn)
                 double y = y0 + (double)(first[0] + i * step[0]) * sy;
                 fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>\n",
                         x0 + (double)(first[1] + j * step[1]) * sx, p->ax_y >= 0 ? y : (double)y0,
-                        (double)len[1] * sx, p->ax_y >= 0 ? (double)len[0] * sy : (double)p->cell_px);
+                        (double)len[1] * sx, p->ax_y >= 0 ? (double)len[0] * sy : (double)p->cell_h);
                 (*drawn)++;
             }
     }
@@ -613,9 +618,9 @@ write_svg(const map_plane_t *p, const char *where, const char *out)
         free(temp);
         return -1;
     }
-    width        = (int)(p->cells_x * p->cell_px) + 2 * MAP_MARGIN;
+    width        = (int)(p->cells_x * p->cell_w) + 2 * MAP_MARGIN;
     legend_lines = 3 + (p->d->rank > 1) + (p->agg_x * p->agg_y > 1);
-    height       = (int)(p->cells_y * p->cell_px) + 2 * MAP_MARGIN + legend_lines * 16 + 28;
+    height       = (int)(p->cells_y * p->cell_h) + 2 * MAP_MARGIN + legend_lines * 16 + 28;
     if (width < 560)
         width = 560;
     fprintf(f,
@@ -626,17 +631,18 @@ write_svg(const map_plane_t *p, const char *where, const char *out)
     xml_escaped(f, p->d->path);
     fputs("</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", f);
     fprintf(f,
-            "<g id=\"plot\" data-x0=\"%d\" data-y0=\"%d\" data-cell-px=\"%u\" data-cells-x=\"%llu\" "
+            "<g id=\"plot\" data-x0=\"%d\" data-y0=\"%d\" data-cell-w=\"%u\" data-cell-h=\"%u\" "
+            "data-cells-x=\"%llu\" "
             "data-cells-y=\"%llu\" data-elements-per-cell-x=\"%llu\" data-elements-per-cell-y=\"%llu\" "
             "data-unit=\"%s\" data-extent-px-x=\"%.2f\" data-extent-px-y=\"%.2f\">\n",
-            x0, y0, p->cell_px, (unsigned long long)p->cells_x, (unsigned long long)p->cells_y,
+            x0, y0, p->cell_w, p->cell_h, (unsigned long long)p->cells_x, (unsigned long long)p->cells_y,
             (unsigned long long)(p->agg_x * p->unit_x), (unsigned long long)(p->agg_y * p->unit_y),
             p->by_chunk ? "chunk" : "element", extent_px(p, 1), extent_px(p, 0));
     svg_cells(f, p, x0, y0);
     svg_grid(f, p, x0, y0);
     boxes = svg_outlines(f, p, x0, y0, &drawn);
     fputs("</g>\n", f);
-    svg_legend(f, p, where, y0 + (int)(p->cells_y * p->cell_px) + 4, drawn, boxes);
+    svg_legend(f, p, where, y0 + (int)(p->cells_y * p->cell_h) + 4, drawn, boxes);
     fputs("</svg>\n", f);
     ok = !ferror(f);
     if (fclose(f) != 0)
@@ -716,8 +722,8 @@ h5carve_map(int argc, char **argv)
         goto done;
     if (write_svg(&p, e->container_path ? e->container_path : e->manifest_path, o.out) < 0)
         goto done;
-    h5carve_note("map: %s: %llu x %llu cells of %u px written to %s", d->path, (unsigned long long)p.cells_y,
-                 (unsigned long long)p.cells_x, p.cell_px, o.out);
+    h5carve_note("map: %s: %llu x %llu cells of %u x %u px written to %s", d->path,
+                 (unsigned long long)p.cells_y, (unsigned long long)p.cells_x, p.cell_w, p.cell_h, o.out);
     ret = H5CARVE_OK;
 
 done:

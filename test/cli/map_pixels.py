@@ -63,17 +63,17 @@ def main():
     svg = open(svg_path).read()
     plot = re.search(r'<g id="plot"([^>]*)>', svg).group(1)
     attr = dict(re.findall(r'data-([a-z0-9-]+)="([^"]*)"', plot))
-    x0, y0, cell = int(attr["x0"]), int(attr["y0"]), int(attr["cell-px"])
+    x0, y0, cw, ch = int(attr["x0"]), int(attr["y0"]), int(attr["cell-w"]), int(attr["cell-h"])
     per_x, per_y = int(attr["elements-per-cell-x"]), int(attr["elements-per-cell-y"])
     extent_x, extent_y = float(attr["extent-px-x"]), float(attr["extent-px-y"])
     _, _, channels, rows = read_png(png_path)
     for point in points:
         r, c = (int(v) for v in point.split(","))
         if mode == "cell":
-            x = x0 + int((c * cell + min((c + 1) * cell, extent_x)) / 2)
-            y = y0 + int((r * cell + min((r + 1) * cell, extent_y)) / 2)
+            x = x0 + int((c * cw + min((c + 1) * cw, extent_x)) / 2)
+            y = y0 + int((r * ch + min((r + 1) * ch, extent_y)) / 2)
         elif mode == "edge":
-            x, y = int(x0 + c * cell / per_x), int(y0 + (r + 0.5) * cell / per_y)
+            x, y = int(x0 + c * cw / per_x), int(y0 + (r + 0.5) * ch / per_y)
         else:
             sys.exit(f"unknown mode {mode}")
         px = rows[y][x * channels : x * channels + 3]
