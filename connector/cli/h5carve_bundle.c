@@ -329,6 +329,24 @@ done:
     return ret;
 }
 
+/* One line on stderr: what went in, and the bundle's size. */
+static void
+bundle_summary(const h5carve_entries_t *all, const char *out)
+{
+    struct stat st;
+    uint64_t    bytes = 0;
+    size_t      n     = 0;
+
+    for (size_t i = 0; i < all->n; i++)
+        if (all->list[i].container_path && 0 == stat(all->list[i].container_path, &st)) {
+            bytes += (uint64_t)st.st_size;
+            n++;
+        }
+    fprintf(stderr, "h5carve bundle: %zu container%s (%" PRIu64 " bytes) and %s in %s (%lld bytes)\n", n,
+            n == 1 ? "" : "s", bytes, n == 1 ? "its manifest" : "their manifests", out,
+            0 == stat(out, &st) ? (long long)st.st_size : -1LL);
+}
+
 int
 h5carve_bundle(int argc, char **argv)
 {
@@ -365,6 +383,7 @@ h5carve_bundle(int argc, char **argv)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (bundle_collect(npaths, paths, &all) < 0 || bundle_write(&all, out) < 0)
         goto done;
+    bundle_summary(&all, out);
     ret = H5CARVE_OK;
 
 done:

@@ -299,6 +299,7 @@ bundle)
     (cd src && h rec record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows rec.txt && h rec2 record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided rec2.txt)
     h bundle bundle src/data -o src/subset.tar
     check "bundle: exit 0" rc_is bundle 0
+    check "bundle: its summary" says bundle.err "h5carve bundle: 1 container ("
     h bundlegz bundle src/data -o elsewhere/subset.tar.gz
     check "bundle -o X.tar.gz: exit 0" rc_is bundlegz 0
     check "bundle -o X.tar.gz is gzip-compressed" test "$(head -c 2 elsewhere/subset.tar.gz | od -An -tx1 | tr -d ' ')" = 1f8b
