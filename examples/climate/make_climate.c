@@ -16,7 +16,7 @@
  *   /tas         float32 [time, lat, lon], chunks of 30 days x a quarter of the grid each way, shuffle and
  *                deflate level 1; attributes units (K), standard_name, long_name, coordinates. The value
  *                is a zonal climate with a seasonal cycle (opposite in the two hemispheres), a wave in
- *                longitude and a little deterministic noise.
+ *                longitude, a slow warming and a little deterministic noise.
  */
 #include <math.h>
 #include <stdint.h>
@@ -188,9 +188,10 @@ main(int argc, char **argv)
         for (hsize_t t = 0; t < n; t++) {
             float  season = (float)-cos(2.0 * CLIMATE_PI * ((double)((t0 + t) % 365) - 15.0) / 365.0);
             float *plane  = block + t * nlat * nlon;
+            float  trend  = 0.0001f * (float)(t0 + t); /* a warming of 0.0365 K a year */
             for (hsize_t j = 0; j < nlat; j++)
                 for (hsize_t k = 0; k < nlon; k++)
-                    plane[j * nlon + k] = base[j] + season_amp[j] * season + wave[k] +
+                    plane[j * nlon + k] = base[j] + season_amp[j] * season + wave[k] + trend +
                                           climate_noise(((t0 + t) * nlat + j) * nlon + k);
         }
         climate_check(mem = H5Screate_simple(3, count, NULL), "H5Screate_simple");
