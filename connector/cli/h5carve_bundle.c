@@ -394,55 +394,21 @@ done:
 
 /* ---- unpacking, for replay --bundle ------------------------------------------------------------------- */
 
-/* FNV-1a 64 of a file's bytes (as stored: a gzipped bundle's compressed bytes). */
+/* Calls each(block, len, udata) on a file's bytes, block by block; -1 when it cannot be opened or read
+ * (errno says why). */
 static int
-hash_file(const char *path, uint64_t *hash)
+for_each_block(const char *path, int flags, void (*each)(const unsigned char *, size_t, void *), void *udata)
 {
-    int            fd = open(path, O_RDONLY | O_CLOEXEC);
-    unsigned char *buf;
-    uint64_t       h = UINT64_C(0xcbf29ce484222325);
-    ssize_t        n;
-
-    if (fd < 0) {
-        h5carve_error("--bundle %s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (NULL == (buf = malloc(COPY_BUF))) {
-        close(fd);
-        return -1;
-    }
-    while ((n = read(fd, buf, COPY_BUF)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            h5carve_error("--bundle %s: %s", path, strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        for (ssize_t i = 0; i < n; i++)
-            h = (h ^ buf[i]) * UINT64_C(0x100000001b3);
-    }
-    free(buf);
-    close(fd);
-    *hash = h;
-    return 0;
-}
-
-/* CRC-32 and size of a file; -1 when it cannot be read. */
-static int
-crc_file(const char *path, uLong *crc, uint64_t *size)
-{
-    int            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int            fd = open(path, O_RDONLY | O_CLOEXEC | flags);
     unsigned char *buf;
     ssize_t        n;
+    int            saved;
 
-    *crc  = crc32(0L, Z_NULL, 0);
-    *size = 0;
     if (fd < 0)
         return -1;
     if (NULL == (buf = malloc(COPY_BUF))) {
         close(fd);
+        errno = ENOMEM;
         return -1;
     }
     while ((n = read(fd, buf, COPY_BUF)) != 0) {
@@ -450,12 +416,57 @@ crc_file(const char *path, uLong *crc, uint64_t *size)
             continue;
         if (n < 0)
             break;
-        *crc = crc32(*crc, buf, (uInt)n);
-        *size += (uint64_t)n;
+        each(buf, (size_t)n, udata);
     }
+    saved = errno;
     free(buf);
     close(fd);
+    errno = saved;
     return n < 0 ? -1 : 0;
+}
+
+static void
+fnv_block(const unsigned char *block, size_t len, void *udata)
+{
+    uint64_t *h = udata;
+    for (size_t i = 0; i < len; i++)
+        *h = (*h ^ block[i]) * UINT64_C(0x100000001b3);
+}
+
+/* FNV-1a 64 of a file's bytes (as stored: a gzipped bundle's compressed bytes). */
+static int
+hash_file(const char *path, uint64_t *hash)
+{
+    *hash = UINT64_C(0xcbf29ce484222325);
+    if (for_each_block(path, 0, fnv_block, hash) < 0) {
+        h5carve_error("--bundle %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct crc_size_t {
+    uLong    crc;
+    uint64_t size;
+} crc_size_t;
+
+static void
+crc_block(const unsigned char *block, size_t len, void *udata)
+{
+    crc_size_t *c = udata;
+    c->crc        = crc32(c->crc, block, (uInt)len);
+    c->size += len;
+}
+
+/* CRC-32 and size of a file (never through a link); -1 when it cannot be read. */
+static int
+crc_file(const char *path, uLong *crc, uint64_t *size)
+{
+    crc_size_t c   = {crc32(0L, Z_NULL, 0), 0};
+    int        ret = for_each_block(path, O_NOFOLLOW, crc_block, &c);
+    *crc           = c.crc;
+    *size          = c.size;
+    return ret;
 }
 
 /* 1 when dir was unpacked whole (its stamp lists each container, and each is there as it was), else 0. */
