@@ -372,6 +372,10 @@ PY
     h none bundle elsewhere -o x.tar
     check "bundle of a directory without containers: exit 2, said" says none.err "no container to bundle"
     check "bundle: nothing written on failure" test ! -e x.tar
+    mkdir -p other && cp cache/carve/bundles/*/zoo.h5-*.carve.h5 other/
+    h twice bundle cache/carve/bundles/* other -o twice.tar
+    check "bundle of two containers of the same name: exit 2, both named, merge suggested" \
+        says twice.err "a bundle is flat; bundle them separately or merge them"
     h both replay --bundle elsewhere/subset.tar --dir . -- true
     check "replay --bundle --dir: exit 2" rc_is both 2
     h nobundle replay --bundle "$work/no.tar" -- true
