@@ -4,7 +4,8 @@
  * region and one season of carve_make_climate's file: the seasonal mean, minimum and maximum of /tas per
  * year and over all years, in the units the file names.
  *
- * Usage: carve_climate_season FILE.h5 [--region LAT0,LAT1,LON0,LON1] [--season DJF|MAM|JJA|SON]
+ * Usage: carve_climate_season FILE.h5|URL [--region LAT0,LAT1,LON0,LON1] [--season DJF|MAM|JJA|SON]
+ *   a URL (http:// or https://) is read with HDF5's ROS3 driver, anonymously.
  *   defaults: Europe (35..70 N, -10..40 E) in summer (JJA). The year has 365 days (the file's noleap
  *   calendar); DJF takes December of the year before, so it starts in the second year.
  *
@@ -81,7 +82,7 @@ main(int argc, char **argv)
     double      region[4] = {35, 70, -10, 40};
     const char *season    = "JJA";
     int         s         = -1;
-    hid_t       file, tas, tspace, time;
+    hid_t       fapl, file, tas, tspace, time;
     hsize_t     nlat, nlon, dims[3], lat0 = 0, lat1 = 0, lon0 = 0, lon1 = 0;
     float      *lat, *lon, *block;
     char        units[64], long_name[128], time_units[64], calendar[32];
@@ -112,8 +113,23 @@ main(int argc, char **argv)
         return 2;
     }
 
-    if ((file = H5Fopen(argv[1], H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
+        season_fail("H5Pcreate");
+    if (0 == strncmp(argv[1], "http://", 7) || 0 == strncmp(argv[1], "https://", 8)) {
+#ifdef H5_HAVE_ROS3_VFD
+        H5FD_ros3_fapl_t ros3; /* anonymous */
+        memset(&ros3, 0, sizeof ros3);
+        ros3.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+        if (H5Pset_fapl_ros3(fapl, &ros3) < 0)
+            season_fail("H5Pset_fapl_ros3");
+#else
+        fprintf(stderr, "carve_climate_season: this HDF5 has no ROS3 driver to read %s\n", argv[1]);
+        return 2;
+#endif
+    }
+    if ((file = H5Fopen(argv[1], H5F_ACC_RDONLY, fapl)) < 0)
         season_fail(argv[1]);
+    H5Pclose(fapl);
     lat = season_coordinate(file, "lat", &nlat);
     lon = season_coordinate(file, "lon", &nlon);
     if ((time = H5Dopen2(file, "time", H5P_DEFAULT)) < 0)

@@ -11,8 +11,11 @@
 #   7. remove the original    the data directory and the container directory, gone
 #   8. h5carve replay --bundle  the analysis again, from the bundle alone
 # and check that the outputs of 2, 3 and 8 are identical (exit 1 if not).
+# With --s3 the file is served by the local S3 test server (test/s3/s3server.py, on the loopback
+# interface) and read over HDF5's ROS3 driver: recorded from its URL, and replayed from the bundle with
+# the server stopped.
 #
-# Usage: bash examples/climate/run.sh [build-dir] [--days N] [--nlat N] [--nlon N]
+# Usage: bash examples/climate/run.sh [build-dir] [--s3] [--days N] [--nlat N] [--nlon N]
 #   build-dir: as for examples/run.sh (default <repo>/build, configured and built when it holds no build);
 #   the sizes go to carve_make_climate (default 1460 days on a 1-degree grid: 378 MB before compression).
 #   Files go to <build-dir>/climate-run/; the bundle cache too (XDG_CACHE_HOME is set there, so that the
@@ -23,6 +26,11 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$repo/build
 if [[ $# -gt 0 && $1 != --* ]]; then
     build=$1
+    shift
+fi
+s3=0
+if [[ ${1:-} == --s3 ]]; then
+    s3=1
     shift
 fi
 sizes=("$@")
@@ -68,8 +76,24 @@ read -r days nlat nlon < <(sed -n 's/.*tas \([0-9]*\) days x \([0-9]*\) x \([0-9
 section "2. the analysis, natively (the reference)"
 show "$season" data/climate.h5 | tee native.out
 
+# What the analysis opens: the file, or its URL on the local S3 server (stopped when the script ends).
+input=data/climate.h5
+if [[ $s3 -eq 1 ]]; then
+    section "2b. the file served by the local S3 test server, read over ROS3"
+    trap 'bash "$repo/test/s3/s3ctl.sh" stop "$work/s3"' EXIT
+    bash "$repo/test/s3/s3_fixture.sh" start "$work/s3" data carve-climate
+    input=$(bash "$repo/test/s3/s3ctl.sh" url "$work/s3")/carve-climate/climate.h5
+    show "$season" "$input" >native-s3.out
+    if ! cmp -s native.out native-s3.out; then
+        echo "FAIL: the analysis over ROS3 differs from the local one:"
+        diff native.out native-s3.out || true
+        exit 1
+    fi
+    echo "  the same output as from the local file"
+fi
+
 section "3. h5carve record"
-show "$h5carve" record --dir carved -- "$season" data/climate.h5 >recorded.out
+show "$h5carve" record --dir carved -- "$season" "$input" >recorded.out
 tail -n 1 recorded.out
 
 section "4. h5carve inspect"
@@ -89,10 +113,13 @@ printf '  the bundle: %s bytes; the original: %s bytes\n' "$(stat -c %s ship/eur
     "$(stat -c %s data/climate.h5)"
 
 section "7. the original removed (and the carved directory: the bundle is all there is)"
+if [[ $s3 -eq 1 ]]; then
+    show bash "$repo/test/s3/s3ctl.sh" stop "$work/s3"
+fi
 show rm -rf data carved
 
 section "8. h5carve replay --bundle"
-show "$h5carve" replay --bundle ship/europe-summer.tar.gz -- "$season" data/climate.h5 >replayed.out
+show "$h5carve" replay --bundle ship/europe-summer.tar.gz -- "$season" "$input" >replayed.out
 tail -n 1 replayed.out
 
 section "comparing the outputs"
