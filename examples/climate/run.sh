@@ -18,8 +18,8 @@
 # Usage: bash examples/climate/run.sh [build-dir] [--s3] [--days N] [--nlat N] [--nlon N]
 #   build-dir: as for examples/run.sh (default <repo>/build, configured and built when it holds no build);
 #   the sizes go to carve_make_climate (default 1460 days on a 1-degree grid: 378 MB before compression).
-#   Files go to <build-dir>/climate-run/ (climate-run-s3/ with --s3); the bundle cache too (XDG_CACHE_HOME is set there, so that the
-#   example leaves nothing in ~/.cache).
+#   Files go to <build-dir>/climate-run/ (climate-run-s3/ with --s3); the bundle cache too
+#   (XDG_CACHE_HOME is set there, so that the example leaves nothing in ~/.cache).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -58,7 +58,11 @@ if [[ ! -x $h5carve || ! -x $make_climate || ! -x $season || ! -e $build/connect
     cmake --build "$build" --target h5carve carve_vol carve_make_climate carve_climate_season
 fi
 
-work=$build/climate-run$([[ $s3 -eq 1 ]] && echo -s3)   # apart, so that both ctests may run at once
+# Apart with --s3, so that both ctests may run at once.
+work=$build/climate-run
+if [[ $s3 -eq 1 ]]; then
+    work=$build/climate-run-s3
+fi
 rm -rf "$work"
 mkdir -p "$work/data" "$work/carved" "$work/ship"
 cd "$work"
