@@ -19,11 +19,12 @@ die() { log "$*"; exit 1; }
 source "$repo/cmake/debian-lib.sh"
 
 # Tools and libraries the build and the tests need (HDF5's own build packages are the bootstrap's).
-# In CI (CI=true) also clang-format, for the style check (test style.format), and warnings are errors.
+# In CI (CI=true) also clang-format, for the style check (test style.format), and librsvg2-bin, whose
+# rsvg-convert renders h5carve map's SVG for the pixel checks of cli.map; warnings are errors.
 ci_packages=()
 ci_options=()
 if [ "${CI:-}" = true ]; then
-  ci_packages=(clang-format)
+  ci_packages=(clang-format librsvg2-bin)
   ci_options=(-DCARVE_WERROR=ON)
 fi
 # A build against a parallel HDF5 (-DCARVE_MPI=ON: test/run.sh's MPI tests) needs Open MPI.

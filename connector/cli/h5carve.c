@@ -35,6 +35,9 @@ static const char *const main_usage =
     "  replay   run a program under carve (mode=replay) and summarise what the containers served\n"
     "  inspect  show what a container, a manifest or a directory of containers holds\n"
     "  verify   check a container (or a directory of them) against its origin\n"
+    "  map      draw a dataset's coverage (chunk grid, what is held, what was read) as an SVG picture\n"
+    "  bundle   pack containers and their manifests into one tar file a replay can use anywhere\n"
+    "  merge    merge containers of the same origin, carved separately, into one\n"
     "\n"
     "Options:\n"
     "  -v, --verbose  say more on stderr (repeat for even more)\n"
@@ -64,7 +67,7 @@ static const char *const record_usage =
     "Exit status: CMD's (128 + N when signal N ended it); 2 on a usage error or when CMD cannot start.\n";
 
 static const char *const replay_usage =
-    "usage: h5carve replay [-v] [--dir D] [--origin X] [--offline] -- CMD [ARGS...]\n"
+    "usage: h5carve replay [-v] [--dir D | --bundle B] [--origin X] [--offline] -- CMD [ARGS...]\n"
     "\n"
     "Runs CMD with carve loaded in mode replay: reads the containers hold are served from them, the rest\n"
     "from the origin. Then prints, on stderr, one line per container the run used: reads, hits, misses,\n"
@@ -72,6 +75,8 @@ static const char *const replay_usage =
     "in the manifest's replay section).\n"
     "\n"
     "  --dir D      look for containers in directory D (default: beside each origin; CARVE_DIR when set)\n"
+    "  --bundle B   use the containers of bundle B (h5carve bundle): unpacked into\n"
+    "               $XDG_CACHE_HOME/carve/bundles/<hash> (~/.cache/... without it), reused while intact\n"
     "  --origin X   read misses from X (a path or URL) instead of the manifest's origin\n"
     "  --offline    never read an origin: a read the container cannot serve fails (misses are sent to\n"
     "               " H5CARVE_OFFLINE_ORIGIN ", a path no file can have). Files without a container\n"
@@ -427,7 +432,7 @@ usage_error(const char *usage, const char *what, const char *arg)
 typedef struct run_options_t {
     const char *usage;
     int         replay;
-    const char *dir, *skeleton, *origin;
+    const char *dir, *skeleton, *origin, *bundle;
     int         offline;
     char      **cmd; /* the program and its arguments */
 } run_options_t;
@@ -455,6 +460,8 @@ run_parse(int argc, char **argv, run_options_t *o)
             o->skeleton = argv[++i];
         else if (o->replay && 0 == strcmp(a, "--origin") && i + 1 < argc)
             o->origin = argv[++i];
+        else if (o->replay && 0 == strcmp(a, "--bundle") && i + 1 < argc)
+            o->bundle = argv[++i];
         else if (o->replay && 0 == strcmp(a, "--offline"))
             o->offline = 1;
         else
@@ -467,6 +474,8 @@ run_parse(int argc, char **argv, run_options_t *o)
         return usage_error(o->usage, "--skeleton takes full or touched, not ", o->skeleton);
     if (o->offline && o->origin)
         return usage_error(o->usage, "--offline and --origin exclude each other", "");
+    if (o->bundle && o->dir)
+        return usage_error(o->usage, "--bundle and --dir exclude each other", "");
     if (o->dir) {
         struct stat st;
 
@@ -549,8 +558,9 @@ run_manifest_dirs(const run_options_t *o, strlist_t *dirs)
 static int
 run_under_carve(int argc, char **argv, int replay)
 {
-    run_options_t o    = {replay ? replay_usage : record_usage, replay, NULL, NULL, NULL, 0, NULL};
-    strlist_t     dirs = {0, NULL};
+    run_options_t o        = {replay ? replay_usage : record_usage, replay, NULL, NULL, NULL, NULL, 0, NULL};
+    char         *unpacked = NULL;
+    strlist_t     dirs     = {0, NULL};
     snaps_t       before, after;
     int           status;
 
@@ -560,8 +570,15 @@ run_under_carve(int argc, char **argv, int replay)
     }
     if ((status = run_parse(argc, argv, &o)) != H5CARVE_OK)
         return status;
-    if (run_set_environment(&o) < 0)
+    if (o.bundle) {
+        if (NULL == (unpacked = h5carve_bundle_unpack(o.bundle)))
+            return H5CARVE_USAGE;
+        o.dir = unpacked;
+    }
+    if (run_set_environment(&o) < 0) {
+        free(unpacked);
         return H5CARVE_USAGE;
+    }
     run_manifest_dirs(&o, &dirs);
     snaps_take(&dirs, &before);
     status = run_child(o.cmd);
@@ -574,6 +591,7 @@ run_under_carve(int argc, char **argv, int replay)
     }
     snaps_free(&before);
     strlist_free(&dirs);
+    free(unpacked);
     return status;
 }
 
@@ -595,10 +613,9 @@ main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int, char **);
-    } subcommands[] = {{"record", cmd_record},
-                       {"replay", cmd_replay},
-                       {"inspect", h5carve_inspect},
-                       {"verify", h5carve_verify}};
+    } subcommands[] = {{"record", cmd_record},     {"replay", cmd_replay}, {"inspect", h5carve_inspect},
+                       {"verify", h5carve_verify}, {"map", h5carve_map},   {"bundle", h5carve_bundle},
+                       {"merge", h5carve_merge}};
     int i;
 
     /* h5carve's own HDF5 calls (reading containers) are native, whatever the caller's environment says;

@@ -6,6 +6,9 @@
  *   h5carve_manifests.c  a container, a manifest or a directory of them, loaded for the subcommands
  *   h5carve_inspect.c    inspect: a table, JSON or YAML of what containers hold
  *   h5carve_verify.c     verify: a container against its origin (stamp, stored bytes, checksums)
+ *   h5carve_map.c        map: an SVG picture of a dataset's coverage
+ *   h5carve_bundle.c     bundle: containers and manifests in one tar file; unpacking one for replay
+ *   h5carve_merge.c      merge: containers of one origin carved separately, committed into one
  */
 #ifndef H5CARVE_H
 #define H5CARVE_H
@@ -58,5 +61,12 @@ void h5carve_totals(const carve_manifest_t *m, uint64_t *bytes_read, uint64_t *b
 
 int h5carve_inspect(int argc, char **argv);
 int h5carve_verify(int argc, char **argv);
+int h5carve_map(int argc, char **argv);
+int h5carve_bundle(int argc, char **argv);
+int h5carve_merge(int argc, char **argv);
+
+/* Unpacks a bundle into its cache directory (reused when already unpacked and intact) and returns that
+ * directory (the caller frees it), or NULL after saying why. */
+char *h5carve_bundle_unpack(const char *bundle);
 
 #endif /* H5CARVE_H */

@@ -242,7 +242,8 @@ load_dir(const char *dir, h5carve_entries_t *out)
         names[n++] = concat(dir, "/", de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, compare_names);
+    if (n > 1) /* qsort of no array: NULL, which it must not be given */
+        qsort(names, n, sizeof *names, compare_names);
     for (size_t i = 0; i < n; i++) {
         if (h5carve_ends_with(names[i], ".carve.h5")) {
             int is;

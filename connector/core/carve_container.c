@@ -1882,6 +1882,9 @@ container_update_manifest(commit_state_t *st, const carve_stamp_t *stamp)
     for (size_t i = 0; i < c->nskipped; i++)
         if (carve_manifest_add_skipped(m, c->skipped[i].path, c->skipped[i].reason) < 0)
             CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < c->nruns; i++)
+        if (carve_manifest_add_run(m, c->runs[i].time, c->runs[i].pid, c->runs[i].program) < 0)
+            CARVE_GOTO_DONE(-1);
     if (carve_manifest_add_run(m, now, (int64_t)getpid(), c->program) < 0)
         CARVE_GOTO_DONE(-1);
     /* Lists in path order, so that manifests of the same accesses read the same. */

@@ -45,6 +45,8 @@ typedef struct carve_commit_t {
     size_t          nskipped;     /* files the same process wrote (listed, not carved) */
     const carve_manifest_skip_t *skipped;
     const char                  *program; /* the program's path, for the manifest's run list; may be NULL */
+    size_t                       nruns;   /* runs listed before this one's (h5carve merge: the sources'); */
+    const carve_manifest_run_t  *runs;    /* may be 0 / NULL */
 } carve_commit_t;
 
 /* Commits a run into its origin's container (created on first use). On failure the container and its

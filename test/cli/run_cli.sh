@@ -76,7 +76,7 @@ help)
     h version --version
     check "--version: exit 0" rc_is version 0
     check "--version prints carve's version" says version.out "h5carve (carve) $CARVE_TEST_VERSION"
-    for sub in record replay inspect verify; do
+    for sub in record replay inspect verify map bundle merge; do
         h "help.$sub" "$sub" --help
         check "$sub --help: exit 0" rc_is "help.$sub" 0
         check "$sub --help: its usage" says "help.$sub.out" "usage: h5carve $sub"
@@ -288,6 +288,253 @@ verify)
     check "verify without a path: exit 2" rc_is noarg 2
     h badopt verify --bogus "$c"
     check "verify with an unknown option: exit 2" rc_is badopt 2
+    ;;
+bundle)
+    # Record in src/, bundle, move the bundle elsewhere, delete the origin's whole directory, replay from
+    # the bundle: the native values. The cache is the test's own.
+    export XDG_CACHE_HOME=$work/cache
+    mkdir -p src/data elsewhere
+    zoo "$work/src/data/zoo.h5"
+    (cd src && native data/zoo.h5 rows && native data/zoo.h5 strided) && mv src/native.*.out .
+    (cd src && h rec record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows rec.txt && h rec2 record -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided rec2.txt)
+    h bundle bundle src/data -o src/subset.tar
+    check "bundle: exit 0" rc_is bundle 0
+    check "bundle: its summary" says bundle.err "h5carve bundle: 1 container ("
+    h bundlegz bundle src/data -o elsewhere/subset.tar.gz
+    check "bundle -o X.tar.gz: exit 0" rc_is bundlegz 0
+    check "bundle -o X.tar.gz is gzip-compressed" test "$(head -c 2 elsewhere/subset.tar.gz | od -An -tx1 | tr -d ' ')" = 1f8b
+    if command -v tar >/dev/null; then
+        check "tar(1) lists the bundle: README.txt, the container and its manifest" \
+            test "$(tar tf src/subset.tar | sed 's/-[0-9a-f]*\.carve\./-H.carve./' | tr '\n' ' ')" = "README.txt zoo.h5-H.carve.h5 zoo.h5-H.carve.yaml "
+        check "tar(1) reads the gzipped bundle too" test "$(tar tzf elsewhere/subset.tar.gz | wc -l)" = 3
+        check "the README says how to replay" grep -q "h5carve replay --bundle subset.tar -- PROGRAM" <(tar xOf src/subset.tar README.txt)
+    fi
+    mv src/subset.tar elsewhere/
+    rm -rf src/data
+    check "the origin's directory is gone" test ! -e src/data
+    for b in subset.tar subset.tar.gz; do
+        (cd src && h "rep.$b" -v replay --bundle "$work/elsewhere/$b" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows "rep.$b.txt")
+        check "replay --bundle $b, the origin gone: exit 0" rc_is "src/rep.$b" 0
+        check "replay --bundle $b: the native values" same_checksum "src/rep.$b" rows
+        check "replay --bundle $b: every read a hit" test "$(replay_numbers "src/rep.$b.err" | tail -n 1 | awk '{ print ($1 == $2 && $1 > 0 && $6 == 0) }')" = 1
+    done
+    (cd src && h strided replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided s.txt)
+    check "replay --bundle, the second program recorded: the native values" same_checksum src/strided strided
+    check "replay --bundle: unpacked under XDG_CACHE_HOME" says src/rep.subset.tar.err "unpacked in $work/cache/carve/bundles/"
+    (cd src && h again -v replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows again.txt)
+    check "replay --bundle again: the unpacked directory reused" says src/again.err "already unpacked in"
+    # A damaged unpacked container is noticed and the bundle unpacked again.
+    unpacked=$(sed -n 's/.*already unpacked in \(.*\)$/\1/p' src/again.err)
+    flip "$(echo "$unpacked"/*.carve.h5)" 3000
+    (cd src && h damaged -v replay --bundle "$work/elsewhere/subset.tar" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows damaged.txt)
+    check "replay --bundle after damage in the cache: unpacked again" says src/damaged.err "is not as unpacked; unpacking again"
+    check "replay --bundle after damage in the cache: the native values" same_checksum src/damaged rows
+
+    # Bundles that would write outside their directory, or are no bundle, are refused before anything is
+    # written (tar files made with Python's tarfile).
+    python3 - <<'PY'
+import io, tarfile
+def make(path, members):
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        for name, kind in members:
+            info = tarfile.TarInfo(name)
+            if kind == "link":
+                info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                t.addfile(info)
+            else:
+                info.size = 4
+                t.addfile(info, io.BytesIO(b"evil"))
+make("dotdot.tar", [("../evil.carve.h5", "file")])
+make("absolute.tar", [("/tmp/evil.carve.h5", "file")])
+make("subdir.tar", [("sub/evil.carve.h5", "file")])
+make("link.tar", [("evil.carve.h5", "link")])
+make("empty.tar", [("README.txt", "file")])
+PY
+    for t in dotdot absolute subdir link empty; do
+        h "evil.$t" replay --bundle "$t.tar" -- true
+        check "replay --bundle $t.tar: refused, exit 2" rc_is "evil.$t" 2
+    done
+    check "a member ../x is named as no plain file name" says evil.dotdot.err "member '../evil.carve.h5' is not a plain file name: refused"
+    check "a symbolic link member is refused" says evil.link.err "is not a regular file (type '2')"
+    check "a bundle without a container is refused" says evil.empty.err "holds no container"
+    check "nothing was written outside the cache" test ! -e "$work/cache/carve/evil.carve.h5" -a ! -e /tmp/evil.carve.h5
+    check "no temporary directory left in the cache" test -z "$(ls -d "$work"/cache/carve/bundles/*.tmp.* 2>/dev/null)"
+    head -c 700 elsewhere/subset.tar >truncated.tar
+    h truncated replay --bundle truncated.tar -- true
+    check "a truncated bundle: exit 2, said" says truncated.err "truncated or damaged"
+
+    h help bundle --help
+    check "bundle --help: exit 0, its usage" says help.out "usage: h5carve bundle"
+    h noout bundle src
+    check "bundle without -o: exit 2" rc_is noout 2
+    h missing bundle "$work/nothing" -o x.tar
+    check "bundle of a missing directory: exit 2" rc_is missing 2
+    h none bundle elsewhere -o x.tar
+    check "bundle of a directory without containers: exit 2, said" says none.err "no container to bundle"
+    check "bundle: nothing written on failure" test ! -e x.tar
+    mkdir -p other && cp cache/carve/bundles/*/zoo.h5-*.carve.h5 other/
+    h twice bundle cache/carve/bundles/* other -o twice.tar
+    check "bundle of two containers of the same name: exit 2, both named, merge suggested" \
+        says twice.err "a bundle is flat; bundle them separately or merge them"
+    h both replay --bundle elsewhere/subset.tar --dir . -- true
+    check "replay --bundle --dir: exit 2" rc_is both 2
+    h nobundle replay --bundle "$work/no.tar" -- true
+    check "replay --bundle of a missing file: exit 2" rc_is nobundle 2
+    ;;
+merge)
+    # Two programs reading different regions, carved into two directories (two machines), merged; replay
+    # of both from the merged container with the origin gone gives the native values.
+    mkdir -p data a b
+    zoo "$work/data/zoo.h5"
+    native data/zoo.h5 rows && native data/zoo.h5 strided
+    h reca record --dir a -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows a.txt
+    h recb record --dir b -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided b.txt
+    ma=$(the_manifest a) mb=$(the_manifest b)
+    h merge merge out a "${mb%.carve.yaml}.carve.h5"
+    check "merge: exit 0" rc_is merge 0
+    mo=$(the_manifest out)
+    check "merge: one container in OUT" test -n "$mo" -a "$(ls out/*.carve.h5 | wc -l)" = 1
+    check "merge: the summary names it and both sources" says merge.err "(merged from 2 containers)"
+    check "merge: bytes read are the sum of the sources'" \
+        test "$(manifest_sum "$mo" bytes_read)" = $(($(manifest_sum "$ma" bytes_read) + $(manifest_sum "$mb" bytes_read)))
+    runs_of() { awk '/^runs:/ { r = 1; next } /^[a-z]/ { r = 0 } r && /^- \{time:/' "$1"; }
+    check "merge: the sources' runs are carried, then merge's own" \
+        test "$(runs_of "$mo" | sed 's/.*program: //; s/}$//' | tr '\n' ' ')" = "$(runs_of "$ma" | sed 's/.*program: //; s/}$//') $(runs_of "$mb" | sed 's/.*program: //; s/}$//') h5carve merge "
+    h verify verify "${mo%.carve.yaml}.carve.h5"
+    check "merge: the merged container verifies against the origin" rc_is verify 0
+    mv data data.away
+    h repa replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows repa.txt
+    h repb replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided repb.txt
+    check "replay of the first program from the merged container, the origin gone: exit 0" rc_is repa 0
+    check "replay of the first program: the native values" same_checksum repa rows
+    check "replay of the second program, the origin gone: exit 0" rc_is repb 0
+    check "replay of the second program: the native values" same_checksum repb strided
+    check "neither replay read the origin" test "$(manifest_replay "$mo" bytes_from_origin)" = 0
+    h gone merge out2 a b
+    check "merge with the origin gone: exit 2" rc_is gone 2
+    check "merge with the origin gone: says the origin is needed" says gone.err "the origin is needed to merge"
+    mv data.away data
+
+    # Another state of the origin: c carved before, d after a change of its mtime; refused, both named.
+    mkdir -p c d
+    h recc record --dir c -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows c.txt
+    touch -d '2001-02-03 04:05:06' data/zoo.h5
+    h recd record --dir d -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided d.txt
+    mc=$(the_manifest c) md=$(the_manifest d)
+    h stamps merge out3 c d
+    check "merge of different stamps: exit 2" rc_is stamps 2
+    check "merge of different stamps: both containers named" \
+        says stamps.err "merge: c/$(basename "${mc%.carve.yaml}").carve.h5 and d/$(basename "${md%.carve.yaml}").carve.h5 were carved from different states of $work/data/zoo.h5 (mtime"
+    check "merge of different stamps: nothing written" test ! -e out3 -o -z "$(ls out3 2>/dev/null)"
+    h changed merge out4 c
+    check "merge of a source whose origin changed since: exit 2, said" says changed.err "changed since"
+
+    h help merge --help
+    check "merge --help: exit 0, its usage" says help.out "usage: h5carve merge"
+    h noarg merge out
+    check "merge without a source: exit 2" rc_is noarg 2
+    h missing merge out "$work/nothing"
+    check "merge of a missing source: exit 2" rc_is missing 2
+    ;;
+map)
+    # Pixels of the rendered picture: the SVG rendered to PNG by a real renderer (rsvg-convert), and the
+    # colour at each cell's centre compared with what the manifest says the container holds.
+    command -v rsvg-convert >/dev/null || { echo "SKIP: rsvg-convert (Debian package librsvg2-bin) is not installed"; exit 77; }
+    zoo "$work/zoo.h5"
+    h rec record -- "$CARVE_TEST_WORKLOAD" zoo.h5 rows rec.txt
+    m=$(the_manifest "$work")
+    c=${m%.carve.yaml}.carve.h5
+    held=1f77b4 white=ffffff red=d62728
+    render() { rsvg-convert "$1.svg" -o "$1.png"; }
+    pixels() { python3 "$here/map_pixels.py" "$1.svg" "$1.png" "${@:2}"; }
+    # colours_are <label> <mode> <colour> <points...>: every point has that colour.
+    colours_are() {
+        local label=$1 mode=$2 want=$3 bad
+        shift 3
+        bad=$(pixels "$label" "$mode" "$@" | awk -v w="$want" '$2 != w')
+        [[ -z $bad ]] || { echo "    $label: not $want at: $bad"; return 1; }
+    }
+    # mixed_is <label> <fraction> <row,col>: the cell's colour is white mixed with the held colour by
+    # the fraction (each channel within 3).
+    mixed_is() {
+        pixels "$1" cell "$3" | python3 -c '
+import sys
+f, got = float(sys.argv[1]), sys.stdin.read().split()[1]
+want = [255 + (h - 255) * f for h in (31, 119, 180)]
+have = [int(got[i : i + 2], 16) for i in (0, 2, 4)]
+sys.exit(0 if all(abs(a - b) <= 3 for a, b in zip(have, want)) else f"    colour {got}, expected {want}")' "$2"
+    }
+
+    # /grid3d (10x20x30, chunks 4x8x16, store: chunks), rows read [1-2, 2-6, 3-12]: at slice 1 (chunk 0
+    # of dimension 0) the held chunks are the manifest's [0, j, k]; at slice 9 (chunk 2) none.
+    h g3 map "$c" /grid3d -o g3.svg --slice 1,:,:
+    check "map: exit 0" rc_is g3 0
+    render g3
+    chunks=$(awk '/^- path: \/grid3d$/ { d = 1; next } /^- path:/ { d = 0 } d && /^  chunks:/ { print }' "$m")
+    check "map /grid3d: the manifest lists chunk [0, 0, 0] ($chunks)" grep -qF "[0, 0, 0]" <<<"$chunks"
+    held_cells=() free_cells=()
+    for j in 0 1 2; do
+        for k in 0 1; do
+            if grep -qF "[0, $j, $k]" <<<"$chunks"; then held_cells+=("$j,$k"); else free_cells+=("$j,$k"); fi
+        done
+    done
+    check "map /grid3d slice 1: held chunks shaded (${held_cells[*]})" colours_are g3 cell $held "${held_cells[@]}"
+    check "map /grid3d slice 1: chunks not held white (${free_cells[*]})" colours_are g3 cell $white "${free_cells[@]}"
+    check "map /grid3d: the read outlined (its left edge at element [2, 3] of the plane)" colours_are g3 edge $red 2,3 6,3
+    h g3s9 map "$c" /grid3d -o g3s9.svg --slice 9,:,:
+    render g3s9
+    check "map /grid3d slice 9: nothing held there" colours_are g3s9 cell $white 0,0 0,1 1,0 1,1 2,0 2,1
+
+    # /grid2d (60x50 contiguous, store: elements), rows read rows 5-9 whole and [40-41, 10-39]: one cell
+    # per element, each of the 3000 checked.
+    h g2 map "$c" grid2d -o g2.svg
+    check "map grid2d (no leading /): exit 0" rc_is g2 0
+    render g2
+    inside=() outside=()
+    for ((r = 0; r < 60; r++)); do
+        for ((k = 0; k < 50; k++)); do
+            if ((r >= 5 && r <= 9)) || ((r >= 40 && r <= 41 && k >= 10 && k <= 39)); then inside+=("$r,$k"); else outside+=("$r,$k"); fi
+        done
+    done
+    check "map /grid2d: the ${#inside[@]} elements held shaded" colours_are g2 cell $held "${inside[@]}"
+    check "map /grid2d: the ${#outside[@]} elements not held white" colours_are g2 cell $white "${outside[@]}"
+
+    # Aggregated: at most 10 cells per axis, so a cell is 6x5 elements, shaded by the fraction held.
+    h g2agg map "$c" /grid2d -o g2agg.svg --cells 10
+    render g2agg
+    check "map --cells 10: the legend says the grid is aggregated" grep -q "aggregated: 60 x 50 elements shown as 10 x 10 cells" g2agg.svg
+    check "map --cells 10: cells of rows 6-11 (4 of 6 rows held) at 4/6" mixed_is g2agg 0.6667 1,0
+    check "map --cells 10: cells of rows 0-5 (1 of 6 held) at 1/6" mixed_is g2agg 0.1667 0,9
+    check "map --cells 10: cells of rows 36-41, columns 10-14 (2 of 6 rows) at 2/6" mixed_is g2agg 0.3333 6,2
+    check "map --cells 10: cells of rows 36-41, columns 5-9 white" colours_are g2agg cell $white 6,1 9,9 3,3
+
+    # Rank 1: /data/contiguous (200 elements), read 10-29: 50 cells of 4 elements (no more than 64); the
+    # cells at both ends of the read are half held, but the read's outline crosses their centres.
+    h c1 map "$c" /data/contiguous -o c1.svg
+    render c1
+    check "map rank 1: elements 12-27 held" colours_are c1 cell $held 0,3 0,4 0,5 0,6
+    check "map rank 1: the rest white" colours_are c1 cell $white 0,0 0,1 0,8 0,49
+    for f in g3 g3s9 g2 g2agg c1; do
+        check "map: $f.svg is under 64 KiB" test "$(wc -c <"$f.svg")" -lt 65536
+    done
+
+    h help map --help
+    check "map --help: exit 0, its usage" says help.out "usage: h5carve map"
+    h nods map "$c" /no/such -o x.svg
+    check "map of a dataset the container does not list: exit 2" rc_is nods 2
+    check "map of a dataset the container does not list: named" says nods.err "no dataset /no/such in the container"
+    h missing map "$work/nothing.carve.h5" /grid2d -o x.svg
+    check "map of a missing file: exit 2" rc_is missing 2
+    check "map of a missing file: named" says missing.err "$work/nothing.carve.h5: No such file or directory"
+    check "map: nothing written on failure" test ! -e x.svg
+    h noout map "$c" /grid2d
+    check "map without -o: exit 2" rc_is noout 2
+    h badslice map "$c" /grid3d -o x.svg --slice 10,:,:
+    check "map --slice past the extent: exit 2, named" says badslice.err "index 10 of dimension 0 is past its extent 10"
+    h badaxes map "$c" /grid3d -o x.svg --axes 1,1
+    check "map --axes 1,1: exit 2" rc_is badaxes 2
+    h axes map "$c" /grid3d -o axes.svg --axes 0,2 --slice :,4,:
+    check "map --axes 0,2 --slice :,4,:: exit 0" rc_is axes 0
     ;;
 *)
     echo "unknown case $case_name" >&2

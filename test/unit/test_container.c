@@ -6,7 +6,8 @@
  * to the embedded manifest; a missing, unreadable or stale manifest file rebuilt from the embedded one; a
  * commit carrying the file's replay section into both copies (the file then holds exactly the embedded
  * text, as test/carve/verify.c checks); the file and lock names beside a container under any name; paths
- * that are no container refused, named, with nothing created.
+ * that are no container refused, named, with nothing created; runs a commit carries (h5carve merge's
+ * sources') listed before its own.
  *
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed.
@@ -142,6 +143,11 @@ make_origin(const char *path)
 /* Commits                                                                                                 */
 /* ------------------------------------------------------------------------------------------------------ */
 
+/* Runs a commit carries into the run list before its own (carve_commit_t.runs, as h5carve merge passes
+ * its sources' runs); none unless a test sets them. */
+static const carve_manifest_run_t *carried_runs_g  = NULL;
+static size_t                      ncarried_runs_g = 0;
+
 /* Commits one run into the origin's container in dir: a read of count elements from start (first
  * dimension, the whole of the others) of `dataset`, with the root and the dataset touched; dataset NULL:
  * a run that read and touched nothing. */
@@ -195,6 +201,8 @@ commit_run(const char *origin, const char *dir, const char *dataset, hsize_t sta
     commit.dir         = dir;
     commit.access      = &access;
     commit.program     = "/usr/bin/test_container";
+    commit.runs        = carried_runs_g;
+    commit.nruns       = ncarried_runs_g;
     ret_value          = carve_container_commit(&commit);
 
 done:
@@ -625,6 +633,42 @@ test_replay_manifest(unit_t *t, paths_t *p)
     carve_manifest_clear(&lean);
 }
 
+/* Runs a commit carries (h5carve merge's sources') are listed before its own, each once, in both copies. */
+static void
+test_carried_runs(unit_t *t, paths_t *p)
+{
+    static const carve_manifest_run_t carried[] = {{"2020-01-02T03:04:05Z", 42, "/elsewhere/reader"},
+                                                   {"2020-01-02T03:04:05Z", 42, "/elsewhere/reader"},
+                                                   {"2021-06-07T08:09:10Z", 43, NULL}};
+    both_t                            b;
+    size_t                            before = 0;
+
+    carve_manifest_t m;
+    carve_manifest_init(&m);
+    if (CHECK(t, carve_container_read_manifest(p->container, &m) >= 0))
+        before = m.nruns;
+    carve_manifest_clear(&m);
+    carried_runs_g  = carried;
+    ncarried_runs_g = sizeof carried / sizeof carried[0];
+    CHECK(t, commit_run(p->origin, p->dir, "/data", 0, 3) >= 0);
+    carried_runs_g  = NULL;
+    ncarried_runs_g = 0;
+    CHECK_NO_ERROR(t);
+    /* The commit's own run may equal one listed already (same pid, same second): then it is not added. */
+    if (read_both(t, p->container, p->manifest, &b) &&
+        CHECK(t, b.embedded.nruns == before + 2 || b.embedded.nruns == before + 3)) {
+        const carve_manifest_run_t *r    = b.embedded.runs + before;
+        const carve_manifest_run_t *last = b.embedded.runs + b.embedded.nruns - 1;
+        CHECK(t, r[0].pid == 42 && unit_str_eq(r[0].time, "2020-01-02T03:04:05Z") &&
+                     unit_str_eq(r[0].program, "/elsewhere/reader"));
+        CHECK(t, r[1].pid == 43 && r[1].program == NULL);
+        CHECK(t, b.embedded.nruns == before + 2 || (last->pid == (int64_t)getpid() &&
+                                                    unit_str_eq(last->program, "/usr/bin/test_container")));
+        CHECK(t, b.file.nruns == b.embedded.nruns);
+    }
+    clear_both(&b);
+}
+
 /* ------------------------------------------------------------------------------------------------------ */
 
 int
@@ -642,6 +686,7 @@ main(void)
         test_other_names(&t, &p);
         test_refusals(&t, &p);
         test_replay_manifest(&t, &p);
+        test_carried_runs(&t, &p);
     }
     teardown(&p);
 
