@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_cli.sh <case> <work-dir> — the h5carve tests (test/cli/CMakeLists.txt registers one per case).
 # Environment: H5CARVE (the tool, which finds the plugin itself, relative to its own path),
 # CARVE_TEST_MAKE_ZOO, CARVE_TEST_WORKLOAD, CARVE_TEST_VERSION (carve's version), CARVE_TEST_DAMAGE
@@ -15,13 +16,6 @@ rm -rf "$2" && mkdir -p "$2" && cd "$2" || exit 1
 work=$(pwd)
 failures=0
 checks=0
-
-check() {
-    local what=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then echo "PASS: $what"; else fail "$what"; fi
-}
 
 # h <label> <h5carve args...>: runs h5carve, keeping <label>.out/.err/.rc.
 h() {
