@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # CarveHDF5.cmake — finds HDF5 >= 1.14 for carve, bootstrapping it when the system has none.
 #
 # Result: imported target carve_hdf5 (the HDF5 C library), plus

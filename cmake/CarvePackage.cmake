@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # CarvePackage.cmake — installs carve's CMake package (find_package(carve) -> carve::carve_vol) and
 # its pkg-config file (carve.pc).
 include(CMakePackageConfigHelpers)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bootstrap-h5py.sh — provides an h5py built on the HDF5 carve uses, for carve's Python tests (test/python/).
 #
 # Owns: the cached h5py build under $CARVE_CACHE_DIR (default ~/.cache/carve).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bootstrap-hdf5.sh — obtains HDF5 1.14.5 for carve on systems that lack HDF5 >= 1.14.
 #
 # Owns: the cached HDF5 build under $CARVE_CACHE_DIR (default ~/.cache/carve).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # bootstrap-netcdf.sh — builds netCDF-C (libnetcdf, ncgen, ncdump) against a given HDF5 for carve's
 # client-compatibility tests (test/netcdf/).
 #

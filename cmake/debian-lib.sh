@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # debian-lib.sh — Debian plumbing shared by carve's build scripts (setup-build.sh, bootstrap-hdf5.sh,
 # bootstrap-netcdf.sh). Sourced, not run. The caller defines log() and die().
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # setup-build.sh — configures and builds carve into a build directory, from nothing.
 #
 # On Debian/Ubuntu it first installs the packages the build needs (as root), or names them (otherwise);

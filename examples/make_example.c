@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * make_example.c — carve_make_example: writes the example input file used by examples/run.sh.
  *

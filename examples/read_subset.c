@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * read_subset.c — carve_read_subset: the example "job". Opens an HDF5 file read-only with the default
  * file access property list (so HDF5_VOL_CONNECTOR decides the connector: native, or carve), reads a

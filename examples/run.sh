@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh — the carve example, end to end: build carve if needed, write an example HDF5 file, and run a
 # small job (carve_read_subset: a hyperslab and two attributes) three times:
 #   1. native          no connector: the reference output

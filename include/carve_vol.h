@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_vol.h — public interface of the carve HDF5 VOL connector.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # memcheck.sh — runs the test suite under valgrind (memcheck): every program that loads carve fails its
 # test on any memory error or definite/indirect leak.
 #   - C test programs (unit.*, capi.*) through ctest's memcheck mode;

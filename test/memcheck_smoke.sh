@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # memcheck_smoke.sh — the short form of test/memcheck.sh that every test run includes: valgrind over
 # the C API test program and over two categories of HDF5's API suite through carve.
 # usage: memcheck_smoke.sh <carve_test_capi> <capi work dir> <h5_api_test or ""> <plugin dir>

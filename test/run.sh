@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run.sh — README's test command: builds carve from nothing (cmake/setup-build.sh) and runs every test
 # with ctest. Extra arguments go to ctest (e.g. -R api, -L unit).
 #

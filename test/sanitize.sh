@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # sanitize.sh — builds carve with AddressSanitizer + UndefinedBehaviorSanitizer into its own build
 # directory and runs the whole test suite there. Programs that load the plugin but are not built with
 # the sanitizers (h5_api_test, the HDF5 tools) get the runtimes preloaded (see test/CMakeLists.txt).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # valgrind-command.sh — prints the valgrind command line carve's memory checks use (test/memcheck.sh,
 # the memcheck.smoke test): any memory error or definite/indirect leak fails with exit status 99.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # FindSZIP.cmake — used only by bootstrap-hdf5.sh when building HDF5 1.14.5 against Debian's libaec.
 #
 # HDF5 1.14.5 has no FindSZIP of its own and libaec-dev ships no CMake package. HDF5's build

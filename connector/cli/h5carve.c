@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * h5carve.c — the h5carve command: main, the subcommands, and record / replay, which run any program
  * with carve's plugin on HDF5_PLUGIN_PATH and a connector string in HDF5_VOL_CONNECTOR, then summarise

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * h5carve.h — what the parts of the h5carve command share: exit codes, messages, verbosity, and finding
  * and loading the manifests of carved containers (h5carve_manifests.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * h5carve_inspect.c — h5carve inspect: what a container, a manifest or a directory of them holds.
  *

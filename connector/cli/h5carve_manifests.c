@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * h5carve_manifests.c — finding and loading what the subcommands look at: a container (its embedded
  * manifest, the authority, with the replay counters of the file beside it, which only that file holds), a

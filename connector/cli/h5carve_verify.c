@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * h5carve_verify.c — verify: a carved container against its origin (local files only, for now).
  *

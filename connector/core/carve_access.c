@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_access.c — the access log of one program run on one origin (see carve_access.h).
  *

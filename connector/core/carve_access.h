@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_access.h — the access log: what one program run did with one origin file.
  *

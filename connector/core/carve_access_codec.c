@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_access_codec.c — an access log as bytes and back (see carve_access_codec.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_access_codec.h — an access log (carve_access.h) as bytes, and bytes merged into a log.
  *

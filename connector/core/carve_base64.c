@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_base64.c — base64 encoding and strict decoding (see carve_base64.h): one decoder serves both
  * checking (the manifest parser, without allocating) and decoding.

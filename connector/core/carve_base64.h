@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_base64.h — base64 (RFC 4648, standard alphabet, padded, no line breaks), strictly: decoding
  * refuses anything but the one canonical spelling of some bytes. The manifest holds the origin's dataset

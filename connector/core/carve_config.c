@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_config.c — carve's settings: the key table, validation of every value, and the three readers
  * (connector string, CARVE_* environment, YAML file named by CARVE_CONFIG), plus their resolution in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_config.h — carve's settings: the keys, their defaults, and reading them from the connector
  * string, the environment (CARVE_*) and an optional YAML file named by CARVE_CONFIG.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_container.c — commits a run into its origin's container, reads a container's embedded
  * manifest, and adds a replaying process's counters to the manifest file beside a container (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_container.h — a carved container: committing one run's access log into it, and reading back
  * the manifest it embeds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_coverage.c — selections read (hyperslab records) and the chunk sets they touch.
  *

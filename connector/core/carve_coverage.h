@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_coverage.h — which elements of a dataset a program read, and which chunks hold them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_dynbuf.c — the shared growable byte buffer, array reserve and bounded whole-file read (see
  * carve_dynbuf.h). Every size computation is checked for overflow here, once.

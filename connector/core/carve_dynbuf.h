@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_dynbuf.h — the one growable byte buffer, the one array-reserve helper and the one bounded
  * read-whole-file helper that every core module shares (modelled on libcurl's dynbuf.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_elements.c — the selected elements of a contiguous dataset of a URL origin, fetched by carve's
  * own validated range requests and written into the container in the file type (see carve_elements.h).

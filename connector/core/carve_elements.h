@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_elements.h — the selected elements of a contiguous dataset of a URL origin, read by carve's own
  * validated range requests (carve_origin_fetch) and written into the container in the file type.

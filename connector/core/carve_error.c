@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_error.c — registers and releases the "carve" error class and its messages with HDF5, pushes
  * messages, and keeps the error stack across the regions and tried calls of carve_error.h's idiom.

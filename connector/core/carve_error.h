@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_error.h — carve's error class on the HDF5 error stack, and the one error idiom used everywhere.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_integrity.c — the checksum table of a container (see carve_integrity.h): the hash, measuring a
  * container dataset (its chunk index walked once, each stored chunk read raw), and the table's binary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_integrity.h — checksums of what a container stores, so that replay never serves a damaged byte.
  *

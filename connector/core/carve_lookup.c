@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_lookup.c — finding the container that stands for a file opened in replay mode (the rule is in
  * carve_lookup.h): the exact name, a relocated origin's container found by file name in the container

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_lookup.h — which carved container stands for a file a program opens in replay mode, wherever
  * the container and its origin are now: beside the origin, in dir=, with the origin's directory gone, or

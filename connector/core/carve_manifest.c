@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_manifest.c — the manifest's model (format: carve_manifest.h): the in-memory manifest and its
  * add/find/merge helpers, the sum of replay counters, UTC times, and the manifest's files (read whole and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_manifest.h — the manifest of a carved container: where its origin is, the origin's stamp, and
  * per dataset what the programs read and what the container holds. One YAML document (libyaml), written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_manifest_emit.c — the manifest's emitter: a carve_manifest_t written as the YAML text of
  * carve_manifest.h, through libyaml's event emitter into a growing buffer (carve_dynbuf.h).

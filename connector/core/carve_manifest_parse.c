@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_manifest_parse.c — the manifest's parser: YAML text into a carve_manifest_t, strictly. Every key,
  * type, shape and range is checked and every error names the text, the line and the key path

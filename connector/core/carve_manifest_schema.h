@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_manifest_schema.h — PRIVATE to the manifest (carve_manifest.c, carve_manifest_emit.c,
  * carve_manifest_parse.c): the schema of the YAML document that carve_manifest.h describes, shared by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_mpi.c — the ranks of an MPI job that opened one file together (see carve_mpi.h).
  *

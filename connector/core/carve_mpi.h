@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_mpi.h — the ranks of an MPI job that opened one file together: what carve needs of MPI to commit
  * a job's reads once, by one rank, and to sum its replay counters.

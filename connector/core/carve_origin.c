@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_origin.c — the origin of a container: its canonical location, its coherence stamp (stat(2) for
  * a local file, one libcurl HEAD request for a URL, signed with AWS SigV4 when the ROS3 access list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_origin.h — the origin of a container: where it is, its coherence stamp, and the deterministic
  * names of the container, manifest and lock file that belong to it.

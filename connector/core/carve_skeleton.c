@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_skeleton.c — owns the metadata skeleton: the walk of an origin file that recreates its groups,
  * links, committed datatypes, datasets (without raw data) and attributes in a container file, the map

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_skeleton.h — the metadata skeleton of an origin file, copied into a container file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_split.c — what a container holds of a dataset, and the split of one read into the part served
  * from the container and the part served from the origin (see carve_split.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_split.h — splitting a dataset read between a carved container and its origin.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_tokenmap.c — owns the token-keyed hash map (open addressing, linear probing, power-of-two
  * capacity kept at most half full) and the hexadecimal spelling of object tokens.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_tokenmap.h — a hash map from HDF5 object tokens (H5O_token_t) to caller values.
  *

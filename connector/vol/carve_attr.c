@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_attr.c — the attribute interface: create, open, read, write, get, specific, optional, close.
  */

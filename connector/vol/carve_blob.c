@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_blob.c — blobs (the storage behind variable-length data and references), passed to the
  * connector below.

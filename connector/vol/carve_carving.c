@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_carving.c — carve mode (its hook table, carve_mode_carve): deciding which opened files are
  * origins, telling the access log (core/carve_access) what the program reads and touches, and committing

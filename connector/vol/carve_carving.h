@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_carving.h — what carve mode (carve_carving.c) offers beyond its hook table (carve_mode_carve).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_dataset.c — the dataset interface: create, open, read and write (single and multi-dataset),
  * get, specific, optional, close.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_datatype.c — the committed-datatype interface: commit, open, get, specific, optional, close.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_elink.c — external links under replay: carve's traversal of external links, registered in place
  * of HDF5's own (H5Lregister of H5L_TYPE_EXTERNAL) once a process replays a container.

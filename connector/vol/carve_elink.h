@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_elink.h — carve's traversal of external links under replay (carve_elink.c).
  */

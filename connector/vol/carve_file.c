@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_file.c — the file interface: create, open, get, specific, optional, close.
  *

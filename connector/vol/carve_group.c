@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_group.c — the group interface: create, open, get, specific (mount, flush, refresh), optional, close.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_info.c — carve's connector info (carve_vol_info_t): copying, comparing, freeing, converting to
  * and from the connector string, and resolving it at file open into the connector below plus settings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_introspect.c — introspection: which connector class answers, what it can do, which optional
  * operations it supports. carve can do exactly what the connector below it can.

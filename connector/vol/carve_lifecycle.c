@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_lifecycle.c — owns carve's shutdown: the H5atclose and atexit() handlers, the ordered shutdown
  * hooks of the modes (carve_lifecycle.h says the order and why), and the release of the IDs the program

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_lifecycle.h — when carve's process-wide state is released: the one owner of carve's H5atclose and
  * atexit() handlers, and of the ordered list of shutdown hooks the modes register.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_link.c — the link interface: create (hard, soft, user-defined), copy, move, get, specific, optional.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_mode.c — the off mode (every operation goes to the connector below unchanged), and the hooks
  * that change nothing, which the other modes' tables use where they have nothing to add.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_mode.h — a mode (off, carve, replay) as a table of hooks. A file context points to the table of
  * the mode its access list selected (carve_file.c chooses it at open); every VOL callback that a mode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_object.c — the generic object interface: open by location, copy, get, specific, optional.
  */

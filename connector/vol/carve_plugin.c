@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_plugin.c — the plugin entry: carve's VOL class struct, its initialize/terminate callbacks, the
  * generic optional callback, the HDF5 plugin entry points, and the public C helpers of carve_vol.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_replay.h — private to the replay files (carve_replaying.c, carve_replay_cache.c,
  * carve_replay_view.c, carve_replay_verify.c): the state of replay mode, which no other file sees

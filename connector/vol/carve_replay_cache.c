@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_replay_cache.c — replay's container cache: every container opened in replay mode by this
  * process, parsed once however often the program opens its file (a program opening a file a thousand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_replay_verify.c — replay's integrity check: before a read is served from the container, every
  * stored unit its container part touches must match the checksum the commit recorded (core/

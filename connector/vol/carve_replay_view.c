@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_replay_view.c — what the program sees of the origin rather than the container, where the two
  * differ: a dataset's creation list (the container may store it with another layout), questions about

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_replaying.c — replay mode (its hook table, carve_mode_replay): opening a file's carved container
  * in its place, opening the origin lazily (native or ROS3, as the program opened it) when a read needs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_request.c — asynchronous requests: carve wraps every request the connector below returns
  * (carve_wrap_request) and unwraps it here to wait on, notify, cancel, query or free it.

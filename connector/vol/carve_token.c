@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_token.c — object tokens (addresses of objects in a file): compared and converted by the
  * connector below, since carve's objects are the same objects.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_vol_internal.h — what the VOL plumbing files share: the wrapper around an object of the
  * connector below, the per-file context, the wrap context, and every callback's declaration.

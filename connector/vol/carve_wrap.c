@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_wrap.c — carve's object wrappers: creating and freeing them, the per-file context they share
  * (its references, the files it keeps alive, the process's published contexts), and the wrap callbacks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_carve.c — carve_bench_carve: the costs of carve's carve phase against native HDF5, measured in
  * one run. It runs carve_bench_prog (an ordinary HDF5 reader, bench_prog.c) as a separate process —

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_common.c — helpers shared by the benchmark programs of examples/bench (see bench_common.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_common.h — helpers shared by the benchmark programs of examples/bench (no HDF5 here: the
  * carve- and replay-phase drivers do not link it): clock, digest and statistics for all of them; for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_lookup.c — carve_bench_lookup: what finding a file's container costs in replay (core/carve_lookup),
  * per open, against a native H5Fopen + H5Fclose of the same file in the same run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_prog.c — carve_bench_prog: the "unchanged program" of carve's carve- and replay-phase benchmarks
  * (examples/bench/bench_carve.c and bench_replay.c run it). A plain HDF5 reader: it knows nothing of

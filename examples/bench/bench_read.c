@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_read.c — carve_bench_read: carve's read benchmarks against native HDF5, in one process tree.
  *

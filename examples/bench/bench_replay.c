@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_replay.c — carve_bench_replay: what carve's replay mode costs (or saves) against native HDF5,
  * measured in one run. It runs carve_bench_prog (an ordinary HDF5 reader, bench_prog.c) as separate

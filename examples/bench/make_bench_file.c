@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * make_bench_file.c — carve_bench_make: writes the deterministic input files of carve's benchmarks
  * (examples/bench/bench_read.c reads them). Two kinds of content, in one file or two:

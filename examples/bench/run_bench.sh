@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_bench.sh — runs carve's benchmarks against native HDF5: builds the programs if needed, makes the
 # deterministic input files under a scratch directory (kept and reused while their parameters and
 # carve_bench_make are unchanged), then runs three parts and prints their tables:

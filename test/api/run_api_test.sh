@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_api_test.sh — runs one category of HDF5's API conformance suite (h5_api_test) natively and then
 # through carve, and fails unless carve was really loaded and the counts (passed, failed, skipped)
 # equal the native run of the same binary.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_capi.c — selecting carve from C, and the edge paths of the file interface through carve.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # carve_test_lib.sh — what the carve- and replay-phase test scripts (run_carve.sh, crash.sh,
 # test/replay/run_replay.sh) share: checking their environment, a fresh work directory, the PASS/FAIL

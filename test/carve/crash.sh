@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # crash.sh — carve.crash: carve's commit survives SIGKILL at any point. README "Carving", "Safety": a
 # commit locks <stem>.carve.lock, builds the new container in <container>.tmp.<pid>, renames it over the
 # container (the commit point), then writes the manifest the same way; a killed commit leaves the old

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_carve.sh — the carve-phase integration tests: an unchanged reader (carve_workload) runs on the zoo
 # under HDF5_VOL_CONNECTOR="carve mode=carve"; the container and manifest carve writes are then checked
 # by carve_verify (data, raw chunks, coverage, sizes, manifest; see verify.c) and, natively, with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * verify.c — carve_verify: checks one carved container against its origin, its manifest and what the
  * program said it read (the expected files of carve_workload, see workload.c for their format).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * workload.c — carve_workload: an ordinary HDF5 reader (it knows nothing of carve) that performs one
  * named workload on the zoo (test/common/make_zoo.c), logs every file selection it read, and prints a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_check.c — counts and prints the checks of carve's C test programs (see carve_check.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * carve_check.h — the check-and-count helpers of carve's C test programs: one PASS/FAIL line per check,
  * and the closing "N passed, M failed" line that ctest's log readers understand.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # compare_lib.sh — shared by the scripts that run an HDF5 tool natively and through carve and compare
 # the results (test/tools/compare_tools.sh, test/s3/compare_ros3_tools.sh). Sourced, not run.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * make_zoo.c — carve_make_zoo: writes the "zoo", a small deterministic HDF5 file that holds one of
  * (almost) everything HDF5 can store, with the native library only (no connector). Tests read it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_common.c — the shared half of carve's fuzz targets (see fuzz_common.h): failure reporting with the
  * input, process setup, the per-input bracket, carve_config_t comparison and validation, and — when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_common.h — what carve's fuzz targets share: the invariant check (FUZZ_CHECK prints the input in hex
  * and aborts), per-process setup of HDF5's error handling and carve's error class, the per-input

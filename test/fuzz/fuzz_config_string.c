@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_config_string.c — fuzz target for carve's connector string: carve_config_parse_string and
  * carve_config_to_string (connector/core/carve_config.c), and through HDF5's public API the plugin's

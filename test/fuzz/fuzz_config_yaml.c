@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_config_yaml.c — fuzz target for carve's YAML config file reader, carve_config_read_file
  * (connector/core/carve_config.c, on libyaml).

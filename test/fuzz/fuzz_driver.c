@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_driver.c — main() for carve's fuzz targets in builds without libFuzzer (gcc, or clang without it).
  * It owns the command line, the seed corpus, the deterministic mutator and the run loop; the target

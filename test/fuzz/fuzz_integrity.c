@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_integrity.c — fuzz target for the checksum table a container embeds, carve_integrity_decode
  * (connector/core/carve_integrity.c): binary data replay reads from a container that may be damaged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_manifest.c — fuzz target for carve's manifest parser, carve_manifest_parse (connector/core/
  * carve_manifest.c, on libyaml): the text of a .carve.yaml file, or of the manifest a container embeds,

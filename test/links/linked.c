@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * linked.c — carve_linked: a detector-style file set and a reader of it, for the links.* tests.
  *

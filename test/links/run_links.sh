@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_links.sh — files reached through external links and virtual datasets, carved and replayed where the
 # origins no longer are (issue 9). carve_linked (linked.c) makes a detector-style master whose
 # /entry/data/data_00000{1,2,3} are external links to three data files and whose /entry/sum is a virtual

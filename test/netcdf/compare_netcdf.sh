@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # compare_netcdf.sh — netCDF-C's ncgen and ncdump (a real HDF5 1.14 client, built by
 # cmake/bootstrap-netcdf.sh) natively and through carve, selected by HDF5_VOL_CONNECTOR only (no
 # preloading, no code change in the client). Every run through carve must give byte-identical

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # check_package.sh — installs carve from a build tree into a scratch prefix, then builds and runs a
 # downstream project twice: with find_package(carve) (CMake) and with pkg-config carve.
 # usage: check_package.sh <carve build dir> <consumer source dir> <C compiler>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """carve_h5py_check — which h5py, which HDF5, which connector: asserted in every Python test of carve.
 
 Imported by the test programs (check()) and loaded into h5py's own suite as a pytest plugin

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """junit_compare — outcomes of a pytest run, test by test, from its JUnit XML (pytest --junitxml).
 
     python3 junit_compare.py <reference.xml> <run.xml>     exit 1 when any test's outcome differs

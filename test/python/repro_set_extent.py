@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """repro_set_extent — carve bug reproducer: a read after H5Dset_extent is refused in mode carve.
 
     python3 repro_set_extent.py <work-dir>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """run_suite — h5py's own test suite (pytest --pyargs h5py) natively and through carve, test by test.
 
     python3 run_suite.py <mode> <work-dir> <native-work-dir>      mode: native | off | carve | replay

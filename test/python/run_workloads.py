@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """run_workloads — workloads.py natively, carved and replayed, its digests compared line by line.
 
     python3 run_workloads.py <placement> <work-dir>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """run_xarray — xarray_case.py natively, carved into a bundle, and replayed with the origin gone.
 
     python3 run_xarray.py <work-dir>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """workloads — h5py reading a file of every kind of object, printing a digest of every value it reads.
 
     python3 workloads.py make <dir>      writes <dir>/zoo.h5 (and ext.h5, vds0.h5, vds1.h5 beside it), natively

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """xarray_case — xarray (engine h5netcdf, on the h5py built on carve's HDF5) reading a netCDF-4 file.
 
     python3 xarray_case.py make <path>    writes a netCDF-4 file natively: temperature(time, lat, lon),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * damage.c — carve_damage: the test's hostile user. Finds where a container stores a dataset's chunk, so
  * that the test can flip bytes there, and edits a container's lean replay manifest to claim a chunk it

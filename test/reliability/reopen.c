@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * reopen.c — carve_reopen: opens a file, reads a dataset, closes it and shuts HDF5 down (H5close), twice.
  * carve registers its error class and shutdown handlers with the first HDF5 session; the second session

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_reliability.sh — carve under damage and at the edges of a process's life (issue 12).
 #
 # usage: run_reliability.sh <case> <work-dir>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * replay_api.c — carve_replay_api: what a program sees through calls other than H5Dread when it replays a
  * carved zoo, compared with the same calls made natively on the origin.

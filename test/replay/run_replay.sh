@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_replay.sh — the replay-phase integration tests: an unchanged reader (carve_workload, or h5dump) is
 # carved under HDF5_VOL_CONNECTOR="carve mode=carve", then run again under "carve mode=replay" opening the
 # same origin name; what it reads must be exactly what it reads natively (carve_workload's checksum of

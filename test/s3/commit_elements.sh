@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # commit_elements.sh — the commit of a URL origin fetches the selected elements of a contiguous dataset with
 # carve's own validated range requests (connector/core/carve_elements.c), in batches: h5dump reads
 # 2 x 2304 blocks of 40 elements of big.h5's /big2d (2048 columns: 4608 runs of 160 bytes, more than one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # compare_ros3_tools.sh — h5dump/h5ls of files on the test S3 server over HDF5's read-only S3 driver
 # (ROS3): natively, then through carve selected by --vol-name (no info; mode=off|carve|replay) and by
 # HDF5_VOL_CONNECTOR ("carve", "carve mode=off|carve|replay"). Every carve run must print exactly what the

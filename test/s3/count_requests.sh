@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # count_requests.sh — carve adds no I/O to a program's own reads: the same program reading the same files
 # over ROS3 makes exactly the same HTTP requests natively and through carve (in every mode). In carve
 # mode the program's requests are followed by the commit's, which start with the HEAD of the stamp check:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # run_ros3.sh — runs a program against a running test S3 server: every "@BASE@" in its arguments becomes
 # the server's base URL http://127.0.0.1:<port> (read from <state-dir>/port, written by s3ctl.sh).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # s3_fixture.sh — a test S3 server holding the test files (ctest FIXTURES_SETUP / FIXTURES_CLEANUP).
 #
 #   s3_fixture.sh start <state-dir> <data-dir> <bucket> [server args...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """s3client.py — the few S3 requests carve's test fixtures need, against s3server.py (stdlib only).
 
 usage: s3client.py [--access-key ID --secret-key SECRET --region R] URL mb

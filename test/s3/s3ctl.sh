@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # s3ctl.sh — starts and stops a background s3server.py for tests (ctest FIXTURES_SETUP / FIXTURES_CLEANUP).
 #
 #   s3ctl.sh start <state-dir> [server args...]   start on a free port; wait until it answers

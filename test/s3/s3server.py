@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """s3server.py — a small S3-compatible server for carve's tests (stdlib only, loopback only).
 
 Serves a directory as buckets: object <bucket>/<key> is the file <root>/<bucket>/<key>. Path-style URLs

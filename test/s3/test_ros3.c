@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_ros3.c — carve_test_ros3: files on S3 (HDF5's read-only S3 driver, ROS3) read through carve must
  * give what the same reads give natively over ROS3, and ROS3's failures must come back through carve

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """test_s3server.py — unit test of s3server.py (ctest: s3.server).
 
 Starts the server as a subprocess (port 0 + --port-file, exactly as s3ctl.sh does) on a scratch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * exit_shim.c — preloaded (after the sanitizer runtimes) into programs carve's sanitizer builds load the
  * plugin into but that are not built with sanitizers themselves (h5_api_test, the HDF5 tools, the

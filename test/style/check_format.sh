@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # check_format.sh — style.format: every C file of carve is as clang-format (with the repository's
 # .clang-format) writes it. The output of clang-format differs between major versions, so the check runs
 # with the version the style was fixed with (14, Debian 12's); with another or none it is skipped (exit

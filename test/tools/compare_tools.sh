@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # compare_tools.sh — runs one HDF5 command-line tool on the zoo natively and through carve (selected by
 # --vol-name, by --vol-name + --vol-info, and by HDF5_VOL_CONNECTOR with and without an info string),
 # and fails unless every connector run gives byte-identical stdout and stderr and the same exit status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_access.c — unit tests of carve_access (connector/core/carve_access.c), the access log of a run:
  * one entry per dataset token with its shape, reads counted in elements and bytes with their selections,

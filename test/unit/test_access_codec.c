@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_access_codec.c — unit tests of carve_access_codec (connector/core/carve_access_codec.c): two ranks'
  * access logs of one file, one encoded and merged into the other, equal one log that made every read

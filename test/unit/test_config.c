@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_config.c — unit tests of carve_config (connector/core/carve_config.c): the connector string, the
  * CARVE_* environment, the YAML file named by CARVE_CONFIG, their precedence, writing settings back, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_container.c — unit tests of carve_container (connector/core/carve_container.c) around the manifest
  * file's replay section: real containers committed from a small origin written here, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_coverage.c — unit tests of carve_coverage (connector/core/carve_coverage.c): selection records
  * (add, add_space, add_all, union, merge, copy, clear, npoints, contains, to_space) and chunk sets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_dynbuf.c — unit tests of carve_dynbuf (connector/core/carve_dynbuf.c): the growable buffer and
  * its hard maximum (exactly the maximum fits, one byte more frees the buffer), sizes that would overflow,

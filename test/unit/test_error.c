@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_error.c — unit tests of carve_error (connector/core/carve_error.c), the one error idiom: messages
  * longer than any carve composes reach the stack whole; a CARVE_CLEANUP region keeps the stack across

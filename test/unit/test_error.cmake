@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # test_error.cmake — included by test/unit/CMakeLists.txt right after unit.error is added.
 # unit.harness-no-checks runs test_error with --no-checks, which makes no check at all: the harness must
 # fail such a test (a test that asserts nothing fails), so ctest expects the failure.

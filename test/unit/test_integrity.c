@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_integrity.c — unit tests of carve_integrity (connector/core/carve_integrity.c): the checksum table of
  * a container. Checked:

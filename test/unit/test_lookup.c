@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_lookup.c — unit tests of carve_lookup (connector/core/carve_lookup.c): which container stands for a
  * name in replay, with real containers committed here (carve_container_commit of a run that touched the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_manifest.c — unit tests of carve_manifest (connector/core/carve_manifest.c): the model and its add
  * helpers, YAML emission (its human-readable shapes), strict parsing (every malformed input names the text,

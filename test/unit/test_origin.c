@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_origin.c — unit tests of carve_origin (connector/core/carve_origin.c): locations, local stamps
  * (size and mtime), the comparison and description of stamps, the container/manifest/lock paths, and

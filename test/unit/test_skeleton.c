@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_skeleton.c — unit tests of carve_skeleton (connector/core/carve_skeleton.c): the metadata
  * skeleton of the zoo (test/common/make_zoo.c) and of a second file written here ("extras": netCDF-4

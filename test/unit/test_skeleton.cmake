@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # test_skeleton.cmake — included by test/unit/CMakeLists.txt right after unit.skeleton is added. The test
 # writes the zoo with carve_make_zoo and compares h5dump output; add_test has already fixed its command
 # line, so the two programs reach it through the environment (CARVE_MAKE_ZOO, CARVE_H5DUMP; an absent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_split.c — unit tests of carve_split (connector/core/carve_split.c): what a container holds of a
  * dataset (carve_held_init / _init_empty / _clear), the split of a read (carve_split_read) and the

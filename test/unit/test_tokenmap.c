@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_tokenmap.c — unit tests of carve_tokenmap (connector/core/carve_tokenmap.c): put/get through many
  * growths, replacement, iteration, clearing with a value destructor, and the hex spelling of tokens.

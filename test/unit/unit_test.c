@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * unit_test.c — the harness the unit tests in test/unit share: check counting, the HDF5 error stack
  * checks, the temporary directory and small file helpers. See unit_test.h.

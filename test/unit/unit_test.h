@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * unit_test.h — the harness every unit test in test/unit shares (unit_test.c, built into the static
  * library carve_unit_test by test/unit/CMakeLists.txt).

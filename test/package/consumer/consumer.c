@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* consumer.c — a downstream program: selects carve with H5Pset_fapl_carve, writes and reads a file
  * through it, and checks that the file really went through carve. */
 #include <stdio.h>
