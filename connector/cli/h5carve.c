@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "carve_version.h"
+#include "carve_error.h"
 #include "h5carve.h"
 
 extern char **environ;
@@ -639,6 +640,13 @@ main(int argc, char **argv)
     if (i >= argc) {
         fputs("h5carve: no subcommand given\n", stderr);
         fputs(main_usage, stderr);
+        return H5CARVE_USAGE;
+    }
+    /* The core's messages (a stamp's HTTP failure, a manifest's bad line) go onto HDF5's error stack under
+     * carve's class: without it registered they would be dropped, and the tool could only say "no further
+     * detail". */
+    if (carve_error_init() < 0) {
+        fputs("h5carve: cannot register carve's error class with HDF5\n", stderr);
         return H5CARVE_USAGE;
     }
     for (size_t k = 0; k < sizeof subcommands / sizeof subcommands[0]; k++)

@@ -33,7 +33,8 @@ static const char *const verify_usage =
     "Each difference is one line on stdout: the container, the dataset, the chunk coordinates or element\n"
     "box, and the first differing byte. A stamp difference is reported and the data is still checked.\n"
     "\n"
-    "  --origin PATH  compare with PATH instead of the manifest's origin (a local file; URLs: not yet)\n"
+    "  --origin PATH  compare with PATH (a file, or an http(s) URL read with ROS3, signed with the\n"
+    "                 AWS_* credentials of the environment) instead of the manifest's origin\n"
     "  -v             name each dataset checked, and say when a container matches\n"
     "\n"
     "Exit status: 0 everything matches; 1 a difference was found; 2 a usage or environment error (a\n"
@@ -390,11 +391,27 @@ done:
 
 /* ---- one container ---------------------------------------------------------------------------------- */
 
+/* An access list reading path with the native connector: over ROS3 for a URL (signed with the AWS_*
+ * credentials of the environment, as replay reads a URL origin). */
+static hid_t
+native_fapl(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+
+    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
+                      (carve_origin_is_url(path) && carve_origin_use_ros3(fapl, path) < 0))) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
 static hid_t
 open_native(const char *path)
 {
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID;
-    if (fapl >= 0 && H5Pset_vol(fapl, H5VL_NATIVE, NULL) >= 0)
+    hid_t fapl = native_fapl(path), f = H5I_INVALID_HID;
+
+    if (fapl >= 0)
         f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
@@ -408,7 +425,8 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
     vctx_t        v;
     const char   *origin = origin_arg ? origin_arg : e->m.origin;
     carve_stamp_t now;
-    int           ret = H5CARVE_OK;
+    hid_t         fapl = H5I_INVALID_HID;
+    int           ret  = H5CARVE_OK;
 
     memset(&v, 0, sizeof v);
     memset(&now, 0, sizeof now);
@@ -419,20 +437,23 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
         h5carve_error("%s: its container is missing", e->manifest_path ? e->manifest_path : "?");
         return H5CARVE_USAGE;
     }
-    if (!origin || carve_origin_is_url(origin)) {
-        h5carve_error("%s: origin %s: verifying against a URL origin is not supported yet", v.container,
-                      origin ? origin : "(none)");
+    if (!origin) {
+        h5carve_error("%s: its manifest names no origin: give one with --origin", v.container);
         return H5CARVE_USAGE;
     }
     h5carve_note("%s: origin %s", v.container, origin);
 
-    /* 1. The stamp. */
-    if (carve_origin_stamp(origin, H5P_DEFAULT, &now) < 0) {
-        char *why = h5carve_hdf5_errors();
+    /* 1. The stamp (a URL's HEAD signed like the reads). */
+    if ((fapl = native_fapl(origin)) < 0 || carve_origin_stamp(origin, fapl, &now) < 0) {
+        char *why = h5carve_hdf5_errors(); /* before H5Pclose, which clears the error stack */
+
         h5carve_error("%s: origin %s: %s", v.container, origin, why);
         free(why);
+        if (fapl >= 0)
+            H5Pclose(fapl);
         return H5CARVE_USAGE;
     }
+    H5Pclose(fapl);
     if (!carve_stamp_equal(&e->m.stamp, &now)) {
         char *how = carve_stamp_describe_change(&e->m.stamp, &now);
         diff(&v, "stamp: the origin %s changed since it was carved (%s)", origin, how ? how : "?");
@@ -515,10 +536,6 @@ h5carve_verify(int argc, char **argv)
     }
     if (!path) {
         fprintf(stderr, "h5carve: verify needs a container or a directory\n%s", verify_usage);
-        return H5CARVE_USAGE;
-    }
-    if (origin && carve_origin_is_url(origin)) {
-        h5carve_error("--origin %s: verifying against a URL origin is not supported yet", origin);
         return H5CARVE_USAGE;
     }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);

@@ -982,6 +982,33 @@ carve_origin_check_ranges(const char *url, hid_t fapl_id)
 }
 
 herr_t
+carve_origin_use_ros3(hid_t fapl_id, const char *url)
+{
+    H5FD_ros3_fapl_t fa;
+    const char      *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
+    const char      *region = getenv("AWS_REGION"), *token = getenv("AWS_SESSION_TOKEN");
+    herr_t           ret_value = 0;
+
+    if (H5Pget_driver(fapl_id) == H5FD_ROS3)
+        CARVE_GOTO_DONE(0);
+    memset(&fa, 0, sizeof fa);
+    fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
+    if (id && secret && region && *id && *secret && *region) {
+        fa.authenticate = 1;
+        snprintf(fa.aws_region, sizeof fa.aws_region, "%s", region);
+        snprintf(fa.secret_id, sizeof fa.secret_id, "%s", id);
+        snprintf(fa.secret_key, sizeof fa.secret_key, "%s", secret);
+    }
+    if (H5Pset_fapl_ros3(fapl_id, &fa) < 0 ||
+        (fa.authenticate && token && *token && H5Pset_fapl_ros3_token(fapl_id, token) < 0))
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot set up the ROS3 driver to read %s",
+                         url);
+
+done:
+    return ret_value;
+}
+
+herr_t
 carve_origin_stamp(const char *location, hid_t fapl_id, carve_stamp_t *stamp)
 {
     carve_stamp_t measured;

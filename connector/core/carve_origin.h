@@ -48,6 +48,11 @@ herr_t carve_origin_location_lenient(const char *name, char **location);
  * ("." and empty segments dropped, ".." removing the one before it); a URL unchanged. Caller frees. */
 herr_t carve_origin_location_lexical(const char *name, char **location);
 
+/* Makes fapl_id read a URL with the ROS3 driver, unless it already selects ROS3: signed with
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (and AWS_SESSION_TOKEN) when all are set in the
+ * environment, anonymous otherwise. For the files carve opens itself (replay's origin, h5carve verify's). */
+herr_t carve_origin_use_ros3(hid_t fapl_id, const char *url);
+
 /* Measures the stamp of a location. For a URL, fapl_id may carry ROS3 settings (H5Pget_fapl_ros3,
  * H5Pget_fapl_ros3_token) used to sign the HEAD request; H5P_DEFAULT for none. Errors name the
  * location and the cause (missing file, HTTP status, unreachable server). */

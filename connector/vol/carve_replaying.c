@@ -128,24 +128,8 @@ replaying_origin_fapl(hid_t under_fapl, const char *origin_name)
     if (carve_mpi_make_independent(fapl) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot set up the sec2 driver to read the origin %s", origin_name);
-    if (url && driver != H5FD_ROS3) {
-        H5FD_ros3_fapl_t fa;
-        const char      *id = getenv("AWS_ACCESS_KEY_ID"), *secret = getenv("AWS_SECRET_ACCESS_KEY");
-        const char      *region = getenv("AWS_REGION"), *token = getenv("AWS_SESSION_TOKEN");
-
-        memset(&fa, 0, sizeof fa);
-        fa.version = H5FD_CURR_ROS3_FAPL_T_VERSION;
-        if (id && secret && region && *id && *secret && *region) {
-            fa.authenticate = 1;
-            snprintf(fa.aws_region, sizeof fa.aws_region, "%s", region);
-            snprintf(fa.secret_id, sizeof fa.secret_id, "%s", id);
-            snprintf(fa.secret_key, sizeof fa.secret_key, "%s", secret);
-        }
-        if (H5Pset_fapl_ros3(fapl, &fa) < 0 ||
-            (fa.authenticate && token && *token && H5Pset_fapl_ros3_token(fapl, token) < 0))
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, H5I_INVALID_HID,
-                             "cannot set up the ROS3 driver to read the origin %s", origin_name);
-    }
+    if (url && carve_origin_use_ros3(fapl, origin_name) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
     else if (!url && driver == H5FD_ROS3 && H5Pset_fapl_sec2(fapl) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot set up the sec2 driver to read the origin %s", origin_name);

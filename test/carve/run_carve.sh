@@ -505,6 +505,17 @@ case_ros3() {
         # too, so that h5dump follows them the same way on both sides.
         cp "$data/zoo_ext.h5" "$label.dir/"
         compare_with_tools "$label" "$data/zoo.h5" "$container"
+        # h5carve verify against the URL itself: every stored byte against the origin read over ROS3,
+        # signed with the credentials of the environment (and refused by the server without them).
+        local region id secret vrc=0
+        IFS=, read -r region id secret <<<"$cred"
+        AWS_REGION=$region AWS_ACCESS_KEY_ID=$id AWS_SECRET_ACCESS_KEY=$secret \
+            "$CARVE_TEST_H5CARVE" verify "$container" >"$label.verify.out" 2>&1 || vrc=$?
+        check "$label: h5carve verify against the URL origin passes (exit $vrc)" test "$vrc" = 0
+        vrc=0
+        "$CARVE_TEST_H5CARVE" verify "$container" >"$label.verify-anon.out" 2>&1 || vrc=$?
+        check "$label: h5carve verify without credentials: exit 2, the server's refusal named" \
+            test "$vrc" = 2 -a -n "$(grep -F "$url" "$label.verify-anon.out")"
     done
 }
 

@@ -26,6 +26,7 @@ h() {
     printf '  %-18s exit %-3s h5carve %s\n' "$label" "$rc" "$*"
 }
 rc_is() { [[ $(cat "$1.rc") == "$2" ]] || { echo "    $1: exit $(cat "$1.rc"), expected $2"; sed -n 1,15p "$1.err"; return 1; }; }
+not_says() { ! grep -qF -- "$2" "$1" || { echo "    $1 says: $2"; return 1; }; }
 says() { grep -qF -- "$2" "$1" || { echo "    $1 does not say: $2"; sed -n 1,15p "$1"; return 1; }; }
 
 # The zoo and a native run of a workload (its checksum is the reference).
@@ -276,8 +277,9 @@ verify)
     check "verify with the origin gone: exit 2" rc_is noorigin 2
     mv zoo.h5.away zoo.h5
     h url verify --origin http://localhost:1/zoo.h5 "$c"
-    check "verify --origin URL: exit 2, not supported yet" rc_is url 2
-    check "verify --origin URL says so" says url.err "not supported yet"
+    check "verify --origin URL of a server that is not there: exit 2" rc_is url 2
+    check "verify --origin URL says why, naming it" says url.err "origin http://localhost:1/zoo.h5: "
+    check "  (the cause, not 'no further detail')" not_says url.err "no further detail"
     h noarg verify
     check "verify without a path: exit 2" rc_is noarg 2
     h badopt verify --bogus "$c"
