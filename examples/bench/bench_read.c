@@ -142,21 +142,10 @@ digest_read_data(run_ctx_t *ctx, const void *data, size_t size)
     clock_start(&ctx->clock);
 }
 
-/* splitmix64: the deterministic positions of the random workloads. */
-static uint64_t
-random_next(uint64_t *state)
-{
-    uint64_t x = (*state += 0x9e3779b97f4a7c15ull);
-
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static hsize_t
 random_below(uint64_t *state, hsize_t bound)
 {
-    return bound ? (hsize_t)(random_next(state) % bound) : 0;
+    return (hsize_t)bench_random_below(state, bound);
 }
 
 static long
@@ -248,18 +237,12 @@ field_open(run_ctx_t *ctx, field_t *field, int hot)
     field->chunk_rows = chunk[0];
     field->chunk_cols = chunk[1];
     {
-        hsize_t chunks_across  = (field->cols + field->chunk_cols - 1) / field->chunk_cols;
-        hsize_t chunk_row_size = chunks_across * field->chunk_rows * field->chunk_cols * sizeof(double);
-        hsize_t chunk_rows_fit = chunk_row_size ? (HOT_CACHE / 2) / chunk_row_size : 1;
+        uint64_t band_row0, band_rows;
 
-        if (chunk_rows_fit < 1)
-            chunk_rows_fit = 1;
-        if (chunk_rows_fit > 4)
-            chunk_rows_fit = 4;
-        field->band_rows = chunk_rows_fit * field->chunk_rows;
-        if (field->band_rows > field->rows)
-            field->band_rows = field->rows;
-        field->band_row0 = (field->rows - field->band_rows) / 2 / field->chunk_rows * field->chunk_rows;
+        bench_hot_band(field->rows, field->cols, field->chunk_rows, field->chunk_cols, HOT_CACHE, &band_row0,
+                       &band_rows);
+        field->band_row0 = band_row0;
+        field->band_rows = band_rows;
     }
     if (field->cols < SMALL_COUNT) {
         run_fail(ctx, FIELD_NAME " is too narrow:");
