@@ -52,6 +52,7 @@
 #include <H5FDros3.h> /* after hdf5.h: it needs H5pubconf.h */
 
 #include "bench_common.h"
+#include "bench_hdf5.h"
 
 #define FIELD_NAME "/field"
 #define ROW_BLOCKS 10u /* workload "rows": blocks of 1% of the rows, one per tenth (as bench_read.c) */
@@ -542,33 +543,17 @@ typedef struct prog_attr_walk_t {
 static int
 prog_attr_read(hid_t obj, hsize_t index, prog_attr_walk_t *walk)
 {
-    hid_t    attr   = H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, index, H5P_DEFAULT, H5P_DEFAULT);
-    hid_t    type   = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    hid_t    space  = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
-    hssize_t points = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    size_t   size   = type >= 0 && points >= 0 ? H5Tget_size(type) * (size_t)points : 0;
-    int      status = -1;
+    hid_t       attr = H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, index, H5P_DEFAULT, H5P_DEFAULT);
+    size_t      size = 0;
+    const char *what;
+    int         status = -1;
 
-    if (size > walk->buffer_size) {
-        unsigned char *bigger = realloc(walk->buffer, size);
-
-        if (!bigger)
-            goto done;
-        walk->buffer      = bigger;
-        walk->buffer_size = size;
-    }
-    if (size && H5Aread(attr, type, walk->buffer) >= 0) {
+    if (attr >= 0 && bench_attr_read_whole(attr, &walk->buffer, &walk->buffer_size, &size, &what) >= 0) {
         walk->result->checksum = bench_digest(walk->result->checksum, walk->buffer, size);
         walk->result->bytes += size;
         walk->attributes++;
         status = 0;
     }
-
-done:
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
     if (attr >= 0)
         H5Aclose(attr);
     return status;

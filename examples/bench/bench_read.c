@@ -46,6 +46,7 @@
 #include "carve_vol.h"
 
 #include "bench_common.h"
+#include "bench_hdf5.h"
 
 #define FIELD_NAME  "/field"
 #define SMALL_COUNT 16u         /* elements per small read (1 x 16) */
@@ -409,30 +410,13 @@ walk_attribute(hid_t location, const char *name, const H5A_info_t *info, void *d
 {
     walk_state_t *walk   = data;
     hid_t         attr   = H5Aopen(location, name, H5P_DEFAULT);
-    hid_t         type   = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    hid_t         space  = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
-    hssize_t      points = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    size_t        size   = type >= 0 ? H5Tget_size(type) : 0;
+    size_t        size   = 0;
+    const char   *what   = "opening an attribute";
     herr_t        status = -1;
 
     (void)info;
-    if (attr < 0 || type < 0 || points < 0 || !size) {
-        run_fail(walk->ctx, "opening an attribute");
-        goto done;
-    }
-    size *= (size_t)points;
-    if (size > walk->buffer_size) {
-        unsigned char *bigger = realloc(walk->buffer, size);
-
-        if (!bigger) {
-            run_fail(walk->ctx, "allocating an attribute buffer");
-            goto done;
-        }
-        walk->buffer      = bigger;
-        walk->buffer_size = size;
-    }
-    if (H5Aread(attr, type, walk->buffer) < 0) {
-        run_fail(walk->ctx, "H5Aread");
+    if (attr < 0 || bench_attr_read_whole(attr, &walk->buffer, &walk->buffer_size, &size, &what) < 0) {
+        run_fail(walk->ctx, what);
         goto done;
     }
     walk->ctx->report->checksum = bench_digest(walk->ctx->report->checksum, name, strlen(name));
@@ -442,10 +426,6 @@ walk_attribute(hid_t location, const char *name, const H5A_info_t *info, void *d
     status = 0;
 
 done:
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
     if (attr >= 0)
         H5Aclose(attr);
     return status;
