@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_hdf5.c — the helpers of bench_hdf5.h (benchmark programs that link HDF5).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench_hdf5.h — what the benchmark programs that link HDF5 (carve_bench_read, carve_bench_prog) share;
  * bench_common.h is for all of them, the drivers included, which do not link HDF5.
