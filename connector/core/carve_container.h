@@ -61,7 +61,8 @@ int carve_container_probe(const char *path);
 /* Parses the manifest embedded in a container into an initialised, empty m. */
 herr_t carve_container_read_manifest(const char *container_path, carve_manifest_t *m);
 /* The same for replay: the container's lean copy, where datasets held as whole chunks have no selections
- * (their chunk lists say what is held), or the whole manifest for a container without one. */
+ * (their chunk lists say what is held) and the attribute and object lists are empty, or the whole
+ * manifest for a container without one. */
 herr_t carve_container_read_replay_manifest(const char *container_path, carve_manifest_t *m);
 
 /* The checksum table a container embeds (carve_integrity.h), into an initialised, empty t; *found is 0

@@ -234,6 +234,32 @@ carve_selection_add_all(carve_selection_t *sel)
     return carve_selection_add(sel, start, NULL, count, sel->dims);
 }
 
+/* Adds one point (a one-element block): carve_selection_add's checks, fold and append without its general
+ * normalisation — the per-point step of a point selection, which may list millions. */
+static herr_t
+selection_add_point(carve_selection_t *sel, const hsize_t *point, const hsize_t *ones)
+{
+    int    rank = sel->rank;
+    size_t i;
+
+    for (int d = 0; d < rank; d++)
+        if (point[d] >= sel->dims[d]) {
+            CARVE_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE,
+                        "selection record outside the extent (%llu elements) in dimension %d",
+                        (unsigned long long)sel->dims[d], d);
+            return -1;
+        }
+    if (sel->nrecords > 0 && selection_fold_into_last(sel, point, ones))
+        return 0;
+    if (selection_reserve(sel, 1) < 0)
+        return -1;
+    i = sel->nrecords++;
+    memcpy(CARVE_RECORD_START(sel, i), point, (size_t)rank * sizeof *point);
+    for (int f = 1; f < 4; f++) /* stride, count, block */
+        memcpy(CARVE_RECORD_START(sel, i) + f * rank, ones, (size_t)rank * sizeof *ones);
+    return 0;
+}
+
 /* Adds the points of a point selection, in batches. */
 static herr_t
 selection_add_points(carve_selection_t *sel, hid_t space_id)
@@ -256,7 +282,7 @@ selection_add_points(carve_selection_t *sel, hid_t space_id)
             CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
                              "cannot read the points of a selection");
         for (hsize_t p = 0; p < n; p++)
-            if (carve_selection_add(sel, buf + p * (hsize_t)sel->rank, NULL, ones, ones) < 0)
+            if (selection_add_point(sel, buf + p * (hsize_t)sel->rank, ones) < 0)
                 CARVE_GOTO_DONE(-1);
     }
 
@@ -305,15 +331,23 @@ done:
 herr_t
 carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_t *npoints)
 {
+    int ndims;
+
+    if ((ndims = H5Sget_simple_extent_ndims(space_id)) < 0) {
+        CARVE_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, "cannot read the rank of a selection's dataspace");
+        return -1;
+    }
+    return carve_selection_add_space_of_rank(sel, space_id, ndims, npoints);
+}
+
+herr_t
+carve_selection_add_space_of_rank(carve_selection_t *sel, hid_t space_id, int ndims, hsize_t *npoints)
+{
     H5S_sel_type type;
-    int          ndims;
     hsize_t      n         = 0;
     herr_t       ret_value = 0;
 
     /* On the read path of every recorded H5Dread: as few calls into HDF5 as the selection needs. */
-    if ((ndims = H5Sget_simple_extent_ndims(space_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
-                         "cannot read the rank of a selection's dataspace");
     if (ndims == 0 && H5Sget_simple_extent_type(space_id) == H5S_NULL)
         CARVE_GOTO_DONE(0);
     if (ndims != sel->rank)
@@ -371,10 +405,10 @@ carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_
             CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNSUPPORTED, -1, "unknown selection kind %d",
                              (int)type);
     }
-    if (npoints)
-        *npoints = n;
 
 done:
+    if (npoints)
+        *npoints = ret_value < 0 ? 0 : n;
     return ret_value;
 }
 

@@ -50,6 +50,8 @@ herr_t carve_selection_add(carve_selection_t *sel, const hsize_t *start, const h
 herr_t carve_selection_add_space(carve_selection_t *sel, hid_t space_id);
 /* The same, also giving the number of elements the selection holds (0 for none). */
 herr_t carve_selection_add_space_counted(carve_selection_t *sel, hid_t space_id, hsize_t *npoints);
+/* The same when the dataspace's rank is known (H5Sget_simple_extent_dims returned it): one query less. */
+herr_t carve_selection_add_space_of_rank(carve_selection_t *sel, hid_t space_id, int ndims, hsize_t *npoints);
 /* The dataspace's extent changed (H5Dset_extent, or another process extending the dataset): records keep
  * what they cover inside the new extent. A single block is cut at it; a record of several blocks that
  * reaches past it is dropped, so the selection then says less than was read, never more. */

@@ -43,8 +43,9 @@ carve_held_init_empty(carve_held_t *held, int rank, const hsize_t *dims)
     for (int d = 0; d < rank && dims; d++)
         held->dims[d] = dims[d];
     carve_selection_init(&held->selections, rank, held->dims);
-    held->space   = H5I_INVALID_HID;
-    held->nothing = 1;
+    held->space      = H5I_INVALID_HID;
+    held->last_chunk = UINT64_MAX;
+    held->nothing    = 1;
 }
 
 herr_t
@@ -638,6 +639,65 @@ space_moved(hid_t space, H5S_sel_type type, int rank, const hsize_t *start)
     return moved;
 }
 
+/* The most chunks a read's bounding box may meet for split_by_box to look each up. */
+#define BOX_MAX_CHUNKS 64
+
+/* Whether chunk `index` of the held grid is held; the last one asked for alone is remembered. */
+static int
+box_chunk_held(carve_held_t *held, uint64_t index, int alone)
+{
+    size_t at;
+    int    in;
+
+    if (alone && index == held->last_chunk)
+        return held->last_held;
+    at = chunk_lower_bound(&held->chunks, index);
+    in = at < held->chunks.n && held->chunks.idx[at] == index;
+    if (alone) {
+        held->last_chunk = index;
+        held->last_held  = in;
+    }
+    return in;
+}
+
+/* A read of chunked coverage decided by its file selection's bounding box: every chunk the box meets held
+ * (a hit: every element read lies in one) or none (a miss). The bounds include a selection offset
+ * (H5Soffset_simple), so the box is where HDF5 reads, and the container reads the same elements through the
+ * same selection. Returns 1 when decided (out set), 0 when the box meets held and missing chunks, more than
+ * BOX_MAX_CHUNKS, or reaches past the extent (the full path decides), -1 on failure. */
+static int
+split_by_box(carve_held_t *held, hid_t file_space, const query_t *q, carve_split_t *out)
+{
+    const carve_chunkset_t *cs = &held->chunks;
+    hsize_t                 lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], first[H5S_MAX_RANK], last[H5S_MAX_RANK];
+    hsize_t                 c[H5S_MAX_RANK];
+    uint64_t                nchunks = 1, nheld = 0;
+    int                     d;
+
+    if (H5Sget_select_bounds(file_space, lo, hi) < 0) {
+        CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, "cannot read the bounds of a read's file selection");
+        return -1;
+    }
+    for (d = 0; d < q->rank; d++) {
+        if (lo[d] > hi[d] || hi[d] >= held->dims[d])
+            return 0;
+        first[d] = c[d] = lo[d] / cs->chunk[d];
+        last[d]         = hi[d] / cs->chunk[d];
+        nchunks *= last[d] - first[d] + 1;
+        if (nchunks > BOX_MAX_CHUNKS)
+            return 0;
+    }
+    for (uint64_t k = 0; k < nchunks; k++) {
+        nheld += (uint64_t)box_chunk_held(held, carve_chunkset_index(cs, c), nchunks == 1);
+        for (d = q->rank - 1; d >= 0 && ++c[d] > last[d]; d--) /* the next chunk, last dimension fastest */
+            c[d] = first[d];
+    }
+    if (nheld != 0 && nheld != nchunks)
+        return 0;
+    split_whole(out, nheld ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
+    return 1;
+}
+
 /* Reads an all or hyperslab file selection's shape into q (rank, dims and npoints already set). */
 static herr_t
 query_read(hid_t file_space, H5S_sel_type type, query_t *q)
@@ -945,6 +1005,12 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     if (q.rank == 0) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints); /* a scalar held is held whole */
         CARVE_GOTO_DONE(0);
+    }
+    if (held->by_chunks) {
+        int decided = split_by_box(held, file_space, &q, out);
+
+        if (decided != 0)
+            CARVE_GOTO_DONE(decided < 0 ? -1 : 0);
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,

@@ -11,7 +11,9 @@
  * exactly as the one read would.
  *
  * Hits and misses are decided without building dataspaces: chunked coverage on the chunk grid (binary
- * searches in the sorted chunk set), element coverage on the carved records (indexed by row).
+ * searches in the sorted chunk set), element coverage on the carved records (indexed by row). A read of
+ * chunked coverage whose bounding box meets few chunks, all held or none, is decided from the box alone
+ * (three dataspace queries; the last chunk met is remembered, so reads within one chunk cost O(1)).
  * Plain C over HDF5's dataspace API; no VOL code.
  */
 #ifndef CARVE_SPLIT_H
@@ -33,6 +35,8 @@ typedef struct carve_held_t {
     hsize_t          *reach;      /* ... and reach[j], the last row any of records order[0..j] covers */
     hid_t             space;      /* store: elements: the union of the selections as a dataspace, built by
                                    * the first read that meets many records; H5I_INVALID_HID before */
+    uint64_t          last_chunk; /* by_chunks: the chunk (linear index) a read's box last met alone, */
+    int               last_held;  /* and whether it is held: a run of reads in one chunk looks it up once */
     int               nothing;    /* holds no element at all (no manifest entry, or an empty one) */
     int               everything; /* holds every element (held: all) */
 } carve_held_t;
@@ -70,7 +74,9 @@ typedef struct carve_split_t {
  * pairing. For a point read all four are point selections in the program's order; otherwise the file
  * spaces are hyperslabs and the memory spaces hyperslabs or, for a point memory selection, points.
  * Selection offsets (H5Soffset_simple) are detected, never applied by carve: a file selection moved by
- * an offset is a MISS (the records cannot say which elements it reads), and so is a read that would be
+ * an offset is a MISS (the records cannot say which elements it reads) — except for chunked coverage
+ * when its moved bounding box lies in held chunks only (a HIT: the bounds include the offset, and the
+ * container reads the same moved selection) — and so is a read that would be
  * PARTIAL into a moved memory selection (the memory projections cannot carry the offset); the origin then
  * serves the whole read, and HDF5 applies the offsets. Neither space passed is modified; held may cache a
  * dataspace. out is always initialised (on failure: kind MISS, no spaces). */

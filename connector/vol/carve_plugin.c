@@ -12,12 +12,14 @@ static herr_t
 carve_initialize(hid_t vipl_id)
 {
     (void)vipl_id;
+    carve_obj_pool_open();
     return carve_error_init();
 }
 
 static herr_t
 carve_terminate(void)
 {
+    carve_obj_pool_close();
     carve_error_term();
     return 0;
 }

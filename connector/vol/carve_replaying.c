@@ -809,6 +809,7 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
     carve_replay_dataset_t *rd     = o->replay;
     hid_t                   fspace = file_space_id, mspace = mem_space_id;
     hssize_t                n;
+    hsize_t                 count;
     herr_t                  ret_value = 0;
 
     if (file_space_id == H5S_ALL)
@@ -817,29 +818,31 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNSUPPORTED, -1,
                          "replay of %s: a file selection given as H5S_BLOCK or H5S_PLIST is not supported",
                          rd->path);
-    if ((n = H5Sget_select_npoints(fspace)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the selection read from %s",
-                         rd->path);
-    p->elements   = (hsize_t)n;
     p->file_space = fspace;
-    if (!rd->held || n == 0) {
-        p->split.kind          = n == 0 ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS;
-        p->split.hit_elements  = 0;
-        p->split.miss_elements = (hsize_t)n;
-        CARVE_GOTO_DONE(0);
-    }
-    if (mem_space_id == H5S_ALL)
-        mspace = fspace;
-    else if (mem_space_id == H5S_BLOCK) {
-        hsize_t count = (hsize_t)n;
-
+    if (!rd->held || mem_space_id == H5S_BLOCK) {
+        /* Counted here: nothing is held, or the memory space is made as long as the selection. */
+        if ((n = H5Sget_select_npoints(fspace)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the selection read from %s",
+                             rd->path);
+        p->elements = (hsize_t)n;
+        if (!rd->held || n == 0) {
+            p->split.kind          = n == 0 ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS;
+            p->split.hit_elements  = 0;
+            p->split.miss_elements = (hsize_t)n;
+            CARVE_GOTO_DONE(0);
+        }
+        count = (hsize_t)n;
         if ((mspace = p->own_mem_space = H5Screate_simple(1, &count, NULL)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot make a memory dataspace");
     }
+    else if (mem_space_id == H5S_ALL)
+        mspace = fspace;
     else if (mem_space_id == H5S_PLIST)
         mspace = H5I_INVALID_HID; /* only a partial read needs it: refused there */
     if (carve_split_read(rd->held, fspace, mspace, &p->split) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot split a read of %s", rd->path);
+    /* The split counts the elements: no dataspace query of replay's own on the way of a read. */
+    p->elements = p->split.hit_elements + p->split.miss_elements;
 
 done:
     return ret_value;
@@ -917,7 +920,10 @@ replaying_read_begin(replay_read_t *rr, size_t count)
     rr->otype = ids + 3 * count, rr->omem = ids + 4 * count, rr->ofile = ids + 5 * count;
     rr->cbuf = bufs, rr->obuf = bufs + count;
     for (size_t i = 0; i < count; i++) {
-        memset(&plan[i], 0, sizeof plan[i]);
+        /* Field by field: the whole plan is mostly its message buffer, needed only for damage. */
+        memset(&plan[i].split, 0, sizeof plan[i].split);
+        plan[i].damage[0]      = '\0';
+        plan[i].elements       = 0;
         plan[i].split.hit_file = plan[i].split.hit_mem = H5I_INVALID_HID;
         plan[i].split.miss_file = plan[i].split.miss_mem = H5I_INVALID_HID;
         plan[i].file_space = plan[i].own_mem_space = H5I_INVALID_HID;
@@ -931,13 +937,19 @@ replaying_read_begin(replay_read_t *rr, size_t count)
 static void
 replaying_read_end(replay_read_t *rr)
 {
-    CARVE_CLEANUP_BEGIN
-    for (size_t i = 0; i < rr->nplans; i++) {
-        carve_split_clear(&rr->plan[i].split);
-        if (rr->plan[i].own_mem_space >= 0)
-            H5Sclose(rr->plan[i].own_mem_space);
+    int made = 0; /* a hit or a miss makes no dataspace: then nothing below is called */
+
+    for (size_t i = 0; i < rr->nplans && !made; i++)
+        made = rr->plan[i].split.kind == CARVE_SPLIT_PARTIAL || rr->plan[i].own_mem_space >= 0;
+    if (made) {
+        CARVE_CLEANUP_BEGIN
+        for (size_t i = 0; i < rr->nplans; i++) {
+            carve_split_clear(&rr->plan[i].split);
+            if (rr->plan[i].own_mem_space >= 0)
+                H5Sclose(rr->plan[i].own_mem_space);
+        }
+        CARVE_CLEANUP_END
     }
-    CARVE_CLEANUP_END
     if (rr->plan != rr->plan_stack)
         free(rr->plan);
     if (rr->cobj != rr->obj_stack)

@@ -38,6 +38,24 @@ typedef struct carve_mode_hooks_t carve_mode_hooks_t;
  * file, including objects HDF5 asks carve to wrap. Owns the connector below: its ID and info.
  */
 typedef struct carve_file_ctx_t carve_file_ctx_t;
+
+/* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). HDF5 asks
+ * for one around every API call on a carve object; when the connector below wraps nothing (native), the
+ * context's own one (carve_file_ctx_t.bare_wrap) is handed out: no allocation per call. */
+typedef struct carve_wrap_ctx_t {
+    hid_t             under_vol_id;
+    void             *under_wrap_ctx;
+    carve_file_ctx_t *ctx;
+    int               embedded; /* the file context's bare_wrap: not freed */
+} carve_wrap_ctx_t;
+
+/* Whether the connector below a file context has wrap contexts of its own (its class's get_wrap_ctx),
+ * learnt at the first wrap context asked for. */
+typedef enum carve_under_wrap_t {
+    CARVE_UNDER_WRAP_UNKNOWN = 0,
+    CARVE_UNDER_WRAP_NONE, /* no get_wrap_ctx (native): carve's wrap context is the file context's own */
+    CARVE_UNDER_WRAP_OWN   /* it has one: asked for at every call */
+} carve_under_wrap_t;
 struct carve_file_ctx_t {
     unsigned                  refcount;
     hid_t                     under_vol_id;   /* a reference owned by this context */
@@ -56,6 +74,8 @@ struct carve_file_ctx_t {
     struct carve_file_ctx_t **kept; /* contexts of files reached through external links, kept alive
                                       * while this file is (carve_file_ctx_keep) */
     size_t                    nkept;
+    carve_under_wrap_t        under_wrap; /* carve_wrap.c */
+    carve_wrap_ctx_t          bare_wrap;  /* carve_wrap.c: handed out when under_wrap is NONE */
 };
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */
@@ -71,14 +91,11 @@ typedef struct carve_obj_t {
     int                     ctx_borrowed; /* holds no reference to ctx (see carve_file_ctx_t.wrap_borrowed) */
 } carve_obj_t;
 
-/* The wrap context HDF5 keeps while it wraps objects on carve's behalf (iteration, references). */
-typedef struct carve_wrap_ctx_t {
-    hid_t             under_vol_id;
-    void             *under_wrap_ctx;
-    carve_file_ctx_t *ctx;
-} carve_wrap_ctx_t;
-
 /* --- objects and contexts (carve_wrap.c) --- */
+/* The pool of freed wrappers carve_obj_new reuses: open from the connector's initialize to its terminate,
+ * which frees what it holds (carve_plugin.c). */
+void         carve_obj_pool_open(void);
+void         carve_obj_pool_close(void);
 carve_obj_t *carve_obj_new(void *under_object, carve_file_ctx_t *ctx);
 /* Frees an object (its mode releases what it kept for it); when it held the last reference to its file
  * context, the context goes too (carve_file_ctx_unref). */

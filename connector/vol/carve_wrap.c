@@ -116,12 +116,41 @@ carve_file_ctx_keep(carve_file_ctx_t *holder, carve_file_ctx_t *target)
     holder->kept[holder->nkept++] = file_ctx_ref(target);
 }
 
+/*
+ * Freed wrappers kept for the next ones: a metadata-heavy program makes and frees one per object and
+ * attribute it opens, and malloc's cost per wrapper was a tenth of mode off's overhead on an attribute
+ * walk. Open between the connector's initialize and terminate (carve_plugin.c), which empties it: after
+ * that HDF5 may unload the plugin, and what the pool held would be lost.
+ */
+#define OBJ_POOL_MAX 64
+static carve_obj_t *obj_pool_g[OBJ_POOL_MAX];
+static size_t       obj_pool_count_g = 0;
+static int          obj_pool_open_g  = 0;
+
+void
+carve_obj_pool_open(void)
+{
+    obj_pool_open_g = 1;
+}
+
+void
+carve_obj_pool_close(void)
+{
+    obj_pool_open_g = 0;
+    while (obj_pool_count_g)
+        free(obj_pool_g[--obj_pool_count_g]);
+}
+
 carve_obj_t *
 carve_obj_new(void *under_object, carve_file_ctx_t *ctx)
 {
-    carve_obj_t *obj = calloc(1, sizeof *obj);
+    carve_obj_t *obj;
 
-    if (!obj) {
+    if (obj_pool_count_g) {
+        obj = obj_pool_g[--obj_pool_count_g];
+        memset(obj, 0, sizeof *obj);
+    }
+    else if (NULL == (obj = calloc(1, sizeof *obj))) {
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory wrapping an object");
         return NULL;
     }
@@ -141,7 +170,10 @@ carve_obj_free(carve_obj_t *obj)
     ret_value = obj->ctx->mode->object_released(obj);
     if (!obj->ctx_borrowed && carve_file_ctx_unref(obj->ctx) < 0)
         ret_value = -1;
-    free(obj);
+    if (obj_pool_open_g && obj_pool_count_g < OBJ_POOL_MAX)
+        obj_pool_g[obj_pool_count_g++] = obj;
+    else
+        free(obj);
     return ret_value;
 }
 
@@ -244,6 +276,31 @@ carve_wrap_get_object(const void *obj)
     return H5VLget_object(o->under_object, o->under_vol_id);
 }
 
+/* Whether the connector below ctx has wrap contexts (its class's get_wrap_ctx), learnt once per context:
+ * native has none, and then HDF5's request for one around every API call costs carve nothing. */
+static carve_under_wrap_t
+file_ctx_under_wrap(carve_file_ctx_t *ctx, void *under_object)
+{
+    const H5VL_class_t *cls = NULL;
+    herr_t              got = -1;
+
+    if (ctx->under_wrap != CARVE_UNDER_WRAP_UNKNOWN)
+        return ctx->under_wrap;
+    /* Tried and ignored: not knowing, carve asks the connector below at every call as before. */
+    CARVE_TRY_IGNORED(
+        got = H5VLintrospect_get_conn_cls(under_object, ctx->under_vol_id, H5VL_GET_CONN_LVL_CURR, &cls));
+    if (got < 0 || !cls)
+        return CARVE_UNDER_WRAP_OWN;
+    ctx->under_wrap = cls->wrap_cls.get_wrap_ctx ? CARVE_UNDER_WRAP_OWN : CARVE_UNDER_WRAP_NONE;
+    if (ctx->under_wrap == CARVE_UNDER_WRAP_NONE) {
+        ctx->bare_wrap.under_vol_id   = ctx->under_vol_id;
+        ctx->bare_wrap.under_wrap_ctx = NULL;
+        ctx->bare_wrap.ctx            = ctx;
+        ctx->bare_wrap.embedded       = 1;
+    }
+    return ctx->under_wrap;
+}
+
 herr_t
 carve_wrap_get_wrap_ctx(const void *obj, void **wrap_ctx)
 {
@@ -251,6 +308,11 @@ carve_wrap_get_wrap_ctx(const void *obj, void **wrap_ctx)
     carve_wrap_ctx_t  *ctx       = NULL;
     herr_t             ret_value = 0;
 
+    if (file_ctx_under_wrap(o->ctx, o->under_object) == CARVE_UNDER_WRAP_NONE) {
+        /* It holds a reference like any wrap context (the file context outlives what HDF5 wraps with it). */
+        *wrap_ctx = &file_ctx_ref(o->ctx)->bare_wrap;
+        return 0;
+    }
     if (NULL == (ctx = calloc(1, sizeof *ctx)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory for a wrap context");
     ctx->under_vol_id = o->under_vol_id;
@@ -302,15 +364,24 @@ carve_wrap_free_wrap_ctx(void *wrap_ctx)
 {
     carve_wrap_ctx_t *ctx       = wrap_ctx;
     herr_t            ret_value = 0;
+    int               embedded;
 
     if (!ctx)
         return 0;
+    embedded = ctx->embedded; /* the unref below may free an embedded ctx with its file context */
+    if (embedded && ctx->ctx->refcount > 1) {
+        /* The common case (HDF5 frees the wrap context of every API call): nothing below to free and the
+         * file context stays, so nothing here can touch HDF5's error stack. */
+        ctx->ctx->refcount--;
+        return 0;
+    }
     /* Freeing can run while HDF5 unwinds a failed operation: keep the stack intact. */
     CARVE_CLEANUP_BEGIN
     if (ctx->under_wrap_ctx && H5VLfree_wrap_ctx(ctx->under_wrap_ctx, ctx->under_vol_id) < 0)
         ret_value = -1;
     carve_file_ctx_unref(ctx->ctx);
     CARVE_CLEANUP_END
-    free(ctx);
+    if (!embedded)
+        free(ctx);
     return ret_value;
 }

@@ -48,6 +48,35 @@ bench_digest(uint64_t hash, const void *data, size_t size)
     return hash;
 }
 
+uint64_t
+bench_random_below(uint64_t *state, uint64_t bound)
+{
+    uint64_t x = (*state += 0x9e3779b97f4a7c15ull);
+
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return bound ? x % bound : 0;
+}
+
+void
+bench_hot_band(uint64_t rows, uint64_t cols, uint64_t chunk_rows, uint64_t chunk_cols, uint64_t cache_bytes,
+               uint64_t *row0, uint64_t *nrows)
+{
+    uint64_t chunks_across  = (cols + chunk_cols - 1) / chunk_cols;
+    uint64_t chunk_row_size = chunks_across * chunk_rows * chunk_cols * sizeof(double);
+    uint64_t chunk_rows_fit = chunk_row_size ? (cache_bytes / 2) / chunk_row_size : 1;
+
+    if (chunk_rows_fit < 1)
+        chunk_rows_fit = 1;
+    if (chunk_rows_fit > 4)
+        chunk_rows_fit = 4;
+    *nrows = chunk_rows_fit * chunk_rows;
+    if (*nrows > rows)
+        *nrows = rows;
+    *row0 = (rows - *nrows) / 2 / chunk_rows * chunk_rows;
+}
+
 static int
 compare_doubles(const void *a, const void *b)
 {

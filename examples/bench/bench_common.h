@@ -22,6 +22,15 @@ double bench_now(void);
  * program uses this one, so checksums of equal reads agree. */
 uint64_t bench_digest(uint64_t hash, const void *data, size_t size);
 
+/* splitmix64: the deterministic positions of the random workloads (carve_bench_read's b and c and
+ * carve_bench_prog's small and points draw the same ones). A value in [0, bound) (0 for bound 0). */
+uint64_t bench_random_below(uint64_t *state, uint64_t bound);
+
+/* The "hot band" of /field that the small and points workloads read at random: whole chunk rows of float64,
+ * as many as fit half a chunk cache of cache_bytes (1 to 4), in the middle of the rows: [*row0, *row0 + *nrows). */
+void bench_hot_band(uint64_t rows, uint64_t cols, uint64_t chunk_rows, uint64_t chunk_cols,
+                    uint64_t cache_bytes, uint64_t *row0, uint64_t *nrows);
+
 /* Median and minimum of n values (0 for none). */
 double bench_median_of(const double *values, unsigned n);
 double bench_min_of(const double *values, unsigned n);

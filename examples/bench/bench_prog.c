@@ -16,6 +16,12 @@
  *   all FILE         100% of /field, read one band of chunk rows at a time (a bounded buffer)
  *   open FILE        H5Fopen + H5Fclose only (the run that carves the skeleton alone)
  *   one FILE DSET    opens FILE and reads dataset DSET (a small one) whole
+ *   small FILE [N]   N (100000) reads of 1x16 at random places in /field's hot band (carve_bench_read's b)
+ *   points FILE [C [P]]
+ *                    C (1000) selections of P (500) random points of the hot band (carve_bench_read's c)
+ *   attrs FILE       the attribute walk: every object opened (H5Oopen), every attribute of it opened by
+ *                    index and read (an objects file of carve_bench_make)
+ *   opens FILE [N]   H5Fopen + H5Fclose, N (1000) times
  *   chunks FILE rows|all
  *                    natively (whatever the environment says): the chunks of /field that workload
  *                    touches and the sum of their stored (compressed) sizes, by H5Dget_chunk_info_by_coord
@@ -31,7 +37,8 @@
  * chunk_bytes, raw_bytes. Exit status 0 on success, 1 on an HDF5 failure (or a file too small for the
  * misses workload), 2 on bad usage.
  *
- * Usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all
+ * Usage: carve_bench_prog rows|misses|partial|all|open|attrs FILE | one FILE DSET | chunks FILE rows|all
+ *                         | small FILE [N] | points FILE [C [P]] | opens FILE [N]
  */
 
 #include <inttypes.h>
@@ -46,9 +53,14 @@
 #include <H5FDros3.h> /* after hdf5.h: it needs H5pubconf.h */
 
 #include "bench_common.h"
+#include "bench_hdf5.h"
 
 #define FIELD_NAME "/field"
 #define ROW_BLOCKS 10u /* workload "rows": blocks of 1% of the rows, one per tenth (as bench_read.c) */
+/* small and points: as carve_bench_read's b and c */
+#define SMALL_COUNT 16u         /* elements per small read (1 x 16) */
+#define HOT_CACHE   (32u << 20) /* the chunk cache the hot-band workloads give /field */
+#define HOT_SLOTS   12421u      /* a prime well above the chunks that cache can hold */
 
 /* The /field workloads. */
 typedef enum prog_workload_t { PROG_ROWS, PROG_MISSES, PROG_PARTIAL, PROG_ALL } prog_workload_t;
@@ -126,14 +138,14 @@ typedef struct prog_field_t {
 } prog_field_t;
 
 static int
-prog_field_open(hid_t file, prog_field_t *field)
+prog_field_open(hid_t file, hid_t dapl, prog_field_t *field)
 {
     hsize_t dims[2], chunk[2];
     hid_t   dcpl = H5I_INVALID_HID;
     int     ok;
 
     field->space = H5I_INVALID_HID;
-    if ((field->dset = H5Dopen2(file, FIELD_NAME, H5P_DEFAULT)) < 0)
+    if ((field->dset = H5Dopen2(file, FIELD_NAME, dapl)) < 0)
         return -1;
     ok = (field->space = H5Dget_space(field->dset)) >= 0 && H5Sget_simple_extent_ndims(field->space) == 2 &&
          H5Sget_simple_extent_dims(field->space, dims, NULL) >= 0 &&
@@ -303,7 +315,7 @@ prog_read_field(const char *path, prog_workload_t workload, prog_result_t *resul
     result->field = 1;
     if ((file = prog_open(path, result)) < 0)
         return -1;
-    if (prog_field_open(file, &field) < 0 || !(touched = prog_rows_bands(&field, &nbands)))
+    if (prog_field_open(file, H5P_DEFAULT, &field) < 0 || !(touched = prog_rows_bands(&field, &nbands)))
         goto done;
     if (workload == PROG_ALL) {
         if (!(buffer = malloc(field.chunk_rows * field.cols * sizeof *buffer)))
@@ -400,7 +412,7 @@ prog_touched_chunks(const char *path, int everything)
     int          status         = -1;
 
     if (fapl < 0 || H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
-        (file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0 || prog_field_open(file, &field) < 0)
+        (file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0 || prog_field_open(file, H5P_DEFAULT, &field) < 0)
         goto done;
     if (everything) {
         starts[0]  = 0;
@@ -449,12 +461,169 @@ done:
     return status;
 }
 
+/* small / points: `calls` reads at random places in /field's hot band (carve_bench_read's b and c, the same
+ * positions and the same chunk cache) — 1 x SMALL_COUNT hyperslabs when `points` is 0, else `points` random
+ * points per call. Per-call overhead is what they measure. */
+static int
+prog_hot_band(const char *path, unsigned long calls, unsigned long points, uint64_t state,
+              prog_result_t *result)
+{
+    const unsigned long per_call = points ? points : SMALL_COUNT;
+    prog_field_t        field    = {.dset = H5I_INVALID_HID, .space = H5I_INVALID_HID};
+    hsize_t             count[2] = {1, SMALL_COUNT}, mdims = per_call;
+    hsize_t            *coords = points ? malloc(points * 2 * sizeof *coords) : NULL;
+    double             *values = malloc(per_call * sizeof *values);
+    uint64_t            band_row0, band_rows;
+    double              started = bench_now();
+    hid_t               file    = prog_open(path, result);
+    hid_t               dapl = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    int                 status = -1;
+
+    if (file < 0 || (points && !coords) || !values)
+        goto done;
+    if ((dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0 ||
+        H5Pset_chunk_cache(dapl, HOT_SLOTS, HOT_CACHE, H5D_CHUNK_CACHE_W0_DEFAULT) < 0 ||
+        prog_field_open(file, dapl, &field) < 0 || field.cols < SMALL_COUNT)
+        goto done;
+    bench_hot_band(field.rows, field.cols, field.chunk_rows, field.chunk_cols, HOT_CACHE, &band_row0,
+                   &band_rows);
+    if ((mspace = points ? H5Screate_simple(1, &mdims, NULL) : H5Screate_simple(2, count, NULL)) < 0)
+        goto done;
+    for (unsigned long call = 0; call < calls; call++) {
+        herr_t selected;
+
+        if (points) {
+            for (unsigned long p = 0; p < points; p++) {
+                coords[2 * p]     = band_row0 + bench_random_below(&state, band_rows);
+                coords[2 * p + 1] = bench_random_below(&state, field.cols);
+            }
+            selected = H5Sselect_elements(field.space, H5S_SELECT_SET, points, coords);
+        }
+        else {
+            hsize_t start[2] = {band_row0 + bench_random_below(&state, band_rows),
+                                bench_random_below(&state, field.cols - SMALL_COUNT + 1)};
+
+            selected = H5Sselect_hyperslab(field.space, H5S_SELECT_SET, start, NULL, count, NULL);
+        }
+        if (selected < 0 ||
+            H5Dread(field.dset, H5T_NATIVE_DOUBLE, mspace, field.space, H5P_DEFAULT, values) < 0)
+            goto done;
+        result->checksum = bench_digest(result->checksum, values, per_call * sizeof *values);
+        result->bytes += per_call * sizeof *values;
+        result->reads++;
+    }
+    status = 0;
+
+done:
+    if (status < 0)
+        fprintf(stderr, "carve_bench_prog: the %s reads of %s failed\n", points ? "point" : "small", path);
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (dapl >= 0)
+        H5Pclose(dapl);
+    prog_field_close(&field);
+    if (file >= 0 && H5Fclose(file) < 0)
+        status = -1;
+    result->seconds = bench_now() - started;
+    result->field   = 1;
+    free(values);
+    free(coords);
+    return status;
+}
+
+/* attrs: the attribute walk. Every object the file holds (H5Ovisit3 gives the names) is opened by name
+ * with H5Oopen, each of its attributes opened by index, read whole in its file type and closed, then the
+ * object closed: a metadata-heavy program (one H5Oopen and a few calls per attribute). */
+typedef struct prog_attr_walk_t {
+    prog_result_t *result;
+    unsigned char *buffer;
+    size_t         buffer_size;
+    uint64_t       objects, attributes;
+} prog_attr_walk_t;
+
+static int
+prog_attr_read(hid_t obj, hsize_t index, prog_attr_walk_t *walk)
+{
+    hid_t       attr = H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, index, H5P_DEFAULT, H5P_DEFAULT);
+    size_t      size = 0;
+    const char *what;
+    int         status = -1;
+
+    if (attr >= 0 && bench_attr_read_whole(attr, &walk->buffer, &walk->buffer_size, &size, &what) >= 0) {
+        walk->result->checksum = bench_digest(walk->result->checksum, walk->buffer, size);
+        walk->result->bytes += size;
+        walk->attributes++;
+        status = 0;
+    }
+    if (attr >= 0)
+        H5Aclose(attr);
+    return status;
+}
+
+static herr_t
+prog_attr_object(hid_t root, const char *name, const H5O_info2_t *info, void *data)
+{
+    prog_attr_walk_t *walk = data;
+    hid_t             obj  = H5Oopen(root, name, H5P_DEFAULT);
+    herr_t            ret  = obj >= 0 ? 0 : -1;
+
+    (void)info;
+    walk->result->checksum = bench_digest(walk->result->checksum, name, strlen(name));
+    for (hsize_t i = 0; ret == 0 && i < info->num_attrs; i++)
+        if (prog_attr_read(obj, i, walk) < 0)
+            ret = -1;
+    if (obj >= 0 && H5Oclose(obj) < 0)
+        ret = -1;
+    walk->objects++;
+    return ret;
+}
+
+static int
+prog_attr_walk(const char *path, prog_result_t *result)
+{
+    prog_attr_walk_t walk    = {.result = result};
+    double           started = bench_now();
+    hid_t            file    = prog_open(path, result);
+    int              status  = -1;
+
+    if (file >= 0 && H5Ovisit3(file, H5_INDEX_NAME, H5_ITER_INC, prog_attr_object, &walk,
+                               H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS) >= 0)
+        status = 0;
+    if (file >= 0 && H5Fclose(file) < 0)
+        status = -1;
+    result->seconds = bench_now() - started;
+    if (status < 0)
+        fprintf(stderr, "carve_bench_prog: the attribute walk of %s failed\n", path);
+    else
+        fprintf(stderr, "carve_bench_prog: %" PRIu64 " objects, %" PRIu64 " attributes\n", walk.objects,
+                walk.attributes);
+    free(walk.buffer);
+    return status;
+}
+
+/* opens: the file opened and closed `count` times. */
+static int
+prog_opens(const char *path, unsigned long count, prog_result_t *result)
+{
+    double started = bench_now();
+    int    status  = 0;
+
+    for (unsigned long i = 0; i < count && status == 0; i++) {
+        hid_t file = prog_open(path, result);
+
+        if (file < 0 || H5Fclose(file) < 0)
+            status = -1;
+    }
+    result->seconds = bench_now() - started;
+    return status;
+}
+
 static void
 prog_usage(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: carve_bench_prog rows|misses|partial|all|open FILE | one FILE DSET | chunks FILE rows|all\n");
+    fprintf(out, "usage: carve_bench_prog rows|misses|partial|all|open|attrs FILE | one FILE DSET | chunks "
+                 "FILE rows|all\n"
+                 "                        | small FILE [N] | points FILE [C [P]] | opens FILE [N]\n");
 }
 
 int
@@ -476,6 +645,24 @@ main(int argc, char **argv)
         ;
     else if (argc == 3 && !strcmp(what, "open"))
         status = prog_open_only(argv[2], &result);
+    else if (argc == 3 && !strcmp(what, "attrs"))
+        status = prog_attr_walk(argv[2], &result);
+    else if (argc >= 3 && argc <= 5 &&
+             (!strcmp(what, "small") || !strcmp(what, "points") || !strcmp(what, "opens"))) {
+        unsigned long n = !strcmp(what, "small") ? 100000 : 1000, points = 500;
+
+        if ((argc > 3 && bench_parse_count("carve_bench_prog", what, argv[3], 1, 100000000ul, &n) < 0) ||
+            (argc > 4 && (strcmp(what, "points") ||
+                          bench_parse_count("carve_bench_prog", what, argv[4], 1, 1000000ul, &points) < 0))) {
+            prog_usage(stderr);
+            return 2;
+        }
+        if (!strcmp(what, "opens"))
+            status = prog_opens(argv[2], n, &result);
+        else
+            status = prog_hot_band(argv[2], n, !strcmp(what, "points") ? points : 0,
+                                   !strcmp(what, "points") ? 0x5eed0002u : 0x5eed0001u, &result);
+    }
     else if (argc == 4 && !strcmp(what, "one"))
         status = prog_read_one(argv[2], argv[3], &result);
     else if (argc == 4 && !strcmp(what, "chunks") && (!strcmp(argv[3], "rows") || !strcmp(argv[3], "all")))

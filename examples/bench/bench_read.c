@@ -47,6 +47,7 @@
 #include "carve_vol.h"
 
 #include "bench_common.h"
+#include "bench_hdf5.h"
 
 #define FIELD_NAME  "/field"
 #define SMALL_COUNT 16u         /* elements per small read (1 x 16) */
@@ -143,21 +144,10 @@ digest_read_data(run_ctx_t *ctx, const void *data, size_t size)
     clock_start(&ctx->clock);
 }
 
-/* splitmix64: the deterministic positions of the random workloads. */
-static uint64_t
-random_next(uint64_t *state)
-{
-    uint64_t x = (*state += 0x9e3779b97f4a7c15ull);
-
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static hsize_t
 random_below(uint64_t *state, hsize_t bound)
 {
-    return bound ? (hsize_t)(random_next(state) % bound) : 0;
+    return (hsize_t)bench_random_below(state, bound);
 }
 
 static long
@@ -249,18 +239,12 @@ field_open(run_ctx_t *ctx, field_t *field, int hot)
     field->chunk_rows = chunk[0];
     field->chunk_cols = chunk[1];
     {
-        hsize_t chunks_across  = (field->cols + field->chunk_cols - 1) / field->chunk_cols;
-        hsize_t chunk_row_size = chunks_across * field->chunk_rows * field->chunk_cols * sizeof(double);
-        hsize_t chunk_rows_fit = chunk_row_size ? (HOT_CACHE / 2) / chunk_row_size : 1;
+        uint64_t band_row0, band_rows;
 
-        if (chunk_rows_fit < 1)
-            chunk_rows_fit = 1;
-        if (chunk_rows_fit > 4)
-            chunk_rows_fit = 4;
-        field->band_rows = chunk_rows_fit * field->chunk_rows;
-        if (field->band_rows > field->rows)
-            field->band_rows = field->rows;
-        field->band_row0 = (field->rows - field->band_rows) / 2 / field->chunk_rows * field->chunk_rows;
+        bench_hot_band(field->rows, field->cols, field->chunk_rows, field->chunk_cols, HOT_CACHE, &band_row0,
+                       &band_rows);
+        field->band_row0 = band_row0;
+        field->band_rows = band_rows;
     }
     if (field->cols < SMALL_COUNT) {
         run_fail(ctx, FIELD_NAME " is too narrow:");
@@ -427,30 +411,13 @@ walk_attribute(hid_t location, const char *name, const H5A_info_t *info, void *d
 {
     walk_state_t *walk   = data;
     hid_t         attr   = H5Aopen(location, name, H5P_DEFAULT);
-    hid_t         type   = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    hid_t         space  = attr >= 0 ? H5Aget_space(attr) : H5I_INVALID_HID;
-    hssize_t      points = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
-    size_t        size   = type >= 0 ? H5Tget_size(type) : 0;
+    size_t        size   = 0;
+    const char   *what   = "opening an attribute";
     herr_t        status = -1;
 
     (void)info;
-    if (attr < 0 || type < 0 || points < 0 || !size) {
-        run_fail(walk->ctx, "opening an attribute");
-        goto done;
-    }
-    size *= (size_t)points;
-    if (size > walk->buffer_size) {
-        unsigned char *bigger = realloc(walk->buffer, size);
-
-        if (!bigger) {
-            run_fail(walk->ctx, "allocating an attribute buffer");
-            goto done;
-        }
-        walk->buffer      = bigger;
-        walk->buffer_size = size;
-    }
-    if (H5Aread(attr, type, walk->buffer) < 0) {
-        run_fail(walk->ctx, "H5Aread");
+    if (attr < 0 || bench_attr_read_whole(attr, &walk->buffer, &walk->buffer_size, &size, &what) < 0) {
+        run_fail(walk->ctx, what);
         goto done;
     }
     walk->ctx->report->checksum = bench_digest(walk->ctx->report->checksum, name, strlen(name));
@@ -460,10 +427,6 @@ walk_attribute(hid_t location, const char *name, const H5A_info_t *info, void *d
     status = 0;
 
 done:
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
     if (attr >= 0)
         H5Aclose(attr);
     return status;

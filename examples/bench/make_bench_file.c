@@ -10,13 +10,15 @@
  *                  compresses like measured data does (about 2-4x), not like zeros or random bits.
  *   --objects K    the "objects" file: K objects (groups and datasets, the root included) under
  *                  /tree/mNNN/lNN/dNN — 16 leaf groups per middle group, 32 small compact int32
- *                  datasets per leaf — each group with 2 attributes and each dataset with 3.
+ *                  datasets per leaf — each group with 2 attributes and each dataset with 3
+ *                  (--extra-attrs N: 3 + N; with 20000 objects and N = 2, about 96 000 attributes: the
+ *                  attribute walk of carve_bench_prog attrs).
  *
  * The output is byte-for-byte deterministic: every value comes from the element's coordinates, objects
  * are created in a fixed order and object timestamps are off. A summary goes to stdout as readable
  * text and as "MAKE key=value ..." lines.
  *
- * Usage: carve_bench_make [--size-mib N] [--objects K] [--chunk-kib C] [--deflate L] OUTPUT.h5
+ * Usage: carve_bench_make [--size-mib N] [--objects K [--extra-attrs N]] [--chunk-kib C] [--deflate L] OUTPUT.h5
  */
 
 #include <errno.h>
@@ -45,23 +47,26 @@
 #define TREE_UNITS_LEN      16u
 
 typedef struct make_options_t {
-    unsigned long size_mib;  /* 0: no data dataset */
-    unsigned long objects;   /* 0: no object tree */
-    unsigned long chunk_kib; /* chunk size of /field */
-    unsigned      deflate;   /* deflate level of /field */
+    unsigned long size_mib;    /* 0: no data dataset */
+    unsigned long objects;     /* 0: no object tree */
+    unsigned long chunk_kib;   /* chunk size of /field */
+    unsigned      deflate;     /* deflate level of /field */
+    unsigned long extra_attrs; /* more scalar attributes on every tree dataset (the attribute walk's file) */
     const char   *output;
 } make_options_t;
 
 static void
 make_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: carve_bench_make [--size-mib N] [--objects K] [--chunk-kib C] [--deflate L] OUTPUT.h5\n"
-            "  --size-mib N   write /field, a chunked shuffle+deflate float64 dataset of N MiB\n"
-            "  --objects K    write K groups and datasets (with attributes) under /tree\n"
-            "  --chunk-kib C  chunk size of /field in KiB, a multiple of 16 in 16..8192 (default 512)\n"
-            "  --deflate L    deflate level of /field, 1..9 (default 4)\n"
-            "At least one of --size-mib and --objects is needed.\n");
+    fprintf(out, "usage: carve_bench_make [--size-mib N] [--objects K [--extra-attrs N]] [--chunk-kib C] "
+                 "[--deflate L] "
+                 "OUTPUT.h5\n"
+                 "  --size-mib N   write /field, a chunked shuffle+deflate float64 dataset of N MiB\n"
+                 "  --objects K    write K groups and datasets (with attributes) under /tree\n"
+                 "  --extra-attrs N  N more scalar attributes on every dataset of /tree (default 0)\n"
+                 "  --chunk-kib C  chunk size of /field in KiB, a multiple of 16 in 16..8192 (default 512)\n"
+                 "  --deflate L    deflate level of /field, 1..9 (default 4)\n"
+                 "At least one of --size-mib and --objects is needed.\n");
 }
 
 static int
@@ -85,6 +90,11 @@ make_parse_options(int argc, char **argv, make_options_t *opts)
         }
         else if (!strcmp(arg, "--objects")) {
             if (bench_parse_count("carve_bench_make", arg, value, 3, 100000000ul, &opts->objects) < 0)
+                return -1;
+            i++;
+        }
+        else if (!strcmp(arg, "--extra-attrs")) {
+            if (bench_parse_count("carve_bench_make", arg, value, 0, 1000, &opts->extra_attrs) < 0)
                 return -1;
             i++;
         }
@@ -330,7 +340,7 @@ make_group_attrs(hid_t group, const char *kind, long long index, tree_counts_t *
 /* One small compact dataset with its units, valid range and sequence number. */
 static int
 make_tree_dataset(hid_t leaf, unsigned index, unsigned long serial, hid_t dcpl, hid_t units_type,
-                  tree_counts_t *counts)
+                  unsigned long extra_attrs, tree_counts_t *counts)
 {
     static const char *const units[] = {"K", "m/s", "Pa", "kg/m3", "1", "W/m2", "mm/day"};
     hsize_t                  n       = TREE_DSET_ELEMS;
@@ -355,13 +365,20 @@ make_tree_dataset(hid_t leaf, unsigned index, unsigned long serial, hid_t dcpl, 
          make_attr_scalar(dset, "units", units_type, unit) >= 0 &&
          make_attr_array(dset, "valid_range", H5T_NATIVE_DOUBLE, 2, range) >= 0 &&
          make_attr_scalar(dset, "sequence", H5T_NATIVE_LLONG, &sequence) >= 0;
+    for (unsigned long extra = 0; ok && extra < extra_attrs; extra++) {
+        char   extra_name[32];
+        double value = (double)(make_mix64(serial * 1000u + extra) % 1000000u) / 64.0;
+
+        snprintf(extra_name, sizeof extra_name, "x%lu", extra);
+        ok = make_attr_scalar(dset, extra_name, H5T_NATIVE_DOUBLE, &value) >= 0;
+    }
     if (dset >= 0)
         H5Dclose(dset);
     if (space >= 0)
         H5Sclose(space);
     counts->datasets++;
     counts->objects++;
-    counts->attributes += 3;
+    counts->attributes += 3 + extra_attrs;
     return ok ? 0 : -1;
 }
 
@@ -419,7 +436,7 @@ make_tree(hid_t file, const make_options_t *opts)
                 goto done;
             }
             for (unsigned d = 0; d < TREE_DSETS_PER_LEAF && counts.objects < opts->objects; d++)
-                if (make_tree_dataset(leaf, d, serial++, dcpl, units_type, &counts) < 0) {
+                if (make_tree_dataset(leaf, d, serial++, dcpl, units_type, opts->extra_attrs, &counts) < 0) {
                     H5Gclose(leaf);
                     H5Gclose(mid);
                     goto done;

@@ -17,6 +17,46 @@
 #include "carve_error.h"
 #include "unit_test.h"
 
+/* Reads append to the selections and are merged on the read path only past the log's budget of unmerged
+ * records (CARVE_ACCESS_UNMERGED_BYTES, all datasets): two blocks read in turn, which never fold into
+ * each other, of an 8-D dataset (256-byte records: the budget is 131 072 of them). */
+static void
+test_deferred_merge(unit_t *t)
+{
+    carve_access_t          acc;
+    H5O_token_t             tok     = unit_address_token(2048);
+    hsize_t                 dims[8] = {2, 2, 2, 2, 2, 2, 2, 2}, ones[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    hsize_t                 far[8] = {1, 1, 1, 1, 1, 1, 1, 1}, near[8] = {0};
+    const size_t            record_bytes = 4 * 8 * sizeof(hsize_t);
+    const size_t            budget       = CARVE_ACCESS_UNMERGED_BYTES / record_bytes;
+    hid_t                   space        = H5Screate_simple(8, dims, NULL);
+    carve_access_dataset_t *ds;
+    size_t                  most = 0, i;
+    int                     ok   = 1;
+
+    carve_access_init(&acc);
+    ds = carve_access_dataset(&acc, &tok, 8, dims, 1);
+    CHECK(t, ds && ds->access == &acc);
+    for (i = 0; ok && i < budget + 1000; i++) {
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, i % 2 ? far : near, NULL, ones, NULL);
+        ok = carve_access_record_read(ds, space) >= 0 &&
+             acc.unmerged_bytes == (ds->selections.nrecords - ds->selections.merged) * record_bytes;
+        if (ds->selections.nrecords > most)
+            most = ds->selections.nrecords;
+        if (ok && i == 4 * 4096)
+            ok = CHECK(t, ds->selections.nrecords == i + 1); /* far below the budget: nothing merged yet */
+    }
+    CHECK(t, ok);
+    /* Merged once, by the read that passed the budget: between reads the list never held more. */
+    CHECK(t, most == budget);
+    CHECK(t, ds->selections.nrecords < 1002); /* shrank to the two blocks, then grew by the reads after */
+    CHECK(t, ds->reads == budget + 1000 && carve_selection_npoints(&ds->selections) == 2);
+    carve_access_clear(&acc);
+    CHECK(t, acc.unmerged_bytes == 0);
+    H5Sclose(space);
+    CHECK_NO_ERROR(t);
+}
+
 /* A dataset reached twice (an alias) is one entry, with the shape given first. */
 static void
 test_datasets(unit_t *t)
@@ -170,6 +210,7 @@ main(void)
     test_datasets(&t);
     test_reads(&t);
     test_extent_changes(&t);
+    test_deferred_merge(&t);
     test_touch(&t);
     test_attributes(&t);
     return unit_end(&t);

@@ -689,6 +689,42 @@ test_held(unit_t *t)
                         (hsize_t[]){1, 2});
     CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == CARVE_SPLIT_MISS);
 
+    /* The box path (reads whose bounding box meets chunks all held or none): a run of reads in one chunk,
+     * a read elsewhere between them (the remembered chunk changes), points in one chunk, and a selection
+     * moved by an offset, whose box (bounds include the offset) is where HDF5 reads. */
+    {
+        static const struct {
+            hsize_t            row, col;
+            carve_split_kind_t kind;
+        } box_reads[]  = {{0, 0, CARVE_SPLIT_HIT},  {1, 2, CARVE_SPLIT_HIT},  {5, 5, CARVE_SPLIT_MISS},
+                          {6, 4, CARVE_SPLIT_MISS}, {3, 3, CARVE_SPLIT_HIT},  {8, 9, CARVE_SPLIT_HIT},
+                          {9, 8, CARVE_SPLIT_HIT},  {0, 9, CARVE_SPLIT_MISS}, {2, 1, CARVE_SPLIT_HIT}};
+        hssize_t by[2] = {8, 8}, none[2] = {0, 0};
+
+        for (size_t i = 0; i < sizeof box_reads / sizeof box_reads[0]; i++) {
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[]){box_reads[i].row, box_reads[i].col}, NULL,
+                                (hsize_t[]){1, 1}, (hsize_t[]){1, 1});
+            CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == box_reads[i].kind &&
+                         split.hit_elements + split.miss_elements == 1 && split.hit_file < 0);
+        }
+        H5Sselect_elements(space, H5S_SELECT_SET, 3, (hsize_t[]){9, 9, 8, 8, 9, 8});
+        CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == CARVE_SPLIT_HIT &&
+                     split.hit_elements == 3);
+        /* Block [0..1, 0..1] moved by (8, 8) reads [8..9, 8..9]: held chunk (2, 2); unmoved, chunk (0, 0). */
+        H5Sselect_hyperslab(space, H5S_SELECT_SET, (hsize_t[]){0, 0}, NULL, (hsize_t[]){1, 1},
+                            (hsize_t[]){2, 2});
+        H5Soffset_simple(space, by);
+        CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == CARVE_SPLIT_HIT &&
+                     split.hit_elements == 4);
+        by[0] = 4; /* [4..5, 8..9]: chunk (1, 2), not held */
+        H5Soffset_simple(space, by);
+        CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == CARVE_SPLIT_MISS &&
+                     split.miss_elements == 4);
+        H5Soffset_simple(space, none);
+        CHECK(t, carve_split_read(&held, space, space, &split) >= 0 && split.kind == CARVE_SPLIT_HIT);
+        CHECK_NO_ERROR(t);
+    }
+
     /* A read of another extent or rank is refused, naming both. */
     {
         hid_t other = H5Screate_simple(2, (hsize_t[]){10, 11}, NULL);
