@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * h5carve_verify.c — verify: a carved container against its origin (local files only, for now).
+ * h5carve_verify.c — verify: a carved container against its origin (a local file, or a URL over ROS3).
  *
  * Per container, in order: the origin's stamp against the manifest's; every stored byte against the
  * origin's (chunk stores: each listed chunk raw, H5Dread_chunk, with its filter mask and size; element
  * stores and datasets held whole: each selection record read with the dataset's file type, no
- * conversion); the embedded checksums re-measured (carve_integrity_measure) against the table. A stamp
+ * conversion); the embedded checksums re-measured (carve_integrity_measure) against the table; the
+ * skeleton (links, objects, datatypes, shapes, attributes and their values) against the origin's. A stamp
  * difference is reported and the data checks still run. Variable-length and reference types are skipped,
  * with a note: their file bytes point into each file's own heap, so they cannot be compared raw.
  * Differences go to stdout, one line each; errors to stderr.
@@ -29,7 +30,9 @@ static const char *const verify_usage =
     "     a chunk the origin never wrote is unwritten in the container too), and every selection stored as\n"
     "     elements equals the origin's, byte for byte in the file type (variable-length and reference\n"
     "     types are skipped, with a note);\n"
-    "  3. the embedded checksums: re-measured against the container's stored bytes.\n"
+    "  3. the embedded checksums: re-measured against the container's stored bytes;\n"
+    "  4. the skeleton: the container's links, objects (kind, datatype, shape) and attributes (type,\n"
+    "     shape, value) are the origin's; a full skeleton also has every link of the origin.\n"
     "Each difference is one line on stdout: the container, the dataset, the chunk coordinates or element\n"
     "box, and the first differing byte. A stamp difference is reported and the data is still checked.\n"
     "\n"
@@ -41,11 +44,13 @@ static const char *const verify_usage =
     "missing container or origin, a file HDF5 cannot open).\n";
 
 typedef struct vctx_t {
-    const char *container; /* its path */
-    hid_t       cf, of;    /* the container and the origin, open */
-    int         diffs;     /* differences found */
-    int         skipped;   /* datasets skipped (types that cannot be compared raw) */
-    int         progress;  /* stderr is a terminal */
+    const char *container;     /* its path */
+    hid_t       cf, of;        /* the container and the origin, open */
+    int         diffs;         /* differences found */
+    int         skipped;       /* datasets skipped (types that cannot be compared raw) */
+    int         skipped_attrs; /* attributes of such types, not compared */
+    int         full;          /* the skeleton is full: every object of the origin is in the container */
+    int         progress;      /* stderr is a terminal */
 } vctx_t;
 
 static void diff(vctx_t *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -236,11 +241,18 @@ verify_elements(vctx_t *v, const carve_manifest_dataset_t *d, hid_t cds, hid_t o
 
 /* 1 when a type's file bytes cannot be compared between files (they point into the file). */
 static int
+pointer_type_of(hid_t type)
+{
+    return type < 0 || H5Tdetect_class(type, H5T_VLEN) > 0 || H5Tdetect_class(type, H5T_REFERENCE) > 0 ||
+           (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0);
+}
+
+static int
 pointer_type(hid_t ds)
 {
     hid_t type = H5Dget_type(ds);
-    int   yes = type < 0 || H5Tdetect_class(type, H5T_VLEN) > 0 || H5Tdetect_class(type, H5T_REFERENCE) > 0 ||
-              (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0);
+    int   yes  = pointer_type_of(type);
+
     if (type >= 0)
         H5Tclose(type);
     return yes;
@@ -389,6 +401,233 @@ done:
     carve_integrity_clear(&now);
 }
 
+/* ---- the skeleton ------------------------------------------------------------------------------------ */
+
+/* A variable-length string attribute's values, compared as strings. */
+static int
+vlen_strings_equal(hid_t ca, hid_t oa, hid_t ftype, hssize_t n)
+{
+    hid_t  mtype = H5Tcopy(H5T_C_S1), space = H5Screate_simple(1, (hsize_t[]){(hsize_t)n}, NULL);
+    char **a = calloc((size_t)n, sizeof *a), **b = calloc((size_t)n, sizeof *b);
+    int    equal = -1;
+
+    if (mtype >= 0 && space >= 0 && a && b && H5Tset_size(mtype, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(mtype, H5Tget_cset(ftype)) >= 0 && H5Aread(ca, mtype, a) >= 0 &&
+        H5Aread(oa, mtype, b) >= 0) {
+        equal = 1;
+        for (hssize_t i = 0; i < n && equal; i++)
+            equal = (!a[i] && !b[i]) || (a[i] && b[i] && strcmp(a[i], b[i]) == 0);
+        H5Treclaim(mtype, space, H5P_DEFAULT, a);
+        H5Treclaim(mtype, space, H5P_DEFAULT, b);
+    }
+    free(a);
+    free(b);
+    if (space >= 0)
+        H5Sclose(space);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    return equal;
+}
+
+/* One attribute of an object the container holds, against the origin's. */
+static void
+verify_attribute(vctx_t *v, const char *path, hid_t cobj, hid_t oobj, const char *name)
+{
+    hid_t    ca = H5I_INVALID_HID, oa = H5I_INVALID_HID, ct = H5I_INVALID_HID, ot = H5I_INVALID_HID;
+    hid_t    cs = H5I_INVALID_HID, os = H5I_INVALID_HID;
+    hssize_t n;
+    void    *a = NULL, *b = NULL;
+
+    if (H5Aexists(oobj, name) <= 0) {
+        diff(v, "%s: attribute %s: not in the origin", path, name);
+        goto done;
+    }
+    if ((ca = H5Aopen(cobj, name, H5P_DEFAULT)) < 0 || (oa = H5Aopen(oobj, name, H5P_DEFAULT)) < 0 ||
+        (ct = H5Aget_type(ca)) < 0 || (ot = H5Aget_type(oa)) < 0 || (cs = H5Aget_space(ca)) < 0 ||
+        (os = H5Aget_space(oa)) < 0 || (n = H5Sget_simple_extent_npoints(cs)) < 0) {
+        char *why = h5carve_hdf5_errors();
+        diff(v, "%s: attribute %s: cannot be read (%s)", path, name, why);
+        free(why);
+        goto done;
+    }
+    if (H5Tequal(ct, ot) <= 0)
+        diff(v, "%s: attribute %s: its type differs from the origin's", path, name);
+    else if (H5Sextent_equal(cs, os) <= 0)
+        diff(v, "%s: attribute %s: its shape differs from the origin's", path, name);
+    else if (H5Tget_class(ct) == H5T_STRING && H5Tis_variable_str(ct) > 0) {
+        if (vlen_strings_equal(ca, oa, ct, n) != 1)
+            diff(v, "%s: attribute %s: its strings differ from the origin's", path, name);
+    }
+    else if (pointer_type_of(ct))
+        v->skipped_attrs++;
+    else {
+        size_t bytes = H5Tget_size(ct) * (size_t)n, at;
+
+        if (bytes == 0)
+            goto done;
+        if (NULL == (a = malloc(bytes)) || NULL == (b = malloc(bytes)) || H5Aread(ca, ct, a) < 0 ||
+            H5Aread(oa, ot, b) < 0) {
+            char *why = h5carve_hdf5_errors();
+            diff(v, "%s: attribute %s: cannot be read (%s)", path, name, why);
+            free(why);
+        }
+        else if ((at = first_difference(a, b, bytes)) != SIZE_MAX)
+            diff(v, "%s: attribute %s: differs from the origin at byte %zu of %zu", path, name, at, bytes);
+    }
+done:
+    free(a);
+    free(b);
+    H5E_BEGIN_TRY
+    {
+        H5Sclose(cs);
+        H5Sclose(os);
+        H5Tclose(ct);
+        H5Tclose(ot);
+        H5Aclose(ca);
+        H5Aclose(oa);
+    }
+    H5E_END_TRY
+}
+
+typedef struct skeleton_walk_t {
+    vctx_t     *v;
+    const char *path; /* the object whose attributes are walked */
+    hid_t       cobj, oobj;
+} skeleton_walk_t;
+
+static herr_t
+skeleton_attribute(hid_t loc, const char *name, const H5A_info_t *info, void *op)
+{
+    skeleton_walk_t *w = op;
+
+    (void)loc, (void)info;
+    verify_attribute(w->v, w->path, w->cobj, w->oobj, name);
+    return 0;
+}
+
+/* A link of the container's tree: the origin has it, of the same kind and target; the object it reaches
+ * has the origin's kind, type, shape and attributes. */
+static herr_t
+skeleton_link(hid_t root, const char *name, const H5L_info2_t *cinfo, void *op)
+{
+    vctx_t     *v = op;
+    H5L_info2_t oinfo;
+    H5O_info2_t ci, oi;
+    htri_t      exists = -1;
+    char        path[4096];
+
+    snprintf(path, sizeof path, "/%s", name);
+    H5E_BEGIN_TRY /* Quiet, not ignored: a link whose parent the origin lacks is reported below. */
+    {
+        exists = H5Lexists(v->of, name, H5P_DEFAULT);
+    }
+    H5E_END_TRY
+    if (exists <= 0) {
+        diff(v, "%s: a link the origin does not have", path);
+        return 0;
+    }
+    if (H5Lget_info2(v->of, name, &oinfo, H5P_DEFAULT) < 0 || oinfo.type != cinfo->type) {
+        diff(v, "%s: a link of another kind than the origin's", path);
+        return 0;
+    }
+    if (cinfo->type != H5L_TYPE_HARD) {
+        char cval[4096], oval[4096];
+
+        if (cinfo->u.val_size != oinfo.u.val_size || cinfo->u.val_size > sizeof cval ||
+            H5Lget_val(root, name, cval, sizeof cval, H5P_DEFAULT) < 0 ||
+            H5Lget_val(v->of, name, oval, sizeof oval, H5P_DEFAULT) < 0 ||
+            memcmp(cval, oval, cinfo->u.val_size) != 0)
+            diff(v, "%s: the link's target differs from the origin's", path);
+        return 0;
+    }
+    if (H5Oget_info_by_name3(root, name, &ci, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) < 0 ||
+        H5Oget_info_by_name3(v->of, name, &oi, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) < 0) {
+        char *why = h5carve_hdf5_errors();
+        diff(v, "%s: cannot be looked up (%s)", path, why);
+        free(why);
+        return 0;
+    }
+    if (ci.type != oi.type) {
+        diff(v, "%s: an object of another kind than the origin's", path);
+        return 0;
+    }
+    {
+        skeleton_walk_t w = {v, path, H5I_INVALID_HID, H5I_INVALID_HID};
+        hid_t ct = H5I_INVALID_HID, ot = H5I_INVALID_HID, cs = H5I_INVALID_HID, os = H5I_INVALID_HID;
+
+        w.cobj = H5Oopen(root, name, H5P_DEFAULT);
+        w.oobj = H5Oopen(v->of, name, H5P_DEFAULT);
+        if (w.cobj >= 0 && w.oobj >= 0 && ci.type == H5O_TYPE_DATASET) {
+            ct = H5Dget_type(w.cobj), ot = H5Dget_type(w.oobj), cs = H5Dget_space(w.cobj),
+            os = H5Dget_space(w.oobj);
+            if (H5Tequal(ct, ot) <= 0)
+                diff(v, "%s: its datatype differs from the origin's", path);
+            else if (H5Sextent_equal(cs, os) <= 0)
+                diff(v, "%s: its shape differs from the origin's", path);
+        }
+        else if (w.cobj >= 0 && w.oobj >= 0 && ci.type == H5O_TYPE_NAMED_DATATYPE &&
+                 H5Tequal(w.cobj, w.oobj) <= 0)
+            diff(v, "%s: the named datatype differs from the origin's", path);
+        if (w.cobj >= 0 && w.oobj >= 0)
+            H5Aiterate2(w.cobj, H5_INDEX_NAME, H5_ITER_INC, NULL, skeleton_attribute, &w);
+        if (v->full && ci.num_attrs != oi.num_attrs)
+            diff(v, "%s: %llu attributes, the origin %llu", path, (unsigned long long)ci.num_attrs,
+                 (unsigned long long)oi.num_attrs);
+        H5E_BEGIN_TRY
+        {
+            H5Tclose(ct);
+            H5Tclose(ot);
+            H5Sclose(cs);
+            H5Sclose(os);
+            H5Oclose(w.cobj);
+            H5Oclose(w.oobj);
+        }
+        H5E_END_TRY
+    }
+    return 0;
+}
+
+/* A link of the origin's tree the container of a full skeleton must have too. */
+static herr_t
+skeleton_origin_link(hid_t root, const char *name, const H5L_info2_t *info, void *op)
+{
+    vctx_t *v      = op;
+    htri_t  exists = -1;
+
+    (void)root, (void)info;
+    H5E_BEGIN_TRY /* Quiet, not ignored: a link under a missing group was reported with the group. */
+    {
+        exists = H5Lexists(v->cf, name, H5P_DEFAULT);
+    }
+    H5E_END_TRY
+    if (exists <= 0)
+        diff(v, "/%s: in the origin, not in the container (whose skeleton is full)", name);
+    return 0;
+}
+
+/* The skeleton: the container's links and objects against the origin's (kinds, link targets, datatypes,
+ * shapes, attributes and their values), and for a full skeleton the origin's links in the container. */
+static void
+verify_skeleton(vctx_t *v)
+{
+    H5O_info2_t     ci, oi;
+    skeleton_walk_t w = {v, "/", H5I_INVALID_HID, H5I_INVALID_HID};
+
+    h5carve_note("  the skeleton (%s)", v->full ? "full" : "touched");
+    H5Lvisit2(v->cf, H5_INDEX_NAME, H5_ITER_INC, skeleton_link, v);
+    if (v->full)
+        H5Lvisit2(v->of, H5_INDEX_NAME, H5_ITER_INC, skeleton_origin_link, v);
+    /* The root group's own attributes. */
+    w.cobj = v->cf;
+    w.oobj = v->of;
+    H5Aiterate2(v->cf, H5_INDEX_NAME, H5_ITER_INC, NULL, skeleton_attribute, &w);
+    if (v->full && H5Oget_info3(v->cf, &ci, H5O_INFO_NUM_ATTRS) >= 0 &&
+        H5Oget_info3(v->of, &oi, H5O_INFO_NUM_ATTRS) >= 0 && ci.num_attrs != oi.num_attrs)
+        diff(v, "/: %llu attributes, the origin %llu", (unsigned long long)ci.num_attrs,
+             (unsigned long long)oi.num_attrs);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 /* ---- one container ---------------------------------------------------------------------------------- */
 
 /* An access list reading path with the native connector: over ROS3 for a URL (signed with the AWS_*
@@ -478,8 +717,17 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
 
     /* 3. The embedded checksums. */
     verify_integrity(&v);
+
+    /* 4. The skeleton. */
+    v.full = !e->m.skeleton || strcmp(e->m.skeleton, "touched") != 0;
+    verify_skeleton(&v);
     if (progress)
         fputs("\r\033[K", stderr);
+    if (v.skipped_attrs)
+        fprintf(stderr,
+                "h5carve: %s: %d attributes of variable-length (other than strings) or reference types not "
+                "compared\n",
+                v.container, v.skipped_attrs);
     if (v.skipped && !h5carve_verbose)
         fprintf(
             stderr,

@@ -6,6 +6,8 @@
  *
  *   carve_damage where <file> <dataset>
  *       prints "<file offset> <size>" of the dataset's first stored chunk (native HDF5)
+ *   carve_damage attr <file> <object> <attribute>
+ *       adds 1 to the first byte of a fixed-size attribute's value (native HDF5, in place)
  *   carve_damage claim <container> <dataset> <chunk coordinate>...
  *       adds that chunk (grid coordinates) to the dataset's chunk list in the lean manifest replay reads,
  *       written as a new anonymous dataset whose token replaces the old one in carve's header
@@ -105,6 +107,37 @@ claim(const char *path, const char *name, int ncoords, char **coords_text)
     return 0;
 }
 
+static int
+attr(const char *path, const char *object, const char *name)
+{
+    hid_t          f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), a = H5I_INVALID_HID, t = H5I_INVALID_HID;
+    hid_t          s   = H5I_INVALID_HID;
+    unsigned char *buf = NULL;
+    size_t         bytes;
+    int            ret = 1;
+
+    if (f < 0 || (a = H5Aopen_by_name(f, object, name, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        (t = H5Aget_type(a)) < 0 || (s = H5Aget_space(a)) < 0)
+        ret = fail("cannot open the attribute");
+    else if ((bytes = H5Tget_size(t) * (size_t)H5Sget_simple_extent_npoints(s)) == 0 ||
+             NULL == (buf = malloc(bytes)) || H5Aread(a, t, buf) < 0)
+        ret = fail("cannot read the attribute");
+    else {
+        buf[0]++;
+        ret = H5Awrite(a, t, buf) < 0 ? fail("cannot write the attribute") : 0;
+    }
+    free(buf);
+    H5E_BEGIN_TRY
+    {
+        H5Sclose(s);
+        H5Tclose(t);
+        H5Aclose(a);
+        H5Fclose(f);
+    }
+    H5E_END_TRY
+    return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -112,8 +145,13 @@ main(int argc, char **argv)
         return 1;
     if (argc == 4 && strcmp(argv[1], "where") == 0)
         return where(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "attr") == 0)
+        return attr(argv[2], argv[3], argv[4]);
     if (argc >= 5 && strcmp(argv[1], "claim") == 0)
         return claim(argv[2], argv[3], argc - 4, argv + 4);
-    fprintf(stderr, "usage: carve_damage where <file> <dataset> | claim <container> <dataset> <coords>...\n");
+    fprintf(
+        stderr,
+        "usage: carve_damage where <file> <dataset> | attr <file> <object> <attribute> | claim <container> "
+        "<dataset> <coords>...\n");
     return 2;
 }
