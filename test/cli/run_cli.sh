@@ -189,12 +189,15 @@ tools)
     # record and replay around the HDF5 tools and netCDF's ncdump: the output of each, recorded and replayed
     # with the origin's directory gone, equals its native output.
     mkdir -p data carved
+    # Under the sanitizers, the tools (not built with them) get their runtimes preloaded (CARVE_TEST_PRELOAD).
+    pre=()
+    [[ -n ${CARVE_TEST_PRELOAD:-} ]] && pre=(env "LD_PRELOAD=$CARVE_TEST_PRELOAD")
     zoo "$work/data/zoo.h5"
     ran=0
     if [[ -x ${CARVE_TEST_H5DUMP:-} ]]; then
         ran=1
-        "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5 >h5dump.native 2>&1
-        h rec-h5dump record --dir carved -- "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5
+        "${pre[@]}" "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5 >h5dump.native 2>&1
+        h rec-h5dump record --dir carved -- "${pre[@]}" "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5
         check "record h5dump: exit 0" rc_is rec-h5dump 0
         check "record h5dump: native output" cmp -s h5dump.native rec-h5dump.out
     else
@@ -202,9 +205,9 @@ tools)
     fi
     if [[ -x ${CARVE_TEST_NCDUMP:-} && -x ${CARVE_TEST_NCGEN:-} ]]; then
         ran=1
-        "$CARVE_TEST_NCGEN" -k nc4 -o data/sample.nc "$CARVE_TEST_CDL"
-        (cd data && "$CARVE_TEST_NCDUMP" sample.nc) >ncdump.native 2>&1
-        (cd data && "$H5CARVE" record --dir ../carved -- "$CARVE_TEST_NCDUMP" sample.nc) >rec-ncdump.out \
+        "${pre[@]}" "$CARVE_TEST_NCGEN" -k nc4 -o data/sample.nc "$CARVE_TEST_CDL"
+        (cd data && "${pre[@]}" "$CARVE_TEST_NCDUMP" sample.nc) >ncdump.native 2>&1
+        (cd data && "$H5CARVE" record --dir ../carved -- "${pre[@]}" "$CARVE_TEST_NCDUMP" sample.nc) >rec-ncdump.out \
             2>rec-ncdump.err
         check "record ncdump: exit 0 and native output" cmp -s ncdump.native rec-ncdump.out
     else
@@ -214,14 +217,14 @@ tools)
     # ncdump (netCDF-C) reads a file's first bytes itself, before HDF5 opens it, to learn its format: it
     # needs the origin's file, so it replays with the origin there (every value from the container).
     if [[ -x ${CARVE_TEST_NCDUMP:-} && -x ${CARVE_TEST_NCGEN:-} ]]; then
-        (cd data && "$H5CARVE" replay --dir ../carved -- "$CARVE_TEST_NCDUMP" sample.nc) >rep-ncdump.out \
+        (cd data && "$H5CARVE" replay --dir ../carved -- "${pre[@]}" "$CARVE_TEST_NCDUMP" sample.nc) >rep-ncdump.out \
             2>rep-ncdump.err
         check "replay ncdump: native output" cmp -s ncdump.native rep-ncdump.out
         check "replay ncdump: all hits" says rep-ncdump.err " 0 misses, 0 partial"
     fi
     mv data data.away && mkdir data
     if [[ -x ${CARVE_TEST_H5DUMP:-} ]]; then
-        h rep-h5dump replay --dir carved -- "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5
+        h rep-h5dump replay --dir carved -- "${pre[@]}" "$CARVE_TEST_H5DUMP" -d /grid2d -d /data/chunked_plain data/zoo.h5
         check "replay h5dump, origin's directory gone: exit 0" rc_is rep-h5dump 0
         check "replay h5dump: native output" cmp -s h5dump.native rep-h5dump.out
         check "replay h5dump: all hits" says rep-h5dump.err " 0 misses, 0 partial"
