@@ -10,6 +10,8 @@
 #            misses (origin present, rows nobody carved): equal native; counters summed
 #   killed   a rank SIGKILLed during a carve run: mpirun fails, no temporary file is left, the container of
 #            an earlier run is intact (verify passes, still one run, replay equals native)
+#   commit_fails  4 ranks carve into a directory that does not exist: the program's output and exit status are
+#            native's, and the failure is reported once (by rank 0, which committed for all)
 #   hdf5_tests  HDF5's parallel tests (testphdf5, t_shapesame, t_filters_parallel) through carve in mode off,
 #            2 ranks: the exit status and the counts of tests run and skipped equal native's
 # Environment: CARVE_TEST_MPIEXEC, CARVE_TEST_MPI_READER, CARVE_TEST_PLUGIN_DIR, H5CARVE,
@@ -132,6 +134,18 @@ killed)
     mkdir -p containers && cp origin/data.h5-*.carve.* containers/ && mv origin origin.away
     mpi 4 "carve mode=replay;dir=$work/containers" "$reader" read "$work/origin/data.h5" >replay.txt 2>&1
     check "and replays to native values, origin gone" same native.txt replay.txt
+    ;;
+commit_fails)
+    make_origin
+    mpi 4 "" "$reader" read "$work/origin/data.h5" >native.txt 2>&1
+    rc=0
+    mpi 4 "carve mode=carve;dir=$work/no/such/dir" "$reader" read "$work/origin/data.h5" >carve.txt 2>carve.err || rc=$?
+    check "the program's exit status is native's (0), whatever the commit did" is "$rc" 0
+    check "the program's output equals native" same native.txt carve.txt
+    check "the failure reported once, naming the origin" \
+        is "$(grep -c "carve: cannot write the container of $work/origin/data.h5" carve.err)" 1
+    check "  with the reason" grep -q "set CARVE_DIR or dir= to a writable directory" carve.err
+    check "no container written anywhere" is "$(find "$work" -name '*.carve.h5' | wc -l)" 0
     ;;
 hdf5_tests)
     for t in t_shapesame testphdf5 t_filters_parallel; do
