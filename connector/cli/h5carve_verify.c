@@ -650,10 +650,10 @@ open_native(const char *path)
 {
     hid_t fapl = native_fapl(path), f = H5I_INVALID_HID;
 
-    if (fapl >= 0)
+    if (fapl >= 0) {
         f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    if (fapl >= 0)
         H5Pclose(fapl);
+    }
     return f;
 }
 
@@ -692,7 +692,6 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
             H5Pclose(fapl);
         return H5CARVE_USAGE;
     }
-    H5Pclose(fapl);
     if (!carve_stamp_equal(&e->m.stamp, &now)) {
         char *how = carve_stamp_describe_change(&e->m.stamp, &now);
         diff(&v, "stamp: the origin %s changed since it was carved (%s)", origin, how ? how : "?");
@@ -700,8 +699,8 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
     }
     carve_stamp_clear(&now);
 
-    /* 2. The data. */
-    if ((v.of = open_native(origin)) < 0 || (v.cf = open_native(v.container)) < 0) {
+    /* 2. The data (the origin opened with the stamp's access list). */
+    if ((v.of = H5Fopen(origin, H5F_ACC_RDONLY, fapl)) < 0 || (v.cf = open_native(v.container)) < 0) {
         char *why = h5carve_hdf5_errors();
         h5carve_error("%s: cannot open %s: %s", v.container, v.of < 0 ? origin : v.container, why);
         free(why);
@@ -739,6 +738,7 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
         h5carve_note("%s: matches its origin (%zu datasets%s)", v.container, e->m.ndatasets,
                      v.skipped ? ", some skipped" : "");
 done:
+    H5Pclose(fapl);
     if (v.cf >= 0)
         H5Fclose(v.cf);
     if (v.of >= 0)

@@ -167,28 +167,25 @@ carve_mpi_gather(carve_mpi_t *job, const void *bytes, size_t len, void ***parts,
                          job->size);
     if (!root)
         CARVE_GOTO_DONE(0);
-    if (!all || NULL == (p = calloc((size_t)job->size, sizeof *p)) ||
+    /* The parts point into the one receive buffer, kept behind the last of them (parts_free frees it). */
+    if (!all || NULL == (p = calloc((size_t)job->size + 1, sizeof *p)) ||
         NULL == (l = calloc((size_t)job->size, sizeof *l)))
         CARVE_GOTO_ERROR(CARVE_E_MPI, CARVE_E_SYSTEM, -1, "out of memory gathering from %d ranks", job->size);
-    for (int r = 0; r < job->size; r++) {
-        if (sizes[r] == 0)
-            continue;
-        if (NULL == (p[r] = malloc((size_t)sizes[r])))
-            CARVE_GOTO_ERROR(CARVE_E_MPI, CARVE_E_SYSTEM, -1, "out of memory gathering from %d ranks",
-                             job->size);
-        memcpy(p[r], all + displs[r], (size_t)sizes[r]);
-        l[r] = (size_t)sizes[r];
-    }
-    *parts = p;
-    *lens  = l;
-    p      = NULL;
-    l      = NULL;
+    for (int r = 0; r < job->size; r++)
+        if (sizes[r] > 0) {
+            p[r] = all + displs[r];
+            l[r] = (size_t)sizes[r];
+        }
+    p[job->size] = all;
+    all          = NULL;
+    *parts       = p;
+    *lens        = l;
+    p            = NULL;
+    l            = NULL;
 
 done:
-    if (p)
-        carve_mpi_parts_free(job, p, l);
-    else
-        free(l);
+    free(p);
+    free(l);
     free(all);
     return ret_value;
 }
@@ -197,8 +194,7 @@ void
 carve_mpi_parts_free(const carve_mpi_t *job, void **parts, size_t *lens)
 {
     if (parts)
-        for (int r = 0; r < job->size; r++)
-            free(parts[r]);
+        free(parts[job->size]); /* the receive buffer every part points into */
     free(parts);
     free(lens);
 }

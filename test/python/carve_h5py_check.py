@@ -88,14 +88,20 @@ def problems(ident):
     return out
 
 
-def check():
-    """Asserts the identity (raises SystemExit naming the problems), records it, and returns it."""
+def recorded_identity():
+    """The identity with its problems, written to CARVE_TEST_IDENTITY when that is set."""
     ident = identity()
     ident["problems"] = problems(ident)
     path = os.environ.get("CARVE_TEST_IDENTITY")
     if path:
         with open(path, "w") as out:
             json.dump(ident, out, indent=1)
+    return ident
+
+
+def check():
+    """Asserts the identity (raises SystemExit naming the problems), records it, and returns it."""
+    ident = recorded_identity()
     print("carve-check: h5py %s from %s on HDF5 %s (%s), connector %s" %
           (ident["h5py"], ident["h5py_dir"], ident["hdf5_version"], ",".join(ident["libhdf5"]),
            ident["connector"]), file=sys.stderr)
@@ -106,9 +112,4 @@ def check():
 
 # --- the pytest plugin: checked once the session ends (every library the suite loaded is mapped) ---------
 def pytest_sessionfinish(session, exitstatus):
-    ident = identity()
-    ident["problems"] = problems(ident)
-    path = os.environ.get("CARVE_TEST_IDENTITY")
-    if path:
-        with open(path, "w") as out:
-            json.dump(ident, out, indent=1)
+    ident = recorded_identity()
