@@ -117,6 +117,27 @@ skeleton_printable_path(const char *path)
     return path && path[0] ? path : "(an object not linked yet)";
 }
 
+/* Names the thing a message is about: the concatenation of up to four parts (NULL: none) in buf,
+ * truncated to its size. Made once per attribute and dataset, for every message about it, so a few
+ * copies instead of snprintf's format parsing. */
+static const char *
+skeleton_describe(char *buf, size_t size, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *parts[4] = {a, b, c, d};
+    size_t      used     = 0;
+
+    for (int i = 0; i < 4 && parts[i]; i++) {
+        size_t len = strlen(parts[i]);
+
+        if (len > size - 1 - used)
+            len = size - 1 - used;
+        memcpy(buf + used, parts[i], len);
+        used += len;
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
 static const char *
 skeleton_object_type_name(H5O_type_t type)
 {
@@ -1027,7 +1048,8 @@ skeleton_copy_attribute_cb(hid_t location, const char *name, const H5A_info_t *i
     char                  where[1024];
     herr_t                ret_value = 0;
 
-    snprintf(where, sizeof where, "attribute \"%s\" of %s", name, skeleton_printable_path(walk->path));
+    skeleton_describe(where, sizeof where, "attribute \"", name, "\" of ",
+                      skeleton_printable_path(walk->path));
     if (walk->only_missing) {
         if ((status = H5Aexists(walk->container_object, name)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
@@ -1154,11 +1176,11 @@ skeleton_rewrite_fill_value(skeleton_build_t *ctx, hid_t dcpl, hid_t type, const
     char             where[1024];
     herr_t           ret_value = 0;
 
-    snprintf(where, sizeof where, "fill value of dataset %s", path);
     if ((needs = carve_skeleton_type_needs_rewrite(type)) < 0)
         CARVE_GOTO_DONE(-1);
     if (!needs)
         goto done;
+    snprintf(where, sizeof where, "fill value of dataset %s", path);
     if (H5Pfill_value_defined(dcpl, &status) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot tell whether it is defined",
                          where);
@@ -1203,7 +1225,7 @@ skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, hid_t origin_dcpl, cons
     char   where[1024];
     hid_t  ret_value = H5I_INVALID_HID;
 
-    snprintf(where, sizeof where, "dataset %s", path);
+    skeleton_describe(where, sizeof where, "dataset ", path, NULL, NULL);
     /* Marked for good: once created it is mapped, and only an unmapped object is looked up in `creating`. */
     if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)1) < 0)
         CARVE_GOTO_DONE(H5I_INVALID_HID);
@@ -1515,6 +1537,23 @@ done:
 
 static herr_t skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, int cg_fresh, const char *path);
 
+/* The type of an open object, from its identifier (no look at its header, which H5Oget_info3 protects):
+ * H5O_TYPE_UNKNOWN for anything but a group, dataset or committed datatype. */
+static H5O_type_t
+skeleton_open_object_type(hid_t object)
+{
+    switch (H5Iget_type(object)) {
+        case H5I_GROUP:
+            return H5O_TYPE_GROUP;
+        case H5I_DATASET:
+            return H5O_TYPE_DATASET;
+        case H5I_DATATYPE:
+            return H5O_TYPE_NAMED_DATATYPE;
+        default:
+            return H5O_TYPE_UNKNOWN;
+    }
+}
+
 /* Whether the container has a link cg/name. A group this build created (cg_fresh) has only the links the
  * walk of its origin group makes, one per name: none is looked up. */
 static htri_t
@@ -1538,7 +1577,7 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, int cg_fresh, const ch
     carve_skeleton_object_t *entry            = NULL;
     hid_t                    origin_object    = H5I_INVALID_HID;
     hid_t                    container_object = H5I_INVALID_HID;
-    H5O_info2_t              origin_info;
+    H5O_type_t               type;
     char                    *first_path;
     htri_t                   exists;
     herr_t                   ret_value = 0;
@@ -1574,15 +1613,15 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, int cg_fresh, const ch
     else {
         if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
-        if (H5Oget_info3(origin_object, &origin_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                             "origin: cannot get the type of object %s", path);
+        if ((type = skeleton_open_object_type(origin_object)) == H5O_TYPE_UNKNOWN)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, -1,
+                             "origin: %s is not a group, dataset or committed datatype", path);
         if (exists)
-            container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg,
-                                                         name, path, &entry);
+            container_object =
+                skeleton_map_found_object(ctx, origin_object, type, token, cg, name, path, &entry);
         else
-            container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name,
-                                                      lcpl, path, NULL, &entry);
+            container_object =
+                skeleton_create_object(ctx, origin_object, type, token, cg, name, lcpl, path, NULL, &entry);
         if (container_object < 0)
             CARVE_GOTO_DONE(-1);
     }
