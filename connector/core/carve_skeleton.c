@@ -6,10 +6,13 @@
  * compound, array and vlen types) so that they point into the container.
  *
  * A build has two passes. Pass 1 walks the links from "/" (in creation order where the group tracks it,
- * else by name) and creates every object and link. Pass 2 copies the attributes of every object pass 1
- * created (and the missing ones of the root group): all objects exist by then, so references held by
- * attributes can always be rewritten. With opts->include a planning walk first decides which objects
- * go in: the included ones and the groups on the first path to them.
+ * else by name), creates every object and link, and copies each created object's attributes while both
+ * copies are open (each object is opened once on each side; the walk costs a few HDF5 calls per object
+ * and per attribute, nothing per pair), up to the first attribute whose value holds references: its
+ * targets may not exist yet. Pass 2 copies those attributes and the ones after them (the container keeps
+ * the origin's creation order), and the missing ones of the root group: all objects exist by then, so
+ * references can always be rewritten. With opts->include a planning walk first decides which objects go
+ * in: the included ones and the groups on the first path to them.
  *
  * Choices documented here (the header leaves them open):
  *  - carve_skeleton_build starts from an empty map: the map describes that build (found or created).
