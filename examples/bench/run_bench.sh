@@ -139,23 +139,24 @@ for part in "${part_list[@]}"; do
     esac
 done
 nparts=$((run_read + run_carve + run_replay))
+# check_counts <option> <its value> <counts...>: every count a positive whole number.
+check_counts() {
+    local option=$1 value=$2 n
+    shift 2
+    for n in "$@"; do
+        if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
+            echo "run_bench.sh: $option needs object counts like 2000,20000,200000, got '$value'" >&2
+            exit 2
+        fi
+    done
+}
 IFS=, read -r -a scaling_list <<<"$scaling"
-for n in "${scaling_list[@]}"; do
-    if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
-        echo "run_bench.sh: --scaling needs object counts like 25000,50000,100000, got '$scaling'" >&2
-        exit 2
-    fi
-done
+check_counts --scaling "$scaling" "${scaling_list[@]}"
 skeleton_list=()
 if [[ $skeleton != none ]]; then
     IFS=, read -r -a skeleton_list <<<"$skeleton"
 fi
-for n in "${skeleton_list[@]}"; do
-    if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
-        echo "run_bench.sh: --skeleton needs object counts like 2000,20000,200000 (or none), got '$skeleton'" >&2
-        exit 2
-    fi
-done
+check_counts --skeleton "$skeleton" "${skeleton_list[@]}"
 chunk_kib=512
 deflate=4
 

@@ -69,19 +69,20 @@ ls "$work"/carve/*.carve.h5 >/dev/null 2>&1 || { echo "skeleton_profile.sh: the 
 rm -f "$work/ocopy.h5"
 
 awk -v o="$open_ir" -v c="$carve_ir" -v y="$ocopy_ir" -v f="$(basename "$file")" 'BEGIN {
+    ratio = y - o > 0 ? (c - o) / (y - o) : 0
     printf "| %s | instructions |\n|---|---:|\n", f
     printf "| open (native) | %d |\n| carve (open + commit) | %d |\n| ocopy (open + H5Ocopy) | %d |\n", o, c, y
     printf "| commit = carve - open | %d |\n| copy = ocopy - open | %d |\n", c - o, y - o
-    printf "| **commit / copy** | **%.2f** |\n", (y - o) > 0 ? (c - o) / (y - o) : 0
+    printf "| **commit / copy** | **%.2f** |\n", ratio
     printf "SKELETON_PROFILE open_ir=%d carve_ir=%d ocopy_ir=%d commit_ir=%d copy_ir=%d ratio=%.4f\n",
-           o, c, y, c - o, y - o, (y - o) > 0 ? (c - o) / (y - o) : 0
+           o, c, y, c - o, y - o, ratio
 }'
 # top <callgrind file> <function>: the largest inclusive entries of the profile.
 top_entries() {
     printf '\n%s: top %s inclusive entries (instructions, share of the whole process)\n' "$1" "$top"
     callgrind_annotate --inclusive=yes "$work/$1.callgrind" 2>/dev/null |
-        grep -E '^ *[0-9,]+ \(' | grep -v -E 'PROGRAM TOTALS|\?\?\?:0x|below main|libc-start|exit\.c|carve_lifecycle|carve_carving' |
-        head -n "$top" | sed -E 's/ \[[^]]*\]$//; s#[^ ]*/##'
+        grep -E '^ *[0-9,]+ \(' | grep -v -E "PROGRAM TOTALS|\\?\\?\\?:0x|below main|libc-start|exit\\.c|carve_lifecycle|carve_carving|'[0-9]" |
+        sed -E 's/ \[[^]]*\]$//; s#[^ ]*/##' | uniq | head -n "$top"
 }
 top_entries carve
 top_entries ocopy
