@@ -835,8 +835,8 @@ container_converted_dcpl_for(commit_state_t *st, hid_t origin_dset, hid_t origin
     slot = st->nconverted++ % CONTAINER_CONVERTED_CACHE;
     if (st->nconverted > CONTAINER_CONVERTED_CACHE)
         H5Pclose(st->converted[slot]);
-    st->converted[slot]      = ret_value;
-    st->converted_keys[slot] = key;
+    st->converted[slot] = ret_value;
+    memcpy(&st->converted_keys[slot], &key, sizeof key); /* padding too: keys are compared bytewise */
 
 done:
     CARVE_CLEANUP_BEGIN
