@@ -11,7 +11,8 @@
  *   - contiguous, compact, virtual or external in the origin: exactly the selected elements, stored in
  *     a chunked dataset whose chunk shape follows the smallest blocks read (so a stored block carries at
  *     most a chunk's worth of padding); coverage is the selections. The origin's creation list is kept
- *     (base64) in the manifest, so that replay can present the origin's layout.
+ *     (base64) in the manifest, so that replay can present the origin's layout. A compact dataset whose
+ *     values hold no pointers stays compact (the selected elements in its header, the rest fill).
  *   - scalar datasets keep their layout; empty ones have nothing to store.
  *
  * Invariants of a commit (each names the function that keeps it):
@@ -879,6 +880,22 @@ container_choose_dcpl(void *udata, const H5O_token_t *origin_token, const char *
     }
     if (!storable)
         return H5P_DEFAULT;
+    if (layout == H5D_COMPACT) {
+        hid_t type = H5Dget_type(origin_dset);
+        int   pointers;
+
+        if (type < 0)
+            return H5I_INVALID_HID;
+        pointers = carve_skeleton_type_needs_rewrite(type);
+        H5Tclose(type);
+        if (pointers < 0)
+            return H5I_INVALID_HID;
+        /* Compact stays compact (at most 64 KiB, in the object header): a replay that opens the dataset
+         * then builds no chunk cache or index for it, as native does not. Values holding pointers are
+         * rewritten into container types of another size, which may not fit a header: chunked. */
+        if (!pointers)
+            return H5P_DEFAULT;
+    }
     return container_converted_dcpl_for(st, origin_dset, origin_dcpl, ds ? &ds->selections : NULL);
 }
 

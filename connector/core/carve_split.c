@@ -664,22 +664,40 @@ box_chunk_held(carve_held_t *held, uint64_t index, int alone)
  * (a hit: every element read lies in one) or none (a miss). The bounds include a selection offset
  * (H5Soffset_simple), so the box is where HDF5 reads, and the container reads the same elements through the
  * same selection. Returns 1 when decided (out set), 0 when the box meets held and missing chunks, more than
- * BOX_MAX_CHUNKS, or reaches past the extent (the full path decides), -1 on failure. */
+ * BOX_MAX_CHUNKS, reaches past the dataset's extent or has another rank (the full path decides), -1 on
+ * failure.
+ *
+ * The one dataspace query of a read decided here (besides its element count): HDF5 charges every API call
+ * an API context (~250 instructions), as much as the rest of the decision. The space's rank comes with the
+ * bounds (HDF5 writes exactly rank entries; held's rank plus one are preset to lo > hi, so the first entry
+ * left so ends the space's rank, and one written past held's rank shows a larger rank),
+ * and its extent is not asked for: a box inside the dataset's extent reads the same elements of the
+ * container's copy (same extent, same chunks) as of the origin, whatever the space's own extent, so the
+ * whole read goes to one side and HDF5 treats it there as it would in the origin. */
 static int
-split_by_box(carve_held_t *held, hid_t file_space, const query_t *q, carve_split_t *out)
+split_by_box(carve_held_t *held, hid_t file_space, hsize_t npoints, carve_split_t *out)
 {
     const carve_chunkset_t *cs = &held->chunks;
     hsize_t                 lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], first[H5S_MAX_RANK], last[H5S_MAX_RANK];
     hsize_t                 c[H5S_MAX_RANK];
     uint64_t                nchunks = 1, nheld = 0;
     int                     d;
+    int                     rank = 0; /* the file space's */
 
+    for (d = 0; d <= held->rank && d < H5S_MAX_RANK; d++) { /* one past held's rank tells a larger one */
+        lo[d] = 1;
+        hi[d] = 0;
+    }
     if (H5Sget_select_bounds(file_space, lo, hi) < 0) {
         CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, "cannot read the bounds of a read's file selection");
         return -1;
     }
-    for (d = 0; d < q->rank; d++) {
-        if (lo[d] > hi[d] || hi[d] >= held->dims[d])
+    while (rank <= held->rank && rank < H5S_MAX_RANK && lo[rank] <= hi[rank])
+        rank++;
+    if (rank != held->rank)
+        return 0;
+    for (d = 0; d < rank; d++) {
+        if (hi[d] >= held->dims[d])
             return 0;
         first[d] = c[d] = lo[d] / cs->chunk[d];
         last[d]         = hi[d] / cs->chunk[d];
@@ -689,12 +707,12 @@ split_by_box(carve_held_t *held, hid_t file_space, const query_t *q, carve_split
     }
     for (uint64_t k = 0; k < nchunks; k++) {
         nheld += (uint64_t)box_chunk_held(held, carve_chunkset_index(cs, c), nchunks == 1);
-        for (d = q->rank - 1; d >= 0 && ++c[d] > last[d]; d--) /* the next chunk, last dimension fastest */
+        for (d = rank - 1; d >= 0 && ++c[d] > last[d]; d--) /* the next chunk, last dimension fastest */
             c[d] = first[d];
     }
     if (nheld != 0 && nheld != nchunks)
         return 0;
-    split_whole(out, nheld ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, q->npoints);
+    split_whole(out, nheld ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, npoints);
     return 1;
 }
 
@@ -990,6 +1008,12 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
         split_whole(out, CARVE_SPLIT_MISS, q.npoints);
         CARVE_GOTO_DONE(0);
     }
+    if (held->by_chunks) {
+        int decided = split_by_box(held, file_space, q.npoints, out);
+
+        if (decided != 0)
+            CARVE_GOTO_DONE(decided < 0 ? -1 : 0);
+    }
     if ((q.rank = H5Sget_simple_extent_dims(file_space, q.dims, NULL)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot read the extent of a read's file selection");
@@ -1005,12 +1029,6 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     if (q.rank == 0) {
         split_whole(out, CARVE_SPLIT_HIT, q.npoints); /* a scalar held is held whole */
         CARVE_GOTO_DONE(0);
-    }
-    if (held->by_chunks) {
-        int decided = split_by_box(held, file_space, &q, out);
-
-        if (decided != 0)
-            CARVE_GOTO_DONE(decided < 0 ? -1 : 0);
     }
     if ((type = H5Sget_select_type(file_space)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,

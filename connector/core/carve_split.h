@@ -13,7 +13,8 @@
  * Hits and misses are decided without building dataspaces: chunked coverage on the chunk grid (binary
  * searches in the sorted chunk set), element coverage on the carved records (indexed by row). A read of
  * chunked coverage whose bounding box meets few chunks, all held or none, is decided from the box alone
- * (three dataspace queries; the last chunk met is remembered, so reads within one chunk cost O(1)).
+ * (two dataspace queries, its element count and bounds; the last chunk met is remembered, so reads within
+ * one chunk cost O(1)).
  * Plain C over HDF5's dataspace API; no VOL code.
  */
 #ifndef CARVE_SPLIT_H
@@ -64,7 +65,9 @@ typedef struct carve_split_t {
 
 /* Classifies a read. file_space: a dataspace of the dataset's extent with the read's file selection
  * (H5S_ALL already resolved by the caller); another rank or extent than held's is refused with an error,
- * unless nothing is held. mem_space: the program's memory selection, as many elements (H5S_ALL /
+ * unless nothing is held or, for chunked coverage, the selection's bounding box lies inside held's extent
+ * and decides the read (every chunk it meets held, or none: the whole read goes to one side, where HDF5
+ * reads the same elements). mem_space: the program's memory selection, as many elements (H5S_ALL /
  * H5S_BLOCK already resolved); only a partial read looks at it (a hit or a miss is told from file_space
  * alone, so mem_space may then be anything, even H5I_INVALID_HID). A read of no elements is a HIT.
  * For PARTIAL, reading (hit_mem <- hit_file) from the container and (miss_mem <- miss_file) from the

@@ -18,7 +18,7 @@ carve_mode_no_file_accessible(const char *name, const carve_config_t *cfg)
 }
 
 void *
-carve_mode_no_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through)
+carve_mode_no_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_through)
 {
     (void)ctx, (void)how;
     *pass_through = 1;

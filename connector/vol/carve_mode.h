@@ -19,7 +19,7 @@ typedef struct carve_file_open_t {
     unsigned    flags;
     int         created;
     hid_t       fapl_id;    /* the program's access list (selecting carve) */
-    hid_t       under_fapl; /* a copy selecting the connector below */
+    hid_t       under_fapl; /* a copy selecting the connector below (file_open may keep it) */
     hid_t       dxpl_id;
     void      **req;
 } carve_file_open_t;
@@ -32,8 +32,9 @@ struct carve_mode_hooks_t {
      * H5Fis_accessible then says yes. */
     int (*file_accessible)(const char *name, const carve_config_t *cfg);
     /* Opens the file in the mode's own way (replay: its container). Returns the file below; or NULL with
-     * *pass_through set (no error) when the file is to be opened or created below as the program asked. */
-    void *(*file_open)(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through);
+     * *pass_through set (no error) when the file is to be opened or created below as the program asked.
+     * With the file returned it may keep how->under_fapl (setting it to H5I_INVALID_HID; it closes it). */
+    void *(*file_open)(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_through);
     /* After the file below is open (by file_open or below): the mode takes it or leaves it. */
     herr_t (*file_opened)(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *under_file);
     /* The file's context is going away (its last object is gone): the mode releases its state for it. */
@@ -76,7 +77,7 @@ extern const carve_mode_hooks_t carve_mode_replay; /* carve_replaying.c */
 
 /* --- what a mode does where it changes nothing (carve_mode.c), for the tables of the other modes --- */
 int         carve_mode_no_file_accessible(const char *name, const carve_config_t *cfg);
-void       *carve_mode_no_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through);
+void       *carve_mode_no_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_through);
 herr_t      carve_mode_no_file_opened(carve_file_ctx_t *ctx, const carve_file_open_t *how, void *under_file);
 int         carve_mode_no_file_get(carve_obj_t *file, H5VL_file_get_args_t *args);
 int         carve_mode_no_file_optional(carve_obj_t *file, H5VL_optional_args_t *args);

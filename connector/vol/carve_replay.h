@@ -68,14 +68,22 @@ typedef enum replay_origin_state_t {
 
 /* One open of a file in replay mode (carve_file_ctx_t.replaying). */
 struct carve_replaying_t {
-    replay_container_t   *container;
-    char                 *open_name;    /* the name the program opened */
-    char                 *origin_name;  /* where misses are read: the override, or the manifest's origin */
-    char                 *origin_shown; /* origin_name for messages, with its location when that differs */
-    int                   origin_overridden;
-    hid_t                 origin_fapl;  /* access list for the origin, selecting the connector below */
-    hid_t                 program_fapl; /* the program's access list (what H5Fget_access_plist answers) */
-    void                 *origin_file;  /* the origin below carve, once opened */
+    replay_container_t *container;
+    char               *open_name;    /* the name the program opened */
+    char               *origin_name;  /* where misses are read: the override, or the manifest's origin */
+    char               *origin_shown; /* origin_name for messages, with its location when that differs */
+    int                 origin_overridden;
+    /* The origin's access list, selecting the connector below: made at open for a URL, else at the
+     * origin's open (a first miss). */
+    hid_t origin_fapl;
+    /* The program's access list as it was at open, selecting the connector below (carve_file.c's copy,
+     * kept: another copy costs a tenth of a native open), and the connector (carve, as the program
+     * registered it) and info the program's list selected: with them again, what H5Fget_access_plist
+     * answers (carve_replay_view_file_get). */
+    hid_t                 under_fapl;
+    hid_t                 program_vol_id;
+    void                 *program_vol_info;
+    void                 *origin_file; /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
     int64_t               origin_size;    /* a URL origin's length from its stamp at open; -1: unknown */
     carve_bytestore_t    *origin_bytes;   /* a URL origin read through carve's fetch driver: what it holds

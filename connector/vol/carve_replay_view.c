@@ -147,6 +147,28 @@ carve_replay_view_origin_answers(carve_obj_t *o, H5VL_optional_args_t *args)
     return 1;
 }
 
+/* The program's own access list (its driver: ROS3 for a URL), not the container's: the copy of it taken at
+ * open, which selects the connector below, with carve selected again as the program's list did. */
+static int
+view_program_fapl(const carve_replaying_t *r, H5VL_file_get_args_t *args)
+{
+    hid_t fapl      = H5I_INVALID_HID;
+    int   ret_value = 1;
+
+    if ((fapl = H5Pcopy(r->under_fapl)) < 0 || H5Pset_vol(fapl, r->program_vol_id, r->program_vol_info) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot copy the access list of %s",
+                         r->open_name);
+    args->args.get_fapl.fapl_id = fapl;
+    fapl                        = H5I_INVALID_HID;
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
 int
 carve_replay_view_file_get(carve_obj_t *o, H5VL_file_get_args_t *args)
 {
@@ -155,14 +177,8 @@ carve_replay_view_file_get(carve_obj_t *o, H5VL_file_get_args_t *args)
 
     if (!r || (args->op_type != H5VL_FILE_GET_NAME && args->op_type != H5VL_FILE_GET_FAPL))
         return 0;
-    if (args->op_type == H5VL_FILE_GET_FAPL) {
-        /* The program's own list (its driver: ROS3 for a URL), not the container's. */
-        if ((args->args.get_fapl.fapl_id = H5Pcopy(r->program_fapl)) < 0) {
-            CARVE_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, "cannot copy the access list of %s", r->open_name);
-            return -1;
-        }
-        return 1;
-    }
+    if (args->op_type == H5VL_FILE_GET_FAPL)
+        return view_program_fapl(r, args);
     /* The program opened the origin's name: that is the file's name, not the container's. */
     len = strlen(r->open_name);
     if (args->args.get_name.file_name_len)

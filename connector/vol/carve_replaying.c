@@ -110,10 +110,10 @@ replaying_file_accessible(const char *name, const carve_config_t *cfg)
     return ret_value;
 }
 
-/* An access list for the origin: the program's (its driver, ROS3 credentials and all) when it fits the
- * origin's kind; otherwise the same list with the driver that does (ROS3 for a URL, with credentials
- * from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_SESSION_TOKEN when set; sec2 for a
- * local file). */
+/* An access list for the origin, selecting the connector below: the program's (its driver, ROS3 credentials
+ * and all) when it fits the origin's kind; otherwise the same list with the driver that does (ROS3 for a
+ * URL, with credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_SESSION_TOKEN
+ * when set; sec2 for a local file). */
 static hid_t
 replaying_origin_fapl(hid_t under_fapl, const char *origin_name)
 {
@@ -146,14 +146,19 @@ done:
 }
 
 /* An access list for the container: the program's settings with the sec2 driver, or the core driver
- * (the whole file read into memory at open) when in_memory allows it. */
+ * (the whole file read into memory at open) when in_memory allows it. under_fapl itself when it selects
+ * sec2 already (*copied 0: a copy and its close cost as much as a tenth of a native open); else a copy
+ * (*copied 1, the caller closes it). */
 static hid_t
-replaying_container_fapl(hid_t under_fapl, const replay_container_t *c, long long in_memory)
+replaying_container_fapl(hid_t under_fapl, const replay_container_t *c, long long in_memory, int *copied)
 {
     hid_t fapl      = H5I_INVALID_HID;
     int   in_core   = in_memory < 0 || (in_memory > 0 && (long long)c->size <= in_memory);
     hid_t ret_value = H5I_INVALID_HID;
 
+    *copied = 0;
+    if (!in_core && H5Pget_driver(under_fapl) == H5FD_SEC2)
+        return under_fapl;
     if ((fapl = H5Pcopy(under_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot copy an access list");
@@ -163,6 +168,7 @@ replaying_container_fapl(hid_t under_fapl, const replay_container_t *c, long lon
                          "cannot set up the driver to read container %s", c->path);
     ret_value = fapl;
     fapl      = H5I_INVALID_HID;
+    *copied   = 1;
 
 done:
     CARVE_CLEANUP_BEGIN
@@ -170,6 +176,17 @@ done:
         H5Pclose(fapl);
     CARVE_CLEANUP_END
     return ret_value;
+}
+
+/* The origin's access list (replaying_origin_fapl), made on first need from under_fapl (the open's until
+ * the file is open, then the kept one): a local origin's stamp is a stat, so a replay that misses nothing
+ * never needs it. */
+static hid_t
+replaying_origin_access(carve_replaying_t *r, hid_t under_fapl)
+{
+    if (r->origin_fapl < 0)
+        r->origin_fapl = replaying_origin_fapl(under_fapl, r->origin_name);
+    return r->origin_fapl;
 }
 
 /* Two stamps of one origin agree. A relocated origin (the origin setting) of another kind (a local carve
@@ -193,7 +210,7 @@ replaying_check_stamp(carve_replaying_t *r)
 
     memset(&stamp, 0, sizeof stamp);
     r->container->counters.origin_requests += carve_origin_is_url(r->origin_name);
-    if (carve_origin_stamp(r->origin_name, r->origin_fapl, &stamp) < 0) {
+    if (carve_origin_stamp(r->origin_name, r->origin_fapl >= 0 ? r->origin_fapl : H5P_DEFAULT, &stamp) < 0) {
         char *why = replaying_take_error_text();
 
         free(r->origin_problem);
@@ -243,8 +260,12 @@ replaying_free(carve_replaying_t *r)
     free(r->origin_problem);
     if (r->origin_fapl >= 0)
         H5Pclose(r->origin_fapl);
-    if (r->program_fapl >= 0)
-        H5Pclose(r->program_fapl);
+    if (r->under_fapl >= 0)
+        H5Pclose(r->under_fapl);
+    if (r->program_vol_info)
+        carve_info_free(r->program_vol_info);
+    if (r->program_vol_id >= 0)
+        H5VLclose(r->program_vol_id);
     carve_bytestore_unref(r->origin_bytes);
     if (r->lib_state)
         H5VLfree_lib_state(r->lib_state);
@@ -261,12 +282,13 @@ replaying_new(const carve_file_ctx_t *ctx, const char *name)
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory replaying %s", name);
         return NULL;
     }
-    r->origin_fapl  = H5I_INVALID_HID;
-    r->program_fapl = H5I_INVALID_HID;
-    r->origin_size  = -1;
-    r->on_change    = carve_config_on_change(&ctx->config);
-    r->log          = carve_config_log(&ctx->config);
-    r->read_through = carve_config_read_through(&ctx->config);
+    r->origin_fapl    = H5I_INVALID_HID;
+    r->under_fapl     = H5I_INVALID_HID;
+    r->program_vol_id = H5I_INVALID_HID;
+    r->origin_size    = -1;
+    r->on_change      = carve_config_on_change(&ctx->config);
+    r->log            = carve_config_log(&ctx->config);
+    r->read_through   = carve_config_read_through(&ctx->config);
     return r;
 }
 
@@ -310,12 +332,12 @@ done:
     return ret_value;
 }
 
-/* Prepares the origin's side: its access list, the program's own (kept for H5Fget_access_plist), and the
- * origin's stamp, checked at open (one stat, or one HEAD request for a URL), so that a changed origin is
- * refused before anything is served, hits included: a run on the changed origin would read other values.
- * on_change=trust asks for no check. */
+/* Prepares the origin's side: the origin's access list for a URL (its HEAD request is signed with it) or
+ * an MPI job (a collective; a local origin's is otherwise made at the first miss), and the origin's stamp, checked at open (one stat, or one
+ * HEAD request for a URL), so that a changed origin is refused before anything is served, hits included:
+ * a run on the changed origin would read other values. on_change=trust asks for no check. */
 static herr_t
-replaying_prepare_origin(carve_replaying_t *r, const char *name, hid_t fapl_id, hid_t under_fapl)
+replaying_prepare_origin(carve_replaying_t *r, hid_t fapl_id, hid_t under_fapl)
 {
     herr_t ret_value = 0;
 
@@ -325,14 +347,14 @@ replaying_prepare_origin(carve_replaying_t *r, const char *name, hid_t fapl_id, 
             "read_through=yes with origin=%s: read-through adds misses to the container of the origin "
             "it was carved from (%s), so it needs that origin, not a relocated one",
             r->origin_name, r->container->manifest.origin);
-    if ((r->origin_fapl = replaying_origin_fapl(under_fapl, r->origin_name)) < 0)
+    /* An MPI-IO list's copy duplicates its communicator, a collective: made now, while every rank opens. */
+    if ((carve_origin_is_url(r->origin_name) || carve_mpi_is_mpio(fapl_id)) &&
+        replaying_origin_access(r, under_fapl) < 0)
         CARVE_GOTO_DONE(-1);
-    if ((r->program_fapl = H5Pcopy(fapl_id)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot keep the access list of %s", name);
     /* The first open of the container by an MPI job (collective, as the program's open): its ranks' counters
      * are summed at shutdown. Tried and ignored: without the job each rank writes its own counters. */
-    if (!r->container->job && r->container->users == 1 && carve_mpi_is_mpio(under_fapl))
-        CARVE_TRY_IGNORED(r->container->job = carve_mpi_join(under_fapl));
+    if (!r->container->job && r->container->users == 1 && carve_mpi_is_mpio(fapl_id))
+        CARVE_TRY_IGNORED(r->container->job = carve_mpi_join(fapl_id));
     if (r->on_change != CARVE_ON_CHANGE_TRUST) {
         if (carve_origin_is_url(r->origin_name))
             carve_lifecycle_use_network();
@@ -352,12 +374,13 @@ replaying_open_container(carve_replaying_t *r, carve_file_ctx_t *ctx, const char
 {
     const char *path           = r->container->path;
     hid_t       container_fapl = H5I_INVALID_HID;
+    int         copied         = 0;
     H5O_info2_t info;
     void       *under     = NULL;
     void       *ret_value = NULL;
 
-    if ((container_fapl =
-             replaying_container_fapl(under_fapl, r->container, carve_config_in_memory(&ctx->config))) < 0)
+    if ((container_fapl = replaying_container_fapl(under_fapl, r->container,
+                                                   carve_config_in_memory(&ctx->config), &copied)) < 0)
         CARVE_GOTO_DONE(NULL);
     if (NULL == (under = H5VLfile_open(path, H5F_ACC_RDONLY, container_fapl, dxpl_id, req)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, NULL, "cannot open container %s to replay %s",
@@ -372,7 +395,7 @@ done:
     CARVE_CLEANUP_BEGIN
     if (under)
         H5VLfile_close(under, ctx->under_vol_id, dxpl_id, NULL);
-    if (container_fapl >= 0)
+    if (copied)
         H5Pclose(container_fapl);
     CARVE_CLEANUP_END
     return ret_value;
@@ -403,11 +426,12 @@ replaying_fall_back(const carve_lookup_t *lookup, const char *name)
  * and sets ctx->replaying; or returns NULL with *pass_through set (no error) when the file is created,
  * opened for writing, has no container, or has one that cannot be read (replaying_fall_back). In order:
  * the lookup finds the container; the container is taken and the origin named; the origin is prepared (its
- * stamp checked); the container is opened; HDF5's state is kept for the origin's later open; the file is
+ * stamp checked); the container is opened; HDF5's state is kept for the origin's later open; the open's
+ * access list is kept (how->under_fapl: the origin's list is made from it at a first miss); the file is
  * published, so that datasets reached through external links of other files are served here.
  */
 static void *
-replaying_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through)
+replaying_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_through)
 {
     carve_replaying_t *r = NULL;
     carve_lookup_t     lookup;
@@ -429,11 +453,12 @@ replaying_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pa
     }
     if (NULL == (r = replaying_new(ctx, how->name)))
         CARVE_GOTO_DONE(NULL);
+    r->ctx = ctx; /* ctx->replaying is set once the open succeeds */
     if (replaying_take_container(r, ctx, how->name, &lookup) < 0) {
         *pass_through = replaying_fall_back(&lookup, how->name);
         CARVE_GOTO_DONE(NULL);
     }
-    if (replaying_prepare_origin(r, how->name, how->fapl_id, how->under_fapl) < 0)
+    if (replaying_prepare_origin(r, how->fapl_id, how->under_fapl) < 0)
         CARVE_GOTO_DONE(NULL);
     if (NULL ==
         (under = replaying_open_container(r, ctx, how->name, how->under_fapl, how->dxpl_id, how->req))) {
@@ -451,8 +476,15 @@ replaying_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pa
     /* External links of replayed files are followed to their targets' containers (carve_elink.c). */
     if (carve_elink_register() < 0)
         CARVE_GOTO_DONE(NULL);
-    ctx->replaying = r;
-    r->ctx         = ctx;
+    /* The program's list as it is now, for H5Fget_access_plist and the origin's open: the open's copy, kept,
+     * and the connector and info the program's own list selects. */
+    if (H5Pget_vol_id(how->fapl_id, &r->program_vol_id) < 0 ||
+        H5Pget_vol_info(how->fapl_id, &r->program_vol_info) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL, "cannot keep the access list of %s",
+                         how->name);
+    r->under_fapl   = how->under_fapl;
+    how->under_fapl = H5I_INVALID_HID;
+    ctx->replaying  = r;
     carve_file_ctx_publish(ctx);
     r         = NULL;
     ret_value = under;
@@ -583,7 +615,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
         /* Quiet, not ignored: a failure is kept, and taken below as the reason the origin is unavailable. */
         H5E_BEGIN_TRY
         {
-            if (H5VLstart_lib_state() >= 0) {
+            if (replaying_origin_access(r, r->under_fapl) >= 0 && H5VLstart_lib_state() >= 0) {
                 if (H5VLrestore_lib_state(r->lib_state) >= 0)
                     file = H5VLfile_open(r->origin_name, H5F_ACC_RDONLY,
                                          open_fapl >= 0 ? open_fapl : r->origin_fapl,

@@ -2,8 +2,9 @@
 # line-by-line comparison (run_carve.sh). Portable awk (mawk, gawk). Variables (-v):
 #
 #   mode=list       print the ordinals (1-based, in dump order) of the datasets carve stores chunked in
-#                   place of their layout: not CHUNKED in the origin, with a SIMPLE dataspace without a
-#                   zero dimension (scalars, null and empty datasets keep their layout). Run on the
+#                   place of their layout: neither CHUNKED nor COMPACT in the origin, with a SIMPLE
+#                   dataspace without a zero dimension (scalars, null and empty datasets keep their
+#                   layout, and compact ones stay compact). Run on the
 #                   origin's -p dump; its output is `converted` below. Datasets h5dump shows through an
 #                   external link belong to another file: they are not counted.
 #   mode=normalize  (default) print the dump normalized:
@@ -110,7 +111,7 @@ mode == "list" {
     }
     if (line ~ /^ *STORAGE_LAYOUT \{$/) {
         getline first
-        if (first !~ /^ *CHUNKED/ && cur_storable)
+        if (first !~ /^ *(CHUNKED|COMPACT)/ && cur_storable)
             printf "%d ", ordinal
     }
     next

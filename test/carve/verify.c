@@ -1235,6 +1235,9 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
                         nf);
         }
     }
+    else if (H5Pget_layout(odcpl) == H5D_COMPACT)
+        carve_check(H5Pget_layout(cdcpl) == H5D_COMPACT,
+                    "%s: compact in the origin, compact in the container", path);
     else if (storable)
         carve_check(container_chunked, "%s: stored chunked in the container in place of %s", path,
                     layout_name(odcpl));
@@ -1513,16 +1516,22 @@ verify_dataset(verify_t *v, carve_manifest_dataset_t *md)
             }
         }
         else {
-            /* Scalars and datasets without elements keep a layout without chunks. */
-            hsize_t expect =
-                rank == 0 && ex->read.n > 0 && !carve_selection_is_empty(&md->selections) ? elem : 0;
+            /* Scalars and datasets without elements keep a layout without chunks; a compact dataset stays
+             * compact, all its elements in its header (fill where nothing was read). */
+            int     compact = H5Pget_layout(cdcpl) == H5D_COMPACT;
+            hsize_t expect  = compact ? (hsize_t)H5Sget_simple_extent_npoints(cspace) * elem
+                              : rank == 0 && ex->read.n > 0 && !carve_selection_is_empty(&md->selections)
+                                  ? elem
+                                  : 0;
 
-            if (rank == 0 && ex->read.n > 0 && elem == 0)
+            if ((compact || (rank == 0 && ex->read.n > 0)) && elem == 0)
                 note("%s: the stored size of one element is unknown: no size check", path);
             else
                 carve_check(stored == expect, "%s: bytes stored %llu = %llu (%s)", path,
                             (unsigned long long)stored, (unsigned long long)expect,
-                            expect ? "the scalar's element" : "no elements");
+                            compact  ? "the compact dataset's elements"
+                            : expect ? "the scalar's element"
+                                     : "no elements");
         }
         carve_check(md->bytes_stored == stored,
                     "%s: manifest bytes_stored %" PRIu64 " is the container's %llu", path, md->bytes_stored,

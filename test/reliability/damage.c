@@ -5,7 +5,8 @@
  * does not store.
  *
  *   carve_damage where <file> <dataset>
- *       prints "<file offset> <size>" of the dataset's first stored chunk (native HDF5)
+ *       prints "<file offset> <size>" of the dataset's first stored chunk (native HDF5), or of a compact
+ *       dataset's elements in its object header
  *   carve_damage attr <file> <object> <attribute>
  *       adds 1 to the first byte of a fixed-size attribute's value (native HDF5, in place)
  *   carve_damage claim <container> <dataset> <chunk coordinate>...
@@ -32,6 +33,37 @@ fail(const char *what)
     return 1;
 }
 
+/* Where a compact dataset's elements lie in the file: they are stored verbatim in its object header, so
+ * their bytes (read with the file's type) are looked for in the file, and must occur exactly once. */
+static int
+where_compact(const char *path, hid_t dset)
+{
+    hid_t          type = H5Dget_type(dset);
+    hsize_t        size = H5Dget_storage_size(dset);
+    unsigned char *want = size ? malloc((size_t)size) : NULL, *bytes = NULL;
+    FILE          *f     = fopen(path, "rb");
+    long           total = -1;
+    size_t         found = 0, at = 0;
+
+    if (type < 0 || !want || !f || H5Dread(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, want) < 0)
+        return fail("cannot read the compact dataset's elements");
+    if (fseek(f, 0, SEEK_END) != 0 || (total = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+        (bytes = malloc((size_t)total + 1)) == NULL || fread(bytes, 1, (size_t)total, f) != (size_t)total)
+        return fail("cannot read the file");
+    fclose(f);
+    for (size_t i = 0; i + size <= (size_t)total; i++)
+        if (memcmp(bytes + i, want, (size_t)size) == 0 && found++ == 0)
+            at = i;
+    free(bytes);
+    free(want);
+    H5Tclose(type);
+    if (found != 1)
+        return fail(found ? "the compact dataset's elements occur more than once in the file"
+                          : "the compact dataset's elements are not in the file");
+    printf("%zu %" PRIuHSIZE "\n", at, size);
+    return 0;
+}
+
 static int
 where(const char *path, const char *name)
 {
@@ -42,6 +74,19 @@ where(const char *path, const char *name)
 
     if (file < 0 || (dset = H5Dopen2(file, name, H5P_DEFAULT)) < 0)
         return fail("cannot open the dataset");
+    {
+        hid_t dcpl    = H5Dget_create_plist(dset);
+        int   compact = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_COMPACT;
+
+        H5Pclose(dcpl);
+        if (compact) {
+            int ret = where_compact(path, dset);
+
+            H5Dclose(dset);
+            H5Fclose(file);
+            return ret;
+        }
+    }
     if (H5Dget_chunk_info(dset, H5S_ALL, 0, offset, &mask, &addr, &size) < 0 || addr == HADDR_UNDEF)
         return fail("the dataset stores no chunk");
     printf("%" PRIuHADDR " %" PRIuHSIZE "\n", addr, size);

@@ -14,9 +14,10 @@
  *
  * Checks (each prints PASS/FAIL; exit 1 on any failure):
  *   - H5Fget_name gives the name the program opened, not the container's; H5Fget_filesize the origin's
- *     size;
+ *     size; H5Fget_access_plist the program's list (carve selected with its settings);
  *   - H5Dget_create_plist of a dataset the container stores in another layout (/data/contiguous) has
- *     the origin's layout, and equals the native list (H5Pequal);
+ *     the origin's layout, and equals the native list (H5Pequal); so does that of a compact dataset never
+ *     read (/data/compact: the container keeps it compact);
  *   - H5Dread_chunk of a chunk the container holds returns the origin's raw bytes and filter mask (also
  *     without the origin); of a chunk it does not hold, the origin's (and, without the origin, an error
  *     naming the dataset);
@@ -188,6 +189,34 @@ stage_replay(const char *path, const char *native_path, int origin_present)
               "H5Fget_filesize gives the origin's size");
     }
 
+    /* The access list: the program's (carve selected, with its settings; the sec2 driver), not the
+     * container's, which selects the connector below. */
+    {
+        hid_t rfapl = H5Fget_access_plist(rfile), vol = H5I_INVALID_HID;
+        hid_t carve = H5VLget_connector_id_by_name("carve");
+        void *info  = NULL;
+        char *text  = NULL;
+        int   cmp   = 1;
+
+        check(rfapl >= 0 && H5Pget_vol_id(rfapl, &vol) >= 0 && carve >= 0 &&
+                  H5VLcmp_connector_cls(&cmp, vol, carve) >= 0 && cmp == 0 &&
+                  H5Pget_driver(rfapl) == H5FD_SEC2,
+              "H5Fget_access_plist: carve selected, the sec2 driver");
+        check(rfapl >= 0 && H5Pget_vol_info(rfapl, &info) >= 0 && info &&
+                  H5VLconnector_info_to_str(info, carve, &text) >= 0 && text && strstr(text, "mode=replay"),
+              "H5Fget_access_plist: carve's settings are the program's (mode=replay)");
+        if (text)
+            H5free_memory(text);
+        if (info)
+            H5VLfree_connector_info(carve, info);
+        if (vol >= 0)
+            H5VLclose(vol);
+        if (carve >= 0)
+            H5VLclose(carve);
+        if (rfapl >= 0)
+            H5Pclose(rfapl);
+    }
+
     /* The creation list of a dataset stored in another layout. */
     rd = H5Dopen2(rfile, "/data/contiguous", H5P_DEFAULT);
     nd = H5Dopen2(nfile, "/data/contiguous", H5P_DEFAULT);
@@ -196,6 +225,22 @@ stage_replay(const char *path, const char *native_path, int origin_present)
 
         check(H5Pget_layout(rdcpl) == H5D_CONTIGUOUS, "/data/contiguous: the origin's layout (contiguous)");
         check(H5Pequal(rdcpl, ndcpl) > 0, "/data/contiguous: the creation list equals native's");
+        H5Pclose(rdcpl);
+        H5Pclose(ndcpl);
+    }
+    H5Dclose(rd);
+    H5Dclose(nd);
+
+    /* A compact dataset the program never read (no manifest entry): the container's copy is compact too,
+     * so its own creation list is the origin's (carve stored such datasets chunked before). */
+    rd = H5Dopen2(rfile, "/data/compact", H5P_DEFAULT);
+    nd = H5Dopen2(nfile, "/data/compact", H5P_DEFAULT);
+    {
+        hid_t rdcpl = H5Dget_create_plist(rd), ndcpl = H5Dget_create_plist(nd);
+
+        check(rdcpl >= 0 && H5Pget_layout(rdcpl) == H5D_COMPACT,
+              "/data/compact (never read): the origin's layout (compact)");
+        check(rdcpl >= 0 && H5Pequal(rdcpl, ndcpl) > 0, "/data/compact: the creation list equals native's");
         H5Pclose(rdcpl);
         H5Pclose(ndcpl);
     }

@@ -735,6 +735,26 @@ test_held(unit_t *t)
         CHECK_ERROR(t, CARVE_E_BADVALUE, "11 elements in dimension 1", "carved dataset 10");
         CHECK(t, carve_split_read(&held, flat, flat, &split) < 0);
         CHECK_ERROR(t, CARVE_E_BADVALUE, "rank 1", "carved dataset 2");
+        /* ... unless its bounding box lies inside the dataset's extent and decides the read (the whole read
+         * goes to one side, which reads the same elements): a hit in held chunk (0, 0), a miss in (1, 1). A
+         * box reaching past the dataset's extent, or a larger rank (the bounds say it), is refused. */
+        H5Sselect_hyperslab(other, H5S_SELECT_SET, (hsize_t[]){1, 1}, NULL, (hsize_t[]){2, 3}, NULL);
+        CHECK(t, carve_split_read(&held, other, other, &split) >= 0 && split.kind == CARVE_SPLIT_HIT &&
+                     split.hit_elements == 6);
+        H5Sselect_hyperslab(other, H5S_SELECT_SET, (hsize_t[]){5, 5}, NULL, (hsize_t[]){2, 2}, NULL);
+        CHECK(t, carve_split_read(&held, other, other, &split) >= 0 && split.kind == CARVE_SPLIT_MISS &&
+                     split.miss_elements == 4);
+        H5Sselect_hyperslab(other, H5S_SELECT_SET, (hsize_t[]){0, 9}, NULL, (hsize_t[]){1, 2}, NULL);
+        CHECK(t, carve_split_read(&held, other, other, &split) < 0);
+        CHECK_ERROR(t, CARVE_E_BADVALUE, "11 elements in dimension 1", "carved dataset 10");
+        {
+            hid_t deep = H5Screate_simple(3, (hsize_t[]){10, 10, 10}, NULL);
+
+            H5Sselect_hyperslab(deep, H5S_SELECT_SET, (hsize_t[]){0, 0, 0}, NULL, (hsize_t[]){1, 1, 1}, NULL);
+            CHECK(t, carve_split_read(&held, deep, deep, &split) < 0);
+            CHECK_ERROR(t, CARVE_E_BADVALUE, "rank 3", "carved dataset 2");
+            H5Sclose(deep);
+        }
         H5Sclose(other);
         H5Sclose(flat);
     }
