@@ -2190,7 +2190,8 @@ commit_write(commit_state_t *st, const carve_stamp_t *stamp)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "cannot rename %s to %s: %s", st->temp_path,
                          st->container_path, strerror(errno));
     container_sync_dir(st->container_path);
-    if (carve_manifest_write_file(st->manifest_path, &st->manifest) < 0)
+    /* The text embedded above, rendered once (a manifest of a million points costs seconds to render). */
+    if (carve_manifest_write_text(st->manifest_path, text, len) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:

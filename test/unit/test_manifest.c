@@ -821,9 +821,9 @@ test_parse_malformed(unit_t *t)
              "not part of a remote stamp");
 
     /* the unknown format, before anything else is looked at */
-    BAD_LINE(t, 1, "carve_manifest: 2\n", CARVE_E_BADVALUE, WHAT " line 1, key carve_manifest",
-             "manifest format 2 is not supported", "reads format 1 only");
-    BAD_LINE(t, 1, "carve_manifest: 0\n", CARVE_E_BADVALUE, "manifest format 0 is not supported", "format 1");
+    BAD_LINE(t, 1, "carve_manifest: 3\n", CARVE_E_BADVALUE, WHAT " line 1, key carve_manifest",
+             "manifest format 3 is not supported", "reads formats 1 to 2");
+    BAD_LINE(t, 1, "carve_manifest: 0\n", CARVE_E_BADVALUE, "manifest format 0 is not supported", "formats 1 to 2");
     BAD_TEXT(t, "carve_manifest: 7\nsomething_new: {}\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
              "format 7 is not supported");
     BAD_LINE(t, 1, "carve_manifest: one\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
@@ -927,9 +927,9 @@ test_emit_refusals(unit_t *t)
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "names no container");
     set_text(&m.container, "c");
-    m.format = 2;
+    m.format = 3;
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "format 2", "writes format 1");
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "format 3", "writes format 2");
     m.format = CARVE_MANIFEST_FORMAT;
     set_text(&m.skeleton, "most");
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
