@@ -234,56 +234,81 @@ carve_selection_add_all(carve_selection_t *sel)
     return carve_selection_add(sel, start, NULL, count, sel->dims);
 }
 
-/* Adds one point (a one-element block): carve_selection_add's checks, fold and append without its general
- * normalisation — the per-point step of a point selection, which may list millions. */
-static herr_t
-selection_add_point(carve_selection_t *sel, const hsize_t *point, const hsize_t *ones)
+/* Folds a point into the last record (a block): inside it, or right beside it where it is one element thick
+ * in every other dimension. selection_fold_into_last for a one-element block, in one pass that stops at
+ * the second dimension the point is off the record (the common answer for scattered points). */
+static int
+selection_fold_point(carve_selection_t *sel, const hsize_t *point)
 {
-    int    rank = sel->rank;
-    size_t i;
+    int      rank = sel->rank, along = -1;
+    size_t   last = sel->nrecords - 1;
+    hsize_t *ls = CARVE_RECORD_START(sel, last), *lb = CARVE_RECORD_BLOCK(sel, last);
 
-    for (int d = 0; d < rank; d++)
-        if (point[d] >= sel->dims[d]) {
-            CARVE_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE,
-                        "selection record outside the extent (%llu elements) in dimension %d",
-                        (unsigned long long)sel->dims[d], d);
-            return -1;
-        }
-    if (sel->nrecords > 0 && selection_fold_into_last(sel, point, ones))
+    if (!record_is_block(CARVE_RECORD_COUNT(sel, last), rank))
         return 0;
-    if (selection_reserve(sel, 1) < 0)
-        return -1;
-    i = sel->nrecords++;
-    memcpy(CARVE_RECORD_START(sel, i), point, (size_t)rank * sizeof *point);
-    for (int f = 1; f < 4; f++) /* stride, count, block */
-        memcpy(CARVE_RECORD_START(sel, i) + f * rank, ones, (size_t)rank * sizeof *ones);
-    return 0;
+    for (int d = 0, outside = 0, thick = 0; d < rank; d++) {
+        int in = point[d] >= ls[d] && point[d] - ls[d] < lb[d];
+
+        outside += !in;
+        thick += !(in && lb[d] == 1);
+        if (outside > 1 || (outside && thick > 1))
+            return 0;
+        if (!in)
+            along = d;
+    }
+    if (along < 0)
+        return 1; /* inside */
+    if (point[along] == ls[along] + lb[along])
+        lb[along]++;
+    else if (point[along] + 1 == ls[along]) {
+        ls[along]--;
+        lb[along]++;
+    }
+    else
+        return 0;
+    if (sel->merged == sel->nrecords)
+        sel->merged = last; /* the last record changed: it must be merged again */
+    return 1;
 }
 
-/* Adds the points of a point selection, in batches. */
+/* Adds the npoints points of a point selection, in batches: the per-point step of a point selection, which
+ * may list millions — carve_selection_add's checks, fold and append without its general normalisation. */
 static herr_t
-selection_add_points(carve_selection_t *sel, hid_t space_id)
+selection_add_points(carve_selection_t *sel, hid_t space_id, hsize_t npoints)
 {
-    hssize_t npoints = H5Sget_select_elem_npoints(space_id);
-    hsize_t *buf     = NULL;
-    hsize_t  ones[H5S_MAX_RANK];
+    int      rank      = sel->rank;
+    hsize_t *buf       = NULL;
     herr_t   ret_value = 0;
 
-    if (npoints < 0)
-        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
-    if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)sel->rank * sizeof *buf)))
+    if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)rank * sizeof *buf)))
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory reading a point selection");
-    for (int d = 0; d < sel->rank; d++)
-        ones[d] = 1;
-    for (hsize_t first = 0; first < (hsize_t)npoints; first += COVERAGE_BATCH) {
-        hsize_t n = (hsize_t)npoints - first < COVERAGE_BATCH ? (hsize_t)npoints - first : COVERAGE_BATCH;
+    for (hsize_t first = 0; first < npoints; first += COVERAGE_BATCH) {
+        hsize_t n = npoints - first < COVERAGE_BATCH ? npoints - first : COVERAGE_BATCH;
 
         if (H5Sget_select_elem_pointlist(space_id, first, n, buf) < 0)
             CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
                              "cannot read the points of a selection");
-        for (hsize_t p = 0; p < n; p++)
-            if (selection_add_point(sel, buf + p * (hsize_t)sel->rank, ones) < 0)
-                CARVE_GOTO_DONE(-1);
+        if (selection_reserve(sel, (size_t)n) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (hsize_t p = 0; p < n; p++) {
+            const hsize_t *point = buf + p * (hsize_t)rank;
+            hsize_t       *rec;
+
+            for (int d = 0; d < rank; d++)
+                if (point[d] >= sel->dims[d])
+                    CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                                     "selection record outside the extent (%llu elements) in dimension %d",
+                                     (unsigned long long)sel->dims[d], d);
+            if (sel->nrecords > 0 && selection_fold_point(sel, point))
+                continue;
+            rec = CARVE_RECORD_START(sel, sel->nrecords++);
+            for (int d = 0; d < rank; d++) {
+                rec[d]            = point[d];
+                rec[rank + d]     = 1; /* stride */
+                rec[2 * rank + d] = 1; /* count */
+                rec[3 * rank + d] = 1; /* block */
+            }
+        }
     }
 
 done:
@@ -371,7 +396,7 @@ carve_selection_add_space_of_rank(carve_selection_t *sel, hid_t space_id, int nd
                 CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
                                  "cannot count the points of a selection");
             n         = (hsize_t)np;
-            ret_value = selection_add_points(sel, space_id);
+            ret_value = selection_add_points(sel, space_id, n);
             break;
         }
         case H5S_SEL_HYPERSLABS: {
@@ -957,8 +982,17 @@ done:
 static herr_t
 selection_merge_rowmajor(carve_selection_t *sel, int rounds)
 {
+    int    runs      = 1;
     herr_t ret_value = 0;
 
+    /* Runs along the last dimension (points among them) need one round: the first sweep makes each row's
+     * runs maximal and apart, so the later sweeps only stack equal ones, which no sweep can then join, and
+     * no record lies inside another. */
+    for (size_t i = 0; i < sel->nrecords && runs; i++)
+        for (int d = 0; d < sel->rank - 1 && runs; d++)
+            runs = CARVE_RECORD_BLOCK(sel, i)[d] == 1;
+    if (runs)
+        rounds = 1;
     if (selection_sort_rowmajor(sel) < 0)
         CARVE_GOTO_DONE(-1);
     for (int round = 0; rounds == 0 || round < rounds; round++) {
@@ -1432,7 +1466,23 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
     for (size_t i = 0; i < sel->nrecords; i++) {
         size_t  pos[H5S_MAX_RANK] = {0};
         hsize_t coords[H5S_MAX_RANK];
+        int     one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
 
+        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is the
+         * one added last (records in row-major order come chunk by chunk). */
+        for (int d = 0; d < rank && one_chunk; d++) {
+            hsize_t first = CARVE_RECORD_START(sel, i)[d];
+
+            coords[d] = first / cs->chunk[d];
+            one_chunk = (first + CARVE_RECORD_BLOCK(sel, i)[d] - 1) / cs->chunk[d] == coords[d];
+        }
+        if (one_chunk) {
+            if (cs->n > 0 && carve_chunkset_index(cs, coords) == cs->idx[cs->n - 1])
+                continue;
+            if (carve_chunkset_add_coords(cs, coords) < 0)
+                CARVE_GOTO_DONE(-1);
+            continue;
+        }
         for (int d = 0; d < rank; d++)
             if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d],
                                       CARVE_RECORD_STRIDE(sel, i)[d], CARVE_RECORD_COUNT(sel, i)[d],

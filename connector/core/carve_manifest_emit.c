@@ -617,12 +617,17 @@ emit_packed_selections(writer_t *w, const carve_selection_t *sel)
     herr_t         ret_value = 0;
 
     carve_dynbuf_init(&bytes, SIZE_MAX);
+    /* Plain: base64 of bytes starting with the codec's version (1) starts with 'A' and reads as a string. */
     if (carve_selection_pack(sel, &bytes) < 0 || NULL == (text = carve_base64_encode(bytes.bytes, bytes.len)))
         CARVE_GOTO_DONE(-1);
     if (emit_pair_key(w, dataset_keys[DS_PACKED_SELECTIONS]) < 0 ||
         emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 ||
         emit_u64_pair(w, packed_keys[PACKED_RECORDS], sel->nrecords) < 0 ||
-        emit_text_pair(w, packed_keys[PACKED_DATA], text) < 0 || emit_mapping_end(w) < 0)
+        emit_pair_key(w, packed_keys[PACKED_DATA]) < 0 ||
+        emit_scalar(w, text, strlen(text), YAML_PLAIN_SCALAR_STYLE) < 0)
+        CARVE_GOTO_DONE(-1);
+    keypath_pop(&w->path);
+    if (emit_mapping_end(w) < 0)
         CARVE_GOTO_DONE(-1);
     keypath_pop(&w->path);
 
