@@ -576,6 +576,16 @@ done:
     return ret_value;
 }
 
+uint64_t
+carve_linear_index(int rank, const hsize_t *dims, const hsize_t *coords)
+{
+    uint64_t index = 0;
+
+    for (int d = 0; d < rank; d++)
+        index = index * dims[d] + coords[d];
+    return index;
+}
+
 void
 carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,
                        const hsize_t *block, hsize_t *lo, hsize_t *hi)
@@ -638,12 +648,29 @@ done:
  * the common cases (points or slabs inside a large read), bounded so that merging stays near-linear. */
 #define COVERAGE_CONTAINER_CANDIDATES 16
 
+/* Removes the records marked in dropped[0, nrecords), keeping the others in order; returns how many went. */
+static size_t
+selection_remove_dropped(carve_selection_t *sel, const char *dropped)
+{
+    size_t n = sel->nrecords, out = 0, width = 4 * (size_t)sel->rank;
+
+    for (size_t i = 0; i < n; i++) {
+        if (dropped[i])
+            continue;
+        if (out != i)
+            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
+        out++;
+    }
+    sel->nrecords = out;
+    return n - out;
+}
+
 /* Drops every record whose bounding box lies inside a single-block record (not itself). */
 static herr_t
 selection_drop_contained(carve_selection_t *sel)
 {
     int     rank = sel->rank;
-    size_t  n = sel->nrecords, nblocks = 0, out = 0, width = 4 * (size_t)rank;
+    size_t  n = sel->nrecords, nblocks = 0;
     size_t *blocks    = NULL; /* the single blocks, by first row */
     char   *dropped   = NULL;
     herr_t  ret_value = 0;
@@ -691,14 +718,7 @@ selection_drop_contained(carve_selection_t *sel)
             }
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (dropped[i])
-            continue;
-        if (out != i)
-            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
-        out++;
-    }
-    sel->nrecords = out;
+    selection_remove_dropped(sel, dropped);
 
 done:
     free(blocks);
@@ -766,7 +786,6 @@ selection_sort_rowmajor(carve_selection_t *sel)
     size_t   n = sel->nrecords, width = 4 * (size_t)rank, sorted = 1;
     keyed_t *a = NULL, *b = NULL;
     size_t  *counts    = NULL;
-    hsize_t *records   = NULL;
     herr_t   ret_value = 0;
 
     if (n < 2)
@@ -776,11 +795,8 @@ selection_sort_rowmajor(carve_selection_t *sel)
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory sorting %zu selection records",
                          n);
     for (size_t i = 0; i < n; i++) {
-        const hsize_t *start = CARVE_RECORD_START(sel, i);
-        uint64_t       key   = 0;
+        uint64_t key = carve_linear_index(rank, sel->dims, CARVE_RECORD_START(sel, i));
 
-        for (int d = 0; d < rank; d++)
-            key = key * sel->dims[d] + start[d];
         a[i].key    = key;
         a[i].record = i;
         sorted &= i == 0 || a[i - 1].key <= key;
@@ -814,16 +830,29 @@ selection_sort_rowmajor(carve_selection_t *sel)
             a[k - 1] = t;
             sorted   = 0;
         }
+    free(b);
+    b = NULL;
     if (sorted)
         CARVE_GOTO_DONE(0);
-    if (NULL == (records = malloc(n * width * sizeof *records)))
-        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory sorting %zu selection records",
-                         n);
-    for (size_t i = 0; i < n; i++)
-        memcpy(records + i * width, CARVE_RECORD_START(sel, a[i].record), width * sizeof *records);
-    free(sel->records);
-    sel->records  = records;
-    sel->capacity = n;
+    /* In place, cycle by cycle (record i takes record a[i].record's place): no second copy of a list that may
+     * hold a million records. */
+    for (size_t i = 0; i < n; i++) {
+        hsize_t held[4 * H5S_MAX_RANK];
+        size_t  j = i;
+
+        if (a[i].record == SIZE_MAX || a[i].record == i)
+            continue;
+        memcpy(held, CARVE_RECORD_START(sel, i), width * sizeof *held);
+        while (a[j].record != i) {
+            size_t from = a[j].record;
+
+            memcpy(CARVE_RECORD_START(sel, j), CARVE_RECORD_START(sel, from), width * sizeof *held);
+            a[j].record = SIZE_MAX;
+            j           = from;
+        }
+        memcpy(CARVE_RECORD_START(sel, j), held, width * sizeof *held);
+        a[j].record = SIZE_MAX;
+    }
 
 done:
     free(a);
@@ -913,7 +942,7 @@ static long
 selection_drop_contained_rowmajor(carve_selection_t *sel)
 {
     int     rank = sel->rank;
-    size_t  n = sel->nrecords, width = 4 * (size_t)rank, ncand = 0, seen = 0, out = 0;
+    size_t  n = sel->nrecords, ncand = 0, seen = 0;
     size_t *cand      = NULL; /* the candidates, in row-major order */
     char   *dropped   = NULL;
     hsize_t tallest   = 0; /* the most rows of a candidate seen so far */
@@ -960,15 +989,7 @@ selection_drop_contained_rowmajor(carve_selection_t *sel)
             }
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (dropped[i])
-            continue;
-        if (out != i)
-            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
-        out++;
-    }
-    ret_value     = (long)(n - out);
-    sel->nrecords = out;
+    ret_value = (long)selection_remove_dropped(sel, dropped);
 
 done:
     free(cand);

@@ -83,6 +83,8 @@ int carve_selection_contains(const carve_selection_t *sel, hid_t space_id);
 /* Sorts n record indices of sel (rank >= 1) by the records' first row (start in dimension 0), records
  * starting on the same row by index. */
 herr_t carve_selection_order_by_row(const carve_selection_t *sel, size_t *records, size_t n);
+/* The row-major index of coords in an extent of dims whose elements fit 64 bits. */
+uint64_t carve_linear_index(int rank, const hsize_t *dims, const hsize_t *coords);
 /* The bounding box of the hyperslab (start, stride, count, block) of `rank` dimensions, a record's or a
  * read's: its first and last element in each dimension, inclusive (as H5Sget_select_bounds gives them). */
 void carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,

@@ -83,17 +83,6 @@ put_head(pack_writer_t *w, uint64_t v, unsigned tag)
         w->buf[w->used++] = first;
 }
 
-/* Row-major index of start in an extent of dims (which fits 64 bits). */
-static uint64_t
-linear_index(int rank, const hsize_t *dims, const hsize_t *start)
-{
-    uint64_t index = 0;
-
-    for (int d = 0; d < rank; d++)
-        index = index * dims[d] + start[d];
-    return index;
-}
-
 herr_t
 carve_selection_pack(const carve_selection_t *sel, carve_dynbuf_t *out)
 {
@@ -117,7 +106,7 @@ carve_selection_pack(const carve_selection_t *sel, carve_dynbuf_t *out)
     for (size_t i = 0; i < sel->nrecords && !w->failed; i++) {
         const hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
         const hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
-        uint64_t       index = linear_index(rank, sel->dims, start), delta = index - previous;
+        uint64_t       index = carve_linear_index(rank, sel->dims, start), delta = index - previous;
         uint64_t       zigzag = (delta << 1) ^ (0 - (delta >> 63));
         unsigned       tag    = TAG_SAME;
 
