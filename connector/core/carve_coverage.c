@@ -997,22 +997,85 @@ done:
     return ret_value;
 }
 
+/* Rows (the product of the extents in every dimension but the last) of record i's block, at most cap + 1. */
+static hsize_t
+record_rows(const carve_selection_t *sel, size_t i, hsize_t cap)
+{
+    const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+    hsize_t        rows  = 1;
+
+    for (int d = 0; d < sel->rank - 1 && rows <= cap; d++)
+        rows = block[d] > cap ? cap + 1 : rows * block[d];
+    return rows;
+}
+
+/* Splits the blocks of several rows into their rows (runs along the last dimension) when they are few
+ * against the list (a point that arrived right below the previous one makes a block of two rows): the
+ * union is the same, and runs alone merge in one round. Returns 1 when the list holds runs only. */
+static int
+selection_split_rows(carve_selection_t *sel)
+{
+    int     rank = sel->rank;
+    size_t  n = sel->nrecords, width = 4 * (size_t)rank, extra = 0, cap = n / 8, at = n;
+    herr_t  reserved = -1;
+    hsize_t coords[H5S_MAX_RANK];
+
+    for (size_t i = 0; i < n && extra <= cap; i++) {
+        hsize_t rows = record_rows(sel, i, cap);
+
+        extra = rows > cap ? cap + 1 : extra + (size_t)rows - 1; /* a block of more rows: not split */
+    }
+    if (extra == 0)
+        return 1;
+    if (extra <= cap) /* no room to split is no failure: the general rounds do without */
+        CARVE_TRY_IGNORED(reserved = selection_reserve(sel, extra));
+    if (reserved < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        hsize_t *rec = CARVE_RECORD_START(sel, i), *block = rec + 3 * rank;
+
+        if (record_rows(sel, i, cap) == 1)
+            continue;
+        /* Every row but the first appended as a run (the odometer over the leading dimensions), then the
+         * record itself cut to its first row. */
+        for (int d = 0; d < rank - 1; d++)
+            coords[d] = 0;
+        for (;;) {
+            int d = rank - 2;
+
+            while (d >= 0 && ++coords[d] == block[d])
+                coords[d--] = 0;
+            if (d < 0)
+                break;
+            {
+                hsize_t *run = CARVE_RECORD_START(sel, at++);
+
+                memcpy(run, rec, width * sizeof *rec);
+                for (int k = 0; k < rank - 1; k++) {
+                    run[k]            = rec[k] + coords[k];
+                    run[3 * rank + k] = 1;
+                }
+            }
+        }
+        for (int d = 0; d < rank - 1; d++)
+            block[d] = 1;
+    }
+    sel->nrecords = at;
+    return 1;
+}
+
 /* Merges a selection of single blocks (selection_blocks_only): sorted once, then sweeps along every
  * dimension (the last first) and, unless `rounds` is 1, drops of contained records, until nothing
  * changes. */
 static herr_t
 selection_merge_rowmajor(carve_selection_t *sel, int rounds)
 {
-    int    runs      = 1;
     herr_t ret_value = 0;
 
     /* Runs along the last dimension (points among them) need one round: the first sweep makes each row's
      * runs maximal and apart, so the later sweeps only stack equal ones, which no sweep can then join, and
      * no record lies inside another. */
-    for (size_t i = 0; i < sel->nrecords && runs; i++)
-        for (int d = 0; d < sel->rank - 1 && runs; d++)
-            runs = CARVE_RECORD_BLOCK(sel, i)[d] == 1;
-    if (runs)
+    if (selection_split_rows(sel))
         rounds = 1;
     if (selection_sort_rowmajor(sel) < 0)
         CARVE_GOTO_DONE(-1);
