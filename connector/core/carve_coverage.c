@@ -234,56 +234,81 @@ carve_selection_add_all(carve_selection_t *sel)
     return carve_selection_add(sel, start, NULL, count, sel->dims);
 }
 
-/* Adds one point (a one-element block): carve_selection_add's checks, fold and append without its general
- * normalisation — the per-point step of a point selection, which may list millions. */
-static herr_t
-selection_add_point(carve_selection_t *sel, const hsize_t *point, const hsize_t *ones)
+/* Folds a point into the last record (a block): inside it, or right beside it where it is one element thick
+ * in every other dimension. selection_fold_into_last for a one-element block, in one pass that stops at
+ * the second dimension the point is off the record (the common answer for scattered points). */
+static int
+selection_fold_point(carve_selection_t *sel, const hsize_t *point)
 {
-    int    rank = sel->rank;
-    size_t i;
+    int      rank = sel->rank, along = -1;
+    size_t   last = sel->nrecords - 1;
+    hsize_t *ls = CARVE_RECORD_START(sel, last), *lb = CARVE_RECORD_BLOCK(sel, last);
 
-    for (int d = 0; d < rank; d++)
-        if (point[d] >= sel->dims[d]) {
-            CARVE_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE,
-                        "selection record outside the extent (%llu elements) in dimension %d",
-                        (unsigned long long)sel->dims[d], d);
-            return -1;
-        }
-    if (sel->nrecords > 0 && selection_fold_into_last(sel, point, ones))
+    if (!record_is_block(CARVE_RECORD_COUNT(sel, last), rank))
         return 0;
-    if (selection_reserve(sel, 1) < 0)
-        return -1;
-    i = sel->nrecords++;
-    memcpy(CARVE_RECORD_START(sel, i), point, (size_t)rank * sizeof *point);
-    for (int f = 1; f < 4; f++) /* stride, count, block */
-        memcpy(CARVE_RECORD_START(sel, i) + f * rank, ones, (size_t)rank * sizeof *ones);
-    return 0;
+    for (int d = 0, outside = 0, thick = 0; d < rank; d++) {
+        int in = point[d] >= ls[d] && point[d] - ls[d] < lb[d];
+
+        outside += !in;
+        thick += !(in && lb[d] == 1);
+        if (outside > 1 || (outside && thick > 1))
+            return 0;
+        if (!in)
+            along = d;
+    }
+    if (along < 0)
+        return 1; /* inside */
+    if (point[along] == ls[along] + lb[along])
+        lb[along]++;
+    else if (point[along] + 1 == ls[along]) {
+        ls[along]--;
+        lb[along]++;
+    }
+    else
+        return 0;
+    if (sel->merged == sel->nrecords)
+        sel->merged = last; /* the last record changed: it must be merged again */
+    return 1;
 }
 
-/* Adds the points of a point selection, in batches. */
+/* Adds the npoints points of a point selection, in batches: the per-point step of a point selection, which
+ * may list millions — carve_selection_add's checks, fold and append without its general normalisation. */
 static herr_t
-selection_add_points(carve_selection_t *sel, hid_t space_id)
+selection_add_points(carve_selection_t *sel, hid_t space_id, hsize_t npoints)
 {
-    hssize_t npoints = H5Sget_select_elem_npoints(space_id);
-    hsize_t *buf     = NULL;
-    hsize_t  ones[H5S_MAX_RANK];
+    int      rank      = sel->rank;
+    hsize_t *buf       = NULL;
     herr_t   ret_value = 0;
 
-    if (npoints < 0)
-        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1, "cannot count the points of a selection");
-    if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)sel->rank * sizeof *buf)))
+    if (NULL == (buf = malloc(COVERAGE_BATCH * (size_t)rank * sizeof *buf)))
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory reading a point selection");
-    for (int d = 0; d < sel->rank; d++)
-        ones[d] = 1;
-    for (hsize_t first = 0; first < (hsize_t)npoints; first += COVERAGE_BATCH) {
-        hsize_t n = (hsize_t)npoints - first < COVERAGE_BATCH ? (hsize_t)npoints - first : COVERAGE_BATCH;
+    for (hsize_t first = 0; first < npoints; first += COVERAGE_BATCH) {
+        hsize_t n = npoints - first < COVERAGE_BATCH ? npoints - first : COVERAGE_BATCH;
 
         if (H5Sget_select_elem_pointlist(space_id, first, n, buf) < 0)
             CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
                              "cannot read the points of a selection");
-        for (hsize_t p = 0; p < n; p++)
-            if (selection_add_point(sel, buf + p * (hsize_t)sel->rank, ones) < 0)
-                CARVE_GOTO_DONE(-1);
+        if (selection_reserve(sel, (size_t)n) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (hsize_t p = 0; p < n; p++) {
+            const hsize_t *point = buf + p * (hsize_t)rank;
+            hsize_t       *rec;
+
+            for (int d = 0; d < rank; d++)
+                if (point[d] >= sel->dims[d])
+                    CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
+                                     "selection record outside the extent (%llu elements) in dimension %d",
+                                     (unsigned long long)sel->dims[d], d);
+            if (sel->nrecords > 0 && selection_fold_point(sel, point))
+                continue;
+            rec = CARVE_RECORD_START(sel, sel->nrecords++);
+            for (int d = 0; d < rank; d++) {
+                rec[d]            = point[d];
+                rec[rank + d]     = 1; /* stride */
+                rec[2 * rank + d] = 1; /* count */
+                rec[3 * rank + d] = 1; /* block */
+            }
+        }
     }
 
 done:
@@ -371,7 +396,7 @@ carve_selection_add_space_of_rank(carve_selection_t *sel, hid_t space_id, int nd
                 CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_UNDERLYING, -1,
                                  "cannot count the points of a selection");
             n         = (hsize_t)np;
-            ret_value = selection_add_points(sel, space_id);
+            ret_value = selection_add_points(sel, space_id, n);
             break;
         }
         case H5S_SEL_HYPERSLABS: {
@@ -426,6 +451,20 @@ carve_selection_union(carve_selection_t *dst, const carve_selection_t *src)
     if (dst->rank != src->rank)
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1, "union of selections of rank %d and %d",
                          dst->rank, src->rank);
+    if (dst->rank > 0 && src->nrecords > 0 &&
+        memcmp(dst->dims, src->dims, (size_t)dst->rank * sizeof *dst->dims) == 0) {
+        /* The same extent: src's records fit as they are, appended in one copy (a commit adds a run's
+         * hundreds of thousands of points so); into an empty dst, what src had merged stays merged. */
+        size_t width = 4 * (size_t)dst->rank, had = dst->nrecords;
+
+        if (selection_reserve(dst, src->nrecords) < 0)
+            CARVE_GOTO_DONE(-1);
+        memcpy(dst->records + had * width, src->records, src->nrecords * width * sizeof *src->records);
+        dst->nrecords += src->nrecords;
+        if (had == 0)
+            dst->merged = src->merged;
+        CARVE_GOTO_DONE(0);
+    }
     for (size_t i = 0; i < src->nrecords; i++)
         if (carve_selection_add(dst, CARVE_RECORD_START(src, i), CARVE_RECORD_STRIDE(src, i),
                                 CARVE_RECORD_COUNT(src, i), CARVE_RECORD_BLOCK(src, i)) < 0)
@@ -537,6 +576,16 @@ done:
     return ret_value;
 }
 
+uint64_t
+carve_linear_index(int rank, const hsize_t *dims, const hsize_t *coords)
+{
+    uint64_t index = 0;
+
+    for (int d = 0; d < rank; d++)
+        index = index * dims[d] + coords[d];
+    return index;
+}
+
 void
 carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,
                        const hsize_t *block, hsize_t *lo, hsize_t *hi)
@@ -599,12 +648,29 @@ done:
  * the common cases (points or slabs inside a large read), bounded so that merging stays near-linear. */
 #define COVERAGE_CONTAINER_CANDIDATES 16
 
+/* Removes the records marked in dropped[0, nrecords), keeping the others in order; returns how many went. */
+static size_t
+selection_remove_dropped(carve_selection_t *sel, const char *dropped)
+{
+    size_t n = sel->nrecords, out = 0, width = 4 * (size_t)sel->rank;
+
+    for (size_t i = 0; i < n; i++) {
+        if (dropped[i])
+            continue;
+        if (out != i)
+            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
+        out++;
+    }
+    sel->nrecords = out;
+    return n - out;
+}
+
 /* Drops every record whose bounding box lies inside a single-block record (not itself). */
 static herr_t
 selection_drop_contained(carve_selection_t *sel)
 {
     int     rank = sel->rank;
-    size_t  n = sel->nrecords, nblocks = 0, out = 0, width = 4 * (size_t)rank;
+    size_t  n = sel->nrecords, nblocks = 0;
     size_t *blocks    = NULL; /* the single blocks, by first row */
     char   *dropped   = NULL;
     herr_t  ret_value = 0;
@@ -652,18 +718,385 @@ selection_drop_contained(carve_selection_t *sel)
             }
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (dropped[i])
-            continue;
-        if (out != i)
-            memmove(CARVE_RECORD_START(sel, out), CARVE_RECORD_START(sel, i), width * sizeof *sel->records);
-        out++;
-    }
-    sel->nrecords = out;
+    selection_remove_dropped(sel, dropped);
 
 done:
     free(blocks);
     free(dropped);
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Merging single blocks in row-major order
+ *
+ * Points and small reads arrive as single blocks (count 1 everywhere), hundreds of thousands of them. For
+ * them merging is linear but for one radix sort: the records are put in row-major order of their starts
+ * once (which keeps, within any set of records agreeing on all starts but one dimension's, the order of
+ * that dimension's start), and each pass along a dimension then joins every record into the latest record
+ * of its group (the same starts and blocks in every other dimension) when it touches or overlaps it, through
+ * a hash table of groups, in one sweep. Contained records are dropped in one sweep too. The general passes
+ * above serve selections holding patterns, and extents of more than 2^64 elements.
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Bits of a radix digit. */
+#define COVERAGE_RADIX_BITS 11
+
+/* 1 when every record is one block and the extent's elements fit 64 bits (rank >= 1). */
+static int
+selection_blocks_only(const carve_selection_t *sel)
+{
+    uint64_t total = 1;
+
+    if (sel->rank < 1)
+        return 0;
+    for (int d = 0; d < sel->rank; d++) {
+        if (sel->dims[d] != 0 && total > UINT64_MAX / sel->dims[d])
+            return 0;
+        total *= sel->dims[d];
+    }
+    for (size_t i = 0; i < sel->nrecords; i++)
+        if (!record_is_block(CARVE_RECORD_COUNT(sel, i), sel->rank))
+            return 0;
+    return 1;
+}
+
+/* Elements of record i's block. */
+static hsize_t
+record_volume(const carve_selection_t *sel, size_t i)
+{
+    const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+    hsize_t        v     = 1;
+
+    for (int d = 0; d < sel->rank; d++)
+        v *= block[d];
+    return v;
+}
+
+/* Puts the records in row-major order of their starts (an LSD radix sort of their linear indices, digits
+ * all keys share skipped), records of one start largest first. */
+static herr_t
+selection_sort_rowmajor(carve_selection_t *sel)
+{
+    enum { NDIGITS = (64 + COVERAGE_RADIX_BITS - 1) / COVERAGE_RADIX_BITS, RADIX = 1 << COVERAGE_RADIX_BITS };
+    typedef struct keyed_t {
+        uint64_t key;
+        size_t   record;
+    } keyed_t;
+    int      rank = sel->rank;
+    size_t   n = sel->nrecords, width = 4 * (size_t)rank, sorted = 1;
+    keyed_t *a = NULL, *b = NULL;
+    size_t  *counts    = NULL;
+    herr_t   ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    if (NULL == (a = malloc(n * sizeof *a)) || NULL == (b = malloc(n * sizeof *b)) ||
+        NULL == (counts = calloc((size_t)NDIGITS * RADIX, sizeof *counts)))
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory sorting %zu selection records",
+                         n);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = carve_linear_index(rank, sel->dims, CARVE_RECORD_START(sel, i));
+
+        a[i].key    = key;
+        a[i].record = i;
+        sorted &= i == 0 || a[i - 1].key <= key;
+        for (int g = 0; g < NDIGITS; g++)
+            counts[(size_t)g * RADIX + ((key >> (g * COVERAGE_RADIX_BITS)) & (RADIX - 1))]++;
+    }
+    for (int g = 0; g < NDIGITS && !sorted; g++) {
+        size_t  *count = counts + (size_t)g * RADIX, sum = 0;
+        keyed_t *swap;
+
+        if (count[(a[0].key >> (g * COVERAGE_RADIX_BITS)) & (RADIX - 1)] == n)
+            continue; /* every key has this digit */
+        for (size_t v = 0; v < RADIX; v++) {
+            size_t c = count[v];
+
+            count[v] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i].key >> (g * COVERAGE_RADIX_BITS)) & (RADIX - 1)]++] = a[i];
+        swap = a, a = b, b = swap;
+    }
+    /* Records of one start: the largest block first (it may contain the others). Such runs are short. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && a[k - 1].key == a[k].key &&
+                           record_volume(sel, a[k - 1].record) < record_volume(sel, a[k].record);
+             k--) {
+            keyed_t t = a[k];
+
+            a[k]     = a[k - 1];
+            a[k - 1] = t;
+            sorted   = 0;
+        }
+    free(b);
+    b = NULL;
+    if (sorted)
+        CARVE_GOTO_DONE(0);
+    /* In place, cycle by cycle (record i takes record a[i].record's place): no second copy of a list that may
+     * hold a million records. */
+    for (size_t i = 0; i < n; i++) {
+        hsize_t held[4 * H5S_MAX_RANK];
+        size_t  j = i;
+
+        if (a[i].record == SIZE_MAX || a[i].record == i)
+            continue;
+        memcpy(held, CARVE_RECORD_START(sel, i), width * sizeof *held);
+        while (a[j].record != i) {
+            size_t from = a[j].record;
+
+            memcpy(CARVE_RECORD_START(sel, j), CARVE_RECORD_START(sel, from), width * sizeof *held);
+            a[j].record = SIZE_MAX;
+            j           = from;
+        }
+        memcpy(CARVE_RECORD_START(sel, j), held, width * sizeof *held);
+        a[j].record = SIZE_MAX;
+    }
+
+done:
+    free(a);
+    free(b);
+    free(counts);
+    return ret_value;
+}
+
+/* The hash of record i's group along `along`: its starts and blocks in the other dimensions. */
+static uint64_t
+group_hash(const hsize_t *rec, int rank, int along)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+
+    for (int d = 0; d < rank; d++)
+        if (d != along) {
+            h = (h ^ rec[d]) * 0x100000001b3ull;
+            h = (h ^ rec[3 * rank + d]) * 0x100000001b3ull;
+        }
+    return h ^ (h >> 29);
+}
+
+/* 1 when two single blocks have the same start and block in every dimension but `along`. */
+static int
+blocks_agree_except(const hsize_t *a, const hsize_t *b, int rank, int along)
+{
+    for (int d = 0; d < rank; d++)
+        if (d != along && (a[d] != b[d] || a[3 * rank + d] != b[3 * rank + d]))
+            return 0;
+    return 1;
+}
+
+/* One sweep along `along` over records in row-major order: each single block joins the latest record of
+ * its group when it touches or overlaps it. Returns the number of records removed, -1 on failure. */
+static long
+selection_join_rowmajor(carve_selection_t *sel, int along)
+{
+    int     rank = sel->rank;
+    size_t  n = sel->nrecords, width = 4 * (size_t)rank, out = 0, slots = 16;
+    size_t *table     = NULL; /* 1 + output position of a group's latest record; 0: empty */
+    long    ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    while (slots < 2 * n)
+        slots *= 2;
+    if (NULL == (table = calloc(slots, sizeof *table)))
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
+                         n);
+    for (size_t i = 0; i < n; i++) {
+        hsize_t *rec  = CARVE_RECORD_START(sel, i);
+        size_t   slot = (size_t)group_hash(rec, rank, along) & (slots - 1);
+        hsize_t *latest;
+
+        for (; table[slot]; slot = (slot + 1) & (slots - 1)) {
+            latest = CARVE_RECORD_START(sel, table[slot] - 1);
+            if (blocks_agree_except(latest, rec, rank, along))
+                break;
+        }
+        if (table[slot] && rec[along] <= latest[along] + latest[3 * rank + along]) {
+            hsize_t end = rec[along] + rec[3 * rank + along];
+
+            if (end > latest[along] + latest[3 * rank + along])
+                latest[3 * rank + along] = end - latest[along];
+            continue; /* joined into latest */
+        }
+        if (out != i)
+            memcpy(CARVE_RECORD_START(sel, out), rec, width * sizeof *rec);
+        table[slot] = ++out;
+    }
+    ret_value     = (long)(n - out);
+    sel->nrecords = out;
+
+done:
+    free(table);
+    return ret_value;
+}
+
+/* How many of the candidates before a record (the nearest in row-major order first) are tried as its
+ * container by the row-major drop: the same row's, to its left, are the likeliest. */
+#define COVERAGE_ROWMAJOR_CANDIDATES 4
+
+/* Drops every record (single blocks in row-major order) inside another one that extends in two
+ * dimensions or more (one that extends in one only has its contents joined by the sweeps). Returns the
+ * number removed, -1 on failure. */
+static long
+selection_drop_contained_rowmajor(carve_selection_t *sel)
+{
+    int     rank = sel->rank;
+    size_t  n = sel->nrecords, ncand = 0, seen = 0;
+    size_t *cand      = NULL; /* the candidates, in row-major order */
+    char   *dropped   = NULL;
+    hsize_t tallest   = 0; /* the most rows of a candidate seen so far */
+    long    ret_value = 0;
+
+    if (n < 2)
+        return 0;
+    if (NULL == (cand = malloc(n * sizeof *cand)) || NULL == (dropped = calloc(n, 1)))
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
+                         n);
+    for (size_t i = 0; i < n; i++) {
+        const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+        int            wide  = 0;
+
+        for (int d = 0; d < rank; d++)
+            wide += block[d] > 1;
+        if (wide >= 2)
+            cand[ncand++] = i;
+    }
+    for (size_t i = 0; i < n && ncand > 0; i++) {
+        const hsize_t *start = CARVE_RECORD_START(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
+        size_t         tried = 0;
+
+        while (seen < ncand && cand[seen] < i) { /* candidates before i: starts not after its start */
+            hsize_t rows = CARVE_RECORD_BLOCK(sel, cand[seen])[0];
+
+            tallest = rows > tallest ? rows : tallest;
+            seen++;
+        }
+        for (size_t k = seen; k-- > 0 && tried < COVERAGE_ROWMAJOR_CANDIDATES;) {
+            const hsize_t *cs = CARVE_RECORD_START(sel, cand[k]), *cb = CARVE_RECORD_BLOCK(sel, cand[k]);
+            int            inside = 1;
+
+            if (cs[0] + tallest <= start[0])
+                break; /* it and every candidate before it end above this record's first row */
+            if (dropped[cand[k]])
+                continue;
+            tried++;
+            for (int d = 0; d < rank && inside; d++)
+                inside = cs[d] <= start[d] && start[d] + block[d] <= cs[d] + cb[d];
+            if (inside) {
+                dropped[i] = 1;
+                break;
+            }
+        }
+    }
+    ret_value = (long)selection_remove_dropped(sel, dropped);
+
+done:
+    free(cand);
+    free(dropped);
+    return ret_value;
+}
+
+/* Rows (the product of the extents in every dimension but the last) of record i's block, at most cap + 1. */
+static hsize_t
+record_rows(const carve_selection_t *sel, size_t i, hsize_t cap)
+{
+    const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+    hsize_t        rows  = 1;
+
+    for (int d = 0; d < sel->rank - 1 && rows <= cap; d++)
+        rows = block[d] > cap ? cap + 1 : rows * block[d];
+    return rows;
+}
+
+/* Splits the blocks of several rows into their rows (runs along the last dimension) when they are few
+ * against the list (a point that arrived right below the previous one makes a block of two rows): the
+ * union is the same, and runs alone merge in one round. Returns 1 when the list holds runs only. */
+static int
+selection_split_rows(carve_selection_t *sel)
+{
+    int     rank = sel->rank;
+    size_t  n = sel->nrecords, width = 4 * (size_t)rank, extra = 0, cap = n / 8, at = n;
+    herr_t  reserved = -1;
+    hsize_t coords[H5S_MAX_RANK];
+
+    for (size_t i = 0; i < n && extra <= cap; i++) {
+        hsize_t rows = record_rows(sel, i, cap);
+
+        extra = rows > cap ? cap + 1 : extra + (size_t)rows - 1; /* a block of more rows: not split */
+    }
+    if (extra == 0)
+        return 1;
+    if (extra <= cap) /* no room to split is no failure: the general rounds do without */
+        CARVE_TRY_IGNORED(reserved = selection_reserve(sel, extra));
+    if (reserved < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        hsize_t *rec = CARVE_RECORD_START(sel, i), *block = rec + 3 * rank;
+
+        if (record_rows(sel, i, cap) == 1)
+            continue;
+        /* Every row but the first appended as a run (the odometer over the leading dimensions), then the
+         * record itself cut to its first row. */
+        for (int d = 0; d < rank - 1; d++)
+            coords[d] = 0;
+        for (;;) {
+            int d = rank - 2;
+
+            while (d >= 0 && ++coords[d] == block[d])
+                coords[d--] = 0;
+            if (d < 0)
+                break;
+            {
+                hsize_t *run = CARVE_RECORD_START(sel, at++);
+
+                memcpy(run, rec, width * sizeof *rec);
+                for (int k = 0; k < rank - 1; k++) {
+                    run[k]            = rec[k] + coords[k];
+                    run[3 * rank + k] = 1;
+                }
+            }
+        }
+        for (int d = 0; d < rank - 1; d++)
+            block[d] = 1;
+    }
+    sel->nrecords = at;
+    return 1;
+}
+
+/* Merges a selection of single blocks (selection_blocks_only): sorted once, then sweeps along every
+ * dimension (the last first) and, unless `rounds` is 1, drops of contained records, until nothing
+ * changes. */
+static herr_t
+selection_merge_rowmajor(carve_selection_t *sel, int rounds)
+{
+    herr_t ret_value = 0;
+
+    /* Runs along the last dimension (points among them) need one round: the first sweep makes each row's
+     * runs maximal and apart, so the later sweeps only stack equal ones, which no sweep can then join, and
+     * no record lies inside another. */
+    if (selection_split_rows(sel))
+        rounds = 1;
+    if (selection_sort_rowmajor(sel) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (int round = 0; rounds == 0 || round < rounds; round++) {
+        long removed = 0, r;
+
+        for (int d = sel->rank - 1; d >= 0; d--) {
+            if ((r = selection_join_rowmajor(sel, d)) < 0)
+                CARVE_GOTO_DONE(-1);
+            removed += r;
+        }
+        if (rounds != 1) {
+            if ((r = selection_drop_contained_rowmajor(sel)) < 0)
+                CARVE_GOTO_DONE(-1);
+            removed += r;
+        }
+        if (removed == 0)
+            break;
+    }
+
+done:
     return ret_value;
 }
 
@@ -678,11 +1111,17 @@ carve_selection_compact(carve_selection_t *sel)
     }
     /* Duplicates go and neighbours join, once along each dimension: cheap enough to run while a
      * program reads; carve_selection_merge does the rest at commit. */
-    if (selection_merge_pass(sel, -1) < 0)
-        CARVE_GOTO_DONE(-1);
-    for (int d = sel->rank - 1; d >= 0; d--)
-        if (selection_merge_pass(sel, d) < 0)
+    if (selection_blocks_only(sel)) {
+        if (selection_merge_rowmajor(sel, 1) < 0)
             CARVE_GOTO_DONE(-1);
+    }
+    else {
+        if (selection_merge_pass(sel, -1) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (int d = sel->rank - 1; d >= 0; d--)
+            if (selection_merge_pass(sel, d) < 0)
+                CARVE_GOTO_DONE(-1);
+    }
     sel->merged = sel->nrecords;
 
 done:
@@ -694,6 +1133,14 @@ carve_selection_merge(carve_selection_t *sel)
 {
     herr_t ret_value = 0;
 
+    if (sel->merged == sel->nrecords)
+        return 0; /* merged (or compacted) already, nothing added since */
+    if (sel->rank > 0 && sel->nrecords > 1 && selection_blocks_only(sel)) {
+        if (selection_merge_rowmajor(sel, 0) < 0)
+            CARVE_GOTO_DONE(-1);
+        sel->merged = sel->nrecords;
+        CARVE_GOTO_DONE(0);
+    }
     if (carve_selection_compact(sel) < 0)
         CARVE_GOTO_DONE(-1);
     /* Then, until nothing changes, drop contained records and join again: every round that changes
@@ -1103,7 +1550,23 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
     for (size_t i = 0; i < sel->nrecords; i++) {
         size_t  pos[H5S_MAX_RANK] = {0};
         hsize_t coords[H5S_MAX_RANK];
+        int     one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
 
+        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is the
+         * one added last (records in row-major order come chunk by chunk). */
+        for (int d = 0; d < rank && one_chunk; d++) {
+            hsize_t first = CARVE_RECORD_START(sel, i)[d];
+
+            coords[d] = first / cs->chunk[d];
+            one_chunk = (first + CARVE_RECORD_BLOCK(sel, i)[d] - 1) / cs->chunk[d] == coords[d];
+        }
+        if (one_chunk) {
+            if (cs->n > 0 && carve_chunkset_index(cs, coords) == cs->idx[cs->n - 1])
+                continue;
+            if (carve_chunkset_add_coords(cs, coords) < 0)
+                CARVE_GOTO_DONE(-1);
+            continue;
+        }
         for (int d = 0; d < rank; d++)
             if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d],
                                       CARVE_RECORD_STRIDE(sel, i)[d], CARVE_RECORD_COUNT(sel, i)[d],

@@ -5,7 +5,8 @@
  * A carve_selection_t is a list of hyperslab records (start, stride, count, block per dimension): the
  * exact union of the file-space selections read. Regular hyperslabs stay one record; irregular ones
  * become one record per block; points become one-element records. carve_selection_merge() keeps the
- * list short (duplicates and contained records dropped, neighbours joined) without changing the union.
+ * list short (duplicates and contained records dropped, neighbours joined) without changing the union;
+ * the manifest writes long lists packed (carve_selection_codec.h).
  *
  * A carve_chunkset_t is the set of chunks of a chunk grid that such selections touch, kept as a sorted
  * array of linear chunk indices (row-major over the grid).
@@ -58,12 +59,15 @@ herr_t carve_selection_add_space_of_rank(carve_selection_t *sel, hid_t space_id,
 void carve_selection_set_extent(carve_selection_t *sel, const hsize_t *dims);
 /* Adds everything (the whole extent). */
 herr_t carve_selection_add_all(carve_selection_t *sel);
-/* Adds every record of src (same rank and extent). */
+/* Adds every record of src (same rank and extent: appended as they are; into an empty dst, src's merged
+ * prefix stays merged). */
 herr_t carve_selection_union(carve_selection_t *dst, const carve_selection_t *src);
 /* A cheaper shortening for the read path (duplicates, one round of joining neighbours); the union is
  * unchanged. */
 herr_t carve_selection_compact(carve_selection_t *sel);
-/* Shortens the list without changing the union of the elements it describes. */
+/* Shortens the list without changing the union of the elements it describes; nothing when every record is
+ * merged already (merged == nrecords). Single blocks over an extent of at most 2^64 elements (points, small
+ * reads) are merged in one radix sort into row-major order and linear sweeps, and stay in that order. */
 herr_t carve_selection_merge(carve_selection_t *sel);
 
 /* Number of elements in the union (overlaps counted once). */
@@ -79,6 +83,8 @@ int carve_selection_contains(const carve_selection_t *sel, hid_t space_id);
 /* Sorts n record indices of sel (rank >= 1) by the records' first row (start in dimension 0), records
  * starting on the same row by index. */
 herr_t carve_selection_order_by_row(const carve_selection_t *sel, size_t *records, size_t n);
+/* The row-major index of coords in an extent of dims whose elements fit 64 bits. */
+uint64_t carve_linear_index(int rank, const hsize_t *dims, const hsize_t *coords);
 /* The bounding box of the hyperslab (start, stride, count, block) of `rank` dimensions, a record's or a
  * read's: its first and last element in each dimension, inclusive (as H5Sget_select_bounds gives them). */
 void carve_hyperslab_bounds(int rank, const hsize_t *start, const hsize_t *stride, const hsize_t *count,

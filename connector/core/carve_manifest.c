@@ -657,10 +657,24 @@ carve_manifest_write_file(const char *path, const carve_manifest_t *m)
                          "carve_manifest_write_file: no path or no manifest");
     if (carve_manifest_emit(m, &text, &len) < 0)
         CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1, "cannot write manifest %s", path);
-    ret_value = replace_file(path, text, len, NULL, 0, true);
+    ret_value = carve_manifest_write_text(path, text, len);
 
 done:
     free(text);
+    return ret_value;
+}
+
+herr_t
+carve_manifest_write_text(const char *path, const char *text, size_t len)
+{
+    herr_t ret_value = 0;
+
+    if (path == NULL || text == NULL || path[0] == '\0')
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                         "carve_manifest_write_text: no path or no text");
+    ret_value = replace_file(path, text, len, NULL, 0, true);
+
+done:
     return ret_value;
 }
 
@@ -682,7 +696,10 @@ carve_manifest_file_add_replay(const char *manifest_path, uint64_t generation,
                                                     &manifest_file, &text, &size));
     if (read_status < 0)
         goto done;
-    if (strlen(text) != size || strncmp(text, "carve_manifest: 1\ngeneration: ", 30) != 0 ||
+    /* Either format (carve_manifest.h): they differ in the datasets only. */
+    if (strlen(text) != size ||
+        (strncmp(text, "carve_manifest: 1\ngeneration: ", 30) != 0 &&
+         strncmp(text, "carve_manifest: 2\ngeneration: ", 30) != 0) ||
         sscanf(text + 30, "%" SCNu64, &file_generation) != 1 || file_generation != generation)
         goto done;
     memset(&sum, 0, sizeof sum);

@@ -9,9 +9,9 @@
  * (carve_manifest_emit.c), the parser (carve_manifest_parse.c), and the schema both follow
  * (carve_manifest_schema.h, private to the three).
  *
- * Document layout (format 1):
+ * Document layout (format 2; format 1 is the same without packed_selections):
  *
- *   carve_manifest: 1
+ *   carve_manifest: 1                  # 2 when a dataset's selections are packed
  *   generation: 3                      # +1 on every commit; equals the container's embedded copy
  *   carve_version: 0.1.0
  *   hdf5_version: 1.14.5
@@ -35,6 +35,10 @@
  *       chunks_stored: 4
  *       selections:                    # merged union of the file selections read
  *         - {start: [0, 0], stride: [1, 1], count: [1, 1], block: [20, 200]}
+ *       packed_selections: {records: 221034, data: <base64>}   # in place of selections when they have
+ *                                      # more than CARVE_MANIFEST_PACK_RECORDS records (format 2): the
+ *                                      # records packed by carve_selection_codec.h; both keys may be given
+ *                                      # (the union of their records, YAML's first)
  *       chunks: [[0, 0], [0, 1]]       # chunk grid coordinates held (store: chunks)
  *       origin_dcpl: <base64>          # H5Pencode2 of the origin's creation list, when the container
  *                                      # stores the dataset with another layout
@@ -76,7 +80,14 @@
 #include "carve_coverage.h"
 #include "carve_origin.h"
 
-#define CARVE_MANIFEST_FORMAT 1
+/* The newest format, which carve reads and the model holds. Format 2 adds packed_selections; a manifest
+ * that packs no selections is written as format 1, which carve before packing reads too. */
+#define CARVE_MANIFEST_FORMAT       2
+#define CARVE_MANIFEST_FORMAT_PLAIN 1
+/* A dataset's selections of more records than this are written packed (packed_selections, format 2):
+ * base64 of carve_selection_codec's bytes, a few bytes a record where YAML takes about a hundred. Fewer
+ * stay YAML records, for people to read. */
+#define CARVE_MANIFEST_PACK_RECORDS 64
 /* Largest manifest text carve parses. */
 #define CARVE_MANIFEST_MAX_BYTES ((size_t)1024 * 1024 * 1024)
 
@@ -191,6 +202,8 @@ herr_t carve_manifest_read_file(const char *path, carve_manifest_t *m);
 /* Writes the manifest to path atomically: a temporary file beside it, fsync, rename, fsync of the
  * directory. The old file stays whole if anything fails. */
 herr_t carve_manifest_write_file(const char *path, const carve_manifest_t *m);
+/* The same for text carve_manifest_emit made already (a commit embeds the same text in the container). */
+herr_t carve_manifest_write_text(const char *path, const char *text, size_t len);
 
 /* The entry for a dataset path, or NULL: a binary search over the part of the list in path order (a
  * parsed manifest is in path order, as carve emits it), a scan over entries added since. */

@@ -24,6 +24,7 @@
 #include "carve_error.h"
 #include "carve_manifest.h"
 #include "carve_manifest_schema.h"
+#include "carve_selection_codec.h"
 
 /* Width at which libyaml wraps flow collections (the chunk lists). */
 #define EMIT_WIDTH 120
@@ -600,11 +601,48 @@ done:
     return ret_value;
 }
 
+/* Whether a dataset's selections are written packed (carve_manifest.h: CARVE_MANIFEST_PACK_RECORDS). */
+static bool
+selections_packed(const carve_manifest_dataset_t *d)
+{
+    return d->selections.nrecords > CARVE_MANIFEST_PACK_RECORDS && carve_selection_packable(&d->selections);
+}
+
+/* packed_selections: {records: N, data: <base64>} */
+static herr_t
+emit_packed_selections(writer_t *w, const carve_selection_t *sel)
+{
+    carve_dynbuf_t bytes;
+    char          *text      = NULL;
+    herr_t         ret_value = 0;
+
+    carve_dynbuf_init(&bytes, SIZE_MAX);
+    /* Plain: base64 of bytes starting with the codec's version (1) starts with 'A' and reads as a string. */
+    if (carve_selection_pack(sel, &bytes) < 0 || NULL == (text = carve_base64_encode(bytes.bytes, bytes.len)))
+        CARVE_GOTO_DONE(-1);
+    if (emit_pair_key(w, dataset_keys[DS_PACKED_SELECTIONS]) < 0 ||
+        emit_mapping_start(w, YAML_FLOW_MAPPING_STYLE) < 0 ||
+        emit_u64_pair(w, packed_keys[PACKED_RECORDS], sel->nrecords) < 0 ||
+        emit_pair_key(w, packed_keys[PACKED_DATA]) < 0 ||
+        emit_scalar(w, text, strlen(text), YAML_PLAIN_SCALAR_STYLE) < 0)
+        CARVE_GOTO_DONE(-1);
+    keypath_pop(&w->path);
+    if (emit_mapping_end(w) < 0)
+        CARVE_GOTO_DONE(-1);
+    keypath_pop(&w->path);
+
+done:
+    free(text);
+    carve_dynbuf_free(&bytes);
+    return ret_value;
+}
+
 static herr_t
 emit_dataset(writer_t *w, const void *items, size_t i)
 {
     const carve_manifest_dataset_t *d         = (const carve_manifest_dataset_t *)items + i;
     const carve_selection_t        *sel       = &d->selections;
+    bool                            packed    = selections_packed(d);
     herr_t                          ret_value = 0;
 
     if (check_dataset_for_emit(w, d) < 0)
@@ -616,7 +654,9 @@ emit_dataset(writer_t *w, const void *items, size_t i)
         (d->chunked && emit_number_list_pair(w, "chunk", d->chunk, d->rank) < 0) ||
         emit_fields(w, &dataset_table, d, DS_ELEMENTS_READ, DS_CHUNKS_STORED) < 0)
         CARVE_GOTO_DONE(-1);
-    if (emit_list(w, "selections", YAML_BLOCK_SEQUENCE_STYLE, sel, sel->nrecords, emit_record) < 0 ||
+    if ((packed
+             ? emit_packed_selections(w, sel)
+             : emit_list(w, "selections", YAML_BLOCK_SEQUENCE_STYLE, sel, sel->nrecords, emit_record)) < 0 ||
         (d->chunked && emit_chunks(w, &d->chunks) < 0) ||
         emit_text_pair(w, "origin_dcpl", d->origin_dcpl) < 0 || emit_text_pair(w, "held", d->held) < 0 ||
         emit_mapping_end(w) < 0)
@@ -692,6 +732,7 @@ static herr_t
 emit_document(writer_t *w, const carve_manifest_t *m)
 {
     yaml_event_t event;
+    unsigned     format    = CARVE_MANIFEST_FORMAT_PLAIN;
     herr_t       ret_value = 0;
 
     if (m->format != CARVE_MANIFEST_FORMAT)
@@ -706,10 +747,15 @@ emit_document(writer_t *w, const carve_manifest_t *m)
                          "cannot write the manifest: skeleton '%s' (accepted: %s)", m->skeleton,
                          SKELETONS_ACCEPTED);
 
+    /* The oldest format that holds the document, so that older carve versions read what they can. */
+    for (size_t i = 0; i < m->ndatasets && format == CARVE_MANIFEST_FORMAT_PLAIN; i++)
+        if (selections_packed(&m->datasets[i]))
+            format = CARVE_MANIFEST_FORMAT;
+
     if (emit_event(w, yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING), &event) < 0 ||
         emit_event(w, yaml_document_start_event_initialize(&event, NULL, NULL, NULL, 1), &event) < 0 ||
         emit_mapping_start(w, YAML_BLOCK_MAPPING_STYLE) < 0 ||
-        emit_u64_pair(w, "carve_manifest", m->format) < 0 ||
+        emit_u64_pair(w, "carve_manifest", format) < 0 ||
         emit_fields(w, &top_table, m, TOP_GENERATION, TOP_UPDATED) < 0)
         CARVE_GOTO_DONE(-1);
 

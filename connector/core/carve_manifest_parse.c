@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #include "carve_base64.h"
+#include "carve_selection_codec.h"
 #include "carve_dynbuf.h"
 #include "carve_error.h"
 #include "carve_manifest.h"
@@ -608,6 +609,8 @@ typedef struct manifest_reading_t {
     void             *items[LIST_COUNT]; /* each list's items (lines[id].n of them) until reading_hand_over */
     size_t            cap[LIST_COUNT];   /* allocated items of each list */
     line_list_t       lines[LIST_COUNT];
+    uint64_t          format;      /* the document's carve_manifest */
+    size_t            packed_line; /* the first packed_selections (format 2 only), 0: none */
 } manifest_reading_t;
 
 /* Appends a zeroed item to list `id` and records the line where it starts (for messages about
@@ -733,6 +736,8 @@ typedef struct dataset_reading_t {
     hsize_t                  chunk[H5S_MAX_RANK];
     number_lists_t           records; /* REC_NKEYS lists per selection record */
     number_lists_t           chunks;  /* one list per chunk */
+    packed_reading_t         packed;  /* packed_selections, when packed_line */
+    size_t                   packed_line;
 } dataset_reading_t;
 
 /* Selection record `slot` of the lists. */
@@ -791,7 +796,6 @@ read_dataset_value(reader_t *r, void *target, size_t key, size_t line)
     size_t                    choice    = 0;
     herr_t                    ret_value = 0;
 
-    (void)line;
     switch (key) {
         case DS_STORE:
             if (read_choice(r, store_names, COUNT_OF(store_names), STORES_ACCEPTED, &choice) < 0)
@@ -806,6 +810,10 @@ read_dataset_value(reader_t *r, void *target, size_t key, size_t line)
             break;
         case DS_SELECTIONS:
             ret_value = read_sequence(r, "a sequence of selection records", read_record, &dr->records);
+            break;
+        case DS_PACKED_SELECTIONS:
+            dr->packed_line = line;
+            ret_value       = read_mapping(r, &packed_table, NULL, NULL, &dr->packed, NULL);
             break;
         case DS_CHUNKS:
             ret_value = read_sequence(r, "a sequence of chunk coordinates such as [[0, 0], [0, 1]]",
@@ -902,6 +910,57 @@ done:
     return ret_value;
 }
 
+/* Appends the records of packed_selections to d->selections, each checked as a YAML record is. */
+static herr_t
+resolve_packed_selections(reader_t *r, dataset_reading_t *dr)
+{
+    carve_manifest_dataset_t *d     = &dr->d;
+    carve_selection_t        *sel   = &d->selections;
+    const char               *text  = dr->packed.data, *problem;
+    size_t                    first = sel->nrecords, len = 0, bad = 0, at = 0;
+    void                     *bytes = NULL;
+    char                      shown[EXCERPT_MAX + 4];
+    herr_t                    ret_value = 0;
+
+    if (d->rank == 0)
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                         "%s: a scalar dataset (dims []) has no records to pack; use selections",
+                         reader_at(r, dr->packed_line, "packed_selections"));
+    if ((problem = carve_base64_check(text, strlen(text), &len, &bad)) != NULL)
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1, "%s: '%s' is not base64: %s (at offset %zu)",
+                         reader_at(r, dr->packed_line, "packed_selections.data"),
+                         excerpt(shown, text, strlen(text)), problem, bad);
+    if (carve_base64_decode(text, &bytes, &len) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_SYSTEM, -1, "%s: cannot decode the records",
+                         reader_at(r, dr->packed_line, "packed_selections.data"));
+    if (dr->packed.records > SIZE_MAX ||
+        (problem = carve_selection_unpack(sel, bytes, len, (size_t)dr->packed.records, &at)) != NULL)
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                         "%s: record %zu of %" PRIu64 ": %s (records: says how many the data holds)",
+                         reader_at(r, dr->packed_line, "packed_selections"), at, dr->packed.records,
+                         problem ? problem : "more records than memory can hold");
+    for (size_t i = first; i < sel->nrecords; i++) {
+        const hsize_t *rec = CARVE_RECORD_START(sel, i);
+        int            dim = 0;
+
+        problem =
+            record_problem(d->rank, d->dims, rec, rec + d->rank, rec + 2 * d->rank, rec + 3 * d->rank, &dim);
+        if (problem)
+            CARVE_GOTO_ERROR(
+                CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                "%s: record %zu: %s in dimension %d (start %llu, stride %llu, count %llu, block %llu; dims "
+                "%llu)",
+                reader_at(r, dr->packed_line, "packed_selections"), i - first, problem, dim,
+                (unsigned long long)rec[dim], (unsigned long long)rec[d->rank + dim],
+                (unsigned long long)rec[2 * d->rank + dim], (unsigned long long)rec[3 * d->rank + dim],
+                (unsigned long long)d->dims[dim]);
+    }
+
+done:
+    free(bytes);
+    return ret_value;
+}
+
 static herr_t
 resolve_chunks(reader_t *r, dataset_reading_t *dr)
 {
@@ -976,7 +1035,7 @@ resolve_dataset(reader_t *r, dataset_reading_t *dr, const size_t *lines)
                              "%s: chunk coordinates need the chunk shape (key chunk), which the entry lacks",
                              reader_at(r, lines[DS_CHUNKS], "chunks"));
     }
-    if (resolve_selections(r, dr) < 0)
+    if (resolve_selections(r, dr) < 0 || (dr->packed_line && resolve_packed_selections(r, dr) < 0))
         CARVE_GOTO_DONE(-1);
     if (d->chunked && resolve_chunks(r, dr) < 0)
         CARVE_GOTO_DONE(-1);
@@ -1002,8 +1061,11 @@ read_dataset(reader_t *r, void *target, size_t index, size_t line)
         CARVE_GOTO_DONE(-1);
     *slot = dr.d;
     memset(&dr.d, 0, sizeof dr.d);
+    if (dr.packed_line && ((manifest_reading_t *)target)->packed_line == 0)
+        ((manifest_reading_t *)target)->packed_line = dr.packed_line;
 
 done:
+    free(dr.packed.data);
     carve_manifest_dataset_clear(&dr.d);
     number_lists_free(&dr.records);
     number_lists_free(&dr.chunks);
@@ -1047,13 +1109,15 @@ read_top_value(reader_t *r, void *target, size_t key, size_t line)
     if (key == TOP_FORMAT) {
         if (read_number(r, &format, NULL, 0) < 0)
             CARVE_GOTO_DONE(-1);
-        if (format != CARVE_MANIFEST_FORMAT)
-            CARVE_GOTO_ERROR(
-                CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
-                "%s: manifest format %" PRIu64 " is not supported; carve %s reads format %d only "
-                "(was the container carved by another carve version?)",
-                reader_at(r, event_line(r), NULL), format, CARVE_VERSION_STRING, CARVE_MANIFEST_FORMAT);
-        st->m->format = CARVE_MANIFEST_FORMAT;
+        if (format < CARVE_MANIFEST_FORMAT_PLAIN || format > CARVE_MANIFEST_FORMAT)
+            CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                             "%s: manifest format %" PRIu64
+                             " is not supported; carve %s reads formats %d to %d "
+                             "(was the container carved by another carve version?)",
+                             reader_at(r, event_line(r), NULL), format, CARVE_VERSION_STRING,
+                             CARVE_MANIFEST_FORMAT_PLAIN, CARVE_MANIFEST_FORMAT);
+        st->format    = format;
+        st->m->format = CARVE_MANIFEST_FORMAT; /* the model is the newest format */
     }
     else if (key == TOP_ORIGIN)
         ret_value = read_mapping(r, &origin_table, read_origin_value, st->m, st->m, NULL);
@@ -1231,6 +1295,10 @@ carve_manifest_parse(const char *text, size_t len, const char *what, carve_manif
         CARVE_GOTO_DONE(-1);
     status = read_mapping(r, &top_table, read_top_value, &st, &scratch, NULL);
     reading_hand_over(&st); /* what was read, whole or not, is scratch's from here on */
+    if (status >= 0 && st.packed_line && st.format < CARVE_MANIFEST_FORMAT)
+        CARVE_GOTO_ERROR(CARVE_E_MANIFEST, CARVE_E_BADVALUE, -1,
+                         "%s: packed_selections needs carve_manifest: %d (the document says %" PRIu64 ")",
+                         reader_at(r, st.packed_line, NULL), CARVE_MANIFEST_FORMAT, st.format);
     if (status < 0 || expect_event(r, YAML_DOCUMENT_END_EVENT, "text after the manifest") < 0 ||
         expect_event(r, YAML_STREAM_END_EVENT, "a second YAML document (a manifest is one document)") < 0)
         CARVE_GOTO_DONE(-1);

@@ -128,26 +128,49 @@ enum {
     DS_BYTES_STORED,
     DS_CHUNKS_STORED,
     DS_SELECTIONS,
+    DS_PACKED_SELECTIONS,
     DS_CHUNKS,
     DS_ORIGIN_DCPL,
     DS_HELD,
     DS_NKEYS
 };
-static const char *const dataset_keys[DS_NKEYS] = {
-    "path",         "origin_layout", "store",      "dims",   "chunk",       "elements_read", "bytes_read",
-    "bytes_stored", "chunks_stored", "selections", "chunks", "origin_dcpl", "held"};
-static const field_t dataset_fields[DS_NKEYS] = {
-    [DS_PATH] = TEXT_FIELD(carve_manifest_dataset_t, path),
-    [DS_ORIGIN_LAYOUT] =
-        CHOICE_FIELD(carve_manifest_dataset_t, origin_layout, origin_layout_names, ORIGIN_LAYOUTS_ACCEPTED),
-    [DS_ELEMENTS_READ] = U64_FIELD(carve_manifest_dataset_t, elements_read),
-    [DS_BYTES_READ]    = U64_FIELD(carve_manifest_dataset_t, bytes_read),
-    [DS_BYTES_STORED]  = U64_FIELD(carve_manifest_dataset_t, bytes_stored),
-    [DS_CHUNKS_STORED] = U64_FIELD(carve_manifest_dataset_t, chunks_stored),
-    [DS_HELD]          = CHOICE_FIELD(carve_manifest_dataset_t, held, held_names, HELD_ACCEPTED)};
+static const char *const dataset_keys[DS_NKEYS]   = {"path",
+                                                     "origin_layout",
+                                                     "store",
+                                                     "dims",
+                                                     "chunk",
+                                                     "elements_read",
+                                                     "bytes_read",
+                                                     "bytes_stored",
+                                                     "chunks_stored",
+                                                     "selections",
+                                                     "packed_selections",
+                                                     "chunks",
+                                                     "origin_dcpl",
+                                                     "held"};
+static const field_t     dataset_fields[DS_NKEYS] = {
+        [DS_PATH] = TEXT_FIELD(carve_manifest_dataset_t, path),
+        [DS_ORIGIN_LAYOUT] =
+            CHOICE_FIELD(carve_manifest_dataset_t, origin_layout, origin_layout_names, ORIGIN_LAYOUTS_ACCEPTED),
+        [DS_ELEMENTS_READ] = U64_FIELD(carve_manifest_dataset_t, elements_read),
+        [DS_BYTES_READ]    = U64_FIELD(carve_manifest_dataset_t, bytes_read),
+        [DS_BYTES_STORED]  = U64_FIELD(carve_manifest_dataset_t, bytes_stored),
+        [DS_CHUNKS_STORED] = U64_FIELD(carve_manifest_dataset_t, chunks_stored),
+        [DS_HELD]          = CHOICE_FIELD(carve_manifest_dataset_t, held, held_names, HELD_ACCEPTED)};
 static const key_table_t dataset_table = {dataset_keys, DS_NKEYS,
                                           1u << DS_PATH | 1u << DS_STORE | 1u << DS_DIMS, "a dataset entry",
                                           dataset_fields};
+
+/* packed_selections: {records: N, data: <base64>}, the records packed by carve_selection_codec (format 2). */
+typedef struct packed_reading_t {
+    uint64_t records;
+    char    *data;
+} packed_reading_t;
+enum { PACKED_RECORDS, PACKED_DATA, PACKED_NKEYS };
+static const char *const packed_keys[PACKED_NKEYS]   = {"records", "data"};
+static const field_t     packed_fields[PACKED_NKEYS] = {U64_FIELD(packed_reading_t, records),
+                                                        TEXT_FIELD(packed_reading_t, data)};
+static const key_table_t packed_table = {packed_keys, PACKED_NKEYS, 3u, "packed selections", packed_fields};
 
 enum { REC_START, REC_STRIDE, REC_COUNT, REC_BLOCK, REC_NKEYS };
 static const char *const record_keys[REC_NKEYS] = {"start", "stride", "count", "block"};

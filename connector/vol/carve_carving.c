@@ -802,7 +802,7 @@ carving_seen_start(carve_carving_t *c, hid_t fapl)
  * instead of asking the server again. Anything else, or a tee that cannot be set up, opens below as usual
  * (tried and ignored: the open below reports its own failure). */
 static void *
-carving_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through)
+carving_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_through)
 {
     carve_carving_t *c        = NULL;
     char            *location = NULL;

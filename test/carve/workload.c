@@ -19,7 +19,7 @@
  *
  * Workloads (each reads a part of the zoo, never all of it):
  *   rows strided points union none all convert compound_subset vlen refs multi attrs edge szip
- *   fletcher32 shuffle vds compact types links iterate
+ *   fletcher32 shuffle vds compact types links iterate scatter
  *   band  (not on the zoo: a block of /field of carve_bench_make's file, chosen by CARVE_TEST_BAND; the
  *          crash test's reader, see workload_band)
  * (`carve_workload --list` prints them, one per line.)
@@ -614,6 +614,35 @@ workload_points(void)
     read_points("/data/contiguous", H5T_NATIVE_INT32, NPTS(ct), ct);
 }
 
+/* Many random points (a fixed sequence): more selection records than the manifest writes as YAML, so that
+ * they are written packed (packed_selections) — in chunked datasets over several chunks (/grid3d,
+ * /data/chunked_deflate) and in a contiguous one, stored as the elements read (/grid2d, where replay
+ * serves reads from the records themselves). */
+static void
+workload_scatter(void)
+{
+    static const struct {
+        const char *path;
+        int         rank;
+        hsize_t     dims[3];
+        size_t      reads, points;
+    } targets[]    = {{"/grid3d", 3, {10, 20, 30}, 3, 300},
+                      {"/grid2d", 2, {60, 50}, 2, 400},
+                      {"/data/chunked_deflate", 2, {64, 64}, 1, 500}};
+    uint64_t state = 0x5ca77e4ull;
+    hsize_t  coords[500 * 3];
+
+    for (size_t t = 0; t < NPTS(targets); t++)
+        for (size_t r = 0; r < targets[t].reads; r++) {
+            for (size_t p = 0; p < targets[t].points; p++)
+                for (int d = 0; d < targets[t].rank; d++) {
+                    state = state * 6364136223846793005ull + 1442695040888963407ull;
+                    coords[p * (size_t)targets[t].rank + (size_t)d] = (state >> 33) % targets[t].dims[d];
+                }
+            read_points(targets[t].path, H5T_NATIVE_INT32, targets[t].points, coords);
+        }
+}
+
 /* Unions (H5S_SELECT_OR) of overlapping hyperslabs. */
 static void
 workload_union(void)
@@ -1112,6 +1141,7 @@ static const workload_t workloads[] = {
     {"types", workload_types},
     {"links", workload_links},
     {"iterate", workload_iterate},
+    {"scatter", workload_scatter},
     {"band", workload_band},
 };
 

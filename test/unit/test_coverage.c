@@ -770,6 +770,79 @@ test_selection_merge_contained(unit_t *t)
     CHECK_NO_ERROR(t);
 }
 
+/* Scattered points (some arriving right below the previous one, which folds them into two-row blocks),
+ * 1 x k runs and a few taller blocks: the row-major merge keeps the union, leaves no record inside another
+ * and no two that one block could hold, puts the records in row-major order, and merging again changes
+ * nothing; the same with every record a point, in 3-D. */
+static void
+test_selection_merge_rowmajor(unit_t *t)
+{
+    unit_rng_t r = {0x20E5A7u};
+
+    for (int rep = 0; rep < 60; rep++) {
+        int               rank    = rep % 3 == 2 ? 3 : 2;
+        hsize_t           dims[3] = {37, 53, 11}, one[3] = {1, 1, 1};
+        size_t            nelem = extent_elems(rank, dims);
+        uint8_t          *want = calloc(nelem, 1), *got = malloc(nelem);
+        carve_selection_t sel;
+        size_t            before;
+        int               inside = 0, ordered = 1;
+
+        carve_selection_init(&sel, rank, dims);
+        for (int k = 0; k < 400 && want && got; k++) {
+            hsize_t start[3], block[3] = {1, 1, 1};
+            int     kind = (int)unit_rng_below(&r, 40);
+
+            for (int d = 0; d < rank; d++)
+                start[d] = unit_rng_below(&r, dims[d] - 3);
+            if (kind == 0 && sel.nrecords > 0) { /* right below the record just added */
+                memcpy(start, CARVE_RECORD_START(&sel, sel.nrecords - 1), (size_t)rank * sizeof *start);
+                start[0] = start[0] + 1 < dims[0] ? start[0] + 1 : start[0];
+            }
+            else if (kind == 1)
+                block[0] = block[1] = 3; /* a taller block */
+            else if (kind < 8)
+                block[rank - 1] = 1 + unit_rng_below(&r, 3); /* a run */
+            CHECK(t, carve_selection_add(&sel, start, NULL, one, block) >= 0);
+            for (hsize_t i = 0; i < block[0]; i++)
+                for (hsize_t j = 0; j < block[1]; j++)
+                    for (hsize_t l = 0; l < (rank == 3 ? block[2] : 1); l++) {
+                        size_t at = (size_t)(start[0] + i) * dims[1] + start[1] + j;
+
+                        want[rank == 3 ? at * dims[2] + start[2] + l : at] = 1;
+                    }
+        }
+        CHECK(t, carve_selection_merge(&sel) >= 0);
+        records_mark(&sel, got);
+        SAME_BITS(t, want, got, rank, dims, "row-major merge = the union", &sel);
+        for (size_t i = 0; i < sel.nrecords; i++) {
+            const hsize_t *a = CARVE_RECORD_START(&sel, i);
+
+            if (i > 0 && carve_linear_index(rank, dims, CARVE_RECORD_START(&sel, i - 1)) >
+                             carve_linear_index(rank, dims, a))
+                ordered = 0;
+            for (size_t j = 0; j < sel.nrecords; j++) {
+                const hsize_t *b  = CARVE_RECORD_START(&sel, j);
+                int            in = i != j;
+
+                for (int d = 0; d < rank && in; d++)
+                    in = b[d] <= a[d] && a[d] + a[3 * rank + d] <= b[d] + b[3 * rank + d];
+                inside += in;
+            }
+        }
+        CHECK(t, ordered);
+        if (!CHECK(t, inside == 0))
+            unit_note(t, "repetition %d: %d records inside another of %zu", rep, inside, sel.nrecords);
+        before     = sel.nrecords;
+        sel.merged = 0; /* merge again for real */
+        CHECK(t, carve_selection_merge(&sel) >= 0 && sel.nrecords == before);
+        carve_selection_clear(&sel);
+        free(want);
+        free(got);
+    }
+    CHECK_NO_ERROR(t);
+}
+
 /* Point and block lists longer than the batches carve reads them in (4096): every point and block kept. */
 static void
 test_selection_batches(unit_t *t)
@@ -1844,6 +1917,7 @@ main(void)
     test_selection_sequential(&t);
     test_selection_batches(&t);
     test_selection_merge_contained(&t);
+    test_selection_merge_rowmajor(&t);
     test_selection_random(&t);
     test_selection_add_records(&t);
     test_selection_contains(&t);

@@ -26,6 +26,7 @@
 
 #include "carve_error.h"
 #include "carve_manifest.h"
+#include "carve_selection_codec.h"
 #include "unit_test.h"
 
 #define WHAT "test.carve.yaml"
@@ -821,9 +822,10 @@ test_parse_malformed(unit_t *t)
              "not part of a remote stamp");
 
     /* the unknown format, before anything else is looked at */
-    BAD_LINE(t, 1, "carve_manifest: 2\n", CARVE_E_BADVALUE, WHAT " line 1, key carve_manifest",
-             "manifest format 2 is not supported", "reads format 1 only");
-    BAD_LINE(t, 1, "carve_manifest: 0\n", CARVE_E_BADVALUE, "manifest format 0 is not supported", "format 1");
+    BAD_LINE(t, 1, "carve_manifest: 3\n", CARVE_E_BADVALUE, WHAT " line 1, key carve_manifest",
+             "manifest format 3 is not supported", "reads formats 1 to 2");
+    BAD_LINE(t, 1, "carve_manifest: 0\n", CARVE_E_BADVALUE, "manifest format 0 is not supported",
+             "formats 1 to 2");
     BAD_TEXT(t, "carve_manifest: 7\nsomething_new: {}\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
              "format 7 is not supported");
     BAD_LINE(t, 1, "carve_manifest: one\n", CARVE_E_BADVALUE, "line 1, key carve_manifest",
@@ -927,9 +929,9 @@ test_emit_refusals(unit_t *t)
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
     CHECK_ERROR(t, CARVE_E_BADVALUE, "names no container");
     set_text(&m.container, "c");
-    m.format = 2;
+    m.format = 3;
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
-    CHECK_ERROR(t, CARVE_E_BADVALUE, "format 2", "writes format 1");
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "format 3", "writes format 2");
     m.format = CARVE_MANIFEST_FORMAT;
     set_text(&m.skeleton, "most");
     CHECK(t, carve_manifest_emit(&m, &text, &len) < 0);
@@ -1635,6 +1637,169 @@ test_file_add_replay(unit_t *t)
     carve_manifest_clear(&m);
 }
 
+/* A manifest of one 2-D dataset (dims 100 x 200) whose selections are n records: points, and every
+ * seventh a small block or a strided pattern. */
+static void
+build_scattered(unit_t *t, carve_manifest_t *m, size_t n)
+{
+    const hsize_t             dims[2] = {100, 200};
+    unit_rng_t                r       = {0xD0C5u + n};
+    carve_manifest_dataset_t *d;
+
+    carve_manifest_init(m);
+    set_text(&m->origin, "/scattered.h5");
+    set_text(&m->container, "scattered.carve.h5");
+    m->generation = 4;
+    if (!CHECK(t, (d = carve_manifest_add_dataset(m, "/d", 2, dims, NULL)) != NULL))
+        return;
+    d->store = CARVE_STORE_ELEMENTS;
+    while (d->selections.nrecords < n) {
+        hsize_t start[2] = {unit_rng_below(&r, 90), unit_rng_below(&r, 190)}, one[2] = {1, 1};
+        hsize_t count[2] = {2, 3}, stride[2] = {4, 3}, block[2] = {2, 2};
+        size_t  kind = (size_t)unit_rng_below(&r, 7);
+
+        if (carve_selection_add(&d->selections, start, kind == 1 ? stride : NULL, kind == 1 ? count : one,
+                                kind == 0   ? block
+                                : kind == 1 ? block
+                                            : NULL) < 0)
+            break;
+    }
+}
+
+/* Format 2: selections of more than CARVE_MANIFEST_PACK_RECORDS records are written packed and read back
+ * the same; fewer stay YAML in a format-1 document; a format-1 document with many YAML records (what carve
+ * wrote before packing) reads as before and is written back packed; a replay update of a format-2 file;
+ * malformed packed selections refused, naming the key. */
+static void
+test_packed_selections(unit_t *t)
+{
+    carve_manifest_t m, back, again;
+    char            *text = NULL, *yaml = NULL;
+    size_t           len = 0;
+    char             path[512];
+
+    carve_manifest_init(&back);
+    carve_manifest_init(&again);
+    build_scattered(t, &m, 500);
+    CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0);
+    CHECK(t, text && strncmp(text, "carve_manifest: 2\n", 18) == 0);
+    CHECK(t, unit_contains(text, "  packed_selections: {records: 500, data: A"));
+    CHECK(t, !unit_contains(text, "selections:\n"));
+    CHECK(t, text && carve_manifest_parse(text, len, WHAT, &back) >= 0);
+    CHECK(t, same_manifest(&m, &back) && back.format == CARVE_MANIFEST_FORMAT);
+    CHECK_NO_ERROR(t);
+    /* The same records written as YAML under format 1, as carve wrote them before packing. */
+    {
+        carve_dynbuf_t b;
+        carve_dynbuf_init(&b, SIZE_MAX);
+        const char              *at   = text ? strstr(text, "  packed_selections:") : NULL;
+        const char              *tail = at ? strchr(at, '\n') : NULL;
+        const carve_selection_t *sel  = &m.datasets[0].selections;
+        int ok = at && tail && carve_dynbuf_add(&b, "carve_manifest: 1", 17) == CARVE_GROW_OK &&
+                 carve_dynbuf_add(&b, text + 17, (size_t)(at - text) - 17) == CARVE_GROW_OK &&
+                 carve_dynbuf_add(&b, "  selections:\n", 14) == CARVE_GROW_OK;
+
+        for (size_t i = 0; ok && i < sel->nrecords; i++) {
+            char           line[256];
+            const hsize_t *rs = CARVE_RECORD_START(sel, i);
+            int            w  = snprintf(line, sizeof line,
+                                         "    - {start: [%llu, %llu], stride: [%llu, %llu], count: [%llu, %llu], "
+                                                     "block: [%llu, %llu]}\n",
+                                         (unsigned long long)rs[0], (unsigned long long)rs[1], (unsigned long long)rs[2],
+                                         (unsigned long long)rs[3], (unsigned long long)rs[4], (unsigned long long)rs[5],
+                                         (unsigned long long)rs[6], (unsigned long long)rs[7]);
+            ok                = carve_dynbuf_add(&b, line, (size_t)w) == CARVE_GROW_OK;
+        }
+        ok   = ok && carve_dynbuf_add(&b, tail + 1, strlen(tail + 1)) == CARVE_GROW_OK;
+        yaml = ok ? carve_dynbuf_take(&b, &len) : NULL;
+        carve_dynbuf_free(&b);
+    }
+    CHECK(t, yaml && carve_manifest_parse(yaml, strlen(yaml), WHAT, &again) >= 0);
+    CHECK(t, same_manifest(&m, &again));
+    CHECK_NO_ERROR(t);
+    carve_manifest_clear(&again);
+    /* 64 records: YAML, format 1. */
+    carve_manifest_clear(&m);
+    free(text);
+    text = NULL;
+    build_scattered(t, &m, CARVE_MANIFEST_PACK_RECORDS);
+    CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0);
+    CHECK(t, text && strncmp(text, "carve_manifest: 1\n", 18) == 0 && !unit_contains(text, "packed"));
+    carve_manifest_clear(&m);
+    free(text);
+    text = NULL;
+    /* A replay update of a format-2 file is made in place. */
+    build_scattered(t, &m, 300);
+    snprintf(path, sizeof path, "%s/packed.carve.yaml", t->dir);
+    CHECK(t, carve_manifest_write_file(path, &m) >= 0);
+    CHECK(t, carve_manifest_file_add_replay(path, m.generation, &(carve_replay_counters_t){.reads = 1}) == 1);
+    carve_manifest_clear(&back);
+    CHECK(t, carve_manifest_read_file(path, &back) >= 0 && back.has_replay && back.replay.reads == 1);
+    m.has_replay    = 0;
+    back.has_replay = 0;
+    CHECK(t, same_manifest(&m, &back));
+    CHECK_NO_ERROR(t);
+    carve_manifest_clear(&m);
+
+    /* Refusals. The records of (9, 0) block 2 x 1 packed in a 20 x 20 extent: (9, 0) reaches past 10 x 20. */
+    {
+        const char *head =
+            "carve_manifest: 2\ngeneration: 1\norigin:\n  location: /o.h5\n  stamp: {kind: local, "
+            "size: 1, mtime: 1.5}\ncontainer: c\ndatasets:\n  - path: /d\n    store: elements\n";
+        char              doc[1024];
+        hsize_t           dims20[2] = {20, 20}, start[2] = {9, 0}, one[2] = {1, 1}, block[2] = {2, 1};
+        carve_selection_t sel;
+        carve_dynbuf_t    bytes;
+        char             *b64 = NULL;
+
+        carve_selection_init(&sel, 2, dims20);
+        carve_dynbuf_init(&bytes, SIZE_MAX);
+        CHECK(t, carve_selection_add(&sel, start, NULL, one, block) >= 0 &&
+                     carve_selection_pack(&sel, &bytes) >= 0);
+        b64 = carve_base64_encode(bytes.bytes, bytes.len);
+        snprintf(doc, sizeof doc, "%s    dims: [10, 20]\n    packed_selections: {records: 1, data: %s}\n",
+                 head, b64);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "key datasets[0].packed_selections", "record 0",
+                 "reaches past dims in dimension 0");
+        snprintf(doc, sizeof doc, "%s    dims: [20, 20]\n    packed_selections: {records: 2, data: %s}\n",
+                 head, b64);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "packed_selections", "record 1 of 2", "fewer records than said");
+        snprintf(doc, sizeof doc, "%s    dims: [20, 20]\n    packed_selections: {records: 1, data: '%s='}\n",
+                 head, b64);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "packed_selections.data", "not base64");
+        snprintf(doc, sizeof doc, "%s    dims: [20, 20]\n    packed_selections: {records: 1}\n", head);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "data", "missing");
+        snprintf(doc, sizeof doc,
+                 "%s    dims: [20, 20]\n    packed_selections: {records: 1, data: %s, more: 1}\n", head, b64);
+        BAD_TEXT(t, doc, CARVE_E_BADKEY, "unknown key");
+        snprintf(doc, sizeof doc, "%s    dims: []\n    packed_selections: {records: 1, data: %s}\n", head,
+                 b64);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "scalar dataset");
+        snprintf(doc, sizeof doc,
+                 "carve_manifest: 1%s    dims: [20, 20]\n    packed_selections: {records: 1, data: %s}\n",
+                 head + 17, b64);
+        BAD_TEXT(t, doc, CARVE_E_BADVALUE, "line 11", "packed_selections needs carve_manifest: 2",
+                 "the document says 1");
+        /* accepted: the record in its own extent, beside a YAML record */
+        snprintf(
+            doc, sizeof doc,
+            "%s    dims: [20, 20]\n    selections:\n      - {start: [0, 0], stride: [1, 1], count: [1, 1], "
+            "block: [1, 1]}\n    packed_selections: {records: 1, data: %s}\n",
+            head, b64);
+        CHECK(t, carve_manifest_parse(doc, strlen(doc), WHAT, &back) >= 0 && back.ndatasets == 1 &&
+                     back.datasets[0].selections.nrecords == 2 &&
+                     CARVE_RECORD_START(&back.datasets[0].selections, 1)[0] == 9 &&
+                     CARVE_RECORD_BLOCK(&back.datasets[0].selections, 1)[0] == 2);
+        CHECK_NO_ERROR(t);
+        free(b64);
+        carve_dynbuf_free(&bytes);
+        carve_selection_clear(&sel);
+    }
+    carve_manifest_clear(&back);
+    free(yaml);
+    free(text);
+}
+
 /* Finding datasets by path: entries added in and out of order (more than the unsorted tail allows, so
  * the list gets sorted in between), found by path every time; a parsed manifest is in path order. */
 static void
@@ -1709,6 +1874,7 @@ main(void)
     test_large(&t);
     test_find_datasets(&t);
     test_file_add_replay(&t);
+    test_packed_selections(&t);
 
     return unit_end(&t);
 }
