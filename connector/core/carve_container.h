@@ -36,6 +36,13 @@
 /* Size of carve's user block at the start of a container. */
 #define CARVE_CONTAINER_USERBLOCK 512
 
+/* A container a merge takes data from (h5carve merge): its path and its manifest (the embedded one, with the
+ * file's replay section). */
+typedef struct carve_commit_source_t {
+    const char             *path;
+    const carve_manifest_t *manifest;
+} carve_commit_source_t;
+
 typedef struct carve_commit_t {
     const char     *location;     /* the origin's canonical location (carve_origin_location) */
     const char     *open_name;    /* the name to open the origin with (as the program did) */
@@ -48,6 +55,18 @@ typedef struct carve_commit_t {
     const char                  *program; /* the program's path, for the manifest's run list; may be NULL */
     size_t                       nruns;   /* runs listed before this one's (h5carve merge: the sources'); */
     const carve_manifest_run_t  *runs;    /* may be 0 / NULL */
+    /* The data source. nsources 0: the origin (a carving run). Otherwise a merge: the skeleton is the union of
+     * the sources' (each walked whole: touched_only only names the result), the data what the sources claim,
+     * each unit taken from the first source where it matches that source's checksums, else from the origin
+     * when origin_available (then opened with open_name and origin_fapl), else not stored and counted in
+     * *lost (may be NULL). The stamp is the sources' (`stamp`): the caller compares it with the origin's when
+     * it can reach the origin. The sources' replay sections are added to the container's; access may be
+     * empty (the sources' manifests say what was read). */
+    size_t                       nsources;
+    const carve_commit_source_t *sources;
+    int                          origin_available;
+    const carve_stamp_t         *stamp;
+    uint64_t                    *lost;
 } carve_commit_t;
 
 /* Commits a run into its origin's container (created on first use). On failure the container and its
