@@ -14,6 +14,11 @@
  *     (base64) in the manifest, so that replay can present the origin's layout.
  *   - scalar datasets keep their layout; empty ones have nothing to store.
  *
+ * Where the data comes from (the commit's data source): the origin, for a carving run; for a merge
+ * (h5carve merge, carve_commit_t.sources) the containers it was given, each unit from a source that holds
+ * it intact, the origin only for what none does, and only when it is available (see "A merge's data
+ * source" below). A merge's skeleton is the union of its sources' skeletons.
+ *
  * Invariants of a commit (each names the function that keeps it):
  *
  *   1. The file at the container's path is always a whole container: the old one until the rename of the
@@ -24,9 +29,13 @@
  *      ahead. Its replay section is the exception (invariant 9).
  *   3. The manifest claims only what the container stores, and the container stores only what was
  *      validated: raw chunks byte-identical with a local origin, or fetched whole and decodable from a URL
- *      (container_copy_chunks drops a chunk it could not store from the claims); every claimed unit has
- *      a checksum in the embedded table (container_embed_integrity measures what is stored).
- *   4. The origin is only ever opened read-only (commit_open_files).
+ *      (container_copy_chunks drops a chunk it could not store from the claims), or, in a merge, units of
+ *      a source container that match that source's checksums, measured before they are copied (a unit no
+ *      source holds intact and the origin cannot give is not claimed: merge_store_chunks,
+ *      merge_store_elements, merge_store_held); every claimed unit has a checksum in the embedded table
+ *      (container_embed_integrity measures what is stored).
+ *   4. The origin, and a merge's sources, are only ever opened read-only (commit_open_files,
+ *      merge_open_sources); a merge opens the origin only when it is available.
  *   5. One commit (or replay counter update) at a time per container, across processes: an exclusive flock
  *      on <stem>.carve.lock (carve_container_commit, carve_container_add_replay).
  *   6. A container only ever describes one origin in one state: a different origin or a changed stamp is
@@ -35,9 +44,12 @@
  *      terminating signal (commit_on_signal), and, after a SIGKILL, by the next commit under the lock
  *      (container_remove_stale_temps).
  *   8. Damage is not inherited: data carried over from the old container is checked against its checksums
- *      and copied again from the origin where it does not match (container_check_carried).
+ *      and copied again from the origin where it does not match (container_check_carried); a merge
+ *      without its origin drops it from the claims instead, and takes it again from the sources that hold
+ *      it intact (merge_drop_damaged).
  *   9. Replay counters added to the manifest file since the last commit survive it: the commit takes the
- *      file's replay section into both copies (container_take_file_replay, called by commit_read_old).
+ *      file's replay section into both copies (container_take_file_replay, called by commit_read_old); a
+ *      merge adds its sources' replay sections to it (merge_add_replay).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -2146,8 +2158,7 @@ merge_store_held(commit_state_t *st, merge_dataset_t *m)
         for (size_t k = 0; intact && k < was->n; k++)
             intact = merge_intact(was, is, was->entries[k].chunk);
         if (!intact)
-            fprintf(stderr,
-                    "carve: merge: %s of %s does not match its checksums: taken from another source\n",
+            fprintf(stderr, "carve: merge: %s of %s does not match its checksums: not taken from it\n",
                     m->p.path, src->given->path);
         from = (container_from_t){&src->skeleton, src->file, sds};
         if (intact && container_copy_whole(st, &from, &m->p) < 0)
@@ -2279,10 +2290,10 @@ merge_store_chunks(commit_state_t *st, merge_dataset_t *m)
                 CARVE_GOTO_DONE(-1);
         }
         if (bad)
-            fprintf(stderr,
-                    "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: taken from another "
-                    "source where one holds them\n",
-                    bad, m->p.path, src->given->path, was ? "" : " (it has none for them)");
+            fprintf(
+                stderr,
+                "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: not taken from it\n",
+                bad, m->p.path, src->given->path, was ? "" : " (it has none for them)");
         H5Dclose(sds);
         sds = H5I_INVALID_HID;
     }
@@ -2363,8 +2374,8 @@ merge_source_valid(container_source_t *src, merge_dataset_t *m, const carve_mani
     if (m->p.rank == 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) {
         if (merge_intact(was, is, CARVE_INTEGRITY_WHOLE))
             CARVE_GOTO_DONE(carve_selection_union(valid, &smd->selections));
-        fprintf(stderr, "carve: merge: %s of %s does not match its checksums: taken from another source\n",
-                smd->path, src->given->path);
+        fprintf(stderr, "carve: merge: %s of %s does not match its checksums: not taken from it\n", smd->path,
+                src->given->path);
         CARVE_GOTO_DONE(0);
     }
     if (H5Pget_chunk(dcpl, m->p.rank, chunk) < 0 ||
@@ -2382,11 +2393,11 @@ merge_source_valid(container_source_t *src, merge_dataset_t *m, const carve_mani
         }
     if (bad.n == 0)
         CARVE_GOTO_DONE(carve_selection_union(valid, &smd->selections));
-    fprintf(
-        stderr,
-        "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: what they hold is taken from "
-        "another source where one holds it\n",
-        bad.n, smd->path, src->given->path, was ? "" : " (it has none for them)");
+    fprintf(stderr,
+            "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: what they hold is not "
+            "taken from "
+            "it\n",
+            bad.n, smd->path, src->given->path, was ? "" : " (it has none for them)");
     if (merge_chunk_boxes(&bad, &boxes) < 0 || merge_selection_minus(&smd->selections, &boxes, valid) < 0)
         CARVE_GOTO_DONE(-1);
 

@@ -12,10 +12,11 @@
  * their full manifest. Everything else in the file is the origin's skeleton and carved data, at the
  * origin's own paths. The manifest beside it (<stem>.carve.yaml) is a copy of the embedded one.
  *
- * A commit happens under an exclusive lock on <stem>.carve.lock: it checks the origin's stamp against
- * the container's, copies the container (if any) to a temporary file, adds the skeleton and the data
- * read, embeds the updated manifest, then renames the temporary file over the container and writes the
- * manifest file the same way. A process killed at any point leaves the old container (or none) and at
+ * A commit takes its data from the origin (a carving run) or, for h5carve merge, from other containers of
+ * the same origin (carve_commit_t.sources: no origin needed). It happens under an exclusive lock on
+ * <stem>.carve.lock: it checks the origin's stamp (a merge: its sources') against the container's, copies
+ * the container (if any) to a temporary file, adds the skeleton and the data read, embeds the updated
+ * manifest, then renames the temporary file over the container and writes the manifest file the same way. A process killed at any point leaves the old container (or none) and at
  * worst a stale manifest file, which the next commit rewrites from the embedded copy (the authority).
  *
  * The one exception to "the file is a copy of the embedded manifest" is its replay section: replaying

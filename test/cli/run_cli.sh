@@ -498,7 +498,7 @@ merge)
     h dmg merge out.dmg bad3d b
     check "merge of a damaged chunk another source holds: exit 0" rc_is dmg 0
     check "  the damaged chunk is named, taken from the other source" \
-        says dmg.err "carve: merge: 1 chunk(s) of /grid3d in bad3d/$(basename "$ca") do not match its checksums: taken from another source where one holds them"
+        says dmg.err "carve: merge: 1 chunk(s) of /grid3d in bad3d/$(basename "$ca") do not match its checksums: not taken from it"
     h dmga replay --offline --dir out.dmg -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows dmga.txt
     check "  replay from it, the origin gone: the native values" same_checksum dmga rows
     h lost merge out.lost badplain b
@@ -515,7 +515,7 @@ merge)
     check "  (exit 1)" rc_is lostgrid 1
     h okgrid merge out.okgrid badgrid a
     check "merge of damaged elements an intact copy holds: exit 0" rc_is okgrid 0
-    check "  the damaged source chunk is named" says okgrid.err "chunk(s) of /grid2d in badgrid/$(basename "$ca") do not match its checksums: what they hold is taken from another source"
+    check "  the damaged source chunk is named" says okgrid.err "chunk(s) of /grid2d in badgrid/$(basename "$ca") do not match its checksums: what they hold is not taken from it"
     h okgrida replay --offline --dir out.okgrid -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows okgrida.txt
     check "  replay from it, the origin gone: the native values" same_checksum okgrida rows
     mv data.away data
