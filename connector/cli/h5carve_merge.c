@@ -202,7 +202,7 @@ merge_commit(const merge_group_t *g, const char *out)
     memset(&c, 0, sizeof c);
     c.location         = g->origin;
     c.open_name        = g->origin;
-    c.origin_fapl      = fapl;
+    c.origin_fapl      = fapl >= 0 ? fapl : H5P_FILE_ACCESS_DEFAULT; /* not opened then: not available */
     c.dir              = out;
     c.touched_only     = touched;
     c.access           = &acc;

@@ -2526,6 +2526,11 @@ merge_store_dataset(commit_state_t *st, const char *path)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < c->nsources; i++)
         if (m.smd[i]) {
+            if (m.smd[i]->rank != m.md->rank || m.smd[i]->store != m.md->store ||
+                memcmp(m.smd[i]->dims, m.md->dims, (size_t)m.md->rank * sizeof *m.md->dims) != 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                                 "%s: %s and %s disagree on its shape or store", path, c->sources[first].path,
+                                 c->sources[i].path);
             m.md->elements_read += m.smd[i]->elements_read;
             m.md->bytes_read += m.smd[i]->bytes_read;
         }

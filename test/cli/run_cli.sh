@@ -587,6 +587,33 @@ merge)
     h nocontainer merge out5 a
     check "merge of a manifest without its container: exit 2, said" says nocontainer.err "its container is missing"
     ;;
+merge_workloads)
+    # Every zoo workload carved into its own directory (21 sources: chunks raw, elements, scalars, compact,
+    # variable-length data, references held whole, a virtual dataset, external links and their file), the
+    # origin's directory removed, all merged into one; each workload replayed --offline from the merged
+    # container gives its native values.
+    workloads="rows strided points union none all convert compound_subset vlen refs multi attrs edge szip fletcher32 shuffle vds compact types links iterate"
+    mkdir -p data
+    zoo "$work/data/zoo.h5"
+    dirs=()
+    for w in $workloads; do
+        native data/zoo.h5 "$w"
+        mkdir -p "src.$w" && dirs+=("src.$w")
+        "$H5CARVE" record --dir "src.$w" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 "$w" "rec.$w.txt" >"rec.$w.out" 2>&1 ||
+            echo "    record of $w: exit $?"
+    done
+    mv data data.away
+    h merge merge all "${dirs[@]}"
+    check "merge of ${#dirs[@]} sources (two origins: the zoo and its external file), the origin gone: exit 0" rc_is merge 0
+    check "  the zoo's container merged from ${#dirs[@]} containers" says merge.err "(merged from ${#dirs[@]} containers)"
+    for w in $workloads; do
+        h "rep.$w" replay --offline --dir all -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 "$w" "rep.$w.txt"
+        check "replay of $w from the merged container, the origin gone: the native values" same_checksum "rep.$w" "$w"
+    done
+    mv data.away data
+    h verify verify all
+    check "the merged containers verify against the origin put back" rc_is verify 0
+    ;;
 merge_s3)
     # A URL origin on the local S3 test server: merged with the server running (the origin checked with a
     # HEAD), refused once the object changed, and merged from the containers with the server stopped; the
