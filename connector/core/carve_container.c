@@ -1413,20 +1413,23 @@ done:
     return ret_value;
 }
 
-/* The manifest entry of a dataset, made on first need from its shape, layouts and chunking. NULL on failure. */
+/* The manifest entry of a dataset, made on first need from its shape, layouts and chunking; for a merge
+ * (like: a source's entry; p->ods is then the source's dataset, not the origin's) the origin's layout, the
+ * store and the origin's creation list are the source's. NULL on failure. */
 static carve_manifest_dataset_t *
-container_entry(commit_state_t *st, const container_pair_t *p)
+container_entry(commit_state_t *st, const container_pair_t *p, const carve_manifest_dataset_t *like)
 {
     carve_manifest_dataset_t *md;
+    int chunks = like ? like->store == CARVE_STORE_CHUNKS && like->chunked : p->origin_chunked && p->storable;
     carve_manifest_dataset_t *ret_value = NULL;
 
     if ((md = carve_manifest_find_dataset(&st->manifest, p->path)) != NULL)
         return md;
     md = carve_manifest_add_dataset(&st->manifest, p->path, p->rank < 0 ? 0 : p->rank, p->dims,
-                                    p->origin_chunked && p->storable ? p->chunk : NULL);
+                                    chunks ? (like ? like->chunk : p->chunk) : NULL);
     if (!md)
         CARVE_GOTO_DONE(NULL);
-    md->store = p->origin_chunked && p->storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
+    md->store = chunks ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
     if (p->container_chunked && !md->chunked) {
         /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
         md->chunked = 1;
@@ -1434,7 +1437,9 @@ container_entry(commit_state_t *st, const container_pair_t *p)
         if (carve_chunkset_init(&md->chunks, p->rank, p->dims, p->chunk) < 0)
             CARVE_GOTO_DONE(NULL);
     }
-    if (NULL == (md->origin_layout = strdup(container_layout_name(p->odcpl))))
+    if (NULL == (md->origin_layout = strdup(like && like->origin_layout ? like->origin_layout
+                                                                        : container_layout_name(p->odcpl))) ||
+        (like && like->origin_dcpl && NULL == (md->origin_dcpl = strdup(like->origin_dcpl))))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory");
     ret_value = md;
 
@@ -1503,7 +1508,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "a dataset the program read is not in the skeleton");
     if (container_pair_open(st, obj, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0 ||
-        NULL == (md = container_entry(st, &p)))
+        NULL == (md = container_entry(st, &p, NULL)))
         CARVE_GOTO_DONE(-1);
     if (md->rank != ads->rank)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
@@ -1603,7 +1608,7 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
     if (H5Sget_simple_extent_type(p.ospace) == H5S_NULL ||
         (hsize_t)H5Sget_simple_extent_npoints(p.ospace) > CONTAINER_WHOLE_MAX_BYTES / (p.elem ? p.elem : 1))
         CARVE_GOTO_DONE(0);
-    if (NULL == (md = container_entry(st, &p)))
+    if (NULL == (md = container_entry(st, &p, NULL)))
         CARVE_GOTO_DONE(-1);
     from = (container_from_t){&st->skeleton, st->origin, p.ods};
     if (container_copy_whole(st, &from, &p) < 0)
@@ -2099,30 +2104,15 @@ merge_origin_pair(commit_state_t *st, merge_dataset_t *m)
     return container_pair_open_path(st, m->p.path, &m->op);
 }
 
-/* The manifest entry of a merged dataset, made on first need from a source's (its origin layout, store and
- * creation list) and the new container's chunk shape. */
+/* The manifest entry of a merged dataset (container_entry like a source's), which must agree with it. */
 static carve_manifest_dataset_t *
 merge_entry(commit_state_t *st, const container_pair_t *p, const carve_manifest_dataset_t *smd)
 {
     carve_manifest_dataset_t *md;
     carve_manifest_dataset_t *ret_value = NULL;
 
-    if ((md = carve_manifest_find_dataset(&st->manifest, smd->path)) == NULL) {
-        if (NULL == (md = carve_manifest_add_dataset(
-                         &st->manifest, smd->path, smd->rank, smd->dims,
-                         smd->store == CARVE_STORE_CHUNKS && smd->chunked ? smd->chunk : NULL)))
-            CARVE_GOTO_DONE(NULL);
-        md->store = smd->store;
-        if (p->container_chunked && !md->chunked) {
-            md->chunked = 1;
-            memcpy(md->chunk, p->chunk, (size_t)p->rank * sizeof *p->chunk);
-            if (carve_chunkset_init(&md->chunks, p->rank, p->dims, p->chunk) < 0)
-                CARVE_GOTO_DONE(NULL);
-        }
-        if ((smd->origin_layout && NULL == (md->origin_layout = strdup(smd->origin_layout))) ||
-            (smd->origin_dcpl && NULL == (md->origin_dcpl = strdup(smd->origin_dcpl))))
-            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory");
-    }
+    if (NULL == (md = container_entry(st, p, smd)))
+        CARVE_GOTO_DONE(NULL);
     if (md->rank != smd->rank || memcmp(md->dims, smd->dims, (size_t)md->rank * sizeof *md->dims) != 0 ||
         md->store != smd->store)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
