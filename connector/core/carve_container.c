@@ -69,6 +69,7 @@
 #include "carve_elements.h"
 #include "carve_error.h"
 #include "carve_origin.h"
+#include "carve_origin_vfd.h"
 #include "carve_skeleton.h"
 #include "carve_version.h"
 
@@ -110,10 +111,12 @@ typedef struct commit_state_t {
                                              * stored or repaired: measured again at the end */
     size_t                nchanged, changed_capacity;
     carve_skeleton_t      skeleton;
-    size_t                requests; /* range requests this commit made itself (URL origins) */
-    container_source_t   *sources;  /* a merge's (commit->sources), open; NULL for a carving run */
-    int      reads_origin;          /* the origin is opened: a carving run, or a merge with it available */
-    uint64_t lost;                  /* a merge: units the sources claimed that none could give intact */
+    size_t                requests;  /* range requests this commit made itself (URL origins) */
+    container_source_t   *sources;   /* a merge's (commit->sources), open; NULL for a carving run */
+    int                reads_origin; /* the origin is opened: a carving run, or a merge with it available */
+    uint64_t           lost;         /* a merge: units the sources claimed that none could give intact */
+    carve_bytestore_t *seen;         /* what the program's run read of a URL origin still of the same stamp
+                                     * (commit_take_seen), or NULL */
 } commit_state_t;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -979,6 +982,7 @@ container_copy_selection(commit_state_t *st, const container_pair_t *p, const ca
     if (fetchable) {
         carve_elements_source_t src = {.url            = st->commit->location,
                                        .fapl           = st->commit->origin_fapl,
+                                       .seen           = st->seen,
                                        .container_path = st->container_path,
                                        .path           = p->path,
                                        .cds            = p->cds,
@@ -1180,7 +1184,8 @@ container_copy_fetched(commit_state_t *st, const container_pair_t *p, carve_chun
                 bytes += where[i].size;
                 n++;
             }
-        if (carve_origin_fetch(st->commit->location, st->commit->origin_fapl, ranges, n, &st->requests) < 0)
+        if (carve_origin_fetch_seen(st->seen, st->commit->location, st->commit->origin_fapl, ranges, n,
+                                    &st->requests) < 0)
             CARVE_GOTO_DONE(-1);
         for (size_t k = 0; k < n; k++) {
             chunk_where_t *w = ranges[k].udata;
@@ -2911,7 +2916,7 @@ done:
  * one, or a new file with the origin's superblock version and creation properties (invariant 1: the
  * container itself is not touched until the rename). Leftovers of killed commits are removed first. */
 static herr_t
-commit_open_files(commit_state_t *st)
+commit_open_files(commit_state_t *st, const carve_stamp_t *stamp)
 {
     const carve_commit_t *c    = st->commit;
     hid_t                 fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, origin_fapl = H5I_INVALID_HID;
@@ -2923,9 +2928,16 @@ commit_open_files(commit_state_t *st)
     if ((origin_fapl = H5Pcopy(c->origin_fapl)) < 0 || H5Pset_evict_on_close(origin_fapl, true) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s",
                          c->open_name);
-    /* The commit reads the origin again: over ROS3 only from a server that honours byte ranges. */
-    if (st->reads_origin && carve_origin_is_url(c->location) &&
-        carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
+    if (st->seen) {
+        /* What the program's run read is answered from memory, the rest by validated range requests. */
+        if (carve_origin_vfd_set_fetch(origin_fapl, c->open_name, c->origin_fapl, st->seen,
+                                       (uint64_t)stamp->size, &st->requests) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot prepare the access list of %s",
+                             c->open_name);
+    }
+    /* Otherwise the commit reads the origin again: over ROS3 only from a server that honours byte ranges. */
+    else if (st->reads_origin && carve_origin_is_url(c->location) &&
+             carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
                          "cannot read the origin %s again to carve it", c->location);
     if (st->reads_origin && (st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
@@ -2938,8 +2950,8 @@ commit_open_files(commit_state_t *st)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot open %s", st->temp_path);
     }
     else {
-        hid_t model =
-            st->origin >= 0 ? st->origin : st->sources[0].file; /* a merge: a source's are the same */
+        /* The origin's creation settings; a merge without its origin has a source's, which are the same. */
+        hid_t model = st->origin >= 0 ? st->origin : st->sources[0].file;
 
         if ((fcpl = container_fcpl(model)) < 0 || container_match_superblock(model, fapl) < 0)
             CARVE_GOTO_DONE(-1);
@@ -3033,6 +3045,28 @@ done:
     return ret_value;
 }
 
+/* What the program's run read of a URL origin (carve_commit_t.seen) serves the commit only when the origin's
+ * stamp now is the one measured before the program read it: bytes of another version of the object are
+ * never mixed with this one's. Said on stderr when the origin changed in between. */
+static void
+commit_take_seen(commit_state_t *st, const carve_stamp_t *stamp)
+{
+    const carve_commit_t *c = st->commit;
+
+    st->seen = NULL;
+    if (!c->seen || !c->seen_stamp || stamp->size < 0)
+        return;
+    if (!carve_stamp_equal(c->seen_stamp, stamp)) {
+        char *change = carve_stamp_describe_change(c->seen_stamp, stamp);
+
+        fprintf(stderr, "carve: %s changed while the program read it (%s); the commit reads it again\n",
+                c->location, change ? change : "stamp differs");
+        free(change);
+        return;
+    }
+    st->seen = c->seen;
+}
+
 /* A commit, under the container's lock (invariant 5): the four phases above. */
 static herr_t
 commit_build(commit_state_t *st)
@@ -3045,7 +3079,8 @@ commit_build(commit_state_t *st)
         CARVE_GOTO_DONE(-1);
     if (st->unchanged)
         CARVE_GOTO_DONE(0);
-    if ((st->commit->nsources && merge_open_sources(st) < 0) || commit_open_files(st) < 0 ||
+    commit_take_seen(st, &stamp);
+    if ((st->commit->nsources && merge_open_sources(st) < 0) || commit_open_files(st, &stamp) < 0 ||
         commit_store(st) < 0 || commit_write(st, &stamp) < 0)
         CARVE_GOTO_DONE(-1);
 

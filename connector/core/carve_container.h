@@ -31,6 +31,7 @@
 #include <hdf5.h>
 
 #include "carve_access.h"
+#include "carve_bytestore.h"
 #include "carve_integrity.h"
 #include "carve_manifest.h"
 
@@ -56,6 +57,10 @@ typedef struct carve_commit_t {
     const char                  *program; /* the program's path, for the manifest's run list; may be NULL */
     size_t                       nruns;   /* runs listed before this one's (h5carve merge: the sources'); */
     const carve_manifest_run_t  *runs;    /* may be 0 / NULL */
+    /* A URL origin: what the program's run read of it (carve_origin_vfd's tee) and the origin's stamp then;
+     * NULL when nothing was kept. Used only when the stamp is still the origin's. */
+    carve_bytestore_t   *seen;
+    const carve_stamp_t *seen_stamp;
     /* The data source. nsources 0: the origin (a carving run). Otherwise a merge: the skeleton is the union of
      * the sources' (each walked whole: touched_only only names the result), the data what the sources claim,
      * each unit taken from the first source where it matches that source's checksums, else from the origin

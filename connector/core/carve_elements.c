@@ -18,6 +18,7 @@
 
 #include "carve_error.h"
 #include "carve_origin.h"
+#include "carve_origin_vfd.h"
 #include "carve_skeleton.h"
 
 /* What one batch of fetches holds at most: bytes in memory (as the commit's batches of chunks; each batch
@@ -140,7 +141,7 @@ elements_flush(elements_batch_t *b)
 
     if (b->nranges == 0)
         return 0;
-    if (carve_origin_fetch(src->url, src->fapl, b->ranges, b->nranges, src->requests) < 0)
+    if (carve_origin_fetch_seen(src->seen, src->url, src->fapl, b->ranges, b->nranges, src->requests) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < b->nranges; i++) {
         elements_box_t *box = b->ranges[i].udata;

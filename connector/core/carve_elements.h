@@ -16,21 +16,23 @@
 
 #include <hdf5.h>
 
+#include "carve_bytestore.h"
 #include "carve_coverage.h"
 
 /* One origin dataset whose elements are fetched, and the container dataset they go to. */
 typedef struct carve_elements_source_t {
-    const char *url;            /* the origin */
-    hid_t       fapl;           /* its access list (ROS3 credentials sign the requests) */
-    const char *container_path; /* for messages */
-    const char *path;           /* the dataset's path, for messages */
-    hid_t       cds;            /* the container's dataset (same extent and type) */
-    hid_t       type;           /* the file type: the memory type of the write (no conversion) */
-    int         rank;           /* 0: scalar */
-    hsize_t     dims[H5S_MAX_RANK];
-    size_t      elem;     /* bytes per element in the file */
-    haddr_t     address;  /* where the dataset's data starts in the file, user block included */
-    size_t     *requests; /* incremented per request made; may be NULL */
+    const char        *url;  /* the origin */
+    hid_t              fapl; /* its access list (ROS3 credentials sign the requests) */
+    carve_bytestore_t *seen; /* what the program's run read of it (answered without a request); may be NULL */
+    const char        *container_path; /* for messages */
+    const char        *path;           /* the dataset's path, for messages */
+    hid_t              cds;            /* the container's dataset (same extent and type) */
+    hid_t              type;           /* the file type: the memory type of the write (no conversion) */
+    int                rank;           /* 0: scalar */
+    hsize_t            dims[H5S_MAX_RANK];
+    size_t             elem;     /* bytes per element in the file */
+    haddr_t            address;  /* where the dataset's data starts in the file, user block included */
+    size_t            *requests; /* incremented per request made; may be NULL */
 } carve_elements_source_t;
 
 /* 1 when the elements of the origin dataset ods can be read as byte ranges of the file: contiguous layout,

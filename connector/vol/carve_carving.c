@@ -20,21 +20,28 @@
 #include "carve_mode.h"
 #include "carve_mpi.h"
 #include "carve_origin.h"
+#include "carve_origin_vfd.h"
 
 /* A file location opened in carve mode (carve_file_ctx_t.carving), shared by every open of it: what the
  * program reads of it, committed at shutdown if the file was only ever read. */
 struct carve_carving_t {
-    char                   *location;    /* canonical location */
-    char                   *open_name;   /* the name a read-only open used */
-    char                   *dir;         /* the dir setting of that open, or NULL */
-    hid_t                   origin_fapl; /* its access list, selecting the connector below; <0: never
+    char          *location;    /* canonical location */
+    char          *open_name;   /* the name a read-only open used */
+    char          *dir;         /* the dir setting of that open, or NULL */
+    hid_t          origin_fapl; /* its access list, selecting the connector below; <0: never
                                           * read-only */
-    int                     touched_only;
-    int                     written;  /* opened for writing or created at some point: not carved */
-    unsigned                users;    /* file contexts holding this entry */
-    carve_mpi_t            *job;      /* the MPI job that opened it with the MPI-IO driver, or NULL */
-    int                     job_done; /* rank != 0 of a job: rank 0 took this rank's log and commits it */
-    carve_access_t          access;
+    int            touched_only;
+    int            written;  /* opened for writing or created at some point: not carved */
+    unsigned       users;    /* file contexts holding this entry */
+    carve_mpi_t   *job;      /* the MPI job that opened it with the MPI-IO driver, or NULL */
+    int            job_done; /* rank != 0 of a job: rank 0 took this rank's log and commits it */
+    carve_access_t access;
+    /* A URL origin read with ROS3: what the program's run read of it (carve_origin_vfd's tee), and the
+     * origin's stamp when it was first opened, for the commit to take instead of asking again. seen_state:
+     * 0 not tried, 1 kept, -1 not kept (not ROS3, or the stamp could not be measured). */
+    carve_bytestore_t      *seen;
+    carve_stamp_t           seen_stamp;
+    int                     seen_state;
     struct carve_carving_t *prev, *next; /* every entry of the process */
 };
 
@@ -113,6 +120,8 @@ carving_free(carve_carving_t *c)
     carve_mpi_leave(c->job); /* NULL once carving_gather_job ran, which releases it collectively */
     if (c->origin_fapl >= 0)
         H5Pclose(c->origin_fapl);
+    carve_bytestore_unref(c->seen);
+    carve_stamp_clear(&c->seen_stamp);
     free(c->open_name);
     free(c->location);
     free(c->dir);
@@ -149,7 +158,11 @@ carving_commit(carve_carving_t *c)
     commit.nskipped     = nskipped_g;
     commit.skipped      = skipped_g;
     commit.program      = program;
-    ret_value           = carve_container_commit(&commit);
+    if (c->seen_state == 1) {
+        commit.seen       = c->seen;
+        commit.seen_stamp = &c->seen_stamp;
+    }
+    ret_value = carve_container_commit(&commit);
     free(program);
     return ret_value;
 }
@@ -767,13 +780,88 @@ carving_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_
     return ret_value;
 }
 
+/* Starts keeping what the program's run reads of a URL origin: its stamp now (one HEAD, before ROS3's own
+ * open: bytes kept are only used by a commit that finds the origin with the same stamp), and a store. */
+static void
+carving_seen_start(carve_carving_t *c, hid_t fapl)
+{
+    herr_t status = -1;
+
+    c->seen_state = -1;
+    carve_lifecycle_use_network();
+    CARVE_TRY_IGNORED(status = carve_origin_stamp(c->location, fapl, &c->seen_stamp));
+    if (status < 0) /* the program's own open says what is wrong with the origin */
+        return;
+    if (NULL == (c->seen = carve_bytestore_new(CARVE_ORIGIN_SEEN_LIMIT)))
+        return;
+    c->seen_state = 1;
+}
+
+/* Hook file_open: a URL opened read-only with ROS3 is opened through carve's tee over the same ROS3
+ * settings (carve_origin_vfd.h): ROS3 makes the same requests, and the commit takes what they returned
+ * instead of asking the server again. Anything else, or a tee that cannot be set up, opens below as usual
+ * (tried and ignored: the open below reports its own failure). */
+static void *
+carving_file_open(carve_file_ctx_t *ctx, const carve_file_open_t *how, int *pass_through)
+{
+    carve_carving_t *c        = NULL;
+    char            *location = NULL;
+    hid_t            tee_fapl = H5I_INVALID_HID;
+    herr_t           status   = -1;
+    void            *under    = NULL;
+
+    (void)ctx;
+    *pass_through = 1;
+    if (how->created || (how->flags & H5F_ACC_RDWR) || !carve_origin_is_url(how->name) ||
+        carve_origin_vfd_is_ros3(how->under_fapl) != 1)
+        return NULL;
+    CARVE_TRY_IGNORED(status = carve_origin_location(how->name, &location));
+    if (status < 0)
+        return NULL;
+    if (NULL == (c = carving_find(location))) {
+        if (NULL == (c = carving_add(location))) {
+            free(location);
+            return NULL;
+        }
+        location = NULL;
+    }
+    free(location);
+    if (c->seen_state == 0)
+        carving_seen_start(c, how->under_fapl);
+    if (c->seen_state != 1)
+        return NULL;
+    status = -1;
+    CARVE_TRY_IGNORED(if ((tee_fapl = H5Pcopy(how->under_fapl)) >= 0) status =
+                          carve_origin_vfd_set_tee(tee_fapl, how->name, c->seen));
+    if (status >= 0)
+        CARVE_TRY_IGNORED(under = H5VLfile_open(how->name, how->flags, tee_fapl, how->dxpl_id, how->req));
+    if (tee_fapl >= 0)
+        H5Pclose(tee_fapl);
+    return under;
+}
+
+/* Hook file_get: the program's access list of a file opened through the tee names ROS3, as natively. */
+static int
+carving_file_get(carve_obj_t *file, H5VL_file_get_args_t *args)
+{
+    if (args->op_type != H5VL_FILE_GET_FAPL)
+        return 0;
+    if (H5VLfile_get(file->under_object, file->under_vol_id, args, H5P_DATASET_XFER_DEFAULT, NULL) < 0)
+        return -1;
+    if (carve_origin_vfd_restore(args->args.get_fapl.fapl_id) < 0) {
+        H5Pclose(args->args.get_fapl.fapl_id);
+        return -1;
+    }
+    return 1;
+}
+
 const carve_mode_hooks_t carve_mode_carve = {
     .name             = "carve",
     .file_accessible  = carve_mode_no_file_accessible,
-    .file_open        = carve_mode_no_file_open,
+    .file_open        = carving_file_open,
     .file_opened      = carving_file_opened,
     .file_finish      = carving_file_finish,
-    .file_get         = carve_mode_no_file_get,
+    .file_get         = carving_file_get,
     .file_optional    = carve_mode_no_file_optional,
     .carved_origin    = carve_mode_no_carved_origin,
     .object_opened    = carving_object_opened,

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # count_requests.sh — carve adds no I/O to a program's own reads: the same program reading the same files
 # over ROS3 makes exactly the same HTTP requests natively and through carve (in every mode). In carve
-# mode the program's requests are followed by the commit's, which start with the HEAD of the stamp check:
-# for those runs native's requests must be exactly the first ones, and the rest must begin with a HEAD.
+# mode carve adds one HEAD before each origin's open (the stamp the bytes it keeps belong to), the
+# program's requests are otherwise native's, and the commit's follow, starting with the HEAD of the stamp
+# check and asking for no byte the program already read (requests_lib.sh splits the log).
 # A private
 # s3server.py (its own state directory, so that parallel tests cannot add lines to its log) serves the
 # test files; for each scenario the REQ lines a native run adds to the server log are compared with those
@@ -20,6 +21,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # shellcheck source=../common/compare_lib.sh
 source "$script_dir/../common/compare_lib.sh"
+# shellcheck source=requests_lib.sh
+source "$script_dir/requests_lib.sh"
 clear_connector_environment
 
 region=us-east-1 id=AKIDCOUNT secret=count-secret bucket=count
@@ -75,15 +78,21 @@ compare() {
     for label in "$@"; do
         printf '%-34s %-16s %s\n' "" "$label" "$(counts "$label.req")"
         if [[ $label == *carve-carve* || $label == *cli-carve* ]]; then
-            local n
-            n=$(wc -l <"$native.req")
-            head -n "$n" "$label.req" >"$label.program.req"
-            tail -n +"$((n + 1))" "$label.req" >"$label.commit.req"
+            local origins
+            split_carve_requests "$native.req" "$label.req" "$label"
+            origins=$(awk '$2 == "HEAD" {print $3}' "$native.req" | sort -u | wc -l)
+            printf '%-34s %-16s %s\n' "" "  carve's stamps" "HEAD=$(cat "$label.stamps")"
             printf '%-34s %-16s %s\n' "" "  of which commit" "$(counts "$label.commit.req")"
             cmp -s "$native.req" "$label.program.req" ||
-                fail "$scenario: $label: the program's own requests differ from native's"
+                fail "$scenario: $label: the program's own requests (carve's stamps aside) differ from native's"
+            [[ $(cat "$label.stamps") == "$origins" ]] ||
+                fail "$scenario: $label: $(cat "$label.stamps") stamp HEADs before ROS3's opens, not one per origin ($origins)"
             head -1 "$label.commit.req" | grep -q '^REQ HEAD ' ||
                 fail "$scenario: $label: carve's commit does not start with the stamp's HEAD"
+            # Every chunk stored was read by the program: the commit takes it from the bytes kept, and asks
+            # the server only for metadata the program did not read (at most one page per origin here).
+            [[ $(grep -c '^REQ GET ' "$label.commit.req") -le $origins ]] ||
+                fail "$scenario: $label: the commit made $(grep -c '^REQ GET ' "$label.commit.req") GETs for what the program read ($origins origins)"
         elif ! cmp -s "$native.req" "$label.req"; then
             fail "$scenario: $label made other requests than native (diff $native.req $label.req):"
             diff "$native.req" "$label.req" | head -20 || true
