@@ -87,22 +87,54 @@ first_reaching(const carve_bytestore_t *s, uint64_t offset)
     return lo;
 }
 
-int
-carve_bytestore_get(const carve_bytestore_t *s, uint64_t offset, size_t size, void *buf)
+/* The extent holding all size bytes at offset, or NULL. */
+static const extent_t *
+holding(const carve_bytestore_t *s, uint64_t offset, size_t size)
 {
     size_t          i;
     const extent_t *e;
 
     if (!s || size == 0 || offset + size < offset)
-        return 0;
+        return NULL;
     i = first_reaching(s, offset + 1); /* the extent holding byte `offset`, if any, ends after it */
     if (i >= s->n)
-        return 0;
+        return NULL;
     e = &s->ext[i];
-    if (e->offset > offset || e->offset + e->size < offset + size)
+    return e->offset > offset || e->offset + e->size < offset + size ? NULL : e;
+}
+
+int
+carve_bytestore_get(const carve_bytestore_t *s, uint64_t offset, size_t size, void *buf)
+{
+    const extent_t *e = holding(s, offset, size);
+
+    if (!e)
         return 0;
     memcpy(buf, e->data + (offset - e->offset), size);
     return 1;
+}
+
+int
+carve_bytestore_holds(const carve_bytestore_t *s, uint64_t offset, size_t size)
+{
+    return holding(s, offset, size) != NULL;
+}
+
+void
+carve_bytestore_clear(carve_bytestore_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->ext[i].data);
+    s->n     = 0;
+    s->bytes = 0;
+}
+
+size_t
+carve_bytestore_limit(const carve_bytestore_t *s)
+{
+    return s ? s->limit : 0;
 }
 
 int

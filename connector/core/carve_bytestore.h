@@ -29,6 +29,12 @@ void carve_bytestore_unref(carve_bytestore_t *s);
 int carve_bytestore_put(carve_bytestore_t *s, uint64_t offset, size_t size, const void *bytes);
 /* Copies size bytes at offset into buf when the store holds all of them; returns 1 then, 0 otherwise. */
 int carve_bytestore_get(const carve_bytestore_t *s, uint64_t offset, size_t size, void *buf);
+/* 1 when the store holds all size bytes at offset, 0 otherwise. */
+int carve_bytestore_holds(const carve_bytestore_t *s, uint64_t offset, size_t size);
+/* Forgets everything held (the limit stays). */
+void carve_bytestore_clear(carve_bytestore_t *s);
+/* The most the store may hold. */
+size_t carve_bytestore_limit(const carve_bytestore_t *s);
 /* Bytes held. */
 size_t carve_bytestore_bytes(const carve_bytestore_t *s);
 /* Extents held (after merging). */

@@ -78,6 +78,20 @@
 #define CONTAINER_COPY_LIMIT ((size_t)8 * 1024 * 1024)
 /* Largest chunk carve chooses for a dataset it stores chunked in place of another layout. */
 #define CONTAINER_CHUNK_TARGET ((size_t)64 * 1024)
+/* Converted creation lists kept for reuse by datasets alike (container_choose_dcpl). */
+#define CONTAINER_CONVERTED_CACHE 8
+
+/* What the chunked creation list of an unread dataset stored in place of another layout is made of
+ * (container_converted_dcpl): equal keys make equal lists. Zeroed before it is filled (compared bytewise). */
+typedef struct converted_key_t {
+    int              rank;
+    hsize_t          dims[H5S_MAX_RANK];
+    size_t           elem;
+    H5D_fill_value_t fill_status;
+    H5D_fill_time_t  fill_time;
+    unsigned         crt_order, max_compact, min_dense;
+    hbool_t          track_times;
+} converted_key_t;
 
 /* A container a merge takes data from, open read-only (merge_open_sources). */
 typedef struct container_source_t {
@@ -117,6 +131,11 @@ typedef struct commit_state_t {
     uint64_t           lost;         /* a merge: units the sources claimed that none could give intact */
     carve_bytestore_t *seen;         /* what the program's run read of a URL origin still of the same stamp
                                      * (commit_take_seen), or NULL */
+    /* Lists container_choose_dcpl built for unread datasets, reused for datasets alike: a metadata-heavy
+     * file has thousands, and building one takes some twenty property-list calls. Round robin. */
+    converted_key_t converted_keys[CONTAINER_CONVERTED_CACHE];
+    hid_t           converted[CONTAINER_CONVERTED_CACHE];
+    size_t          nconverted; /* lists built and kept so far (slot: nconverted % the cache's size) */
 } commit_state_t;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -730,50 +749,66 @@ done:
     return ret_value;
 }
 
-/* A chunked creation list carrying the origin's fill value and object settings. */
-static hid_t
-container_converted_dcpl(hid_t origin_dset, hid_t origin_dcpl, const carve_selection_t *sel)
+/* Reads what a converted creation list is made of from the origin's dataset (its datatype in *type, which
+ * the caller closes) and creation list. 0, or -1 when the dataset has no elements to chunk. */
+static herr_t
+container_converted_key(hid_t origin_dset, hid_t origin_dcpl, converted_key_t *k, hid_t *type)
 {
-    hid_t            dcpl = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
-    hid_t            ret_value = H5I_INVALID_HID;
-    hsize_t          dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
-    H5D_fill_value_t fill_status;
-    H5D_fill_time_t  fill_time;
-    unsigned         crt_order, max_compact, min_dense;
-    hbool_t          track_times;
-    int              rank;
-    void            *fill = NULL;
-    size_t           elem;
+    hid_t  space     = H5I_INVALID_HID;
+    herr_t ret_value = 0;
 
-    if ((type = H5Dget_type(origin_dset)) < 0 || (space = H5Dget_space(origin_dset)) < 0 ||
-        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+    memset(k, 0, sizeof *k);
+    if ((*type = H5Dget_type(origin_dset)) < 0 || (space = H5Dget_space(origin_dset)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot inspect a dataset");
+    k->elem = H5Tget_size(*type);
+    if (!container_space_is_storable(space, &k->rank, k->dims))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, -1, "dataset without elements to chunk");
+    if (H5Pfill_value_defined(origin_dcpl, &k->fill_status) < 0 ||
+        H5Pget_fill_time(origin_dcpl, &k->fill_time) < 0 ||
+        H5Pget_attr_creation_order(origin_dcpl, &k->crt_order) < 0 ||
+        H5Pget_attr_phase_change(origin_dcpl, &k->max_compact, &k->min_dense) < 0 ||
+        H5Pget_obj_track_times(origin_dcpl, &k->track_times) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot read a dataset's settings");
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* A chunked creation list carrying the origin's fill value and object settings (k; a user-defined fill
+ * value is read from origin_dcpl in type). */
+static hid_t
+container_converted_dcpl(const converted_key_t *k, hid_t type, hid_t origin_dcpl,
+                         const carve_selection_t *sel)
+{
+    hid_t   dcpl      = H5I_INVALID_HID;
+    hid_t   ret_value = H5I_INVALID_HID;
+    hsize_t chunk[H5S_MAX_RANK];
+    void   *fill = NULL;
+
+    if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot inspect a dataset");
-    elem = H5Tget_size(type);
-    if (!container_space_is_storable(space, &rank, dims))
-        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_BADVALUE, H5I_INVALID_HID,
-                         "dataset without elements to chunk");
-    container_chunk_shape(sel, rank, dims, elem, chunk);
-    if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) < 0)
+    container_chunk_shape(sel, k->rank, k->dims, k->elem, chunk);
+    if (H5Pset_chunk(dcpl, k->rank, chunk) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_INCR) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot set a chunk shape");
-    if (H5Pfill_value_defined(origin_dcpl, &fill_status) < 0 ||
-        H5Pget_fill_time(origin_dcpl, &fill_time) < 0 || H5Pset_fill_time(dcpl, fill_time) < 0)
+    if (H5Pset_fill_time(dcpl, k->fill_time) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot copy a fill setting");
-    if (fill_status == H5D_FILL_VALUE_USER_DEFINED) {
-        if (NULL == (fill = calloc(1, elem)))
+    if (k->fill_status == H5D_FILL_VALUE_USER_DEFINED) {
+        if (NULL == (fill = calloc(1, k->elem)))
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, H5I_INVALID_HID, "out of memory");
         if (H5Pget_fill_value(origin_dcpl, type, fill) < 0 || H5Pset_fill_value(dcpl, type, fill) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "cannot copy a fill value");
     }
-    else if (fill_status == H5D_FILL_VALUE_UNDEFINED && H5Pset_fill_value(dcpl, type, NULL) < 0)
+    else if (k->fill_status == H5D_FILL_VALUE_UNDEFINED && H5Pset_fill_value(dcpl, type, NULL) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID, "cannot copy a fill value");
-    if (H5Pget_attr_creation_order(origin_dcpl, &crt_order) < 0 ||
-        H5Pset_attr_creation_order(dcpl, crt_order) < 0 ||
-        H5Pget_attr_phase_change(origin_dcpl, &max_compact, &min_dense) < 0 ||
-        H5Pset_attr_phase_change(dcpl, max_compact, min_dense) < 0 ||
-        H5Pget_obj_track_times(origin_dcpl, &track_times) < 0 ||
-        H5Pset_obj_track_times(dcpl, track_times) < 0)
+    if (H5Pset_attr_creation_order(dcpl, k->crt_order) < 0 ||
+        H5Pset_attr_phase_change(dcpl, k->max_compact, k->min_dense) < 0 ||
+        H5Pset_obj_track_times(dcpl, k->track_times) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "cannot copy object settings");
     ret_value = dcpl;
@@ -792,8 +827,46 @@ done:
     }
     if (dcpl >= 0)
         H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* The converted creation list of a dataset (selections: what was read of it, NULL when nothing was). An
+ * unread one without a fill value of its own takes a list built for a dataset alike when there is one
+ * (another reference to it: the skeleton closes what it gets), and leaves its own for the next. */
+static hid_t
+container_converted_dcpl_for(commit_state_t *st, hid_t origin_dset, hid_t origin_dcpl,
+                             const carve_selection_t *sel)
+{
+    converted_key_t key;
+    hid_t           type      = H5I_INVALID_HID;
+    hid_t           ret_value = H5I_INVALID_HID;
+    int             cacheable;
+    size_t          slot;
+
+    if (container_converted_key(origin_dset, origin_dcpl, &key, &type) < 0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    cacheable = !sel && key.fill_status != H5D_FILL_VALUE_USER_DEFINED;
+    for (size_t i = 0; cacheable && i < st->nconverted && i < CONTAINER_CONVERTED_CACHE; i++)
+        if (!memcmp(&st->converted_keys[i], &key, sizeof key)) {
+            if (H5Iinc_ref(st->converted[i]) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                                 "cannot reuse a creation list");
+            CARVE_GOTO_DONE(st->converted[i]);
+        }
+    if ((ret_value = container_converted_dcpl(&key, type, origin_dcpl, sel)) < 0 || !cacheable)
+        goto done;
+    if (H5Iinc_ref(ret_value) < 0) /* the cache's own reference */
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "cannot keep a creation list");
+    slot = st->nconverted++ % CONTAINER_CONVERTED_CACHE;
+    if (st->nconverted > CONTAINER_CONVERTED_CACHE)
+        H5Pclose(st->converted[slot]);
+    st->converted[slot] = ret_value;
+    memcpy(&st->converted_keys[slot], &key, sizeof key); /* padding too: keys are compared bytewise */
+
+done:
+    CARVE_CLEANUP_BEGIN
     if (type >= 0)
         H5Tclose(type);
     CARVE_CLEANUP_END
@@ -830,7 +903,7 @@ container_choose_dcpl(void *udata, const H5O_token_t *origin_token, const char *
     }
     if (!storable)
         return H5P_DEFAULT;
-    return container_converted_dcpl(origin_dset, origin_dcpl, ds ? &ds->selections : NULL);
+    return container_converted_dcpl_for(st, origin_dset, origin_dcpl, ds ? &ds->selections : NULL);
 }
 
 /* Skeleton callback for a skeleton of touched objects only. */
@@ -3187,6 +3260,8 @@ done:
         H5Fclose(st.file);
     if (st.origin >= 0)
         H5Fclose(st.origin);
+    for (size_t i = 0; i < st.nconverted && i < CONTAINER_CONVERTED_CACHE; i++)
+        H5Pclose(st.converted[i]);
     if (ret_value < 0 && st.temp_path)
         unlink(st.temp_path);
     CARVE_CLEANUP_END

@@ -8,6 +8,7 @@
  * callbacks below itself, so ROS3 makes exactly the requests it makes natively; the fetch role has no
  * driver below it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,10 @@ typedef struct origin_file_t {
 } origin_file_t;
 
 static hid_t origin_vfd_id_g = H5I_INVALID_HID;
+/* Why the fetch role's last read failed (origin_fetch_miss): HDF5 clears the error stack between the
+ * attempts of an open, so a caller that needs the reason asks here (carve_origin_vfd_take_failure). */
+static char origin_failure_g[512];
+
 /* ROS3's class, from the first file the tee opened with H5FDopen (see origin_open); NULL after H5close. */
 static const H5FD_class_t *origin_ros3_class_g = NULL;
 
@@ -196,15 +201,21 @@ origin_open(const char *name, unsigned flags, hid_t fapl_id, haddr_t maxaddr)
     file->fa       = *fa;
     file->fa.token = NULL;
     file->fa.url   = NULL;
-    /* The store belongs to one origin: another file opened with this list reads without it. */
-    file->fa.store  = fa->url && strcmp(fa->url, name) == 0 ? carve_bytestore_ref(fa->store) : NULL;
+    /* The store and the length belong to one origin. Another file opened with this list (an external link's
+     * or a virtual dataset's source, opened with its parent's list) is read by ROS3 alone, as natively. */
+    if (fa->url && strcmp(fa->url, name) == 0)
+        file->fa.store = carve_bytestore_ref(fa->store);
+    else {
+        file->fa.store = NULL;
+        file->fa.role  = ORIGIN_ROLE_TEE;
+    }
     file->sign_fapl = H5I_INVALID_HID;
     file->page      = ORIGIN_PAGE_MIN;
     if (fa->token && NULL == (file->fa.token = strdup(fa->token)))
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL, "out of memory opening %s", name);
     if ((lower = origin_ros3_fapl(fa)) < 0)
         CARVE_GOTO_DONE(NULL);
-    if (fa->role == ORIGIN_ROLE_TEE) {
+    if (file->fa.role == ORIGIN_ROLE_TEE) {
         /* ROS3's class is called directly where it can be: every H5FDopen gives a file a serial number, and
          * an extra one would make every file the program opens afterwards be numbered otherwise than
          * natively (h5ls -v prints the numbers). The class is reachable only from a file H5FDopen opened:
@@ -260,10 +271,13 @@ origin_close(H5FD_t *file_)
     origin_file_t *file      = (origin_file_t *)file_;
     herr_t         ret_value = 0;
 
+    /* A close is also the clean-up of a failed open or read: the failure's messages are kept. */
+    CARVE_CLEANUP_BEGIN
     if (file->inner && origin_close_inner(file) < 0)
         CARVE_DONE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot close %s", file->url);
     if (file->sign_fapl >= 0)
         H5Pclose(file->sign_fapl);
+    CARVE_CLEANUP_END
     carve_bytestore_unref(file->fa.store);
     free(file->fa.token);
     free(file->url);
@@ -362,9 +376,11 @@ origin_fetch_miss(origin_file_t *file, H5FD_mem_t type, haddr_t addr, size_t siz
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "out of memory reading %s", file->url);
     if (carve_origin_fetch(file->url, file->sign_fapl, &r, 1, file->fa.requests) < 0)
         CARVE_GOTO_DONE(-1);
-    if (!r.ok)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "%s: cannot read %zu bytes at %llu: %s",
-                         file->url, r.size, (unsigned long long)r.offset, r.why);
+    if (!r.ok) {
+        snprintf(origin_failure_g, sizeof origin_failure_g, "%s: cannot read %zu bytes at %llu: %s",
+                 file->url, r.size, (unsigned long long)r.offset, r.why);
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "%s", origin_failure_g);
+    }
     carve_bytestore_put(file->fa.store, r.offset, r.size, r.buf); /* a cache: full is fine */
     if (page != buf)
         memcpy(buf, (char *)page + (addr - start), size);
@@ -640,6 +656,17 @@ carve_origin_vfd_restore(hid_t fapl_id)
 }
 
 #endif /* H5_HAVE_ROS3_VFD */
+
+int
+carve_origin_vfd_take_failure(char *buf, size_t size)
+{
+    int found = origin_failure_g[0] != '\0';
+
+    if (found && buf && size)
+        snprintf(buf, size, "%s", origin_failure_g);
+    origin_failure_g[0] = '\0';
+    return found;
+}
 
 herr_t
 carve_origin_fetch_seen(carve_bytestore_t *store, const char *url, hid_t fapl_id,

@@ -46,6 +46,10 @@ herr_t carve_origin_vfd_set_fetch(hid_t fapl_id, const char *url, hid_t ros3_fap
  * driver wraps; otherwise leaves it as it is. */
 herr_t carve_origin_vfd_restore(hid_t fapl_id);
 
+/* Why the last read of the fetch role failed since the last call, into buf: 1 when there was one, 0 if
+ * not. Clears it. (HDF5 drops a driver's messages between the attempts of an open.) */
+int carve_origin_vfd_take_failure(char *buf, size_t size);
+
 /* carve_origin_fetch with a store in front: ranges the store holds are copied from it (ok = 1, no
  * request); the others are fetched (not kept: the commit writes them once). ranges keep their order.
  * store may be NULL. */

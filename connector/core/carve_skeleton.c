@@ -6,10 +6,13 @@
  * compound, array and vlen types) so that they point into the container.
  *
  * A build has two passes. Pass 1 walks the links from "/" (in creation order where the group tracks it,
- * else by name) and creates every object and link. Pass 2 copies the attributes of every object pass 1
- * created (and the missing ones of the root group): all objects exist by then, so references held by
- * attributes can always be rewritten. With opts->include a planning walk first decides which objects
- * go in: the included ones and the groups on the first path to them.
+ * else by name), creates every object and link, and copies each created object's attributes while both
+ * copies are open (each object is opened once on each side; the walk costs a few HDF5 calls per object
+ * and per attribute, nothing per pair), up to the first attribute whose value holds references: its
+ * targets may not exist yet. Pass 2 copies those attributes and the ones after them (the container keeps
+ * the origin's creation order), and the missing ones of the root group: all objects exist by then, so
+ * references can always be rewritten. With opts->include a planning walk first decides which objects go
+ * in: the included ones and the groups on the first path to them.
  *
  * Choices documented here (the header leaves them open):
  *  - carve_skeleton_build starts from an empty map: the map describes that build (found or created).
@@ -55,21 +58,29 @@ typedef struct skeleton_rewriter_t {
     struct skeleton_build_t *build;       /* during pass 1: creates targets not reached yet; else NULL */
 } skeleton_rewriter_t;
 
+/* An object created in pass 1 whose attributes pass 2 copies from index first_attr on: the first of them
+ * that holds references, whose targets may not have existed yet. */
+typedef struct skeleton_deferred_t {
+    const carve_skeleton_object_t *object;
+    hsize_t                        first_attr;
+} skeleton_deferred_t;
+
 /* State of one carve_skeleton_build. */
 typedef struct skeleton_build_t {
     hid_t                           origin_file;
     hid_t                           container_file;
     const carve_skeleton_options_t *opts;
     carve_skeleton_t               *skel;
-    carve_tokenmap_t                plan;    /* origin token -> SKELETON_PLAN_* (with opts->include) */
-    carve_skeleton_object_t       **created; /* objects this build created, in creation order (pass 2) */
-    size_t                          n_created;
-    size_t                          created_capacity;
+    carve_tokenmap_t                plan;     /* origin token -> SKELETON_PLAN_* (with opts->include) */
+    skeleton_deferred_t            *deferred; /* objects whose attributes pass 2 completes */
+    size_t                          n_deferred;
+    size_t                          deferred_capacity;
     carve_tokenmap_t    creating;  /* datasets under creation (a fill value may refer to its own) */
     hid_t              *anonymous; /* objects created before their link: open until the end */
     size_t              n_anonymous;
     size_t              anonymous_capacity;
     hid_t               lcpl[2]; /* link creation lists: ASCII, UTF-8 names */
+    hid_t               acpl[2]; /* attribute creation lists: ASCII, UTF-8 names */
     skeleton_rewriter_t rewriter;
 } skeleton_build_t;
 
@@ -107,6 +118,27 @@ static const char *
 skeleton_printable_path(const char *path)
 {
     return path && path[0] ? path : "(an object not linked yet)";
+}
+
+/* Names the thing a message is about: the concatenation of up to four parts (NULL: none) in buf,
+ * truncated to its size. Made once per attribute and dataset, for every message about it, so a few
+ * copies instead of snprintf's format parsing. */
+static const char *
+skeleton_describe(char *buf, size_t size, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *parts[4] = {a, b, c, d};
+    size_t      used     = 0;
+
+    for (int i = 0; i < 4 && parts[i]; i++) {
+        size_t len = strlen(parts[i]);
+
+        if (len > size - 1 - used)
+            len = size - 1 - used;
+        memcpy(buf + used, parts[i], len);
+        used += len;
+    }
+    buf[used] = '\0';
+    return buf;
 }
 
 static const char *
@@ -164,14 +196,6 @@ skeleton_collect_link(hid_t group, const char *name, const H5L_info2_t *info, vo
     return skeleton_name_list_append(op_data, name, info);
 }
 
-static herr_t
-skeleton_collect_attribute_name(hid_t location, const char *name, const H5A_info_t *info, void *op_data)
-{
-    (void)location;
-    (void)info;
-    return skeleton_name_list_append(op_data, name, NULL);
-}
-
 /* The creation property list of a group, dataset or committed datatype. */
 static hid_t
 skeleton_object_create_plist(hid_t object, H5O_type_t type)
@@ -191,40 +215,46 @@ skeleton_object_create_plist(hid_t object, H5O_type_t type)
     }
 }
 
-/* Lists the links of a group (links != 0) or the attribute names of an object, in creation order when the
- * object tracks it, else by name. */
+/* The index to walk an object's links (links != 0) or attributes in, from its creation list cpl: creation
+ * order when the object tracks it, else by name. */
 static herr_t
-skeleton_list_names(hid_t object, H5O_type_t type, const char *path, int links, skeleton_name_list_t *list)
+skeleton_order_index(hid_t cpl, H5O_type_t type, const char *path, int links, H5_index_t *index)
 {
-    const char *kind     = links ? "link" : "attribute";
-    hid_t       cpl      = H5I_INVALID_HID;
-    unsigned    flags    = 0;
-    H5_index_t  index    = H5_INDEX_NAME;
-    hsize_t     position = 0;
-    herr_t      status;
-    herr_t      ret_value = 0;
+    unsigned flags     = 0;
+    herr_t   ret_value = 0;
 
-    if ((cpl = skeleton_object_create_plist(object, type)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "origin %s %s: cannot get its creation list", skeleton_object_type_name(type),
-                         skeleton_printable_path(path));
     if ((links ? H5Pget_link_creation_order(cpl, &flags) : H5Pget_attr_creation_order(cpl, &flags)) < 0)
+        CARVE_GOTO_ERROR(
+            CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot get its %s creation order flags",
+            skeleton_object_type_name(type), skeleton_printable_path(path), links ? "link" : "attribute");
+    *index = flags & H5P_CRT_ORDER_TRACKED ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+
+done:
+    return ret_value;
+}
+
+/* Lists the links of a group in the origin's order. Listed first, processed after: the walk creates
+ * groups below while it goes. */
+static herr_t
+skeleton_list_links(hid_t group, const char *path, skeleton_name_list_t *list)
+{
+    hid_t      cpl       = H5I_INVALID_HID;
+    H5_index_t index     = H5_INDEX_NAME;
+    hsize_t    position  = 0;
+    herr_t     ret_value = 0;
+
+    if ((cpl = H5Gget_create_plist(group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "origin %s %s: cannot get its %s creation order flags",
-                         skeleton_object_type_name(type), skeleton_printable_path(path), kind);
-    if (flags & H5P_CRT_ORDER_TRACKED)
-        index = H5_INDEX_CRT_ORDER;
-    status = links
-                 ? H5Literate2(object, index, H5_ITER_INC, &position, skeleton_collect_link, list)
-                 : H5Aiterate2(object, index, H5_ITER_INC, &position, skeleton_collect_attribute_name, list);
-    if (status < 0) {
+                         "origin group %s: cannot get its creation list", skeleton_printable_path(path));
+    if (skeleton_order_index(cpl, H5O_TYPE_GROUP, path, 1, &index) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (H5Literate2(group, index, H5_ITER_INC, &position, skeleton_collect_link, list) < 0) {
         if (list->out_of_memory)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
-                             "origin %s %s: out of memory listing its %ss", skeleton_object_type_name(type),
-                             skeleton_printable_path(path), kind);
+                             "origin group %s: out of memory listing its links",
+                             skeleton_printable_path(path));
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "origin %s %s: cannot iterate over its %ss", skeleton_object_type_name(type),
-                         skeleton_printable_path(path), kind);
+                         "origin group %s: cannot iterate over its links", skeleton_printable_path(path));
     }
 
 done:
@@ -280,7 +310,7 @@ carve_skeleton_find(const carve_skeleton_t *skel, const H5O_token_t *origin_toke
     return carve_tokenmap_get(&skel->by_origin, origin_token);
 }
 
-/* Records an object reached by the walk; created objects also join pass 2's list. */
+/* Records an object reached by the walk. */
 static carve_skeleton_object_t *
 skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token,
                        const H5O_token_t *container_token, H5O_type_t type, const char *path, int created)
@@ -295,16 +325,8 @@ skeleton_record_object(skeleton_build_t *ctx, const H5O_token_t *origin_token,
     object->container_token = *container_token;
     object->type            = type;
     object->created         = created;
-    if (created) {
-        if (CARVE_ARRAY_RESERVE(ctx->created, ctx->created_capacity, ctx->n_created + 1) != CARVE_GROW_OK)
-            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, NULL,
-                             "skeleton: out of memory recording %s %s", skeleton_object_type_name(type),
-                             skeleton_printable_path(path));
-    }
     if (carve_tokenmap_put(&ctx->skel->by_origin, origin_token, object) < 0)
         CARVE_GOTO_DONE(NULL);
-    if (created)
-        ctx->created[ctx->n_created++] = object;
     ret_value = object;
     object    = NULL;
 
@@ -334,6 +356,21 @@ done:
     free(entry.path);
     free(entry.file);
     free(entry.object);
+    return ret_value;
+}
+
+/* Leaves the attributes of a created object from index first_attr on to pass 2. */
+static herr_t
+skeleton_defer_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *object, hsize_t first_attr)
+{
+    herr_t ret_value = 0;
+
+    if (CARVE_ARRAY_RESERVE(ctx->deferred, ctx->deferred_capacity, ctx->n_deferred + 1) != CARVE_GROW_OK)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory recording %s %s",
+                         skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
+    ctx->deferred[ctx->n_deferred++] = (skeleton_deferred_t){.object = object, .first_attr = first_attr};
+
+done:
     return ret_value;
 }
 
@@ -447,9 +484,10 @@ done:
     return ret_value;
 }
 
-/* The datatype to create a container dataset or attribute with: a copy of origin_type, or, when that is
- * a committed datatype, the container's committed copy of it (committed anonymously now if the walk has
- * not reached it yet). user names the dataset or attribute for messages. The caller closes the result. */
+/* The datatype to create a container dataset or attribute with: origin_type itself (creating copies it),
+ * or, when that is a committed datatype, the container's committed copy of it (committed anonymously now
+ * if the walk has not reached it yet). user names the dataset or attribute for messages. The caller
+ * closes the result when it is not origin_type. */
 static hid_t
 skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *user)
 {
@@ -462,12 +500,8 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
     if ((is_committed = H5Tcommitted(origin_type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "%s: cannot tell whether its datatype is committed", user);
-    if (!is_committed) {
-        if ((ret_value = H5Tcopy(origin_type)) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
-                             "%s: cannot copy its datatype", user);
-        goto done;
-    }
+    if (!is_committed)
+        CARVE_GOTO_DONE(origin_type);
     if (H5Oget_info3(origin_type, &info, H5O_INFO_BASIC) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                          "%s: cannot get the token of its committed datatype", user);
@@ -479,7 +513,8 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
         goto done;
     }
 
-    /* First use before the link: commit it anonymously; the walk links it when it gets there. */
+    /* First use before the link: commit it anonymously; the walk links it when it gets there. Its
+     * attributes wait for pass 2 (this is the middle of creating another object). */
     {
         H5O_info2_t container_info;
         if ((committed =
@@ -488,7 +523,9 @@ skeleton_container_type(skeleton_build_t *ctx, hid_t origin_type, const char *us
         if (H5Oget_info3(committed, &container_info, H5O_INFO_BASIC) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
                              "%s: cannot get the token of the container's committed datatype", user);
-        if (!skeleton_record_object(ctx, &info.token, &container_info.token, H5O_TYPE_NAMED_DATATYPE, "", 1))
+        if (!(entry = skeleton_record_object(ctx, &info.token, &container_info.token, H5O_TYPE_NAMED_DATATYPE,
+                                             "", 1)) ||
+            skeleton_defer_attributes(ctx, entry, 0) < 0)
             CARVE_GOTO_DONE(H5I_INVALID_HID);
     }
     ret_value = committed;
@@ -923,36 +960,33 @@ done:
 }
 
 /* ------------------------------------------------------------------------------------------------------ */
-/* Attributes (pass 2)                                                                                     */
+/* Attributes                                                                                              */
 /* ------------------------------------------------------------------------------------------------------ */
 
+/* Copies one open origin attribute (its type origin_type, its name's encoding cset) onto container_object:
+ * created with the same datatype (the container's copy of a committed one), dataspace and name encoding,
+ * and written with the origin's value, references rewritten. */
 static herr_t
-skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t container_object, const char *path,
-                        const char *name)
+skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_attr, hid_t origin_type, H5T_cset_t cset,
+                        hid_t container_object, const char *name, const char *where)
 {
-    hid_t    origin_attr    = H5I_INVALID_HID;
-    hid_t    origin_type    = H5I_INVALID_HID;
     hid_t    space          = H5I_INVALID_HID;
-    hid_t    acpl           = H5I_INVALID_HID;
     hid_t    container_type = H5I_INVALID_HID;
     hid_t    container_attr = H5I_INVALID_HID;
     void    *buf            = NULL;
     int      buf_filled     = 0;
+    int      needs_reclaim  = 0;
     hssize_t npoints;
     size_t   element_size;
-    char     where[1024];
     herr_t   ret_value = 0;
 
-    snprintf(where, sizeof where, "attribute \"%s\" of %s", name, skeleton_printable_path(path));
-    if ((origin_attr = H5Aopen(origin_object, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot open it", where);
-    if ((origin_type = H5Aget_type(origin_attr)) < 0 || (space = H5Aget_space(origin_attr)) < 0 ||
-        (acpl = H5Aget_create_plist(origin_attr)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "origin %s: cannot get its datatype, dataspace or creation list", where);
+    if ((space = H5Aget_space(origin_attr)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its dataspace",
+                         where);
     if ((container_type = skeleton_container_type(ctx, origin_type, where)) < 0)
         CARVE_GOTO_DONE(-1);
-    if ((container_attr = H5Acreate2(container_object, name, container_type, space, acpl, H5P_DEFAULT)) < 0)
+    if ((container_attr = H5Acreate2(container_object, name, container_type, space,
+                                     ctx->acpl[cset == H5T_CSET_UTF8 ? 1 : 0], H5P_DEFAULT)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot create %s", where);
 
     if ((npoints = H5Sget_simple_extent_npoints(space)) < 0)
@@ -963,6 +997,8 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
     if ((element_size = H5Tget_size(origin_type)) == 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot get its datatype size",
                          where);
+    if ((needs_reclaim = carve_skeleton_type_needs_rewrite(origin_type)) < 0)
+        CARVE_GOTO_DONE(-1);
     if (!(buf = calloc((size_t)npoints, element_size)))
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
                          "origin %s: out of memory for its value (%lld x %zu bytes)", where,
@@ -970,25 +1006,82 @@ skeleton_copy_attribute(skeleton_build_t *ctx, hid_t origin_object, hid_t contai
     if (H5Aread(origin_attr, origin_type, buf) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot read it", where);
     buf_filled = 1;
-    if (skeleton_rewrite_references(&ctx->rewriter, origin_type, buf, (size_t)npoints, element_size, where) <
-        0)
+    /* Only types that need rewriting (variable-length data, references) hold references or memory to
+     * reclaim: the others are copied as read. */
+    if (needs_reclaim && skeleton_rewrite_references(&ctx->rewriter, origin_type, buf, (size_t)npoints,
+                                                     element_size, where) < 0)
         CARVE_GOTO_DONE(-1);
     if (H5Awrite(container_attr, origin_type, buf) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container: cannot write %s", where);
 
 done:
     CARVE_CLEANUP_BEGIN
-    if (buf_filled)
+    if (buf_filled && needs_reclaim)
         H5Treclaim(origin_type, space, H5P_DEFAULT, buf);
     free(buf);
     if (container_attr >= 0)
         H5Aclose(container_attr);
-    if (container_type >= 0)
+    if (container_type >= 0 && container_type != origin_type)
         H5Tclose(container_type);
-    if (acpl >= 0)
-        H5Pclose(acpl);
     if (space >= 0)
         H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* One walk over an object's attributes (H5Aiterate2's state). */
+typedef struct skeleton_attr_walk_t {
+    skeleton_build_t *ctx;
+    const char       *path;             /* the object's, for messages */
+    hid_t             container_object; /* where the copies go */
+    int               defer_refs;       /* pass 1: stop at the first attribute holding references */
+    int               only_missing;     /* skip names container_object has already (the root group) */
+    hsize_t           next;             /* the index of the attribute the walk is at */
+    int               deferred;         /* stopped at attribute `next`, which holds references */
+    int               failed;           /* a copy failed (and said why) */
+} skeleton_attr_walk_t;
+
+static herr_t
+skeleton_copy_attribute_cb(hid_t location, const char *name, const H5A_info_t *info, void *op_data)
+{
+    skeleton_attr_walk_t *walk        = op_data;
+    hid_t                 origin_attr = H5I_INVALID_HID;
+    hid_t                 origin_type = H5I_INVALID_HID;
+    htri_t                status;
+    char                  where[1024];
+    herr_t                ret_value = 0;
+
+    skeleton_describe(where, sizeof where, "attribute \"", name, "\" of ",
+                      skeleton_printable_path(walk->path));
+    if (walk->only_missing) {
+        if ((status = H5Aexists(walk->container_object, name)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "container: cannot tell whether %s exists", where);
+        if (status)
+            goto done;
+    }
+    if ((origin_attr = H5Aopen(location, name, H5P_DEFAULT)) < 0 ||
+        (origin_type = H5Aget_type(origin_attr)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s: cannot open it", where);
+    if (walk->defer_refs) {
+        if ((status = H5Tdetect_class(origin_type, H5T_REFERENCE)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "origin %s: cannot inspect its datatype", where);
+        if (status) {
+            walk->deferred = 1;
+            CARVE_GOTO_DONE(1); /* stops the iteration: pass 2 copies this one and the rest */
+        }
+    }
+    if (skeleton_copy_attribute(walk->ctx, origin_attr, origin_type, info->cset, walk->container_object, name,
+                                where) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    if (ret_value == 0)
+        walk->next++;
+    else if (ret_value < 0)
+        walk->failed = 1;
+    CARVE_CLEANUP_BEGIN
     if (origin_type >= 0)
         H5Tclose(origin_type);
     if (origin_attr >= 0)
@@ -997,44 +1090,69 @@ done:
     return ret_value;
 }
 
-/* Copies the attributes of one mapped object, in the origin's order; only_missing skips names the
- * container object has already (the root group). */
+/* Copies the attributes of origin_object (of `type`, creation list cpl) onto container_object in the
+ * origin's order, from index *first on. With defer_refs (pass 1, while objects are still being created)
+ * the copy stops at the first attribute whose value holds references, whose targets may not exist yet:
+ * *first is then its index and *deferred 1, and pass 2 copies the rest, so the container's creation order
+ * stays the origin's. only_missing skips names the container object has (the root group). */
 static herr_t
-skeleton_copy_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *object, int only_missing)
+skeleton_copy_attributes(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, hid_t cpl,
+                         hid_t container_object, const char *path, int defer_refs, int only_missing,
+                         hsize_t *first, int *deferred)
 {
-    hid_t                origin_object    = H5I_INVALID_HID;
-    hid_t                container_object = H5I_INVALID_HID;
-    skeleton_name_list_t names;
+    skeleton_attr_walk_t walk      = {.ctx              = ctx,
+                                      .path             = path,
+                                      .container_object = container_object,
+                                      .defer_refs       = defer_refs,
+                                      .only_missing     = only_missing,
+                                      .next             = *first};
+    hsize_t              position  = *first;
+    H5_index_t           index     = H5_INDEX_NAME;
     herr_t               ret_value = 0;
 
-    memset(&names, 0, sizeof names);
-    if ((origin_object = H5Oopen_by_token(ctx->origin_file, object->origin_token)) < 0)
+    if (skeleton_order_index(cpl, type, path, 0, &index) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (H5Aiterate2(origin_object, index, H5_ITER_INC, &position, skeleton_copy_attribute_cb, &walk) < 0) {
+        if (walk.failed)
+            CARVE_GOTO_DONE(-1);
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "origin %s %s: cannot iterate over its attributes", skeleton_object_type_name(type),
+                         skeleton_printable_path(path));
+    }
+    *first    = walk.next;
+    *deferred = walk.deferred;
+
+done:
+    return ret_value;
+}
+
+/* Pass 2 for one object: its attributes from index `first` on (the first holding references), or, for the
+ * root group, those the container's root lacks. */
+static herr_t
+skeleton_copy_deferred_attributes(skeleton_build_t *ctx, const carve_skeleton_object_t *object, hsize_t first,
+                                  int only_missing)
+{
+    hid_t  origin_object    = H5I_INVALID_HID;
+    hid_t  container_object = H5I_INVALID_HID;
+    hid_t  cpl              = H5I_INVALID_HID;
+    int    deferred         = 0;
+    herr_t ret_value        = 0;
+
+    if ((origin_object = H5Oopen_by_token(ctx->origin_file, object->origin_token)) < 0 ||
+        (cpl = skeleton_object_create_plist(origin_object, object->type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin %s %s: cannot open it",
                          skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
     if ((container_object = H5Oopen_by_token(ctx->container_file, object->container_token)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "container %s %s: cannot open it",
                          skeleton_object_type_name(object->type), skeleton_printable_path(object->path));
-    if (skeleton_list_names(origin_object, object->type, object->path, 0, &names) < 0)
+    if (skeleton_copy_attributes(ctx, origin_object, object->type, cpl, container_object, object->path, 0,
+                                 only_missing, &first, &deferred) < 0)
         CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < names.count; i++) {
-        if (only_missing) {
-            htri_t exists = H5Aexists(container_object, names.items[i].name);
-            if (exists < 0)
-                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                                 "container %s %s: cannot tell whether attribute \"%s\" exists",
-                                 skeleton_object_type_name(object->type),
-                                 skeleton_printable_path(object->path), names.items[i].name);
-            if (exists)
-                continue;
-        }
-        if (skeleton_copy_attribute(ctx, origin_object, container_object, object->path, names.items[i].name) <
-            0)
-            CARVE_GOTO_DONE(-1);
-    }
 
 done:
     CARVE_CLEANUP_BEGIN
-    skeleton_name_list_free(&names);
+    if (cpl >= 0)
+        H5Pclose(cpl);
     if (container_object >= 0)
         H5Oclose(container_object);
     if (origin_object >= 0)
@@ -1061,11 +1179,11 @@ skeleton_rewrite_fill_value(skeleton_build_t *ctx, hid_t dcpl, hid_t type, const
     char             where[1024];
     herr_t           ret_value = 0;
 
-    snprintf(where, sizeof where, "fill value of dataset %s", path);
     if ((needs = carve_skeleton_type_needs_rewrite(type)) < 0)
         CARVE_GOTO_DONE(-1);
     if (!needs)
         goto done;
+    snprintf(where, sizeof where, "fill value of dataset %s", path);
     if (H5Pfill_value_defined(dcpl, &status) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "%s: cannot tell whether it is defined",
                          where);
@@ -1096,28 +1214,31 @@ done:
 }
 
 /* Creates cg/name (anonymously when name is NULL) like origin dataset od (datatype, dataspace, creation
- * list), without raw data. */
+ * list origin_dcpl), without raw data. *has_refs: whether its values hold references. */
 static hid_t
-skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, const H5O_token_t *origin_token, hid_t cg,
-                        const char *name, hid_t lcpl, const char *path)
+skeleton_create_dataset(skeleton_build_t *ctx, hid_t od, hid_t origin_dcpl, const H5O_token_t *origin_token,
+                        hid_t cg, const char *name, hid_t lcpl, const char *path, int *has_refs)
 {
-    hid_t origin_type    = H5I_INVALID_HID;
-    hid_t container_type = H5I_INVALID_HID;
-    hid_t space          = H5I_INVALID_HID;
-    hid_t origin_dcpl    = H5I_INVALID_HID;
-    hid_t chosen_dcpl    = H5I_INVALID_HID;
-    hid_t dcpl;
-    char  where[1024];
-    hid_t ret_value = H5I_INVALID_HID;
+    hid_t  origin_type    = H5I_INVALID_HID;
+    hid_t  container_type = H5I_INVALID_HID;
+    hid_t  space          = H5I_INVALID_HID;
+    hid_t  chosen_dcpl    = H5I_INVALID_HID;
+    hid_t  dcpl;
+    htri_t refs;
+    char   where[1024];
+    hid_t  ret_value = H5I_INVALID_HID;
 
-    snprintf(where, sizeof where, "dataset %s", path);
+    skeleton_describe(where, sizeof where, "dataset ", path, NULL, NULL);
     /* Marked for good: once created it is mapped, and only an unmapped object is looked up in `creating`. */
     if (carve_tokenmap_put(&ctx->creating, origin_token, (void *)(uintptr_t)1) < 0)
         CARVE_GOTO_DONE(H5I_INVALID_HID);
-    if ((origin_type = H5Dget_type(od)) < 0 || (space = H5Dget_space(od)) < 0 ||
-        (origin_dcpl = H5Dget_create_plist(od)) < 0)
+    if ((origin_type = H5Dget_type(od)) < 0 || (space = H5Dget_space(od)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
-                         "origin dataset %s: cannot get its datatype, dataspace or creation list", path);
+                         "origin dataset %s: cannot get its datatype or dataspace", path);
+    if ((refs = H5Tdetect_class(origin_type, H5T_REFERENCE)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "origin: cannot inspect the datatype of %s", path);
+    *has_refs = refs > 0;
     if (ctx->opts && ctx->opts->dcpl) {
         chosen_dcpl = ctx->opts->dcpl(ctx->opts->dcpl_udata, origin_token, path, od, origin_dcpl);
         if (chosen_dcpl < 0)
@@ -1144,11 +1265,9 @@ done:
     CARVE_CLEANUP_BEGIN
     if (chosen_dcpl >= 0)
         H5Pclose(chosen_dcpl);
-    if (origin_dcpl >= 0)
-        H5Pclose(origin_dcpl);
     if (space >= 0)
         H5Sclose(space);
-    if (container_type >= 0)
+    if (container_type >= 0 && container_type != origin_type)
         H5Tclose(container_type);
     if (origin_type >= 0)
         H5Tclose(origin_type);
@@ -1162,19 +1281,15 @@ done:
  * created from it points at the origin's fractal heap). So the list is rebuilt from the public settings:
  * link and attribute creation order, phase changes, size estimates, time tracking and filters. */
 static hid_t
-skeleton_group_create_plist(hid_t origin_group, const char *path)
+skeleton_group_create_plist(hid_t origin_gcpl, const char *path)
 {
-    hid_t    origin_gcpl = H5I_INVALID_HID;
-    hid_t    gcpl        = H5I_INVALID_HID;
+    hid_t    gcpl = H5I_INVALID_HID;
     unsigned link_order, attr_order, max_compact, min_dense, est_entries, est_name_len;
     size_t   heap_hint;
     hbool_t  track_times;
     int      filters;
     hid_t    ret_value = H5I_INVALID_HID;
 
-    if ((origin_gcpl = H5Gget_create_plist(origin_group)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
-                         "origin group %s: cannot get its creation list", path);
     if (H5Pget_link_creation_order(origin_gcpl, &link_order) < 0 ||
         H5Pget_attr_creation_order(origin_gcpl, &attr_order) < 0 ||
         H5Pget_est_link_info(origin_gcpl, &est_entries, &est_name_len) < 0 ||
@@ -1222,8 +1337,6 @@ done:
     CARVE_CLEANUP_BEGIN
     if (gcpl >= 0)
         H5Pclose(gcpl);
-    if (origin_gcpl >= 0)
-        H5Pclose(origin_gcpl);
     CARVE_CLEANUP_END
     return ret_value;
 }
@@ -1299,21 +1412,30 @@ skeleton_note_refs(carve_skeleton_object_t *entry, hid_t origin_dataset, const c
 
 /* Creates the container's copy of origin_object (a group, dataset or committed datatype of `type`) as
  * cg/name, or anonymously when name is NULL (as the target of the `target_of`, a fill value's reference),
- * and maps it as created, its path "" until the walk links it. Returns the container object (the caller
- * closes it); *entry is its map entry. */
+ * maps it as created, its path "" until the walk links it, and copies its attributes up to the first that
+ * holds references (the rest wait for pass 2). Returns the container object (the caller closes it); *entry
+ * is its map entry. Each object is opened once on each side: what the copy needs of it (creation list,
+ * datatype) is read here and handed on. */
 static hid_t
 skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t type, const H5O_token_t *token,
                        hid_t cg, const char *name, hid_t lcpl, const char *path, const char *target_of,
                        carve_skeleton_object_t **entry)
 {
+    hid_t       cpl     = H5I_INVALID_HID;
     hid_t       gcpl    = H5I_INVALID_HID;
     hid_t       created = H5I_INVALID_HID;
     H5O_info2_t info;
-    hid_t       ret_value = H5I_INVALID_HID;
+    int         has_refs = 0, deferred = 0;
+    hsize_t     first_attr = 0;
+    hid_t       ret_value  = H5I_INVALID_HID;
 
+    if ((type == H5O_TYPE_GROUP || type == H5O_TYPE_DATASET || type == H5O_TYPE_NAMED_DATATYPE) &&
+        (cpl = skeleton_object_create_plist(origin_object, type)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, H5I_INVALID_HID,
+                         "origin %s %s: cannot get its creation list", skeleton_object_type_name(type), path);
     switch (type) {
         case H5O_TYPE_GROUP:
-            if ((gcpl = skeleton_group_create_plist(origin_object, path)) < 0)
+            if ((gcpl = skeleton_group_create_plist(cpl, path)) < 0)
                 CARVE_GOTO_DONE(H5I_INVALID_HID);
             if (name)
                 created = H5Gcreate2(cg, name, lcpl, gcpl, H5P_DEFAULT);
@@ -1328,7 +1450,8 @@ skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t ty
                                  target_of);
             break;
         case H5O_TYPE_DATASET:
-            if ((created = skeleton_create_dataset(ctx, origin_object, token, cg, name, lcpl, path)) < 0)
+            if ((created = skeleton_create_dataset(ctx, origin_object, cpl, token, cg, name, lcpl, path,
+                                                   &has_refs)) < 0)
                 CARVE_GOTO_DONE(H5I_INVALID_HID);
             break;
         case H5O_TYPE_NAMED_DATATYPE:
@@ -1351,7 +1474,11 @@ skeleton_create_object(skeleton_build_t *ctx, hid_t origin_object, H5O_type_t ty
                          "container: cannot get the token of %s", path);
     if (!(*entry = skeleton_record_object(ctx, token, &info.token, type, name ? path : "", 1)))
         CARVE_GOTO_DONE(H5I_INVALID_HID);
-    if (type == H5O_TYPE_DATASET && skeleton_note_refs(*entry, origin_object, path) < 0)
+    (*entry)->has_refs = has_refs;
+    if (skeleton_copy_attributes(ctx, origin_object, type, cpl, created, path, 1, 0, &first_attr, &deferred) <
+        0)
+        CARVE_GOTO_DONE(H5I_INVALID_HID);
+    if (deferred && skeleton_defer_attributes(ctx, *entry, first_attr) < 0)
         CARVE_GOTO_DONE(H5I_INVALID_HID);
     ret_value = created;
     created   = H5I_INVALID_HID;
@@ -1362,6 +1489,8 @@ done:
         H5Oclose(created);
     if (gcpl >= 0)
         H5Pclose(gcpl);
+    if (cpl >= 0)
+        H5Pclose(cpl);
     CARVE_CLEANUP_END
     return ret_value;
 }
@@ -1409,26 +1538,57 @@ done:
     return ret_value;
 }
 
-static herr_t skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path);
+static herr_t skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, int cg_fresh, const char *path);
+
+/* The type of an open object, from its identifier (no look at its header, which H5Oget_info3 protects):
+ * H5O_TYPE_UNKNOWN for anything but a group, dataset or committed datatype. */
+static H5O_type_t
+skeleton_open_object_type(hid_t object)
+{
+    switch (H5Iget_type(object)) {
+        case H5I_GROUP:
+            return H5O_TYPE_GROUP;
+        case H5I_DATASET:
+            return H5O_TYPE_DATASET;
+        case H5I_DATATYPE:
+            return H5O_TYPE_NAMED_DATATYPE;
+        default:
+            return H5O_TYPE_UNKNOWN;
+    }
+}
+
+/* Whether the container has a link cg/name. A group this build created (cg_fresh) has only the links the
+ * walk of its origin group makes, one per name: none is looked up. */
+static htri_t
+skeleton_link_exists(hid_t cg, int cg_fresh, const char *name, const char *path)
+{
+    htri_t ret_value = 0;
+
+    if (!cg_fresh && (ret_value = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                         "container: cannot tell whether link %s exists", path);
+
+done:
+    return ret_value;
+}
 
 /* A hard link to the origin object token, to be made cg/name in the container. */
 static herr_t
-skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, const H5O_token_t *token,
-                         hid_t lcpl, const char *path)
+skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, int cg_fresh, const char *name,
+                         const H5O_token_t *token, hid_t lcpl, const char *path)
 {
     carve_skeleton_object_t *entry            = NULL;
     hid_t                    origin_object    = H5I_INVALID_HID;
     hid_t                    container_object = H5I_INVALID_HID;
-    H5O_info2_t              origin_info;
+    H5O_type_t               type;
     char                    *first_path;
     htri_t                   exists;
     herr_t                   ret_value = 0;
 
     if (skeleton_left_out(ctx, token))
         goto done;
-    if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "container: cannot tell whether link %s exists", path);
+    if ((exists = skeleton_link_exists(cg, cg_fresh, name, path)) < 0)
+        CARVE_GOTO_DONE(-1);
 
     if ((entry = carve_skeleton_find(ctx->skel, token))) {
         /* Reached before: an alias or a cycle, or an object created anonymously before its first link. */
@@ -1456,20 +1616,21 @@ skeleton_build_hard_link(skeleton_build_t *ctx, hid_t cg, const char *name, cons
     else {
         if ((origin_object = H5Oopen_by_token(ctx->origin_file, *token)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open object %s", path);
-        if (H5Oget_info3(origin_object, &origin_info, H5O_INFO_BASIC) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                             "origin: cannot get the type of object %s", path);
+        if ((type = skeleton_open_object_type(origin_object)) == H5O_TYPE_UNKNOWN)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNSUPPORTED, -1,
+                             "origin: %s is not a group, dataset or committed datatype", path);
         if (exists)
-            container_object = skeleton_map_found_object(ctx, origin_object, origin_info.type, token, cg,
-                                                         name, path, &entry);
+            container_object =
+                skeleton_map_found_object(ctx, origin_object, type, token, cg, name, path, &entry);
         else
-            container_object = skeleton_create_object(ctx, origin_object, origin_info.type, token, cg, name,
-                                                      lcpl, path, NULL, &entry);
+            container_object =
+                skeleton_create_object(ctx, origin_object, type, token, cg, name, lcpl, path, NULL, &entry);
         if (container_object < 0)
             CARVE_GOTO_DONE(-1);
     }
 
-    if (entry->type == H5O_TYPE_GROUP && skeleton_build_group(ctx, origin_object, container_object, path) < 0)
+    if (entry->type == H5O_TYPE_GROUP &&
+        skeleton_build_group(ctx, origin_object, container_object, entry->created, path) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -1485,7 +1646,7 @@ done:
 /* A soft, external or user-defined link og/name, recreated with the same value. External links are
  * recorded (skel->elinks), also those the container has already. */
 static herr_t
-skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *name,
+skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, int cg_fresh, const char *name,
                           const H5L_info2_t *info, hid_t lcpl, const char *path)
 {
     void       *value = NULL;
@@ -1494,9 +1655,8 @@ skeleton_build_value_link(skeleton_build_t *ctx, hid_t og, hid_t cg, const char 
     htri_t      exists, registered;
     herr_t      ret_value = 0;
 
-    if ((exists = H5Lexists(cg, name, H5P_DEFAULT)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
-                         "container: cannot tell whether link %s exists", path);
+    if ((exists = skeleton_link_exists(cg, cg_fresh, name, path)) < 0)
+        CARVE_GOTO_DONE(-1);
     /* A link the container has is an earlier build's copy of this one (a commit refuses an origin that
      * changed since): left as it is, but an external link is still read, to be recorded. */
     if (exists && info->type != H5L_TYPE_EXTERNAL)
@@ -1577,16 +1737,16 @@ done:
     return ret_value;
 }
 
-/* Pass 1 over one group: its links in the origin's order. */
+/* Pass 1 over one group: its links in the origin's order. cg_fresh: this build created cg. */
 static herr_t
-skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path)
+skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, int cg_fresh, const char *path)
 {
     skeleton_name_list_t links;
     char                *child_path = NULL;
     herr_t               ret_value  = 0;
 
     memset(&links, 0, sizeof links);
-    if (skeleton_list_names(og, H5O_TYPE_GROUP, path, 1, &links) < 0)
+    if (skeleton_list_links(og, path, &links) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < links.count; i++) {
         const skeleton_link_t *link = &links.items[i];
@@ -1597,9 +1757,11 @@ skeleton_build_group(skeleton_build_t *ctx, hid_t og, hid_t cg, const char *path
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1, "skeleton: out of memory walking group %s",
                              path);
         if (link->info.type == H5L_TYPE_HARD)
-            status = skeleton_build_hard_link(ctx, cg, link->name, &link->info.u.token, lcpl, child_path);
+            status = skeleton_build_hard_link(ctx, cg, cg_fresh, link->name, &link->info.u.token, lcpl,
+                                              child_path);
         else
-            status = skeleton_build_value_link(ctx, og, cg, link->name, &link->info, lcpl, child_path);
+            status =
+                skeleton_build_value_link(ctx, og, cg, cg_fresh, link->name, &link->info, lcpl, child_path);
         if (status < 0)
             CARVE_GOTO_DONE(-1);
         free(child_path);
@@ -1623,7 +1785,7 @@ skeleton_plan_group(skeleton_build_t *ctx, hid_t og, const char *path, int *need
     herr_t               ret_value  = 0;
 
     memset(&links, 0, sizeof links);
-    if (skeleton_list_names(og, H5O_TYPE_GROUP, path, 1, &links) < 0)
+    if (skeleton_list_links(og, path, &links) < 0)
         CARVE_GOTO_DONE(-1);
     for (size_t i = 0; i < links.count; i++) {
         const H5O_token_t *token = &links.items[i].info.u.token;
@@ -1681,7 +1843,7 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     herr_t                   ret_value = 0;
 
     memset(&ctx, 0, sizeof ctx);
-    ctx.lcpl[0] = ctx.lcpl[1] = H5I_INVALID_HID;
+    ctx.lcpl[0] = ctx.lcpl[1] = ctx.acpl[0] = ctx.acpl[1] = H5I_INVALID_HID;
     carve_tokenmap_init(&ctx.plan);
     carve_tokenmap_init(&ctx.creating);
     if (!skel)
@@ -1695,11 +1857,17 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
     ctx.rewriter       = (skeleton_rewriter_t){
               .skel = skel, .origin_file = origin_file, .container_file = container_file, .build = &ctx};
 
-    for (int utf8 = 0; utf8 < 2; utf8++)
+    for (int utf8 = 0; utf8 < 2; utf8++) {
         if ((ctx.lcpl[utf8] = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
             H5Pset_char_encoding(ctx.lcpl[utf8], utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                              "skeleton: cannot create a link creation list");
+        /* An attribute's creation list holds only its name's encoding: two lists serve every attribute. */
+        if ((ctx.acpl[utf8] = H5Pcreate(H5P_ATTRIBUTE_CREATE)) < 0 ||
+            H5Pset_char_encoding(ctx.acpl[utf8], utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "skeleton: cannot create an attribute creation list");
+    }
     if ((og = H5Gopen2(origin_file, "/", H5P_DEFAULT)) < 0 ||
         H5Oget_info3(og, &origin_info, H5O_INFO_BASIC) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1, "origin: cannot open the root group /");
@@ -1714,19 +1882,20 @@ carve_skeleton_build(hid_t origin_file, hid_t container_file, const carve_skelet
             CARVE_GOTO_DONE(-1);
     }
 
-    /* Pass 1: objects and links. */
+    /* Pass 1: objects and links, and the attributes of created objects up to the first holding references. */
     if (!(root = skeleton_record_object(&ctx, &origin_info.token, &container_info.token, H5O_TYPE_GROUP, "/",
                                         0)))
         CARVE_GOTO_DONE(-1);
-    if (skeleton_build_group(&ctx, og, cg, "/") < 0)
+    if (skeleton_build_group(&ctx, og, cg, 0, "/") < 0)
         CARVE_GOTO_DONE(-1);
     ctx.rewriter.build = NULL; /* from here on, every object the container gets exists */
 
-    /* Pass 2: attributes, now that every object a reference may point at exists. */
-    if (skeleton_copy_attributes(&ctx, root, 1) < 0)
+    /* Pass 2: the attributes left, now that every object a reference may point at exists. */
+    if (skeleton_copy_deferred_attributes(&ctx, root, 0, 1) < 0)
         CARVE_GOTO_DONE(-1);
-    for (size_t i = 0; i < ctx.n_created; i++)
-        if (skeleton_copy_attributes(&ctx, ctx.created[i], 0) < 0)
+    for (size_t i = 0; i < ctx.n_deferred; i++)
+        if (skeleton_copy_deferred_attributes(&ctx, ctx.deferred[i].object, ctx.deferred[i].first_attr, 0) <
+            0)
             CARVE_GOTO_DONE(-1);
 
 done:
@@ -1735,16 +1904,19 @@ done:
         H5Gclose(cg);
     if (og >= 0)
         H5Gclose(og);
-    for (int utf8 = 0; utf8 < 2; utf8++)
+    for (int utf8 = 0; utf8 < 2; utf8++) {
         if (ctx.lcpl[utf8] >= 0)
             H5Pclose(ctx.lcpl[utf8]);
+        if (ctx.acpl[utf8] >= 0)
+            H5Pclose(ctx.acpl[utf8]);
+    }
     for (size_t i = 0; i < ctx.n_anonymous; i++)
         H5Oclose(ctx.anonymous[i]);
     CARVE_CLEANUP_END
     free(ctx.anonymous);
     carve_tokenmap_clear(&ctx.creating, NULL);
     free(ctx.rewriter.origin_name);
-    free(ctx.created);
+    free(ctx.deferred);
     carve_tokenmap_clear(&ctx.plan, NULL);
     return ret_value;
 }

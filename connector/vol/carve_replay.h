@@ -16,6 +16,8 @@
 #include "carve_container.h"
 #include "carve_integrity.h"
 #include "carve_split.h"
+#include "carve_bytestore.h"
+#include "carve_chunkmap.h"
 #include "carve_vol_internal.h"
 
 /*
@@ -75,6 +77,9 @@ struct carve_replaying_t {
     hid_t                 program_fapl; /* the program's access list (what H5Fget_access_plist answers) */
     void                 *origin_file;  /* the origin below carve, once opened */
     replay_origin_state_t origin_state;
+    int64_t               origin_size;    /* a URL origin's length from its stamp at open; -1: unknown */
+    carve_bytestore_t    *origin_bytes;   /* a URL origin read through carve's fetch driver: what it holds
+                                         * (metadata pages, chunks prefetched for a read), or NULL */
     char                 *origin_problem; /* ORIGIN_UNAVAILABLE: why, for messages */
     carve_on_change_t     on_change;
     carve_log_t           log;
@@ -86,18 +91,20 @@ struct carve_replaying_t {
 
 /* Replay state of one dataset object (carve_obj_t.replay). */
 struct carve_replay_dataset_t {
-    int           resolved;
-    int           foreign;      /* an object of a file that is not replayed (a link's target without a
+    int               resolved;
+    int               foreign;       /* an object of a file that is not replayed (a link's target without a
                                  * container): read as it is, from where it is */
-    char         *path;         /* its path in the container, which is its path in the origin */
-    size_t        entry;        /* index in the manifest, or SIZE_MAX: nothing held */
-    carve_held_t *held;         /* shared with the container entry; NULL: nothing held */
-    size_t        elem_size;    /* of its datatype in the file */
-    int           has_refs;     /* its values hold references (they point into the container) */
-    int           has_pointers; /* its values hold variable-length data or references */
-    hid_t         dapl;         /* the access list it was opened with, for the origin's dataset */
-    hid_t         space;        /* its dataspace, all selected (a read of H5S_ALL), once resolved */
-    void         *origin_dset;  /* the origin's dataset below carve, once a read needed it */
+    char             *path;          /* its path in the container, which is its path in the origin */
+    size_t            entry;         /* index in the manifest, or SIZE_MAX: nothing held */
+    carve_held_t     *held;          /* shared with the container entry; NULL: nothing held */
+    size_t            elem_size;     /* of its datatype in the file */
+    int               has_refs;      /* its values hold references (they point into the container) */
+    int               has_pointers;  /* its values hold variable-length data or references */
+    hid_t             dapl;          /* the access list it was opened with, for the origin's dataset */
+    hid_t             space;         /* its dataspace, all selected (a read of H5S_ALL), once resolved */
+    void             *origin_dset;   /* the origin's dataset below carve, once a read needed it */
+    carve_chunkmap_t *origin_chunks; /* where a URL origin's chunks lie (for prefetching), once asked */
+    int               origin_chunks_tried;
 };
 
 /* --- the container cache (carve_replay_cache.c) --- */

@@ -29,6 +29,7 @@
 #include "carve_mode.h"
 #include "carve_mpi.h"
 #include "carve_origin.h"
+#include "carve_origin_vfd.h"
 #include "carve_replay.h"
 #include "carve_skeleton.h"
 
@@ -203,6 +204,7 @@ replaying_check_stamp(carve_replaying_t *r)
         r->origin_state = ORIGIN_UNAVAILABLE;
         CARVE_GOTO_DONE(1);
     }
+    r->origin_size = stamp.size;
     if (replaying_stamps_agree(&r->container->manifest.stamp, &stamp, r->origin_overridden) ||
         r->on_change == CARVE_ON_CHANGE_TRUST)
         CARVE_GOTO_DONE(0);
@@ -243,6 +245,7 @@ replaying_free(carve_replaying_t *r)
         H5Pclose(r->origin_fapl);
     if (r->program_fapl >= 0)
         H5Pclose(r->program_fapl);
+    carve_bytestore_unref(r->origin_bytes);
     if (r->lib_state)
         H5VLfree_lib_state(r->lib_state);
     free(r);
@@ -260,6 +263,7 @@ replaying_new(const carve_file_ctx_t *ctx, const char *name)
     }
     r->origin_fapl  = H5I_INVALID_HID;
     r->program_fapl = H5I_INVALID_HID;
+    r->origin_size  = -1;
     r->on_change    = carve_config_on_change(&ctx->config);
     r->log          = carve_config_log(&ctx->config);
     r->read_through = carve_config_read_through(&ctx->config);
@@ -519,6 +523,30 @@ replaying_post_open(void *file, hid_t under_vol_id)
     return H5VLfile_optional(file, under_vol_id, &args, H5P_DATASET_XFER_DEFAULT, NULL);
 }
 
+/* The access list of a URL origin read through carve's fetch driver (carve_origin_vfd.h), over the ROS3
+ * settings of origin_fapl, with the length its stamp measured at open; H5I_INVALID_HID when not a URL read
+ * with ROS3 or the driver cannot be set up (tried and ignored: ROS3 reads it then). */
+static hid_t
+replaying_origin_fetch_fapl(carve_replaying_t *r)
+{
+    hid_t  fapl   = H5I_INVALID_HID;
+    herr_t status = -1;
+
+    if (!carve_origin_is_url(r->origin_name) || r->origin_size < 0 ||
+        carve_origin_vfd_is_ros3(r->origin_fapl) != 1)
+        return H5I_INVALID_HID;
+    if (!r->origin_bytes && NULL == (r->origin_bytes = carve_bytestore_new(CARVE_ORIGIN_SEEN_LIMIT)))
+        return H5I_INVALID_HID;
+    CARVE_TRY_IGNORED(if ((fapl = H5Pcopy(r->origin_fapl)) >= 0) status =
+                          carve_origin_vfd_set_fetch(fapl, r->origin_name, r->origin_fapl, r->origin_bytes,
+                                                     (uint64_t)r->origin_size, NULL));
+    if (status < 0 && fapl >= 0) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
 /* Makes the origin ready to serve a read; on failure pushes why (it is missing, changed, unreachable). */
 static herr_t
 replaying_origin_ready(carve_file_ctx_t *ctx)
@@ -531,11 +559,16 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
     /* The stamp was checked at open (replaying_file_open): a missing or changed origin is UNAVAILABLE. */
     if (r->origin_state == ORIGIN_UNCHECKED) {
         void *file;
+        hid_t open_fapl;
 
         r->container->counters.origin_requests++;
         file = NULL;
-        /* A server that ignores byte ranges would make HDF5's ROS3 driver write past its buffer. */
-        if (carve_origin_is_url(r->origin_name) &&
+        /* A URL origin is read through carve's fetch driver (every answer validated; the chunks of a read's
+         * misses fetched together, replaying_prefetch); failing that, through ROS3, from a server that
+         * honours byte ranges (one that does not would make ROS3 write past its buffer). */
+        open_fapl = replaying_origin_fetch_fapl(r);
+        carve_origin_vfd_take_failure(NULL, 0);
+        if (open_fapl < 0 && carve_origin_is_url(r->origin_name) &&
             carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
             char *why = replaying_take_error_text();
 
@@ -552,7 +585,8 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
         {
             if (H5VLstart_lib_state() >= 0) {
                 if (H5VLrestore_lib_state(r->lib_state) >= 0)
-                    file = H5VLfile_open(r->origin_name, H5F_ACC_RDONLY, r->origin_fapl,
+                    file = H5VLfile_open(r->origin_name, H5F_ACC_RDONLY,
+                                         open_fapl >= 0 ? open_fapl : r->origin_fapl,
                                          H5P_DATASET_XFER_DEFAULT, NULL);
                 H5VLfinish_lib_state();
             }
@@ -568,14 +602,24 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
         }
         H5E_END_TRY
         if (file) {
+            if (open_fapl >= 0)
+                H5Pclose(open_fapl);
             r->origin_file  = file;
             r->origin_state = ORIGIN_OPEN;
             CARVE_GOTO_DONE(0);
         }
         r->origin_state = ORIGIN_UNAVAILABLE;
         {
-            char *why = replaying_take_error_text();
+            char *why = replaying_take_error_text(); /* before any other HDF5 call clears the stack */
+            char  fetch_why[512];
 
+            /* The fetch driver's reason, which HDF5 drops from the stack between the attempts of an open. */
+            if (carve_origin_vfd_take_failure(fetch_why, sizeof fetch_why)) {
+                free(why);
+                why = strdup(fetch_why);
+            }
+            if (open_fapl >= 0)
+                H5Pclose(open_fapl);
             free(r->origin_problem);
             if (asprintf(&r->origin_problem, "it cannot be opened (%s)", why ? why : "no reason given") < 0)
                 r->origin_problem = NULL;
@@ -672,6 +716,7 @@ replaying_object_released(carve_obj_t *dset)
     if (rd->space >= 0)
         H5Sclose(rd->space);
     CARVE_CLEANUP_END
+    carve_chunkmap_free(rd->origin_chunks);
     free(rd->path);
     free(rd);
     return ret_value;
@@ -1036,6 +1081,8 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
     return 0;
 }
 
+static void replaying_prefetch(carve_obj_t *o, hid_t file_space);
+
 /* Puts each dataset's parts on their side, then reads: one read below per side; an asynchronous request
  * is passed on only when there is one read. */
 static herr_t
@@ -1062,6 +1109,7 @@ replaying_read_sides(replay_read_t *rr, size_t count, void *dset[], hid_t mem_ty
             rr->omem[no]   = miss ? mem_space_id[i] : p->split.miss_mem;
             rr->ofile[no]  = miss ? file_space_id[i] : p->split.miss_file;
             rr->obuf[no++] = buf[i];
+            replaying_prefetch(o, miss ? file_space_id[i] : p->split.miss_file);
         }
     }
     rr->nc = nc, rr->no = no;
@@ -1082,6 +1130,121 @@ replaying_read_sides(replay_read_t *rr, size_t count, void *dset[], hid_t mem_ty
     if (nc && no && req)
         *req = NULL;
     return 0;
+}
+
+/* Chunks prefetched for one read at most (more: HDF5 reads them one by one, as without prefetching). */
+#define REPLAY_PREFETCH_MAX 4096
+
+static int
+replaying_chunk_found(const hsize_t *offset, unsigned mask, haddr_t addr, hsize_t size, void *udata)
+{
+    (void)mask;
+    if (addr != HADDR_UNDEF && size > 0 && carve_chunkmap_add(udata, offset, addr, size) < 0)
+        return H5_ITER_ERROR;
+    return H5_ITER_CONT;
+}
+
+/* Where the origin's copy of a chunked dataset keeps its chunks: one walk of its chunk index (through the
+ * connector below, with the native CHUNK_ITER operation); NULL when it is not chunked or cannot be walked
+ * (tried and ignored: the read goes on without prefetching). */
+static carve_chunkmap_t *
+replaying_chunk_map(carve_obj_t *o)
+{
+    carve_replay_dataset_t             *rd = o->replay;
+    H5VL_dataset_get_args_t             get;
+    H5VL_optional_args_t                opt;
+    H5VL_native_dataset_optional_args_t native;
+    hsize_t                             dims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+    int                                 rank;
+    herr_t                              status = -1;
+    carve_chunkmap_t                   *map    = NULL;
+
+    memset(&get, 0, sizeof get);
+    get.op_type               = H5VL_DATASET_GET_DCPL;
+    get.args.get_dcpl.dcpl_id = H5I_INVALID_HID;
+    CARVE_TRY_IGNORED(
+        status = H5VLdataset_get(rd->origin_dset, o->under_vol_id, &get, H5P_DATASET_XFER_DEFAULT, NULL));
+    if (status < 0)
+        return NULL;
+    if (H5Pget_layout(get.args.get_dcpl.dcpl_id) == H5D_CHUNKED && rd->space >= 0 &&
+        (rank = H5Sget_simple_extent_dims(rd->space, dims, NULL)) > 0 &&
+        H5Pget_chunk(get.args.get_dcpl.dcpl_id, rank, chunk) == rank)
+        map = carve_chunkmap_new(rank, dims, chunk);
+    H5Pclose(get.args.get_dcpl.dcpl_id);
+    if (!map)
+        return NULL;
+    memset(&opt, 0, sizeof opt);
+    native.chunk_iter.op      = replaying_chunk_found;
+    native.chunk_iter.op_data = map;
+    opt.op_type               = H5VL_NATIVE_DATASET_CHUNK_ITER;
+    opt.args                  = &native;
+    status                    = -1;
+    CARVE_TRY_IGNORED(status = H5VLdataset_optional(rd->origin_dset, o->under_vol_id, &opt,
+                                                    H5P_DATASET_XFER_DEFAULT, NULL));
+    if (status < 0) {
+        carve_chunkmap_free(map);
+        return NULL;
+    }
+    return map;
+}
+
+/* Before misses are read from a URL origin through carve's fetch driver: the stored chunks the read touches
+ * are fetched together (neighbours in one request, several requests in flight: carve_origin_fetch) into
+ * the driver's store, from which HDF5's chunk-by-chunk reads are then answered. A cache: whatever fails
+ * here is read as without it, by the driver's own validated requests. */
+static void
+replaying_prefetch(carve_obj_t *o, hid_t file_space)
+{
+    carve_replay_dataset_t *rd     = o->replay;
+    carve_replaying_t      *r      = o->ctx->replaying;
+    carve_chunk_place_t    *places = NULL;
+    carve_origin_range_t   *ranges = NULL;
+    char                   *buf    = NULL;
+    size_t                  n, k = 0, requests = 0;
+    uint64_t                total  = 0;
+    herr_t                  status = -1;
+
+    if (!r->origin_bytes || !rd || !rd->origin_dset)
+        return;
+    if (!rd->origin_chunks_tried) {
+        rd->origin_chunks_tried = 1;
+        rd->origin_chunks       = replaying_chunk_map(o);
+    }
+    if (!rd->origin_chunks || NULL == (places = malloc(REPLAY_PREFETCH_MAX * sizeof *places)))
+        goto done;
+    n = carve_chunkmap_touched(rd->origin_chunks, file_space == H5S_ALL ? rd->space : file_space, places,
+                               REPLAY_PREFETCH_MAX);
+    if (n == (size_t)-1 || n < 2) /* one chunk: the driver reads it alone anyway */
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (!carve_bytestore_holds(r->origin_bytes, places[i].addr, (size_t)places[i].size)) {
+            places[k++] = places[i];
+            total += places[i].size;
+        }
+    if (k < 2 || total > carve_bytestore_limit(r->origin_bytes) / 2)
+        goto done;
+    if (carve_bytestore_bytes(r->origin_bytes) + total > carve_bytestore_limit(r->origin_bytes))
+        carve_bytestore_clear(r->origin_bytes); /* room for this read's chunks; metadata is read again */
+    if (NULL == (ranges = calloc(k, sizeof *ranges)) || NULL == (buf = malloc((size_t)total)))
+        goto done;
+    total = 0;
+    for (size_t i = 0; i < k; i++) {
+        ranges[i].offset = places[i].addr;
+        ranges[i].size   = (size_t)places[i].size;
+        ranges[i].buf    = buf + total;
+        total += places[i].size;
+    }
+    CARVE_TRY_IGNORED(status = carve_origin_fetch(r->origin_name, r->origin_fapl, ranges, k, &requests));
+    if (status < 0)
+        goto done;
+    for (size_t i = 0; i < k; i++)
+        if (ranges[i].ok)
+            carve_bytestore_put(r->origin_bytes, ranges[i].offset, ranges[i].size, ranges[i].buf);
+
+done:
+    free(places);
+    free(ranges);
+    free(buf);
 }
 
 /* Counts one dataset's read (hit, miss or partial, and the bytes from each side), hands its misses to

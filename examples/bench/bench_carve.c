@@ -21,6 +21,13 @@
  *              reads one small dataset, native vs carve (the whole skeleton is committed); commit time
  *              = carve wall time - native wall time (medians), per 1k objects, and the ratio of that
  *              per-object cost at the largest file to the smallest (1.0 = linear)
+ *   5 skeleton vs H5Ocopy  for each --skeleton N=FILE (an attribute-walk file: carve_bench_make --objects K
+ *              --extra-attrs 2, N attributes): a carve of a run that only opens the file (the commit builds
+ *              the whole skeleton) against carve_bench_prog ocopy, HDF5's H5Ocopy of every object of the
+ *              root into a new file in one process, and a native open; commit = carve - open, copy = ocopy
+ *              - open (whole processes, medians and minima of --skeleton-reps interleaved repetitions):
+ *              the ratio commit / copy (the issue's target: <= 1.0), ms per 1k attributes for both, and
+ *              the ratio of that per-attribute cost at the largest file to the smallest (1.0 = linear)
  * Every carve run gets a fresh, empty directory (dir= setting), checked empty first, removed after its
  * container is measured. The parent never loads HDF5 (it stays small: RSS is per child, from wait4).
  *
@@ -31,7 +38,8 @@
  * chunks the program touched).
  *
  * Usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE] [--scaling N=FILE]...
- *                          [--reps N] [--mem-reps N] [--scaling-reps N] [--markdown FILE]
+ *                          [--skeleton N=FILE]... [--reps N] [--mem-reps N] [--scaling-reps N]
+ *                          [--skeleton-reps N] [--markdown FILE]
  */
 
 #include <dirent.h>
@@ -83,6 +91,7 @@ typedef struct series_t {
     long     maxrss_kib; /* largest of the repetitions */
 } series_t;
 
+/* An input of a series: its size (objects for section 4, attributes for section 5) and its path. */
 typedef struct scaling_input_t {
     unsigned long objects;
     const char   *path;
@@ -96,7 +105,9 @@ typedef struct bench_t {
     const char     *markdown_path;
     scaling_input_t scaling[MAX_SCALING];
     unsigned        nscaling;
-    unsigned        reps, mem_reps, scaling_reps;
+    scaling_input_t skeleton[MAX_SCALING]; /* section 5: .objects holds the attribute count */
+    unsigned        nskeleton;
+    unsigned        reps, mem_reps, scaling_reps, skeleton_reps;
     char          **base_env; /* the environment without HDF5_VOL_CONNECTOR, CARVE_*, HDF5_PLUGIN_PATH */
     size_t          nbase_env;
     bench_report_t  report; /* the tables, the "CARVE ..." lines printed after them, the failures */
@@ -786,32 +797,208 @@ section_scaling(bench_t *b)
     }
 }
 
+/* Section 5: the whole skeleton's commit against HDF5 copying the same objects (H5Ocopy), per file. */
+typedef struct skeleton_results_t {
+    series_t    open, carve, ocopy;
+    container_t container;
+    int64_t     origin_bytes, copy_bytes;
+    double      commit_s, copy_s, ratio, commit_min_s, copy_min_s, ratio_min;
+    double      commit_ms_per_1k, copy_ms_per_1k;
+} skeleton_results_t;
+
+/* One native ocopy run into a new file under the work directory (removed after, its size kept). */
+static int
+ocopy_run(bench_t *b, const char *origin, run_t *run, int64_t *copy_bytes)
+{
+    char        out[4096];
+    const char *args[] = {"ocopy", origin, out, NULL};
+    struct stat st;
+    int         status;
+
+    snprintf(out, sizeof out, "%s/ocopy-%04u.h5", b->work, ++b->dir_serial);
+    unlink(out);
+    status = measured_run(b, NULL, args, NULL, run);
+    if (status == 0 && stat(out, &st) == 0)
+        *copy_bytes = (int64_t)st.st_size;
+    unlink(out);
+    return status;
+}
+
+static void
+skeleton_figures(const scaling_input_t *in, skeleton_results_t *r)
+{
+    double nm = bench_median_of(r->open.wall, r->open.n), nn = bench_min_of(r->open.wall, r->open.n);
+    double attrs_k = (double)in->objects / 1000.0;
+
+    r->commit_s         = bench_median_of(r->carve.wall, r->carve.n) - nm;
+    r->copy_s           = bench_median_of(r->ocopy.wall, r->ocopy.n) - nm;
+    r->commit_min_s     = bench_min_of(r->carve.wall, r->carve.n) - nn;
+    r->copy_min_s       = bench_min_of(r->ocopy.wall, r->ocopy.n) - nn;
+    r->ratio            = bench_ratio(r->commit_s, r->copy_s);
+    r->ratio_min        = bench_ratio(r->commit_min_s, r->copy_min_s);
+    r->commit_ms_per_1k = attrs_k > 0 ? r->commit_s * 1000.0 / attrs_k : 0;
+    r->copy_ms_per_1k   = attrs_k > 0 ? r->copy_s * 1000.0 / attrs_k : 0;
+}
+
+static void
+section_skeleton(bench_t *b)
+{
+    skeleton_results_t *res = calloc(b->nskeleton, sizeof *res);
+    run_t               run;
+
+    if (!res) {
+        bench_fail(&b->report, "out of memory");
+        return;
+    }
+    qsort(b->skeleton, b->nskeleton, sizeof b->skeleton[0], compare_scaling);
+    fprintf(stderr, "== 5. skeleton vs H5Ocopy: %u files, %u repetitions\n", b->nskeleton, b->skeleton_reps);
+    for (unsigned i = 0; i < b->nskeleton; i++) {
+        const char         *open_args[] = {"open", b->skeleton[i].path, NULL};
+        skeleton_results_t *r           = &res[i];
+        struct stat         st;
+        container_t         c;
+
+        r->origin_bytes = stat(b->skeleton[i].path, &st) == 0 ? (int64_t)st.st_size : 0;
+        /* Warm-up (page cache, the plugin's libraries), not counted. */
+        if (measured_run(b, NULL, open_args, NULL, &run) < 0 ||
+            carve_fresh(b, "warmup", open_args, NULL, &run, &c, NULL, 0) < 0)
+            continue;
+        for (unsigned rep = 0; rep < b->skeleton_reps; rep++) {
+            fprintf(stderr, "  rep %u, %lu attributes:", rep + 1, b->skeleton[i].objects);
+            for (unsigned step = 0; step < 3; step++) {
+                switch ((step + rep) % 3) {
+                    case 0:
+                        if (measured_run(b, NULL, open_args, NULL, &run) == 0)
+                            series_add(&r->open, &run);
+                        fprintf(stderr, " open %.3f s", run.wall);
+                        break;
+                    case 1:
+                        if (carve_fresh(b, "skeleton", open_args, NULL, &run, &c, NULL, 0) == 0) {
+                            series_add(&r->carve, &run);
+                            r->container = c;
+                        }
+                        fprintf(stderr, " carve %.3f s (%ld KiB)", run.wall, run.maxrss_kib);
+                        break;
+                    default:
+                        if (ocopy_run(b, b->skeleton[i].path, &run, &r->copy_bytes) == 0)
+                            series_add(&r->ocopy, &run);
+                        fprintf(stderr, " ocopy %.3f s (%ld KiB)", run.wall, run.maxrss_kib);
+                        break;
+                }
+            }
+            fprintf(stderr, "\n");
+        }
+        skeleton_figures(&b->skeleton[i], r);
+    }
+
+    bench_emit(&b->report, "\n## 5. Skeleton vs H5Ocopy — the commit of a metadata-heavy file\n\n");
+    bench_emit(
+        &b->report,
+        "Attribute-walk files (carve_bench_make --objects K --extra-attrs 2: groups with 2 attributes, "
+        "compact datasets with 5). carve: a program that only opens the file, carving (the commit "
+        "builds the whole skeleton); ocopy: carve_bench_prog ocopy, H5Ocopy of every object of the "
+        "root into a new file, natively, in one process; open: the same program natively. commit = "
+        "carve - open, copy = ocopy - open (whole processes, fork to reaped exit; medians, and "
+        "minima, of %u interleaved repetitions). Target: commit / copy <= 1.0.\n\n",
+        b->skeleton_reps);
+    bench_emit(
+        &b->report,
+        "| attributes | origin MiB | open s | commit s | copy s | **commit / copy** | ratio of minima | "
+        "commit ms / 1k attrs | copy ms / 1k attrs | container MiB | copy MiB | carve RSS MiB | "
+        "ocopy RSS MiB |\n");
+    bench_emit(&b->report, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (unsigned i = 0; i < b->nskeleton; i++) {
+        const skeleton_results_t *r = &res[i];
+
+        bench_emit(&b->report,
+                   "| %lu | %.2f | %.3f | %.3f | %.3f | **%.2f** | %.2f | %.3f | %.3f | %.2f | %.2f | %.1f | "
+                   "%.1f |\n",
+                   b->skeleton[i].objects, (double)r->origin_bytes / MIB,
+                   bench_median_of(r->open.wall, r->open.n), r->commit_s, r->copy_s, r->ratio, r->ratio_min,
+                   r->commit_ms_per_1k, r->copy_ms_per_1k, (double)r->container.bytes / MIB,
+                   (double)r->copy_bytes / MIB, (double)r->carve.maxrss_kib / 1024.0,
+                   (double)r->ocopy.maxrss_kib / 1024.0);
+        bench_record(&b->report,
+                     "CARVE section=skeleton attributes=%lu reps=%u open_s=%.6f commit_s=%.6f copy_s=%.6f "
+                     "ratio=%.4f commit_min_s=%.6f copy_min_s=%.6f ratio_min=%.4f commit_ms_per_1k=%.4f "
+                     "copy_ms_per_1k=%.4f container_bytes=%" PRId64 " copy_bytes=%" PRId64
+                     " origin_bytes=%" PRId64 " carve_rss_kib=%ld ocopy_rss_kib=%ld\n",
+                     b->skeleton[i].objects, r->carve.n, bench_median_of(r->open.wall, r->open.n),
+                     r->commit_s, r->copy_s, r->ratio, r->commit_min_s, r->copy_min_s, r->ratio_min,
+                     r->commit_ms_per_1k, r->copy_ms_per_1k, r->container.bytes, r->copy_bytes,
+                     r->origin_bytes, r->carve.maxrss_kib, r->ocopy.maxrss_kib);
+    }
+    if (b->nskeleton >= 2) {
+        unsigned last   = b->nskeleton - 1;
+        double   commit = bench_ratio(res[last].commit_ms_per_1k, res[0].commit_ms_per_1k);
+        double   copy   = bench_ratio(res[last].copy_ms_per_1k, res[0].copy_ms_per_1k);
+
+        bench_emit(&b->report,
+                   "\n- **per-attribute commit cost at %lu attributes / at %lu = %.2f** (1.0 = linear; %.2f "
+                   "would be quadratic); H5Ocopy's: %.2f\n",
+                   b->skeleton[last].objects, b->skeleton[0].objects, commit,
+                   bench_ratio((double)b->skeleton[last].objects, (double)b->skeleton[0].objects), copy);
+        bench_record(&b->report,
+                     "CARVE section=skeleton-linearity small_attributes=%lu large_attributes=%lu "
+                     "per_attribute_ratio=%.4f copy_per_attribute_ratio=%.4f\n",
+                     b->skeleton[0].objects, b->skeleton[last].objects, commit, copy);
+    }
+    free(res);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 /* the command line                                                                                  */
 
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE]\n"
-            "                         [--scaling N=FILE]... [--reps N] [--mem-reps N] [--scaling-reps N]\n"
-            "                         [--markdown FILE]\n"
-            "  --prog         carve_bench_prog\n"
-            "  --plugin-dir   the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
-            "  --work         scratch directory for the carve runs' directories (made if missing)\n"
-            "  --data         a carve_bench_make --size-mib file: sections 1-3\n"
-            "  --scaling      a carve_bench_make --objects N file (repeatable, up to %u): section 4\n"
-            "  --reps         repetitions of section 1 (default 5)\n"
-            "  --mem-reps     repetitions of the 100%% read in section 3 (default 3; 0 skips it)\n"
-            "  --scaling-reps repetitions of section 4 (default 5)\n"
-            "  --markdown     also write the tables to this file\n",
-            MAX_SCALING);
+    fprintf(
+        out,
+        "usage: carve_bench_carve --prog PATH --plugin-dir DIR --work DIR [--data FILE]\n"
+        "                         [--scaling N=FILE]... [--skeleton N=FILE]... [--reps N] [--mem-reps N]\n"
+        "                         [--scaling-reps N] [--skeleton-reps N] [--markdown FILE]\n"
+        "  --prog         carve_bench_prog\n"
+        "  --plugin-dir   the directory holding libcarve_vol.so (HDF5_PLUGIN_PATH)\n"
+        "  --work         scratch directory for the carve runs' directories (made if missing)\n"
+        "  --data         a carve_bench_make --size-mib file: sections 1-3\n"
+        "  --scaling      a carve_bench_make --objects N file (repeatable, up to %u): section 4\n"
+        "  --skeleton     an attribute-walk file of N attributes (carve_bench_make --objects K\n"
+        "                 --extra-attrs 2; repeatable, up to %u): section 5, skeleton vs H5Ocopy\n"
+        "  --reps         repetitions of section 1 (default 5)\n"
+        "  --mem-reps     repetitions of the 100%% read in section 3 (default 3; 0 skips it)\n"
+        "  --scaling-reps repetitions of section 4 (default 5)\n"
+        "  --skeleton-reps repetitions of section 5 (default 3)\n"
+        "  --markdown     also write the tables to this file\n",
+        MAX_SCALING, MAX_SCALING);
+}
+
+/* N=FILE of --scaling and --skeleton, appended to inputs (at most MAX_SCALING). */
+static int
+parse_series_input(const char *flag, const char *value, scaling_input_t *inputs, unsigned *ninputs)
+{
+    const char   *eq = strchr(value, '=');
+    unsigned long count;
+    char          number[32];
+
+    if (!eq || eq == value || (size_t)(eq - value) >= sizeof number || !eq[1] || *ninputs == MAX_SCALING) {
+        fprintf(stderr, "carve_bench_carve: %s needs N=FILE (at most %u), got '%s'\n", flag, MAX_SCALING,
+                value);
+        return -1;
+    }
+    memcpy(number, value, (size_t)(eq - value));
+    number[eq - value] = '\0';
+    if (bench_parse_count("carve_bench_carve", flag, number, 1, 1000000000ul, &count) < 0)
+        return -1;
+    inputs[*ninputs].objects = count;
+    inputs[*ninputs].path    = eq + 1;
+    (*ninputs)++;
+    return 0;
 }
 
 static int
 parse_args(int argc, char **argv, bench_t *b)
 {
-    unsigned long reps = 5, mem_reps = 3, scaling_reps = 5;
+    unsigned long reps = 5, mem_reps = 3, scaling_reps = 5, skeleton_reps = 3;
 
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -842,25 +1029,12 @@ parse_args(int argc, char **argv, bench_t *b)
             bad = bench_parse_count("carve_bench_carve", flag, value, 0, MAX_REPS, &mem_reps);
         else if (!strcmp(flag, "--scaling-reps"))
             bad = bench_parse_count("carve_bench_carve", flag, value, 1, MAX_REPS, &scaling_reps);
-        else if (!strcmp(flag, "--scaling")) {
-            const char   *eq = strchr(value, '=');
-            unsigned long objects;
-            char          number[32];
-
-            if (!eq || eq == value || (size_t)(eq - value) >= sizeof number || !eq[1] ||
-                b->nscaling == MAX_SCALING) {
-                fprintf(stderr, "carve_bench_carve: --scaling needs N=FILE (at most %u), got '%s'\n",
-                        MAX_SCALING, value);
-                return -1;
-            }
-            memcpy(number, value, (size_t)(eq - value));
-            number[eq - value] = '\0';
-            if (bench_parse_count("carve_bench_carve", flag, number, 1, 1000000000ul, &objects) < 0)
-                return -1;
-            b->scaling[b->nscaling].objects = objects;
-            b->scaling[b->nscaling].path    = eq + 1;
-            b->nscaling++;
-        }
+        else if (!strcmp(flag, "--skeleton-reps"))
+            bad = bench_parse_count("carve_bench_carve", flag, value, 1, MAX_REPS, &skeleton_reps);
+        else if (!strcmp(flag, "--scaling"))
+            bad = parse_series_input(flag, value, b->scaling, &b->nscaling);
+        else if (!strcmp(flag, "--skeleton"))
+            bad = parse_series_input(flag, value, b->skeleton, &b->nskeleton);
         else {
             fprintf(stderr, "carve_bench_carve: unknown option '%s'\n", flag);
             usage(stderr);
@@ -869,10 +1043,11 @@ parse_args(int argc, char **argv, bench_t *b)
         if (bad)
             return -1;
     }
-    b->reps         = (unsigned)reps;
-    b->mem_reps     = (unsigned)mem_reps;
-    b->scaling_reps = (unsigned)scaling_reps;
-    if (!b->prog || !b->plugin_dir || !b->work || (!b->data && !b->nscaling)) {
+    b->reps          = (unsigned)reps;
+    b->mem_reps      = (unsigned)mem_reps;
+    b->scaling_reps  = (unsigned)scaling_reps;
+    b->skeleton_reps = (unsigned)skeleton_reps;
+    if (!b->prog || !b->plugin_dir || !b->work || (!b->data && !b->nscaling && !b->nskeleton)) {
         usage(stderr);
         return -1;
     }
@@ -906,6 +1081,8 @@ main(int argc, char **argv)
         section_data(&b);
     if (b.nscaling)
         section_scaling(&b);
+    if (b.nskeleton)
+        section_skeleton(&b);
     load_end = bench_load_average();
     bench_report_end(&b.report, load_end, bench_now() - started);
     printf("CARVE_DONE failures=%d elapsed_s=%.1f load_start=%.2f load_end=%.2f\n", b.report.failures,

@@ -22,6 +22,9 @@
  *   attrs FILE       the attribute walk: every object opened (H5Oopen), every attribute of it opened by
  *                    index and read (an objects file of carve_bench_make)
  *   opens FILE [N]   H5Fopen + H5Fclose, N (1000) times
+ *   ocopy FILE OUT   H5Ocopy of every object linked from FILE's root group into a new file OUT (the
+ *                    reference the carve commit's metadata skeleton is measured against: HDF5 copying the
+ *                    same objects in one process); seconds from H5Fopen of FILE to H5Fclose of OUT
  *   chunks FILE rows|all
  *                    natively (whatever the environment says): the chunks of /field that workload
  *                    touches and the sum of their stored (compressed) sizes, by H5Dget_chunk_info_by_coord
@@ -38,7 +41,7 @@
  * misses workload), 2 on bad usage.
  *
  * Usage: carve_bench_prog rows|misses|partial|all|open|attrs FILE | one FILE DSET | chunks FILE rows|all
- *                         | small FILE [N] | points FILE [C [P]] | opens FILE [N]
+ *                         | small FILE [N] | points FILE [C [P]] | opens FILE [N] | ocopy FILE OUT
  */
 
 #include <inttypes.h>
@@ -365,6 +368,48 @@ prog_open_only(const char *path, prog_result_t *result)
     return status;
 }
 
+/* ocopy: one H5Ocopy per hard link of the root group (soft and external links are not objects). */
+static herr_t
+prog_ocopy_link(hid_t root, const char *name, const H5L_info2_t *info, void *op_data)
+{
+    hid_t out_root = *(hid_t *)op_data;
+
+    if (info->type != H5L_TYPE_HARD)
+        return 0;
+    if (H5Ocopy(root, name, out_root, name, H5P_DEFAULT, H5P_DEFAULT) < 0) {
+        fprintf(stderr, "carve_bench_prog: H5Ocopy of /%s failed\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+prog_ocopy(const char *path, const char *out_path, prog_result_t *result)
+{
+    double started = bench_now();
+    hid_t  file    = prog_open(path, result);
+    hid_t  out  = file >= 0 ? H5Fcreate(out_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t  root = file >= 0 ? H5Gopen2(file, "/", H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t  out_root = out >= 0 ? H5Gopen2(out, "/", H5P_DEFAULT) : H5I_INVALID_HID;
+    int    status   = -1;
+
+    if (root >= 0 && out_root >= 0 &&
+        H5Literate2(root, H5_INDEX_NAME, H5_ITER_INC, NULL, prog_ocopy_link, &out_root) >= 0)
+        status = 0;
+    else if (file >= 0)
+        fprintf(stderr, "carve_bench_prog: copying the objects of %s into %s failed\n", path, out_path);
+    if (out_root >= 0)
+        H5Gclose(out_root);
+    if (root >= 0)
+        H5Gclose(root);
+    if (out >= 0 && H5Fclose(out) < 0)
+        status = -1;
+    if (file >= 0 && H5Fclose(file) < 0)
+        status = -1;
+    result->seconds = bench_now() - started;
+    return status;
+}
+
 /* one: a dataset read whole, in its file type (no conversion). */
 static int
 prog_read_one(const char *path, const char *name, prog_result_t *result)
@@ -621,9 +666,11 @@ prog_opens(const char *path, unsigned long count, prog_result_t *result)
 static void
 prog_usage(FILE *out)
 {
-    fprintf(out, "usage: carve_bench_prog rows|misses|partial|all|open|attrs FILE | one FILE DSET | chunks "
-                 "FILE rows|all\n"
-                 "                        | small FILE [N] | points FILE [C [P]] | opens FILE [N]\n");
+    fprintf(
+        out,
+        "usage: carve_bench_prog rows|misses|partial|all|open|attrs FILE | one FILE DSET | chunks "
+        "FILE rows|all\n"
+        "                        | small FILE [N] | points FILE [C [P]] | opens FILE [N] | ocopy FILE OUT\n");
 }
 
 int
@@ -663,6 +710,8 @@ main(int argc, char **argv)
             status = prog_hot_band(argv[2], n, !strcmp(what, "points") ? points : 0,
                                    !strcmp(what, "points") ? 0x5eed0002u : 0x5eed0001u, &result);
     }
+    else if (argc == 4 && !strcmp(what, "ocopy"))
+        status = prog_ocopy(argv[2], argv[3], &result);
     else if (argc == 4 && !strcmp(what, "one"))
         status = prog_read_one(argv[2], argv[3], &result);
     else if (argc == 4 && !strcmp(what, "chunks") && (!strcmp(argv[3], "rows") || !strcmp(argv[3], "all")))

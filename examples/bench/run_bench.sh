@@ -6,19 +6,22 @@
 #   read    carve_bench_read: the pass-through workloads a-e natively and in modes off/carve/replay
 #   carve   carve_bench_carve: the carve phase — first carve and re-carve time (workload a, whole process,
 #           commit at exit included), container size against touched chunks + skeleton, peak RSS (10% and
-#           100% reads), skeleton commit time against the number of objects (--scaling files)
+#           100% reads), skeleton commit time against the number of objects (--scaling files), and the
+#           skeleton's commit against H5Ocopy of the same file over attribute-walk files (--skeleton)
 #   replay  carve_bench_replay: the replay phase — workload a carved once, then replayed (all hits) against
 #           native on the local file (also in_memory=yes) and over ROS3 from a loopback S3 server this script
 #           starts (test/s3/s3ctl.sh, 127.0.0.1 only) and stops, and the cost of misses and partial reads;
 #           carve's log=summary counters and a digest check of every replayed read
-# The parts' tables also go to <scratch>/results-<label>.md (carve's sections 1-4, the read table, then
+# The parts' tables also go to <scratch>/results-<label>.md (carve's sections 1-5, the read table, then
 # replay's sections R1-R4) — results-<part>-<label>.md when one part runs — and replay's alone to
 # results-replay-<label>.md.
 #
 #   full run (default): a 1024 MiB chunked shuffle+deflate dataset, 100k objects, 7 repetitions, skeleton
-#                       scaling over 25k/50k/100k objects (the opt-in target `bench`)
+#                       scaling over 25k/50k/100k objects, skeleton vs H5Ocopy over 2k/20k/200k objects
+#                       (about 10k, 100k and 1M attributes; the opt-in target `bench`)
 #   --quick:            16 MiB, 2k objects, 1 repetition, fewer calls in workloads b/c/e, scaling over
-#                       500/1000/2000 objects, replay on a 64 MiB file — the ctest bench.smoke, which checks
+#                       500/1000/2000 objects, skeleton vs H5Ocopy over 200/400 objects, replay on a 64 MiB
+#                       file — the ctest bench.smoke, which checks
 #                       only correctness: every workload ran in every mode and read exactly what native read,
 #                       every carve run wrote a non-empty container, every carve-phase figure was computed,
 #                       and every replayed read gave native's digest with counters that account for it (no
@@ -26,13 +29,18 @@
 #
 # Usage: bash examples/bench/run_bench.sh [build-dir] [--quick] [--reps N] [--size-mib N] [--objects K]
 #                                         [--parts read,carve,replay] [--scaling N,N,...] [--mem-reps N]
-#                                         [--scaling-reps N] [--replay-size-mib N] [--no-s3] [--s3-latency-ms N] [--steady-heap]
+#                                         [--scaling-reps N] [--skeleton K,K,...] [--skeleton-reps N]
+#                                         [--replay-size-mib N] [--no-s3] [--s3-latency-ms N] [--steady-heap]
 #                                         [--scratch DIR] [--no-build] [-- carve_bench_read options...]
 #   build-dir       default <repo>/build; configured and built first when it holds no build
 #   --parts         which parts to run (default read,carve,replay)
 #   --scaling       object counts of the skeleton-scaling files (default 25000,50000,100000)
 #   --mem-reps      repetitions of the 100% read in the carve part (default 3)
 #   --scaling-reps  repetitions of the skeleton scaling (default 5)
+#   --skeleton      object counts of the attribute-walk files (carve_bench_make --objects K --extra-attrs 2,
+#                   about 4.9 attributes an object) on which the carve part compares the skeleton's commit
+#                   with H5Ocopy (default 2000,20000,200000; "none" skips it)
+#   --skeleton-reps repetitions of that comparison (default 3)
 #   --replay-size-mib  the data file of the replay part (default --size-mib, at least 64: a smaller file has
 #                   no chunk rows that workload a leaves untouched, so no reads that miss)
 #   --no-s3         replay part: no S3 server, the ROS3 section is SKIPPED
@@ -58,6 +66,8 @@ parts=read,carve,replay
 scaling=""
 mem_reps=""
 scaling_reps=""
+skeleton=""
+skeleton_reps=""
 replay_size_mib=""
 no_s3=0
 s3_latency_ms=0
@@ -80,6 +90,8 @@ while [[ $# -gt 0 ]]; do
         --scaling) scaling=${2:?--scaling needs a value}; shift ;;
         --mem-reps) mem_reps=${2:?--mem-reps needs a value}; shift ;;
         --scaling-reps) scaling_reps=${2:?--scaling-reps needs a value}; shift ;;
+        --skeleton) skeleton=${2:?--skeleton needs a value}; shift ;;
+        --skeleton-reps) skeleton_reps=${2:?--skeleton-reps needs a value}; shift ;;
         --replay-size-mib) replay_size_mib=${2:?--replay-size-mib needs a value}; shift ;;
         --no-s3) no_s3=1 ;;
         --s3-latency-ms) s3_latency_ms=${2:?--s3-latency-ms needs a value}; shift ;;
@@ -100,13 +112,13 @@ done
 
 if [[ $quick -eq 1 ]]; then
     : "${size_mib:=16}" "${objects:=2000}" "${reps:=1}" "${scaling:=500,1000,2000}" "${mem_reps:=1}"
-    : "${scaling_reps:=1}"
+    : "${scaling_reps:=1}" "${skeleton:=200,400}" "${skeleton_reps:=1}"
     # Fewer calls in the per-call workloads (before the caller's options, which win): still every code path.
     read_args=(--small-reads 20000 --point-calls 200 --opens 200 "${read_args[@]}")
     label=quick
 else
     : "${size_mib:=1024}" "${objects:=100000}" "${reps:=7}" "${scaling:=25000,50000,100000}" "${mem_reps:=3}"
-    : "${scaling_reps:=5}"
+    : "${scaling_reps:=5}" "${skeleton:=2000,20000,200000}" "${skeleton_reps:=3}"
     label=full
 fi
 # The replay part's misses need chunk rows workload a leaves alone: 64 MiB at least.
@@ -127,13 +139,24 @@ for part in "${part_list[@]}"; do
     esac
 done
 nparts=$((run_read + run_carve + run_replay))
+# check_counts <option> <its value> <counts...>: every count a positive whole number.
+check_counts() {
+    local option=$1 value=$2 n
+    shift 2
+    for n in "$@"; do
+        if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
+            echo "run_bench.sh: $option needs object counts like 2000,20000,200000, got '$value'" >&2
+            exit 2
+        fi
+    done
+}
 IFS=, read -r -a scaling_list <<<"$scaling"
-for n in "${scaling_list[@]}"; do
-    if [[ ! $n =~ ^[1-9][0-9]*$ ]]; then
-        echo "run_bench.sh: --scaling needs object counts like 25000,50000,100000, got '$scaling'" >&2
-        exit 2
-    fi
-done
+check_counts --scaling "$scaling" "${scaling_list[@]}"
+skeleton_list=()
+if [[ $skeleton != none ]]; then
+    IFS=, read -r -a skeleton_list <<<"$skeleton"
+fi
+check_counts --skeleton "$skeleton" "${skeleton_list[@]}"
 chunk_kib=512
 deflate=4
 
@@ -183,14 +206,15 @@ make_input() {
     shift
     stamp=$file.stamp
     want="$* $(cksum <"$make_prog")"
-    if [[ -f $file && -f $stamp && $(cat "$stamp") == "$want" ]]; then
+    if [[ -f $file && -f $stamp && -f $file.made && $(cat "$stamp") == "$want" ]]; then
         echo "reusing $file ($(stat -c %s "$file") bytes)"
         return
     fi
-    rm -f "$file" "$stamp"
-    # Written under a temporary name, renamed when complete; its report names the final file.
+    rm -f "$file" "$stamp" "$file.made"
+    # Written under a temporary name, renamed when complete; its report names the final file and is kept
+    # beside it ($file.made: the counts carve_bench_make reports).
     made=$("$make_prog" "$@" "$file.tmp")
-    printf '%s\n' "${made//"$file.tmp"/"$file"}"
+    printf '%s\n' "${made//"$file.tmp"/"$file"}" | tee "$file.made"
     mv "$file.tmp" "$file"
     printf '%s\n' "$want" >"$stamp"
 }
@@ -213,6 +237,17 @@ if [[ $run_carve -eq 1 ]]; then
     for n in "${scaling_list[@]}"; do
         make_input "$scratch/objects-$n.h5" --objects "$n"
         scaling_args+=(--scaling "$n=$scratch/objects-$n.h5")
+    done
+    # The skeleton-vs-H5Ocopy files, named to carve_bench_carve by their attribute count.
+    for n in "${skeleton_list[@]}"; do
+        file=$scratch/attrs-$n.h5
+        make_input "$file" --objects "$n" --extra-attrs 2
+        attributes=$(sed -n 's/.* attributes=\([0-9][0-9]*\).*/\1/p' "$file.made" | head -n 1)
+        if [[ -z $attributes ]]; then
+            echo "run_bench.sh: no attribute count in $file.made" >&2
+            exit 1
+        fi
+        scaling_args+=(--skeleton "$attributes=$file")
     done
 fi
 # Anything a carving run left next to the inputs goes; the benchmark starts from the inputs alone.
@@ -245,13 +280,13 @@ if [[ $run_carve -eq 1 ]]; then
         "100% read: $mem_reps, scaling: $scaling_reps)"
     "$carve_prog" --prog "$prog_prog" --plugin-dir "$plugin_dir" --work "$scratch/carve-phase" --data "$data" \
         "${scaling_args[@]}" --reps "$reps" --mem-reps "$mem_reps" --scaling-reps "$scaling_reps" \
-        --markdown "$markdown" | tee "$carve_out" || carve_rc=$?
+        --skeleton-reps "$skeleton_reps" --markdown "$markdown" | tee "$carve_out" || carve_rc=$?
 elif [[ $markdown != "$replay_markdown" ]]; then
     printf '# carve benchmarks\n' >"$markdown"
 fi
 if [[ $run_read -eq 1 ]]; then
     {
-        printf '\n## 5. Pass-through workloads (carve_bench_read, %s)\n\n' "$label"
+        printf '\n## 6. Pass-through workloads (carve_bench_read, %s)\n\n' "$label"
         printf 'In-program times exclude what carve does at exit; the process table includes it (mode carve:'
         printf ' the commit onto an existing container, a re-carve).\n\n```\n'
         grep -v -E '^BENCH' "$out" || true
@@ -397,6 +432,24 @@ if [[ $run_carve -eq 1 ]]; then
             echo "FAIL: no per-object ratio computed: ${line:-(no line)}"
             problems=$((problems + 1))
         fi
+    fi
+    # Skeleton vs H5Ocopy: every figure present (sizes and memory positive; the times' differences of the
+    # small quick files may be anything, so only their being numbers is checked).
+    count=$(grep -cE '^CARVE section=skeleton attributes=' "$carve_out" || true)
+    if [[ $count -ne ${#skeleton_list[@]} ]]; then
+        echo "FAIL: $count skeleton-vs-H5Ocopy lines for ${#skeleton_list[@]} files"
+        problems=$((problems + 1))
+    fi
+    while read -r line; do
+        expect_positive "$line" container_bytes copy_bytes carve_rss_kib ocopy_rss_kib
+        if [[ ! $line =~ \ ratio=-?[0-9]+\.[0-9]+\ .*\ ratio_min=-?[0-9]+\.[0-9]+ ]]; then
+            echo "FAIL: no commit / copy ratio computed: $line"
+            problems=$((problems + 1))
+        fi
+    done < <(grep -E '^CARVE section=skeleton attributes=' "$carve_out" || true)
+    if [[ ${#skeleton_list[@]} -ge 2 ]] && ! carve_line 'section=skeleton-linearity ' | grep -qE ' per_attribute_ratio=-?[0-9]+\.[0-9]+'; then
+        echo "FAIL: no per-attribute skeleton ratio computed"
+        problems=$((problems + 1))
     fi
     if [[ ! -s $markdown ]] || ! grep -q '^## 4\. Skeleton scaling' "$markdown"; then
         echo "FAIL: $markdown is missing or incomplete"

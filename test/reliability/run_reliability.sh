@@ -337,10 +337,10 @@ case_hostile() {
         # A read that needs this server cannot be served right: it must fail, never give other values.
         check "$fault, miss: fails (exit $m)" test "$m" != 0
         if [[ $fault == full200 ]]; then
-            check "$fault: the commit refused to read the server again, saying why" \
-                grep -q "does not honour byte ranges" "$fault-carve.err"
+            check "$fault: the commit refused the server's whole-object answer, saying why" \
+                grep -Eq "does not honour byte ranges|HTTP 200, not 206|sent more bytes than the range asked for" "$fault-carve.err"
             check "$fault: the replay's miss refused to read the server, saying why" \
-                grep -q "does not honour byte ranges" "$fault-miss.err"
+                grep -Eq "does not honour byte ranges|HTTP 200, not 206|sent more bytes than the range asked for" "$fault-miss.err"
         fi
         table+=("| $fault | $(outcome "$n" "$nsum" "$good_rows") | $(outcome "$r" "$rsum" "$good_rows") | $(outcome "$h" "$hsum" "$good_rows") | $(outcome "$m" "$msum" "$good_strided") |")
     done
@@ -359,85 +359,66 @@ chunk_store_chunks() {
     awk '$1 == "store:" { chunked = ($2 == "chunks") } $1 == "chunks_stored:" && chunked { n += $2 } END { print n + 0 }' "$1"
 }
 
-# The commit's own reads of a URL origin are validated (carve_origin_fetch): HDF5's ROS3 driver does not
-# check a body's length, so before carve read chunks itself a one-off short answer became a wrong
-# container that every later replay served as hits.
+# The commit of a URL origin takes what the program's run read through ROS3 (carve_origin_vfd's tee) and
+# asks the server itself only for the rest, validated (carve_origin_fetch): before, it read every chunk
+# again, and a one-off short answer (ROS3 does not check a body's length) became a wrong container that
+# every later replay served as hits. Here the server faults only carve's own requests (User-Agent carve/):
+# whatever it does, no replay ever gives other values than native's.
 case_commit_short() {
-    local s3=$here/../s3 url good r rsum h hsum
-    mkdir -p data cdir-once cdir-always
+    local s3=$here/../s3 url good r rsum h hsum gets
+    mkdir -p data cdir-once cdir-always cdir-garble
     make_zoo data/zoo.h5
     trap 'for s in once always garble; do bash "$here/../s3/s3ctl.sh" stop "$work/$s" >/dev/null 2>&1 || true; done' EXIT
     workload native - data/zoo.h5 rows native.txt
     good=$(checksum_of_run native)
     check "native: a checksum" test -n "$good"
 
-    # Once: the commit's first chunk request is answered with half its body, then the server is healthy.
+    # Once: carve's first GET is answered with half its body, then the server is healthy.
     bash "$s3/s3_fixture.sh" start "$work/once" "$work/data" shortb --fault short --fault-agent carve/ --fault-count 1 >/dev/null
     url="$(bash "$s3/s3ctl.sh" url "$work/once")/shortb/zoo.h5"
     read -r r rsum < <(CARVE_DIR=$work/cdir-once run_hostile once "$CARVE" "$url" rows)
     check "once: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
-    check "once: the server answered one of carve's own requests short" \
-        test "$(grep -c 'FAULT short GET' "$work/once/server.log")" = 1
-    check "once: nothing said (the retry read the range whole)" test ! -s once.err
-    # The faulted request was asked again: the REQ line after the FAULT line names the same range twice.
-    check "once: the short answer's range was fetched again" \
-        test "$(grep -A2 '^FAULT short GET' "$work/once/server.log" | awk '/^REQ GET/ {print $4}' | uniq | wc -l)" = 1
+    check "once: nothing said (a short answer is asked again)" test ! -s once.err
+    gets=$(grep -c '^REQ GET .*status=206' "$work/once/server.log" || true)
+    # What the program read is not read again: carve's own GETs are the metadata the program did not read.
+    check "once: the commit asked the server for little ($gets GETs in all, the program's included)" test "$gets" -le 12
     for ds in /grid2d /data/contiguous; do
         check "once: $ds (contiguous) claims what rows read" \
             test "$(manifest_selections cdir-once/*.carve.yaml "$ds")" != "[]"
     done
+    check "once: the chunk-stored datasets claim chunks" test "$(chunk_store_chunks cdir-once/*.carve.yaml)" -gt 0
     read -r h hsum < <(CARVE_DIR=$work/cdir-once run_hostile once-replay "$REPLAY;log=summary" "$url" rows)
     check "once: the replay gives native's values ($h)" test "$h $hsum" = "0 $good"
     check "once: every read of the replay was a hit" test "$(replay_counter "$(ls cdir-once/*.carve.yaml)" misses)" = 0
 
-    # Always: every chunk carve fetches comes short; none is stored, each is named; replays read them
-    # from the origin (whose ROS3 reads are answered well) and give native's values.
+    # Always: every GET of carve's comes short. The program's values are native's; a commit that needs a
+    # byte it cannot read validly fails, saying which, and writes nothing; replays give native's values.
     bash "$s3/s3_fixture.sh" start "$work/always" "$work/data" shortb --fault short --fault-agent carve/ >/dev/null
     url="$(bash "$s3/s3ctl.sh" url "$work/always")/shortb/zoo.h5"
     read -r r rsum < <(CARVE_DIR=$work/cdir-always run_hostile always "$CARVE" "$url" rows)
     check "always: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
-    # The server's short answers say so in their Content-Range (the first half of the range asked for).
-    check "always: each chunk the once-container stores ($(chunk_store_chunks cdir-once/*.carve.yaml)) is named as not stored, with the reason" \
-        test "$(grep -Ec "is not stored \(Content-Range [0-9]+-[0-9]+, not the bytes [0-9]+-[0-9]+ asked for\)" always.err)" = \
-        "$(chunk_store_chunks cdir-once/*.carve.yaml)"
-    check "always: the manifest claims no chunk of any chunk-stored dataset" \
-        test "$(chunk_store_chunks cdir-always/*.carve.yaml)" = 0
-    # Contiguous datasets: each element box rows read is named, with the reason, and none is claimed.
-    for box in "elements \[10\] to \[29\] of /data/contiguous" "elements \[5, 0\] to \[9, 49\] of /grid2d" \
-        "elements \[40, 10\] to \[41, 39\] of /grid2d"; do
-        check "always: named as not stored, with the reason: ${box//\\/}" \
-            grep -Eq "$box are not stored \(Content-Range [0-9]+-[0-9]+, not the bytes [0-9]+-[0-9]+ asked for\); a replay reads them from the origin" always.err
-    done
-    for ds in /grid2d /data/contiguous; do
-        check "always: $ds claims nothing" test "$(manifest_selections cdir-always/*.carve.yaml "$ds")" = "[]"
-    done
-    check "always: a container was still committed (the rest of it)" test -n "$(ls cdir-always/*.carve.h5 2>/dev/null)"
-    read -r h hsum < <(CARVE_DIR=$work/cdir-always run_hostile always-replay "$REPLAY;log=reads" "$url" rows)
+    if [[ -n $(ls cdir-always/*.carve.h5 2>/dev/null) ]]; then
+        check "always: the container claims chunks read by the program" test "$(chunk_store_chunks cdir-always/*.carve.yaml)" -gt 0
+    else
+        check "always: no container, and the commit said why (a short answer)" \
+            grep -Eq "Content-Range [0-9]+-[0-9]+, not the bytes|short body" always.err
+    fi
+    read -r h hsum < <(CARVE_DIR=$work/cdir-always run_hostile always-replay "$REPLAY;log=summary" "$url" rows)
     check "always: the replay gives native's values ($h)" test "$h $hsum" = "0 $good"
-    for ds in /grid2d /data/contiguous; do
-        check "always: the replay read $ds from the origin (a miss)" \
-            grep -q "^carve: replay .* $ds: miss" always-replay.err
-    done
-    check "always: the unstored chunks were read from the origin (misses > 0)" \
-        test "$(replay_counter "$(ls cdir-always/*.carve.yaml)" misses)" -gt 0
 
-    # Garbled: bodies of the right length with inverted bytes. A deflated chunk must decode before it is
-    # stored; an uncompressed one cannot be checked (README says so).
-    mkdir -p cdir-garble
+    # Garbled: carve's GETs answered with inverted bytes of the right length. Nothing the program read is
+    # taken from them; a replay that succeeds gives native's values.
     bash "$s3/s3_fixture.sh" start "$work/garble" "$work/data" shortb --fault garble --fault-agent carve/ >/dev/null
     url="$(bash "$s3/s3ctl.sh" url "$work/garble")/shortb/zoo.h5"
     read -r r rsum < <(CARVE_DIR=$work/cdir-garble run_hostile garble "$CARVE" "$url" rows)
     check "garble: carve ends well with native's values ($r)" test "$r $rsum" = "0 $good"
-    check "garble: the deflated chunk of /grid3d is named as not stored: it does not decode" \
-        grep -q "of /grid3d is not stored (it does not decode through the dataset's filters)" garble.err
-    # The documented limit: bytes of the right length cannot be checked without a checksum of the origin's
-    # own, so the uncompressed units are stored garbled and an all-hit replay serves them.
-    check "garble: nothing else is named (uncompressed chunks and contiguous elements look whole)" \
-        test "$(grep -c 'is not stored\|are not stored' garble.err)" = 1
-    read -r h hsum < <(CARVE_DIR=$work/cdir-garble run_hostile garble-replay "$REPLAY;log=reads" "$url" rows)
+    read -r h hsum < <(CARVE_DIR=$work/cdir-garble run_hostile garble-replay "$REPLAY;log=summary" "$url" rows)
     bash "$s3/s3ctl.sh" stop "$work/garble" >/dev/null
-    check "garble: the replay serves the garbled units as hits (other values than native's: the limit)" \
-        test "$h" = 0 -a "$hsum" != "$good" -a -n "$(grep '/data/contiguous: hit' garble-replay.err)"
+    if [[ $h == 0 ]]; then
+        check "garble: the replay gives native's values" test "$hsum" = "$good"
+    else
+        pass "garble: the replay failed (exit $h), no values claimed"
+    fi
 }
 
 case "$case_name" in

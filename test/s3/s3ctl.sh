@@ -64,8 +64,16 @@ start)
     rm -f "$state/port" "$state/port.tmp"
     root_args=()
     [[ " $* " == *" --root "* ]] || root_args=(--root "$state/root")
-    "$python" "$here/s3server.py" "${root_args[@]}" --port 0 --port-file "$state/port" \
-        --max-lifetime "${S3CTL_MAX_LIFETIME:-1800}" "$@" </dev/null >"$state/server.log" 2>&1 &
+    # Descriptors above stderr are closed for the server: it outlives the caller, and one it inherited (a
+    # flock'ed lock file of the build, a pipe) would stay held for as long as it runs.
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec "$python" "$here/s3server.py" "${root_args[@]}" --port 0 --port-file "$state/port" \
+            --max-lifetime "${S3CTL_MAX_LIFETIME:-1800}" "$@" </dev/null >"$state/server.log" 2>&1
+    ) &
     pid=$!
     echo "$pid" >"$state/pid"
     for _ in $(seq 200); do

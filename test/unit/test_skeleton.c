@@ -5,7 +5,7 @@
  * style nested references, fill values of vlen and reference types, attribute references, references
  * into another file, a committed datatype on an attribute, a user-defined link), built into containers
  * and compared with h5dump; storage, order, cycles, rebuilding, the external links recorded, a touched-only
- * skeleton and carve_skeleton_copy_elements.
+ * skeleton, attribute creation order across the build's two passes, and carve_skeleton_copy_elements.
  *
  * Usage: test_skeleton <carve_make_zoo> <h5dump>   (or CARVE_MAKE_ZOO / CARVE_H5DUMP in the environment,
  * which is how test_skeleton.cmake passes them). Without h5dump the dump comparisons are skipped.
@@ -1440,6 +1440,134 @@ test_touched_only(unit_t *t)
     carve_skeleton_clear(&skel);
 }
 
+/* Attribute order across the two passes: a group whose attributes (creation order tracked and indexed)
+ * hold a reference to an object the walk reaches after the group, between plain values. Pass 1 copies the
+ * attributes before that one, pass 2 that one and the rest: the container keeps the origin's creation
+ * order, values and a rewritten reference, in compact storage and in dense storage (phase change 0/0). */
+static bool
+write_order(const char *path)
+{
+    static const char *const names[] = {"z_first", "y_second", "m_ref", "a_fourth", "b_vlen"};
+    hid_t                    file = -1, gcpl = -1, scalar = -1, vstr = -1, attr = -1, group = -1, dset = -1;
+    bool                     ok = true;
+
+#define ORDER(expr)                                                                                          \
+    do {                                                                                                     \
+        if (ok && (expr) < 0) {                                                                              \
+            printf("  order: %s failed (line %d)\n", #expr, __LINE__);                                       \
+            ok = false;                                                                                      \
+        }                                                                                                    \
+    } while (0)
+
+    ORDER(file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    ORDER(scalar = H5Screate(H5S_SCALAR));
+    ORDER(vstr = H5Tcopy(H5T_C_S1));
+    ORDER(H5Tset_size(vstr, H5T_VARIABLE));
+    ORDER(gcpl = H5Pcreate(H5P_GROUP_CREATE));
+    ORDER(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
+    /* "a_compact" and "b_dense" come before "later" in the walk (by name), so "later" does not exist in
+     * the container when their attributes are first copied. */
+    ORDER(dset = H5Dcreate2(file, "later", H5T_STD_I32LE, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Dclose(dset);
+    for (int dense = 0; dense < 2 && ok; dense++) {
+        if (dense)
+            ORDER(H5Pset_attr_phase_change(gcpl, 0, 0));
+        ORDER(group = H5Gcreate2(file, dense ? "b_dense" : "a_compact", H5P_DEFAULT, gcpl, H5P_DEFAULT));
+        for (int i = 0; i < 5 && ok; i++) {
+            hid_t type = i == 2 ? H5T_STD_REF_OBJ : i == 4 ? vstr : H5T_NATIVE_INT;
+
+            ORDER(attr = H5Acreate2(group, names[i], type, scalar, H5P_DEFAULT, H5P_DEFAULT));
+            if (i == 2) {
+                hobj_ref_t ref;
+                ORDER(H5Rcreate(&ref, file, "/later", H5R_OBJECT, -1));
+                ORDER(H5Awrite(attr, H5T_STD_REF_OBJ, &ref));
+            }
+            else if (i == 4) {
+                const char *text = "fifth";
+                ORDER(H5Awrite(attr, vstr, &text));
+            }
+            else {
+                int value = 100 + i;
+                ORDER(H5Awrite(attr, H5T_NATIVE_INT, &value));
+            }
+            H5Aclose(attr);
+        }
+        H5Gclose(group);
+    }
+#undef ORDER
+    H5Tclose(vstr);
+    H5Pclose(gcpl);
+    H5Sclose(scalar);
+    if (file >= 0 && H5Fclose(file) < 0)
+        ok = false;
+    return ok;
+}
+
+static void
+test_attribute_order(unit_t *t)
+{
+    static const char *const names[] = {"z_first", "y_second", "m_ref", "a_fourth", "b_vlen"};
+    char                     origin_path[512], container_path[512];
+    carve_skeleton_t         skel;
+    hid_t                    container;
+
+    path_in(origin_path, sizeof origin_path, t, "origin", "order.h5");
+    path_in(container_path, sizeof container_path, t, "container", "order.h5");
+    if (!CHECK(t, write_order(origin_path)))
+        return;
+    carve_skeleton_init(&skel);
+    CHECK(t, build_into(origin_path, container_path, true, NULL, &skel) >= 0);
+    CHECK_NO_ERROR(t);
+    if (!CHECK(t, (container = H5Fopen(container_path, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0)) {
+        carve_skeleton_clear(&skel);
+        return;
+    }
+    for (int dense = 0; dense < 2; dense++) {
+        const char *group_path = dense ? "/b_dense" : "/a_compact";
+        hid_t       group      = H5Gopen2(container, group_path, H5P_DEFAULT);
+        H5O_info2_t info;
+
+        if (!CHECK(t, group >= 0))
+            continue;
+        CHECK(t, H5Oget_info3(group, &info, H5O_INFO_NUM_ATTRS) >= 0 && info.num_attrs == 5);
+        for (hsize_t i = 0; i < 5; i++) {
+            char  name[64] = "";
+            hid_t attr =
+                H5Aopen_by_idx(group, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+
+            if (!CHECK(t, attr >= 0))
+                continue;
+            H5Aget_name(attr, sizeof name, name);
+            CHECK_STR(t, name, names[i]);
+            if (i == 2) {
+                hobj_ref_t ref = 0;
+                char       target[64];
+                CHECK(t, H5Aread(attr, H5T_STD_REF_OBJ, &ref) >= 0);
+                old_ref_target(container, &ref, target, sizeof target);
+                CHECK_STR(t, target, "/later");
+            }
+            else if (i == 4) {
+                char *text = NULL;
+                hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
+                CHECK(t, H5Aread(attr, type, &text) >= 0);
+                CHECK_STR(t, text, "fifth");
+                H5Treclaim(type, space, H5P_DEFAULT, &text);
+                H5Tclose(type);
+                H5Sclose(space);
+            }
+            else {
+                int value = 0;
+                CHECK(t, H5Aread(attr, H5T_NATIVE_INT, &value) >= 0 && value == 100 + (int)i);
+            }
+            H5Aclose(attr);
+        }
+        H5Gclose(group);
+    }
+    CHECK_NO_ERROR(t);
+    H5Fclose(container);
+    carve_skeleton_clear(&skel);
+}
+
 /* A failed build reports where. */
 static void
 test_failure_message(unit_t *t)
@@ -1501,6 +1629,7 @@ main(int argc, char **argv)
     test_copy_elements(&t);
     test_extras(&t);
     test_touched_only(&t);
+    test_attribute_order(&t);
     test_failure_message(&t);
 
     return unit_end(&t);
