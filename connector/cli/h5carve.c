@@ -39,14 +39,15 @@ static const char *const main_usage =
     "  verify   check a container (or a directory of them) against its origin\n"
     "  map      draw a dataset's coverage (chunk grid, what is held, what was read) as an SVG picture\n"
     "  bundle   pack containers and their manifests into one tar file a replay can use anywhere\n"
-    "  merge    merge containers of the same origin, carved separately, into one\n"
+    "  merge    merge containers of the same origin, carved separately, into one (no origin needed)\n"
     "\n"
     "Options:\n"
     "  -v, --verbose  say more on stderr (repeat for even more)\n"
     "  --help         this text\n"
     "  --version      carve's version\n"
     "\n"
-    "Exit status: 0 success; 1 a check found a difference; 2 a usage or environment error.\n"
+    "Exit status: 0 success; 1 a check found a difference (merge: data the sources held was lost);\n"
+    "2 a usage or environment error.\n"
     "record and replay exit with the program's own status (128 + N when signal N ended it), or 2 when\n"
     "it could not be started.\n";
 

@@ -57,6 +57,10 @@ int h5carve_ends_with(const char *name, const char *suffix);
 int  h5carve_load(const char *path, h5carve_entries_t *out);
 void h5carve_entries_free(h5carve_entries_t *e);
 
+/* An access list reading path with the native connector: over ROS3 for a URL (signed with the AWS_*
+ * credentials of the environment, as replay reads a URL origin). */
+hid_t h5carve_native_fapl(const char *path);
+
 /* Sums over a manifest's datasets. */
 void h5carve_totals(const carve_manifest_t *m, uint64_t *bytes_read, uint64_t *bytes_stored);
 

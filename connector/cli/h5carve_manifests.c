@@ -110,6 +110,19 @@ h5carve_manifest_path_of(const char *container_path)
     return strcat(s, ".yaml");
 }
 
+hid_t
+h5carve_native_fapl(const char *path)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+
+    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
+                      (carve_origin_is_url(path) && carve_origin_use_ros3(fapl, path) < 0))) {
+        H5Pclose(fapl);
+        fapl = H5I_INVALID_HID;
+    }
+    return fapl;
+}
+
 void
 h5carve_totals(const carve_manifest_t *m, uint64_t *bytes_read, uint64_t *bytes_stored)
 {

@@ -3,14 +3,17 @@
  * h5carve_merge.c — h5carve merge: containers of the same origin, carved separately (on other machines,
  * into other directories), merged into one container in OUT.
  *
- * There is no second merger here: the union of what the sources' manifests say was read (selections,
- * attributes, objects touched, files skipped) becomes one access log, which is committed into OUT with
- * carve_container_commit — the path every carving run takes, which merges a run into an existing
- * container (the one in OUT, if any) and keeps its invariants: data copied from the origin and validated,
- * checksums embedded, the old container replaced atomically, a changed origin refused; the sources' runs
- * are carried into the run list (carve_commit_t.runs). So the origin must
- * be readable (a local path, for now), and unchanged: every source's stamp must equal the others' and the
- * origin's own, or nothing is written.
+ * There is no second merger here: the sources are handed to carve_container_commit as its data source
+ * (carve_commit_t.sources), which merges them into the container in OUT (created, or merged into when there)
+ * on the path every carving run takes, keeping its invariants: the skeleton the union of the sources', each
+ * unit of data copied from a source that holds it intact by that source's checksums (else from the origin
+ * when it is available, else not stored and named), checksums embedded, the old container replaced
+ * atomically; the sources' runs are carried into the run list and their replay counters summed.
+ *
+ * The origin is not needed. When it can be stamped (a local file that is there; a URL that answers a HEAD
+ * within --timeout) it must be in the state the sources were carved from, or nothing is written; it then
+ * gives what no source holds intact. When it cannot (gone, moved, a server that does not answer), the data
+ * comes from the containers only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,20 +26,27 @@
 #include "h5carve.h"
 
 static const char *const merge_usage =
-    "usage: h5carve merge [-v] OUT SRC...\n"
+    "usage: h5carve merge [-v] [--timeout SECONDS] OUT SRC...\n"
     "\n"
     "Merges carved containers of the same origin — carved separately, e.g. on different machines — into\n"
     "one container in directory OUT (created if missing; a container of that origin already there is\n"
-    "merged into). Each SRC is a container, a manifest or a directory of them; containers of several\n"
-    "origins are merged per origin.\n"
+    "merged into). Each SRC is a container or a directory of them; containers of several origins are\n"
+    "merged per origin. Sources whose origin stamps differ are refused, naming both: nothing is written.\n"
     "\n"
-    "What the sources' manifests say was read is committed into OUT the way a carving run is: the data is\n"
-    "copied from the origin (which must be readable, a local file, and unchanged), checked and\n"
-    "checksummed, and the container in OUT replaced atomically. Sources whose origin stamps differ are\n"
-    "refused, naming both, and so is an origin that changed since they were carved: nothing is written.\n"
+    "The origin is not needed: every byte stored in OUT is copied from a source container that holds it,\n"
+    "after checking it against that source's embedded checksums. The skeleton is the union of the\n"
+    "sources' (full where any source's is full). A unit (a chunk, or a source's block of elements) that\n"
+    "matches its checksums in no source is taken from the origin when it is available, else left out of\n"
+    "OUT and named on stderr. The sources' runs and replay counters are carried into OUT (a source merged\n"
+    "into the same OUT twice has its replay counters counted twice).\n"
     "\n"
-    "Exit status: 0 merged; 2 a usage error, a missing file, different stamps, or an origin that cannot\n"
-    "be read or changed.\n";
+    "The origin is checked when it can be reached (a local file that is there, a URL that answers a HEAD\n"
+    "within --timeout seconds, default 10, 1 to 3600): one that changed since the sources were carved is\n"
+    "refused and nothing is written. One that cannot be reached is not needed.\n"
+    "\n"
+    "Exit status: 0 merged; 1 merged, but units the sources held were intact in none of them and the\n"
+    "origin was not available (they are named, and OUT does not claim them); 2 a usage error, a missing\n"
+    "file or container, different stamps, or a changed origin.\n";
 
 /* The sources of one origin. */
 typedef struct merge_group_t {
@@ -91,161 +101,128 @@ merge_group(const h5carve_entries_t *all, merge_group_t **groups, size_t *ngroup
     return 0;
 }
 
-/* The token of the object at path in the origin; -1 (said) when it is not there. */
+/* 1 when two paths name the same file (both exist). */
 static int
-object_token(hid_t origin, const char *origin_name, const char *path, H5O_token_t *token)
+same_file(const char *a, const char *b)
 {
-    H5O_info2_t info;
-    if (H5Oget_info_by_name3(origin, path, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
-        H5Eclear2(H5E_DEFAULT);
-        h5carve_error("merge: %s has no object %s, which a source lists: refused", origin_name, path);
-        return -1;
-    }
-    *token = info.token;
-    return 0;
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* One source's reads of one dataset, added to the access log. */
+/* The origin's state: 1 reachable and as the sources describe it, 0 not reachable (said), -1 changed
+ * (said: refused). */
 static int
-merge_dataset(carve_access_t *acc, hid_t origin, const char *origin_name, const carve_manifest_dataset_t *d)
+merge_origin_state(const merge_group_t *g, hid_t fapl)
 {
-    H5O_token_t             token;
-    hid_t                   dset = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID;
-    hsize_t                 dims[H5S_MAX_RANK];
-    int                     rank, ret = -1;
-    size_t                  type_size;
-    carve_access_dataset_t *ads;
+    carve_stamp_t now;
+    int           ret;
 
-    if (object_token(origin, origin_name, d->path, &token) < 0)
-        return -1;
-    if ((dset = H5Dopen2(origin, d->path, H5P_DEFAULT)) < 0 || (type = H5Dget_type(dset)) < 0 ||
-        (space = H5Dget_space(dset)) < 0 || (rank = H5Sget_simple_extent_dims(space, dims, NULL)) < 0 ||
-        0 == (type_size = H5Tget_size(type))) {
-        char *why = h5carve_hdf5_errors();
-        h5carve_error("merge: %s: cannot open dataset %s: %s", origin_name, d->path, why);
-        free(why);
-        goto done;
-    }
-    if (rank != d->rank || memcmp(dims, d->dims, (size_t)rank * sizeof *dims) != 0) {
-        h5carve_error("merge: %s: dataset %s has another shape than a source recorded: refused", origin_name,
-                      d->path);
-        goto done;
-    }
-    if (NULL == (ads = carve_access_dataset(acc, &token, rank, dims, type_size)) ||
-        carve_selection_union(&ads->selections, &d->selections) < 0) {
-        char *why = h5carve_hdf5_errors();
-        h5carve_error("merge: %s: %s", d->path, why);
-        free(why);
-        goto done;
-    }
-    ads->reads++;
-    ads->elements_read += d->elements_read;
-    ads->bytes_read += d->bytes_read;
-    ret = 0;
-
-done:
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
-    if (dset >= 0)
-        H5Dclose(dset);
-    return ret;
-}
-
-/* Everything one source recorded, added to the access log, and its skipped files and runs to `lists`. */
-static int
-merge_source(carve_access_t *acc, hid_t origin, const char *origin_name, const carve_manifest_t *m,
-             carve_manifest_t *lists)
-{
-    H5O_token_t token;
-
-    for (size_t i = 0; i < m->ndatasets; i++)
-        if (merge_dataset(acc, origin, origin_name, &m->datasets[i]) < 0)
-            return -1;
-    for (size_t i = 0; i < m->nattributes; i++)
-        if (object_token(origin, origin_name, m->attributes[i].object, &token) < 0 ||
-            carve_access_record_attr(acc, &token, m->attributes[i].name) < 0)
-            return -1;
-    for (size_t i = 0; i < m->nobjects; i++)
-        if (object_token(origin, origin_name, m->objects[i], &token) < 0 ||
-            carve_access_touch(acc, &token) < 0)
-            return -1;
-    for (size_t i = 0; i < m->nskipped; i++)
-        if (carve_manifest_add_skipped(lists, m->skipped[i].path, m->skipped[i].reason) < 0)
-            return -1;
-    for (size_t i = 0; i < m->nruns; i++)
-        if (carve_manifest_add_run(lists, m->runs[i].time, m->runs[i].pid, m->runs[i].program) < 0)
-            return -1;
-    return 0;
-}
-
-/* One origin's sources committed into OUT. */
-static int
-merge_commit(const merge_group_t *g, const char *out)
-{
-    carve_access_t   acc;
-    carve_manifest_t lists; /* only its lists of skipped files and runs are used: the sources' */
-    carve_stamp_t    now;
-    carve_commit_t   c;
-    hid_t            fapl = H5I_INVALID_HID, origin = H5I_INVALID_HID;
-    int              touched = 1, ret = -1;
-    char            *container = NULL, *manifest = NULL;
-
-    carve_access_init(&acc);
-    carve_manifest_init(&lists);
     memset(&now, 0, sizeof now);
-    if (carve_origin_is_url(g->origin)) {
-        h5carve_error("merge: the origin %s is a URL: merging URL origins is not supported yet", g->origin);
-        goto done;
-    }
-    /* The sources must describe the origin as it is now: the commit copies their data from it. */
-    if (carve_origin_stamp(g->origin, H5P_DEFAULT, &now) < 0) {
+    if (fapl < 0 || carve_origin_stamp(g->origin, fapl, &now) < 0) {
         char *why = h5carve_hdf5_errors();
-        h5carve_error("merge: the origin is needed to merge (the data is copied from it): %s", why);
+
+        fprintf(stderr,
+                "h5carve merge: the origin %s is not available (%s): the data comes from the containers\n",
+                g->origin, why);
         free(why);
-        goto done;
+        return 0;
     }
-    if (!carve_stamp_equal(&g->entries[0]->m.stamp, &now)) {
+    ret = carve_stamp_equal(&g->entries[0]->m.stamp, &now) ? 1 : -1;
+    if (ret < 0) {
         char *change = carve_stamp_describe_change(&g->entries[0]->m.stamp, &now);
+
         h5carve_error("merge: the origin %s changed since %s was carved (%s): refused", g->origin,
                       entry_name(g->entries[0]), change ? change : "stamp differs");
         free(change);
-        goto done;
     }
-    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 || (origin = H5Fopen(g->origin, H5F_ACC_RDONLY, fapl)) < 0) {
+    carve_stamp_clear(&now);
+    return ret;
+}
+
+/* One origin's sources committed into OUT. Returns H5CARVE_OK, H5CARVE_DIFFERENCE (merged, but units the
+ * sources held were intact in none of them: named) or H5CARVE_USAGE. */
+static int
+merge_commit(const merge_group_t *g, const char *out)
+{
+    carve_access_t         acc;   /* empty: the sources' manifests say what was read */
+    carve_manifest_t       lists; /* only its lists of skipped files and runs are used: the sources' */
+    carve_commit_t         c;
+    carve_commit_source_t *sources  = NULL;
+    size_t                 nsources = 0;
+    hid_t                  fapl     = H5I_INVALID_HID;
+    int                    touched = 1, available, ret = H5CARVE_USAGE;
+    uint64_t               lost      = 0;
+    char                  *container = NULL, *manifest = NULL;
+
+    carve_access_init(&acc);
+    carve_manifest_init(&lists);
+    if (carve_origin_container_paths(g->origin, out, &container, &manifest, NULL) < 0) {
         char *why = h5carve_hdf5_errors();
-        h5carve_error("merge: cannot open the origin %s: %s", g->origin, why);
+        h5carve_error("merge: %s", why);
         free(why);
         goto done;
     }
+    if (NULL == (sources = calloc(g->n, sizeof *sources)))
+        goto done;
     for (size_t i = 0; i < g->n; i++) {
-        h5carve_note("merge: %s", entry_name(g->entries[i]));
-        if (merge_source(&acc, origin, g->origin, &g->entries[i]->m, &lists) < 0)
+        const h5carve_entry_t *e    = g->entries[i];
+        int                    seen = 0;
+
+        if (!e->container_path) {
+            h5carve_error("merge: %s: its container is missing (the data is taken from the containers)",
+                          entry_name(e));
             goto done;
-        touched = touched && g->entries[i]->m.skeleton && 0 == strcmp(g->entries[i]->m.skeleton, "touched");
+        }
+        for (size_t k = 0; k < nsources && !seen; k++)
+            seen = same_file(sources[k].path, e->container_path);
+        if (seen || same_file(container, e->container_path)) {
+            h5carve_note("merge: %s: %s", e->container_path,
+                         seen ? "given twice, taken once" : "is OUT's container");
+            continue;
+        }
+        h5carve_note("merge: %s", e->container_path);
+        sources[nsources].path       = e->container_path;
+        sources[nsources++].manifest = &e->m;
+        for (size_t k = 0; k < e->m.nskipped; k++)
+            if (carve_manifest_add_skipped(&lists, e->m.skipped[k].path, e->m.skipped[k].reason) < 0)
+                goto done;
+        for (size_t k = 0; k < e->m.nruns; k++)
+            if (carve_manifest_add_run(&lists, e->m.runs[k].time, e->m.runs[k].pid, e->m.runs[k].program) < 0)
+                goto done;
+        touched = touched && e->m.skeleton && 0 == strcmp(e->m.skeleton, "touched");
     }
-    H5Fclose(origin);
-    origin = H5I_INVALID_HID;
+    if (nsources == 0) {
+        h5carve_error("merge: nothing to merge into %s for %s", container, g->origin);
+        goto done;
+    }
+    fapl = h5carve_native_fapl(g->origin);
+    if ((available = merge_origin_state(g, fapl)) < 0)
+        goto done;
     memset(&c, 0, sizeof c);
-    c.location     = g->origin;
-    c.open_name    = g->origin;
-    c.origin_fapl  = fapl;
-    c.dir          = out;
-    c.touched_only = touched;
-    c.access       = &acc;
-    c.nskipped     = lists.nskipped;
-    c.skipped      = lists.skipped;
-    c.nruns        = lists.nruns;
-    c.runs         = lists.runs;
-    c.program      = "h5carve merge";
+    c.location         = g->origin;
+    c.open_name        = g->origin;
+    c.origin_fapl      = fapl >= 0 ? fapl : H5P_FILE_ACCESS_DEFAULT; /* not opened then: not available */
+    c.dir              = out;
+    c.touched_only     = touched;
+    c.access           = &acc;
+    c.nskipped         = lists.nskipped;
+    c.skipped          = lists.skipped;
+    c.nruns            = lists.nruns;
+    c.runs             = lists.runs;
+    c.program          = "h5carve merge";
+    c.nsources         = nsources;
+    c.sources          = sources;
+    c.origin_available = available;
+    c.stamp            = &g->entries[0]->m.stamp;
+    c.lost             = &lost;
     if (carve_container_commit(&c) < 0) {
         char *why = h5carve_hdf5_errors();
         h5carve_error("merge: %s into %s: %s", g->origin, out, why);
         free(why);
         goto done;
     }
-    if (carve_origin_container_paths(g->origin, out, &container, &manifest, NULL) >= 0) {
+    {
         carve_manifest_t m;
         uint64_t         read, stored;
         carve_manifest_init(&m);
@@ -254,22 +231,25 @@ merge_commit(const merge_group_t *g, const char *out)
             fprintf(stderr,
                     "  %s: origin %s, generation %" PRIu64 ", %zu datasets: %" PRIu64 " bytes read, %" PRIu64
                     " stored (merged from %zu container%s)\n",
-                    container, g->origin, m.generation, m.ndatasets, read, stored, g->n,
-                    g->n == 1 ? "" : "s");
+                    container, g->origin, m.generation, m.ndatasets, read, stored, nsources,
+                    nsources == 1 ? "" : "s");
         }
         H5Eclear2(H5E_DEFAULT);
         carve_manifest_clear(&m);
     }
-    ret = 0;
+    if (lost)
+        h5carve_error("merge: %" PRIu64
+                      " unit(s) the sources held were intact in none of them and are not in %s "
+                      "(named above)",
+                      lost, container);
+    ret = lost ? H5CARVE_DIFFERENCE : H5CARVE_OK;
 
 done:
-    if (origin >= 0)
-        H5Fclose(origin);
     if (fapl >= 0)
         H5Pclose(fapl);
+    free(sources);
     free(container);
     free(manifest);
-    carve_stamp_clear(&now);
     carve_manifest_clear(&lists);
     carve_access_clear(&acc);
     return ret;
@@ -282,7 +262,8 @@ h5carve_merge(int argc, char **argv)
     h5carve_entries_t all     = {0, NULL};
     merge_group_t    *groups  = NULL;
     size_t            ngroups = 0, nsrc = 0;
-    int               ret = H5CARVE_USAGE;
+    int               ret     = H5CARVE_USAGE;
+    long              timeout = 10;
     struct stat       st;
 
     for (int i = 1; i < argc; i++)
@@ -294,6 +275,15 @@ h5carve_merge(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (0 == strcmp(argv[i], "-v") || 0 == strcmp(argv[i], "--verbose"))
             h5carve_verbose++;
+        else if (0 == strcmp(argv[i], "--timeout")) {
+            char *end = NULL;
+
+            timeout = i + 1 < argc ? strtol(argv[++i], &end, 10) : 0;
+            if (!end || *end || timeout < 1 || timeout > 3600) {
+                fprintf(stderr, "h5carve: merge: --timeout takes whole seconds, 1 to 3600\n%s", merge_usage);
+                goto done;
+            }
+        }
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "h5carve: merge: unknown option: %s\n%s", argv[i], merge_usage);
             goto done;
@@ -324,10 +314,14 @@ h5carve_merge(int argc, char **argv)
         goto done;
     }
     fprintf(stderr, "h5carve merge: %zu origin%s into %s\n", ngroups, ngroups == 1 ? "" : "s", out);
+    /* A URL origin's HEAD is bounded: an origin that does not answer is only not needed. */
+    carve_origin_set_timeout(timeout);
     ret = H5CARVE_OK;
-    for (size_t k = 0; k < ngroups; k++)
-        if (merge_commit(&groups[k], out) < 0)
-            ret = H5CARVE_USAGE;
+    for (size_t k = 0; k < ngroups; k++) {
+        int one = merge_commit(&groups[k], out);
+
+        ret = one > ret ? one : ret;
+    }
 
 done:
     for (size_t k = 0; k < ngroups; k++)

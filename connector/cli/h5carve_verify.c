@@ -630,25 +630,10 @@ verify_skeleton(vctx_t *v)
 
 /* ---- one container ---------------------------------------------------------------------------------- */
 
-/* An access list reading path with the native connector: over ROS3 for a URL (signed with the AWS_*
- * credentials of the environment, as replay reads a URL origin). */
-static hid_t
-native_fapl(const char *path)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-
-    if (fapl >= 0 && (H5Pset_vol(fapl, H5VL_NATIVE, NULL) < 0 ||
-                      (carve_origin_is_url(path) && carve_origin_use_ros3(fapl, path) < 0))) {
-        H5Pclose(fapl);
-        fapl = H5I_INVALID_HID;
-    }
-    return fapl;
-}
-
 static hid_t
 open_native(const char *path)
 {
-    hid_t fapl = native_fapl(path), f = H5I_INVALID_HID;
+    hid_t fapl = h5carve_native_fapl(path), f = H5I_INVALID_HID;
 
     if (fapl >= 0) {
         f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
@@ -683,7 +668,7 @@ verify_one(h5carve_entry_t *e, const char *origin_arg, int progress, size_t inde
     h5carve_note("%s: origin %s", v.container, origin);
 
     /* 1. The stamp (a URL's HEAD signed like the reads). */
-    if ((fapl = native_fapl(origin)) < 0 || carve_origin_stamp(origin, fapl, &now) < 0) {
+    if ((fapl = h5carve_native_fapl(origin)) < 0 || carve_origin_stamp(origin, fapl, &now) < 0) {
         char *why = h5carve_hdf5_errors(); /* before H5Pclose, which clears the error stack */
 
         h5carve_error("%s: origin %s: %s", v.container, origin, why);

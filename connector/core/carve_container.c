@@ -15,6 +15,11 @@
  *     values hold no pointers stays compact (the selected elements in its header, the rest fill).
  *   - scalar datasets keep their layout; empty ones have nothing to store.
  *
+ * Where the data comes from (the commit's data source): the origin, for a carving run; for a merge
+ * (h5carve merge, carve_commit_t.sources) the containers it was given, each unit from a source that holds
+ * it intact, the origin only for what none does, and only when it is available (see "A merge's data
+ * source" below). A merge's skeleton is the union of its sources' skeletons.
+ *
  * Invariants of a commit (each names the function that keeps it):
  *
  *   1. The file at the container's path is always a whole container: the old one until the rename of the
@@ -25,9 +30,13 @@
  *      ahead. Its replay section is the exception (invariant 9).
  *   3. The manifest claims only what the container stores, and the container stores only what was
  *      validated: raw chunks byte-identical with a local origin, or fetched whole and decodable from a URL
- *      (container_copy_chunks drops a chunk it could not store from the claims); every claimed unit has
- *      a checksum in the embedded table (container_embed_integrity measures what is stored).
- *   4. The origin is only ever opened read-only (commit_open_files).
+ *      (container_copy_chunks drops a chunk it could not store from the claims), or, in a merge, units of
+ *      a source container that match that source's checksums, measured before they are copied (a unit no
+ *      source holds intact and the origin cannot give is not claimed: merge_store_chunks,
+ *      merge_store_elements, merge_store_held); every claimed unit has a checksum in the embedded table
+ *      (container_embed_integrity measures what is stored).
+ *   4. The origin, and a merge's sources, are only ever opened read-only (commit_open_files,
+ *      merge_open_sources); a merge opens the origin only when it is available.
  *   5. One commit (or replay counter update) at a time per container, across processes: an exclusive flock
  *      on <stem>.carve.lock (carve_container_commit, carve_container_add_replay).
  *   6. A container only ever describes one origin in one state: a different origin or a changed stamp is
@@ -36,9 +45,12 @@
  *      terminating signal (commit_on_signal), and, after a SIGKILL, by the next commit under the lock
  *      (container_remove_stale_temps).
  *   8. Damage is not inherited: data carried over from the old container is checked against its checksums
- *      and copied again from the origin where it does not match (container_check_carried).
+ *      and copied again from the origin where it does not match (container_check_carried); a merge
+ *      without its origin drops it from the claims instead, and takes it again from the sources that hold
+ *      it intact (merge_drop_damaged).
  *   9. Replay counters added to the manifest file since the last commit survive it: the commit takes the
- *      file's replay section into both copies (container_take_file_replay, called by commit_read_old).
+ *      file's replay section into both copies (container_take_file_replay, called by commit_read_old); a
+ *      merge adds its sources' replay sections to it (merge_add_replay).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -82,6 +94,15 @@ typedef struct converted_key_t {
     hbool_t          track_times;
 } converted_key_t;
 
+/* A container a merge takes data from, open read-only (merge_open_sources). */
+typedef struct container_source_t {
+    const carve_commit_source_t *given;
+    hid_t                        file;
+    carve_skeleton_t  skeleton;  /* its objects -> the new container's (its tokens, not the origin's) */
+    carve_integrity_t integrity; /* its checksum table; none: nothing of it can be checked */
+    int               has_integrity;
+} container_source_t;
+
 /* Everything one commit works with. */
 typedef struct commit_state_t {
     const carve_commit_t *commit;
@@ -105,8 +126,11 @@ typedef struct commit_state_t {
                                              * stored or repaired: measured again at the end */
     size_t                nchanged, changed_capacity;
     carve_skeleton_t      skeleton;
-    size_t                requests; /* range requests this commit made itself (URL origins) */
-    carve_bytestore_t    *seen;     /* what the program's run read of a URL origin still of the same stamp
+    size_t                requests;  /* range requests this commit made itself (URL origins) */
+    container_source_t   *sources;   /* a merge's (commit->sources), open; NULL for a carving run */
+    int                reads_origin; /* the origin is opened: a carving run, or a merge with it available */
+    uint64_t           lost;         /* a merge: units the sources claimed that none could give intact */
+    carve_bytestore_t *seen;         /* what the program's run read of a URL origin still of the same stamp
                                      * (commit_take_seen), or NULL */
     /* Lists container_choose_dcpl built for unread datasets, reused for datasets alike: a metadata-heavy
      * file has thousands, and building one takes some twenty property-list calls. Round robin. */
@@ -917,10 +941,18 @@ container_include(void *udata, const H5O_token_t *origin_token, H5O_type_t type,
  * Data
  * ------------------------------------------------------------------------------------------------- */
 
+/* Where elements copied through memory are read from: the origin, or a container a merge takes data from,
+ * with the skeleton that maps its objects to the new container's (references are rewritten through it). */
+typedef struct container_from_t {
+    const carve_skeleton_t *skeleton;
+    hid_t                   file;
+    hid_t                   dset;
+} container_from_t;
+
 /* Copies the box [start, start+extent) of a dataset through memory, in pieces of bounded size. */
 static herr_t
-container_copy_box(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, int rank, const hsize_t *start,
-                   const hsize_t *extent, size_t elem)
+container_copy_box(commit_state_t *st, const container_from_t *from, hid_t cds, hid_t fspace, int rank,
+                   const hsize_t *start, const hsize_t *extent, size_t elem)
 {
     hsize_t npoints = 1, inner = 1;
     int     split     = -1;
@@ -931,7 +963,8 @@ container_copy_box(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, int r
     if (npoints * elem <= CONTAINER_COPY_LIMIT || npoints == 1) {
         if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, extent, NULL) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot select a block to copy");
-        CARVE_GOTO_DONE(carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, fspace));
+        CARVE_GOTO_DONE(
+            carve_skeleton_copy_elements(from->skeleton, from->file, st->file, from->dset, cds, fspace));
     }
     /* Too big: cut along the outermost dimension that can be cut into pieces under the limit. */
     for (int d = 0; d < rank; d++) {
@@ -955,7 +988,7 @@ container_copy_box(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, int r
         for (hsize_t at = 0; at < extent[split]; at += step) {
             s[split] = start[split] + at;
             x[split] = extent[split] - at < step ? extent[split] - at : step;
-            if (container_copy_box(st, ods, cds, fspace, rank, s, x, elem) < 0)
+            if (container_copy_box(st, from, cds, fspace, rank, s, x, elem) < 0)
                 CARVE_GOTO_DONE(-1);
         }
     }
@@ -966,8 +999,8 @@ done:
 
 /* Copies one selection record: whole when small, block by block otherwise. */
 static herr_t
-container_copy_record(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, const carve_selection_t *sel,
-                      size_t i, size_t elem)
+container_copy_record(commit_state_t *st, const container_from_t *from, hid_t cds, hid_t fspace,
+                      const carve_selection_t *sel, size_t i, size_t elem)
 {
     int            rank  = sel->rank;
     const hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
@@ -980,14 +1013,15 @@ container_copy_record(commit_state_t *st, hid_t ods, hid_t cds, hid_t fspace, co
     if (npoints * elem <= CONTAINER_COPY_LIMIT) {
         if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, stride, count, block) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot select a record to copy");
-        CARVE_GOTO_DONE(carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, ods, cds, fspace));
+        CARVE_GOTO_DONE(
+            carve_skeleton_copy_elements(from->skeleton, from->file, st->file, from->dset, cds, fspace));
     }
     for (;;) {
         int d;
 
         for (d = 0; d < rank; d++)
             s[d] = start[d] + k[d] * stride[d];
-        if (container_copy_box(st, ods, cds, fspace, rank, s, block, elem) < 0)
+        if (container_copy_box(st, from, cds, fspace, rank, s, block, elem) < 0)
             CARVE_GOTO_DONE(-1);
         for (d = rank - 1; d >= 0; d--) {
             if (++k[d] < count[d])
@@ -1025,6 +1059,7 @@ container_copy_selection(commit_state_t *st, const container_pair_t *p, const ca
                          carve_selection_t *claimed)
 {
     carve_selection_t whole, got;
+    container_from_t  from      = {&st->skeleton, st->origin, p->ods};
     haddr_t           address   = HADDR_UNDEF;
     int               fetchable = 0;
     herr_t            ret_value = 0;
@@ -1063,7 +1098,7 @@ container_copy_selection(commit_state_t *st, const container_pair_t *p, const ca
     }
     else
         for (size_t i = 0; i < sel->nrecords; i++)
-            if (container_copy_record(st, p->ods, p->cds, p->ospace, sel, i, p->elem) < 0)
+            if (container_copy_record(st, &from, p->cds, p->ospace, sel, i, p->elem) < 0)
                 CARVE_GOTO_DONE(-1);
     ret_value = carve_selection_union(claimed, sel);
 
@@ -1324,7 +1359,8 @@ static herr_t
 container_copy_rewritten(commit_state_t *st, const container_pair_t *p, carve_chunkset_t *want,
                          carve_chunkset_t *have)
 {
-    herr_t ret_value = 0;
+    container_from_t from      = {&st->skeleton, st->origin, p->ods};
+    herr_t           ret_value = 0;
 
     for (size_t i = 0; i < want->n; i++) {
         hsize_t coords[H5S_MAX_RANK], offset[H5S_MAX_RANK], extent[H5S_MAX_RANK];
@@ -1336,7 +1372,7 @@ container_copy_rewritten(commit_state_t *st, const container_pair_t *p, carve_ch
             offset[d] = coords[d] * want->chunk[d];
             extent[d] = p->dims[d] - offset[d] < want->chunk[d] ? p->dims[d] - offset[d] : want->chunk[d];
         }
-        if (container_copy_box(st, p->ods, p->cds, p->ospace, want->rank, offset, extent, p->elem) < 0)
+        if (container_copy_box(st, &from, p->cds, p->ospace, want->rank, offset, extent, p->elem) < 0)
             CARVE_GOTO_DONE(-1);
     }
 
@@ -1472,20 +1508,23 @@ done:
     return ret_value;
 }
 
-/* The manifest entry of a dataset, made on first need from its shape, layouts and chunking. NULL on failure. */
+/* The manifest entry of a dataset, made on first need from its shape, layouts and chunking; for a merge
+ * (like: a source's entry; p->ods is then the source's dataset, not the origin's) the origin's layout, the
+ * store and the origin's creation list are the source's. NULL on failure. */
 static carve_manifest_dataset_t *
-container_entry(commit_state_t *st, const container_pair_t *p)
+container_entry(commit_state_t *st, const container_pair_t *p, const carve_manifest_dataset_t *like)
 {
     carve_manifest_dataset_t *md;
+    int chunks = like ? like->store == CARVE_STORE_CHUNKS && like->chunked : p->origin_chunked && p->storable;
     carve_manifest_dataset_t *ret_value = NULL;
 
     if ((md = carve_manifest_find_dataset(&st->manifest, p->path)) != NULL)
         return md;
     md = carve_manifest_add_dataset(&st->manifest, p->path, p->rank < 0 ? 0 : p->rank, p->dims,
-                                    p->origin_chunked && p->storable ? p->chunk : NULL);
+                                    chunks ? (like ? like->chunk : p->chunk) : NULL);
     if (!md)
         CARVE_GOTO_DONE(NULL);
-    md->store = p->origin_chunked && p->storable ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
+    md->store = chunks ? CARVE_STORE_CHUNKS : CARVE_STORE_ELEMENTS;
     if (p->container_chunked && !md->chunked) {
         /* Stored chunked in place of another layout: the chunk shape is recorded, no chunk set. */
         md->chunked = 1;
@@ -1493,7 +1532,9 @@ container_entry(commit_state_t *st, const container_pair_t *p)
         if (carve_chunkset_init(&md->chunks, p->rank, p->dims, p->chunk) < 0)
             CARVE_GOTO_DONE(NULL);
     }
-    if (NULL == (md->origin_layout = strdup(container_layout_name(p->odcpl))))
+    if (NULL == (md->origin_layout = strdup(like && like->origin_layout ? like->origin_layout
+                                                                        : container_layout_name(p->odcpl))) ||
+        (like && like->origin_dcpl && NULL == (md->origin_dcpl = strdup(like->origin_dcpl))))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, NULL, "out of memory");
     ret_value = md;
 
@@ -1501,17 +1542,25 @@ done:
     return ret_value;
 }
 
+/* After a store: the bytes and chunks the container now holds of the dataset. */
+static void
+container_entry_sizes(const container_pair_t *p, carve_manifest_dataset_t *md)
+{
+    hsize_t nchunks = 0;
+
+    md->bytes_stored = H5Dget_storage_size(p->cds);
+    if (p->container_chunked && H5Dget_num_chunks(p->cds, H5S_ALL, &nchunks) >= 0)
+        md->chunks_stored = nchunks;
+}
+
 /* After a store: what the container now holds of the dataset, and the origin's creation list where the
  * container's differs from it (replay presents the origin's). */
 static herr_t
 container_entry_stored(const container_pair_t *p, carve_manifest_dataset_t *md)
 {
-    hsize_t nchunks   = 0;
-    herr_t  ret_value = 0;
+    herr_t ret_value = 0;
 
-    md->bytes_stored = H5Dget_storage_size(p->cds);
-    if (p->container_chunked && H5Dget_num_chunks(p->cds, H5S_ALL, &nchunks) >= 0)
-        md->chunks_stored = nchunks;
+    container_entry_sizes(p, md);
     if (!md->origin_dcpl && (!p->origin_chunked || !H5Pequal(p->odcpl, p->cdcpl)) &&
         container_encode_dcpl(p->odcpl, p->type, &md->origin_dcpl) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1,
@@ -1554,7 +1603,7 @@ container_store_dataset(commit_state_t *st, carve_access_dataset_t *ads)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "a dataset the program read is not in the skeleton");
     if (container_pair_open(st, obj, &p) < 0 || (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0 ||
-        NULL == (md = container_entry(st, &p)))
+        NULL == (md = container_entry(st, &p, NULL)))
         CARVE_GOTO_DONE(-1);
     if (md->rank != ads->rank)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
@@ -1599,13 +1648,51 @@ done:
 /* Elements copied per call (carve_skeleton_copy_elements wants bounded selections). */
 #define CONTAINER_WHOLE_SLAB_BYTES ((hsize_t)1024 * 1024)
 
+/* Copies a dataset whole, in slabs of rows of bounded size. */
+static herr_t
+container_copy_whole(commit_state_t *st, const container_from_t *from, const container_pair_t *p)
+{
+    hsize_t row       = 1, rows;
+    herr_t  ret_value = 0;
+
+    for (int d = 1; d < p->rank; d++)
+        row *= p->dims[d];
+    rows = p->rank == 0 || p->elem * row == 0 ? 1 : CONTAINER_WHOLE_SLAB_BYTES / (p->elem * row);
+    if (rows == 0)
+        rows = 1;
+    for (hsize_t first = 0; p->rank == 0 ? first == 0 : first < p->dims[0]; first += rows) {
+        hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
+
+        if (p->rank == 0) {
+            if (H5Sselect_all(p->ospace) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it", p->path);
+        }
+        else {
+            memcpy(count, p->dims, (size_t)p->rank * sizeof *count);
+            start[0] = first;
+            count[0] = p->dims[0] - first < rows ? p->dims[0] - first : rows;
+            if (H5Sselect_hyperslab(p->ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows",
+                                 p->path);
+        }
+        if (carve_skeleton_copy_elements(from->skeleton, from->file, st->file, from->dset, p->cds,
+                                         p->ospace) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (p->rank == 0)
+            break;
+    }
+
+done:
+    return ret_value;
+}
+
 /* Stores one dataset of references whole (see CONTAINER_WHOLE_MAX_BYTES) unless it is already. */
 static herr_t
 container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
 {
     carve_manifest_dataset_t *md;
     container_pair_t          p;
-    hsize_t                   row       = 1, rows;
+    container_from_t          from;
     herr_t                    ret_value = 0;
 
     container_pair_reset(&p, obj->path);
@@ -1616,34 +1703,11 @@ container_store_whole(commit_state_t *st, const carve_skeleton_object_t *obj)
     if (H5Sget_simple_extent_type(p.ospace) == H5S_NULL ||
         (hsize_t)H5Sget_simple_extent_npoints(p.ospace) > CONTAINER_WHOLE_MAX_BYTES / (p.elem ? p.elem : 1))
         CARVE_GOTO_DONE(0);
-    if (NULL == (md = container_entry(st, &p)))
+    if (NULL == (md = container_entry(st, &p, NULL)))
         CARVE_GOTO_DONE(-1);
-    for (int d = 1; d < p.rank; d++)
-        row *= p.dims[d];
-    rows = p.rank == 0 || p.elem * row == 0 ? 1 : CONTAINER_WHOLE_SLAB_BYTES / (p.elem * row);
-    if (rows == 0)
-        rows = 1;
-    for (hsize_t first = 0; p.rank == 0 ? first == 0 : first < p.dims[0]; first += rows) {
-        hsize_t start[H5S_MAX_RANK] = {0}, count[H5S_MAX_RANK];
-
-        if (p.rank == 0) {
-            if (H5Sselect_all(p.ospace) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select it",
-                                 obj->path);
-        }
-        else {
-            memcpy(count, p.dims, (size_t)p.rank * sizeof *count);
-            start[0] = first;
-            count[0] = p.dims[0] - first < rows ? p.dims[0] - first : rows;
-            if (H5Sselect_hyperslab(p.ospace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot select rows",
-                                 obj->path);
-        }
-        if (carve_skeleton_copy_elements(&st->skeleton, st->origin, st->file, p.ods, p.cds, p.ospace) < 0)
-            CARVE_GOTO_DONE(-1);
-        if (p.rank == 0)
-            break;
-    }
+    from = (container_from_t){&st->skeleton, st->origin, p.ods};
+    if (container_copy_whole(st, &from, &p) < 0)
+        CARVE_GOTO_DONE(-1);
     if (NULL == (md->held = strdup("all")))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
     if (container_entry_stored(&p, md) < 0 || container_note_changed(st, md->path) < 0)
@@ -1735,6 +1799,8 @@ container_unclaim(carve_chunkset_t *held, carve_chunkset_t *asked, carve_chunkse
     held->n = held->sorted = n;
 }
 
+static herr_t merge_drop_damaged(carve_manifest_dataset_t *md, carve_chunkset_t *want);
+
 /* Copies one dataset's held data again from the origin: the damaged chunks of a chunk store (want), or
  * every stored record of an element store; a dataset held whole is stored again by container_store_whole. */
 static herr_t
@@ -1752,9 +1818,11 @@ container_repair(commit_state_t *st, carve_manifest_dataset_t *md, carve_chunkse
     container_pair_reset(&p, md->path);
     if (md->held) {
         free(md->held);
-        md->held = NULL; /* container_store_whole copies it whole again */
+        md->held = NULL; /* container_store_whole (a merge: merge_store_dataset) copies it whole again */
         CARVE_GOTO_DONE(0);
     }
+    if (!st->reads_origin) /* a merge without its origin: what its sources hold intact replaces it */
+        CARVE_GOTO_DONE(merge_drop_damaged(md, want));
     if (container_pair_open_path(st, md->path, &p) < 0 ||
         (rewrite = carve_skeleton_type_needs_rewrite(p.type)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it to repair it",
@@ -1810,7 +1878,7 @@ container_check_carried(commit_state_t *st)
         const carve_integrity_dataset_t *was     = carve_integrity_find(&old, md->path);
         const carve_integrity_dataset_t *is      = carve_integrity_find(now, md->path);
         size_t                           damaged = 0;
-        int by_chunk = md->store == CARVE_STORE_CHUNKS && !md->held && md->rank > 0;
+        int by_chunk = !md->held && md->rank > 0 && md->chunked; /* damage named by container chunk */
 
         if (!was)
             continue; /* not measured last time (a dataset of an older carve): nothing to compare with */
@@ -1832,11 +1900,11 @@ container_check_carried(commit_state_t *st)
             }
         }
         if (damaged) {
-            fprintf(
-                stderr,
-                "carve: container %s: %zu stored unit(s) of %s do not match their checksums; copied again "
-                "from the origin\n",
-                st->container_path, damaged, md->path);
+            fprintf(stderr,
+                    "carve: container %s: %zu stored unit(s) of %s do not match their checksums; %s\n",
+                    st->container_path, damaged, md->path,
+                    st->reads_origin ? "copied again from the origin"
+                                     : "dropped (taken again from the sources that hold them intact)");
             if (container_repair(st, md, &want) < 0 || container_note_changed(st, md->path) < 0)
                 CARVE_GOTO_DONE(-1);
         }
@@ -1909,6 +1977,765 @@ container_merge_touched(commit_state_t *st)
 done:
     free(paths);
     free(attrs);
+    return ret_value;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * A merge's data source: the containers it was given (carve_commit_t.sources)
+ *
+ * A merge needs no origin. The skeleton is the union of the sources' (each walked whole into the new
+ * container, mapped through its own carve_skeleton_t: their tokens are not the origin's). Each unit of
+ * data comes from the first source that claims it and where it matches that source's checksum table,
+ * measured now, before it is copied: a chunk of a chunked origin (raw, filter mask kept; through memory
+ * for types that point into the file); for a dataset stored as elements, what a source holds of it minus
+ * the boxes of its own chunks that do not match (sources may have chosen other chunk shapes), copied
+ * through memory. What no source holds intact comes from the origin when it is available
+ * (st->reads_origin); otherwise it is not stored and not claimed, named on stderr and counted in st->lost.
+ * ------------------------------------------------------------------------------------------------- */
+
+/* Opens the sources read-only, natively, with their checksum tables. */
+static herr_t
+merge_open_sources(commit_state_t *st)
+{
+    const carve_commit_t *c         = st->commit;
+    hid_t                 fapl      = H5I_INVALID_HID;
+    herr_t                ret_value = 0;
+
+    if (NULL == (st->sources = calloc(c->nsources, sizeof *st->sources)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu sources", c->nsources);
+    for (size_t i = 0; i < c->nsources; i++) {
+        st->sources[i].given = &c->sources[i];
+        st->sources[i].file  = H5I_INVALID_HID;
+        carve_skeleton_init(&st->sources[i].skeleton);
+        carve_integrity_init(&st->sources[i].integrity);
+    }
+    if ((fapl = container_native_fapl(1)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a native access list");
+    for (size_t i = 0; i < c->nsources; i++) {
+        container_source_t *src = &st->sources[i];
+
+        if (carve_container_read_integrity(src->given->path, &src->integrity, &src->has_integrity) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1, "cannot read the checksums of %s",
+                             src->given->path);
+        if (!src->has_integrity)
+            fprintf(
+                stderr,
+                "carve: merge: %s has no checksum table (carved before carve 0.3): none of its data can be "
+                "checked, so none is taken from it\n",
+                src->given->path);
+        if ((src->file = H5Fopen(src->given->path, H5F_ACC_RDONLY, fapl)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot open %s", src->given->path);
+    }
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+static void
+merge_close_sources(commit_state_t *st)
+{
+    for (size_t i = 0; st->sources && i < st->commit->nsources; i++) {
+        CARVE_CLEANUP_BEGIN
+        if (st->sources[i].file >= 0)
+            H5Fclose(st->sources[i].file);
+        CARVE_CLEANUP_END
+        carve_skeleton_clear(&st->sources[i].skeleton);
+        carve_integrity_clear(&st->sources[i].integrity);
+    }
+    free(st->sources);
+    st->sources = NULL;
+}
+
+/* 1 when a source's unit (its chunk index, or CARVE_INTEGRITY_WHOLE) is as its table says: listed there, and
+ * measured now with the same size and hash. An unchunked dataset whose values hold pointers has no entry
+ * in either (checksums do not cover it): taken as it is, as replay serves it. */
+static int
+merge_intact(const carve_integrity_dataset_t *was, const carve_integrity_dataset_t *is, uint64_t unit)
+{
+    const carve_integrity_entry_t *e = was ? carve_integrity_find_chunk(was, unit) : NULL;
+    const carve_integrity_entry_t *f = e && is ? carve_integrity_find_chunk(is, unit) : NULL;
+
+    if (unit == CARVE_INTEGRITY_WHOLE && was && is && was->n == 0 && is->n == 0)
+        return 1;
+    return f && f->size == e->size && f->hash == e->hash;
+}
+
+/* A source's dataset measured now (into `now`, emptied first) beside its table: *was NULL when the table has
+ * no entry for it (nothing of it can be checked). */
+static herr_t
+merge_measure(const container_source_t *src, const carve_manifest_dataset_t *smd, hid_t sds,
+              carve_integrity_t *now, const carve_integrity_dataset_t **was,
+              const carve_integrity_dataset_t **is)
+{
+    int    claims    = smd->store == CARVE_STORE_CHUNKS && !smd->held && smd->chunked;
+    herr_t ret_value = 0;
+
+    carve_integrity_clear(now);
+    carve_integrity_init(now);
+    *is  = NULL;
+    *was = src->has_integrity ? carve_integrity_find(&src->integrity, smd->path) : NULL;
+    if (!*was)
+        CARVE_GOTO_DONE(0);
+    if (carve_integrity_measure(now, smd->path, sds, claims ? smd->chunks.idx : NULL,
+                                claims ? smd->chunks.n : 0) < 0)
+        CARVE_GOTO_DONE(-1);
+    *is = &now->datasets[0];
+
+done:
+    return ret_value;
+}
+
+/* The boxes of a set of chunks (clipped at the extent) added to a selection of that extent. */
+static herr_t
+merge_chunk_boxes(carve_chunkset_t *cs, carve_selection_t *boxes)
+{
+    hsize_t ones[H5S_MAX_RANK];
+    herr_t  ret_value = 0;
+
+    for (int d = 0; d < cs->rank; d++)
+        ones[d] = 1;
+    carve_chunkset_finish(cs);
+    for (size_t i = 0; i < cs->n; i++) {
+        hsize_t coords[H5S_MAX_RANK], start[H5S_MAX_RANK], block[H5S_MAX_RANK];
+
+        carve_chunkset_coords(cs, i, coords);
+        for (int d = 0; d < cs->rank; d++) {
+            start[d] = coords[d] * cs->chunk[d];
+            block[d] = boxes->dims[d] - start[d] < cs->chunk[d] ? boxes->dims[d] - start[d] : cs->chunk[d];
+        }
+        if (carve_selection_add(boxes, start, NULL, ones, block) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+
+done:
+    return ret_value;
+}
+
+/* a minus b (same rank and extent) added to out, through HDF5's own selection arithmetic. */
+static herr_t
+merge_selection_minus(const carve_selection_t *a, const carve_selection_t *b, carve_selection_t *out)
+{
+    hid_t  space     = H5I_INVALID_HID;
+    herr_t ret_value = 0;
+
+    if (carve_selection_is_empty(a))
+        CARVE_GOTO_DONE(0);
+    if ((space = carve_selection_to_space(a)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot make a dataspace of a selection");
+    for (size_t i = 0; i < b->nrecords; i++)
+        if (H5Sselect_hyperslab(space, H5S_SELECT_NOTB, CARVE_RECORD_START(b, i), CARVE_RECORD_STRIDE(b, i),
+                                CARVE_RECORD_COUNT(b, i), CARVE_RECORD_BLOCK(b, i)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot subtract from a selection");
+    if (H5Sget_select_npoints(space) > 0 && carve_selection_add_space(out, space) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (space >= 0)
+        H5Sclose(space);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* A merge without its origin, damage in the container carried over (container_check_carried): the damaged
+ * units are claimed no more (want: the container chunks that do not match; none initialised: all of the
+ * dataset), and merge_store_dataset takes them again from the sources that hold them intact. */
+static herr_t
+merge_drop_damaged(carve_manifest_dataset_t *md, carve_chunkset_t *want)
+{
+    carve_selection_t boxes, kept;
+    carve_chunkset_t  none;
+    herr_t            ret_value = 0;
+
+    memset(&none, 0, sizeof none);
+    carve_selection_init(&boxes, md->rank, md->dims);
+    carve_selection_init(&kept, md->rank, md->dims);
+    if (md->store == CARVE_STORE_CHUNKS && want->idx) {
+        if (carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0)
+            CARVE_GOTO_DONE(-1);
+        container_unclaim(&md->chunks, want, &none);
+    }
+    else if (want->idx) {
+        if (merge_chunk_boxes(want, &boxes) < 0 || merge_selection_minus(&md->selections, &boxes, &kept) < 0)
+            CARVE_GOTO_DONE(-1);
+        carve_selection_clear(&md->selections);
+        md->selections = kept;
+        carve_selection_init(&kept, md->rank, md->dims);
+    }
+    else {
+        carve_selection_clear(&md->selections);
+        carve_selection_init(&md->selections, md->rank, md->dims);
+        md->chunks.n = md->chunks.sorted = 0;
+    }
+
+done:
+    if (none.idx)
+        carve_chunkset_clear(&none);
+    carve_selection_clear(&boxes);
+    carve_selection_clear(&kept);
+    return ret_value;
+}
+
+/* One dataset of a merge: what its sources say about it, and the new container's copy of it. */
+typedef struct merge_dataset_t {
+    const carve_manifest_dataset_t **smd; /* per source: its manifest entry, or NULL */
+    container_pair_t                 p;   /* ods: the first source's dataset (for its shape and type) */
+    container_pair_t                 op;  /* the origin's and the container's, opened when first needed */
+    carve_manifest_dataset_t        *md;
+    carve_integrity_t                now; /* the measure of the source being copied from */
+    int                              rewrite;
+} merge_dataset_t;
+
+/* The origin's copy of the dataset, for what no source holds intact (only when the origin is available). */
+static herr_t
+merge_origin_pair(commit_state_t *st, merge_dataset_t *m)
+{
+    if (m->op.cds >= 0)
+        return 0;
+    return container_pair_open_path(st, m->p.path, &m->op);
+}
+
+/* The manifest entry of a merged dataset (container_entry like a source's), which must agree with it. */
+static carve_manifest_dataset_t *
+merge_entry(commit_state_t *st, const container_pair_t *p, const carve_manifest_dataset_t *smd)
+{
+    carve_manifest_dataset_t *md;
+    carve_manifest_dataset_t *ret_value = NULL;
+
+    if (NULL == (md = container_entry(st, p, smd)))
+        CARVE_GOTO_DONE(NULL);
+    if (md->rank != smd->rank || memcmp(md->dims, smd->dims, (size_t)md->rank * sizeof *md->dims) != 0 ||
+        md->store != smd->store)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, NULL,
+                         "%s: the sources (or the container merged into) disagree on its shape or store",
+                         smd->path);
+    ret_value = md;
+
+done:
+    return ret_value;
+}
+
+/* A source's dataset held whole (a dataset of references): copied whole from the first source where all of
+ * it is intact. 1 when done, 0 when no source could give it. */
+static int
+merge_store_held(commit_state_t *st, merge_dataset_t *m)
+{
+    hid_t sds       = H5I_INVALID_HID;
+    int   ret_value = 0;
+
+    for (size_t i = 0; i < st->commit->nsources && !ret_value; i++) {
+        container_source_t              *src = &st->sources[i];
+        const carve_integrity_dataset_t *was, *is;
+        int                              intact;
+        container_from_t                 from;
+
+        if (!m->smd[i] || !m->smd[i]->held)
+            continue;
+        if ((sds = H5Dopen2(src->file, m->p.path, H5P_DEFAULT)) < 0 ||
+            merge_measure(src, m->smd[i], sds, &m->now, &was, &is) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read it in %s", m->p.path,
+                             src->given->path);
+        intact = was && is && was->n == is->n;
+        for (size_t k = 0; intact && k < was->n; k++)
+            intact = merge_intact(was, is, was->entries[k].chunk);
+        if (!intact)
+            fprintf(stderr, "carve: merge: %s of %s does not match its checksums: not taken from it\n",
+                    m->p.path, src->given->path);
+        from = (container_from_t){&src->skeleton, src->file, sds};
+        if (intact && container_copy_whole(st, &from, &m->p) < 0)
+            CARVE_GOTO_DONE(-1);
+        H5Dclose(sds);
+        sds       = H5I_INVALID_HID;
+        ret_value = intact;
+    }
+    if (ret_value && NULL == (m->md->held = strdup("all")))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (sds >= 0)
+        H5Dclose(sds);
+    CARVE_CLEANUP_END
+    return ret_value;
+}
+
+/* Copies one intact chunk of a source (its bytes as stored, or through memory for types that point into the
+ * file); a chunk the origin never wrote (size 0) is claimed without bytes. */
+static herr_t
+merge_copy_chunk(commit_state_t *st, merge_dataset_t *m, const container_from_t *from, const hsize_t *coords,
+                 uint64_t size, void **buf, size_t *buf_size)
+{
+    hsize_t  offset[H5S_MAX_RANK], extent[H5S_MAX_RANK];
+    uint32_t filters   = 0;
+    herr_t   ret_value = 0;
+
+    for (int d = 0; d < m->p.rank; d++) {
+        offset[d] = coords[d] * m->md->chunks.chunk[d];
+        extent[d] = m->p.dims[d] - offset[d] < m->md->chunks.chunk[d] ? m->p.dims[d] - offset[d]
+                                                                      : m->md->chunks.chunk[d];
+    }
+    if (size == 0)
+        CARVE_GOTO_DONE(0);
+    if (m->rewrite)
+        CARVE_GOTO_DONE(
+            container_copy_box(st, from, m->p.cds, m->p.ospace, m->p.rank, offset, extent, m->p.elem));
+    if (size > *buf_size) {
+        void *grown = realloc(*buf, (size_t)size);
+
+        if (!grown)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for a %llu-byte chunk",
+                             (unsigned long long)size);
+        *buf      = grown;
+        *buf_size = (size_t)size;
+    }
+    if (H5Dread_chunk(from->dset, H5P_DEFAULT, offset, &filters, *buf) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read a raw chunk of a source",
+                         m->p.path);
+    ret_value = container_write_raw(&m->p, offset, filters, *buf, (size_t)size);
+
+done:
+    return ret_value;
+}
+
+/* The chunks of a chunked origin's dataset: each from the first source that claims it and holds it intact,
+ * the rest of what the sources claimed or read from the origin when it is available. */
+static herr_t
+merge_store_chunks(commit_state_t *st, merge_dataset_t *m)
+{
+    carve_manifest_dataset_t *md = m->md;
+    carve_chunkset_t          want, got, claimed, rest, none;
+    uint64_t                 *cand      = NULL;
+    void                     *buf       = NULL;
+    size_t                    buf_size  = 0;
+    hid_t                     sds       = H5I_INVALID_HID;
+    herr_t                    ret_value = 0;
+
+    memset(&want, 0, sizeof want);
+    memset(&got, 0, sizeof got);
+    memset(&claimed, 0, sizeof claimed);
+    memset(&rest, 0, sizeof rest);
+    memset(&none, 0, sizeof none);
+    if (carve_chunkset_init(&want, md->rank, md->dims, md->chunks.chunk) < 0 ||
+        carve_chunkset_init(&got, md->rank, md->dims, md->chunks.chunk) < 0 ||
+        carve_chunkset_init(&claimed, md->rank, md->dims, md->chunks.chunk) < 0 ||
+        carve_chunkset_init(&rest, md->rank, md->dims, md->chunks.chunk) < 0 ||
+        carve_chunkset_init(&none, md->rank, md->dims, md->chunks.chunk) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < st->commit->nsources; i++)
+        if (m->smd[i] && (carve_chunkset_add_selection(&want, &m->smd[i]->selections) < 0 ||
+                          (m->smd[i]->chunked && carve_chunkset_union(&claimed, &m->smd[i]->chunks) < 0)))
+            CARVE_GOTO_DONE(-1);
+    if (carve_chunkset_union(&want, &claimed) < 0 || carve_chunkset_finish(&want) < 0 ||
+        carve_chunkset_finish(&claimed) < 0 || carve_chunkset_finish(&md->chunks) < 0)
+        CARVE_GOTO_DONE(-1);
+
+    for (size_t i = 0; i < st->commit->nsources; i++) {
+        const carve_manifest_dataset_t  *smd = m->smd[i];
+        container_source_t              *src = &st->sources[i];
+        const carve_integrity_dataset_t *was, *is;
+        container_from_t                 from;
+        size_t                           ncand = 0, bad = 0;
+
+        if (!smd || !smd->chunked || smd->chunks.n == 0)
+            continue;
+        /* Its claims not held yet (one sort of `got` per source: nothing is added while looking). */
+        free(cand);
+        if (NULL == (cand = malloc(smd->chunks.n * sizeof *cand)))
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory for %zu chunks",
+                             smd->chunks.n);
+        for (size_t k = 0; k < smd->chunks.n; k++) {
+            hsize_t coords[H5S_MAX_RANK];
+
+            carve_chunkset_coords(&smd->chunks, k, coords);
+            if (!carve_chunkset_contains(&md->chunks, coords) && !carve_chunkset_contains(&got, coords))
+                cand[ncand++] = smd->chunks.idx[k];
+        }
+        if (ncand == 0)
+            continue;
+        if ((sds = H5Dopen2(src->file, m->p.path, H5P_DEFAULT)) < 0 ||
+            merge_measure(src, smd, sds, &m->now, &was, &is) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot read it in %s", m->p.path,
+                             src->given->path);
+        from = (container_from_t){&src->skeleton, src->file, sds};
+        for (size_t k = 0; k < ncand; k++) {
+            hsize_t coords[H5S_MAX_RANK];
+
+            if (!merge_intact(was, is, cand[k])) {
+                bad++;
+                continue;
+            }
+            carve_chunkset_index_coords(&got, cand[k], coords);
+            if (merge_copy_chunk(st, m, &from, coords, carve_integrity_find_chunk(is, cand[k])->size, &buf,
+                                 &buf_size) < 0 ||
+                carve_chunkset_add_coords(&got, coords) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        if (bad)
+            fprintf(
+                stderr,
+                "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: not taken from it\n",
+                bad, m->p.path, src->given->path, was ? "" : " (it has none for them)");
+        H5Dclose(sds);
+        sds = H5I_INVALID_HID;
+    }
+
+    /* What no source gave: from the origin, or lost when a source claimed it. */
+    for (size_t k = 0; k < want.n; k++) {
+        hsize_t coords[H5S_MAX_RANK];
+
+        carve_chunkset_coords(&want, k, coords);
+        if (!carve_chunkset_contains(&md->chunks, coords) && !carve_chunkset_contains(&got, coords) &&
+            carve_chunkset_add_coords(&rest, coords) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    if (rest.n && st->reads_origin) {
+        if (merge_origin_pair(st, m) < 0 || container_copy_chunks(st, &m->op, &rest, &none, m->rewrite) < 0 ||
+            carve_chunkset_union(&got, &rest) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (rest.n) {
+        size_t lost = 0;
+
+        for (size_t k = 0; k < rest.n; k++) {
+            hsize_t coords[H5S_MAX_RANK];
+
+            carve_chunkset_coords(&rest, k, coords);
+            lost += carve_chunkset_contains(&claimed, coords);
+        }
+        if (lost)
+            fprintf(
+                stderr,
+                "carve: merge: %zu chunk(s) of %s that the sources hold are intact in none of them and the "
+                "origin is not available: not stored\n",
+                lost, m->p.path);
+        st->lost += lost;
+    }
+    if (carve_chunkset_union(&md->chunks, &got) < 0 || carve_chunkset_finish(&md->chunks) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < st->commit->nsources; i++)
+        if (m->smd[i] && carve_selection_union(&md->selections, &m->smd[i]->selections) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (sds >= 0)
+        H5Dclose(sds);
+    CARVE_CLEANUP_END
+    free(cand);
+    free(buf);
+    carve_chunkset_clear(&want);
+    carve_chunkset_clear(&got);
+    carve_chunkset_clear(&claimed);
+    carve_chunkset_clear(&rest);
+    carve_chunkset_clear(&none);
+    return ret_value;
+}
+
+/* What one source holds intact of a dataset stored as elements: its selections minus the boxes of its own
+ * chunks that do not match (all of it for a scalar that matches), added to valid. */
+static herr_t
+merge_source_valid(container_source_t *src, merge_dataset_t *m, const carve_manifest_dataset_t *smd,
+                   hid_t sds, carve_selection_t *valid)
+{
+    const carve_integrity_dataset_t *was, *is;
+    carve_chunkset_t                 held, bad;
+    carve_selection_t                boxes;
+    hid_t                            dcpl = H5I_INVALID_HID;
+    hsize_t                          chunk[H5S_MAX_RANK];
+    herr_t                           ret_value = 0;
+
+    memset(&held, 0, sizeof held);
+    memset(&bad, 0, sizeof bad);
+    carve_selection_init(&boxes, smd->rank, smd->dims);
+    if (merge_measure(src, smd, sds, &m->now, &was, &is) < 0)
+        CARVE_GOTO_DONE(-1);
+    if ((dcpl = H5Dget_create_plist(sds)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot inspect it in %s", smd->path,
+                         src->given->path);
+    if (m->p.rank == 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) {
+        if (merge_intact(was, is, CARVE_INTEGRITY_WHOLE))
+            CARVE_GOTO_DONE(carve_selection_union(valid, &smd->selections));
+        fprintf(stderr, "carve: merge: %s of %s does not match its checksums: not taken from it\n", smd->path,
+                src->given->path);
+        CARVE_GOTO_DONE(0);
+    }
+    if (H5Pget_chunk(dcpl, m->p.rank, chunk) < 0 ||
+        carve_chunkset_init(&held, m->p.rank, m->p.dims, chunk) < 0 ||
+        carve_chunkset_init(&bad, m->p.rank, m->p.dims, chunk) < 0 ||
+        carve_chunkset_add_selection(&held, &smd->selections) < 0 || carve_chunkset_finish(&held) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t k = 0; k < held.n; k++)
+        if (!merge_intact(was, is, held.idx[k])) {
+            hsize_t coords[H5S_MAX_RANK];
+
+            carve_chunkset_coords(&held, k, coords);
+            if (carve_chunkset_add_coords(&bad, coords) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+    if (bad.n == 0)
+        CARVE_GOTO_DONE(carve_selection_union(valid, &smd->selections));
+    fprintf(stderr,
+            "carve: merge: %zu chunk(s) of %s in %s do not match its checksums%s: what they hold is not "
+            "taken from "
+            "it\n",
+            bad.n, smd->path, src->given->path, was ? "" : " (it has none for them)");
+    if (merge_chunk_boxes(&bad, &boxes) < 0 || merge_selection_minus(&smd->selections, &boxes, valid) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    CARVE_CLEANUP_END
+    if (held.idx)
+        carve_chunkset_clear(&held);
+    if (bad.idx)
+        carve_chunkset_clear(&bad);
+    carve_selection_clear(&boxes);
+    return ret_value;
+}
+
+/* A dataset stored as elements: what each source holds intact, copied through memory; the rest of what the
+ * sources held from the origin when it is available. */
+static herr_t
+merge_store_elements(commit_state_t *st, merge_dataset_t *m)
+{
+    carve_manifest_dataset_t *md = m->md;
+    carve_selection_t         claimed, held, valid, rest;
+    hid_t                     sds       = H5I_INVALID_HID;
+    herr_t                    ret_value = 0;
+
+    carve_selection_init(&claimed, md->rank, md->dims);
+    carve_selection_init(&held, md->rank, md->dims);
+    carve_selection_init(&valid, md->rank, md->dims);
+    carve_selection_init(&rest, md->rank, md->dims);
+    for (size_t i = 0; i < st->commit->nsources; i++) {
+        const carve_manifest_dataset_t *smd = m->smd[i];
+        container_source_t             *src = &st->sources[i];
+        container_from_t                from;
+
+        if (!smd || carve_selection_is_empty(&smd->selections))
+            continue;
+        if (carve_selection_union(&held, &smd->selections) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (m->p.rank == 0 && !carve_selection_is_empty(&claimed))
+            continue; /* a scalar is whole: one intact source is enough */
+        carve_selection_clear(&valid);
+        carve_selection_init(&valid, md->rank, md->dims);
+        if ((sds = H5Dopen2(src->file, m->p.path, H5P_DEFAULT)) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open it in %s", m->p.path,
+                             src->given->path);
+        if (merge_source_valid(src, m, smd, sds, &valid) < 0)
+            CARVE_GOTO_DONE(-1);
+        from = (container_from_t){&src->skeleton, src->file, sds};
+        if (m->p.rank == 0 && !carve_selection_is_empty(&valid)) {
+            if (H5Sselect_all(m->p.ospace) < 0 ||
+                carve_skeleton_copy_elements(&src->skeleton, src->file, st->file, sds, m->p.cds,
+                                             m->p.ospace) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        else
+            for (size_t r = 0; r < valid.nrecords; r++)
+                if (container_copy_record(st, &from, m->p.cds, m->p.ospace, &valid, r, m->p.elem) < 0)
+                    CARVE_GOTO_DONE(-1);
+        if (carve_selection_union(&claimed, &valid) < 0)
+            CARVE_GOTO_DONE(-1);
+        H5Dclose(sds);
+        sds = H5I_INVALID_HID;
+    }
+
+    /* What the sources held but none intact: from the origin, or lost. */
+    if (m->p.rank == 0
+            ? carve_selection_is_empty(&claimed) && carve_selection_union(&rest, &held) < 0
+            : carve_selection_merge(&claimed) < 0 || merge_selection_minus(&held, &claimed, &rest) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (!carve_selection_is_empty(&rest) && st->reads_origin) {
+        if (merge_origin_pair(st, m) < 0 || container_copy_selection(st, &m->op, &rest, &claimed) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    else if (!carve_selection_is_empty(&rest)) {
+        hsize_t n = m->p.rank == 0 ? 1 : carve_selection_npoints(&rest);
+
+        fprintf(
+            stderr,
+            "carve: merge: %llu element(s) of %s that the sources hold are intact in none of them and the "
+            "origin is not available: not stored\n",
+            (unsigned long long)n, m->p.path);
+        st->lost += n;
+    }
+    if (carve_selection_union(&md->selections, &claimed) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    CARVE_CLEANUP_BEGIN
+    if (sds >= 0)
+        H5Dclose(sds);
+    CARVE_CLEANUP_END
+    carve_selection_clear(&claimed);
+    carve_selection_clear(&held);
+    carve_selection_clear(&valid);
+    carve_selection_clear(&rest);
+    return ret_value;
+}
+
+/* One dataset any source lists, merged into the new container and its manifest. */
+static herr_t
+merge_store_dataset(commit_state_t *st, const char *path)
+{
+    const carve_commit_t *c = st->commit;
+    merge_dataset_t       m;
+    size_t                first     = SIZE_MAX;
+    herr_t                ret_value = 0;
+
+    memset(&m, 0, sizeof m);
+    container_pair_reset(&m.p, path);
+    container_pair_reset(&m.op, path);
+    carve_integrity_init(&m.now);
+    if (NULL == (m.smd = calloc(c->nsources, sizeof *m.smd)))
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+    for (size_t i = 0; i < c->nsources; i++)
+        if ((m.smd[i] = carve_manifest_find_dataset(c->sources[i].manifest, path)) != NULL &&
+            first == SIZE_MAX)
+            first = i;
+    if (first == SIZE_MAX)
+        CARVE_GOTO_DONE(0);
+    if ((m.p.ods = H5Dopen2(st->sources[first].file, path, H5P_DEFAULT)) < 0 ||
+        (m.p.cds = H5Dopen2(st->file, path, H5P_DEFAULT)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "%s: cannot open the dataset", path);
+    if (container_pair_inspect(&m.p) < 0 || (m.rewrite = carve_skeleton_type_needs_rewrite(m.p.type)) < 0 ||
+        NULL == (m.md = merge_entry(st, &m.p, m.smd[first])))
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < c->nsources; i++)
+        if (m.smd[i]) {
+            if (m.smd[i]->rank != m.md->rank || m.smd[i]->store != m.md->store ||
+                memcmp(m.smd[i]->dims, m.md->dims, (size_t)m.md->rank * sizeof *m.md->dims) != 0)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
+                                 "%s: %s and %s disagree on its shape or store", path, c->sources[first].path,
+                                 c->sources[i].path);
+            m.md->elements_read += m.smd[i]->elements_read;
+            m.md->bytes_read += m.smd[i]->bytes_read;
+        }
+    if (m.md->held) {
+        /* Held whole already (the container merged into): only the record of the reads grows. */
+        for (size_t i = 0; i < c->nsources; i++)
+            if (m.smd[i] && carve_selection_union(&m.md->selections, &m.smd[i]->selections) < 0)
+                CARVE_GOTO_DONE(-1);
+    }
+    else {
+        int held = 0, claimed_whole = 0;
+
+        for (size_t i = 0; i < c->nsources; i++)
+            claimed_whole |= m.smd[i] && m.smd[i]->held;
+        if (claimed_whole && (held = merge_store_held(st, &m)) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (claimed_whole && !held) {
+            fprintf(stderr,
+                    "carve: merge: %s, which the sources hold whole, is intact in none of them: not stored "
+                    "whole\n",
+                    path);
+            st->lost++;
+        }
+        if (held)
+            for (size_t i = 0; i < c->nsources; i++)
+                if (m.smd[i] && carve_selection_union(&m.md->selections, &m.smd[i]->selections) < 0)
+                    CARVE_GOTO_DONE(-1);
+        if (!held && m.md->store == CARVE_STORE_CHUNKS && m.p.storable && merge_store_chunks(st, &m) < 0)
+            CARVE_GOTO_DONE(-1);
+        if (!held && m.md->store == CARVE_STORE_ELEMENTS && (m.p.rank == 0 || m.p.storable) &&
+            merge_store_elements(st, &m) < 0)
+            CARVE_GOTO_DONE(-1);
+    }
+    if (carve_selection_merge(&m.md->selections) < 0)
+        CARVE_GOTO_DONE(-1);
+    container_entry_sizes(&m.p, m.md);
+    if (container_note_changed(st, m.md->path) < 0)
+        CARVE_GOTO_DONE(-1);
+
+done:
+    container_pair_close(&m.p);
+    container_pair_close(&m.op);
+    carve_integrity_clear(&m.now);
+    free(m.smd);
+    return ret_value;
+}
+
+/* The sources' replay sections added to the container's: runs and counters summed, the latest time kept. A
+ * source merged twice into the same container counts twice (nothing says it was merged before). */
+static herr_t
+merge_add_replay(commit_state_t *st)
+{
+    carve_manifest_t *m         = &st->manifest;
+    herr_t            ret_value = 0;
+
+    for (size_t i = 0; i < st->commit->nsources; i++) {
+        const carve_manifest_t *sm = st->commit->sources[i].manifest;
+
+        if (!sm->has_replay)
+            continue;
+        if (!m->has_replay) {
+            m->replay_runs = 0;
+            memset(&m->replay, 0, sizeof m->replay);
+            m->has_replay = 1;
+        }
+        m->replay_runs =
+            m->replay_runs + sm->replay_runs < m->replay_runs ? UINT64_MAX : m->replay_runs + sm->replay_runs;
+        carve_replay_counters_add(&m->replay, &sm->replay);
+        if (sm->replay_last && (!m->replay_last || strcmp(sm->replay_last, m->replay_last) > 0)) {
+            char *last = strdup(sm->replay_last);
+
+            if (!last)
+                CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, -1, "out of memory");
+            free(m->replay_last);
+            m->replay_last = last;
+        }
+    }
+
+done:
+    return ret_value;
+}
+
+/* Phase 3 of a merge: every source's skeleton (the union), the old data checked (invariant 8), every
+ * dataset any source lists merged, and the sources' lists of objects, attributes, external links and their
+ * replay counters added. */
+static herr_t
+merge_store(commit_state_t *st, const carve_skeleton_options_t *opts)
+{
+    const carve_commit_t *c         = st->commit;
+    herr_t                ret_value = 0;
+
+    for (size_t i = 0; i < c->nsources; i++)
+        if (carve_skeleton_build(st->sources[i].file, st->file, opts, &st->sources[i].skeleton) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot copy the skeleton of %s",
+                             c->sources[i].path);
+    if (st->had_integrity && container_check_carried(st) < 0)
+        CARVE_GOTO_DONE(-1);
+    for (size_t i = 0; i < c->nsources; i++) {
+        const carve_manifest_t *sm = c->sources[i].manifest;
+
+        for (size_t k = 0; k < sm->ndatasets; k++) {
+            const char *path = sm->datasets[k].path;
+            int         seen = 0;
+
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = carve_manifest_find_dataset(c->sources[j].manifest, path) != NULL;
+            if (!seen && merge_store_dataset(st, path) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        if (carve_manifest_merge_objects(&st->manifest, (const char *const *)sm->objects, sm->nobjects) < 0 ||
+            carve_manifest_merge_attributes(&st->manifest, sm->attributes, sm->nattributes) < 0)
+            CARVE_GOTO_DONE(-1);
+        for (size_t k = 0; k < sm->nelinks; k++)
+            if (carve_manifest_add_external_link(&st->manifest, sm->elinks[k].path, sm->elinks[k].file,
+                                                 sm->elinks[k].object) < 0)
+                CARVE_GOTO_DONE(-1);
+    }
+    ret_value = merge_add_replay(st);
+
+done:
     return ret_value;
 }
 
@@ -2131,7 +2958,9 @@ commit_read_old(commit_state_t *st, carve_stamp_t *stamp)
     int                   probe;
     herr_t                ret_value = 0;
 
-    if (carve_origin_stamp(c->location, c->origin_fapl, stamp) < 0)
+    /* A merge has its sources' stamp (the origin may be gone); its caller compares it with the origin's. */
+    if (c->nsources ? carve_stamp_copy(stamp, c->stamp) < 0
+                    : carve_origin_stamp(c->location, c->origin_fapl, stamp) < 0)
         CARVE_GOTO_DONE(-1);
     if ((probe = container_read_header(st->container_path, &generation, &st->old_bookkeeping, &st->old_replay,
                                        &st->had_replay, &st->old_integrity, &st->had_integrity)) < 0)
@@ -2149,8 +2978,8 @@ commit_read_old(commit_state_t *st, carve_stamp_t *stamp)
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_CORRUPT, -1,
                          "container %s belongs to another origin (%s), not %s", st->container_path,
                          st->manifest.origin ? st->manifest.origin : "?", c->location);
-    if (probe && c->nskipped == 0 && c->access->datasets.n == 0 && c->access->objects.n == 0 &&
-        c->access->nattrs == 0) {
+    if (probe && c->nskipped == 0 && c->nsources == 0 && c->access->datasets.n == 0 &&
+        c->access->objects.n == 0 && c->access->nattrs == 0) {
         /* The run read and touched nothing: the container already has the skeleton; rewriting it
          * (and re-merging every selection carved before) would only add a line to the run list. */
         st->unchanged = 1;
@@ -2199,10 +3028,11 @@ commit_open_files(commit_state_t *st, const carve_stamp_t *stamp)
                              c->open_name);
     }
     /* Otherwise the commit reads the origin again: over ROS3 only from a server that honours byte ranges. */
-    else if (carve_origin_is_url(c->location) && carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
+    else if (st->reads_origin && carve_origin_is_url(c->location) &&
+             carve_origin_check_ranges(c->location, c->origin_fapl) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
                          "cannot read the origin %s again to carve it", c->location);
-    if ((st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
+    if (st->reads_origin && (st->origin = H5Fopen(c->open_name, H5F_ACC_RDONLY, origin_fapl)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot reopen the origin %s to carve it",
                          c->open_name);
     if (st->had_container) {
@@ -2212,7 +3042,10 @@ commit_open_files(commit_state_t *st, const carve_stamp_t *stamp)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot open %s", st->temp_path);
     }
     else {
-        if ((fcpl = container_fcpl(st->origin)) < 0 || container_match_superblock(st->origin, fapl) < 0)
+        /* The origin's creation settings; a merge without its origin has a source's, which are the same. */
+        hid_t model = st->origin >= 0 ? st->origin : st->sources[0].file;
+
+        if ((fcpl = container_fcpl(model)) < 0 || container_match_superblock(model, fapl) < 0)
             CARVE_GOTO_DONE(-1);
         if ((st->file = H5Fcreate(st->temp_path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot create %s", st->temp_path);
@@ -2242,6 +3075,8 @@ commit_store(commit_state_t *st)
     memset(&opts, 0, sizeof opts);
     opts.dcpl       = container_choose_dcpl;
     opts.dcpl_udata = st;
+    if (c->nsources)
+        CARVE_GOTO_DONE(merge_store(st, &opts));
     if (c->touched_only) {
         opts.include       = container_include;
         opts.include_udata = st;
@@ -2338,7 +3173,8 @@ commit_build(commit_state_t *st)
     if (st->unchanged)
         CARVE_GOTO_DONE(0);
     commit_take_seen(st, &stamp);
-    if (commit_open_files(st, &stamp) < 0 || commit_store(st) < 0 || commit_write(st, &stamp) < 0)
+    if ((st->commit->nsources && merge_open_sources(st) < 0) || commit_open_files(st, &stamp) < 0 ||
+        commit_store(st) < 0 || commit_write(st, &stamp) < 0)
         CARVE_GOTO_DONE(-1);
 
 done:
@@ -2418,10 +3254,11 @@ carve_container_commit(const carve_commit_t *commit)
     herr_t         ret_value = 0;
 
     memset(&st, 0, sizeof st);
-    st.commit  = commit;
-    st.lock_fd = -1;
-    st.origin  = H5I_INVALID_HID;
-    st.file    = H5I_INVALID_HID;
+    st.commit       = commit;
+    st.lock_fd      = -1;
+    st.reads_origin = commit->nsources == 0 || commit->origin_available;
+    st.origin       = H5I_INVALID_HID;
+    st.file         = H5I_INVALID_HID;
     carve_manifest_init(&st.manifest);
     carve_skeleton_init(&st.skeleton);
     carve_integrity_init(&st.carried);
@@ -2448,6 +3285,9 @@ done:
     if (ret_value < 0 && st.temp_path)
         unlink(st.temp_path);
     CARVE_CLEANUP_END
+    merge_close_sources(&st);
+    if (commit->lost)
+        *commit->lost = st.lost;
     commit_catch_signals(NULL, NULL);
     if (st.lock_fd >= 0)
         close(st.lock_fd); /* releases the lock */

@@ -12,10 +12,11 @@
  * their full manifest. Everything else in the file is the origin's skeleton and carved data, at the
  * origin's own paths. The manifest beside it (<stem>.carve.yaml) is a copy of the embedded one.
  *
- * A commit happens under an exclusive lock on <stem>.carve.lock: it checks the origin's stamp against
- * the container's, copies the container (if any) to a temporary file, adds the skeleton and the data
- * read, embeds the updated manifest, then renames the temporary file over the container and writes the
- * manifest file the same way. A process killed at any point leaves the old container (or none) and at
+ * A commit takes its data from the origin (a carving run) or, for h5carve merge, from other containers of
+ * the same origin (carve_commit_t.sources: no origin needed). It happens under an exclusive lock on
+ * <stem>.carve.lock: it checks the origin's stamp (a merge: its sources') against the container's, copies
+ * the container (if any) to a temporary file, adds the skeleton and the data read, embeds the updated
+ * manifest, then renames the temporary file over the container and writes the manifest file the same way. A process killed at any point leaves the old container (or none) and at
  * worst a stale manifest file, which the next commit rewrites from the embedded copy (the authority).
  *
  * The one exception to "the file is a copy of the embedded manifest" is its replay section: replaying
@@ -37,6 +38,13 @@
 /* Size of carve's user block at the start of a container. */
 #define CARVE_CONTAINER_USERBLOCK 512
 
+/* A container a merge takes data from (h5carve merge): its path and its manifest (the embedded one, with the
+ * file's replay section). */
+typedef struct carve_commit_source_t {
+    const char             *path;
+    const carve_manifest_t *manifest;
+} carve_commit_source_t;
+
 typedef struct carve_commit_t {
     const char     *location;     /* the origin's canonical location (carve_origin_location) */
     const char     *open_name;    /* the name to open the origin with (as the program did) */
@@ -53,6 +61,18 @@ typedef struct carve_commit_t {
      * NULL when nothing was kept. Used only when the stamp is still the origin's. */
     carve_bytestore_t   *seen;
     const carve_stamp_t *seen_stamp;
+    /* The data source. nsources 0: the origin (a carving run). Otherwise a merge: the skeleton is the union of
+     * the sources' (each walked whole: touched_only only names the result), the data what the sources claim,
+     * each unit taken from the first source where it matches that source's checksums, else from the origin
+     * when origin_available (then opened with open_name and origin_fapl), else not stored and counted in
+     * *lost (may be NULL). The stamp is the sources' (`stamp`): the caller compares it with the origin's when
+     * it can reach the origin. The sources' replay sections are added to the container's; access may be
+     * empty (the sources' manifests say what was read). */
+    size_t                       nsources;
+    const carve_commit_source_t *sources;
+    int                          origin_available;
+    const carve_stamp_t         *stamp;
+    uint64_t                    *lost;
 } carve_commit_t;
 
 /* Commits a run into its origin's container (created on first use). On failure the container and its

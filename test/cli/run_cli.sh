@@ -432,17 +432,27 @@ PY
     check "replay --bundle of a missing file: exit 2" rc_is nobundle 2
     ;;
 merge)
-    # Two programs reading different regions, carved into two directories (two machines), merged; replay
-    # of both from the merged container with the origin gone gives the native values.
+    # Two programs reading different regions, carved into two directories (two machines) and replayed there
+    # once each; the origin's whole directory then removed; merged from the containers alone; replay of both
+    # from the merged container (origin still gone) gives the native values; verify with the origin back.
     mkdir -p data a b
     zoo "$work/data/zoo.h5"
     native data/zoo.h5 rows && native data/zoo.h5 strided
     h reca record --dir a -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows a.txt
     h recb record --dir b -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided b.txt
+    h repsa replay --dir a -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows repsa.txt
+    h repsb replay --dir b -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided repsb.txt
+    h repsb2 replay --dir b -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows repsb2.txt
     ma=$(the_manifest a) mb=$(the_manifest b)
-    h merge merge out a "${mb%.carve.yaml}.carve.h5"
-    check "merge: exit 0" rc_is merge 0
+    ca=${ma%.carve.yaml}.carve.h5 cb=${mb%.carve.yaml}.carve.h5
+    mv data data.away
+    check "the origin's directory is gone" test ! -e data
+    h merge merge out a "$cb"
+    check "merge, the origin gone: exit 0" rc_is merge 0
+    check "merge, the origin gone: says the data comes from the containers" \
+        says merge.err "is not available (origin '$work/data/zoo.h5': cannot stat the file: No such file or directory): the data comes from the containers"
     mo=$(the_manifest out)
+    co=${mo%.carve.yaml}.carve.h5
     check "merge: one container in OUT" test -n "$mo" -a "$(ls out/*.carve.h5 | wc -l)" = 1
     check "merge: the summary names it and both sources" says merge.err "(merged from 2 containers)"
     check "merge: bytes read are the sum of the sources'" \
@@ -450,20 +460,104 @@ merge)
     runs_of() { awk '/^runs:/ { r = 1; next } /^[a-z]/ { r = 0 } r && /^- \{time:/' "$1"; }
     check "merge: the sources' runs are carried, then merge's own" \
         test "$(runs_of "$mo" | sed 's/.*program: //; s/}$//' | tr '\n' ' ')" = "$(runs_of "$ma" | sed 's/.*program: //; s/}$//') $(runs_of "$mb" | sed 's/.*program: //; s/}$//') h5carve merge "
-    h verify verify "${mo%.carve.yaml}.carve.h5"
-    check "merge: the merged container verifies against the origin" rc_is verify 0
-    mv data data.away
+    for k in runs reads hits misses partial bytes_from_container bytes_from_origin origin_requests; do
+        check "merge: replay counter $k is the sum of the sources' ($(manifest_replay "$ma" $k) + $(manifest_replay "$mb" $k))" \
+            test "$(manifest_replay "$mo" $k)" = $(($(manifest_replay "$ma" $k) + $(manifest_replay "$mb" $k)))
+    done
+    check "merge: the latest replay time is kept" \
+        test "$(manifest_replay "$mo" last)" = "$(printf '%s\n' "$(manifest_replay "$ma" last)" "$(manifest_replay "$mb" last)" | sort | tail -n 1)"
     h repa replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows repa.txt
     h repb replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided repb.txt
     check "replay of the first program from the merged container, the origin gone: exit 0" rc_is repa 0
     check "replay of the first program: the native values" same_checksum repa rows
     check "replay of the second program, the origin gone: exit 0" rc_is repb 0
     check "replay of the second program: the native values" same_checksum repb strided
-    check "neither replay read the origin" test "$(manifest_replay "$mo" bytes_from_origin)" = 0
-    h gone merge out2 a b
-    check "merge with the origin gone: exit 2" rc_is gone 2
-    check "merge with the origin gone: says the origin is needed" says gone.err "the origin is needed to merge"
+    check "neither replay read the origin" \
+        test "$(replay_numbers repa.err | awk '{ print $6 }')$(replay_numbers repb.err | awk '{ print $6 }')" = 00
     mv data.away data
+    h verify verify "$co"
+    check "the merged container verifies against the origin put back" rc_is verify 0
+    h present merge out.present a b
+    check "merge with the origin there and unchanged: exit 0" rc_is present 0
+    check "  (the origin is not said to be missing)" not_says present.err "is not available"
+    h verifyp verify out.present
+    check "  and it verifies" rc_is verifyp 0
+
+    # Damage. A source chunk that another source holds too (/grid3d's chunk [0, 0, 0], held by both): taken
+    # from the other. One that only the damaged source holds (/data/chunked_plain): not stored, named, exit
+    # 1; from the origin when it is there. Elements (/grid2d, contiguous in the origin, stored by element
+    # blocks in carve's own chunks): the damaged source chunk's part comes from an intact copy.
+    cp -r a bad3d && cp -r a badplain && cp -r a badgrid
+    bad() { # <dir> <dataset>: 4 bytes flipped in the middle of the dataset's first stored chunk
+        local c=("$1"/zoo.h5-*.carve.h5) offset size
+        read -r offset size < <("$CARVE_TEST_DAMAGE" where "${c[0]}" "$2")
+        flip "${c[0]}" $((offset + size / 2))
+    }
+    bad bad3d /grid3d && bad badplain /data/chunked_plain && bad badgrid /grid2d
+    mv data data.away
+    h dmg merge out.dmg bad3d b
+    check "merge of a damaged chunk another source holds: exit 0" rc_is dmg 0
+    check "  the damaged chunk is named, taken from the other source" \
+        says dmg.err "carve: merge: 1 chunk(s) of /grid3d in bad3d/$(basename "$ca") do not match its checksums: not taken from it"
+    h dmga replay --offline --dir out.dmg -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows dmga.txt
+    check "  replay from it, the origin gone: the native values" same_checksum dmga rows
+    h lost merge out.lost badplain b
+    check "merge of a damaged chunk no other source holds, the origin gone: exit 1" rc_is lost 1
+    check "  the chunk is named as not stored" \
+        says lost.err "carve: merge: 1 chunk(s) of /data/chunked_plain that the sources hold are intact in none of them and the origin is not available: not stored"
+    check "  the loss is summed up" says lost.err "h5carve: merge: 1 unit(s) the sources held were intact in none of them"
+    chunks_of() { awk -v p="$2" '$0 == "- path: " p { d = 1; next } /^- path:/ { d = 0 } d && $1 == "chunks:"' "$1" | grep -o '\[[0-9]' | wc -l; }
+    check "  the merged manifest claims the two chunks stored, not the third" \
+        test "$(chunks_of "$(the_manifest out.lost)" /data/chunked_plain)" = 2
+    h lostgrid merge out.lostgrid badgrid b
+    check "merge of damaged elements no other source holds, the origin gone: exit 1, named" \
+        says lostgrid.err "element(s) of /grid2d that the sources hold are intact in none of them"
+    check "  (exit 1)" rc_is lostgrid 1
+    h okgrid merge out.okgrid badgrid a
+    check "merge of damaged elements an intact copy holds: exit 0" rc_is okgrid 0
+    check "  the damaged source chunk is named" says okgrid.err "chunk(s) of /grid2d in badgrid/$(basename "$ca") do not match its checksums: what they hold is not taken from it"
+    h okgrida replay --offline --dir out.okgrid -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows okgrida.txt
+    check "  replay from it, the origin gone: the native values" same_checksum okgrida rows
+    mv data.away data
+    for o in lost lostgrid; do
+        h "verify.$o" verify "out.$o"
+        check "the container of merge with losses verifies (it claims only what it stores): out.$o" rc_is "verify.$o" 0
+        h "rep.$o" replay --dir "out.$o" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows "rep.$o.txt"
+        check "  replay from it with the origin back: the native values" same_checksum "rep.$o" rows
+    done
+    h fromorigin merge out.fromorigin badplain b
+    check "merge of a damaged chunk no other source holds, the origin there: exit 0" rc_is fromorigin 0
+    check "  the chunk taken from the origin: all three claimed" \
+        test "$(chunks_of "$(the_manifest out.fromorigin)" /data/chunked_plain)" = 3
+    h verifyfo verify out.fromorigin
+    check "  and it verifies" rc_is verifyfo 0
+    # Damage in the container merged into, the origin gone: dropped, taken again from the sources.
+    cp -r out out.again && bad out.again /grid3d
+    mv data data.away
+    h again merge out.again a b
+    check "merge into a damaged container, the origin gone: exit 0" rc_is again 0
+    check "  its damage is named and dropped" says again.err "stored unit(s) of /grid3d do not match their checksums; dropped (taken again from the sources that hold them intact)"
+    h againa replay --offline --dir out.again -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows againa.txt
+    check "  replay from it, the origin gone: the native values" same_checksum againa rows
+
+    # Skeletons of touched objects only: the union holds what either source holds; with a full one, full.
+    mv data.away data
+    mkdir -p ta tb
+    h recta record --dir ta --skeleton touched -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows ta.txt
+    h rectb record --dir tb --skeleton touched -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided tb.txt
+    mv data data.away
+    h touched merge out.touched ta tb
+    check "merge of two touched skeletons, the origin gone: exit 0" rc_is touched 0
+    check "  the skeleton is touched" grep -qx "skeleton: touched" "$(the_manifest out.touched)"
+    h ta replay --offline --dir out.touched -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 rows tra.txt
+    h tb replay --offline --dir out.touched -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 strided trb.txt
+    check "  replay of the first program from it: the native values" same_checksum ta rows
+    check "  replay of the second program from it: the native values" same_checksum tb strided
+    h mixed merge out.mixed ta b
+    check "merge of a touched and a full skeleton: exit 0, full" grep -qx "skeleton: full" "$(the_manifest out.mixed)"
+    mv data.away data
+    h verifymixed verify out.mixed
+    check "  it verifies against the origin (every link of a full skeleton)" rc_is verifymixed 0
 
     # Another state of the origin: c carved before, d after a change of its mtime; refused, both named.
     mkdir -p c d
@@ -478,13 +572,109 @@ merge)
     check "merge of different stamps: nothing written" test ! -e out3 -o -z "$(ls out3 2>/dev/null)"
     h changed merge out4 c
     check "merge of a source whose origin changed since: exit 2, said" says changed.err "changed since"
+    check "  nothing written" test ! -e out4 -o -z "$(ls out4 2>/dev/null)"
 
     h help merge --help
     check "merge --help: exit 0, its usage" says help.out "usage: h5carve merge"
+    check "merge --help: exit status 1 documented" says help.out "1 merged, but units the sources held were intact in none of them"
     h noarg merge out
     check "merge without a source: exit 2" rc_is noarg 2
     h missing merge out "$work/nothing"
     check "merge of a missing source: exit 2" rc_is missing 2
+    h badtimeout merge --timeout 0 out a
+    check "merge --timeout 0: exit 2" rc_is badtimeout 2
+    rm "$ca"
+    h nocontainer merge out5 a
+    check "merge of a manifest without its container: exit 2, said" says nocontainer.err "its container is missing"
+    ;;
+merge_workloads)
+    # Every zoo workload carved into its own directory (21 sources: chunks raw, elements, scalars, compact,
+    # variable-length data, references held whole, a virtual dataset, external links and their file), the
+    # origin's directory removed, all merged into one; each workload replayed --offline from the merged
+    # container gives its native values.
+    workloads="rows strided points union none all convert compound_subset vlen refs multi attrs edge szip fletcher32 shuffle vds compact types links iterate"
+    mkdir -p data
+    zoo "$work/data/zoo.h5"
+    dirs=()
+    for w in $workloads; do
+        native data/zoo.h5 "$w"
+        mkdir -p "src.$w" && dirs+=("src.$w")
+        "$H5CARVE" record --dir "src.$w" -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 "$w" "rec.$w.txt" >"rec.$w.out" 2>&1 ||
+            echo "    record of $w: exit $?"
+    done
+    mv data data.away
+    h merge merge all "${dirs[@]}"
+    check "merge of ${#dirs[@]} sources (two origins: the zoo and its external file), the origin gone: exit 0" rc_is merge 0
+    check "  the zoo's container merged from ${#dirs[@]} containers" says merge.err "(merged from ${#dirs[@]} containers)"
+    for w in $workloads; do
+        h "rep.$w" replay --offline --dir all -- "$CARVE_TEST_WORKLOAD" data/zoo.h5 "$w" "rep.$w.txt"
+        check "replay of $w from the merged container, the origin gone: the native values" same_checksum "rep.$w" "$w"
+    done
+    mv data.away data
+    h verify verify all
+    check "the merged containers verify against the origin put back" rc_is verify 0
+    ;;
+merge_s3)
+    # A URL origin on the local S3 test server: merged with the server running (the origin checked with a
+    # HEAD), refused once the object changed, and merged from the containers with the server stopped; the
+    # merged container replays with the server still stopped.
+    s3=$here/../s3
+    mkdir -p data a b
+    zoo "$work/data/zoo.h5"
+    native data/zoo.h5 rows && native data/zoo.h5 strided
+    bash "$s3/s3_fixture.sh" start "$work/s3" data carve-merge >s3.out 2>&1 || { echo "SKIP: the S3 test server did not start: $(tail -3 s3.out)"; exit 77; }
+    trap 'bash "$s3/s3ctl.sh" stop "$work/s3"' EXIT
+    url=$(bash "$s3/s3ctl.sh" url "$work/s3")/carve-merge/zoo.h5
+    h reca record --dir a -- "$CARVE_TEST_WORKLOAD" "$url" rows a.txt
+    h recb record --dir b -- "$CARVE_TEST_WORKLOAD" "$url" strided b.txt
+    check "record of the URL origin: the native values" same_checksum reca rows
+    h live merge out.live a b
+    check "merge of a URL origin, the server up and the object unchanged: exit 0" rc_is live 0
+    check "  (the origin is not said to be missing)" not_says live.err "is not available"
+    h verifylive verify out.live
+    check "  it verifies against the URL" rc_is verifylive 0
+    cp data/zoo.h5 changed.h5 && printf x >>changed.h5 && python3 "$s3/s3client.py" "$url" put changed.h5 >/dev/null
+    h changed merge out.changed a b
+    check "merge of a URL origin whose object changed: exit 2, said" says changed.err "merge: the origin $url changed since"
+    check "  nothing written" test ! -e out.changed -o -z "$(ls out.changed 2>/dev/null)"
+    bash "$s3/s3ctl.sh" stop "$work/s3"
+    trap - EXIT
+    h stopped merge --timeout 5 out a b
+    check "merge of a URL origin, the server stopped: exit 0" rc_is stopped 0
+    check "  says the data comes from the containers" says stopped.err "h5carve merge: the origin $url is not available ("
+    # A server that takes the connection but never answers: the HEAD gives up after --timeout.
+    port=${url#http://127.0.0.1:} && port=${port%%/*}
+    python3 - "$port" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+s.listen(8)
+open("silent.ready", "w").close()
+time.sleep(60)
+PY
+    silent=$!
+    for _ in $(seq 50); do [[ -e silent.ready ]] && break; sleep 0.1; done
+    if [[ -e silent.ready ]]; then
+        start=$(date +%s)
+        h silent merge --timeout 2 out.silent a b
+        took=$(($(date +%s) - start))
+        check "merge, the server silent: exit 0 from the containers" rc_is silent 0
+        check "  the HEAD timed out after --timeout 2 (said)" says silent.err "timed out after 2 s"
+        check "  within the bound ($took s)" test "$took" -le 6
+    else
+        echo "  (port $port taken again: the silent-server check is not run)"
+    fi
+    kill "$silent" 2>/dev/null
+    wait "$silent" 2>/dev/null
+    h repa replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" "$url" rows repa.txt
+    h repb replay --offline --dir out -- "$CARVE_TEST_WORKLOAD" "$url" strided repb.txt
+    check "replay of the first program from the merged container, the server stopped: the native values" same_checksum repa rows
+    check "replay of the second program, the server stopped: the native values" same_checksum repb strided
+    check "  every read a hit" test "$(replay_numbers repa.err | awk '{ print ($1 == $2 && $1 > 0 && $6 == 0) }')$(replay_numbers repb.err | awk '{ print ($1 == $2 && $1 > 0 && $6 == 0) }')" = 11
     ;;
 map)
     # Pixels of the rendered picture: the SVG rendered to PNG by a real renderer (rsvg-convert), and the
