@@ -643,7 +643,20 @@ class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 64
 
 
+def close_inherited_descriptors():
+    """Closes every descriptor above stderr the server was started with. A server started in the background
+    by a test outlives the command that started it: a descriptor inherited from above (the lock file of
+    `flock LOCK ctest ...`, ctest's log pipes) would stay open, and a lock stay held, as long as the server
+    runs (up to --max-lifetime when the test's clean-up never ran)."""
+    try:
+        limit = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        limit = 1024
+    os.closerange(3, limit)
+
+
 def main(argv=None):
+    close_inherited_descriptors()
     ap = argparse.ArgumentParser(description="A small S3-compatible server for tests (loopback only).")
     ap.add_argument("--root", required=True, help="directory served: <root>/<bucket>/<key>")
     ap.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: pick a free one)")
