@@ -934,7 +934,8 @@ fetch_judge(remote_session_t *s, fetch_group_t *g, CURLcode rc, const char *fail
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         snprintf(why, sizeof why, "timed out after %ld s (the timeout setting)", head_timeout_g);
     else if (rc != CURLE_OK)
-        snprintf(why, sizeof why, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1,
+                 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
     else if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 206)
         snprintf(why, sizeof why, "HTTP %ld, not 206 (a byte range)", status);
     else if (g->cr_start != (int64_t)g->start || g->cr_end != (int64_t)(g->stop - 1))
@@ -1181,23 +1182,23 @@ carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges,
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
                          "origin '%s': cannot create a libcurl multi handle", url);
     qsort(ranges, n, sizeof *ranges, fetch_compare_offsets);
-    for (;;) {
+    for (int running = 0;;) {
         CURLMcode mc;
-        int       running = 0;
 
-        fetch_fill(&b);
+        fetch_fill(&b); /* before any wait: a slot freed by the last collect starts its next group now */
         if (b.busy == 0)
             break;
+        /* Waits for the sockets (or libcurl's next timeout) only when every request in the multi handle is
+         * running already: one just added (a new group, a retry) is started by the perform without waiting. */
+        if ((size_t)running == b.busy && (mc = fetch_wait(b.multi)) != CURLM_OK) {
+            fetch_abandon(&b, mc);
+            break;
+        }
         if ((mc = curl_multi_perform(b.multi, &running)) != CURLM_OK) {
             fetch_abandon(&b, mc);
             break;
         }
         fetch_collect(&b);
-        /* Waits for the sockets (or libcurl's next timeout), unless every transfer is done. */
-        if (running > 0 && (mc = fetch_wait(b.multi)) != CURLM_OK) {
-            fetch_abandon(&b, mc);
-            break;
-        }
     }
 
 done:
