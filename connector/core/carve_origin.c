@@ -2,10 +2,12 @@
 /*
  * carve_origin.c — the origin of a container: its canonical location, its coherence stamp (stat(2) for
  * a local file, one libcurl HEAD request for a URL, signed with AWS SigV4 when the ROS3 access list
- * carries credentials), the comparison and description of two stamps, and the deterministic paths of
- * the container, manifest and lock file that belong to a location.
+ * carries credentials), the comparison and description of two stamps, validated range reads of a URL
+ * (carve_origin_fetch: neighbours coalesced, several requests in flight on libcurl's multi interface), and
+ * the deterministic paths of the container, manifest and lock file that belong to a location.
  *
- * No VOL code. The only process-wide state is libcurl's one-time initialisation (see curl_init_once).
+ * No VOL code. The only process-wide state is libcurl's one-time initialisation (see curl_init_once) and
+ * two settings: the timeout (each file open sets it) and the requests in flight (carve_origin_set_parallel).
  */
 
 #include "carve_origin.h"
@@ -637,7 +639,7 @@ typedef struct remote_session_t {
     CURL              *curl;
     struct curl_slist *headers;
     char              *provider;
-    sigv4_settings_t   sigv4;
+    sigv4_settings_t   sigv4; /* read by remote_session_open; unset in carve_origin_fetch's pool (shared) */
     char               errbuf[CURL_ERROR_SIZE];
 } remote_session_t;
 
@@ -658,15 +660,15 @@ remote_session_close(remote_session_t *s)
     s->provider = NULL;
 }
 
+/* Sets up s's handle for requests to url, signed with `sigv4` when it says so: s->sigv4 (remote_session_open),
+ * or settings the caller read once for several sessions (carve_origin_fetch's pool: libcurl copies what
+ * it keeps, so they need only live through this call). On failure s is closed. */
 static herr_t
-remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
+remote_session_setup(remote_session_t *s, const char *url, const sigv4_settings_t *sigv4)
 {
     herr_t ret_value = 0;
 
-    memset(s, 0, sizeof *s);
     s->url = url;
-    if (sigv4_settings_read(url, fapl_id, &s->sigv4) < 0)
-        CARVE_GOTO_DONE(-1);
     pthread_once(&curl_init_once, curl_init_routine);
     if (curl_init_result != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': libcurl failed to initialise: %s",
@@ -691,8 +693,8 @@ remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
                          "origin '%s': cannot restrict libcurl to HTTP(S)", url);
 #endif
-    if (s->sigv4.sign) {
-        if (sigv4_prepare(s->curl, url, &s->sigv4, &s->headers, &s->provider) < 0)
+    if (sigv4->sign) {
+        if (sigv4_prepare(s->curl, url, sigv4, &s->headers, &s->provider) < 0)
             CARVE_GOTO_DONE(-1);
         if (curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK)
             CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
@@ -703,6 +705,15 @@ done:
     if (ret_value < 0)
         remote_session_close(s);
     return ret_value;
+}
+
+static herr_t
+remote_session_open(remote_session_t *s, const char *url, hid_t fapl_id)
+{
+    memset(s, 0, sizeof *s);
+    if (sigv4_settings_read(url, fapl_id, &s->sigv4) < 0)
+        return -1;
+    return remote_session_setup(s, url, &s->sigv4);
 }
 
 /* One request carve makes itself: the stamp's HEAD, or (probe) a GET of the object's first byte that must
@@ -793,6 +804,24 @@ done:
 #define FETCH_GROUP_MAX ((uint64_t)16 * 1024 * 1024)
 /* A request's total time: the timeout setting plus one second per FETCH_MIN_RATE bytes. */
 #define FETCH_MIN_RATE ((uint64_t)256 * 1024)
+/* Requests in flight at once (carve_origin_set_parallel): by default 8, as many as a read's missing chunks
+ * usually need to hide the latency of an object store; at most FETCH_PARALLEL_MAX (connections to one
+ * server). */
+#define FETCH_PARALLEL_DEFAULT 8
+#define FETCH_PARALLEL_MAX     64
+/* The longest wait for a socket before libcurl is asked again (its own timeouts end a wait earlier). */
+#define FETCH_POLL_MS 1000
+
+/* The requests carve_origin_fetch keeps in flight; set process-wide like the timeout. */
+static int fetch_parallel_g = FETCH_PARALLEL_DEFAULT;
+
+void
+carve_origin_set_parallel(int requests)
+{
+    if (requests <= 0)
+        requests = FETCH_PARALLEL_DEFAULT;
+    fetch_parallel_g = requests < FETCH_PARALLEL_MAX ? requests : FETCH_PARALLEL_MAX;
+}
 
 /* One request's response: its Content-Range, and the body scattered into the ranges it covers. */
 typedef struct fetch_group_t {
@@ -865,16 +894,12 @@ fetch_compare_offsets(const void *a, const void *b)
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/* Performs one group's request; 0 and every range of the group marked ok when the answer is exactly the
- * bytes asked for (206, the Content-Range asked for, the body's length), else the group's ranges carry
- * the reason. */
-static void
-fetch_group(remote_session_t *s, fetch_group_t *g)
+/* Sets up s's handle for g's request (one range of bytes, the whole group) and resets what the callbacks
+ * collect. false when libcurl refuses an option. */
+static bool
+fetch_prepare(remote_session_t *s, fetch_group_t *g)
 {
-    char     range[64];
-    char     why[sizeof g->ranges->why];
-    long     status = 0;
-    CURLcode rc;
+    char range[64];
 
     snprintf(range, sizeof range, "%llu-%llu", (unsigned long long)g->start,
              (unsigned long long)(g->stop - 1));
@@ -883,25 +908,40 @@ fetch_group(remote_session_t *s, fetch_group_t *g)
     g->cr_start = g->cr_end = -1;
     g->overflow             = 0;
     s->errbuf[0]            = '\0';
-    why[0]                  = '\0';
-    if (curl_easy_setopt(s->curl, CURLOPT_RANGE, range) != CURLE_OK ||
-        curl_easy_setopt(s->curl, CURLOPT_TIMEOUT,
-                         (long)(head_timeout_g + (long)((g->stop - g->start) / FETCH_MIN_RATE))) !=
-            CURLE_OK ||
-        curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, g) != CURLE_OK ||
-        curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, g) != CURLE_OK)
-        snprintf(why, sizeof why, "libcurl refused the request's options");
-    else if ((rc = curl_easy_perform(s->curl)) == CURLE_WRITE_ERROR && g->overflow)
+    return curl_easy_setopt(s->curl, CURLOPT_RANGE, range) == CURLE_OK &&
+           curl_easy_setopt(s->curl, CURLOPT_TIMEOUT,
+                            (long)(head_timeout_g + (long)((g->stop - g->start) / FETCH_MIN_RATE))) ==
+               CURLE_OK &&
+           curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, g) == CURLE_OK &&
+           curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, g) == CURLE_OK;
+}
+
+/* Judges g's finished request (rc: the transfer's result): true, and every range of the group marked ok,
+ * when the answer is exactly the bytes asked for (206, the Content-Range asked for, the body's length);
+ * else the group's ranges carry the reason. `failure`, when not NULL, is a reason found before the
+ * transfer could run (rc is then not looked at). */
+static bool
+fetch_judge(remote_session_t *s, fetch_group_t *g, CURLcode rc, const char *failure)
+{
+    char why[sizeof g->ranges->why];
+    long status = 0;
+
+    why[0] = '\0';
+    if (failure)
+        snprintf(why, sizeof why, "%s", failure);
+    else if (rc == CURLE_WRITE_ERROR && g->overflow)
         snprintf(why, sizeof why, "the server sent more bytes than the range asked for");
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         snprintf(why, sizeof why, "timed out after %ld s (the timeout setting)", head_timeout_g);
     else if (rc != CURLE_OK)
-        snprintf(why, sizeof why, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1,
+                 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
     else if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 206)
         snprintf(why, sizeof why, "HTTP %ld, not 206 (a byte range)", status);
     else if (g->cr_start != (int64_t)g->start || g->cr_end != (int64_t)(g->stop - 1))
-        snprintf(why, sizeof why, "Content-Range %lld-%lld, not the bytes %s asked for",
-                 (long long)g->cr_start, (long long)g->cr_end, range);
+        snprintf(why, sizeof why, "Content-Range %lld-%lld, not the bytes %llu-%llu asked for",
+                 (long long)g->cr_start, (long long)g->cr_end, (unsigned long long)g->start,
+                 (unsigned long long)(g->stop - 1));
     else if (g->received != g->stop - g->start)
         snprintf(why, sizeof why, "a short body: %llu of %llu bytes", (unsigned long long)g->received,
                  (unsigned long long)(g->stop - g->start));
@@ -909,61 +949,268 @@ fetch_group(remote_session_t *s, fetch_group_t *g)
         g->ranges[i].ok = why[0] == '\0';
         memcpy(g->ranges[i].why, why, sizeof why);
     }
+    return why[0] == '\0';
+}
+
+/* The next group of sorted ranges from ranges[*next]: neighbours less than FETCH_GAP_MAX apart, or
+ * overlapping, up to FETCH_GROUP_MAX bytes. Groups with nothing to read (empty ranges) are marked ok and
+ * skipped. false when no ranges are left. */
+static bool
+fetch_plan_group(carve_origin_range_t *ranges, size_t n, size_t *next, fetch_group_t *g)
+{
+    while (*next < n) {
+        size_t i = *next;
+
+        memset(g, 0, sizeof *g);
+        g->ranges = ranges;
+        g->first  = i;
+        g->start  = ranges[i].offset;
+        g->stop   = ranges[i].offset + ranges[i].size;
+        for (g->end = i + 1; g->end < n; g->end++) {
+            const carve_origin_range_t *r = &ranges[g->end];
+
+            /* Overlapping ranges (element boxes of overlapping selections) share the request too. */
+            if ((r->offset > g->stop && r->offset - g->stop > FETCH_GAP_MAX) ||
+                r->offset + r->size - g->start > FETCH_GROUP_MAX)
+                break;
+            if (r->offset + r->size > g->stop)
+                g->stop = r->offset + r->size;
+        }
+        *next = g->end;
+        if (g->stop > g->start)
+            return true;
+        for (size_t k = g->first; k < g->end; k++)
+            ranges[k].ok = 1; /* nothing to read */
+    }
+    return false;
+}
+
+/* One request slot of carve_origin_fetch: a handle of its own, which signs each of its requests itself
+ * (libcurl's SigV4 at the time the request is sent), and the group it is reading. The connections belong
+ * to the batch's multi handle, so a slot's next request reuses whichever one is free. */
+typedef struct fetch_slot_t {
+    remote_session_t session;
+    fetch_group_t    group;
+    int              attempt; /* 0: the first request of the group, 1: the retry */
+    bool             busy;    /* its handle is in the multi handle */
+} fetch_slot_t;
+
+/* One call of carve_origin_fetch: the ranges, the groups not yet started, and the slots in flight. */
+typedef struct fetch_batch_t {
+    const char           *url;
+    carve_origin_range_t *ranges;
+    size_t                n;
+    size_t                next; /* the first range no group has taken yet */
+    CURLM                *multi;
+    sigv4_settings_t      sigv4; /* read once, for every slot's handle */
+    fetch_slot_t         *slots;
+    size_t                capacity; /* slots allocated: the parallel setting */
+    size_t                opened;   /* slots whose handle is set up: slots[0, opened) */
+    size_t                busy;     /* slots in flight */
+    size_t               *requests;
+} fetch_batch_t;
+
+/* Starts slot's group (its current attempt), or judges it failed when the request cannot start; a failed
+ * first attempt is tried once more (a one-off bad answer, a reset connection, should not cost the data).
+ * The slot is busy afterwards only when a request is in flight. */
+static void
+fetch_start(fetch_batch_t *b, fetch_slot_t *slot)
+{
+    for (; slot->attempt < 2; slot->attempt++) {
+        const char *failure = NULL;
+        CURLMcode   mc;
+
+        if (b->requests)
+            (*b->requests)++;
+        if (!fetch_prepare(&slot->session, &slot->group))
+            failure = "libcurl refused the request's options";
+        else if ((mc = curl_multi_add_handle(b->multi, slot->session.curl)) != CURLM_OK)
+            failure = curl_multi_strerror(mc);
+        else {
+            slot->busy = true;
+            b->busy++;
+            return;
+        }
+        fetch_judge(&slot->session, &slot->group, CURLE_OK, failure);
+    }
+}
+
+/* Sets up the handle of the batch's next slot (slots[opened]) for ranged requests. */
+static herr_t
+fetch_slot_open(fetch_batch_t *b)
+{
+    fetch_slot_t *slot      = &b->slots[b->opened];
+    herr_t        ret_value = 0;
+
+    if (remote_session_setup(&slot->session, b->url, &b->sigv4) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (curl_easy_setopt(slot->session.curl, CURLOPT_PRIVATE, (void *)slot) != CURLE_OK ||
+        curl_easy_setopt(slot->session.curl, CURLOPT_HEADERFUNCTION, fetch_header) != CURLE_OK ||
+        curl_easy_setopt(slot->session.curl, CURLOPT_WRITEFUNCTION, fetch_body) != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up ranged requests",
+                         b->url);
+    b->opened++;
+
+done:
+    if (ret_value < 0)
+        remote_session_close(&slot->session);
+    return ret_value;
+}
+
+/* A free slot with its handle set up (opening one more while below the parallel setting), or NULL. A
+ * handle that cannot be set up only lowers the parallelism (the first one was opened before any request,
+ * so at least one works). */
+static fetch_slot_t *
+fetch_free_slot(fetch_batch_t *b)
+{
+    herr_t opened = -1;
+
+    for (size_t i = 0; i < b->opened; i++)
+        if (!b->slots[i].busy)
+            return &b->slots[i];
+    if (b->opened == b->capacity)
+        return NULL;
+    CARVE_TRY_IGNORED(opened = fetch_slot_open(b));
+    if (opened < 0) {
+        b->capacity = b->opened;
+        return NULL;
+    }
+    return &b->slots[b->opened - 1];
+}
+
+/* Starts groups while slots are free. */
+static void
+fetch_fill(fetch_batch_t *b)
+{
+    fetch_slot_t *slot;
+
+    while (b->next < b->n && (slot = fetch_free_slot(b)) != NULL) {
+        if (!fetch_plan_group(b->ranges, b->n, &b->next, &slot->group))
+            return;
+        slot->attempt = 0;
+        fetch_start(b, slot);
+    }
+}
+
+/* Judges the requests that finished; a group that failed its first request is started again. */
+static void
+fetch_collect(fetch_batch_t *b)
+{
+    CURLMsg *msg;
+    int      left;
+
+    while ((msg = curl_multi_info_read(b->multi, &left)) != NULL) {
+        fetch_slot_t *slot;
+        char         *slot_data = NULL;
+        CURLcode      rc        = msg->data.result;
+
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &slot_data) != CURLE_OK || !slot_data)
+            continue; /* every handle of the batch has its slot: cannot happen */
+        slot = (fetch_slot_t *)(void *)slot_data;
+        curl_multi_remove_handle(b->multi, slot->session.curl);
+        slot->busy = false;
+        b->busy--;
+        if (!fetch_judge(&slot->session, &slot->group, rc, NULL) && slot->attempt == 0) {
+            slot->attempt = 1;
+            fetch_start(b, slot);
+        }
+    }
+}
+
+/* Waits until a transfer's socket is ready or libcurl's next timeout (at most FETCH_POLL_MS). */
+static CURLMcode
+fetch_wait(CURLM *multi)
+{
+#if LIBCURL_VERSION_NUM >= 0x074200
+    return curl_multi_poll(multi, NULL, 0, FETCH_POLL_MS, NULL);
+#else
+    return curl_multi_wait(multi, NULL, 0, FETCH_POLL_MS, NULL);
+#endif
+}
+
+/* libcurl's multi interface failed as a whole: every range not yet read says so. */
+static void
+fetch_abandon(fetch_batch_t *b, CURLMcode mc)
+{
+    char why[sizeof b->ranges->why];
+
+    snprintf(why, sizeof why, "libcurl failed: %s", curl_multi_strerror(mc));
+    for (size_t i = 0; i < b->opened; i++) {
+        fetch_slot_t *slot = &b->slots[i];
+
+        if (!slot->busy)
+            continue;
+        curl_multi_remove_handle(b->multi, slot->session.curl);
+        slot->busy = false;
+        fetch_judge(&slot->session, &slot->group, CURLE_OK, why);
+    }
+    b->busy = 0;
+    for (size_t i = b->next; i < b->n; i++)
+        memcpy(b->ranges[i].why, why, sizeof why);
+    b->next = b->n;
 }
 
 herr_t
 carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n, size_t *requests)
 {
-    remote_session_t s;
-    fetch_group_t    g;
-    herr_t           ret_value = 0;
+    fetch_batch_t b;
+    herr_t        ret_value = 0;
 
+    memset(&b, 0, sizeof b);
     for (size_t i = 0; i < n; i++) {
         ranges[i].ok     = 0;
         ranges[i].why[0] = '\0';
     }
     if (n == 0)
         return 0;
-    if (remote_session_open(&s, url, fapl_id) < 0)
-        return -1;
-    if (curl_easy_setopt(s.curl, CURLOPT_HEADERFUNCTION, fetch_header) != CURLE_OK ||
-        curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, fetch_body) != CURLE_OK)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': cannot set up ranged requests",
-                         url);
+    b.url      = url;
+    b.ranges   = ranges;
+    b.n        = n;
+    b.requests = requests;
+    b.capacity = (size_t)fetch_parallel_g < n ? (size_t)fetch_parallel_g : n; /* no more slots than ranges */
+    if (sigv4_settings_read(url, fapl_id, &b.sigv4) < 0)
+        CARVE_GOTO_DONE(-1);
+    if ((b.slots = calloc(b.capacity, sizeof *b.slots)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
+    /* The first handle before any request (it initialises libcurl): when even one cannot be set up, no
+     * request can be made. */
+    if (fetch_slot_open(&b) < 0)
+        CARVE_GOTO_DONE(-1);
+    if ((b.multi = curl_multi_init()) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
+                         "origin '%s': cannot create a libcurl multi handle", url);
     qsort(ranges, n, sizeof *ranges, fetch_compare_offsets);
-    memset(&g, 0, sizeof g);
-    g.ranges = ranges;
-    for (size_t i = 0; i < n; i = g.end) {
-        g.first = i;
-        g.start = ranges[i].offset;
-        g.stop  = ranges[i].offset + ranges[i].size;
-        for (g.end = i + 1; g.end < n; g.end++) {
-            const carve_origin_range_t *r = &ranges[g.end];
+    for (int running = 0;;) {
+        CURLMcode mc;
 
-            /* Overlapping ranges (element boxes of overlapping selections) share the request too. */
-            if ((r->offset > g.stop && r->offset - g.stop > FETCH_GAP_MAX) ||
-                r->offset + r->size - g.start > FETCH_GROUP_MAX)
-                break;
-            if (r->offset + r->size > g.stop)
-                g.stop = r->offset + r->size;
+        fetch_fill(&b); /* before any wait: a slot freed by the last collect starts its next group now */
+        if (b.busy == 0)
+            break;
+        /* Waits for the sockets (or libcurl's next timeout) only when every request in the multi handle is
+         * running already: one just added (a new group, a retry) is started by the perform without waiting. */
+        if ((size_t)running == b.busy && (mc = fetch_wait(b.multi)) != CURLM_OK) {
+            fetch_abandon(&b, mc);
+            break;
         }
-        if (g.stop == g.start) {
-            for (size_t k = g.first; k < g.end; k++)
-                ranges[k].ok = 1; /* nothing to read */
-            continue;
+        if ((mc = curl_multi_perform(b.multi, &running)) != CURLM_OK) {
+            fetch_abandon(&b, mc);
+            break;
         }
-        /* One retry: a one-off bad answer (a short body, a reset connection) should not cost the data. */
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (requests)
-                (*requests)++;
-            fetch_group(&s, &g);
-            if (ranges[g.first].ok)
-                break;
-        }
+        fetch_collect(&b);
     }
 
 done:
-    remote_session_close(&s);
+    for (size_t i = 0; i < b.opened; i++) {
+        if (b.slots[i].busy)
+            curl_multi_remove_handle(b.multi, b.slots[i].session.curl);
+        remote_session_close(&b.slots[i].session);
+    }
+    if (b.multi)
+        curl_multi_cleanup(b.multi); /* after the handles are removed: closes the connections */
+    free(b.slots);
+    sigv4_settings_clear(&b.sigv4);
     return ret_value;
 }
 

@@ -34,6 +34,11 @@ void carve_origin_global_init(void);
  * 0 or less: the default, 30. Process-wide: each file open sets it from its `timeout` setting. */
 void carve_origin_set_timeout(long seconds);
 
+/* Up to `requests` requests of one carve_origin_fetch call are in flight at once (libcurl's multi
+ * interface, each on a connection of its own, kept for the call's next requests); 1: one after another;
+ * 0 or less: the default, 8; at most 64. Process-wide, like the timeout. */
+void carve_origin_set_parallel(int requests);
+
 /* 1 for an http:// or https:// URL, 0 otherwise. */
 int carve_origin_is_url(const char *name);
 
@@ -73,9 +78,11 @@ typedef struct carve_origin_range_t {
 } carve_origin_range_t;
 /* Reads ranges of a URL origin with carve's own GET requests (signed like the stamp), validating every
  * answer: it must be 206 with the Content-Range asked for and exactly that many body bytes. Ranges less
- * than 64 KiB apart, or overlapping, are read by one request (up to 16 MiB); a request that fails is tried once more. Each
- * range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns -1 only
- * when no request could be made (the error stack says why); *requests (may be NULL) counts requests made. */
+ * than 64 KiB apart, or overlapping, are read by one request (up to 16 MiB); up to the parallel setting
+ * (carve_origin_set_parallel) of these requests are in flight at once; a request that fails is tried once
+ * more. Each range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns
+ * -1 only when no request could be made (the error stack says why); *requests (may be NULL) counts
+ * requests made. */
 herr_t carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n,
                           size_t *requests);
 void   carve_stamp_clear(carve_stamp_t *stamp);

@@ -8,7 +8,8 @@ only (http://127.0.0.1:PORT/<bucket>/<key>), HTTP/1.1 with keep-alive, one threa
 usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
                    [--access-key ID --secret-key SECRET --region R]
                    [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS] [--latency-ms MS]
-                   [--fault KIND [--fault-after N] [--fault-count M] [--fault-agent PREFIX]]
+                   [--fault KIND [--fault-after N] [--fault-count M] [--fault-agent PREFIX]
+                    [--fault-offset N]] [--log-inflight]
 
   --port 0 (the default) picks a free port; --port-file receives the chosen port (written atomically
   once the socket listens, so a reader that sees the file can connect). --bucket creates the bucket's
@@ -28,8 +29,12 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
     head-length  a HEAD whose Content-Length is one byte more than the object
   The body faults short, close and garble count only GETs of a range longer than one byte. With
   --fault-agent, only requests whose User-Agent starts with PREFIX count (e.g. carve/: carve's own
-  requests, not those of HDF5's ROS3 driver, which sends none).
+  requests, not those of HDF5's ROS3 driver, which sends none). With --fault-offset, only requests whose
+  Range starts at byte N (`bytes=N-...`) count: one chosen request among several in flight.
   Each faulty answer is logged as "FAULT <kind> <method> <path>".
+  --log-inflight logs, right before each REQ line, "INFLIGHT <n> <METHOD> <path> range=<Range or ->": n is
+  the number of requests the server is answering at that moment, this one included (tests of clients that
+  keep several requests in flight, on connections of their own).
 
 Operations (what HDF5's read-only S3 driver needs, and what tests need to prepare files):
   HEAD /b/k       Content-Length, ETag (quoted md5 hex), Last-Modified (HTTP date), Accept-Ranges: bytes,
@@ -365,6 +370,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if body_len is None:
             body_len = length
         rng = self.headers.get("Range")
+        if self.server.log_inflight:
+            log("INFLIGHT %d %s %s range=%s" % (self.server.inflight, self.command, self.path,
+                                                rng if rng is not None else "-"))
         log("REQ %s %s range=%s status=%d bytes=%d" % (self.command, self.path, rng if rng is not None else "-",
                                                        status, length if send_body else 0))
         self.send_response(status)
@@ -407,6 +415,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _handle(self):
         self.request_id = uuid.uuid4().hex[:16].upper()
         self.body_pending = False
+        self.server.enter()
         try:
             self._dispatch()
         except S3Error as err:
@@ -420,6 +429,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._send_error(S3Error(500, "InternalError", "We encountered an internal error."))
             except OSError:
                 pass
+        finally:
+            self.server.leave()
 
     do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = do_PATCH = do_OPTIONS = _handle
 
@@ -454,8 +465,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.fault = None
         if self.server.fault and method in ("GET", "HEAD") and key:
             rng = self.headers.get("Range") or ""
-            self.fault = self.server.take_fault(method, rng not in ("", "bytes=0-0"),
-                                                self.headers.get("User-Agent") or "")
+            self.fault = self.server.take_fault(method, rng, self.headers.get("User-Agent") or "")
             if self.fault:
                 log("FAULT %s %s %s" % (self.fault, method, self.path))
             if self.fault == "stall":
@@ -592,10 +602,27 @@ class Server(http.server.ThreadingHTTPServer):
     fault_lock = threading.Lock()
 
     fault_agent = None
+    fault_offset = None
 
-    def take_fault(self, method, ranged, agent):
-        """The fault the next object GET/HEAD gets (None: a sane answer), counting requests."""
+    log_inflight = False
+    inflight = 0  # requests being answered
+    inflight_lock = threading.Lock()
+
+    def enter(self):
+        with self.inflight_lock:
+            self.inflight += 1
+
+    def leave(self):
+        with self.inflight_lock:
+            self.inflight -= 1
+
+    def take_fault(self, method, rng, agent):
+        """The fault the next object GET/HEAD gets (None: a sane answer), counting requests. rng: the
+        Range header ("" when none)."""
+        ranged = rng not in ("", "bytes=0-0")
         with self.fault_lock:
+            if self.fault_offset is not None and not rng.startswith("bytes=%d-" % self.fault_offset):
+                return None
             if self.fault == "head-length" and method != "HEAD":
                 return None
             if self.fault in ("short", "close", "garble") and not (method == "GET" and ranged):
@@ -616,7 +643,20 @@ class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 64
 
 
+def close_inherited_descriptors():
+    """Closes every descriptor above stderr the server was started with. A server started in the background
+    by a test outlives the command that started it: a descriptor inherited from above (the lock file of
+    `flock LOCK ctest ...`, ctest's log pipes) would stay open, and a lock stay held, as long as the server
+    runs (up to --max-lifetime when the test's clean-up never ran)."""
+    try:
+        limit = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        limit = 1024
+    os.closerange(3, limit)
+
+
 def main(argv=None):
+    close_inherited_descriptors()
     ap = argparse.ArgumentParser(description="A small S3-compatible server for tests (loopback only).")
     ap.add_argument("--root", required=True, help="directory served: <root>/<bucket>/<key>")
     ap.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: pick a free one)")
@@ -636,6 +676,10 @@ def main(argv=None):
     ap.add_argument("--fault-agent", default=None,
                     help="only requests whose User-Agent starts with this get faults (and are counted)")
     ap.add_argument("--fault-count", type=int, default=-1, help="faulty answers, then sane again (-1: all)")
+    ap.add_argument("--fault-offset", type=int, default=None,
+                    help="only requests whose Range starts at this byte get faults (and are counted)")
+    ap.add_argument("--log-inflight", action="store_true",
+                    help="log the number of requests being answered before each REQ line (INFLIGHT lines)")
     args = ap.parse_args(argv)
 
     keyed = [args.access_key, args.secret_key, args.region]
@@ -660,6 +704,8 @@ def main(argv=None):
     server.fault_after = max(0, args.fault_after)
     server.fault_count = args.fault_count
     server.fault_agent = args.fault_agent
+    server.fault_offset = args.fault_offset
+    server.log_inflight = args.log_inflight
     server.creds = None
     if args.access_key:
         server.creds = Credentials(args.region)

@@ -4,7 +4,8 @@
 
 Starts the server as a subprocess (port 0 + --port-file, exactly as s3ctl.sh does) on a scratch
 directory, anonymous and with SigV4 keys, and checks ranges, HEAD headers, 404s, PUT then GET, the
-request log, keep-alive, the limits, SigV4 acceptance and rejection, and a clean SIGTERM shutdown.
+request log, keep-alive, the limits, SigV4 acceptance and rejection, the in-flight log and a fault aimed
+at one range, and a clean SIGTERM shutdown.
 
 The SigV4 signer used here is this file's own, written step by step from AWS's documentation (canonical
 request, string to sign, signing key, signature), and checked first against AWS's published example
@@ -26,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -486,6 +488,43 @@ def test_sigv4(scratch):
         check(rc == 0, "SigV4 server: clean exit on SIGTERM", "status %s" % rc)
 
 
+def test_inflight_and_fault_offset(scratch):
+    """--log-inflight counts the requests being answered; --fault-offset picks one range among several."""
+    srv = ServerProc(scratch, "inflight", ["--latency-ms", "300", "--log-inflight", "--fault", "status500",
+                                           "--fault-offset", "10"])
+    try:
+        data = bytes(i % 251 for i in range(100))
+        with open(os.path.join(srv.root, "bkt", "obj.bin"), "wb") as f:
+            f.write(data)
+        results = {}
+
+        def get(rng):
+            results[rng] = request(srv.conn(), "GET", "/bkt/obj.bin", {"Range": rng})
+
+        # Three requests on three connections at once (each answer waits 300 ms), then one alone.
+        threads = [threading.Thread(target=get, args=(r,)) for r in ("bytes=0-9", "bytes=10-19", "bytes=20-29")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        get("bytes=30-39")
+        with open(srv.log_path) as f:
+            inflight = [line.split() for line in f if line.startswith("INFLIGHT ")]
+        counts = {fields[4]: int(fields[1]) for fields in inflight}
+        check(len(inflight) == 4 and len(srv.req_lines()) == 4,
+              "--log-inflight: one INFLIGHT line per request, REQ lines unchanged", "%d lines" % len(inflight))
+        check(max(counts.get("range=bytes=%d-%d" % (a, a + 9), 0) for a in (0, 10, 20)) >= 2,
+              "--log-inflight: requests answered together count each other", repr(counts))
+        check(counts.get("range=bytes=30-39") == 1, "--log-inflight: a request alone counts 1", repr(counts))
+        check(results["bytes=10-19"][0] == 500, "--fault-offset 10: the range starting at 10 gets the fault",
+              "status %d" % results["bytes=10-19"][0])
+        check(all(results["bytes=%d-%d" % (a, a + 9)][0] == 206 and results["bytes=%d-%d" % (a, a + 9)][2] ==
+                  data[a:a + 10] for a in (0, 20, 30)),
+              "--fault-offset 10: the other ranges are answered sanely")
+    finally:
+        srv.stop()
+
+
 def test_lifetime_and_port(scratch):
     srv = ServerProc(scratch, "lifetime", ["--max-lifetime", "1"])
     try:
@@ -520,6 +559,7 @@ def main():
         test_parse_range()
         test_anonymous(scratch)
         test_sigv4(scratch)
+        test_inflight_and_fault_offset(scratch)
         test_lifetime_and_port(scratch)
     except Exception as exc:
         import traceback

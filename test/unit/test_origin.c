@@ -4,7 +4,10 @@
  * (size and mtime), the comparison and description of stamps, the container/manifest/lock paths, and
  * remote stamps taken with a HEAD request against the project's loopback S3 server (test/s3/s3server.py):
  * anonymous, signed with AWS SigV4 from a ROS3 access list (keys, temporary keys with a session token),
- * and the failures (missing key, wrong secret, server down).
+ * and the failures (missing key, wrong secret, server down); and validated range reads (carve_origin_fetch)
+ * one request at a time and with several in flight: byte-exact, one request per group of neighbours,
+ * concurrency seen by the server (its INFLIGHT log lines, never a timing), signed per handle, and a fault
+ * aimed at one request of a parallel batch failing exactly that group, with the reason.
  *
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed. Expected failures are
@@ -12,8 +15,9 @@
  *
  * The remote part runs when CARVE_TEST_S3_DIR (test/s3 of the source tree) and CARVE_TEST_PYTHON are set
  * (test_origin.cmake sets them); the program then starts two servers with test/s3/s3ctl.sh (one
- * anonymous, one verifying SigV4) in CARVE_TEST_S3_STATE, uploads with test/s3/s3client.py, and stops
- * them before it exits.
+ * anonymous, one verifying SigV4) in CARVE_TEST_S3_STATE, and a third one restarted with the options each
+ * parallel fetch test needs (--latency-ms, --log-inflight, --fault ... --fault-offset), uploads with
+ * test/s3/s3client.py, and stops them before it exits.
  */
 
 #include <arpa/inet.h>
@@ -593,8 +597,11 @@ typedef struct s3_env_t {
     char        sigv4_state[600];
     char        anon_base[128]; /* http://127.0.0.1:PORT */
     char        sigv4_base[128];
+    char        extra_state[600]; /* a third server, started with the options a test needs */
+    char        extra_base[128];
     bool        anon_started;
     bool        sigv4_started;
+    bool        extra_started;
 } s3_env_t;
 
 static bool
@@ -685,6 +692,25 @@ s3_stop(s3_env_t *env)
         s3ctl(env, "stop", env->anon_state, NULL);
     if (env->sigv4_started)
         s3ctl(env, "stop", env->sigv4_state, NULL);
+    if (env->extra_started)
+        s3ctl(env, "stop", env->extra_state, NULL);
+}
+
+/* (Re)starts the third server with the bucket and `args` (NULL-terminated; at most 16); it keeps the objects
+ * uploaded to an earlier one. */
+static bool
+s3_start_extra(unit_t *t, s3_env_t *env, const char *const args[])
+{
+    const char *all[20] = {"--bucket", S3_BUCKET};
+    size_t      n       = 2;
+
+    for (size_t i = 0; args[i] && n < 19; i++)
+        all[n++] = args[i];
+    all[n] = NULL;
+    snprintf(env->extra_state, sizeof env->extra_state, "%s/extra", env->state);
+    env->extra_started = CHECK(t, s3ctl(env, "start", env->extra_state, all));
+    return env->extra_started &&
+           CHECK(t, read_base_url(env->extra_state, env->extra_base, sizeof env->extra_base));
 }
 
 static hid_t
@@ -715,26 +741,40 @@ pattern_byte(uint64_t i)
     return (unsigned char)(i % 251);
 }
 
-/* carve_origin_fetch: overlapping, nested, adjacent and distant ranges, one past the object's end. Each
- * range that is read holds exactly the object's bytes; neighbours share a request; the bad one fails alone
- * (tried twice) with the server's answer as its reason. */
+/* Writes `size` bytes of pattern_byte to a file in the test's directory and uploads it as `key` to base
+ * (signed when signed_upload). */
+static bool
+upload_pattern(unit_t *t, const s3_env_t *env, const char *base, bool signed_upload, const char *key,
+               uint64_t size)
+{
+    char *file = join_path(t->dir, key);
+    FILE *f    = fopen(file, "wb");
+    bool  ok;
+
+    for (uint64_t i = 0; f && i < size; i++)
+        fputc(pattern_byte(i), f);
+    ok = CHECK(t, f != NULL && fclose(f) == 0) && CHECK(t, s3_upload(env, base, signed_upload, key, file));
+    unlink(file);
+    free(file);
+    return ok;
+}
+
+/* carve_origin_fetch with `parallel` requests in flight: overlapping, nested, adjacent and distant ranges,
+ * one past the object's end. Each range that is read holds exactly the object's bytes; neighbours share a
+ * request; the bad one fails alone (tried twice) with the server's answer as its reason. */
 static void
-test_fetch(unit_t *t, const s3_env_t *env)
+test_fetch(unit_t *t, const s3_env_t *env, int parallel)
 {
     enum { SIZE = 200 * 1024, N = 6 };
     static const uint64_t offsets[N] = {0, 10, 500, 1500, 100000, SIZE - 10};
     static const size_t   sizes[N]   = {1000, 10, 1000, 100, 100, 100};
-    char                 *file       = join_path(t->dir, "ranges.bin");
     char                  url[300];
     unsigned char        *bufs[N] = {NULL};
     carve_origin_range_t  ranges[N];
     size_t                requests = 0;
-    FILE                 *f        = fopen(file, "wb");
 
-    for (uint64_t i = 0; f && i < SIZE; i++)
-        fputc(pattern_byte(i), f);
-    CHECK(t, f != NULL && fclose(f) == 0);
-    CHECK(t, s3_upload(env, env->anon_base, false, "ranges.bin", file));
+    carve_origin_set_parallel(parallel);
+    CHECK(t, upload_pattern(t, env, env->anon_base, false, "ranges.bin", SIZE));
     snprintf(url, sizeof url, "%s/%s/ranges.bin", env->anon_base, S3_BUCKET);
     memset(ranges, 0, sizeof ranges);
     /* Given out of order: the fetch sorts them by offset. */
@@ -767,8 +807,248 @@ test_fetch(unit_t *t, const s3_env_t *env)
     }
     for (int i = 0; i < N; i++)
         free(bufs[i]);
-    unlink(file);
-    free(file);
+    carve_origin_set_parallel(0);
+}
+
+/* The spread object of the parallel tests: SPREAD_GROUPS places SPREAD_STEP apart (more than the 64 KiB
+ * that joins neighbours into one request), each read as three ranges that share its request: one, one
+ * nested in it, one adjacent to it (5000 bytes in all). */
+enum {
+    SPREAD_GROUPS    = 40,
+    SPREAD_STEP      = 256 * 1024,
+    SPREAD_SIZE      = SPREAD_GROUPS * SPREAD_STEP,
+    SPREAD_PER_GROUP = 3,
+    SPREAD_RANGES    = SPREAD_GROUPS * SPREAD_PER_GROUP,
+    SPREAD_FAULTY    = 17 /* the group a fault is aimed at (--fault-offset) */
+};
+
+/* Where group g starts: not aligned, so that a shifted answer cannot look right. */
+static uint64_t
+spread_group_start(size_t g)
+{
+    return (uint64_t)g * SPREAD_STEP + (uint64_t)(g % 7) * 1000;
+}
+
+/* The first `groups` groups' ranges, in reverse order (the fetch sorts them), each with a buffer of its
+ * own filled with 0xEE. */
+static void
+spread_ranges(carve_origin_range_t *ranges, size_t groups)
+{
+    static const uint64_t offsets[SPREAD_PER_GROUP] = {0, 1000, 3000};
+    static const size_t   sizes[SPREAD_PER_GROUP]   = {3000, 500, 2000};
+    size_t                n                         = groups * SPREAD_PER_GROUP;
+
+    memset(ranges, 0, n * sizeof *ranges);
+    for (size_t i = 0; i < n; i++) {
+        carve_origin_range_t *r = &ranges[n - 1 - i];
+
+        r->offset = spread_group_start(i / SPREAD_PER_GROUP) + offsets[i % SPREAD_PER_GROUP];
+        r->size   = sizes[i % SPREAD_PER_GROUP];
+        if ((r->buf = malloc(r->size)) != NULL)
+            memset(r->buf, 0xEE, r->size);
+    }
+}
+
+static void
+spread_free(carve_origin_range_t *ranges, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(ranges[i].buf);
+}
+
+static bool
+range_exact(const carve_origin_range_t *r)
+{
+    const unsigned char *buf = r->buf;
+
+    for (size_t j = 0; j < r->size; j++)
+        if (buf == NULL || buf[j] != pattern_byte(r->offset + j))
+            return false;
+    return true;
+}
+
+/* How many ranges are ok and hold exactly the object's bytes, leaving out those of group `skip` (-1: none). */
+static size_t
+spread_exact(const carve_origin_range_t *ranges, size_t n, long skip)
+{
+    size_t exact = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if ((long)(ranges[i].offset / SPREAD_STEP) != skip && ranges[i].ok && range_exact(&ranges[i]))
+            exact++;
+    return exact;
+}
+
+/* Lines of a server's log that start with `prefix`, after its first `skip` such lines; with max_field,
+ * the largest number in the second field of those lines instead (INFLIGHT <n> ...). */
+static long
+log_lines(const char *state, const char *prefix, long skip, bool max_field)
+{
+    char  path[700], line[1024];
+    FILE *f;
+    long  seen = 0, result = 0;
+
+    snprintf(path, sizeof path, "%s/server.log", state);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, prefix, strlen(prefix)) == 0 && seen++ >= skip) {
+            long value = strtol(line + strlen(prefix), NULL, 10);
+
+            result = max_field ? (value > result ? value : result) : result + 1;
+        }
+    fclose(f);
+    return result;
+}
+
+/* Many distant ranges over a server that answers each request after 100 ms: with 8 requests in flight,
+ * every range is read exactly, one request per group, and the server saw more than one request at once
+ * (its INFLIGHT lines; no timing is asserted) but never more than 8; with 1, never more than one. */
+static void
+test_fetch_parallel(unit_t *t, s3_env_t *env)
+{
+    static const char *const slow[] = {"--latency-ms", "100", "--log-inflight", NULL};
+    carve_origin_range_t     ranges[SPREAD_RANGES];
+    char                     url[300];
+    size_t                   requests = 0;
+    long                     before;
+
+    if (!s3_start_extra(t, env, slow) ||
+        !upload_pattern(t, env, env->extra_base, false, "spread.bin", SPREAD_SIZE))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+
+    carve_origin_set_parallel(8);
+    before = log_lines(env->extra_state, "INFLIGHT ", 0, false);
+    spread_ranges(ranges, SPREAD_GROUPS);
+    CHECK(t, carve_origin_fetch(url, H5P_DEFAULT, ranges, SPREAD_RANGES, &requests) >= 0);
+    CHECK_NO_ERROR(t);
+    CHECK(t, requests == SPREAD_GROUPS);
+    CHECK(t, spread_exact(ranges, SPREAD_RANGES, -1) == SPREAD_RANGES);
+    for (size_t i = 1; i < SPREAD_RANGES; i++)
+        CHECK(t, ranges[i - 1].offset <= ranges[i].offset);
+    CHECK(t, log_lines(env->extra_state, "INFLIGHT ", before, false) == SPREAD_GROUPS);
+    /* Each request's count is taken 100 ms after it arrived: the one its slot made before it has long
+     * left the server by then. */
+    CHECK(t, log_lines(env->extra_state, "INFLIGHT ", before, true) > 1);
+    CHECK(t, log_lines(env->extra_state, "INFLIGHT ", before, true) <= 8);
+    spread_free(ranges, SPREAD_RANGES);
+
+    /* One at a time: the first 8 groups, one request each, never two at once. */
+    carve_origin_set_parallel(1);
+    requests = 0;
+    before   = log_lines(env->extra_state, "INFLIGHT ", 0, false);
+    spread_ranges(ranges, 8);
+    CHECK(t, carve_origin_fetch(url, H5P_DEFAULT, ranges, 8 * SPREAD_PER_GROUP, &requests) >= 0);
+    CHECK(t, requests == 8);
+    CHECK(t, spread_exact(ranges, 8 * SPREAD_PER_GROUP, -1) == 8 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "INFLIGHT ", before, false) == 8);
+    CHECK(t, log_lines(env->extra_state, "INFLIGHT ", before, true) == 1);
+    spread_free(ranges, 8 * SPREAD_PER_GROUP);
+    carve_origin_set_parallel(0);
+}
+
+/* Many distant ranges with 8 requests in flight, each handle signing its own requests: keys, temporary keys
+ * with their session token; a wrong secret fails every range (each group tried twice) with the server's
+ * answer. */
+static void
+test_fetch_parallel_signed(unit_t *t, const s3_env_t *env)
+{
+    carve_origin_range_t ranges[SPREAD_RANGES];
+    char                 url[300];
+    size_t               requests;
+    size_t               refused = 0;
+    hid_t                fapl;
+
+    if (!upload_pattern(t, env, env->sigv4_base, true, "spread.bin", SPREAD_SIZE))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->sigv4_base, S3_BUCKET);
+    carve_origin_set_parallel(8);
+    for (int kind = 0; kind < 3; kind++) {
+        fapl = kind == 0   ? ros3_fapl(true, S3_ID, S3_SECRET, NULL)
+               : kind == 1 ? ros3_fapl(true, S3_TMP_ID, S3_TMP_SECRET, S3_TOKEN)
+                           : ros3_fapl(true, S3_ID, "wrong-secret", NULL);
+        CHECK(t, fapl >= 0);
+        requests = 0;
+        spread_ranges(ranges, SPREAD_GROUPS);
+        CHECK(t, carve_origin_fetch(url, fapl, ranges, SPREAD_RANGES, &requests) >= 0);
+        CHECK_NO_ERROR(t);
+        if (kind < 2) {
+            CHECK(t, requests == SPREAD_GROUPS);
+            CHECK(t, spread_exact(ranges, SPREAD_RANGES, -1) == SPREAD_RANGES);
+        }
+        else {
+            CHECK(t, requests == 2 * SPREAD_GROUPS);
+            for (size_t i = 0; i < SPREAD_RANGES; i++)
+                refused += !ranges[i].ok && unit_contains(ranges[i].why, "HTTP 403");
+            CHECK(t, refused == SPREAD_RANGES);
+        }
+        spread_free(ranges, SPREAD_RANGES);
+        H5Pclose(fapl);
+    }
+    carve_origin_set_parallel(0);
+}
+
+/* A fault aimed at one group of a parallel batch (--fault-offset: both its requests get it): exactly that
+ * group's ranges are not ok, with the reason; every other range is ok and exact. A garbled body of the right
+ * length cannot be told from a good one here: its ranges are ok with other bytes (the documented limit). */
+static void
+test_fetch_parallel_faults(unit_t *t, s3_env_t *env)
+{
+    static const struct {
+        const char *kind;
+        const char *why;    /* in the faulty group's reasons; NULL: the group is ok (garble) */
+        long        faults; /* FAULT lines: 2 when the request is tried again */
+    } faults[] = {
+        {"short", "Content-Range", 2},       {"status500", "HTTP 500, not 206", 2},
+        {"close", "transfer closed", 2},     {"full200", "more bytes than the range asked for", 2},
+        {"stall", "timed out after 1 s", 2}, {"garble", NULL, 1},
+    };
+    carve_origin_range_t ranges[SPREAD_RANGES];
+    char                 offset[32], url[300];
+    size_t               requests;
+
+    snprintf(offset, sizeof offset, "%llu", (unsigned long long)spread_group_start(SPREAD_FAULTY));
+    carve_origin_set_parallel(8);
+    for (size_t k = 0; k < sizeof faults / sizeof faults[0]; k++) {
+        const char *args[]    = {"--latency-ms",   "100",  "--fault", faults[k].kind,
+                                 "--fault-offset", offset, NULL};
+        size_t      faulty_ok = 0, faulty_why = 0, faulty_exact = 0;
+
+        unit_note(t, "fault %s in group %d of %d, 8 requests in flight", faults[k].kind, SPREAD_FAULTY,
+                  SPREAD_GROUPS);
+        if (!s3_start_extra(t, env, args)) /* the object uploaded by test_fetch_parallel stays */
+            break;
+        snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+        carve_origin_set_timeout(strcmp(faults[k].kind, "stall") == 0 ? 1 : 0);
+        requests = 0;
+        spread_ranges(ranges, SPREAD_GROUPS);
+        CHECK(t, carve_origin_fetch(url, H5P_DEFAULT, ranges, SPREAD_RANGES, &requests) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, spread_exact(ranges, SPREAD_RANGES, SPREAD_FAULTY) == SPREAD_RANGES - SPREAD_PER_GROUP);
+        for (size_t i = 0; i < SPREAD_RANGES; i++) {
+            if (ranges[i].offset / SPREAD_STEP != SPREAD_FAULTY)
+                continue;
+            faulty_ok += ranges[i].ok != 0;
+            faulty_exact += ranges[i].ok && range_exact(&ranges[i]);
+            faulty_why += faults[k].why && unit_contains(ranges[i].why, faults[k].why);
+            if (!ranges[i].ok)
+                unit_note(t, "  group %d: %s", SPREAD_FAULTY, ranges[i].why);
+        }
+        if (faults[k].why) {
+            CHECK(t, faulty_ok == 0 && faulty_why == SPREAD_PER_GROUP);
+            CHECK(t, requests == SPREAD_GROUPS + 1);
+        }
+        else {
+            /* garble inverts the middle of the group's 5000 bytes: the first two ranges, not the third */
+            CHECK(t, faulty_ok == SPREAD_PER_GROUP && faulty_exact == 1);
+            CHECK(t, requests == SPREAD_GROUPS);
+        }
+        CHECK(t, log_lines(env->extra_state, "FAULT ", 0, false) == faults[k].faults);
+        spread_free(ranges, SPREAD_RANGES);
+    }
+    carve_origin_set_timeout(0);
+    carve_origin_set_parallel(0);
 }
 
 static void
@@ -789,7 +1069,11 @@ test_remote(unit_t *t, s3_env_t *env)
     snprintf(url, sizeof url, "%s/%s/remote.h5", env->anon_base, S3_BUCKET);
     snprintf(sig_url, sizeof sig_url, "%s/%s/remote.h5", env->sigv4_base, S3_BUCKET);
 
-    test_fetch(t, env);
+    test_fetch(t, env, 1);
+    test_fetch(t, env, 8);
+    test_fetch_parallel(t, env);
+    test_fetch_parallel_signed(t, env);
+    test_fetch_parallel_faults(t, env);
 
     /* Anonymous: size, quoted ETag, Last-Modified. */
     CHECK(t, carve_origin_stamp(url, H5P_DEFAULT, &first) >= 0);

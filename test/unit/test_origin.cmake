@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # test_origin.cmake — included by test/unit/CMakeLists.txt right after unit.origin is added.
 # The remote half of the test starts its own loopback S3 servers (test/s3/s3ctl.sh: one anonymous, one
-# verifying SigV4) in a state directory of its own, uploads with test/s3/s3client.py and stops them before
+# verifying SigV4, one slow or faulty for the parallel range reads) in a state directory of its own, uploads with test/s3/s3client.py and stops them before
 # it exits; without Python it tests local origins and names only.
 if(TEST unit.origin)
   find_package(Python3 COMPONENTS Interpreter)
