@@ -120,6 +120,19 @@ carve_bytestore_holds(const carve_bytestore_t *s, uint64_t offset, size_t size)
     return holding(s, offset, size) != NULL;
 }
 
+uint64_t
+carve_bytestore_next_held(const carve_bytestore_t *s, uint64_t offset)
+{
+    size_t i;
+
+    if (!s)
+        return UINT64_MAX;
+    i = first_reaching(s, offset + 1); /* the first extent ending after offset */
+    if (i >= s->n)
+        return UINT64_MAX;
+    return s->ext[i].offset > offset ? s->ext[i].offset : offset;
+}
+
 void
 carve_bytestore_clear(carve_bytestore_t *s)
 {

@@ -31,6 +31,8 @@ int carve_bytestore_put(carve_bytestore_t *s, uint64_t offset, size_t size, cons
 int carve_bytestore_get(const carve_bytestore_t *s, uint64_t offset, size_t size, void *buf);
 /* 1 when the store holds all size bytes at offset, 0 otherwise. */
 int carve_bytestore_holds(const carve_bytestore_t *s, uint64_t offset, size_t size);
+/* The first byte at or after offset that the store holds, or UINT64_MAX when none. */
+uint64_t carve_bytestore_next_held(const carve_bytestore_t *s, uint64_t offset);
 /* Forgets everything held (the limit stays). */
 void carve_bytestore_clear(carve_bytestore_t *s);
 /* The most the store may hold. */

@@ -363,10 +363,16 @@ origin_fetch_miss(origin_file_t *file, H5FD_mem_t type, haddr_t addr, size_t siz
     herr_t               ret_value = 0;
 
     if (type != H5FD_MEM_DRAW && size < file->page) {
-        start = addr - addr % ORIGIN_PAGE_MIN;
-        stop  = start + file->page < addr + size ? addr + size : start + file->page;
+        /* A page from the read on, up to the first byte already held (never fetched twice). */
+        uint64_t held = carve_bytestore_next_held(file->fa.store, addr);
+
+        stop = addr + file->page;
         if (stop > file->fa.size)
             stop = file->fa.size;
+        if (held > addr && held < stop && held >= addr + size)
+            stop = held;
+        if (stop < addr + size)
+            stop = addr + size;
         file->page = file->page * 2 > ORIGIN_PAGE_MAX ? ORIGIN_PAGE_MAX : file->page * 2;
     }
     memset(&r, 0, sizeof r);

@@ -14,7 +14,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$repo/build
 if [[ $# -gt 0 && $1 != --* ]]; then build=$1; shift; fi
-latency=20 rows=16 size=256 reps=3
+latency=20 rows=16 size=512 reps=3
 while [[ $# -gt 0 ]]; do
   case $1 in
   --latency-ms) latency=$2; shift 2 ;;
@@ -39,9 +39,10 @@ mkdir -p "$scratch/data"
 bash "$repo/test/s3/s3_fixture.sh" start "$state" "$scratch/data" bench --latency-ms "$latency" >/dev/null
 url="$(bash "$repo/test/s3/s3ctl.sh" url "$state")/bench/field.h5"
 log=$state/server.log
-# One element of each chunk (16 rows x 2048 columns of float64): 2*rows chunk rows x 4 chunk columns.
-all=(-d /field -s "0,0" -S "16,2048" -c "$((2 * rows)),4" -k "1,1")
-half=(-d /field -s "0,0" -S "16,2048" -c "$rows,4" -k "1,1")
+# One element of a chunk (16 rows x 2048 columns of float64) every 256 rows and 2048 columns: 2*rows x 4
+# chunks spread over the file (most past the 16 MiB ROS3 reads at open).
+all=(-d /field -s "0,0" -S "256,2048" -c "$((2 * rows)),4" -k "1,1")
+half=(-d /field -s "0,0" -S "256,2048" -c "$rows,4" -k "1,1")
 
 # run <label> <connector string or -> <h5dump args...>: the wall time; the run's requests to <label>.req
 run() {
