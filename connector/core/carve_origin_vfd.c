@@ -25,7 +25,7 @@
 #define ORIGIN_MAXADDR   ((haddr_t)(((haddr_t)1 << 62) - 1))
 /* Metadata pages of the fetch role: the first miss reads 64 KiB, each further one twice the last. */
 #define ORIGIN_PAGE_MIN ((uint64_t)64 * 1024)
-#define ORIGIN_PAGE_MAX ((uint64_t)16 * 1024 * 1024)
+#define ORIGIN_PAGE_MAX ((uint64_t)1024 * 1024)
 /* What ROS3 reads at open (ROS3_MAX_CACHE_SIZE in H5FDros3.c, 1.14.4 and later in 1.14). */
 #define ORIGIN_ROS3_FIRST_BLOCK ((haddr_t)16 * 1024 * 1024)
 
@@ -53,7 +53,8 @@ typedef struct origin_file_t {
     unsigned long       fileno;       /* tee: the serial number HDF5 would have given this file, or 0 */
     hid_t               sign_fapl;    /* fetch: ROS3 settings for carve_origin_fetch */
     haddr_t             eoa;
-    uint64_t            page; /* fetch: the next metadata miss's page */
+    uint64_t            page;      /* fetch: the next metadata miss's page */
+    uint64_t            last_stop; /* fetch: where the last metadata page ended */
 } origin_file_t;
 
 static hid_t origin_vfd_id_g = H5I_INVALID_HID;
@@ -366,6 +367,10 @@ origin_fetch_miss(origin_file_t *file, H5FD_mem_t type, haddr_t addr, size_t siz
         /* A page from the read on, up to the first byte already held (never fetched twice). */
         uint64_t held = carve_bytestore_next_held(file->fa.store, addr);
 
+        /* Pages grow while misses follow each other (a walk through neighbouring metadata); a miss
+         * elsewhere (a B-tree node far away) starts small again. */
+        if (addr < file->last_stop || addr - file->last_stop > ORIGIN_PAGE_MIN)
+            file->page = ORIGIN_PAGE_MIN;
         stop = addr + file->page;
         if (stop > file->fa.size)
             stop = file->fa.size;
@@ -373,7 +378,8 @@ origin_fetch_miss(origin_file_t *file, H5FD_mem_t type, haddr_t addr, size_t siz
             stop = held;
         if (stop < addr + size)
             stop = addr + size;
-        file->page = file->page * 2 > ORIGIN_PAGE_MAX ? ORIGIN_PAGE_MAX : file->page * 2;
+        file->page      = file->page * 2 > ORIGIN_PAGE_MAX ? ORIGIN_PAGE_MAX : file->page * 2;
+        file->last_stop = stop;
     }
     memset(&r, 0, sizeof r);
     r.offset = start;

@@ -9,7 +9,7 @@
  *   fetch  for the files carve opens itself (the commit's reopen of the origin): a read the store holds is
  *          answered from it, without a request; any other is read with carve's own validated range
  *          requests (carve_origin_fetch: 206, the range asked for, exactly its length), and kept. Metadata
- *          misses are read in pages that double with each miss (64 KiB up to 16 MiB), so a walk of a whole
+ *          misses are read in pages that double while misses follow each other (64 KiB up to 1 MiB), so a walk of a whole
  *          skeleton costs a few requests, not one per object header; raw data is read exactly.
  *
  * So a commit asks the server only for what the program's run did not read, and stores the bytes the
