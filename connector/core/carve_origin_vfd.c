@@ -558,43 +558,34 @@ done:
     return ret_value;
 }
 
+/* Selects the driver in role on fapl_id, with the ROS3 settings of ros3_fapl_id. */
+static herr_t
+origin_vfd_select(hid_t fapl_id, hid_t ros3_fapl_id, origin_role_t role, const char *url,
+                  carve_bytestore_t *store, uint64_t size, size_t *requests)
+{
+    origin_fa_t fa;
+
+    if (origin_fa_from_ros3(&fa, ros3_fapl_id) < 0)
+        return -1;
+    fa.role     = role;
+    fa.store    = store;
+    fa.url      = (char *)url; /* copied by H5Pset_driver (origin_fa_copy) */
+    fa.size     = size;
+    fa.requests = requests;
+    return origin_vfd_set(fapl_id, &fa);
+}
+
 herr_t
 carve_origin_vfd_set_tee(hid_t fapl_id, const char *url, carve_bytestore_t *store)
 {
-    origin_fa_t fa;
-    herr_t      ret_value = 0;
-
-    if (origin_fa_from_ros3(&fa, fapl_id) < 0)
-        CARVE_GOTO_DONE(-1);
-    fa.role  = ORIGIN_ROLE_TEE;
-    fa.store = store;
-    fa.url   = (char *)url;
-    if (origin_vfd_set(fapl_id, &fa) < 0)
-        CARVE_GOTO_DONE(-1);
-
-done:
-    return ret_value;
+    return origin_vfd_select(fapl_id, fapl_id, ORIGIN_ROLE_TEE, url, store, 0, NULL);
 }
 
 herr_t
 carve_origin_vfd_set_fetch(hid_t fapl_id, const char *url, hid_t ros3_fapl_id, carve_bytestore_t *store,
                            uint64_t size, size_t *requests)
 {
-    origin_fa_t fa;
-    herr_t      ret_value = 0;
-
-    if (origin_fa_from_ros3(&fa, ros3_fapl_id) < 0)
-        CARVE_GOTO_DONE(-1);
-    fa.role     = ORIGIN_ROLE_FETCH;
-    fa.store    = store;
-    fa.url      = (char *)url;
-    fa.size     = size;
-    fa.requests = requests;
-    if (origin_vfd_set(fapl_id, &fa) < 0)
-        CARVE_GOTO_DONE(-1);
-
-done:
-    return ret_value;
+    return origin_vfd_select(fapl_id, ros3_fapl_id, ORIGIN_ROLE_FETCH, url, store, size, requests);
 }
 
 herr_t
