@@ -233,22 +233,56 @@ done:
     return ret_value;
 }
 
+/* H5Literate2 callback of the name-order pass that reads a dense group's link storage before a table of
+ * its links is built (skeleton_list_links). */
+static herr_t
+skeleton_touch_link(hid_t group, const char *name, const H5L_info2_t *info, void *data)
+{
+    (void)group;
+    (void)name;
+    (void)info;
+    (void)data;
+    return H5_ITER_CONT;
+}
+
 /* Lists the links of a group in the origin's order. Listed first, processed after: the walk creates
- * groups below while it goes. */
+ * groups below while it goes.
+ *
+ * A dense group walked in creation order makes HDF5 build a table of its links; in HDF5 1.14.5 a read
+ * that fails while that table fills (a damaged origin, or a remote origin that stops answering while a
+ * commit reads it) frees the table's unfilled entries: a crash, not an error. So a dense group whose
+ * creation order is indexed is walked in the index's native order (its B-tree: creation order, no table),
+ * and one whose order is only tracked is first walked once by name in native order, which reads the same
+ * heap and B-tree without a table and fails cleanly; the table is then built from HDF5's cache. */
 static herr_t
 skeleton_list_links(hid_t group, const char *path, skeleton_name_list_t *list)
 {
-    hid_t      cpl       = H5I_INVALID_HID;
-    H5_index_t index     = H5_INDEX_NAME;
-    hsize_t    position  = 0;
-    herr_t     ret_value = 0;
+    hid_t           cpl       = H5I_INVALID_HID;
+    H5_index_t      index     = H5_INDEX_NAME;
+    H5_iter_order_t order     = H5_ITER_INC;
+    H5G_info_t      info;
+    unsigned        flags     = 0;
+    hsize_t         position  = 0;
+    herr_t          ret_value = 0;
 
     if ((cpl = H5Gget_create_plist(group)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
                          "origin group %s: cannot get its creation list", skeleton_printable_path(path));
     if (skeleton_order_index(cpl, H5O_TYPE_GROUP, path, 1, &index) < 0)
         CARVE_GOTO_DONE(-1);
-    if (H5Literate2(group, index, H5_ITER_INC, &position, skeleton_collect_link, list) < 0) {
+    if (index == H5_INDEX_CRT_ORDER) {
+        if (H5Gget_info(group, &info) < 0 || H5Pget_link_creation_order(cpl, &flags) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                             "origin group %s: cannot get its link storage", skeleton_printable_path(path));
+        if (info.storage_type == H5G_STORAGE_TYPE_DENSE) {
+            if (flags & H5P_CRT_ORDER_INDEXED)
+                order = H5_ITER_NATIVE;
+            else if (H5Literate2(group, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, skeleton_touch_link, NULL) < 0)
+                CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_UNDERLYING, -1,
+                                 "origin group %s: cannot read its links", skeleton_printable_path(path));
+        }
+    }
+    if (H5Literate2(group, index, order, &position, skeleton_collect_link, list) < 0) {
         if (list->out_of_memory)
             CARVE_GOTO_ERROR(CARVE_E_SKELETON, CARVE_E_SYSTEM, -1,
                              "origin group %s: out of memory listing its links",
