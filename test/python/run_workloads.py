@@ -6,6 +6,9 @@
 placement beside: containers beside the origin (no dir=): native, carve, replay with the origin present.
 placement bundle: containers in <work>/bundle (dir=): native, carve, replay with the origin present, then
                   the origin's whole directory moved away and replay again (the bundle alone).
+placement ros3:   the files in a bucket of test/s3's server, read with driver="ros3" (h5py's S3 access):
+                  native, carve (dir=), replay, then the container directory copied elsewhere and replayed
+                  from the copy, with the server up and once it is stopped (the containers alone).
 Every run must print native's digests; each replay must be all hits (the replay counters it adds to the
 manifests: misses 0, partial 0, hits = reads > 0), since it reads exactly what the carve read. The
 programs open the files by the same relative name (data/zoo.h5) from <work>.
@@ -99,12 +102,59 @@ def replay_all_hits(label, containers, before, after):
     check(reads > 0, "%s: the replay counted %d reads in %s" % (label, reads, containers))
 
 
+S3 = os.path.join(HERE, "..", "s3")
+
+
+def s3(*args):
+    """test/s3's fixture script (start: a server holding data/*.h5 in a bucket; stop), its output shown."""
+    p = subprocess.run(["bash", os.path.join(S3, "s3_fixture.sh")] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=60)
+    print(p.stdout.rstrip())
+    return p.returncode
+
+
+def over_s3(work):
+    """placement ros3: the files in a bucket of the test S3 server, read with driver="ros3"."""
+    data, state = os.path.join(work, "data"), os.path.join(work, "s3")
+    run(work, "make", "make", None)
+    check(s3("start", state, data, "pybucket") == 0, "ros3: the test S3 server holds the files")
+    try:
+        with open(os.path.join(state, "port")) as f:
+            url = "http://127.0.0.1:%s/pybucket" % f.read().strip()
+        bundle, copied = os.path.join(work, "bundle"), os.path.join(work, "elsewhere", "copied")
+        os.makedirs(bundle)
+        native = run(work, "native", "read", None, target=url)
+        check(native.count("\n") > 40, "native: %d cases read over S3" % native.count("\n"))
+        compare("carve", native, run(work, "carve", "read", "carve mode=carve;dir={%s}" % bundle, target=url))
+        carved = sorted(os.path.basename(p) for p in glob.glob(os.path.join(bundle, "*.carve.h5")))
+        print("carve: containers: %s" % ", ".join(carved))
+        check(any(c.startswith("zoo.h5-") for c in carved), "carve: zoo.h5 has a container in %s" % bundle)
+        check(any(c.startswith("ext.h5-") for c in carved), "carve: ext.h5 (an external link's target, a URL "
+              "too) has a container")
+        before = counters(bundle)
+        compare("replay", native, run(work, "replay", "read", "carve mode=replay;dir={%s}" % bundle, target=url))
+        replay_all_hits("replay", bundle, before, counters(bundle))
+        # The container directory copied to another place, with the server up, then stopped.
+        shutil.copytree(bundle, copied)
+        for label in ("replay-copied", "replay-copied-server-gone"):
+            if label == "replay-copied-server-gone":
+                check(s3("stop", state) == 0, "ros3: the server stopped")
+            before = counters(copied)
+            compare(label, native, run(work, label, "read", "carve mode=replay;dir={%s}" % copied, target=url))
+            replay_all_hits(label, copied, before, counters(copied))
+    finally:
+        s3("stop", state)
+
+
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("beside", "bundle"):
-        raise SystemExit("usage: run_workloads.py beside|bundle <work-dir>")
+    if len(argv) != 3 or argv[1] not in ("beside", "bundle", "ros3"):
+        raise SystemExit("usage: run_workloads.py beside|bundle|ros3 <work-dir>")
     placement, work = argv[1], os.path.abspath(argv[2])
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    if placement == "ros3":
+        over_s3(work)
+        return finish()
     data = os.path.join(work, "data")
     if placement == "beside":
         containers, where = data, ""
@@ -135,6 +185,10 @@ def main(argv):
             replay_all_hits("replay-gone", containers, before, counters(containers))
         finally:
             os.rename(away, data)
+    return finish()
+
+
+def finish():
     if failures:
         print("FAIL: %d checks failed" % len(failures))
         return 1

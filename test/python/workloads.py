@@ -4,6 +4,7 @@
     python3 workloads.py make <dir>      writes <dir>/zoo.h5 (and ext.h5, vds0.h5, vds1.h5 beside it), natively
     python3 workloads.py read <dir>      reads them with h5py's defaults (HDF5_VOL_CONNECTOR decides the
                                          connector): one line "<case>: <digest>" per case, in a fixed order
+    python3 workloads.py read <url>      the same over S3 (driver="ros3", anonymous), <url> the bucket's
 
 The digest of a case is the SHA-256 (16 hex digits) of a canonical text of what was read: dtype, shape and
 bytes of arrays (the text of each element for object arrays), names of referenced objects (never the raw
@@ -278,8 +279,11 @@ def cases(f):
 def read(d):
     import h5py
     carve_h5py_check.check()
-    path = os.path.join(d, "zoo.h5")
-    with h5py.File(path, "r") as f:
+    if d.startswith(("http://", "https://")):  # a bucket's URL: the files read over S3, anonymously
+        path, options = d.rstrip("/") + "/zoo.h5", {"driver": "ros3"}
+    else:
+        path, options = os.path.join(d, "zoo.h5"), {}
+    with h5py.File(path, "r", **options) as f:
         for name, fn in cases(f):
             try:
                 text = canon(fn(), f)
