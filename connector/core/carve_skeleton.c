@@ -257,9 +257,9 @@ skeleton_touch_link(hid_t group, const char *name, const H5L_info2_t *info, void
 static herr_t
 skeleton_list_links(hid_t group, const char *path, skeleton_name_list_t *list)
 {
-    hid_t           cpl       = H5I_INVALID_HID;
-    H5_index_t      index     = H5_INDEX_NAME;
-    H5_iter_order_t order     = H5_ITER_INC;
+    hid_t           cpl   = H5I_INVALID_HID;
+    H5_index_t      index = H5_INDEX_NAME;
+    H5_iter_order_t order = H5_ITER_INC;
     H5G_info_t      info;
     unsigned        flags     = 0;
     hsize_t         position  = 0;
