@@ -8,6 +8,9 @@
 # reading all 9: 5 misses. With parallel=1 the replay opens exactly 2 connections: the stamp's HEAD at open,
 # and one for every GET of the origin; with the default parallel setting, fewer than its requests. The
 # replayed output is native's. The counts are printed.
+# With CARVE_TEST_MAKE_BENCH (carve_bench_make), the parallel setting reaches the requests: a chunked
+# dataset whose missing chunks lie apart is replayed with parallel=1 (never two requests at the server at
+# once, its --log-inflight lines; 2 connections) and parallel=4 (more than one at once, never more than 4).
 #
 # usage: replay_connections.sh <work-dir> <data-dir> <h5dump>
 #   HDF5_PLUGIN_PATH must name the directory holding libcarve_vol.so.
@@ -26,8 +29,15 @@ carve_test_setup "$work"
 
 state=$work/server
 trap 'bash "$here/s3ctl.sh" stop "$state" >/dev/null' EXIT
-bash "$here/s3_fixture.sh" start "$state" "$data" conns --log-connections >/dev/null
-url="$(bash "$here/s3ctl.sh" url "$state")/conns/big.h5"
+mkdir -p files
+cp "$data/big.h5" files/
+if [[ -n ${CARVE_TEST_MAKE_BENCH:-} ]]; then
+    "$CARVE_TEST_MAKE_BENCH" --size-mib 64 --chunk-kib 256 files/field.h5 >/dev/null
+fi
+# Each answer waits 50 ms: requests in flight together overlap at the server, which counts them.
+bash "$here/s3_fixture.sh" start "$state" "$work/files" conns --log-connections --log-inflight --latency-ms 50 >/dev/null
+base="$(bash "$here/s3ctl.sh" url "$state")/conns"
+url=$base/big.h5
 log=$state/server.log
 # h5dump is not built with the sanitizers: under CARVE_SANITIZE their runtimes go in front of it.
 preload=${CARVE_TEST_PRELOAD:-}
@@ -36,12 +46,13 @@ half=(-d /big2d -s "0,0" -S "256,1" -c "4,1")
 all=(-d /big2d -s "0,0" -S "256,1" -c "9,1")
 
 # run <label> <connector string or -> <h5dump args...>: exit status to <label>.rc, the run's requests to
-# <label>.req and the connections it opened to <label>.conn.
+# <label>.req, the connections it opened to <label>.conn and the server's in-flight counts to <label>.inflight.
 run() {
-    local label=$1 conn=$2 before before_conn rc=0
+    local label=$1 conn=$2 before before_conn before_inflight rc=0
     shift 2
     before=$(grep -c '^REQ ' "$log" || true)
     before_conn=$(grep -c '^CONNECT ' "$log" || true)
+    before_inflight=$(grep -c '^INFLIGHT ' "$log" || true)
     if [[ $conn == - ]]; then
         LD_PRELOAD="$preload" "${wrapper[@]}" "$h5dump" --filedriver=ros3 "$@" "$url" >"$label.out" 2>"$label.err" || rc=$?
     else
@@ -51,9 +62,11 @@ run() {
     echo "$rc" >"$label.rc"
     grep '^REQ ' "$log" | tail -n +"$((before + 1))" >"$label.req" || true
     grep '^CONNECT ' "$log" | tail -n +"$((before_conn + 1))" >"$label.conn" || true
+    grep '^INFLIGHT ' "$log" | tail -n +"$((before_inflight + 1))" | awk '{print $2}' >"$label.inflight" || true
     echo "$label: exit $rc, $(grep -c '^REQ HEAD ' "$label.req" || true) HEAD, $(grep -c '^REQ GET ' "$label.req" || true) GET," \
-        "$(wc -l <"$label.conn") connections"
+        "$(wc -l <"$label.conn") connections, at most $(sort -n "$label.inflight" | tail -1) requests at once"
 }
+most_at_once() { sort -n "$1.inflight" | tail -1; }
 
 run native - "${all[@]}"
 check "native: exit 0" test "$(cat native.rc)" = 0
@@ -76,6 +89,35 @@ check "replay, parallel 8: exit 0 and native's output" \
     test "$(cat replay8.rc)" = 0 -a -n "$(cmp -s native.out replay8.out && echo same)"
 check "replay, parallel 8: fewer connections ($(wc -l <replay8.conn)) than requests ($(wc -l <replay8.req))" \
     test "$(wc -l <replay8.conn)" -lt "$(wc -l <replay8.req)"
+
+if [[ -n ${CARVE_TEST_MAKE_BENCH:-} ]]; then
+    # One element of chunks (16 x 2048 elements, about 87 KiB stored each, a row of 4 chunks after another)
+    # in every other chunk row: carved, of the first and third chunk of a row; replayed, of all four. A
+    # read's missing chunks are fetched together, the second and the fourth of a row (a chunk apart) by
+    # requests of their own, in flight together up to the parallel setting.
+    url=$base/field.h5
+    half=(-d /field -s "0,0" -S "32,4096" -c "8,2" -k "1,1")
+    all=(-d /field -s "0,0" -S "32,2048" -c "8,4" -k "1,1")
+    rm -f "$work"/*.carve.*
+    run field-native - "${all[@]}"
+    check "field, native: exit 0" test "$(cat field-native.rc)" = 0
+    run field-carve "carve mode=carve" "${half[@]}"
+    check "field, carve: exit 0, nothing on stderr" test "$(cat field-carve.rc)" = 0 -a ! -s field-carve.err
+    run field-replay1 "carve mode=replay;parallel=1" "${all[@]}"
+    check "field, replay, parallel=1: exit 0 and native's output" \
+        test "$(cat field-replay1.rc)" = 0 -a -n "$(cmp -s field-native.out field-replay1.out && echo same)"
+    check "field, replay, parallel=1: one request at a time ($(most_at_once field-replay1))" \
+        test "$(most_at_once field-replay1)" = 1
+    check "field, replay, parallel=1: 2 connections, not $(wc -l <field-replay1.conn)" \
+        test "$(wc -l <field-replay1.conn)" = 2
+    run field-replay4 "carve mode=replay;parallel=4" "${all[@]}"
+    check "field, replay, parallel=4: exit 0 and native's output" \
+        test "$(cat field-replay4.rc)" = 0 -a -n "$(cmp -s field-native.out field-replay4.out && echo same)"
+    check "field, replay, parallel=4: more than one request at once, at most 4 ($(most_at_once field-replay4))" \
+        test "$(most_at_once field-replay4)" -gt 1 -a "$(most_at_once field-replay4)" -le 4
+    check "field, replay, parallel=4: fewer connections ($(wc -l <field-replay4.conn)) than requests ($(wc -l <field-replay4.req))" \
+        test "$(wc -l <field-replay4.conn)" -lt "$(wc -l <field-replay4.req)"
+fi
 
 echo "replay_connections.sh: $((checks - failures)) passed, $failures failed (work files in $work)"
 [[ $failures -eq 0 && $checks -gt 0 ]]
