@@ -1082,14 +1082,17 @@ fetch_one_group(const char *url, carve_origin_range_t *ranges, size_t groups, si
  * request waits 100 ms at the server, so the first 4 are in flight together); closing the URL's
  * connections ends them at the server; without them kept, each call opens its own. A kept connection the
  * server closed while it was idle, or dropped as it was reused, fails nothing: libcurl replaces it, making
- * the request again on a fresh connection itself (carve's own retry, which counts, is not needed). */
+ * the request again on a fresh connection itself (carve's own retry, which counts, is not needed); one
+ * that stalls is ended by the timeout setting, and carve's retry reads on a new one. */
 static void
 test_fetch_connections(unit_t *t, s3_env_t *env)
 {
-    static const char *const slow[]  = {"--latency-ms", "100", "--log-connections", NULL};
-    static const char *const idle[]  = {"--log-connections", "--idle-timeout", "0.3", NULL};
-    static const char *const drops[] = {"--log-connections", "--fault", "drop", "--fault-after", "1",
-                                        "--fault-count",     "1",       NULL};
+    static const char *const slow[]   = {"--latency-ms", "100", "--log-connections", NULL};
+    static const char *const idle[]   = {"--log-connections", "--idle-timeout", "0.3", NULL};
+    static const char *const drops[]  = {"--log-connections", "--fault", "drop", "--fault-after", "1",
+                                         "--fault-count",     "1",       NULL};
+    static const char *const stalls[] = {"--log-connections", "--fault", "stall", "--fault-after", "1",
+                                         "--fault-count",     "1",       NULL};
     carve_origin_range_t     ranges[SPREAD_RANGES];
     carve_origin_conn_t     *conn, *again;
     char                     url[300];
@@ -1186,6 +1189,30 @@ test_fetch_connections(unit_t *t, s3_env_t *env)
     CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 2);
     spread_free(ranges, 2 * SPREAD_PER_GROUP);
     carve_origin_conn_close(conn);
+
+    /* Stalled on a kept connection: the timeout setting ends the request, and carve's retry reads the group
+     * on a new connection, which the next call reuses. */
+    if (!s3_start_extra(t, env, stalls))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+    before = log_lines(env->extra_state, "CONNECT ", 0, false);
+    conn   = carve_origin_conn_open(url);
+    CHECK(t, conn != NULL);
+    carve_origin_set_timeout(1);
+    spread_ranges(ranges, 3);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 0, &requests) && requests == 1);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 1, &requests) && requests == 2);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 2, &requests) && requests == 1);
+    CHECK_NO_ERROR(t);
+    CHECK(t, spread_exact(ranges, 3 * SPREAD_PER_GROUP, -1) == 3 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "FAULT stall", 0, false) == 1);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 2);
+    spread_free(ranges, 3 * SPREAD_PER_GROUP);
+    carve_origin_conn_close(conn);
+    carve_origin_set_timeout(0);
 
     /* Only a URL has connections to keep. */
     CHECK(t, carve_origin_conn_open("/not/a/url.h5") == NULL);
