@@ -875,10 +875,21 @@ fetch_multi_new(void)
     return multi;
 }
 
+/* The entry of url in the list, or NULL; under conn_lock_g. */
+static carve_origin_conn_t *
+conn_find(const char *url)
+{
+    carve_origin_conn_t *conn = conn_list_g;
+
+    while (conn && strcmp(conn->url, url) != 0)
+        conn = conn->next;
+    return conn;
+}
+
 carve_origin_conn_t *
 carve_origin_conn_open(const char *url)
 {
-    carve_origin_conn_t *conn      = NULL;
+    carve_origin_conn_t *fresh     = NULL, *found;
     carve_origin_conn_t *ret_value = NULL;
 
     if (url == NULL || !carve_origin_is_url(url))
@@ -889,31 +900,32 @@ carve_origin_conn_open(const char *url)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL,
                          "origin '%s': libcurl failed to initialise: %s", url,
                          curl_easy_strerror(curl_init_result));
-    pthread_mutex_lock(&conn_lock_g);
-    for (conn = conn_list_g; conn && strcmp(conn->url, url) != 0; conn = conn->next)
-        ;
-    if (conn)
-        conn->opens++;
-    pthread_mutex_unlock(&conn_lock_g);
-    if (conn)
-        CARVE_GOTO_DONE(conn);
-    if ((conn = calloc(1, sizeof *conn)) == NULL || (conn->url = duplicate_string(url)) == NULL)
+    /* Made before the lock is taken (dropped when the URL turns out to have its entry already), so that
+     * two threads opening one URL at once share one entry. */
+    if ((fresh = calloc(1, sizeof *fresh)) == NULL || (fresh->url = duplicate_string(url)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL, "origin '%s': out of memory", url);
-    if ((conn->multi = fetch_multi_new()) == NULL)
+    if ((fresh->multi = fetch_multi_new()) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL,
                          "origin '%s': cannot create a libcurl multi handle", url);
-    conn->opens = 1;
     pthread_mutex_lock(&conn_lock_g);
-    conn->next  = conn_list_g;
-    conn_list_g = conn;
+    if ((found = conn_find(url)) != NULL)
+        found->opens++;
+    else {
+        fresh->opens = 1;
+        fresh->next  = conn_list_g;
+        conn_list_g  = fresh;
+        found        = fresh;
+        fresh        = NULL;
+    }
     pthread_mutex_unlock(&conn_lock_g);
-    ret_value = conn;
-    conn      = NULL;
+    ret_value = found;
 
 done:
-    if (conn && conn != ret_value) {
-        free(conn->url);
-        free(conn);
+    if (fresh) {
+        if (fresh->multi)
+            curl_multi_cleanup(fresh->multi);
+        free(fresh->url);
+        free(fresh);
     }
     return ret_value;
 }
@@ -958,8 +970,7 @@ fetch_conn_take(const char *url)
     carve_origin_conn_t *conn;
 
     pthread_mutex_lock(&conn_lock_g);
-    for (conn = conn_list_g; conn && strcmp(conn->url, url) != 0; conn = conn->next)
-        ;
+    conn = conn_find(url);
     if (conn && conn->busy)
         conn = NULL;
     if (conn)

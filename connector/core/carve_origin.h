@@ -96,10 +96,10 @@ typedef struct carve_origin_range_t {
  * answer: it must be 206 with the Content-Range asked for and exactly that many body bytes. Ranges less
  * than 64 KiB apart, or overlapping, are read by one request (up to 16 MiB); up to the parallel setting
  * (carve_origin_set_parallel) of these requests are in flight at once; a request that fails is tried once
- * more. Connections are kept between calls while the URL has a carve_origin_conn_open, else closed at the
- * end of the call. Each range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns
- * -1 only when no request could be made (the error stack says why); *requests (may be NULL) counts
- * requests made. */
+ * more. Connections are kept between calls while the URL has a carve_origin_conn_open, else closed at
+ * the end of the call. Each range says whether it was read (ok) or why not; ranges are sorted by offset in
+ * place. Returns -1 only when no request could be made (the error stack says why); *requests (may be NULL)
+ * counts requests made. */
 herr_t carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n,
                           size_t *requests);
 
