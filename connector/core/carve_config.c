@@ -21,6 +21,7 @@
 
 #include "carve_dynbuf.h"
 #include "carve_error.h"
+#include "carve_origin.h" /* CARVE_ORIGIN_PARALLEL_* */
 
 /* How a key's value is stored in carve_config_t. */
 typedef enum key_kind_t {
@@ -52,6 +53,7 @@ static const char *check_yes_no(const char *value);
 static const char *check_in_memory(const char *value);
 static const char *check_log(const char *value);
 static const char *check_timeout(const char *value);
+static const char *check_parallel(const char *value);
 
 /* The settings carve knows. Adding one: a carve_key_t value, a field in carve_config_t, a row here. */
 static const key_row_t key_table[CARVE_KEY_COUNT] = {
@@ -82,6 +84,8 @@ static const key_row_t key_table[CARVE_KEY_COUNT] = {
                            "off, summary, reads"},
     [CARVE_KEY_TIMEOUT] = {"timeout", "CARVE_TIMEOUT", KEY_KIND_TEXT, offsetof(carve_config_t, timeout),
                            check_timeout, false, "whole seconds from 1 to 3600"},
+    [CARVE_KEY_PARALLEL] = {"parallel", "CARVE_PARALLEL", KEY_KIND_TEXT, offsetof(carve_config_t, parallel),
+                            check_parallel, false, "a whole number of requests from 1 to 64"},
 };
 
 /* Longest excerpt of a user's key or value quoted in a message. */
@@ -334,6 +338,26 @@ check_timeout(const char *value)
     return parse_timeout(value) > 0 ? NULL : "";
 }
 
+/* A whole number of requests 1..CARVE_ORIGIN_PARALLEL_MAX (decimal digits only), or -1. */
+static int
+parse_parallel(const char *value)
+{
+    char *end;
+    long  n;
+
+    if (value[0] < '0' || value[0] > '9')
+        return -1;
+    errno = 0;
+    n     = strtol(value, &end, 10);
+    return errno || *end != '\0' || n < 1 || n > CARVE_ORIGIN_PARALLEL_MAX ? -1 : (int)n;
+}
+
+static const char *
+check_parallel(const char *value)
+{
+    return parse_parallel(value) > 0 ? NULL : "";
+}
+
 static const char *
 check_log(const char *value)
 {
@@ -375,6 +399,12 @@ long
 carve_config_timeout(const carve_config_t *cfg)
 {
     return cfg->timeout ? parse_timeout(cfg->timeout) : 30;
+}
+
+int
+carve_config_parallel(const carve_config_t *cfg)
+{
+    return cfg->parallel ? parse_parallel(cfg->parallel) : CARVE_ORIGIN_PARALLEL_DEFAULT;
 }
 
 carve_log_t

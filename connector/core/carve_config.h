@@ -33,6 +33,7 @@ typedef enum carve_key_t {
     CARVE_KEY_IN_MEMORY,    /* in_memory=no|yes|<size>[K|M|G]                 env CARVE_IN_MEMORY  */
     CARVE_KEY_LOG,          /* log=off|summary|reads                          env CARVE_LOG        */
     CARVE_KEY_TIMEOUT,      /* timeout=<seconds>                              env CARVE_TIMEOUT    */
+    CARVE_KEY_PARALLEL,     /* parallel=<requests in flight>                  env CARVE_PARALLEL   */
     CARVE_KEY_COUNT
 } carve_key_t;
 
@@ -56,6 +57,7 @@ typedef struct carve_config_t {
     char        *in_memory;    /* replay: NULL or "no", "yes", a size (carve_config_in_memory) */
     char        *log;          /* NULL or "off", "summary", "reads" (carve_config_log) */
     char        *timeout;      /* NULL or whole seconds 1..3600 (carve_config_timeout) */
+    char        *parallel;     /* NULL or 1..64 (carve_config_parallel) */
     unsigned     set_mask;     /* bit (1u << key) set for every key a source gave */
     carve_source_t source[CARVE_KEY_COUNT];
 } carve_config_t;
@@ -119,6 +121,9 @@ long long   carve_config_in_memory(const carve_config_t *cfg);
 carve_log_t carve_config_log(const carve_config_t *cfg);
 /* The bound, in seconds, of each request carve makes itself (a stamp's HEAD): 30 unless set. */
 long carve_config_timeout(const carve_config_t *cfg);
+/* How many of its own range requests carve keeps in flight at once (carve_origin_set_parallel): 8 unless
+ * set. */
+int carve_config_parallel(const carve_config_t *cfg);
 
 /* Parses a mode name; CARVE_MODE_DEFAULT when the name is not one. */
 carve_mode_t carve_mode_parse(const char *name);

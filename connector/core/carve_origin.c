@@ -3,11 +3,14 @@
  * carve_origin.c — the origin of a container: its canonical location, its coherence stamp (stat(2) for
  * a local file, one libcurl HEAD request for a URL, signed with AWS SigV4 when the ROS3 access list
  * carries credentials), the comparison and description of two stamps, validated range reads of a URL
- * (carve_origin_fetch: neighbours coalesced, several requests in flight on libcurl's multi interface), and
- * the deterministic paths of the container, manifest and lock file that belong to a location.
+ * (carve_origin_fetch: neighbours coalesced, several requests in flight on libcurl's multi interface, the
+ * connections kept between calls while an origin is open: carve_origin_conn_open), the reading of a ROS3
+ * access list's settings, and the deterministic paths of the container, manifest and lock file that belong
+ * to a location.
  *
- * No VOL code. The only process-wide state is libcurl's one-time initialisation (see curl_init_once) and
- * two settings: the timeout (each file open sets it) and the requests in flight (carve_origin_set_parallel).
+ * No VOL code. The process-wide state is libcurl's one-time initialisation (see curl_init_once), two
+ * settings: the timeout (each file open sets it) and the requests in flight (carve_origin_set_parallel), and
+ * the list of URLs whose connections are kept (behind a lock).
  */
 
 #include "carve_origin.h"
@@ -343,76 +346,95 @@ carve_origin_global_init(void)
     pthread_once(&curl_init_once, curl_init_routine);
 }
 
-/* The settings of a ROS3 access list that matter for signing. */
+/* ------------------------------------------------------------------------------------------------------ */
+/* ROS3 settings                                                                                           */
+/* ------------------------------------------------------------------------------------------------------ */
+
+void
+carve_origin_ros3_clear(carve_origin_ros3_t *settings)
+{
+    if (settings == NULL)
+        return;
+    if (settings->token) {
+        wipe_secret(settings->token, strlen(settings->token));
+        free(settings->token);
+    }
+    wipe_secret(&settings->fa, sizeof settings->fa);
+    settings->token = NULL;
+}
+
+int
+carve_origin_ros3_read(const char *url, hid_t fapl_id, carve_origin_ros3_t *settings)
+{
+    const char *name = url ? url : "(no name)";
+    hid_t       driver;
+    htri_t      is_fapl, has_token;
+    size_t      token_size = H5FD_ROS3_MAX_SECRET_TOK_LEN + 1;
+    int         ret_value  = 0;
+
+    memset(settings, 0, sizeof *settings);
+    if (fapl_id == H5P_DEFAULT)
+        CARVE_GOTO_DONE(0);
+    if ((is_fapl = H5Pisa_class(fapl_id, H5P_FILE_ACCESS)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
+                         "origin '%s': the access property list is not valid", name);
+    if (!is_fapl)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
+                         "origin '%s': the property list given is not a file access list", name);
+    if ((driver = H5Pget_driver(fapl_id)) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "origin '%s': cannot read the access list's driver", name);
+    if (driver != H5FD_ROS3)
+        CARVE_GOTO_DONE(0);
+    if (H5Pget_fapl_ros3(fapl_id, &settings->fa) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "origin '%s': cannot read the ROS3 settings",
+                         name);
+    /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
+    if ((has_token = H5Pexist(fapl_id, "ros3_token_prop")) < 0)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                         "origin '%s': cannot look for a ROS3 session token", name);
+    if (has_token) {
+        if ((settings->token = calloc(1, token_size)) == NULL)
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", name);
+        if (H5Pget_fapl_ros3_token(fapl_id, token_size, settings->token) < 0)
+            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
+                             "origin '%s': cannot read the ROS3 session token", name);
+        if (settings->token[0] == '\0') {
+            free(settings->token);
+            settings->token = NULL;
+        }
+    }
+    ret_value = 1;
+
+done:
+    if (ret_value < 0)
+        carve_origin_ros3_clear(settings);
+    return ret_value;
+}
+
+/* The settings of an access list that matter for signing: sign only with a ROS3 list that authenticates. */
 typedef struct sigv4_settings_t {
-    bool             sign;
-    H5FD_ros3_fapl_t ros3;
-    char            *token; /* NULL or "" when none */
+    bool                sign;
+    carve_origin_ros3_t ros3;
 } sigv4_settings_t;
 
 static void
 sigv4_settings_clear(sigv4_settings_t *settings)
 {
-    if (settings->token) {
-        wipe_secret(settings->token, strlen(settings->token));
-        free(settings->token);
-    }
-    wipe_secret(&settings->ros3, sizeof settings->ros3);
-    settings->token = NULL;
-    settings->sign  = false;
+    carve_origin_ros3_clear(&settings->ros3);
+    settings->sign = false;
 }
 
-/* Reads the ROS3 credentials of fapl_id, if it is a ROS3 access list that authenticates. */
 static herr_t
 sigv4_settings_read(const char *url, hid_t fapl_id, sigv4_settings_t *settings)
 {
-    htri_t is_fapl;
-    herr_t ret_value = 0;
+    int is_ros3;
 
-    memset(settings, 0, sizeof *settings);
-    if (fapl_id == H5P_DEFAULT)
-        goto done;
-    if ((is_fapl = H5Pisa_class(fapl_id, H5P_FILE_ACCESS)) < 0)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
-                         "origin '%s': the access property list is not valid", url);
-    if (!is_fapl)
-        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
-                         "origin '%s': the property list given is not a file access list", url);
-#ifdef H5_HAVE_ROS3_VFD
-    {
-        hid_t  driver = H5Pget_driver(fapl_id);
-        htri_t has_token;
-        size_t token_size = H5FD_ROS3_MAX_SECRET_TOK_LEN + 1;
-
-        if (driver < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                             "origin '%s': cannot read the access list's driver", url);
-        if (driver != H5FD_ROS3)
-            goto done;
-        if (H5Pget_fapl_ros3(fapl_id, &settings->ros3) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                             "origin '%s': cannot read the ROS3 settings", url);
-        if (!settings->ros3.authenticate)
-            goto done;
-        settings->sign = true;
-        /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
-        if ((has_token = H5Pexist(fapl_id, "ros3_token_prop")) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                             "origin '%s': cannot look for a ROS3 session token", url);
-        if (has_token) {
-            if ((settings->token = calloc(1, token_size)) == NULL)
-                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
-            if (H5Pget_fapl_ros3_token(fapl_id, token_size, settings->token) < 0)
-                CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1,
-                                 "origin '%s': cannot read the ROS3 session token", url);
-        }
-    }
-#endif
-
-done:
-    if (ret_value < 0)
-        sigv4_settings_clear(settings);
-    return ret_value;
+    settings->sign = false;
+    if ((is_ros3 = carve_origin_ros3_read(url, fapl_id, &settings->ros3)) < 0)
+        return -1;
+    settings->sign = is_ros3 && settings->ros3.fa.authenticate;
+    return 0;
 }
 
 /* What the header callback collects from one response. */
@@ -581,10 +603,10 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
         "origin '%s': this libcurl (%s) cannot sign requests with AWS SigV4 (needs 7.75 or later)", url,
         LIBCURL_VERSION);
 #else
-    if (!is_valid_region(settings->ros3.aws_region))
+    if (!is_valid_region(settings->ros3.fa.aws_region))
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1,
                          "origin '%s': the ROS3 region '%s' is not a valid AWS region name", url,
-                         settings->ros3.aws_region);
+                         settings->ros3.fa.aws_region);
     if (url_host(url, &host) < 0)
         CARVE_GOTO_DONE(-1);
     if ((line = format_string("Host: %s", host)) == NULL ||
@@ -594,19 +616,19 @@ sigv4_prepare(CURL *curl, const char *url, const sigv4_settings_t *settings, str
     if ((appended = curl_slist_append(*headers, "x-amz-content-sha256: " EMPTY_PAYLOAD_SHA256)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     *headers = appended;
-    if (settings->token && settings->token[0] != '\0') {
+    if (settings->ros3.token) {
         free(line);
-        if ((line = format_string("x-amz-security-token: %s", settings->token)) == NULL ||
+        if ((line = format_string("x-amz-security-token: %s", settings->ros3.token)) == NULL ||
             (appended = curl_slist_append(*headers, line)) == NULL)
             CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
         *headers = appended;
     }
-    if ((*provider = format_string("aws:amz:%s:s3", settings->ros3.aws_region)) == NULL)
+    if ((*provider = format_string("aws:amz:%s:s3", settings->ros3.fa.aws_region)) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "origin '%s': out of memory", url);
     /* Username and password separately: an access key id with a ':' would split CURLOPT_USERPWD wrongly. */
     if (curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, *provider) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_USERNAME, settings->ros3.secret_id) != CURLE_OK ||
-        curl_easy_setopt(curl, CURLOPT_PASSWORD, settings->ros3.secret_key) != CURLE_OK)
+        curl_easy_setopt(curl, CURLOPT_USERNAME, settings->ros3.fa.secret_id) != CURLE_OK ||
+        curl_easy_setopt(curl, CURLOPT_PASSWORD, settings->ros3.fa.secret_key) != CURLE_OK)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
                          "origin '%s': libcurl refused the SigV4 settings", url);
 #endif
@@ -805,10 +827,9 @@ done:
 /* A request's total time: the timeout setting plus one second per FETCH_MIN_RATE bytes. */
 #define FETCH_MIN_RATE ((uint64_t)256 * 1024)
 /* Requests in flight at once (carve_origin_set_parallel): by default 8, as many as a read's missing chunks
- * usually need to hide the latency of an object store; at most FETCH_PARALLEL_MAX (connections to one
- * server). */
-#define FETCH_PARALLEL_DEFAULT 8
-#define FETCH_PARALLEL_MAX     64
+ * usually need to hide the latency of an object store; at most 64 (connections to one server). */
+#define FETCH_PARALLEL_DEFAULT CARVE_ORIGIN_PARALLEL_DEFAULT
+#define FETCH_PARALLEL_MAX     CARVE_ORIGIN_PARALLEL_MAX
 /* The longest wait for a socket before libcurl is asked again (its own timeouts end a wait earlier). */
 #define FETCH_POLL_MS 1000
 
@@ -821,6 +842,155 @@ carve_origin_set_parallel(int requests)
     if (requests <= 0)
         requests = FETCH_PARALLEL_DEFAULT;
     fetch_parallel_g = requests < FETCH_PARALLEL_MAX ? requests : FETCH_PARALLEL_MAX;
+}
+
+/* The connections kept for one URL (carve_origin_conn_open). libcurl keeps a finished request's connection
+ * in its multi handle's cache, for the next request to the same server: kept, the multi handle keeps them
+ * from one carve_origin_fetch call to the next. */
+struct carve_origin_conn_t {
+    char                       *url;
+    unsigned                    opens; /* carve_origin_conn_open calls not yet closed */
+    CURLM                      *multi;
+    bool                        busy;   /* a carve_origin_fetch is using multi */
+    bool                        closed; /* out of the list: the fetch using it frees it */
+    struct carve_origin_conn_t *next;
+};
+
+/* Every URL with connections kept, and the lock of the list and of each entry's opens and busy: the
+ * program may open files, hence origins, from several threads. */
+static pthread_mutex_t      conn_lock_g = PTHREAD_MUTEX_INITIALIZER;
+static carve_origin_conn_t *conn_list_g = NULL;
+
+/* A multi handle for carve_origin_fetch's requests: its cache holds as many idle connections as requests
+ * can be in flight, so none that a later call could reuse is closed for want of room. */
+static CURLM *
+fetch_multi_new(void)
+{
+    CURLM *multi = curl_multi_init();
+
+    if (multi && curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)FETCH_PARALLEL_MAX) != CURLM_OK) {
+        curl_multi_cleanup(multi);
+        multi = NULL;
+    }
+    return multi;
+}
+
+/* The entry of url in the list, or NULL; under conn_lock_g. */
+static carve_origin_conn_t *
+conn_find(const char *url)
+{
+    carve_origin_conn_t *conn = conn_list_g;
+
+    while (conn && strcmp(conn->url, url) != 0)
+        conn = conn->next;
+    return conn;
+}
+
+carve_origin_conn_t *
+carve_origin_conn_open(const char *url)
+{
+    carve_origin_conn_t *fresh     = NULL, *found;
+    carve_origin_conn_t *ret_value = NULL;
+
+    if (url == NULL || !carve_origin_is_url(url))
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, NULL,
+                         "origin '%s': not a URL, no connections to keep", url ? url : "(null)");
+    pthread_once(&curl_init_once, curl_init_routine);
+    if (curl_init_result != CURLE_OK)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL,
+                         "origin '%s': libcurl failed to initialise: %s", url,
+                         curl_easy_strerror(curl_init_result));
+    /* Made before the lock is taken (dropped when the URL turns out to have its entry already), so that
+     * two threads opening one URL at once share one entry. */
+    if ((fresh = calloc(1, sizeof *fresh)) == NULL || (fresh->url = duplicate_string(url)) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL, "origin '%s': out of memory", url);
+    if ((fresh->multi = fetch_multi_new()) == NULL)
+        CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, NULL,
+                         "origin '%s': cannot create a libcurl multi handle", url);
+    pthread_mutex_lock(&conn_lock_g);
+    if ((found = conn_find(url)) != NULL)
+        found->opens++;
+    else {
+        fresh->opens = 1;
+        fresh->next  = conn_list_g;
+        conn_list_g  = fresh;
+        found        = fresh;
+        fresh        = NULL;
+    }
+    pthread_mutex_unlock(&conn_lock_g);
+    ret_value = found;
+
+done:
+    if (fresh) {
+        if (fresh->multi)
+            curl_multi_cleanup(fresh->multi);
+        free(fresh->url);
+        free(fresh);
+    }
+    return ret_value;
+}
+
+/* Closes the connections and frees what conn holds. */
+static void
+conn_free(carve_origin_conn_t *conn)
+{
+    curl_multi_cleanup(conn->multi);
+    free(conn->url);
+    free(conn);
+}
+
+void
+carve_origin_conn_close(carve_origin_conn_t *conn)
+{
+    bool free_now = false;
+
+    if (conn == NULL)
+        return;
+    pthread_mutex_lock(&conn_lock_g);
+    if (--conn->opens == 0) {
+        for (carve_origin_conn_t **p = &conn_list_g; *p; p = &(*p)->next)
+            if (*p == conn) {
+                *p = conn->next;
+                break;
+            }
+        /* A fetch of another thread still running on it frees it when it ends (fetch_conn_release). */
+        conn->closed = true;
+        free_now     = !conn->busy;
+    }
+    pthread_mutex_unlock(&conn_lock_g);
+    if (free_now)
+        conn_free(conn);
+}
+
+/* The multi handle kept for url, taken for one carve_origin_fetch call; NULL when there is none or another
+ * call is using it. */
+static carve_origin_conn_t *
+fetch_conn_take(const char *url)
+{
+    carve_origin_conn_t *conn;
+
+    pthread_mutex_lock(&conn_lock_g);
+    conn = conn_find(url);
+    if (conn && conn->busy)
+        conn = NULL;
+    if (conn)
+        conn->busy = true;
+    pthread_mutex_unlock(&conn_lock_g);
+    return conn;
+}
+
+/* Gives back what fetch_conn_take took (its connections stay), or frees it when it was closed meanwhile. */
+static void
+fetch_conn_release(carve_origin_conn_t *conn)
+{
+    bool closed;
+
+    pthread_mutex_lock(&conn_lock_g);
+    conn->busy = false;
+    closed     = conn->closed;
+    pthread_mutex_unlock(&conn_lock_g);
+    if (closed)
+        conn_free(conn);
 }
 
 /* One request's response: its Content-Range, and the body scattered into the ranges it covers. */
@@ -987,7 +1157,8 @@ fetch_plan_group(carve_origin_range_t *ranges, size_t n, size_t *next, fetch_gro
 
 /* One request slot of carve_origin_fetch: a handle of its own, which signs each of its requests itself
  * (libcurl's SigV4 at the time the request is sent), and the group it is reading. The connections belong
- * to the batch's multi handle, so a slot's next request reuses whichever one is free. */
+ * to the batch's multi handle, so a slot's next request reuses whichever one is free (and, when the URL's
+ * connections are kept, so does the next call's). */
 typedef struct fetch_slot_t {
     remote_session_t session;
     fetch_group_t    group;
@@ -1002,6 +1173,7 @@ typedef struct fetch_batch_t {
     size_t                n;
     size_t                next; /* the first range no group has taken yet */
     CURLM                *multi;
+    carve_origin_conn_t  *kept;  /* the URL's kept connections whose multi handle this is, or NULL */
     sigv4_settings_t      sigv4; /* read once, for every slot's handle */
     fetch_slot_t         *slots;
     size_t                capacity; /* slots allocated: the parallel setting */
@@ -1178,7 +1350,11 @@ carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges,
      * request can be made. */
     if (fetch_slot_open(&b) < 0)
         CARVE_GOTO_DONE(-1);
-    if ((b.multi = curl_multi_init()) == NULL)
+    /* The connections kept for the URL, if it has them and no other call is using them; else this call's
+     * own, closed at its end. */
+    if ((b.kept = fetch_conn_take(url)) != NULL)
+        b.multi = b.kept->multi;
+    else if ((b.multi = fetch_multi_new()) == NULL)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1,
                          "origin '%s': cannot create a libcurl multi handle", url);
     qsort(ranges, n, sizeof *ranges, fetch_compare_offsets);
@@ -1207,7 +1383,9 @@ done:
             curl_multi_remove_handle(b.multi, b.slots[i].session.curl);
         remote_session_close(&b.slots[i].session);
     }
-    if (b.multi)
+    if (b.kept)
+        fetch_conn_release(b.kept); /* the connections stay for the next call */
+    else if (b.multi)
         curl_multi_cleanup(b.multi); /* after the handles are removed: closes the connections */
     free(b.slots);
     sigv4_settings_clear(&b.sigv4);

@@ -36,7 +36,10 @@ void carve_origin_set_timeout(long seconds);
 
 /* Up to `requests` requests of one carve_origin_fetch call are in flight at once (libcurl's multi
  * interface, each on a connection of its own, kept for the call's next requests); 1: one after another;
- * 0 or less: the default, 8; at most 64. Process-wide, like the timeout. */
+ * 0 or less: the default, CARVE_ORIGIN_PARALLEL_DEFAULT; at most CARVE_ORIGIN_PARALLEL_MAX. Process-wide,
+ * like the timeout: each file open sets it from its `parallel` setting. */
+#define CARVE_ORIGIN_PARALLEL_DEFAULT 8
+#define CARVE_ORIGIN_PARALLEL_MAX     64
 void carve_origin_set_parallel(int requests);
 
 /* 1 for an http:// or https:// URL, 0 otherwise. */
@@ -52,6 +55,19 @@ herr_t carve_origin_location_lenient(const char *name, char **location);
 /* `name` made absolute against the current directory and normalised without looking at the filesystem
  * ("." and empty segments dropped, ".." removing the one before it); a URL unchanged. Caller frees. */
 herr_t carve_origin_location_lexical(const char *name, char **location);
+
+/* The settings of a ROS3 access list (credentials included): what carve's own requests are signed with and
+ * what carve's origin driver wraps. */
+typedef struct carve_origin_ros3_t {
+    H5FD_ros3_fapl_t fa;
+    char            *token; /* the session token (malloc'ed); NULL when the list has none, or an empty one */
+} carve_origin_ros3_t;
+/* Reads the ROS3 settings of fapl_id into *settings: 1 when it selects ROS3, 0 when it selects another
+ * driver or is H5P_DEFAULT (*settings zeroed), -1 when it is not a file access list or cannot be read (the
+ * error stack says why, naming url, which may be NULL). Clear *settings after a 1. */
+int carve_origin_ros3_read(const char *url, hid_t fapl_id, carve_origin_ros3_t *settings);
+/* Overwrites the secrets of *settings and frees its token. */
+void carve_origin_ros3_clear(carve_origin_ros3_t *settings);
 
 /* Makes fapl_id read a URL with the ROS3 driver, unless it already selects ROS3: signed with
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION (and AWS_SESSION_TOKEN) when all are set in the
@@ -80,11 +96,26 @@ typedef struct carve_origin_range_t {
  * answer: it must be 206 with the Content-Range asked for and exactly that many body bytes. Ranges less
  * than 64 KiB apart, or overlapping, are read by one request (up to 16 MiB); up to the parallel setting
  * (carve_origin_set_parallel) of these requests are in flight at once; a request that fails is tried once
- * more. Each range says whether it was read (ok) or why not; ranges are sorted by offset in place. Returns
- * -1 only when no request could be made (the error stack says why); *requests (may be NULL) counts
- * requests made. */
+ * more. Connections are kept between calls while the URL has a carve_origin_conn_open, else closed at
+ * the end of the call. Each range says whether it was read (ok) or why not; ranges are sorted by offset in
+ * place. Returns -1 only when no request could be made (the error stack says why); *requests (may be NULL)
+ * counts requests made. */
 herr_t carve_origin_fetch(const char *url, hid_t fapl_id, carve_origin_range_t *ranges, size_t n,
                           size_t *requests);
+
+/* Connections kept for one URL origin between carve_origin_fetch calls: while at least one is open for a
+ * URL, the fetches of that URL (exactly that string) reuse the connections the earlier ones left idle,
+ * instead of each opening its own (a TCP and TLS set-up per call); libcurl replaces one the server closed
+ * meanwhile, and makes a request again itself on a fresh connection when a kept one turns out dead as it is
+ * reused. Opened by whoever holds the origin open (carve's fetch driver, for as long as its file is open);
+ * the last close for a URL closes its connections. Calls for one URL are counted and share one set of
+ * connections; a fetch while another thread's fetch of that URL is running makes connections of its own. */
+typedef struct carve_origin_conn_t carve_origin_conn_t;
+/* NULL on failure (the error stack says why): fetches still work, with connections of their own. */
+carve_origin_conn_t *carve_origin_conn_open(const char *url);
+/* NULL: nothing to do. */
+void carve_origin_conn_close(carve_origin_conn_t *conn);
+
 void   carve_stamp_clear(carve_stamp_t *stamp);
 herr_t carve_stamp_copy(carve_stamp_t *dst, const carve_stamp_t *src);
 /* 1 when two stamps describe the same unchanged origin, 0 otherwise. Fields one side does not know

@@ -44,17 +44,18 @@ typedef struct origin_fa_t {
 } origin_fa_t;
 
 typedef struct origin_file_t {
-    H5FD_t              pub; /* first: HDF5 sees an H5FD_t */
-    origin_fa_t         fa;
-    char               *url;
-    H5FD_t             *inner;        /* tee: ROS3's file, opened by its class's own open (see origin_open) */
-    const H5FD_class_t *ros3;         /* tee: ROS3's class */
-    int                 inner_public; /* tee: inner was opened by H5FDopen (closed by H5FDclose) */
-    unsigned long       fileno;       /* tee: the serial number HDF5 would have given this file, or 0 */
-    hid_t               sign_fapl;    /* fetch: ROS3 settings for carve_origin_fetch */
-    haddr_t             eoa;
-    uint64_t            page;      /* fetch: the next metadata miss's page */
-    uint64_t            last_stop; /* fetch: where the last metadata page ended */
+    H5FD_t               pub; /* first: HDF5 sees an H5FD_t */
+    origin_fa_t          fa;
+    char                *url;
+    H5FD_t              *inner; /* tee: ROS3's file, opened by its class's own open (see origin_open) */
+    const H5FD_class_t  *ros3;  /* tee: ROS3's class */
+    int                  inner_public; /* tee: inner was opened by H5FDopen (closed by H5FDclose) */
+    unsigned long        fileno;       /* tee: the serial number HDF5 would have given this file, or 0 */
+    hid_t                sign_fapl;    /* fetch: ROS3 settings for carve_origin_fetch */
+    carve_origin_conn_t *conn;         /* fetch: the connections of its requests, kept while it is open */
+    haddr_t              eoa;
+    uint64_t             page;      /* fetch: the next metadata miss's page */
+    uint64_t             last_stop; /* fetch: where the last metadata page ended */
 } origin_file_t;
 
 static hid_t origin_vfd_id_g = H5I_INVALID_HID;
@@ -245,6 +246,8 @@ origin_open(const char *name, unsigned flags, hid_t fapl_id, haddr_t maxaddr)
     else {
         file->sign_fapl = lower;
         lower           = H5I_INVALID_HID;
+        /* Without kept connections each miss opens its own: slower, still right. */
+        CARVE_TRY_IGNORED(file->conn = carve_origin_conn_open(name));
     }
     ret_value = &file->pub;
 
@@ -257,6 +260,7 @@ done:
             origin_close_inner(file);
         if (file->sign_fapl >= 0)
             H5Pclose(file->sign_fapl);
+        carve_origin_conn_close(file->conn);
         carve_bytestore_unref(file->fa.store);
         free(file->fa.token);
         free(file->url);
@@ -279,6 +283,7 @@ origin_close(H5FD_t *file_)
     if (file->sign_fapl >= 0)
         H5Pclose(file->sign_fapl);
     CARVE_CLEANUP_END
+    carve_origin_conn_close(file->conn);
     carve_bytestore_unref(file->fa.store);
     free(file->fa.token);
     free(file->url);
@@ -518,24 +523,21 @@ carve_origin_vfd_is_ros3(hid_t fapl_id)
     return driver < 0 ? -1 : driver == H5FD_ROS3;
 }
 
-/* fa's ROS3 settings from a list that selects ROS3. */
+/* fa's ROS3 settings from a list that selects ROS3 (fa takes the token). */
 static herr_t
-origin_fa_from_ros3(origin_fa_t *fa, hid_t ros3_fapl_id)
+origin_fa_from_ros3(origin_fa_t *fa, const char *url, hid_t ros3_fapl_id)
 {
-    char   token[H5FD_ROS3_MAX_SECRET_TOK_LEN + 1];
-    herr_t ret_value = 0;
+    carve_origin_ros3_t settings;
+    int                 is_ros3;
+    herr_t              ret_value = 0;
 
     memset(fa, 0, sizeof *fa);
-    if (H5Pget_driver(ros3_fapl_id) != H5FD_ROS3 || H5Pget_fapl_ros3(ros3_fapl_id, &fa->ros3) < 0)
+    if ((is_ros3 = carve_origin_ros3_read(url, ros3_fapl_id, &settings)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (!is_ros3)
         CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_BADVALUE, -1, "the access list does not select ROS3");
-    /* H5Pget_fapl_ros3_token reads an unset pointer when no token was ever set (HDF5 1.14.5): look first. */
-    if (H5Pexist(ros3_fapl_id, "ros3_token_prop") > 0) {
-        token[0] = '\0';
-        if (H5Pget_fapl_ros3_token(ros3_fapl_id, sizeof token, token) < 0)
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, -1, "cannot read the ROS3 session token");
-        if (token[0] && NULL == (fa->token = strdup(token)))
-            CARVE_GOTO_ERROR(CARVE_E_ORIGIN, CARVE_E_SYSTEM, -1, "out of memory");
-    }
+    fa->ros3  = settings.fa;
+    fa->token = settings.token;
 
 done:
     return ret_value;
@@ -565,7 +567,7 @@ origin_vfd_select(hid_t fapl_id, hid_t ros3_fapl_id, origin_role_t role, const c
 {
     origin_fa_t fa;
 
-    if (origin_fa_from_ros3(&fa, ros3_fapl_id) < 0)
+    if (origin_fa_from_ros3(&fa, url, ros3_fapl_id) < 0)
         return -1;
     fa.role     = role;
     fa.store    = store;

@@ -10,7 +10,9 @@
  *          answered from it, without a request; any other is read with carve's own validated range
  *          requests (carve_origin_fetch: 206, the range asked for, exactly its length), and kept. Metadata
  *          misses are read in pages that double while misses follow each other (64 KiB up to 1 MiB), so a walk of a whole
- *          skeleton costs a few requests, not one per object header; raw data is read exactly.
+ *          skeleton costs a few requests, not one per object header; raw data is read exactly. While the
+ *          file is open, the connections of carve's requests to its URL are kept (carve_origin_conn_open):
+ *          its misses, and the other fetches of that URL meanwhile, reuse them.
  *
  * So a commit asks the server only for what the program's run did not read, and stores the bytes the
  * program saw. An access list with the tee driver is never handed to the program: carve_origin_vfd_restore

@@ -69,7 +69,9 @@ file_open_or_create(const char *name, unsigned flags, hid_t fcpl_id, hid_t fapl_
         CARVE_GOTO_DONE(NULL);
     if ((how.under_fapl = carve_info_under_fapl(fapl_id, ctx->under_vol_id, ctx->under_vol_info)) < 0)
         CARVE_GOTO_DONE(NULL);
-    carve_origin_set_timeout(carve_config_timeout(&ctx->config)); /* the requests this open may make */
+    /* The requests this open, its reads and its commit may make. */
+    carve_origin_set_timeout(carve_config_timeout(&ctx->config));
+    carve_origin_set_parallel(carve_config_parallel(&ctx->config));
 
     /* The mode may open the file its own way (replay: from its container); otherwise it is opened below. */
     if (NULL == (under = ctx->mode->file_open(ctx, &how, &pass_through)) && !pass_through)

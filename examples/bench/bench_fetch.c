@@ -4,15 +4,17 @@
  * carve_origin_set_parallel) saves against reading the same ranges one after another with HDF5's ROS3
  * driver, on an object of an S3 server (test/s3/s3server.py with --latency-ms plays a remote store).
  *
- *   carve_bench_fetch <url> [--ranges N] [--bytes B] [--reps R] [--parallel K,K,...]
+ *   carve_bench_fetch <url> [--ranges N] [--bytes B] [--reps R] [--parallel K,K,...] [--cold]
  *       (defaults: 64 ranges of 65536 bytes, 3 repetitions, parallel 1,8)
  *
  * The ranges are spread evenly over the object past its first 16 MiB (which HDF5 1.14.5's ROS3 driver
  * reads whole when it opens a file, and serves from memory), one at the middle of each of N equal
  * stretches, so that ranges farther apart than carve's 64 KiB gap are separate requests. Each repetition
  * runs, interleaved: ROS3 (H5FDopen once, untimed, then one H5FDread per range, timed) and
- * carve_origin_fetch of all ranges at each parallel setting (timed whole: its handles and connections are
- * set up inside the call). Every run's bytes are compared with ROS3's. Prints a markdown table (minimum
+ * carve_origin_fetch of all ranges at each parallel setting (timed whole: its handles are set up inside the
+ * call). ROS3 keeps its connection from the open on; carve keeps those of its requests from one call to the
+ * next (carve_origin_conn_open, untimed, as its fetch driver does while an origin is open), unless --cold:
+ * then every call opens its own. Every run's bytes are compared with ROS3's. Prints a markdown table (minimum
  * and median wall time, requests, speed-up against ROS3) and one "FETCH mode=... s=... requests=..." line
  * per row. Signed with AWS_* from the environment when set (carve_origin_use_ros3), anonymous otherwise.
  */
@@ -95,6 +97,8 @@ main(int argc, char **argv)
 {
     const char           *url     = NULL;
     size_t                nranges = 64, bytes = 65536, reps = 3, nmodes = 0;
+    int                   cold = 0;
+    carve_origin_conn_t  *conn = NULL;
     int                   parallel[MODES_MAX];
     char                 *list = NULL;
     carve_stamp_t         stamp;
@@ -115,11 +119,13 @@ main(int argc, char **argv)
             reps = count_option("--reps", argv[++i], REPS_MAX);
         else if (strcmp(argv[i], "--parallel") == 0 && i + 1 < argc)
             list = argv[++i];
+        else if (strcmp(argv[i], "--cold") == 0)
+            cold = 1;
         else if (argv[i][0] != '-' && url == NULL)
             url = argv[i];
         else {
             fprintf(stderr, "usage: carve_bench_fetch <url> [--ranges N] [--bytes B] [--reps R] "
-                            "[--parallel K,K,...]\n");
+                            "[--parallel K,K,...] [--cold]\n");
             return 2;
         }
     }
@@ -158,6 +164,8 @@ main(int argc, char **argv)
     if ((file = H5FDopen(url, H5F_ACC_RDONLY, fapl, HADDR_UNDEF)) == NULL ||
         H5FDset_eoa(file, H5FD_MEM_DEFAULT, H5FDget_eof(file, H5FD_MEM_DEFAULT)) < 0)
         die("cannot open the object with the ROS3 driver");
+    if (!cold && (conn = carve_origin_conn_open(url)) == NULL)
+        die("cannot keep connections to the object");
 
     for (size_t r = 0; r < reps; r++) {
         times[0][r] = read_ros3(file, ranges, nranges, want);
@@ -167,9 +175,9 @@ main(int argc, char **argv)
     requests[0] = nranges;
 
     printf("%zu ranges of %zu bytes, one every %llu bytes from byte %llu of %s (%lld bytes); %zu "
-           "repetitions\n\n",
+           "repetitions; carve's connections %s\n\n",
            nranges, bytes, (unsigned long long)step, (unsigned long long)base, url, (long long)stamp.size,
-           reps);
+           reps, cold ? "opened by each call" : "kept between calls");
     for (size_t m = 0; m <= nmodes; m++)
         mins[m] = bench_min_of(times[m], (unsigned)reps);
     printf("| reader | requests | min s | median s | ROS3 / this (min) |\n|---|---:|---:|---:|---:|\n");
@@ -188,6 +196,7 @@ main(int argc, char **argv)
         printf("FETCH mode=%s parallel=%d s=%.4f requests=%zu speedup=%.2f\n", m == 0 ? "ros3" : "carve",
                m == 0 ? 1 : parallel[m - 1], mins[m], requests[m], bench_ratio(mins[0], mins[m]));
 
+    carve_origin_conn_close(conn);
     H5FDclose(file);
     H5Pclose(fapl);
     carve_stamp_clear(&stamp);

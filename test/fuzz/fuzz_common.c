@@ -313,6 +313,10 @@ fuzz_key_equal(const carve_config_t *a, const carve_config_t *b, carve_key_t k, 
             ta = a->timeout;
             tb = b->timeout;
             break;
+        case CARVE_KEY_PARALLEL:
+            ta = a->parallel;
+            tb = b->parallel;
+            break;
         case CARVE_KEY_COUNT:
             snprintf(why, why_size, "key %d is not a key", (int)k);
             return false;
@@ -585,6 +589,22 @@ fuzz_check_config_valid(const carve_config_t *cfg, carve_source_t source, const 
     else
         FUZZ_CHECK(cfg->timeout == NULL && carve_config_timeout(cfg) == 30,
                    "%s: timeout is not set but '%.64s'", what, cfg->timeout);
+    if (cfg->set_mask & (1u << CARVE_KEY_PARALLEL)) {
+        long n = 0;
+
+        check_set_text(cfg->parallel, "parallel", what);
+        for (const char *p = cfg->parallel; *p; p++) {
+            FUZZ_CHECK(*p >= '0' && *p <= '9' && n <= 64, "%s: parallel '%.64s' is not 1..64", what,
+                       cfg->parallel);
+            n = n * 10 + (*p - '0');
+        }
+        FUZZ_CHECK(n >= 1 && n <= 64, "%s: parallel '%.64s' is not 1..64", what, cfg->parallel);
+        FUZZ_CHECK(carve_config_parallel(cfg) == n, "%s: carve_config_parallel gives %d for '%.64s'", what,
+                   carve_config_parallel(cfg), cfg->parallel);
+    }
+    else
+        FUZZ_CHECK(cfg->parallel == NULL && carve_config_parallel(cfg) == 8,
+                   "%s: parallel is not set but '%.64s'", what, cfg->parallel);
     check_accessors(cfg, what);
 }
 
@@ -693,6 +713,9 @@ fuzz_expected_string_length(const carve_config_t *cfg)
                 break;
             case CARVE_KEY_TIMEOUT:
                 value = cfg->timeout;
+                break;
+            case CARVE_KEY_PARALLEL:
+                value = cfg->parallel;
                 break;
             case CARVE_KEY_COUNT:
                 break;

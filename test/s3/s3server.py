@@ -9,7 +9,8 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
                    [--access-key ID --secret-key SECRET --region R]
                    [--temp-credentials ID SECRET TOKEN] [--max-lifetime SECONDS] [--latency-ms MS]
                    [--fault KIND [--fault-after N] [--fault-count M] [--fault-agent PREFIX]
-                    [--fault-offset N]] [--log-inflight]
+                    [--fault-offset N]] [--log-inflight] [--log-connections]
+                   [--connect-latency-ms MS] [--idle-timeout SECONDS]
 
   --port 0 (the default) picks a free port; --port-file receives the chosen port (written atomically
   once the socket listens, so a reader that sees the file can connect). --bucket creates the bucket's
@@ -17,6 +18,11 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
   safety net for test fixtures whose clean-up never ran). SIGTERM and SIGINT stop it cleanly (exit 0).
   --latency-ms delays every GET and HEAD of an object by that many milliseconds before it is answered,
   to play a remote store's time to first byte (benchmarks; 0, the default: no delay).
+  --connect-latency-ms delays the first request of each new connection by that many milliseconds more, to
+  play the set-up of a connection over a real network (TCP and TLS handshakes: about two round trips);
+  requests on a kept-alive connection do not pay it (benchmarks of clients that reuse connections).
+  --idle-timeout closes a kept-alive connection that has been idle that many seconds (default 120), without
+  a word to the client, as a store closes the idle connections it no longer wants.
   --fault makes the server misbehave on object GETs and HEADs, as a hostile or broken store would (tests of
   what clients do then): after the first N such requests (--fault-after, default 0), the next M
   (--fault-count, default: all) get the fault. KIND:
@@ -27,14 +33,18 @@ usage: s3server.py --root DIR [--port N] [--port-file FILE] [--bucket NAME]...
     garble       a ranged GET answered 206 with the right headers and length, its middle bytes inverted
     stall        no answer for 60 s
     head-length  a HEAD whose Content-Length is one byte more than the object
-  The body faults short, close and garble count only GETs of a range longer than one byte. With
+    drop         the request read, then the connection closed without an answer (a kept-alive connection
+                 the server dropped just as the client reused it)
+  The body faults short, close, garble and drop count only GETs of a range longer than one byte. With
   --fault-agent, only requests whose User-Agent starts with PREFIX count (e.g. carve/: carve's own
   requests, not those of HDF5's ROS3 driver, which sends none). With --fault-offset, only requests whose
   Range starts at byte N (`bytes=N-...`) count: one chosen request among several in flight.
-  Each faulty answer is logged as "FAULT <kind> <method> <path>".
+  Each faulty answer is logged as "FAULT <kind> <method> <path>" (a dropped request has no REQ line).
   --log-inflight logs, right before each REQ line, "INFLIGHT <n> <METHOD> <path> range=<Range or ->": n is
   the number of requests the server is answering at that moment, this one included (tests of clients that
   keep several requests in flight, on connections of their own).
+  --log-connections logs "CONNECT <n>" when the server accepts its n-th connection (counting from 1) and
+  "DISCONNECT <n>" when that connection has ended (tests of clients that keep connections between requests).
 
 Operations (what HDF5's read-only S3 driver needs, and what tests need to prepare files):
   HEAD /b/k       Content-Length, ETag (quoted md5 hex), Last-Modified (HTTP date), Accept-Ranges: bytes,
@@ -111,6 +121,10 @@ def log(line):
     with _log_lock:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+
+
+class DropConnection(Exception):
+    """The request is not answered: the connection is closed (the fault drop)."""
 
 
 class S3Error(Exception):
@@ -342,7 +356,7 @@ class Store:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    timeout = 120  # an idle keep-alive connection is closed after this many seconds
+    timeout = 120  # an idle keep-alive connection is closed after this many seconds (--idle-timeout)
     server_version = "carve-s3server/1"
     sys_version = ""
 
@@ -353,6 +367,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_error(self, fmt, *args):
         log("s3server: " + (fmt % args))
+
+    # --- connections ----------------------------------------------------------------------------
+
+    def setup(self):
+        self.timeout = self.server.idle_timeout
+        super().setup()
+        self.connection_id = self.server.count_connection()
+        self.connection_fresh = True  # its first request pays --connect-latency-ms
+        if self.server.log_connections:
+            log("CONNECT %d" % self.connection_id)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            if self.server.log_connections:
+                log("DISCONNECT %d" % self.connection_id)
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -420,6 +451,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._dispatch()
         except S3Error as err:
             self._send_error(err)
+        except DropConnection:
+            self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as exc:  # a bug in the server: answer 500 and say so in the log
@@ -460,6 +493,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                 or self.headers.get("Transfer-Encoding")):
             self.close_connection = True  # a body we will not read
         bucket, key = store.split(raw_path)
+        if self.connection_fresh:
+            self.connection_fresh = False
+            if self.server.connect_latency > 0:
+                time.sleep(self.server.connect_latency)
         if self.server.latency > 0 and method in ("GET", "HEAD") and key:
             time.sleep(self.server.latency)
         self.fault = None
@@ -470,6 +507,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 log("FAULT %s %s %s" % (self.fault, method, self.path))
             if self.fault == "stall":
                 time.sleep(60)
+            elif self.fault == "drop":
+                raise DropConnection()
             elif self.fault == "status500":
                 raise S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
 
@@ -606,6 +645,16 @@ class Server(http.server.ThreadingHTTPServer):
 
     log_inflight = False
     inflight = 0  # requests being answered
+    log_connections = False
+    connect_latency = 0.0
+    idle_timeout = 120.0
+    connections = 0  # accepted so far
+    connections_lock = threading.Lock()
+
+    def count_connection(self):
+        with self.connections_lock:
+            self.connections += 1
+            return self.connections
     inflight_lock = threading.Lock()
 
     def enter(self):
@@ -625,7 +674,7 @@ class Server(http.server.ThreadingHTTPServer):
                 return None
             if self.fault == "head-length" and method != "HEAD":
                 return None
-            if self.fault in ("short", "close", "garble") and not (method == "GET" and ranged):
+            if self.fault in ("short", "close", "garble", "drop") and not (method == "GET" and ranged):
                 return None
             if self.fault_agent is not None and not agent.startswith(self.fault_agent):
                 return None
@@ -670,7 +719,8 @@ def main(argv=None):
     ap.add_argument("--max-lifetime", type=float, default=0, help="stop after this many seconds (0: never)")
     ap.add_argument("--latency-ms", type=float, default=0,
                     help="delay every GET/HEAD of an object by this many milliseconds (0: none)")
-    ap.add_argument("--fault", choices=["status500", "full200", "short", "close", "garble", "stall", "head-length"],
+    ap.add_argument("--fault", choices=["status500", "full200", "short", "close", "garble", "stall", "head-length",
+                                        "drop"],
                     help="misbehave on object GETs/HEADs (see the module's help)")
     ap.add_argument("--fault-after", type=int, default=0, help="object GETs/HEADs answered sanely first")
     ap.add_argument("--fault-agent", default=None,
@@ -680,6 +730,12 @@ def main(argv=None):
                     help="only requests whose Range starts at this byte get faults (and are counted)")
     ap.add_argument("--log-inflight", action="store_true",
                     help="log the number of requests being answered before each REQ line (INFLIGHT lines)")
+    ap.add_argument("--log-connections", action="store_true",
+                    help="log each connection accepted and ended (CONNECT <n> / DISCONNECT <n> lines)")
+    ap.add_argument("--connect-latency-ms", type=float, default=0,
+                    help="delay the first request of each new connection by this many milliseconds (0: none)")
+    ap.add_argument("--idle-timeout", type=float, default=120,
+                    help="close a kept-alive connection idle this many seconds (default 120)")
     args = ap.parse_args(argv)
 
     keyed = [args.access_key, args.secret_key, args.region]
@@ -706,6 +762,13 @@ def main(argv=None):
     server.fault_agent = args.fault_agent
     server.fault_offset = args.fault_offset
     server.log_inflight = args.log_inflight
+    server.log_connections = args.log_connections
+    if args.connect_latency_ms < 0:
+        ap.error("--connect-latency-ms must be >= 0")
+    server.connect_latency = args.connect_latency_ms / 1000.0
+    if args.idle_timeout <= 0:
+        ap.error("--idle-timeout must be > 0")
+    server.idle_timeout = args.idle_timeout
     server.creds = None
     if args.access_key:
         server.creds = Credentials(args.region)

@@ -5,7 +5,8 @@
 Starts the server as a subprocess (port 0 + --port-file, exactly as s3ctl.sh does) on a scratch
 directory, anonymous and with SigV4 keys, and checks ranges, HEAD headers, 404s, PUT then GET, the
 request log, keep-alive, the limits, SigV4 acceptance and rejection, the in-flight log and a fault aimed
-at one range, and a clean SIGTERM shutdown.
+at one range, the connection log with a dropped request and an idle connection closed, and a clean SIGTERM
+shutdown.
 
 The SigV4 signer used here is this file's own, written step by step from AWS's documentation (canonical
 request, string to sign, signing key, signature), and checked first against AWS's published example
@@ -525,6 +526,56 @@ def test_inflight_and_fault_offset(scratch):
         srv.stop()
 
 
+def wait_for_lines(path, prefix, count, seconds=10):
+    """The log's lines starting with prefix, once there are at least count of them (or the time is up)."""
+    deadline = time.time() + seconds
+    while True:
+        with open(path) as f:
+            lines = [line.split() for line in f if line.startswith(prefix)]
+        if len(lines) >= count or time.time() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def test_connections_and_drop(scratch):
+    """--log-connections logs each connection; --fault drop closes one without an answer; --idle-timeout
+    closes an idle kept-alive connection."""
+    srv = ServerProc(scratch, "connections", ["--log-connections", "--idle-timeout", "0.5", "--fault", "drop",
+                                              "--fault-after", "2", "--fault-count", "1"])
+    try:
+        data = bytes(i % 251 for i in range(100))
+        with open(os.path.join(srv.root, "bkt", "obj.bin"), "wb") as f:
+            f.write(data)
+        c = srv.conn()
+        st, _, body = request(c, "GET", "/bkt/obj.bin", {"Range": "bytes=0-9"})
+        st2, _, body2 = request(c, "GET", "/bkt/obj.bin", {"Range": "bytes=10-19"})  # kept alive: same one
+        check(st == 206 and body == data[:10] and st2 == 206 and body2 == data[10:20],
+              "keep-alive: two answers on one connection")
+        try:
+            request(c, "GET", "/bkt/obj.bin", {"Range": "bytes=20-29"})
+            dropped = False
+        except (http.client.HTTPException, OSError):
+            dropped = True
+        c.close()
+        check(dropped, "--fault drop: the request is not answered, its connection is closed")
+        with open(srv.log_path) as f:
+            text = f.read()
+        check("FAULT drop GET /bkt/obj.bin" in text and len(srv.req_lines()) == 2,
+              "--fault drop: logged as a FAULT, without a REQ line")
+        c = srv.conn()
+        st, _, body = request(c, "GET", "/bkt/obj.bin", {"Range": "bytes=20-29"})
+        check(st == 206 and body == data[20:30], "--fault-count 1: the next connection is answered sanely")
+        closed = wait_for_lines(srv.log_path, "DISCONNECT ", 2)
+        check(len(closed) == 2, "--idle-timeout 0.5: the idle connection is closed by the server",
+              "%d DISCONNECT lines" % len(closed))
+        c.close()
+        opened = wait_for_lines(srv.log_path, "CONNECT ", 2)
+        check([fields[1] for fields in opened] == ["1", "2"], "--log-connections: CONNECT 1, CONNECT 2",
+              repr(opened))
+    finally:
+        srv.stop()
+
+
 def test_lifetime_and_port(scratch):
     srv = ServerProc(scratch, "lifetime", ["--max-lifetime", "1"])
     try:
@@ -560,6 +611,7 @@ def main():
         test_anonymous(scratch)
         test_sigv4(scratch)
         test_inflight_and_fault_offset(scratch)
+        test_connections_and_drop(scratch)
         test_lifetime_and_port(scratch)
     except Exception as exc:
         import traceback

@@ -27,7 +27,8 @@
 #define ALL_KEYS ((1u << CARVE_KEY_COUNT) - 1u)
 /* The list of keys in messages about an unknown key. */
 #define ACCEPTED_KEYS                                                                                        \
-    "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log, timeout"
+    "mode, under_vol, under_info, dir, skeleton, origin, on_change, read_through, in_memory, log, timeout, " \
+    "parallel"
 /* The accepted forms of the text settings, as messages quote them. */
 #define DIR_FORM          "a directory path (braces in it must balance)"
 #define SKELETON_FORM     "full, touched"
@@ -36,8 +37,9 @@
 #define READ_THROUGH_FORM "no, yes"
 #define IN_MEMORY_FORM                                                                                       \
     "no, yes, or a size in bytes with an optional K, M or G suffix (load when at most that)"
-#define LOG_FORM     "off, summary, reads"
-#define TIMEOUT_FORM "whole seconds from 1 to 3600"
+#define LOG_FORM      "off, summary, reads"
+#define TIMEOUT_FORM  "whole seconds from 1 to 3600"
+#define PARALLEL_FORM "a whole number of requests from 1 to 64"
 
 /* The replay settings' bits (the five keys after skeleton). */
 #define REPLAY_KEYS                                                                                          \
@@ -60,6 +62,7 @@ init_sentinel(carve_config_t *cfg)
     carve_config_set(cfg, "in_memory", "4096", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "log", "summary", CARVE_SOURCE_STRING, "test");
     carve_config_set(cfg, "timeout", "7", CARVE_SOURCE_STRING, "test");
+    carve_config_set(cfg, "parallel", "3", CARVE_SOURCE_STRING, "test");
 }
 
 static bool
@@ -70,7 +73,7 @@ is_sentinel(const carve_config_t *cfg)
            unit_str_eq(cfg->skeleton, "full") && unit_str_eq(cfg->origin, "/keep/origin.h5") &&
            unit_str_eq(cfg->on_change, "hits") && unit_str_eq(cfg->read_through, "yes") &&
            unit_str_eq(cfg->in_memory, "4096") && unit_str_eq(cfg->log, "summary") &&
-           unit_str_eq(cfg->timeout, "7") && cfg->set_mask == ALL_KEYS;
+           unit_str_eq(cfg->timeout, "7") && unit_str_eq(cfg->parallel, "3") && cfg->set_mask == ALL_KEYS;
 }
 
 static bool
@@ -81,7 +84,7 @@ same_settings(const carve_config_t *a, const carve_config_t *b)
            unit_str_eq(a->skeleton, b->skeleton) && unit_str_eq(a->origin, b->origin) &&
            unit_str_eq(a->on_change, b->on_change) && unit_str_eq(a->read_through, b->read_through) &&
            unit_str_eq(a->in_memory, b->in_memory) && unit_str_eq(a->log, b->log) &&
-           unit_str_eq(a->timeout, b->timeout);
+           unit_str_eq(a->timeout, b->timeout) && unit_str_eq(a->parallel, b->parallel);
 }
 
 /* The value of key k as text (the mode by its name); NULL for a text key that holds none. */
@@ -111,6 +114,8 @@ value_of(const carve_config_t *cfg, carve_key_t k)
             return cfg->log;
         case CARVE_KEY_TIMEOUT:
             return cfg->timeout;
+        case CARVE_KEY_PARALLEL:
+            return cfg->parallel;
         case CARVE_KEY_COUNT:
             break;
     }
@@ -249,7 +254,8 @@ test_names(unit_t *t)
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_IN_MEMORY), "CARVE_IN_MEMORY"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_LOG), "CARVE_LOG"));
     CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_TIMEOUT), "CARVE_TIMEOUT"));
-    CHECK(t, CARVE_KEY_COUNT == 11);
+    CHECK(t, unit_str_eq(carve_key_env(CARVE_KEY_PARALLEL), "CARVE_PARALLEL"));
+    CHECK(t, CARVE_KEY_COUNT == 12);
     CHECK(t, carve_key_env(CARVE_KEY_COUNT) == NULL);
     CHECK(t, carve_key_env((carve_key_t)-1) == NULL);
 
@@ -711,12 +717,14 @@ test_env(unit_t *t)
     setenv("CARVE_IN_MEMORY", "2G", 1);
     setenv("CARVE_LOG", "reads", 1);
     setenv("CARVE_TIMEOUT", "12", 1);
+    setenv("CARVE_PARALLEL", "16", 1);
     CHECK(t, carve_config_read_env(&cfg) >= 0);
     CHECK_NO_ERROR(t);
     CHECK(t, unit_str_eq(cfg.origin, "https://example.org/data/file.h5") &&
                  unit_str_eq(cfg.on_change, "trust") && unit_str_eq(cfg.read_through, "yes") &&
                  unit_str_eq(cfg.in_memory, "2G") && unit_str_eq(cfg.log, "reads") &&
-                 unit_str_eq(cfg.timeout, "12") && carve_config_timeout(&cfg) == 12);
+                 unit_str_eq(cfg.timeout, "12") && carve_config_timeout(&cfg) == 12 &&
+                 unit_str_eq(cfg.parallel, "16") && carve_config_parallel(&cfg) == 16);
     CHECK(t, cfg.mode == CARVE_MODE_CARVE);
     CHECK(t, unit_str_eq(cfg.under_vol, "native"));
     CHECK(t, unit_str_eq(cfg.under_info, "under_vol=0;under_info={}"));
@@ -1015,7 +1023,7 @@ test_resolve(unit_t *t)
     const char    *text =
         "mode: replay\nunder_vol: filevol\nunder_info: fileinfo\ndir: /file/dir\nskeleton: full\n"
         "origin: /file/origin.h5\non_change: hits\nread_through: yes\nin_memory: 1g\nlog: summary\n"
-        "timeout: 3600\n";
+        "timeout: 3600\nparallel: 64\n";
 
     unset_carve_env();
 
@@ -1029,7 +1037,7 @@ test_resolve(unit_t *t)
                  out.in_memory == NULL && out.log == NULL);
     CHECK(t, carve_config_on_change(&out) == CARVE_ON_CHANGE_ERROR && carve_config_read_through(&out) == 0 &&
                  carve_config_in_memory(&out) == 0 && carve_config_log(&out) == CARVE_LOG_OFF &&
-                 carve_config_timeout(&out) == 30);
+                 carve_config_timeout(&out) == 30 && carve_config_parallel(&out) == 8);
     carve_config_clear(&out);
 
     /* the file alone */
@@ -1045,6 +1053,7 @@ test_resolve(unit_t *t)
     CHECK(t, unit_str_eq(out.origin, "/file/origin.h5") && unit_str_eq(out.on_change, "hits") &&
                  unit_str_eq(out.read_through, "yes") && unit_str_eq(out.in_memory, "1g") &&
                  unit_str_eq(out.log, "summary"));
+    CHECK(t, unit_str_eq(out.parallel, "64") && carve_config_parallel(&out) == 64);
     for (int k = 0; k < (int)CARVE_KEY_COUNT; k++)
         CHECK(t, out.source[k] == CARVE_SOURCE_FILE);
     carve_config_clear(&out);
@@ -1465,6 +1474,7 @@ test_copy_merge(unit_t *t)
     carve_config_set(&dst, "in_memory", "no", CARVE_SOURCE_ENV, "test");
     carve_config_set(&dst, "log", "off", CARVE_SOURCE_ENV, "test");
     carve_config_set(&dst, "timeout", "30", CARVE_SOURCE_ENV, "test");
+    carve_config_set(&dst, "parallel", "8", CARVE_SOURCE_ENV, "test");
     carve_config_set(&src, "dir", "/src;{x}", CARVE_SOURCE_STRING, "test");
     CHECK(t, carve_config_merge(&dst, &src) >= 0);
     CHECK_NO_ERROR(t);
@@ -1546,7 +1556,45 @@ static const key_case_t key_cases[] = {
     {CARVE_KEY_IN_MEMORY, "in_memory", IN_MEMORY_FORM, "16M", "in_memory=16M", "12X", "-5"},
     {CARVE_KEY_LOG, "log", LOG_FORM, "reads", "log=reads", "verbose", "verbose"},
     {CARVE_KEY_TIMEOUT, "timeout", TIMEOUT_FORM, "5", "timeout=5", "5s", "0"},
+    {CARVE_KEY_PARALLEL, "parallel", PARALLEL_FORM, "16", "parallel=16", "many", "65"},
 };
+
+/* parallel's accepted values, the bounds included, from the connector string and the environment, and its
+ * typed value; unset it is 8. */
+static void
+test_parallel_values(unit_t *t)
+{
+    static const struct {
+        const char *value;
+        int         requests;
+    } cases[] = {{"1", 1}, {"8", 8}, {"63", 63}, {"64", 64}, {"007", 7}};
+    carve_config_t cfg;
+    char           str[64];
+
+    unset_carve_env();
+    carve_config_init(&cfg);
+    CHECK(t, carve_config_parallel(&cfg) == 8);
+    carve_config_clear(&cfg);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(str, sizeof str, "mode=replay;parallel=%s", cases[i].value);
+        carve_config_init(&cfg);
+        CHECK(t, carve_config_parse_string(&cfg, str) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t,
+              unit_str_eq(cfg.parallel, cases[i].value) && carve_config_parallel(&cfg) == cases[i].requests);
+        CHECK(t, cfg.source[CARVE_KEY_PARALLEL] == CARVE_SOURCE_STRING);
+        carve_config_clear(&cfg);
+
+        setenv("CARVE_PARALLEL", cases[i].value, 1);
+        carve_config_init(&cfg);
+        CHECK(t, carve_config_read_env(&cfg) >= 0);
+        CHECK_NO_ERROR(t);
+        CHECK(t, carve_config_parallel(&cfg) == cases[i].requests &&
+                     cfg.source[CARVE_KEY_PARALLEL] == CARVE_SOURCE_ENV);
+        carve_config_clear(&cfg);
+        unsetenv("CARVE_PARALLEL");
+    }
+}
 
 /* Every key through every reader, the writer, copy and merge: the value, set_mask and source, and for a
  * bad value a message naming the key, where it came from and the accepted form. */
@@ -1950,6 +1998,17 @@ static const replay_bad_t replay_bad[] = {
     {CARVE_KEY_TIMEOUT, "1.5", "", TIMEOUT_FORM, true},
     {CARVE_KEY_TIMEOUT, "99999999999999999999", "", TIMEOUT_FORM, true},
     {CARVE_KEY_TIMEOUT, "", "", TIMEOUT_FORM, true},
+    {CARVE_KEY_PARALLEL, "0", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "65", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "-1", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "+8", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "8x", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "eight", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, " 8", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "2.5", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "4294967297", "", PARALLEL_FORM, true}, /* 2^32 + 1: 1 if cut to 32 bits */
+    {CARVE_KEY_PARALLEL, "99999999999999999999", "", PARALLEL_FORM, true},
+    {CARVE_KEY_PARALLEL, "", "", PARALLEL_FORM, true},
     {CARVE_KEY_ORIGIN, "", ": it is empty", ORIGIN_FORM, true},
     {CARVE_KEY_ORIGIN, "/a}{b", ": its braces do not balance", ORIGIN_FORM, false},
     {CARVE_KEY_ORIGIN, "s3://b/{k", ": its braces do not balance", ORIGIN_FORM, false},
@@ -2383,6 +2442,7 @@ main(void)
     test_to_string(&t);
     test_copy_merge(&t);
     test_every_key(&t);
+    test_parallel_values(&t);
     test_replay_values(&t);
     test_replay_refused(&t);
     test_replay_precedence(&t);

@@ -7,7 +7,9 @@
  * and the failures (missing key, wrong secret, server down); and validated range reads (carve_origin_fetch)
  * one request at a time and with several in flight: byte-exact, one request per group of neighbours,
  * concurrency seen by the server (its INFLIGHT log lines, never a timing), signed per handle, and a fault
- * aimed at one request of a parallel batch failing exactly that group, with the reason.
+ * aimed at one request of a parallel batch failing exactly that group, with the reason; connections kept
+ * between fetches of a URL while it has them open (counted by the server), and replaced when the server
+ * closed or dropped one.
  *
  * A plain program on the shared harness (unit_test.h): each CHECK prints file:line when it fails; the last
  * line is "N passed, M failed" and the exit status is non-zero when anything failed. Expected failures are
@@ -1051,6 +1053,174 @@ test_fetch_parallel_faults(unit_t *t, s3_env_t *env)
     carve_origin_set_parallel(0);
 }
 
+/* Waits (up to 10 s) until the server's log has at least `count` lines starting with prefix after its first
+ * `skip` such lines (a connection's end is logged when the server's thread notices it); returns them. */
+static long
+log_lines_wait(const char *state, const char *prefix, long skip, long count)
+{
+    long seen = log_lines(state, prefix, skip, false);
+
+    for (int i = 0; i < 200 && seen < count; i++) {
+        usleep(50 * 1000);
+        seen = log_lines(state, prefix, skip, false);
+    }
+    return seen;
+}
+
+/* Fetches group g of spread_ranges(ranges, groups) alone (its ranges are contiguous: the list is reversed). */
+static bool
+fetch_one_group(const char *url, carve_origin_range_t *ranges, size_t groups, size_t g, size_t *requests)
+{
+    size_t first = (groups - 1 - g) * SPREAD_PER_GROUP;
+
+    return carve_origin_fetch(url, H5P_DEFAULT, &ranges[first], SPREAD_PER_GROUP, requests) >= 0;
+}
+
+/* Connections kept for a URL between carve_origin_fetch calls (carve_origin_conn_open), counted by the
+ * server (its CONNECT and DISCONNECT lines; no timing is asserted). One request at a time, 8 calls make 8
+ * requests on one connection; 4 in flight, two calls of 40 requests open 3 more, and no further one (each
+ * request waits 100 ms at the server, so the first 4 are in flight together); closing the URL's
+ * connections ends them at the server; without them kept, each call opens its own. A kept connection the
+ * server closed while it was idle, or dropped as it was reused, fails nothing: libcurl replaces it, making
+ * the request again on a fresh connection itself (carve's own retry, which counts, is not needed); one
+ * that stalls is ended by the timeout setting, and carve's retry reads on a new one. */
+static void
+test_fetch_connections(unit_t *t, s3_env_t *env)
+{
+    static const char *const slow[]   = {"--latency-ms", "100", "--log-connections", NULL};
+    static const char *const idle[]   = {"--log-connections", "--idle-timeout", "0.3", NULL};
+    static const char *const drops[]  = {"--log-connections", "--fault", "drop", "--fault-after", "1",
+                                         "--fault-count",     "1",       NULL};
+    static const char *const stalls[] = {"--log-connections", "--fault", "stall", "--fault-after", "1",
+                                         "--fault-count",     "1",       NULL};
+    carve_origin_range_t     ranges[SPREAD_RANGES];
+    carve_origin_conn_t     *conn, *again;
+    char                     url[300];
+    size_t                   requests = 0;
+    long                     before;
+
+    if (!s3_start_extra(t, env, slow) ||
+        !upload_pattern(t, env, env->extra_base, false, "spread.bin", SPREAD_SIZE))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+    before = log_lines(env->extra_state, "CONNECT ", 0, false);
+
+    /* One at a time, kept: 8 calls, 8 requests, one connection. Opened twice, closed twice: counted. */
+    carve_origin_set_parallel(1);
+    conn  = carve_origin_conn_open(url);
+    again = carve_origin_conn_open(url);
+    CHECK(t, conn != NULL && again == conn);
+    CHECK_NO_ERROR(t);
+    carve_origin_conn_close(again);
+    spread_ranges(ranges, 8);
+    for (size_t g = 0; g < 8; g++)
+        CHECK(t, fetch_one_group(url, ranges, 8, g, &requests));
+    CHECK_NO_ERROR(t);
+    CHECK(t, requests == 8);
+    CHECK(t, spread_exact(ranges, 8 * SPREAD_PER_GROUP, -1) == 8 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 1);
+    spread_free(ranges, 8 * SPREAD_PER_GROUP);
+
+    /* 4 in flight: the idle connection and 3 new ones, kept for the second call. */
+    carve_origin_set_parallel(4);
+    requests = 0;
+    for (int call = 0; call < 2; call++) {
+        spread_ranges(ranges, SPREAD_GROUPS);
+        CHECK(t, carve_origin_fetch(url, H5P_DEFAULT, ranges, SPREAD_RANGES, &requests) >= 0);
+        CHECK(t, spread_exact(ranges, SPREAD_RANGES, -1) == SPREAD_RANGES);
+        spread_free(ranges, SPREAD_RANGES);
+    }
+    CHECK_NO_ERROR(t);
+    CHECK(t, requests == 2 * SPREAD_GROUPS);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 4);
+    CHECK(t, log_lines(env->extra_state, "DISCONNECT ", 0, false) ==
+                 log_lines(env->extra_state, "CONNECT ", 0, false) - 4);
+    carve_origin_conn_close(conn);
+    CHECK(t, log_lines_wait(env->extra_state, "DISCONNECT ", 0,
+                            log_lines(env->extra_state, "CONNECT ", 0, false)) ==
+                 log_lines(env->extra_state, "CONNECT ", 0, false));
+
+    /* Not kept: each call its own connection. */
+    carve_origin_set_parallel(1);
+    requests = 0;
+    before   = log_lines(env->extra_state, "CONNECT ", 0, false);
+    spread_ranges(ranges, 3);
+    for (size_t g = 0; g < 3; g++)
+        CHECK(t, fetch_one_group(url, ranges, 3, g, &requests));
+    CHECK(t, requests == 3 && spread_exact(ranges, 3 * SPREAD_PER_GROUP, -1) == 3 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 3);
+    spread_free(ranges, 3 * SPREAD_PER_GROUP);
+
+    /* Closed by the server while idle: the next call opens another, and reads. */
+    if (!s3_start_extra(t, env, idle))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+    before   = log_lines(env->extra_state, "CONNECT ", 0, false);
+    requests = 0;
+    conn     = carve_origin_conn_open(url);
+    CHECK(t, conn != NULL);
+    spread_ranges(ranges, 2);
+    CHECK(t, fetch_one_group(url, ranges, 2, 0, &requests));
+    CHECK(t, log_lines_wait(env->extra_state, "DISCONNECT ", 0, before + 1) == before + 1);
+    CHECK(t, fetch_one_group(url, ranges, 2, 1, &requests));
+    CHECK_NO_ERROR(t);
+    CHECK(t, requests == 2 && spread_exact(ranges, 2 * SPREAD_PER_GROUP, -1) == 2 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 2);
+    spread_free(ranges, 2 * SPREAD_PER_GROUP);
+    carve_origin_conn_close(conn);
+
+    /* Dropped as it is reused (the server reads the second request and closes the connection without an
+     * answer): libcurl asks again on a new connection; carve counts one request per call, no retry. */
+    if (!s3_start_extra(t, env, drops))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+    before = log_lines(env->extra_state, "CONNECT ", 0, false);
+    conn   = carve_origin_conn_open(url);
+    CHECK(t, conn != NULL);
+    spread_ranges(ranges, 2);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 2, 0, &requests) && requests == 1);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 2, 1, &requests) && requests == 1);
+    CHECK_NO_ERROR(t);
+    CHECK(t, spread_exact(ranges, 2 * SPREAD_PER_GROUP, -1) == 2 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "FAULT drop", 0, false) == 1);
+    CHECK(t, log_lines(env->extra_state, "REQ GET", 0, false) == 2);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 2);
+    spread_free(ranges, 2 * SPREAD_PER_GROUP);
+    carve_origin_conn_close(conn);
+
+    /* Stalled on a kept connection: the timeout setting ends the request, and carve's retry reads the group
+     * on a new connection, which the next call reuses. */
+    if (!s3_start_extra(t, env, stalls))
+        return;
+    snprintf(url, sizeof url, "%s/%s/spread.bin", env->extra_base, S3_BUCKET);
+    before = log_lines(env->extra_state, "CONNECT ", 0, false);
+    conn   = carve_origin_conn_open(url);
+    CHECK(t, conn != NULL);
+    carve_origin_set_timeout(1);
+    spread_ranges(ranges, 3);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 0, &requests) && requests == 1);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 1, &requests) && requests == 2);
+    requests = 0;
+    CHECK(t, fetch_one_group(url, ranges, 3, 2, &requests) && requests == 1);
+    CHECK_NO_ERROR(t);
+    CHECK(t, spread_exact(ranges, 3 * SPREAD_PER_GROUP, -1) == 3 * SPREAD_PER_GROUP);
+    CHECK(t, log_lines(env->extra_state, "FAULT stall", 0, false) == 1);
+    CHECK(t, log_lines(env->extra_state, "CONNECT ", before, false) == 2);
+    spread_free(ranges, 3 * SPREAD_PER_GROUP);
+    carve_origin_conn_close(conn);
+    carve_origin_set_timeout(0);
+
+    /* Only a URL has connections to keep. */
+    CHECK(t, carve_origin_conn_open("/not/a/url.h5") == NULL);
+    CHECK_ERROR(t, CARVE_E_BADVALUE, "not a URL");
+    carve_origin_conn_close(NULL);
+    carve_origin_set_parallel(0);
+}
+
 static void
 test_remote(unit_t *t, s3_env_t *env)
 {
@@ -1074,6 +1244,7 @@ test_remote(unit_t *t, s3_env_t *env)
     test_fetch_parallel(t, env);
     test_fetch_parallel_signed(t, env);
     test_fetch_parallel_faults(t, env);
+    test_fetch_connections(t, env);
 
     /* Anonymous: size, quoted ETag, Last-Modified. */
     CHECK(t, carve_origin_stamp(url, H5P_DEFAULT, &first) >= 0);
