@@ -1154,51 +1154,36 @@ selection_merge_runs(carve_selection_t *sel)
             return 0;
         total *= sel->dims[d];
     }
-    for (size_t i = 0; i < n; i++) {
-        const hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
-        hsize_t        rows = 1;
-
-        for (int d = 0; d < rank; d++)
-            if (count[d] != 1)
-                return 0;
-        for (int d = 0; d < last; d++) {
-            if (block[d] == 1)
-                continue;
-            rows = block[d] > cap ? cap + 1 : rows * block[d];
-            if (rows > cap)
-                return 0; /* a block of too many rows: not cut */
-        }
-        if ((extra += (size_t)rows - 1) > cap)
-            return 0;
-    }
-    m = n + extra;
-    /* Room for every run as a record: the sweep may join none. No room is no failure: the row-major
-     * merge does without. */
-    if (extra > 0) {
-        herr_t reserved = -1;
-
-        CARVE_TRY_IGNORED(reserved = selection_reserve(sel, extra));
-        if (reserved < 0)
-            return 0;
-    }
-    if (NULL == (runs = malloc(m * sizeof *runs)) || NULL == (spare = malloc(m * sizeof *spare)) ||
+    /* Room for the runs of the rows added by cutting, at most cap of them. */
+    if (NULL == (runs = malloc((n + cap) * sizeof *runs)) ||
+        NULL == (spare = malloc((n + cap) * sizeof *spare)) ||
         NULL == (counts = malloc(((size_t)1 << COVERAGE_RUN_RADIX_BITS) * sizeof *counts)))
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
                          n);
-    for (size_t i = 0, k = 0; i < n; i++) {
-        const hsize_t *start = CARVE_RECORD_START(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
-        uint64_t       key = carve_linear_index(rank, sel->dims, start);
-        hsize_t        coords[H5S_MAX_RANK];
+    for (size_t i = 0; i < n; i++) {
+        const hsize_t *start = CARVE_RECORD_START(sel, i), *count = CARVE_RECORD_COUNT(sel, i);
+        const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+        hsize_t        coords[H5S_MAX_RANK], rows = 1;
+        uint64_t       key = 0;
 
-        int thick = 0;
-
-        runs[k].key   = key;
-        runs[k++].len = block[last];
+        for (int d = 0; d < rank; d++) {
+            if (count[d] != 1)
+                CARVE_GOTO_DONE(0);
+            key = key * sel->dims[d] + start[d];
+        }
+        runs[m].key   = key;
+        runs[m++].len = block[last];
         for (int d = 0; d < last; d++)
-            thick |= block[d] != 1;
-        if (!thick)
+            if (block[d] != 1) {
+                rows = block[d] > cap ? cap + 1 : rows * block[d];
+                if (rows > cap)
+                    CARVE_GOTO_DONE(0); /* a block of too many rows: not cut */
+            }
+        if (rows == 1)
             continue;
-        /* Every further row of a thicker block (the odometer over the leading dimensions). */
+        if ((extra += (size_t)rows - 1) > cap)
+            CARVE_GOTO_DONE(0);
+        /* Every further row (the odometer over the leading dimensions). */
         for (int d = 0; d < last; d++)
             coords[d] = 0;
         for (;;) {
@@ -1212,23 +1197,81 @@ selection_merge_runs(carve_selection_t *sel)
             row = 0;
             for (int e = 0; e < last; e++)
                 row = row * sel->dims[e] + start[e] + coords[e];
-            runs[k].key   = row * sel->dims[last] + start[last];
-            runs[k++].len = block[last];
+            runs[m].key   = row * sel->dims[last] + start[last];
+            runs[m++].len = block[last];
         }
+    }
+    /* Room for every run as a record: the sweep may join none. No room is no failure: the row-major
+     * merge does without. */
+    if (extra > 0) {
+        herr_t reserved = -1;
+
+        CARVE_TRY_IGNORED(reserved = selection_reserve(sel, extra));
+        if (reserved < 0)
+            CARVE_GOTO_DONE(0);
     }
     runs_sort(&runs, &spare, m, counts);
     /* The sweep along the last dimension: a run joins the previous one when in the same row and touching
      * or overlapping it. */
-    for (size_t i = 0; i < m; i++) {
-        uint64_t key = runs[i].key, row = key / sel->dims[last];
+    {
+        uint64_t end = 0, row_end = 0; /* of the run written last, and of its row */
 
-        if (out > 0 && row == spare[out - 1].key / sel->dims[last] &&
-            key <= spare[out - 1].key + spare[out - 1].len) {
-            if (key + runs[i].len > spare[out - 1].key + spare[out - 1].len)
-                spare[out - 1].len = key + runs[i].len - spare[out - 1].key;
-            continue;
+        for (size_t i = 0; i < m; i++) {
+            uint64_t key = runs[i].key;
+
+            if (out > 0 && key < row_end && key <= end) {
+                if (key + runs[i].len > end) {
+                    end                = key + runs[i].len;
+                    spare[out - 1].len = end - spare[out - 1].key;
+                }
+                continue;
+            }
+            spare[out++] = runs[i];
+            end          = key + runs[i].len;
+            row_end      = (key / sel->dims[last] + 1) * sel->dims[last];
         }
-        spare[out++] = runs[i];
+    }
+    if (rank == 2) {
+        /* The sweep along the rows, on the runs: a run joins the latest record of its column group (the
+         * same start and length along the last dimension) when in the row right below it or inside it,
+         * as selection_join_rowmajor(sel, 0) would join their records. */
+        size_t  slots = 16, kept = 0;
+        size_t *table = NULL; /* 1 + the record of a group's latest run; 0: empty */
+        hsize_t cols  = sel->dims[1];
+
+        while (slots < 2 * out)
+            slots *= 2;
+        if (NULL == (table = calloc(slots, sizeof *table)))
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1,
+                             "out of memory merging %zu selection records", n);
+        for (size_t i = 0; i < out; i++) {
+            hsize_t  row = spare[i].key / cols, col = spare[i].key % cols, len = spare[i].len;
+            uint64_t h      = ((col * 0x9e3779b97f4a7c15ull) ^ len) * 0x100000001b3ull;
+            size_t   slot   = (size_t)(h ^ (h >> 29)) & (slots - 1);
+            hsize_t *latest = NULL;
+
+            for (; table[slot]; slot = (slot + 1) & (slots - 1)) {
+                latest = CARVE_RECORD_START(sel, table[slot] - 1);
+                if (latest[1] == col && latest[7] == len)
+                    break;
+            }
+            if (table[slot] && row <= latest[0] + latest[6]) {
+                if (row + 1 > latest[0] + latest[6])
+                    latest[6] = row + 1 - latest[0];
+                continue;
+            }
+            {
+                hsize_t *rec = CARVE_RECORD_START(sel, kept);
+
+                rec[0] = row, rec[1] = col;
+                rec[2] = rec[3] = rec[4] = rec[5] = rec[6] = 1;
+                rec[7]                                     = len;
+            }
+            table[slot] = ++kept;
+        }
+        free(table);
+        sel->nrecords = kept;
+        CARVE_GOTO_DONE(1);
     }
     for (size_t i = 0; i < out; i++) {
         hsize_t *rec = CARVE_RECORD_START(sel, i);
@@ -1731,9 +1774,13 @@ carve_chunk_ranges_next(const carve_chunk_ranges_t *ranges, int rank, size_t *po
     return 0;
 }
 
+/* Slots of carve_chunkset_add_selection's table of the chunks added lately. */
+#define CHUNKSET_RECENT 64
+
 herr_t
 carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
 {
+    uint64_t             recent[CHUNKSET_RECENT]; /* 1 + the index of a chunk added lately; 0: none */
     carve_chunk_ranges_t ranges[H5S_MAX_RANK];
     int                  rank      = cs->rank;
     herr_t               ret_value = 0;
@@ -1743,13 +1790,17 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
     if (sel->rank != rank)
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
                          "selection of rank %d on a chunk grid of rank %d", sel->rank, rank);
+    memset(recent, 0, sizeof recent);
     for (size_t i = 0; i < sel->nrecords; i++) {
-        size_t  pos[H5S_MAX_RANK] = {0};
-        hsize_t coords[H5S_MAX_RANK];
-        int     one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
+        size_t   pos[H5S_MAX_RANK];
+        hsize_t  coords[H5S_MAX_RANK];
+        int      one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
+        uint64_t index;
 
-        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is the
-         * one added last (records in row-major order come chunk by chunk). */
+        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is one
+         * added lately. Records in row-major order come row by row, each row of chunks visited again and
+         * again (a read of the hot band's rows crosses its chunks): a small table of the chunks added
+         * lately, by index, keeps the set from piling up a duplicate per record. */
         for (int d = 0; d < rank && one_chunk; d++) {
             hsize_t first = CARVE_RECORD_START(sel, i)[d];
 
@@ -1757,12 +1808,16 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
             one_chunk = (first + CARVE_RECORD_BLOCK(sel, i)[d] - 1) / cs->chunk[d] == coords[d];
         }
         if (one_chunk) {
-            if (cs->n > 0 && carve_chunkset_index(cs, coords) == cs->idx[cs->n - 1])
+            index = carve_chunkset_index(cs, coords);
+            if (index != UINT64_MAX && recent[index % CHUNKSET_RECENT] == index + 1)
                 continue;
             if (carve_chunkset_add_coords(cs, coords) < 0)
                 CARVE_GOTO_DONE(-1);
+            if (index != UINT64_MAX)
+                recent[index % CHUNKSET_RECENT] = index + 1;
             continue;
         }
+        memset(pos, 0, (size_t)rank * sizeof *pos);
         for (int d = 0; d < rank; d++)
             if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d],
                                       CARVE_RECORD_STRIDE(sel, i)[d], CARVE_RECORD_COUNT(sel, i)[d],
