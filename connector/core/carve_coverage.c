@@ -1801,14 +1801,16 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
          * added lately. Records in row-major order come row by row, each row of chunks visited again and
          * again (a read of the hot band's rows crosses its chunks): a small table of the chunks added
          * lately, by index, keeps the set from piling up a duplicate per record. */
+        index = 0;
         for (int d = 0; d < rank && one_chunk; d++) {
             hsize_t first = CARVE_RECORD_START(sel, i)[d];
 
             coords[d] = first / cs->chunk[d];
             one_chunk = (first + CARVE_RECORD_BLOCK(sel, i)[d] - 1) / cs->chunk[d] == coords[d];
+            index =
+                coords[d] < cs->grid[d] && index != UINT64_MAX ? index * cs->grid[d] + coords[d] : UINT64_MAX;
         }
         if (one_chunk) {
-            index = carve_chunkset_index(cs, coords);
             if (index != UINT64_MAX && recent[index % CHUNKSET_RECENT] == index + 1)
                 continue;
             if (carve_chunkset_add_coords(cs, coords) < 0)
