@@ -1071,10 +1071,10 @@ selection_split_rows(carve_selection_t *sel)
  * cutting the few thicker ones into rows: runs along the last dimension. Such a run is its start's linear
  * index and its length, 16 bytes; the runs are sorted as such pairs (a radix sort over the bits their
  * indices differ in), joined along the last dimension in one sequential sweep (runs of one row are
- * neighbours once sorted), and written back as records in row-major order, where the hash-table sweeps
- * join them along the other dimensions. The result is the row-major merge's (selection_merge_rowmajor)
- * for the same list, at a fraction of its cost: no record is moved twice, and nothing hashed along the
- * last dimension.
+ * neighbours once sorted), and written back as records in row-major order: in rank 2 by a sweep along the
+ * rows on the runs themselves, in higher ranks as they are, for the hash-table sweeps along the other
+ * dimensions. The result is the row-major merge's (selection_merge_rowmajor) for the same list, at a
+ * fraction of its cost: no record is moved twice, and nothing hashed along the last dimension.
  * ------------------------------------------------------------------------------------------------- */
 
 /* The widest digit of the runs' sort: 2^12 counters stay in the first-level cache, and two passes cover
