@@ -2817,6 +2817,9 @@ done:
     return ret_value;
 }
 
+/* The largest embedded text stored without deflate (container_embed_manifest). */
+#define CONTAINER_EMBED_RAW_BYTES ((size_t)1 << 20)
+
 /* Writes a manifest text into a new anonymous dataset, drops the previous one (old: its token, or NULL),
  * returns the new token. */
 static herr_t
@@ -2828,10 +2831,16 @@ container_embed_manifest(commit_state_t *st, const char *text, size_t len, const
     H5O_info2_t info;
     herr_t      ret_value = 0;
 
-    /* Deflate's fastest level: the large texts are packed selections in base64, which harder work barely
-     * shrinks more (level 6 took 3x the instructions of the whole commit's other work on 500k points). */
+    /* Texts of up to CONTAINER_EMBED_RAW_BYTES are stored as they are: deflate costs ~100 instructions a
+     * byte even at its fastest level (a fifth of a 500k-point carve's commit, for a 0.7 MB manifest that
+     * it shrinks by 0.4 MB, less than the manifest file written beside the container). Larger ones (a
+     * metadata-heavy file's lists of attributes and objects) take deflate's fastest level: the large
+     * texts are packed selections in base64 or YAML lists, which harder work barely shrinks more (level
+     * 6 took 3x the instructions of the whole commit's other work on 500k points). Readers read either
+     * through H5Dread. */
     if ((space = H5Screate_simple(1, &n, NULL)) < 0 || (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
-        H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_deflate(dcpl, 1) < 0)
+        (len > CONTAINER_EMBED_RAW_BYTES &&
+         (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_deflate(dcpl, 1) < 0)))
         CARVE_GOTO_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, -1, "cannot prepare the bookkeeping dataset");
     if ((dset = H5Dcreate_anon(st->file, H5T_STD_U8LE, space, dcpl, H5P_DEFAULT)) < 0 ||
         H5Dwrite(dset, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0 ||

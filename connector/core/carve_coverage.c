@@ -1064,6 +1064,239 @@ selection_split_rows(carve_selection_t *sel)
     return 1;
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * Merging runs
+ *
+ * The commonest lists (points, small reads, a few rows each) are single blocks one row thick, or so after
+ * cutting the few thicker ones into rows: runs along the last dimension. Such a run is its start's linear
+ * index and its length, 16 bytes; the runs are sorted as such pairs (a radix sort over the bits their
+ * indices differ in), joined along the last dimension in one sequential sweep (runs of one row are
+ * neighbours once sorted), and written back as records in row-major order: in rank 2 by a sweep along the
+ * rows on the runs themselves, in higher ranks as they are, for the hash-table sweeps along the other
+ * dimensions. The result is the row-major merge's (selection_merge_rowmajor) for the same list, at a
+ * fraction of its cost: no record is moved twice, and nothing hashed along the last dimension.
+ * ------------------------------------------------------------------------------------------------- */
+
+/* The widest digit of the runs' sort: 2^12 counters stay in the first-level cache, and two passes cover
+ * the indices of a 16M-element extent. */
+#define COVERAGE_RUN_RADIX_BITS 12
+
+typedef struct coverage_run_t {
+    uint64_t key; /* the linear index of its start */
+    uint64_t len; /* its elements along the last dimension */
+} coverage_run_t;
+
+/* Sorts runs[0, n) by key (stably); *runs may end up pointing at the spare array, and *spare at the
+ * other. */
+static void
+runs_sort(coverage_run_t **runs, coverage_run_t **spare, size_t n, size_t *counts)
+{
+    coverage_run_t *a = *runs, *b = *spare;
+    uint64_t        any = 0, all = UINT64_MAX;
+    int             sorted = 1, lo, bits, passes, width;
+
+    for (size_t i = 0; i < n; i++) {
+        any |= a[i].key;
+        all &= a[i].key;
+        sorted &= i == 0 || a[i - 1].key <= a[i].key;
+    }
+    if (sorted)
+        return;
+    /* Digits only over the bits the keys differ in, as few passes as digits of COVERAGE_RUN_RADIX_BITS
+     * allow, evenly wide. */
+    lo     = __builtin_ctzll(any ^ all);
+    bits   = 64 - __builtin_clzll(any ^ all) - lo;
+    passes = (bits + COVERAGE_RUN_RADIX_BITS - 1) / COVERAGE_RUN_RADIX_BITS;
+    width  = (bits + passes - 1) / passes;
+    for (int g = 0; g < passes; g++) {
+        int      shift = lo + g * width;
+        uint64_t mask  = ((uint64_t)1 << width) - 1;
+        size_t   sum   = 0;
+
+        memset(counts, 0, ((size_t)1 << width) * sizeof *counts);
+        for (size_t i = 0; i < n; i++)
+            counts[(a[i].key >> shift) & mask]++;
+        for (size_t v = 0; v <= mask; v++) {
+            size_t c = counts[v];
+
+            counts[v] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[counts[(a[i].key >> shift) & mask]++] = a[i];
+        {
+            coverage_run_t *swap = a;
+
+            a = b, b = swap;
+        }
+    }
+    *runs  = a;
+    *spare = b;
+}
+
+/* Merges sel when it is made of runs (see above), after cutting blocks of several rows into rows when
+ * they add at most an eighth to the list. Returns 1 when merged so, 0 when the list is not such (nothing
+ * changed), -1 on failure. */
+static int
+selection_merge_runs(carve_selection_t *sel)
+{
+    int             rank = sel->rank, last = rank - 1;
+    size_t          n = sel->nrecords, width = 4 * (size_t)rank, cap = n / 8, extra = 0, m = 0, out = 0;
+    uint64_t        total = 1;
+    coverage_run_t *runs = NULL, *spare = NULL;
+    size_t         *counts    = NULL;
+    int             ret_value = 1;
+
+    if (rank < 1 || n < 2)
+        return 0;
+    for (int d = 0; d < rank; d++) {
+        if (sel->dims[d] == 0 || total > UINT64_MAX / sel->dims[d])
+            return 0;
+        total *= sel->dims[d];
+    }
+    /* Room for the runs of the rows added by cutting, at most cap of them. */
+    if (NULL == (runs = malloc((n + cap) * sizeof *runs)) ||
+        NULL == (spare = malloc((n + cap) * sizeof *spare)) ||
+        NULL == (counts = malloc(((size_t)1 << COVERAGE_RUN_RADIX_BITS) * sizeof *counts)))
+        CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1, "out of memory merging %zu selection records",
+                         n);
+    for (size_t i = 0; i < n; i++) {
+        const hsize_t *start = CARVE_RECORD_START(sel, i), *count = CARVE_RECORD_COUNT(sel, i);
+        const hsize_t *block = CARVE_RECORD_BLOCK(sel, i);
+        hsize_t        coords[H5S_MAX_RANK], rows = 1;
+        uint64_t       key = 0;
+
+        for (int d = 0; d < rank; d++) {
+            if (count[d] != 1)
+                CARVE_GOTO_DONE(0);
+            key = key * sel->dims[d] + start[d];
+        }
+        runs[m].key   = key;
+        runs[m++].len = block[last];
+        for (int d = 0; d < last; d++)
+            if (block[d] != 1) {
+                rows = block[d] > cap ? cap + 1 : rows * block[d];
+                if (rows > cap)
+                    CARVE_GOTO_DONE(0); /* a block of too many rows: not cut */
+            }
+        if (rows == 1)
+            continue;
+        if ((extra += (size_t)rows - 1) > cap)
+            CARVE_GOTO_DONE(0);
+        /* Every further row (the odometer over the leading dimensions). */
+        for (int d = 0; d < last; d++)
+            coords[d] = 0;
+        for (;;) {
+            int      d = last - 1;
+            uint64_t row;
+
+            while (d >= 0 && ++coords[d] == block[d])
+                coords[d--] = 0;
+            if (d < 0)
+                break;
+            row = 0;
+            for (int e = 0; e < last; e++)
+                row = row * sel->dims[e] + start[e] + coords[e];
+            runs[m].key   = row * sel->dims[last] + start[last];
+            runs[m++].len = block[last];
+        }
+    }
+    /* Room for every run as a record: the sweep may join none. No room is no failure: the row-major
+     * merge does without. */
+    if (extra > 0) {
+        herr_t reserved = -1;
+
+        CARVE_TRY_IGNORED(reserved = selection_reserve(sel, extra));
+        if (reserved < 0)
+            CARVE_GOTO_DONE(0);
+    }
+    runs_sort(&runs, &spare, m, counts);
+    /* The sweep along the last dimension: a run joins the previous one when in the same row and touching
+     * or overlapping it. */
+    {
+        uint64_t end = 0, row_end = 0; /* of the run written last, and of its row */
+
+        for (size_t i = 0; i < m; i++) {
+            uint64_t key = runs[i].key;
+
+            if (out > 0 && key < row_end && key <= end) {
+                if (key + runs[i].len > end) {
+                    end                = key + runs[i].len;
+                    spare[out - 1].len = end - spare[out - 1].key;
+                }
+                continue;
+            }
+            spare[out++] = runs[i];
+            end          = key + runs[i].len;
+            row_end      = (key / sel->dims[last] + 1) * sel->dims[last];
+        }
+    }
+    if (rank == 2) {
+        /* The sweep along the rows, on the runs: a run joins the latest record of its column group (the
+         * same start and length along the last dimension) when in the row right below it or inside it,
+         * as selection_join_rowmajor(sel, 0) would join their records. */
+        size_t  slots = 16, kept = 0;
+        size_t *table = NULL; /* 1 + the record of a group's latest run; 0: empty */
+        hsize_t cols  = sel->dims[1];
+
+        while (slots < 2 * out)
+            slots *= 2;
+        if (NULL == (table = calloc(slots, sizeof *table)))
+            CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_SYSTEM, -1,
+                             "out of memory merging %zu selection records", n);
+        for (size_t i = 0; i < out; i++) {
+            hsize_t  row = spare[i].key / cols, col = spare[i].key % cols, len = spare[i].len;
+            uint64_t h      = ((col * 0x9e3779b97f4a7c15ull) ^ len) * 0x100000001b3ull;
+            size_t   slot   = (size_t)(h ^ (h >> 29)) & (slots - 1);
+            hsize_t *latest = NULL;
+
+            for (; table[slot]; slot = (slot + 1) & (slots - 1)) {
+                latest = CARVE_RECORD_START(sel, table[slot] - 1);
+                if (latest[1] == col && latest[7] == len)
+                    break;
+            }
+            if (table[slot] && row <= latest[0] + latest[6]) {
+                if (row + 1 > latest[0] + latest[6])
+                    latest[6] = row + 1 - latest[0];
+                continue;
+            }
+            {
+                hsize_t *rec = CARVE_RECORD_START(sel, kept);
+
+                rec[0] = row, rec[1] = col;
+                rec[2] = rec[3] = rec[4] = rec[5] = rec[6] = 1;
+                rec[7]                                     = len;
+            }
+            table[slot] = ++kept;
+        }
+        free(table);
+        sel->nrecords = kept;
+        CARVE_GOTO_DONE(1);
+    }
+    for (size_t i = 0; i < out; i++) {
+        hsize_t *rec = CARVE_RECORD_START(sel, i);
+        uint64_t key = spare[i].key;
+
+        for (int d = last; d >= 0; d--) {
+            rec[d] = key % sel->dims[d];
+            key /= sel->dims[d];
+        }
+        for (size_t k = (size_t)rank; k < width; k++)
+            rec[k] = 1;
+        rec[width - 1] = spare[i].len;
+    }
+    sel->nrecords = out;
+    for (int d = last - 1; d >= 0; d--)
+        if (selection_join_rowmajor(sel, d) < 0)
+            CARVE_GOTO_DONE(-1);
+
+done:
+    free(runs);
+    free(spare);
+    free(counts);
+    return ret_value;
+}
+
 /* Merges a selection of single blocks (selection_blocks_only): sorted once, then sweeps along every
  * dimension (the last first) and, unless `rounds` is 1, drops of contained records, until nothing
  * changes. */
@@ -1103,6 +1336,7 @@ done:
 herr_t
 carve_selection_compact(carve_selection_t *sel)
 {
+    int    runs;
     herr_t ret_value = 0;
 
     if (sel->rank == 0 || sel->nrecords < 2) {
@@ -1111,11 +1345,13 @@ carve_selection_compact(carve_selection_t *sel)
     }
     /* Duplicates go and neighbours join, once along each dimension: cheap enough to run while a
      * program reads; carve_selection_merge does the rest at commit. */
-    if (selection_blocks_only(sel)) {
+    if ((runs = selection_merge_runs(sel)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (runs == 0 && selection_blocks_only(sel)) {
         if (selection_merge_rowmajor(sel, 1) < 0)
             CARVE_GOTO_DONE(-1);
     }
-    else {
+    else if (runs == 0) {
         if (selection_merge_pass(sel, -1) < 0)
             CARVE_GOTO_DONE(-1);
         for (int d = sel->rank - 1; d >= 0; d--)
@@ -1131,12 +1367,15 @@ done:
 herr_t
 carve_selection_merge(carve_selection_t *sel)
 {
+    int    runs;
     herr_t ret_value = 0;
 
     if (sel->merged == sel->nrecords)
         return 0; /* merged (or compacted) already, nothing added since */
-    if (sel->rank > 0 && sel->nrecords > 1 && selection_blocks_only(sel)) {
-        if (selection_merge_rowmajor(sel, 0) < 0)
+    if ((runs = selection_merge_runs(sel)) < 0)
+        CARVE_GOTO_DONE(-1);
+    if (runs == 1 || (sel->rank > 0 && sel->nrecords > 1 && selection_blocks_only(sel))) {
+        if (runs == 0 && selection_merge_rowmajor(sel, 0) < 0)
             CARVE_GOTO_DONE(-1);
         sel->merged = sel->nrecords;
         CARVE_GOTO_DONE(0);
@@ -1535,9 +1774,13 @@ carve_chunk_ranges_next(const carve_chunk_ranges_t *ranges, int rank, size_t *po
     return 0;
 }
 
+/* Slots of carve_chunkset_add_selection's table of the chunks added lately. */
+#define CHUNKSET_RECENT 64
+
 herr_t
 carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
 {
+    uint64_t             recent[CHUNKSET_RECENT]; /* 1 + the index of a chunk added lately; 0: none */
     carve_chunk_ranges_t ranges[H5S_MAX_RANK];
     int                  rank      = cs->rank;
     herr_t               ret_value = 0;
@@ -1547,26 +1790,36 @@ carve_chunkset_add_selection(carve_chunkset_t *cs, const carve_selection_t *sel)
     if (sel->rank != rank)
         CARVE_GOTO_ERROR(CARVE_E_COVERAGE, CARVE_E_BADVALUE, -1,
                          "selection of rank %d on a chunk grid of rank %d", sel->rank, rank);
+    memset(recent, 0, sizeof recent);
     for (size_t i = 0; i < sel->nrecords; i++) {
-        size_t  pos[H5S_MAX_RANK] = {0};
-        hsize_t coords[H5S_MAX_RANK];
-        int     one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
+        size_t   pos[H5S_MAX_RANK];
+        hsize_t  coords[H5S_MAX_RANK];
+        int      one_chunk = record_is_block(CARVE_RECORD_COUNT(sel, i), rank);
+        uint64_t index;
 
-        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is the
-         * one added last (records in row-major order come chunk by chunk). */
+        /* A block inside one chunk (points, small reads: most records): its chunk, added unless it is one
+         * added lately. Records in row-major order come row by row, each row of chunks visited again and
+         * again (a read of the hot band's rows crosses its chunks): a small table of the chunks added
+         * lately, by index, keeps the set from piling up a duplicate per record. */
+        index = 0;
         for (int d = 0; d < rank && one_chunk; d++) {
             hsize_t first = CARVE_RECORD_START(sel, i)[d];
 
             coords[d] = first / cs->chunk[d];
             one_chunk = (first + CARVE_RECORD_BLOCK(sel, i)[d] - 1) / cs->chunk[d] == coords[d];
+            index =
+                coords[d] < cs->grid[d] && index != UINT64_MAX ? index * cs->grid[d] + coords[d] : UINT64_MAX;
         }
         if (one_chunk) {
-            if (cs->n > 0 && carve_chunkset_index(cs, coords) == cs->idx[cs->n - 1])
+            if (index != UINT64_MAX && recent[index % CHUNKSET_RECENT] == index + 1)
                 continue;
             if (carve_chunkset_add_coords(cs, coords) < 0)
                 CARVE_GOTO_DONE(-1);
+            if (index != UINT64_MAX)
+                recent[index % CHUNKSET_RECENT] = index + 1;
             continue;
         }
+        memset(pos, 0, (size_t)rank * sizeof *pos);
         for (int d = 0; d < rank; d++)
             if (carve_chunk_ranges_of(&ranges[d], CARVE_RECORD_START(sel, i)[d],
                                       CARVE_RECORD_STRIDE(sel, i)[d], CARVE_RECORD_COUNT(sel, i)[d],

@@ -106,9 +106,13 @@ carve_selection_pack(const carve_selection_t *sel, carve_dynbuf_t *out)
     for (size_t i = 0; i < sel->nrecords && !w->failed; i++) {
         const hsize_t *start = CARVE_RECORD_START(sel, i), *stride = CARVE_RECORD_STRIDE(sel, i);
         const hsize_t *count = CARVE_RECORD_COUNT(sel, i), *block = CARVE_RECORD_BLOCK(sel, i);
-        uint64_t       index = carve_linear_index(rank, sel->dims, start), delta = index - previous;
-        uint64_t       zigzag = (delta << 1) ^ (0 - (delta >> 63));
-        unsigned       tag    = TAG_SAME;
+        uint64_t       index = 0, delta, zigzag;
+        unsigned       tag   = TAG_SAME;
+
+        for (int d = 0; d < rank; d++) /* carve_linear_index, without a call per record */
+            index = index * sel->dims[d] + start[d];
+        delta  = index - previous;
+        zigzag = (delta << 1) ^ (0 - (delta >> 63));
 
         if (w->used > sizeof w->buf - RECORD_MAX_BYTES)
             writer_flush(w);

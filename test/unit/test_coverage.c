@@ -843,6 +843,82 @@ test_selection_merge_rowmajor(unit_t *t)
     CHECK_NO_ERROR(t);
 }
 
+/* Runs in an extent too large for a bitmap (2^20 x 2^40 x 5: linear indices of 63 bits, sorted in several
+ * radix passes), among them blocks of two rows: the merge keeps every element (each point is inside a
+ * record, and the records count as many elements as there are distinct points), orders the records
+ * row-major and joins what touches. */
+static int
+point_compare(const void *pa, const void *pb)
+{
+    const hsize_t *a = pa, *b = pb;
+
+    for (int d = 0; d < 3; d++)
+        if (a[d] != b[d])
+            return a[d] < b[d] ? -1 : 1;
+    return 0;
+}
+
+static void
+test_selection_merge_runs_wide(unit_t *t)
+{
+    enum { NPOINTS = 3000 };
+    unit_rng_t        r       = {0x51DEu};
+    hsize_t           dims[3] = {(hsize_t)1 << 20, (hsize_t)1 << 40, 5}, one[3] = {1, 1, 1};
+    hsize_t          *points  = malloc(2 * NPOINTS * 3 * sizeof *points);
+    size_t            npoints = 0, distinct = 0, missing = 0;
+    carve_selection_t sel;
+    int               ordered = 1;
+
+    if (!CHECK(t, points != NULL))
+        return;
+    carve_selection_init(&sel, 3, dims);
+    for (int k = 0; k < NPOINTS; k++) {
+        hsize_t start[3], block[3] = {1, 1, 1};
+        int     kind = (int)unit_rng_below(&r, 20);
+
+        /* Few distinct rows and columns, so that points meet. */
+        start[0] = unit_rng_below(&r, 4) << 18;
+        start[1] = (unit_rng_below(&r, 3) << 38) + unit_rng_below(&r, 40);
+        start[2] = unit_rng_below(&r, 5);
+        if (kind == 0 && start[0] + 1 < dims[0])
+            block[0] = 2; /* two rows: cut into runs */
+        CHECK(t, carve_selection_add(&sel, start, NULL, one, block) >= 0);
+        for (hsize_t i = 0; i < block[0]; i++) {
+            hsize_t *p = points + 3 * npoints++;
+
+            p[0] = start[0] + i, p[1] = start[1], p[2] = start[2];
+        }
+    }
+    CHECK(t, carve_selection_merge(&sel) >= 0);
+    qsort(points, npoints, 3 * sizeof *points, point_compare);
+    for (size_t i = 0; i < npoints; i++) {
+        const hsize_t *p  = points + 3 * i;
+        int            in = 0;
+
+        if (i > 0 && point_compare(p - 3, p) == 0)
+            continue;
+        distinct++;
+        for (size_t j = 0; j < sel.nrecords && !in; j++) {
+            const hsize_t *a = CARVE_RECORD_START(&sel, j), *b = CARVE_RECORD_BLOCK(&sel, j);
+
+            in = 1;
+            for (int d = 0; d < 3 && in; d++)
+                in = a[d] <= p[d] && p[d] < a[d] + b[d];
+        }
+        missing += !in;
+    }
+    for (size_t j = 1; j < sel.nrecords; j++)
+        ordered &= point_compare(CARVE_RECORD_START(&sel, j - 1), CARVE_RECORD_START(&sel, j)) < 0;
+    CHECK(t, missing == 0);
+    CHECK(t, ordered);
+    CHECK(t, carve_selection_npoints(&sel) == (hsize_t)distinct);
+    if (!CHECK(t, sel.nrecords < distinct))
+        unit_note(t, "%zu records for %zu distinct points", sel.nrecords, distinct);
+    CHECK_NO_ERROR(t);
+    carve_selection_clear(&sel);
+    free(points);
+}
+
 /* Point and block lists longer than the batches carve reads them in (4096): every point and block kept. */
 static void
 test_selection_batches(unit_t *t)
@@ -1918,6 +1994,7 @@ main(void)
     test_selection_batches(&t);
     test_selection_merge_contained(&t);
     test_selection_merge_rowmajor(&t);
+    test_selection_merge_runs_wide(&t);
     test_selection_random(&t);
     test_selection_add_records(&t);
     test_selection_contains(&t);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <hdf5.h>
+#include <yaml.h>
 
 #include "carve_error.h"
 #include "carve_manifest.h"
@@ -1666,6 +1667,88 @@ build_scattered(unit_t *t, carve_manifest_t *m, size_t n)
     }
 }
 
+static int
+rewrite_output(void *data, unsigned char *buffer, size_t size)
+{
+    return carve_dynbuf_add(data, buffer, size) == CARVE_GROW_OK;
+}
+
+/* text parsed by libyaml and each of its events handed to libyaml's emitter, set as carve's emitter is
+ * (width 120, indent 2, unicode): what libyaml itself writes for that document. NULL on failure. */
+static char *
+libyaml_rewritten(const char *text, size_t len)
+{
+    yaml_parser_t  parser;
+    yaml_emitter_t emitter;
+    yaml_event_t   event;
+    carve_dynbuf_t out;
+    char          *result = NULL;
+    bool           ok = true, end = false;
+
+    carve_dynbuf_init(&out, SIZE_MAX);
+    yaml_parser_initialize(&parser);
+    yaml_emitter_initialize(&emitter);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_emitter_set_output(&emitter, rewrite_output, &out);
+    yaml_emitter_set_unicode(&emitter, 1);
+    yaml_emitter_set_width(&emitter, 120);
+    yaml_emitter_set_indent(&emitter, 2);
+    while (ok && !end) {
+        ok  = yaml_parser_parse(&parser, &event);
+        end = ok && event.type == YAML_STREAM_END_EVENT;
+        ok  = ok && yaml_emitter_emit(&emitter, &event); /* the emitter frees the event */
+    }
+    ok     = ok && yaml_emitter_flush(&emitter);
+    result = ok ? carve_dynbuf_take(&out, NULL) : NULL;
+    yaml_emitter_delete(&emitter);
+    yaml_parser_delete(&parser);
+    carve_dynbuf_free(&out);
+    return result;
+}
+
+/* The packed selections' base64 goes into the text past libyaml (carve_manifest_emit.c: emit_long_plain):
+ * the text is still byte for byte what libyaml writes for the same document, with one packed dataset and
+ * with several (a long scalar past libyaml's output buffer, followed by more of the document). */
+static void
+test_packed_text_is_libyamls(unit_t *t)
+{
+    carve_manifest_t m;
+    char            *text = NULL, *again = NULL;
+    size_t           len = 0;
+
+    build_scattered(t, &m, 500);
+    CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0);
+    CHECK(t, text && (again = libyaml_rewritten(text, len)) != NULL);
+    CHECK(t, text && again && strcmp(text, again) == 0);
+    carve_manifest_clear(&m);
+    free(text);
+    free(again);
+    text = again = NULL;
+
+    build_scattered(t, &m, 20000);
+    if (CHECK(t, m.ndatasets == 1)) {
+        const hsize_t             dims[3] = {7, 9, 11}, chunk[3] = {2, 3, 4};
+        carve_manifest_dataset_t *d = carve_manifest_add_dataset(&m, "/second", 3, dims, chunk);
+        hsize_t                   at[3], one[3] = {1, 1, 1};
+
+        CHECK(t, d != NULL);
+        for (hsize_t k = 0; d && k < 7 * 9 * 11; k += 3) {
+            at[0] = k / 99, at[1] = k / 11 % 9, at[2] = k % 11;
+            CHECK(t, carve_selection_add(&d->selections, at, NULL, one, NULL) >= 0);
+        }
+        CHECK(t, carve_manifest_add_attribute(&m, "/second", "units") >= 0);
+    }
+    CHECK(t, carve_manifest_emit(&m, &text, &len) >= 0);
+    CHECK(t, text && unit_contains(text, "  packed_selections: {records: 20000, data: A"));
+    CHECK(t, text && unit_contains(text, "  packed_selections: {records: 231, data: A"));
+    CHECK(t, text && (again = libyaml_rewritten(text, len)) != NULL);
+    CHECK(t, text && again && strcmp(text, again) == 0);
+    CHECK_NO_ERROR(t);
+    carve_manifest_clear(&m);
+    free(text);
+    free(again);
+}
+
 /* Format 2: selections of more than CARVE_MANIFEST_PACK_RECORDS records are written packed and read back
  * the same; fewer stay YAML in a format-1 document; a format-1 document with many YAML records (what carve
  * wrote before packing) reads as before and is written back packed; a replay update of a format-2 file;
@@ -1875,6 +1958,7 @@ main(void)
     test_find_datasets(&t);
     test_file_add_replay(&t);
     test_packed_selections(&t);
+    test_packed_text_is_libyamls(&t);
 
     return unit_end(&t);
 }
