@@ -72,8 +72,10 @@ struct carve_replaying_t {
     replay_container_t *container;
     char               *open_name;    /* the name the program opened */
     char               *origin_name;  /* where misses are read: the override, or the manifest's origin */
-    char               *origin_shown; /* origin_name for messages, with its location when that differs */
+    char               *origin_shown; /* origin_name for messages, with its location when that differs:
+                                       * made at the first message (replaying_origin_shown) */
     int                 origin_overridden;
+    int                 origin_url; /* origin_name is a URL */
     /* The origin's access list, selecting the connector below: made at open for a URL, else at the
      * origin's open (a first miss). */
     hid_t origin_fapl;

@@ -189,6 +189,8 @@ replaying_origin_access(carve_replaying_t *r, hid_t under_fapl)
     return r->origin_fapl;
 }
 
+static const char *replaying_origin_shown(carve_replaying_t *r);
+
 /* Two stamps of one origin agree. A relocated origin (the origin setting) of another kind (a local carve
  * replayed against an S3 copy) can only be compared by size. */
 static int
@@ -209,7 +211,7 @@ replaying_check_stamp(carve_replaying_t *r)
     int           ret_value = 0;
 
     memset(&stamp, 0, sizeof stamp);
-    r->container->counters.origin_requests += carve_origin_is_url(r->origin_name);
+    r->container->counters.origin_requests += r->origin_url;
     if (carve_origin_stamp(r->origin_name, r->origin_fapl >= 0 ? r->origin_fapl : H5P_DEFAULT, &stamp) < 0) {
         char *why = replaying_take_error_text();
 
@@ -232,7 +234,7 @@ replaying_check_stamp(carve_replaying_t *r)
             "origin %s changed since container %s was carved (%s): replay refused; set on_change=hits to "
             "serve only what the container holds, on_change=trust to read the changed origin anyway, or "
             "carve again",
-            r->origin_shown, r->container->path, change ? change : "stamp differs");
+            replaying_origin_shown(r), r->container->path, change ? change : "stamp differs");
         free(change);
         CARVE_GOTO_DONE(-1);
     }
@@ -321,15 +323,28 @@ replaying_take_container(carve_replaying_t *r, const carve_file_ctx_t *ctx, cons
                                 ? carved_origin
                                 : name)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory replaying %s", name);
-    if (strcmp(r->origin_name, carved_origin) == 0 || r->origin_overridden)
-        r->origin_shown = strdup(r->origin_name);
-    else if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, carved_origin) < 0)
-        r->origin_shown = NULL;
-    if (!r->origin_shown)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory replaying %s", name);
+    r->origin_url = carve_origin_is_url(r->origin_name);
 
 done:
     return ret_value;
+}
+
+/* The origin for messages (replaying_t.origin_shown), made when a message first needs it: the origin's
+ * name, with where it was carved from when that differs. */
+static const char *
+replaying_origin_shown(carve_replaying_t *r)
+{
+    const char *carved_origin = r->container->manifest.origin ? r->container->manifest.origin : "";
+
+    if (r->origin_shown)
+        return r->origin_shown;
+    if (strcmp(r->origin_name, carved_origin) == 0 || r->origin_overridden)
+        return r->origin_name;
+    if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, carved_origin) < 0) {
+        r->origin_shown = NULL;
+        return r->origin_name; /* out of memory: the message says less */
+    }
+    return r->origin_shown;
 }
 
 /* Prepares the origin's side: the origin's access list for a URL (its HEAD request is signed with it) or
@@ -348,15 +363,14 @@ replaying_prepare_origin(carve_replaying_t *r, hid_t fapl_id, hid_t under_fapl)
             "it was carved from (%s), so it needs that origin, not a relocated one",
             r->origin_name, r->container->manifest.origin);
     /* An MPI-IO list's copy duplicates its communicator, a collective: made now, while every rank opens. */
-    if ((carve_origin_is_url(r->origin_name) || carve_mpi_is_mpio(fapl_id)) &&
-        replaying_origin_access(r, under_fapl) < 0)
+    if ((r->origin_url || carve_mpi_is_mpio(fapl_id)) && replaying_origin_access(r, under_fapl) < 0)
         CARVE_GOTO_DONE(-1);
     /* The first open of the container by an MPI job (collective, as the program's open): its ranks' counters
      * are summed at shutdown. Tried and ignored: without the job each rank writes its own counters. */
     if (!r->container->job && r->container->users == 1 && carve_mpi_is_mpio(fapl_id))
         CARVE_TRY_IGNORED(r->container->job = carve_mpi_join(fapl_id));
     if (r->on_change != CARVE_ON_CHANGE_TRUST) {
-        if (carve_origin_is_url(r->origin_name))
+        if (r->origin_url)
             carve_lifecycle_use_network();
         if (replaying_check_stamp(r) < 0)
             CARVE_GOTO_DONE(-1);
@@ -471,7 +485,7 @@ replaying_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_thr
     if (H5VLretrieve_lib_state(&r->lib_state) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL,
                          "cannot keep HDF5's state to open the origin later");
-    if (carve_origin_is_url(r->origin_name))
+    if (r->origin_url)
         carve_lifecycle_use_network();
     /* External links of replayed files are followed to their targets' containers (carve_elink.c). */
     if (carve_elink_register() < 0)
@@ -491,13 +505,15 @@ replaying_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_thr
     under     = NULL;
 
 done:
-    CARVE_CLEANUP_BEGIN
-    if (under)
-        H5VLfile_close(under, ctx->under_vol_id, how->dxpl_id, NULL);
-    if (r && r->container)
-        r->container->users--;
-    replaying_free(r);
-    CARVE_CLEANUP_END
+    if (under || r) { /* a failure to undo (a region costs as much as the rest of the open's own work) */
+        CARVE_CLEANUP_BEGIN
+        if (under)
+            H5VLfile_close(under, ctx->under_vol_id, how->dxpl_id, NULL);
+        if (r && r->container)
+            r->container->users--;
+        replaying_free(r);
+        CARVE_CLEANUP_END
+    }
     carve_lookup_clear(&lookup);
     return ret_value;
 }
@@ -564,8 +580,7 @@ replaying_origin_fetch_fapl(carve_replaying_t *r)
     hid_t  fapl   = H5I_INVALID_HID;
     herr_t status = -1;
 
-    if (!carve_origin_is_url(r->origin_name) || r->origin_size < 0 ||
-        carve_origin_vfd_is_ros3(r->origin_fapl) != 1)
+    if (!r->origin_url || r->origin_size < 0 || carve_origin_vfd_is_ros3(r->origin_fapl) != 1)
         return H5I_INVALID_HID;
     if (!r->origin_bytes && NULL == (r->origin_bytes = carve_bytestore_new(CARVE_ORIGIN_SEEN_LIMIT)))
         return H5I_INVALID_HID;
@@ -600,8 +615,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
          * honours byte ranges (one that does not would make ROS3 write past its buffer). */
         open_fapl = replaying_origin_fetch_fapl(r);
         carve_origin_vfd_take_failure(NULL, 0);
-        if (open_fapl < 0 && carve_origin_is_url(r->origin_name) &&
-            carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
+        if (open_fapl < 0 && r->origin_url && carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
             char *why = replaying_take_error_text();
 
             r->origin_state = ORIGIN_UNAVAILABLE;
@@ -941,13 +955,14 @@ replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
         CARVE_ERROR(
             CARVE_E_CONTAINER, CARVE_E_CORRUPT,
             "cannot read %s (%s): container %s holds it damaged (%s), and the origin %s cannot serve it: %s",
-            rd->path, what ? what : "selection", r->container->path, p->damage, r->origin_shown, why);
+            rd->path, what ? what : "selection", r->container->path, p->damage, replaying_origin_shown(r),
+            why);
     else
         CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
                     "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
                     " elements are not in container %s, and the origin %s cannot serve them: %s",
                     rd->path, what ? what : "selection", p->split.miss_elements, p->elements,
-                    r->container->path, r->origin_shown, why);
+                    r->container->path, replaying_origin_shown(r), why);
     free(what);
 }
 
@@ -1099,7 +1114,7 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
         if (!chk->said) {
             chk->said = 1;
             fprintf(stderr, "carve: container %s: %s: %s; read from the origin %s instead\n", c->path,
-                    o->replay->path, p->damage, r->origin_shown);
+                    o->replay->path, p->damage, replaying_origin_shown(r));
         }
     }
     if (!replaying_origin_dataset(o)) {
@@ -1512,7 +1527,7 @@ replaying_dataset_optional(carve_obj_t *o, H5VL_optional_args_t *args, hid_t dxp
             "%s cannot: %s",
             args->op_type == H5VL_NATIVE_DATASET_CHUNK_READ ? "a direct chunk read"
                                                             : "a question about chunk storage",
-            o->replay->path, r->container->path, r->origin_shown, why ? why : "cannot be read");
+            o->replay->path, r->container->path, replaying_origin_shown(r), why ? why : "cannot be read");
         free(why);
         return -1;
     }
