@@ -13,8 +13,9 @@
  * Hits and misses are decided without building dataspaces: chunked coverage on the chunk grid (binary
  * searches in the sorted chunk set), element coverage on the carved records (indexed by row). A read of
  * chunked coverage whose bounding box meets few chunks, all held or none, is decided from the box alone
- * (two dataspace queries, its element count and bounds; the last chunk met is remembered, so reads within
- * one chunk cost O(1)).
+ * (its element count and bounds, asked of HDF5's dataspace accessors: carve_space.h); a box inside one
+ * chunk is looked up in O(1) (a bitmap of the held chunks for grids up to 4M chunks, else the last chunk
+ * met is remembered).
  * Plain C over HDF5's dataspace API; no VOL code.
  */
 #ifndef CARVE_SPLIT_H
