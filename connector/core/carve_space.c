@@ -5,24 +5,15 @@
  *
  * The accessors are HDF5's library-private functions behind H5Sget_select_npoints and
  * H5Sget_select_bounds (H5Sprivate.h, H5Iprivate.h), exported by its shared library. They are declared
- * weak: a library that does not export them leaves them NULL, and carve makes the public calls. Their
+ * weak (carve_space.h, with the inline carve_space_box, which replay asks at every read): a library that does not export them leaves them NULL, and carve makes the public calls. Their
  * signatures are those of the 1.14 series, so they are used only when carve was built against 1.14 and
  * the library loaded is 1.14 as well.
  */
 #include "carve_space.h"
 
-#if defined(__GNUC__) && H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 14
-#define CARVE_SPACE_ACCESSORS 1
-/* H5S_t is opaque here: carve never looks inside one, it hands HDF5 back what HDF5 gave. */
-extern void   *H5I_object_verify(hid_t id, H5I_type_t type) __attribute__((weak));
-extern hsize_t H5S_get_select_npoints(const void *space) __attribute__((weak));
-extern herr_t  H5S_get_select_bounds(const void *space, hsize_t *start, hsize_t *end) __attribute__((weak));
-extern int     H5S_get_simple_extent_ndims(const void *space) __attribute__((weak));
-#endif
-
-static int space_direct  = -1; /* the accessors are there: -1 not known yet */
-static int space_allowed = 1;
-static int space_use     = -1; /* space_direct && space_allowed: -1 not known yet */
+static int space_direct      = -1; /* the accessors are there: -1 not known yet */
+static int space_allowed     = 1;
+int        carve_space_use_g = -1; /* space_direct && space_allowed: -1 not known yet */
 
 /* Whether the accessors are there, learnt once. */
 static int
@@ -41,8 +32,8 @@ space_check(void)
         }
 #endif
     }
-    space_use = space_direct && space_allowed;
-    return space_use;
+    carve_space_use_g = space_direct && space_allowed;
+    return carve_space_use_g;
 }
 
 int
@@ -64,7 +55,7 @@ static inline const void *
 space_object(hid_t space)
 {
 #ifdef CARVE_SPACE_ACCESSORS
-    if (space_use > 0 || (space_use < 0 && space_check()))
+    if (carve_space_use_g > 0 || (carve_space_use_g < 0 && space_check()))
         return H5I_object_verify(space, H5I_DATASPACE);
 #else
     (void)space;
@@ -99,7 +90,7 @@ carve_space_bounds(hid_t space, hsize_t *lo, hsize_t *hi)
 }
 
 herr_t
-carve_space_box(hid_t space, int *rank, hsize_t *npoints, hsize_t *lo, hsize_t *hi)
+carve_space_box_other(hid_t space, int *rank, hsize_t *npoints, hsize_t *lo, hsize_t *hi)
 {
     hssize_t n;
 
