@@ -57,6 +57,12 @@ typedef struct lookup_candidate_t {
 /* While set (carve_lookup_anchor_begin): names under `from` stand for the same names under `to`. */
 static char *anchor_from_g = NULL, *anchor_to_g = NULL;
 
+/* Rule 1's container path of the last location looked up: a program opening one file again and again
+ * names its container once (the name is a hash of the location, formatted: a few thousand instructions
+ * against a native open's million). Kept only where the path is the strings' alone, not the current
+ * directory's: dir= absolute, or beside an absolute local location. */
+static char *exact_location_g = NULL, *exact_dir_g = NULL, *exact_container_g = NULL;
+
 static lookup_dir_t       *dirs_g       = NULL;
 static lookup_candidate_t *candidates_g = NULL;
 static unsigned long       listings_g   = 0;
@@ -345,6 +351,37 @@ parent_of(const char *path)
     return out;
 }
 
+static void
+exact_forget(void)
+{
+    free(exact_location_g);
+    free(exact_dir_g);
+    free(exact_container_g);
+    exact_location_g = exact_dir_g = exact_container_g = NULL;
+}
+
+/* carve_origin_container_paths' container path, remembered for the last location (see exact_location_g). */
+static herr_t
+exact_container_path(const char *location, const char *dir, char **container)
+{
+    int absolute = dir && dir[0] ? dir[0] == '/' : location[0] == '/' && !carve_origin_is_url(location);
+
+    if (exact_container_g && strcmp(location, exact_location_g) == 0 &&
+        (dir && dir[0] ? exact_dir_g && strcmp(dir, exact_dir_g) == 0 : !exact_dir_g)) {
+        if (NULL == (*container = strdup(exact_container_g)))
+            CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_SYSTEM, "out of memory looking for a container");
+        return *container ? 0 : -1;
+    }
+    if (carve_origin_container_paths(location, dir, container, NULL, NULL) < 0)
+        return -1;
+    exact_forget();
+    if (absolute && (NULL == (exact_location_g = strdup(location)) ||
+                     (dir && dir[0] && NULL == (exact_dir_g = strdup(dir))) ||
+                     NULL == (exact_container_g = strdup(*container))))
+        exact_forget(); /* a cache: without it, the next lookup formats the path again */
+    return 0;
+}
+
 herr_t
 carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
 {
@@ -360,7 +397,7 @@ carve_lookup_container(const char *name, const char *dir, carve_lookup_t *out)
     CARVE_TRY_IGNORED(placed = carve_origin_location_lenient(name, &out->location));
     if (placed >= 0) {
         /* Rule 1: the exact container. */
-        if (carve_origin_container_paths(out->location, dir, &container, NULL, NULL) < 0)
+        if (exact_container_path(out->location, dir, &container) < 0)
             CARVE_GOTO_DONE(-1);
         if (access(container, F_OK) == 0) {
             out->how       = CARVE_LOOKUP_EXACT;
@@ -459,6 +496,7 @@ void
 carve_lookup_reset(void)
 {
     carve_lookup_anchor_end();
+    exact_forget();
     while (dirs_g) {
         lookup_dir_t *d = dirs_g;
 

@@ -24,6 +24,7 @@
 
 #include "carve_dynbuf.h"
 #include "carve_error.h"
+#include "carve_space.h"
 #include "carve_split.h"
 
 /* Points and blocks are fetched from HDF5 in batches of this many. */
@@ -100,8 +101,11 @@ carve_held_clear(carve_held_t *held)
     carve_selection_clear(&held->selections);
     free(held->order);
     free(held->reach);
-    held->order = NULL;
-    held->reach = NULL;
+    free(held->dense);
+    held->order       = NULL;
+    held->reach       = NULL;
+    held->dense       = NULL;
+    held->dense_tried = 0;
     if (held->space >= 0) {
         CARVE_CLEANUP_BEGIN
         H5Sclose(held->space);
@@ -641,14 +645,40 @@ space_moved(hid_t space, H5S_sel_type type, int rank, const hsize_t *start)
 
 /* The most chunks a read's bounding box may meet for split_by_box to look each up. */
 #define BOX_MAX_CHUNKS 64
+/* Held chunk grids up to this many chunks get a bitmap (held->dense, at most 512 KiB), built at the first
+ * read decided by its box: one chunk is then looked up in O(1); larger grids search the sorted set. */
+#define DENSE_MAX_CHUNKS ((uint64_t)1 << 22)
 
-/* Whether chunk `index` of the held grid is held; the last one asked for alone is remembered. */
+/* The bitmap of held chunks, when the grid is small enough and memory allows (else the sorted set is
+ * searched: nothing pushed, a cache). */
+static void
+held_make_dense(carve_held_t *held)
+{
+    const carve_chunkset_t *cs    = &held->chunks;
+    uint64_t                total = 1;
+
+    held->dense_tried = 1;
+    for (int d = 0; d < cs->rank; d++) {
+        if (cs->grid[d] > DENSE_MAX_CHUNKS / total)
+            return;
+        total *= cs->grid[d];
+    }
+    if (NULL == (held->dense = calloc((size_t)((total + 63) / 64), sizeof *held->dense)))
+        return;
+    for (size_t i = 0; i < cs->n; i++)
+        held->dense[cs->idx[i] / 64] |= (uint64_t)1 << (cs->idx[i] % 64);
+}
+
+/* Whether chunk `index` of the held grid is held; without the bitmap, the last one asked for alone is
+ * remembered. */
 static int
 box_chunk_held(carve_held_t *held, uint64_t index, int alone)
 {
     size_t at;
     int    in;
 
+    if (held->dense)
+        return (int)(held->dense[index / 64] >> (index % 64)) & 1;
     if (alone && index == held->last_chunk)
         return held->last_held;
     at = chunk_lower_bound(&held->chunks, index);
@@ -660,53 +690,48 @@ box_chunk_held(carve_held_t *held, uint64_t index, int alone)
     return in;
 }
 
-/* A read of chunked coverage decided by its file selection's bounding box: every chunk the box meets held
- * (a hit: every element read lies in one) or none (a miss). The bounds include a selection offset
- * (H5Soffset_simple), so the box is where HDF5 reads, and the container reads the same elements through the
- * same selection. Returns 1 when decided (out set), 0 when the box meets held and missing chunks, more than
- * BOX_MAX_CHUNKS, reaches past the dataset's extent or has another rank (the full path decides), -1 on
- * failure.
+/* A read of chunked coverage decided by its file selection's bounding box [lo, hi] (HDF5's bounds, written
+ * for the selection's own rank over entries preset to lo > hi up to held's rank, inclusive): every chunk the
+ * box meets held (a hit: every element read lies in one) or none (a miss). The bounds include a selection
+ * offset (H5Soffset_simple), so the box is where HDF5 reads, and the container reads the same elements
+ * through the same selection. Returns 1 when decided (out set), 0 when the box meets held and missing
+ * chunks, more than BOX_MAX_CHUNKS, reaches past the dataset's extent or has another rank (the full path
+ * decides).
  *
- * The one dataspace query of a read decided here (besides its element count): HDF5 charges every API call
- * an API context (~250 instructions), as much as the rest of the decision. The space's rank comes with the
- * bounds (HDF5 writes exactly rank entries; held's rank plus one are preset to lo > hi, so the first entry
- * left so ends the space's rank, and one written past held's rank shows a larger rank),
- * and its extent is not asked for: a box inside the dataset's extent reads the same elements of the
- * container's copy (same extent, same chunks) as of the origin, whatever the space's own extent, so the
- * whole read goes to one side and HDF5 treats it there as it would in the origin. */
+ * The space's rank comes with the bounds (HDF5 writes exactly rank entries: the first entry left preset
+ * ends a smaller rank, one written at held's rank shows a larger one), and its extent is not asked for: a
+ * box inside the dataset's extent reads the same elements of the container's copy (same extent, same
+ * chunks) as of the origin, whatever the space's own extent, so the whole read goes to one side and HDF5
+ * treats it there as it would in the origin. */
 static int
-split_by_box(carve_held_t *held, hid_t file_space, hsize_t npoints, carve_split_t *out)
+split_box_decide(carve_held_t *held, const hsize_t *lo, const hsize_t *hi, hsize_t npoints,
+                 carve_split_t *out)
 {
     const carve_chunkset_t *cs = &held->chunks;
-    hsize_t                 lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], first[H5S_MAX_RANK], last[H5S_MAX_RANK];
-    hsize_t                 c[H5S_MAX_RANK];
-    uint64_t                nchunks = 1, nheld = 0;
-    int                     d;
-    int                     rank = 0; /* the file space's */
+    hsize_t                 first[H5S_MAX_RANK], last[H5S_MAX_RANK], c[H5S_MAX_RANK];
+    uint64_t                nchunks = 1, nheld = 0, index = 0;
+    int                     d, rank = held->rank;
 
-    for (d = 0; d <= held->rank && d < H5S_MAX_RANK; d++) { /* one past held's rank tells a larger one */
-        lo[d] = 1;
-        hi[d] = 0;
-    }
-    if (H5Sget_select_bounds(file_space, lo, hi) < 0) {
-        CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, "cannot read the bounds of a read's file selection");
-        return -1;
-    }
-    while (rank <= held->rank && rank < H5S_MAX_RANK && lo[rank] <= hi[rank])
-        rank++;
-    if (rank != held->rank)
+    if (rank < H5S_MAX_RANK && lo[rank] <= hi[rank])
         return 0;
+    if (!held->dense_tried)
+        held_make_dense(held);
     for (d = 0; d < rank; d++) {
-        if (hi[d] >= held->dims[d])
+        if (lo[d] > hi[d] || hi[d] >= held->dims[d])
             return 0;
         first[d] = c[d] = lo[d] / cs->chunk[d];
         last[d]         = hi[d] / cs->chunk[d];
         nchunks *= last[d] - first[d] + 1;
-        if (nchunks > BOX_MAX_CHUNKS)
-            return 0;
+        index = index * cs->grid[d] + first[d];
     }
+    if (nchunks == 1) { /* the common read: inside one chunk */
+        split_whole(out, box_chunk_held(held, index, 1) ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, npoints);
+        return 1;
+    }
+    if (nchunks > BOX_MAX_CHUNKS)
+        return 0;
     for (uint64_t k = 0; k < nchunks; k++) {
-        nheld += (uint64_t)box_chunk_held(held, carve_chunkset_index(cs, c), nchunks == 1);
+        nheld += (uint64_t)box_chunk_held(held, carve_chunkset_index(cs, c), 0);
         for (d = rank - 1; d >= 0 && ++c[d] > last[d]; d--) /* the next chunk, last dimension fastest */
             c[d] = first[d];
     }
@@ -714,6 +739,31 @@ split_by_box(carve_held_t *held, hid_t file_space, hsize_t npoints, carve_split_
         return 0;
     split_whole(out, nheld ? CARVE_SPLIT_HIT : CARVE_SPLIT_MISS, npoints);
     return 1;
+}
+
+/* Bounds preset for split_box_decide: lo > hi up to held's rank, inclusive. */
+static void
+box_preset(const carve_held_t *held, hsize_t *lo, hsize_t *hi)
+{
+    for (int d = 0; d <= held->rank && d < H5S_MAX_RANK; d++) {
+        lo[d] = 1;
+        hi[d] = 0;
+    }
+}
+
+/* split_box_decide on a file selection's bounds: one question to HDF5 besides the element count. Returns
+ * as split_box_decide, or -1 on failure. */
+static int
+split_by_box(carve_held_t *held, hid_t file_space, hsize_t npoints, carve_split_t *out)
+{
+    hsize_t lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
+
+    box_preset(held, lo, hi);
+    if (carve_space_bounds(file_space, lo, hi) < 0) {
+        CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, "cannot read the bounds of a read's file selection");
+        return -1;
+    }
+    return split_box_decide(held, lo, hi, npoints, out);
 }
 
 /* Reads an all or hyperslab file selection's shape into q (rank, dims and npoints already set). */
@@ -996,7 +1046,7 @@ carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_sp
     memset(out, 0, sizeof *out);
     out->kind     = CARVE_SPLIT_MISS;
     out->hit_file = out->hit_mem = out->miss_file = out->miss_mem = H5I_INVALID_HID;
-    if ((npoints = H5Sget_select_npoints(file_space)) < 0)
+    if ((npoints = carve_space_npoints(file_space)) < 0)
         CARVE_GOTO_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, -1,
                          "cannot count the elements of a read's file selection");
     q.npoints = (hsize_t)npoints;
@@ -1063,6 +1113,50 @@ done:
         split_whole(out, CARVE_SPLIT_MISS, 0);
     }
     return ret_value;
+}
+
+int
+carve_split_hit(carve_held_t *held, hid_t file_space, hsize_t *elements)
+{
+    const carve_chunkset_t *cs = &held->chunks;
+    carve_split_t           out;
+    hsize_t                 lo[H5S_MAX_RANK], hi[H5S_MAX_RANK], c;
+    uint64_t                index = 0;
+    int                     d, rank = held->rank, space_rank;
+
+    if (!held->by_chunks || held->nothing || held->everything) {
+        hssize_t npoints = carve_space_npoints(file_space);
+
+        if (npoints < 0) {
+            CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING,
+                        "cannot count the elements of a read's file selection");
+            return -1;
+        }
+        *elements = (hsize_t)npoints;
+        return npoints == 0 || held->everything;
+    }
+    /* Rank, count and bounds together: one lookup of the selection. */
+    if (carve_space_box(file_space, &space_rank, elements, lo, hi) < 0) {
+        CARVE_ERROR(CARVE_E_SPLIT, CARVE_E_UNDERLYING, "cannot read the extent of a read's file selection");
+        return -1;
+    }
+    if (*elements == 0)
+        return 1;
+    if (space_rank != rank)
+        return 0; /* refused by carve_split_read */
+    /* split_box_decide's common case, inline: a box inside one chunk. */
+    for (d = 0; d < rank; d++) {
+        if (hi[d] >= held->dims[d])
+            return 0;
+        if ((c = lo[d] / cs->chunk[d]) != hi[d] / cs->chunk[d])
+            return split_by_box(held, file_space, *elements, &out) > 0 && out.kind == CARVE_SPLIT_HIT;
+        index = index * cs->grid[d] + c;
+    }
+    if (!held->dense_tried)
+        held_make_dense(held);
+    if (held->dense)
+        return (int)(held->dense[index / 64] >> (index % 64)) & 1;
+    return box_chunk_held(held, index, 1);
 }
 
 void

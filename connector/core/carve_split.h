@@ -13,8 +13,9 @@
  * Hits and misses are decided without building dataspaces: chunked coverage on the chunk grid (binary
  * searches in the sorted chunk set), element coverage on the carved records (indexed by row). A read of
  * chunked coverage whose bounding box meets few chunks, all held or none, is decided from the box alone
- * (two dataspace queries, its element count and bounds; the last chunk met is remembered, so reads within
- * one chunk cost O(1)).
+ * (its element count and bounds, asked of HDF5's dataspace accessors: carve_space.h); a box inside one
+ * chunk is looked up in O(1) (a bitmap of the held chunks for grids up to 4M chunks, else the last chunk
+ * met is remembered).
  * Plain C over HDF5's dataspace API; no VOL code.
  */
 #ifndef CARVE_SPLIT_H
@@ -29,17 +30,19 @@
 typedef struct carve_held_t {
     int               rank;
     hsize_t           dims[H5S_MAX_RANK];
-    int               by_chunks;  /* store: chunks (whole chunks, clipped to dims, are held) */
-    carve_chunkset_t  chunks;     /* by_chunks: a finished copy of the manifest's chunk set */
-    carve_selection_t selections; /* store: elements: a copy of the manifest's selections */
-    size_t           *order;      /* store: elements: record indices by first row (dimension 0) ... */
-    hsize_t          *reach;      /* ... and reach[j], the last row any of records order[0..j] covers */
-    hid_t             space;      /* store: elements: the union of the selections as a dataspace, built by
+    int               by_chunks;   /* store: chunks (whole chunks, clipped to dims, are held) */
+    carve_chunkset_t  chunks;      /* by_chunks: a finished copy of the manifest's chunk set */
+    carve_selection_t selections;  /* store: elements: a copy of the manifest's selections */
+    size_t           *order;       /* store: elements: record indices by first row (dimension 0) ... */
+    hsize_t          *reach;       /* ... and reach[j], the last row any of records order[0..j] covers */
+    hid_t             space;       /* store: elements: the union of the selections as a dataspace, built by
                                    * the first read that meets many records; H5I_INVALID_HID before */
-    uint64_t          last_chunk; /* by_chunks: the chunk (linear index) a read's box last met alone, */
-    int               last_held;  /* and whether it is held: a run of reads in one chunk looks it up once */
-    int               nothing;    /* holds no element at all (no manifest entry, or an empty one) */
-    int               everything; /* holds every element (held: all) */
+    uint64_t          last_chunk;  /* by_chunks: the chunk (linear index) a read's box last met alone, */
+    int               last_held;   /* and whether it is held: a run of reads in one chunk looks it up once */
+    uint64_t         *dense;       /* by_chunks: a bit per chunk of the grid, set when held (small grids) */
+    int               dense_tried; /* dense was considered (built when the grid is small enough) */
+    int               nothing;     /* holds no element at all (no manifest entry, or an empty one) */
+    int               everything;  /* holds every element (held: all) */
 } carve_held_t;
 
 /* From a dataset's manifest entry (copied: the entry may go afterwards). entry NULL: holds nothing (every
@@ -84,6 +87,12 @@ typedef struct carve_split_t {
  * serves the whole read, and HDF5 applies the offsets. Neither space passed is modified; held may cache a
  * dataspace. out is always initialised (on failure: kind MISS, no spaces). */
 herr_t carve_split_read(carve_held_t *held, hid_t file_space, hid_t mem_space, carve_split_t *out);
+/* The cheap part of carve_split_read, for the common read: 1 when every element the file selection reads
+ * is held and that is decided without building dataspaces (a read of no elements, a dataset held whole,
+ * chunked coverage whose selection's bounding box meets held chunks only, as carve_split_read decides it),
+ * with *elements its element count; 0 when it is not so decided (a miss, a partial read, element coverage:
+ * carve_split_read says which); -1 on failure. */
+int carve_split_hit(carve_held_t *held, hid_t file_space, hsize_t *elements);
 /* Closes the spaces split holds. */
 void carve_split_clear(carve_split_t *split);
 

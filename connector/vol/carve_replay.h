@@ -15,6 +15,7 @@
 
 #include "carve_container.h"
 #include "carve_integrity.h"
+#include "carve_space.h"
 #include "carve_split.h"
 #include "carve_bytestore.h"
 #include "carve_chunkmap.h"
@@ -71,8 +72,10 @@ struct carve_replaying_t {
     replay_container_t *container;
     char               *open_name;    /* the name the program opened */
     char               *origin_name;  /* where misses are read: the override, or the manifest's origin */
-    char               *origin_shown; /* origin_name for messages, with its location when that differs */
+    char               *origin_shown; /* origin_name for messages, with its location when that differs:
+                                       * made at the first message (replaying_origin_shown) */
     int                 origin_overridden;
+    int                 origin_url; /* origin_name is a URL */
     /* The origin's access list, selecting the connector below: made at open for a URL, else at the
      * origin's open (a first miss). */
     hid_t origin_fapl;
@@ -92,14 +95,23 @@ struct carve_replaying_t {
     carve_on_change_t     on_change;
     carve_log_t           log;
     int                   read_through;
-    void                 *lib_state; /* HDF5's API state when the program opened the file (the origin's
+    /* The dataset read of the connector below, called directly (H5VLdataset_read costs a connector lookup
+     * per read); looked up at the first read (under_read_known), NULL: H5VLdataset_read. */
+    herr_t (*under_read)(size_t count, void *obj[], hid_t mem_type_id[], hid_t mem_space_id[],
+                         hid_t file_space_id[], hid_t dxpl_id, void *buf[], void **req);
+    int               under_read_known;
+    void             *lib_state; /* HDF5's API state when the program opened the file (the origin's
                                       * open, later, needs it: carve_replaying.c) */
-    carve_file_ctx_t     *ctx;       /* the file context this state belongs to */
+    carve_file_ctx_t *ctx;       /* the file context this state belongs to */
 };
 
 /* Replay state of one dataset object (carve_obj_t.replay). */
 struct carve_replay_dataset_t {
     int               resolved;
+    int               quick;         /* resolved, of this container, something held, reads not logged: a read
+                                 * may be served at once (replaying_read_hit) */
+    int               verified;      /* every unit the container stores of it matched its checksum (or it has
+                                 * none to check) */
     int               foreign;       /* an object of a file that is not replayed (a link's target without a
                                  * container): read as it is, from where it is */
     char             *path;          /* its path in the container, which is its path in the origin */

@@ -189,6 +189,8 @@ replaying_origin_access(carve_replaying_t *r, hid_t under_fapl)
     return r->origin_fapl;
 }
 
+static const char *replaying_origin_shown(carve_replaying_t *r);
+
 /* Two stamps of one origin agree. A relocated origin (the origin setting) of another kind (a local carve
  * replayed against an S3 copy) can only be compared by size. */
 static int
@@ -209,7 +211,7 @@ replaying_check_stamp(carve_replaying_t *r)
     int           ret_value = 0;
 
     memset(&stamp, 0, sizeof stamp);
-    r->container->counters.origin_requests += carve_origin_is_url(r->origin_name);
+    r->container->counters.origin_requests += r->origin_url;
     if (carve_origin_stamp(r->origin_name, r->origin_fapl >= 0 ? r->origin_fapl : H5P_DEFAULT, &stamp) < 0) {
         char *why = replaying_take_error_text();
 
@@ -232,7 +234,7 @@ replaying_check_stamp(carve_replaying_t *r)
             "origin %s changed since container %s was carved (%s): replay refused; set on_change=hits to "
             "serve only what the container holds, on_change=trust to read the changed origin anyway, or "
             "carve again",
-            r->origin_shown, r->container->path, change ? change : "stamp differs");
+            replaying_origin_shown(r), r->container->path, change ? change : "stamp differs");
         free(change);
         CARVE_GOTO_DONE(-1);
     }
@@ -321,15 +323,28 @@ replaying_take_container(carve_replaying_t *r, const carve_file_ctx_t *ctx, cons
                                 ? carved_origin
                                 : name)))
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory replaying %s", name);
-    if (strcmp(r->origin_name, carved_origin) == 0 || r->origin_overridden)
-        r->origin_shown = strdup(r->origin_name);
-    else if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, carved_origin) < 0)
-        r->origin_shown = NULL;
-    if (!r->origin_shown)
-        CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, -1, "out of memory replaying %s", name);
+    r->origin_url = carve_origin_is_url(r->origin_name);
 
 done:
     return ret_value;
+}
+
+/* The origin for messages (replaying_t.origin_shown), made when a message first needs it: the origin's
+ * name, with where it was carved from when that differs. */
+static const char *
+replaying_origin_shown(carve_replaying_t *r)
+{
+    const char *carved_origin = r->container->manifest.origin ? r->container->manifest.origin : "";
+
+    if (r->origin_shown)
+        return r->origin_shown;
+    if (strcmp(r->origin_name, carved_origin) == 0 || r->origin_overridden)
+        return r->origin_name;
+    if (asprintf(&r->origin_shown, "%s (%s)", r->origin_name, carved_origin) < 0) {
+        r->origin_shown = NULL;
+        return r->origin_name; /* out of memory: the message says less */
+    }
+    return r->origin_shown;
 }
 
 /* Prepares the origin's side: the origin's access list for a URL (its HEAD request is signed with it) or
@@ -348,15 +363,14 @@ replaying_prepare_origin(carve_replaying_t *r, hid_t fapl_id, hid_t under_fapl)
             "it was carved from (%s), so it needs that origin, not a relocated one",
             r->origin_name, r->container->manifest.origin);
     /* An MPI-IO list's copy duplicates its communicator, a collective: made now, while every rank opens. */
-    if ((carve_origin_is_url(r->origin_name) || carve_mpi_is_mpio(fapl_id)) &&
-        replaying_origin_access(r, under_fapl) < 0)
+    if ((r->origin_url || carve_mpi_is_mpio(fapl_id)) && replaying_origin_access(r, under_fapl) < 0)
         CARVE_GOTO_DONE(-1);
     /* The first open of the container by an MPI job (collective, as the program's open): its ranks' counters
      * are summed at shutdown. Tried and ignored: without the job each rank writes its own counters. */
     if (!r->container->job && r->container->users == 1 && carve_mpi_is_mpio(fapl_id))
         CARVE_TRY_IGNORED(r->container->job = carve_mpi_join(fapl_id));
     if (r->on_change != CARVE_ON_CHANGE_TRUST) {
-        if (carve_origin_is_url(r->origin_name))
+        if (r->origin_url)
             carve_lifecycle_use_network();
         if (replaying_check_stamp(r) < 0)
             CARVE_GOTO_DONE(-1);
@@ -471,7 +485,7 @@ replaying_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_thr
     if (H5VLretrieve_lib_state(&r->lib_state) < 0)
         CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, NULL,
                          "cannot keep HDF5's state to open the origin later");
-    if (carve_origin_is_url(r->origin_name))
+    if (r->origin_url)
         carve_lifecycle_use_network();
     /* External links of replayed files are followed to their targets' containers (carve_elink.c). */
     if (carve_elink_register() < 0)
@@ -491,13 +505,15 @@ replaying_file_open(carve_file_ctx_t *ctx, carve_file_open_t *how, int *pass_thr
     under     = NULL;
 
 done:
-    CARVE_CLEANUP_BEGIN
-    if (under)
-        H5VLfile_close(under, ctx->under_vol_id, how->dxpl_id, NULL);
-    if (r && r->container)
-        r->container->users--;
-    replaying_free(r);
-    CARVE_CLEANUP_END
+    if (under || r) { /* a failure to undo (a region costs as much as the rest of the open's own work) */
+        CARVE_CLEANUP_BEGIN
+        if (under)
+            H5VLfile_close(under, ctx->under_vol_id, how->dxpl_id, NULL);
+        if (r && r->container)
+            r->container->users--;
+        replaying_free(r);
+        CARVE_CLEANUP_END
+    }
     carve_lookup_clear(&lookup);
     return ret_value;
 }
@@ -564,8 +580,7 @@ replaying_origin_fetch_fapl(carve_replaying_t *r)
     hid_t  fapl   = H5I_INVALID_HID;
     herr_t status = -1;
 
-    if (!carve_origin_is_url(r->origin_name) || r->origin_size < 0 ||
-        carve_origin_vfd_is_ros3(r->origin_fapl) != 1)
+    if (!r->origin_url || r->origin_size < 0 || carve_origin_vfd_is_ros3(r->origin_fapl) != 1)
         return H5I_INVALID_HID;
     if (!r->origin_bytes && NULL == (r->origin_bytes = carve_bytestore_new(CARVE_ORIGIN_SEEN_LIMIT)))
         return H5I_INVALID_HID;
@@ -600,8 +615,7 @@ replaying_origin_ready(carve_file_ctx_t *ctx)
          * honours byte ranges (one that does not would make ROS3 write past its buffer). */
         open_fapl = replaying_origin_fetch_fapl(r);
         carve_origin_vfd_take_failure(NULL, 0);
-        if (open_fapl < 0 && carve_origin_is_url(r->origin_name) &&
-            carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
+        if (open_fapl < 0 && r->origin_url && carve_origin_check_ranges(r->origin_name, r->origin_fapl) < 0) {
             char *why = replaying_take_error_text();
 
             r->origin_state = ORIGIN_UNAVAILABLE;
@@ -840,6 +854,7 @@ replaying_resolve_dataset(carve_obj_t *o)
         }
         rd->held = c->held[rd->entry];
     }
+    rd->quick    = rd->held != NULL && o->ctx->replaying->log < CARVE_LOG_READS;
     rd->resolved = 1;
 
 done:
@@ -898,7 +913,7 @@ replaying_plan(carve_obj_t *o, hid_t mem_space_id, hid_t file_space_id, replay_p
     p->file_space = fspace;
     if (!rd->held || mem_space_id == H5S_BLOCK) {
         /* Counted here: nothing is held, or the memory space is made as long as the selection. */
-        if ((n = H5Sget_select_npoints(fspace)) < 0)
+        if ((n = carve_space_npoints(fspace)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_VOL, CARVE_E_UNDERLYING, -1, "cannot count the selection read from %s",
                              rd->path);
         p->elements = (hsize_t)n;
@@ -940,13 +955,14 @@ replaying_report_miss(carve_obj_t *o, const replay_plan_t *p, const char *why)
         CARVE_ERROR(
             CARVE_E_CONTAINER, CARVE_E_CORRUPT,
             "cannot read %s (%s): container %s holds it damaged (%s), and the origin %s cannot serve it: %s",
-            rd->path, what ? what : "selection", r->container->path, p->damage, r->origin_shown, why);
+            rd->path, what ? what : "selection", r->container->path, p->damage, replaying_origin_shown(r),
+            why);
     else
         CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING,
                     "cannot read %s (%s): %" PRIuHSIZE " of its %" PRIuHSIZE
                     " elements are not in container %s, and the origin %s cannot serve them: %s",
                     rd->path, what ? what : "selection", p->split.miss_elements, p->elements,
-                    r->container->path, r->origin_shown, why);
+                    r->container->path, replaying_origin_shown(r), why);
     free(what);
 }
 
@@ -1098,7 +1114,7 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
         if (!chk->said) {
             chk->said = 1;
             fprintf(stderr, "carve: container %s: %s: %s; read from the origin %s instead\n", c->path,
-                    o->replay->path, p->damage, r->origin_shown);
+                    o->replay->path, p->damage, replaying_origin_shown(r));
         }
     }
     if (!replaying_origin_dataset(o)) {
@@ -1114,6 +1130,38 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
 }
 
 static void replaying_prefetch(carve_obj_t *o, hid_t file_space);
+
+/* Learns the dataset read of the connector below (carve_replaying_t.under_read), once per file: its
+ * class's read callback, which is what H5VLdataset_read calls after looking the connector up by its
+ * identifier at every read. */
+static void
+replaying_learn_read_below(carve_obj_t *first)
+{
+    carve_replaying_t  *r   = first->ctx->replaying;
+    const H5VL_class_t *cls = NULL;
+    herr_t              got = -1;
+
+    if (r->under_read_known)
+        return;
+    /* Tried and ignored: without the class, reads go through H5VLdataset_read. */
+    CARVE_TRY_IGNORED(got = H5VLintrospect_get_conn_cls(first->under_object, first->under_vol_id,
+                                                        H5VL_GET_CONN_LVL_CURR, &cls));
+    r->under_read       = got >= 0 && cls ? cls->dataset_cls.read : NULL;
+    r->under_read_known = 1;
+}
+
+/* A read below carve of datasets of first's connector. */
+static herr_t
+replaying_read_below(carve_obj_t *first, size_t count, void *obj[], hid_t mem_type_id[], hid_t mem_space_id[],
+                     hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
+{
+    carve_replaying_t *r = first->ctx->replaying;
+
+    if (r->under_read)
+        return r->under_read(count, obj, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
+    return H5VLdataset_read(count, obj, first->under_vol_id, mem_type_id, mem_space_id, file_space_id,
+                            plist_id, buf, req);
+}
 
 /* Puts each dataset's parts on their side, then reads: one read below per side; an asynchronous request
  * is passed on only when there is one read. */
@@ -1145,16 +1193,16 @@ replaying_read_sides(replay_read_t *rr, size_t count, void *dset[], hid_t mem_ty
         }
     }
     rr->nc = nc, rr->no = no;
-    if (nc && H5VLdataset_read(nc, rr->cobj, first->under_vol_id, rr->ctype, rr->cmem, rr->cfile, plist_id,
-                               rr->cbuf, no ? NULL : req) < 0) {
+    if (nc && replaying_read_below(first, nc, rr->cobj, rr->ctype, rr->cmem, rr->cfile, plist_id, rr->cbuf,
+                                   no ? NULL : req) < 0) {
         CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, "cannot read from container %s",
                     r->container->path);
         return -1;
     }
     if (no) {
         r->container->counters.origin_requests++;
-        if (H5VLdataset_read(no, rr->oobj, first->under_vol_id, rr->otype, rr->omem, rr->ofile, plist_id,
-                             rr->obuf, nc ? NULL : req) < 0) {
+        if (replaying_read_below(first, no, rr->oobj, rr->otype, rr->omem, rr->ofile, plist_id, rr->obuf,
+                                 nc ? NULL : req) < 0) {
             CARVE_ERROR(CARVE_E_ORIGIN, CARVE_E_UNDERLYING, "cannot read from the origin %s", r->origin_name);
             return -1;
         }
@@ -1312,15 +1360,75 @@ replaying_read_account(carve_obj_t *o, carve_replaying_t *r, const replay_plan_t
     return 0;
 }
 
+/* replaying_read_hit's check of what it takes from the container (carve_replay_verify), until every unit
+ * the container stores of the dataset matched: out of its way (its message buffer is not the common
+ * read's). */
+static int __attribute__((noinline))
+replaying_read_hit_verify(carve_obj_t *o, const replay_container_t *c, hid_t fspace)
+{
+    carve_replay_dataset_t *rd  = o->replay;
+    const replay_check_t   *chk = &c->checks[rd->entry];
+    char                    damage[512];
+    int                     damaged;
+
+    if ((damaged = carve_replay_verify(o, fspace, damage, sizeof damage)) != 0)
+        return damaged;
+    rd->verified = c->checked == 0 || (chk->table && chk->good == chk->table->n);
+    return 0;
+}
+
+/* The common read, served without planning: one dataset of this container, all of whose selection lies in
+ * what the container holds (decided cheaply: carve_split_hit) and matched its checksums. Returns 1 when
+ * served (and counted), 0 when the read needs planning (nothing done), -1 on failure. */
+static inline __attribute__((always_inline)) int
+replaying_read_hit(carve_obj_t *o, carve_replaying_t *r, hid_t mem_type_id, hid_t mem_space_id,
+                   hid_t file_space_id, hid_t plist_id, void *buf, void **req)
+{
+    carve_replay_dataset_t *rd = o->replay;
+    replay_container_t     *c;
+    hid_t                   fspace = file_space_id;
+    hid_t                   xfer   = plist_id;
+    hsize_t                 elements;
+    int                     owned = 0, hit;
+    herr_t                  status;
+
+    if (!rd || !rd->quick || mem_space_id == H5S_BLOCK || file_space_id == H5S_BLOCK ||
+        file_space_id == H5S_PLIST || !r->under_read)
+        return 0;
+    if (fspace == H5S_ALL)
+        fspace = rd->space;
+    if ((hit = carve_split_hit(rd->held, fspace, &elements)) <= 0)
+        return hit;
+    c = r->container;
+    /* Damage (1) goes the planned way, which serves it from the origin and says so. */
+    if (!rd->verified && (hit = replaying_read_hit_verify(o, c, fspace)) != 0)
+        return hit < 0 ? -1 : 0;
+#ifdef CARVE_HAVE_MPI
+    if ((xfer = carve_mpi_independent_xfer(plist_id, &owned)) < 0)
+        return -1;
+#endif
+    status = r->under_read(1, &o->under_object, &mem_type_id, &mem_space_id, &file_space_id, xfer, &buf, req);
+    if (owned)
+        H5Pclose(xfer);
+    if (status < 0) {
+        CARVE_ERROR(CARVE_E_CONTAINER, CARVE_E_UNDERLYING, "cannot read from container %s", c->path);
+        return -1;
+    }
+    c->counters.reads++;
+    c->counters.hits++;
+    c->counters.bytes_container += (uint64_t)elements * rd->elem_size;
+    return 1;
+}
+
 /*
- * Hook dataset_read: a (multi-)dataset read of a replayed file, hits from the container, the rest from the
- * origin. In order: every dataset is planned (its selection split by what the container holds, the part
- * served from the container checked against its checksums); the origin is made ready for every part it
- * must serve, before anything is read; each side is read once; each dataset's read is counted. A file
- * that replay did not take (no container) is read below as it is.
+ * A (multi-)dataset read planned, hits from the container, the rest from the origin. In order: every
+ * dataset is planned (its selection split by what the container holds, the part served from the container
+ * checked against its checksums); the origin is made ready for every part it must serve, before anything
+ * is read; each side is read once; each dataset's read is counted. A file that replay did not take (no
+ * container) is read below as it is.
  */
-static herr_t
-replaying_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+static herr_t __attribute__((noinline)) /* its arrays' stack frame is not the common read's */
+replaying_read_planned(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
                        hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
 {
     carve_replaying_t *r = ((carve_obj_t *)dset[0])->ctx->replaying;
@@ -1332,6 +1440,7 @@ replaying_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t me
     if (!r)
         return carve_mode_read_below(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf,
                                      req);
+    replaying_learn_read_below(dset[0]);
     if (replaying_read_begin(&rr, count) < 0)
         CARVE_GOTO_DONE(-1);
     /* An MPI program's collective read: carve's sides (container, origin) are sec2 files, read
@@ -1355,6 +1464,22 @@ done:
         H5Pclose(xfer);
     replaying_read_end(&rr);
     return ret_value;
+}
+
+/* Hook dataset_read: a read of a replayed file, the common one served at once (replaying_read_hit), any
+ * other planned. */
+static herr_t
+replaying_dataset_read(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                       hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
+{
+    carve_replaying_t *r = ((carve_obj_t *)dset[0])->ctx->replaying;
+    int                served;
+
+    if (r && count == 1 &&
+        (served = replaying_read_hit(dset[0], r, mem_type_id[0], mem_space_id[0], file_space_id[0], plist_id,
+                                     buf[0], req)) != 0)
+        return served < 0 ? -1 : 0;
+    return replaying_read_planned(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -1402,7 +1527,7 @@ replaying_dataset_optional(carve_obj_t *o, H5VL_optional_args_t *args, hid_t dxp
             "%s cannot: %s",
             args->op_type == H5VL_NATIVE_DATASET_CHUNK_READ ? "a direct chunk read"
                                                             : "a question about chunk storage",
-            o->replay->path, r->container->path, r->origin_shown, why ? why : "cannot be read");
+            o->replay->path, r->container->path, replaying_origin_shown(r), why ? why : "cannot be read");
         free(why);
         return -1;
     }

@@ -32,6 +32,7 @@
 #include <hdf5.h>
 
 #include "carve_error.h"
+#include "carve_space.h"
 #include "carve_split.h"
 #include "unit_test.h"
 
@@ -523,7 +524,15 @@ check_split(unit_t *t, const dataset_t *ds, carve_held_t *held, hid_t file_space
     }
     kind = (int)split.kind;
     ok   = ok && CHECK(t, (int)split.kind == expect);
-    ok   = ok && CHECK(t, split.hit_elements == nheld && split.miss_elements == n - nheld);
+    /* The cheap decision: a hit only when the read is one, with its element count. */
+    {
+        hsize_t elements = 0;
+        int     hit      = carve_split_hit(held, file_space, &elements);
+
+        ok = ok && CHECK(t, hit >= 0 && (hit == 0 || (expect == CARVE_SPLIT_HIT && elements == n)));
+        ok = ok && CHECK(t, !(hit == 0 && n == 0));
+    }
+    ok = ok && CHECK(t, split.hit_elements == nheld && split.miss_elements == n - nheld);
     if (split.kind != CARVE_SPLIT_PARTIAL) {
         ok = ok &&
              CHECK(t, split.hit_file < 0 && split.hit_mem < 0 && split.miss_file < 0 && split.miss_mem < 0);
@@ -888,6 +897,66 @@ test_large_grid(unit_t *t)
     carve_selection_clear(&e.selections);
     H5Sclose(space);
     CHECK_NO_ERROR(t);
+}
+
+/* Reads inside one chunk, decided by carve_split_hit as carve_split_read decides them, over a grid small
+ * enough for the bitmap of held chunks and over one too large for it (the sorted set searched), including
+ * selections moved by an offset into or out of held chunks and a read repeated in the same chunk. */
+static void
+test_one_chunk(unit_t *t)
+{
+    hsize_t grids[2] = {100, 100000}; /* chunks per dimension: 10^4 (a bitmap) and 10^10 (none) */
+
+    for (int g = 0; g < 2; g++) {
+        carve_manifest_dataset_t e;
+        carve_held_t             held;
+        hsize_t                  chunk[2] = {10, 10}, dims[2] = {grids[g] * 10, grids[g] * 10};
+        hid_t                    space = H5Screate_simple(2, dims, NULL);
+        unit_rng_t               r     = {0x0C4A2Bu + (uint64_t)g};
+
+        memset(&e, 0, sizeof e);
+        e.path  = (char *)"/one";
+        e.store = CARVE_STORE_CHUNKS;
+        e.rank  = 2;
+        memcpy(e.dims, dims, sizeof dims);
+        memcpy(e.chunk, chunk, sizeof chunk);
+        carve_selection_init(&e.selections, 2, dims);
+        CHECK(t, carve_chunkset_init(&e.chunks, 2, dims, chunk) >= 0);
+        /* Held: the chunks (i, j) with i + j even, of the first 20 x 20. */
+        for (hsize_t i = 0; i < 20; i++)
+            for (hsize_t j = i % 2; j < 20; j += 2)
+                CHECK(t, carve_chunkset_add_coords(&e.chunks, (hsize_t[]){i, j}) >= 0);
+        CHECK(t, carve_held_init(&held, &e) >= 0);
+        for (int k = 0; k < 2000; k++) {
+            hsize_t       ci = unit_rng_below(&r, 22), cj = unit_rng_below(&r, 22), elements = 0;
+            hsize_t       start[2] = {ci * 10 + unit_rng_below(&r, 5), cj * 10 + unit_rng_below(&r, 5)};
+            hsize_t       count[2] = {1 + unit_rng_below(&r, 5), 1 + unit_rng_below(&r, 5)};
+            hssize_t      offset[2];
+            carve_split_t split;
+            int           hit, want;
+
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+            offset[0] = offset[1] = 0;
+            if (k % 4 == 3) { /* moved by a whole chunk: into the neighbouring one, held or not */
+                offset[0] = ci > 0 ? -10 : 10;
+                ci        = ci > 0 ? ci - 1 : ci + 1;
+            }
+            H5Soffset_simple(space, offset);
+            want = ci < 20 && cj < 20 && (ci + cj) % 2 == 0;
+            hit  = carve_split_hit(&held, space, &elements);
+            CHECK(t, hit == want && (!hit || elements == count[0] * count[1]));
+            CHECK(t, carve_split_hit(&held, space, &elements) == want); /* again: the remembered chunk */
+            CHECK(t, carve_split_read(&held, space, space, &split) >= 0 &&
+                         (split.kind == CARVE_SPLIT_HIT) == want);
+            carve_split_clear(&split);
+        }
+        CHECK(t, (held.dense != NULL) == (g == 0));
+        carve_held_clear(&held);
+        carve_chunkset_clear(&e.chunks);
+        carve_selection_clear(&e.selections);
+        H5Sclose(space);
+        CHECK_NO_ERROR(t);
+    }
 }
 
 /* A 1-D dataset of 20000 elements holding [21k + 7, 21k + 21) for every k: by chunks of 7 (chunks 3k+1
@@ -1279,9 +1348,14 @@ main(void)
     test_held(&t);
     test_describe(&t);
     test_large_grid(&t);
+    test_one_chunk(&t);
     test_fixed_reads(&t);
     test_random(&t, true);
     test_random(&t, false);
+    /* The same with every dataspace question a public call (carve_space): the same answers. */
+    carve_space_allow_direct(0);
+    test_random(&t, true);
+    carve_space_allow_direct(1);
     test_benchmark(&t);
 
     return unit_end(&t);
