@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "carve_access.h"
+#include "carve_space.h"
 #include "carve_dynbuf.h"
 #include "carve_error.h"
 
@@ -103,20 +104,32 @@ carve_access_record_read(carve_access_dataset_t *ds, hid_t file_space_id)
             CARVE_GOTO_DONE(-1);
     }
     else {
-        hsize_t dims[H5S_MAX_RANK];
-        int     ndims;
+        hsize_t dims[H5S_MAX_RANK], lo[H5S_MAX_RANK], hi[H5S_MAX_RANK];
+        int     ndims, one_block;
 
         /* A dataset whose extent changed since it was first read (H5Dset_extent by the program, or a
-         * writer extending it under SWMR): the log follows the extent the read was made in. One call into
-         * HDF5 (it gives the rank too), on the path of every recorded read. */
-        if ((ndims = H5Sget_simple_extent_dims(file_space_id, dims, NULL)) < 0)
+         * writer extending it under SWMR): the log follows the extent the read was made in. A selection of
+         * one block (most small reads) comes with its extent from one lookup (carve_space_one_block);
+         * any other is asked through the public calls, the extent first (it gives the rank too). */
+        if (!(one_block = carve_space_one_block(file_space_id, &ndims, dims, &elements, lo, hi)) &&
+            (ndims = H5Sget_simple_extent_dims(file_space_id, dims, NULL)) < 0)
             CARVE_GOTO_ERROR(CARVE_E_ACCESS, CARVE_E_UNDERLYING, -1, "cannot read the extent of a read");
         if (ndims == ds->rank && ds->rank > 0 &&
             memcmp(dims, ds->dims, (size_t)ds->rank * sizeof *dims) != 0) {
             memcpy(ds->dims, dims, (size_t)ds->rank * sizeof *dims);
             carve_selection_set_extent(&ds->selections, dims);
         }
-        if (carve_selection_add_space_of_rank(&ds->selections, file_space_id, ndims, &elements) < 0)
+        if (one_block && ndims == ds->rank) {
+            hsize_t ones[H5S_MAX_RANK], block[H5S_MAX_RANK];
+
+            for (int d = 0; d < ndims; d++) {
+                ones[d]  = 1;
+                block[d] = hi[d] - lo[d] + 1;
+            }
+            if (carve_selection_add(&ds->selections, lo, ones, ones, block) < 0)
+                CARVE_GOTO_DONE(-1);
+        }
+        else if (carve_selection_add_space_of_rank(&ds->selections, file_space_id, ndims, &elements) < 0)
             CARVE_GOTO_DONE(-1);
     }
     ds->reads++;

@@ -19,7 +19,7 @@ int        carve_space_use_g = -1; /* space_direct && space_allowed: -1 not know
 
 #ifdef CARVE_SPACE_ACCESSORS
 /* Whether the accessors give the public calls' answers on a probe: a strided hyperslab, shifted by
- * an offset, in a rank-3 extent. A release of the series whose private functions took other arguments
+ * an offset, in a rank-3 extent (its kind, extent, count and bounds). A release of the series whose private functions took other arguments
  * or meant something else would fail here, and carve would make the public calls: the accessors are
  * never trusted on their names alone. */
 static int
@@ -36,9 +36,13 @@ space_accessors_agree(void)
         H5Sget_select_bounds(space, plo, phi) >= 0) {
         const void *s = H5I_object_verify(space, H5I_DATASPACE);
 
+        hsize_t d[3] = {0, 0, 0};
+
         agree = s != NULL && H5S_get_simple_extent_ndims(s) == 3 &&
                 H5S_get_select_npoints(s) == (hsize_t)np && H5S_get_select_bounds(s, lo, hi) >= 0 &&
-                memcmp(lo, plo, sizeof lo) == 0 && memcmp(hi, phi, sizeof hi) == 0;
+                memcmp(lo, plo, sizeof lo) == 0 && memcmp(hi, phi, sizeof hi) == 0 &&
+                H5S_get_select_type(s) == H5S_SEL_HYPERSLABS && H5S_get_simple_extent_dims(s, d, NULL) == 3 &&
+                memcmp(d, dims, sizeof d) == 0;
     }
     if (space >= 0)
         H5Sclose(space);
@@ -57,8 +61,9 @@ space_check(void)
             unsigned major = 0, minor = 0, release = 0;
 
             if (H5I_object_verify && H5S_get_select_npoints && H5S_get_select_bounds &&
-                H5S_get_simple_extent_ndims && H5get_libversion(&major, &minor, &release) >= 0 &&
-                major == 1 && minor == 14 && space_accessors_agree())
+                H5S_get_simple_extent_dims && H5S_get_select_type && H5S_get_simple_extent_ndims &&
+                H5get_libversion(&major, &minor, &release) >= 0 && major == 1 && minor == 14 &&
+                space_accessors_agree())
                 space_direct = 1;
         }
 #endif

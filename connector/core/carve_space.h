@@ -37,7 +37,9 @@ extern void   *H5I_object_verify(hid_t id, H5I_type_t type) __attribute__((weak)
 extern hsize_t H5S_get_select_npoints(const void *space) __attribute__((weak));
 extern herr_t  H5S_get_select_bounds(const void *space, hsize_t *start, hsize_t *end) __attribute__((weak));
 extern int     H5S_get_simple_extent_ndims(const void *space) __attribute__((weak));
-extern int     carve_space_use_g; /* the accessors answer: 1 yes, 0 no, -1 not known yet */
+extern int H5S_get_simple_extent_dims(const void *space, hsize_t *dims, hsize_t *max) __attribute__((weak));
+extern H5S_sel_type H5S_get_select_type(const void *space) __attribute__((weak));
+extern int          carve_space_use_g; /* the accessors answer: 1 yes, 0 no, -1 not known yet */
 #endif
 
 /* All three at once, one lookup of the identifier: the space's rank, the number of elements it selects,
@@ -57,6 +59,34 @@ carve_space_box(hid_t space, int *rank, hsize_t *npoints, hsize_t *lo, hsize_t *
     }
 #endif
     return carve_space_box_other(space, rank, npoints, lo, hi);
+}
+
+/* What carve records of a read whose file selection is one block of a hyperslab, the common case of a
+ * program's many small reads, with one lookup of the identifier: the space's rank and extent (dims), the
+ * block (lo and hi inclusive, the selection's offset applied, as the read itself applies it) and its
+ * element count. 1 when it answered so; 0 when the caller must ask the public calls (another kind of
+ * selection, several blocks, or the accessors not used). Inline: it is asked once per recorded read. */
+static inline int
+carve_space_one_block(hid_t space, int *rank, hsize_t *dims, hsize_t *npoints, hsize_t *lo, hsize_t *hi)
+{
+#ifdef CARVE_SPACE_ACCESSORS
+    const void *s;
+    hsize_t     volume = 1;
+
+    if (carve_space_use_g < 0)
+        (void)carve_space_direct();
+    if (carve_space_use_g <= 0 || (s = H5I_object_verify(space, H5I_DATASPACE)) == NULL ||
+        H5S_get_select_type(s) != H5S_SEL_HYPERSLABS ||
+        (*rank = H5S_get_simple_extent_dims(s, dims, NULL)) < 1 || H5S_get_select_bounds(s, lo, hi) < 0)
+        return 0;
+    *npoints = H5S_get_select_npoints(s);
+    for (int d = 0; d < *rank; d++)
+        volume *= hi[d] - lo[d] + 1;
+    return volume == *npoints;
+#else
+    (void)space, (void)rank, (void)dims, (void)npoints, (void)lo, (void)hi;
+    return 0;
+#endif
 }
 
 #endif /* CARVE_SPACE_H */

@@ -112,13 +112,31 @@ carve_mode_no_dataset_optional(carve_obj_t *dset, H5VL_optional_args_t *args, hi
     return 0;
 }
 
+carve_under_read_t
+carve_mode_under_read(carve_obj_t *first)
+{
+    carve_file_ctx_t   *ctx = first->ctx;
+    const H5VL_class_t *cls = NULL;
+    herr_t              got = -1;
+
+    if (!ctx->under_read_known) {
+        /* Tried and ignored: without the class, reads go through H5VLdataset_read. */
+        CARVE_TRY_IGNORED(got = H5VLintrospect_get_conn_cls(first->under_object, first->under_vol_id,
+                                                            H5VL_GET_CONN_LVL_CURR, &cls));
+        ctx->under_read       = got >= 0 && cls ? cls->dataset_cls.read : NULL;
+        ctx->under_read_known = 1;
+    }
+    return ctx->under_read;
+}
+
 herr_t
 carve_mode_read_below(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
                       hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
 {
-    void  *stack[MODE_STACK_COUNT];
-    void **under = stack;
-    herr_t ret_value;
+    void              *stack[MODE_STACK_COUNT];
+    void             **under = stack;
+    carve_under_read_t read_below;
+    herr_t             ret_value;
 
     if (count > MODE_STACK_COUNT && NULL == (under = malloc(count * sizeof *under))) {
         CARVE_ERROR(CARVE_E_VOL, CARVE_E_SYSTEM, "out of memory for a %zu-dataset operation", count);
@@ -127,8 +145,11 @@ carve_mode_read_below(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem
     for (size_t i = 0; i < count; i++)
         under[i] = carve_under(dset[i]);
     /* Every dataset of one call lives behind the same connector. */
-    ret_value = H5VLdataset_read(count, under, ((carve_obj_t *)dset[0])->under_vol_id, mem_type_id,
-                                 mem_space_id, file_space_id, plist_id, buf, req);
+    if ((read_below = carve_mode_under_read(dset[0])) != NULL)
+        ret_value = read_below(count, under, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
+    else
+        ret_value = H5VLdataset_read(count, under, ((carve_obj_t *)dset[0])->under_vol_id, mem_type_id,
+                                     mem_space_id, file_space_id, plist_id, buf, req);
     ret_value = carve_wrap_status(ret_value, dset[0], req);
     if (under != stack)
         free(under);

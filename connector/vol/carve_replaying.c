@@ -1137,16 +1137,11 @@ static void replaying_prefetch(carve_obj_t *o, hid_t file_space);
 static void
 replaying_learn_read_below(carve_obj_t *first)
 {
-    carve_replaying_t  *r   = first->ctx->replaying;
-    const H5VL_class_t *cls = NULL;
-    herr_t              got = -1;
+    carve_replaying_t *r = first->ctx->replaying;
 
     if (r->under_read_known)
         return;
-    /* Tried and ignored: without the class, reads go through H5VLdataset_read. */
-    CARVE_TRY_IGNORED(got = H5VLintrospect_get_conn_cls(first->under_object, first->under_vol_id,
-                                                        H5VL_GET_CONN_LVL_CURR, &cls));
-    r->under_read       = got >= 0 && cls ? cls->dataset_cls.read : NULL;
+    r->under_read       = carve_mode_under_read(first);
     r->under_read_known = 1;
 }
 

@@ -56,6 +56,9 @@ typedef enum carve_under_wrap_t {
     CARVE_UNDER_WRAP_NONE, /* no get_wrap_ctx (native): carve's wrap context is the file context's own */
     CARVE_UNDER_WRAP_OWN   /* it has one: asked for at every call */
 } carve_under_wrap_t;
+/* A connector's dataset read (H5VL_class_t.dataset_cls.read). */
+typedef herr_t (*carve_under_read_t)(size_t count, void *dset[], hid_t mem_type_id[], hid_t mem_space_id[],
+                                     hid_t file_space_id[], hid_t dxpl_id, void *buf[], void **req);
 struct carve_file_ctx_t {
     unsigned                  refcount;
     hid_t                     under_vol_id;   /* a reference owned by this context */
@@ -76,6 +79,8 @@ struct carve_file_ctx_t {
     size_t                    nkept;
     carve_under_wrap_t        under_wrap; /* carve_wrap.c */
     carve_wrap_ctx_t          bare_wrap;  /* carve_wrap.c: handed out when under_wrap is NONE */
+    carve_under_read_t        under_read; /* carve_mode_under_read: the read of the connector below */
+    int                       under_read_known;
 };
 
 /* Every object carve hands to HDF5: files, groups, datasets, attributes, datatypes, requests. */

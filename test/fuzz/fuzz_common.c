@@ -622,7 +622,8 @@ fuzz_config_populated(carve_config_t *cfg, carve_source_t source)
                    carve_config_set(cfg, "read_through", "yes", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "in_memory", "16M", source, "fuzz base") >= 0 &&
                    carve_config_set(cfg, "log", "reads", source, "fuzz base") >= 0 &&
-                   carve_config_set(cfg, "timeout", "9", source, "fuzz base") >= 0,
+                   carve_config_set(cfg, "timeout", "9", source, "fuzz base") >= 0 &&
+                   carve_config_set(cfg, "parallel", "5", source, "fuzz base") >= 0,
                "cannot build the populated base config");
     FUZZ_CHECK(cfg->set_mask == (1u << CARVE_KEY_COUNT) - 1,
                "the populated base config leaves keys unset (0x%x)", cfg->set_mask);
