@@ -318,9 +318,9 @@ check_in_memory(const char *value)
     return parse_size(value) > 0 ? NULL : "";
 }
 
-/* Whole seconds 1..3600, or -1. */
+/* A whole number from 1 to max written in decimal digits only (no sign, no space), or -1. */
 static long
-parse_timeout(const char *value)
+parse_count(const char *value, long max)
 {
     char *end;
     long  n;
@@ -329,7 +329,14 @@ parse_timeout(const char *value)
         return -1;
     errno = 0;
     n     = strtol(value, &end, 10);
-    return errno || *end != '\0' || n < 1 || n > 3600 ? -1 : n;
+    return errno || *end != '\0' || n < 1 || n > max ? -1 : n;
+}
+
+/* Whole seconds 1..3600, or -1. */
+static long
+parse_timeout(const char *value)
+{
+    return parse_count(value, 3600);
 }
 
 static const char *
@@ -338,18 +345,11 @@ check_timeout(const char *value)
     return parse_timeout(value) > 0 ? NULL : "";
 }
 
-/* A whole number of requests 1..CARVE_ORIGIN_PARALLEL_MAX (decimal digits only), or -1. */
+/* A whole number of requests 1..CARVE_ORIGIN_PARALLEL_MAX, or -1. */
 static int
 parse_parallel(const char *value)
 {
-    char *end;
-    long  n;
-
-    if (value[0] < '0' || value[0] > '9')
-        return -1;
-    errno = 0;
-    n     = strtol(value, &end, 10);
-    return errno || *end != '\0' || n < 1 || n > CARVE_ORIGIN_PARALLEL_MAX ? -1 : (int)n;
+    return (int)parse_count(value, CARVE_ORIGIN_PARALLEL_MAX);
 }
 
 static const char *

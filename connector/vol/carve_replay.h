@@ -95,14 +95,9 @@ struct carve_replaying_t {
     carve_on_change_t     on_change;
     carve_log_t           log;
     int                   read_through;
-    /* The dataset read of the connector below, called directly (H5VLdataset_read costs a connector lookup
-     * per read); looked up at the first read (under_read_known), NULL: H5VLdataset_read. */
-    herr_t (*under_read)(size_t count, void *obj[], hid_t mem_type_id[], hid_t mem_space_id[],
-                         hid_t file_space_id[], hid_t dxpl_id, void *buf[], void **req);
-    int               under_read_known;
-    void             *lib_state; /* HDF5's API state when the program opened the file (the origin's
+    void                 *lib_state; /* HDF5's API state when the program opened the file (the origin's
                                       * open, later, needs it: carve_replaying.c) */
-    carve_file_ctx_t *ctx;       /* the file context this state belongs to */
+    carve_file_ctx_t     *ctx;       /* the file context this state belongs to */
 };
 
 /* Replay state of one dataset object (carve_obj_t.replay). */

@@ -1131,29 +1131,15 @@ replaying_read_check_origin(carve_obj_t *o, carve_replaying_t *r, const replay_p
 
 static void replaying_prefetch(carve_obj_t *o, hid_t file_space);
 
-/* Learns the dataset read of the connector below (carve_replaying_t.under_read), once per file: its
- * class's read callback, which is what H5VLdataset_read calls after looking the connector up by its
- * identifier at every read. */
-static void
-replaying_learn_read_below(carve_obj_t *first)
-{
-    carve_replaying_t *r = first->ctx->replaying;
-
-    if (r->under_read_known)
-        return;
-    r->under_read       = carve_mode_under_read(first);
-    r->under_read_known = 1;
-}
-
 /* A read below carve of datasets of first's connector. */
 static herr_t
 replaying_read_below(carve_obj_t *first, size_t count, void *obj[], hid_t mem_type_id[], hid_t mem_space_id[],
                      hid_t file_space_id[], hid_t plist_id, void *buf[], void **req)
 {
-    carve_replaying_t *r = first->ctx->replaying;
+    carve_under_read_t read_below = carve_mode_under_read(first);
 
-    if (r->under_read)
-        return r->under_read(count, obj, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
+    if (read_below)
+        return read_below(count, obj, mem_type_id, mem_space_id, file_space_id, plist_id, buf, req);
     return H5VLdataset_read(count, obj, first->under_vol_id, mem_type_id, mem_space_id, file_space_id,
                             plist_id, buf, req);
 }
@@ -1388,7 +1374,7 @@ replaying_read_hit(carve_obj_t *o, carve_replaying_t *r, hid_t mem_type_id, hid_
     herr_t                  status;
 
     if (!rd || !rd->quick || mem_space_id == H5S_BLOCK || file_space_id == H5S_BLOCK ||
-        file_space_id == H5S_PLIST || !r->under_read)
+        file_space_id == H5S_PLIST || !o->ctx->under_read)
         return 0;
     if (fspace == H5S_ALL)
         fspace = rd->space;
@@ -1402,7 +1388,8 @@ replaying_read_hit(carve_obj_t *o, carve_replaying_t *r, hid_t mem_type_id, hid_
     if ((xfer = carve_mpi_independent_xfer(plist_id, &owned)) < 0)
         return -1;
 #endif
-    status = r->under_read(1, &o->under_object, &mem_type_id, &mem_space_id, &file_space_id, xfer, &buf, req);
+    status =
+        o->ctx->under_read(1, &o->under_object, &mem_type_id, &mem_space_id, &file_space_id, xfer, &buf, req);
     if (owned)
         H5Pclose(xfer);
     if (status < 0) {
@@ -1435,7 +1422,7 @@ replaying_read_planned(size_t count, void *dset[], hid_t mem_type_id[], hid_t me
     if (!r)
         return carve_mode_read_below(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf,
                                      req);
-    replaying_learn_read_below(dset[0]);
+    (void)carve_mode_under_read(dset[0]); /* learnt once per file: replaying_read_hit uses it */
     if (replaying_read_begin(&rr, count) < 0)
         CARVE_GOTO_DONE(-1);
     /* An MPI program's collective read: carve's sides (container, origin) are sec2 files, read
