@@ -133,12 +133,8 @@ carve_space_box_other(hid_t space, int *rank, hsize_t *npoints, hsize_t *lo, hsi
 #ifdef CARVE_SPACE_ACCESSORS
     const void *s = space_object(space);
 
-    if (s) {
-        *rank    = H5S_get_simple_extent_ndims(s);
-        *npoints = H5S_get_select_npoints(s);
-        if (*rank >= 0 && (*npoints == 0 || H5S_get_select_bounds(s, lo, hi) >= 0))
-            return 0;
-    }
+    if (s && carve_space_box_of(s, rank, npoints, lo, hi) == 0)
+        return 0;
 #endif
     if ((*rank = H5Sget_simple_extent_ndims(space)) < 0 || (n = H5Sget_select_npoints(space)) < 0)
         return -1;

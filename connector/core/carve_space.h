@@ -42,6 +42,17 @@ extern H5S_sel_type H5S_get_select_type(const void *space) __attribute__((weak))
 extern int          carve_space_use_g; /* the accessors answer: 1 yes, 0 no, -1 not known yet */
 #endif
 
+#ifdef CARVE_SPACE_ACCESSORS
+/* carve_space_box's answer from the accessors, for the dataspace s: 0, or -1 when they cannot answer. */
+static inline herr_t
+carve_space_box_of(const void *s, int *rank, hsize_t *npoints, hsize_t *lo, hsize_t *hi)
+{
+    *rank    = H5S_get_simple_extent_ndims(s);
+    *npoints = H5S_get_select_npoints(s);
+    return *rank >= 0 && (*npoints == 0 || H5S_get_select_bounds(s, lo, hi) >= 0) ? 0 : -1;
+}
+#endif
+
 /* All three at once, one lookup of the identifier: the space's rank, the number of elements it selects,
  * and when that is not 0 the bounding box (rank entries each of lo and hi, of H5S_MAX_RANK). -1 (on the
  * stack) as a public call fails. Inline: it is asked once per replayed read. */
@@ -51,12 +62,9 @@ carve_space_box(hid_t space, int *rank, hsize_t *npoints, hsize_t *lo, hsize_t *
 #ifdef CARVE_SPACE_ACCESSORS
     const void *s;
 
-    if (carve_space_use_g > 0 && (s = H5I_object_verify(space, H5I_DATASPACE)) != NULL) {
-        *rank    = H5S_get_simple_extent_ndims(s);
-        *npoints = H5S_get_select_npoints(s);
-        if (*rank >= 0 && (*npoints == 0 || H5S_get_select_bounds(s, lo, hi) >= 0))
-            return 0;
-    }
+    if (carve_space_use_g > 0 && (s = H5I_object_verify(space, H5I_DATASPACE)) != NULL &&
+        carve_space_box_of(s, rank, npoints, lo, hi) == 0)
+        return 0;
 #endif
     return carve_space_box_other(space, rank, npoints, lo, hi);
 }

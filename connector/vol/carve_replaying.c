@@ -1372,9 +1372,10 @@ replaying_read_hit(carve_obj_t *o, carve_replaying_t *r, hid_t mem_type_id, hid_
     hsize_t                 elements;
     int                     owned = 0, hit;
     herr_t                  status;
+    carve_under_read_t      read_below;
 
     if (!rd || !rd->quick || mem_space_id == H5S_BLOCK || file_space_id == H5S_BLOCK ||
-        file_space_id == H5S_PLIST || !o->ctx->under_read)
+        file_space_id == H5S_PLIST || !(read_below = carve_mode_under_read(o)))
         return 0;
     if (fspace == H5S_ALL)
         fspace = rd->space;
@@ -1422,7 +1423,6 @@ replaying_read_planned(size_t count, void *dset[], hid_t mem_type_id[], hid_t me
     if (!r)
         return carve_mode_read_below(count, dset, mem_type_id, mem_space_id, file_space_id, plist_id, buf,
                                      req);
-    (void)carve_mode_under_read(dset[0]); /* learnt once per file: replaying_read_hit uses it */
     if (replaying_read_begin(&rr, count) < 0)
         CARVE_GOTO_DONE(-1);
     /* An MPI program's collective read: carve's sides (container, origin) are sec2 files, read
